@@ -1,0 +1,51 @@
+# allypath — run `make help` for the list of targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := $(shell grep -E '^uv==' requirements.lock | cut -d= -f3)
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	@$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create the virtualenv with the locked dependencies
+
+system-deps: ## Install the Debian packages the tests need (chromium, fonts)
+	@bash scripts/system-deps.sh
+
+lock: ## Re-resolve requirements.lock from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --quiet
+
+demo: install ## Set up and run the demo (simulate, score and summarise the two study organisations)
+	@bash scripts/demo.sh
+
+test: install system-deps ## Set up and run every test (SQLite; set DATABASE_URL for PostgreSQL as well)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: install ## Run the benchmarks and rewrite BENCHMARKS.md
+	$(BIN)/python -m benchmarks.run
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+
+.PHONY: help install system-deps lock demo test lint format bench clean
