@@ -1,0 +1,330 @@
+"""Load and validate instrument YAML files (format: docs/instrument-format.md).
+
+Validation collects every problem before failing, so a translator fixing a file sees them all at once;
+each message names the file, the construct or item, and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from allypath.errors import InstrumentError
+from allypath.instrument.definition import (
+    CONSTRUCT_KINDS,
+    ITEM_TYPES,
+    Construct,
+    Instrument,
+    Item,
+    Option,
+    Scale,
+)
+from allypath.model.text import Text
+
+__all__ = ["DEFAULT_INSTRUMENT", "load_instrument", "validate_instrument_file"]
+
+DEFAULT_INSTRUMENT = Path(__file__).with_name("data") / "allypath-v1.yaml"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Problems:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.messages: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.messages.append(f"{where}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            shown = "\n  ".join(self.messages[:50])
+            more = f"\n  ... and {len(self.messages) - 50} more" if len(self.messages) > 50 else ""
+            raise InstrumentError(
+                f"{self.source}: {len(self.messages)} problem(s) in the instrument\n  {shown}{more}"
+            )
+
+
+def _text(
+    raw: Any, where: str, field: str, languages: tuple[str, ...], problems: _Problems
+) -> Text:
+    if isinstance(raw, str):
+        raw = {"en": raw}
+    if not isinstance(raw, dict):
+        problems.add(where, f"field {field!r} must be a mapping of language to text")
+        return Text({"en": ""})
+    for lang in languages:
+        value = raw.get(lang)
+        if not isinstance(value, str) or not value.strip():
+            problems.add(where, f"field {field}.{lang} is missing or empty (translation needed)")
+    extra = sorted(set(raw) - set(languages))
+    if extra:
+        problems.add(where, f"field {field!r} has languages not declared: {', '.join(extra)}")
+    clean = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
+    clean.setdefault("en", "")
+    return Text(clean)
+
+
+def _scales(raw: Any, languages: tuple[str, ...], problems: _Problems) -> dict[str, Scale]:
+    scales: dict[str, Scale] = {}
+    if not isinstance(raw, dict) or not raw:
+        problems.add("response_scales", "must be a non-empty mapping")
+        return scales
+    for key, spec in raw.items():
+        where = f"scale {key}"
+        if not isinstance(spec, dict):
+            problems.add(where, "must be a mapping with min, max and anchors")
+            continue
+        lo, hi = spec.get("min"), spec.get("max")
+        if not isinstance(lo, int) or not isinstance(hi, int) or lo >= hi:
+            problems.add(
+                where, f"fields min/max must be integers with min < max (got {lo!r}, {hi!r})"
+            )
+            continue
+        anchors_raw = spec.get("anchors") or {}
+        anchors: dict[int, Text] = {}
+        for value in range(lo, hi + 1):
+            if value not in anchors_raw:
+                problems.add(where, f"field anchors.{value} is missing")
+                continue
+            anchors[value] = _text(
+                anchors_raw[value], where, f"anchors.{value}", languages, problems
+            )
+        stray = sorted(set(anchors_raw) - set(range(lo, hi + 1)), key=str)
+        if stray:
+            problems.add(where, f"field anchors has values outside {lo}-{hi}: {stray}")
+        scales[key] = Scale(str(key), lo, hi, anchors)
+    return scales
+
+
+def _options(
+    raw: Any, where: str, item_type: str, languages: tuple[str, ...], problems: _Problems
+) -> tuple[Option, ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        problems.add(where, "field options must list at least two options")
+        return ()
+    options: list[Option] = []
+    seen: set[Any] = set()
+    for n, spec in enumerate(raw, start=1):
+        owhere = f"{where} option {n}"
+        if not isinstance(spec, dict):
+            problems.add(owhere, "must be a mapping")
+            continue
+        text = _text(spec.get("text"), owhere, "text", languages, problems)
+        if item_type == "single":
+            key = spec.get("value")
+            if not isinstance(key, int) or isinstance(key, bool):
+                problems.add(owhere, f"field value must be an integer (got {key!r})")
+                continue
+        else:
+            key = spec.get("id")
+            if not isinstance(key, str) or not _ID.match(key):
+                problems.add(owhere, f"field id must be a lower-case identifier (got {key!r})")
+                continue
+        if key in seen:
+            problems.add(owhere, f"duplicate option {key!r}")
+        seen.add(key)
+        correct = spec.get("correct")
+        if correct is not None and not isinstance(correct, bool):
+            problems.add(owhere, "field correct must be true or false")
+        options.append(
+            Option(
+                text=text,
+                id=key if item_type == "checklist" else None,
+                value=key if item_type == "single" else None,
+                correct=correct,
+                exclusive=bool(spec.get("exclusive", False)),
+            )
+        )
+    return tuple(options)
+
+
+def _item(
+    raw: Any,
+    construct: dict[str, Any],
+    scales: dict[str, Scale],
+    languages: tuple[str, ...],
+    problems: _Problems,
+) -> Item | None:
+    cid = construct.get("id", "?")
+    if not isinstance(raw, dict):
+        problems.add(f"construct {cid}", "each item must be a mapping")
+        return None
+    item_id = raw.get("id")
+    if not isinstance(item_id, str) or not _ID.match(item_id):
+        problems.add(
+            f"construct {cid}", f"item field id must be a lower-case identifier (got {item_id!r})"
+        )
+        return None
+    where = f"item {item_id}"
+    item_type = raw.get("type", "likert")
+    if item_type not in ITEM_TYPES:
+        problems.add(
+            where, f"field type must be one of {', '.join(ITEM_TYPES)} (got {item_type!r})"
+        )
+        return None
+    text = _text(raw.get("text"), where, "text", languages, problems)
+    scale = None
+    options: tuple[Option, ...] = ()
+    if item_type == "likert":
+        scale_key = raw.get("scale")
+        if scale_key not in scales:
+            problems.add(where, f"field scale names no declared response scale (got {scale_key!r})")
+        else:
+            scale = scales[scale_key]
+    elif item_type in ("single", "checklist"):
+        options = _options(raw.get("options"), where, item_type, languages, problems)
+    kind = construct.get("kind", "")
+    stage = raw.get("stage", construct.get("stage"))
+    if kind == "context" and stage not in (1, 2, 3, 4):
+        problems.add(where, f"field stage must be 1-4 for a context item (got {stage!r})")
+    if stage is not None and stage not in (1, 2, 3, 4):
+        problems.add(where, f"field stage must be 1-4 (got {stage!r})")
+        stage = None
+    reverse = raw.get("reverse", False)
+    if not isinstance(reverse, bool):
+        problems.add(where, "field reverse must be true or false")
+        reverse = False
+    if reverse and item_type != "likert":
+        problems.add(where, "field reverse applies to likert items only")
+    return Item(
+        id=item_id,
+        construct=str(cid),
+        kind=str(kind),
+        type=item_type,
+        text=text,
+        scale=scale,
+        options=options,
+        stage=stage,
+        reverse=reverse,
+        context=construct.get("context"),
+        short=bool(raw.get("short", False)),
+    )
+
+
+def _build(raw: Any, source: str) -> Instrument:
+    problems = _Problems(source)
+    if not isinstance(raw, dict):
+        raise InstrumentError(f"{source}: the file must hold a YAML mapping")
+    for field in ("id", "version", "languages", "response_scales", "constructs"):
+        if field not in raw:
+            problems.add("instrument", f"field {field!r} is missing")
+    problems.raise_if_any()
+    languages = tuple(raw["languages"]) if isinstance(raw["languages"], list) else ()
+    if "en" not in languages:
+        problems.add("instrument", "field languages must be a list that includes 'en'")
+        languages = ("en", *languages)
+    title = _text(
+        raw.get("title", {"en": str(raw["id"])}), "instrument", "title", languages, problems
+    )
+    scales = _scales(raw["response_scales"], languages, problems)
+    constructs: list[Construct] = []
+    construct_ids: set[str] = set()
+    item_ids: set[str] = set()
+    column_ids: set[str] = set()
+    if not isinstance(raw["constructs"], list) or not raw["constructs"]:
+        problems.add("instrument", "field constructs must be a non-empty list")
+        problems.raise_if_any()
+    for spec in raw["constructs"]:
+        if not isinstance(spec, dict):
+            problems.add("instrument", "each construct must be a mapping")
+            continue
+        cid = spec.get("id")
+        if not isinstance(cid, str) or not _ID.match(cid):
+            problems.add(
+                "instrument", f"construct field id must be a lower-case identifier (got {cid!r})"
+            )
+            continue
+        where = f"construct {cid}"
+        if cid in construct_ids:
+            problems.add(where, "duplicate construct id")
+        construct_ids.add(cid)
+        kind = spec.get("kind")
+        if kind not in CONSTRUCT_KINDS:
+            problems.add(
+                where, f"field kind must be one of {', '.join(CONSTRUCT_KINDS)} (got {kind!r})"
+            )
+        if kind == "stage" and spec.get("stage") not in (1, 2, 3, 4):
+            problems.add(
+                where, f"field stage must be 1-4 for a stage scale (got {spec.get('stage')!r})"
+            )
+        if kind == "context" and not isinstance(spec.get("context"), str):
+            problems.add(where, "field context must name the context")
+        label = _text(spec.get("label"), where, "label", languages, problems)
+        items_raw = spec.get("items")
+        if not isinstance(items_raw, list) or not items_raw:
+            problems.add(where, "field items is empty: a construct needs at least one item")
+            continue
+        items = []
+        for item_raw in items_raw:
+            item = _item(item_raw, spec, scales, languages, problems)
+            if item is None:
+                continue
+            if item.id in item_ids:
+                problems.add(f"item {item.id}", "duplicate item id")
+            item_ids.add(item.id)
+            for col in item.column_ids():
+                if col in column_ids:
+                    problems.add(f"item {item.id}", f"column {col!r} collides with another column")
+                column_ids.add(col)
+            items.append(item)
+        constructs.append(
+            Construct(
+                id=cid,
+                kind=str(kind),
+                label=label,
+                items=tuple(items),
+                stage=spec.get("stage"),
+                context=spec.get("context"),
+            )
+        )
+    problems.raise_if_any()
+    return Instrument(
+        id=str(raw["id"]),
+        version=str(raw["version"]),
+        languages=languages,
+        title=title,
+        scales=scales,
+        constructs=tuple(constructs),
+        source=source,
+    )
+
+
+def validate_instrument_file(path: str | Path) -> Instrument:
+    """Parse and validate an instrument file; raise :class:`InstrumentError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstrumentError(f"{path}: no such instrument file") from None
+    except UnicodeDecodeError as exc:
+        raise InstrumentError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InstrumentError(f"{path}:{where} is not valid YAML: {exc}") from None
+    return _build(raw, str(path))
+
+
+@lru_cache(maxsize=16)
+def _load_cached(resolved: str) -> Instrument:
+    return validate_instrument_file(resolved)
+
+
+def load_instrument(path: str | Path | None = None) -> Instrument:
+    """The instrument at ``path``, or the packaged default (validated, cached per file).
+
+    Examples
+    --------
+    >>> inst = load_instrument()
+    >>> inst.id
+    'allypath-core'
+    """
+    return _load_cached(str(Path(path or DEFAULT_INSTRUMENT).resolve()))
