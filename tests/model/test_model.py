@@ -282,3 +282,19 @@ def test_invalid_definitions_are_refused() -> None:
 def test_arabic_is_right_to_left() -> None:
     assert is_rtl("ar")
     assert not is_rtl("fr")
+
+
+def test_model_and_packaged_instrument_agree() -> None:
+    from allypath.instrument import load_instrument
+
+    instrument = load_instrument()
+    construct_ids = {c.id for c in instrument.constructs}
+    for f in FACTORS:
+        assert f.construct in construct_ids, f"{f.key}: construct {f.construct} not in the instrument"
+    for q in DIAGNOSTIC_QUESTIONS:
+        assert set(q.constructs) <= construct_ids, q.key
+    for s in STAGES:
+        assert instrument.construct(f"stage_{s.key}").stage == s.number
+    options = {o.id: o for o in instrument.item("tp").options}
+    for t in TURNING_POINTS:
+        assert dict(options[t.key].text) == dict(t.label), t.key
