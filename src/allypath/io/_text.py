@@ -1,0 +1,198 @@
+"""Bytes to CSV records, with every decoding or quoting problem located at its row and column.
+
+Text exports come in UTF-8 (with or without a byte-order mark) and, from Excel's "Unicode text",
+UTF-16 with a byte-order mark. Anything else is refused, naming the first row and column holding a
+byte that is not UTF-8, because guessing a legacy code page silently corrupts names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from allypath.errors import DataError
+
+__all__ = [
+    "atomic_path",
+    "decode_records",
+    "delimiter_name",
+    "detect_encoding",
+    "first_line",
+    "read_bytes",
+    "sniff_delimiter",
+]
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def delimiter_name(delimiter: str) -> str:
+    """A readable name for a delimiter (``;`` -> ``semicolon``)."""
+    return _DELIMITER_NAMES.get(delimiter, repr(delimiter))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The whole file; a clear error when it is missing or empty."""
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DataError("no such file", file=file) from None
+    except IsADirectoryError:
+        raise DataError("is a directory, not a file", file=file) from None
+    if not raw:
+        raise DataError("the file is empty (0 bytes): there is no header row", file=file, row=0)
+    return raw
+
+
+def detect_encoding(raw: bytes) -> str:
+    """``utf-8-sig`` or ``utf-16`` when a byte-order mark says so, else ``utf-8``."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8"
+
+
+def first_line(raw: bytes, encoding: str) -> str:
+    """The first physical line, decoded leniently (for sniffing only)."""
+    head = raw[: 64 * 1024].decode(encoding, errors="replace")
+    return head.splitlines()[0] if head else ""
+
+
+def sniff_delimiter(line: str) -> str:
+    """The most frequent of ``, ; TAB |`` outside double quotes in ``line`` (``,`` on a tie)."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def decode_records(
+    raw: bytes,
+    *,
+    file: str,
+    delimiter: str,
+    header_rows: int = 1,
+) -> tuple[list[list[str]], str]:
+    """Decode ``raw`` and split it into CSV records.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes.
+    file : str
+        Named in errors.
+    delimiter : str
+        The field delimiter.
+    header_rows : int
+        How many records are header rows: errors count data rows from 1 after them (row 0 is the
+        header) and name the column from the first header record.
+
+    Returns
+    -------
+    records, encoding
+
+    Raises
+    ------
+    DataError
+        On a byte that is not UTF-8 (naming the first such row and column) or broken quoting.
+    """
+    encoding = detect_encoding(raw)
+    try:
+        text = raw.decode(encoding)
+        clean = True
+    except UnicodeDecodeError:
+        # Decode again keeping the bad bytes as lone surrogates, so the CSV parser can still say
+        # which record and field they sit in.
+        text = raw.decode(encoding, errors="surrogateescape")
+        clean = False
+    records = _parse(text, file=file, delimiter=delimiter, header_rows=header_rows)
+    if not clean:
+        _raise_undecodable(records, file=file, header_rows=header_rows, encoding=encoding)
+    return records, encoding
+
+
+def _row_number(record_index: int, header_rows: int) -> int:
+    """0 for any header record, else the 1-based data row."""
+    return max(record_index - header_rows + 1, 0)
+
+
+def _parse(text: str, *, file: str, delimiter: str, header_rows: int) -> list[list[str]]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:
+        row = _row_number(len(records), header_rows)
+        raise DataError(
+            f"the CSV quoting is broken near line {reader.line_num} ({exc}); "
+            "check for an unclosed or stray double quote",
+            file=file,
+            row=row,
+        ) from None
+    # A trailing empty line is not a record.
+    while records and records[-1] == []:
+        records.pop()
+    return records
+
+
+def _raise_undecodable(
+    records: Sequence[Sequence[str]], *, file: str, header_rows: int, encoding: str
+) -> None:
+    names = list(records[0]) if records else []
+    for index, record in enumerate(records):
+        for position, value in enumerate(record):
+            match = _UNDECODABLE.search(value)
+            if match is None:
+                continue
+            bad = match.group().encode("utf-8", errors="surrogateescape")
+            column = names[position] if position < len(names) else f"#{position + 1}"
+            if _UNDECODABLE.search(column):
+                column = f"#{position + 1}"
+            raise DataError(
+                f"byte 0x{bad.hex()} is not valid {encoding.replace('-sig', '')}; the file mixes "
+                "encodings or was saved in a legacy code page: save it as 'CSV UTF-8' and retry",
+                file=file,
+                row=_row_number(index, header_rows),
+                column=column,
+            )
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it over ``path`` only if the block succeeds.
+
+    Readers of ``path`` see the old file or the complete new one, never a half-written file. The
+    file is created with mode 0600 (response data is personal data); widen it deliberately if needed.
+    """
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise DataError("the folder to write into does not exist", file=str(target))
+    fd, tmp_name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

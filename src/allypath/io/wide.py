@@ -1,0 +1,310 @@
+"""The wide response format (DESIGN §5): read and write CSV and Parquet.
+
+Reading goes through pyarrow's multithreaded CSV parser and one conversion to pandas, so a large file
+costs about what pyarrow itself costs. The checks that need Python (where exactly is the bad byte,
+which row has too few fields) run only after pyarrow has refused a file, so good files pay nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from allypath.errors import DataError
+from allypath.io._arrow import frame_from_arrow, read_arrow_csv
+from allypath.io._source import SourceColumn, SourceTable
+from allypath.io._text import (
+    atomic_path,
+    decode_records,
+    delimiter_name,
+    detect_encoding,
+    read_bytes,
+    sniff_delimiter,
+)
+
+__all__ = ["read_csv", "read_parquet", "write_wide"]
+
+_HEAD_BYTES = 256 * 1024
+_STRING_COLUMNS = ("respondent_id",)
+
+
+def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTable:
+    """Read a plain wide CSV (one header row, one row per response).
+
+    Parameters
+    ----------
+    path : path-like
+        A UTF-8 file (a byte-order mark is fine; UTF-16 with a byte-order mark is transcoded).
+    delimiter : str
+        The field delimiter; the wide format uses ``,``. A file that is plainly separated by something
+        else is refused with a message naming the delimiter to pass.
+
+    Returns
+    -------
+    SourceTable
+        ``format="csv"``; integer columns are ``Int64``, blanks are missing, ``respondent_id`` is
+        always text.
+
+    Raises
+    ------
+    DataError
+        Empty file, broken or duplicate header, wrong delimiter, a row with the wrong number of
+        fields, or bytes that are not UTF-8 -- each naming the file, row and column.
+
+    Examples
+    --------
+    >>> table = read_csv("responses.csv")  # doctest: +SKIP
+    >>> table.data["ap01"].dtype  # doctest: +SKIP
+    Int64Dtype()
+    """
+    file = str(path)
+    with open_or_fail(path) as handle:
+        head = handle.read(_HEAD_BYTES)
+    if not head:
+        raise DataError("the file is empty (0 bytes): there is no header row", file=file, row=0)
+    encoding = detect_encoding(head)
+    source: bytes | str = file
+    if encoding == "utf-16":
+        # pyarrow reads UTF-8 only; Excel's "Unicode text" is small enough to transcode in memory.
+        raw = read_bytes(path)
+        try:
+            source = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            decode_records(raw, file=file, delimiter=delimiter)
+            raise
+        head = source[:_HEAD_BYTES]
+    header = _check_header(head, file=file, delimiter=delimiter)
+    strings = [name for name in _STRING_COLUMNS if name in header]
+    table = _read_table(source, file=file, delimiter=delimiter, strings=strings)
+    table = _drop_blank_trailing(table, header, file=file)
+    for field in table.schema:
+        if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
+            # pyarrow keeps undecodable text as bytes; find the first bad cell to name it.
+            decode_records(_raw(source), file=file, delimiter=delimiter)
+            raise DataError("holds bytes that are not UTF-8", file=file, column=field.name)
+    frame, types = frame_from_arrow(table)
+    columns = tuple(SourceColumn(name=str(n), type=t) for n, t in zip(frame.columns, types, strict=True))
+    return SourceTable(
+        data=frame,
+        columns=columns,
+        format="csv",
+        file=file,
+        metadata={"encoding": encoding, "delimiter": delimiter},
+    )
+
+
+def open_or_fail(path: str | os.PathLike[str]) -> io.BufferedReader:
+    """Open ``path`` for binary reading, turning OS errors into a :class:`DataError`."""
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise DataError("no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise DataError("is a directory, not a file", file=str(path)) from None
+
+
+def _raw(source: bytes | str) -> bytes:
+    return source if isinstance(source, bytes) else Path(source).read_bytes()
+
+
+def _check_header(head: bytes, *, file: str, delimiter: str) -> list[str]:
+    """Parse and check the header record from the first bytes of the file."""
+    text = head.decode("utf-8", errors="surrogateescape").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise DataError(f"the header row cannot be parsed ({exc})", file=file, row=0) from None
+    if not any(cell.strip() for cell in header):
+        raise DataError("the header row is blank: the first line must name the columns", file=file, row=0)
+    for position, name in enumerate(header):
+        if "\n" in name or "\r" in name:
+            raise DataError(
+                "the header row is broken: a double quote is not closed (or a column name holds "
+                "a line break)",
+                file=file,
+                row=0,
+                column=f"#{position + 1}",
+            )
+        if any("\udc80" <= ch <= "\udcff" for ch in name):
+            raise DataError(
+                "the header holds bytes that are not UTF-8; save the file as 'CSV UTF-8'",
+                file=file,
+                row=0,
+                column=f"#{position + 1}",
+            )
+    first = text.splitlines()[0] if text else ""
+    sniffed = sniff_delimiter(first)
+    if len(header) == 1 and sniffed != delimiter:
+        raise DataError(
+            f"the header has a single column, but the line is {delimiter_name(sniffed)}-separated; "
+            f"the wide format uses {delimiter_name(delimiter)}s (pass delimiter={sniffed!r} "
+            "to read this file as it is)",
+            file=file,
+            row=0,
+            column=header[0][:60],
+        )
+    seen: dict[str, int] = {}
+    last_named = max(i for i, name in enumerate(header) if name.strip())
+    for position, name in enumerate(header):
+        if not name.strip():
+            if position > last_named:
+                continue  # trailing delimiters (Excel); dropped later if the column is blank
+            raise DataError(
+                "the header has an empty column name; every column needs a name",
+                file=file,
+                row=0,
+                column=f"#{position + 1}",
+            )
+        if name in seen:
+            raise DataError(
+                f"the column name appears twice (columns #{seen[name] + 1} and #{position + 1})",
+                file=file,
+                row=0,
+                column=name,
+            )
+        seen[name] = position
+    return header
+
+
+def _read_table(source: bytes | str, *, file: str, delimiter: str, strings: list[str]) -> pa.Table:
+    try:
+        return read_arrow_csv(source, delimiter=delimiter, string_columns=strings)
+    except pa.ArrowInvalid as exc:
+        if "newlines_in_values" not in str(exc):
+            _locate_parse_error(source, file=file, delimiter=delimiter, message=str(exc))
+            raise DataError(f"cannot be parsed as CSV: {exc}", file=file) from None
+    # A quoted value spans lines: read again with the (slower) newline-aware chunker.
+    try:
+        return read_arrow_csv(source, delimiter=delimiter, string_columns=strings, newlines_in_values=True)
+    except pa.ArrowInvalid as exc:
+        _locate_parse_error(source, file=file, delimiter=delimiter, message=str(exc))
+        raise DataError(f"cannot be parsed as CSV: {exc}", file=file) from None
+
+
+def _locate_parse_error(source: bytes | str, *, file: str, delimiter: str, message: str) -> None:
+    """Re-parse in Python to name the row (and column) pyarrow refused; raises when found."""
+    records, _ = decode_records(_raw(source), file=file, delimiter=delimiter)
+    header = records[0]
+    for index, record in enumerate(records[1:], start=1):
+        if len(record) == len(header) or record == []:
+            continue
+        if len(record) < len(header):
+            column = header[len(record)]
+            detail = f"the row has {len(record)} fields but the header has {len(header)}"
+            if len(record) == 1 and sniff_delimiter(record[0]) != delimiter:
+                detail += (
+                    f"; the row looks {delimiter_name(sniff_delimiter(record[0]))}-separated, "
+                    f"the header {delimiter_name(delimiter)}-separated"
+                )
+        else:
+            column = f"#{len(header) + 1}"
+            detail = f"the row has {len(record)} fields but the header has {len(header)}"
+        raise DataError(detail, file=file, row=index, column=column)
+
+
+def _drop_blank_trailing(table: pa.Table, header: list[str], *, file: str) -> pa.Table:
+    """Drop columns that trailing delimiters created, if they hold nothing; refuse them otherwise."""
+    keep = len(header)
+    while keep > 0 and not header[keep - 1].strip():
+        keep -= 1
+    for index in range(keep, table.num_columns):
+        if table.column(index).null_count != table.num_rows:
+            raise DataError(
+                "a column without a name holds values; name it in the header",
+                file=file,
+                row=0,
+                column=f"#{index + 1}",
+            )
+    return table.select(list(range(keep))) if keep < table.num_columns else table
+
+
+def read_parquet(path: str | os.PathLike[str]) -> SourceTable:
+    """Read a wide Parquet file (as written by :func:`write_wide`).
+
+    Returns
+    -------
+    SourceTable
+        ``format="parquet"``; the same column conventions as :func:`read_csv`.
+    """
+    file = str(path)
+    with open_or_fail(path) as handle:
+        if not handle.read(4):
+            raise DataError("the file is empty (0 bytes)", file=file, row=0)
+    try:
+        table = pq.read_table(file)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(f"is not a readable Parquet file ({exc})", file=file) from None
+    table = table.replace_schema_metadata(None)  # ignore stored pandas index/dtype metadata
+    frame, types = frame_from_arrow(table)
+    columns = tuple(SourceColumn(name=str(n), type=t) for n, t in zip(frame.columns, types, strict=True))
+    return SourceTable(data=frame, columns=columns, format="parquet", file=file, metadata={})
+
+
+def write_wide(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a wide-format frame to CSV or Parquet (chosen by the extension), atomically.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns with string names; the index is not written.
+    path : path-like
+        ``.csv``, ``.parquet`` or ``.pq``. The file appears complete or not at all.
+
+    Returns
+    -------
+    pathlib.Path
+        The written path.
+
+    Notes
+    -----
+    CSV: UTF-8 without byte-order mark, ``,``-separated, LF line ends, blank for missing, timestamps
+    with whole seconds as ``YYYY-MM-DD HH:MM:SS``. Reading it back with :func:`read_csv` gives the
+    same frame (integer columns ``Int64``).
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in {".csv", ".parquet", ".pq"}:
+        raise DataError("unknown output format: use .csv, .parquet or .pq", file=str(path))
+    table = _to_arrow(df, file=str(path))
+    with atomic_path(target) as tmp:
+        if suffix == ".csv":
+            pacsv.write_csv(_csv_ready(table), tmp)
+        else:
+            pq.write_table(table, tmp)
+    return target
+
+
+def _to_arrow(df: pd.DataFrame, *, file: str) -> pa.Table:
+    for name in df.columns:
+        if not isinstance(name, str):
+            raise DataError("column names must be text", file=file, column=str(name))
+    if df.columns.has_duplicates:
+        dup = str(df.columns[df.columns.duplicated()][0])
+        raise DataError("the column name appears twice", file=file, column=dup)
+    arrays = []
+    for name in df.columns:
+        try:
+            arrays.append(pa.Array.from_pandas(df[name]))
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise DataError(
+                f"the column mixes types and cannot be written ({exc})", file=file, column=name
+            ) from None
+    return pa.Table.from_arrays(arrays, names=list(df.columns))
+
+
+def _csv_ready(table: pa.Table) -> pa.Table:
+    """Render whole-second timestamps without pyarrow's ``.000000`` so the text reads back alike."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type) and field.type.unit == "s" and field.type.tz is None:
+            text = pc.strftime(table.column(index), format="%Y-%m-%d %H:%M:%S")
+            table = table.set_column(index, field.name, text)
+    return table

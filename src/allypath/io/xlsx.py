@@ -1,0 +1,212 @@
+"""Excel workbooks: read with python-calamine, write with openpyxl (formula-injection safe).
+
+Reading renders every cell as text and types the columns with the same inference as the wide CSV,
+so a sheet and its CSV export give the same frame. Writing stores every text cell as a string with
+Excel's quote prefix when it starts with ``= + - @``, a tab or a carriage return: Excel then shows
+it as text and never evaluates it, even after the cell is edited (CWE-1236, "CSV injection").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from python_calamine import CalamineError, CalamineWorkbook
+
+from allypath.errors import DataError
+from allypath.io._records import build_table, unique_names
+from allypath.io._source import SourceColumn, SourceTable
+from allypath.io._text import atomic_path
+
+__all__ = ["FORMULA_TRIGGERS", "read_xlsx", "write_xlsx"]
+
+#: A text cell starting with one of these could be taken for a formula by a spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_EXCEL_MAX_ROWS = 1_048_576
+_EXCEL_MAX_COLUMNS = 16_384
+# Characters XML 1.0 cannot hold (openpyxl refuses them); replaced so an export never fails on
+# a stray control character pasted into a comment.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ID_COLUMNS = ("respondent_id",)
+
+
+def read_xlsx(path: str | os.PathLike[str], sheet: str | int | None = None) -> SourceTable:
+    """Read one sheet of an ``.xlsx`` (also ``.xlsm``, ``.xls``, ``.ods``) workbook.
+
+    Parameters
+    ----------
+    path : path-like
+        The workbook.
+    sheet : str or int, optional
+        Sheet name or 0-based index; by default the first sheet.
+
+    Returns
+    -------
+    SourceTable
+        ``format="xlsx"``; the first row names the columns; types as in :func:`read_csv`.
+        ``metadata`` holds the sheet name and all sheet names.
+
+    Raises
+    ------
+    DataError
+        An empty or unreadable file, an unknown sheet, a blank or duplicate column name.
+    """
+    file = str(path)
+    if not os.path.exists(file):
+        raise DataError("no such file", file=file)
+    if os.path.getsize(file) == 0:
+        raise DataError("the file is empty (0 bytes)", file=file, row=0)
+    try:
+        workbook = CalamineWorkbook.from_path(file)
+        names = list(workbook.sheet_names)
+        if sheet is None:
+            sheet = 0
+        if isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise DataError(f"has no sheet #{sheet} (sheets: {names})", file=file)
+            sheet = names[sheet]
+        if sheet not in names:
+            raise DataError(f"has no sheet {sheet!r} (sheets: {names})", file=file)
+        cells = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
+    except CalamineError as exc:
+        raise DataError(f"is not a readable workbook ({exc})", file=file) from None
+    rows = [[cell_text(value) for value in row] for row in cells]
+    while rows and not any(rows[-1]):
+        rows.pop()  # formatted but empty rows at the bottom
+    if not rows or not any(rows[0]):
+        raise DataError(f"sheet {sheet!r} has no header row", file=file, row=0)
+    header = rows[0]
+    last = max(i for i, name in enumerate(header) if name.strip())
+    for index, row in enumerate(rows[1:], start=1):
+        for position in range(last + 1, len(row)):
+            if row[position].strip():
+                raise DataError(
+                    "a column without a name holds values; name it in the header",
+                    file=file,
+                    row=index,
+                    column=f"#{position + 1}",
+                )
+    header = [name.strip() for name in header[: last + 1]]
+    for position, name in enumerate(header):
+        if not name:
+            raise DataError(
+                "the header has an empty column name", file=file, row=0, column=f"#{position + 1}"
+            )
+        if name in header[:position]:
+            raise DataError("the column name appears twice", file=file, row=0, column=name)
+    data = [row[: last + 1] + [""] * (last + 1 - len(row)) for row in rows[1:]]
+    columns = [SourceColumn(name=name) for name in unique_names(header)]
+    return build_table(
+        columns,
+        data,
+        format="xlsx",
+        file=file,
+        metadata={"sheet": sheet, "sheets": names},
+        string_columns=[n for n in header if n in _ID_COLUMNS],
+    )
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a CSV export would hold (whole numbers without ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "responses") -> Path:
+    """Write ``df`` to a one-sheet ``.xlsx``, atomically and formula-injection safe.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        At most 1,048,575 rows and 16,384 columns (Excel's limits); the index is not written.
+    path : path-like
+        The ``.xlsx`` to write; it appears complete or not at all.
+    sheet : str
+        The sheet name.
+
+    Returns
+    -------
+    pathlib.Path
+        The written path.
+
+    Notes
+    -----
+    Every text cell is stored as a string; one starting with ``= + - @``, a tab or a carriage
+    return also gets Excel's quote prefix (shown as a leading apostrophe in the formula bar), so it
+    is never evaluated. Missing values are empty cells; the header row is bold and frozen.
+    Characters that XML cannot hold (control characters) are replaced by U+FFFD.
+    """
+    file = str(path)
+    if len(df) >= _EXCEL_MAX_ROWS or len(df.columns) > _EXCEL_MAX_COLUMNS:
+        raise DataError(
+            f"{len(df)} rows x {len(df.columns)} columns exceed Excel's limits "
+            f"({_EXCEL_MAX_ROWS - 1} rows, {_EXCEL_MAX_COLUMNS} columns); write CSV or Parquet",
+            file=file,
+        )
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in df.columns:
+        cell = _text_cell(worksheet, str(name))
+        cell.font = bold
+        header.append(cell)
+    worksheet.append(header)
+    columns = [_python_values(df[name], file=file, column=str(name)) for name in df.columns]
+    for values in zip(*columns, strict=True):
+        worksheet.append([_text_cell(worksheet, v) if isinstance(v, str) else v for v in values])
+    with atomic_path(path) as tmp:
+        workbook.save(tmp)
+    return Path(path)
+
+
+def _text_cell(worksheet: Any, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(worksheet, value=_ILLEGAL_XML.sub("\ufffd", text))
+    cell.data_type = "s"  # never a formula, whatever the first character
+    if text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return cell
+
+
+def _python_values(series: pd.Series, *, file: str, column: str) -> list[Any]:
+    """The column as plain Python values openpyxl can store (None for missing)."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        raise DataError(
+            "has time-zone-aware timestamps, which Excel cannot store; convert them to local time first",
+            file=file,
+            column=column,
+        )
+    values = series.astype(object).where(series.notna(), None).tolist()
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, pd.Timestamp):
+            value = value.to_pydatetime()
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        out.append(value)
+    return out
