@@ -214,13 +214,15 @@ class Instrument:
             return self
         if name != "short":
             raise KeyError(f"unknown form {name!r}; forms are 'full' and 'short'")
+        return self._short_form
+
+    @cached_property
+    def _short_form(self) -> Instrument:
         constructs = []
         for c in self.constructs:
             kept = tuple(i for i in c.items if i.short)
             if kept:
-                constructs.append(
-                    Construct(c.id, c.kind, c.label, kept, stage=c.stage, context=c.context)
-                )
+                constructs.append(Construct(c.id, c.kind, c.label, kept, stage=c.stage, context=c.context))
         return Instrument(
             id=self.id,
             version=f"{self.version}+short",
@@ -261,8 +263,7 @@ class Instrument:
             "version": self.version,
             "languages": list(self.languages),
             "constructs": [
-                {"id": c.id, "kind": c.kind, "label": c.label.get_lang("en")}
-                for c in self.constructs
+                {"id": c.id, "kind": c.kind, "label": c.label.get_lang("en")} for c in self.constructs
             ],
             "items": items,
         }

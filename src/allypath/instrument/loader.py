@@ -48,9 +48,7 @@ class _Problems:
             )
 
 
-def _text(
-    raw: Any, where: str, field: str, languages: tuple[str, ...], problems: _Problems
-) -> Text:
+def _text(raw: Any, where: str, field: str, languages: tuple[str, ...], problems: _Problems) -> Text:
     if isinstance(raw, str):
         raw = {"en": raw}
     if not isinstance(raw, dict):
@@ -80,9 +78,7 @@ def _scales(raw: Any, languages: tuple[str, ...], problems: _Problems) -> dict[s
             continue
         lo, hi = spec.get("min"), spec.get("max")
         if not isinstance(lo, int) or not isinstance(hi, int) or lo >= hi:
-            problems.add(
-                where, f"fields min/max must be integers with min < max (got {lo!r}, {hi!r})"
-            )
+            problems.add(where, f"fields min/max must be integers with min < max (got {lo!r}, {hi!r})")
             continue
         anchors_raw = spec.get("anchors") or {}
         anchors: dict[int, Text] = {}
@@ -90,9 +86,7 @@ def _scales(raw: Any, languages: tuple[str, ...], problems: _Problems) -> dict[s
             if value not in anchors_raw:
                 problems.add(where, f"field anchors.{value} is missing")
                 continue
-            anchors[value] = _text(
-                anchors_raw[value], where, f"anchors.{value}", languages, problems
-            )
+            anchors[value] = _text(anchors_raw[value], where, f"anchors.{value}", languages, problems)
         stray = sorted(set(anchors_raw) - set(range(lo, hi + 1)), key=str)
         if stray:
             problems.add(where, f"field anchors has values outside {lo}-{hi}: {stray}")
@@ -133,8 +127,8 @@ def _options(
         options.append(
             Option(
                 text=text,
-                id=key if item_type == "checklist" else None,
-                value=key if item_type == "single" else None,
+                id=key if isinstance(key, str) else None,
+                value=key if isinstance(key, int) else None,
                 correct=correct,
                 exclusive=bool(spec.get("exclusive", False)),
             )
@@ -155,16 +149,12 @@ def _item(
         return None
     item_id = raw.get("id")
     if not isinstance(item_id, str) or not _ID.match(item_id):
-        problems.add(
-            f"construct {cid}", f"item field id must be a lower-case identifier (got {item_id!r})"
-        )
+        problems.add(f"construct {cid}", f"item field id must be a lower-case identifier (got {item_id!r})")
         return None
     where = f"item {item_id}"
     item_type = raw.get("type", "likert")
     if item_type not in ITEM_TYPES:
-        problems.add(
-            where, f"field type must be one of {', '.join(ITEM_TYPES)} (got {item_type!r})"
-        )
+        problems.add(where, f"field type must be one of {', '.join(ITEM_TYPES)} (got {item_type!r})")
         return None
     text = _text(raw.get("text"), where, "text", languages, problems)
     scale = None
@@ -217,9 +207,7 @@ def _build(raw: Any, source: str) -> Instrument:
     if "en" not in languages:
         problems.add("instrument", "field languages must be a list that includes 'en'")
         languages = ("en", *languages)
-    title = _text(
-        raw.get("title", {"en": str(raw["id"])}), "instrument", "title", languages, problems
-    )
+    title = _text(raw.get("title", {"en": str(raw["id"])}), "instrument", "title", languages, problems)
     scales = _scales(raw["response_scales"], languages, problems)
     constructs: list[Construct] = []
     construct_ids: set[str] = set()
@@ -234,9 +222,7 @@ def _build(raw: Any, source: str) -> Instrument:
             continue
         cid = spec.get("id")
         if not isinstance(cid, str) or not _ID.match(cid):
-            problems.add(
-                "instrument", f"construct field id must be a lower-case identifier (got {cid!r})"
-            )
+            problems.add("instrument", f"construct field id must be a lower-case identifier (got {cid!r})")
             continue
         where = f"construct {cid}"
         if cid in construct_ids:
@@ -244,13 +230,9 @@ def _build(raw: Any, source: str) -> Instrument:
         construct_ids.add(cid)
         kind = spec.get("kind")
         if kind not in CONSTRUCT_KINDS:
-            problems.add(
-                where, f"field kind must be one of {', '.join(CONSTRUCT_KINDS)} (got {kind!r})"
-            )
+            problems.add(where, f"field kind must be one of {', '.join(CONSTRUCT_KINDS)} (got {kind!r})")
         if kind == "stage" and spec.get("stage") not in (1, 2, 3, 4):
-            problems.add(
-                where, f"field stage must be 1-4 for a stage scale (got {spec.get('stage')!r})"
-            )
+            problems.add(where, f"field stage must be 1-4 for a stage scale (got {spec.get('stage')!r})")
         if kind == "context" and not isinstance(spec.get("context"), str):
             problems.add(where, "field context must name the context")
         label = _text(spec.get("label"), where, "label", languages, problems)
@@ -301,9 +283,7 @@ def validate_instrument_file(path: str | Path) -> Instrument:
     except FileNotFoundError:
         raise InstrumentError(f"{path}: no such instrument file") from None
     except UnicodeDecodeError as exc:
-        raise InstrumentError(
-            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
+        raise InstrumentError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

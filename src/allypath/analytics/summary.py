@@ -1,0 +1,105 @@
+"""Group summaries of scored responses, always through the privacy gate.
+
+A summary reports, per group: the stage mix, the share between stages, policy awareness among those
+who answered the policy questions, participation, the strongest barriers and norms, and the
+interventions that fit the group best. Groups the gate hides carry only the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
+from allypath.model import intervention as model_intervention
+from allypath.privacy import PrivacyPolicy, decide_siblings
+
+__all__ = ["AWARE_THRESHOLD", "GroupSummary", "summarise_groups"]
+
+AWARE_THRESHOLD = 3.5  # mean claimed policy awareness at "agree" or above
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group: str
+    n: int
+    visible: bool
+    hidden_reason: str = ""
+    stage_mix: dict[int, float] = field(default_factory=dict)
+    between_share: float = float("nan")
+    policy_answered: int = 0
+    policy_aware_share: float = float("nan")
+    participation_share: float = float("nan")
+    top_barriers: list[tuple[str, float]] = field(default_factory=list)
+    actions: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _actions(stage_mix: dict[int, float], barriers: list[tuple[Factor, float]]) -> list[tuple[str, str]]:
+    """Interventions ranked by how much of the group's stage mix they suit, plus the top barrier's.
+
+    A first cut of the action plan: each intervention scores the share of the group at the stages it
+    suits; the interventions named against the group's strongest barrier are added with that reason.
+    """
+    ranked: list[tuple[float, Intervention]] = sorted(
+        ((sum(stage_mix.get(s, 0.0) for s in i.stages), i) for i in INTERVENTIONS if len(i.stages) < 4),
+        key=lambda pair: -pair[0],
+    )
+    actions = [
+        (i.label.get_lang("en"), f"suits {share:.0%} of the group by stage") for share, i in ranked[:2]
+    ]
+    if barriers:
+        factor, _ = barriers[0]
+        label = factor.label.get_lang("en")
+        known = {a for a, _ in actions}
+        for key in factor.interventions[:2]:
+            intervention = model_intervention(key)
+            name = intervention.label.get_lang("en")
+            if name not in known:
+                actions.append((name, f"addresses the strongest barrier: {label}"))
+    return actions
+
+
+def summarise_groups(
+    scored: pd.DataFrame, by: str, policy: PrivacyPolicy | None = None
+) -> list[GroupSummary]:
+    """One :class:`GroupSummary` per value of ``by``, gated by ``policy`` (default k=5)."""
+    policy = policy or PrivacyPolicy()
+    placed = scored[scored["status"] == "scored"]
+    sizes = placed.groupby(by, observed=True).size()
+    decisions = decide_siblings({str(g): int(n) for g, n in sizes.items()}, policy)
+    out = []
+    for group, frame in placed.groupby(by, observed=True):
+        decision = decisions[str(group)]
+        if not decision.visible:
+            out.append(GroupSummary(str(group), decision.n, False, decision.message))
+            continue
+        mix = frame["stage"].astype(int).value_counts(normalize=True)
+        stage_mix = {s.number: float(mix.get(s.number, 0.0)) for s in STAGES}
+        aware_scores = frame.get("score_knowledge_claimed", pd.Series(dtype=float)).dropna()
+        participation = frame.get("participation_count", pd.Series(dtype=float)).dropna()
+        barriers = []
+        for factor in (*BARRIERS, *NORMS):
+            column = f"score_{factor.construct}"
+            if factor.key == "low_policy_awareness" or column not in frame:
+                continue
+            barriers.append((factor, float(np.nanmean(frame[column]))))
+        barriers.sort(key=lambda pair: -pair[1])
+        out.append(
+            GroupSummary(
+                group=str(group),
+                n=decision.n,
+                visible=True,
+                stage_mix=stage_mix,
+                between_share=float(frame["between_stages"].astype(bool).mean()),
+                policy_answered=len(aware_scores),
+                policy_aware_share=float((aware_scores >= AWARE_THRESHOLD).mean())
+                if len(aware_scores)
+                else float("nan"),
+                participation_share=float((participation > 0).mean()) if len(participation) else float("nan"),
+                top_barriers=[(f.label.get_lang("en"), value) for f, value in barriers[:3]],
+                actions=_actions(stage_mix, barriers[:3]),
+            )
+        )
+    return out

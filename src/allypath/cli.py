@@ -1,0 +1,231 @@
+"""The allypath command line (Typer + Rich). Thin: it parses, calls the library, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from allypath.errors import AllypathError
+
+app = typer.Typer(
+    name="allypath",
+    help="A diagnostic for gender-equity allyship at work (Gender Equity Mindset Model).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+instrument_app = typer.Typer(help="Show, export and validate instruments.", no_args_is_help=True)
+app.add_typer(instrument_app, name="instrument")
+
+console = Console()
+err = Console(stderr=True)
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    yaml = "yaml"
+
+
+class OnError(StrEnum):
+    raise_ = "raise"
+    mark = "mark"
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+InstrumentOption = Annotated[
+    Path | None, typer.Option("--instrument", help="Instrument YAML file (default: the packaged one).")
+]
+
+
+@instrument_app.command("export")
+def instrument_export(
+    format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.json,
+    form: Annotated[str, typer.Option(help="full or short (pulse) form.")] = "full",
+    instrument: InstrumentOption = None,
+) -> None:
+    """Print the active instrument in the contract's JSON shape (DESIGN §5)."""
+    from allypath.instrument import load_instrument
+
+    try:
+        data = load_instrument(instrument).form(form).to_export_dict()
+    except (AllypathError, KeyError) as exc:
+        _fail(exc)
+    if format is ExportFormat.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+@instrument_app.command("validate")
+def instrument_validate(file: Annotated[Path, typer.Argument(help="Instrument YAML file.")]) -> None:
+    """Check an instrument file; list every problem with the item and field it concerns."""
+    from allypath.instrument import validate_instrument_file
+
+    try:
+        inst = validate_instrument_file(file)
+    except AllypathError as exc:
+        _fail(exc)
+    short = inst.form("short")
+    console.print(
+        f"[green]valid[/]: {inst.id} {inst.version} — {len(inst.constructs)} constructs, "
+        f"{len(inst.items)} items ({len(short.items)} in the short form), "
+        f"languages {', '.join(inst.languages)}"
+    )
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option("--out", help="Output file (.csv or .parquet).")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of respondents.")] = 576,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 0,
+    form: Annotated[str, typer.Option(help="full or short form.")] = "full",
+    wave: Annotated[str, typer.Option(help="Value of the wave column.")] = "2026-Q1",
+) -> None:
+    """Simulate respondents of the two study organisations, with their true stage."""
+    from allypath.synth import simulate as run_simulation
+    from allypath.tables import write_table
+
+    try:
+        with console.status(f"Simulating {n:,} respondents"):
+            frame = run_simulation(n, seed=seed, form=form, wave=wave)
+            write_table(frame, out)
+    except AllypathError as exc:
+        _fail(exc)
+    console.print(f"wrote {len(frame):,} respondents to {out}")
+
+
+@app.command()
+def score(
+    source: Annotated[Path, typer.Argument(help="Wide response file (.csv or .parquet).")],
+    out: Annotated[Path, typer.Option("--out", help="Scored output file (.csv or .parquet).")],
+    model: Annotated[Path | None, typer.Option("--model", help="Scoring model YAML (calibrated).")] = None,
+    form: Annotated[str | None, typer.Option(help="full or short; default: from the columns.")] = None,
+    on_error: Annotated[
+        OnError, typer.Option("--on-error", help="raise: stop at the first bad cell; mark: flag the row.")
+    ] = OnError.raise_,
+    instrument: InstrumentOption = None,
+) -> None:
+    """Score responses: stage probabilities, index, flags and construct scores per row."""
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    from allypath.instrument import load_instrument
+    from allypath.scoring import load_stage_model
+    from allypath.scoring import score as run_scoring
+    from allypath.tables import read_table, write_table
+
+    try:
+        with Progress(
+            SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True
+        ) as progress:
+            task = progress.add_task("reading", total=3)
+            frame = read_table(source)
+            progress.update(task, advance=1, description=f"scoring {len(frame):,} rows")
+            scored = run_scoring(
+                frame,
+                load_instrument(instrument),
+                model=load_stage_model(model),
+                form=form,
+                on_error=on_error.value,
+                source=str(source),
+            )
+            progress.update(task, advance=1, description="writing")
+            write_table(scored, out)
+            progress.update(task, advance=1)
+    except AllypathError as exc:
+        _fail(exc)
+    placed = int((scored["status"] == "scored").sum())
+    console.print(
+        f"scored {placed:,} of {len(scored):,} rows ({len(scored) - placed:,} insufficient) "
+        f"with {scored.attrs['scoring_model']} on {scored.attrs['instrument']} ({scored.attrs['form']} form)"
+        f" -> {out}"
+    )
+
+
+@app.command()
+def recommend(
+    scored: Annotated[Path, typer.Argument(help="Scored file from `allypath score`.")],
+    respondent: Annotated[str, typer.Option("--respondent", help="respondent_id of the row.")],
+    language: Annotated[str, typer.Option("--language", help="en, fr or ar.")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Personal next steps for one scored respondent, each with its reason."""
+    from allypath.recommendations import recommend as run_recommend
+    from allypath.tables import read_table
+
+    try:
+        frame = read_table(scored)
+    except AllypathError as exc:
+        _fail(exc)
+    rows = frame[frame["respondent_id"].astype("string") == respondent]
+    if rows.empty:
+        _fail(AllypathError(f"{scored}: no row with respondent_id {respondent!r}"))
+    recs = run_recommend({str(k): v for k, v in rows.iloc[0].items()}, language=language)
+    if as_json:
+        sys.stdout.write(json.dumps([r.to_dict() for r in recs], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("#", "suggestion", "why", show_lines=True)
+    for rec in recs:
+        table.add_row(str(rec.priority), f"[bold]{rec.title}[/]\n{rec.text}", rec.reason)
+    console.print(table)
+
+
+@app.command()
+def summary(
+    scored: Annotated[Path, typer.Argument(help="Scored file from `allypath score`.")],
+    by: Annotated[str, typer.Option("--by", help="Group column.")] = "org",
+    k: Annotated[int, typer.Option("--k", help="Minimum group size (floor 3).")] = 5,
+) -> None:
+    """A readable per-group summary: stage mix, awareness, participation, barriers, actions."""
+    from allypath.analytics import summarise_groups
+    from allypath.model import STAGES
+    from allypath.privacy import PrivacyPolicy
+    from allypath.tables import read_table
+
+    try:
+        frame = read_table(scored)
+        if by not in frame.columns:
+            raise AllypathError(f"{scored}: no column {by!r} to group by")
+        groups = summarise_groups(frame, by, PrivacyPolicy(k=k, k_text=max(10, k)))
+    except AllypathError as exc:
+        _fail(exc)
+    for group in groups:
+        if not group.visible:
+            console.print(f"[bold]{group.group}[/]: {group.hidden_reason}")
+            continue
+        table = Table(title=f"{group.group} — {group.n} respondents placed", title_justify="left")
+        table.add_column("stage")
+        table.add_column("share", justify="right")
+        for stage in STAGES:
+            share = group.stage_mix[stage.number]
+            table.add_row(stage.label.get_lang("en"), f"{share:5.1%}  " + "█" * round(share * 40))
+        console.print(table)
+        console.print(
+            f"  between stages: {group.between_share:.0%}   "
+            f"policy awareness: {group.policy_aware_share:.0%} of the {group.policy_answered} who answered   "
+            f"took part in initiatives: {group.participation_share:.0%}"
+        )
+        console.print(
+            "  strongest barriers: " + "; ".join(f"{label} ({v:.2f})" for label, v in group.top_barriers)
+        )
+        for n, (action, why) in enumerate(group.actions, start=1):
+            console.print(f"  action {n}: [bold]{action}[/] — {why}")
+        console.print()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,222 @@
+"""The numeric scoring kernel: pure numpy over an answer matrix, no pandas, no Python per row.
+
+Inputs are a float32 answer matrix (respondents x instrument columns, NaN = missing) and a
+:class:`ScoringPlan` precomputed from the instrument and the stage model. The stage log-likelihood is
+a sum of table look-ups; look-ups are done for three items at once (a 6**3-row joint table), which
+cuts the passes over memory by three.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+__all__ = ["KernelResult", "ScoringPlan", "StagePart", "run_kernel"]
+
+N_STAGES = 4
+_STAGE_NUMBERS = np.arange(1, N_STAGES + 1, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class StagePart:
+    """Stage-informative items of one construct: their matrix columns and log-likelihood tables."""
+
+    name: str
+    columns: np.ndarray  # indices into the answer matrix
+    minimum: np.ndarray  # scale minimum per item
+    maximum: np.ndarray  # scale maximum per item
+    reverse: np.ndarray  # bool per item
+    tables: np.ndarray  # (items, categories + 1, 4); row 0 = missing
+    is_context: bool
+
+
+@dataclass(frozen=True)
+class ScoringPlan:
+    """Everything the kernel needs that does not depend on the respondents."""
+
+    parts: tuple[StagePart, ...]
+    log_prior: np.ndarray  # (4,)
+    log_node_weights: np.ndarray  # (nodes,) acquiescence quadrature
+    min_answered_share: float
+    min_top_probability: float
+    min_top_gap: float
+    # Construct means: for each scored construct, the matrix columns of its likert items.
+    construct_names: tuple[str, ...]
+    # (2 * matrix columns, 2 * constructs): maps [answers | answered flags] to [sums | counts].
+    construct_projection: np.ndarray
+    construct_needed: np.ndarray  # (constructs,) answered items needed for a score
+    construct_sizes: np.ndarray  # (constructs,) items per construct
+    stage_scale_index: np.ndarray  # indices (into constructs) of the four stage scales
+
+
+@dataclass(frozen=True)
+class KernelResult:
+    probabilities: np.ndarray  # (n, 4), NaN rows where no stage can be placed
+    placed: np.ndarray  # bool: every stage scale met the answered-share rule
+    stage: np.ndarray  # int8 1..4 (0 where not placed)
+    between: np.ndarray  # bool
+    trailing: np.ndarray  # int8
+    leading: np.ndarray  # int8
+    index: np.ndarray  # 0..100
+    index_se: np.ndarray
+    construct_scores: np.ndarray  # (n, constructs) float32, NaN below the answered-share rule
+    construct_counts: np.ndarray  # (n, constructs) answered items
+    context_stages: dict[str, np.ndarray]  # int8 per context, 0 where not placed
+
+
+def _codes(matrix: np.ndarray, part: StagePart) -> np.ndarray:
+    """Category codes 1..k per item after reverse-keying; 0 = missing (int16, n x items)."""
+    values = matrix[:, part.columns]
+    scored = np.where(part.reverse, part.maximum - values, values - part.minimum) + 1
+    np.copyto(scored, 0.0, where=np.isnan(scored))
+    return scored.astype(np.int16)
+
+
+def _part_loglik(codes: np.ndarray, tables: np.ndarray) -> np.ndarray:
+    """Sum over items of tables[j, codes[:, j]], looking up three items per pass."""
+    n, items = codes.shape
+    width, columns = tables.shape[1], tables.shape[2]
+    total = np.zeros((n, columns), dtype=np.float64)
+    for start in range(0, items, 3):
+        block = range(start, min(start + 3, items))
+        joint = np.zeros((1, columns))
+        index = np.zeros(n, dtype=np.int32)
+        for j in block:
+            joint = (joint[:, None, :] + tables[j][None, :, :]).reshape(-1, columns)
+            index = index * width + codes[:, j]
+        total += joint[index]
+    return total
+
+
+def _integrate(loglik: np.ndarray, log_weights: np.ndarray) -> np.ndarray:
+    """(n, 4 * nodes) joint log-likelihood -> (n, 4) marginal over the acquiescence nodes."""
+    nodes = len(log_weights)
+    if nodes == 1:
+        return loglik
+    joint = loglik.reshape(len(loglik), N_STAGES, nodes) + log_weights
+    peak = joint.max(axis=2, keepdims=True)
+    return np.log(np.exp(joint - peak).sum(axis=2)) + peak[..., 0]
+
+
+def _posterior(loglik: np.ndarray) -> np.ndarray:
+    loglik = loglik - loglik.max(axis=1, keepdims=True)
+    probs = np.exp(loglik)
+    probs /= probs.sum(axis=1, keepdims=True)
+    return probs
+
+
+CHUNK_ROWS = 16384
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_ROWS) -> KernelResult:
+    """Score an answer matrix (float32, n x columns, NaN = missing).
+
+    Rows are processed in blocks of ``chunk_rows`` so that every temporary stays in the processor's
+    cache: on large inputs, fresh multi-hundred-megabyte temporaries cost more in page faults than the
+    arithmetic itself (measured: 10x slower at a million rows).
+    """
+    n = matrix.shape[0]
+    if n <= chunk_rows:
+        return _run_block(matrix, plan)
+    starts = range(0, n, chunk_rows)
+    # Blocks are independent and numpy releases the GIL, so two threads use both cores; BLAS itself
+    # is kept to one thread per block, which is faster than splitting such small products.
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        parts = list(pool.map(lambda start: _run_block(matrix[start : start + chunk_rows], plan), starts))
+    return KernelResult(
+        probabilities=np.concatenate([p.probabilities for p in parts]),
+        placed=np.concatenate([p.placed for p in parts]),
+        stage=np.concatenate([p.stage for p in parts]),
+        between=np.concatenate([p.between for p in parts]),
+        trailing=np.concatenate([p.trailing for p in parts]),
+        leading=np.concatenate([p.leading for p in parts]),
+        index=np.concatenate([p.index for p in parts]),
+        index_se=np.concatenate([p.index_se for p in parts]),
+        construct_scores=np.concatenate([p.construct_scores for p in parts]),
+        construct_counts=np.concatenate([p.construct_counts for p in parts]),
+        context_stages={
+            k: np.concatenate([p.context_stages[k] for p in parts]) for k in parts[0].context_stages
+        },
+    )
+
+
+def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
+    n = matrix.shape[0]
+    loglik = np.zeros((n, N_STAGES * len(plan.log_node_weights)))
+    context_stages: dict[str, np.ndarray] = {}
+    context_ok: dict[str, np.ndarray] = {}
+    for part in plan.parts:
+        codes = _codes(matrix, part)
+        partial = _part_loglik(codes, part.tables)
+        loglik += partial
+        if part.is_context:
+            # Each context is placed from its own items alone (flat prior: no borrowing).
+            answered = (codes > 0).sum(axis=1)
+            needed = max(int(np.ceil(plan.min_answered_share * codes.shape[1] - 1e-9)), 1)
+            own = _integrate(partial, plan.log_node_weights)
+            context_stages[part.name] = (own.argmax(axis=1) + 1).astype(np.int8)
+            context_ok[part.name] = answered >= needed
+
+    # Construct means as masked sums, one matrix product for every construct at once:
+    # [answers with blanks as 0 | answered flags] @ [weights; offsets | 0; membership]. A reversed
+    # item contributes (min + max) - x, i.e. -x plus a constant per answered item, so reversal is
+    # folded into the weights instead of rewriting the answers.
+    missing = np.isnan(matrix)
+    stacked = np.empty((n, 2 * matrix.shape[1]), dtype=np.float32)
+    np.copyto(stacked[:, : matrix.shape[1]], matrix)
+    np.copyto(stacked[:, : matrix.shape[1]], 0.0, where=missing)
+    np.logical_not(missing, out=stacked[:, matrix.shape[1] :], casting="unsafe")
+    product = stacked @ plan.construct_projection
+    k = len(plan.construct_names)
+    sums, counts = product[:, :k], product[:, k:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = np.where(counts >= plan.construct_needed, sums / np.maximum(counts, 1), np.nan)
+    placed = np.all(
+        counts[:, plan.stage_scale_index] >= plan.construct_needed[plan.stage_scale_index], axis=1
+    )
+
+    probs = _posterior(_integrate(loglik, plan.log_node_weights) + plan.log_prior)
+    top = probs.argmax(axis=1)
+    rows = np.arange(n)
+    p_top = probs[rows, top]
+    runner_up = probs.copy()
+    runner_up[rows, top] = -1.0
+    second = runner_up.argmax(axis=1)
+    p_second = runner_up[rows, second]
+    between = (p_top < plan.min_top_probability) | (p_top - p_second < plan.min_top_gap)
+    stage = (top + 1).astype(np.int8)
+    low, high = np.minimum(top, second) + 1, np.maximum(top, second) + 1
+    trailing = np.where(between, low, stage).astype(np.int8)
+    leading = np.where(between, high, stage).astype(np.int8)
+    expected = probs @ _STAGE_NUMBERS
+    spread = np.sqrt(np.maximum(probs @ _STAGE_NUMBERS**2 - expected**2, 0.0))
+    index = (expected - 1.0) / 3.0 * 100.0
+    index_se = spread / 3.0 * 100.0
+
+    not_placed = ~placed
+    probs[not_placed] = np.nan
+    for array in (stage, trailing, leading):
+        array[not_placed] = 0
+    index[not_placed] = np.nan
+    index_se[not_placed] = np.nan
+    between &= placed
+    for name, ok in context_ok.items():
+        context_stages[name][~(ok & placed)] = 0
+    return KernelResult(
+        probabilities=probs,
+        placed=placed,
+        stage=stage,
+        between=between,
+        trailing=trailing,
+        leading=leading,
+        index=index,
+        index_se=index_se,
+        construct_scores=scores.astype(np.float32),
+        construct_counts=counts.astype(np.int16),
+        context_stages=context_stages,
+    )

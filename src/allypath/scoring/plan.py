@@ -1,0 +1,87 @@
+"""Build the :class:`ScoringPlan` (respondent-independent part of scoring) once per instrument+model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from allypath.instrument import Instrument
+from allypath.scoring.kernel import ScoringPlan, StagePart
+from allypath.scoring.stage_model import StageModel
+
+__all__ = ["build_plan"]
+
+
+def _needed(share: float, size: int) -> int:
+    return max(int(np.ceil(share * size - 1e-9)), 1)
+
+
+def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
+    position = {column.id: j for j, column in enumerate(instrument.columns)}
+    parts = []
+    for construct in instrument.constructs:
+        if construct.kind not in ("stage", "context"):
+            continue
+        items = tuple(i for i in construct.items if i.type == "likert" and i.stage is not None and i.scale)
+        if not items:
+            continue
+        tables = model.item_tables(items)
+        parts.append(
+            StagePart(
+                name=construct.context or construct.id,
+                columns=np.array([position[i.id] for i in items]),
+                minimum=np.array([i.scale.min for i in items if i.scale], dtype=np.float32),
+                maximum=np.array([i.scale.max for i in items if i.scale], dtype=np.float32),
+                reverse=np.array([i.reverse for i in items]),
+                tables=tables.table,
+                is_context=construct.kind == "context",
+            )
+        )
+    scored = [c for c in instrument.constructs if c.scored]
+    width = len(position)
+    k = len(scored)
+    projection = np.zeros((2 * width, 2 * k), dtype=np.float32)
+    sizes = []
+    for slot, construct in enumerate(scored):
+        likert = [i for i in construct.items if i.type == "likert" and i.scale is not None]
+        sizes.append(len(likert))
+        for item in likert:
+            assert item.scale is not None
+            j = position[item.id]
+            projection[j, slot] = -1.0 if item.reverse else 1.0  # the answer
+            projection[width + j, slot] = float(item.scale.min + item.scale.max) if item.reverse else 0.0
+            projection[width + j, k + slot] = 1.0  # counts as answered
+    sizes_arr = np.array(sizes)
+    return ScoringPlan(
+        parts=tuple(parts),
+        log_prior=np.log(model.prior),
+        log_node_weights=model.quadrature()[1],
+        min_answered_share=model.min_answered_share,
+        min_top_probability=model.min_top_probability,
+        min_top_gap=model.min_top_gap,
+        construct_names=tuple(c.id for c in scored),
+        construct_projection=projection,
+        construct_needed=np.array(
+            [_needed(model.min_answered_share, s) for s in sizes_arr], dtype=np.float32
+        ),
+        construct_sizes=sizes_arr,
+        stage_scale_index=np.array([k for k, c in enumerate(scored) if c.kind == "stage"], dtype=np.intp),
+    )
+
+
+_CACHE: dict[tuple[int, int], tuple[Instrument, StageModel, ScoringPlan]] = {}
+
+
+def build_plan(instrument: Instrument, model: StageModel) -> ScoringPlan:
+    """The scoring plan for an instrument (one form of it) and a stage model, cached per pair.
+
+    The cache holds the objects themselves, so an id is never reused while its entry lives.
+    """
+    key = (id(instrument), id(model))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is instrument and hit[1] is model:
+        return hit[2]
+    plan = _build(instrument, model)
+    if len(_CACHE) > 32:
+        _CACHE.clear()
+    _CACHE[key] = (instrument, model, plan)
+    return plan

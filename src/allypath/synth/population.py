@@ -1,0 +1,360 @@
+"""Simulated respondents with a known true stage, for tests, demos and benchmarks.
+
+Population model (parameters in :mod:`allypath.synth.calibration` and below):
+
+* each respondent has a true stage, drawn from his organisation's stage mix reweighted by the
+  stage's propensity to answer (the apathetic mostly do not answer);
+* stage and context items follow the ordinal ideal-point model of the default scoring model, plus a
+  fixed location offset per item (items differ in how easy they are to agree with) and a person's
+  acquiescence (a tendency to agree with everything) — so the scoring model never sees data drawn
+  from exactly its own assumptions;
+* other constructs (beliefs, barriers, norms, enablers, behaviour, policy awareness, participation)
+  are ordered-logit items whose location depends on the stage, the organisation and the unit;
+* item-level missingness: a base rate for every item, more for the apathetic, and a block skip of the
+  policy questions at each organisation's observed skip rate.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from allypath.instrument import Instrument, Item, load_instrument
+from allypath.scoring.stage_model import StageModel, load_stage_model
+from allypath.synth.calibration import DEFAULT_ORGS, STAGE_RESPONSE_PROPENSITY, OrgCalibration
+
+__all__ = ["respondent_stage_mix", "simulate", "simulate_invited"]
+
+# Latent location by stage (Apathy..Energised) for constructs that are not stage scales.
+STAGE_LOCATIONS: dict[str, tuple[float, float, float, float]] = {
+    "belief_zero_sum": (1.1, 0.3, -0.7, -1.3),
+    "belief_awareness": (-1.1, 0.0, 1.0, 1.5),
+    "knowledge_claimed": (-1.6, -0.9, -0.1, 0.6),
+    "engagement_frequency": (-2.6, -1.6, -0.5, 0.7),
+    "barrier_uncertainty": (0.6, 1.1, 0.1, -0.9),
+    "barrier_fear": (0.0, 1.3, 0.4, -0.7),
+    "barrier_unwelcome": (0.3, 0.7, 0.2, -0.4),
+    "barrier_expectations": (0.5, 0.9, 0.3, -0.5),
+    "norm_always_available": (0.5, 0.4, 0.1, -0.2),
+    "norm_hiding_vulnerability": (0.9, 0.6, 0.0, -0.4),
+    "enabler_safety": (-0.3, -0.4, 0.3, 0.6),
+    "enabler_acknowledgement": (-0.4, -0.3, 0.2, 0.5),
+    "enabler_support": (-0.2, -0.1, 0.3, 0.6),
+    "enabler_leadership": (-0.3, -0.2, 0.1, 0.4),
+    "enabler_recognition": (-0.8, -0.7, -0.4, 0.0),
+    "behaviour_allyship": (-2.2, -1.1, 0.3, 1.4),
+}
+PARTICIPATION_BY_STAGE = (0.04, 0.13, 0.33, 0.62)
+TURNING_POINT_SHARES = {
+    "partner": 0.30,
+    "colleague": 0.18,
+    "female_leader": 0.14,
+    "father": 0.28,
+    "other": 0.05,
+}
+PERCEPTION_SHIFT = {-1: 0.12, 0: 0.55, 1: 0.28, 2: 0.05}  # perceived minus true stage
+LANGUAGE_SHARES = {"en": 0.7, "fr": 0.2, "ar": 0.1}
+OPEN_TEXT_BY_STAGE = (
+    ("Not sure this is relevant to my job.", "Keep it short."),
+    ("Clear guidance on what is expected of men would help.", "I worry about saying the wrong thing."),
+    ("Practical training with real scenarios from our work.", "A peer group to discuss this would help."),
+    ("More chances to lead initiatives and sponsor colleagues.", "Recognise this work in promotion."),
+)
+
+
+def _item_offset(item_id: str) -> float:
+    """A fixed, item-specific location offset (the same for every run and seed)."""
+    return float(np.random.default_rng(zlib.crc32(item_id.encode())).normal(0.0, 0.25))
+
+
+def respondent_stage_mix(org: OrgCalibration) -> np.ndarray:
+    """Stage shares among respondents: the population mix reweighted by response propensity."""
+    weights = np.asarray(org.stage_mix) * np.asarray(STAGE_RESPONSE_PROPENSITY)
+    return weights / weights.sum()
+
+
+def _ordinal(
+    rng: np.random.Generator, location: np.ndarray, model: StageModel, slope: float = 1.0
+) -> np.ndarray:
+    """Draw ordered-logit answers 1..k for each location."""
+    cum = 1.0 / (1.0 + np.exp(-slope * (model.thresholds[None, :] - location[:, None])))
+    u = rng.random(len(location))
+    return 1 + (u[:, None] > cum).sum(axis=1)
+
+
+def _likert(
+    rng: np.random.Generator,
+    item: Item,
+    location: np.ndarray,
+    style: np.ndarray,
+    model: StageModel,
+    slope: float = 1.0,
+) -> np.ndarray:
+    """Answers on the item's own scale, with the acquiescent style acting on the raw answer."""
+    assert item.scale is not None
+    oriented = -location if item.reverse else location
+    raw = _ordinal(rng, oriented + style + _item_offset(item.id), model, slope)
+    return (raw - 1 + item.scale.min).astype(float)
+
+
+def _people(
+    rng: np.random.Generator,
+    org_index: np.ndarray,
+    stage: np.ndarray,
+    orgs: Sequence[OrgCalibration],
+    wave: str,
+) -> pd.DataFrame:
+    """Attributes of each person (organisation, unit, level, region, language) and the true stage."""
+    n = len(org_index)
+    unit = np.empty(n, dtype=object)
+    region = np.empty(n, dtype=object)
+    for k, org in enumerate(orgs):
+        mask = org_index == k
+        unit[mask] = rng.choice(np.array(org.units, dtype=object), size=mask.sum())
+        region[mask] = rng.choice(np.array(org.regions, dtype=object), size=mask.sum())
+    level = rng.choice(
+        np.array(["Individual contributor", "Manager", "Senior leader"], dtype=object),
+        size=n,
+        p=[0.68, 0.25, 0.07],
+    )
+    ids = rng.integers(0, 2**63 - 1, size=n, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "respondent_id": [f"r{v:016x}" for v in ids],
+            "org": np.array([orgs[k].name for k in org_index], dtype=object),
+            "unit": unit,
+            "level": level,
+            "region": region,
+            "wave": wave,
+            "language": rng.choice(list(LANGUAGE_SHARES), size=n, p=list(LANGUAGE_SHARES.values())),
+            "true_stage": stage.astype(np.int8),
+        }
+    )
+
+
+def simulate(
+    n: int = 576,
+    *,
+    seed: int = 0,
+    orgs: Sequence[OrgCalibration] = DEFAULT_ORGS,
+    instrument: Instrument | None = None,
+    form: str = "full",
+    wave: str = "2026-Q1",
+    missing_rate: float = 0.03,
+    acquiescence_sd: float = 0.3,
+    model: StageModel | None = None,
+) -> pd.DataFrame:
+    """Simulate ``n`` respondents in the wide response format, with their ``true_stage``.
+
+    Parameters
+    ----------
+    n : number of respondents (rows).
+    seed : random seed; the same seed gives the same frame.
+    orgs : organisations and their calibration (default: the two study organisations).
+    instrument : instrument whose items are answered (default: the packaged one).
+    form : ``"full"`` or ``"short"``.
+    wave : value of the ``wave`` column.
+    missing_rate : base probability that any single item is left blank.
+    acquiescence_sd : spread of the respondents' tendency to agree regardless of content.
+    model : the ordinal model whose form generates stage and context items.
+
+    Examples
+    --------
+    >>> df = simulate(100, seed=1)
+    >>> len(df), bool(df["true_stage"].between(1, 4).all())
+    (100, True)
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    rng = np.random.default_rng(seed)
+    expected = np.array([o.invited * o.response_rate for o in orgs])
+    org_index = rng.choice(len(orgs), size=n, p=expected / expected.sum())
+    stage = np.empty(n, dtype=np.int8)
+    for k, org in enumerate(orgs):
+        mask = org_index == k
+        stage[mask] = rng.choice(4, size=int(mask.sum()), p=respondent_stage_mix(org)) + 1
+    people = _people(rng, org_index, stage, orgs, wave)
+    answers = _answers(
+        rng,
+        people,
+        org_index,
+        orgs,
+        (instrument or load_instrument()).form(form),
+        model or load_stage_model(),
+        missing_rate,
+        acquiescence_sd,
+    )
+    return pd.concat([people, answers], axis=1)
+
+
+def _answers(
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    org_idx: np.ndarray,
+    orgs: Sequence[OrgCalibration],
+    instrument: Instrument,
+    model: StageModel,
+    missing_rate: float,
+    acquiescence_sd: float,
+) -> pd.DataFrame:
+    n = len(people)
+    stage_idx = people["true_stage"].to_numpy().astype(int) - 1
+    style = rng.normal(0.0, acquiescence_sd, size=n)
+    unit_codes = pd.factorize(people["org"] + "/" + people["unit"])[0]
+    unit_climate = rng.normal(0.0, 0.35, size=unit_codes.max() + 1)[unit_codes]
+    org_climate = np.array([orgs[k].enabler_climate for k in org_idx])
+    columns: dict[str, np.ndarray] = {}
+    for construct in instrument.constructs:
+        for item in construct.items:
+            if item.type == "likert":
+                if construct.kind in ("stage", "context"):
+                    assert item.stage is not None
+                    location = model.affinity[stage_idx, item.stage - 1]
+                    slope = model.discrimination.get(construct.kind, 1.0)
+                else:
+                    base = STAGE_LOCATIONS.get(construct.id, (0.0, 0.0, 0.0, 0.0))
+                    location = np.asarray(base)[stage_idx].astype(float)
+                    if construct.kind == "enabler":
+                        location = location + org_climate + unit_climate
+                    if construct.id == "norm_always_available":
+                        location = location + np.array([orgs[k].always_available_norm for k in org_idx])
+                    if construct.id == "knowledge_claimed":
+                        location = location + np.array([orgs[k].policy_awareness_shift for k in org_idx])
+                    slope = 1.3
+                columns[item.id] = _likert(rng, item, location, style, model, slope)
+            elif item.type == "checklist":
+                columns.update(_checklist(rng, item, construct.kind, stage_idx, people, orgs))
+            elif item.type == "single":
+                columns[item.id] = _single(rng, item, construct.kind, stage_idx)
+    frame = pd.DataFrame(columns, index=people.index)
+    _apply_missingness(rng, frame, instrument, stage_idx, org_idx, orgs, missing_rate)
+    for item in instrument.items:
+        if item.type == "text":
+            frame[item.id] = _open_text(rng, item.id, stage_idx)
+    return frame
+
+
+def _checklist(
+    rng: np.random.Generator,
+    item: Item,
+    kind: str,
+    stage_idx: np.ndarray,
+    people: pd.DataFrame,
+    orgs: Sequence[OrgCalibration],
+) -> dict[str, np.ndarray]:
+    n = len(stage_idx)
+    options = [o for o in item.options if not o.exclusive]
+    exclusive = [o for o in item.options if o.exclusive]
+    ticks = np.zeros((n, len(options)))
+    if kind == "engagement":
+        takes_part = rng.random(n) < np.asarray(PARTICIPATION_BY_STAGE)[stage_idx]
+        for j in range(len(options)):
+            ticks[:, j] = takes_part & (rng.random(n) < 0.45)
+        # Everyone who takes part ticks at least one initiative.
+        lonely = takes_part & (ticks.sum(axis=1) == 0)
+        ticks[lonely, rng.integers(0, len(options), size=lonely.sum())] = 1
+    elif kind == "knowledge":
+        knows = np.asarray((0.25, 0.35, 0.5, 0.65))[stage_idx]
+        for j, option in enumerate(options):
+            p = knows if option.correct else np.full(n, 0.12)
+            ticks[:, j] = rng.random(n) < p
+    elif kind == "turning_point":
+        org_daughters = {o.name: o.daughter_share for o in orgs}
+        daughters = people["org"].map(org_daughters).to_numpy(dtype=float)
+        for j, option in enumerate(options):
+            share = daughters if option.id == "daughter" else TURNING_POINT_SHARES.get(option.id or "", 0.1)
+            ticks[:, j] = rng.random(n) < share
+    else:
+        ticks = (rng.random((n, len(options))) < 0.3).astype(float)
+    out = {f"{item.id}_{o.id}": ticks[:, j] for j, o in enumerate(options)}
+    for option in exclusive:
+        out[f"{item.id}_{option.id}"] = (ticks.sum(axis=1) == 0).astype(float)
+    return out
+
+
+def _single(rng: np.random.Generator, item: Item, kind: str, stage_idx: np.ndarray) -> np.ndarray:
+    values = np.array([o.value for o in item.options if o.value is not None], dtype=float)
+    n = len(stage_idx)
+    if kind == "self_placement":
+        shifts = np.array(list(PERCEPTION_SHIFT))
+        drawn = rng.choice(shifts, size=n, p=list(PERCEPTION_SHIFT.values()))
+        return np.clip(stage_idx + 1 + drawn, values.min(), values.max()).astype(float)
+    return rng.choice(values, size=n)
+
+
+def _apply_missingness(
+    rng: np.random.Generator,
+    frame: pd.DataFrame,
+    instrument: Instrument,
+    stage_idx: np.ndarray,
+    org_idx: np.ndarray,
+    orgs: Sequence[OrgCalibration],
+    missing_rate: float,
+) -> None:
+    n = len(frame)
+    # The apathetic who do answer leave more items blank.
+    person_rate = missing_rate * np.asarray((1.8, 1.0, 0.8, 0.7))[stage_idx]
+    for item in instrument.items:
+        if item.type == "checklist":
+            continue
+        blank = rng.random(n) < person_rate
+        frame.loc[blank, item.id] = np.nan
+    skip = rng.random(n) < np.array([orgs[k].policy_skip for k in org_idx])
+    policy_columns = [
+        c for cons in instrument.constructs_of("knowledge") for i in cons.items for c in i.column_ids()
+    ]
+    frame.loc[skip, policy_columns] = np.nan
+
+
+def _open_text(rng: np.random.Generator, item_id: str, stage_idx: np.ndarray) -> np.ndarray:
+    which = 0 if item_id.endswith("1") else 1
+    texts = np.array([OPEN_TEXT_BY_STAGE[s][which] for s in range(4)], dtype=object)
+    answered = rng.random(len(stage_idx)) < (0.35 if which == 0 else 0.12)
+    return np.asarray(np.where(answered, texts[stage_idx], None), dtype=object)
+
+
+def simulate_invited(
+    *,
+    seed: int = 0,
+    orgs: Sequence[OrgCalibration] = DEFAULT_ORGS,
+    instrument: Instrument | None = None,
+    wave: str = "2026-Q1",
+    missing_rate: float = 0.03,
+    acquiescence_sd: float = 0.3,
+) -> pd.DataFrame:
+    """The whole invited population of each organisation, with a ``responded`` flag.
+
+    Non-respondents carry their attributes and true stage but no answers: what a response-rate or
+    non-response analysis sees. Who answers follows each organisation's response rate and the
+    stages' propensity to answer.
+    """
+    rng = np.random.default_rng(seed)
+    org_index = np.repeat(np.arange(len(orgs)), [o.invited for o in orgs])
+    stage = np.empty(len(org_index), dtype=np.int8)
+    responded = np.empty(len(org_index), dtype=bool)
+    propensity = np.asarray(STAGE_RESPONSE_PROPENSITY)
+    for k, org in enumerate(orgs):
+        mask = org_index == k
+        mix = np.asarray(org.stage_mix)
+        drawn = rng.choice(4, size=int(mask.sum()), p=mix)
+        scale = org.response_rate / float(mix @ propensity)
+        stage[mask] = drawn + 1
+        responded[mask] = rng.random(int(mask.sum())) < np.clip(propensity[drawn] * scale, 0, 1)
+    people = _people(rng, org_index, stage, orgs, wave)
+    people["responded"] = responded
+    inst = instrument or load_instrument()
+    answers = _answers(
+        rng,
+        people[responded].reset_index(drop=True),
+        org_index[responded],
+        orgs,
+        inst,
+        load_stage_model(),
+        missing_rate,
+        acquiescence_sd,
+    )
+    answers.index = np.flatnonzero(responded)
+    return people.join(answers)
