@@ -210,7 +210,7 @@ def parse_model(model: str) -> ParsedModel:
             seen.add(key)
             statements.append(stmt)
     if not statements:
-        raise ModelSyntaxError("the model defines no parameters")
+        raise ModelSyntaxError("the model is empty: it defines no parameters")
     return ParsedModel(tuple(statements), tuple(equalities))
 
 
@@ -570,8 +570,8 @@ def _group_rows(
     defaults += [(a, "~~", b) for a, b in itertools.combinations(roles.lv_x, 2)]
     defaults += [(a, "~~", b) for a, b in itertools.combinations(roles.lvov_y, 2)]
     # exogenous covariates: variances and covariances (lower triangle, lavaan order)
-    for j, b in enumerate(roles.ov_x):
-        defaults += [(a, "~~", b) for a in roles.ov_x[j:]]
+    for j, a in enumerate(roles.ov_x):
+        defaults += [(a, "~~", b) for b in roles.ov_x[j:]]
     if meanstructure:
         defaults += [(v, "~1", "") for v in roles.observed + roles.latent]
     for lhs, op, rhs in defaults:

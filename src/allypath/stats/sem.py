@@ -436,7 +436,7 @@ def _parameter_names(table: ParameterTable, free_index: Array, nfree: int) -> li
     names = [""] * nfree
     for row, k in zip(table.parameters, free_index, strict=True):
         if k >= 0 and not names[k]:
-            text = f"{row.lhs} {row.op} {row.rhs}".strip()
+            text = f"{row.lhs} ~ 1" if row.op == "~1" else f"{row.lhs} {row.op} {row.rhs}"
             suffix = f" (group {row.group})" if table.ngroups > 1 else ""
             names[k] = f"{text}{suffix}"
     return names
@@ -463,8 +463,8 @@ def _check_identified(model: _RamModel, x0: Array, names: list[str]) -> None:
         involved = [names[k] for k in np.argsort(-weight) if weight[k] > 0.05][:6]
         raise StatsError(
             "the model is not identified: these parameters cannot be told apart from the "
-            f"data: {', '.join(involved)}. Fix a loading to 1 (or a latent variance to 1) "
-            "for each latent variable, or remove parameters"
+            f"data: {', '.join(involved)}. Fix one of them (a marker loading to 1, a latent "
+            "variance to 1 or a latent mean to 0) or remove parameters"
         )
 
 
