@@ -42,6 +42,7 @@ from allypath.stats._correlation import (
     Missing,
     check_positive_definite,
     correlation_input,
+    single_threaded_blas,
     smc,
 )
 from allypath.stats.rotation import ROTATIONS, rotate
@@ -126,15 +127,16 @@ def extract_factors(corr: Matrix, n_factors: int, method: Method = "minres") -> 
         raise StatsError(f"method must be 'minres' or 'ml', got {method!r}")
     objective = _uls_objective if method == "minres" else _ml_objective
     start = np.clip(1.0 - smc(corr), *_PSI_BOUNDS)
-    result = optimize.minimize(
-        objective,
-        start,
-        args=(corr, n_factors),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[_PSI_BOUNDS] * corr.shape[0],
-        options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 2000},
-    )
+    with single_threaded_blas():
+        result = optimize.minimize(
+            objective,
+            start,
+            args=(corr, n_factors),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[_PSI_BOUNDS] * corr.shape[0],
+            options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 2000},
+        )
     psi = np.asarray(result.x, dtype=float)
     loadings = (_minres_loadings if method == "minres" else _ml_loadings)(corr, psi, n_factors)
     signs = np.where(loadings.sum(axis=0) < 0, -1.0, 1.0)

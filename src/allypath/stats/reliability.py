@@ -207,7 +207,7 @@ def _plain(value: object) -> float | int | None:
     if isinstance(value, int | np.integer):
         return int(value)
     number = float(value)  # type: ignore[arg-type]
-    return None if np.isnan(number) else number
+    return number if np.isfinite(number) else None
 
 
 def _parse_keys(columns: Sequence[str], keys: Sequence[str] | None) -> tuple[list[str], list[str]]:
@@ -238,6 +238,14 @@ def _alpha_core(cov: Matrix, corr: Matrix) -> tuple[float, float, float, float, 
     """psych's ``alpha.1``: raw alpha, std alpha, G6, average r, S/N and Q (for the ase)."""
     k = cov.shape[0]
     total = cov.sum()
+    # Degenerate scales (perfectly correlated items) give inf/nan here, as in psych; no warnings.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _alpha_formulas(cov, corr, k, total)
+
+
+def _alpha_formulas(
+    cov: Matrix, corr: Matrix, k: int, total: float
+) -> tuple[float, float, float, float, float, float]:
     raw = (1 - np.trace(cov) / total) * k / (k - 1)
     sum_r = corr.sum()
     std = (1 - k / sum_r) * k / (k - 1)
@@ -332,13 +340,16 @@ def cronbach_alpha(
         r_drop[i] = (cov[:, i].sum() - cov[i, i]) / np.sqrt(cov[i, i] * rest_var)
     corrected = corr.copy()
     np.fill_diagonal(corrected, smc(corr))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        std_r = corr.sum(axis=0) / np.sqrt(corr.sum())
+        r_cor = corrected.sum(axis=0) / np.sqrt(corrected.sum())
     total_score = frame.mean(axis=1, skipna=True)
     item_stats = pd.DataFrame(
         {
             "n": frame.notna().sum().astype(int).to_numpy(),
             "raw_r": frame.corrwith(total_score).to_numpy(),
-            "std_r": corr.sum(axis=0) / np.sqrt(corr.sum()),
-            "r_cor": corrected.sum(axis=0) / np.sqrt(corrected.sum()),
+            "std_r": std_r,
+            "r_cor": r_cor,
             "r_drop": r_drop,
             "alpha_if_deleted": drop[:, 0],
             "std_alpha_if_deleted": drop[:, 1],
