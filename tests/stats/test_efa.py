@@ -154,6 +154,18 @@ def test_to_dict_is_plain(bfi_complete: pd.DataFrame) -> None:
     assert summary["fit"]["dof"] == 251
 
 
+def test_heywood_cases_are_reported() -> None:
+    rng = np.random.default_rng(0)
+    noise = pd.DataFrame(rng.integers(1, 6, size=(50, 4)).astype(float), columns=list("abcd"))
+    fa = FactorAnalysis(1).fit(noise)
+    assert fa.heywood_items_ == ("c",)
+    assert fa.to_dict()["heywood_items"] == ["c"]
+
+
+def test_bfi_has_no_heywood_case(bfi_complete: pd.DataFrame) -> None:
+    assert FactorAnalysis(5).fit(bfi_complete).heywood_items_ == ()
+
+
 def test_one_factor_needs_no_rotation(bfi_complete: pd.DataFrame) -> None:
     fa = FactorAnalysis(1, rotation="oblimin").fit(bfi_complete[["N1", "N2", "N3", "N4", "N5"]])
     assert fa.loadings_.shape == (5, 1)

@@ -78,7 +78,7 @@ def _check_n_factors(n_factors: int, n_items: int) -> None:
         )
 
 
-def _top_eigen(matrix: Matrix, n_factors: int) -> tuple[Matrix, Matrix]:
+def _descending_eigen(matrix: Matrix) -> tuple[Matrix, Matrix]:
     values, vectors = np.linalg.eigh(matrix)
     order = np.argsort(values)[::-1]
     return values[order], vectors[:, order]
@@ -88,7 +88,7 @@ def _minres_loadings(corr: Matrix, psi: Matrix, n_factors: int) -> Matrix:
     """psych ``FAout.wls``: first eigenpairs of R with 1 - psi on the diagonal."""
     reduced = corr.copy()
     np.fill_diagonal(reduced, np.diag(corr) - psi)
-    values, vectors = _top_eigen(reduced, n_factors)
+    values, vectors = _descending_eigen(reduced)
     loadings: Matrix = vectors[:, :n_factors] * np.sqrt(np.maximum(values[:n_factors], 0.0))
     return loadings
 
@@ -96,7 +96,7 @@ def _minres_loadings(corr: Matrix, psi: Matrix, n_factors: int) -> Matrix:
 def _ml_loadings(corr: Matrix, psi: Matrix, n_factors: int) -> Matrix:
     """``factanal``'s FAout: loadings from the eigenpairs of Psi^-1/2 R Psi^-1/2."""
     root = np.sqrt(psi)
-    values, vectors = _top_eigen(corr / np.outer(root, root), n_factors)
+    values, vectors = _descending_eigen(corr / np.outer(root, root))
     scaled = vectors[:, :n_factors] * np.sqrt(np.maximum(values[:n_factors] - 1.0, 0.0))
     loadings: Matrix = root[:, None] * scaled
     return loadings
@@ -110,7 +110,7 @@ def _uls_objective(psi: Matrix, corr: Matrix, n_factors: int) -> tuple[float, Ma
 
 def _ml_objective(psi: Matrix, corr: Matrix, n_factors: int) -> tuple[float, Matrix]:
     root = np.sqrt(psi)
-    values, _ = _top_eigen(corr / np.outer(root, root), n_factors)
+    values, _ = _descending_eigen(corr / np.outer(root, root))
     rest = values[n_factors:]
     value = -(float(np.sum(np.log(rest) - rest)) - n_factors + corr.shape[0])
     loadings = _ml_loadings(corr, psi, n_factors)
@@ -223,6 +223,8 @@ class FactorAnalysis:
     correlation_ : DataFrame
     n_obs_ : int or None
     fit_ : FitStatistics
+    heywood_items_ : tuple of str
+        Items whose communality reached the bound (>= 0.995): a Heywood case, as psych warns.
     converged_ : bool
 
     Examples
@@ -307,6 +309,9 @@ class FactorAnalysis:
             index=names,
         )
         self.fit_ = _fit_statistics(corr, model, n_obs_used, loadings.shape[1])
+        self.heywood_items_ = tuple(
+            item for item, h2 in zip(items, communalities, strict=True) if h2 >= 1 - _PSI_BOUNDS[0] - 1e-9
+        )
         self.converged_ = converged and rotated.converged
         return self
 
@@ -340,6 +345,7 @@ class FactorAnalysis:
                 "tli": fit.tli,
                 "bic": fit.bic,
             },
+            "heywood_items": list(self.heywood_items_),
             "converged": self.converged_,
         }
 
