@@ -11,12 +11,14 @@ the models are not nested, which is why the comparison uses BIC rather than a li
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sklearn.decomposition import FactorAnalysis
+from scipy.linalg import cho_factor, cho_solve
+from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
 from allypath.errors import StatsError
@@ -93,11 +95,46 @@ class StageStructureResult:
 
 
 def _one_factor(values: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """ML one-factor model: log-likelihood, loadings, unique variances (scikit-learn's EM)."""
-    model = FactorAnalysis(n_components=1, tol=1e-9, max_iter=100_000, svd_method="lapack")
-    model.fit(values)
-    loglik = float(model.score(values) * len(values))
-    return loglik, model.components_[0].copy(), model.noise_variance_.copy()
+    """ML one-factor model: log-likelihood, loadings and unique variances.
+
+    Minimises the ML discrepancy ``F = ln|Sigma| + tr(Sigma^-1 R)`` over loadings and unique
+    variances (bounded above 0, so Heywood cases stay proper) on the correlation matrix ``R``, with
+    the analytic gradient ``dF/dSigma = Sigma^-1 - Sigma^-1 R Sigma^-1``. The model is scale
+    invariant, so the result is rescaled to the covariances; the log-likelihood is then
+    ``-n/2 (d ln 2 pi + ln|Sigma| + tr(Sigma^-1 S))`` with ``S`` the ML covariance. (scikit-learn's
+    FactorAnalysis needs 10^5+ iterations when a unique variance heads to 0, measured 18 s.)
+    """
+    n, d = values.shape
+    centred = values - values.mean(axis=0)
+    scale = np.sqrt((centred**2).mean(axis=0))
+    corr = (centred / scale).T @ (centred / scale) / n
+    identity = np.eye(d)
+
+    def discrepancy(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        loadings, unique = theta[:d], theta[d:]
+        sigma = np.outer(loadings, loadings) + np.diag(unique)
+        factor = cho_factor(sigma)
+        inverse = cho_solve(factor, identity)
+        value = 2.0 * np.log(np.diag(factor[0])).sum() + float(np.sum(inverse * corr))
+        gradient = inverse - inverse @ corr @ inverse
+        return value, np.concatenate([2.0 * gradient @ loadings, np.diag(gradient)])
+
+    # Start from the first principal component, which is close to the one-factor solution.
+    eigenvalues, eigenvectors = np.linalg.eigh(corr)
+    start = eigenvectors[:, -1] * np.sqrt(eigenvalues[-1]) * 0.9
+    theta0 = np.concatenate([start, np.clip(1.0 - start**2, 0.05, None)])
+    bounds = [(None, None)] * d + [(1e-8, None)] * d
+    solution = minimize(
+        discrepancy,
+        theta0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 10_000},
+    )
+    log_det_scale = 2.0 * np.log(scale).sum()
+    loglik = -0.5 * n * (d * math.log(2 * math.pi) + float(solution.fun) + log_det_scale)
+    return loglik, solution.x[:d] * scale, solution.x[d:] * scale**2
 
 
 def _summary(
@@ -205,7 +242,7 @@ def stages_vs_continuum(
     if n < continuum_npar:
         raise StatsError(f"only {n} complete rows for the {continuum_npar} parameters of one continuum")
     stages = latent_profile(frame, n_stages, covariance=covariance, n_init=n_init, seed=seed)
-    with threadpool_limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=1):
         continuum_loglik, loadings, uniquenesses = _one_factor(frame.to_numpy())
 
     continuum_ic = information_criteria(continuum_loglik, continuum_npar, n)
