@@ -235,6 +235,41 @@ def test_observed_and_expected_information_agree_when_the_model_fits_exactly():
     assert expected.se[1] > 0
 
 
+def test_path_model_reproduces_least_squares_with_ml_standard_errors(hs: pd.DataFrame):
+    result = sem(hs, "x3 ~ x1 + x2")
+    x = hs[["x1", "x2"]].to_numpy() - hs[["x1", "x2"]].to_numpy().mean(axis=0)
+    y = hs["x3"].to_numpy() - hs["x3"].mean()
+    slopes = np.linalg.lstsq(x, y, rcond=None)[0]
+    residual_variance = np.sum((y - x @ slopes) ** 2) / len(y)  # ML: divisor N
+    se = np.sqrt(np.diag(residual_variance * np.linalg.inv(x.T @ x)))
+    assert result.fit["df"] == 0
+    np.testing.assert_allclose(result.estimates["est"][:2], slopes, rtol=1e-7)
+    np.testing.assert_allclose(result.estimates["se"][:2], se, rtol=1e-6)
+    assert result.estimates["est"][2] == pytest.approx(residual_variance, rel=1e-7)
+
+
+def test_second_order_factor_over_three_factors_is_equivalent(hs: pd.DataFrame, hs_fit: SEMResult):
+    second = cfa(hs, HS_MODEL + "\ng =~ visual + textual + speed")
+    assert second.fit["df"] == hs_fit.fit["df"]
+    assert second.fit["chisq"] == pytest.approx(hs_fit.fit["chisq"], rel=1e-7)
+
+
+def test_group_labels_follow_first_appearance_and_print_whole_numbers(hs: pd.DataFrame):
+    by_grade = cfa(hs, "visual =~ x1 + x2 + x3", group="grade")  # grade has a gap, so it reads as float
+    assert by_grade.groups == ["7", "8"]
+    assert by_grade.nobs == [157, 143]
+    assert cfa(hs, "visual =~ x1 + x2 + x3", group="school").groups == ["Pasteur", "Grant-White"]
+
+
+def test_negative_variance_is_reported_as_a_warning():
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(60, 4))
+    values[:, 1] += 3 * values[:, 0]
+    values[:, 2] += 0.1 * values[:, 0]
+    result = cfa(pd.DataFrame(values, columns=list("abcd")), "f =~ a + b + c + d")
+    assert any("negative variance estimate for a" in w for w in result.warnings)
+
+
 def test_vector_modifiers_set_group_specific_labels(hs: pd.DataFrame):
     free = cfa(hs, "visual =~ x1 + c(a, b)*x2 + x3", group="school")
     equal = cfa(hs, "visual =~ x1 + c(a, a)*x2 + x3", group="school")

@@ -263,8 +263,15 @@ def _model_frame(
     labels = None
     if group is not None:
         keep &= data[group].notna()
-        labels = data.loc[keep, group].astype(str)
+        labels = data.loc[keep, group].map(_group_label)
     return frame.loc[keep], labels
+
+
+def _group_label(value: Any) -> str:
+    # a group column with gaps is read as floats: show 7.0 as "7", as R does
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _group_order(labels: pd.Series | None) -> list[str | None]:
