@@ -235,6 +235,17 @@ def test_observed_and_expected_information_agree_when_the_model_fits_exactly():
     assert expected.se[1] > 0
 
 
+def test_mean_structure_adds_saturated_intercepts_without_changing_the_fit(
+    hs: pd.DataFrame, hs_fit: SEMResult
+):
+    with_means = cfa(hs, HS_MODEL, meanstructure=True)
+    assert with_means.fit["chisq"] == pytest.approx(hs_fit.fit["chisq"], rel=1e-9)
+    assert (with_means.fit["npar"], with_means.fit["df"]) == (30, 24)
+    intercept = with_means.estimates.query("lhs == 'x1' and op == '~1'").iloc[0]
+    assert intercept["est"] == pytest.approx(hs["x1"].mean(), rel=1e-9)
+    assert intercept["se"] == pytest.approx(hs["x1"].std(ddof=0) / np.sqrt(len(hs)), rel=1e-6)
+
+
 def test_path_model_reproduces_least_squares_with_ml_standard_errors(hs: pd.DataFrame):
     result = sem(hs, "x3 ~ x1 + x2")
     x = hs[["x1", "x2"]].to_numpy() - hs[["x1", "x2"]].to_numpy().mean(axis=0)

@@ -54,7 +54,6 @@ _UNSUPPORTED = {
     "~*~": "scaling factors ('~*~')",
     "%": "group weights ('%')",
 }
-_OPERATORS = ("~*~", "=~", "~~", "<~", ":=", "==", "~", "<", ">", "|", "%")
 _TOKEN = re.compile(
     r"""
     (?P<space>[ \t\r]+)
