@@ -229,6 +229,24 @@ def test_latent_class_is_reproducible_for_a_seed() -> None:
     np.testing.assert_array_equal(first.shares, second.shares)
 
 
+def test_latent_class_warns_when_the_best_start_has_not_converged() -> None:
+    with pytest.warns(RuntimeWarning, match="did not converge in 2 iterations"):
+        fit = latent_class(two_class_items(), 2, n_init=3, max_iter=2)
+    assert not fit.converged
+    assert fit.n_iter == 2
+
+
+def test_latent_class_accepts_boolean_and_nullable_integer_items() -> None:
+    items = two_class_items(n=300)
+    as_bool = items == 2
+    nullable = items.astype("Int64")
+    nullable.iloc[0, 0] = pd.NA
+    base = latent_class(items, 2, n_init=5)
+    assert latent_class(as_bool, 2, n_init=5).loglik == pytest.approx(base.loglik, abs=1e-8)
+    assert latent_class(as_bool, 2, n_init=5).categories["q0"] == (False, True)
+    assert latent_class(nullable, 2, n_init=5).n == 299
+
+
 def test_latent_class_to_dict_is_json_ready() -> None:
     summary = latent_class(two_class_items(), 2, n_init=5).to_dict()
     assert {"loglik", "npar", "aic", "bic", "sabic", "entropy", "shares"} <= summary.keys()
