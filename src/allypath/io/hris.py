@@ -95,8 +95,8 @@ def read_hris(path: str | os.PathLike[str]) -> HrisTable:
     header, rows = _cells(path)
     problems: list[_Problem] = []
     columns = _check_header(header, problems)
-    if problems:
-        _raise(problems, file)
+    if any(name not in columns for name in _REQUIRED):
+        _raise(problems, file)  # rows cannot be checked without their key columns
     records: list[dict[str, str]] = []
     seen_ids: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
@@ -105,7 +105,9 @@ def read_hris(path: str | os.PathLike[str]) -> HrisTable:
         if len(row) != len(header):
             problems.append(_Problem(number, None, f"has {len(row)} fields, the header {len(header)}"))
             continue
-        record = {name: row[i].strip() for i, name in enumerate(columns)}
+        record = {
+            name: row[i].strip() for i, name in enumerate(columns) if name in HRIS_COLUMNS
+        }
         _check_row(number, record, seen_ids, problems)
         records.append(record | {"_row": str(number)})
     if "parent_unit" in columns:

@@ -196,6 +196,8 @@ def write_spss(
         if pd.api.types.is_integer_dtype(column.dtype):
             out[name] = column.astype("float64")
             formats[name] = _whole_format(column)
+        elif column.dtype == object and _is_temporal(column):
+            out[name] = column  # datetime.date / datetime.time objects: pyreadstat sets the format
         elif pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
             out[name] = column.astype("str").where(column.notna(), "")
         else:
@@ -216,6 +218,11 @@ def write_spss(
     except pyreadstat.PyreadstatError as exc:
         raise DataError(f"cannot be written as SPSS ({exc})", file=file) from None
     return Path(path)
+
+
+def _is_temporal(column: pd.Series) -> bool:
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    return kind in {"date", "datetime", "datetime64", "time"}
 
 
 def _whole_format(column: pd.Series) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -34,6 +34,7 @@ __all__ = ["read_csv", "read_parquet", "write_wide"]
 
 _HEAD_BYTES = 256 * 1024
 _STRING_COLUMNS = ("respondent_id",)
+_UNITS_KEY = "allypath.timestamp_units"
 
 
 def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTable:
@@ -176,21 +177,19 @@ def _check_header(head: bytes, *, file: str, delimiter: str) -> list[str]:
 
 
 def _read_table(source: bytes | str, *, file: str, delimiter: str, strings: list[str]) -> pa.Table:
+    # Open-text answers may hold line breaks, so the newline-aware chunker is always used: pyarrow's
+    # faster line chunker misreads a quoted value that spans a block boundary (measured: no
+    # visible cost on a 1M x 103 file, see benchmarks/bench_import.py).
     try:
-        return read_arrow_csv(source, delimiter=delimiter, string_columns=strings)
+        return read_arrow_csv(
+            source, delimiter=delimiter, string_columns=strings, newlines_in_values=True
+        )
     except pa.ArrowInvalid as exc:
-        if "newlines_in_values" not in str(exc):
-            _locate_parse_error(source, file=file, delimiter=delimiter, message=str(exc))
-            raise DataError(f"cannot be parsed as CSV: {exc}", file=file) from None
-    # A quoted value spans lines: read again with the (slower) newline-aware chunker.
-    try:
-        return read_arrow_csv(source, delimiter=delimiter, string_columns=strings, newlines_in_values=True)
-    except pa.ArrowInvalid as exc:
-        _locate_parse_error(source, file=file, delimiter=delimiter, message=str(exc))
+        _locate_parse_error(source, file=file, delimiter=delimiter)
         raise DataError(f"cannot be parsed as CSV: {exc}", file=file) from None
 
 
-def _locate_parse_error(source: bytes | str, *, file: str, delimiter: str, message: str) -> None:
+def _locate_parse_error(source: bytes | str, *, file: str, delimiter: str) -> None:
     """Re-parse in Python to name the row (and column) pyarrow refused; raises when found."""
     records, _ = decode_records(_raw(source), file=file, delimiter=delimiter)
     header = records[0]
@@ -243,7 +242,7 @@ def read_parquet(path: str | os.PathLike[str]) -> SourceTable:
         table = pq.read_table(file)
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(f"is not a readable Parquet file ({exc})", file=file) from None
-    table = table.replace_schema_metadata(None)  # ignore stored pandas index/dtype metadata
+    table = _restore_timestamp_units(table).replace_schema_metadata(None)
     frame, types = frame_from_arrow(table)
     columns = tuple(SourceColumn(name=str(n), type=t) for n, t in zip(frame.columns, types, strict=True))
     return SourceTable(data=frame, columns=columns, format="parquet", file=file, metadata={})
@@ -266,9 +265,9 @@ def write_wide(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
 
     Notes
     -----
-    CSV: UTF-8 without byte-order mark, ``,``-separated, LF line ends, blank for missing, timestamps
-    with whole seconds as ``YYYY-MM-DD HH:MM:SS``. Reading it back with :func:`read_csv` gives the
-    same frame (integer columns ``Int64``).
+    CSV: UTF-8 without byte-order mark, ``,``-separated, LF line ends, text quoted, blank for
+    missing. Parquet: second-resolution timestamps are restored by :func:`read_parquet` (Parquet
+    itself stores milliseconds). Reading either back gives the same frame.
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -277,9 +276,9 @@ def write_wide(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     table = _to_arrow(df, file=str(path))
     with atomic_path(target) as tmp:
         if suffix == ".csv":
-            pacsv.write_csv(_csv_ready(table), tmp)
+            pacsv.write_csv(table, tmp)
         else:
-            pq.write_table(table, tmp)
+            pq.write_table(_with_timestamp_units(table), tmp)
     return target
 
 
@@ -301,10 +300,26 @@ def _to_arrow(df: pd.DataFrame, *, file: str) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=list(df.columns))
 
 
-def _csv_ready(table: pa.Table) -> pa.Table:
-    """Render whole-second timestamps without pyarrow's ``.000000`` so the text reads back alike."""
-    for index, field in enumerate(table.schema):
-        if pa.types.is_timestamp(field.type) and field.type.unit == "s" and field.type.tz is None:
-            text = pc.strftime(table.column(index), format="%Y-%m-%d %H:%M:%S")
-            table = table.set_column(index, field.name, text)
+def _with_timestamp_units(table: pa.Table) -> pa.Table:
+    """Record second-resolution timestamps: Parquet stores them as milliseconds."""
+    units = {
+        f.name: f.type.unit
+        for f in table.schema
+        if pa.types.is_timestamp(f.type) and f.type.unit == "s"
+    }
+    if not units:
+        return table
+    return table.replace_schema_metadata({_UNITS_KEY: json.dumps(units)})
+
+
+def _restore_timestamp_units(table: pa.Table) -> pa.Table:
+    raw = (table.schema.metadata or {}).get(_UNITS_KEY.encode())
+    if raw is None:
+        return table
+    for name, unit in json.loads(raw).items():
+        if name in table.column_names:
+            index = table.column_names.index(name)
+            field = table.schema.field(index)
+            target = pa.timestamp(unit, tz=field.type.tz)
+            table = table.set_column(index, field.name, table.column(index).cast(target))
     return table

@@ -1,0 +1,135 @@
+"""SPSS and XLSX exporters: labels, round trips, formula-injection safety."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+import pytest
+from io_testkit import build_instrument
+from openpyxl import load_workbook
+
+from allypath.errors import DataError
+from allypath.io import read_spss, read_xlsx, write_spss, write_xlsx
+
+
+def _responses() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "respondent_id": pd.Series(["r1", "r2", None], dtype="str"),
+            "org": pd.Series(["alpha", None, "beta"], dtype="str"),
+            "ap01": pd.array([1, None, 5], dtype="Int64"),
+            "en02": pd.array([4, 2, 3], dtype="Int64"),
+            "sp1": pd.array([2, 4, None], dtype="Int64"),
+            "kc_parental_leave": pd.array([1, 0, None], dtype="Int64"),
+            "weight": [0.5, np.nan, 1.75],
+            "ot1": pd.Series(["Plus de temps", None, "עברית"], dtype="str"),
+        }
+    )
+
+
+def test_spss_round_trip_gives_an_identical_frame(tmp_path: Path) -> None:
+    frame = _responses()
+    path = write_spss(frame, tmp_path / "responses.sav", build_instrument())
+    pd.testing.assert_frame_equal(read_spss(path).data, frame)
+
+
+@pytest.mark.parametrize(
+    "fixture", ["sample.sav", "sample_missing.sav", "simple_alltypes.sav", "hebrews.sav"]
+)
+def test_spss_fixtures_survive_export_and_import(exports_dir: Path, tmp_path: Path, fixture: str) -> None:
+    original = read_spss(exports_dir / fixture).data
+    path = write_spss(original, tmp_path / fixture)
+    pd.testing.assert_frame_equal(read_spss(path).data, original)
+
+
+def test_spss_labels_from_the_instrument(tmp_path: Path) -> None:
+    instrument = build_instrument()
+    path = write_spss(_responses(), tmp_path / "labelled.sav", instrument, language="fr")
+    table = read_spss(path)
+    assert table.column("ap01").label == instrument.item("ap01").text["fr"]
+    assert table.column("ap01").value_labels == {
+        1: "Pas du tout d'accord",
+        2: "Pas d'accord",
+        3: "Ni d'accord ni pas d'accord",
+        4: "D'accord",
+        5: "Tout à fait d'accord",
+    }
+    assert table.column("sp1").value_labels[4] == "Je soutiens activement mes collègues"
+    assert table.column("kc_parental_leave").label.endswith("- Politique de congé parental")
+    assert table.column("kc_parental_leave").value_labels == {0: "not chosen", 1: "chosen"}
+    assert table.column("org").label is None  # not an instrument column
+    assert table.metadata["measures"]["ap01"] == "ordinal"
+    assert table.metadata["file_label"] == "allypath-test 0.0.1"
+    _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+    assert meta.original_variable_types["ap01"] == "F8.0"
+
+
+def test_spss_refuses_names_spss_cannot_hold(tmp_path: Path) -> None:
+    target = tmp_path / "bad.sav"
+    with pytest.raises(DataError) as error:
+        write_spss(pd.DataFrame({"has space": [1]}), target)
+    assert error.value.column == "has space"
+    assert error.value.file == str(target)
+    assert not target.exists()
+
+
+def test_xlsx_round_trip(tmp_path: Path) -> None:
+    frame = _responses()
+    path = write_xlsx(frame, tmp_path / "responses.xlsx")
+    table = read_xlsx(path)
+    assert table.format == "xlsx"
+    assert table.metadata["sheet"] == "responses"
+    pd.testing.assert_frame_equal(table.data, frame)
+
+
+def test_xlsx_text_that_looks_like_a_formula_is_never_a_formula(tmp_path: Path) -> None:
+    dangerous = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx", "ok"]
+    frame = pd.DataFrame({"ot1": pd.Series(dangerous, dtype="str"), "=cmd": [1] * 7})
+    path = write_xlsx(frame, tmp_path / "injection.xlsx")
+    # XML turns a bare carriage return into a line feed when the file is read back.
+    stored = [text.replace("\r", "\n") for text in dangerous]
+    sheet = load_workbook(path).active
+    for row, text in enumerate(dangerous, start=2):
+        cell = sheet.cell(row=row, column=1)
+        assert cell.value == stored[row - 2]
+        assert cell.data_type == "s"
+        assert cell.quotePrefix is (text != "ok")
+    assert sheet.cell(row=1, column=2).quotePrefix is True  # header cells too
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in xml  # no formula element anywhere
+    assert read_xlsx(path).data["ot1"].tolist() == stored  # text read back unchanged
+
+
+def test_xlsx_reader_types_and_sheet_choice(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "notes"
+    first.append(["nothing here"])
+    sheet = workbook.create_sheet("data")
+    sheet.append(["respondent_id", "ap01", "score", "when", None])
+    sheet.append(["007", 3, 1.5, pd.Timestamp("2024-03-01 10:00:00").to_pydatetime(), None])
+    sheet.append([8, None, 2, None, None])
+    path = tmp_path / "book.xlsx"
+    workbook.save(path)
+    table = read_xlsx(path, sheet="data")
+    assert table.names == ("respondent_id", "ap01", "score", "when")
+    assert {c.name: c.type for c in table.columns} == {
+        "respondent_id": "string",
+        "ap01": "integer",
+        "score": "number",
+        "when": "datetime",
+    }
+    assert table.data["respondent_id"].tolist() == ["007", "8"]
+    assert table.data["ap01"].iloc[0] == 3
+    assert pd.isna(table.data["ap01"].iloc[1])
+    assert read_xlsx(path, sheet=1).names == table.names
+    assert read_xlsx(path).names == ("nothing here",)
+    with pytest.raises(DataError, match="no sheet 'missing'"):
+        read_xlsx(path, sheet="missing")

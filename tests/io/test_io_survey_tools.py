@@ -1,0 +1,119 @@
+"""LimeSurvey and Google Forms exports (no public fixture: realistic files written from the notes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from allypath.io import detect_format, read_any, read_google_forms, read_limesurvey, split_choices
+
+LONG_TEXT = (
+    "Thinking about the last three months at work,\tplease say how strongly you agree with "
+    "the following statement. There are no right or wrong answers; we are interested in your "
+    "own view.\tGender equity at work is mostly a matter for women."
+)
+
+
+def write_limesurvey(path: Path) -> Path:
+    """A LimeSurvey 'Export results' file: ; separated, fully quoted, BOM, CRLF, code. text."""
+    headings = [
+        "id. Response ID",
+        "submitdate. Date submitted",
+        "lastpage. Last page",
+        "startlanguage. Start language",
+        "seed. Seed",
+        f"G01Q01. {LONG_TEXT}",
+        "G01Q02[SQ001]. Which of these policies does your company have? [Parental leave policy]",
+        "G01Q02[SQ002]. Which of these policies does your company have? [Flexible work, paid or unpaid]",
+        "G01Q02[SQ003]. Which of these policies does your company have? [Gender pay gap report]",
+        "G01Q02[other]. Which of these policies does your company have? [Other]",
+        "G01Q03. What would help you take part in allyship?",
+    ]
+    rows = [
+        ["1", "2024-03-01 10:22:13", "3", "en", "1502", "A4", "Y", "", "Y", "", "More time;\nand a mentor"],
+        ["2", "", "2", "fr", "0042", "A2", "", "", "", "Crèche", ""],
+        ["3", "2024-03-02 08:00:00", "3", "en", "77", "", "", "Y", "", "", 'He said "no"'],
+    ]  # fmt: skip
+
+    def line(cells: list[str]) -> str:
+        return ";".join('"' + c.replace('"', '""') + '"' for c in cells) + "\r\n"
+
+    text = line(headings) + "".join(line(r) for r in rows)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return path
+
+
+def test_limesurvey_headings_codes_and_labels(tmp_path: Path) -> None:
+    path = write_limesurvey(tmp_path / "results-survey123456.csv")
+    assert detect_format(path) == "limesurvey"
+    table = read_limesurvey(path)
+    assert table.format == "limesurvey"
+    assert len(table) == 3
+    assert table.names == (
+        "id", "submitdate", "lastpage", "startlanguage", "seed", "G01Q01", "G01Q02[SQ001]",
+        "G01Q02[SQ002]", "G01Q02[SQ003]", "G01Q02[other]", "G01Q03",
+    )  # fmt: skip
+    assert table.metadata["delimiter"] == ";"
+    assert table.metadata["encoding"] == "utf-8-sig"
+    q1 = table.column("G01Q01")
+    assert "\t" not in q1.label
+    assert q1.label.endswith("mostly a matter for women.")
+    assert table.metadata["headings"]["G01Q01"] == f"G01Q01. {LONG_TEXT}"
+    sq2 = table.column("G01Q02[SQ002]")
+    assert sq2.group == "G01Q02"
+    assert sq2.option == "Flexible work, paid or unpaid"
+    assert sq2.label == "Which of these policies does your company have?"
+    assert [c.name for c in table.groups()["G01Q02"]][-1] == "G01Q02[other]"
+
+
+def test_limesurvey_values_types_and_tick_marks(tmp_path: Path) -> None:
+    table = read_limesurvey(write_limesurvey(tmp_path / "results.csv"))
+    types = {c.name: c.type for c in table.columns}
+    assert types["id"] == types["lastpage"] == "integer"
+    assert types["submitdate"] == "datetime"
+    assert types["seed"] == "string"  # an identifier, kept as text ("0042")
+    assert types["G01Q02[SQ001]"] == "integer"  # Y/empty became 1/0
+    assert types["G01Q02[other]"] == types["G01Q03"] == types["G01Q01"] == "string"
+    data = table.data
+    assert data["G01Q02[SQ001]"].tolist() == [1, 0, 0]
+    assert data["G01Q02[SQ002]"].tolist() == [0, 0, 1]
+    assert data["G01Q02[SQ003]"].tolist() == [1, 0, 0]
+    assert data["G01Q02[other]"].iloc[1] == "Crèche"
+    assert data["G01Q03"].iloc[0] == "More time;\nand a mentor"  # embedded newline and ;
+    assert data["G01Q03"].iloc[2] == 'He said "no"'
+    assert pd.isna(data["G01Q03"].iloc[1])
+    assert pd.isna(data["submitdate"].iloc[1])
+    assert data["seed"].tolist() == ["1502", "0042", "77"]
+    assert data["G01Q01"].tolist()[:2] == ["A4", "A2"]
+
+
+def test_google_forms_titles_and_joined_checkboxes(tmp_path: Path) -> None:
+    path = tmp_path / "Allyship survey (Responses) - Form responses 1.csv"
+    path.write_text(
+        "Timestamp,Which of these policies does your company have?,Your team,Your team\n"
+        '2024/03/01 10:22:13 AM GMT+1,"Parental leave policy, Flexible work, paid or unpaid",'
+        "Sales,EMEA\n"
+        "2024/03/01 11:00:00 AM GMT+1,,R&D,US\n",
+        encoding="utf-8",
+    )
+    assert detect_format(path) == "google_forms"
+    table = read_any(path)
+    assert table.format == "google_forms"
+    assert len(table) == 2
+    assert table.names == (
+        "Timestamp",
+        "Which of these policies does your company have?",
+        "Your team",
+        "Your team (2)",
+    )
+    assert table.column("Your team (2)").label == "Your team"
+    cell = table.data.iloc[0, 1]
+    options = ["Flexible work, paid or unpaid", "Parental leave policy", "Gender pay gap report"]
+    assert split_choices(cell, options) == ["Parental leave policy", "Flexible work, paid or unpaid"]
+    assert split_choices("Parental leave policy; Gender pay gap report", options) == [
+        "Parental leave policy",
+        "Gender pay gap report",
+    ]
+    assert split_choices("Parental leave policy, Something else", options) is None
+    assert read_google_forms(path).names == table.names
