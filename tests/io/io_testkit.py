@@ -8,7 +8,11 @@ shadow the standard library's ``io`` under pytest's default import mode, and a s
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from functools import cache
+from pathlib import Path
 
 from allypath.instrument.definition import Construct, Instrument, Item, Option, Scale
 from allypath.model.text import Text
@@ -177,3 +181,38 @@ def build_instrument() -> Instrument:
         scales={"agree5": agree},
         constructs=(apathy, energised, self_placement, knowledge, open_text),
     )
+
+
+def write_qualtrics(path: Path, columns: list[tuple[str, str]], rows: list[list[str]]) -> Path:
+    """A current Qualtrics export: names, question texts, ImportId JSON, then the rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([name for name, _ in columns])
+    writer.writerow([label for _, label in columns])
+    writer.writerow([json.dumps({"ImportId": f"QID{i}"}) for i in range(len(columns))])
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+_POLICIES = "Lesquelles de ces politiques votre entreprise a-t-elle ?"
+FRENCH_EXPORT_COLUMNS = [
+    ("StartDate", "Date de début"),
+    ("ResponseId", "ID de réponse"),
+    ("RecipientEmail", "E-mail du destinataire"),
+    ("Department", "Département"),
+    ("Q1", "L'égalité entre les femmes et les hommes au travail concerne surtout les femmes."),
+    ("Q2", "Je ne vois pas pourquoi les hommes participeraient aux initiatives d'égalité."),
+    ("Q3_1", f"{_POLICIES} - Politique de congé parental"),
+    ("Q3_2", f"{_POLICIES} - Travail flexible, payé ou non"),
+    ("Q3_3", f"{_POLICIES} - Rapport sur l'écart de rémunération"),
+    ("Q4", "Qu'est-ce qui vous aiderait à vous engager comme allié ?"),
+    ("Q5", "Quelle phrase vous décrit le mieux ?"),
+]  # fmt: skip
+FRENCH_EXPORT_ROWS = [
+    ["2024-03-01 10:00:00", "R_1", "a@example.org", "Ventes", "D'accord", "2", "1", "", "1",
+     "Plus de temps", "3"],
+    ["2024-03-01 11:00:00", "R_2", "", "R&D", "Pas du tout d'accord", "5", "", "1", "", "", "1"],
+    ["2024-03-02 09:00:00", "R_3", "", "", "Ne sais pas", "", "", "", "", "", ""],
+    ["2024-03-02 10:00:00", "R_4", "", "Ventes", "tout à fait d'accord", "3", "", "", "", "Rien", "4"],
+]  # fmt: skip

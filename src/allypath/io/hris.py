@@ -105,9 +105,7 @@ def read_hris(path: str | os.PathLike[str]) -> HrisTable:
         if len(row) != len(header):
             problems.append(_Problem(number, None, f"has {len(row)} fields, the header {len(header)}"))
             continue
-        record = {
-            name: row[i].strip() for i, name in enumerate(columns) if name in HRIS_COLUMNS
-        }
+        record = {name: row[i].strip() for i, name in enumerate(columns) if name in HRIS_COLUMNS}
         _check_row(number, record, seen_ids, problems)
         records.append(record | {"_row": str(number)})
     if "parent_unit" in columns:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -165,7 +165,10 @@ def detect_mapping(source: SourceTable, instrument: Instrument, *, min_confidenc
                 scores[i, j] = 0.0
     entries: dict[str, ItemMapping] = {}
     for i, j, score in _assign(scores, min_confidence):
-        entries[items[i].id] = _propose(items[i], candidates[j], score, source, similarity)
+        entry = _propose(items[i], candidates[j], score, source, similarity)
+        # Rounded as the YAML shows them, so a saved proposal loads back equal.
+        confidence = None if entry.confidence is None else round(float(entry.confidence), 2)
+        entries[items[i].id] = replace(entry, confidence=confidence)
     ordered = tuple(entries[item.id] for item in items if item.id in entries)
     return Mapping(
         items=ordered,

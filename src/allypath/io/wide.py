@@ -181,9 +181,7 @@ def _read_table(source: bytes | str, *, file: str, delimiter: str, strings: list
     # faster line chunker misreads a quoted value that spans a block boundary (measured: no
     # visible cost on a 1M x 103 file, see benchmarks/bench_import.py).
     try:
-        return read_arrow_csv(
-            source, delimiter=delimiter, string_columns=strings, newlines_in_values=True
-        )
+        return read_arrow_csv(source, delimiter=delimiter, string_columns=strings, newlines_in_values=True)
     except pa.ArrowInvalid as exc:
         _locate_parse_error(source, file=file, delimiter=delimiter)
         raise DataError(f"cannot be parsed as CSV: {exc}", file=file) from None
@@ -303,9 +301,7 @@ def _to_arrow(df: pd.DataFrame, *, file: str) -> pa.Table:
 def _with_timestamp_units(table: pa.Table) -> pa.Table:
     """Record second-resolution timestamps: Parquet stores them as milliseconds."""
     units = {
-        f.name: f.type.unit
-        for f in table.schema
-        if pa.types.is_timestamp(f.type) and f.type.unit == "s"
+        f.name: f.type.unit for f in table.schema if pa.types.is_timestamp(f.type) and f.type.unit == "s"
     }
     if not units:
         return table
