@@ -206,9 +206,10 @@ def summary(
         table = Table(title=f"{group.group} — {group.n} respondents placed", title_justify="left")
         table.add_column("stage")
         table.add_column("share", justify="right")
+        table.add_column("")
         for stage in STAGES:
             share = group.stage_mix[stage.number]
-            table.add_row(stage.label.get_lang("en"), f"{share:5.1%}  " + "█" * round(share * 40))
+            table.add_row(stage.label.get_lang("en"), f"{share:.1%}", "█" * round(share * 40))
         console.print(table)
         console.print(
             f"  between stages: {group.between_share:.0%}   "

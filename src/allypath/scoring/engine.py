@@ -161,7 +161,7 @@ def _assemble(
     out["status"] = pd.Categorical.from_codes(
         np.where(placed, 0, 1), categories=pd.Index(["scored", "insufficient"])
     )
-    reason_codes, reason_values = pd.factorize(reasons)
+    reason_codes, reason_values = pd.factorize(reasons, sort=True)
     out["reason"] = pd.Categorical.from_codes(reason_codes, categories=pd.Index(reason_values.astype(str)))
     out["stage"] = _int8(result.stage)
     out["stage_label"] = pd.Categorical.from_codes(

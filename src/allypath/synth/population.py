@@ -32,7 +32,7 @@ __all__ = ["respondent_stage_mix", "simulate", "simulate_invited"]
 STAGE_LOCATIONS: dict[str, tuple[float, float, float, float]] = {
     "belief_zero_sum": (1.1, 0.3, -0.7, -1.3),
     "belief_awareness": (-1.1, 0.0, 1.0, 1.5),
-    "knowledge_claimed": (-1.6, -0.9, -0.1, 0.6),
+    "knowledge_claimed": (-0.9, -0.3, 0.5, 1.1),
     "engagement_frequency": (-2.6, -1.6, -0.5, 0.7),
     "barrier_uncertainty": (0.6, 1.1, 0.1, -0.9),
     "barrier_fear": (0.0, 1.3, 0.4, -0.7),
@@ -47,7 +47,7 @@ STAGE_LOCATIONS: dict[str, tuple[float, float, float, float]] = {
     "enabler_recognition": (-0.8, -0.7, -0.4, 0.0),
     "behaviour_allyship": (-2.2, -1.1, 0.3, 1.4),
 }
-PARTICIPATION_BY_STAGE = (0.04, 0.13, 0.33, 0.62)
+PARTICIPATION_BY_STAGE = (0.03, 0.09, 0.22, 0.42)
 TURNING_POINT_SHARES = {
     "partner": 0.30,
     "colleague": 0.18,

@@ -1,0 +1,195 @@
+"""The command line, as a user runs it: files in, files out, clear errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from allypath.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "x.parquet"
+    result = run("simulate", "--n", "400", "--seed", "1", "--out", path)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_instrument_export_prints_the_contract_json():
+    result = run("instrument", "export", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["id"] == "allypath-core" and data["languages"] == ["en", "fr", "ar"]
+    assert {c["kind"] for c in data["constructs"]} >= {"stage", "context", "self_placement"}
+    ap1 = next(i for i in data["items"] if i["id"] == "ap1")
+    assert ap1["construct"] == "stage_apathy" and ap1["stage"] == 1 and ap1["scale"] == {"min": 1, "max": 5}
+
+
+def test_instrument_export_of_the_short_form_has_at_most_30_questions():
+    from allypath.instrument import load_instrument
+
+    data = json.loads(run("instrument", "export", "--form", "short").stdout)
+    short = load_instrument().form("short")
+    assert [i["id"] for i in data["items"]] == [c.id for c in short.columns]
+    assert len(short.items) <= 30
+
+
+def test_instrument_validate_accepts_the_packaged_file():
+    from allypath.instrument import DEFAULT_INSTRUMENT
+
+    result = run("instrument", "validate", DEFAULT_INSTRUMENT)
+    assert result.exit_code == 0
+    assert "valid" in result.stdout and "allypath-core 1.0.0" in result.stdout
+
+
+def test_instrument_validate_names_the_problem(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: x\nversion: 1\nlanguages: [en]\nresponse_scales: {}\nconstructs: []\n", encoding="utf-8"
+    )
+    result = run("instrument", "validate", bad)
+    assert result.exit_code == 2
+    assert "response_scales: must be a non-empty mapping" in result.stderr
+
+
+def test_simulate_then_score_gives_every_contract_column(simulated, tmp_path):
+    out = tmp_path / "s.parquet"
+    result = run("score", simulated, "--out", out)
+    assert result.exit_code == 0, result.output
+    scored = pd.read_parquet(out)
+    assert len(scored) == 400
+    for column in (
+        "respondent_id",
+        "status",
+        "reason",
+        "stage",
+        "stage_label",
+        "p_apathy",
+        "p_energised",
+        "index",
+        "index_se",
+        "between_stages",
+        "trailing_stage",
+        "leading_stage",
+        "perceived_stage",
+        "perception_gap",
+        "score_stage_apathy",
+        "context_team_meetings_stage",
+        "org",
+        "unit",
+    ):
+        assert column in scored.columns
+    placed = scored[scored["status"] == "scored"]
+    probs = placed[["p_apathy", "p_ambivalence", "p_reflective", "p_energised"]].sum(axis=1)
+    assert np.allclose(probs, 1)
+    assert "of 400 rows" in result.stdout
+
+
+def test_score_csv_round_trip(tmp_path):
+    source = tmp_path / "x.csv"
+    assert run("simulate", "--n", "50", "--out", source).exit_code == 0
+    out = tmp_path / "s.csv"
+    assert run("score", source, "--out", out).exit_code == 0
+    assert len(pd.read_csv(out)) == 50
+
+
+def test_a_bad_cell_fails_naming_file_row_and_column_and_writes_nothing(tmp_path):
+    source = tmp_path / "bad.csv"
+    assert run("simulate", "--n", "20", "--out", source).exit_code == 0
+    frame = pd.read_csv(source)
+    frame["ap2"] = frame["ap2"].astype(object)
+    frame.loc[4, "ap2"] = "seven"
+    frame.to_csv(source, index=False)
+    out = tmp_path / "s.csv"
+    result = run("score", source, "--out", out)
+    assert result.exit_code == 2
+    assert f"file {source}, row 5, column 'ap2': not a number" in result.stderr
+    assert not out.exists()
+    assert not list(tmp_path.glob(".s.csv*"))
+
+
+def test_on_error_mark_scores_the_rest(tmp_path):
+    source = tmp_path / "bad.csv"
+    assert run("simulate", "--n", "20", "--out", source).exit_code == 0
+    frame = pd.read_csv(source)
+    frame.loc[4, "ap2"] = 8
+    frame.to_csv(source, index=False)
+    out = tmp_path / "s.csv"
+    result = run("score", source, "--out", out, "--on-error", "mark")
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out)
+    assert scored.loc[4, "status"] == "insufficient"
+    assert "outside the scale 1-5" in scored.loc[4, "reason"]
+
+
+def test_empty_file_is_refused(tmp_path):
+    source = tmp_path / "empty.csv"
+    source.write_bytes(b"")
+    result = run("score", source, "--out", tmp_path / "s.csv")
+    assert result.exit_code == 2
+    assert "empty" in result.stderr.lower() and "empty.csv" in result.stderr
+
+
+def test_wrong_encoding_is_refused_naming_the_row(tmp_path):
+    source = tmp_path / "latin.csv"
+    source.write_bytes("respondent_id,unit,ap1\nr1,Caf\xe9,3\n".encode("latin-1"))
+    result = run("score", source, "--out", tmp_path / "s.csv")
+    assert result.exit_code == 2
+    assert "latin.csv" in result.stderr and "row" in result.stderr
+
+
+def test_unknown_item_column_is_refused(tmp_path):
+    source = tmp_path / "x.csv"
+    pd.DataFrame({"respondent_id": ["a"], "ap1": [3], "ap77": [2]}).to_csv(source, index=False)
+    result = run("score", source, "--out", tmp_path / "s.csv")
+    assert result.exit_code == 2
+    assert "ap77" in result.stderr and "unknown item column" in result.stderr
+
+
+def test_recommend_prints_reasons_for_one_respondent(simulated, tmp_path):
+    out = tmp_path / "s.parquet"
+    run("score", simulated, "--out", out)
+    rid = pd.read_parquet(out)["respondent_id"].iloc[0]
+    result = run("recommend", out, "--respondent", rid, "--json")
+    assert result.exit_code == 0, result.output
+    recs = json.loads(result.stdout)
+    assert recs[0]["kind"] == "stage" and recs[0]["reason"]
+    assert [r["priority"] for r in recs] == list(range(1, len(recs) + 1))
+
+
+def test_recommend_unknown_respondent(simulated, tmp_path):
+    out = tmp_path / "s.parquet"
+    run("score", simulated, "--out", out)
+    result = run("recommend", out, "--respondent", "nobody")
+    assert result.exit_code == 2 and "nobody" in result.stderr
+
+
+def test_summary_prints_each_organisation(simulated, tmp_path):
+    out = tmp_path / "s.parquet"
+    run("score", simulated, "--out", out)
+    result = run("summary", out, "--by", "org")
+    assert result.exit_code == 0, result.output
+    assert "Meridian Energy" in result.stdout and "Castellan Finance" in result.stdout
+    assert "policy awareness" in result.stdout and "action 1" in result.stdout
+
+
+def test_summary_hides_groups_below_k(simulated, tmp_path):
+    out = tmp_path / "s.parquet"
+    run("score", simulated, "--out", out)
+    frame = pd.read_parquet(out)
+    frame.loc[frame.index[:2], "org"] = "Tiny"
+    frame.to_parquet(out)
+    result = run("summary", out, "--by", "org")
+    assert "Tiny" in result.stdout and "hidden" in result.stdout
