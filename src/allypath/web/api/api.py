@@ -1,0 +1,127 @@
+"""``/api/v1/``: ``POST /responses`` for respondents (the token is the credential), and read endpoints
+for HR users (session login, the same access helper as the console, answers through the privacy gate).
+OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/v1/docs`` (served from local static files).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csp.decorators import csp_update
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from allypath.web.api.schemas import (
+    ErrorOut,
+    FieldErrorOut,
+    OrgOut,
+    RateRowOut,
+    RatesOut,
+    ReceiptOut,
+    SubmissionIn,
+    WaveOut,
+)
+from allypath.web.orgs.access import get_for
+from allypath.web.orgs.models import Membership, Role, Wave
+from allypath.web.orgs.rates import response_rates
+from allypath.web.survey.submission import SubmissionRejected, submit
+
+# Swagger UI sets a few inline styles; only the docs page gets that allowance.
+api = NinjaAPI(
+    title="allypath",
+    version="1",
+    description="Survey submissions and HR read endpoints of allypath (DESIGN §5).",
+    urls_namespace="api",
+    docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, "errors": errors or []}, status=status)
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{"field": _field(e.get("loc", ())), "message": str(e.get("msg", "invalid")), "code": str(e.get("type", "invalid"))}
+              for e in exc.errors]
+    return _error(request, 422, "invalid_request", "the request body does not match the schema", errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "bad_request", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "body_too_large", "the request body is larger than the server accepts")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "forbidden", str(exc) or "forbidden")
+
+
+@api.post(
+    "/responses",
+    response={201: ReceiptOut, 200: ReceiptOut, 409: ErrorOut, 422: ErrorOut, 413: ErrorOut},
+    summary="Submit one survey response",
+    description=(
+        "Stores the answers of the invitation behind `token` and returns the receipt code of the private "
+        "report: 201 when stored, 200 with the same receipt when the same `submission_id` and body come again, "
+        "409 when the link was used or the wave is closed, or the `submission_id` was used for other answers, "
+        "422 naming every invalid field."
+    ),
+    auth=None,
+)
+def post_response(request: HttpRequest, payload: SubmissionIn) -> Status[Any]:
+    try:
+        result = submit(payload.token, payload.submission_id, payload.answers, payload.language)
+    except SubmissionRejected as rejected:
+        errors = [FieldErrorOut(field=e.field, message=e.message, code=e.code) for e in rejected.errors]
+        return Status(rejected.status, ErrorOut(detail=rejected.message, code=rejected.code, errors=errors))
+    url = request.build_absolute_uri(reverse("survey:report", args=[result.receipt]))
+    return Status(201 if result.created else 200, ReceiptOut(receipt=result.receipt, report_url=url))
+
+
+@api.get("/orgs", response=list[OrgOut], auth=django_auth, summary="Organisations of the signed-in user")
+def list_orgs(request: HttpRequest) -> list[OrgOut]:
+    memberships = Membership.objects.filter(user=request.user).select_related("org").order_by("org__name")
+    return [OrgOut(slug=m.org.slug, name=m.org.name, role=m.role) for m in memberships]
+
+
+@api.get("/waves/{wave_id}", response=WaveOut, auth=django_auth, summary="One wave's settings")
+def get_wave(request: HttpRequest, wave_id: int) -> Wave:
+    return get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
+
+
+@api.get(
+    "/waves/{wave_id}/response-rates",
+    response=RatesOut,
+    auth=django_auth,
+    summary="Response rates per unit (groups below the minimum size are hidden)",
+)
+def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
+    wave = get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
+    membership = Membership.objects.get(user=request.user, org=wave.org)
+    table = response_rates(wave, membership)
+    return RatesOut(
+        k=table.k,
+        invited=table.invited,
+        responded=table.responded,
+        rate=table.rate,
+        rows=[
+            RateRowOut(unit=r.path, depth=r.depth, invited=r.invited, responded=r.responded, rate=r.rate, note=r.note)
+            for r in table.rows
+        ],
+    )

@@ -1,0 +1,139 @@
+"""Settings of the web app as one validated model, read from the environment at start-up.
+
+Every variable is listed in :class:`WebSettings` (``ALLYPATH_`` prefix, plus ``DATABASE_URL``); a bad
+value stops the process with an error that names the variable, instead of failing later at request
+time. ``docs/web.md`` renders the same table for operators.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from allypath.errors import ConfigurationError
+
+__all__ = ["WebSettings", "load_settings"]
+
+_MIN_SECRET = 32
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def _split(value: object) -> object:
+    """Comma-separated lists in the environment (``a.example,b.example``)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class WebSettings(BaseSettings):
+    """The environment of the web app (``ALLYPATH_<NAME>``; the database is ``DATABASE_URL``)."""
+
+    model_config = SettingsConfigDict(env_prefix="ALLYPATH_", extra="ignore", frozen=True)
+
+    secret_key: SecretStr | None = Field(
+        None, description="Django's signing key (>= 32 characters); required unless ALLYPATH_DEBUG"
+    )
+    debug: bool = Field(False, description="development mode: tracebacks in pages, a throwaway secret key")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1"], description="host names served, comma-separated"
+    )
+    csrf_trusted_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins allowed to POST forms behind a proxy, comma-separated"
+    )
+    database_url: str = Field(
+        "",
+        validation_alias="DATABASE_URL",
+        description="postgres://user@host:5432/name; empty means SQLite in ALLYPATH_DATA_DIR",
+    )
+    data_dir: Path = Field(Path("var"), description="where the SQLite database and other local state live")
+    panel_secret: SecretStr | None = Field(
+        None,
+        description="HMAC key for panel-mode waves (>= 32 characters), held outside the database; "
+        "without it only anonymous waves can be launched",
+    )
+    site_url: str = Field(
+        "http://127.0.0.1:8000", description="public base URL used in personal survey links"
+    )
+    email_backend: Literal["console", "smtp", "file", "locmem"] = Field(
+        "console", description="how e-mails leave: console (print), smtp, file or locmem"
+    )
+    email_host: str = Field("localhost", description="SMTP host")
+    email_port: int = Field(25, ge=1, le=65535, description="SMTP port")
+    email_host_user: str = Field("", description="SMTP user")
+    email_host_password: SecretStr = Field(SecretStr(""), description="SMTP password")
+    email_use_tls: bool = Field(False, description="STARTTLS for SMTP")
+    email_from: str = Field("allypath <noreply@localhost>", description="sender of invitations")
+    secure_cookies: bool = Field(False, description="HTTPS only cookies and HSTS (set behind TLS)")
+    max_body_bytes: int = Field(
+        64 * 1024, ge=4 * 1024, le=10 * 1024 * 1024, description="largest survey or API request body"
+    )
+    max_upload_bytes: int = Field(
+        20 * 1024 * 1024, ge=64 * 1024, description="largest HRIS file upload"
+    )
+    login_failure_limit: int = Field(5, ge=2, le=50, description="failed logins before a lockout")
+    login_cooloff_minutes: int = Field(15, ge=1, description="lockout length after too many failures")
+
+    _split_hosts = field_validator("allowed_hosts", "csrf_trusted_origins", mode="before")(_split)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.split(":", 1)[0] in {"postgres", "postgresql", "sqlite"}:
+            raise ValueError("must start with postgres://, postgresql:// or sqlite://")
+        return value
+
+    @field_validator("site_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an absolute http(s) URL such as https://survey.example.org")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _secrets(self) -> WebSettings:
+        key = self.secret_key.get_secret_value() if self.secret_key else ""
+        if not self.debug and len(key) < _MIN_SECRET:
+            raise ValueError(
+                f"ALLYPATH_SECRET_KEY must be set to at least {_MIN_SECRET} random characters "
+                "(or set ALLYPATH_DEBUG=true on a development machine)"
+            )
+        if self.panel_secret is not None:
+            panel = self.panel_secret.get_secret_value()
+            if len(panel) < _MIN_SECRET:
+                raise ValueError(f"ALLYPATH_PANEL_SECRET must have at least {_MIN_SECRET} characters")
+            if panel == key:
+                raise ValueError("ALLYPATH_PANEL_SECRET must differ from ALLYPATH_SECRET_KEY")
+        return self
+
+    @property
+    def email_backend_path(self) -> str:
+        return _EMAIL_BACKENDS[self.email_backend]
+
+
+def _variable(loc: tuple[int | str, ...]) -> str:
+    if not loc:
+        return "the environment"
+    name = str(loc[0])
+    return "DATABASE_URL" if name in {"database_url", "DATABASE_URL"} else f"ALLYPATH_{name.upper()}"
+
+
+def load_settings() -> WebSettings:
+    """Read and validate the environment; raise :class:`ConfigurationError` naming each bad variable."""
+    try:
+        return WebSettings()
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            message = str(error["msg"]).removeprefix("Value error, ")
+            where = _variable(error["loc"]) if error["loc"] else ""
+            lines.append(f"{where}: {message}" if where else message)
+        raise ConfigurationError("invalid web settings:\n  " + "\n  ".join(lines)) from None

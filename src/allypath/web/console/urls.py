@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from allypath.web.console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="console/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("<slug:slug>/", views.org_detail, name="org"),
+    path("<slug:slug>/import/", views.import_people, name="import"),
+    path("<slug:slug>/units/", views.units, name="units"),
+    path("<slug:slug>/people/", views.people, name="people"),
+    path("<slug:slug>/people/<int:pk>/", views.membership_edit, name="membership"),
+    path("<slug:slug>/waves/", views.waves, name="waves"),
+    path("<slug:slug>/waves/new/", views.wave_new, name="wave_new"),
+    path("<slug:slug>/waves/<int:pk>/", views.wave_detail, name="wave"),
+    path("<slug:slug>/waves/<int:pk>/edit/", views.wave_edit, name="wave_edit"),
+    path("<slug:slug>/waves/<int:pk>/action/", views.wave_action, name="wave_action"),
+    path("<slug:slug>/waves/<int:pk>/links.csv", views.wave_links, name="wave_links"),
+]

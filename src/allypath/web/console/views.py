@@ -1,0 +1,228 @@
+"""HR console views. Each one starts with the access helper: 404 for other organisations' objects, 403
+when the user's role is too small. Viewers read; analysts read per unit; org admins change things.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from allypath.errors import AllypathError, DataError
+from allypath.web.console.forms import HrisUploadForm, MemberAddForm, MembershipForm, WaveForm
+from allypath.web.orgs.access import get_for, membership_for, organisations_of
+from allypath.web.orgs.importing import import_hris_upload
+from allypath.web.orgs.invitations import create_invitations, export_links_csv, send_invitations, send_reminders
+from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
+from allypath.web.orgs.rates import response_rates
+
+
+def _org(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
+    return get_for(request.user, Organisation, slug=slug, role=role)
+
+
+def _wave(request: HttpRequest, slug: str, pk: int, role: str = Role.VIEWER) -> Wave:
+    return get_for(request.user, Wave, pk=pk, org__slug=slug, role=role)
+
+
+def _base(request: HttpRequest, org: Organisation | None, title: str, **extra: object) -> dict[str, object]:
+    context: dict[str, object] = {"title": title, "org": org, "lang": "en", "dir": "ltr"}
+    if org is not None:
+        context["membership"] = membership_for(request.user, org)
+    context.update(extra)
+    return context
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    orgs = organisations_of(request.user)
+    if len(orgs) == 1:
+        return redirect("console:org", slug=orgs[0].slug)
+    return render(request, "console/home.html", _base(request, None, "Your organisations", orgs=orgs))
+
+
+@login_required
+def org_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _org(request, slug)
+    context = _base(
+        request,
+        org,
+        org.name,
+        units=Unit.objects.filter(org=org).count(),
+        employees=Employee.objects.filter(org=org, active=True).count(),
+        waves=Wave.objects.filter(org=org),
+    )
+    return render(request, "console/org.html", context)
+
+
+@login_required
+def import_people(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _org(request, slug, Role.ORG_ADMIN)
+    form = HrisUploadForm(request.POST or None, request.FILES or None)
+    problems = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = import_hris_upload(org, upload.name, list(upload.chunks()))
+        except DataError as exc:
+            problems = str(exc)
+        else:
+            messages.success(
+                request,
+                f"Imported: {summary.employees_added} people added, {summary.employees_updated} updated, "
+                f"{summary.employees_deactivated} no longer in the file, {summary.units_added} new units.",
+            )
+            return redirect("console:units", slug=org.slug)
+    return render(request, "console/import.html", _base(request, org, "Import people", form=form, problems=problems),
+                  status=422 if problems else 200)
+
+
+@login_required
+def units(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _org(request, slug)
+    rows = Unit.objects.filter(org=org).order_by("path")
+    counts = dict(
+        Employee.objects.filter(org=org, active=True).values("unit__path").annotate(n=Count("id")).values_list("unit__path", "n")
+    )
+    table = [(u, counts.get(u.path, 0)) for u in rows]
+    return render(request, "console/units.html", _base(request, org, "Units", table=table))
+
+
+@login_required
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _org(request, slug, Role.ORG_ADMIN)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        User = get_user_model()
+        with transaction.atomic():
+            if data["exists"]:
+                user = User.objects.get(username=data["username"])
+            else:
+                user = User.objects.create_user(data["username"], data.get("email") or "", data["password"])
+            Membership.objects.update_or_create(user=user, org=org, defaults={"role": data["role"]})
+        messages.success(request, f"{user.get_username()} is now {Role(data['role']).label.lower()} of {org.name}.")
+        return redirect("console:people", slug=org.slug)
+    memberships = Membership.objects.filter(org=org).select_related("user").prefetch_related("units")
+    return render(request, "console/people.html", _base(request, org, "People and roles", form=form, memberships=memberships))
+
+
+@login_required
+def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_for(request.user, Membership, pk=pk, org__slug=slug, role=Role.ORG_ADMIN)
+    org = membership.org
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            if membership.user_id == request.user.pk:
+                messages.error(request, "You cannot remove your own membership.")
+            else:
+                membership.delete()
+                messages.success(request, "Membership removed.")
+            return redirect("console:people", slug=org.slug)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Role updated.")
+            return redirect("console:people", slug=org.slug)
+    return render(request, "console/membership.html", _base(request, org, f"Role of {membership.user}", form=form, member=membership))
+
+
+@login_required
+def waves(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _org(request, slug)
+    return render(request, "console/waves.html", _base(request, org, "Waves", waves=Wave.objects.filter(org=org)))
+
+
+@login_required
+def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _org(request, slug, Role.ORG_ADMIN)
+    form = WaveForm(request.POST or None, instance=Wave(org=org))
+    if request.method == "POST" and form.is_valid():
+        wave = form.save()
+        messages.success(request, "Draft wave created. Check its settings, then launch it.")
+        return redirect("console:wave", slug=org.slug, pk=wave.pk)
+    return render(request, "console/wave_form.html", _base(request, org, "New wave", form=form))
+
+
+@login_required
+def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    if wave.is_frozen:
+        messages.error(request, "A launched wave's settings are frozen: respondents were told them.")
+        return redirect("console:wave", slug=slug, pk=pk)
+    form = WaveForm(request.POST or None, instance=wave)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Wave updated.")
+        return redirect("console:wave", slug=slug, pk=pk)
+    return render(request, "console/wave_form.html", _base(request, wave.org, f"Edit {wave.name}", form=form, wave=wave))
+
+
+@login_required
+def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    wave = _wave(request, slug, pk)
+    membership = membership_for(request.user, wave.org)
+    context = _base(
+        request,
+        wave.org,
+        wave.name,
+        wave=wave,
+        rates=response_rates(wave, membership) if wave.status != WaveStatus.DRAFT else None,
+        can_manage=membership.has_role(Role.ORG_ADMIN),
+        invited=wave.invitations.count(),
+    )
+    return render(request, "console/wave.html", context)
+
+
+@login_required
+@require_POST
+def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    action = request.POST.get("action")
+    try:
+        if action == "launch":
+            with transaction.atomic():
+                wave.launch()
+                count = create_invitations(wave)
+            messages.success(request, f"Wave launched: {count} people invited. Send the links next.")
+        elif action == "close":
+            wave.close()
+            wave.drafts.all().delete()  # type: ignore[attr-defined]
+            messages.success(request, "Wave closed; unfinished drafts were deleted.")
+        elif action == "revert":
+            wave.revert_to_draft()
+            messages.success(request, "The wave is a draft again.")
+        elif action == "invite":
+            sent = send_invitations(wave)
+            messages.success(request, f"{sent} invitation e-mails sent.")
+        elif action == "remind":
+            send_reminders(wave)
+            messages.success(request, "Reminders sent to everyone who has not answered yet.")
+        else:
+            messages.error(request, "Unknown action.")
+    except (AllypathError, ValidationError) as exc:
+        messages.error(request, f"Not done: {'; '.join(exc.messages) if isinstance(exc, ValidationError) else exc}")
+    return HttpResponseRedirect(reverse("console:wave", kwargs={"slug": slug, "pk": pk}))
+
+
+@login_required
+@require_POST
+def wave_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The CSV of personal links not yet handed out (each link appears in one export only)."""
+    wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    try:
+        export = export_links_csv(wave)
+    except AllypathError as exc:
+        messages.error(request, f"Not done: {exc}")
+        return redirect("console:wave", slug=slug, pk=pk)
+    response = HttpResponse(export.csv_text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="links-wave-{wave.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

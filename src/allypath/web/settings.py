@@ -1,0 +1,200 @@
+"""Django settings, built from the one validated :class:`~allypath.web.config.WebSettings`.
+
+Nothing here reads the environment directly: a bad variable fails at import with its name.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from allypath.web.config import load_settings
+
+ENV = load_settings()
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DEBUG = ENV.debug
+# A development key is random per process: sessions do not survive a restart, which is fine there.
+SECRET_KEY = ENV.secret_key.get_secret_value() if ENV.secret_key else secrets.token_urlsafe(50)
+PANEL_SECRET = ENV.panel_secret.get_secret_value() if ENV.panel_secret else ""
+SITE_URL = ENV.site_url
+ALLOWED_HOSTS = ENV.allowed_hosts
+CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "ninja",  # serves the API docs from local static files instead of a CDN
+    "allypath.web.orgs",
+    "allypath.web.survey",
+    "allypath.web.console",
+    "allypath.web.api",
+]
+
+MIDDLEWARE = [
+    "allypath.web.middleware.BodySizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "allypath.web.urls"
+WSGI_APPLICATION = "allypath.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, Any]:
+    if ENV.database_url:
+        config: dict[str, Any] = dict(dj_database_url.parse(ENV.database_url, conn_max_age=60))
+        if config["ENGINE"].endswith("sqlite3"):
+            config["OPTIONS"] = _SQLITE_OPTIONS
+        return config
+    ENV.data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": ENV.data_dir / "allypath.sqlite3",
+        "OPTIONS": _SQLITE_OPTIONS,
+    }
+
+
+# WAL lets readers run beside the writer; synchronous=FULL makes a committed response durable; the busy
+# timeout and IMMEDIATE transactions make concurrent writers queue instead of failing with "locked".
+_SQLITE_OPTIONS: dict[str, Any] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON"
+    ),
+}
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
+LOGOUT_REDIRECT_URL = "console:login"
+
+# django-axes: lock a user name after repeated failures from one address (HR accounts only;
+# respondents never log in, so no respondent address is ever recorded).
+AXES_FAILURE_LIMIT = ENV.login_failure_limit
+AXES_COOLOFF_TIME = ENV.login_cooloff_minutes / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = ENV.data_dir / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "allypath.web.storage.StaticStorage"},
+}
+# Serve straight from the packages when collectstatic has not run (tests, development).
+WHITENOISE_USE_FINDERS = True
+
+# Request bodies: the survey and the API take small JSON or form bodies; HRIS files go through uploads.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.max_body_bytes
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+ALLYPATH_MAX_BODY_BYTES = ENV.max_body_bytes
+ALLYPATH_MAX_UPLOAD_BYTES = ENV.max_upload_bytes
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+EMAIL_BACKEND = ENV.email_backend_path
+EMAIL_HOST = ENV.email_host
+EMAIL_PORT = ENV.email_port
+EMAIL_HOST_USER = ENV.email_host_user
+EMAIL_HOST_PASSWORD = ENV.email_host_password.get_secret_value()
+EMAIL_USE_TLS = ENV.email_use_tls
+EMAIL_FILE_PATH = ENV.data_dir / "mail"
+DEFAULT_FROM_EMAIL = ENV.email_from
+
+# Survey links carry the personal token in the path: never send it on to another site.
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = ENV.secure_cookies
+CSRF_COOKIE_SECURE = ENV.secure_cookies
+SESSION_COOKIE_AGE = 8 * 3600
+if ENV.secure_cookies:
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# No inline script or style anywhere: pages work under this policy (the API docs relax it locally).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+NINJA_PAGINATION_PER_PAGE = 100
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Request logs would carry survey tokens in URLs: keep django.request at warnings and above, and
+    # let gunicorn's access log stay off (scripts/serve.sh).
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}

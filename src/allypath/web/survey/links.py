@@ -1,0 +1,58 @@
+"""From a personal-link token to its invitation and wave, or the reason the link cannot be used."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from allypath.errors import AllypathError
+from allypath.web.orgs.keys import token_hash
+from allypath.web.orgs.models import Invitation, InvitationToken, Wave, WaveStatus
+
+__all__ = ["LinkProblem", "OpenLink", "open_link"]
+
+
+class LinkProblem(AllypathError):
+    """A link that cannot take answers; ``kind`` is unknown, used, closed, expired or not_open."""
+
+    def __init__(self, kind: str, message: str, wave: Wave | None = None) -> None:
+        self.kind = kind
+        self.wave = wave
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class OpenLink:
+    invitation: Invitation
+    wave: Wave
+
+
+def find_link(token: str) -> InvitationToken | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        InvitationToken.objects.select_related("invitation__wave__org", "invitation__employee")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def open_link(token: str, today: dt.date | None = None) -> OpenLink:
+    """The invitation and wave behind ``token`` when it can still take answers, else :class:`LinkProblem`."""
+    found = find_link(token)
+    if found is None:
+        raise LinkProblem("unknown", "this link is not a valid invitation")
+    invitation = found.invitation
+    wave = invitation.wave
+    today = today or timezone.localdate()
+    if invitation.used:
+        raise LinkProblem("used", "this invitation has already been used", wave)
+    if wave.status == WaveStatus.CLOSED:
+        raise LinkProblem("closed", "this survey is closed", wave)
+    if wave.status != WaveStatus.OPEN or today < wave.opens_on:
+        raise LinkProblem("not_open", "this survey is not open yet", wave)
+    if today > wave.closes_on:
+        raise LinkProblem("expired", f"this link expired on {wave.closes_on.isoformat()}", wave)
+    return OpenLink(invitation, wave)

@@ -1,0 +1,63 @@
+"""Responses and drafts.
+
+A response row holds what the respondent answered, its scored result and the coarse attributes of his
+invitation -- and nothing that could lead back to him: no token or anything derived from it, no
+employee id, no IP or user agent, no time finer than the day, and a random id. In a panel wave it also
+holds the panel key, an HMAC of the employee id under a secret that is not in the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+from allypath.web.orgs.models import Unit, Wave
+
+
+class Response(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses")
+    level = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=16)
+    submitted_on = models.DateField(default=timezone.localdate)
+    answers = models.JSONField()
+    result = models.JSONField()
+    status = models.CharField(max_length=20)
+    stage = models.PositiveSmallIntegerField(null=True, blank=True)
+    # SHA-256 of the client's submission id (idempotency), of the canonical answers (to tell a retry
+    # from a conflicting reuse) and of the receipt code (to open the report). None derives from the token.
+    submission_key = models.CharField(max_length=64, unique=True)
+    body_hash = models.CharField(max_length=64)
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    panel_key = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        # Random ids give no order; the day is the finest time kept.
+        ordering: ClassVar = ["wave", "submitted_on"]
+
+    def __str__(self) -> str:
+        return f"response {self.pk}"
+
+
+class Draft(models.Model):
+    """Answers saved so far for one personal link, deleted on submit (and when the wave closes).
+
+    ``key`` is a hash of the token under a different label than the invitation's token hash, so a draft
+    cannot be matched to an invitation without the link itself.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="drafts")
+    submission_id = models.UUIDField(default=uuid.uuid4)
+    language = models.CharField(max_length=16)
+    page = models.PositiveSmallIntegerField(default=0)
+    answers = models.JSONField(default=dict)
+    updated_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"draft in {self.wave}"

@@ -1,0 +1,113 @@
+"""What the private report shows, built from a stored response (never visible to HR).
+
+Order of the page: strengths first, then where he stands and how sure that is ("between stages"
+wording), how he sees himself against his answers, his profile across situations, next steps from
+:func:`allypath.recommend`, resources, and in a panel wave his own earlier result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from allypath import recommend
+from allypath.model import STAGES, stage
+from allypath.recommendations import Recommendation
+from allypath.scoring import PROBABILITY_COLUMNS
+from allypath.web.orgs.instruments import wave_instrument
+from allypath.web.survey.models import Response
+from allypath.web.survey.texts import RESOURCES, ui
+
+__all__ = ["build_report"]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    percent: int
+    current: bool
+
+
+@dataclass(frozen=True)
+class ContextRow:
+    label: str
+    stage: str
+
+
+def _stage_label(number: Any, language: str) -> str | None:
+    try:
+        n = int(number)
+    except (TypeError, ValueError):
+        return None
+    return stage(n).label.get_lang(language) if 1 <= n <= len(STAGES) else None
+
+
+def _earlier(response: Response) -> Response | None:
+    if not response.panel_key:
+        return None
+    return (
+        Response.objects.filter(panel_key=response.panel_key, wave__org_id=response.wave.org_id,
+                                wave__opens_on__lt=response.wave.opens_on)
+        .exclude(pk=response.pk)
+        .select_related("wave")
+        .order_by("-wave__opens_on")
+        .first()
+    )
+
+
+def build_report(response: Response, language: str) -> dict[str, Any]:
+    """Template context of the report in ``language``."""
+    words = ui(language)
+    result: dict[str, Any] = response.result
+    scored = result.get("status") == "scored"
+    context: dict[str, Any] = {"words": words, "scored": scored, "language": language}
+    recs: list[Recommendation] = recommend(result, language=language)
+    context["recommendations"] = recs
+    context["resources"] = [r.get_lang(language) for r in RESOURCES]
+    if not scored:
+        return context
+    current = stage(int(result["stage"]))
+    context["stage_label"] = current.label.get_lang(language)
+    context["strengths"] = current.strengths.get_lang(language)
+    context["description"] = current.description.get_lang(language)
+    if result.get("between_stages"):
+        a = _stage_label(result.get("trailing_stage"), language)
+        b = _stage_label(result.get("leading_stage"), language)
+        if a and b and a != b:
+            context["between"] = words["between"].format(a=a, b=b)
+    if "between" not in context:
+        context["stage_sentence"] = words["stage_is"].format(label=context["stage_label"])
+    context["bars"] = [
+        Bar(s.label.get_lang(language), round(100 * float(result.get(col) or 0)), s.number == current.number)
+        for s, col in zip(STAGES, PROBABILITY_COLUMNS, strict=True)
+    ]
+    if result.get("index") is not None:
+        context["index_sentence"] = words["index"].format(
+            index=round(float(result["index"])), se=round(float(result.get("index_se") or 0))
+        )
+    perceived = _stage_label(result.get("perceived_stage"), language)
+    if perceived is None:
+        context["perceived"] = words["perceived_none"]
+    else:
+        gap = int(result["perceived_stage"]) - current.number
+        key = "perceived_same" if gap == 0 else "perceived_ahead" if gap > 0 else "perceived_behind"
+        context["perceived"] = words[key].format(perceived=perceived, scored=context["stage_label"])
+    instrument = wave_instrument(response.wave.instrument_id, response.wave.instrument_version)
+    context["contexts"] = [
+        ContextRow(
+            c.label.get_lang(language),
+            _stage_label(result.get(f"context_{c.context}_stage"), language) or words["context_unknown"],
+        )
+        for c in instrument.constructs_of("context")
+    ]
+    earlier = _earlier(response)
+    if earlier is not None and earlier.result.get("status") == "scored":
+        before = _stage_label(earlier.result.get("stage"), language)
+        context["comparison"] = words["compare"].format(
+            wave=earlier.wave.name, date=earlier.submitted_on.isoformat(), earlier=before, now=context["stage_label"]
+        )
+        if earlier.result.get("index") is not None and result.get("index") is not None:
+            context["comparison_index"] = words["compare_index"].format(
+                before=round(float(earlier.result["index"])), after=round(float(result["index"]))
+            )
+    return context

@@ -1,0 +1,153 @@
+"""The one submission service shared by the HTML survey and ``POST /api/v1/responses``.
+
+Idempotent by ``submission_id``: a retry with the same answers gets the same receipt (and creates
+nothing); the same id with other answers is a conflict. The invitation is marked used in the same
+transaction that stores the response, with a compare-and-set so two concurrent submissions on one link
+store exactly one response. The response row gets no token, employee id, address or time of day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from allypath.errors import AllypathError
+from allypath.web.orgs.instruments import wave_instrument
+from allypath.web.orgs.keys import draft_key, panel_key, receipt_for, receipt_hash, submission_key
+from allypath.web.orgs.models import Invitation, PrivacyMode, Wave
+from allypath.web.survey.answers import AnswerError, check_answers
+from allypath.web.survey.links import LinkProblem, find_link, open_link
+from allypath.web.survey.models import Draft, Response
+from allypath.web.survey.scoring import score_one
+
+__all__ = ["FieldProblem", "SubmissionRejected", "SubmissionResult", "submit"]
+
+_LINK_STATUS = {"unknown": 422, "used": 409, "closed": 409, "expired": 409, "not_open": 409}
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+    code: str = "invalid"
+
+
+class SubmissionRejected(AllypathError):
+    """Why a submission was not stored: an HTTP-like ``status`` (409, 422), a ``code`` and the fields."""
+
+    def __init__(self, status: int, code: str, message: str, errors: tuple[FieldProblem, ...] = ()) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors
+        self.answer_errors: tuple[AnswerError, ...] = ()
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    receipt: str
+    created: bool
+    response_id: uuid.UUID = field(compare=False)
+
+
+def _body_hash(answers: Mapping[str, Any], language: str) -> str:
+    canonical = json.dumps({"answers": answers, "language": language}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(key: str, body: str, wave: Wave | None, submission_id: uuid.UUID) -> SubmissionResult | None:
+    existing = Response.objects.filter(submission_key=key).only("id", "body_hash", "wave_id").first()
+    if existing is None:
+        return None
+    if existing.body_hash != body or (wave is not None and existing.wave_id != wave.pk):
+        raise SubmissionRejected(
+            409,
+            "submission_id_reused",
+            "this submission_id was already used for different answers; send a new submission_id",
+            (FieldProblem("submission_id", "already used for a different submission", "reused"),),
+        )
+    return SubmissionResult(receipt_for(submission_id), False, existing.pk)
+
+
+def submit(token: str, submission_id: uuid.UUID, answers: Mapping[str, Any], language: str) -> SubmissionResult:
+    """Store one response for the invitation behind ``token`` and return its receipt code.
+
+    Raises
+    ------
+    SubmissionRejected
+        422 for an unknown link, a language the wave does not offer or invalid answers (every bad field
+        named); 409 for a used link, a closed or expired wave, or a reused submission_id.
+    """
+    key = submission_key(submission_id)
+    found = find_link(token)
+    body = _body_hash(answers, language)
+    # A retry of a stored submission succeeds whatever happened to the link since (it was used by it).
+    replay = _replay(key, body, found.invitation.wave if found else None, submission_id)
+    if replay is not None:
+        return replay
+    try:
+        link = open_link(token)
+    except LinkProblem as problem:
+        raise SubmissionRejected(
+            _LINK_STATUS[problem.kind], f"link_{problem.kind}", str(problem), (FieldProblem("token", str(problem), problem.kind),)
+        ) from None
+    wave = link.wave
+    instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
+    clean, answer_errors = check_answers(answers, instrument.form(wave.form))
+    problems = [FieldProblem(e.field, e.message, e.code) for e in answer_errors]
+    if language not in wave.languages:
+        problems.insert(0, FieldProblem("language", f"must be one of {', '.join(wave.languages)}", "not_offered"))
+    if problems:
+        rejected = SubmissionRejected(422, "invalid_answers", "some answers are not valid", tuple(problems))
+        rejected.answer_errors = tuple(answer_errors)
+        raise rejected
+    result = score_one(clean, instrument, wave.form)  # outside the write lock: scoring takes ~30 ms
+    invitation = link.invitation
+    response = Response(
+        wave=wave,
+        unit_id=invitation.unit_id,
+        level=invitation.level,
+        region=invitation.region,
+        language=language,
+        submitted_on=timezone.localdate(),
+        answers=clean,
+        result=result,
+        status=str(result.get("status") or ""),
+        stage=result.get("stage") if result.get("status") == "scored" else None,
+        submission_key=key,
+        body_hash=body,
+        receipt_hash=receipt_hash(receipt_for(submission_id)),
+        panel_key=panel_key(wave.org_id, invitation.employee.employee_id)
+        if wave.privacy_mode == PrivacyMode.PANEL
+        else "",
+    )
+    try:
+        with transaction.atomic():
+            claimed = Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True)
+            if not claimed:
+                raise SubmissionRejected(
+                    409, "link_used", "this invitation has already been used",
+                    (FieldProblem("token", "this invitation has already been used", "used"),),
+                )
+            response.save(force_insert=True)
+            Draft.objects.filter(key=draft_key(token)).delete()
+    except IntegrityError:
+        # The same submission_id raced us and won: answer as a retry.
+        replay = _replay(key, body, wave, submission_id)
+        if replay is None:
+            raise
+        return replay
+    except SubmissionRejected:
+        replay = _replay(key, body, wave, submission_id)
+        if replay is not None:
+            return replay
+        raise
+    return SubmissionResult(receipt_for(submission_id), True, response.pk)

@@ -1,0 +1,283 @@
+"""Words of the survey and report pages in English, French and Arabic.
+
+The questions, stages and tips come from the instrument and the model; these are the page chrome.
+Strings with ``{name}`` are filled in by the views.
+"""
+
+from __future__ import annotations
+
+from allypath.model import Text
+
+__all__ = ["LANGUAGE_NAMES", "RESOURCES", "UI", "ui"]
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
+
+def _t(en: str, fr: str, ar: str) -> Text:
+    return Text({"en": en, "fr": fr, "ar": ar})
+
+
+UI: dict[str, Text] = {
+    "skip": _t("Skip to the questions", "Aller aux questions", "انتقل إلى الأسئلة"),
+    "skip_report": _t("Skip to the report", "Aller au rapport", "انتقل إلى التقرير"),
+    "language": _t("Language", "Langue", "اللغة"),
+    "intro_lead": _t(
+        "This survey asks how you see gender equity at work. It takes 10 to 15 minutes, on a phone or a computer.",
+        "Cette enquête porte sur votre regard sur l'égalité femmes-hommes au travail. Elle prend 10 à 15 minutes, sur téléphone ou ordinateur.",
+        "يسألك هذا الاستبيان عن نظرتك إلى المساواة بين الجنسين في العمل. يستغرق من 10 إلى 15 دقيقة على الهاتف أو الحاسوب.",
+    ),
+    "collected_h": _t("What we collect", "Ce que nous recueillons", "ما الذي نجمعه"),
+    "collected": _t(
+        "Your answers, the language you choose and the day you submit (not the time). Your unit, level and "
+        "region come from the records your organisation already holds. We do not record your name, e-mail "
+        "address, IP address or device.",
+        "Vos réponses, la langue choisie et le jour de l'envoi (pas l'heure). Votre unité, votre niveau et votre "
+        "région viennent des données que votre organisation détient déjà. Nous n'enregistrons ni votre nom, ni "
+        "votre adresse e-mail, ni votre adresse IP, ni votre appareil.",
+        "إجاباتك واللغة التي تختارها ويوم الإرسال (دون الساعة). أما وحدتك ومستواك الوظيفي ومنطقتك فتأتي من "
+        "السجلات التي تحتفظ بها مؤسستك أصلًا. لا نسجّل اسمك ولا بريدك الإلكتروني ولا عنوان IP ولا جهازك.",
+    ),
+    "who_h": _t("Who sees what", "Qui voit quoi", "من يرى ماذا"),
+    "who": _t(
+        "Your organisation's HR team sees only results for groups of at least {k} people, never the answers "
+        "of one person. Written comments are shown only for groups of at least {k_text} people. Your personal "
+        "report opens only with the receipt code you get at the end.",
+        "L'équipe RH de votre organisation ne voit que les résultats de groupes d'au moins {k} personnes, jamais "
+        "les réponses d'une personne. Les commentaires écrits ne sont montrés que pour des groupes d'au moins "
+        "{k_text} personnes. Votre rapport personnel ne s'ouvre qu'avec le code reçu à la fin.",
+        "لا يرى فريق الموارد البشرية في مؤسستك إلا نتائج مجموعات لا يقل عدد أفرادها عن {k}، ولا يرى أبدًا "
+        "إجابات شخص بعينه. ولا تُعرض التعليقات المكتوبة إلا لمجموعات لا يقل عددها عن {k_text}. ولا يُفتح تقريرك "
+        "الشخصي إلا برمز الإيصال الذي تحصل عليه في النهاية.",
+    ),
+    "anonymous": _t(
+        "Once you submit, nothing links your answers to your invitation.",
+        "Une fois vos réponses envoyées, plus rien ne les relie à votre invitation.",
+        "بعد الإرسال لا يبقى أي رابط بين إجاباتك ودعوتك.",
+    ),
+    "panel": _t(
+        "This survey is repeated over time. A coded key, made with a secret kept outside the database, lets "
+        "your report compare your answers with your own answers in another round, without storing who you are.",
+        "Cette enquête est répétée dans le temps. Une clé codée, calculée avec un secret conservé hors de la base "
+        "de données, permet à votre rapport de comparer vos réponses avec vos propres réponses d'une autre "
+        "vague, sans enregistrer qui vous êtes.",
+        "يتكرر هذا الاستبيان على مراحل. ويتيح مفتاح مُرمَّز، يُحسب بسرّ محفوظ خارج قاعدة البيانات، أن يقارن "
+        "تقريرك إجاباتك بإجاباتك أنت في جولة أخرى، دون تخزين هويتك.",
+    ),
+    "optional": _t(
+        "Every question is optional. You can stop at any time, save, and continue later with the same link "
+        "until {closes}.",
+        "Toutes les questions sont facultatives. Vous pouvez vous arrêter à tout moment, enregistrer et "
+        "reprendre plus tard avec le même lien jusqu'au {closes}.",
+        "كل الأسئلة اختيارية. يمكنك التوقف في أي وقت والحفظ ثم المتابعة لاحقًا بالرابط نفسه حتى {closes}.",
+    ),
+    "start": _t("I understand, start the survey", "J'ai compris, commencer l'enquête", "فهمت، ابدأ الاستبيان"),
+    "resume": _t("Continue where I left off", "Reprendre où je m'étais arrêté", "تابع من حيث توقفت"),
+    "has_draft": _t(
+        "You have saved answers for this survey.",
+        "Vous avez des réponses enregistrées pour cette enquête.",
+        "لديك إجابات محفوظة لهذا الاستبيان.",
+    ),
+    "page_of": _t("Page {n} of {total}", "Page {n} sur {total}", "الصفحة {n} من {total}"),
+    "progress": _t("Survey progress", "Progression de l'enquête", "التقدّم في الاستبيان"),
+    "next": _t("Next", "Suivant", "التالي"),
+    "back": _t("Back", "Précédent", "السابق"),
+    "save": _t("Save and finish later", "Enregistrer et finir plus tard", "احفظ وأكمل لاحقًا"),
+    "submit": _t("Submit my answers", "Envoyer mes réponses", "أرسل إجاباتي"),
+    "submit_note": _t(
+        "After you submit you cannot change your answers; you will get your private report straight away.",
+        "Après l'envoi, vous ne pourrez plus modifier vos réponses ; vous recevrez aussitôt votre rapport privé.",
+        "بعد الإرسال لا يمكنك تعديل إجاباتك، وستحصل على تقريرك الخاص فورًا.",
+    ),
+    "saved_h": _t("Your answers are saved", "Vos réponses sont enregistrées", "تم حفظ إجاباتك"),
+    "saved": _t(
+        "Open the same link again to continue, until {closes}. You can close this page.",
+        "Rouvrez le même lien pour continuer, jusqu'au {closes}. Vous pouvez fermer cette page.",
+        "افتح الرابط نفسه مرة أخرى للمتابعة حتى {closes}. يمكنك إغلاق هذه الصفحة.",
+    ),
+    "continue": _t("Continue now", "Continuer maintenant", "تابع الآن"),
+    "errors_h": _t("Please check these answers", "Merci de vérifier ces réponses", "يُرجى مراجعة هذه الإجابات"),
+    "choose_one": _t("Choose one answer.", "Choisissez une réponse.", "اختر إجابة واحدة."),
+    "choose_all": _t("Choose all that apply.", "Cochez tout ce qui s'applique.", "اختر كل ما ينطبق."),
+    "text_hint": _t(
+        "Please do not write names or details that could identify you or anyone else.",
+        "Merci de ne pas écrire de noms ni de détails permettant de vous identifier ou d'identifier quelqu'un.",
+        "يُرجى عدم كتابة أسماء أو تفاصيل قد تكشف هويتك أو هوية أي شخص آخر.",
+    ),
+    "err_not_an_option": _t(
+        "Choose one of the answers shown.", "Choisissez l'une des réponses proposées.", "اختر إحدى الإجابات المعروضة."
+    ),
+    "err_out_of_range": _t(
+        "Choose one of the answers shown.", "Choisissez l'une des réponses proposées.", "اختر إحدى الإجابات المعروضة."
+    ),
+    "err_not_whole": _t(
+        "Choose one of the answers shown.", "Choisissez l'une des réponses proposées.", "اختر إحدى الإجابات المعروضة."
+    ),
+    "err_exclusive": _t(
+        "“None of these” cannot be combined with other answers.",
+        "« Aucune de ces propositions » ne peut pas être combinée avec d'autres réponses.",
+        "لا يمكن الجمع بين «لا شيء مما سبق» وإجابات أخرى.",
+    ),
+    "err_too_long": _t(
+        "Please keep your answer under {max} characters.",
+        "Merci de limiter votre réponse à {max} caractères.",
+        "يُرجى ألا تتجاوز إجابتك {max} حرف.",
+    ),
+    "err_other": _t("This answer is not valid.", "Cette réponse n'est pas valide.", "هذه الإجابة غير صالحة."),
+    "gone_unknown_h": _t("This link is not valid", "Ce lien n'est pas valide", "هذا الرابط غير صالح"),
+    "gone_unknown": _t(
+        "Please check that you copied the whole link from your invitation.",
+        "Vérifiez que vous avez copié le lien complet de votre invitation.",
+        "تأكّد من أنك نسخت الرابط كاملًا من دعوتك.",
+    ),
+    "gone_used_h": _t("This link has already been used", "Ce lien a déjà été utilisé", "استُخدم هذا الرابط من قبل"),
+    "gone_used": _t(
+        "Each link takes one set of answers. If you answered, your report opens with the receipt code you kept.",
+        "Chaque lien reçoit une seule série de réponses. Si vous avez répondu, votre rapport s'ouvre avec le code "
+        "que vous avez conservé.",
+        "يقبل كل رابط مجموعة إجابات واحدة. إن كنت قد أجبت، فتقريرك يُفتح برمز الإيصال الذي احتفظت به.",
+    ),
+    "gone_closed_h": _t("This survey is closed", "Cette enquête est close", "أُغلق هذا الاستبيان"),
+    "gone_closed": _t(
+        "Thank you for your interest. Answers are no longer collected.",
+        "Merci de votre intérêt. Les réponses ne sont plus recueillies.",
+        "شكرًا لاهتمامك. لم يعد جمع الإجابات متاحًا.",
+    ),
+    "gone_expired_h": _t("This link has expired", "Ce lien a expiré", "انتهت صلاحية هذا الرابط"),
+    "gone_expired": _t(
+        "The survey closed on {closes}.", "L'enquête s'est terminée le {closes}.", "أُغلق الاستبيان في {closes}."
+    ),
+    "gone_not_open_h": _t("This survey has not started", "Cette enquête n'a pas commencé", "لم يبدأ هذا الاستبيان بعد"),
+    "gone_not_open": _t(
+        "Please come back from {opens}.", "Revenez à partir du {opens}.", "يُرجى العودة ابتداءً من {opens}."
+    ),
+    # -- report -----------------------------------------------------------------------------------------
+    "report_h": _t("Your private report", "Votre rapport privé", "تقريرك الخاص"),
+    "private": _t(
+        "Only someone with your receipt code can open this page. Your employer cannot see it.",
+        "Seule une personne disposant de votre code peut ouvrir cette page. Votre employeur ne la voit pas.",
+        "لا يفتح هذه الصفحة إلا من يملك رمز الإيصال الخاص بك. جهة عملك لا تراها.",
+    ),
+    "receipt": _t("Your receipt code", "Votre code de reçu", "رمز الإيصال الخاص بك"),
+    "keep_code": _t(
+        "Keep this code, or bookmark this page, to come back to your report.",
+        "Conservez ce code, ou ajoutez cette page à vos favoris, pour revenir à votre rapport.",
+        "احتفظ بهذا الرمز أو احفظ هذه الصفحة في المفضلة للعودة إلى تقريرك.",
+    ),
+    "strengths_h": _t("What you bring", "Ce que vous apportez", "ما الذي تقدّمه"),
+    "stage_h": _t("Where you are now", "Où vous en êtes", "أين أنت الآن"),
+    "stage_is": _t(
+        "Your answers fit best with the stage “{label}”.",
+        "Vos réponses correspondent le mieux à l'étape « {label} ».",
+        "تتوافق إجاباتك أكثر ما تتوافق مع مرحلة «{label}».",
+    ),
+    "between": _t(
+        "Your answers sit between “{a}” and “{b}”: you show signs of both, which is common while views are changing.",
+        "Vos réponses se situent entre « {a} » et « {b} » : vous présentez des signes des deux, ce qui est fréquent "
+        "quand le regard évolue.",
+        "تقع إجاباتك بين «{a}» و«{b}»: تظهر عليك علامات المرحلتين، وهذا شائع حين تكون القناعات في طور التغيّر.",
+    ),
+    "not_verdict": _t(
+        "Stages describe where your views are today, not who you are. People move between them with time, "
+        "context and support.",
+        "Les étapes décrivent où en est votre regard aujourd'hui, pas qui vous êtes. On passe de l'une à l'autre "
+        "avec le temps, le contexte et le soutien.",
+        "تصف المراحل موقع قناعاتك اليوم، لا حقيقتك كشخص. وينتقل الناس بينها مع الوقت والسياق والدعم.",
+    ),
+    "fit_h": _t("How closely your answers match each stage", "À quel point vos réponses correspondent à chaque étape",
+                "مدى تطابق إجاباتك مع كل مرحلة"),
+    "index": _t(
+        "Developmental index: {index} out of 100 (give or take {se}).",
+        "Indice de progression : {index} sur 100 (à {se} près).",
+        "مؤشر التطور: {index} من 100 (بهامش يقارب {se}).",
+    ),
+    "perceived_h": _t("How you see yourself", "Comment vous vous situez", "كيف ترى نفسك"),
+    "perceived_same": _t(
+        "You placed yourself at “{perceived}”, in line with your answers.",
+        "Vous vous êtes situé à l'étape « {perceived} », en accord avec vos réponses.",
+        "وضعت نفسك في مرحلة «{perceived}»، وهذا يتفق مع إجاباتك.",
+    ),
+    "perceived_ahead": _t(
+        "You placed yourself at “{perceived}”; your answers fit best with “{scored}”. Seeing yourself a little "
+        "further along is common, and the next steps below can help close the gap.",
+        "Vous vous êtes situé à l'étape « {perceived} » ; vos réponses correspondent le mieux à « {scored} ». Se "
+        "voir un peu plus avancé est fréquent, et les pistes ci-dessous peuvent aider à combler l'écart.",
+        "وضعت نفسك في مرحلة «{perceived}»، بينما تتوافق إجاباتك أكثر مع «{scored}». من الشائع أن يرى المرء نفسه "
+        "متقدمًا قليلًا، ويمكن للخطوات التالية أن تساعد على تقليص الفجوة.",
+    ),
+    "perceived_behind": _t(
+        "You placed yourself at “{perceived}”; your answers fit best with “{scored}”. You may be doing more than "
+        "you give yourself credit for.",
+        "Vous vous êtes situé à l'étape « {perceived} » ; vos réponses correspondent le mieux à « {scored} ». Vous "
+        "en faites peut-être plus que vous ne le pensez.",
+        "وضعت نفسك في مرحلة «{perceived}»، بينما تتوافق إجاباتك أكثر مع «{scored}». ربما تفعل أكثر مما تنسبه إلى نفسك.",
+    ),
+    "perceived_none": _t(
+        "You did not place yourself on the scale; that is fine.",
+        "Vous ne vous êtes pas situé sur l'échelle ; ce n'est pas un problème.",
+        "لم تحدد موقعك على المقياس، ولا بأس في ذلك.",
+    ),
+    "context_h": _t("Across situations at work", "Selon les situations de travail", "في مواقف العمل المختلفة"),
+    "context_intro": _t(
+        "Views often differ from one situation to another. The stage that fits your answers in each:",
+        "Le regard varie souvent d'une situation à l'autre. L'étape qui correspond à vos réponses dans chacune :",
+        "كثيرًا ما تختلف القناعات من موقف إلى آخر. المرحلة التي تتوافق مع إجاباتك في كل منها:",
+    ),
+    "context_unknown": _t("not enough answers", "pas assez de réponses", "لا توجد إجابات كافية"),
+    "next_h": _t("Next steps to try", "Des pistes à essayer", "خطوات تالية يمكنك تجربتها"),
+    "why": _t("Why this suggestion", "Pourquoi cette piste", "سبب هذا الاقتراح"),
+    "resources_h": _t("Resources", "Ressources", "مصادر"),
+    "compare_h": _t("Compared with your earlier answers", "Par rapport à vos réponses précédentes", "مقارنةً بإجاباتك السابقة"),
+    "compare": _t(
+        "In “{wave}” ({date}) your answers fit best with “{earlier}”; now they fit best with “{now}”.",
+        "Lors de « {wave} » ({date}), vos réponses correspondaient le mieux à « {earlier} » ; aujourd'hui à « {now} ».",
+        "في «{wave}» ({date}) كانت إجاباتك أقرب إلى «{earlier}»، وهي الآن أقرب إلى «{now}».",
+    ),
+    "compare_index": _t(
+        "Your developmental index went from {before} to {after}.",
+        "Votre indice de progression est passé de {before} à {after}.",
+        "انتقل مؤشر التطور لديك من {before} إلى {after}.",
+    ),
+    "insufficient": _t(
+        "There were not enough answers to place you on the model, so this report shows general suggestions.",
+        "Il n'y a pas assez de réponses pour vous situer dans le modèle : ce rapport propose des pistes générales.",
+        "لم تكن الإجابات كافية لتحديد موقعك في النموذج، لذلك يعرض هذا التقرير اقتراحات عامة.",
+    ),
+    "pdf": _t("Download this report as a PDF", "Télécharger ce rapport en PDF", "نزّل هذا التقرير بصيغة PDF"),
+    "model_note": _t(
+        "Based on the Gender Equity Mindset Model (Hult International Business School research on male allyship, 2025).",
+        "D'après le modèle Gender Equity Mindset (recherche de la Hult International Business School sur l'engagement "
+        "des hommes, 2025).",
+        "استنادًا إلى نموذج عقلية المساواة بين الجنسين (بحث كلية هولت الدولية لإدارة الأعمال حول مناصرة الرجال، 2025).",
+    ),
+    "not_found_h": _t("Report not found", "Rapport introuvable", "لم يُعثر على التقرير"),
+    "not_found": _t(
+        "Check the receipt code: it has 24 letters and digits, in groups of four.",
+        "Vérifiez le code : il compte 24 lettres et chiffres, par groupes de quatre.",
+        "تحقق من رمز الإيصال: يتكون من 24 حرفًا ورقمًا في مجموعات من أربعة.",
+    ),
+}
+
+RESOURCES: tuple[Text, ...] = (
+    _t(
+        "Your organisation's policies on parental leave, flexible work and equal pay: ask HR or look on the intranet.",
+        "Les politiques de votre organisation sur le congé parental, le travail flexible et l'égalité salariale : "
+        "demandez aux RH ou consultez l'intranet.",
+        "سياسات مؤسستك بشأن إجازة الوالدين والعمل المرن والمساواة في الأجور: اسأل الموارد البشرية أو راجع الشبكة الداخلية.",
+    ),
+    _t(
+        "An employee network, ally circle or mentoring programme: joining as a listener is a good first step.",
+        "Un réseau d'employés, un cercle d'alliés ou un programme de mentorat : y participer d'abord en écoutant est un "
+        "bon début.",
+        "شبكة موظفين أو حلقة مناصرين أو برنامج إرشاد: الانضمام مستمعًا خطوة أولى جيدة.",
+    ),
+    _t(
+        "A trusted colleague or manager to talk through a situation you were unsure about.",
+        "Un collègue ou un responsable de confiance avec qui parler d'une situation qui vous a laissé perplexe.",
+        "زميل أو مدير تثق به لتتحدث معه عن موقف لم تكن متأكدًا من التصرف فيه.",
+    ),
+)
+
+
+def ui(language: str) -> dict[str, str]:
+    """Every page string in ``language`` (English where a translation is missing)."""
+    return {key: text.get_lang(language) for key, text in UI.items()}

@@ -1,0 +1,260 @@
+"""Respondent pages: intro and consent, question pages with save and resume, submit, private report.
+
+No JavaScript and no inline style: plain forms that work with a keyboard, a screen reader and the
+strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from allypath.model import is_rtl
+from allypath.web.orgs.instruments import wave_instrument
+from allypath.web.orgs.keys import draft_key, normalise_receipt, receipt_for, receipt_hash, submission_key
+from allypath.web.orgs.models import PrivacyMode, Wave
+from allypath.web.survey.answers import check_answers, parse_posted
+from allypath.web.survey.links import LinkProblem, OpenLink, find_link, open_link
+from allypath.web.survey.models import Draft, Response
+from allypath.web.survey.pages import error_messages, page_count, page_items, questions
+from allypath.web.survey.pdf import render_pdf
+from allypath.web.survey.report import build_report
+from allypath.web.survey.submission import SubmissionRejected, submit
+from allypath.web.survey.texts import LANGUAGE_NAMES, ui
+
+_ALL_LANGUAGES = ("en", "fr", "ar")
+
+
+def _language(request: HttpRequest, offered: list[str] | tuple[str, ...], fallback: str) -> str:
+    asked = request.GET.get("lang") or request.POST.get("language") or ""
+    if asked in offered:
+        return asked
+    return fallback if fallback in offered else offered[0]
+
+
+def _page_context(request: HttpRequest, language: str, offered: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "lang": language,
+        "dir": "rtl" if is_rtl(language) else "ltr",
+        "words": ui(language),
+        "language_links": [
+            {"code": code, "name": LANGUAGE_NAMES.get(code, code), "current": code == language,
+             "url": f"{request.path}?lang={code}"}
+            for code in offered
+        ],
+    }
+
+
+def _gone(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
+    wave = problem.wave
+    offered = wave.languages if wave else list(_ALL_LANGUAGES)
+    language = _language(request, offered, "en")
+    context = _page_context(request, language, offered)
+    words = context["words"]
+    context["title"] = words[f"gone_{problem.kind}_h"]
+    context["message"] = words[f"gone_{problem.kind}"].format(
+        closes=wave.closes_on.isoformat() if wave else "", opens=wave.opens_on.isoformat() if wave else ""
+    )
+    status = 404 if problem.kind == "unknown" else 410
+    return render(request, "survey/gone.html", context, status=status)
+
+
+def _draft(token: str, link: OpenLink) -> Draft | None:
+    return Draft.objects.filter(key=draft_key(token), wave=link.wave).first()
+
+
+def _preferred(link: OpenLink, draft: Draft | None) -> str:
+    if draft is not None:
+        return draft.language
+    return (link.invitation.employee.language or "").split("-")[0]
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, token: str) -> HttpResponse:
+    """The intro and consent page; POST starts (or resumes) the survey in the chosen language."""
+    try:
+        link = open_link(token)
+    except LinkProblem as problem:
+        return _gone(request, problem)
+    wave = link.wave
+    draft = _draft(token, link)
+    language = _language(request, wave.languages, _preferred(link, draft))
+    if request.method == "POST":
+        if draft is None:
+            draft = Draft.objects.create(key=draft_key(token), wave=wave, language=language, page=1)
+        else:
+            draft.language = language
+            draft.updated_on = timezone.localdate()
+            draft.save(update_fields=["language", "updated_on"])
+        return HttpResponseRedirect(_page_url(token, max(draft.page, 1), language))
+    instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
+    context = _page_context(request, language, wave.languages)
+    words = context["words"]
+    context.update(
+        title=instrument.title.get_lang(language),
+        who=words["who"].format(k=wave.k, k_text=wave.k_text),
+        privacy_note=words["panel"] if wave.privacy_mode == PrivacyMode.PANEL else words["anonymous"],
+        optional=words["optional"].format(closes=wave.closes_on.isoformat()),
+        has_draft=draft is not None,
+    )
+    return render(request, "survey/intro.html", context)
+
+
+def _page_url(token: str, number: int, language: str) -> str:
+    return reverse("survey:page", args=[token, number]) + f"?lang={language}"
+
+
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    """One page of questions. POST saves its answers, then goes on, back, to "saved", or submits."""
+    try:
+        link = open_link(token)
+    except LinkProblem as problem:
+        if problem.kind == "used" and request.method == "POST":
+            done = _already_submitted(request, problem.wave)
+            if done is not None:
+                return done
+        return _gone(request, problem)
+    wave = link.wave
+    form = wave_instrument(wave.instrument_id, wave.instrument_version).form(wave.form)
+    total = page_count(form)
+    draft = _draft(token, link)
+    if draft is None:
+        return HttpResponseRedirect(reverse("survey:start", args=[token]))
+    if not 1 <= number <= total:
+        return HttpResponseRedirect(_page_url(token, min(max(draft.page, 1), total), draft.language))
+    language = _language(request, wave.languages, draft.language)
+    items = page_items(form, number)
+    answers: dict[str, Any] = dict(draft.answers)
+    errors: dict[str, str] = {}
+    context = _page_context(request, language, wave.languages)
+    words = context["words"]
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        posted = parse_posted(request.POST, items)
+        clean, problems = check_answers(posted, form)
+        for item in items:
+            answers.pop(item.id, None)
+        answers.update(clean)
+        draft.answers = answers
+        draft.language = language
+        draft.page = number
+        draft.updated_on = timezone.localdate()
+        draft.save()
+        errors = error_messages(problems, words)
+        if not errors or action == "back":
+            if action == "back":
+                return HttpResponseRedirect(
+                    _page_url(token, number - 1, language) if number > 1 else reverse("survey:start", args=[token])
+                    + f"?lang={language}"
+                )
+            if action == "save":
+                return HttpResponseRedirect(reverse("survey:saved", args=[token]) + f"?lang={language}")
+            if action == "submit" and number == total:
+                return _submit(request, token, draft, language, context)
+            if number < total:
+                draft.page = number + 1
+                draft.save(update_fields=["page"])
+                return HttpResponseRedirect(_page_url(token, number + 1, language))
+        # keep what was typed, even if invalid, so the person can correct it
+        answers.update({k: v for k, v in posted.items() if k in errors})
+    first = sum(len(page_items(form, n)) for n in range(1, number)) + 1
+    context.update(
+        title=words["page_of"].format(n=number, total=total),
+        number=number,
+        total=total,
+        questions=questions(items, language, answers, errors, first),
+        is_last=number == total,
+        submission_id=draft.submission_id,
+        error_list=[q for q in questions(items, language, answers, errors, first) if q.error],
+    )
+    return render(request, "survey/page.html", context, status=422 if errors else 200)
+
+
+def _submit(request: HttpRequest, token: str, draft: Draft, language: str, context: dict[str, Any]) -> HttpResponse:
+    try:
+        result = submit(token, draft.submission_id, draft.answers, language)
+    except SubmissionRejected as rejected:
+        if rejected.code.startswith("link_"):
+            return _gone(request, LinkProblem(rejected.code.removeprefix("link_"), rejected.message, draft.wave))
+        # An answer saved earlier no longer passes (should not happen): send him to its page.
+        return HttpResponseRedirect(_page_url(token, 1, language))
+    return HttpResponseRedirect(reverse("survey:report", args=[result.receipt]) + f"?lang={language}")
+
+
+def _already_submitted(request: HttpRequest, wave: Wave | None) -> HttpResponse | None:
+    """A second click on "Submit": the first one stored the response; show its report again."""
+    try:
+        submission_id = uuid.UUID(request.POST.get("submission_id", ""))
+    except ValueError:
+        return None
+    if wave is None or not Response.objects.filter(submission_key=submission_key(submission_id), wave=wave).exists():
+        return None
+    return HttpResponseRedirect(reverse("survey:report", args=[receipt_for(submission_id)]))
+
+
+def saved(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = open_link(token)
+    except LinkProblem as problem:
+        return _gone(request, problem)
+    draft = _draft(token, link)
+    language = _language(request, link.wave.languages, _preferred(link, draft))
+    context = _page_context(request, language, link.wave.languages)
+    context.update(
+        title=context["words"]["saved_h"],
+        message=context["words"]["saved"].format(closes=link.wave.closes_on.isoformat()),
+        continue_url=reverse("survey:start", args=[token]) + f"?lang={language}",
+    )
+    return render(request, "survey/saved.html", context)
+
+
+def _response_for(receipt: str) -> tuple[Response | None, str]:
+    code = normalise_receipt(receipt)
+    if code is None:
+        return None, ""
+    found = Response.objects.select_related("wave").filter(receipt_hash=receipt_hash(code)).first()
+    return found, code
+
+
+def _missing(request: HttpRequest) -> HttpResponse:
+    language = _language(request, _ALL_LANGUAGES, "en")
+    context = _page_context(request, language, _ALL_LANGUAGES)
+    context.update(title=context["words"]["not_found_h"], message=context["words"]["not_found"])
+    return render(request, "survey/gone.html", context, status=404)
+
+
+def report(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The private report: reachable only with the receipt code."""
+    response, code = _response_for(receipt)
+    if response is None:
+        return _missing(request)
+    language = _language(request, _ALL_LANGUAGES, response.language)
+    context = _page_context(request, language, _ALL_LANGUAGES)
+    context.update(build_report(response, language))
+    context.update(title=context["words"]["report_h"], receipt=code,
+                   pdf_url=reverse("survey:report_pdf", args=[code]) + f"?lang={language}")
+    result = render(request, "survey/report.html", context)
+    result["Cache-Control"] = "no-store"
+    return result
+
+
+def report_pdf(request: HttpRequest, receipt: str) -> HttpResponse:
+    response, code = _response_for(receipt)
+    if response is None:
+        return _missing(request)
+    language = _language(request, _ALL_LANGUAGES, response.language)
+    context = _page_context(request, language, _ALL_LANGUAGES)
+    context.update(build_report(response, language))
+    context.update(title=context["words"]["report_h"], receipt=code)
+    pdf = render_pdf("survey/report_pdf.html", context)
+    result = HttpResponse(pdf, content_type="application/pdf")
+    result["Content-Disposition"] = 'attachment; filename="allypath-report.pdf"'
+    result["Cache-Control"] = "no-store"
+    return result

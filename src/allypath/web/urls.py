@@ -1,0 +1,25 @@
+"""URL map: respondent pages at the root, the HR console under /console/, the API under /api/v1/."""
+
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+from django.views.decorators.cache import never_cache
+
+from allypath.web.api.api import api
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers (no database query, so a slow database does not restart it)."""
+    return JsonResponse({"status": "ok"})
+
+
+admin.site.site_header = "allypath administration"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("console/", include("allypath.web.console.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("allypath.web.survey.urls")),
+]
