@@ -30,8 +30,17 @@ lock: ## Re-resolve requirements.lock from pyproject.toml
 demo: install ## Set up and run the demo (simulate, score and summarise the two study organisations)
 	@bash scripts/demo.sh
 
-test: install system-deps ## Set up and run every test (SQLite; set DATABASE_URL for PostgreSQL as well)
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+# One BLAS thread per test worker: two xdist workers already fill the two cores.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+test: install system-deps ## Set up and run every test on SQLite (and again the DB tests on PostgreSQL if ALLYPATH_TEST_POSTGRES_URL is set)
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	@if [ -n "$${ALLYPATH_TEST_POSTGRES_URL:-}" ]; then \
+		echo "== database tests again on PostgreSQL ($${ALLYPATH_TEST_POSTGRES_URL})"; \
+		$(TEST_ENV) DATABASE_URL="$${ALLYPATH_TEST_POSTGRES_URL}" $(BIN)/python -m pytest -n 2 -m db $(PYTEST_ARGS) || [ $$? -eq 5 ]; \
+	else \
+		echo "PostgreSQL: set ALLYPATH_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test to run the database tests on it too"; \
+	fi
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check src tests benchmarks
@@ -43,7 +52,7 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix src tests benchmarks
 
 bench: install ## Run the benchmarks and rewrite BENCHMARKS.md
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -31,7 +31,7 @@ STAGE_INFORMATIVE_KINDS = ("stage", "context")
 class ItemTables:
     """Log-likelihood tables for a set of items, in the order of ``item_ids``.
 
-    ``table[j, c, s * nodes + q]`` is ``log P(answer category c | stage s, acquiescence node q)`` for
+    ``table[j, c, q * 4 + s]`` is ``log P(answer category c | stage s, acquiescence node q)`` for
     item j, where category 0 means "not answered" and holds zeros (a missing answer carries no
     evidence).
     """
@@ -108,9 +108,9 @@ class StageModel:
             slope = self.item_discrimination.get(item.id, self.discrimination.get(item.kind, 1.0))
             location = self.affinity[:, item.stage - 1] + self.item_offsets.get(item.id, 0.0)
             direction = -1.0 if item.reverse else 1.0
-            grid = location[:, None] + direction * shifts[None, :]  # (4 stages, nodes)
-            probs = self.category_probabilities(grid, slope)  # (4, nodes, k)
-            table[j, 1:, :] = np.log(np.clip(probs, 1e-12, None)).reshape(N_STAGES * nodes, k).T
+            grid = direction * shifts[:, None] + location[None, :]  # (nodes, 4 stages)
+            probs = self.category_probabilities(grid, slope)  # (nodes, 4, k)
+            table[j, 1:, :] = np.log(np.clip(probs, 1e-12, None)).reshape(nodes * N_STAGES, k).T
         return ItemTables(tuple(i.id for i in items), table)
 
     def stage_items(self, instrument: Instrument) -> tuple[Item, ...]:
