@@ -30,8 +30,11 @@ class StagePart:
     minimum: np.ndarray  # scale minimum per item
     maximum: np.ndarray  # scale maximum per item
     reverse: np.ndarray  # bool per item
-    tables: np.ndarray  # (items, categories + 1, 4); row 0 = missing
+    tables: np.ndarray  # (items, categories + 1, nodes * 4) float32; row 0 = missing
     is_context: bool
+    # Context parts only: tables without the acquiescence term (4 columns). A context is placed from
+    # its four items alone; integrating acquiescence there cost more than all the rest of the kernel.
+    flat_tables: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,10 @@ def _part_loglik(codes: np.ndarray, tables: np.ndarray) -> np.ndarray:
     """Sum over items of tables[j, codes[:, j]], looking up three items per pass."""
     n, items = codes.shape
     width, columns = tables.shape[1], tables.shape[2]
-    total = np.zeros((n, columns), dtype=np.float64)
+    total = np.zeros((n, columns), dtype=tables.dtype)
     for start in range(0, items, 3):
         block = range(start, min(start + 3, items))
-        joint = np.zeros((1, columns))
+        joint = np.zeros((1, columns), dtype=tables.dtype)
         index = np.zeros(n, dtype=np.int32)
         for j in block:
             joint = (joint[:, None, :] + tables[j][None, :, :]).reshape(-1, columns)
@@ -161,7 +164,7 @@ def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_RO
 
 def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
     n = matrix.shape[0]
-    loglik = np.zeros((n, N_STAGES * len(plan.log_node_weights)))
+    loglik = np.zeros((n, N_STAGES * len(plan.log_node_weights)), dtype=np.float32)
     context_stages: dict[str, np.ndarray] = {}
     context_ok: dict[str, np.ndarray] = {}
     for part in plan.parts:
@@ -172,7 +175,8 @@ def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
             # Each context is placed from its own items alone (flat prior: no borrowing).
             answered = (codes > 0).sum(axis=1)
             needed = max(int(np.ceil(plan.min_answered_share * codes.shape[1] - 1e-9)), 1)
-            own = _integrate(partial, plan.log_node_weights)
+            assert part.flat_tables is not None
+            own = _part_loglik(codes, part.flat_tables)
             context_stages[part.name] = (own.argmax(axis=1) + 1).astype(np.int8)
             context_ok[part.name] = answered >= needed
 
@@ -194,7 +198,7 @@ def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
         counts[:, plan.stage_scale_index] >= plan.construct_needed[plan.stage_scale_index], axis=1
     )
 
-    probs = _posterior(_integrate(loglik, plan.log_node_weights) + plan.log_prior)
+    probs = _posterior(_integrate(loglik.astype(np.float64), plan.log_node_weights) + plan.log_prior)
     top = probs.argmax(axis=1)
     rows = np.arange(n)
     p_top = probs[rows, top]

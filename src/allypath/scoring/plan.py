@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from allypath.instrument import Instrument
@@ -25,6 +27,10 @@ def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
         if not items:
             continue
         tables = model.item_tables(items)
+        is_context = construct.kind == "context"
+        flat = (
+            replace(model, acquiescence_sd=0.0, quadrature_nodes=1).item_tables(items) if is_context else None
+        )
         parts.append(
             StagePart(
                 name=construct.context or construct.id,
@@ -32,8 +38,9 @@ def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
                 minimum=np.array([i.scale.min for i in items if i.scale], dtype=np.float32),
                 maximum=np.array([i.scale.max for i in items if i.scale], dtype=np.float32),
                 reverse=np.array([i.reverse for i in items]),
-                tables=tables.table,
-                is_context=construct.kind == "context",
+                tables=tables.table.astype(np.float32),
+                is_context=is_context,
+                flat_tables=None if flat is None else flat.table.astype(np.float32),
             )
         )
     scored = [c for c in instrument.constructs if c.scored]
