@@ -45,7 +45,7 @@ test: install system-deps ## Set up and run every test on SQLite (and again the 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/mypy
+	ALLYPATH_DEBUG=true $(BIN)/mypy
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff format src tests benchmarks

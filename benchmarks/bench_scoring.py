@@ -74,8 +74,8 @@ def run(quick: bool = False) -> list[dict[str, object]]:
             "-c",
             f"import pyarrow.parquet as pq; pq.write_table(pq.read_table({str(source)!r}), {str(copy)!r})",
         ]
-        command = _median(lambda: subprocess.run(cli, check=True, capture_output=True), 1 if not quick else 2)  # noqa: S603
-        baseline = _median(lambda: subprocess.run(plain, check=True, capture_output=True), 3)  # noqa: S603
+        command = _median(lambda: subprocess.run(cli, check=True, capture_output=True), 1 if not quick else 2)
+        baseline = _median(lambda: subprocess.run(plain, check=True, capture_output=True), 3)
         placed = int((pd.read_parquet(out, columns=["status"])["status"] == "scored").sum())
     rows.append(
         {

@@ -64,15 +64,23 @@ def _run_one(module: str, quick: bool) -> list[dict[str, object]]:
         f"m = importlib.import_module('benchmarks.{module}'); "
         f"print('@@RESULT@@' + json.dumps(m.run(quick={quick!r})))"
     )
-    proc = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     for line in proc.stdout.splitlines():
         if line.startswith("@@RESULT@@"):
             return list(json.loads(line[len("@@RESULT@@") :]))
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-    return [{"name": module, "figure": float("nan"), "unit": "", "baseline_name": "", "baseline": float("nan"),
-             "ratio": float("nan"), "target": "", "notes": "FAILED: " + " | ".join(tail)}]
+    return [
+        {
+            "name": module,
+            "figure": float("nan"),
+            "unit": "",
+            "baseline_name": "",
+            "baseline": float("nan"),
+            "ratio": float("nan"),
+            "target": "",
+            "notes": "FAILED: " + " | ".join(tail),
+        }
+    ]
 
 
 def _fmt(value: object) -> str:
@@ -115,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         lines.append(
             f"| {row['name']} | {_fmt(row['figure'])} {row['unit']} | {row['baseline_name']}: "
-            f"{_fmt(row['baseline'])} {row['unit']} | {_fmt(row['ratio'])} | {row['target']} | {row['notes']} |"
+            f"{_fmt(row['baseline'])} {row['unit']} | {_fmt(row['ratio'])} | {row['target']} "
+            f"| {row['notes']} |"
         )
     lines += ["", "## Machine", ""] + [f"- {k}: {v}" for k, v in machine.items()] + [""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
