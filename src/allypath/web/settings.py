@@ -135,6 +135,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = ENV.data_dir / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "allypath.web.storage.StaticStorage"},

