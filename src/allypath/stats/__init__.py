@@ -1,0 +1,84 @@
+"""Psychometrics for the instrument: reliability, factor analysis, CFA/SEM, invariance, latent
+classes and profiles, and calibration of the stage scoring model.
+
+Every function is checked against the R package psychometricians use (psych, GPArotation, lavaan,
+semTools, poLCA, mclust; see ``tests/stats``) and every result has ``to_dict()`` with the R
+package's key names. Nothing here imports the web or the CLI.
+
+>>> from allypath import stats
+>>> sorted(stats.__all__)[:3]
+['AlphaResult', 'BartlettResult', 'CalibrationResult']
+"""
+
+from __future__ import annotations
+
+from allypath.stats.calibration import CalibrationResult, calibrate
+from allypath.stats.cfa import SEMResult, cfa, sem
+from allypath.stats.efa import FactorAnalysis, FitStatistics, extract_factors, max_identifiable_factors
+from allypath.stats.factorability import (
+    BartlettResult,
+    KMOResult,
+    ParallelResult,
+    bartlett_sphericity,
+    kmo,
+    parallel_analysis,
+)
+from allypath.stats.invariance import LEVEL_CONSTRAINTS, InvarianceResult, measurement_invariance
+from allypath.stats.latent import (
+    LatentClassResult,
+    LatentProfileResult,
+    StageStructureResult,
+    compare_latent,
+    information_criteria,
+    latent_class,
+    latent_profile,
+    relative_entropy,
+    stages_vs_continuum,
+)
+from allypath.stats.lavaan_syntax import ParsedModel, parse_model
+from allypath.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega, omega_total_one_factor
+from allypath.stats.rotation import ROTATIONS, RotationResult, geomin, oblimin, promax, rotate, varimax
+
+__all__ = [
+    "LEVEL_CONSTRAINTS",
+    "ROTATIONS",
+    "AlphaResult",
+    "BartlettResult",
+    "CalibrationResult",
+    "FactorAnalysis",
+    "FitStatistics",
+    "InvarianceResult",
+    "KMOResult",
+    "LatentClassResult",
+    "LatentProfileResult",
+    "OmegaResult",
+    "ParallelResult",
+    "ParsedModel",
+    "RotationResult",
+    "SEMResult",
+    "StageStructureResult",
+    "bartlett_sphericity",
+    "calibrate",
+    "cfa",
+    "compare_latent",
+    "cronbach_alpha",
+    "extract_factors",
+    "geomin",
+    "information_criteria",
+    "kmo",
+    "latent_class",
+    "latent_profile",
+    "max_identifiable_factors",
+    "measurement_invariance",
+    "oblimin",
+    "omega",
+    "omega_total_one_factor",
+    "parallel_analysis",
+    "parse_model",
+    "promax",
+    "relative_entropy",
+    "rotate",
+    "sem",
+    "stages_vs_continuum",
+    "varimax",
+]
