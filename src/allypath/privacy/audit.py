@@ -1,0 +1,148 @@
+"""The linear audit behind the differencing guard: can released counts single out a small group?
+
+A viewer who has seen the count (and the score sums, via means) of groups G1..Gm can combine them
+with any real coefficients: sum_i y_i * count(G_i) is the count of a set S exactly when the
+indicator vector of S equals sum_i y_i * 1[G_i], i.e. when 1[S] lies in the row space of the
+group-by-respondent incidence matrix. The audit answers: is there a set of 1..k-1 respondents
+whose indicator lies in that row space? Pairwise rules ("two views differ by 0 or at least k")
+miss combinations of three or more views, e.g. |A ∩ B| = |A| + |B| - |A ∪ B|; this audit does not.
+
+Method
+------
+Respondents with the same memberships ("atoms") are indistinguishable to every combination, so
+the row space is searched in atom coordinates, weighted by atom sizes. A derivable set is a union
+of atoms; a small one uses only atoms smaller than k. Let L be the atoms of at least k members and
+S the small ones. The vectors of the row space that vanish on L are z^T (Y^T B_S) with Y a basis of
+the left null space of B_L. Bring a basis of that space to reduced form E (E[:, pivots] = I): any
+0/1 vector in it equals c^T E with c its own values on the pivots, so c is itself 0/1 and only
+subsets of pivots of total weight below k need trying. The search is exact; if it would exceed
+``budget`` subsets it stops and reports "undecided", which the gate treats as a refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.linalg import null_space, qr
+
+__all__ = ["Finding", "find_small_derivable"]
+
+_TOL = 1e-7
+DEFAULT_BUDGET = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A small derivable set: its atoms, its size and the groups whose counts combine into it.
+
+    ``undecided`` is True when the search stopped at its budget before finishing; nothing was
+    found then, but nothing was proven safe either.
+    """
+
+    atoms: tuple[int, ...]
+    size: int
+    groups: tuple[int, ...]
+    undecided: bool = False
+
+
+def _row_space_basis(matrix: np.ndarray) -> np.ndarray:
+    """Orthonormal rows spanning the row space of ``matrix`` (rank x columns)."""
+    if matrix.size == 0:
+        return np.zeros((0, matrix.shape[1]))
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    if singular.size == 0:
+        return np.zeros((0, matrix.shape[1]))
+    rank = int((singular > _TOL * max(1.0, float(singular[0]))).sum())
+    return vt[:rank]
+
+
+def _light_subsets(weights: np.ndarray, limit: int, budget: int) -> Iterator[tuple[int, ...]] | None:
+    """Every subset of indices whose weights sum to at most ``limit`` (None if over budget)."""
+    order = [int(i) for i in np.argsort(weights, kind="stable") if weights[i] <= limit]
+    found: list[tuple[int, ...]] = []
+
+    def extend(start: int, chosen: tuple[int, ...], total: int) -> bool:
+        for pos in range(start, len(order)):
+            index = order[pos]
+            weight = int(weights[index])
+            if total + weight > limit:
+                break  # order is by weight, so every later index is at least as heavy
+            subset = (*chosen, index)
+            found.append(subset)
+            if len(found) > budget or not extend(pos + 1, subset, total + weight):
+                return False
+        return True
+
+    return iter(found) if extend(0, (), 0) else None
+
+
+def _explain(incidence: np.ndarray, vector: np.ndarray) -> tuple[int, ...]:
+    """Groups (row indices) with a non-zero coefficient in one combination that yields ``vector``."""
+    coefficients, *_ = np.linalg.lstsq(incidence.T, vector, rcond=None)
+    return tuple(int(i) for i in np.flatnonzero(np.abs(coefficients) > 1e-9))
+
+
+def find_small_derivable(
+    incidence: np.ndarray, weights: np.ndarray, k: int, *, budget: int = DEFAULT_BUDGET
+) -> Finding | None:
+    """The first set of 1..k-1 respondents whose count the released groups determine, or None.
+
+    Parameters
+    ----------
+    incidence : (groups x atoms) array of 0/1
+        Which atoms each released group covers.
+    weights : (atoms,) array of int
+        Respondents in each atom (at least 1).
+    k : int
+        Minimum group size.
+    budget : int
+        Most subsets of pivots tried before giving up with an ``undecided`` finding.
+
+    Examples
+    --------
+    Groups A = {a, b}, B = {b, c} and A ∪ B, with atoms a, b, c of 4, 1 and 4 respondents:
+    |A| + |B| - |A ∪ B| counts atom b alone.
+
+    >>> B = np.array([[1, 1, 0], [0, 1, 1], [1, 1, 1]])
+    >>> find_small_derivable(B, np.array([4, 1, 4]), k=5).atoms
+    (1,)
+    """
+    matrix = np.asarray(incidence, dtype=float)
+    weights = np.asarray(weights, dtype=np.int64)
+    small = (weights > 0) & (weights < k)
+    if not small.any() or matrix.shape[0] == 0:
+        return None
+    large = ~small
+    if large.any():
+        left = null_space(matrix[:, large].T)  # y with y^T B_L = 0
+        if left.shape[1] == 0:
+            return None
+        reachable = left.T @ matrix[:, small]
+    else:
+        reachable = matrix[:, small]
+    basis = _row_space_basis(reachable)
+    rank = basis.shape[0]
+    if rank == 0:
+        return None
+    _, _, permutation = qr(basis, mode="economic", pivoting=True)
+    pivots = permutation[:rank]
+    reduced = np.linalg.solve(basis[:, pivots], basis)  # reduced[:, pivots] is the identity
+    small_atoms = np.flatnonzero(small)
+    small_weights = weights[small]
+    subsets = _light_subsets(small_weights[pivots], k - 1, budget)
+    if subsets is None:
+        return Finding((), 0, (), undecided=True)
+    for subset in subsets:
+        vector = reduced[list(subset)].sum(axis=0)
+        rounded = np.rint(vector)
+        if np.abs(vector - rounded).max() > _TOL or rounded.min() < 0 or rounded.max() > 1:
+            continue
+        size = int(small_weights @ rounded)
+        if 0 < size < k:
+            members = small_atoms[rounded == 1]
+            full = np.zeros(matrix.shape[1])
+            full[members] = 1.0
+            return Finding(tuple(int(a) for a in members), size, _explain(matrix, full))
+    return None
