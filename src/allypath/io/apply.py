@@ -330,22 +330,37 @@ def _checklist(
 def _column_checklist(
     source: SourceTable, entry: ItemMapping, missing: set[str]
 ) -> dict[str, pd.api.extensions.ExtensionArray]:
-    """One source column per option; a row with every option blank did not answer."""
+    """One source column per option.
+
+    Two conventions exist. Some exports write an explicit "not ticked" (``0``, ``N``): then a
+    blank cell is simply missing. Others write the choice when ticked and nothing otherwise
+    (SurveyMonkey, Qualtrics multi-select): then a blank is "not ticked" in a row where some option
+    was ticked, and a row with every option blank did not answer (all missing).
+    """
     checked = {value_key(v) for v in entry.checked}
+    unticked_words = _UNTICKED - {""}
+    present: dict[str, np.ndarray] = {}
     ticks: dict[str, np.ndarray] = {}
-    answered = np.zeros(len(source.data), dtype=bool)
+    explicit = False
     for option, name in entry.columns.items():
-        keys = source.data[name].map(value_key, na_action="ignore").fillna("").to_numpy(dtype=object)
-        present = (keys != "") & ~np.isin(keys, list(missing))
-        answered |= present
+        codes, uniques = pd.factorize(source.data[name], use_na_sentinel=True)
+        keys = [value_key(v) for v in uniques]
+        is_present = np.array([k != "" and k not in missing for k in keys] + [False])
         if checked:
-            ticks[option] = present & np.isin(keys, list(checked))
+            is_ticked = np.array([k in checked for k in keys] + [False])
         else:
-            ticks[option] = present & ~np.isin(keys, list(_UNTICKED))
-    return {
-        option: pd.array(np.where(answered, tick.astype(float), np.nan), dtype="Int64")
-        for option, tick in ticks.items()
-    }
+            is_ticked = np.array([k not in _UNTICKED for k in keys] + [False])
+        explicit |= any(k in unticked_words for k in keys) or bool(
+            checked and any(k not in checked and k != "" for k in keys)
+        )
+        present[option] = is_present[codes]  # code -1 (missing) picks the appended False
+        ticks[option] = is_present[codes] & is_ticked[codes]
+    answered = np.logical_or.reduce(list(present.values())) if present else np.array([])
+    out: dict[str, pd.api.extensions.ExtensionArray] = {}
+    for option, tick in ticks.items():
+        known = present[option] if explicit else answered
+        out[option] = pd.array(np.where(known, tick.astype(float), np.nan), dtype="Int64")
+    return out
 
 
 def _split_checklist(

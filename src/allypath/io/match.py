@@ -95,10 +95,12 @@ class _Similarity:
     def best_over_languages(self, texts: Sequence[Text], right: Sequence[str]) -> np.ndarray:
         """For each ``Text``, the best similarity over its languages against each of ``right``."""
         best = np.zeros((len(texts), len(right)))
-        for i, text in enumerate(texts):
-            versions = [v for v in text.values() if v.strip()]
-            if versions and right:
-                best[i] = self.matrix(versions, right).max(axis=0)
+        versions = [(i, v) for i, text in enumerate(texts) for v in text.values() if v.strip()]
+        if not versions or not right:
+            return best
+        scores = self.matrix([v for _, v in versions], right)
+        owners = np.array([i for i, _ in versions])
+        np.maximum.at(best, owners, scores)  # the best language of each text, per column
         return best
 
 
@@ -140,6 +142,9 @@ def detect_mapping(source: SourceTable, instrument: Instrument, *, min_confidenc
     """
     respondent_id, attributes = _identify_attributes(source)
     reserved = set(attributes.values()) | ({respondent_id} if respondent_id else set())
+    # A file already in the wide format names checklist columns <item>_<option>: take them as such.
+    exact = _wide_checklists(source, instrument)
+    reserved |= {column for entry in exact.values() for column in entry.columns.values()}
     singles = [
         _Candidate(key=c.name, text=_column_text(c), column=c)
         for c in source.columns
@@ -151,7 +156,7 @@ def detect_mapping(source: SourceTable, instrument: Instrument, *, min_confidenc
         if not reserved & {m.name for m in members}
     ]
     candidates = singles + groups
-    items = list(instrument.items)
+    items = [item for item in instrument.items if item.id not in exact]
     corpus = [c.text for c in candidates] + [c.option or "" for c in source.columns]
     corpus += [t for item in items for t in _item_corpus(item)]
     corpus += [str(v) for c in source.columns for v in c.value_labels.values()]
@@ -163,22 +168,45 @@ def detect_mapping(source: SourceTable, instrument: Instrument, *, min_confidenc
                 scores[i, j] = 1.0  # the export already uses the item ids as column names
             elif not _compatible(item, candidate, source):
                 scores[i, j] = 0.0
-    entries: dict[str, ItemMapping] = {}
+    entries: dict[str, ItemMapping] = dict(exact)
     for i, j, score in _assign(scores, min_confidence):
         entry = _propose(items[i], candidates[j], score, source, similarity)
         # Rounded as the YAML shows them, so a saved proposal loads back equal.
         confidence = None if entry.confidence is None else round(float(entry.confidence), 2)
         entries[items[i].id] = replace(entry, confidence=confidence)
-    ordered = tuple(entries[item.id] for item in items if item.id in entries)
+    every = list(instrument.items)
     return Mapping(
-        items=ordered,
+        items=tuple(entries[item.id] for item in every if item.id in entries),
         respondent_id=respondent_id,
         attributes=attributes,
         instrument=instrument.id,
         version=instrument.version,
         source_format=source.format,
-        unmatched=tuple(item.id for item in items if item.id not in entries),
+        unmatched=tuple(item.id for item in every if item.id not in entries),
     )
+
+
+def _wide_checklists(source: SourceTable, instrument: Instrument) -> dict[str, ItemMapping]:
+    names = set(source.names)
+    found: dict[str, ItemMapping] = {}
+    for item in instrument.items:
+        if item.type != "checklist":
+            continue
+        columns = {
+            str(o.id): f"{item.id}_{o.id}"
+            for o in item.options
+            if o.id is not None and f"{item.id}_{o.id}" in names
+        }
+        if columns:
+            share = len(columns) / len([o for o in item.options if o.id is not None])
+            found[item.id] = ItemMapping(
+                item=item.id,
+                kind="checklist",
+                columns=columns,
+                confidence=round(share, 2),
+                source_text=f"{item.id}_<option> columns",
+            )
+    return found
 
 
 def _identify_attributes(source: SourceTable) -> tuple[str | None, dict[str, str]]:

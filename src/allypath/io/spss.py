@@ -187,7 +187,7 @@ def write_spss(
     file = str(path)
     for name in df.columns:
         _check_spss_name(name, file)
-    out = pd.DataFrame(index=range(len(df)))
+    out: dict[str, Any] = {}
     formats: dict[str, str] = {}
     for name in df.columns:
         column = df[name].reset_index(drop=True)
@@ -207,7 +207,7 @@ def write_spss(
     try:
         with atomic_path(path) as tmp:
             pyreadstat.write_sav(
-                out,
+                pd.DataFrame(out, index=range(len(df))),
                 str(tmp),
                 file_label=file_label,
                 column_labels=labels or None,
