@@ -26,9 +26,8 @@ class StagePart:
     """Stage-informative items of one construct: their matrix columns and log-likelihood tables."""
 
     name: str
-    columns: np.ndarray  # indices into the answer matrix
-    minimum: np.ndarray  # scale minimum per item
-    maximum: np.ndarray  # scale maximum per item
+    columns: np.ndarray  # indices into the likert block
+    categories: np.ndarray  # categories per item (max - min + 1)
     reverse: np.ndarray  # bool per item
     tables: np.ndarray  # (items, categories + 1, nodes * 4) float32; row 0 = missing
     is_context: bool
@@ -47,10 +46,11 @@ class ScoringPlan:
     min_answered_share: float
     min_top_probability: float
     min_top_gap: float
-    # Construct means: for each scored construct, the matrix columns of its likert items.
+    block_columns: np.ndarray  # answer-matrix columns of every likert item (the "likert block")
+    block_shift: np.ndarray  # scale minimum - 1 per block column: code = answer - shift
     construct_names: tuple[str, ...]
-    # (2 * matrix columns, 2 * constructs): maps [answers | answered flags] to [sums | counts].
-    construct_projection: np.ndarray
+    construct_signs: np.ndarray  # (block, constructs): +1 ordinary, -1 reverse-keyed
+    construct_offsets: np.ndarray  # (block, 2 * constructs): per-answer constants | membership
     construct_needed: np.ndarray  # (constructs,) answered items needed for a score
     construct_sizes: np.ndarray  # (constructs,) items per construct
     stage_scale_index: np.ndarray  # indices (into constructs) of the four stage scales
@@ -71,19 +71,18 @@ class KernelResult:
     context_stages: dict[str, np.ndarray]  # int8 per context, 0 where not placed
 
 
-def _codes(matrix: np.ndarray, part: StagePart) -> np.ndarray:
+def _codes(block: np.ndarray, part: StagePart) -> np.ndarray:
     """Category codes 1..k per item after reverse-keying; 0 = missing (int16, n x items)."""
-    values = matrix[:, part.columns]
-    scored = np.where(part.reverse, part.maximum - values, values - part.minimum) + 1
-    np.copyto(scored, 0.0, where=np.isnan(scored))
-    return scored.astype(np.int16)
+    codes = block[:, part.columns].astype(np.int16)
+    flipped = np.where(codes > 0, part.categories + 1 - codes, 0).astype(np.int16)
+    return np.where(part.reverse, flipped, codes)
 
 
-def _part_loglik(codes: np.ndarray, tables: np.ndarray) -> np.ndarray:
-    """Sum over items of tables[j, codes[:, j]], looking up three items per pass."""
+def _part_loglik(codes: np.ndarray, tables: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Sum over items of tables[j, codes[:, j]], looking up three items per pass (added to ``out``)."""
     n, items = codes.shape
     width, columns = tables.shape[1], tables.shape[2]
-    total = np.zeros((n, columns), dtype=tables.dtype)
+    total = np.zeros((n, columns), dtype=tables.dtype) if out is None else out
     for start in range(0, items, 3):
         block = range(start, min(start + 3, items))
         joint = np.zeros((1, columns), dtype=tables.dtype)
@@ -167,31 +166,30 @@ def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
     loglik = np.zeros((n, N_STAGES * len(plan.log_node_weights)), dtype=np.float32)
     context_stages: dict[str, np.ndarray] = {}
     context_ok: dict[str, np.ndarray] = {}
+    # The likert block as category codes (answer - (min - 1)), 0 where unanswered.
+    # Rows of the transposed (column-major) matrix are whole columns: a contiguous copy each.
+    block = matrix.T[plan.block_columns].T
+    np.subtract(block, plan.block_shift, out=block)
+    np.copyto(block, 0.0, where=np.isnan(block))
+    answered = np.minimum(block, 1.0)
+
     for part in plan.parts:
-        codes = _codes(matrix, part)
-        partial = _part_loglik(codes, part.tables)
-        loglik += partial
+        codes = _codes(block, part)
+        _part_loglik(codes, part.tables, out=loglik)
         if part.is_context:
             # Each context is placed from its own items alone (flat prior: no borrowing).
-            answered = (codes > 0).sum(axis=1)
+            n_answered = (codes > 0).sum(axis=1)
             needed = max(int(np.ceil(plan.min_answered_share * codes.shape[1] - 1e-9)), 1)
             assert part.flat_tables is not None
             own = _part_loglik(codes, part.flat_tables)
             context_stages[part.name] = (own.argmax(axis=1) + 1).astype(np.int8)
-            context_ok[part.name] = answered >= needed
+            context_ok[part.name] = n_answered >= needed
 
-    # Construct means as masked sums, one matrix product for every construct at once:
-    # [answers with blanks as 0 | answered flags] @ [weights; offsets | 0; membership]. A reversed
-    # item contributes (min + max) - x, i.e. -x plus a constant per answered item, so reversal is
-    # folded into the weights instead of rewriting the answers.
-    missing = np.isnan(matrix)
-    stacked = np.empty((n, 2 * matrix.shape[1]), dtype=np.float32, order="F")
-    np.copyto(stacked[:, : matrix.shape[1]], matrix)
-    np.copyto(stacked[:, : matrix.shape[1]], 0.0, where=missing)
-    np.logical_not(missing, out=stacked[:, matrix.shape[1] :], casting="unsafe")
-    product = stacked @ plan.construct_projection
+    # Construct means as masked sums: two matrix products for every construct at once.
     k = len(plan.construct_names)
-    sums, counts = product[:, :k], product[:, k:]
+    by_answer = answered @ plan.construct_offsets
+    sums = block @ plan.construct_signs + by_answer[:, :k]
+    counts = by_answer[:, k:]
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = np.where(counts >= plan.construct_needed, sums / np.maximum(counts, 1), np.nan)
     placed = np.all(

@@ -19,6 +19,12 @@ def _needed(share: float, size: int) -> int:
 
 def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
     position = {column.id: j for j, column in enumerate(instrument.columns)}
+    # Every likert item that feeds a construct score or the stage, in one block of the answer matrix.
+    likert = [i for i in instrument.items if i.type == "likert" and i.scale is not None]
+    in_block = {item.id: b for b, item in enumerate(likert)}
+    block_columns = np.array([position[i.id] for i in likert], dtype=np.intp)
+    shift = np.array([i.scale.min - 1 for i in likert if i.scale], dtype=np.float32)
+
     parts = []
     for construct in instrument.constructs:
         if construct.kind not in ("stage", "context"):
@@ -28,35 +34,40 @@ def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
             continue
         tables = model.item_tables(items)
         is_context = construct.kind == "context"
-        flat = (
-            replace(model, acquiescence_sd=0.0, quadrature_nodes=1).item_tables(items) if is_context else None
-        )
+        flat = None
+        if is_context:
+            flat = replace(model, acquiescence_sd=0.0, quadrature_nodes=1).item_tables(items)
         parts.append(
             StagePart(
                 name=construct.context or construct.id,
-                columns=np.array([position[i.id] for i in items]),
-                minimum=np.array([i.scale.min for i in items if i.scale], dtype=np.float32),
-                maximum=np.array([i.scale.max for i in items if i.scale], dtype=np.float32),
+                columns=np.array([in_block[i.id] for i in items], dtype=np.intp),
+                categories=np.array(
+                    [i.scale.max - i.scale.min + 1 for i in items if i.scale], dtype=np.int16
+                ),
                 reverse=np.array([i.reverse for i in items]),
                 tables=tables.table.astype(np.float32),
                 is_context=is_context,
                 flat_tables=None if flat is None else flat.table.astype(np.float32),
             )
         )
+
+    # Construct sums from category codes c = x - (min - 1), 0 when missing: an ordinary item adds
+    # c + (min - 1), a reverse-keyed one (min + max) - x = (max + 1) - c. So sums = codes @ signs +
+    # answered @ offsets, and counts = answered @ membership.
     scored = [c for c in instrument.constructs if c.scored]
-    width = len(position)
     k = len(scored)
-    projection = np.zeros((2 * width, 2 * k), dtype=np.float32)
+    signs = np.zeros((len(likert), k), dtype=np.float32)
+    offsets = np.zeros((len(likert), 2 * k), dtype=np.float32)
     sizes = []
     for slot, construct in enumerate(scored):
-        likert = [i for i in construct.items if i.type == "likert" and i.scale is not None]
-        sizes.append(len(likert))
-        for item in likert:
+        members = [i for i in construct.items if i.type == "likert" and i.scale is not None]
+        sizes.append(len(members))
+        for item in members:
             assert item.scale is not None
-            j = position[item.id]
-            projection[j, slot] = -1.0 if item.reverse else 1.0  # the answer
-            projection[width + j, slot] = float(item.scale.min + item.scale.max) if item.reverse else 0.0
-            projection[width + j, k + slot] = 1.0  # counts as answered
+            b = in_block[item.id]
+            signs[b, slot] = -1.0 if item.reverse else 1.0
+            offsets[b, slot] = float(item.scale.max + 1) if item.reverse else float(item.scale.min - 1)
+            offsets[b, k + slot] = 1.0
     sizes_arr = np.array(sizes)
     return ScoringPlan(
         parts=tuple(parts),
@@ -65,8 +76,11 @@ def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
         min_answered_share=model.min_answered_share,
         min_top_probability=model.min_top_probability,
         min_top_gap=model.min_top_gap,
+        block_columns=block_columns,
+        block_shift=shift,
         construct_names=tuple(c.id for c in scored),
-        construct_projection=projection,
+        construct_signs=signs,
+        construct_offsets=offsets,
         construct_needed=np.array(
             [_needed(model.min_answered_share, s) for s in sizes_arr], dtype=np.float32
         ),
