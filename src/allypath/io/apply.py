@@ -93,7 +93,7 @@ def apply_mapping(
             if name not in used:
                 _claim(out, name, source, mapping)
                 out[name] = source.data[name].reset_index(drop=True)
-    return pd.DataFrame(out, index=index)
+    return pd.DataFrame(out, index=index, copy=False)
 
 
 def _check_references(source: SourceTable, mapping: Mapping, instrument: Instrument | None) -> None:
@@ -176,9 +176,13 @@ def _claim(out: dict[str, Any], name: str, source: SourceTable, mapping: Mapping
 
 def _as_text(series: pd.Series) -> pd.Series:
     """Identifiers as text; whole numbers without ``.0`` (SPSS stores ids as doubles)."""
-    keys = [value_key(v) if not isinstance(v, str) else v for v in series.tolist()]
-    out = pd.Series(keys, dtype="str")
-    return out.mask(series.isna().to_numpy())
+    series = series.reset_index(drop=True)
+    if pd.api.types.is_string_dtype(series.dtype):
+        return series.astype("str")
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    keys = np.array([value_key(v) if not isinstance(v, str) else v for v in uniques] + [""])
+    text = pd.Series(keys[codes], dtype="str")
+    return text.mask(codes < 0)
 
 
 def _labelled(column: SourceColumn) -> dict[str, str]:
@@ -267,8 +271,15 @@ def _numeric_scale(
     """Numbers taken as they are: one vectorised range check, no per-value lookup (the common
     case of a wide file or a recode-value export, where it is most of the import time)."""
     assert entry.column is not None
-    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    series = series.reset_index(drop=True)
     numeric_missing = [float(k) for k in missing if _is_number(k)]
+    if pd.api.types.is_integer_dtype(series.dtype) and not numeric_missing:
+        # The common case (a wide file, a recode export): min and max are reductions over the
+        # column with no copy; the column itself is returned (copy-on-write keeps it safe).
+        low, high = series.min(), series.max()
+        if bounds is None or pd.isna(low) or (bounds[0] <= low and high <= bounds[1]):
+            return series.astype("Int64")
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
     if numeric_missing:
         values = np.where(np.isin(values, numeric_missing), np.nan, values)
     if bounds is not None:
@@ -284,8 +295,6 @@ def _numeric_scale(
                 row=row + 1,
                 column=entry.column,
             )
-    if pd.api.types.is_integer_dtype(series.dtype) and not numeric_missing:
-        return series.reset_index(drop=True).astype("Int64")
     if np.all(np.isnan(values) | (values == np.round(values))):
         return pd.array(values, dtype="Int64")
     return pd.Series(values)
