@@ -1,5 +1,51 @@
-"""Group aggregates, response rates, trends and action plans; every figure passes the privacy gate."""
+"""Group aggregates, response rates, trends, transitions and action plans (DESIGN §4).
 
-from allypath.analytics.summary import AWARE_THRESHOLD, GroupSummary, summarise_groups
+Every function here answers through the privacy gate: pass the viewer's
+:class:`~allypath.privacy.DisclosureLedger` so that what he has already seen is taken into
+account (without one, each call is judged on its own). Functions are engine-neutral in what they
+decide: the gate decides on group membership only. Results are DataFrames with one row per group
+(``group``, ``n``, ``visible``, ``reason``, ``message`` and the figures, NaN where hidden), except
+plans (:class:`PlanItem`) and comments (:class:`CommentSet`).
+"""
 
-__all__ = ["AWARE_THRESHOLD", "GroupSummary", "summarise_groups"]
+from allypath.analytics.change import transitions, wave_change
+from allypath.analytics.comments import COMMENT_COLUMNS, CommentSet, comments
+from allypath.analytics.factors import (
+    AWARE_THRESHOLD,
+    VERIFIED_THRESHOLD,
+    context_profiles,
+    diagnostic_answers,
+    factor_heatmap,
+    perception_gap,
+    policy_awareness,
+    turning_points,
+)
+from allypath.analytics.mix import nonresponse_band, response_rates, stage_mix, wilson_interval
+from allypath.analytics.plans import PLAN_STATUSES, PlanItem, action_plan, plan_progress
+from allypath.analytics.summary import GroupSummary, summarise_groups
+
+__all__ = [
+    "AWARE_THRESHOLD",
+    "COMMENT_COLUMNS",
+    "PLAN_STATUSES",
+    "VERIFIED_THRESHOLD",
+    "CommentSet",
+    "GroupSummary",
+    "PlanItem",
+    "action_plan",
+    "comments",
+    "context_profiles",
+    "diagnostic_answers",
+    "factor_heatmap",
+    "nonresponse_band",
+    "perception_gap",
+    "plan_progress",
+    "policy_awareness",
+    "response_rates",
+    "stage_mix",
+    "summarise_groups",
+    "transitions",
+    "turning_points",
+    "wave_change",
+    "wilson_interval",
+]

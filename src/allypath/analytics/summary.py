@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from allypath.analytics._gating import gated_groups, ledger_for, placed
+from allypath.analytics.factors import AWARE_THRESHOLD
 from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
 from allypath.model import intervention as model_intervention
-from allypath.privacy import PrivacyPolicy, decide_siblings
+from allypath.privacy import DisclosureLedger, PrivacyPolicy
 
 __all__ = ["AWARE_THRESHOLD", "GroupSummary", "summarise_groups"]
-
-AWARE_THRESHOLD = 3.5  # mean claimed policy awareness at "agree" or above
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,20 @@ def _actions(stage_mix: dict[int, float], barriers: list[tuple[Factor, float]]) 
 
 
 def summarise_groups(
-    scored: pd.DataFrame, by: str, policy: PrivacyPolicy | None = None
+    scored: pd.DataFrame,
+    by: str,
+    policy: PrivacyPolicy | None = None,
+    *,
+    ledger: DisclosureLedger | None = None,
 ) -> list[GroupSummary]:
-    """One :class:`GroupSummary` per value of ``by``, gated by ``policy`` (default k=5)."""
-    policy = policy or PrivacyPolicy()
-    placed = scored[scored["status"] == "scored"]
-    sizes = placed.groupby(by, observed=True).size()
-    decisions = decide_siblings({str(g): int(n) for g, n in sizes.items()}, policy)
+    """One :class:`GroupSummary` per value of ``by``, gated by ``policy`` (default k=5).
+
+    Pass the viewer's ``ledger`` to apply the differencing guard across views as well.
+    """
+    chosen = ledger_for(ledger, policy)
     out = []
-    for group, frame in placed.groupby(by, observed=True):
-        decision = decisions[str(group)]
+    for gated in gated_groups(placed(scored), by, chosen, view="summary"):
+        group, decision, frame = gated.values[by], gated.decision, gated.rows
         if not decision.visible:
             out.append(GroupSummary(str(group), decision.n, False, decision.message))
             continue

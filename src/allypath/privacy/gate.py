@@ -193,7 +193,10 @@ def release_trend(
     second = evaluate_view(ledger, after)
     out: dict[str, Decision] = {}
     for label, (a, b) in pairs.items():
-        if not first[a.label].visible:
+        if a.n == 0 or b.n == 0:  # nothing to compare with: no change can be shown
+            wave = waves[0] if a.n == 0 else waves[1]
+            out[label] = hidden(b.n, Reason.TREND, f"hidden: '{label}' has no respondents on {wave}")
+        elif not first[a.label].visible:
             out[label] = _trend_hidden(label, waves[0], first[a.label])
         elif not second[b.label].visible:
             out[label] = _trend_hidden(label, waves[1], second[b.label])

@@ -1,0 +1,136 @@
+"""Change between two waves and stage transitions in panel mode, through the trend rule.
+
+A change is shown for a group only where the group passes every privacy rule on both waves; a
+transition matrix only where the panel cohort (members linked by their panel key who answered
+both waves) does, on both waves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from allypath.analytics._gating import gated_pairs, hidden_row, ledger_for, placed, require
+from allypath.analytics.mix import STAGE_KEYS
+from allypath.privacy import DisclosureLedger, PrivacyPolicy
+
+__all__ = ["DEFAULT_METRICS", "transitions", "wave_change"]
+
+DEFAULT_METRICS = ("index",)
+
+
+def _share(rows: pd.DataFrame, number: int) -> float:
+    stage = pd.to_numeric(rows["stage"], errors="coerce")
+    return float((stage == number).mean()) if len(rows) else float("nan")
+
+
+def _metric(rows: pd.DataFrame, column: str) -> float:
+    values = pd.to_numeric(rows[column], errors="coerce").astype(float).dropna()
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def wave_change(
+    scored: pd.DataFrame,
+    by: str | Sequence[str],
+    waves: tuple[Hashable, Hashable],
+    *,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    wave_column: str = "wave",
+    ledger: DisclosureLedger | None = None,
+    policy: PrivacyPolicy | None = None,
+    filters: Mapping[str, Hashable] | None = None,
+) -> pd.DataFrame:
+    """Each group's stage mix and ``metrics`` (column means) on two waves, and the change.
+
+    Returns one row per group with ``n_before``, ``n_after``, then for each stage and metric
+    ``<name>_before``, ``<name>_after`` and ``<name>_change`` (after minus before), where stage
+    names are ``share_<stage>``. Hidden rows carry reason ``trend`` and say which wave failed.
+    """
+    require(scored, ["stage", *metrics])
+    chosen = ledger_for(ledger, policy)
+    rows = []
+    for before, after in gated_pairs(
+        placed(scored),
+        by,
+        chosen,
+        waves,
+        wave_column=wave_column,
+        filters=filters,
+        view="change between waves",
+    ):
+        row = hidden_row(after)
+        row["n"] = pd.NA
+        row["n_before"] = len(before.rows) if before.visible else pd.NA
+        row["n_after"] = len(after.rows) if after.visible else pd.NA
+        names = [f"share_{k}" for k in STAGE_KEYS] + list(metrics)
+        for name in names:
+            a = b = float("nan")
+            if before.visible:
+                if name.startswith("share_"):
+                    number = STAGE_KEYS.index(name.removeprefix("share_")) + 1
+                    a, b = _share(before.rows, number), _share(after.rows, number)
+                else:
+                    a, b = _metric(before.rows, name), _metric(after.rows, name)
+            row.update({f"{name}_before": a, f"{name}_after": b, f"{name}_change": b - a})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def transitions(
+    scored: pd.DataFrame,
+    by: str | Sequence[str],
+    waves: tuple[Hashable, Hashable],
+    *,
+    panel_key: str = "panel_key",
+    wave_column: str = "wave",
+    ledger: DisclosureLedger | None = None,
+    policy: PrivacyPolicy | None = None,
+    filters: Mapping[str, Hashable] | None = None,
+) -> pd.DataFrame:
+    """Stage transition (Markov) matrices per group for panel members who answered both waves.
+
+    Groups are formed on the first wave. One row per group and stage pair: ``from_stage``,
+    ``to_stage`` (1-4), ``count`` and ``probability`` (row-normalised: the share of those at
+    ``from_stage`` on the first wave who are at ``to_stage`` on the second). Hidden groups have a
+    single row with the reason (``trend``) and no matrix.
+    """
+    require(scored, ["stage", panel_key])
+    chosen = ledger_for(ledger, policy)
+    rows = []
+    for before, after in gated_pairs(
+        placed(scored),
+        by,
+        chosen,
+        waves,
+        wave_column=wave_column,
+        filters=filters,
+        view="stage transitions",
+        cohort=panel_key,
+    ):
+        base = hidden_row(after)
+        if not before.visible:
+            rows.append(
+                {**base, "from_stage": pd.NA, "to_stage": pd.NA, "count": pd.NA, "probability": np.nan}
+            )
+            continue
+        start = before.rows.set_index(panel_key)["stage"].astype(int)
+        end = after.rows.set_index(panel_key)["stage"].astype(int).reindex(start.index)
+        matrix = np.zeros((4, 4), dtype=int)
+        np.add.at(matrix, (start.to_numpy() - 1, end.to_numpy() - 1), 1)
+        totals = matrix.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            probability = np.where(totals > 0, matrix / totals, np.nan)
+        for i in range(4):
+            for j in range(4):
+                rows.append(
+                    {
+                        **base,
+                        "from_stage": i + 1,
+                        "to_stage": j + 1,
+                        "count": int(matrix[i, j]),
+                        "probability": float(probability[i, j]),
+                    }
+                )
+    return pd.DataFrame(rows)

@@ -1,0 +1,221 @@
+"""Stage mix, response rates and the non-response band, per group and always through the gate.
+
+Uncertainty: shares of placed respondents at each stage carry **Wilson score intervals** on the
+counts (closed form, so every engine computes the same; good coverage at small n and near 0 or 1).
+The mean of the stage probabilities (``expected_<stage>``) is reported beside the hard shares: it
+keeps the classification uncertainty of respondents between stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from allypath.analytics._gating import by_columns, gated_groups, hidden_row, ledger_for, placed, require
+from allypath.errors import DataError
+from allypath.model import STAGE_KEYS
+from allypath.privacy import DisclosureLedger, PrivacyPolicy
+
+__all__ = ["STAGE_KEYS", "nonresponse_band", "response_rates", "stage_mix", "wilson_interval"]
+
+PROBABILITY = {key: f"p_{key}" for key in STAGE_KEYS}  # apathy, ambivalence, reflective, energised
+
+
+def wilson_interval(
+    successes: np.ndarray | float, n: np.ndarray | float, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a binomial proportion.
+
+    .. math:: \\frac{x + z^2/2}{n + z^2} \\pm \\frac{z}{n + z^2}\\sqrt{\\frac{x (n - x)}{n} + \\frac{z^2}{4}}
+
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    JASA 22(158), 209-212.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(3, 10)
+    >>> round(float(low), 4), round(float(high), 4)
+    (0.1078, 0.6032)
+    """
+    x = np.asarray(successes, dtype=float)
+    total = np.asarray(n, dtype=float)
+    z = float(norm.ppf(0.5 + level / 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = (x + z * z / 2) / (total + z * z)
+        half = z / (total + z * z) * np.sqrt(x * (total - x) / total + z * z / 4)
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def _mix(rows: pd.DataFrame, level: float) -> dict[str, float]:
+    stage = rows["stage"].astype("Int64")
+    n = len(rows)
+    out: dict[str, float] = {}
+    for number, key in enumerate(STAGE_KEYS, start=1):
+        count = int((stage == number).sum())
+        low, high = wilson_interval(count, n, level)
+        out[f"share_{key}"] = count / n if n else float("nan")
+        out[f"low_{key}"] = float(low)
+        out[f"high_{key}"] = float(high)
+        column = PROBABILITY[key]
+        out[f"expected_{key}"] = float(rows[column].astype(float).mean()) if column in rows else float("nan")
+    return out
+
+
+def _empty_mix() -> dict[str, float]:
+    return {
+        f"{part}_{key}": float("nan") for key in STAGE_KEYS for part in ("share", "low", "high", "expected")
+    }
+
+
+def stage_mix(
+    scored: pd.DataFrame,
+    by: str | Sequence[str],
+    *,
+    ledger: DisclosureLedger | None = None,
+    policy: PrivacyPolicy | None = None,
+    filters: Mapping[str, Hashable] | None = None,
+    with_total: bool = False,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Share of placed respondents at each stage per group, with Wilson intervals.
+
+    Parameters
+    ----------
+    scored : scored responses (``stage``, ``p_<stage>``, ``respondent_id`` and the ``by`` columns).
+    by : the column(s) to group by.
+    ledger : the viewer's disclosure ledger (a fresh one if omitted: per-view rules only).
+    policy : the wave's policy when no ledger is given.
+    filters : column -> value, restricting the rows first (e.g. ``{"wave": "2026-Q1"}``).
+    with_total : add the filtered total as a first row (the groups are its breakdown).
+    level : confidence level of the intervals.
+
+    Returns
+    -------
+    DataFrame, one row per group: the ``by`` values, ``group``, ``n``, ``visible``, ``reason``,
+    ``message``, then ``share_<stage>``, ``low_<stage>``, ``high_<stage>``, ``expected_<stage>``
+    for apathy, ambivalence, reflective and energised (NaN where hidden).
+    """
+    require(scored, ["stage"])
+    ledger = ledger_for(ledger, policy)
+    rows = []
+    for group in gated_groups(
+        placed(scored), by, ledger, filters=filters, view="stage mix", with_total=with_total
+    ):
+        rows.append({**hidden_row(group), **(_mix(group.rows, level) if group.visible else _empty_mix())})
+    return pd.DataFrame(rows)
+
+
+def _invited_lookup(
+    invited: pd.DataFrame | Mapping[Hashable, int], by: list[str]
+) -> dict[tuple[Hashable, ...], int]:
+    if isinstance(invited, pd.DataFrame):
+        require(invited, [*by, "invited"])
+        return {tuple(row[c] for c in by): int(row["invited"]) for _, row in invited.iterrows()}
+    if len(by) != 1:
+        raise DataError(
+            "give invited counts as a DataFrame when grouping by several columns", column="invited"
+        )
+    return {(value,): int(count) for value, count in invited.items()}
+
+
+def response_rates(
+    scored: pd.DataFrame,
+    invited: pd.DataFrame | Mapping[Hashable, int],
+    by: str | Sequence[str],
+    *,
+    ledger: DisclosureLedger | None = None,
+    policy: PrivacyPolicy | None = None,
+    filters: Mapping[str, Hashable] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Respondents over invited per group, with a Wilson interval.
+
+    ``invited`` holds the HRIS counts: a mapping value -> count (one ``by`` column) or a DataFrame
+    with the ``by`` columns and ``invited``. Respondents are the usable (placed) responses, the
+    same rows every other view counts, so two views of one group never differ by the few
+    unusable responses (the differencing guard would refuse the second). A group is shown when its
+    respondents pass the gate and at least ``k`` were invited.
+    """
+    ledger = ledger_for(ledger, policy)
+    columns = by_columns(by)
+    lookup = _invited_lookup(invited, columns)
+    rows = []
+    for group in gated_groups(placed(scored), columns, ledger, filters=filters, view="response rates"):
+        key = tuple(group.values[c] for c in columns)
+        count = lookup.get(key)
+        row = hidden_row(group)
+        rate = low = high = float("nan")
+        if count is None:
+            raise DataError(f"no invited count for group {group.label!r}", column="invited")
+        if group.decision.n > count:
+            raise DataError(f"group {group.label!r} has more respondents than invited", column="invited")
+        if group.visible and count >= ledger.policy.k:
+            rate = group.decision.n / count
+            low_a, high_a = wilson_interval(group.decision.n, count, level)
+            low, high = float(low_a), float(high_a)
+            row["invited"] = count
+        else:
+            row["invited"] = pd.NA
+            if group.visible:  # respondents pass, but the invited count alone is too small
+                row.update(
+                    {
+                        "n": pd.NA,
+                        "visible": False,
+                        "reason": "below_k",
+                        "message": "hidden: fewer invited than the minimum group size",
+                    }
+                )
+        rows.append({**row, "response_rate": rate, "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
+def nonresponse_band(
+    scored: pd.DataFrame,
+    invited: int,
+    *,
+    apathy_share: float = 0.8,
+    ledger: DisclosureLedger | None = None,
+    policy: PrivacyPolicy | None = None,
+    filters: Mapping[str, Hashable] | None = None,
+) -> pd.DataFrame:
+    """The organisation's stage mix under two views of the non-respondents, as a band per stage.
+
+    - **ignorable**: non-respondents resemble respondents (the respondents' mix, m).
+    - **apathetic**: a share ``a`` (``apathy_share``) of non-respondents is in Apathy and the rest
+      resemble respondents: m_non = a e_apathy + (1 - a) m, so the organisation's mix is
+      m + (1 - r) a (e_apathy - m) with r the response rate.
+
+    The study found the apathetic mostly do not answer, so the truth likely lies towards the second
+    view; ``low_<stage>``/``high_<stage>`` bound each stage's share between the two.
+
+    Returns
+    -------
+    DataFrame with one row (the filtered organisation): ``n``, ``invited``, ``response_rate``,
+    ``respondent_<stage>``, ``low_<stage>``, ``high_<stage>`` (NaN when hidden).
+    """
+    if not 0.0 <= apathy_share <= 1.0:
+        raise DataError(f"apathy_share must be between 0 and 1, got {apathy_share}", column="apathy_share")
+    require(scored, ["stage"])
+    ledger = ledger_for(ledger, policy)
+    (group,) = gated_groups(placed(scored), [], ledger, filters=filters, view="non-response band")
+    row = hidden_row(group)
+    if group.decision.n > invited:
+        raise DataError("more respondents than invited", column="invited")
+    out: dict[str, object] = {**row, "invited": invited, "response_rate": float("nan")}
+    if not group.visible or invited < ledger.policy.k:
+        out.update({f"{p}_{k}": float("nan") for k in STAGE_KEYS for p in ("respondent", "low", "high")})
+        if group.visible:
+            out.update({"n": pd.NA, "visible": False, "reason": "below_k"})
+        return pd.DataFrame([out])
+    mix = np.array([_mix(group.rows, 0.95)[f"share_{k}"] for k in STAGE_KEYS])
+    response = group.decision.n / invited
+    apathetic = mix + (1 - response) * apathy_share * (np.eye(4)[0] - mix)
+    out["response_rate"] = response
+    for index, key in enumerate(STAGE_KEYS):
+        out[f"respondent_{key}"] = float(mix[index])
+        out[f"low_{key}"] = float(min(mix[index], apathetic[index]))
+        out[f"high_{key}"] = float(max(mix[index], apathetic[index]))
+    return pd.DataFrame([out])
