@@ -25,7 +25,7 @@ system-deps: ## Install the Debian packages the tests need (chromium, fonts)
 	@bash scripts/system-deps.sh
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
-	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --quiet
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark -o requirements.lock --python-version 3.11 --quiet
 
 demo: install ## Set up and run the demo (simulate, score and summarise the two study organisations)
 	@bash scripts/demo.sh

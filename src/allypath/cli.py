@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
@@ -14,6 +14,12 @@ from rich.console import Console
 from rich.table import Table
 
 from allypath.errors import AllypathError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.progress import Progress
+
+    from allypath.instrument import Instrument
+    from allypath.scoring import StageModel
 
 app = typer.Typer(
     name="allypath",
@@ -36,6 +42,28 @@ class ExportFormat(StrEnum):
 class OnError(StrEnum):
     raise_ = "raise"
     mark = "mark"
+
+
+class Engine(StrEnum):
+    auto = "auto"
+    memory = "memory"
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+LARGE_INPUT_BYTES = 256 * 1024 * 1024
+
+
+def _choose_engine(engine: Engine, source: Path) -> Engine:
+    """``auto``: DuckDB for folders, globs and Parquet files over 256 MB; in memory otherwise."""
+    if engine is not Engine.auto:
+        return engine
+    text = str(source)
+    if any(ch in text for ch in "*?[") or source.is_dir():
+        return Engine.duckdb
+    if source.suffix.lower() in (".parquet", ".pq") and source.exists():
+        return Engine.duckdb if source.stat().st_size > LARGE_INPUT_BYTES else Engine.memory
+    return Engine.memory
 
 
 def _fail(exc: Exception) -> None:
@@ -107,13 +135,19 @@ def simulate(
 
 @app.command()
 def score(
-    source: Annotated[Path, typer.Argument(help="Wide response file (.csv or .parquet).")],
-    out: Annotated[Path, typer.Option("--out", help="Scored output file (.csv or .parquet).")],
+    source: Annotated[
+        Path, typer.Argument(help="Wide responses: .csv, .parquet, or a folder/glob of Parquet.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Scored output (.csv or .parquet; a folder for Spark).")],
     model: Annotated[Path | None, typer.Option("--model", help="Scoring model YAML (calibrated).")] = None,
     form: Annotated[str | None, typer.Option(help="full or short; default: from the columns.")] = None,
     on_error: Annotated[
         OnError, typer.Option("--on-error", help="raise: stop at the first bad cell; mark: flag the row.")
     ] = OnError.raise_,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="memory, duckdb (out-of-core), spark (allypath[spark]); auto picks by size."),
+    ] = Engine.auto,
     instrument: InstrumentOption = None,
 ) -> None:
     """Score responses: stage probabilities, index, flags and construct scores per row."""
@@ -121,35 +155,79 @@ def score(
 
     from allypath.instrument import load_instrument
     from allypath.scoring import load_stage_model
-    from allypath.scoring import score as run_scoring
-    from allypath.tables import read_table, write_table
 
+    chosen = _choose_engine(engine, source)
     try:
+        inst = load_instrument(instrument)
+        stage_model = load_stage_model(model)
         with Progress(
             SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True
         ) as progress:
-            task = progress.add_task("reading", total=3)
-            frame = read_table(source)
-            progress.update(task, advance=1, description=f"scoring {len(frame):,} rows")
-            scored = run_scoring(
-                frame,
-                load_instrument(instrument),
-                model=load_stage_model(model),
-                form=form,
-                on_error=on_error.value,
-                source=str(source),
-            )
-            progress.update(task, advance=1, description="writing")
-            write_table(scored, out)
-            progress.update(task, advance=1)
+            if chosen is Engine.memory:
+                rows, placed, label = _score_in_memory(
+                    source, out, inst, stage_model, form, on_error, progress
+                )
+            else:
+                rows, placed, label = _score_with_engine(
+                    chosen, source, out, inst, stage_model, form, on_error, progress
+                )
     except AllypathError as exc:
         _fail(exc)
-    placed = int((scored["status"] == "scored").sum())
     console.print(
-        f"scored {placed:,} of {len(scored):,} rows ({len(scored) - placed:,} insufficient) "
-        f"with {scored.attrs['scoring_model']} on {scored.attrs['instrument']} ({scored.attrs['form']} form)"
-        f" -> {out}"
+        f"scored {placed:,} of {rows:,} rows ({rows - placed:,} insufficient) with {stage_model.label} "
+        f"on {label}, engine {chosen.value} -> {out}"
     )
+
+
+def _score_in_memory(
+    source: Path,
+    out: Path,
+    inst: Instrument,
+    stage_model: StageModel,
+    form: str | None,
+    on_error: OnError,
+    progress: Progress,
+) -> tuple[int, int, str]:
+    from allypath.scoring import score as run_scoring
+    from allypath.tables import read_table, write_table
+
+    task = progress.add_task("reading", total=3)
+    frame = read_table(source)
+    progress.update(task, advance=1, description=f"scoring {len(frame):,} rows")
+    scored = run_scoring(
+        frame, inst, model=stage_model, form=form, on_error=on_error.value, source=str(source)
+    )
+    progress.update(task, advance=1, description="writing")
+    write_table(scored, out)
+    progress.update(task, advance=1)
+    placed = int((scored["status"] == "scored").sum())
+    return len(scored), placed, f"{scored.attrs['instrument']} ({scored.attrs['form']} form)"
+
+
+def _score_with_engine(
+    chosen: Engine,
+    source: Path,
+    out: Path,
+    inst: Instrument,
+    stage_model: StageModel,
+    form: str | None,
+    on_error: OnError,
+    progress: Progress,
+) -> tuple[int, int, str]:
+    from allypath.engines import BatchScorer, score_parquet_duckdb, score_parquet_spark
+
+    scorer = BatchScorer(inst, stage_model, form, on_error.value, None, str(source))
+    task = progress.add_task(f"scoring with {chosen.value}", total=None)
+    if chosen is Engine.duckdb:
+        rows = score_parquet_duckdb(source, out, scorer)
+        placed = scorer.placed
+    else:
+        rows = score_parquet_spark(source, out, scorer)
+        import pandas as pd
+
+        placed = int((pd.read_parquet(out, columns=["status"])["status"] == "scored").sum())
+    progress.update(task, completed=1, total=1)
+    return rows, placed, f"{inst.id} {inst.version}"
 
 
 @app.command()

@@ -1,0 +1,79 @@
+"""Score Arrow record batches with the one numpy kernel: what every engine feeds.
+
+Engines differ only in how they read and write (DuckDB streams batches out of Parquet files, Spark
+hands each Python worker batches of its partitions); every batch goes through :func:`allypath.score`,
+so scores are identical to the in-memory path to the last digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+from allypath.errors import DataError
+from allypath.instrument import Instrument, load_instrument
+from allypath.scoring import StageModel, load_stage_model, score
+
+__all__ = ["BatchScorer", "plain_frame"]
+
+
+def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as plain strings: the same Arrow schema for every batch and every engine."""
+    out = frame.copy()
+    for name in out.columns:
+        if isinstance(out[name].dtype, pd.CategoricalDtype):
+            out[name] = out[name].astype("string")
+    return out
+
+
+@dataclass
+class BatchScorer:
+    """Scores batches one after the other, keeping the row count for error messages.
+
+    ``on_error="raise"`` reports the row number within the whole input, not within the batch.
+    """
+
+    instrument: Instrument = field(default_factory=load_instrument)
+    model: StageModel = field(default_factory=load_stage_model)
+    form: str | None = None
+    on_error: str = "raise"
+    answer_key: Mapping[str, bool] | None = None
+    source: str | None = None
+    rows_done: int = 0
+    placed: int = 0
+
+    def score_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        try:
+            scored = score(
+                frame,
+                self.instrument,
+                model=self.model,
+                form=self.form,
+                on_error=self.on_error,
+                answer_key=self.answer_key,
+                source=self.source,
+            )
+        except DataError as exc:
+            row = None if exc.row is None else exc.row + self.rows_done
+            raise DataError(exc.message, file=exc.file, row=row, column=exc.column) from None
+        self.rows_done += len(frame)
+        self.placed += int((scored["status"] == "scored").sum())
+        return plain_frame(scored)
+
+    def score_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        frame = batch.to_pandas()
+        return pa.RecordBatch.from_pandas(self.score_frame(frame), preserve_index=False)
+
+    def score_batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            if batch.num_rows:
+                yield self.score_batch(batch)
+
+    def output_schema(self, input_schema: pa.Schema) -> pa.Schema:
+        """The schema of the scored batches for input of ``input_schema`` (scores an empty frame)."""
+        empty = input_schema.empty_table().to_pandas()
+        scorer = BatchScorer(self.instrument, self.model, self.form, self.on_error, self.answer_key)
+        return pa.Schema.from_pandas(scorer.score_frame(empty), preserve_index=False)
