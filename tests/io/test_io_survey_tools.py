@@ -117,3 +117,49 @@ def test_google_forms_titles_and_joined_checkboxes(tmp_path: Path) -> None:
     ]
     assert split_choices("Parental leave policy, Something else", options) is None
     assert read_google_forms(path).names == table.names
+
+
+def test_surveymonkey_rows_and_a_tick_or_blank_checklist(tmp_path: Path) -> None:
+    from io_testkit import build_instrument
+
+    from allypath.io import Mapping, apply_mapping, read_surveymonkey
+
+    path = tmp_path / "sm.csv"
+    path.write_bytes(
+        b"Respondent ID,Collector ID,Which policies does your company have?,,,Your view\r\n"
+        b",,Parental leave policy,Gender pay gap report,Other (please specify),Response\r\n"
+        b"114000001,4000,Parental leave policy,,,Agree\r\n"
+        b"114000002,4000,,,,Strongly agree\r\n"
+        b"114000003,4000,,Gender pay gap report,Creche,\r\n"
+    )
+    table = read_surveymonkey(path)
+    assert table.names[2:] == (
+        "Which policies does your company have? - Parental leave policy",
+        "Which policies does your company have? - Gender pay gap report",
+        "Which policies does your company have? - Other (please specify)",
+        "Your view",
+    )
+    assert table.data["Respondent ID"].tolist() == ["114000001", "114000002", "114000003"]
+    group = "Which policies does your company have?"
+    mapping = Mapping.from_dict(
+        {
+            "respondent_id": "Respondent ID",
+            "items": {
+                "kc": {
+                    "columns": {
+                        "parental_leave": f"{group} - Parental leave policy",
+                        "pay_gap": f"{group} - Gender pay gap report",
+                    }
+                },
+                "ap01": {
+                    "column": "Your view",
+                    "values": {"Strongly disagree": 1, "Agree": 4, "Strongly agree": 5},
+                },
+            },
+        }
+    )
+    wide = apply_mapping(table, mapping, build_instrument())
+    assert wide["kc_parental_leave"].tolist()[::2] == [1, 0]  # blank beside a tick: not ticked
+    assert wide["kc_pay_gap"].tolist()[::2] == [0, 1]
+    assert wide.loc[1, ["kc_parental_leave", "kc_pay_gap"]].isna().all()  # nothing ticked
+    assert wide["ap01"].tolist()[:2] == [4, 5]
