@@ -153,5 +153,5 @@ def test_pages_carry_a_strict_content_security_policy(client, token):
     policy = r["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
-    assert r["Referrer-Policy"] == "no-referrer"
+    assert r["Referrer-Policy"] == "same-origin"
     assert "<script" not in r.content.decode() and "style=" not in r.content.decode()

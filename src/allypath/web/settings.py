@@ -159,8 +159,9 @@ EMAIL_USE_TLS = ENV.email_use_tls
 EMAIL_FILE_PATH = ENV.data_dir / "mail"
 DEFAULT_FROM_EMAIL = ENV.email_from
 
-# Survey links carry the personal token in the path: never send it on to another site.
-SECURE_REFERRER_POLICY = "no-referrer"
+# Survey links carry the personal token in the path: never send it on to another site ("no-referrer"
+# would also make browsers send "Origin: null" on form posts, which CSRF protection rightly refuses).
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

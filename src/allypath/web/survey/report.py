@@ -93,13 +93,16 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
         key = "perceived_same" if gap == 0 else "perceived_ahead" if gap > 0 else "perceived_behind"
         context["perceived"] = words[key].format(perceived=perceived, scored=context["stage_label"])
     instrument = wave_instrument(response.wave.instrument_id, response.wave.instrument_version)
-    context["contexts"] = [
+    contexts = [
         ContextRow(
             c.label.get_lang(language),
             _stage_label(result.get(f"context_{c.context}_stage"), language) or words["context_unknown"],
         )
         for c in instrument.constructs_of("context")
     ]
+    # The short form asks no context questions: then the section is left out rather than shown empty.
+    if any(row.stage != words["context_unknown"] for row in contexts):
+        context["contexts"] = contexts
     earlier = _earlier(response)
     if earlier is not None and earlier.result.get("status") == "scored":
         before = _stage_label(earlier.result.get("stage"), language)

@@ -1,0 +1,195 @@
+#!/usr/bin/env python
+"""Seed the web app with the two simulated study organisations (``make demo`` calls this).
+
+For each organisation of :func:`allypath.synth.simulate_invited`: an HRIS file written to var/demo/ and
+imported through the console's importer, a launched wave (Meridian Energy as a panel wave, Castellan
+Finance anonymous), real invitations with personal links, and the simulated respondents' answers
+submitted through the same service as the survey pages. Prints the demo admin's credentials, one unused
+survey link and one private report link.
+
+    DJANGO_SETTINGS_MODULE=allypath.web.settings .venv/bin/python scripts/demo_web.py [--scale 0.1]
+
+Without ALLYPATH_SECRET_KEY in the environment, keys are read from (or created in) var/secrets.env,
+the file scripts/serve.sh uses too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import datetime as dt
+import math
+import os
+import secrets
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_SLUGS = {"Meridian Energy": "meridian-energy", "Castellan Finance": "castellan-finance"}
+ADMIN = "demo-admin"
+
+
+def ensure_secrets(var: Path) -> None:
+    """Development keys for a laptop demo, kept outside the database in var/secrets.env (mode 600)."""
+    if os.environ.get("ALLYPATH_SECRET_KEY"):
+        return
+    path = var / "secrets.env"
+    if not path.exists():
+        var.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"ALLYPATH_SECRET_KEY={secrets.token_urlsafe(48)}\nALLYPATH_PANEL_SECRET={secrets.token_urlsafe(48)}\n",
+            encoding="utf-8",
+        )
+        path.chmod(0o600)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, _, value = line.partition("=")
+        if name and value:
+            os.environ.setdefault(name.strip(), value.strip())
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allypath.web.settings")
+    ensure_secrets(Path(os.environ.get("ALLYPATH_DATA_DIR", REPO / "var")))
+    import django
+
+    django.setup()
+
+
+def answers_from_row(row: Any, form: Any) -> dict[str, Any]:
+    """A simulated wide row as the ``{item_id: value}`` answers a respondent would send."""
+    answers: dict[str, Any] = {}
+    for item in form.items:
+        if item.type == "checklist":
+            values = {o.id: row.get(f"{item.id}_{o.id}") for o in item.options}
+            if all(v is None or (isinstance(v, float) and math.isnan(v)) for v in values.values()):
+                continue
+            chosen = [o.id for o in item.options if values[o.id] == 1]
+            plain = [o.id for o in item.options if o.id in chosen and not o.exclusive]
+            answers[item.id] = plain or chosen[:1]
+        elif item.type == "text":
+            value = row.get(item.id)
+            if isinstance(value, str) and value.strip():
+                answers[item.id] = value
+        else:
+            value = row.get(item.id)
+            if value is not None and not (isinstance(value, float) and math.isnan(value)):
+                answers[item.id] = int(value)
+    return answers
+
+
+def remove_demo_data() -> None:
+    from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Organisation, Unit, Wave
+    from allypath.web.survey.models import Draft, Response
+
+    orgs = Organisation.objects.filter(slug__in=DEMO_SLUGS.values())
+    Response.objects.filter(wave__org__in=orgs).delete()
+    Draft.objects.filter(wave__org__in=orgs).delete()
+    InvitationToken.objects.filter(invitation__wave__org__in=orgs).delete()
+    Invitation.objects.filter(wave__org__in=orgs).delete()
+    Wave.objects.filter(org__in=orgs).delete()
+    Employee.objects.filter(org__in=orgs).delete()
+    for depth in range(20, -1, -1):
+        Unit.objects.filter(org__in=orgs, depth=depth).delete()
+    orgs.delete()
+
+
+def seed(scale: float = 1.0, seed_value: int = 2026, out: Path | None = None, quiet: bool = False) -> dict[str, Any]:
+    """Create the demo organisations; returns the printed facts (for tests)."""
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from allypath.synth import DEFAULT_ORGS, simulate_invited
+    from allypath.web.orgs.importing import import_hris
+    from allypath.web.orgs.invitations import create_invitations, export_links_csv
+    from allypath.web.orgs.models import Membership, Organisation, Role, Wave
+    from allypath.web.orgs.instruments import available_instrument
+    from allypath.web.survey.submission import submit
+
+    def say(*args: object) -> None:
+        if not quiet:
+            print(*args, flush=True)
+
+    out = out or Path(os.environ.get("ALLYPATH_DATA_DIR", REPO / "var")) / "demo"
+    out.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)
+    remove_demo_data()
+    calibrations = [dataclasses.replace(o, invited=max(30, int(o.invited * scale))) for o in DEFAULT_ORGS]
+    people = simulate_invited(seed=seed_value, orgs=calibrations)
+    people["employee_id"] = [f"E{i:05d}" for i in range(len(people))]
+    instrument = available_instrument()
+    today = timezone.localdate()
+    password = secrets.token_urlsafe(12)
+    admin, _ = User.objects.get_or_create(username=ADMIN, defaults={"email": "demo-admin@example.org"})
+    admin.is_staff = True
+    admin.set_password(password)
+    admin.save()
+    facts: dict[str, Any] = {"admin": ADMIN, "password": password, "orgs": {}}
+    for name, slug in DEMO_SLUGS.items():
+        started = time.perf_counter()
+        org = Organisation.objects.create(name=name, slug=slug)
+        Membership.objects.create(user=admin, org=org, role=Role.ORG_ADMIN)
+        mine = people[people["org"] == name]
+        hris = out / f"{slug}-hris.csv"
+        with hris.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["employee_id", "unit", "level", "region", "email", "language"])
+            for row in mine.itertuples(index=False):
+                writer.writerow([row.employee_id, f"{row.unit}/{row.region}", row.level, row.region,
+                                 f"{row.employee_id.lower()}@{slug}.example", row.language])
+        import_hris(org, hris)
+        wave = Wave.objects.create(
+            org=org, name="2026 Q1", instrument_id=instrument.id, instrument_version=instrument.version,
+            form="full", languages=list(instrument.languages),
+            privacy_mode="panel" if slug == "meridian-energy" else "anonymous",
+            k=5, k_text=10, opens_on=today - dt.timedelta(days=14), closes_on=today + dt.timedelta(days=30),
+        )
+        wave.launch()
+        create_invitations(wave)
+        export = export_links_csv(wave)
+        links = out / f"{slug}-links.csv"
+        links.write_text(export.csv_text, encoding="utf-8")
+        links.chmod(0o600)
+        token_of = {r["employee_id"]: r["link"].rstrip("/").rsplit("/", 1)[-1]
+                    for r in csv.DictReader(export.csv_text.splitlines())}
+        form = instrument.form(wave.form)
+        receipt = ""
+        responders = mine[mine["responded"]]
+        for row in responders.to_dict("records"):
+            language = row["language"] if row["language"] in wave.languages else "en"
+            result = submit(token_of[row["employee_id"]], uuid.uuid4(), answers_from_row(row, form), language)
+            receipt = receipt or result.receipt
+        unused = next(e for e in mine.loc[~mine["responded"], "employee_id"])
+        facts["orgs"][slug] = {"invited": len(mine), "responses": len(responders),
+                               "unused_link": f"/s/{token_of[unused]}/", "report": f"/r/{receipt}/",
+                               "wave": wave.pk}
+        say(f"{name}: {len(mine)} invited, {len(responders)} responses stored "
+            f"({time.perf_counter() - started:.1f} s); personal links in {links}")
+    return facts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the study's invited population")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    setup_django()
+    from django.conf import settings
+
+    facts = seed(args.scale, args.seed)
+    site = settings.SITE_URL
+    first = next(iter(facts["orgs"].values()))
+    print()
+    print(f"HR console:   {site}/console/   user {facts['admin']}   password {facts['password']}")
+    print(f"Survey link (unused, Meridian Energy): {site}{first['unused_link']}")
+    print(f"A private report (a simulated respondent's receipt): {site}{first['report']}")
+    print(f"API docs:     {site}/api/v1/docs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Serve allypath on 127.0.0.1:8000: migrate, collect static files, run gunicorn.
+# Settings come from the environment (docs/web.md). Without ALLYPATH_SECRET_KEY, development keys are
+# read from (or created in) var/secrets.env, kept outside the database with mode 600.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+export DJANGO_SETTINGS_MODULE=allypath.web.settings
+DATA_DIR=${ALLYPATH_DATA_DIR:-var}
+if [ -z "${ALLYPATH_SECRET_KEY:-}" ]; then
+  mkdir -p "$DATA_DIR"
+  if [ ! -f "$DATA_DIR/secrets.env" ]; then
+    (umask 077 && "$PY" -c 'import secrets; print(f"ALLYPATH_SECRET_KEY={secrets.token_urlsafe(48)}"); print(f"ALLYPATH_PANEL_SECRET={secrets.token_urlsafe(48)}")' > "$DATA_DIR/secrets.env")
+  fi
+  set -a; . "$DATA_DIR/secrets.env"; set +a
+fi
+"$PY" -m allypath.web migrate --no-input
+"$PY" -m allypath.web collectstatic --no-input --verbosity 0
+# No access log: survey URLs carry personal tokens. Two workers fit the 2-core default machine.
+exec "$PY" -m gunicorn allypath.web.wsgi:application \
+  --bind "${ALLYPATH_BIND:-127.0.0.1:8000}" --workers "${ALLYPATH_WORKERS:-2}" --threads 2 \
+  --timeout 60 --max-requests 2000 --max-requests-jitter 200 --error-logfile -
