@@ -137,7 +137,7 @@ def response_rates(
     with the ``by`` columns and ``invited``. Respondents are the usable (placed) responses, the
     same rows every other view counts, so two views of one group never differ by the few
     unusable responses (the differencing guard would refuse the second). A group is shown when its
-    respondents pass the gate and at least ``k`` were invited.
+    respondents pass the gate (then at least ``k`` were invited too).
     """
     ledger = ledger_for(ledger, policy)
     columns = by_columns(by)
@@ -152,22 +152,11 @@ def response_rates(
             raise DataError(f"no invited count for group {group.label!r}", column="invited")
         if group.decision.n > count:
             raise DataError(f"group {group.label!r} has more respondents than invited", column="invited")
-        if group.visible and count >= ledger.policy.k:
+        if group.visible:  # shown respondents are at least k, so are the invited
             rate = group.decision.n / count
             low_a, high_a = wilson_interval(group.decision.n, count, level)
             low, high = float(low_a), float(high_a)
-            row["invited"] = count
-        else:
-            row["invited"] = pd.NA
-            if group.visible:  # respondents pass, but the invited count alone is too small
-                row.update(
-                    {
-                        "n": pd.NA,
-                        "visible": False,
-                        "reason": "below_k",
-                        "message": "hidden: fewer invited than the minimum group size",
-                    }
-                )
+        row["invited"] = count if group.visible else pd.NA
         rows.append({**row, "response_rate": rate, "low": low, "high": high})
     return pd.DataFrame(rows)
 

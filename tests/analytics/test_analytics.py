@@ -1,0 +1,373 @@
+"""Analytics through the gate: every figure right for shown groups, nothing for hidden ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from allypath.analytics import (
+    PlanItem,
+    action_plan,
+    comments,
+    context_profiles,
+    diagnostic_answers,
+    factor_heatmap,
+    nonresponse_band,
+    perception_gap,
+    plan_progress,
+    policy_awareness,
+    response_rates,
+    stage_mix,
+    summarise_groups,
+    transitions,
+    turning_points,
+    wave_change,
+    wilson_interval,
+)
+from allypath.errors import DataError
+from allypath.privacy import DisclosureLedger, PrivacyPolicy
+from analytics.frames import scored_frame
+
+K5 = PrivacyPolicy(k=5, k_text=10)
+STAGES = ("apathy", "ambivalence", "reflective", "energised")
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    data = scored_frame(69, seed=1, units=3)
+    data.loc[data.index[:3], "unit"] = "Tiny"  # a unit of 3: below k
+    data.loc[data.index[3:9], "unit"] = "Spare"  # the smallest other unit: hidden with Tiny
+    return data
+
+
+# ---------------------------------------------------------------- stage mix
+def test_wilson_interval_matches_the_formula() -> None:
+    low, high = wilson_interval(3, 10)
+    assert (round(float(low), 4), round(float(high), 4)) == (0.1078, 0.6032)
+    low, high = wilson_interval(0, 20)
+    assert float(low) == pytest.approx(0.0, abs=1e-12) and 0.1 < float(high) < 0.2
+    low99, high99 = wilson_interval(3, 10, level=0.99)
+    assert low99 < low or high99 > high  # wider at 99%
+    assert float(wilson_interval(3, 10, level=0.99)[1]) > 0.6032
+
+
+def test_stage_mix_shares_intervals_and_hidden_groups(frame: pd.DataFrame) -> None:
+    mix = stage_mix(frame, "unit", policy=K5).set_index("unit")
+    shown = mix[mix["visible"]]
+    shares = shown[[f"share_{s}" for s in STAGES]].sum(axis=1)
+    assert np.allclose(shares, 1.0)
+    for stage in STAGES:
+        assert (shown[f"low_{stage}"] <= shown[f"share_{stage}"]).all()
+        assert (shown[f"share_{stage}"] <= shown[f"high_{stage}"]).all()
+    unit = frame[frame["unit"] == "U0"]
+    assert shown.loc["U0", "n"] == len(unit)
+    assert shown.loc["U0", "share_apathy"] == pytest.approx((unit["stage"] == 1).mean())
+    assert shown.loc["U0", "expected_energised"] == pytest.approx(unit["p_energised"].mean())
+    tiny = mix.loc["Tiny"]
+    assert tiny["reason"] == "below_k" and pd.isna(tiny["n"]) and np.isnan(tiny["share_apathy"])
+    assert tiny["message"] == "hidden: fewer respondents than the minimum group size"
+
+
+def test_stage_mix_with_total_and_filters(frame: pd.DataFrame) -> None:
+    mix = stage_mix(frame, "level", policy=K5, filters={"unit": "U1"}, with_total=True)
+    assert mix["group"].tolist() == ["unit=U1", "level=IC & unit=U1", "level=Manager & unit=U1"]
+    assert mix.loc[0, "n"] == (frame["unit"] == "U1").sum()
+    # U1 has 4 individual contributors: hidden, and the managers with them (total minus managers)
+    assert mix["reason"].tolist()[1:] == ["below_k", "complementary"]
+    assert mix.loc[0, "visible"] and mix.loc[0, "share_apathy"] >= 0
+
+
+def test_views_of_one_viewer_are_checked_against_each_other(frame: pd.DataFrame) -> None:
+    ledger = DisclosureLedger(K5, "hr")
+    stage_mix(frame, "unit", ledger=ledger)
+    u0 = frame[frame["unit"] == "U0"]
+    near = frame.drop(u0.index[:2])  # U0 minus two respondents, as if filtered differently
+    again = stage_mix(near, "unit", ledger=ledger).set_index("unit")
+    assert again.loc["U0", "reason"] == "differencing"
+    assert "unit=U0 (stage mix)" in again.loc["U0", "message"]
+    assert again.loc["U1", "visible"]
+
+
+def test_only_placed_respondents_count(frame: pd.DataFrame) -> None:
+    frame.loc[frame.index[10:14], "status"] = "insufficient"
+    mix = stage_mix(frame, "org", policy=K5)
+    assert mix.loc[0, "n"] == len(frame) - 4
+
+
+def test_missing_columns_are_named(frame: pd.DataFrame) -> None:
+    with pytest.raises(DataError, match="'region'"):
+        stage_mix(frame, "region", policy=K5)
+    with pytest.raises(DataError, match="'stage'"):
+        stage_mix(frame.drop(columns="stage"), "unit", policy=K5)
+    with pytest.raises(DataError, match="respondent_id"):
+        stage_mix(frame.assign(respondent_id=None), "unit", policy=K5)
+    with pytest.raises(DataError, match="policy differs"):
+        stage_mix(frame, "unit", ledger=DisclosureLedger(K5), policy=PrivacyPolicy(k=6))
+
+
+def test_frames_without_response_ids_use_their_rows() -> None:
+    data = scored_frame(20, seed=3).drop(columns="respondent_id")
+    assert stage_mix(data, "org", policy=K5).loc[0, "n"] == 20
+
+
+# ---------------------------------------------------------------- response rates and non-response
+def test_response_rates(frame: pd.DataFrame) -> None:
+    invited = {"U0": 100, "U1": 40, "U2": 50, "Tiny": 30, "Spare": 6}
+    sizes = frame.groupby("unit").size()
+    rates = response_rates(frame, invited, "unit", policy=K5).set_index("unit")
+    assert rates.loc["U0", "response_rate"] == pytest.approx(sizes["U0"] / 100)
+    assert rates.loc["U0", "low"] < rates.loc["U0", "response_rate"] < rates.loc["U0", "high"]
+    assert rates.loc["U0", "invited"] == 100
+    assert rates.loc["Spare", "reason"] == "complementary"
+    assert np.isnan(rates.loc["Tiny", "response_rate"]) and pd.isna(rates.loc["Tiny", "n"])
+    assert rates.loc["Tiny", "reason"] == "below_k" and pd.isna(rates.loc["Tiny", "invited"])
+
+
+def test_response_rates_check_invited_counts(frame: pd.DataFrame) -> None:
+    with pytest.raises(DataError, match="no invited count"):
+        response_rates(frame, {"U0": 100}, "unit", policy=K5)
+    with pytest.raises(DataError, match="more respondents than invited"):
+        response_rates(frame, {"U0": 1, "U1": 100, "U2": 100, "Tiny": 10, "Spare": 10}, "unit", policy=K5)
+    units = ["U0", "U1", "U2", "Tiny", "Spare"]
+    table = pd.DataFrame(
+        {"unit": [u for u in units for _ in range(2)], "level": ["IC", "Manager"] * 5, "invited": 40}
+    )
+    rates = response_rates(frame, table, ["unit", "level"], policy=K5)
+    assert set(rates.columns) >= {"unit", "level", "response_rate"}
+    with pytest.raises(DataError, match="DataFrame"):
+        response_rates(frame, {"U0": 1}, ["unit", "level"], policy=K5)
+
+
+def test_nonresponse_band(frame: pd.DataFrame) -> None:
+    n = len(frame)
+    band = nonresponse_band(frame, invited=4 * n, apathy_share=0.8, policy=K5).iloc[0]
+    mix = frame["stage"].astype(int).value_counts(normalize=True)
+    assert band["response_rate"] == pytest.approx(0.25)
+    assert band["respondent_apathy"] == pytest.approx(mix[1])
+    expected = mix[1] + 0.75 * 0.8 * (1 - mix[1])
+    assert band["high_apathy"] == pytest.approx(expected) and band["low_apathy"] == pytest.approx(mix[1])
+    assert band["low_energised"] == pytest.approx(mix[4] * (1 - 0.75 * 0.8))
+    same = nonresponse_band(frame, invited=4 * n, apathy_share=0.0, policy=K5).iloc[0]
+    assert same["low_reflective"] == same["high_reflective"] == pytest.approx(mix[3])
+    with pytest.raises(DataError, match="apathy_share"):
+        nonresponse_band(frame, invited=n, apathy_share=1.5, policy=K5)
+    with pytest.raises(DataError, match="more respondents than invited"):
+        nonresponse_band(frame, invited=n - 1, policy=K5)
+    small = nonresponse_band(frame, invited=200, policy=K5, filters={"unit": "Tiny"}).iloc[0]
+    assert small["reason"] == "below_k" and np.isnan(small["high_apathy"])
+
+
+# ---------------------------------------------------------------- factors
+def test_factor_heatmap(frame: pd.DataFrame) -> None:
+    heat = factor_heatmap(frame, "unit", policy=K5).set_index("unit")
+    unit = frame[frame["unit"] == "U2"]
+    assert heat.loc["U2", "fear"] == pytest.approx(unit["score_barrier_fear"].mean())
+    assert heat.loc["U2", "low_policy_awareness"] == pytest.approx(6 - unit["score_knowledge_claimed"].mean())
+    assert heat.loc["U2", "recognition"] == pytest.approx(unit["score_enabler_recognition"].mean())
+    assert np.isnan(heat.loc["Tiny", "fear"])
+    assert heat.attrs["factors"]["safety"]["kind"] == "enabler"
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict", "start"),
+    [(4.0, "yes", "Mostly yes"), (3.0, "mixed", "Mixed"), (2.0, "no", "Mostly no")],
+)
+def test_diagnostic_answers_in_plain_words(
+    frame: pd.DataFrame, value: float, verdict: str, start: str
+) -> None:
+    for construct in ("safety", "acknowledgement", "support", "leadership", "recognition"):
+        frame[f"score_enabler_{construct}"] = value
+    answers = diagnostic_answers(frame, "unit", policy=K5)
+    shown = answers[answers["visible"]]
+    assert len(answers) == 3 * 5 and set(shown["question"]) == {
+        "safe_to_explore",
+        "experience_acknowledged",
+        "supported_modelled_rewarded",
+    }
+    assert (shown["verdict"] == verdict).all()
+    assert shown["answer"].str.startswith(start).all()
+    assert shown["answer"].str.contains(f"{value:.1f} on a 1-5 scale").all()
+    assert shown["text"].str.endswith("?").all()
+    hidden = answers[~answers["visible"]]
+    assert hidden["verdict"].isna().all() and set(hidden["reason"]) == {"below_k", "complementary"}
+
+
+def test_diagnostic_answers_without_scores_say_so(frame: pd.DataFrame) -> None:
+    frame["score_enabler_safety"] = np.nan
+    answers = diagnostic_answers(frame, "org", policy=K5)
+    assert answers.loc[answers["question"] == "safe_to_explore", "verdict"].item() == "unknown"
+
+
+def test_policy_awareness_claimed_versus_verified(frame: pd.DataFrame) -> None:
+    frame.loc[frame.index[:20], "score_knowledge_claimed"] = np.nan
+    awareness = policy_awareness(frame, "org", policy=K5).iloc[0]
+    answered = frame["score_knowledge_claimed"].dropna()
+    assert awareness["answered"] == len(answered)
+    assert awareness["claimed_share"] == pytest.approx((answered >= 3.5).mean())
+    assert awareness["verified_share"] == pytest.approx((frame["score_knowledge_check"] >= 0.75).mean())
+    assert awareness["verified_mean"] == pytest.approx(frame["score_knowledge_check"].mean())
+    assert awareness["participation_share"] == pytest.approx((frame["participation_count"] > 0).mean())
+    frame["score_knowledge_claimed"] = np.nan
+    frame.loc[frame.index[:4], "score_knowledge_claimed"] = 4.0  # 4 answerers: below k
+    few = policy_awareness(frame, "org", policy=K5).iloc[0]
+    assert np.isnan(few["answered"]) and np.isnan(few["claimed_share"])
+
+
+def test_perception_gap(frame: pd.DataFrame) -> None:
+    gap = perception_gap(frame, "org", policy=K5).iloc[0]
+    assert gap["mean_gap"] == pytest.approx(frame["perception_gap"].mean())
+    assert gap["over_share"] + gap["under_share"] + gap["aligned_share"] == pytest.approx(1.0)
+    assert gap["over_share"] == pytest.approx((frame["perception_gap"] > 0).mean())
+    assert gap["mean_scored"] == pytest.approx(frame["stage"].astype(float).mean())
+
+
+def test_turning_points_when_present(frame: pd.DataFrame) -> None:
+    assert list(turning_points(frame, "org", policy=K5).columns) == [
+        "org",
+        "group",
+        "n",
+        "visible",
+        "reason",
+        "message",
+    ]
+    frame["tp_daughter"] = 0.0
+    frame.loc[frame.index[:30], "tp_daughter"] = 1.0
+    frame["tp_father"] = 0.0
+    frame.loc[frame.index[50:], ["tp_daughter", "tp_father"]] = np.nan  # did not answer
+    points = turning_points(frame, "org", policy=K5).iloc[0]
+    assert points["daughter"] == pytest.approx(30 / 50)
+    assert points["father"] == 0.0
+
+
+def test_context_profiles(frame: pd.DataFrame) -> None:
+    profile = context_profiles(frame, "unit", policy=K5).set_index("unit")
+    unit = frame[frame["unit"] == "U1"]
+    assert profile.loc["U1", "team_meetings"] == pytest.approx(unit["context_team_meetings_stage"].mean())
+    assert np.isnan(profile.loc["Tiny", "hiring_promotion"])
+
+
+# ---------------------------------------------------------------- waves
+def test_wave_change_is_shown_only_where_both_waves_pass() -> None:
+    data = scored_frame(40, seed=4, units=2, waves=2)
+    change = wave_change(data, "unit", ("W1", "W2"), policy=K5).set_index("unit")
+    w1, w2 = (data[(data["wave"] == w) & (data["unit"] == "U0")] for w in ("W1", "W2"))
+    assert change.loc["U0", "index_change"] == pytest.approx(w2["index"].mean() - w1["index"].mean())
+    assert change.loc["U0", "share_apathy_before"] == pytest.approx((w1["stage"] == 1).mean())
+    assert change.loc["U0", "n_before"] == len(w1) and change.loc["U0", "n_after"] == len(w2)
+    assert change["visible"].all()
+    data = data.drop(data[(data["wave"] == "W2") & (data["unit"] == "U1")].index[3:])  # U1 has 3 on W2
+    change = wave_change(data, "unit", ("W1", "W2"), policy=K5).set_index("unit")
+    assert change.loc["U1", "reason"] == "trend" and "on W2 (hidden: fewer" in change.loc["U1", "message"]
+    assert "on W2 (hidden: shown alone" in change.loc["U0", "message"]  # complementary on W2
+    assert np.isnan(change.loc["U1", "index_change"]) and pd.isna(change.loc["U1", "n_before"])
+
+
+def test_transitions_in_panel_mode() -> None:
+    data = scored_frame(40, seed=5, units=2, waves=2, panel=True)
+    matrix = transitions(data, "unit", ("W1", "W2"), policy=K5)
+    shown = matrix[matrix["visible"]]
+    assert len(shown) == 2 * 16
+    first = data[data["wave"] == "W1"].set_index("panel_key")
+    second = data[data["wave"] == "W2"].set_index("panel_key")
+    u0 = first[first["unit"] == "U0"]
+    expected = pd.crosstab(u0["stage"].astype(int), second.loc[u0.index, "stage"].astype(int))
+    cell = shown[(shown["unit"] == "U0") & (shown["from_stage"] == 2) & (shown["to_stage"] == 3)]
+    assert cell["count"].item() == expected.loc[2, 3]
+    totals = shown.groupby(["unit", "from_stage"])["probability"].sum()
+    assert np.allclose(totals[totals.notna() & (totals > 0)], 1.0)
+    with pytest.raises(DataError, match="panel_key"):
+        transitions(data.drop(columns="panel_key"), "unit", ("W1", "W2"), policy=K5)
+
+
+def test_transitions_hide_small_cohorts() -> None:
+    data = scored_frame(12, seed=6, units=1, waves=2, panel=True)
+    data.loc[(data["wave"] == "W2") & (data.index % 12 > 3), "panel_key"] = "left"  # 4 stay linked
+    matrix = transitions(data, "unit", ("W1", "W2"), policy=K5)
+    assert len(matrix) == 1 and matrix.loc[0, "reason"] == "trend"
+
+
+# ---------------------------------------------------------------- plans
+def test_action_plans_rank_interventions_with_reasons(frame: pd.DataFrame) -> None:
+    frame["score_barrier_fear"] = 4.4
+    frame["score_enabler_leadership"] = 1.6
+    items = action_plan(frame, "unit", policy=K5, limit=6)
+    groups = {item.group for item in items}
+    assert groups == {"unit=U0", "unit=U1", "unit=U2"}  # nothing for the hidden unit
+    u0 = [item for item in items if item.group == "unit=U0"]
+    assert [item.priority for item in u0] == [1, 2, 3, 4, 5, 6]
+    keys = {item.intervention for item in u0}
+    assert {"safe_spaces", "scenario_training", "leadership_visibility"} <= keys
+    safe = next(item for item in u0 if item.intervention == "safe_spaces")
+    assert (
+        "barrier" in safe.reason_codes
+        and "Fear of saying the wrong thing is strong (4.4 of 5)" in safe.reason
+    )
+    assert safe.evidence["fear"] == pytest.approx(4.4)
+    visible = next(item for item in u0 if item.intervention == "leadership_visibility")
+    assert "enabler_gap" in visible.reason_codes and visible.enabler == "leadership_visibility"
+    assert safe.filters == {"unit": "U0"} and safe.status == "proposed" and safe.stage_action
+
+
+def test_plan_items_are_plain_persistable_data() -> None:
+    item = PlanItem(
+        "ally_circles", "unit=U0", {"unit": "U0"}, 1, "why", ("stage_mix",), due=dt.date(2026, 6, 30)
+    )
+    data = item.to_dict()
+    assert data["due"] == "2026-06-30" and data["reason_codes"] == ["stage_mix"] and data["owner"] == ""
+    with pytest.raises(DataError, match="status"):
+        PlanItem("ally_circles", "g", {}, 1, "why", (), status="maybe")
+
+
+def test_plan_progress_follows_the_targeted_groups() -> None:
+    data = scored_frame(40, seed=7, units=2, waves=2)
+    data.loc[data["wave"] == "W2", "index"] += 10
+    items = action_plan(data, "unit", policy=K5, filters={"wave": "W1"}, limit=2)
+    ledger = DisclosureLedger(K5)
+    progress = plan_progress(data, items, ("W1", "W2"), ledger=ledger)
+    assert len(progress) == len(items)
+    assert progress["index_change"].notna().all()
+    w1 = data[(data["wave"] == "W1") & (data["unit"] == "U0")]
+    w2 = data[(data["wave"] == "W2") & (data["unit"] == "U0")]
+    row = progress[progress["group"] == "unit=U0 & wave=W1"].iloc[0]
+    assert row["index_change"] == pytest.approx(w2["index"].mean() - w1["index"].mean())
+
+
+# ---------------------------------------------------------------- comments
+def test_comments_only_for_groups_of_k_text_shuffled_without_ids() -> None:
+    data = scored_frame(30, seed=8, units=1)
+    data["ot1"] = [f"comment {i}" if i % 2 == 0 else "  " for i in range(30)]
+    data["ot2"] = [None] * 29 + ["last word"]
+    data.loc[data.index[:6], "unit"] = "Small"
+    sets = {c.group: c for c in comments(data, "unit", seed=1, policy=K5)}
+    assert sets["unit=Small"].decision.reason == "below_k_text" and sets["unit=Small"].texts == ()
+    texts = sets["unit=U0"].texts
+    assert sorted(texts) == sorted([f"comment {i}" for i in range(6, 30, 2)] + ["last word"])
+    again = {c.group: c for c in comments(data, "unit", seed=1, policy=K5)}["unit=U0"].texts
+    other = {c.group: c for c in comments(data, "unit", seed=2, policy=K5)}["unit=U0"].texts
+    assert texts == again and texts != other
+    assert all("w0-r" not in t for t in texts)
+
+
+def test_comments_remember_what_the_viewer_read() -> None:
+    data = scored_frame(30, seed=9, units=1).assign(ot1="text", ot2=None)
+    ledger = DisclosureLedger(K5)
+    comments(data, "org", seed=1, ledger=ledger)
+    (subset,) = comments(data.iloc[:25], "org", seed=1, ledger=ledger)
+    assert subset.decision.reason == "differencing" and subset.texts == ()
+    with pytest.raises(DataError, match="'ot1'"):
+        comments(data.drop(columns="ot1"), "org", seed=1, policy=K5)
+
+
+# ---------------------------------------------------------------- the CLI summary keeps working
+def test_summarise_groups_keeps_its_fields(frame: pd.DataFrame) -> None:
+    groups = {g.group: g for g in summarise_groups(frame, "unit", K5)}
+    assert not groups["Tiny"].visible and groups["Tiny"].hidden_reason.startswith("hidden: fewer")
+    u0 = groups["U0"]
+    assert u0.n == (frame["unit"] == "U0").sum() and sum(u0.stage_mix.values()) == pytest.approx(1.0)
+    assert len(u0.top_barriers) == 3 and u0.actions
+    ledger = DisclosureLedger(K5)
+    summarise_groups(frame, "unit", ledger=ledger)
+    assert "unit=U0" in ledger.released
