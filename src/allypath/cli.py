@@ -30,6 +30,17 @@ app = typer.Typer(
 instrument_app = typer.Typer(help="Show, export and validate instruments.", no_args_is_help=True)
 app.add_typer(instrument_app, name="instrument")
 
+
+def _register_io() -> None:
+    from allypath.cli_io import IMPORT_HELP, codebook_command, export_command, import_command
+
+    app.command("import", help=IMPORT_HELP, no_args_is_help=True)(import_command)
+    app.command("export")(export_command)
+    instrument_app.command("codebook")(codebook_command)
+
+
+_register_io()
+
 console = Console()
 err = Console(stderr=True)
 
