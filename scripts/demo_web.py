@@ -97,7 +97,9 @@ def remove_demo_data() -> None:
     orgs.delete()
 
 
-def seed(scale: float = 1.0, seed_value: int = 2026, out: Path | None = None, quiet: bool = False) -> dict[str, Any]:
+def seed(
+    scale: float = 1.0, seed_value: int = 2026, out: Path | None = None, quiet: bool = False
+) -> dict[str, Any]:
     """Create the demo organisations; returns the printed facts (for tests)."""
     from django.contrib.auth.models import User
     from django.core.management import call_command
@@ -105,9 +107,9 @@ def seed(scale: float = 1.0, seed_value: int = 2026, out: Path | None = None, qu
 
     from allypath.synth import DEFAULT_ORGS, simulate_invited
     from allypath.web.orgs.importing import import_hris
+    from allypath.web.orgs.instruments import available_instrument
     from allypath.web.orgs.invitations import create_invitations, export_links_csv
     from allypath.web.orgs.models import Membership, Organisation, Role, Wave
-    from allypath.web.orgs.instruments import available_instrument
     from allypath.web.survey.submission import submit
 
     def say(*args: object) -> None:
@@ -139,14 +141,29 @@ def seed(scale: float = 1.0, seed_value: int = 2026, out: Path | None = None, qu
             writer = csv.writer(handle)
             writer.writerow(["employee_id", "unit", "level", "region", "email", "language"])
             for row in mine.itertuples(index=False):
-                writer.writerow([row.employee_id, f"{row.unit}/{row.region}", row.level, row.region,
-                                 f"{row.employee_id.lower()}@{slug}.example", row.language])
+                writer.writerow(
+                    [
+                        row.employee_id,
+                        f"{row.unit}/{row.region}",
+                        row.level,
+                        row.region,
+                        f"{row.employee_id.lower()}@{slug}.example",
+                        row.language,
+                    ]
+                )
         import_hris(org, hris)
         wave = Wave.objects.create(
-            org=org, name="2026 Q1", instrument_id=instrument.id, instrument_version=instrument.version,
-            form="full", languages=list(instrument.languages),
+            org=org,
+            name="2026 Q1",
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            form="full",
+            languages=list(instrument.languages),
             privacy_mode="panel" if slug == "meridian-energy" else "anonymous",
-            k=5, k_text=10, opens_on=today - dt.timedelta(days=14), closes_on=today + dt.timedelta(days=30),
+            k=5,
+            k_text=10,
+            opens_on=today - dt.timedelta(days=14),
+            closes_on=today + dt.timedelta(days=30),
         )
         wave.launch()
         create_invitations(wave)
@@ -154,8 +171,10 @@ def seed(scale: float = 1.0, seed_value: int = 2026, out: Path | None = None, qu
         links = out / f"{slug}-links.csv"
         links.write_text(export.csv_text, encoding="utf-8")
         links.chmod(0o600)
-        token_of = {r["employee_id"]: r["link"].rstrip("/").rsplit("/", 1)[-1]
-                    for r in csv.DictReader(export.csv_text.splitlines())}
+        token_of = {
+            r["employee_id"]: r["link"].rstrip("/").rsplit("/", 1)[-1]
+            for r in csv.DictReader(export.csv_text.splitlines())
+        }
         form = instrument.form(wave.form)
         receipt = ""
         responders = mine[mine["responded"]]
@@ -164,11 +183,17 @@ def seed(scale: float = 1.0, seed_value: int = 2026, out: Path | None = None, qu
             result = submit(token_of[row["employee_id"]], uuid.uuid4(), answers_from_row(row, form), language)
             receipt = receipt or result.receipt
         unused = next(e for e in mine.loc[~mine["responded"], "employee_id"])
-        facts["orgs"][slug] = {"invited": len(mine), "responses": len(responders),
-                               "unused_link": f"/s/{token_of[unused]}/", "report": f"/r/{receipt}/",
-                               "wave": wave.pk}
-        say(f"{name}: {len(mine)} invited, {len(responders)} responses stored "
-            f"({time.perf_counter() - started:.1f} s); personal links in {links}")
+        facts["orgs"][slug] = {
+            "invited": len(mine),
+            "responses": len(responders),
+            "unused_link": f"/s/{token_of[unused]}/",
+            "report": f"/r/{receipt}/",
+            "wave": wave.pk,
+        }
+        say(
+            f"{name}: {len(mine)} invited, {len(responders)} responses stored "
+            f"({time.perf_counter() - started:.1f} s); personal links in {links}"
+        )
     return facts
 
 

@@ -19,27 +19,30 @@ os.environ.setdefault("ALLYPATH_SECRET_KEY", "test-secret-key-for-allypath-web-t
 os.environ.setdefault("ALLYPATH_PANEL_SECRET", "test-panel-secret-held-outside-the-db-0123456789")
 os.environ.setdefault("ALLYPATH_DATA_DIR", tempfile.mkdtemp(prefix="allypath-web-tests-"))
 
-import django  # noqa: E402
-from django.apps import apps  # noqa: E402
+import django
+from django.apps import apps
 
 if not apps.ready:
     django.setup()
 
-import pytest  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
 
-from allypath.instrument import Instrument, load_instrument  # noqa: E402
-from allypath.web.orgs.importing import import_hris  # noqa: E402
-from allypath.web.orgs.invitations import create_invitations, export_links_csv  # noqa: E402
-from allypath.web.orgs.models import Membership, Organisation, Role, Wave  # noqa: E402
+from allypath.instrument import Instrument, load_instrument
+from allypath.web.orgs.importing import import_hris
+from allypath.web.orgs.invitations import create_invitations, export_links_csv
+from allypath.web.orgs.models import Membership, Organisation, Role, Wave
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 
 ACME_PEOPLE = [
     # employee_id, unit, level, region, email, language
-    *[(f"S{i:03d}", "Sales/EMEA", "Manager" if i % 4 == 0 else "Staff", "EMEA", f"s{i}@acme.test", "en") for i in range(8)],
+    *[
+        (f"S{i:03d}", "Sales/EMEA", "Manager" if i % 4 == 0 else "Staff", "EMEA", f"s{i}@acme.test", "en")
+        for i in range(8)
+    ],
     *[(f"N{i:03d}", "Sales/EMEA/North", "Staff", "EMEA", f"n{i}@acme.test", "fr") for i in range(6)],
     *[(f"A{i:03d}", "Sales/APAC", "Staff", "APAC", f"a{i}@acme.test", "ar") for i in range(4)],
     *[(f"E{i:03d}", "Engineering", "Staff", "EMEA", f"e{i}@acme.test" if i else "", "en") for i in range(7)],

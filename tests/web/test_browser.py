@@ -19,8 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transac
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +52,9 @@ def open_page(browser) -> Iterator[Any]:
         contexts.append(context)
         page = context.new_page()
         page.csp_errors = []
-        page.on("console", lambda msg: "Content Security Policy" in msg.text and page.csp_errors.append(msg.text))
+        page.on(
+            "console", lambda msg: "Content Security Policy" in msg.text and page.csp_errors.append(msg.text)
+        )
         return page
 
     yield new

@@ -23,10 +23,21 @@ def acme_wave(acme, make_wave) -> Wave:
 def acme_urls(acme, alice, acme_wave) -> dict[str, list[str]]:
     slug, pk = acme.slug, acme_wave.pk
     membership = Membership.objects.get(user=alice, org=acme).pk
-    read = [f"/console/{slug}/", f"/console/{slug}/units/", f"/console/{slug}/waves/", f"/console/{slug}/waves/{pk}/",
-            f"/api/v1/waves/{pk}", f"/api/v1/waves/{pk}/response-rates"]
-    admin_pages = [f"/console/{slug}/import/", f"/console/{slug}/people/", f"/console/{slug}/people/{membership}/",
-                   f"/console/{slug}/waves/new/", f"/console/{slug}/waves/{pk}/edit/"]
+    read = [
+        f"/console/{slug}/",
+        f"/console/{slug}/units/",
+        f"/console/{slug}/waves/",
+        f"/console/{slug}/waves/{pk}/",
+        f"/api/v1/waves/{pk}",
+        f"/api/v1/waves/{pk}/response-rates",
+    ]
+    admin_pages = [
+        f"/console/{slug}/import/",
+        f"/console/{slug}/people/",
+        f"/console/{slug}/people/{membership}/",
+        f"/console/{slug}/waves/new/",
+        f"/console/{slug}/waves/{pk}/edit/",
+    ]
     changes = [f"/console/{slug}/waves/{pk}/action/", f"/console/{slug}/waves/{pk}/links.csv", *admin_pages]
     return {"read": read, "admin_pages": admin_pages, "changes": changes}
 
@@ -110,8 +121,15 @@ def test_passwords_are_hashed_with_argon2(alice):
 
 def test_org_admins_add_a_viewer_who_then_sees_the_organisation(client, login, alice, acme):
     login(alice)
-    r = client.post(f"/console/{acme.slug}/people/", {"username": "erin", "email": "erin@acme.test",
-                                                      "role": "viewer", "password": "a long enough passphrase 42"})
+    r = client.post(
+        f"/console/{acme.slug}/people/",
+        {
+            "username": "erin",
+            "email": "erin@acme.test",
+            "role": "viewer",
+            "password": "a long enough passphrase 42",
+        },
+    )
     assert r.status_code == 302
     erin = Membership.objects.get(user__username="erin")
     assert erin.role == "viewer"

@@ -47,7 +47,9 @@ def test_the_console_upload_shows_the_problems_per_row(client, login, alice, acm
     before = Employee.objects.filter(org=acme).count()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("org.csv", b"employee_id,unit,level,region\nX1,,Staff,EMEA\nX1,Ops,Staff,EMEA\n")
+    upload = SimpleUploadedFile(
+        "org.csv", b"employee_id,unit,level,region\nX1,,Staff,EMEA\nX1,Ops,Staff,EMEA\n"
+    )
     r = client.post(f"/console/{acme.slug}/import/", {"file": upload})
     html = r.content.decode()
     assert r.status_code == 422
@@ -58,8 +60,10 @@ def test_the_console_upload_shows_the_problems_per_row(client, login, alice, acm
 
 def test_a_new_file_updates_people_and_deactivates_those_who_left(acme, tmp_path: Path):
     updated = tmp_path / "v2.csv"
-    updated.write_text("employee_id,unit,level,region\nS000,Sales/APAC,Manager,APAC\nNEW1,Legal,Staff,EMEA\n",
-                       encoding="utf-8")
+    updated.write_text(
+        "employee_id,unit,level,region\nS000,Sales/APAC,Manager,APAC\nNEW1,Legal,Staff,EMEA\n",
+        encoding="utf-8",
+    )
     summary = import_hris(acme, updated)
     assert summary.employees_added == 1 and summary.employees_updated == 1
     assert summary.employees_deactivated == 24

@@ -19,8 +19,12 @@ def answered(client, acme, make_wave, issue_tokens, answers_for, instrument):
         wave = make_wave(acme, k=k, k_text=max(k, 5))
         tokens = issue_tokens(wave)
         for employee in employee_ids:
-            body = {"token": tokens[employee], "submission_id": str(uuid.uuid4()),
-                    "answers": answers_for(instrument.form("short")), "language": "en"}
+            body = {
+                "token": tokens[employee],
+                "submission_id": str(uuid.uuid4()),
+                "answers": answers_for(instrument.form("short")),
+                "language": "en",
+            }
             r = client.post("/api/v1/responses", json.dumps(body), content_type="application/json")
             assert r.status_code == 201
         return wave
@@ -34,8 +38,24 @@ def rows(table) -> dict[str, int | None]:
 
 def test_units_below_k_are_hidden_and_a_sibling_too_so_subtraction_reveals_nothing(answered):
     # k = 4. Sales/EMEA (direct): 4, Sales/EMEA/North: 1, Sales/APAC: 3, Engineering: 5
-    wave = answered(["S000", "S001", "S002", "S003", "N000", "A000", "A001", "A002",
-                     "E000", "E001", "E002", "E003", "E004"], k=4)
+    wave = answered(
+        [
+            "S000",
+            "S001",
+            "S002",
+            "S003",
+            "N000",
+            "A000",
+            "A001",
+            "A002",
+            "E000",
+            "E001",
+            "E002",
+            "E003",
+            "E004",
+        ],
+        k=4,
+    )
     table = response_rates(wave)
     shown = rows(table)
     assert table.responded == 13
@@ -52,8 +72,24 @@ def test_units_below_k_are_hidden_and_a_sibling_too_so_subtraction_reveals_nothi
 
 @pytest.mark.parametrize("k", [3, 4, 5])
 def test_no_hidden_count_can_be_worked_out_from_the_shown_ones(answered, k):
-    wave = answered(["S000", "S001", "S002", "S003", "N000", "A000", "A001", "A002",
-                     "E000", "E001", "E002", "E003", "E004"], k=k)
+    wave = answered(
+        [
+            "S000",
+            "S001",
+            "S002",
+            "S003",
+            "N000",
+            "A000",
+            "A001",
+            "A002",
+            "E000",
+            "E001",
+            "E002",
+            "E003",
+            "E004",
+        ],
+        k=k,
+    )
     table = response_rates(wave)
     units = {u.path: u for u in Unit.objects.filter(org=wave.org)}
     by_parent: dict[str | None, list] = {}

@@ -17,8 +17,12 @@ def submit(client, acme, make_wave, issue_tokens, answers_for, instrument):
     def send(wave=None, employee="S003", level=4, language="en"):
         wave = wave or make_wave(acme)
         token = issue_tokens(wave)[employee] if not hasattr(wave, "_tokens") else wave._tokens[employee]
-        body = {"token": token, "submission_id": str(uuid.uuid4()),
-                "answers": answers_for(instrument.form(wave.form), level), "language": language}
+        body = {
+            "token": token,
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_for(instrument.form(wave.form), level),
+            "language": language,
+        }
         r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
         assert r.status_code == 201, r.content
         return r.json()["receipt"]
@@ -38,11 +42,14 @@ def test_a_wrong_receipt_finds_nothing(client, submit):
     assert client.get("/r/short/").status_code == 404
 
 
-@pytest.mark.parametrize(("language", "heading", "direction"), [
-    ("en", "Your private report", "ltr"),
-    ("fr", "Votre rapport privé", "ltr"),
-    ("ar", "تقريرك الخاص", "rtl"),
-])
+@pytest.mark.parametrize(
+    ("language", "heading", "direction"),
+    [
+        ("en", "Your private report", "ltr"),
+        ("fr", "Votre rapport privé", "ltr"),
+        ("ar", "تقريرك الخاص", "rtl"),
+    ],
+)
 def test_the_report_speaks_the_respondents_language(client, submit, language, heading, direction):
     receipt = submit(language=language)
     html = client.get(f"/r/{receipt}/").content.decode()
@@ -50,10 +57,19 @@ def test_the_report_speaks_the_respondents_language(client, submit, language, he
     assert f'dir="{direction}"' in html
 
 
-def test_the_report_shows_stage_uncertainty_self_view_contexts_and_next_steps(client, submit, acme, make_wave):
+def test_the_report_shows_stage_uncertainty_self_view_contexts_and_next_steps(
+    client, submit, acme, make_wave
+):
     html = client.get(f"/r/{submit(wave=make_wave(acme, form='full'), level=3)}/").content.decode()
-    for section in ("What you bring", "Where you are now", "How closely your answers match each stage",
-                    "How you see yourself", "Across situations at work", "Next steps to try", "Resources"):
+    for section in (
+        "What you bring",
+        "Where you are now",
+        "How closely your answers match each stage",
+        "How you see yourself",
+        "Across situations at work",
+        "Next steps to try",
+        "Resources",
+    ):
         assert section in html
     assert "not who you are" in html  # developmental, never a verdict
 
@@ -73,22 +89,35 @@ def test_the_report_is_a_pdf_too(client, submit):
     assert len(r.content) > 5000
 
 
-def test_a_panel_report_compares_with_his_own_earlier_wave(client, acme, make_wave, issue_tokens, answers_for,
-                                                          instrument):
+def test_a_panel_report_compares_with_his_own_earlier_wave(
+    client, acme, make_wave, issue_tokens, answers_for, instrument
+):
     import datetime as dt
 
     from django.utils import timezone
 
     today = timezone.localdate()
-    earlier = make_wave(acme, privacy_mode="panel", name="Autumn", opens_on=today - dt.timedelta(days=200),
-                        closes_on=today + dt.timedelta(days=1))
+    earlier = make_wave(
+        acme,
+        privacy_mode="panel",
+        name="Autumn",
+        opens_on=today - dt.timedelta(days=200),
+        closes_on=today + dt.timedelta(days=1),
+    )
     later = make_wave(acme, privacy_mode="panel", name="Spring")
     receipts = []
     for wave, level in ((earlier, 2), (later, 4)):
-        body = {"token": issue_tokens(wave)["N001"], "submission_id": str(uuid.uuid4()),
-                "answers": answers_for(instrument.form("short"), level), "language": "en"}
-        receipts.append(client.post("/api/v1/responses", data=json.dumps(body),
-                                    content_type="application/json").json()["receipt"])
+        body = {
+            "token": issue_tokens(wave)["N001"],
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_for(instrument.form("short"), level),
+            "language": "en",
+        }
+        receipts.append(
+            client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json").json()[
+                "receipt"
+            ]
+        )
     html = client.get(f"/r/{receipts[1]}/").content.decode()
     assert "Compared with your earlier answers" in html
     assert "Autumn" in html

@@ -24,14 +24,17 @@ def env(monkeypatch):
     return monkeypatch
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("ALLYPATH_DEBUG", "perhaps"),
-    ("ALLYPATH_EMAIL_PORT", "seventy"),
-    ("ALLYPATH_EMAIL_BACKEND", "pigeon"),
-    ("DATABASE_URL", "mysql://db/x"),
-    ("ALLYPATH_SITE_URL", "survey.example.org"),
-    ("ALLYPATH_MAX_BODY_BYTES", "1"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ALLYPATH_DEBUG", "perhaps"),
+        ("ALLYPATH_EMAIL_PORT", "seventy"),
+        ("ALLYPATH_EMAIL_BACKEND", "pigeon"),
+        ("DATABASE_URL", "mysql://db/x"),
+        ("ALLYPATH_SITE_URL", "survey.example.org"),
+        ("ALLYPATH_MAX_BODY_BYTES", "1"),
+    ],
+)
 def test_a_bad_value_fails_naming_the_variable(env, name, value):
     env.setenv(name, value)
     with pytest.raises(ConfigurationError, match=name):
@@ -61,8 +64,14 @@ def test_lists_are_comma_separated(env):
 def test_the_process_refuses_to_start_with_a_bad_setting():
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ALLYPATH_")}
     environment |= {"ALLYPATH_DEBUG": "maybe", "DJANGO_SETTINGS_MODULE": "allypath.web.settings"}
-    done = subprocess.run([sys.executable, "-m", "allypath.web", "check"], env=environment,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "allypath.web", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode != 0
     assert "ALLYPATH_DEBUG" in done.stderr
 

@@ -108,13 +108,28 @@ def test_an_expired_link_takes_no_answers(client, body, wave):
 
 
 def test_tampered_and_out_of_range_answers_are_refused_naming_each_field(client, body):
-    answers = {**body["answers"], "ap1": 9, "ap2": "4", "sp1": 7, "ep": ["mentoring", "none"], "kc": ["bogus"],
-               "zz99": 3, "ot1": "x" * 2001}
+    answers = {
+        **body["answers"],
+        "ap1": 9,
+        "ap2": "4",
+        "sp1": 7,
+        "ep": ["mentoring", "none"],
+        "kc": ["bogus"],
+        "zz99": 3,
+        "ot1": "x" * 2001,
+    }
     r = post(client, body | {"answers": answers})
     assert r.status_code == 422
     fields = {e["field"] for e in r.json()["errors"]}
-    assert fields == {"answers.ap1", "answers.ap2", "answers.sp1", "answers.ep", "answers.kc", "answers.zz99",
-                      "answers.ot1"}
+    assert fields == {
+        "answers.ap1",
+        "answers.ap2",
+        "answers.sp1",
+        "answers.ep",
+        "answers.kc",
+        "answers.zz99",
+        "answers.ot1",
+    }
     assert not Response.objects.exists()
     assert not Invitation.objects.filter(used=True).exists()
 
@@ -163,7 +178,9 @@ def test_a_response_row_holds_no_token_employee_id_address_or_time(client, body,
     assert "S001" not in flat
     assert "203.0.113.9" not in flat and "SecretBrowser" not in flat
     assert type(row["submitted_on"]).__name__ == "date"  # the day, never a time
-    field_types = {f.get_internal_type() for f in Response._meta.get_fields() if hasattr(f, "get_internal_type")}
+    field_types = {
+        f.get_internal_type() for f in Response._meta.get_fields() if hasattr(f, "get_internal_type")
+    }
     assert "DateTimeField" not in field_types
     assert row["panel_key"] == ""
     assert row["id"].version == 4  # random, says nothing about order
@@ -183,8 +200,12 @@ def test_a_panel_wave_stores_the_keyed_hash_of_the_employee_id_instead_of_any_id
 ):
     wave = make_wave(acme, privacy_mode="panel", name="Panel")
     tokens = issue_tokens(wave)
-    body = {"token": tokens["N002"], "submission_id": str(uuid.uuid4()),
-            "answers": answers_for(instrument.form("short")), "language": "fr"}
+    body = {
+        "token": tokens["N002"],
+        "submission_id": str(uuid.uuid4()),
+        "answers": answers_for(instrument.form("short")),
+        "language": "fr",
+    }
     assert post(client, body).status_code == 201
     row = Response.objects.get()
     assert row.panel_key == panel_key(acme.pk, "N002")

@@ -103,7 +103,7 @@ def test_an_invalid_posted_answer_is_shown_with_an_error_summary(client, token, 
     html = r.content.decode()
     assert r.status_code == 422
     assert 'class="error-summary" role="alert"' in html
-    assert 'aria-invalid' in html or 'class="error"' in html
+    assert "aria-invalid" in html or 'class="error"' in html
     assert "ap1" not in Draft.objects.get().answers
 
 

@@ -16,10 +16,17 @@ from allypath.web.orgs.models import Wave, WaveStatus
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("k", 10), ("k_text", 20), ("privacy_mode", "panel"), ("form", "full"), ("languages", ["en"]),
-    ("instrument_version", "9.9.9"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("k", 10),
+        ("k_text", 20),
+        ("privacy_mode", "panel"),
+        ("form", "full"),
+        ("languages", ["en"]),
+        ("instrument_version", "9.9.9"),
+    ],
+)
 def test_a_launched_waves_privacy_and_instrument_settings_cannot_change(acme, make_wave, field, value):
     wave = make_wave(acme)
     setattr(wave, field, value)
@@ -76,11 +83,19 @@ def test_a_launch_without_responses_can_be_undone(acme, make_wave):
     assert Wave.objects.get(pk=wave.pk).status == WaveStatus.DRAFT
 
 
-def test_a_launch_with_responses_is_irreversible(client, acme, make_wave, issue_tokens, answers_for, instrument):
+def test_a_launch_with_responses_is_irreversible(
+    client, acme, make_wave, issue_tokens, answers_for, instrument
+):
     wave = make_wave(acme)
-    body = {"token": issue_tokens(wave)["S001"], "submission_id": str(uuid.uuid4()),
-            "answers": answers_for(instrument.form("short")), "language": "en"}
-    assert client.post("/api/v1/responses", json.dumps(body), content_type="application/json").status_code == 201
+    body = {
+        "token": issue_tokens(wave)["S001"],
+        "submission_id": str(uuid.uuid4()),
+        "answers": answers_for(instrument.form("short")),
+        "language": "en",
+    }
+    assert (
+        client.post("/api/v1/responses", json.dumps(body), content_type="application/json").status_code == 201
+    )
     with pytest.raises(WaveStateError):
         wave.revert_to_draft()
     wave.status = WaveStatus.DRAFT
@@ -109,7 +124,9 @@ def test_only_an_open_wave_can_be_closed_and_only_a_draft_launched(acme, make_wa
         wave.close()
 
 
-def test_closing_in_the_console_deletes_unfinished_drafts(client, login, alice, acme, make_wave, issue_tokens):
+def test_closing_in_the_console_deletes_unfinished_drafts(
+    client, login, alice, acme, make_wave, issue_tokens
+):
     wave = make_wave(acme)
     token = issue_tokens(wave)["S001"]
     client.post(f"/s/{token}/", {"language": "en"})
@@ -121,9 +138,19 @@ def test_closing_in_the_console_deletes_unfinished_drafts(client, login, alice, 
 
 def test_the_console_creates_a_draft_then_launches_it_inviting_everyone(client, login, alice, acme):
     login(alice)
-    r = client.post(f"/console/{acme.slug}/waves/new/", {
-        "name": "Autumn", "form": "full", "languages": ["en", "ar"], "privacy_mode": "anonymous",
-        "k": 5, "k_text": 10, "opens_on": "2026-01-01", "closes_on": "2099-01-31"})
+    r = client.post(
+        f"/console/{acme.slug}/waves/new/",
+        {
+            "name": "Autumn",
+            "form": "full",
+            "languages": ["en", "ar"],
+            "privacy_mode": "anonymous",
+            "k": 5,
+            "k_text": 10,
+            "opens_on": "2026-01-01",
+            "closes_on": "2099-01-31",
+        },
+    )
     assert r.status_code == 302, r.content.decode()
     wave = Wave.objects.get(name="Autumn")
     assert wave.status == WaveStatus.DRAFT and wave.languages == ["en", "ar"]
@@ -139,8 +166,18 @@ def test_the_console_creates_a_draft_then_launches_it_inviting_everyone(client, 
 
 def test_the_console_refuses_k_below_three(client, login, alice, acme):
     login(alice)
-    r = client.post(f"/console/{acme.slug}/waves/new/", {
-        "name": "Tiny", "form": "full", "languages": ["en"], "privacy_mode": "anonymous",
-        "k": 2, "k_text": 10, "opens_on": "2026-01-01", "closes_on": "2026-01-31"})
+    r = client.post(
+        f"/console/{acme.slug}/waves/new/",
+        {
+            "name": "Tiny",
+            "form": "full",
+            "languages": ["en"],
+            "privacy_mode": "anonymous",
+            "k": 2,
+            "k_text": 10,
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-01-31",
+        },
+    )
     assert r.status_code == 200
     assert not Wave.objects.filter(name="Tiny").exists()

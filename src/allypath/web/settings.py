@@ -6,6 +6,7 @@ Nothing here reads the environment directly: a bad variable fails at import with
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ import dj_database_url
 
 from allypath.web.config import load_settings
 
-ENV = load_settings()
+# mypy's Django plugin (django-stubs) imports this module with no secrets in the environment.
+ENV = load_settings(type_checking="mypy" in sys.modules)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEBUG = ENV.debug

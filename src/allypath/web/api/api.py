@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from csp.decorators import csp_update
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -29,7 +30,7 @@ from allypath.web.api.schemas import (
 from allypath.web.orgs.access import get_for
 from allypath.web.orgs.models import Membership, Role, Wave
 from allypath.web.orgs.rates import response_rates
-from allypath.web.survey.submission import SubmissionRejected, submit
+from allypath.web.survey.submission import SubmissionError, submit
 
 # Swagger UI sets a few inline styles; only the docs page gets that allowance.
 api = NinjaAPI(
@@ -41,8 +42,12 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "code": code, "errors": errors or []}, status=status)
+def _error(
+    request: HttpRequest, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": detail, "code": code, "errors": errors or []}, status=status
+    )
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -52,8 +57,14 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [{"field": _field(e.get("loc", ())), "message": str(e.get("msg", "invalid")), "code": str(e.get("type", "invalid"))}
-              for e in exc.errors]
+    errors = [
+        {
+            "field": _field(e.get("loc", ())),
+            "message": str(e.get("msg", "invalid")),
+            "code": str(e.get("type", "invalid")),
+        }
+        for e in exc.errors
+    ]
     return _error(request, 422, "invalid_request", "the request body does not match the schema", errors)
 
 
@@ -72,22 +83,29 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _error(request, 403, "forbidden", str(exc) or "forbidden")
 
 
+def _signed_in(request: HttpRequest) -> User:
+    """The session user; ``django_auth`` has already refused anonymous requests with 401."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 @api.post(
     "/responses",
     response={201: ReceiptOut, 200: ReceiptOut, 409: ErrorOut, 422: ErrorOut, 413: ErrorOut},
     summary="Submit one survey response",
     description=(
-        "Stores the answers of the invitation behind `token` and returns the receipt code of the private "
-        "report: 201 when stored, 200 with the same receipt when the same `submission_id` and body come again, "
-        "409 when the link was used or the wave is closed, or the `submission_id` was used for other answers, "
-        "422 naming every invalid field."
+        "Stores the answers of the invitation behind `token` and returns the receipt code of the "
+        "private report: 201 when stored, 200 with the same receipt when the same `submission_id` and "
+        "body come again, 409 when the link was used or the wave is closed, or the `submission_id` was "
+        "used for other answers, 422 naming every invalid field."
     ),
     auth=None,
 )
 def post_response(request: HttpRequest, payload: SubmissionIn) -> Status[Any]:
     try:
         result = submit(payload.token, payload.submission_id, payload.answers, payload.language)
-    except SubmissionRejected as rejected:
+    except SubmissionError as rejected:
         errors = [FieldErrorOut(field=e.field, message=e.message, code=e.code) for e in rejected.errors]
         return Status(rejected.status, ErrorOut(detail=rejected.message, code=rejected.code, errors=errors))
     url = request.build_absolute_uri(reverse("survey:report", args=[result.receipt]))
@@ -96,7 +114,9 @@ def post_response(request: HttpRequest, payload: SubmissionIn) -> Status[Any]:
 
 @api.get("/orgs", response=list[OrgOut], auth=django_auth, summary="Organisations of the signed-in user")
 def list_orgs(request: HttpRequest) -> list[OrgOut]:
-    memberships = Membership.objects.filter(user=request.user).select_related("org").order_by("org__name")
+    memberships = (
+        Membership.objects.filter(user=_signed_in(request)).select_related("org").order_by("org__name")
+    )
     return [OrgOut(slug=m.org.slug, name=m.org.name, role=m.role) for m in memberships]
 
 
@@ -113,7 +133,7 @@ def get_wave(request: HttpRequest, wave_id: int) -> Wave:
 )
 def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
     wave = get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
-    membership = Membership.objects.get(user=request.user, org=wave.org)
+    membership = Membership.objects.get(user=_signed_in(request), org=wave.org)
     table = response_rates(wave, membership)
     return RatesOut(
         k=table.k,
@@ -121,7 +141,9 @@ def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
         responded=table.responded,
         rate=table.rate,
         rows=[
-            RateRowOut(unit=r.path, depth=r.depth, invited=r.invited, responded=r.responded, rate=r.rate, note=r.note)
+            RateRowOut(
+                unit=r.path, depth=r.depth, invited=r.invited, responded=r.responded, rate=r.rate, note=r.note
+            )
             for r in table.rows
         ],
     )

@@ -8,7 +8,16 @@ from typing import Any
 
 from ninja import Field, Schema
 
-__all__ = ["ErrorOut", "FieldErrorOut", "OrgOut", "RateRowOut", "RatesOut", "ReceiptOut", "SubmissionIn", "WaveOut"]
+__all__ = [
+    "ErrorOut",
+    "FieldErrorOut",
+    "OrgOut",
+    "RateRowOut",
+    "RatesOut",
+    "ReceiptOut",
+    "SubmissionIn",
+    "WaveOut",
+]
 
 
 class SubmissionIn(Schema):
@@ -34,7 +43,7 @@ class FieldErrorOut(Schema):
 class ErrorOut(Schema):
     detail: str
     code: str
-    errors: list[FieldErrorOut] = []
+    errors: list[FieldErrorOut] = Field(default_factory=list)
 
 
 class OrgOut(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -24,11 +24,11 @@ class WaveForm(forms.ModelForm):
     class Meta:
         model = Wave
         fields = ("name", "form", "languages", "privacy_mode", "k", "k_text", "opens_on", "closes_on")
-        widgets = {
+        widgets: ClassVar = {
             "opens_on": forms.DateInput(attrs={"type": "date"}),
             "closes_on": forms.DateInput(attrs={"type": "date"}),
         }
-        help_texts = {
+        help_texts: ClassVar = {
             "k": "minimum group size for any result (at least 3)",
             "k_text": "minimum group size for open-text comments (at least k)",
         }
@@ -37,7 +37,9 @@ class WaveForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         instrument = available_instrument()
         names = {"en": "English", "fr": "French", "ar": "Arabic"}
-        self.fields["languages"].choices = [(lang, names.get(lang, lang)) for lang in instrument.languages]
+        languages = self.fields["languages"]
+        assert isinstance(languages, forms.MultipleChoiceField)
+        languages.choices = [(lang, names.get(lang, lang)) for lang in instrument.languages]
         if not self.instance.pk:
             self.instance.instrument_id = instrument.id
             self.instance.instrument_version = instrument.version
@@ -49,7 +51,8 @@ class MemberAddForm(forms.Form):
     email = forms.EmailField(required=False)
     role = forms.ChoiceField(choices=Role.choices)
     password = forms.CharField(
-        widget=forms.PasswordInput, required=False,
+        widget=forms.PasswordInput,
+        required=False,
         help_text="only for a new user: at least 12 characters; leave empty for an existing user",
     )
 
@@ -75,9 +78,13 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ("role", "units")
-        help_texts = {"units": "analysts only: limit what they see to these units (none = whole organisation)"}
+        help_texts: ClassVar = {
+            "units": "analysts only: limit what they see to these units (none = whole organisation)"
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(org=self.instance.org)
+        units = self.fields["units"]
+        assert isinstance(units, forms.ModelMultipleChoiceField)
+        units.queryset = Unit.objects.filter(org=self.instance.org)
         self.fields["units"].required = False

@@ -19,7 +19,12 @@ from allypath.errors import AllypathError, DataError
 from allypath.web.console.forms import HrisUploadForm, MemberAddForm, MembershipForm, WaveForm
 from allypath.web.orgs.access import get_for, membership_for, organisations_of
 from allypath.web.orgs.importing import import_hris_upload
-from allypath.web.orgs.invitations import create_invitations, export_links_csv, send_invitations, send_reminders
+from allypath.web.orgs.invitations import (
+    create_invitations,
+    export_links_csv,
+    send_invitations,
+    send_reminders,
+)
 from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
 from allypath.web.orgs.rates import response_rates
 
@@ -80,8 +85,12 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
                 f"{summary.employees_deactivated} no longer in the file, {summary.units_added} new units.",
             )
             return redirect("console:units", slug=org.slug)
-    return render(request, "console/import.html", _base(request, org, "Import people", form=form, problems=problems),
-                  status=422 if problems else 200)
+    return render(
+        request,
+        "console/import.html",
+        _base(request, org, "Import people", form=form, problems=problems),
+        status=422 if problems else 200,
+    )
 
 
 @login_required
@@ -89,7 +98,10 @@ def units(request: HttpRequest, slug: str) -> HttpResponse:
     org = _org(request, slug)
     rows = Unit.objects.filter(org=org).order_by("path")
     counts = dict(
-        Employee.objects.filter(org=org, active=True).values("unit__path").annotate(n=Count("id")).values_list("unit__path", "n")
+        Employee.objects.filter(org=org, active=True)
+        .values("unit__path")
+        .annotate(n=Count("id"))
+        .values_list("unit__path", "n")
     )
     table = [(u, counts.get(u.path, 0)) for u in rows]
     return render(request, "console/units.html", _base(request, org, "Units", table=table))
@@ -108,10 +120,16 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 user = User.objects.create_user(data["username"], data.get("email") or "", data["password"])
             Membership.objects.update_or_create(user=user, org=org, defaults={"role": data["role"]})
-        messages.success(request, f"{user.get_username()} is now {Role(data['role']).label.lower()} of {org.name}.")
+        messages.success(
+            request, f"{user.get_username()} is now {Role(data['role']).label.lower()} of {org.name}."
+        )
         return redirect("console:people", slug=org.slug)
     memberships = Membership.objects.filter(org=org).select_related("user").prefetch_related("units")
-    return render(request, "console/people.html", _base(request, org, "People and roles", form=form, memberships=memberships))
+    return render(
+        request,
+        "console/people.html",
+        _base(request, org, "People and roles", form=form, memberships=memberships),
+    )
 
 
 @login_required
@@ -131,13 +149,19 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.save()
             messages.success(request, "Role updated.")
             return redirect("console:people", slug=org.slug)
-    return render(request, "console/membership.html", _base(request, org, f"Role of {membership.user}", form=form, member=membership))
+    return render(
+        request,
+        "console/membership.html",
+        _base(request, org, f"Role of {membership.user}", form=form, member=membership),
+    )
 
 
 @login_required
 def waves(request: HttpRequest, slug: str) -> HttpResponse:
     org = _org(request, slug)
-    return render(request, "console/waves.html", _base(request, org, "Waves", waves=Wave.objects.filter(org=org)))
+    return render(
+        request, "console/waves.html", _base(request, org, "Waves", waves=Wave.objects.filter(org=org))
+    )
 
 
 @login_required
@@ -162,7 +186,9 @@ def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, "Wave updated.")
         return redirect("console:wave", slug=slug, pk=pk)
-    return render(request, "console/wave_form.html", _base(request, wave.org, f"Edit {wave.name}", form=form, wave=wave))
+    return render(
+        request, "console/wave_form.html", _base(request, wave.org, f"Edit {wave.name}", form=form, wave=wave)
+    )
 
 
 @login_required
@@ -194,7 +220,7 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, f"Wave launched: {count} people invited. Send the links next.")
         elif action == "close":
             wave.close()
-            wave.drafts.all().delete()  # type: ignore[attr-defined]
+            wave.drafts.all().delete()
             messages.success(request, "Wave closed; unfinished drafts were deleted.")
         elif action == "revert":
             wave.revert_to_draft()
@@ -208,7 +234,9 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.error(request, "Unknown action.")
     except (AllypathError, ValidationError) as exc:
-        messages.error(request, f"Not done: {'; '.join(exc.messages) if isinstance(exc, ValidationError) else exc}")
+        messages.error(
+            request, f"Not done: {'; '.join(exc.messages) if isinstance(exc, ValidationError) else exc}"
+        )
     return HttpResponseRedirect(reverse("console:wave", kwargs={"slug": slug, "pk": pk}))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,9 @@ class ImportSummary:
 
 
 def _text(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else str(value)
+    return (
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else str(value)
+    )
 
 
 def import_hris(org: Organisation, path: str | os.PathLike[str]) -> ImportSummary:
@@ -42,12 +45,16 @@ def import_hris(org: Organisation, path: str | os.PathLike[str]) -> ImportSummar
     with transaction.atomic():
         units = {u.path: u for u in Unit.objects.filter(org=org)}
         added_units = 0
-        for row in table.units.itertuples(index=False):  # parents come first
-            if row.unit in units:
+        for row in table.units.to_dict("records"):  # parents come first
+            path, parent_path = _text(row["unit"]), _text(row["parent"])
+            if path in units:
                 continue
-            parent = units[row.parent] if isinstance(row.parent, str) and row.parent else None
-            units[row.unit] = Unit.objects.create(
-                org=org, path=row.unit, name=row.name, parent=parent, depth=int(row.depth)
+            units[path] = Unit.objects.create(
+                org=org,
+                path=path,
+                name=_text(row["name"]),
+                parent=units[parent_path] if parent_path else None,
+                depth=int(str(row["depth"])),
             )
             added_units += 1
         existing = {e.employee_id: e for e in Employee.objects.filter(org=org)}
@@ -80,7 +87,7 @@ def import_hris(org: Organisation, path: str | os.PathLike[str]) -> ImportSummar
     return ImportSummary(added_units, len(new), len(changed), deactivated)
 
 
-def import_hris_upload(org: Organisation, name: str, chunks: list[bytes] | object) -> ImportSummary:
+def import_hris_upload(org: Organisation, name: str, chunks: Iterable[bytes]) -> ImportSummary:
     """Import an uploaded file: kept on disk only for the time of the check, then removed."""
     suffix = Path(name).suffix.lower()
     if suffix not in _SUFFIXES:
@@ -88,7 +95,7 @@ def import_hris_upload(org: Organisation, name: str, chunks: list[bytes] | objec
     handle, tmp = tempfile.mkstemp(suffix=suffix, prefix="hris-")
     try:
         with os.fdopen(handle, "wb") as out:
-            for chunk in chunks:  # type: ignore[attr-defined]
+            for chunk in chunks:
                 out.write(chunk)
         try:
             return import_hris(org, tmp)

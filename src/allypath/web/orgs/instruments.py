@@ -27,7 +27,10 @@ def check_wave_instrument(
         return "languages", "choose at least one language"
     unknown = [lang for lang in languages if lang not in inst.languages]
     if unknown:
-        return "languages", f"{', '.join(map(str, unknown))} not offered; the instrument has {', '.join(inst.languages)}"
+        return (
+            "languages",
+            f"{', '.join(map(str, unknown))} not offered; the instrument has {', '.join(inst.languages)}",
+        )
     return None
 
 

@@ -18,11 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from allypath.model import Text
+from allypath.web.orgs.errors import WaveStateError
 from allypath.web.orgs.keys import new_token, token_hash
 from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Wave, WaveStatus
-from allypath.web.orgs.errors import WaveStateError
 
-__all__ = ["LinksExport", "create_invitations", "export_links_csv", "send_invitations", "send_reminders", "survey_link"]
+__all__ = [
+    "LinksExport",
+    "create_invitations",
+    "export_links_csv",
+    "send_invitations",
+    "send_reminders",
+    "survey_link",
+]
 
 LINK_COLUMNS = ("employee_id", "email", "language", "link")
 
@@ -99,7 +106,10 @@ def _issue(invitations: list[Invitation]) -> list[tuple[Invitation, str]]:
     today = timezone.localdate()
     issued = [(inv, new_token()) for inv in invitations]
     InvitationToken.objects.bulk_create(
-        [InvitationToken(invitation=inv, token_hash=token_hash(token), issued_on=today) for inv, token in issued],
+        [
+            InvitationToken(invitation=inv, token_hash=token_hash(token), issued_on=today)
+            for inv, token in issued
+        ],
         batch_size=1000,
     )
     return issued
@@ -121,7 +131,9 @@ def export_links_csv(wave: Wave) -> LinksExport:
     _require_open(wave)
     with transaction.atomic():
         pending = list(
-            wave.invitations.filter(tokens__isnull=True).select_related("employee").order_by("employee__employee_id")
+            wave.invitations.filter(tokens__isnull=True)
+            .select_related("employee")
+            .order_by("employee__employee_id")
         )
         issued = _issue(pending)
         Invitation.objects.filter(pk__in=[inv.pk for inv in pending]).update(sent_on=timezone.localdate())
@@ -139,8 +151,12 @@ def _mail(wave: Wave, pairs: list[tuple[Invitation, str]], subject: Text, body: 
     messages = []
     for inv, token in pairs:
         lang = _language(wave, inv.employee)
-        text = body.get_lang(lang).format(link=survey_link(token), k=wave.k, closes=wave.closes_on.isoformat())
-        messages.append(EmailMessage(subject.get_lang(lang), text, to=[inv.employee.email], connection=connection))
+        text = body.get_lang(lang).format(
+            link=survey_link(token), k=wave.k, closes=wave.closes_on.isoformat()
+        )
+        messages.append(
+            EmailMessage(subject.get_lang(lang), text, to=[inv.employee.email], connection=connection)
+        )
     connection.send_messages(messages)
 
 
@@ -149,7 +165,9 @@ def send_invitations(wave: Wave) -> int:
     _require_open(wave)
     with transaction.atomic():
         pending = list(
-            wave.invitations.filter(tokens__isnull=True).exclude(employee__email="").select_related("employee")
+            wave.invitations.filter(tokens__isnull=True)
+            .exclude(employee__email="")
+            .select_related("employee")
         )
         issued = _issue(pending)
         Invitation.objects.filter(pk__in=[inv.pk for inv in pending]).update(sent_on=timezone.localdate())

@@ -54,7 +54,9 @@ def receipt_for(submission_id: uuid.UUID) -> str:
     """The receipt code of a submission: derived with the server key, so a retry gets the same code
     without the code being stored anywhere.
     """
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"receipt:{submission_id}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"receipt:{submission_id}".encode(), hashlib.sha256
+    ).digest()
     code = base64.b32encode(digest[:15]).decode()
     return "-".join(code[i : i + 4] for i in range(0, 4 * _RECEIPT_GROUPS, 4))
 

@@ -40,7 +40,9 @@ class Unit(models.Model):
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
     path = models.CharField(max_length=500)
     name = models.CharField(max_length=200)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     depth = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -52,7 +54,9 @@ class Unit(models.Model):
 
     def subtree_paths_q(self, field: str = "unit") -> models.Q:
         """A filter for rows whose unit is this unit or lies below it."""
-        return models.Q(**{f"{field}__path": self.path}) | models.Q(**{f"{field}__path__startswith": self.path + "/"})
+        return models.Q(**{f"{field}__path": self.path}) | models.Q(
+            **{f"{field}__path__startswith": self.path + "/"}
+        )
 
 
 class Employee(models.Model):
@@ -97,7 +101,9 @@ class Membership(models.Model):
     units = models.ManyToManyField(Unit, blank=True, related_name="scoped_memberships")
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint(fields=["user", "org"], name="one_membership_per_org")]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "org"], name="one_membership_per_org")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.org} as {self.role}"
@@ -123,7 +129,16 @@ class Form(models.TextChoices):
 
 
 #: Settings that define what was promised to respondents: frozen from launch on.
-FROZEN_FIELDS = ("org_id", "instrument_id", "instrument_version", "form", "languages", "privacy_mode", "k", "k_text")
+FROZEN_FIELDS = (
+    "org_id",
+    "instrument_id",
+    "instrument_version",
+    "form",
+    "languages",
+    "privacy_mode",
+    "k",
+    "k_text",
+)
 
 
 _FROZEN_NAMES = frozenset(FROZEN_FIELDS) | {"org"}
@@ -169,8 +184,12 @@ class Wave(models.Model):
         ordering: ClassVar = ["org", "-opens_on", "name"]
         constraints: ClassVar = [
             models.CheckConstraint(condition=models.Q(k__gte=K_FLOOR), name="wave_k_floor"),
-            models.CheckConstraint(condition=models.Q(k_text__gte=models.F("k")), name="wave_k_text_at_least_k"),
-            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="wave_dates_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(k_text__gte=models.F("k")), name="wave_k_text_at_least_k"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="wave_dates_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,7 +207,9 @@ class Wave(models.Model):
             errors["k_text"] = "the minimum group size for comments cannot be below k"
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             errors["closes_on"] = "the wave must close on or after the day it opens"
-        problem = check_wave_instrument(self.instrument_id, self.instrument_version, self.form, self.languages)
+        problem = check_wave_instrument(
+            self.instrument_id, self.instrument_version, self.form, self.languages
+        )
         if problem:
             errors[problem[0]] = problem[1]
         if errors:
@@ -215,7 +236,7 @@ class Wave(models.Model):
 
     @property
     def has_responses(self) -> bool:
-        return self.responses.exists()  # type: ignore[attr-defined]
+        return self.responses.exists()
 
     @property
     def is_frozen(self) -> bool:

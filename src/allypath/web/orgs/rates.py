@@ -72,10 +72,16 @@ def response_rates(wave: Wave, membership: Membership | None = None) -> RateTabl
     policy = PrivacyPolicy(k=wave.k, k_text=wave.k_text)
     units = {u.path: u for u in Unit.objects.filter(org=wave.org)}
     invited_direct = Counter(
-        {row["unit__path"]: row["n"] for row in Invitation.objects.filter(wave=wave).values("unit__path").annotate(n=Count("id"))}
+        {
+            row["unit__path"]: row["n"]
+            for row in Invitation.objects.filter(wave=wave).values("unit__path").annotate(n=Count("id"))
+        }
     )
     responded_direct = Counter(
-        {row["unit__path"]: row["n"] for row in Response.objects.filter(wave=wave).values("unit__path").annotate(n=Count("id"))}
+        {
+            row["unit__path"]: row["n"]
+            for row in Response.objects.filter(wave=wave).values("unit__path").annotate(n=Count("id"))
+        }
     )
     invited = _subtree(invited_direct, units)
     responded = _subtree(responded_direct, units)
@@ -104,12 +110,20 @@ def response_rates(wave: Wave, membership: Membership | None = None) -> RateTabl
             if key == DIRECT:
                 assert parent is not None
                 rows.append(
-                    RateRow(parent + "/" + DIRECT, DIRECT, units[parent].depth + 1, invited_direct[parent],
-                            decision.n if shown else None, note)
+                    RateRow(
+                        parent + "/" + DIRECT,
+                        DIRECT,
+                        units[parent].depth + 1,
+                        invited_direct[parent],
+                        decision.n if shown else None,
+                        note,
+                    )
                 )
                 continue
             unit = units[key]
-            rows.append(RateRow(key, unit.name, unit.depth, invited[key], decision.n if shown else None, note))
+            rows.append(
+                RateRow(key, unit.name, unit.depth, invited[key], decision.n if shown else None, note)
+            )
             visit(key, shown)
 
     visit(None, True)

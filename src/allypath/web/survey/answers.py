@@ -46,13 +46,18 @@ def _check_number(item: Item, value: object) -> tuple[int | None, AnswerError | 
         assert item.scale is not None
         lo, hi = item.scale.min, item.scale.max
         if not lo <= number <= hi:
-            return None, AnswerError(item.id, "out_of_range", f"must be between {lo} and {hi}, got {number}",
-                                     {"min": lo, "max": hi})
+            return None, AnswerError(
+                item.id,
+                "out_of_range",
+                f"must be between {lo} and {hi}, got {number}",
+                {"min": lo, "max": hi},
+            )
         return number, None
     allowed = [o.value for o in item.options if o.value is not None]
     if number not in allowed:
-        return None, AnswerError(item.id, "not_an_option",
-                                 f"must be one of {', '.join(map(str, sorted(allowed)))}, got {number}")
+        return None, AnswerError(
+            item.id, "not_an_option", f"must be one of {', '.join(map(str, sorted(allowed)))}, got {number}"
+        )
     return number, None
 
 
@@ -62,13 +67,18 @@ def _check_checklist(item: Item, value: object) -> tuple[list[str] | None, Answe
     known = {o.id: o for o in item.options}
     unknown = [v for v in value if v not in known]
     if unknown:
-        return None, AnswerError(item.id, "not_an_option",
-                                 f"unknown option(s) {', '.join(unknown)}; options are {', '.join(known)}")
+        return None, AnswerError(
+            item.id,
+            "not_an_option",
+            f"unknown option(s) {', '.join(unknown)}; options are {', '.join(str(k) for k in known)}",
+        )
     if len(set(value)) != len(value):
         return None, AnswerError(item.id, "duplicate", "an option is listed twice")
     exclusive = [v for v in value if known[v].exclusive]
     if exclusive and len(value) > 1:
-        return None, AnswerError(item.id, "exclusive", f"{exclusive[0]!r} cannot be combined with other options")
+        return None, AnswerError(
+            item.id, "exclusive", f"{exclusive[0]!r} cannot be combined with other options"
+        )
     return [o.id for o in item.options if o.id in value], None  # type: ignore[misc]
 
 
@@ -77,12 +87,15 @@ def _check_text(item: Item, value: object) -> tuple[str | None, AnswerError | No
         return None, AnswerError(item.id, "not_text", "must be text")
     text = value.strip()
     if len(text) > MAX_TEXT:
-        return None, AnswerError(item.id, "too_long", f"is {len(text)} characters; the limit is {MAX_TEXT}",
-                                 {"max": MAX_TEXT})
+        return None, AnswerError(
+            item.id, "too_long", f"is {len(text)} characters; the limit is {MAX_TEXT}", {"max": MAX_TEXT}
+        )
     return text, None
 
 
-def check_answers(answers: Mapping[str, object], form: Instrument) -> tuple[dict[str, Any], list[AnswerError]]:
+def check_answers(
+    answers: Mapping[str, object], form: Instrument
+) -> tuple[dict[str, Any], list[AnswerError]]:
     """Clean answers (skipped questions left out) and every problem found, in the form's item order."""
     if not isinstance(answers, Mapping):
         return {}, [AnswerError("", "not_object", "answers must be an object {item_id: value}")]
@@ -93,6 +106,7 @@ def check_answers(answers: Mapping[str, object], form: Instrument) -> tuple[dict
         if key not in known
     ]
     clean: dict[str, Any] = {}
+    result: object
     for item in form.items:
         if item.id not in answers or _is_blank(answers[item.id]):
             continue

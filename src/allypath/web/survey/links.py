@@ -11,10 +11,10 @@ from allypath.errors import AllypathError
 from allypath.web.orgs.keys import token_hash
 from allypath.web.orgs.models import Invitation, InvitationToken, Wave, WaveStatus
 
-__all__ = ["LinkProblem", "OpenLink", "open_link"]
+__all__ = ["LinkError", "OpenLink", "open_link"]
 
 
-class LinkProblem(AllypathError):
+class LinkError(AllypathError):
     """A link that cannot take answers; ``kind`` is unknown, used, closed, expired or not_open."""
 
     def __init__(self, kind: str, message: str, wave: Wave | None = None) -> None:
@@ -40,19 +40,19 @@ def find_link(token: str) -> InvitationToken | None:
 
 
 def open_link(token: str, today: dt.date | None = None) -> OpenLink:
-    """The invitation and wave behind ``token`` when it can still take answers, else :class:`LinkProblem`."""
+    """The invitation and wave behind ``token`` when it can still take answers, else :class:`LinkError`."""
     found = find_link(token)
     if found is None:
-        raise LinkProblem("unknown", "this link is not a valid invitation")
+        raise LinkError("unknown", "this link is not a valid invitation")
     invitation = found.invitation
     wave = invitation.wave
     today = today or timezone.localdate()
     if invitation.used:
-        raise LinkProblem("used", "this invitation has already been used", wave)
+        raise LinkError("used", "this invitation has already been used", wave)
     if wave.status == WaveStatus.CLOSED:
-        raise LinkProblem("closed", "this survey is closed", wave)
+        raise LinkError("closed", "this survey is closed", wave)
     if wave.status != WaveStatus.OPEN or today < wave.opens_on:
-        raise LinkProblem("not_open", "this survey is not open yet", wave)
+        raise LinkError("not_open", "this survey is not open yet", wave)
     if today > wave.closes_on:
-        raise LinkProblem("expired", f"this link expired on {wave.closes_on.isoformat()}", wave)
+        raise LinkError("expired", f"this link expired on {wave.closes_on.isoformat()}", wave)
     return OpenLink(invitation, wave)

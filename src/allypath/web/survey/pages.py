@@ -9,7 +9,7 @@ from typing import Any
 from allypath.instrument import Instrument, Item
 from allypath.web.survey.answers import MAX_TEXT, AnswerError
 
-__all__ = ["PAGE_SIZE", "Choice", "Question", "page_items", "page_count", "questions"]
+__all__ = ["PAGE_SIZE", "Choice", "Question", "page_count", "page_items", "questions"]
 
 PAGE_SIZE = 6  # a phone screen or two: short pages keep the sense of progress
 
@@ -71,7 +71,12 @@ def _choices(item: Item, language: str, current: object) -> tuple[Choice, ...]:
         anchors = item.scale.anchors
         values = range(item.scale.min, item.scale.max + 1)
         return tuple(
-            Choice(str(v), anchors[v].get_lang(language) if v in anchors else str(v), current == v, f"q-{item.id}-{v}")
+            Choice(
+                str(v),
+                anchors[v].get_lang(language) if v in anchors else str(v),
+                current == v,
+                f"q-{item.id}-{v}",
+            )
             for v in values
         )
     if item.type == "single":
@@ -82,7 +87,8 @@ def _choices(item: Item, language: str, current: object) -> tuple[Choice, ...]:
     if item.type == "checklist":
         chosen = current if isinstance(current, list) else []
         return tuple(
-            Choice(str(o.id), o.text.get_lang(language), o.id in chosen, f"q-{item.id}-{o.id}") for o in item.options
+            Choice(str(o.id), o.text.get_lang(language), o.id in chosen, f"q-{item.id}-{o.id}")
+            for o in item.options
         )
     return ()
 

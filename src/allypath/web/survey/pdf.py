@@ -17,4 +17,4 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     stylesheet = finders.find("allypath/report-print.css")
     assert isinstance(stylesheet, str), "allypath/report-print.css is missing from the static files"
     # No base_url: the template has no external resources, so WeasyPrint fetches nothing.
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=stylesheet)])  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=stylesheet)])

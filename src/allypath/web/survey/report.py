@@ -46,8 +46,11 @@ def _earlier(response: Response) -> Response | None:
     if not response.panel_key:
         return None
     return (
-        Response.objects.filter(panel_key=response.panel_key, wave__org_id=response.wave.org_id,
-                                wave__opens_on__lt=response.wave.opens_on)
+        Response.objects.filter(
+            panel_key=response.panel_key,
+            wave__org_id=response.wave.org_id,
+            wave__opens_on__lt=response.wave.opens_on,
+        )
         .exclude(pk=response.pk)
         .select_related("wave")
         .order_by("-wave__opens_on")
@@ -107,7 +110,10 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     if earlier is not None and earlier.result.get("status") == "scored":
         before = _stage_label(earlier.result.get("stage"), language)
         context["comparison"] = words["compare"].format(
-            wave=earlier.wave.name, date=earlier.submitted_on.isoformat(), earlier=before, now=context["stage_label"]
+            wave=earlier.wave.name,
+            date=earlier.submitted_on.isoformat(),
+            earlier=before,
+            now=context["stage_label"],
         )
         if earlier.result.get("index") is not None and result.get("index") is not None:
             context["comparison_index"] = words["compare_index"].format(

@@ -23,11 +23,11 @@ from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import draft_key, panel_key, receipt_for, receipt_hash, submission_key
 from allypath.web.orgs.models import Invitation, PrivacyMode, Wave
 from allypath.web.survey.answers import AnswerError, check_answers
-from allypath.web.survey.links import LinkProblem, find_link, open_link
+from allypath.web.survey.links import LinkError, find_link, open_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.scoring import score_one
 
-__all__ = ["FieldProblem", "SubmissionRejected", "SubmissionResult", "submit"]
+__all__ = ["FieldProblem", "SubmissionError", "SubmissionResult", "submit"]
 
 _LINK_STATUS = {"unknown": 422, "used": 409, "closed": 409, "expired": 409, "not_open": 409}
 
@@ -39,7 +39,7 @@ class FieldProblem:
     code: str = "invalid"
 
 
-class SubmissionRejected(AllypathError):
+class SubmissionError(AllypathError):
     """Why a submission was not stored: an HTTP-like ``status`` (409, 422), a ``code`` and the fields."""
 
     def __init__(self, status: int, code: str, message: str, errors: tuple[FieldProblem, ...] = ()) -> None:
@@ -68,7 +68,7 @@ def _replay(key: str, body: str, wave: Wave | None, submission_id: uuid.UUID) ->
     if existing is None:
         return None
     if existing.body_hash != body or (wave is not None and existing.wave_id != wave.pk):
-        raise SubmissionRejected(
+        raise SubmissionError(
             409,
             "submission_id_reused",
             "this submission_id was already used for different answers; send a new submission_id",
@@ -77,12 +77,14 @@ def _replay(key: str, body: str, wave: Wave | None, submission_id: uuid.UUID) ->
     return SubmissionResult(receipt_for(submission_id), False, existing.pk)
 
 
-def submit(token: str, submission_id: uuid.UUID, answers: Mapping[str, Any], language: str) -> SubmissionResult:
+def submit(
+    token: str, submission_id: uuid.UUID, answers: Mapping[str, Any], language: str
+) -> SubmissionResult:
     """Store one response for the invitation behind ``token`` and return its receipt code.
 
     Raises
     ------
-    SubmissionRejected
+    SubmissionError
         422 for an unknown link, a language the wave does not offer or invalid answers (every bad field
         named); 409 for a used link, a closed or expired wave, or a reused submission_id.
     """
@@ -95,18 +97,23 @@ def submit(token: str, submission_id: uuid.UUID, answers: Mapping[str, Any], lan
         return replay
     try:
         link = open_link(token)
-    except LinkProblem as problem:
-        raise SubmissionRejected(
-            _LINK_STATUS[problem.kind], f"link_{problem.kind}", str(problem), (FieldProblem("token", str(problem), problem.kind),)
+    except LinkError as problem:
+        raise SubmissionError(
+            _LINK_STATUS[problem.kind],
+            f"link_{problem.kind}",
+            str(problem),
+            (FieldProblem("token", str(problem), problem.kind),),
         ) from None
     wave = link.wave
     instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
     clean, answer_errors = check_answers(answers, instrument.form(wave.form))
     problems = [FieldProblem(e.field, e.message, e.code) for e in answer_errors]
     if language not in wave.languages:
-        problems.insert(0, FieldProblem("language", f"must be one of {', '.join(wave.languages)}", "not_offered"))
+        problems.insert(
+            0, FieldProblem("language", f"must be one of {', '.join(wave.languages)}", "not_offered")
+        )
     if problems:
-        rejected = SubmissionRejected(422, "invalid_answers", "some answers are not valid", tuple(problems))
+        rejected = SubmissionError(422, "invalid_answers", "some answers are not valid", tuple(problems))
         rejected.answer_errors = tuple(answer_errors)
         raise rejected
     result = score_one(clean, instrument, wave.form)  # outside the write lock: scoring takes ~30 ms
@@ -133,8 +140,10 @@ def submit(token: str, submission_id: uuid.UUID, answers: Mapping[str, Any], lan
         with transaction.atomic():
             claimed = Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True)
             if not claimed:
-                raise SubmissionRejected(
-                    409, "link_used", "this invitation has already been used",
+                raise SubmissionError(
+                    409,
+                    "link_used",
+                    "this invitation has already been used",
                     (FieldProblem("token", "this invitation has already been used", "used"),),
                 )
             response.save(force_insert=True)
@@ -145,7 +154,7 @@ def submit(token: str, submission_id: uuid.UUID, answers: Mapping[str, Any], lan
         if replay is None:
             raise
         return replay
-    except SubmissionRejected:
+    except SubmissionError:
         replay = _replay(key, body, wave, submission_id)
         if replay is not None:
             return replay

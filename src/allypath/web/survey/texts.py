@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- prose in three languages reads better unbroken
 """Words of the survey and report pages in English, French and Arabic.
 
 The questions, stages and tips come from the instrument and the model; these are the page chrome.
@@ -70,7 +71,9 @@ UI: dict[str, Text] = {
         "reprendre plus tard avec le même lien jusqu'au {closes}.",
         "كل الأسئلة اختيارية. يمكنك التوقف في أي وقت والحفظ ثم المتابعة لاحقًا بالرابط نفسه حتى {closes}.",
     ),
-    "start": _t("I understand, start the survey", "J'ai compris, commencer l'enquête", "فهمت، ابدأ الاستبيان"),
+    "start": _t(
+        "I understand, start the survey", "J'ai compris, commencer l'enquête", "فهمت، ابدأ الاستبيان"
+    ),
     "resume": _t("Continue where I left off", "Reprendre où je m'étais arrêté", "تابع من حيث توقفت"),
     "has_draft": _t(
         "You have saved answers for this survey.",
@@ -95,7 +98,9 @@ UI: dict[str, Text] = {
         "افتح الرابط نفسه مرة أخرى للمتابعة حتى {closes}. يمكنك إغلاق هذه الصفحة.",
     ),
     "continue": _t("Continue now", "Continuer maintenant", "تابع الآن"),
-    "errors_h": _t("Please check these answers", "Merci de vérifier ces réponses", "يُرجى مراجعة هذه الإجابات"),
+    "errors_h": _t(
+        "Please check these answers", "Merci de vérifier ces réponses", "يُرجى مراجعة هذه الإجابات"
+    ),
     "choose_one": _t("Choose one answer.", "Choisissez une réponse.", "اختر إجابة واحدة."),
     "choose_all": _t("Choose all that apply.", "Cochez tout ce qui s'applique.", "اختر كل ما ينطبق."),
     "text_hint": _t(
@@ -104,13 +109,19 @@ UI: dict[str, Text] = {
         "يُرجى عدم كتابة أسماء أو تفاصيل قد تكشف هويتك أو هوية أي شخص آخر.",
     ),
     "err_not_an_option": _t(
-        "Choose one of the answers shown.", "Choisissez l'une des réponses proposées.", "اختر إحدى الإجابات المعروضة."
+        "Choose one of the answers shown.",
+        "Choisissez l'une des réponses proposées.",
+        "اختر إحدى الإجابات المعروضة.",
     ),
     "err_out_of_range": _t(
-        "Choose one of the answers shown.", "Choisissez l'une des réponses proposées.", "اختر إحدى الإجابات المعروضة."
+        "Choose one of the answers shown.",
+        "Choisissez l'une des réponses proposées.",
+        "اختر إحدى الإجابات المعروضة.",
     ),
     "err_not_whole": _t(
-        "Choose one of the answers shown.", "Choisissez l'une des réponses proposées.", "اختر إحدى الإجابات المعروضة."
+        "Choose one of the answers shown.",
+        "Choisissez l'une des réponses proposées.",
+        "اختر إحدى الإجابات المعروضة.",
     ),
     "err_exclusive": _t(
         "“None of these” cannot be combined with other answers.",
@@ -129,7 +140,9 @@ UI: dict[str, Text] = {
         "Vérifiez que vous avez copié le lien complet de votre invitation.",
         "تأكّد من أنك نسخت الرابط كاملًا من دعوتك.",
     ),
-    "gone_used_h": _t("This link has already been used", "Ce lien a déjà été utilisé", "استُخدم هذا الرابط من قبل"),
+    "gone_used_h": _t(
+        "This link has already been used", "Ce lien a déjà été utilisé", "استُخدم هذا الرابط من قبل"
+    ),
     "gone_used": _t(
         "Each link takes one set of answers. If you answered, your report opens with the receipt code you kept.",
         "Chaque lien reçoit une seule série de réponses. Si vous avez répondu, votre rapport s'ouvre avec le code "
@@ -144,9 +157,13 @@ UI: dict[str, Text] = {
     ),
     "gone_expired_h": _t("This link has expired", "Ce lien a expiré", "انتهت صلاحية هذا الرابط"),
     "gone_expired": _t(
-        "The survey closed on {closes}.", "L'enquête s'est terminée le {closes}.", "أُغلق الاستبيان في {closes}."
+        "The survey closed on {closes}.",
+        "L'enquête s'est terminée le {closes}.",
+        "أُغلق الاستبيان في {closes}.",
     ),
-    "gone_not_open_h": _t("This survey has not started", "Cette enquête n'a pas commencé", "لم يبدأ هذا الاستبيان بعد"),
+    "gone_not_open_h": _t(
+        "This survey has not started", "Cette enquête n'a pas commencé", "لم يبدأ هذا الاستبيان بعد"
+    ),
     "gone_not_open": _t(
         "Please come back from {opens}.", "Revenez à partir du {opens}.", "يُرجى العودة ابتداءً من {opens}."
     ),
@@ -183,8 +200,11 @@ UI: dict[str, Text] = {
         "avec le temps, le contexte et le soutien.",
         "تصف المراحل موقع قناعاتك اليوم، لا حقيقتك كشخص. وينتقل الناس بينها مع الوقت والسياق والدعم.",
     ),
-    "fit_h": _t("How closely your answers match each stage", "À quel point vos réponses correspondent à chaque étape",
-                "مدى تطابق إجاباتك مع كل مرحلة"),
+    "fit_h": _t(
+        "How closely your answers match each stage",
+        "À quel point vos réponses correspondent à chaque étape",
+        "مدى تطابق إجاباتك مع كل مرحلة",
+    ),
     "index": _t(
         "Developmental index: {index} out of 100 (give or take {se}).",
         "Indice de progression : {index} sur 100 (à {se} près).",
@@ -216,7 +236,9 @@ UI: dict[str, Text] = {
         "Vous ne vous êtes pas situé sur l'échelle ; ce n'est pas un problème.",
         "لم تحدد موقعك على المقياس، ولا بأس في ذلك.",
     ),
-    "context_h": _t("Across situations at work", "Selon les situations de travail", "في مواقف العمل المختلفة"),
+    "context_h": _t(
+        "Across situations at work", "Selon les situations de travail", "في مواقف العمل المختلفة"
+    ),
     "context_intro": _t(
         "Views often differ from one situation to another. The stage that fits your answers in each:",
         "Le regard varie souvent d'une situation à l'autre. L'étape qui correspond à vos réponses dans chacune :",
@@ -226,7 +248,11 @@ UI: dict[str, Text] = {
     "next_h": _t("Next steps to try", "Des pistes à essayer", "خطوات تالية يمكنك تجربتها"),
     "why": _t("Why this suggestion", "Pourquoi cette piste", "سبب هذا الاقتراح"),
     "resources_h": _t("Resources", "Ressources", "مصادر"),
-    "compare_h": _t("Compared with your earlier answers", "Par rapport à vos réponses précédentes", "مقارنةً بإجاباتك السابقة"),
+    "compare_h": _t(
+        "Compared with your earlier answers",
+        "Par rapport à vos réponses précédentes",
+        "مقارنةً بإجاباتك السابقة",
+    ),
     "compare": _t(
         "In “{wave}” ({date}) your answers fit best with “{earlier}”; now they fit best with “{now}”.",
         "Lors de « {wave} » ({date}), vos réponses correspondaient le mieux à « {earlier} » ; aujourd'hui à « {now} ».",

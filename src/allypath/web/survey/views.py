@@ -20,12 +20,12 @@ from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import draft_key, normalise_receipt, receipt_for, receipt_hash, submission_key
 from allypath.web.orgs.models import PrivacyMode, Wave
 from allypath.web.survey.answers import check_answers, parse_posted
-from allypath.web.survey.links import LinkProblem, OpenLink, find_link, open_link
+from allypath.web.survey.links import LinkError, OpenLink, open_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.pages import error_messages, page_count, page_items, questions
 from allypath.web.survey.pdf import render_pdf
 from allypath.web.survey.report import build_report
-from allypath.web.survey.submission import SubmissionRejected, submit
+from allypath.web.survey.submission import SubmissionError, submit
 from allypath.web.survey.texts import LANGUAGE_NAMES, ui
 
 _ALL_LANGUAGES = ("en", "fr", "ar")
@@ -38,20 +38,26 @@ def _language(request: HttpRequest, offered: list[str] | tuple[str, ...], fallba
     return fallback if fallback in offered else offered[0]
 
 
-def _page_context(request: HttpRequest, language: str, offered: list[str] | tuple[str, ...]) -> dict[str, Any]:
+def _page_context(
+    request: HttpRequest, language: str, offered: list[str] | tuple[str, ...]
+) -> dict[str, Any]:
     return {
         "lang": language,
         "dir": "rtl" if is_rtl(language) else "ltr",
         "words": ui(language),
         "language_links": [
-            {"code": code, "name": LANGUAGE_NAMES.get(code, code), "current": code == language,
-             "url": f"{request.path}?lang={code}"}
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES.get(code, code),
+                "current": code == language,
+                "url": f"{request.path}?lang={code}",
+            }
             for code in offered
         ],
     }
 
 
-def _gone(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
+def _gone(request: HttpRequest, problem: LinkError) -> HttpResponse:
     wave = problem.wave
     offered = wave.languages if wave else list(_ALL_LANGUAGES)
     language = _language(request, offered, "en")
@@ -80,7 +86,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     """The intro and consent page; POST starts (or resumes) the survey in the chosen language."""
     try:
         link = open_link(token)
-    except LinkProblem as problem:
+    except LinkError as problem:
         return _gone(request, problem)
     wave = link.wave
     draft = _draft(token, link)
@@ -115,7 +121,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     """One page of questions. POST saves its answers, then goes on, back, to "saved", or submits."""
     try:
         link = open_link(token)
-    except LinkProblem as problem:
+    except LinkError as problem:
         if problem.kind == "used" and request.method == "POST":
             done = _already_submitted(request, problem.wave)
             if done is not None:
@@ -151,8 +157,9 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         if not errors or action == "back":
             if action == "back":
                 return HttpResponseRedirect(
-                    _page_url(token, number - 1, language) if number > 1 else reverse("survey:start", args=[token])
-                    + f"?lang={language}"
+                    _page_url(token, number - 1, language)
+                    if number > 1
+                    else reverse("survey:start", args=[token]) + f"?lang={language}"
                 )
             if action == "save":
                 return HttpResponseRedirect(reverse("survey:saved", args=[token]) + f"?lang={language}")
@@ -177,12 +184,16 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     return render(request, "survey/page.html", context, status=422 if errors else 200)
 
 
-def _submit(request: HttpRequest, token: str, draft: Draft, language: str, context: dict[str, Any]) -> HttpResponse:
+def _submit(
+    request: HttpRequest, token: str, draft: Draft, language: str, context: dict[str, Any]
+) -> HttpResponse:
     try:
         result = submit(token, draft.submission_id, draft.answers, language)
-    except SubmissionRejected as rejected:
+    except SubmissionError as rejected:
         if rejected.code.startswith("link_"):
-            return _gone(request, LinkProblem(rejected.code.removeprefix("link_"), rejected.message, draft.wave))
+            return _gone(
+                request, LinkError(rejected.code.removeprefix("link_"), rejected.message, draft.wave)
+            )
         # An answer saved earlier no longer passes (should not happen): send him to its page.
         return HttpResponseRedirect(_page_url(token, 1, language))
     return HttpResponseRedirect(reverse("survey:report", args=[result.receipt]) + f"?lang={language}")
@@ -194,7 +205,10 @@ def _already_submitted(request: HttpRequest, wave: Wave | None) -> HttpResponse 
         submission_id = uuid.UUID(request.POST.get("submission_id", ""))
     except ValueError:
         return None
-    if wave is None or not Response.objects.filter(submission_key=submission_key(submission_id), wave=wave).exists():
+    if (
+        wave is None
+        or not Response.objects.filter(submission_key=submission_key(submission_id), wave=wave).exists()
+    ):
         return None
     return HttpResponseRedirect(reverse("survey:report", args=[receipt_for(submission_id)]))
 
@@ -202,7 +216,7 @@ def _already_submitted(request: HttpRequest, wave: Wave | None) -> HttpResponse 
 def saved(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = open_link(token)
-    except LinkProblem as problem:
+    except LinkError as problem:
         return _gone(request, problem)
     draft = _draft(token, link)
     language = _language(request, link.wave.languages, _preferred(link, draft))
@@ -238,8 +252,11 @@ def report(request: HttpRequest, receipt: str) -> HttpResponse:
     language = _language(request, _ALL_LANGUAGES, response.language)
     context = _page_context(request, language, _ALL_LANGUAGES)
     context.update(build_report(response, language))
-    context.update(title=context["words"]["report_h"], receipt=code,
-                   pdf_url=reverse("survey:report_pdf", args=[code]) + f"?lang={language}")
+    context.update(
+        title=context["words"]["report_h"],
+        receipt=code,
+        pdf_url=reverse("survey:report_pdf", args=[code]) + f"?lang={language}",
+    )
     result = render(request, "survey/report.html", context)
     result["Cache-Control"] = "no-store"
     return result
