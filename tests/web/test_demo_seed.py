@@ -1,0 +1,43 @@
+"""scripts/demo_web.py seeds both demo organisations with real invitations and submitted responses."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from allypath.web.orgs.models import Invitation, Organisation, Wave, WaveStatus
+from allypath.web.survey.models import Response
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "demo_web.py"
+
+
+@pytest.fixture
+def demo():
+    spec = importlib.util.spec_from_file_location("demo_web", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_demo_seeds_two_organisations_with_launched_waves_and_responses(demo, tmp_path, client):
+    facts = demo.seed(scale=0.02, out=tmp_path, quiet=True)
+    assert set(facts["orgs"]) == {"meridian-energy", "castellan-finance"}
+    assert Organisation.objects.filter(slug__in=facts["orgs"]).count() == 2
+    assert set(Wave.objects.values_list("status", flat=True)) == {WaveStatus.OPEN}
+    assert set(Wave.objects.values_list("privacy_mode", flat=True)) == {"panel", "anonymous"}
+    for slug, org in facts["orgs"].items():
+        assert Response.objects.filter(wave__org__slug=slug).count() == org["responses"] > 0
+        assert Invitation.objects.filter(wave__org__slug=slug, used=True).count() == org["responses"]
+        assert client.get(org["unused_link"]).status_code == 200
+        assert client.get(org["report"]).status_code == 200
+    admin = User.objects.get(username=facts["admin"])
+    assert admin.check_password(facts["password"]) and admin.is_staff
+    # Seeding again replaces the demo data instead of failing on it.
+    again = demo.seed(scale=0.02, out=tmp_path, quiet=True)
+    assert Organisation.objects.filter(slug__in=again["orgs"]).count() == 2
