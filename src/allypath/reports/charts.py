@@ -1,0 +1,351 @@
+"""Charts as Vega-Lite specs (Altair) rendered to SVG on the server (vl-convert): one spec, the same
+SVG in the web page and in the PDF, no JavaScript.
+
+Each helper returns a :class:`Chart`: the spec, an accessible SVG (``role="img"`` with a ``<title>``
+and ``<desc>``) and the data behind it as a table, because a chart alone shuts out screen-reader
+users and anyone who needs the exact numbers. ``chart.html()`` gives a ``<figure>`` with both.
+
+>>> import pandas as pd
+>>> chart = bar_chart(pd.DataFrame({"scale": ["A", "B"], "alpha": [0.81, 0.64]}), x="alpha", y="scale",
+...                   title="Reliability")  # doctest: +SKIP
+>>> chart.svg.startswith("<svg")  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+__all__ = [
+    "STAGE_COLORS",
+    "Chart",
+    "bar_chart",
+    "heatmap",
+    "line_chart",
+    "render_svg",
+    "stacked_bar_chart",
+]
+
+# Colour-blind-safe (Okabe-Ito) colours for the four stages, Apathy .. Energised.
+STAGE_COLORS = ("#999999", "#E69F00", "#56B4E9", "#009E73")
+_ACCENT = "#0072B2"
+_RULE = "#D55E00"
+_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart.
+
+    Attributes
+    ----------
+    title : the chart's title (also the SVG ``<title>``).
+    description : what the chart shows, in a sentence (the SVG ``<desc>``: alt text).
+    spec : the Vega-Lite specification (JSON-ready dict).
+    svg : the rendered, accessible SVG.
+    data : the numbers behind the chart, shown as the accessible table.
+    """
+
+    title: str
+    description: str
+    spec: dict[str, Any] = field(repr=False)
+    svg: str = field(repr=False)
+    data: pd.DataFrame = field(repr=False)
+
+    def table_html(self, digits: int = 3) -> str:
+        """The data as an HTML table with a caption and column headers."""
+        head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in self.data.columns)
+        rows = []
+        for record in self.data.itertuples(index=False):
+            cells = "".join(f"<td>{html.escape(_cell(v, digits))}</td>" for v in record)
+            rows.append(f"<tr>{cells}</tr>")
+        return (
+            f'<table class="chart-data"><caption>{html.escape(self.title)}: data</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+
+    def html(self, digits: int = 3) -> str:
+        """A ``<figure>``: the SVG, a caption and the data table behind a disclosure."""
+        return (
+            f'<figure class="chart">{self.svg}'
+            f"<figcaption>{html.escape(self.description)}</figcaption>"
+            f'<details class="chart-table"><summary>Data behind the chart</summary>'
+            f"{self.table_html(digits)}</details></figure>"
+        )
+
+
+def _cell(value: object, digits: int) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return "—" if math.isnan(value) else f"{value:.{digits}f}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "chart"
+
+
+def render_svg(spec: dict[str, Any], *, title: str, description: str) -> str:
+    """Render a Vega-Lite spec to an accessible SVG string that can be inlined many times per page.
+
+    Vega names clip paths and gradients with ids such as ``clip1`` that repeat across charts; inlined
+    side by side, a chart would clip to another chart's rectangle. Every id is therefore prefixed
+    with a digest of the spec, which also keeps the output deterministic.
+    """
+    import json
+
+    import vl_convert as vlc
+
+    raw = vlc.vegalite_to_svg(spec)
+    digest = hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode(), usedforsecurity=False)
+    prefix = f"{_slug(title)}-{digest.hexdigest()[:8]}"
+    raw = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', raw)
+    raw = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", raw)
+    raw = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', raw)
+    # No inline size style: the page's CSS scales the SVG (``svg { max-width: 100%; height: auto }``);
+    # WeasyPrint mis-sizes inline SVG boxes that carry such a style attribute.
+    raw = raw.replace("<svg", f'<svg role="img" aria-labelledby="{prefix}-title {prefix}-desc"', 1)
+    opening_end = raw.index(">") + 1
+    label = (
+        f'<title id="{prefix}-title">{html.escape(title)}</title>'
+        f'<desc id="{prefix}-desc">{html.escape(description)}</desc>'
+    )
+    return raw[:opening_end] + label + raw[opening_end:]
+
+
+def _finish(chart: alt.TopLevelMixin, data: pd.DataFrame, title: str, description: str) -> Chart:
+    configured = (
+        chart.configure(font=_FONT)
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=11, titleFontSize=11, gridColor="#e6e6e6")
+    )
+    spec = configured.to_dict()
+    svg = render_svg(spec, title=title, description=description)
+    return Chart(title=title, description=description, spec=spec, svg=svg, data=data.reset_index(drop=True))
+
+
+def _color(field_name: str, domain: Sequence[str] | None, colors: Sequence[str] | None, title: str) -> Any:
+    if domain is not None and colors is not None:
+        scale = alt.Scale(domain=list(domain), range=list(colors))
+    elif domain is not None:
+        scale = alt.Scale(domain=list(domain), scheme="tableau10")
+    else:
+        scale = alt.Scale(scheme="tableau10")
+    return alt.Color(f"{field_name}:N", scale=scale, title=title, sort=list(domain) if domain else None)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def bar_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    description: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    color: str | None = None,
+    color_domain: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
+    rule: float | None = None,
+    rule_label: str | None = None,
+    domain: tuple[float, float] | None = None,
+    value_format: str = ".2f",
+    dodge: bool = True,
+    width: int = 520,
+    bar_height: int = 16,
+) -> Chart:
+    """Horizontal bars: one bar per category ``y`` with length ``x`` (quantitative).
+
+    ``rule`` draws a vertical reference line (e.g. alpha = .70); ``color`` colours bars by a column,
+    side by side within each category when ``dodge`` (grouped bars), else one bar per category
+    (colour as a label, e.g. the factor of each item); the category order is the order of ``data``.
+    """
+    order = list(dict.fromkeys(data[y].astype(str)))
+    groups = data[color].nunique() if color and dodge else 1
+    height = max(60, bar_height * len(order) * groups)
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Undefined
+    base = alt.Chart(data)
+    encoding: dict[str, Any] = {
+        "x": alt.X(f"{x}:Q", title=x_title or x, scale=scale, axis=alt.Axis(format=value_format)),
+        "y": alt.Y(f"{y}:N", title=y_title if y_title is not None else y, sort=order),
+        "tooltip": [alt.Tooltip(f"{c}") for c in data.columns],
+    }
+    if color:
+        encoding["color"] = _color(color, color_domain, colors, color)
+        if dodge:
+            encoding["yOffset"] = alt.YOffset(f"{color}:N", sort=list(color_domain) if color_domain else None)
+    else:
+        encoding["color"] = alt.value(_ACCENT)
+    layers: list[Any] = [base.mark_bar().encode(**encoding)]
+    if rule is not None:
+        rule_frame = pd.DataFrame({"value": [rule], "label": [rule_label or f"{rule:g}"]})
+        rule_chart = alt.Chart(rule_frame)
+        layers.append(rule_chart.mark_rule(color=_RULE, strokeDash=[4, 3]).encode(x="value:Q"))
+        layers.append(
+            rule_chart.mark_text(
+                color=_RULE, align="left", dx=3, dy=-4, baseline="bottom", fontSize=10
+            ).encode(x="value:Q", y=alt.value(0), text="label:N")
+        )
+    chart = alt.layer(*layers).properties(title=title, width=width, height=height)
+    text = description or f"Bar chart of {x_title or x} by {y_title or y}."
+    return _finish(chart, data, title, text)
+
+
+def stacked_bar_chart(
+    data: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    stack: str,
+    title: str,
+    description: str | None = None,
+    stack_domain: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
+    normalize: bool = True,
+    value_title: str | None = None,
+    category_title: str | None = None,
+    width: int = 520,
+    bar_height: int = 26,
+) -> Chart:
+    """Horizontal stacked bars: one bar per ``category``, segments ``stack`` sized by ``value``.
+
+    With ``normalize`` the bars show shares (each sums to 100%), the usual view of a stage mix.
+    """
+    order = list(dict.fromkeys(data[category].astype(str)))
+    stack_order = list(stack_domain) if stack_domain else list(dict.fromkeys(data[stack].astype(str)))
+    frame = data.copy()
+    frame["_order"] = frame[stack].astype(str).map({s: i for i, s in enumerate(stack_order)})
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                f"sum({value}):Q",
+                stack="normalize" if normalize else "zero",
+                title=value_title or (f"share of {value}" if normalize else value),
+                axis=alt.Axis(format=".0%" if normalize else ",.0f"),
+            ),
+            y=alt.Y(
+                f"{category}:N", sort=order, title=category_title if category_title is not None else category
+            ),
+            color=_color(stack, stack_order, colors, stack),
+            order=alt.Order("_order:Q"),
+            tooltip=[alt.Tooltip(c) for c in data.columns],
+        )
+        .properties(title=title, width=width, height=max(50, bar_height * len(order)))
+    )
+    text = description or f"Stacked bars of {value} by {stack} for each {category}."
+    return _finish(chart, data, title, text)
+
+
+def heatmap(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    value: str,
+    title: str,
+    description: str | None = None,
+    domain: tuple[float, float] = (-1.0, 1.0),
+    colors: Sequence[str] = ("#4393c3", "#f7f7f7", "#d6604d"),
+    value_format: str = ".2f",
+    label_threshold: float | None = 0.3,
+    cell_size: int = 34,
+) -> Chart:
+    """A grid of ``value`` by ``x`` (columns) and ``y`` (rows), with the values written in the cells.
+
+    ``label_threshold`` writes values at least that large in absolute size in bold dark text (the
+    others in grey), the way loadings tables highlight salient loadings. ``colors`` are the low,
+    middle and high ends of the diverging colour scale over ``domain``.
+    """
+    x_order = list(dict.fromkeys(data[x].astype(str)))
+    y_order = list(dict.fromkeys(data[y].astype(str)))
+    frame = data.copy()
+    threshold = label_threshold if label_threshold is not None else -math.inf
+    frame["_salient"] = frame[value].abs() >= threshold
+    # long column labels are slanted so the cells can stay square
+    angle = 0 if max(map(len, x_order)) <= 4 else -40
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:N", sort=x_order, title=None, axis=alt.Axis(orient="top", labelAngle=angle)),
+        y=alt.Y(f"{y}:N", sort=y_order, title=None),
+    )
+    cells = base.mark_rect().encode(
+        # pale diverging colours keep the written values legible; the values make a legend redundant
+        color=alt.Color(
+            f"{value}:Q",
+            scale=alt.Scale(domain=[domain[0], (domain[0] + domain[1]) / 2, domain[1]], range=list(colors)),
+            legend=None,
+        ),
+        tooltip=[alt.Tooltip(c) for c in data.columns],
+    )
+    text_value = alt.Text(f"{value}:Q", format=value_format)
+    strong = base.mark_text(fontSize=10, fontWeight="bold", color="#111111").encode(text=text_value)
+    weak = base.mark_text(fontSize=10, color="#666666").encode(text=text_value)
+    labels = alt.layer(strong.transform_filter("datum._salient"), weak.transform_filter("!datum._salient"))
+    chart = alt.layer(cells, labels).properties(
+        title=title, width=cell_size * len(x_order), height=max(60, 18 * len(y_order))
+    )
+    text = description or f"Heatmap of {value} by {x} and {y}."
+    return _finish(chart, data, title, text)
+
+
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    description: str | None = None,
+    color: str | None = None,
+    color_domain: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
+    x_type: str = "O",
+    x_title: str | None = None,
+    y_title: str | None = None,
+    rule: float | None = None,
+    zero: bool = False,
+    value_format: str = ",.2f",
+    width: int = 520,
+    height: int = 220,
+) -> Chart:
+    """Lines with points of ``y`` over ``x`` (ordinal by default: levels, k, iterations), one line per
+    ``color`` group; ``rule`` draws a horizontal reference line."""
+    x_order = list(dict.fromkeys(data[x])) if x_type in ("O", "N") else None
+    encoding: dict[str, Any] = {
+        "x": alt.X(f"{x}:{x_type}", sort=x_order, title=x_title or x, axis=alt.Axis(labelAngle=0)),
+        "y": alt.Y(
+            f"{y}:Q", title=y_title or y, scale=alt.Scale(zero=zero), axis=alt.Axis(format=value_format)
+        ),
+        "tooltip": [alt.Tooltip(c) for c in data.columns],
+    }
+    encoding["color"] = _color(color, color_domain, colors, color) if color else alt.value(_ACCENT)
+    layers: list[Any] = [alt.Chart(data).mark_line(point=True).encode(**encoding)]
+    if rule is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({"value": [rule]}))
+            .mark_rule(color=_RULE, strokeDash=[4, 3])
+            .encode(y="value:Q")
+        )
+    chart = alt.layer(*layers).properties(title=title, width=width, height=height)
+    text = description or f"Line chart of {y_title or y} by {x_title or x}."
+    return _finish(chart, data, title, text)
