@@ -1,0 +1,265 @@
+"""The methods report on 5,000 simulated respondents: its numbers are the `stats` functions' numbers,
+the HTML shows them, the PDF renders, every chart is accessible, and it runs within a minute."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import allypath
+from allypath.errors import StatsError
+from allypath.reports import (
+    Chart,
+    MethodsReport,
+    bar_chart,
+    heatmap,
+    line_chart,
+    methods_report,
+    stacked_bar_chart,
+    stage_cfa_model,
+)
+from allypath.stats import (
+    FactorAnalysis,
+    calibrate,
+    cfa,
+    compare_latent,
+    cronbach_alpha,
+    kmo,
+    measurement_invariance,
+    parallel_analysis,
+    stages_vs_continuum,
+)
+
+N = 5000
+SEED = 0
+
+
+@pytest.fixture(scope="module")
+def responses() -> pd.DataFrame:
+    return allypath.simulate(N, seed=77)
+
+
+@pytest.fixture(scope="module")
+def timed_report(responses: pd.DataFrame) -> tuple[MethodsReport, float]:
+    start = time.perf_counter()
+    report = methods_report(responses, calibrate=True, seed=SEED)
+    return report, time.perf_counter() - start
+
+
+@pytest.fixture(scope="module")
+def report(timed_report) -> MethodsReport:
+    return timed_report[0]
+
+
+@pytest.fixture(scope="module")
+def html(report: MethodsReport) -> str:
+    return report.to_html()
+
+
+@pytest.fixture(scope="module")
+def reversed_items(responses: pd.DataFrame) -> pd.DataFrame:
+    instrument = allypath.load_instrument()
+    out = {}
+    for item in instrument.items:
+        if item.type == "likert" and item.id in responses.columns:
+            assert item.scale is not None
+            values = responses[item.id].astype(float)
+            out[item.id] = item.scale.min + item.scale.max - values if item.reverse else values
+    return pd.DataFrame(out)
+
+
+STAGE_KEYS = {
+    "stage_apathy": ["ap1", "ap2", "ap3", "ap4", "-ap5", "ap6"],
+    "stage_ambivalence": ["am1", "am2", "am3", "am4", "am5", "-am6"],
+    "stage_reflective": ["re1", "re2", "re3", "re4", "re5", "-re6"],
+    "stage_energised": ["en1", "en2", "en3", "en4", "en5", "-en6"],
+}
+
+
+def test_report_on_5000_rows_takes_under_a_minute(timed_report):
+    assert timed_report[1] < 60
+
+
+def test_sections_in_order_each_with_a_verdict(report: MethodsReport):
+    keys = [s.key for s in report.sections]
+    assert keys == ["sample", "items", "reliability", "efa", "cfa", "invariance", "latent", "calibration"]
+    for section in report.sections:
+        assert section.status in {"good", "caution", "problem", "info", "skipped"}
+        assert len(section.verdict) > 40, section.key
+    assert len(report.headlines()) == len(keys)
+
+
+def test_sample_numbers(report: MethodsReport, responses: pd.DataFrame):
+    sample = report.data["sample"]
+    scored = allypath.score(responses)
+    assert sample["n_rows"] == N
+    assert sample["n_placed"] == int((scored["status"] == "scored").sum())
+    assert sample["missing_by_item"]["ap1"] == pytest.approx(responses["ap1"].isna().mean())
+    assert sample["group_sizes"]["org"] == responses["org"].value_counts().to_dict()
+
+
+def test_reliability_equals_cronbach_alpha(report: MethodsReport, responses: pd.DataFrame):
+    for scale, keys in STAGE_KEYS.items():
+        columns = [k.lstrip("-") for k in keys]
+        direct = cronbach_alpha(responses[columns], keys)
+        got = report.data["reliability"][scale]
+        assert got["alpha"] == pytest.approx(direct.alpha, abs=1e-12)
+        assert (got["ci_low"], got["ci_high"]) == pytest.approx(direct.ci, abs=1e-12)
+        assert got["omega_total"] == pytest.approx(direct.omega_total, abs=1e-12)
+        assert got["n"] == direct.n and got["k"] == 6
+    assert "ctx_team_meetings" not in report.data["reliability"]  # contexts are not scales
+
+
+def test_item_statistics_equal_pandas(report: MethodsReport, responses: pd.DataFrame):
+    item = report.data["items"]["re3"]
+    assert item["mean"] == pytest.approx(responses["re3"].mean())
+    assert item["sd"] == pytest.approx(responses["re3"].std())
+    assert item["floor"] == pytest.approx((responses["re3"].dropna() == 1).mean())
+    direct = cronbach_alpha(responses[[f"re{i}" for i in range(1, 7)]], STAGE_KEYS["stage_reflective"])
+    assert item["item_rest_r"] == pytest.approx(direct.item_rest_r["re3"], abs=1e-12)
+
+
+def test_efa_equals_the_stats_functions(report: MethodsReport, reversed_items: pd.DataFrame):
+    items = [k.lstrip("-") for keys in STAGE_KEYS.values() for k in keys]
+    efa = report.data["efa"]
+    assert efa["kmo"] == pytest.approx(kmo(reversed_items[items]).overall, abs=1e-12)
+    parallel = parallel_analysis(reversed_items[items], n_iter=20, seed=SEED)
+    assert efa["parallel_n_factors"] == parallel.n_factors
+    fa = FactorAnalysis(4, "minres", "oblimin").fit(reversed_items[items])
+    assert efa["loadings"]["am2"] == pytest.approx(fa.loadings_.loc["am2"].to_dict(), abs=1e-10)
+    # on the simulator, most stage items load on their own scale's factor
+    assert efa["own_factor_share"] >= 0.7
+    assert sorted(efa["factor_of_scale"].values()) == ["F1", "F2", "F3", "F4"]
+
+
+def test_cfa_equals_the_stats_cfa(report: MethodsReport, reversed_items: pd.DataFrame):
+    model = stage_cfa_model(allypath.load_instrument())
+    direct = cfa(reversed_items, model)
+    got = report.data["cfa"]["stages"]
+    assert got["model"] == model
+    for key in ("chisq", "df", "cfi", "tli", "rmsea", "srmr", "bic"):
+        assert got["fit"][key] == pytest.approx(float(direct.fit[key]), rel=1e-10), key
+    assert report.data["cfa"]["barriers_norms_enablers"]["model"].count("=~") == 11
+
+
+def test_invariance_equals_measurement_invariance(report: MethodsReport, responses, reversed_items):
+    model = stage_cfa_model(allypath.load_instrument())
+    direct = measurement_invariance(reversed_items.assign(org=responses["org"]), model, "org")
+    got = report.data["invariance"]["org"]
+    assert [level["level"] for level in got["levels"]] == ["configural", "metric", "scalar", "strict"]
+    for mine, theirs in zip(got["levels"], direct.to_dict()["levels"], strict=True):
+        assert mine["chisq"] == pytest.approx(theirs["chisq"], rel=1e-10)
+        assert mine["cfi"] == pytest.approx(theirs["cfi"], abs=1e-12)
+    assert got["supported_level"] == direct.supported_level
+    assert set(report.data["invariance"]) == {"org", "language", "region"}
+
+
+def test_latent_structure_equals_compare_latent_and_stages_vs_continuum(report: MethodsReport, responses):
+    scored = allypath.score(responses)
+    scores = scored.loc[scored["status"] == "scored", [f"score_{k}" for k in STAGE_KEYS]].astype(float)
+    table = compare_latent(scores, range(1, 7), kind="profile", n_init=2, seed=SEED)
+    got = pd.DataFrame(report.data["latent"]["compare"])
+    np.testing.assert_allclose(got["bic"], table["bic"], rtol=1e-10)
+    structure = stages_vs_continuum(scores, n_init=2, seed=SEED)
+    latent = report.data["latent"]["stages_vs_continuum"]
+    assert latent["delta_bic"] == pytest.approx(structure.delta_bic, rel=1e-10)
+    assert latent["verdict"] == structure.verdict == "stages"
+    development = [
+        p["score_stage_energised"] - p["score_stage_apathy"]
+        for p in report.data["latent"]["profiles_by_development"]
+    ]
+    assert development == sorted(development)
+
+
+def test_calibration_diagnostics_equal_calibrate(report: MethodsReport, responses: pd.DataFrame):
+    direct = calibrate(responses, seed=SEED)
+    got = report.data["calibration"]
+    assert got["model"] == direct.model.label
+    assert got["fit_report"]["loglik"] == pytest.approx(direct.fit_report["loglik"], rel=1e-12)
+    assert got["history"] == pytest.approx(list(direct.history))
+    assert 0.9 < got["agreement"] <= 1.0
+    assert sum(got["stage_shares"]["calibrated"]) == pytest.approx(1.0)
+
+
+def test_html_shows_the_same_numbers(report: MethodsReport, html: str):
+    table = re.search(r"<caption>Reliability</caption>(.*?)</table>", html, re.S)
+    assert table is not None
+    row = re.search(r"<tr><td>stage_energised</td>(.*?)</tr>", table.group(1), re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1))
+    alpha = report.data["reliability"]["stage_energised"]["alpha"]
+    assert f"{alpha:,.3f}" in cells
+    chisq = report.data["cfa"]["stages"]["fit"]["chisq"]
+    assert f"{chisq:,.3f}" in html
+    assert report.data["latent"]["stages_vs_continuum"]["summary"].split("(")[0].strip() in html
+
+
+def test_charts_are_inline_accessible_svg_with_unique_ids(html: str):
+    assert html.count("<svg") >= 10
+    assert html.count('role="img"') == html.count("<svg")
+    assert html.count("<desc id=") == html.count("<svg")
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert html.count('class="chart-data"') == html.count("<svg")  # a data table per chart
+
+
+def test_report_data_is_json_ready(report: MethodsReport):
+    text = json.dumps(report.to_dict(), allow_nan=False)
+    assert json.loads(text)["verdicts"]["calibration"]["status"] == "info"
+
+
+def test_pdf_renders_and_rasterises(report: MethodsReport, tmp_path: Path):
+    pdf = tmp_path / "methods.pdf"
+    report.write_pdf(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed to check the PDF"
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "page")], check=True
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 3
+    assert all(p.stat().st_size > 5000 for p in pages)  # not blank pages
+
+
+def test_invariance_skips_small_groups_and_absent_columns(responses: pd.DataFrame):
+    small = responses.head(700)
+    result = methods_report(small, group_columns=("org", "division"), min_group_size=2000, seed=1)
+    invariance = result.data["invariance"]
+    assert set(invariance) == {"org"} and "fewer than two groups" in invariance["org"]["skipped"]
+    section = next(s for s in result.sections if s.key == "invariance")
+    assert section.status == "skipped"
+    assert result.data["calibration"] == {"skipped": "no calibration run or passed"}
+
+
+def test_refuses_data_without_enough_placed_respondents():
+    with pytest.raises(StatsError, match="at least 50"):
+        methods_report(allypath.simulate(30, seed=2))
+
+
+def test_chart_helpers_render_svg_with_title_description_and_table():
+    frame = pd.DataFrame({"scale": ["A", "B"], "alpha": [0.81, 0.64]})
+    charts: list[Chart] = [
+        bar_chart(frame, x="alpha", y="scale", title="Alpha & co", rule=0.7),
+        stacked_bar_chart(
+            pd.DataFrame({"g": ["x", "x", "y", "y"], "s": ["p", "q", "p", "q"], "n": [1, 3, 2, 2]}),
+            category="g", value="n", stack="s", title="Mix",
+        ),
+        heatmap(pd.DataFrame({"i": ["a", "a"], "f": ["F1", "F2"], "v": [0.5, -0.1]}), x="f", y="i", value="v", title="H"),
+        line_chart(pd.DataFrame({"k": [1, 2, 3], "bic": [3.0, 2.0, 2.5]}), x="k", y="bic", title="BIC"),
+    ]  # fmt: skip
+    for chart in charts:
+        assert chart.svg.startswith("<svg") and chart.svg.rstrip().endswith("</svg>")
+        assert "<title id=" in chart.svg and chart.spec["$schema"].startswith(
+            "https://vega.github.io/schema/vega-lite/"
+        )
+        assert "<caption>" in chart.table_html() and "<figure" in chart.html()
+    assert "Alpha &amp; co" in charts[0].svg  # titles are escaped
+    assert "<td>0.810</td>" in charts[0].table_html()
