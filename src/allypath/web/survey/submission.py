@@ -92,9 +92,10 @@ def submit(
     found = find_link(token)
     body = _body_hash(answers, language)
     # A retry of a stored submission succeeds whatever happened to the link since (it was used by it).
-    replay = _replay(key, body, found.invitation.wave if found else None, submission_id)
-    if replay is not None:
-        return replay
+    if found is not None:
+        replay = _replay(key, body, found.invitation.wave, submission_id)
+        if replay is not None:
+            return replay
     try:
         link = open_link(token)
     except LinkError as problem:
