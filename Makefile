@@ -43,13 +43,16 @@ test: install system-deps ## Set up and run every test on SQLite (and again the 
 	fi
 
 lint: install ## ruff and mypy
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	ALLYPATH_DEBUG=true $(BIN)/mypy
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
+
+serve: install ## Serve the web app on 127.0.0.1:8000 (gunicorn; settings from the environment, docs/web.md)
+	@bash scripts/serve.sh
 
 bench: install ## Run the benchmarks and rewrite BENCHMARKS.md
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
@@ -57,4 +60,4 @@ bench: install ## Run the benchmarks and rewrite BENCHMARKS.md
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
 
-.PHONY: help install system-deps lock demo test lint format bench clean
+.PHONY: help install system-deps lock demo serve test lint format bench clean

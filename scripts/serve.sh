@@ -16,6 +16,11 @@ if [ -z "${ALLYPATH_SECRET_KEY:-}" ]; then
 fi
 "$PY" -m allypath.web migrate --no-input
 "$PY" -m allypath.web collectstatic --no-input --verbosity 0
+if [ "${1:-}" = "--demo" ]; then
+  # make demo: seed the two simulated study organisations (idempotent) and print the logins.
+  "$PY" scripts/demo_web.py --scale "${ALLYPATH_DEMO_SCALE:-1}"
+fi
+echo "serving on http://${ALLYPATH_BIND:-127.0.0.1:8000}/ (Ctrl-C to stop)"
 # No access log: survey URLs carry personal tokens. Two workers fit the 2-core default machine.
 exec "$PY" -m gunicorn allypath.web.wsgi:application \
   --bind "${ALLYPATH_BIND:-127.0.0.1:8000}" --workers "${ALLYPATH_WORKERS:-2}" --threads 2 \
