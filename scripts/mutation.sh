@@ -5,19 +5,29 @@
 # the kill rate; exits non-zero below MUTATION_TARGET percent (default 90).
 #   MUTATION_CHILDREN   parallel mutants (default 1: the machine is shared)
 #   MUTATION_KEEP=1     keep the work directory (mutmut browse / show there)
-#   ALLYPATH_ORACLE_SCALE  fraction of the 10,000-case attacker oracle run per mutant (default 0.02)
+#   ALLYPATH_ORACLE_SCALE  fraction of the 10,000-case attacker oracle run per mutant (default 0.01)
+#   MUTATION_TOOLS      where mutmut is installed (default ~/.cache/allypath-mutation-tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 BIN="$REPO/.venv/bin"
 TARGET="${MUTATION_TARGET:-90}"
 CHILDREN="${MUTATION_CHILDREN:-1}"
-export ALLYPATH_ORACLE_SCALE="${ALLYPATH_ORACLE_SCALE:-0.02}"
+MUTMUT_VERSION=3.8.1
+export ALLYPATH_ORACLE_SCALE="${ALLYPATH_ORACLE_SCALE:-0.01}"
 
-if ! "$BIN/python" -c "import mutmut" 2>/dev/null; then
-    echo "mutmut is not installed: $BIN/uv pip install --python $BIN/python mutmut==3.8.1" >&2
-    exit 2
+# mutmut lives outside the project venv (`make install` syncs the venv to the lock file and
+# would remove it); it runs on the project's interpreter with this directory on PYTHONPATH.
+TOOLS="${MUTATION_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/allypath-mutation-tools}"
+if ! PYTHONPATH="$TOOLS" "$BIN/python" -c "import mutmut" 2>/dev/null; then
+    # --no-deps: the venv's own pytest, rich, click... must not be shadowed
+    "$BIN/uv" pip install --quiet --python "$BIN/python" --target "$TOOLS" --no-deps \
+        "mutmut==$MUTMUT_VERSION" "libcst==1.9.0" "textual==8.2.8" "setproctitle==1.3.8" \
+        "mdit-py-plugins==0.7.0" "platformdirs==4.14.8" "linkify-it-py==2.0.3" "uc-micro-py==1.0.3" \
+        "click==8.3.1" "coverage==7.17.5"
 fi
+export PYTHONPATH="$TOOLS${PYTHONPATH:+:$PYTHONPATH}"
+MUTMUT=("$BIN/python" -m mutmut)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/allypath-mutation.XXXXXX")
 if [[ "${MUTATION_KEEP:-0}" != "1" ]]; then
@@ -48,11 +58,11 @@ testpaths = tests
 INI
 
 cd "$WORK"
-"$BIN/mutmut" run --max-children "$CHILDREN" > mutmut-run.log 2>&1 || {
+"${MUTMUT[@]}" run --max-children "$CHILDREN" > mutmut-run.log 2>&1 || {
     tail -40 mutmut-run.log >&2
     exit 1
 }
-"$BIN/mutmut" results --all true > results.txt 2>&1 || "$BIN/mutmut" results > results.txt 2>&1 || true
+"${MUTMUT[@]}" results --all true > results.txt 2>&1 || true
 "$BIN/python" - "$TARGET" <<'PY'
 import collections, pathlib, re, sys
 

@@ -302,7 +302,10 @@ def test_a_trend_with_an_empty_wave_is_hidden_and_says_which() -> None:
     ledger = DisclosureLedger(K5)
     pairs = _waves({"u1": 9, "u2": 0, "u3": 12}, {"u1": 0, "u2": 9, "u3": 12})
     decisions = release_trend(ledger, pairs, waves=("Q1", "Q2"))
-    assert decisions["u1"].reason == "trend" and decisions["u1"].message == "hidden: 'u1' has no respondents on Q2"
+    assert (
+        decisions["u1"].reason == "trend"
+        and decisions["u1"].message == "hidden: 'u1' has no respondents on Q2"
+    )
     assert decisions["u2"].message == "hidden: 'u2' has no respondents on Q1"
     assert decisions["u3"].visible
     assert ledger.released == ("u3 & wave=1", "u3 & wave=2")

@@ -30,6 +30,8 @@ __all__ = [
     "filtered",
     "gated_groups",
     "gated_pairs",
+    "group_codes",
+    "group_means",
     "hidden_row",
     "ledger_for",
     "placed",
@@ -42,16 +44,28 @@ ID = "respondent_id"
 
 @dataclass(frozen=True)
 class GatedGroup:
-    """One group of a view: its attribute values, label, rows (only if shown) and decision."""
+    """One group of a view: attribute values, label, its rows' positions in ``frame``, decision.
+
+    ``rows`` gives the group's rows only when the gate shows it (an empty frame otherwise), so a
+    figure cannot be computed for a hidden group by accident.
+    """
 
     values: dict[str, Hashable]
     label: str
-    rows: pd.DataFrame
+    frame: pd.DataFrame
+    index: np.ndarray
     decision: Decision
 
     @property
     def visible(self) -> bool:
         return self.decision.visible
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        return self.frame.iloc[self.index] if self.decision.visible else self.frame.iloc[:0]
+
+
+Part = tuple[dict[str, Hashable], str, np.ndarray, np.ndarray]  # values, label, row positions, keys
 
 
 def ledger_for(ledger: DisclosureLedger | None, policy: PrivacyPolicy | None) -> DisclosureLedger:
@@ -103,23 +117,21 @@ def placed(scored: pd.DataFrame) -> pd.DataFrame:
     return scored[(scored["status"] == "scored").fillna(False).to_numpy(dtype=bool)]
 
 
-def split(
-    frame: pd.DataFrame, by: list[str], filters: Mapping[str, Hashable]
-) -> list[tuple[dict[str, Hashable], str, pd.DataFrame, np.ndarray]]:
-    """The groups of ``frame`` by ``by``: (values, label, rows, member keys) each, sorted."""
+def split(frame: pd.DataFrame, by: list[str], filters: Mapping[str, Hashable]) -> list[Part]:
+    """The groups of ``frame`` by ``by``: (values, label, row positions, member keys), sorted."""
     require(frame, by)
     keys = _keys(frame)
     if not by:  # no breakdown: the filtered rows are the one group (even if empty)
-        return [({}, describe(dict(filters)), frame, keys)]
-    out: list[tuple[dict[str, Hashable], str, pd.DataFrame, np.ndarray]] = []
+        return [({}, describe(dict(filters)), np.arange(len(frame)), keys)]
+    out: list[Part] = []
     if frame.empty:
         return out
     codes = frame.groupby(by, observed=True, dropna=True, sort=True).indices
     for value, index in codes.items():
         values = dict(zip(by, value if isinstance(value, tuple) else (value,), strict=True))
         plain = {name: (v.item() if isinstance(v, np.generic) else v) for name, v in values.items()}
-        label = describe({**filters, **plain})
-        out.append((plain, label, frame.iloc[index], keys[index]))
+        positions = np.asarray(index, dtype=np.int64)
+        out.append((plain, describe({**filters, **plain}), positions, keys[positions]))
     return out
 
 
@@ -151,19 +163,10 @@ def gated_groups(
     decisions = release_view(ledger, groups, parents=parents, view=view)
     out = []
     if with_total:
-        out.append(
-            GatedGroup(
-                {},
-                total_label,
-                frame if decisions[total_label].visible else frame.iloc[:0],
-                decisions[total_label],
-            )
-        )
-    for values, label, rows, _ in parts:
-        if with_total and label == total_label:
-            continue
-        decision = decisions[label]
-        out.append(GatedGroup(values, label, rows if decision.visible else rows.iloc[:0], decision))
+        out.append(GatedGroup({}, total_label, frame, np.arange(len(frame)), decisions[total_label]))
+    for values, label, index, _ in parts:
+        if not (with_total and label == total_label):
+            out.append(GatedGroup(values, label, frame, index, decisions[label]))
     return out
 
 
@@ -189,42 +192,64 @@ def gated_pairs(
     if cohort is not None:
         require(scored, [cohort])
         linked = np.intersect1d(first[cohort].dropna().to_numpy(), second[cohort].dropna().to_numpy())
-        first = first[first[cohort].isin(linked)]
-        later = second[second[cohort].isin(linked)].drop_duplicates(cohort).set_index(cohort)
+        first = first[first[cohort].isin(linked).to_numpy()].drop_duplicates(cohort)
+        second = second[second[cohort].isin(linked).to_numpy()].drop_duplicates(cohort)
     by_list = by_columns(by)
-    parts: dict[str, list[tuple[dict[str, Hashable], str, pd.DataFrame, np.ndarray]]] = {}
-    for values, _, rows, _ in split(first, by_list, {}):
-        label = describe({**filters, **values})
-        if cohort is not None:
-            after = later.loc[rows[cohort].to_numpy()].reset_index()
-        else:
-            after = filtered(second, values)
-        parts[label] = [
-            (values, describe({**filters, **values, wave_column: waves[0]}), rows, _keys(rows)),
-            (values, describe({**filters, **values, wave_column: waves[1]}), after, _keys(after)),
-        ]
-    if cohort is None:  # groups only present on the second wave still exist (and are hidden)
-        for values, _, rows, keys in split(second, by_list, {}):
-            label = describe({**filters, **values})
-            if label not in parts:
-                empty = first.iloc[:0]
-                parts[label] = [
-                    (values, describe({**filters, **values, wave_column: waves[0]}), empty, _keys(empty)),
-                    (values, describe({**filters, **values, wave_column: waves[1]}), rows, keys),
-                ]
+    parts: dict[str, tuple[dict[str, Hashable], np.ndarray, np.ndarray]] = {}
+    for values, label, index, _ in split(first, by_list, filters):
+        parts[label] = (values, index, np.zeros(0, dtype=np.int64))
+    if cohort is not None:
+        position = pd.Series(np.arange(len(second)), index=second[cohort].to_numpy()).groupby(level=0).first()
+        for label, (values, index, _) in parts.items():
+            parts[label] = (values, index, position.loc[first[cohort].to_numpy()[index]].to_numpy())
+    else:  # groups only present on the second wave exist too (and are hidden)
+        for values, label, index, _ in split(second, by_list, filters):
+            before = parts.get(label, (values, np.zeros(0, dtype=np.int64), index))[1]
+            parts[label] = (values, before, index)
+    first_keys, second_keys = _keys(first), _keys(second)
     pairs = {
-        label: (Group.from_keys(a[1], a[3]), Group.from_keys(b[1], b[3])) for label, (a, b) in parts.items()
+        label: (
+            Group.from_keys(describe({**filters, **values, wave_column: waves[0]}), first_keys[a]),
+            Group.from_keys(describe({**filters, **values, wave_column: waves[1]}), second_keys[b]),
+        )
+        for label, (values, a, b) in parts.items()
     }
     decisions = release_trend(ledger, pairs, waves=(str(waves[0]), str(waves[1])), view=view)
-    out = []
-    for label, (a, b) in parts.items():
-        decision = decisions[label]
-        out.append(
-            (
-                GatedGroup(a[0], label, a[2] if decision.visible else a[2].iloc[:0], decision),
-                GatedGroup(b[0], label, b[2] if decision.visible else b[2].iloc[:0], decision),
-            )
+    return [
+        (
+            GatedGroup(values, label, first, a, decisions[label]),
+            GatedGroup(values, label, second, b, decisions[label]),
         )
+        for label, (values, a, b) in parts.items()
+    ]
+
+
+def group_codes(groups: Sequence[GatedGroup], length: int) -> np.ndarray:
+    """Per row of the shared frame, the position of its shown group in ``groups`` (-1: none)."""
+    codes = np.full(length, -1, dtype=np.int64)
+    for position, group in enumerate(groups):
+        if group.visible:
+            codes[group.index] = position
+    return codes
+
+
+def group_means(groups: Sequence[GatedGroup], frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """(groups x columns) means over each shown group's non-missing values (NaN when hidden).
+
+    One pass over the rows for all groups, so a view of hundreds of groups costs a group-by.
+    """
+    codes = group_codes(groups, len(frame))
+    inside = codes >= 0
+    out = np.full((len(groups), len(columns)), np.nan)
+    for j, column in enumerate(columns):
+        if column not in frame.columns:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        known = inside & ~np.isnan(values)
+        sums = np.bincount(codes[known], weights=values[known], minlength=len(groups))
+        counts = np.bincount(codes[known], minlength=len(groups))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, j] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     return out
 
 

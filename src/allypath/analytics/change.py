@@ -12,23 +12,13 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from allypath.analytics._gating import gated_pairs, hidden_row, ledger_for, placed, require
+from allypath.analytics._gating import gated_pairs, group_means, hidden_row, ledger_for, placed, require
 from allypath.analytics.mix import STAGE_KEYS
 from allypath.privacy import DisclosureLedger, PrivacyPolicy
 
 __all__ = ["DEFAULT_METRICS", "transitions", "wave_change"]
 
 DEFAULT_METRICS = ("index",)
-
-
-def _share(rows: pd.DataFrame, number: int) -> float:
-    stage = pd.to_numeric(rows["stage"], errors="coerce")
-    return float((stage == number).mean()) if len(rows) else float("nan")
-
-
-def _metric(rows: pd.DataFrame, column: str) -> float:
-    values = pd.to_numeric(rows[column], errors="coerce").astype(float).dropna()
-    return float(values.mean()) if len(values) else float("nan")
 
 
 def wave_change(
@@ -50,8 +40,7 @@ def wave_change(
     """
     require(scored, ["stage", *metrics])
     chosen = ledger_for(ledger, policy)
-    rows = []
-    for before, after in gated_pairs(
+    pairs = gated_pairs(
         placed(scored),
         by,
         chosen,
@@ -59,20 +48,26 @@ def wave_change(
         wave_column=wave_column,
         filters=filters,
         view="change between waves",
-    ):
+    )
+    if not pairs:
+        return pd.DataFrame()
+    names = [f"share_{k}" for k in STAGE_KEYS] + list(metrics)
+    figures = []
+    for side in (0, 1):
+        groups = [pair[side] for pair in pairs]
+        frame = groups[0].frame
+        stage = pd.to_numeric(frame["stage"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        columns = {f"share_{k}": (stage == n).astype(float) for n, k in enumerate(STAGE_KEYS, 1)}
+        columns.update({m: frame[m].to_numpy() for m in metrics})
+        figures.append(group_means(groups, pd.DataFrame(columns), names))
+    rows = []
+    for position, (before, after) in enumerate(pairs):
         row = hidden_row(after)
         row["n"] = pd.NA
-        row["n_before"] = len(before.rows) if before.visible else pd.NA
-        row["n_after"] = len(after.rows) if after.visible else pd.NA
-        names = [f"share_{k}" for k in STAGE_KEYS] + list(metrics)
-        for name in names:
-            a = b = float("nan")
-            if before.visible:
-                if name.startswith("share_"):
-                    number = STAGE_KEYS.index(name.removeprefix("share_")) + 1
-                    a, b = _share(before.rows, number), _share(after.rows, number)
-                else:
-                    a, b = _metric(before.rows, name), _metric(after.rows, name)
+        row["n_before"] = before.index.size if before.visible else pd.NA
+        row["n_after"] = after.index.size if after.visible else pd.NA
+        for j, name in enumerate(names):
+            a, b = float(figures[0][position, j]), float(figures[1][position, j])
             row.update({f"{name}_before": a, f"{name}_after": b, f"{name}_change": b - a})
         rows.append(row)
     return pd.DataFrame(rows)

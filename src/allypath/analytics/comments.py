@@ -52,7 +52,8 @@ def comments(
     frame = filtered(responses, dict(filters or {}))
     rng = np.random.default_rng(seed)
     out = []
-    for values, label, rows, keys in split(frame, by_columns(by), dict(filters or {})):
+    for values, label, index, keys in split(frame, by_columns(by), dict(filters or {})):
+        rows = frame.iloc[index]
         group = Group.from_keys(label, keys)
         decision = chosen.ask_comments(group)
         texts: list[str] = []

@@ -13,7 +13,7 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from allypath.analytics._gating import GatedGroup, gated_groups, hidden_row, ledger_for, placed
+from allypath.analytics._gating import GatedGroup, gated_groups, group_means, hidden_row, ledger_for, placed
 from allypath.model import BARRIERS, DIAGNOSTIC_QUESTIONS, ENABLERS, NORMS
 from allypath.privacy import DisclosureLedger, PrivacyPolicy
 
@@ -74,11 +74,13 @@ def factor_heatmap(
     ``DataFrame.attrs["factors"]`` maps each column to its kind and English label.
     """
     groups, _ = _groups(scored, by, ledger, policy, filters, "barrier heatmap")
+    frame = groups[0].frame if groups else scored.iloc[:0]
+    means = group_means(groups, frame, [f"score_{f.construct}" for f in FACTORS])
     rows = []
-    for group in groups:
+    for position, group in enumerate(groups):
         row = hidden_row(group)
-        for factor in FACTORS:
-            value = _mean(group.rows, f"score_{factor.construct}") if group.visible else float("nan")
+        for j, factor in enumerate(FACTORS):
+            value = float(means[position, j])
             if factor.key == "low_policy_awareness":
                 value = SCALE_MAX + 1 - value
             row[factor.key] = value

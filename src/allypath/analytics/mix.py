@@ -9,12 +9,21 @@ keeps the classification uncertainty of respondents between stages.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
-from allypath.analytics._gating import by_columns, gated_groups, hidden_row, ledger_for, placed, require
+from allypath.analytics._gating import (
+    GatedGroup,
+    by_columns,
+    gated_groups,
+    group_means,
+    hidden_row,
+    ledger_for,
+    placed,
+    require,
+)
 from allypath.errors import DataError
 from allypath.model import STAGE_KEYS
 from allypath.privacy import DisclosureLedger, PrivacyPolicy
@@ -42,26 +51,41 @@ def wilson_interval(
     """
     x = np.asarray(successes, dtype=float)
     total = np.asarray(n, dtype=float)
-    z = float(norm.ppf(0.5 + level / 2))
+    z = NormalDist().inv_cdf(0.5 + level / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         centre = (x + z * z / 2) / (total + z * z)
         half = z / (total + z * z) * np.sqrt(x * (total - x) / total + z * z / 4)
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
-def _mix(rows: pd.DataFrame, level: float) -> dict[str, float]:
-    stage = rows["stage"].astype("Int64")
-    n = len(rows)
-    out: dict[str, float] = {}
-    for number, key in enumerate(STAGE_KEYS, start=1):
-        count = int((stage == number).sum())
-        low, high = wilson_interval(count, n, level)
-        out[f"share_{key}"] = count / n if n else float("nan")
-        out[f"low_{key}"] = float(low)
-        out[f"high_{key}"] = float(high)
-        column = PROBABILITY[key]
-        out[f"expected_{key}"] = float(rows[column].astype(float).mean()) if column in rows else float("nan")
-    return out
+def _mix_rows(groups: list[GatedGroup], level: float) -> list[dict[str, object]]:
+    """Stage-mix figures for every shown group, in one pass over the rows."""
+    if not groups:
+        return []
+    frame = groups[0].frame
+    stage = pd.to_numeric(frame["stage"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    columns = {key: (stage == number).astype(float) for number, key in enumerate(STAGE_KEYS, 1)}
+    for key in STAGE_KEYS:
+        source = PROBABILITY[key]
+        columns[source] = (
+            pd.to_numeric(frame[source], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            if source in frame.columns
+            else np.full(len(frame), np.nan)
+        )
+    shares = group_means(groups, pd.DataFrame(columns), list(columns))
+    n = np.array([g.decision.n for g in groups], dtype=float)
+    low, high = wilson_interval(shares[:, : len(STAGE_KEYS)] * n[:, None], n[:, None], level)
+    rows = []
+    for position, group in enumerate(groups):
+        row = {**hidden_row(group), **_empty_mix()}
+        if group.visible and group.decision.n > 0:
+            for j, key in enumerate(STAGE_KEYS):
+                row[f"share_{key}"] = float(shares[position, j])
+                row[f"low_{key}"] = float(low[position, j])
+                row[f"high_{key}"] = float(high[position, j])
+                row[f"expected_{key}"] = float(shares[position, len(STAGE_KEYS) + j])
+        rows.append(row)
+    return rows
 
 
 def _empty_mix() -> dict[str, float]:
@@ -100,12 +124,10 @@ def stage_mix(
     """
     require(scored, ["stage"])
     ledger = ledger_for(ledger, policy)
-    rows = []
-    for group in gated_groups(
+    groups = gated_groups(
         placed(scored), by, ledger, filters=filters, view="stage mix", with_total=with_total
-    ):
-        rows.append({**hidden_row(group), **(_mix(group.rows, level) if group.visible else _empty_mix())})
-    return pd.DataFrame(rows)
+    )
+    return pd.DataFrame(_mix_rows(groups, level))
 
 
 def _invited_lookup(
@@ -113,7 +135,8 @@ def _invited_lookup(
 ) -> dict[tuple[Hashable, ...], int]:
     if isinstance(invited, pd.DataFrame):
         require(invited, [*by, "invited"])
-        return {tuple(row[c] for c in by): int(row["invited"]) for _, row in invited.iterrows()}
+        counts = invited["invited"].astype(int).tolist()
+        return dict(zip(zip(*(invited[c].tolist() for c in by), strict=True), counts, strict=True))
     if len(by) != 1:
         raise DataError(
             "give invited counts as a DataFrame when grouping by several columns", column="invited"
@@ -199,7 +222,8 @@ def nonresponse_band(
         if group.visible:
             out.update({"n": pd.NA, "visible": False, "reason": "below_k"})
         return pd.DataFrame([out])
-    mix = np.array([_mix(group.rows, 0.95)[f"share_{k}"] for k in STAGE_KEYS])
+    (figures,) = _mix_rows([group], 0.95)
+    mix = np.array([figures[f"share_{k}"] for k in STAGE_KEYS], dtype=float)
     response = group.decision.n / invited
     apathetic = mix + (1 - response) * apathy_share * (np.eye(4)[0] - mix)
     out["response_rate"] = response

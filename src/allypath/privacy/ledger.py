@@ -127,20 +127,28 @@ class DisclosureLedger:
         """Labels of the groups whose comments this viewer has seen."""
         return tuple(self._texts.labels)
 
-    def _positions(self, keys: np.ndarray, *, grow: bool) -> np.ndarray:
-        """Positions of ``keys``; unknown keys get positions past the end (kept only if ``grow``)."""
-        positions = self._index.get_indexer(pd.Index(keys))
+    def _locate(self, groups: Sequence[Group], *, grow: bool) -> list[np.ndarray]:
+        """Positions of each group's members, all looked up at once.
+
+        Keys no released group holds get joint positions past the known ones, the same key the
+        same position across ``groups``; they join the index only if ``grow``.
+        """
+        if not groups:
+            return []
+        everything = np.concatenate([g.keys for g in groups])
+        positions = self._index.get_indexer(pd.Index(everything)).astype(np.int64)
         unknown = positions < 0
         if unknown.any():
-            start = len(self._index)
-            positions[unknown] = start + np.arange(int(unknown.sum()))
+            fresh = np.unique(everything[unknown])
+            positions[unknown] = len(self._index) + np.searchsorted(fresh, everything[unknown])
             if grow:
-                self._index = self._index.append(pd.Index(keys[unknown]))
-        return positions.astype(np.int64)
+                self._index = self._index.append(pd.Index(fresh))
+        return np.split(positions, np.cumsum([g.n for g in groups])[:-1])
 
     def _record(self, family: _Family, groups: Sequence[Group], view: str) -> None:
-        for group in groups:
-            family.add(group.label, view, self._positions(group.keys, grow=True), _digest(group.keys))
+        located = self._locate(groups, grow=True)
+        for group, positions in zip(groups, located, strict=True):  # pragma: no mutate
+            family.add(group.label, view, positions, _digest(group.keys))
 
     def record(self, groups: Sequence[Group], view: str = "") -> None:
         """Note that ``groups`` were shown (call only with groups the gate let through)."""
@@ -164,7 +172,7 @@ class DisclosureLedger:
         if not live:
             return blocked
         family = self._aggregates
-        rows = self._joint_positions(live, [self._positions(g.keys, grow=False) for g in live])
+        rows = self._locate(live, grow=False)
         width = max(len(self._index), max(int(r.max()) + 1 for r in rows))
         new = _incidence(rows, width)
         old = family.matrix(width)
@@ -191,20 +199,6 @@ class DisclosureLedger:
                 earlier,
             )
 
-    def _joint_positions(self, live: Sequence[Group], rows: list[np.ndarray]) -> list[np.ndarray]:
-        """Number the keys no released group holds jointly, past the known positions."""
-        known = len(self._index)
-        if all((r < known).all() for r in rows):
-            return rows
-        fresh = np.unique(np.concatenate([g.keys[r >= known] for g, r in zip(live, rows, strict=True)]))
-        out = []
-        for group, positions in zip(live, rows, strict=True):
-            positions = positions.copy()
-            unseen = positions >= known
-            positions[unseen] = known + np.searchsorted(fresh, group.keys[unseen])
-            out.append(positions)
-        return out
-
     def _pairwise(
         self,
         live: Sequence[Group],
@@ -222,7 +216,8 @@ class DisclosureLedger:
         only_new = sizes[overlap.row] - overlap.data
         only_other = other_sizes[overlap.col] - overlap.data
         bad = ((only_new > 0) & (only_new < k)) | ((only_other > 0) & (only_other < k))
-        for i, j in sorted(zip(overlap.row[bad].tolist(), overlap.col[bad].tolist(), strict=True)):
+        pairs = zip(overlap.row[bad].tolist(), overlap.col[bad].tolist(), strict=True)  # pragma: no mutate
+        for i, j in sorted(pairs):
             if family is not None:
                 victim, earlier = live[i], family.name(j)
                 where = "already shown to this viewer"
@@ -310,12 +305,12 @@ class DisclosureLedger:
         if group.n < k_text:
             return hidden(group.n, Reason.BELOW_K_TEXT)
         family = self._texts
-        (positions,) = self._joint_positions([group], [self._positions(group.keys, grow=False)])
-        width = max(len(self._index), int(positions.max()) + 1)
+        (positions,) = self._locate([group], grow=False)
+        width = max(len(self._index), int(positions.max()) + 1)  # pragma: no mutate
         matrix = sp.vstack([family.matrix(width), _incidence([positions], width)]).tocsr()
         atom_of, weights = _atoms(matrix)
         # the family was safe before, so any small cell now is one this group would cut out
-        small = np.flatnonzero((weights > 0) & (weights < k_text))
+        small = np.flatnonzero((weights > 0) & (weights < k_text))  # pragma: no mutate
         if small.size == 0:
             return shown(group.n)
         cover = _cover(matrix, atom_of, weights.size)
@@ -333,12 +328,13 @@ class DisclosureLedger:
     # ----------------------------------------------------------------- persistence
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready snapshot (keys as hex) that :meth:`from_dict` restores."""
-        keys = self._index.to_numpy(dtype=np.uint64)
+        keys = self._index.to_numpy(dtype=np.uint64)  # pragma: no mutate
 
         def dump(family: _Family) -> list[dict[str, object]]:
+            entries = zip(family.labels, family.views, family.rows, strict=True)  # pragma: no mutate
             return [
                 {"label": label, "view": view, "keys": [format(int(k), "x") for k in keys[rows]]}
-                for label, view, rows in zip(family.labels, family.views, family.rows, strict=True)
+                for label, view, rows in entries
             ]
 
         return {
@@ -378,8 +374,9 @@ def _atoms(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     member = np.asarray(matrix.getnnz(axis=0)) > 0
     atom_of = np.full(matrix.shape[1], -1, dtype=np.int64)
     if member.any():
-        _, inverse = np.unique(signature[member], axis=0, return_inverse=True)
-        atom_of[member] = inverse.ravel()
+        first = pd.factorize(signature[member, 0])[0]
+        second = pd.factorize(signature[member, 1])[0]
+        atom_of[member] = pd.factorize(first * (int(second.max()) + 1) + second)[0]
     weights = np.bincount(atom_of[member], minlength=int(atom_of.max()) + 1 if member.any() else 0)
     return atom_of, weights
 
