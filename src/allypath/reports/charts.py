@@ -141,13 +141,16 @@ def _finish(chart: alt.TopLevelMixin, data: pd.DataFrame, title: str, descriptio
     return Chart(title=title, description=description, spec=spec, svg=svg, data=data.reset_index(drop=True))
 
 
-def _color(field_name: str, domain: Sequence[str] | None, colors: Sequence[str] | None, title: str) -> Any:
+def _color(
+    field_name: str, domain: Sequence[str] | None, colors: Sequence[str] | None, title: str, count: int
+) -> Any:
+    # tableau10 repeats after ten groups; tableau20 keeps up to twenty apart
     if domain is not None and colors is not None:
         scale = alt.Scale(domain=list(domain), range=list(colors))
-    elif domain is not None:
-        scale = alt.Scale(domain=list(domain), scheme="tableau10")
+    elif count <= 10:
+        scale = alt.Scale(domain=list(domain) if domain else alt.Undefined, scheme="tableau10")
     else:
-        scale = alt.Scale(scheme="tableau10")
+        scale = alt.Scale(domain=list(domain) if domain else alt.Undefined, scheme="tableau20")
     return alt.Color(f"{field_name}:N", scale=scale, title=title, sort=list(domain) if domain else None)
 
 
@@ -191,7 +194,7 @@ def bar_chart(
         "tooltip": [alt.Tooltip(f"{c}") for c in data.columns],
     }
     if color:
-        encoding["color"] = _color(color, color_domain, colors, color)
+        encoding["color"] = _color(color, color_domain, colors, color, data[color].nunique())
         if dodge:
             encoding["yOffset"] = alt.YOffset(f"{color}:N", sort=list(color_domain) if color_domain else None)
     else:
@@ -248,7 +251,7 @@ def stacked_bar_chart(
             y=alt.Y(
                 f"{category}:N", sort=order, title=category_title if category_title is not None else category
             ),
-            color=_color(stack, stack_order, colors, stack),
+            color=_color(stack, stack_order, colors, stack, len(stack_order)),
             order=alt.Order("_order:Q"),
             tooltip=[alt.Tooltip(c) for c in data.columns],
         )
@@ -274,8 +277,8 @@ def heatmap(
 ) -> Chart:
     """A grid of ``value`` by ``x`` (columns) and ``y`` (rows), with the values written in the cells.
 
-    ``label_threshold`` writes values at least that large in absolute size in bold dark text (the
-    others in grey), the way loadings tables highlight salient loadings. ``colors`` are the low,
+    ``label_threshold`` writes values at least that large in absolute size in bold (the others in
+    regular weight), the way loadings tables highlight salient loadings. ``colors`` are the low,
     middle and high ends of the diverging colour scale over ``domain``.
     """
     x_order = list(dict.fromkeys(data[x].astype(str)))
@@ -299,8 +302,9 @@ def heatmap(
         tooltip=[alt.Tooltip(c) for c in data.columns],
     )
     text_value = alt.Text(f"{value}:Q", format=value_format)
-    strong = base.mark_text(fontSize=10, fontWeight="bold", color="#111111").encode(text=text_value)
-    weak = base.mark_text(fontSize=10, color="#666666").encode(text=text_value)
+    # dark text on the pale cells keeps WCAG contrast; weight, not colour, marks the salient values
+    strong = base.mark_text(fontSize=10, fontWeight="bold", color="#000000").encode(text=text_value)
+    weak = base.mark_text(fontSize=10, color="#333333").encode(text=text_value)
     labels = alt.layer(strong.transform_filter("datum._salient"), weak.transform_filter("!datum._salient"))
     chart = alt.layer(cells, labels).properties(
         title=title, width=cell_size * len(x_order), height=max(60, 18 * len(y_order))
@@ -338,7 +342,9 @@ def line_chart(
         ),
         "tooltip": [alt.Tooltip(c) for c in data.columns],
     }
-    encoding["color"] = _color(color, color_domain, colors, color) if color else alt.value(_ACCENT)
+    encoding["color"] = (
+        _color(color, color_domain, colors, color, data[color].nunique()) if color else alt.value(_ACCENT)
+    )
     layers: list[Any] = [alt.Chart(data).mark_line(point=True).encode(**encoding)]
     if rule is not None:
         layers.append(
