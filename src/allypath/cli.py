@@ -41,6 +41,17 @@ def _register_io() -> None:
 
 _register_io()
 
+
+def _register_stats() -> None:
+    from allypath.cli_stats import calibrate, stats_app, validate
+
+    app.add_typer(stats_app, name="stats")
+    app.command()(calibrate)
+    app.command()(validate)
+
+
+_register_stats()
+
 console = Console()
 err = Console(stderr=True)
 

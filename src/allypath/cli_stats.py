@@ -333,7 +333,9 @@ def cfa(
     with _refusing():
         result = run_cfa(_read(data), model, group=group, std_lv=std_lv)
     if as_json:
-        _print_json(_json_safe(result.to_dict()))
+        # Fit measures at the top level under lavaan's names (chisq, df, cfi, ...), as other tools
+        # read them; the full result (estimates, options, groups, and "fit" again) follows.
+        _print_json(_json_safe({**result.fit, **result.to_dict()}))
         return
     console.print(_key_value_table("Fit (lavaan names)", _fit_rows(result.fit)))
     loadings = result.estimates[result.estimates["op"] == "=~"]
