@@ -104,6 +104,8 @@ def test_missing_columns_are_named(frame: pd.DataFrame) -> None:
         stage_mix(frame.drop(columns="stage"), "unit", policy=K5)
     with pytest.raises(DataError, match="respondent_id"):
         stage_mix(frame.assign(respondent_id=None), "unit", policy=K5)
+    with pytest.raises(DataError, match="must be unique"):
+        stage_mix(frame.assign(respondent_id="same"), "unit", policy=K5)
     with pytest.raises(DataError, match="policy differs"):
         stage_mix(frame, "unit", ledger=DisclosureLedger(K5), policy=PrivacyPolicy(k=6))
 

@@ -53,6 +53,8 @@ def test_groups_are_their_members_whatever_the_order_or_repeats() -> None:
     assert not a.keys.flags.writeable
     assert repr(a) == "Group('a', n=3)"
     assert Group.from_keys("k", [3, 1, 3]).keys.tolist() == [1, 3]
+    assert Group.from_keys("k", [3, 1, 2], distinct=True).keys.tolist() == [1, 2, 3]
+    assert not Group.from_keys("k", [3, 1], distinct=True).keys.flags.writeable
 
 
 def test_response_keys_are_stable_and_treat_ids_as_text() -> None:

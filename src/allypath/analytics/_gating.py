@@ -99,7 +99,10 @@ def _keys(frame: pd.DataFrame) -> np.ndarray:
     ids = frame[ID]
     if ids.isna().any():
         raise DataError("every response needs a respondent_id for the privacy gate", column=ID)
-    return response_keys(ids)
+    keys = response_keys(ids)
+    if pd.Series(keys).duplicated().any():  # two rows, one response: every count would be off
+        raise DataError("respondent_id must be unique within the data", column=ID)
+    return keys
 
 
 def filtered(frame: pd.DataFrame, filters: Mapping[str, Hashable]) -> pd.DataFrame:
@@ -153,11 +156,11 @@ def gated_groups(
     filters = dict(filters or {})
     frame = filtered(scored, filters)
     parts = split(frame, by_columns(by), filters)
-    groups = [Group.from_keys(label, keys) for _, label, _, keys in parts]
+    groups = [Group.from_keys(label, keys, distinct=True) for _, label, _, keys in parts]
     parents: dict[str, str] = {}
     total_label = describe(filters)
     if with_total:
-        total = Group.from_keys(total_label, _keys(frame))
+        total = Group.from_keys(total_label, _keys(frame), distinct=True)
         parents = {g.label: total_label for g in groups if g.label != total_label}
         groups = [total, *[g for g in groups if g.label != total_label]]
     decisions = release_view(ledger, groups, parents=parents, view=view)
@@ -209,8 +212,12 @@ def gated_pairs(
     first_keys, second_keys = _keys(first), _keys(second)
     pairs = {
         label: (
-            Group.from_keys(describe({**filters, **values, wave_column: waves[0]}), first_keys[a]),
-            Group.from_keys(describe({**filters, **values, wave_column: waves[1]}), second_keys[b]),
+            Group.from_keys(
+                describe({**filters, **values, wave_column: waves[0]}), first_keys[a], distinct=True
+            ),
+            Group.from_keys(
+                describe({**filters, **values, wave_column: waves[1]}), second_keys[b], distinct=True
+            ),
         )
         for label, (values, a, b) in parts.items()
     }

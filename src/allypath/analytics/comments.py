@@ -54,7 +54,7 @@ def comments(
     out = []
     for values, label, index, keys in split(frame, by_columns(by), dict(filters or {})):
         rows = frame.iloc[index]
-        group = Group.from_keys(label, keys)
+        group = Group.from_keys(label, keys, distinct=True)
         decision = chosen.ask_comments(group)
         texts: list[str] = []
         if decision.visible:

@@ -184,16 +184,17 @@ def release_trend(
     """Decide on changes between two waves: shown only where both groups pass (rule 4).
 
     ``pairs`` maps a trend label (e.g. ``unit=Sales``) to its group on each wave; the groups of
-    each wave are siblings for complementary suppression. Both groups of every shown pair are
-    recorded; a hidden pair records nothing. The decision's ``n`` is the second wave's size.
+    each wave are siblings for complementary suppression, and the differencing guard screens
+    both waves' groups together. Both groups of every shown pair are recorded; a hidden pair
+    records nothing. The decision's ``n`` is the second wave's size.
     """
     for label, (a, b) in pairs.items():
         if a.label == b.label:
             raise DataError(f"trend {label!r}: the two waves' groups need distinct labels", column="label")
-    before = [p[0] for p in pairs.values()]
-    after = [p[1] for p in pairs.values()]
-    first = evaluate_view(ledger, before)
-    second = evaluate_view(ledger, after)
+    # size rules per wave first (pure), then one differencing screen over both waves together:
+    # it sees every combination the two waves and the ledger allow, at the cost of one audit
+    first = decide_siblings({a.label: a.n for a, _ in pairs.values()}, ledger.policy)
+    second = decide_siblings({b.label: b.n for _, b in pairs.values()}, ledger.policy)
     out: dict[str, Decision] = {}
     for label, (a, b) in pairs.items():
         if a.n == 0 or b.n == 0:  # nothing to compare with: no change can be shown
@@ -205,7 +206,7 @@ def release_trend(
             out[label] = _trend_hidden(label, waves[1], second[b.label])
         else:
             out[label] = shown(b.n)
-    while True:  # the two waves were screened apart: screen the shown pairs together
+    while True:  # hiding a pair can only hide more, so this ends
         members = [g for label, (a, b) in pairs.items() if out[label].visible for g in (a, b) if g.n > 0]
         blocked = ledger.screen(members)
         if not blocked:

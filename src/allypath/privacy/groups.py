@@ -53,8 +53,10 @@ class Group:
     keys: np.ndarray
 
     @classmethod
-    def from_keys(cls, label: str, keys: Iterable[int] | np.ndarray) -> Group:
-        array = np.unique(np.asarray(keys, dtype=np.uint64))
+    def from_keys(cls, label: str, keys: Iterable[int] | np.ndarray, *, distinct: bool = False) -> Group:
+        """A group of the given keys; ``distinct=True`` promises no key repeats (only sorts)."""
+        array = np.asarray(keys, dtype=np.uint64)
+        array = np.sort(array) if distinct else np.unique(array)
         array.flags.writeable = False
         return cls(label, array)
 
