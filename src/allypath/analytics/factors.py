@@ -120,14 +120,17 @@ def diagnostic_answers(
     ``question`` (key), ``text``, ``score``, ``verdict`` (yes/mixed/no/unknown), ``answer``.
     """
     groups, _ = _groups(scored, by, ledger, policy, filters, "diagnostic questions")
+    constructs = sorted({c for q in DIAGNOSTIC_QUESTIONS for c in q.constructs})
+    frame = groups[0].frame if groups else scored.iloc[:0]
+    means = group_means(groups, frame, [f"score_{c}" for c in constructs])
     rows = []
-    for group in groups:
+    for position, group in enumerate(groups):
         for question in DIAGNOSTIC_QUESTIONS:
             row = hidden_row(group)
             score = float("nan")
             if group.visible:
-                means = [_mean(group.rows, f"score_{c}") for c in question.constructs]
-                known = [m for m in means if not np.isnan(m)]
+                known = [means[position, constructs.index(c)] for c in question.constructs]
+                known = [m for m in known if not np.isnan(m)]
                 score = float(np.mean(known)) if known else float("nan")
             verdict = _verdict(score)
             row.update(
@@ -266,11 +269,12 @@ def context_profiles(
     """
     contexts = [c for c in scored.columns if c.startswith("context_") and c.endswith("_stage")]
     groups, _ = _groups(scored, by, ledger, policy, filters, "context profiles")
+    frame = groups[0].frame if groups else scored.iloc[:0]
+    means = group_means(groups, frame, contexts)
     rows = []
-    for group in groups:
+    for position, group in enumerate(groups):
         row = hidden_row(group)
-        for column in contexts:
-            name = column.removeprefix("context_").removesuffix("_stage")
-            row[name] = _mean(group.rows, column) if group.visible else float("nan")
+        for j, column in enumerate(contexts):
+            row[column.removeprefix("context_").removesuffix("_stage")] = float(means[position, j])
         rows.append(row)
     return pd.DataFrame(rows)
