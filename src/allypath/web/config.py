@@ -79,6 +79,12 @@ class WebSettings(BaseSettings):
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=64 * 1024, description="largest HRIS file upload")
     login_failure_limit: int = Field(5, ge=2, le=50, description="failed logins before a lockout")
     login_cooloff_minutes: int = Field(15, ge=1, description="lockout length after too many failures")
+    submit_limit_per_token: int = Field(
+        30, ge=0, description="survey/API posts per personal link per minute (0: no limit)"
+    )
+    submit_limit_per_ip: int = Field(
+        300, ge=0, description="survey/API posts per client address per minute (0: no limit)"
+    )
 
     _split_hosts = field_validator("allowed_hosts", "csrf_trusted_origins", mode="before")(_split)
 

@@ -40,11 +40,14 @@ INSTALLED_APPS = [
     "allypath.web.survey",
     "allypath.web.console",
     "allypath.web.api",
+    "allypath.web.audit",
 ]
 
 MIDDLEWARE = [
     "allypath.web.middleware.BodySizeLimitMiddleware",
+    "allypath.web.security.SubmissionRateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "allypath.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allypath.web.security.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "allypath.web.urls"
@@ -172,9 +176,27 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = ENV.secure_cookies
 CSRF_COOKIE_SECURE = ENV.secure_cookies
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_NAME = "__Host-sessionid" if ENV.secure_cookies else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if ENV.secure_cookies else "csrftoken"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: every form carries the token in a hidden field
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if ENV.secure_cookies:
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP inside the network
+
+# Submission rate limits (allypath.web.security): counters in local memory, never in the database.
+ALLYPATH_SUBMIT_LIMIT_PER_TOKEN = ENV.submit_limit_per_token
+ALLYPATH_SUBMIT_LIMIT_PER_IP = ENV.submit_limit_per_ip
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "allypath-ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 
 # No inline script or style anywhere: pages work under this policy (the API docs relax it locally).
 CONTENT_SECURITY_POLICY = {

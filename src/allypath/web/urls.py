@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("console/", include("allypath.web.console.urls")),
+    path("console/", include("allypath.web.audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("allypath.web.survey.urls")),
 ]

@@ -27,6 +27,7 @@ from allypath.web.api.schemas import (
     SubmissionIn,
     WaveOut,
 )
+from allypath.web.audit import record_access
 from allypath.web.orgs.access import get_for
 from allypath.web.orgs.models import Membership, Role, Wave
 from allypath.web.orgs.rates import response_rates
@@ -135,6 +136,7 @@ def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
     wave = get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
     membership = Membership.objects.get(user=_signed_in(request), org=wave.org)
     table = response_rates(wave, membership)
+    record_access(request, org=wave.org, wave=wave, group="all", view="api.response_rates")
     return RatesOut(
         k=table.k,
         invited=table.invited,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from allypath.errors import AllypathError, DataError
+from allypath.web.audit import record_access
 from allypath.web.console.forms import HrisUploadForm, MemberAddForm, MembershipForm, WaveForm
 from allypath.web.orgs.access import get_for, membership_for, organisations_of
 from allypath.web.orgs.importing import import_hris_upload
@@ -195,6 +196,8 @@ def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     wave = _wave(request, slug, pk)
     membership = membership_for(request.user, wave.org)
+    if wave.status != WaveStatus.DRAFT:
+        record_access(request, org=wave.org, wave=wave, group="all", view="console.response_rates")
     context = _base(
         request,
         wave.org,

@@ -46,5 +46,6 @@ class WaveAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.is_frozen:
-            return [f.removesuffix("_id") for f in FROZEN_FIELDS] + ["status", "launched_on"]
+            # org_id is the foreign key "org"; instrument_id is a plain field of that name.
+            return [("org" if f == "org_id" else f) for f in FROZEN_FIELDS] + ["status", "launched_on"]
         return ["status", "launched_on"]

@@ -1,0 +1,356 @@
+"""Access-control matrix: every URL pattern x every role x own/other organisation -> the expected answer.
+
+The routes are walked from the resolver of ``allypath.web.urls``, so a new endpoint cannot be forgotten:
+:func:`test_every_route_has_an_expectation` fails until it gets a line in :data:`EXPECTED`. Django admin
+routes are matched by one rule (all of them sit behind ``admin_view``: staff only), and each of them is
+requested too.
+
+Outcomes are classified as ``ok`` (2xx, or a redirect that is not to a login page), ``login`` (redirect
+to a login page), ``401``, ``403``, ``404`` or ``405``. Every cell must equal its expectation: 0
+unexpected allows, and no unexpected refusals either.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from allypath.web.orgs.models import Membership, Organisation, Role, Wave
+from allypath.web.survey.submission import submit
+
+from .conftest import PASSWORD, sample_answers, tokens_of
+
+pytestmark = [pytest.mark.db]
+
+ROLES = ("anonymous", "viewer", "analyst", "scoped_analyst", "org_admin", "other_org_admin", "staff")
+ORGS = ("own", "other")  # own = Acme (where bob, dave, erin and alice are members), other = Globex
+
+
+# -- rules: (role, org) -> outcome -----------------------------------------------------------------------
+
+RANK = {"viewer": 1, "analyst": 2, "scoped_analyst": 2, "org_admin": 3}
+
+
+def _member_of(role: str, org: str) -> bool:
+    """Acme members are the first four HR roles; charlie ("other_org_admin") is a member of Globex."""
+    if role in RANK:
+        return org == "own"
+    return role == "other_org_admin" and org == "other"
+
+
+def console(needed: str) -> Callable[[str, str], str]:
+    """A console page for members of the organisation with at least ``needed``."""
+
+    def rule(role: str, org: str) -> str:
+        if role == "anonymous":
+            return "login"
+        if not _member_of(role, org):
+            return "404"
+        rank = 3 if role == "other_org_admin" else RANK[role]
+        return "ok" if rank >= RANK[needed] else "403"
+
+    return rule
+
+
+def api_read(role: str, org: str) -> str:
+    if role == "anonymous":
+        return "401"
+    return "ok" if _member_of(role, org) else "404"
+
+
+def signed_in(anonymous: str) -> Callable[[str, str], str]:
+    return lambda role, org: anonymous if role == "anonymous" else "ok"
+
+
+def everyone(role: str, org: str) -> str:
+    return "ok"
+
+
+def staff_only(role: str, org: str) -> str:
+    return "ok" if role == "staff" else "login"
+
+
+def always(outcome: str) -> Callable[[str, str], str]:
+    return lambda role, org: outcome
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Expected outcome per method; ``args`` names the kwargs to fill from the organisation's fixtures."""
+
+    get: Callable[[str, str], str]
+    post: Callable[[str, str], str] | None = None
+    post_data: dict[str, Any] = field(default_factory=dict)
+    json_body: str = ""  # "submission": POST a JSON submission with a fresh token of the organisation
+    fresh_client: bool = False  # the request ends the session (logout): send it from a copy
+
+
+# Every route of allypath.web.urls (but Django admin's) and who may use it.
+EXPECTED: dict[str, Expect] = {
+    "healthz": Expect(get=everyone),
+    "api/v1/openapi.json": Expect(get=everyone),
+    "api/v1/docs": Expect(get=everyone),
+    "api/v1/": Expect(get=always("404")),  # Ninja's root answers nothing
+    "api/v1/responses": Expect(get=always("405"), post=everyone, json_body="submission"),
+    "api/v1/orgs": Expect(get=signed_in("401")),
+    "api/v1/waves/<wave_id>": Expect(get=api_read),
+    "api/v1/waves/<wave_id>/response-rates": Expect(get=api_read),
+    "console/": Expect(get=signed_in("login")),
+    "console/login/": Expect(get=everyone),
+    "console/logout/": Expect(get=always("405"), post=always("login"), fresh_client=True),
+    "console/<slug:slug>/": Expect(get=console("viewer")),
+    "console/<slug:slug>/import/": Expect(get=console("org_admin"), post=console("org_admin")),
+    "console/<slug:slug>/units/": Expect(get=console("viewer")),
+    "console/<slug:slug>/people/": Expect(get=console("org_admin"), post=console("org_admin")),
+    "console/<slug:slug>/people/<int:pk>/": Expect(get=console("org_admin"), post=console("org_admin")),
+    "console/<slug:slug>/waves/": Expect(get=console("viewer")),
+    "console/<slug:slug>/waves/new/": Expect(get=console("org_admin"), post=console("org_admin")),
+    "console/<slug:slug>/waves/<int:pk>/": Expect(get=console("viewer")),
+    "console/<slug:slug>/waves/<int:pk>/edit/": Expect(get=console("org_admin"), post=console("org_admin")),
+    "console/<slug:slug>/waves/<int:pk>/action/": Expect(
+        get=lambda role, org: "login" if role == "anonymous" else "405",
+        post=console("org_admin"),
+        post_data={"action": "no-such-action"},
+    ),
+    "console/<slug:slug>/waves/<int:pk>/links.csv": Expect(
+        get=lambda role, org: "login" if role == "anonymous" else "405", post=console("org_admin")
+    ),
+    "console/<slug:slug>/audit/": Expect(get=console("org_admin")),
+    # Respondent pages: the personal token (or receipt code) is the credential, whoever is signed in.
+    "s/<str:token>/": Expect(get=everyone, post=everyone, post_data={"language": "en"}),
+    "s/<str:token>/p/<int:number>/": Expect(get=everyone),
+    "s/<str:token>/saved/": Expect(get=everyone),
+    "r/<str:receipt>/": Expect(get=everyone),
+    "r/<str:receipt>/pdf": Expect(get=everyone),
+}
+ADMIN_PREFIX = "admin/"
+
+
+def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from walk(p.url_patterns, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern), p
+
+
+def all_routes() -> list[tuple[str, URLPattern]]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_route_has_an_expectation():
+    routes = {route for route, _ in all_routes()}
+    missing = sorted(r for r in routes if r not in EXPECTED and not r.startswith(ADMIN_PREFIX))
+    stale = sorted(set(EXPECTED) - routes)
+    assert not missing, f"routes without an access expectation (add them to EXPECTED): {missing}"
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+def test_admin_routes_all_go_through_the_admin_site():
+    # The one rule for admin/ holds only because every admin route is served by the admin site.
+    for route, pattern in all_routes():
+        if route.startswith(ADMIN_PREFIX):
+            module = getattr(pattern.callback, "__module__", "")
+            assert module.startswith(("django.contrib.", "django.views.generic")), (route, module)
+
+
+# -- the world the matrix runs in -------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    kwargs: dict[str, dict[str, str]]  # org -> fillers
+    bodies: dict[str, list[dict[str, Any]]]  # org -> JSON submissions, one per unused token
+
+
+@pytest.fixture
+def world(acme, globex, alice, bob, dave, erin, charlie, sam, make_wave, instrument) -> World:
+    kwargs: dict[str, dict[str, str]] = {}
+    bodies: dict[str, list[dict[str, Any]]] = {}
+    answers = sample_answers(instrument.form("short"))
+    for label, org, admin in (("own", acme, alice), ("other", globex, charlie)):
+        wave = make_wave(org)
+        tokens = list(tokens_of(wave).values())
+        receipt = submit(tokens[0], uuid.uuid4(), answers, "en").receipt
+        membership = Membership.objects.get(org=org, user=admin)
+        kwargs[label] = {
+            "slug": org.slug,
+            "pk": str(wave.pk),
+            "wave_id": str(wave.pk),
+            "token": tokens[1],
+            "number": "1",
+            "receipt": receipt,
+        }
+        kwargs[label + ":membership"] = {"pk": str(membership.pk)}
+        bodies[label] = [{"token": t, "answers": answers, "language": "en"} for t in tokens[2:]]
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "viewer": bob,
+        "analyst": dave,
+        "scoped_analyst": erin,
+        "org_admin": alice,
+        "other_org_admin": charlie,
+        "staff": sam,
+    }
+    return World(users, kwargs, bodies)
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    url = "/" + route
+    for name, value in values.items():
+        for conv in ("", "slug:", "int:", "str:", "path:"):
+            url = url.replace(f"<{conv}{name}>", value)
+    return url
+
+
+def classify(response: Any) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        return "login" if "/login/" in response.get("Location", "") else "ok"
+    if 200 <= status < 300:
+        return "ok"
+    return str(status)
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def url_for(route: str, world: World, org: str) -> str:
+    values = dict(world.kwargs[org])
+    if "/people/<int:pk>/" in route:
+        values.update(world.kwargs[org + ":membership"])
+    return fill(route, values)
+
+
+@pytest.mark.django_db
+def test_every_route_answers_every_role_in_every_organisation_as_expected(world):
+    mismatches: list[str] = []
+    allowed_wrongly: list[str] = []
+    cells = 0
+    for role in ROLES:
+        client = client_for(world.users[role])
+        for org in ORGS:
+            for route, expect in EXPECTED.items():
+                url = url_for(route, world, org)
+                checks: list[tuple[str, Callable[[str, str], str]]] = [("GET", expect.get)]
+                if expect.post is not None:
+                    checks.append(("POST", expect.post))
+                for method, rule in checks:
+                    sender = client_for(world.users[role]) if expect.fresh_client else client
+                    if method == "GET":
+                        response = sender.get(url)
+                    elif expect.json_body == "submission":
+                        body = world.bodies[org].pop() | {"submission_id": str(uuid.uuid4())}
+                        response = sender.post(url, json.dumps(body), content_type="application/json")
+                    else:
+                        response = sender.post(url, expect.post_data)
+                    got, wanted = classify(response), rule(role, org)
+                    cells += 1
+                    if got != wanted:
+                        line = f"{method} {url} as {role} ({org} org): got {got}, expected {wanted}"
+                        mismatches.append(line)
+                        if got == "ok":
+                            allowed_wrongly.append(line)
+    assert cells >= len(EXPECTED) * len(ROLES) * len(ORGS)
+    assert allowed_wrongly == [], "unexpected allows:\n" + "\n".join(allowed_wrongly)
+    assert mismatches == [], "\n".join(mismatches)
+
+
+@pytest.mark.django_db
+def test_unknown_tokens_and_receipts_are_404_for_everyone(world):
+    for role in ROLES:
+        client = client_for(world.users[role])
+        for route in EXPECTED:
+            if not route.startswith(("s/", "r/")):
+                continue
+            url = fill(route, {"token": "x" * 32, "receipt": "AAAA-" * 5 + "AAAA", "number": "1"})
+            assert client.get(url).status_code == 404, (role, url)
+
+
+ADMIN_FILLERS = {
+    "object_id": "1",
+    "id": "1",
+    "content_type_id": "1",
+    "app_label": "orgs",
+    "url": "no-such-page/",
+}
+
+
+def admin_url(route: str) -> str:
+    url = "/" + route
+    if "^(?P<app_label>" in url:
+        return "/admin/orgs/"
+    if "(?P<url>.*)$" in url:
+        return "/admin/no-such-page/"
+    for name, value in ADMIN_FILLERS.items():
+        for conv in ("", "path:", "int:", "str:"):
+            url = url.replace(f"<{conv}{name}>", value)
+    return url
+
+
+@pytest.mark.django_db
+def test_the_admin_site_is_for_staff_only(world):
+    admin_routes = [r for r, _ in all_routes() if r.startswith(ADMIN_PREFIX)]
+    assert len(admin_routes) > 20
+    wrongly: list[str] = []
+    for role in ROLES:
+        client = client_for(world.users[role])
+        for route in admin_routes:
+            url = admin_url(route)
+            if route in ("admin/login/", "admin/logout/"):
+                continue  # the way in (and out) is open; both only ever lead back to the login form
+            got = classify(client.get(url))
+            if role != "staff" and got not in ("login", "404"):
+                wrongly.append(f"{url} as {role}: {got}")
+            if role == "staff" and got == "login":
+                wrongly.append(f"{url} as staff: sent to login")
+    assert wrongly == [], "\n".join(wrongly)
+
+
+@pytest.mark.django_db
+def test_the_api_lists_only_the_users_own_organisations(world):
+    for role in ROLES[1:]:
+        slugs = {o["slug"] for o in client_for(world.users[role]).get("/api/v1/orgs").json()}
+        expected = {"globex"} if role == "other_org_admin" else set() if role == "staff" else {"acme"}
+        assert slugs == expected, role
+
+
+@pytest.mark.django_db
+def test_a_scoped_analyst_sees_response_rates_of_his_units_only(world, erin, acme):
+    wave = Wave.objects.get(org=acme)
+    rows = client_for(erin).get(f"/api/v1/waves/{wave.pk}/response-rates").json()["rows"]
+    assert rows, "the scoped analyst sees his own unit"
+    assert all(r["unit"].startswith("Engineering") for r in rows), rows
+
+
+@pytest.mark.django_db
+def test_responses_drafts_invitations_and_the_audit_log_are_not_in_the_admin():
+    from django.contrib import admin
+
+    registered = {m._meta.label for m in admin.site._registry}
+    forbidden = {"survey.Response", "survey.Draft", "orgs.Invitation", "orgs.InvitationToken"}
+    assert registered & forbidden == set()
+    assert "audit.AccessEvent" not in registered
+
+
+@pytest.mark.django_db
+def test_a_password_login_needs_the_right_password(world, client):
+    assert client.post("/console/login/", {"username": "bob", "password": "wrong"}).status_code == 200
+    assert client.get("/console/").status_code == 302
+    ok = client.post("/console/login/", {"username": "bob", "password": PASSWORD})
+    assert ok.status_code == 302
+    assert client.get("/console/acme/").status_code == 200
+    assert Organisation.objects.filter(memberships__user__username="bob", memberships__role=Role.VIEWER)
