@@ -59,7 +59,7 @@ def score_parquet_duckdb(
     con = _connect(memory_limit, threads)
     try:
         relation = con.read_parquet(pattern, union_by_name=True)
-        reader = relation.fetch_record_batch(batch_rows)
+        reader = relation.to_arrow_reader(batch_rows)
     except duckdb.Error as exc:
         raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
     written = 0
