@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from allypath.instrument import Instrument
-from allypath.scoring.kernel import ScoringPlan, StagePart
+from allypath.scoring.kernel import ScoringPlan, StagePart, joint_tables
 from allypath.scoring.stage_model import StageModel
 
 __all__ = ["build_plan"]
@@ -48,6 +48,8 @@ def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
                 tables=tables.table.astype(np.float32),
                 is_context=is_context,
                 flat_tables=None if flat is None else flat.table.astype(np.float32),
+                joint=joint_tables(tables.table.astype(np.float32)),
+                flat_joint=() if flat is None else joint_tables(flat.table.astype(np.float32)),
             )
         )
 
