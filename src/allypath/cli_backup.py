@@ -1,0 +1,293 @@
+"""``allypath backup OUT`` and ``allypath restore IN``: a consistent copy of the web app's database.
+
+- SQLite: the sqlite3 online backup API copies a consistent snapshot page by page while the server keeps
+  serving (WAL readers do not block it); the copy is checked with ``PRAGMA integrity_check`` before it
+  is renamed into place, so a half-written file never carries the backup's name.
+- PostgreSQL: ``pg_dump --format=custom`` (one consistent snapshot) and ``pg_restore --single-transaction``
+  (all or nothing).
+
+The database is the one the web app uses (``DATABASE_URL`` or SQLite in ``ALLYPATH_DATA_DIR``). Restore
+refuses a database that already holds organisations unless ``--force``: stop the server before.
+Backups hold survey answers and keyed hashes: store them like the database itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from allypath.errors import AllypathError, ConfigurationError
+
+__all__ = [
+    "BackupError",
+    "backup_command",
+    "backup_database",
+    "database_from_url",
+    "restore_command",
+    "restore_database",
+]
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PGDUMP_MAGIC = b"PGDMP"
+_CHECK_TABLE = "orgs_organisation"
+
+
+class BackupError(AllypathError):
+    """A backup or restore could not be made (names the file and why)."""
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: str  # "sqlite" or "postgresql"
+    settings: dict[str, Any]
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(str(self.settings["NAME"]))
+
+
+def database_from_url(url: str, data_dir: Path | None = None) -> Database:
+    """The database behind a ``DATABASE_URL`` ("" means SQLite in ``data_dir``), without Django."""
+    if not url:
+        return Database("sqlite", {"NAME": str(Path(data_dir or "var") / "allypath.sqlite3")})
+    import dj_database_url
+
+    config = dict(dj_database_url.parse(url))
+    kind = "sqlite" if str(config["ENGINE"]).endswith("sqlite3") else "postgresql"
+    return Database(kind, config)
+
+
+def current_database() -> Database:
+    """The web app's default database, from the validated settings."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allypath.web.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    config = dict(settings.DATABASES["default"])
+    engine = str(config["ENGINE"])
+    if engine.endswith("sqlite3"):
+        return Database("sqlite", config)
+    if engine.endswith("postgresql"):
+        return Database("postgresql", config)
+    raise ConfigurationError(f"backup supports SQLite and PostgreSQL, not {engine}")
+
+
+# -- SQLite ----------------------------------------------------------------------------------------------
+
+
+def _integrity(connection: sqlite3.Connection, where: Path) -> None:
+    result = connection.execute("PRAGMA integrity_check").fetchall()
+    if result != [("ok",)]:
+        raise BackupError(f"{where}: integrity check failed: {result[:5]}")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sqlite_backup(source: Path, out: Path) -> None:
+    if not source.exists():
+        raise BackupError(f"{source}: no database file to back up")
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)
+        # One self-contained file: the copy must not depend on a -wal file beside it.
+        dst.execute("PRAGMA journal_mode=DELETE")
+        _integrity(dst, partial)
+    finally:
+        dst.close()
+        src.close()
+    _fsync(partial)
+    os.replace(partial, out)
+
+
+def _has_data_sqlite(path: Path) -> bool:
+    if not path.exists():
+        return False
+    with sqlite3.connect(path, timeout=30) as con:
+        found = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (_CHECK_TABLE,))
+        if found.fetchone() is None:
+            return False
+        return con.execute(f"SELECT count(*) FROM {_CHECK_TABLE}").fetchone()[0] > 0  # noqa: S608
+
+
+def _sqlite_restore(backup: Path, target: Path) -> None:
+    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        _integrity(src, backup)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dst = sqlite3.connect(target, timeout=30)
+        try:
+            # The backup API replaces the whole target database in one step, under its write lock.
+            src.backup(dst)
+            _integrity(dst, target)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------------------
+
+
+def _pg_env(config: dict[str, Any]) -> dict[str, str]:
+    env = dict(os.environ)
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
+        if config.get(key):
+            env[var] = str(config[key])
+    env["PGDATABASE"] = str(config["NAME"])
+    return env
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(f"{name} is not installed (it comes with the PostgreSQL client package)")
+    return found
+
+
+def _run(args: list[str], env: dict[str, str], what: str) -> None:
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise BackupError(f"{what} failed: {done.stderr.strip()[-2000:]}")
+
+
+def _pg_backup(config: dict[str, Any], out: Path) -> None:
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    _run(
+        [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}"],
+        _pg_env(config),
+        "pg_dump",
+    )
+    _fsync(partial)
+    os.replace(partial, out)
+
+
+def _has_data_pg(config: dict[str, Any]) -> bool:
+    import psycopg
+
+    env = _pg_env(config)
+    with psycopg.connect(
+        host=env.get("PGHOST"),
+        port=env.get("PGPORT"),
+        user=env.get("PGUSER"),
+        password=env.get("PGPASSWORD"),
+        dbname=env["PGDATABASE"],
+    ) as con:
+        exists = con.execute("SELECT to_regclass(%s)", (_CHECK_TABLE,)).fetchone()
+        if not exists or exists[0] is None:
+            return False
+        row = con.execute(f"SELECT count(*) FROM {_CHECK_TABLE}").fetchone()  # noqa: S608
+        return bool(row and row[0] > 0)
+
+
+def _pg_restore(backup: Path, config: dict[str, Any]) -> None:
+    _run(
+        [
+            _tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={config['NAME']}",
+            str(backup),
+        ],
+        _pg_env(config),
+        "pg_restore",
+    )
+
+
+# -- entry points ----------------------------------------------------------------------------------------
+
+
+def backup_database(out: Path, database: Database | None = None) -> Path:
+    """Write a consistent backup of the web app's database to ``out`` (atomically) and return it."""
+    database = database or current_database()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if database.engine == "sqlite":
+        _sqlite_backup(database.sqlite_path, out)
+    else:
+        _pg_backup(database.settings, out)
+    return out
+
+
+def restore_database(backup: Path, database: Database | None = None, *, force: bool = False) -> None:
+    """Replace the web app's database with ``backup`` (made by :func:`backup_database`).
+
+    Raises
+    ------
+    BackupError
+        The file is missing, of the other engine, damaged, or the database already holds organisations
+        and ``force`` is false.
+    """
+    backup = Path(backup)
+    if not backup.is_file():
+        raise BackupError(f"{backup}: no such backup file")
+    with backup.open("rb") as handle:
+        head = handle.read(16)
+    kind = (
+        "sqlite" if head.startswith(SQLITE_MAGIC) else "postgresql" if head.startswith(PGDUMP_MAGIC) else ""
+    )
+    if not kind:
+        raise BackupError(f"{backup}: neither an SQLite database nor a pg_dump custom archive")
+    database = database or current_database()
+    if kind != database.engine:
+        raise BackupError(f"{backup}: a {kind} backup cannot be restored into a {database.engine} database")
+    has_data = _has_data_sqlite(database.sqlite_path) if kind == "sqlite" else _has_data_pg(database.settings)
+    if has_data and not force:
+        raise BackupError(
+            "the target database already holds organisations; stop the server and pass --force to replace it"
+        )
+    if kind == "sqlite":
+        _sqlite_restore(backup, database.sqlite_path)
+    else:
+        _pg_restore(backup, database.settings)
+
+
+def _fail(exc: AllypathError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(code=2)
+
+
+def backup_command(
+    out: Annotated[Path, typer.Argument(help="where to write the backup (.sqlite3 or .dump)")],
+) -> None:
+    """Back up the web app's database: a consistent SQLite snapshot or a pg_dump archive."""
+    try:
+        written = backup_database(out)
+    except AllypathError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"backup written to {written} ({written.stat().st_size} bytes)")
+
+
+def restore_command(
+    backup: Annotated[Path, typer.Argument(help="a file written by `allypath backup`", metavar="IN")],
+    force: Annotated[bool, typer.Option(help="replace a database that already holds data")] = False,
+) -> None:
+    """Restore the web app's database from a backup (stop the server first)."""
+    try:
+        restore_database(backup, force=force)
+    except AllypathError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"restored from {backup}")
