@@ -77,7 +77,15 @@ def test_stage_mix_with_total_and_filters(frame: pd.DataFrame) -> None:
     assert mix.loc[0, "n"] == (frame["unit"] == "U1").sum()
     # U1 has 4 individual contributors: hidden, and the managers with them (total minus managers)
     assert mix["reason"].tolist()[1:] == ["below_k", "complementary"]
-    assert mix.loc[0, "visible"] and mix.loc[0, "share_apathy"] >= 0
+    unit = frame[frame["unit"] == "U1"]
+    assert mix.loc[0, "share_apathy"] == pytest.approx(
+        (unit["stage"] == 1).mean()
+    )  # total and groups overlap
+    both = stage_mix(frame, "unit", policy=K5, with_total=True).set_index("group")
+    assert both.loc["everyone", "share_energised"] == pytest.approx((frame["stage"] == 4).mean())
+    assert both.loc["unit=U0", "share_energised"] == pytest.approx(
+        (frame[frame["unit"] == "U0"]["stage"] == 4).mean()
+    )
 
 
 def test_views_of_one_viewer_are_checked_against_each_other(frame: pd.DataFrame) -> None:

