@@ -96,10 +96,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None, help="module names without the bench_ prefix")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--fresh", action="store_true", help="forget the figures of earlier runs")
     args = parser.parse_args(argv)
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if args.only:
         modules = [m for m in modules if m.removeprefix("bench_") in args.only]
+    # Results of earlier runs are kept per module, so `--only` refreshes some figures and keeps others.
+    store = ROOT / "benchmarks" / "results.json"
+    previous: dict[str, list[dict[str, object]]] = {}
+    if store.exists() and not args.fresh:
+        previous = json.loads(store.read_text(encoding="utf-8"))
     rows: list[dict[str, object]] = []
     with Progress(console=console) as progress:
         task = progress.add_task("benchmarks", total=len(modules))
@@ -109,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
                 row["module"] = module
                 rows.append(row)
             progress.advance(task)
+    fresh = {m: [r for r in rows if r["module"] == m] for m in modules}
+    merged = {**previous, **fresh}
+    store.write_text(json.dumps(merged, indent=1, default=str) + "\n", encoding="utf-8")
+    rows = [row for module in sorted(merged) for row in merged[module]]
     machine = _machine()
     lines = [
         "# Benchmarks",
