@@ -128,14 +128,51 @@ class Site:
             return list(con.execute(sql).fetchall())  # type: ignore[arg-type]
 
 
-class Server:
-    """gunicorn serving a :class:`Site` on 127.0.0.1 (no access log: URLs carry tokens)."""
+class Zygote:
+    """tests/security/zygote.py: the app imported once; each server is a fork of it (see there)."""
 
-    def __init__(self, site: Site, workers: int = 2, threads: int = 4) -> None:
+    def __init__(self, site: Site) -> None:
+        self.log = (site.data_dir / "gunicorn.log").open("ab")
+        self.process = subprocess.Popen(
+            [PYTHON, str(Path(__file__).with_name("zygote.py"))],
+            env=site.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            cwd=REPO,
+            start_new_session=True,
+        )
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the zygote did not start")
+
+    def fork(self, port: int, workers: int, threads: int) -> int:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"start {port} {workers} {threads}\n")
+        self.process.stdin.flush()
+        return int(self.process.stdout.readline())
+
+    def close(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+class Server:
+    """gunicorn serving a :class:`Site` on 127.0.0.1 (no access log: URLs carry tokens).
+
+    Started cold (``python -m gunicorn``) or, with a :class:`Zygote`, forked from an imported app.
+    """
+
+    def __init__(self, site: Site, workers: int = 2, threads: int = 4, zygote: Zygote | None = None) -> None:
         self.site = site
         self.workers = workers
         self.threads = threads
+        self.zygote = zygote
         self.port = free_port()
+        self.pid: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.log = site.data_dir / "gunicorn.log"
 
@@ -143,7 +180,10 @@ class Server:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self, timeout: float = 60) -> None:
+    def _spawn(self) -> None:
+        if self.zygote is not None:
+            self.pid = self.zygote.fork(self.port, self.workers, self.threads)
+            return
         args = [
             PYTHON,
             "-m",
@@ -157,6 +197,8 @@ class Server:
             str(self.threads),
             "--timeout",
             "60",
+            "--preload",
+            "--no-control-socket",  # gunicorn 27 would share one socket in $HOME between servers
             "--graceful-timeout",
             "5",
         ]
@@ -165,9 +207,22 @@ class Server:
             self.process = subprocess.Popen(
                 args, env=self.site.env, stdout=log, stderr=log, start_new_session=True, cwd=REPO
             )
+        self.pid = self.process.pid
+
+    def _alive(self) -> bool:
+        if self.process is not None:
+            return self.process.poll() is None
+        try:
+            os.kill(self.pid or 0, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def start(self, timeout: float = 90) -> None:
+        self._spawn()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if not self._alive():
                 raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-3000:]}")
             with (
                 contextlib.suppress(OSError, urllib.error.URLError),
@@ -175,29 +230,43 @@ class Server:
             ):
                 if r.status == 200:
                     return
-            time.sleep(0.1)
+            time.sleep(0.05)
         self.kill()
         raise RuntimeError("gunicorn did not answer /healthz in time")
 
-    def kill(self) -> None:
-        """SIGKILL to the server's own process group: a crash, no cleanup."""
-        if self.process is None:
+    def _signal(self, sig: int) -> None:
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, sig)
+
+    def _wait(self, timeout: float) -> None:
+        if self.process is not None:
+            self.process.wait(timeout=timeout)
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
+        deadline = time.monotonic() + timeout
+        while self._alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def kill(self) -> None:
+        """SIGKILL to the server's own process group (master and workers): a crash, no cleanup."""
+        self._signal(signal.SIGKILL)
+        self._wait(30)
+        # the workers too: the port must be free and no write may still be in flight
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.pid or 0, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.02)
+        self.pid = None
         self.process = None
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        self.process = None
+        self._signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._wait(15)
+        self.kill()
 
 
 def migrate(site: Site) -> None:
