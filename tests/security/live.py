@@ -198,6 +198,8 @@ class Server:
             "--timeout",
             "60",
             "--preload",
+            "--keep-alive",
+            "10",
             "--no-control-socket",  # gunicorn 27 would share one socket in $HOME between servers
             "--graceful-timeout",
             "5",

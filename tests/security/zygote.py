@@ -30,6 +30,9 @@ def serve(application: Any, port: int, workers: int, threads: int) -> None:
                 "timeout": 60,
                 "graceful_timeout": 5,
                 "control_socket_disable": True,
+                # longer than a respondent's pause between pages in the load scenario: with gunicorn's
+                # 2 s default the server closes idle connections just as clients reuse them (resets)
+                "keepalive": 10,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
