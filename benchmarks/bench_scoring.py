@@ -62,7 +62,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
             "baseline": floor,
             "ratio": kernel / floor,
             "target": "<= 1.5 s and ratio <= 20 (1M rows)",
-            "notes": f"{matrix.shape[1]} answer columns, float32; 7-node acquiescence quadrature",
+            "notes": f"{matrix.shape[1]} answer columns, float32; 5-node acquiescence quadrature",
         }
     ]
     with tempfile.TemporaryDirectory() as tmp:
