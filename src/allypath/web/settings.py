@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allypath.web.console",
     "allypath.web.api",
     "allypath.web.audit",
+    "allypath.web.plans",
 ]
 
 MIDDLEWARE = [

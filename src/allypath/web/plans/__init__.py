@@ -1,0 +1,1 @@
+"""Action plans HR adopts from the dashboard, and each viewer's persistent disclosure ledger."""
