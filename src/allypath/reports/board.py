@@ -1,0 +1,617 @@
+"""The board report: where groups stand, what holds them back, what to do; as PDF, HTML, CSV and XLSX.
+
+Everything comes from :mod:`allypath.analytics` through the viewer's disclosure ledger (the web
+passes the persistent one of the signed-in user, the CLI a fresh one per report), so a hidden group
+carries its reason and no figure. The same chart helpers draw the console dashboard, so a page and
+its export show the same picture.
+
+The aggregate table (:func:`aggregate_table`, the CSV and XLSX) has one row for the whole selection
+(``overall``) and one per group: the group size ``n``, ``suppressed`` (the gate's reason code, empty
+when shown) and ``note`` (why, in words), the stage shares with Wilson intervals, the mean stage
+probabilities and the mean of every barrier, norm and enabler. Hidden values are empty.
+
+:func:`aggregate_duckdb` builds the same table from a Parquet dataset with one DuckDB group-by
+(bounded memory, any size) and passes the group counts through the same gate
+(:func:`allypath.privacy.decide_siblings`, the groups as siblings under the overall row), so its
+suppressed cells equal the in-memory path's.
+
+Django-free: the web and the CLI both call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from allypath.analytics import (
+    PlanItem,
+    action_plan,
+    diagnostic_answers,
+    factor_heatmap,
+    policy_awareness,
+    stage_mix,
+    wilson_interval,
+)
+from allypath.errors import DataError
+from allypath.io.xlsx import FORMULA_TRIGGERS, write_xlsx
+from allypath.model import DIAGNOSTIC_QUESTIONS, FACTORS, INTERVENTIONS, STAGE_KEYS, STAGES
+from allypath.privacy import DisclosureLedger, PrivacyPolicy, decide_siblings, describe
+from allypath.reports.charts import STAGE_COLORS, Chart, heatmap, line_chart, stacked_bar_chart
+
+__all__ = [
+    "FACTOR_LABELS",
+    "STAGE_NAMES",
+    "Board",
+    "aggregate_duckdb",
+    "aggregate_table",
+    "board_html",
+    "board_pdf",
+    "build_board",
+    "factor_chart",
+    "index_change_chart",
+    "records",
+    "stage_mix_chart",
+    "table_csv",
+    "transition_chart",
+    "write_board",
+]
+
+STAGE_NAMES = tuple(s.short_label.get_lang("en") for s in STAGES)
+FACTOR_LABELS = {f.key: f.label.get_lang("en") for f in FACTORS}
+INTERVENTION_LABELS = {i.key: i.label.get_lang("en") for i in INTERVENTIONS}
+MIX_COLUMNS = [f"{part}_{key}" for part in ("share", "low", "high", "expected") for key in STAGE_KEYS]
+FACTOR_COLUMNS = [f.key for f in FACTORS]
+QUESTIONS = tuple((q.key, q.text.get_lang("en")) for q in DIAGNOSTIC_QUESTIONS)
+VERDICTS = {"yes": "Mostly yes", "mixed": "Mixed", "no": "Mostly no", "unknown": "No answer"}
+TABLE_COLUMNS = ["group", "n", "suppressed", "note", *MIX_COLUMNS, *FACTOR_COLUMNS]
+DECIMALS = 6
+SCALE_MAX = 5  # the 1-5 agreement scale; low policy awareness reads 6 - claimed awareness
+
+
+# --------------------------------------------------------------------------- plain rows
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts with ``None`` for every missing value (templates and JSON)."""
+    out = []
+    for row in frame.to_dict("records"):
+        out.append({str(k): _plain(v) for k, v in row.items()})
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is pd.NA or value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+# --------------------------------------------------------------------------- charts (memoised)
+
+_CHARTS: OrderedDict[str, Chart] = OrderedDict()
+_CHART_CACHE = 64  # the same figures are drawn again on every visit of a page: ~0.2 s a chart
+
+
+def _chart(draw: Callable[..., Chart], data: pd.DataFrame, **options: Any) -> Chart:
+    key = json.dumps([draw.__name__, data.to_json(orient="split"), options], sort_keys=True, default=str)
+    if key in _CHARTS:
+        _CHARTS.move_to_end(key)
+        return _CHARTS[key]
+    chart = draw(data, **options)
+    _CHARTS[key] = chart
+    if len(_CHARTS) > _CHART_CACHE:
+        _CHARTS.popitem(last=False)
+    return chart
+
+
+def _visible(rows: pd.DataFrame) -> np.ndarray:
+    """Which rows the gate showed: analytics rows carry ``visible``, aggregate tables ``suppressed``."""
+    if "visible" in rows.columns:
+        return rows["visible"].astype(bool).to_numpy()
+    return (rows["suppressed"].fillna("") == "").to_numpy()
+
+
+def _shown(rows: pd.DataFrame) -> pd.DataFrame:
+    if rows.empty:
+        return rows
+    return rows[_visible(rows) & rows["share_apathy"].notna().to_numpy()]
+
+
+def _hidden_note(rows: pd.DataFrame, shown: int) -> str:
+    hidden = len(rows) - shown
+    return (
+        f" {hidden} group{'s' if hidden != 1 else ''} hidden by the privacy rules (see the table)."
+        if hidden
+        else ""
+    )
+
+
+def stage_mix_chart(rows: pd.DataFrame, *, title: str, label: str = "group") -> Chart | None:
+    """Stacked bars of the stage shares of every shown row of a ``stage_mix``-like table."""
+    shown = _shown(rows)
+    if shown.empty:
+        return None
+    long = pd.DataFrame(
+        [
+            {"group": str(row[label]), "stage": name, "share": round(float(row[f"share_{key}"]), DECIMALS)}
+            for _, row in shown.iterrows()
+            for name, key in zip(STAGE_NAMES, STAGE_KEYS, strict=True)
+        ]
+    )
+    description = (
+        f"Share of respondents at each stage for {len(shown)} group{'s' if len(shown) != 1 else ''}."
+        + _hidden_note(rows, len(shown))
+    )
+    return _chart(
+        stacked_bar_chart,
+        long,
+        category="group",
+        value="share",
+        stack="stage",
+        title=title,
+        description=description,
+        stack_domain=list(STAGE_NAMES),
+        colors=list(STAGE_COLORS),
+        category_title="",
+        value_title="share of respondents",
+    )
+
+
+def factor_chart(
+    rows: pd.DataFrame, *, kinds: Sequence[str], title: str, label: str = "group"
+) -> Chart | None:
+    """Heatmap of group means (1-5) of the factors of ``kinds``; red marks where it hurts."""
+    keys = [f.key for f in FACTORS if f.kind in kinds and f.key in rows.columns]
+    shown = rows[_visible(rows)] if not rows.empty else rows
+    long = pd.DataFrame(
+        [
+            {"group": str(row[label]), "factor": FACTOR_LABELS[key], "mean": round(float(row[key]), 2)}
+            for _, row in shown.iterrows()
+            for key in keys
+            if row[key] is not None and not pd.isna(row[key])
+        ]
+    )
+    if long.empty:
+        return None
+    enabler = "enabler" in kinds  # high is good: the colours run the other way
+    colors = ("#d6604d", "#f7f7f7", "#4393c3") if enabler else ("#4393c3", "#f7f7f7", "#d6604d")
+    description = (
+        f"Mean score (1-5) of each {' and '.join(kinds)} per group; "
+        + ("low values (red) are missing enablers." if enabler else "high values (red) are strong obstacles.")
+        + _hidden_note(rows, len(shown))
+    )
+    return _chart(
+        heatmap,
+        long,
+        x="factor",
+        y="group",
+        value="mean",
+        title=title,
+        description=description,
+        domain=(1.0, 5.0),
+        colors=list(colors),
+        value_format=".1f",
+        label_threshold=None,
+        cell_size=56,
+    )
+
+
+def index_change_chart(rows: pd.DataFrame, waves: tuple[str, str], *, title: str) -> Chart | None:
+    """Mean developmental index on each wave, one line per shown group (``wave_change`` rows)."""
+    shown = rows[_visible(rows)] if not rows.empty else rows
+    long = pd.DataFrame(
+        [
+            {"wave": wave, "group": str(row["group"]), "index": round(float(row[f"index_{side}"]), 2)}
+            for _, row in shown.iterrows()
+            for wave, side in zip(waves, ("before", "after"), strict=True)
+            if not pd.isna(row[f"index_{side}"])
+        ]
+    )
+    if long.empty:
+        return None
+    return _chart(
+        line_chart,
+        long,
+        x="wave",
+        y="index",
+        color="group",
+        title=title,
+        description=f"Mean developmental index (0-100) on {waves[0]} and {waves[1]} per group."
+        + _hidden_note(rows, len(shown)),
+        y_title="developmental index",
+        x_title="wave",
+        value_format=",.0f",
+        height=200,
+    )
+
+
+def transition_chart(rows: pd.DataFrame, *, title: str) -> Chart | None:
+    """The stage-to-stage transition probabilities of one group (``transitions`` rows)."""
+    shown = rows[_visible(rows) & rows["probability"].notna().to_numpy()]
+    if shown.empty:
+        return None
+    long = pd.DataFrame(
+        {
+            "from": [f"from {STAGE_NAMES[int(s) - 1]}" for s in shown["from_stage"]],
+            "to": [f"to {STAGE_NAMES[int(s) - 1]}" for s in shown["to_stage"]],
+            "probability": shown["probability"].astype(float).round(3).to_numpy(),
+        }
+    )
+    return _chart(
+        heatmap,
+        long,
+        x="to",
+        y="from",
+        value="probability",
+        title=title,
+        description=(
+            "Of the panel members at each stage on the first wave, the share at each stage on the second."
+        ),
+        domain=(0.0, 1.0),
+        colors=["#f7fbff", "#9ecae1", "#2171b5"],
+        value_format=".0%",
+        label_threshold=0.5,
+        cell_size=80,
+    )
+
+
+# --------------------------------------------------------------------------- the aggregate table
+
+
+def _round(frame: pd.DataFrame) -> pd.DataFrame:
+    numbers = [c for c in (*MIX_COLUMNS, *FACTOR_COLUMNS) if c in frame.columns]
+    frame[numbers] = frame[numbers].astype(float).round(DECIMALS)
+    return frame
+
+
+def _finish_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    frame = frame.reindex(columns=["group", by, *TABLE_COLUMNS[1:]])
+    frame["n"] = frame["n"].astype("Int64")
+    frame["suppressed"] = frame["suppressed"].fillna("").astype(str)
+    frame["note"] = frame["note"].fillna("").astype(str)
+    return _round(frame).reset_index(drop=True)
+
+
+def aggregate_table(
+    scored: pd.DataFrame,
+    by: str,
+    *,
+    ledger: DisclosureLedger,
+    filters: Mapping[str, Hashable] | None = None,
+) -> pd.DataFrame:
+    """The overall row and one row per group of ``by``: sizes, stage mix and factor means, gated.
+
+    A row is shown when the stage mix and the factor view both let it through; otherwise every
+    figure is empty and ``suppressed``/``note`` say which rule hid it.
+    """
+    filters = dict(filters or {})
+    mix = stage_mix(scored, by, ledger=ledger, filters=filters, with_total=True)
+    heat = pd.concat(
+        [
+            factor_heatmap(scored, [], ledger=ledger, filters=filters),
+            factor_heatmap(scored, by, ledger=ledger, filters=filters),
+        ],
+        ignore_index=True,
+    )
+    heat = heat.set_index("group")
+    rows = []
+    for row in records(mix):
+        figures = heat.loc[row["group"]] if row["group"] in heat.index else None
+        out: dict[str, Any] = {"group": row["group"], by: row.get(by)}
+        if figures is None or not row["visible"] or not bool(figures["visible"]):
+            hidden_by = row if figures is None or not row["visible"] else _plain_row(figures)
+            out.update(n=None, suppressed=hidden_by["reason"] or "", note=hidden_by["message"] or "")
+        else:
+            out.update({"n": row["n"], "suppressed": "", "note": ""})
+            out.update({c: row[c] for c in MIX_COLUMNS})
+            out.update({c: _plain(figures[c]) for c in FACTOR_COLUMNS if c in figures.index})
+        rows.append(out)
+    if rows:
+        rows[0][by] = "overall"
+    return _finish_table(pd.DataFrame(rows), by)
+
+
+def _plain_row(series: pd.Series) -> dict[str, Any]:
+    return {str(k): _plain(v) for k, v in series.items()}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _duck_sql(by: str, columns: set[str]) -> str:
+    """Counts per stage, mean probabilities and factor means per group and overall, in one scan."""
+    parts = ["count(*) AS n", f"GROUPING({_quoted(by)}) AS is_total"]
+    for number, key in enumerate(STAGE_KEYS, start=1):
+        parts.append(f"count(*) FILTER (WHERE stage = {number}) AS count_{key}")
+        probability = f"p_{key}"
+        mean = f"avg({_quoted(probability)})" if probability in columns else "NULL"
+        parts.append(f"{mean} AS expected_{key}")
+    for factor in FACTORS:
+        column = f"score_{factor.construct}"
+        mean = f"avg({_quoted(column)})" if column in columns else "NULL"
+        parts.append(f"{mean} AS {_quoted(factor.key)}")
+    placed = "WHERE status = 'scored'" if "status" in columns else ""  # as analytics: placed rows only
+    # identifiers are quoted above and no value is interpolated: not an injection vector
+    return (
+        f"SELECT {_quoted(by)} AS grp, {', '.join(parts)} FROM scored {placed} "  # noqa: S608
+        f"GROUP BY GROUPING SETS (({_quoted(by)}), ())"
+    )
+
+
+def aggregate_duckdb(source: str | Path, by: str, policy: PrivacyPolicy) -> pd.DataFrame:
+    """:func:`aggregate_table` for a Parquet file or folder of scored rows, with one DuckDB group-by.
+
+    Only counts and means leave DuckDB; the gate decides on the counts as it decides the in-memory
+    path's two views: the overall row on its own (minimum size); the groups as siblings under it with
+    the rows missing ``by`` counted as hidden (stage mix), and as siblings alone (factor means).
+    """
+    import duckdb
+
+    from allypath.engines import parquet_source
+
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads = 2")
+        relation = con.read_parquet(parquet_source(source), union_by_name=True)
+        columns = set(relation.columns)
+        if by not in columns:
+            raise DataError(f"the scored data has no column {by!r}", file=str(source), column=by)
+        if "stage" not in columns:
+            raise DataError("the data is not scored (no stage column)", file=str(source), column="stage")
+        answer = relation.query("scored", _duck_sql(by, columns))
+        assert answer is not None  # a SELECT always returns a relation
+        result = answer.df()
+    except duckdb.Error as exc:
+        raise DataError(f"cannot aggregate the Parquet input ({exc})", file=str(source)) from None
+    finally:
+        con.close()
+    return _gate_counts(result, by, policy)
+
+
+def _gate_counts(result: pd.DataFrame, by: str, policy: PrivacyPolicy) -> pd.DataFrame:
+    total = result[result["is_total"] == 1]
+    groups = result[result["is_total"] == 0]
+    outside = int(groups.loc[groups["grp"].isna(), "n"].sum())  # rows without a value of ``by``
+    groups = groups[groups["grp"].notna()]
+    values = [_plain(v) for v in groups["grp"]]
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    sizes = {values[i]: int(groups["n"].iloc[i]) for i in order}
+    total_row = total.iloc[0] if len(total) else None
+    overall = decide_siblings({"overall": int(total_row["n"]) if total_row is not None else 0}, policy)
+    # the in-memory path shows two views: the stage mix under the overall row (rows without a value
+    # of ``by`` count as hidden) and the factor means of the groups alone; a row needs both
+    mix = decide_siblings(sizes, policy, outside=outside)
+    factors = decide_siblings(sizes, policy)
+    decisions = {g: mix[g] if not mix[g].visible else factors[g] for g in sizes}
+    rows = [_count_row(describe({}), "overall", total_row, overall["overall"])]
+    rows += [
+        _count_row(describe({by: values[i]}), values[i], groups.iloc[i], decisions[values[i]]) for i in order
+    ]
+    return _finish_table(pd.DataFrame(rows).rename(columns={"_by": by}), by)
+
+
+def _count_row(label: str, value: Hashable, row: pd.Series | None, decision: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"group": label, "_by": value}
+    if row is None or not decision.visible or decision.n == 0:
+        out.update(
+            n=None if not decision.visible else decision.n, suppressed=decision.reason, note=decision.message
+        )
+        return out
+    n = int(row["n"])
+    counts = np.array([float(row[f"count_{k}"]) for k in STAGE_KEYS])
+    low, high = wilson_interval(counts, float(n))
+    out.update(n=n, suppressed="", note="")
+    for index, key in enumerate(STAGE_KEYS):
+        out[f"share_{key}"] = counts[index] / n
+        out[f"low_{key}"] = float(low[index])
+        out[f"high_{key}"] = float(high[index])
+        out[f"expected_{key}"] = _plain(row[f"expected_{key}"])
+    for factor in FACTORS:
+        mean = _plain(row[factor.key])
+        if mean is not None and factor.key == "low_policy_awareness":
+            mean = SCALE_MAX + 1 - float(mean)  # as analytics.factor_heatmap: reads like a barrier
+        out[factor.key] = mean
+    return out
+
+
+def table_csv(table: pd.DataFrame) -> str:
+    """The aggregate table as CSV: hidden values empty, text cells spreadsheet-safe."""
+    safe = table.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(_csv_safe)
+    buffer = io.StringIO()
+    safe.to_csv(buffer, index=False, na_rep="", float_format=f"%.{DECIMALS}f", lineterminator="\n")
+    return buffer.getvalue()
+
+
+def _csv_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value  # shown as text by spreadsheets, never run as a formula (CWE-1236)
+    return value
+
+
+# --------------------------------------------------------------------------- the board report
+
+
+@dataclass
+class Board:
+    """Everything the board report shows, already through the gate.
+
+    ``table`` is :func:`aggregate_table`'s (first row overall); ``awareness`` the overall policy
+    awareness row; ``diagnostics`` the three questions overall and per group; ``plan`` the proposed
+    interventions per group; ``adopted`` the plan HR adopted (dicts with owner, due, status);
+    ``band`` the non-response band row and ``rate`` the response rate (web only: they need the
+    invited counts). Parts left ``None`` were not available (e.g. the DuckDB engine has no rows).
+    """
+
+    title: str
+    subtitle: str
+    by: str
+    policy: PrivacyPolicy
+    table: pd.DataFrame
+    by_label: str = ""
+    awareness: dict[str, Any] | None = None
+    diagnostics: pd.DataFrame | None = None
+    plan: list[PlanItem] | None = None
+    adopted: list[dict[str, Any]] = field(default_factory=list)
+    band: dict[str, Any] | None = None
+    rate: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    generated: dt.date = field(default_factory=dt.date.today)
+
+
+def build_board(
+    scored: pd.DataFrame,
+    by: str,
+    *,
+    ledger: DisclosureLedger,
+    title: str,
+    subtitle: str = "",
+    by_label: str = "",
+    filters: Mapping[str, Hashable] | None = None,
+    plan_limit: int = 3,
+    **extra: Any,
+) -> Board:
+    """Compute every part of the board report for ``scored`` by ``by`` through ``ledger``."""
+    filters = dict(filters or {})
+    table = aggregate_table(scored, by, ledger=ledger, filters=filters)
+    awareness = records(policy_awareness(scored, [], ledger=ledger, filters=filters))
+    diagnostics = pd.concat(
+        [
+            diagnostic_answers(scored, [], ledger=ledger, filters=filters),
+            diagnostic_answers(scored, by, ledger=ledger, filters=filters),
+        ],
+        ignore_index=True,
+    )
+    plan = action_plan(scored, by, ledger=ledger, filters=filters, limit=plan_limit)
+    return Board(
+        title=title,
+        subtitle=subtitle,
+        by=by,
+        by_label=by_label or by,
+        policy=ledger.policy,
+        table=table,
+        awareness=awareness[0] if awareness else None,
+        diagnostics=diagnostics,
+        plan=plan,
+        **extra,
+    )
+
+
+def _pct(value: Any, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value):.{digits}f}"
+
+
+def _css_string(value: str) -> Any:
+    from markupsafe import Markup
+
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ").replace("\n", " ")
+    return Markup(f'"{text}"')  # noqa: S704 - escaped for a CSS string above
+
+
+def board_html(board: Board) -> str:
+    """The report as one self-contained HTML page (charts inline as SVG, print styles for the PDF)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("allypath.reports", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["pct"] = _pct
+    env.filters["num"] = _num
+    env.filters["css_string"] = _css_string
+    rows = records(board.table)
+    groups = board.table.iloc[1:]
+    hidden = [r for r in rows if r["suppressed"]]
+    plan: dict[str, list[PlanItem]] = {}
+    for item in board.plan or []:
+        plan.setdefault(item.group, []).append(item)
+    diagnostics = records(board.diagnostics) if board.diagnostics is not None else []
+    by_group: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in diagnostics:
+        by_group.setdefault(row["group"], {})[row["question"]] = row
+    context = {
+        "board": board,
+        "overall": rows[0] if rows else None,
+        "groups": rows[1:],
+        "hidden": hidden,
+        "stage_names": STAGE_NAMES,
+        "stage_keys": STAGE_KEYS,
+        "factors": [(f.key, FACTOR_LABELS[f.key], f.kind) for f in FACTORS],
+        "interventions": INTERVENTION_LABELS,
+        "plan": plan,
+        "diagnostics": diagnostics,
+        "diagnostic_groups": by_group,
+        "questions": QUESTIONS,
+        "verdicts": VERDICTS,
+        "overall_chart": stage_mix_chart(board.table.iloc[:1], title="Stage mix: everyone", label=board.by),
+        "mix_chart": stage_mix_chart(groups, title=f"Stage mix by {board.by_label}", label=board.by),
+        "barrier_chart": factor_chart(
+            board.table,
+            kinds=("barrier", "norm"),
+            title="Barriers and norms (1-5, higher is worse)",
+            label=board.by,
+        ),
+        "enabler_chart": factor_chart(
+            board.table, kinds=("enabler",), title="Enablers (1-5, higher is better)", label=board.by
+        ),
+        "reasons": sorted({(r["suppressed"], r["note"]) for r in hidden}),
+    }
+    return env.get_template("board.html").render(**context)
+
+
+def board_pdf(board: Board) -> bytes:
+    """The report as a PDF (WeasyPrint; the same HTML and SVG as :func:`board_html`)."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=board_html(board)).write_pdf())
+
+
+def table_xlsx(table: pd.DataFrame, path: str | Path) -> Path:
+    """The aggregate table as a one-sheet workbook (formula-injection safe, see :func:`write_xlsx`)."""
+    return write_xlsx(table, path, sheet="aggregates")
+
+
+FORMATS = ("pdf", "html", "csv", "xlsx")
+
+
+def write_board(board: Board, path: str | Path) -> Path:
+    """Write the report in the format named by ``path``'s suffix: .pdf, .html, .csv or .xlsx."""
+    target = Path(path)
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise DataError(
+            f"cannot write a report as {target.suffix!r}; use .pdf, .html, .csv or .xlsx", file=str(path)
+        )
+    if kind == "xlsx":
+        return table_xlsx(board.table, target)
+    if kind == "pdf":
+        target.write_bytes(board_pdf(board))
+    else:
+        text = table_csv(board.table) if kind == "csv" else board_html(board)
+        target.write_text(text, encoding="utf-8")
+    return target
