@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from allypath.web.console import views
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("<slug:slug>/waves/<int:pk>/edit/", views.wave_edit, name="wave_edit"),
     path("<slug:slug>/waves/<int:pk>/action/", views.wave_action, name="wave_action"),
     path("<slug:slug>/waves/<int:pk>/links.csv", views.wave_links, name="wave_links"),
+    path("<slug:slug>/dashboard/", include("allypath.web.console.dashboard_urls")),
 ]

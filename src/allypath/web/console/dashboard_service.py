@@ -1,0 +1,393 @@
+"""The dashboard's figures for one checked request, shared by the console pages, the API and the exports.
+
+Each function loads the responses of the request's wave(s), asks :mod:`allypath.analytics` for the
+view through the viewer's persistent ledger (:func:`allypath.web.plans.ledger.with_ledger`) and
+records the access in the audit log. Nothing is computed here: rows come back as plain dicts
+(``None`` where the gate hid a value, with ``reason`` and ``message`` saying why).
+
+The filtered total comes first in every view. If the gate hides it, the view shows nothing else: a
+filter the guard refuses gets its message, never a number (and a filter the user typed is refused
+outright with :class:`FilterRefusedError`, which the API answers with a 422).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pandas as pd
+from django.http import HttpRequest
+
+from allypath.analytics import (
+    action_plan,
+    comments,
+    context_profiles,
+    diagnostic_answers,
+    factor_heatmap,
+    nonresponse_band,
+    plan_progress,
+    policy_awareness,
+    response_rates,
+    stage_mix,
+    transitions,
+    wave_change,
+    wilson_interval,
+)
+from allypath.privacy import DisclosureLedger, describe
+from allypath.reports.board import Board, build_board, records
+from allypath.web.audit import record_access
+from allypath.web.console.dashboard_data import invitation_frame, response_frame, unit_column
+from allypath.web.console.dashboard_query import DashboardInputError, DashboardQuery
+from allypath.web.orgs.models import Wave, WaveStatus
+from allypath.web.plans.ledger import with_ledger
+from allypath.web.plans.models import AdoptedItem
+
+__all__ = [
+    "FilterRefusedError",
+    "ViewResult",
+    "adopted_items",
+    "board",
+    "comment_view",
+    "groups_view",
+    "heatmap_view",
+    "later_wave",
+    "overview",
+    "plan_view",
+    "transitions_view",
+    "trends_view",
+]
+
+T = TypeVar("T")
+
+
+class FilterRefusedError(DashboardInputError):
+    """The filters the user chose select a group the privacy gate will not show."""
+
+    def __init__(self, total: dict[str, Any]) -> None:
+        message = total.get("message") or "hidden by the privacy rules"
+        super().__init__(422, "filter_refused", "filters", message, reason=total.get("reason") or "below_k")
+
+
+@dataclass
+class ViewResult:
+    """One view: ``total`` (the filtered group), ``rows`` per group and any extra parts."""
+
+    query: DashboardQuery
+    total: dict[str, Any]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        return not self.total.get("visible", False)
+
+
+def _frame(query: DashboardQuery, waves: Sequence[Wave] | None = None) -> pd.DataFrame:
+    return response_frame(waves or [query.wave], query.labels, query.depth)
+
+
+def _run(request: HttpRequest, query: DashboardQuery, view: str, work: Callable[[DisclosureLedger], T]) -> T:
+    """``work`` through the viewer's ledger, audited as ``view`` on the request's group."""
+    result = with_ledger(request.user, query.org, work)
+    record_access(request, org=query.org, wave=query.wave, group=query.description, view=view)
+    return result
+
+
+def _total(frame: pd.DataFrame, query: DashboardQuery, ledger: DisclosureLedger) -> dict[str, Any]:
+    (row,) = records(stage_mix(frame, [], ledger=ledger, filters=query.wave_filters))
+    return row
+
+
+def _check(result: ViewResult) -> ViewResult:
+    if result.refused and result.query.chosen:
+        raise FilterRefusedError(result.total)
+    return result
+
+
+def _by(query: DashboardQuery) -> str | list[str]:
+    return query.by_column or []
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.overview") -> ViewResult:
+    """Stage mix with intervals, response rate with its non-response band, policy awareness,
+    participation and the answers to HR's three diagnostic questions, for the filtered total."""
+    frame = _frame(query)
+    invited = len(_invited(query))
+
+    def work(ledger: DisclosureLedger) -> ViewResult:
+        total = _total(frame, query, ledger)
+        result = ViewResult(query, total)
+        if result.refused:
+            return result
+        filters = query.wave_filters
+        (band,) = records(nonresponse_band(frame, invited, ledger=ledger, filters=filters))
+        result.parts["band"] = band
+        result.parts["rate"] = _rate(band)
+        (awareness,) = records(policy_awareness(frame, [], ledger=ledger, filters=filters))
+        result.parts["awareness"] = awareness
+        result.parts["diagnostics"] = records(diagnostic_answers(frame, [], ledger=ledger, filters=filters))
+        result.parts["contexts"] = records(context_profiles(frame, [], ledger=ledger, filters=filters))
+        return result
+
+    return _check(_run(request, query, view, work))
+
+
+def _rate(band: dict[str, Any]) -> dict[str, Any]:
+    """The response rate of the band's group with its Wilson interval (shown only with the group)."""
+    if not band["visible"] or band["response_rate"] is None:
+        return {"visible": False, "message": band["message"] or "hidden by the privacy rules"}
+    low, high = wilson_interval(band["n"], band["invited"])
+    return {
+        "visible": True,
+        "n": band["n"],
+        "invited": band["invited"],
+        "rate": band["response_rate"],
+        "low": float(low),
+        "high": float(high),
+    }
+
+
+def _invited(query: DashboardQuery) -> pd.DataFrame:
+    """HR's invited population of the wave within the filters (not responses: always shown)."""
+    frame = invitation_frame(query.wave, query.depth)
+    for column, value in query.filters.items():
+        frame = frame[(frame[column] == value).fillna(False).to_numpy(dtype=bool)]
+    return frame
+
+
+# --------------------------------------------------------------------------- group explorer
+
+
+def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.groups") -> ViewResult:
+    """Per group of the breakdown: size, stage mix with intervals, response rate, policy awareness."""
+    frame = _frame(query)
+    by = query.by_column
+    assert by is not None
+    invited = _invited(query).groupby(by, dropna=True).size().rename("invited").reset_index()
+
+    def work(ledger: DisclosureLedger) -> ViewResult:
+        total = _total(frame, query, ledger)
+        result = ViewResult(query, total)
+        if result.refused:
+            return result
+        filters = query.wave_filters
+        mix = stage_mix(frame, by, ledger=ledger, filters=filters, with_total=True).iloc[1:]
+        rates = response_rates(frame, invited, by, ledger=ledger, filters=filters).set_index("group")
+        aware = policy_awareness(frame, by, ledger=ledger, filters=filters).set_index("group")
+        rows = []
+        for row in records(mix):
+            row["value"] = row.get(by)
+            _merge(row, rates, ("invited", "response_rate", "low", "high"), prefix="rate_")
+            _merge(row, aware, ("claimed_share", "verified_share", "participation_share"))
+            rows.append(row)
+        result.rows = rows
+        return result
+
+    return _check(_run(request, query, view, work))
+
+
+def _merge(row: dict[str, Any], other: pd.DataFrame, columns: Sequence[str], prefix: str = "") -> None:
+    """Copy ``columns`` of the same group's row in ``other``; only what that view showed too."""
+    found = other.loc[row["group"]] if row["group"] in other.index else None
+    shown = found is not None and bool(found["visible"])
+    for column in columns:
+        value = found[column] if shown and found is not None else None
+        row[prefix + column] = None if value is None or pd.isna(value) else float(value)
+
+
+# --------------------------------------------------------------------------- heatmap
+
+
+def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.heatmap") -> ViewResult:
+    """Mean barrier, norm and enabler scores for the filtered total and per group."""
+    frame = _frame(query)
+
+    def work(ledger: DisclosureLedger) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, ledger))
+        if result.refused:
+            return result
+        filters = query.wave_filters
+        everyone = factor_heatmap(frame, [], ledger=ledger, filters=filters)
+        result.parts["factors"] = everyone.attrs.get("factors", {})
+        result.parts["overall"] = records(everyone)[0]
+        if query.by_column:
+            result.rows = records(factor_heatmap(frame, query.by_column, ledger=ledger, filters=filters))
+        for row in result.rows:
+            row["value"] = row.get(query.by_column or "")
+        return result
+
+    return _check(_run(request, query, view, work))
+
+
+# --------------------------------------------------------------------------- trends and transitions
+
+
+def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.trends") -> ViewResult:
+    """Change in stage mix and index between the two waves, for the total and per group."""
+    assert query.later is not None
+    frame = _frame(query, query.waves)
+    waves = (query.labels[query.wave.pk], query.labels[query.later.pk])
+
+    def work(ledger: DisclosureLedger) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, ledger))
+        if result.refused:
+            return result
+        total = records(wave_change(frame, [], waves, ledger=ledger, filters=query.filters))
+        result.parts["change"] = total[0] if total else None
+        if query.by_column:
+            result.rows = records(
+                wave_change(frame, query.by_column, waves, ledger=ledger, filters=query.filters)
+            )
+        for row in result.rows:
+            row["value"] = row.get(query.by_column or "")
+        result.parts["waves"] = waves
+        return result
+
+    return _check(_run(request, query, view, work))
+
+
+def transitions_view(
+    request: HttpRequest, query: DashboardQuery, view: str = "dashboard.transitions"
+) -> ViewResult:
+    """Stage-to-stage transitions of the panel members who answered both waves (panel waves only)."""
+    assert query.later is not None
+    if not query.panel:
+        raise DashboardInputError(
+            422, "not_panel", "to_wave", "transitions need two pseudonymous-panel waves (these are anonymous)"
+        )
+    frame = _frame(query, query.waves)
+    waves = (query.labels[query.wave.pk], query.labels[query.later.pk])
+
+    def work(ledger: DisclosureLedger) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, ledger))
+        if result.refused:
+            return result
+        by = _by(query)
+        table = transitions(frame, [], waves, ledger=ledger, filters=query.filters)
+        result.parts["overall"] = records(table)
+        if query.by_column:
+            result.rows = records(transitions(frame, by, waves, ledger=ledger, filters=query.filters))
+        result.parts["waves"] = waves
+        return result
+
+    return _check(_run(request, query, view, work))
+
+
+# --------------------------------------------------------------------------- action plan
+
+
+def later_wave(wave: Wave) -> Wave | None:
+    """The next launched wave of the organisation after ``wave`` (where its plan is followed up)."""
+    return (
+        Wave.objects.filter(org_id=wave.org_id, opens_on__gt=wave.opens_on)
+        .exclude(status=WaveStatus.DRAFT)
+        .order_by("opens_on", "pk")
+        .first()
+    )
+
+
+def adopted_items(query: DashboardQuery) -> list[AdoptedItem]:
+    """The plan adopted on the request's wave, within the viewer's unit (if he is scoped to one)."""
+    items = AdoptedItem.objects.filter(org=query.org, wave=query.wave)
+    if query.unit is None or query.membership.role != "analyst":
+        return list(items)
+    column = unit_column(query.unit.depth)
+    return [i for i in items if i.filters.get(column) == query.unit.path]
+
+
+def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.plan") -> ViewResult:
+    """Proposed interventions per group (with reasons) and the adopted plan with its progress."""
+    by = query.by_column
+    assert by is not None
+    later = later_wave(query.wave)
+    waves = [query.wave] if later is None else [query.wave, later]
+    frame = _frame(query, waves)
+    adopted = adopted_items(query)
+
+    def work(ledger: DisclosureLedger) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, ledger))
+        if result.refused:
+            return result
+        filters = query.wave_filters
+        # the groups' decisions first (hidden ones say why), then the plan for the shown ones
+        result.rows = records(stage_mix(frame, by, ledger=ledger, filters=filters))
+        result.parts["items"] = action_plan(frame, by, ledger=ledger, filters=filters)
+        if later is not None and adopted:
+            pair = (query.labels[query.wave.pk], query.labels[later.pk])
+            progress = plan_progress(frame, [a.as_plan_item() for a in adopted], pair, ledger=ledger)
+            result.parts["progress"] = records(progress)
+        return result
+
+    result = _check(_run(request, query, view, work))
+    result.parts.update(adopted=adopted, later=later)
+    return result
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.comments") -> ViewResult:
+    """Open-text comments per group (k_text), shuffled anew on every request, with no dates."""
+    frame = _frame(query)
+    seed = secrets.randbits(32)
+
+    def work(ledger: DisclosureLedger) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, ledger))
+        if result.refused:
+            return result
+        sets = comments(frame, _by(query), seed=seed, ledger=ledger, filters=query.wave_filters)
+        result.rows = [
+            {
+                "group": s.group,
+                "value": s.values.get(query.by_column or "") if query.by_column else None,
+                **s.decision.to_dict(),
+                "comments": list(s.texts),
+            }
+            for s in sets
+        ]
+        return result
+
+    return _check(_run(request, query, view, work))
+
+
+# --------------------------------------------------------------------------- the board report
+
+
+def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
+    """The board report of the request's wave by its breakdown, through the viewer's ledger."""
+    by = query.by_column
+    assert by is not None
+    frame = _frame(query)
+    invited = len(_invited(query))
+    adopted = [
+        {"group": a.group, "intervention": a.intervention, "owner": a.owner, "due": a.due, "status": a.status}
+        for a in adopted_items(query)
+    ]
+    scope = describe(query.filters) if query.filters else "the whole organisation"
+    label = {"unit": "unit", "level": "level", "region": "region"}[query.by or "unit"]
+
+    def work(ledger: DisclosureLedger) -> Board:
+        total = _total(frame, query, ledger)
+        if not total["visible"]:  # nothing to export; records nothing
+            raise FilterRefusedError(total)
+        built = build_board(
+            frame,
+            by,
+            ledger=ledger,
+            title=f"{query.org.name}: allyship diagnostic",
+            subtitle=f"Wave {query.labels[query.wave.pk]} · {scope}",
+            by_label=label,
+            filters=query.wave_filters,
+            adopted=adopted,
+        )
+        if built.table.iloc[0]["suppressed"] == "":
+            (band,) = records(nonresponse_band(frame, invited, ledger=ledger, filters=query.wave_filters))
+            built.band, built.rate = band, _rate(band)
+        return built
+
+    return _run(request, query, view, work)
