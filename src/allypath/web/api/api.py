@@ -17,6 +17,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from allypath.web.api.dashboard import router as dashboard_router
 from allypath.web.api.schemas import (
     ErrorOut,
     FieldErrorOut,
@@ -41,6 +42,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
 )
+api.add_router("/", dashboard_router)
 
 
 def _error(

@@ -1,0 +1,533 @@
+"""``/api/v1/orgs/{slug}/dashboard/...``: the dashboard's data as typed JSON (in the OpenAPI document).
+
+The same service as the console pages answers (checked request, analytics through the viewer's
+persistent ledger, audit log), so the API and the pages agree and share one differencing guard.
+Problems are answered with an :class:`ErrorOut` naming the parameter: 404 for an organisation or wave
+the user cannot see, 403 for a unit outside an analyst's scope, 422 for malformed or unknown
+parameters, unknown units, levels or regions, and for filters the privacy gate refuses
+(``code = "filter_refused"``, the gate's reason in ``detail``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from allypath.model import STAGE_KEYS
+from allypath.reports.board import FACTOR_LABELS, INTERVENTION_LABELS
+from allypath.web.api.schemas import ErrorOut, FieldErrorOut
+from allypath.web.console.dashboard_query import DashboardInputError, DashboardQuery, resolve
+from allypath.web.console.dashboard_service import (
+    comment_view,
+    groups_view,
+    heatmap_view,
+    overview,
+    plan_view,
+    transitions_view,
+    trends_view,
+)
+
+router = Router(tags=["dashboard"], auth=django_auth)
+
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+Breakdown = Literal["unit", "level", "region"]
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+class Filters(Schema):
+    unit: str | None = Field(None, max_length=500, description="a unit's path; includes every unit below it")
+    level: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=100)
+
+
+class OneWave(Filters):
+    wave: int | None = Field(None, ge=1, description="wave id (default: the latest launched wave)")
+
+
+class Breakdown1(OneWave):
+    by: Breakdown = Field(
+        "unit", description="break down by unit (the units below the unit filter), level or region"
+    )
+
+
+class CommentParams(OneWave):
+    by: Breakdown | None = Field(None, description="group the comments (default: one group)")
+
+
+class TwoWaves(Filters):
+    from_wave: int | None = Field(None, ge=1, description="first wave id (default: the second latest)")
+    to_wave: int | None = Field(None, ge=1, description="second wave id (default: the latest)")
+    by: Breakdown | None = None
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class WaveRef(Schema):
+    id: int
+    name: str
+    privacy_mode: str
+    k: int
+    k_text: int
+
+
+class Selection(Schema):
+    org: str
+    wave: WaveRef
+    later: WaveRef | None = None
+    filters: dict[str, str] = Field(..., description="unit / level / region as given (or an analyst's unit)")
+    by: str | None
+
+
+class Decision(Schema):
+    group: str = Field(..., description="the group's label, e.g. 'level=Staff & unit=Ops & wave=2026 Q1'")
+    value: str | None = Field(None, description="the group's value of the breakdown")
+    visible: bool
+    n: int | None = Field(None, description="respondents; null when hidden")
+    reason: str | None = Field(None, description="below_k, complementary, differencing, trend, below_k_text")
+    message: str | None = Field(None, description="why it is hidden, in words")
+
+
+class StageFigures(Schema):
+    share: float | None
+    low: float | None = Field(None, description="95% Wilson interval")
+    high: float | None
+    expected: float | None = Field(None, description="mean stage probability")
+
+
+class GroupMix(Decision):
+    stages: dict[str, StageFigures] = Field(
+        default_factory=dict, description="per stage key; empty when hidden"
+    )
+
+
+class Rate(Schema):
+    visible: bool
+    n: int | None = None
+    invited: int | None = None
+    rate: float | None = None
+    low: float | None = None
+    high: float | None = None
+    message: str | None = None
+
+
+class Band(Schema):
+    visible: bool
+    stages: dict[str, StageFigures] = Field(
+        default_factory=dict, description="respondents' share; low/high: the organisation's likely range"
+    )
+    message: str | None = None
+
+
+class Awareness(Decision):
+    answered: int | None = None
+    claimed_share: float | None = None
+    verified_share: float | None = None
+    verified_mean: float | None = None
+    participation_share: float | None = None
+
+
+class Diagnostic(Decision):
+    question: str
+    text: str
+    score: float | None = None
+    verdict: str | None = Field(None, description="yes, mixed, no or unknown")
+    answer: str | None = None
+
+
+class OverviewOut(Schema):
+    selection: Selection
+    total: GroupMix
+    response_rate: Rate | None = None
+    nonresponse_band: Band | None = None
+    awareness: Awareness | None = None
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+
+class GroupRow(GroupMix):
+    invited: int | None = None
+    response_rate: float | None = None
+    claimed_share: float | None = None
+    verified_share: float | None = None
+    participation_share: float | None = None
+
+
+class GroupsOut(Schema):
+    selection: Selection
+    total: GroupMix
+    groups: list[GroupRow]
+
+
+class FactorOut(Schema):
+    key: str
+    kind: str
+    label: str
+
+
+class HeatRow(Decision):
+    scores: dict[str, float | None] = Field(default_factory=dict, description="factor key -> mean (1-5)")
+
+
+class HeatmapOut(Schema):
+    selection: Selection
+    total: GroupMix
+    factors: list[FactorOut]
+    overall: HeatRow | None = None
+    groups: list[HeatRow]
+
+
+class TrendRow(Decision):
+    n_before: int | None = None
+    n_after: int | None = None
+    share_change: dict[str, float | None] = Field(default_factory=dict)
+    index_before: float | None = None
+    index_after: float | None = None
+    index_change: float | None = None
+
+
+class TrendsOut(Schema):
+    selection: Selection
+    total: GroupMix
+    overall: TrendRow | None
+    groups: list[TrendRow]
+
+
+class Cell(Schema):
+    from_stage: int
+    to_stage: int
+    count: int
+    probability: float | None
+
+
+class TransitionGroup(Decision):
+    cells: list[Cell] = Field(default_factory=list)
+
+
+class TransitionsOut(Schema):
+    selection: Selection
+    total: GroupMix
+    overall: TransitionGroup | None
+    groups: list[TransitionGroup]
+
+
+class Proposal(Schema):
+    group: str
+    intervention: str
+    label: str
+    priority: int
+    reason: str
+    reason_codes: list[str]
+    evidence: dict[str, float]
+    enabler: str | None
+    stage_action: str
+
+
+class Adopted(Schema):
+    id: int
+    group: str
+    intervention: str
+    label: str
+    owner: str
+    due: dt.date | None
+    status: str
+    progress: TrendRow | None = Field(None, description="the group's change on the next wave, if any")
+
+
+class PlanOut(Schema):
+    selection: Selection
+    total: GroupMix
+    groups: list[Decision]
+    proposals: list[Proposal]
+    adopted: list[Adopted]
+
+
+class CommentGroup(Decision):
+    comments: list[str] = Field(default_factory=list, description="shuffled on every request; no dates")
+
+
+class CommentsOut(Schema):
+    selection: Selection
+    total: GroupMix
+    groups: list[CommentGroup]
+
+
+# --------------------------------------------------------------------------- conversions
+
+
+def _wave(wave: Any, labels: dict[int, str]) -> WaveRef:
+    return WaveRef(
+        id=wave.pk, name=labels[wave.pk], privacy_mode=wave.privacy_mode, k=wave.k, k_text=wave.k_text
+    )
+
+
+def _selection(query: DashboardQuery) -> Selection:
+    filters = dict(query.chosen)
+    if query.unit is not None:
+        filters["unit"] = query.unit.path
+    return Selection(
+        org=query.org.slug,
+        wave=_wave(query.wave, query.labels),
+        later=_wave(query.later, query.labels) if query.later else None,
+        filters=filters,
+        by=query.by,
+    )
+
+
+def _decision(row: dict[str, Any]) -> dict[str, Any]:
+    value = row.get("value")
+    return {
+        "group": row["group"],
+        "value": None if value is None else str(value),
+        "visible": bool(row["visible"]),
+        "n": row.get("n") if row["visible"] else None,
+        "reason": row.get("reason"),
+        "message": row.get("message"),
+    }
+
+
+def _stages(row: dict[str, Any]) -> dict[str, StageFigures]:
+    if not row.get("visible") or row.get("share_apathy") is None:
+        return {}
+    parts = ("share", "low", "high", "expected")
+    return {key: StageFigures(**{p: row.get(f"{p}_{key}") for p in parts}) for key in STAGE_KEYS}
+
+
+def _mix(row: dict[str, Any]) -> GroupMix:
+    return GroupMix(**_decision(row), stages=_stages(row))
+
+
+def _trend(row: dict[str, Any]) -> TrendRow:
+    visible = bool(row["visible"])
+    return TrendRow(
+        **_decision(row),
+        n_before=row.get("n_before") if visible else None,
+        n_after=row.get("n_after") if visible else None,
+        share_change={k: row.get(f"share_{k}_change") for k in STAGE_KEYS} if visible else {},
+        index_before=row.get("index_before") if visible else None,
+        index_after=row.get("index_after") if visible else None,
+        index_change=row.get("index_change") if visible else None,
+    )
+
+
+def _transition(rows: list[dict[str, Any]]) -> TransitionGroup | None:
+    if not rows:
+        return None
+    cells = [
+        Cell(
+            from_stage=r["from_stage"], to_stage=r["to_stage"], count=r["count"], probability=r["probability"]
+        )
+        for r in rows
+        if r["visible"] and r.get("from_stage") is not None
+    ]
+    return TransitionGroup(**_decision(rows[0]), cells=cells)
+
+
+def _answer(
+    request: HttpRequest, slug: str, build: Callable[[DashboardQuery], Any], **options: Any
+) -> Status[Any]:
+    try:
+        query = resolve(request.user, slug, request.GET, **options)
+        return Status(200, build(query))
+    except DashboardInputError as problem:
+        error = FieldErrorOut(field=problem.field, message=problem.message, code=problem.reason)
+        return Status(problem.status, ErrorOut(detail=problem.message, code=problem.code, errors=[error]))
+
+
+# --------------------------------------------------------------------------- endpoints
+
+BASE = "/orgs/{slug}/dashboard"
+
+
+@router.get(f"{BASE}/overview", response={200: OverviewOut, **ERRORS}, summary="Overview of a wave")
+def get_overview(request: HttpRequest, slug: str, params: Query[OneWave]) -> Status[Any]:
+    """Stage mix with 95% intervals, response rate, the non-response band, policy awareness claimed
+    versus verified, participation and HR's three diagnostic questions, for the selection."""
+
+    def build(query: DashboardQuery) -> OverviewOut:
+        result = overview(request, query, view="api.dashboard.overview")
+        out = OverviewOut(selection=_selection(query), total=_mix(result.total))
+        if result.refused:
+            return out
+        band = result.parts["band"]
+        out.response_rate = Rate(**result.parts["rate"])
+        shown = bool(band["visible"]) and band.get("respondent_apathy") is not None
+        figures = {
+            key: StageFigures(
+                share=band[f"respondent_{key}"],
+                low=band[f"low_{key}"],
+                high=band[f"high_{key}"],
+                expected=None,
+            )
+            for key in STAGE_KEYS
+        }
+        out.nonresponse_band = Band(
+            visible=shown, stages=figures if shown else {}, message=band.get("message")
+        )
+        out.awareness = Awareness(
+            **_decision(result.parts["awareness"]), **_pick(result.parts["awareness"], Awareness)
+        )
+        out.diagnostics = [
+            Diagnostic(**_decision(r), **_pick(r, Diagnostic)) for r in result.parts["diagnostics"]
+        ]
+        return out
+
+    return _answer(request, slug, build)
+
+
+def _pick(row: dict[str, Any], schema: type[Schema]) -> dict[str, Any]:
+    own = set(schema.model_fields) - set(Decision.model_fields)
+    return {k: row.get(k) for k in own if k in row}
+
+
+@router.get(f"{BASE}/groups", response={200: GroupsOut, **ERRORS}, summary="Group explorer")
+def get_groups(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> Status[Any]:
+    """Per group of the breakdown within the filters: size, stage mix with intervals, response rate
+    and policy awareness. Hidden groups carry the gate's reason and no figure."""
+
+    def build(query: DashboardQuery) -> GroupsOut:
+        result = groups_view(request, query, view="api.dashboard.groups")
+        rows = [
+            GroupRow(
+                **_mix(r).model_dump(),
+                invited=int(r["rate_invited"]) if r.get("rate_invited") is not None else None,
+                response_rate=r.get("rate_response_rate"),
+                claimed_share=r.get("claimed_share"),
+                verified_share=r.get("verified_share"),
+                participation_share=r.get("participation_share"),
+            )
+            for r in result.rows
+        ]
+        return GroupsOut(selection=_selection(query), total=_mix(result.total), groups=rows)
+
+    return _answer(request, slug, build, by_default="unit")
+
+
+@router.get(
+    f"{BASE}/heatmap", response={200: HeatmapOut, **ERRORS}, summary="Barrier, norm and enabler heatmap"
+)
+def get_heatmap(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> Status[Any]:
+    """Mean score (1-5) of every barrier, norm and enabler, overall and per group."""
+
+    def build(query: DashboardQuery) -> HeatmapOut:
+        result = heatmap_view(request, query, view="api.dashboard.heatmap")
+
+        def heat(row: dict[str, Any]) -> HeatRow:
+            scores = {k: row.get(k) for k in FACTOR_LABELS} if row["visible"] else {}
+            return HeatRow(**_decision(row), scores=scores)
+
+        factors = [
+            FactorOut(key=k, kind=v["kind"], label=v["label"])
+            for k, v in result.parts.get("factors", {}).items()
+        ]
+        overall = heat(result.parts["overall"]) if "overall" in result.parts else None
+        return HeatmapOut(
+            selection=_selection(query),
+            total=_mix(result.total),
+            factors=factors,
+            overall=overall,
+            groups=[heat(r) for r in result.rows],
+        )
+
+    return _answer(request, slug, build, by_default="unit")
+
+
+@router.get(f"{BASE}/trends", response={200: TrendsOut, **ERRORS}, summary="Change between two waves")
+def get_trends(request: HttpRequest, slug: str, params: Query[TwoWaves]) -> Status[Any]:
+    """Change in stage shares and developmental index, shown only where a group passes on both waves."""
+
+    def build(query: DashboardQuery) -> TrendsOut:
+        result = trends_view(request, query, view="api.dashboard.trends")
+        change = result.parts.get("change")
+        return TrendsOut(
+            selection=_selection(query),
+            total=_mix(result.total),
+            overall=_trend(change) if change else None,
+            groups=[_trend(r) for r in result.rows],
+        )
+
+    return _answer(request, slug, build, two_waves=True)
+
+
+@router.get(
+    f"{BASE}/transitions", response={200: TransitionsOut, **ERRORS}, summary="Stage transitions (panel)"
+)
+def get_transitions(request: HttpRequest, slug: str, params: Query[TwoWaves]) -> Status[Any]:
+    """Stage-to-stage transitions of panel members who answered both waves (pseudonymous-panel waves)."""
+
+    def build(query: DashboardQuery) -> TransitionsOut:
+        result = transitions_view(request, query, view="api.dashboard.transitions")
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in result.rows:
+            grouped.setdefault(row["group"], []).append(row)
+        return TransitionsOut(
+            selection=_selection(query),
+            total=_mix(result.total),
+            overall=_transition(result.parts.get("overall", [])),
+            groups=[g for rows in grouped.values() if (g := _transition(rows)) is not None],
+        )
+
+    return _answer(request, slug, build, two_waves=True)
+
+
+@router.get(f"{BASE}/plan", response={200: PlanOut, **ERRORS}, summary="Action plan")
+def get_plan(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> Status[Any]:
+    """Prioritised interventions per group with their reasons, and the plan HR adopted with the change
+    of each adopted group on the next wave."""
+
+    def build(query: DashboardQuery) -> PlanOut:
+        result = plan_view(request, query, view="api.dashboard.plan")
+        if result.refused:
+            return PlanOut(
+                selection=_selection(query), total=_mix(result.total), groups=[], proposals=[], adopted=[]
+            )
+        progress = {(p["group"], p["intervention"]): p for p in result.parts.get("progress", [])}
+        proposals = [
+            Proposal(
+                **{k: v for k, v in item.to_dict().items() if k in Proposal.model_fields},
+                label=INTERVENTION_LABELS.get(item.intervention, item.intervention),
+            )
+            for item in result.parts["items"]
+        ]
+        adopted = [
+            Adopted(
+                id=a.pk,
+                group=a.group,
+                intervention=a.intervention,
+                label=INTERVENTION_LABELS.get(a.intervention, a.intervention),
+                owner=a.owner,
+                due=a.due,
+                status=a.status,
+                progress=_trend(p) if (p := progress.get((a.group, a.intervention))) else None,
+            )
+            for a in result.parts["adopted"]
+        ]
+        groups = [Decision(**_decision({**r, "value": r.get(query.by_column or "")})) for r in result.rows]
+        return PlanOut(
+            selection=_selection(query),
+            total=_mix(result.total),
+            groups=groups,
+            proposals=proposals,
+            adopted=adopted,
+        )
+
+    return _answer(request, slug, build, by_default="unit")
+
+
+@router.get(f"{BASE}/comments", response={200: CommentsOut, **ERRORS}, summary="Open-text comments")
+def get_comments(request: HttpRequest, slug: str, params: Query[CommentParams]) -> Status[Any]:
+    """Comments of groups of at least k_text respondents, shuffled on every request, without dates."""
+
+    def build(query: DashboardQuery) -> CommentsOut:
+        result = comment_view(request, query, view="api.dashboard.comments")
+        groups = [CommentGroup(**_decision(r), comments=r["comments"]) for r in result.rows]
+        return CommentsOut(selection=_selection(query), total=_mix(result.total), groups=groups)
+
+    return _answer(request, slug, build)
