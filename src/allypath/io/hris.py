@@ -165,9 +165,36 @@ def _check_header(header: list[str], problems: list[_Problem]) -> list[str]:
     return columns
 
 
+# Longest value per column (the web app's database columns), and characters no value may hold: NUL and
+# other control characters cannot be stored by PostgreSQL or shown sensibly anywhere.
+_MAX_LENGTH = {
+    "employee_id": 100,
+    "unit": 500,
+    "parent_unit": 500,
+    "level": 100,
+    "region": 100,
+    "email": 254,
+    "language": 16,
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _check_row(
     number: int, record: dict[str, str], seen_ids: dict[str, int], problems: list[_Problem]
 ) -> None:
+    for column, value in record.items():
+        if _CONTROL.search(value):
+            problems.append(_Problem(number, column, "the value contains control characters (e.g. NUL)"))
+            return
+        if len(value) > _MAX_LENGTH.get(column, 500):
+            problems.append(
+                _Problem(
+                    number,
+                    column,
+                    f"the value is {len(value)} characters; the limit is {_MAX_LENGTH.get(column, 500)}",
+                )
+            )
+            return
     employee = record["employee_id"]
     if not employee:
         problems.append(_Problem(number, "employee_id", "the employee id is empty"))

@@ -21,6 +21,7 @@ from allypath.model import Text
 from allypath.web.orgs.errors import WaveStateError
 from allypath.web.orgs.keys import new_token, token_hash
 from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Wave, WaveStatus
+from allypath.web.security import spreadsheet_safe
 
 __all__ = [
     "LinksExport",
@@ -142,7 +143,9 @@ def export_links_csv(wave: Wave) -> LinksExport:
     writer.writerow(LINK_COLUMNS)
     for inv, token in issued:
         e = inv.employee
-        writer.writerow([e.employee_id, e.email, _language(wave, e), survey_link(token)])
+        # HRIS values are untrusted: a cell like "=HYPERLINK(...)" must stay text in a spreadsheet.
+        cells = [e.employee_id, e.email, _language(wave, e), survey_link(token)]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return LinksExport(out.getvalue(), len(issued))
 
 

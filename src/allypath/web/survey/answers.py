@@ -7,6 +7,7 @@ question may be skipped (absent, ``null`` or ``""``). Each problem is reported w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from allypath.instrument import Instrument, Item
 __all__ = ["MAX_TEXT", "AnswerError", "check_answers", "parse_posted", "wide_row"]
 
 MAX_TEXT = 2000  # characters of one open-text answer
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # line breaks and tabs are fine
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ def _check_text(item: Item, value: object) -> tuple[str | None, AnswerError | No
     if not isinstance(value, str):
         return None, AnswerError(item.id, "not_text", "must be text")
     text = value.strip()
+    if _CONTROL.search(text):  # NUL cannot be stored by PostgreSQL; none of these is ever typed
+        return None, AnswerError(item.id, "control_characters", "contains control characters")
     if len(text) > MAX_TEXT:
         return None, AnswerError(
             item.id, "too_long", f"is {len(text)} characters; the limit is {MAX_TEXT}", {"max": MAX_TEXT}
