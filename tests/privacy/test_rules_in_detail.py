@@ -263,3 +263,71 @@ def test_asking_about_comments_does_not_grow_the_ledger() -> None:
     ledger.ask_comments(people("new people", 100, 120))
     ledger.ask(people("more new people", 200, 220))
     assert len(ledger._index) == known == 20
+
+
+# ---------------------------------------------------------------- the screen's bookkeeping
+def test_a_refused_group_is_not_judged_again_against_later_groups_of_its_request() -> None:
+    ledger = DisclosureLedger(K5)
+    p, x, y = people("P", 0, 20), people("X", 0, 18), people("Y", 0, 15)  # P-X: 2, X-Y: 3, P-Y: 5
+    q, r = people("Q", 50, 62), people("R", 50, 60)  # a second clash, later in the request
+    blocked = ledger.screen([p, x, y, q, r])
+    assert list(blocked) == ["X", "R"]
+    assert blocked["X"].conflicts == ("P",)
+    assert blocked["X"].message == (
+        "hidden: 'X' differs from 'P', in the same view, by fewer than 5 respondents, "
+        "so the two together would single them out"
+    )
+
+
+def test_one_more_respondent_is_a_pairwise_refusal() -> None:
+    ledger = DisclosureLedger(K5)
+    ledger.release(people("unit", 0, 10))
+    assert ledger.ask(people("unit + 1", 0, 11)).message.startswith("hidden: 'unit + 1' differs from 'unit'")
+
+
+def test_ask_sizes_at_the_edges() -> None:
+    ledger = DisclosureLedger(K5)
+    assert ledger.ask(people("one", 0, 1)) == Decision(1, False, "below_k")
+    assert ledger.ask(people("none", 0, 0)) == Decision(0, True)
+
+
+def test_a_single_respondent_passed_to_the_screen_is_caught() -> None:
+    ledger = DisclosureLedger(K5)
+    ledger.release(people("unit", 0, 10))
+    assert list(ledger.screen([people("one", 0, 1)])) == ["one"]
+
+
+def test_screen_errors_name_the_field() -> None:
+    with pytest.raises(DataError) as same:
+        DisclosureLedger(K5).screen([people("a", 0, 6), people("a", 6, 12)])
+    assert same.value.column == "label"
+    assert same.value.message == "groups released together need distinct labels"
+
+
+def test_the_audit_hides_only_groups_in_the_combination() -> None:
+    ledger = DisclosureLedger(K5)
+    ledger.release(people("A", 0, 10))
+    ledger.release(people("B", 9, 20))
+    blocked = ledger.screen([people("A or B", 0, 20), people("elsewhere", 40, 46)])
+    assert list(blocked) == ["A or B"]
+    stingy = DisclosureLedger(K5, budget=0)
+    stingy.release(people("A", 0, 10))
+    stingy.release(people("B", 9, 20))
+    assert list(stingy.screen([people("A or B", 0, 20), people("elsewhere", 40, 46)])) == ["A or B"]
+    # in an undecided part every new group is a culprit, the smallest first
+    assert list(stingy.screen([people("W", 9, 15), people("A or B", 0, 20)])) == ["W", "A or B"]
+
+
+def test_the_audit_searches_every_part_of_the_ledger_a_request_touches() -> None:
+    ledger = DisclosureLedger(K5)
+    for label, start, stop in (("A", 0, 10), ("B", 9, 20), ("C", 100, 110), ("D", 109, 120)):
+        ledger.release(people(label, start, stop))
+    blocked = ledger.screen([people("A again", 0, 10), people("C or D", 100, 120)])
+    assert list(blocked) == ["C or D"]
+
+
+def test_defaults_name_nothing() -> None:
+    ledger = DisclosureLedger(K5)
+    assert ledger.viewer == ""
+    ledger.record([people("unit", 0, 10)])
+    assert ledger.ask(people("unit - 1", 0, 9)).conflicts == ("unit",)

@@ -136,8 +136,11 @@ def find_small_derivable(
     for subset in subsets:
         vector = reduced[list(subset)].sum(axis=0)
         rounded = np.rint(vector)
+        # a 0/1 vector of this space has values 0/1 on the pivots, so sums of 2 or more at
+        # other atoms only arise together with fractional or negative entries elsewhere
         fractional = np.abs(vector - rounded).max() > _TOL  # pragma: no mutate
-        if fractional or rounded.min() < 0 or rounded.max() > 1:
+        beyond_one = rounded.max() > 1  # pragma: no mutate
+        if fractional or rounded.min() < 0 or beyond_one:
             continue
         size = int(small_weights @ rounded)
         if size < k:  # never 0: the vector is 1 on at least one pivot

