@@ -1,0 +1,148 @@
+"""The dashboard in a real browser (Debian chromium via Playwright) on the two demo organisations.
+
+Seeded with scripts/demo_web.py at a small scale, plus a second (panel) wave for Meridian Energy. An HR
+admin signs in, reads every view, adopts an intervention, meets a refused filter; axe-core finds no
+serious or critical violation; the strict Content-Security-Policy raises no violation. Screenshots go
+to artifacts/screenshots/dashboard-*.png for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from allypath.web.orgs.models import Organisation
+from allypath.web.plans.models import AdoptedItem
+
+from .seed import demo_module, second_wave
+
+pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+PASSWORD = "a demo password for the browser test"
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def demo(tmp_path) -> dict[str, Any]:
+    facts = demo_module().seed(scale=0.3, out=tmp_path, quiet=True)
+    second_wave(Organisation.objects.get(slug="meridian-energy"))
+    admin = User.objects.get(username=facts["admin"])
+    admin.set_password(PASSWORD)
+    admin.save()
+    return facts
+
+
+def serious_violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"dashboard-{name}.png"), full_page=True)
+
+
+def open_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:
+    page = browser.new_context(viewport=viewport, device_scale_factor=1).new_page()
+    page.csp_errors = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text))
+    return page
+
+
+def sign_in(page: Any, url: str, username: str) -> None:
+    page.goto(f"{url}/console/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_hr_reads_the_dashboard_of_the_demo_organisations(live_server, browser, demo):
+    page = open_page(browser)
+    sign_in(page, live_server.url, demo["admin"])
+    base = f"{live_server.url}/console/meridian-energy/dashboard/"
+
+    page.goto(f"{live_server.url}/console/meridian-energy/")
+    page.get_by_role("link", name="Dashboard").click()
+    assert page.get_by_role("heading", name=re.compile("Dashboard: Overview")).is_visible()
+    assert page.locator(".figure .value").first.inner_text().isdigit()  # respondents
+    assert page.get_by_text("Do men feel safe to explore their biases and uncertainties?").is_visible()
+    assert page.locator("figure.chart svg[role=img]").count() == 1
+    shot(page, "overview")
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Groups", exact=True).click()
+    page.get_by_label("Break down by").select_option("level")
+    page.get_by_role("button", name="Apply").click()
+    assert "by=level" in page.url
+    table = page.locator("table").first
+    assert table.locator("tbody tr").count() >= 2
+    shot(page, "groups-by-level")
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Barriers and enablers").click()
+    assert page.locator("figure.chart svg[role=img]").count() == 2
+    shot(page, "heatmap")
+
+    page.get_by_role("link", name="Trends").click()
+    assert page.get_by_text("Change from 2026 Q1 to 2026 Q3").is_visible()
+    shot(page, "trends")
+
+    page.get_by_role("link", name="Action plan").click()
+    page.locator("details summary").first.click()
+    page.locator(".adopt-form").first.get_by_label("Owner").fill("Head of People")
+    page.locator(".adopt-form").first.get_by_role("button", name="Adopt").click()
+    assert page.locator(".messages").get_by_text(re.compile("^Adopted:")).is_visible()
+    assert AdoptedItem.objects.filter(org__slug="meridian-energy", owner="Head of People").count() == 1
+    shot(page, "plan")
+
+    page.get_by_role("link", name="Comments").click()
+    assert page.locator(".comments li").count() > 0 or page.locator(".refused").count() > 0
+    shot(page, "comments")
+
+    page.get_by_role("link", name="Transitions").click()
+    assert page.get_by_text("Panel members who answered both").is_visible()
+    shot(page, "transitions")
+
+    # a filter singling out a few people against what this viewer has seen: a message, no number
+    page.goto(f"{base}groups/?unit=Trading&by=level")
+    page.goto(f"{base}groups/?unit=Trading&level=Manager&by=region")
+    alert = page.get_by_role("alert")
+    assert alert.is_visible() and "cannot be shown" in alert.inner_text()
+    assert not re.search(r"\d+%", alert.inner_text())
+    shot(page, "refused-filter")
+    assert page.csp_errors == []
+
+    phone = open_page(browser, PHONE)
+    sign_in(phone, live_server.url, demo["admin"])
+    phone.goto(f"{live_server.url}/console/castellan-finance/dashboard/")
+    assert phone.get_by_role("heading", name=re.compile("Castellan Finance")).is_visible()
+    shot(phone, "overview-phone-castellan")
+    assert serious_violations(phone) == []

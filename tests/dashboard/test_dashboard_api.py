@@ -1,0 +1,273 @@
+"""The dashboard API: typed answers for every view, role checks, a clear 4xx for every bad input, and the
+differencing guard holding across requests (end to end, over HTTP)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from allypath.web.audit.models import AccessEvent
+from allypath.web.plans.models import ViewerLedger
+from allypath.web.survey.models import Response
+
+from .conftest import json_of
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+API = "/api/v1/orgs/northwind/dashboard"
+VIEWS = ("overview", "groups", "heatmap", "trends", "transitions", "plan", "comments")
+
+
+def test_every_dashboard_view_is_in_the_openapi_document_with_typed_answers(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    for view in VIEWS:
+        operation = spec["paths"][f"/api/v1/orgs/{{slug}}/dashboard/{view}"]["get"]
+        assert set(operation["responses"]) >= {"200", "403", "404", "422"}
+        assert "$ref" in operation["responses"]["200"]["content"]["application/json"]["schema"]
+    parameters = {
+        p["name"] for p in spec["paths"]["/api/v1/orgs/{slug}/dashboard/groups"]["get"]["parameters"]
+    }
+    assert parameters >= {"slug", "wave", "unit", "level", "region", "by"}
+
+
+def test_a_viewer_reads_every_view_and_each_read_is_audited(northwind, bob, as_user):
+    client = as_user(bob)
+    for view in VIEWS:
+        response = client.get(f"{API}/{view}")
+        assert response.status_code == 200, (view, response.content[:300])
+        body = json_of(response)
+        assert body["selection"]["org"] == "northwind" and body["total"]["visible"] is True
+    views = set(AccessEvent.objects.filter(username="bob").values_list("view", flat=True))
+    assert views == {f"api.dashboard.{v}" for v in VIEWS}
+
+
+def test_the_overview_answers_with_intervals_the_response_rate_band_awareness_and_the_three_questions(
+    northwind, bob, as_user
+):
+    body = as_user(bob).get(f"{API}/overview", {"wave": northwind.first.pk}).json()
+    assert body["total"]["n"] == 60 and body["selection"]["wave"]["name"] == "2026 Q1"
+    stages = body["total"]["stages"]
+    assert set(stages) == {"apathy", "ambivalence", "reflective", "energised"}
+    assert sum(s["share"] for s in stages.values()) == pytest.approx(1.0)
+    assert all(s["low"] <= s["share"] <= s["high"] for s in stages.values())
+    rate = body["response_rate"]
+    assert rate["visible"] and rate["invited"] == 84 and rate["rate"] == pytest.approx(60 / 84)
+    band = body["nonresponse_band"]["stages"]
+    assert band["apathy"]["low"] <= band["apathy"]["share"] <= band["apathy"]["high"]
+    assert body["awareness"]["visible"] and 0 <= body["awareness"]["claimed_share"] <= 1
+    assert [d["question"] for d in body["diagnostics"]] == [
+        "safe_to_explore",
+        "experience_acknowledged",
+        "supported_modelled_rewarded",
+    ]
+    assert all(d["answer"] for d in body["diagnostics"])
+
+
+def test_the_group_explorer_hides_small_groups_with_the_gates_reason_and_no_figure(northwind, bob, as_user):
+    body = as_user(bob).get(f"{API}/groups", {"wave": northwind.first.pk, "by": "unit"}).json()
+    rows = {g["value"]: g for g in body["groups"]}
+    assert set(rows) == {"Ops", "Sales", "Tech"}
+    assert rows["Ops"]["visible"] and rows["Ops"]["n"] == 32 and rows["Ops"]["stages"]
+    tech = rows["Tech"]  # 3 respondents
+    assert (
+        not tech["visible"] and tech["n"] is None and tech["stages"] == {} and tech["response_rate"] is None
+    )
+    assert tech["reason"] == "below_k" and "minimum group size" in tech["message"]
+
+
+def test_a_unit_filter_breaks_down_into_the_units_below_it(northwind, bob, as_user):
+    body = as_user(bob).get(f"{API}/groups", {"wave": northwind.first.pk, "unit": "Sales"}).json()
+    assert body["total"]["n"] == 25 and body["selection"]["filters"] == {"unit": "Sales"}
+    assert {g["value"]: g["n"] for g in body["groups"]} == {"Sales/Americas": 10, "Sales/EMEA": 15}
+
+
+def test_a_filter_that_singles_out_fewer_than_k_against_an_earlier_answer_is_refused_over_http(
+    northwind, bob, as_user
+):
+    client = as_user(bob)
+    first = client.get(f"{API}/overview", {"wave": northwind.first.pk, "unit": "Ops/EMEA"})
+    assert first.status_code == 200 and first.json()["total"]["n"] == 20
+    # Ops/EMEA minus its 2 directors: the difference would single them out
+    refused = client.get(
+        f"{API}/overview", {"wave": northwind.first.pk, "unit": "Ops/EMEA", "level": "Staff"}
+    )
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["code"] == "filter_refused" and body["errors"][0]["code"] == "differencing"
+    assert "Ops/EMEA" in body["detail"] and "fewer than 5" in body["detail"]
+    assert b'"n"' not in refused.content and "share" not in body
+    # the ledger is kept per (user, organisation): a new session of the same user is refused too,
+    # on every view, while another user who saw nothing yet is not
+    again = Client()
+    again.force_login(
+        bob.__class__.objects.get(pk=bob.pk), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    for view in ("groups", "heatmap", "comments"):
+        answer = again.get(
+            f"{API}/{view}",
+            {"wave": northwind.first.pk, "unit": "Ops/EMEA", "level": "Staff", "by": "region"},
+        )
+        assert answer.status_code == 422 and answer.json()["errors"][0]["code"] == "differencing", view
+    assert ViewerLedger.objects.filter(user=bob, org=northwind.org).count() == 1
+
+
+def test_another_viewer_has_his_own_ledger(northwind, bob, alice, as_user):
+    as_user(bob).get(f"{API}/overview", {"wave": northwind.first.pk, "unit": "Ops/EMEA"})
+    fresh = Client()
+    fresh.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    answer = fresh.get(f"{API}/overview", {"wave": northwind.first.pk, "unit": "Ops/EMEA", "level": "Staff"})
+    assert answer.status_code == 200 and answer.json()["total"]["n"] == 18
+
+
+def test_a_filter_selecting_fewer_than_k_is_refused_naming_the_rule(northwind, bob, as_user):
+    answer = as_user(bob).get(
+        f"{API}/groups", {"wave": northwind.first.pk, "unit": "Ops/EMEA", "level": "Director", "by": "region"}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0] == {
+        "field": "filters",
+        "message": "hidden: fewer respondents than the minimum group size",
+        "code": "below_k",
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "field", "code"),
+    [
+        ({"unit": "Marketing"}, 422, "unit", "unknown_unit"),
+        ({"level": "Intern"}, 422, "level", "unknown_level"),
+        ({"region": "Mars"}, 422, "region", "unknown_region"),
+        ({"wave": "abc"}, 422, "query.wave", "int_parsing"),
+        ({"wave": "0"}, 422, "query.wave", "greater_than_equal"),
+        ({"by": "salary"}, 422, "query.by", "literal_error"),
+        ({"levle": "Staff"}, 422, "levle", "unknown_parameter"),
+        ({"level": "Staff", "by": "level"}, 422, "by", "by_filtered"),
+        ({"unit": "Tech"}, 422, "by", "no_subunits"),
+        ({"unit": "x" * 600}, 422, "query.unit", "string_too_long"),
+    ],
+)
+def test_bad_parameters_get_a_4xx_naming_the_problem(northwind, bob, as_user, params, status, field, code):
+    answer = as_user(bob).get(f"{API}/groups", params)
+    assert answer.status_code == status, answer.content
+    error = answer.json()["errors"][0]
+    assert (error["field"], error["code"]) == (field, code)
+    assert answer.json()["detail"]
+
+
+def test_a_repeated_parameter_is_refused_rather_than_one_of_them_silently_used(northwind, bob, as_user):
+    answer = as_user(bob).get(f"{API}/groups?unit=Ops&unit=Sales")
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "unit"
+
+
+def test_a_wave_of_another_organisation_is_a_404_that_says_so(northwind, bob, as_user, globex, make_wave):
+    other = make_wave(globex)
+    answer = as_user(bob).get(f"{API}/overview", {"wave": other.pk})
+    assert answer.status_code == 404
+    assert answer.json()["detail"] == f"wave {other.pk} is not a wave of Northwind"
+    trend = as_user(bob).get(f"{API}/trends", {"from_wave": northwind.first.pk, "to_wave": other.pk})
+    assert trend.status_code == 404 and trend.json()["errors"][0]["field"] == "to_wave"
+
+
+def test_another_organisations_dashboard_is_a_404_and_anonymous_callers_get_a_401(
+    northwind, charlie, as_user
+):
+    assert as_user(charlie).get(f"{API}/overview").status_code == 404
+    assert Client().get(f"{API}/overview").status_code == 401
+
+
+def test_a_draft_wave_has_no_results(northwind, bob, as_user, make_wave):
+    draft = make_wave(northwind.org, launch=False)
+    answer = as_user(bob).get(f"{API}/overview", {"wave": draft.pk})
+    assert answer.status_code == 422 and answer.json()["code"] == "draft_wave"
+
+
+def test_a_scoped_analyst_sees_his_units_only(northwind, erin, as_user):
+    client = as_user(erin)
+    body = client.get(f"{API}/groups", {"wave": northwind.first.pk}).json()
+    assert body["selection"]["filters"] == {"unit": "Sales"} and body["total"]["n"] == 25
+    outside = client.get(f"{API}/groups", {"unit": "Ops"})
+    assert outside.status_code == 403 and outside.json()["code"] == "outside_scope"
+
+
+def test_trends_show_the_change_only_where_a_group_passes_on_both_waves(northwind, bob, as_user):
+    body = as_user(bob).get(f"{API}/trends", {"by": "unit"}).json()
+    assert body["selection"]["wave"]["name"] == "2026 Q1" and body["selection"]["later"]["name"] == "2026 Q3"
+    overall = body["overall"]
+    placed = Response.objects.filter(wave=northwind.second, status="scored").count()
+    assert overall["visible"] and overall["n_before"] == 60 and overall["n_after"] == placed > 50
+    assert sum(overall["share_change"].values()) == pytest.approx(0.0, abs=1e-9)
+    groups = {g["value"]: g for g in body["groups"]}
+    assert groups["Ops"]["visible"] and groups["Ops"]["index_change"] is not None
+    assert not groups["Tech"]["visible"] and groups["Tech"]["reason"] == "trend"
+    assert groups["Tech"]["share_change"] == {} and groups["Tech"]["n_before"] is None
+
+
+def test_transitions_follow_the_panel_members_who_answered_both_waves(northwind, bob, as_user):
+    body = as_user(bob).get(f"{API}/transitions").json()
+    overall = body["overall"]
+    assert overall["visible"] and len(overall["cells"]) == 16
+    placed = [
+        set(Response.objects.filter(wave=w, status="scored").values_list("panel_key", flat=True))
+        for w in (northwind.first, northwind.second)
+    ]
+    assert sum(c["count"] for c in overall["cells"]) == len(placed[0] & placed[1]) > 40  # placed on both
+    for start in range(1, 5):
+        row = [c for c in overall["cells"] if c["from_stage"] == start]
+        if sum(c["count"] for c in row):
+            assert sum(c["probability"] for c in row) == pytest.approx(1.0)
+
+
+def test_transitions_of_anonymous_waves_are_refused_with_the_reason(northwind, bob, as_user, make_wave):
+    import datetime as dt
+
+    anonymous = make_wave(
+        northwind.org,
+        name="2027 Q1",
+        privacy_mode="anonymous",
+        opens_on=dt.date.today(),
+        closes_on=dt.date.today(),
+    )
+    answer = as_user(bob).get(
+        f"{API}/transitions", {"from_wave": northwind.second.pk, "to_wave": anonymous.pk}
+    )
+    assert answer.status_code == 422 and answer.json()["code"] == "not_panel"
+
+
+def test_comments_come_only_from_groups_of_k_text_shuffled_and_bare(northwind, bob, as_user):
+    client = as_user(bob)
+    body = client.get(f"{API}/comments", {"wave": northwind.first.pk, "by": "unit"}).json()
+    groups = {g["value"]: g for g in body["groups"]}
+    assert groups["Ops"]["visible"] and groups["Ops"]["comments"]
+    assert all(isinstance(c, str) for c in groups["Ops"]["comments"])
+    assert not groups["Tech"]["visible"] and groups["Tech"]["comments"] == []
+    assert groups["Tech"]["reason"] == "below_k_text"
+    orders = set()
+    for _ in range(4):  # the same groups again: a new order on every request
+        again = client.get(f"{API}/comments", {"wave": northwind.first.pk, "by": "unit"}).json()
+        orders.add(tuple(next(g for g in again["groups"] if g["value"] == "Ops")["comments"]))
+    assert len(orders) > 1
+
+
+def test_the_api_the_dashboard_page_and_the_csv_export_agree(northwind, bob, as_user):
+    client = as_user(bob)
+    params = {"wave": northwind.first.pk, "by": "unit"}
+    api = client.get(f"{API}/groups", params).json()
+    exported = client.get("/console/northwind/dashboard/export.csv", params)
+    assert exported.status_code == 200 and exported["Content-Disposition"].endswith('.csv"')
+    rows = {r["unit"]: r for r in csv.DictReader(io.StringIO(exported.content.decode()))}
+    assert int(rows["overall"]["n"]) == api["total"]["n"]
+    page = client.get("/console/northwind/dashboard/groups/", params).content.decode()
+    for group in api["groups"]:
+        row = rows[group["value"]]
+        if group["visible"]:
+            assert int(row["n"]) == group["n"]
+            for stage, figures in group["stages"].items():
+                assert float(row[f"share_{stage}"]) == pytest.approx(figures["share"], abs=1e-6)
+            assert f"{round(group['stages']['apathy']['share'] * 100)}%" in page
+        else:
+            assert row["n"] == "" and row["suppressed"] == group["reason"]
+            assert group["message"].replace("'", "&#x27;") in page
+    assert AccessEvent.objects.filter(username="bob", view="dashboard.export.csv").count() == 1

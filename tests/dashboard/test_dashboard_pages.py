@@ -1,0 +1,213 @@
+"""The dashboard pages in the console: what each persona sees, hidden cells that say why, refused filters
+without numbers, the action plan (adopt, follow up on the next wave) and the board-report exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from allypath.web.audit.models import AccessEvent
+from allypath.web.plans.models import AdoptedItem
+
+from .test_board import pdf_pages, pdf_text
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+PAGES = ("", "groups/", "heatmap/", "trends/", "transitions/", "plan/", "comments/")
+BASE = "/console/northwind/dashboard/"
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def main_of(html: str) -> str:
+    return html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+
+def test_every_page_draws_accessible_charts_with_their_data_tables_for_a_viewer(northwind, bob, as_user):
+    client = as_user(bob)
+    for page in PAGES:
+        response = client.get(BASE + page)
+        assert response.status_code == 200, page
+        html = main_of(response.content.decode())
+        assert 'aria-current="page"' in html
+        if page not in ("plan/", "comments/"):
+            assert '<svg role="img" aria-labelledby=' in html and "<desc id=" in html, page
+            assert "<table>" in html and '<th scope="col"' in html, page
+
+
+def test_the_overview_shows_the_mix_with_intervals_the_band_awareness_and_the_three_answers(
+    northwind, bob, as_user
+):
+    html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk}).content.decode())
+    assert "respondents placed on the model" in html and ">60<" in html
+    assert "response rate (60 of 84 invited" in html
+    assert "Likely range in the whole organisation" in html and "95% interval" in html
+    assert "claimed / verified" in html
+    for question in (
+        "Do men feel safe",
+        "acknowledge their own experience",
+        "supported, modelled and rewarded",
+    ):
+        assert question in html
+
+
+def test_a_hidden_group_says_why_and_shows_no_figure(northwind, bob, as_user):
+    html = main_of(as_user(bob).get(BASE + "groups/", {"wave": northwind.first.pk}).content.decode())
+    tech = re.search(r'<th scope="row">Tech</th>(.*?)</tr>', html, re.S)
+    assert tech is not None
+    assert "hidden: fewer respondents than the minimum group size" in tech.group(1)
+    assert not re.search(r"\d", re.sub(r"<[^>]+>", "", tech.group(1)))  # no figure in the text
+
+
+def test_a_refused_filter_shows_the_gates_reason_and_no_number(northwind, bob, as_user):
+    client = as_user(bob)
+    assert (
+        client.get(
+            BASE + "groups/", {"wave": northwind.first.pk, "unit": "Ops/EMEA", "by": "level"}
+        ).status_code
+        == 200
+    )
+    response = client.get(
+        BASE + "groups/", {"wave": northwind.first.pk, "unit": "Ops/EMEA", "level": "Staff", "by": "region"}
+    )
+    assert response.status_code == 422
+    html = main_of(response.content.decode())
+    content = html.split('role="alert">', 1)[1]
+    assert "This selection cannot be shown" in content and "fewer than 5 respondents" in content
+    assert "<svg" not in html and "<table" not in html
+    assert not re.search(r"\d+(\.\d+)?%", content)
+
+
+def test_an_unknown_unit_or_another_organisations_wave_is_explained_on_the_page(
+    northwind, bob, as_user, globex, make_wave
+):
+    client = as_user(bob)
+    unknown = client.get(BASE + "groups/", {"unit": "Marketing"})
+    assert (
+        unknown.status_code == 422
+        and "Northwind has no unit &#x27;Marketing&#x27;" in unknown.content.decode()
+    )
+    other = make_wave(globex)
+    assert client.get(BASE, {"wave": other.pk}).status_code == 404
+
+
+def test_people_of_other_organisations_and_signed_out_visitors_see_nothing(
+    northwind, charlie, as_user, client
+):
+    assert client.get(BASE).status_code == 302
+    assert as_user(charlie).get(BASE).status_code == 404
+
+
+def adopt(client, northwind, **extra):
+    data = {"wave": northwind.first.pk, "by": "unit", "group": "unit=Ops & wave=2026 Q1"} | extra
+    return client.post(BASE + "plan/adopt/", data)
+
+
+def first_proposal(client, northwind) -> str:
+    html = client.get(BASE + "plan/", {"wave": northwind.first.pk}).content.decode()
+    found = re.search(
+        r'name="group" value="unit=Ops &amp; wave=2026 Q1">\s*<input type="hidden" name="intervention" value="([a-z_]+)"',
+        html,
+    )
+    assert found is not None, "no proposal for Ops"
+    return found.group(1)
+
+
+def test_an_analyst_adopts_a_proposed_intervention_and_follows_it_on_the_next_wave(northwind, alice, as_user):
+    client = as_user(alice)
+    intervention = first_proposal(client, northwind)
+    response = adopt(client, northwind, intervention=intervention, owner="Dana (HR)", due="2026-12-31")
+    assert response.status_code == 302
+    item = AdoptedItem.objects.get(wave=northwind.first)
+    assert (item.group, item.intervention, item.owner, item.status) == (
+        "unit=Ops & wave=2026 Q1",
+        intervention,
+        "Dana (HR)",
+        "adopted",
+    )
+    assert item.filters == {"wave": "2026 Q1", "unit": "Ops"} and item.reason and item.priority == 1
+    html = client.get(BASE + "plan/", {"wave": northwind.first.pk}).content.decode()
+    assert "in the plan" in html and "Change on 2026 Q3" in html and re.search(r"Index [+-]\d", html)
+    edit = client.post(
+        BASE + f"plan/{item.pk}/",
+        {f"i{item.pk}-owner": "Sam", f"i{item.pk}-due": "2027-01-15", f"i{item.pk}-status": "in_progress"},
+    )
+    assert edit.status_code == 302
+    item.refresh_from_db()
+    assert (item.owner, item.due, item.status) == ("Sam", dt.date(2027, 1, 15), "in_progress")
+    plan = client.get("/api/v1/orgs/northwind/dashboard/plan", {"wave": northwind.first.pk}).json()
+    (adopted,) = plan["adopted"]
+    assert adopted["status"] == "in_progress" and adopted["progress"]["visible"]
+    assert adopted["progress"]["index_change"] is not None
+    assert client.post(BASE + f"plan/{item.pk}/", {"action": "remove"}).status_code == 302
+    assert not AdoptedItem.objects.exists()
+
+
+def test_only_proposals_the_server_computes_can_be_adopted(northwind, alice, as_user):
+    client = as_user(alice)
+    response = adopt(client, northwind, intervention="free_lunch")
+    assert response.status_code == 302 and not AdoptedItem.objects.exists()
+    hidden = adopt(client, northwind, group="unit=Tech & wave=2026 Q1", intervention="ally_circles")
+    assert hidden.status_code == 302 and not AdoptedItem.objects.exists()
+
+
+def test_a_viewer_cannot_adopt_or_change_the_plan_and_other_organisations_cannot_touch_it(
+    northwind, alice, bob, charlie, as_user
+):
+    intervention = first_proposal(as_user(alice), northwind)
+    adopt(as_user(alice), northwind, intervention=intervention)
+    item = AdoptedItem.objects.get()
+    viewer = as_user(bob)
+    assert adopt(viewer, northwind, intervention=intervention).status_code == 403
+    assert viewer.post(BASE + f"plan/{item.pk}/", {"action": "remove"}).status_code == 403
+    assert "Adopt into the plan" not in viewer.get(BASE + "plan/").content.decode()
+    assert as_user(charlie).post(BASE + f"plan/{item.pk}/", {"action": "remove"}).status_code == 404
+    assert AdoptedItem.objects.filter(pk=item.pk).exists()
+
+
+def test_the_board_pdf_export_goes_through_the_gate_is_audited_and_checked_page_by_page(
+    northwind, bob, as_user, tmp_path
+):
+    response = as_user(bob).get(BASE + "export.pdf", {"wave": northwind.first.pk, "by": "unit"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    pdf = tmp_path / "board.pdf"
+    pdf.write_bytes(response.content)
+    pages = pdf_pages(pdf, SHOTS / "board-pdf")
+    assert 6 <= len(pages) <= 14
+    text = pdf_text(pdf)
+    for heading in (
+        "Northwind: allyship diagnostic",
+        "Overview",
+        "Stage mix by unit",
+        "Barriers, norms and enablers",
+        "HR's three diagnostic questions",
+        "Action plan",
+        "Methods note",
+    ):
+        assert heading in text
+    assert "60 of 84 invited answered" in text
+    assert "hidden: fewer respondents than the minimum group size" in text  # Tech
+    assert AccessEvent.objects.filter(username="bob", view="dashboard.export.pdf").count() == 1
+
+
+def test_html_and_xlsx_exports_are_attachments_of_the_same_selection(northwind, bob, as_user):
+    client = as_user(bob)
+    html = client.get(BASE + "export.html", {"wave": northwind.first.pk, "by": "level"})
+    assert html.status_code == 200 and 'attachment; filename="northwind-wave-' in html["Content-Disposition"]
+    assert "Stage mix by level" in html.content.decode()
+    xlsx = client.get(BASE + "export.xlsx", {"wave": northwind.first.pk, "by": "level"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get(BASE + "export.docx").status_code == 404
+
+
+def test_an_export_of_a_refused_selection_is_refused_with_the_reason(northwind, bob, as_user):
+    client = as_user(bob)
+    client.get(BASE, {"wave": northwind.first.pk, "unit": "Ops/EMEA"})
+    response = client.get(
+        BASE + "export.csv",
+        {"wave": northwind.first.pk, "unit": "Ops/EMEA", "level": "Staff", "by": "region"},
+    )
+    assert response.status_code == 422 and "fewer than 5 respondents" in response.content.decode()
