@@ -33,6 +33,9 @@ def serve(application: Any, port: int, workers: int, threads: int) -> None:
                 # longer than a respondent's pause between pages in the load scenario: with gunicorn's
                 # 2 s default the server closes idle connections just as clients reuse them (resets)
                 "keepalive": 10,
+                # the API fuzzer sends query strings longer than gunicorn's 4 KB request line; 0 lifts
+                # the limit so they reach the app (in production a proxy answers 414 before the API)
+                "limit_request_line": int(os.environ.get("ALLYPATH_TEST_LIMIT_REQUEST_LINE", "4094")),
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -10,10 +10,10 @@ from typing import Any
 from csp.decorators import csp_update
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -81,6 +81,17 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return _error(request, 413, "body_too_large", "the request body is larger than the server accepts")
 
 
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # The same error body as every other refusal (the OpenAPI ErrorOut), not Ninja's bare {"detail"}.
+    return _error(request, 404, "not_found", "not found")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthorized", "sign in to the console first")
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _error(request, 403, "forbidden", str(exc) or "forbidden")
@@ -95,7 +106,16 @@ def _signed_in(request: HttpRequest) -> User:
 
 @api.post(
     "/responses",
-    response={201: ReceiptOut, 200: ReceiptOut, 409: ErrorOut, 422: ErrorOut, 413: ErrorOut},
+    response={
+        201: ReceiptOut,
+        200: ReceiptOut,
+        400: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+        503: ErrorOut,
+    },
     summary="Submit one survey response",
     description=(
         "Stores the answers of the invitation behind `token` and returns the receipt code of the "
@@ -115,7 +135,12 @@ def post_response(request: HttpRequest, payload: SubmissionIn) -> Status[Any]:
     return Status(201 if result.created else 200, ReceiptOut(receipt=result.receipt, report_url=url))
 
 
-@api.get("/orgs", response=list[OrgOut], auth=django_auth, summary="Organisations of the signed-in user")
+@api.get(
+    "/orgs",
+    response={200: list[OrgOut], 401: ErrorOut},
+    auth=django_auth,
+    summary="Organisations of the signed-in user",
+)
 def list_orgs(request: HttpRequest) -> list[OrgOut]:
     memberships = (
         Membership.objects.filter(user=_signed_in(request)).select_related("org").order_by("org__name")
@@ -123,14 +148,19 @@ def list_orgs(request: HttpRequest) -> list[OrgOut]:
     return [OrgOut(slug=m.org.slug, name=m.org.name, role=m.role) for m in memberships]
 
 
-@api.get("/waves/{wave_id}", response=WaveOut, auth=django_auth, summary="One wave's settings")
+@api.get(
+    "/waves/{wave_id}",
+    response={200: WaveOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="One wave's settings",
+)
 def get_wave(request: HttpRequest, wave_id: int) -> Wave:
     return get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
 
 
 @api.get(
     "/waves/{wave_id}/response-rates",
-    response=RatesOut,
+    response={200: RatesOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=django_auth,
     summary="Response rates per unit (groups below the minimum size are hidden)",
 )
