@@ -119,7 +119,7 @@ def northwind(make_org, make_wave) -> Northwind:  # noqa: F811
     return Northwind(org, first, second, answering)
 
 
-def _member(username: str, org: Organisation, role: str, units: list[str] | None = None) -> User:
+def member(username: str, org: Organisation, role: str, units: list[str] | None = None) -> User:
     user = User.objects.create_user(username, f"{username}@example.test", PASSWORD)
     membership = Membership.objects.create(user=user, org=org, role=role)
     if units:
@@ -129,17 +129,17 @@ def _member(username: str, org: Organisation, role: str, units: list[str] | None
 
 @pytest.fixture
 def alice(northwind: Northwind) -> User:
-    return _member("alice", northwind.org, Role.ORG_ADMIN)
+    return member("alice", northwind.org, Role.ORG_ADMIN)
 
 
 @pytest.fixture
 def bob(northwind: Northwind) -> User:
-    return _member("bob", northwind.org, Role.VIEWER)
+    return member("bob", northwind.org, Role.VIEWER)
 
 
 @pytest.fixture
 def erin(northwind: Northwind) -> User:
-    return _member("erin", northwind.org, Role.ANALYST, ["Sales"])
+    return member("erin", northwind.org, Role.ANALYST, ["Sales"])
 
 
 @pytest.fixture

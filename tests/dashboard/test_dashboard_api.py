@@ -10,10 +10,12 @@ import pytest
 from django.test import Client
 
 from allypath.web.audit.models import AccessEvent
+from allypath.web.orgs.models import Role
 from allypath.web.plans.models import ViewerLedger
 from allypath.web.survey.models import Response
 
-from .conftest import json_of
+from .conftest import json_of, member
+from .seed import store_responses
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
@@ -271,3 +273,43 @@ def test_the_api_the_dashboard_page_and_the_csv_export_agree(northwind, bob, as_
             assert row["n"] == "" and row["suppressed"] == group["reason"]
             assert group["message"].replace("'", "&#x27;") in page
     assert AccessEvent.objects.filter(username="bob", view="dashboard.export.csv").count() == 1
+
+
+@pytest.fixture
+def tiny(make_org, make_wave):
+    """An organisation with one launched wave and two respondents: everything is below k."""
+    org = make_org("tiny", [(f"T{i}", "Ops", "Staff", "EMEA", f"t{i}@tiny.test", "en") for i in range(6)])
+    store_responses(make_wave(org, form="full", k=3, k_text=5), ["T0", "T1"])
+    return member("tess", org, Role.VIEWER)
+
+
+def test_with_one_wave_a_comparison_says_there_is_nothing_to_compare_yet(tiny, as_user):
+    client = as_user(tiny)
+    for view in ("trends", "transitions"):
+        answer = client.get(f"/api/v1/orgs/tiny/dashboard/{view}")
+        assert answer.status_code == 200, answer.content
+        body = answer.json()
+        assert body["overall"] is None and body["groups"] == [] and "two launched waves" in body["message"]
+        page = client.get(f"/console/tiny/dashboard/{view}/")
+        assert page.status_code == 200 and "Nothing to compare yet" in page.content.decode()
+
+
+def test_an_organisation_too_small_to_show_answers_every_view_with_the_reason_and_exports_say_why(
+    tiny, as_user
+):
+    client = as_user(tiny)
+    for view in VIEWS:
+        body = client.get(f"/api/v1/orgs/tiny/dashboard/{view}").json()
+        assert body["total"] == {
+            "group": "wave=Spring pulse",
+            "value": None,
+            "visible": False,
+            "n": None,
+            "reason": "below_k",
+            "message": "hidden: fewer respondents than the minimum group size",
+            "stages": {},
+        }, view
+    exported = client.get("/console/tiny/dashboard/export.csv")
+    assert exported.status_code == 200
+    (row,) = csv.DictReader(io.StringIO(exported.content.decode()))
+    assert (row["unit"], row["n"], row["suppressed"], row["share_apathy"]) == ("overall", "", "below_k", "")

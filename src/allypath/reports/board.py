@@ -60,8 +60,10 @@ __all__ = [
     "factor_chart",
     "index_change_chart",
     "records",
+    "refused_board",
     "stage_mix_chart",
     "table_csv",
+    "table_xlsx",
     "transition_chart",
     "write_board",
 ]
@@ -510,6 +512,29 @@ def build_board(
         diagnostics=diagnostics,
         plan=plan,
         **extra,
+    )
+
+
+def refused_board(
+    total: Mapping[str, Any],
+    *,
+    by: str,
+    policy: PrivacyPolicy,
+    title: str,
+    subtitle: str = "",
+    by_label: str = "",
+) -> Board:
+    """The report of a selection the gate hides as a whole: its one row says why, nothing else shows."""
+    row = {"group": total["group"], by: "overall", "n": None}
+    row.update(suppressed=total.get("reason") or "below_k", note=total.get("message") or "hidden")
+    return Board(
+        title=title,
+        subtitle=subtitle,
+        by=by,
+        by_label=by_label or by,
+        policy=policy,
+        table=_finish_table(pd.DataFrame([row]), by),
+        notes=["The privacy rules hide this whole selection, so the report shows no figure."],
     )
 
 

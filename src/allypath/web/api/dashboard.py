@@ -198,6 +198,7 @@ class TrendsOut(Schema):
     total: GroupMix
     overall: TrendRow | None
     groups: list[TrendRow]
+    message: str | None = Field(None, description="why there is nothing to compare (one launched wave)")
 
 
 class Cell(Schema):
@@ -216,6 +217,7 @@ class TransitionsOut(Schema):
     total: GroupMix
     overall: TransitionGroup | None
     groups: list[TransitionGroup]
+    message: str | None = Field(None, description="why there is nothing to compare (one launched wave)")
 
 
 class Proposal(Schema):
@@ -451,6 +453,7 @@ def get_trends(request: HttpRequest, slug: str, params: Query[TwoWaves]) -> Stat
             total=_mix(result.total),
             overall=_trend(change) if change else None,
             groups=[_trend(r) for r in result.rows],
+            message=result.parts.get("message"),
         )
 
     return _answer(request, slug, build, two_waves=True)
@@ -472,6 +475,7 @@ def get_transitions(request: HttpRequest, slug: str, params: Query[TwoWaves]) ->
             total=_mix(result.total),
             overall=_transition(result.parts.get("overall", [])),
             groups=[g for rows in grouped.values() if (g := _transition(rows)) is not None],
+            message=result.parts.get("message"),
         )
 
     return _answer(request, slug, build, two_waves=True)

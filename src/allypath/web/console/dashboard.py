@@ -209,7 +209,9 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = trends_view(request, query)
         parts = _refused(result)
-        if not result.refused:
+        if "message" in result.parts:
+            parts["one_wave"] = result.parts["message"]
+        elif not result.refused:
             change = result.parts["change"]
             rows = ([{**change, "value": "everyone"}] if change else []) + result.rows
             parts["rows"] = rows
@@ -229,7 +231,9 @@ def transitions(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = transitions_view(request, query)
         parts = _refused(result)
-        if not result.refused:
+        if "message" in result.parts:
+            parts["one_wave"] = result.parts["message"]
+        elif not result.refused:
             parts["waves"] = result.parts["waves"]
             parts["overall"] = _matrix(result.parts["overall"])
             parts["overall_chart"] = transition_chart(

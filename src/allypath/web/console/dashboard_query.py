@@ -184,17 +184,14 @@ def resolve(
             raise DashboardInputError(422, "repeated_parameter", name, f"give {name} only once")
     launched = list(_launched(org).order_by("-opens_on", "-pk"))
     labels = wave_labels(Wave.objects.filter(org=org))
-    if two_waves:
-        if len(launched) < 2:
-            raise DashboardInputError(
-                404,
-                "one_wave",
-                "from_wave",
-                f"{org.name} has {len(launched)} launched wave(s): a comparison needs two",
-            )
-        older = launched[1]
+    later: Wave | None
+    if two_waves and len(launched) < 2 and not (params.get("from_wave") or params.get("to_wave")):
+        # nothing to compare yet: the view answers with its wave and says so (not an error)
+        wave, later = _wave(org, None, "from_wave", launched[0] if launched else None), None
+    elif two_waves:
+        older = launched[1] if len(launched) > 1 else None
         wave = _wave(org, _one(params, "from_wave"), "from_wave", older)
-        later: Wave | None = _wave(org, _one(params, "to_wave"), "to_wave", launched[0] if launched else None)
+        later = _wave(org, _one(params, "to_wave"), "to_wave", launched[0] if launched else None)
         if later == wave:
             raise DashboardInputError(422, "same_wave", "to_wave", "choose two different waves to compare")
     else:

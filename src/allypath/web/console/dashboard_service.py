@@ -36,7 +36,7 @@ from allypath.analytics import (
     wilson_interval,
 )
 from allypath.privacy import DisclosureLedger, describe
-from allypath.reports.board import Board, build_board, records
+from allypath.reports.board import Board, build_board, records, refused_board
 from allypath.web.audit import record_access
 from allypath.web.console.dashboard_data import invitation_frame, response_frame, unit_column
 from allypath.web.console.dashboard_query import DashboardInputError, DashboardQuery
@@ -229,8 +229,9 @@ def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
 
 def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.trends") -> ViewResult:
     """Change in stage mix and index between the two waves, for the total and per group."""
-    assert query.later is not None
     frame = _frame(query, query.waves)
+    if query.later is None:
+        return _single_wave(request, query, frame, view)
     waves = (query.labels[query.wave.pk], query.labels[query.later.pk])
 
     def work(ledger: DisclosureLedger) -> ViewResult:
@@ -255,7 +256,8 @@ def transitions_view(
     request: HttpRequest, query: DashboardQuery, view: str = "dashboard.transitions"
 ) -> ViewResult:
     """Stage-to-stage transitions of the panel members who answered both waves (panel waves only)."""
-    assert query.later is not None
+    if query.later is None:
+        return _single_wave(request, query, _frame(query), view)
     if not query.panel:
         raise DashboardInputError(
             422, "not_panel", "to_wave", "transitions need two pseudonymous-panel waves (these are anonymous)"
@@ -276,6 +278,20 @@ def transitions_view(
         return result
 
     return _check(_run(request, query, view, work))
+
+
+def _single_wave(request: HttpRequest, query: DashboardQuery, frame: pd.DataFrame, view: str) -> ViewResult:
+    """A comparison asked for before a second wave exists: the wave's total and a note, no change."""
+
+    def work(ledger: DisclosureLedger) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, ledger))
+        result.parts["message"] = ONE_WAVE
+        return result
+
+    return _check(_run(request, query, view, work))
+
+
+ONE_WAVE = "a comparison needs two launched waves; this organisation has one so far"
 
 
 # --------------------------------------------------------------------------- action plan
@@ -371,16 +387,23 @@ def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
     scope = describe(query.filters) if query.filters else "the whole organisation"
     label = {"unit": "unit", "level": "level", "region": "region"}[query.by or "unit"]
 
+    title = f"{query.org.name}: allyship diagnostic"
+    subtitle = f"Wave {query.labels[query.wave.pk]} · {scope}"
+
     def work(ledger: DisclosureLedger) -> Board:
         total = _total(frame, query, ledger)
-        if not total["visible"]:  # nothing to export; records nothing
-            raise FilterRefusedError(total)
+        if not total["visible"]:  # the whole selection is hidden: a report that says why (records nothing)
+            if query.chosen:
+                raise FilterRefusedError(total)
+            return refused_board(
+                total, by=by, policy=ledger.policy, title=title, subtitle=subtitle, by_label=label
+            )
         built = build_board(
             frame,
             by,
             ledger=ledger,
-            title=f"{query.org.name}: allyship diagnostic",
-            subtitle=f"Wave {query.labels[query.wave.pk]} · {scope}",
+            title=title,
+            subtitle=subtitle,
             by_label=label,
             filters=query.wave_filters,
             adopted=adopted,
