@@ -52,6 +52,15 @@ def _register_stats() -> None:
 
 _register_stats()
 
+
+def _register_report() -> None:
+    from allypath.cli_report import report
+
+    app.command("report", no_args_is_help=True)(report)
+
+
+_register_report()
+
 console = Console()
 err = Console(stderr=True)
 
