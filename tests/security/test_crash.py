@@ -14,6 +14,7 @@ SQLite file database by default; PostgreSQL when the suite runs with DATABASE_UR
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import random
 import threading
@@ -60,7 +61,8 @@ def client_loop(url: str, tokens: deque[str], answers: dict[str, Any], ledger: L
         body = {"token": token, "submission_id": submission_id, "answers": answers, "language": "en"}
         try:
             status, reply = post_json(url + "/api/v1/responses", body, timeout=30)
-        except OSError:  # the server died under us: the answer is lost, the outcome unknown
+        except (OSError, http.client.HTTPException):  # the server died under us (even mid-body):
+            # the answer is lost, the outcome unknown
             with ledger.lock:
                 ledger.lost[submission_id] = token
             return  # a real client waits for the server to come back (retry_lost does that)

@@ -25,6 +25,9 @@ USERS = int(os.environ.get("ALLYPATH_LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("ALLYPATH_LOAD_SECONDS", "30"))
 P95_MS = float(os.environ.get("ALLYPATH_LOAD_P95_MS", "500"))
 WORKERS = int(os.environ.get("ALLYPATH_LOAD_WORKERS", "2"))
+# Seconds a respondent pauses on each page: 1-3 in CI (a stress pace); make soak uses 5-15, still far
+# faster than a person reading six questions, with 200 of them at once.
+THINK = (os.environ.get("ALLYPATH_LOAD_THINK_MIN", "1"), os.environ.get("ALLYPATH_LOAD_THINK_MAX", "3"))
 LOCUST = Path(sys.executable).with_name("locust")
 
 
@@ -40,6 +43,8 @@ def test_respondents_under_load_lose_nothing_and_get_answers_within_the_p95_budg
             **site.env,
             "ALLYPATH_LOAD_SEED": str(tmp_path / "seed.json"),
             "ALLYPATH_LOAD_RESULTS": str(results),
+            "ALLYPATH_LOAD_THINK_MIN": THINK[0],
+            "ALLYPATH_LOAD_THINK_MAX": THINK[1],
         }
         try:
             done = subprocess.run(
@@ -82,7 +87,8 @@ def test_respondents_under_load_lose_nothing_and_get_answers_within_the_p95_budg
     keys = {hashlib.sha256(f"allypath:submission:{sid}".encode()).hexdigest() for sid in acked}
     lost = keys - stored
     summary = (
-        f"load[{engine()}]: {USERS} users x {SECONDS} s, {report['requests']} requests "
+        f"load[{engine()}]: {USERS} users x {SECONDS} s (think {THINK[0]}-{THINK[1]} s), "
+        f"{report['requests']} requests "
         f"({report['rps']:.1f}/s), {len(acked)} submissions acknowledged, p50 {report['p50_ms']} ms, "
         f"p95 {report['p95_ms']} ms, p99 {report['p99_ms']} ms, max {report['max_ms']:.0f} ms, "
         f"5xx {len(report['server_errors'])}, lost {len(lost)}"
