@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connections
 
 from allypath.web.orgs.models import Organisation
 from allypath.web.plans.models import AdoptedItem
@@ -40,6 +41,9 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         yield browser
+        # ORM calls made while Playwright's loop runs get their own connection: close it, or the test
+        # database (PostgreSQL) cannot be dropped at the end of the session
+        connections.close_all()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
@@ -84,7 +88,7 @@ def sign_in(page: Any, url: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_hr_reads_the_dashboard_of_the_demo_organisations(live_server, browser, demo):
+def test_hr_reads_the_dashboard_of_the_demo_organisations(live_server, demo, browser):
     page = open_page(browser)
     sign_in(page, live_server.url, demo["admin"])
     base = f"{live_server.url}/console/meridian-energy/dashboard/"
