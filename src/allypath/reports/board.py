@@ -50,6 +50,7 @@ from allypath.reports.charts import STAGE_COLORS, Chart, heatmap, line_chart, st
 
 __all__ = [
     "FACTOR_LABELS",
+    "INTERVENTION_LABELS",
     "STAGE_NAMES",
     "Board",
     "aggregate_duckdb",

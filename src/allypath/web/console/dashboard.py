@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -39,6 +40,7 @@ from allypath.web.console.dashboard_query import (
     DashboardInputError,
     DashboardQuery,
     resolve,
+    visible_units,
 )
 from allypath.web.console.dashboard_service import (
     ViewResult,
@@ -52,7 +54,7 @@ from allypath.web.console.dashboard_service import (
     trends_view,
 )
 from allypath.web.orgs.access import get_for, membership_for
-from allypath.web.orgs.models import Invitation, Organisation, Role, Unit, Wave, WaveStatus
+from allypath.web.orgs.models import Invitation, Organisation, Role, Wave, WaveStatus
 from allypath.web.plans.models import AdoptedItem
 
 TABS = (
@@ -77,17 +79,10 @@ EXPORTS = {
 
 def _options(request: HttpRequest, org: Organisation) -> dict[str, Any]:
     """What the filter form offers: launched waves, units (an analyst's own only), levels, regions."""
-    membership = membership_for(request.user, org)
-    units = Unit.objects.filter(org=org).order_by("path")
-    if membership.role == Role.ANALYST and membership.units.exists():
-        scope = [u.path for u in membership.units.all()]
-        units = units.filter(
-            path__in=[u.path for u in units if any(u.path == s or u.path.startswith(s + "/") for s in scope)]
-        )
     invitations = Invitation.objects.filter(wave__org=org)
     return {
         "waves": Wave.objects.filter(org=org).exclude(status=WaveStatus.DRAFT).order_by("-opens_on", "-pk"),
-        "units": units,
+        "units": visible_units(org, membership_for(request.user, org)),
         "levels": sorted(set(invitations.exclude(level="").values_list("level", flat=True))),
         "regions": sorted(set(invitations.exclude(region="").values_list("region", flat=True))),
         "breakdowns": BREAKDOWNS,
@@ -113,7 +108,6 @@ def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[st
         "exports": exports,
         "tab": tab,
         "params": request.GET,
-        "querystring": request.GET.urlencode(),
         "options": _options(request, org),
         "stage_names": STAGE_NAMES,
         "stage_keys": STAGE_KEYS,
@@ -158,7 +152,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         parts = _refused(result)
         if not result.refused:
             parts["mix_chart"] = stage_mix_chart(
-                _frame_of([{**result.total, "group": "everyone"}]), title="Stage mix", label="group"
+                pd.DataFrame([{**result.total, "group": "everyone"}]), title="Stage mix", label="group"
             )
             parts["questions"] = DIAGNOSTIC_QUESTIONS
         return parts
@@ -173,7 +167,7 @@ def groups(request: HttpRequest, slug: str) -> HttpResponse:
         parts = _refused(result)
         if not result.refused:
             parts["mix_chart"] = stage_mix_chart(
-                _frame_of(result.rows), title=f"Stage mix by {query.by}", label="value"
+                pd.DataFrame(result.rows), title=f"Stage mix by {query.by}", label="value"
             )
         return parts
 
@@ -187,7 +181,7 @@ def heatmap(request: HttpRequest, slug: str) -> HttpResponse:
         parts = _refused(result)
         if not result.refused:
             rows = [{**result.parts["overall"], "value": "everyone"}, *result.rows]
-            frame = _frame_of(rows)
+            frame = pd.DataFrame(rows)
             parts["rows"] = rows
             parts["factors"] = list(FACTOR_LABELS.items())
             parts["barrier_chart"] = factor_chart(
@@ -217,7 +211,7 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
             parts["rows"] = rows
             parts["waves"] = result.parts["waves"]
             parts["index_chart"] = index_change_chart(
-                _frame_of([{**r, "group": r["value"]} for r in rows]),
+                pd.DataFrame([{**r, "group": r["value"]} for r in rows]),
                 result.parts["waves"],
                 title="Developmental index between the waves",
             )
@@ -237,7 +231,7 @@ def transitions(request: HttpRequest, slug: str) -> HttpResponse:
             parts["waves"] = result.parts["waves"]
             parts["overall"] = _matrix(result.parts["overall"])
             parts["overall_chart"] = transition_chart(
-                _frame_of(result.parts["overall"]), title="Stage transitions: everyone in the panel"
+                pd.DataFrame(result.parts["overall"]), title="Stage transitions: everyone in the panel"
             )
             grouped: dict[str, list[dict[str, Any]]] = {}
             for row in result.rows:
@@ -419,9 +413,3 @@ def _xlsx_bytes(table: Any) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = table_xlsx(table, Path(folder) / "report.xlsx")
         return path.read_bytes()
-
-
-def _frame_of(rows: list[dict[str, Any]]) -> Any:
-    import pandas as pd
-
-    return pd.DataFrame(rows)

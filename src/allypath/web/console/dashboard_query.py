@@ -29,7 +29,7 @@ from allypath.web.orgs.models import (
     WaveStatus,
 )
 
-__all__ = ["BREAKDOWNS", "PARAMETERS", "DashboardInputError", "DashboardQuery", "resolve"]
+__all__ = ["BREAKDOWNS", "PARAMETERS", "DashboardInputError", "DashboardQuery", "resolve", "visible_units"]
 
 BREAKDOWNS = ("unit", "level", "region")
 PARAMETERS = ("wave", "from_wave", "to_wave", "unit", "level", "region", "by")
@@ -145,6 +145,16 @@ def _scope(membership: Membership) -> list[Unit]:
     return sorted(membership.units.all(), key=lambda u: u.path)
 
 
+def _within(path: str, scope: list[Unit]) -> bool:
+    return not scope or any(path == s.path or path.startswith(s.path + "/") for s in scope)
+
+
+def visible_units(org: Organisation, membership: Membership) -> list[Unit]:
+    """The units a member may filter on: all of them, or an analyst's own and those below them."""
+    scope = _scope(membership)
+    return [u for u in Unit.objects.filter(org=org).order_by("path") if _within(u.path, scope)]
+
+
 def _unit(org: Organisation, membership: Membership, raw: str | None) -> Unit | None:
     scope = _scope(membership)
     if raw is None:
@@ -152,7 +162,7 @@ def _unit(org: Organisation, membership: Membership, raw: str | None) -> Unit | 
     unit = Unit.objects.filter(org=org, path=raw).first()
     if unit is None:
         raise DashboardInputError(422, "unknown_unit", "unit", f"{org.name} has no unit {raw!r}")
-    if scope and not any(unit.path == s.path or unit.path.startswith(s.path + "/") for s in scope):
+    if not _within(unit.path, scope):
         raise DashboardInputError(
             403, "outside_scope", "unit", f"unit {raw!r} is outside the units your role covers"
         )

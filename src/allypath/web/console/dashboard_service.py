@@ -269,11 +269,10 @@ def transitions_view(
         result = ViewResult(query, _total(frame, query, ledger))
         if result.refused:
             return result
-        by = _by(query)
-        table = transitions(frame, [], waves, ledger=ledger, filters=query.filters)
-        result.parts["overall"] = records(table)
+        result.parts["overall"] = records(transitions(frame, [], waves, ledger=ledger, filters=query.filters))
         if query.by_column:
-            result.rows = records(transitions(frame, by, waves, ledger=ledger, filters=query.filters))
+            table = transitions(frame, query.by_column, waves, ledger=ledger, filters=query.filters)
+            result.rows = records(table)
         result.parts["waves"] = waves
         return result
 
