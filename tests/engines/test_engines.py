@@ -98,12 +98,33 @@ def test_spark_local_mode_scores_equal_the_in_memory_path(tmp_path, responses, i
     spark = local_spark(cores=1, memory="1g")
     try:
         rows = score_parquet_spark(source, tmp_path / "spark-out", BatchScorer(), spark=spark)
+        # Aggregates on Spark's own group-by: placed respondents per unit and stage.
+        spark_counts = {
+            (r["unit"], int(r["stage"])): int(r["count"])
+            for r in spark.read.parquet(str(tmp_path / "spark-out"))
+            .where("status = 'scored'")
+            .groupBy("unit", "stage")
+            .count()
+            .collect()
+        }
     finally:
         spark.stop()
     assert rows == len(responses)
     result = pd.read_parquet(tmp_path / "spark-out")
     result = result.set_index("respondent_id").loc[in_memory["respondent_id"]].reset_index()
     pd.testing.assert_frame_equal(comparable(result), comparable(in_memory), check_dtype=False)
+
+    # The same counts in memory, and the same privacy decisions on them: the gate sees identical input.
+    from allypath.privacy import PrivacyPolicy, decide_siblings
+
+    placed = in_memory[in_memory["status"] == "scored"]
+    memory_counts = {(u, int(s)): int(n) for (u, s), n in placed.groupby(["unit", "stage"]).size().items()}
+    assert spark_counts == memory_counts
+    policy = PrivacyPolicy(k=5)
+    for unit in placed["unit"].unique():
+        by_stage = {s: n for (u, s), n in memory_counts.items() if u == unit}
+        spark_by_stage = {s: n for (u, s), n in spark_counts.items() if u == unit}
+        assert decide_siblings(spark_by_stage, policy) == decide_siblings(by_stage, policy)
 
 
 def test_unreadable_parquet_is_refused(tmp_path: Path):
