@@ -203,7 +203,7 @@ def pdf_pages(pdf: Path, folder: Path) -> list[Path]:
     """Render ``pdf`` at 50 dpi with pdftoppm; assert that no page is blank; return the PNGs."""
     from PIL import Image
 
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed"
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(folder / "page")], check=True)
     pages = sorted(folder.glob("page-*.png"))
