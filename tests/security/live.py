@@ -199,7 +199,7 @@ class Server:
             "60",
             "--preload",
             "--keep-alive",
-            "10",
+            "75",
             "--no-control-socket",  # gunicorn 27 would share one socket in $HOME between servers
             "--graceful-timeout",
             "5",

@@ -30,9 +30,10 @@ def serve(application: Any, port: int, workers: int, threads: int) -> None:
                 "timeout": 60,
                 "graceful_timeout": 5,
                 "control_socket_disable": True,
-                # longer than a respondent's pause between pages in the load scenario: with gunicorn's
-                # 2 s default the server closes idle connections just as clients reuse them (resets)
-                "keepalive": 10,
+                # longer than a respondent's pause between pages in the load scenario (up to 15 s in
+                # make soak): with gunicorn's 2 s default the server closes idle connections just as
+                # clients reuse them (resets). 75 s is nginx's default keepalive_timeout.
+                "keepalive": 75,
                 # the API fuzzer sends query strings longer than gunicorn's 4 KB request line; 0 lifts
                 # the limit so they reach the app (in production a proxy answers 414 before the API)
                 "limit_request_line": int(os.environ.get("ALLYPATH_TEST_LIMIT_REQUEST_LINE", "4094")),
