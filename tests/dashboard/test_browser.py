@@ -85,7 +85,8 @@ def sign_in(page: Any, url: str, username: str) -> None:
     page.goto(f"{url}/console/login/")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_hr_reads_the_dashboard_of_the_demo_organisations(live_server, demo, browser):
@@ -94,7 +95,8 @@ def test_hr_reads_the_dashboard_of_the_demo_organisations(live_server, demo, bro
     base = f"{live_server.url}/console/meridian-energy/dashboard/"
 
     page.goto(f"{live_server.url}/console/meridian-energy/")
-    page.get_by_role("link", name="Dashboard").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("link", name="Dashboard").click()
     assert page.get_by_role("heading", name=re.compile("Dashboard: Overview")).is_visible()
     assert page.locator(".figure .value").first.inner_text().isdigit()  # respondents
     assert page.get_by_text("Do men feel safe to explore their biases and uncertainties?").is_visible()
@@ -102,36 +104,44 @@ def test_hr_reads_the_dashboard_of_the_demo_organisations(live_server, demo, bro
     shot(page, "overview")
     assert serious_violations(page) == []
 
-    page.get_by_role("link", name="Groups", exact=True).click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("link", name="Groups", exact=True).click()
     page.get_by_label("Break down by").select_option("level")
-    page.get_by_role("button", name="Apply").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("button", name="Apply").click()
     assert "by=level" in page.url
     table = page.locator("table").first
     assert table.locator("tbody tr").count() >= 2
     shot(page, "groups-by-level")
     assert serious_violations(page) == []
 
-    page.get_by_role("link", name="Barriers and enablers").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("link", name="Barriers and enablers").click()
     assert page.locator("figure.chart svg[role=img]").count() == 2
     shot(page, "heatmap")
 
-    page.get_by_role("link", name="Trends").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("link", name="Trends").click()
     assert page.get_by_text("Change from 2026 Q1 to 2026 Q3").is_visible()
     shot(page, "trends")
 
-    page.get_by_role("link", name="Action plan").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("link", name="Action plan").click()
     page.locator("details summary").first.click()
     page.locator(".adopt-form").first.get_by_label("Owner").fill("Head of People")
-    page.locator(".adopt-form").first.get_by_role("button", name="Adopt").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.locator(".adopt-form").first.get_by_role("button", name="Adopt").click()
     assert page.locator(".messages").get_by_text(re.compile("^Adopted:")).is_visible()
     assert AdoptedItem.objects.filter(org__slug="meridian-energy", owner="Head of People").count() == 1
     shot(page, "plan")
 
-    page.get_by_role("link", name="Comments").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("link", name="Comments").click()
     assert page.locator(".comments li").count() > 0 or page.locator(".refused").count() > 0
     shot(page, "comments")
 
-    page.get_by_role("link", name="Transitions").click()
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("link", name="Transitions").click()
     assert page.get_by_text("Panel members who answered both").is_visible()
     shot(page, "transitions")
 
