@@ -140,6 +140,8 @@ def test_a_filter_selecting_fewer_than_k_is_refused_naming_the_rule(northwind, b
     ("params", "status", "field", "code"),
     [
         ({"unit": "Marketing"}, 422, "unit", "unknown_unit"),
+        ({"unit": "\x00Ops"}, 422, "unit", "invalid_parameter"),
+        ({"region": "EM\x07EA"}, 422, "region", "invalid_parameter"),
         ({"level": "Intern"}, 422, "level", "unknown_level"),
         ({"region": "Mars"}, 422, "region", "unknown_region"),
         ({"wave": "abc"}, 422, "query.wave", "int_parsing"),

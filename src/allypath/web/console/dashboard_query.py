@@ -111,6 +111,10 @@ def _one(params: Mapping[str, Any], name: str) -> str | None:
         raise DashboardInputError(
             422, "invalid_parameter", name, f"{name} is longer than {MAX_TEXT} characters"
         )
+    # No unit, level, region or wave name holds a control character; PostgreSQL refuses NUL outright
+    # (it was a 500 there, found by schemathesis), so such a value is a 422, never a database query.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise DashboardInputError(422, "invalid_parameter", name, f"{name} contains a control character")
     return text or None
 
 
