@@ -54,6 +54,9 @@ format: install ## Format the code with ruff
 serve: install ## Serve the web app on 127.0.0.1:8000 (gunicorn; settings from the environment, docs/web.md)
 	@bash scripts/serve.sh
 
+soak: install system-deps ## Long crash (50 kills) and load (200 users x 5 min) runs, SQLite and PostgreSQL
+	@bash scripts/soak.sh
+
 mutation: install ## Mutation testing of src/allypath/privacy (mutmut; ~10 min; not part of make test)
 	@MUTATION_CHILDREN=2 bash scripts/mutation.sh
 
@@ -63,4 +66,4 @@ bench: install ## Run the benchmarks and rewrite BENCHMARKS.md
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
 
-.PHONY: help install system-deps lock demo serve test lint format bench mutation clean
+.PHONY: help install system-deps lock demo serve test lint format bench mutation soak clean
