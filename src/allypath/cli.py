@@ -61,6 +61,16 @@ def _register_report() -> None:
 
 _register_report()
 
+
+def _register_backup() -> None:
+    from allypath.cli_backup import backup_command, restore_command
+
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
+
+
+_register_backup()
+
 console = Console()
 err = Console(stderr=True)
 
