@@ -24,4 +24,5 @@ echo "serving on http://${ALLYPATH_BIND:-127.0.0.1:8000}/ (Ctrl-C to stop)"
 # No access log: survey URLs carry personal tokens. Two workers fit the 2-core default machine.
 exec "$PY" -m gunicorn allypath.web.wsgi:application \
   --bind "${ALLYPATH_BIND:-127.0.0.1:8000}" --workers "${ALLYPATH_WORKERS:-2}" --threads 2 \
-  --timeout 60 --max-requests 2000 --max-requests-jitter 200 --error-logfile -
+  --timeout 60 --keep-alive 75 --no-control-socket \
+  --max-requests 2000 --max-requests-jitter 200 --error-logfile -
