@@ -2,7 +2,7 @@
 a double click, ten retries at once and two tabs each store exactly one response.
 
 The contract (DESIGN §5, docs/web.md): the same submission_id and body -> the same receipt (201 once,
-200 after); the same submission_id with other answers -> 409 ``submission_id_reused``; a request that
+200 after); the same submission_id with other answers -> 422 ``submission_id_reused``; a request that
 races an identical one still in flight -> 200 with the same receipt, or 409 ``link_used`` when it
 reached the link after the first had claimed it. Never a second row, never a 5xx.
 """
@@ -125,7 +125,7 @@ def test_the_same_submission_id_with_other_answers_is_refused(live: Live):
     assert post_json(live.server.url + "/api/v1/responses", body)[0] == 201
     other = body | {"answers": {**body["answers"], next(iter(body["answers"])): 1}}
     status, reply = post_json(live.server.url + "/api/v1/responses", other)
-    assert status == 409 and reply["code"] == "submission_id_reused"
+    assert status == 422 and reply["code"] == "submission_id_reused"
     assert reply["errors"][0]["field"] == "submission_id"
     assert live.stored_for({body["submission_id"]}) == 1
 

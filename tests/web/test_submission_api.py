@@ -70,7 +70,7 @@ def test_the_same_submission_id_with_other_answers_is_a_conflict(client, body):
     assert post(client, body).status_code == 201
     changed = body | {"answers": {**body["answers"], "ap1": 1}}
     r = post(client, changed)
-    assert r.status_code == 409
+    assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "submission_id"
     assert Response.objects.count() == 1
 

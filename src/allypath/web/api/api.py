@@ -120,8 +120,8 @@ def _signed_in(request: HttpRequest) -> User:
     description=(
         "Stores the answers of the invitation behind `token` and returns the receipt code of the "
         "private report: 201 when stored, 200 with the same receipt when the same `submission_id` and "
-        "body come again, 409 when the link was used or the wave is closed, or the `submission_id` was "
-        "used for other answers, 422 naming every invalid field."
+        "body come again, 409 when the link was used or the wave is closed, 422 when the "
+        "`submission_id` was used for other answers or a field is invalid (each one named)."
     ),
     auth=None,
 )

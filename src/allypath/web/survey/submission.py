@@ -69,7 +69,7 @@ def _replay(key: str, body: str, wave: Wave | None, submission_id: uuid.UUID) ->
         return None
     if existing.body_hash != body or (wave is not None and existing.wave_id != wave.pk):
         raise SubmissionError(
-            409,
+            422,  # issue 7: same key, other body -> 422; a used link or closed wave stays 409
             "submission_id_reused",
             "this submission_id was already used for different answers; send a new submission_id",
             (FieldProblem("submission_id", "already used for a different submission", "reused"),),
@@ -86,7 +86,8 @@ def submit(
     ------
     SubmissionError
         422 for an unknown link, a language the wave does not offer or invalid answers (every bad field
-        named); 409 for a used link, a closed or expired wave, or a reused submission_id.
+        named, and a submission_id reused for other answers); 409 for a used link, a closed or expired
+        wave.
     """
     key = submission_key(submission_id)
     found = find_link(token)
