@@ -118,6 +118,19 @@ class WaveStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class WaveKind(models.TextChoices):
+    """Where a wave's responses come from.
+
+    ``survey``: respondents answer through personal links (draft -> open -> closed).
+    ``imported``: the responses come from a survey-tool export uploaded by HR (console import); the
+    wave takes no invitations or links and is never open: it is created closed, holding its responses,
+    in the same transaction that stores them (or goes from an empty draft straight to closed).
+    """
+
+    SURVEY = "survey", "Survey"
+    IMPORTED = "imported", "Imported from a file"
+
+
 class PrivacyMode(models.TextChoices):
     ANONYMOUS = "anonymous", "Anonymous"
     PANEL = "panel", "Pseudonymous panel"
@@ -131,6 +144,7 @@ class Form(models.TextChoices):
 #: Settings that define what was promised to respondents: frozen from launch on.
 FROZEN_FIELDS = (
     "org_id",
+    "kind",
     "instrument_id",
     "instrument_version",
     "form",
@@ -166,6 +180,7 @@ class Wave(models.Model):
 
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="waves")
     name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=WaveKind.choices, default=WaveKind.SURVEY)
     instrument_id = models.CharField(max_length=100)
     instrument_version = models.CharField(max_length=50)
     form = models.CharField(max_length=10, choices=Form.choices, default=Form.FULL)
@@ -242,20 +257,47 @@ class Wave(models.Model):
     def is_frozen(self) -> bool:
         return self.status != WaveStatus.DRAFT
 
+    @property
+    def is_imported(self) -> bool:
+        return self.kind == WaveKind.IMPORTED
+
     # -- state -------------------------------------------------------------------------------------------
 
     def accepts_answers(self, today: dt.date | None = None) -> bool:
+        if self.is_imported:
+            return False
         today = today or timezone.localdate()
         return self.status == WaveStatus.OPEN and self.opens_on <= today <= self.closes_on
 
     def launch(self) -> None:
         """Open the wave: from here on its settings are frozen."""
+        if self.is_imported:
+            raise WaveStateError(
+                f"wave {self.pk} is an imported wave: it takes its responses from a file, not from links"
+            )
         if self.status != WaveStatus.DRAFT:
             raise WaveStateError(f"wave {self.pk} is {self.status}; only a draft can be launched")
         self.full_clean()
         if self.privacy_mode == PrivacyMode.PANEL and not settings.PANEL_SECRET:
             raise WaveStateError("a panel wave needs ALLYPATH_PANEL_SECRET to be set on the server")
         self.status = WaveStatus.OPEN
+        self.launched_on = timezone.localdate()
+        self.save()
+
+    def finish_import(self) -> None:
+        """Close an imported wave whose responses are being stored (call it in their transaction).
+
+        An imported wave goes from draft (or from nothing) straight to closed: it never accepts answers,
+        and from here on its settings are frozen like a launched wave's.
+        """
+        if not self.is_imported:
+            raise WaveStateError(f"wave {self.pk} is a survey wave: responses come from its links")
+        if self.status != WaveStatus.DRAFT:
+            raise WaveStateError(f"wave {self.pk} is {self.status}; only a draft can receive an import")
+        if self.privacy_mode != PrivacyMode.ANONYMOUS:
+            raise WaveStateError("an imported wave is anonymous: a file links no response to an employee")
+        self.full_clean()
+        self.status = WaveStatus.CLOSED
         self.launched_on = timezone.localdate()
         self.save()
 
