@@ -1,0 +1,315 @@
+"""Responses imported from a survey-tool export into a wave of kind ``imported``: check, then store.
+
+:func:`check_import` applies the reviewed mapping (collecting every problem, with
+:func:`allypath.io.collect.apply_mapping_collecting`), finds each row's unit among the organisation's
+units, and checks each row's answers with the same :func:`~allypath.web.survey.answers.check_answers`
+a survey submission goes through. :func:`import_responses` then stores the rows in one transaction,
+scored in one batch with the same steps as :func:`~allypath.web.survey.scoring.score_one`, into a
+new imported wave (or an empty draft one), and writes the audit entry in the same transaction: any
+problem and nothing is written.
+
+Imported rows follow the rule of every response row (see ``models.py``): no respondent id from the
+file is read (the mapping's ``respondent_id`` and unmapped columns are dropped before applying), no
+time finer than the day (every row gets the wave's last day), a random id, and hashes of random
+values where a survey response keeps its submission and receipt hashes: nobody holds a receipt code,
+so no individual report of an imported row can be opened.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Hashable, Sequence
+from collections.abc import Mapping as MappingType
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.http import HttpRequest
+
+import allypath
+from allypath.errors import DataError
+from allypath.instrument import Instrument
+from allypath.io import Mapping, SourceTable
+from allypath.io.collect import apply_mapping_collecting
+from allypath.web.orgs.errors import WaveStateError
+from allypath.web.orgs.instruments import wave_instrument
+from allypath.web.orgs.keys import receipt_for, receipt_hash, submission_key
+from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, WaveKind, WaveStatus
+from allypath.web.survey.answers import check_answers, wide_row
+from allypath.web.survey.models import Response
+from allypath.web.survey.scoring import _plain
+from allypath.web.survey.submission import _body_hash
+
+__all__ = [
+    "CheckedImport",
+    "ImportOptions",
+    "ImportProblem",
+    "ImportedRow",
+    "check_import",
+    "import_responses",
+    "score_rows",
+]
+
+_ATTRIBUTE_MAX = 100  # Response.level / Response.region
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem: ``row`` is the data row (1-based, as the CLI counts), 0 the header, None the mapping."""
+
+    file: str
+    row: int | None
+    column: str
+    message: str
+
+    @classmethod
+    def of(cls, error: DataError, file: str) -> ImportProblem:
+        return cls(file, error.row, error.column or "", error.message)
+
+    @property
+    def where(self) -> str:
+        return "whole file" if self.row is None else "header" if self.row == 0 else f"row {self.row}"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How rows become responses: their unit (from a source column, or one unit for every row), the
+    form of the instrument the answers are checked against and the language they were given in."""
+
+    form: str = "full"
+    language: str = "en"
+    unit_column: str | None = None
+    unit_path: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    row: int
+    unit_id: int
+    level: str
+    region: str
+    answers: dict[str, Any]
+
+
+@dataclass
+class CheckedImport:
+    file: str
+    options: ImportOptions
+    total: int
+    rows: list[ImportedRow] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    blank: int = 0  # rows with no answer at all: skipped, not imported
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _source_columns(mapping: Mapping, item_id: str) -> str:
+    entry = mapping.item(item_id)
+    return ", ".join(entry.source_columns) if entry is not None else item_id
+
+
+class _Units:
+    """Unit values of a file -> the organisation's units: by path, else by a name only one unit has."""
+
+    def __init__(self, org: Organisation) -> None:
+        units = list(Unit.objects.filter(org=org).only("id", "path", "name"))
+        self.paths = {u.path: u.pk for u in units}
+        self.folded: dict[str, list[int]] = {}
+        for u in units:
+            for key in {u.path.casefold(), u.name.casefold()}:
+                self.folded.setdefault(key, []).append(u.pk)
+
+    def find(self, value: str) -> tuple[int | None, str]:
+        if not value:
+            return None, "has no unit"
+        if value in self.paths:
+            return self.paths[value], ""
+        matches = self.folded.get(value.casefold(), [])
+        if len(set(matches)) == 1:
+            return matches[0], ""
+        if matches:
+            return None, f"unit {value!r} names more than one unit; use its full path"
+        return None, f"unit {value!r} is not a unit of this organisation (see its Units page)"
+
+
+def _answers(record: MappingType[Hashable, Any], form: Instrument, mapped: set[str]) -> dict[str, Any]:
+    """One wide-frame row as the answers a submission would send (skipped questions left out)."""
+    answers: dict[str, Any] = {}
+    for item in form.items:
+        if item.id not in mapped:
+            continue
+        if item.type == "checklist":
+            ticks: dict[str | None, Any] = {o.id: record.get(f"{item.id}_{o.id}") for o in item.options}
+            known = {k: v for k, v in ticks.items() if _text(v) != ""}
+            if known:
+                answers[item.id] = [k for k, v in known.items() if float(v) == 1.0]
+            continue
+        value: Any = record.get(item.id)
+        if _text(value) == "":
+            continue
+        if item.type == "text":
+            answers[item.id] = str(value)
+        elif isinstance(value, float) and not value.is_integer():
+            answers[item.id] = value  # check_answers names it: not a whole number
+        else:
+            answers[item.id] = int(value)
+    return answers
+
+
+def check_import(
+    org: Organisation,
+    source: SourceTable,
+    mapping: Mapping,
+    options: ImportOptions,
+    instrument: Instrument,
+    *,
+    file: str,
+) -> CheckedImport:
+    """Every problem of importing ``source`` with ``mapping`` into ``org``, or the rows ready to store.
+
+    ``file`` is the name the user knows the upload by (problems name it, not a temporary path).
+    """
+    checked = CheckedImport(file=file, options=options, total=len(source))
+    problems = checked.problems
+    # Respondent ids and unmapped columns are never read: nothing in the file identifies a row.
+    attributes = {k: v for k, v in mapping.attributes.items() if k in ("level", "region")}
+    if options.unit_column:
+        attributes["unit"] = options.unit_column
+    elif not options.unit_path:
+        problems.append(
+            ImportProblem(file, None, "unit", "choose the column holding each row's unit, or one unit")
+        )
+    mapping = replace(mapping, respondent_id=None, keep_unmapped=False, attributes=attributes)
+    form = instrument.form(options.form)
+    in_form = {item.id for item in form.items}
+    for entry in mapping.items:
+        if entry.item not in in_form and any(entry.item == i.id for i in instrument.items):
+            problems.append(
+                ImportProblem(
+                    file,
+                    None,
+                    ", ".join(entry.source_columns),
+                    f"item {entry.item!r} is not a question of the {options.form} form; choose the full "
+                    "form or remove it from the mapping",
+                )
+            )
+    if not any(entry.item in in_form for entry in mapping.items):
+        problems.append(
+            ImportProblem(file, None, "items", "the mapping maps no question of the form: nothing to import")
+        )
+    collected = apply_mapping_collecting(source, mapping, instrument)
+    problems += [ImportProblem.of(p, file) for p in collected.problems]
+    if collected.frame is None or problems:
+        return checked
+    units = _Units(org)
+    fixed: int | None = None
+    if not options.unit_column:
+        fixed, why = units.find(options.unit_path or "")
+        if fixed is None:
+            problems.append(ImportProblem(file, None, "unit", why))
+            return checked
+    mapped = {entry.item for entry in mapping.items}
+    for index, record in enumerate(collected.frame.to_dict("records")):
+        row = index + 1
+        answers = _answers(record, form, mapped)
+        if not answers:
+            checked.blank += 1
+            continue
+        unit_id = fixed
+        if options.unit_column:
+            unit_id, why = units.find(_text(record.get("unit")))
+            if unit_id is None:
+                problems.append(ImportProblem(file, row, options.unit_column, why))
+        coarse = {}
+        for name in ("level", "region"):
+            coarse[name] = _text(record.get(name))
+            if len(coarse[name]) > _ATTRIBUTE_MAX:
+                problems.append(
+                    ImportProblem(file, row, attributes[name], f"{name} is longer than {_ATTRIBUTE_MAX}")
+                )
+        clean, errors = check_answers(answers, form)
+        problems += [
+            ImportProblem(file, row, _source_columns(mapping, e.item), f"item {e.item!r} {e.message}")
+            for e in errors
+        ]
+        if unit_id is not None and not errors:
+            checked.rows.append(ImportedRow(row, unit_id, coarse["level"], coarse["region"], clean))
+    if not problems and not checked.rows:
+        problems.append(ImportProblem(file, None, "items", "no row holds an answer: nothing to import"))
+    return checked
+
+
+def score_rows(cleans: Sequence[dict[str, Any]], instrument: Instrument, form: str) -> list[dict[str, Any]]:
+    """:func:`~allypath.web.survey.scoring.score_one` for many rows in one ``allypath.score`` call."""
+    if not cleans:
+        return []
+    active = instrument.form(form)
+    rows = [wide_row(clean, active) for clean in cleans]
+    frame = pd.DataFrame(rows, columns=list(rows[0]))
+    text_columns = [c.id for c in active.columns if c.is_text]
+    numeric = [c for c in frame.columns if c not in text_columns]
+    frame[numeric] = frame[numeric].astype("float64")
+    scored = allypath.score(frame.drop(columns=text_columns), instrument, form=form, on_error="mark")
+    out = []
+    for record in scored.to_dict("records"):
+        result = {str(k): _plain(v) for k, v in record.items()}
+        out.append({k: v for k, v in result.items() if not active.has_column(k)})
+    return out
+
+
+def import_responses(request: HttpRequest, checked: CheckedImport, wave: Wave) -> int:
+    """Store the checked rows in ``wave`` -- a new (unsaved) imported wave, or an empty draft one --
+    and close it, all in one transaction with its audit entry. Returns the number of responses."""
+    from allypath.web.audit import record_access
+
+    if not checked.ok:
+        raise DataError("the file has problems: nothing was imported", file=checked.file)
+    if wave.kind != WaveKind.IMPORTED or wave.privacy_mode != PrivacyMode.ANONYMOUS:
+        raise WaveStateError("responses from a file go into an anonymous wave of kind 'imported'")
+    if wave.form != checked.options.form or checked.options.language not in wave.languages:
+        raise WaveStateError("the file was checked against another form or language than the wave's")
+    instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
+    cleans = [r.answers for r in checked.rows]
+    results = score_rows(cleans, instrument, wave.form)  # before the write lock
+    language = checked.options.language
+    with transaction.atomic():
+        if wave.pk is not None:
+            locked = Wave.objects.select_for_update().filter(pk=wave.pk).first()
+            if locked is None or locked.status != WaveStatus.DRAFT or locked.responses.exists():
+                raise WaveStateError(f"wave {wave.pk} is no longer an empty draft")
+        wave.finish_import()
+        responses = []
+        for row, result in zip(checked.rows, results, strict=True):
+            scored = result.get("status") == "scored"
+            responses.append(
+                Response(
+                    wave=wave,
+                    unit_id=row.unit_id,
+                    level=row.level,
+                    region=row.region,
+                    language=language,
+                    submitted_on=wave.closes_on,
+                    answers=row.answers,
+                    result=result,
+                    status=str(result.get("status") or ""),
+                    stage=result.get("stage") if scored else None,
+                    submission_key=submission_key(uuid.uuid4()),
+                    body_hash=_body_hash(row.answers, language),
+                    receipt_hash=receipt_hash(receipt_for(uuid.uuid4())),
+                )
+            )
+        Response.objects.bulk_create(responses, batch_size=500)
+        record_access(request, org=wave.org, wave=wave, group="all", view="console.import_responses")
+    return len(responses)
