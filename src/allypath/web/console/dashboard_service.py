@@ -35,6 +35,7 @@ from allypath.analytics import (
     wave_change,
     wilson_interval,
 )
+from allypath.model import STAGE_KEYS
 from allypath.privacy import DisclosureLedger, describe
 from allypath.reports.board import Board, build_board, records, refused_board
 from allypath.web.audit import record_access
@@ -125,7 +126,11 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
         if result.refused:
             return result
         filters = query.wave_filters
-        (band,) = records(nonresponse_band(frame, invited, ledger=ledger, filters=filters))
+        if query.wave.is_imported:
+            band: dict[str, Any] = {"visible": False, "message": NO_INVITED, "response_rate": None}
+            band.update({f"{p}_{k}": None for k in STAGE_KEYS for p in ("respondent", "low", "high")})
+        else:
+            (band,) = records(nonresponse_band(frame, invited, ledger=ledger, filters=filters))
         result.parts["band"] = band
         result.parts["rate"] = _rate(band)
         (awareness,) = records(policy_awareness(frame, [], ledger=ledger, filters=filters))
@@ -135,6 +140,10 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
         return result
 
     return _check(_run(request, query, view, work))
+
+
+#: Why an imported wave has no response rate or non-response band.
+NO_INVITED = "imported from a file: the wave has no invited population"
 
 
 def _rate(band: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +186,10 @@ def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
             return result
         filters = query.wave_filters
         mix = stage_mix(frame, by, ledger=ledger, filters=filters, with_total=True).iloc[1:]
-        rates = response_rates(frame, invited, by, ledger=ledger, filters=filters).set_index("group")
+        if query.wave.is_imported:  # no invited population: no rates, and nothing for _merge to copy
+            rates = pd.DataFrame(index=pd.Index([], name="group"))
+        else:
+            rates = response_rates(frame, invited, by, ledger=ledger, filters=filters).set_index("group")
         aware = policy_awareness(frame, by, ledger=ledger, filters=filters).set_index("group")
         rows = []
         for row in records(mix):
@@ -407,7 +419,7 @@ def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
             filters=query.wave_filters,
             adopted=adopted,
         )
-        if built.table.iloc[0]["suppressed"] == "":
+        if built.table.iloc[0]["suppressed"] == "" and not query.wave.is_imported:
             (band,) = records(nonresponse_band(frame, invited, ledger=ledger, filters=query.wave_filters))
             built.band, built.rate = band, _rate(band)
         return built

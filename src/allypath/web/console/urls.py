@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from allypath.web.console import views
+from allypath.web.console import imports, views
 
 app_name = "console"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("<slug:slug>/", views.org_detail, name="org"),
     path("<slug:slug>/import/", views.import_people, name="import"),
+    path("<slug:slug>/imports/", imports.import_upload, name="import_upload"),
+    path("<slug:slug>/imports/<slug:key>/", imports.import_preview, name="import_preview"),
+    path("<slug:slug>/imports/<slug:key>/mapping.yaml", imports.import_mapping_yaml, name="import_mapping"),
+    path("<slug:slug>/imports/<slug:key>/problems.csv", imports.import_problems_csv, name="import_problems"),
     path("<slug:slug>/units/", views.units, name="units"),
     path("<slug:slug>/people/", views.people, name="people"),
     path("<slug:slug>/people/<int:pk>/", views.membership_edit, name="membership"),

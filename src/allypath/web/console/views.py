@@ -196,14 +196,16 @@ def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     wave = _wave(request, slug, pk)
     membership = membership_for(request.user, wave.org)
-    if wave.status != WaveStatus.DRAFT:
+    # An imported wave has no invited population: no response rates (its results are on the dashboard).
+    with_rates = wave.status != WaveStatus.DRAFT and not wave.is_imported
+    if with_rates:
         record_access(request, org=wave.org, wave=wave, group="all", view="console.response_rates")
     context = _base(
         request,
         wave.org,
         wave.name,
         wave=wave,
-        rates=response_rates(wave, membership) if wave.status != WaveStatus.DRAFT else None,
+        rates=response_rates(wave, membership) if with_rates else None,
         can_manage=membership.has_role(Role.ORG_ADMIN),
         invited=wave.invitations.count(),
     )
