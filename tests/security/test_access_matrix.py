@@ -23,6 +23,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from allypath.web.console.import_stage import create_stage
 from allypath.web.orgs.models import Membership, Organisation, Role, Wave
 from allypath.web.plans.models import AdoptedItem
 from allypath.web.survey.submission import submit
@@ -120,6 +121,13 @@ EXPECTED: dict[str, Expect] = {
     "console/logout/": Expect(get=always("405"), post=always("login"), fresh_client=True),
     "console/<slug:slug>/": Expect(get=console("viewer")),
     "console/<slug:slug>/import/": Expect(get=console("org_admin"), post=console("org_admin")),
+    # Response import from a file (org admins only); a staged upload is seen by its uploader only.
+    "console/<slug:slug>/imports/": Expect(get=console("org_admin"), post=console("org_admin")),
+    "console/<slug:slug>/imports/<slug:key>/": Expect(
+        get=console("org_admin"), post=console("org_admin"), post_data={"action": "no-such-action"}
+    ),
+    "console/<slug:slug>/imports/<slug:key>/mapping.yaml": Expect(get=console("org_admin")),
+    "console/<slug:slug>/imports/<slug:key>/problems.csv": Expect(get=console("org_admin")),
     "console/<slug:slug>/units/": Expect(get=console("viewer")),
     "console/<slug:slug>/people/": Expect(get=console("org_admin"), post=console("org_admin")),
     "console/<slug:slug>/people/<int:pk>/": Expect(get=console("org_admin"), post=console("org_admin")),
@@ -216,7 +224,9 @@ def world(acme, globex, alice, bob, dave, erin, charlie, sam, make_wave, instrum
         tokens = list(tokens_of(wave).values())
         receipt = submit(tokens[0], uuid.uuid4(), answers, "en").receipt
         membership = Membership.objects.get(org=org, user=admin)
+        stage = create_stage(org, admin, "answers.csv", [b"Q1\n4\n"])
         kwargs[label] = {
+            "key": stage.key,
             "slug": org.slug,
             "pk": str(wave.pk),
             "wave_id": str(wave.pk),
