@@ -229,20 +229,26 @@ def _score_in_memory(
     on_error: OnError,
     progress: Progress,
 ) -> tuple[int, int, str]:
-    from allypath.scoring import score as run_scoring
-    from allypath.tables import read_table, write_table
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
+    from allypath.scoring import score_arrow
+    from allypath.tables import read_arrow, write_arrow
+
+    # Arrow from end to end: the answers are checked on the columns as read, attributes pass through,
+    # and no pandas frame is built (at a million rows that conversion cost as much as the scoring).
     task = progress.add_task("reading", total=3)
-    frame = read_table(source)
-    progress.update(task, advance=1, description=f"scoring {len(frame):,} rows")
-    scored = run_scoring(
-        frame, inst, model=stage_model, form=form, on_error=on_error.value, source=str(source)
+    table = read_arrow(source)
+    progress.update(task, advance=1, description=f"scoring {table.num_rows:,} rows")
+    scored = score_arrow(
+        table, inst, model=stage_model, form=form, on_error=on_error.value, source=str(source)
     )
     progress.update(task, advance=1, description="writing")
-    write_table(scored, out)
+    write_arrow(scored, out)
     progress.update(task, advance=1)
-    placed = int((scored["status"] == "scored").sum())
-    return len(scored), placed, f"{scored.attrs['instrument']} ({scored.attrs['form']} form)"
+    placed = pc.sum(pc.equal(scored.column("status").cast(pa.large_string()), "scored")).as_py() or 0
+    meta = {k.decode(): v.decode() for k, v in (scored.schema.metadata or {}).items()}
+    return scored.num_rows, int(placed), f"{meta['allypath.instrument']} ({meta['allypath.form']} form)"
 
 
 def _score_with_engine(

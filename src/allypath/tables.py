@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from allypath.errors import DataError
-from allypath.io import read_csv, read_parquet, write_wide
+from allypath.io import read_csv, read_parquet, read_wide_arrow, write_wide, write_wide_arrow
 
-__all__ = ["read_table", "write_table"]
+__all__ = ["read_arrow", "read_table", "write_arrow", "write_table"]
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -29,3 +30,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
 def write_table(frame: pd.DataFrame, path: str | Path) -> None:
     """Write ``frame`` atomically to ``.csv`` or ``.parquet`` (a failed run leaves nothing)."""
     write_wide(frame, path)
+
+
+def read_arrow(path: str | Path) -> pa.Table:
+    """:func:`read_table` as an Arrow table: the same checks, no pandas (for large inputs)."""
+    return read_wide_arrow(path)
+
+
+def write_arrow(table: pa.Table, path: str | Path) -> None:
+    """:func:`write_table` for an Arrow table."""
+    write_wide_arrow(table, path)

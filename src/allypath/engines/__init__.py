@@ -1,6 +1,6 @@
 """Engines for large inputs: DuckDB (embedded, out-of-core) and Spark; both feed the one numpy kernel."""
 
-from allypath.engines.batches import BatchScorer, plain_frame
+from allypath.engines.batches import BatchScorer, plain_frame, plain_table
 from allypath.engines.duckdb_engine import parquet_source, score_parquet_duckdb
 from allypath.engines.spark_engine import local_spark, score_parquet_spark
 
@@ -9,6 +9,7 @@ __all__ = [
     "local_spark",
     "parquet_source",
     "plain_frame",
+    "plain_table",
     "score_parquet_duckdb",
     "score_parquet_spark",
 ]

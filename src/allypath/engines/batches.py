@@ -1,8 +1,9 @@
 """Score Arrow record batches with the one numpy kernel: what every engine feeds.
 
 Engines differ only in how they read and write (DuckDB streams batches out of Parquet files, Spark
-hands each Python worker batches of its partitions); every batch goes through :func:`allypath.score`,
-so scores are identical to the in-memory path to the last digit.
+hands each Python worker batches of its partitions); every batch goes through
+:func:`allypath.scoring.score_arrow` -- Arrow in, Arrow out, no pandas -- which shares every step
+with :func:`allypath.score`, so scores are identical to the in-memory path to the last digit.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from allypath.errors import DataError
 from allypath.instrument import Instrument, load_instrument
-from allypath.scoring import StageModel, load_stage_model, score
+from allypath.scoring import StageModel, load_stage_model, score_arrow
 
-__all__ = ["BatchScorer", "plain_frame"]
+__all__ = ["BatchScorer", "plain_frame", "plain_table"]
 
 
 def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -27,6 +29,15 @@ def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(out[name].dtype, pd.CategoricalDtype):
             out[name] = out[name].astype("string")
     return out
+
+
+def plain_table(table: pa.Table) -> pa.Table:
+    """:func:`plain_frame` for Arrow: dictionary columns decoded to their plain value type."""
+    for index, field_ in enumerate(table.schema):
+        if pa.types.is_dictionary(field_.type):
+            column = table.column(index).cast(field_.type.value_type)
+            table = table.set_column(index, field_.name, column)
+    return table
 
 
 @dataclass
@@ -45,10 +56,10 @@ class BatchScorer:
     rows_done: int = 0
     placed: int = 0
 
-    def score_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def score_table(self, table: pa.Table) -> pa.Table:
         try:
-            scored = score(
-                frame,
+            scored = score_arrow(
+                table,
                 self.instrument,
                 model=self.model,
                 form=self.form,
@@ -59,13 +70,16 @@ class BatchScorer:
         except DataError as exc:
             row = None if exc.row is None else exc.row + self.rows_done
             raise DataError(exc.message, file=exc.file, row=row, column=exc.column) from None
-        self.rows_done += len(frame)
-        self.placed += int((scored["status"] == "scored").sum())
-        return plain_frame(scored)
+        self.rows_done += table.num_rows
+        self.placed += int(
+            pc.sum(pc.equal(scored.column("status").cast(pa.large_string()), "scored")).as_py() or 0
+        )
+        return plain_table(scored).replace_schema_metadata(None)
 
     def score_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        frame = batch.to_pandas()
-        return pa.RecordBatch.from_pandas(self.score_frame(frame), preserve_index=False)
+        scored = self.score_table(pa.Table.from_batches([batch])).combine_chunks()
+        batches = scored.to_batches()
+        return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=scored.schema)
 
     def score_batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -73,7 +87,6 @@ class BatchScorer:
                 yield self.score_batch(batch)
 
     def output_schema(self, input_schema: pa.Schema) -> pa.Schema:
-        """The schema of the scored batches for input of ``input_schema`` (scores an empty frame)."""
-        empty = input_schema.empty_table().to_pandas()
+        """The schema of the scored batches for input of ``input_schema`` (scores an empty table)."""
         scorer = BatchScorer(self.instrument, self.model, self.form, self.on_error, self.answer_key)
-        return pa.Schema.from_pandas(scorer.score_frame(empty), preserve_index=False)
+        return scorer.score_table(input_schema.empty_table()).schema

@@ -31,7 +31,7 @@ from allypath.io.match import detect_mapping
 from allypath.io.qualtrics import read_qualtrics
 from allypath.io.spss import read_spss, write_spss
 from allypath.io.surveymonkey import read_surveymonkey
-from allypath.io.wide import read_csv, read_parquet, write_wide
+from allypath.io.wide import read_csv, read_parquet, read_wide_arrow, write_wide, write_wide_arrow
 from allypath.io.xlsx import read_xlsx, write_xlsx
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "read_qualtrics",
     "read_spss",
     "read_surveymonkey",
+    "read_wide_arrow",
     "read_xlsx",
     "save_mapping",
     "split_choices",
@@ -66,5 +67,6 @@ __all__ = [
     "write_codebook",
     "write_spss",
     "write_wide",
+    "write_wide_arrow",
     "write_xlsx",
 ]

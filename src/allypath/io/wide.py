@@ -30,7 +30,7 @@ from allypath.io._text import (
     sniff_delimiter,
 )
 
-__all__ = ["read_csv", "read_parquet", "write_wide"]
+__all__ = ["read_csv", "read_parquet", "read_wide_arrow", "write_wide", "write_wide_arrow"]
 
 _HEAD_BYTES = 256 * 1024
 _STRING_COLUMNS = ("respondent_id",)
@@ -66,6 +66,21 @@ def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTab
     >>> table.data["ap01"].dtype  # doctest: +SKIP
     Int64Dtype()
     """
+    table, encoding = _csv_arrow(path, delimiter=delimiter)
+    file = str(path)
+    frame, types = frame_from_arrow(table)
+    columns = tuple(SourceColumn(name=str(n), type=t) for n, t in zip(frame.columns, types, strict=True))
+    return SourceTable(
+        data=frame,
+        columns=columns,
+        format="csv",
+        file=file,
+        metadata={"encoding": encoding, "delimiter": delimiter},
+    )
+
+
+def _csv_arrow(path: str | os.PathLike[str], *, delimiter: str) -> tuple[pa.Table, str]:
+    """The checked Arrow table of a wide CSV and its encoding (see :func:`read_csv`)."""
     file = str(path)
     with open_or_fail(path) as handle:
         head = handle.read(_HEAD_BYTES)
@@ -91,15 +106,7 @@ def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTab
             # pyarrow keeps undecodable text as bytes; find the first bad cell to name it.
             decode_records(_raw(source), file=file, delimiter=delimiter)
             raise DataError("holds bytes that are not UTF-8", file=file, column=field.name)
-    frame, types = frame_from_arrow(table)
-    columns = tuple(SourceColumn(name=str(n), type=t) for n, t in zip(frame.columns, types, strict=True))
-    return SourceTable(
-        data=frame,
-        columns=columns,
-        format="csv",
-        file=file,
-        metadata={"encoding": encoding, "delimiter": delimiter},
-    )
+    return table, encoding
 
 
 def open_or_fail(path: str | os.PathLike[str]) -> io.BufferedReader:
@@ -233,6 +240,13 @@ def read_parquet(path: str | os.PathLike[str]) -> SourceTable:
         ``format="parquet"``; the same column conventions as :func:`read_csv`.
     """
     file = str(path)
+    frame, types = frame_from_arrow(_parquet_arrow(path))
+    columns = tuple(SourceColumn(name=str(n), type=t) for n, t in zip(frame.columns, types, strict=True))
+    return SourceTable(data=frame, columns=columns, format="parquet", file=file, metadata={})
+
+
+def _parquet_arrow(path: str | os.PathLike[str]) -> pa.Table:
+    file = str(path)
     with open_or_fail(path) as handle:
         if not handle.read(4):
             raise DataError("the file is empty (0 bytes)", file=file, row=0)
@@ -240,10 +254,41 @@ def read_parquet(path: str | os.PathLike[str]) -> SourceTable:
         table = pq.read_table(file)
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(f"is not a readable Parquet file ({exc})", file=file) from None
-    table = _restore_timestamp_units(table).replace_schema_metadata(None)
-    frame, types = frame_from_arrow(table)
-    columns = tuple(SourceColumn(name=str(n), type=t) for n, t in zip(frame.columns, types, strict=True))
-    return SourceTable(data=frame, columns=columns, format="parquet", file=file, metadata={})
+    return _restore_timestamp_units(table).replace_schema_metadata(None)
+
+
+def read_wide_arrow(path: str | os.PathLike[str], *, delimiter: str = ",") -> pa.Table:
+    """A wide CSV or Parquet file (by extension) as an Arrow table, with every check of
+    :func:`read_csv` and :func:`read_parquet` but no conversion to pandas.
+
+    For large files on their way to :func:`allypath.scoring.score_arrow`: the answers are checked on
+    the Arrow columns and attribute columns pass through as they were read.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return _csv_arrow(path, delimiter=delimiter)[0]
+    if suffix in (".parquet", ".pq"):
+        return _parquet_arrow(path)
+    raise DataError(f"unknown file type {suffix or '(none)'}; use .csv or .parquet", file=str(path))
+
+
+def write_wide_arrow(table: pa.Table, path: str | os.PathLike[str]) -> Path:
+    """:func:`write_wide` for an Arrow table (the same files, atomically)."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in {".csv", ".parquet", ".pq"}:
+        raise DataError("unknown output format: use .csv, .parquet or .pq", file=str(path))
+    names = table.column_names
+    duplicated = [name for index, name in enumerate(names) if name in names[:index]]
+    if duplicated:
+        raise DataError("the column name appears twice", file=str(path), column=duplicated[0])
+    table = table.replace_schema_metadata(None)
+    with atomic_path(target) as tmp:
+        if suffix == ".csv":
+            pacsv.write_csv(table, tmp)
+        else:
+            pq.write_table(_with_timestamp_units(table), tmp)
+    return target
 
 
 def write_wide(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:

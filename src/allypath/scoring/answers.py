@@ -1,22 +1,35 @@
 """Read and check the answer columns of a wide response table (DESIGN §5).
 
 One vectorised pass per column: coerce to numbers, then find values that are not numbers, not whole
-numbers or outside the item's range. Problems either raise a :class:`DataError` naming the row and
-column, or (``on_error="mark"``) are returned per row so the row can be marked ``insufficient``.
+numbers or outside the item's range. The table may be a pandas DataFrame or an Arrow table: Arrow
+columns of numbers are read without passing through pandas (what large Parquet inputs need).
+Problems either raise a :class:`DataError` naming the row and column, or (``on_error="mark"``) are
+returned per row so the row can be marked ``insufficient``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from allypath.errors import DataError
 from allypath.instrument import Column, Instrument
 
-__all__ = ["Answers", "read_answers", "unknown_item_columns"]
+__all__ = ["Answers", "Table", "read_answers", "unknown_item_columns"]
+
+_PARALLEL_ROWS = 50_000  # below this, starting threads costs more than it saves
+_WORKERS = 2
+_PIECE_ROWS = 65_536  # a piece's float64 values and masks fit in a core's L2 cache
+
+#: What the scoring functions accept: a pandas DataFrame or an Arrow table.
+Table: TypeAlias = pd.DataFrame | pa.Table
 
 
 @dataclass(frozen=True)
@@ -65,19 +78,64 @@ def unknown_item_columns(columns: list[str], instrument: Instrument) -> list[str
     return unknown
 
 
-def _numeric(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Values as float64 and a mask of cells that held something that is not a number."""
+def _numeric(series: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Values as float64, a mask of cells that held something that is not a number, and whether the
+    column's type holds whole numbers only (so the whole-number check can be skipped)."""
     if pd.api.types.is_bool_dtype(series.dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
-        return values, np.zeros(len(values), dtype=bool)
+        return values, np.zeros(len(values), dtype=bool), True
     if pd.api.types.is_numeric_dtype(series.dtype):
-        return series.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(series), dtype=bool)
+        integral = pd.api.types.is_integer_dtype(series.dtype)
+        return series.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(series), dtype=bool), integral
     as_text = series.astype("string").str.strip()
     blank = as_text.isna() | (as_text == "")
     numbers = pd.to_numeric(as_text.mask(blank), errors="coerce")
     values = numbers.to_numpy(dtype=float, na_value=np.nan)
     bad = (~blank.to_numpy(dtype=bool)) & np.isnan(values)
-    return values, bad
+    return values, bad, False
+
+
+def _arrow_pieces(column: pa.ChunkedArray) -> Iterator[tuple[int, np.ndarray, np.ndarray, bool]]:
+    """An Arrow column as pieces ``(first row, float64 values, not-a-number mask, whole numbers only)``.
+
+    Numbers and booleans go straight to float64 (null -> NaN) piece by piece, without pandas and
+    without a column-sized temporary; text and other types take the pandas rules of :func:`_numeric`.
+    """
+    kind = column.type
+    if not (pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_floating(kind)):
+        values, bad, integral = (
+            (np.full(len(column), np.nan), np.zeros(len(column), dtype=bool), True)
+            if pa.types.is_null(kind)
+            else _numeric(column.to_pandas())
+        )
+        yield 0, values, bad, integral
+        return
+    integral = not pa.types.is_floating(kind)
+    start = 0
+    for chunk in column.chunks:
+        for offset in range(0, len(chunk), _PIECE_ROWS):
+            piece = chunk.slice(offset, _PIECE_ROWS)
+            if not pa.types.is_float64(kind):
+                piece = piece.cast(pa.float64())
+            values = piece.to_numpy(zero_copy_only=False)
+            yield start, values, np.zeros(len(values), dtype=bool), integral
+            start += len(values)
+
+
+def _pandas_pieces(series: pd.Series) -> Iterator[tuple[int, np.ndarray, np.ndarray, bool]]:
+    values, bad, integral = _numeric(series)
+    for start in range(0, len(values), _PIECE_ROWS):
+        stop = start + _PIECE_ROWS
+        yield start, values[start:stop], bad[start:stop], integral
+
+
+def _shown(value: object) -> object:
+    """A cell as a person wrote it: numpy and Arrow scalars as plain Python values."""
+    if isinstance(value, pa.Scalar):
+        return value.as_py()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _problem_text(column: Column, raw: object, why: str) -> str:
@@ -85,7 +143,7 @@ def _problem_text(column: Column, raw: object, why: str) -> str:
 
 
 def read_answers(
-    frame: pd.DataFrame, instrument: Instrument, *, on_error: str = "raise", source: str | None = None
+    frame: Table, instrument: Instrument, *, on_error: str = "raise", source: str | None = None
 ) -> Answers:
     """Coerce and check every instrument column present in ``frame``.
 
@@ -97,47 +155,76 @@ def read_answers(
     """
     if on_error not in ("raise", "mark"):
         raise ValueError("on_error must be 'raise' or 'mark'")
-    n = len(frame)
+    n = frame.num_rows if isinstance(frame, pa.Table) else len(frame)
+    names = frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
     problems = np.full(n, "", dtype=object)
     position = {column.id: j for j, column in enumerate(instrument.columns)}
-    # Column-major: the kernel reads whole columns, so each stays contiguous in memory.
-    matrix = np.full((n, len(position)), np.nan, dtype=np.float32, order="F")
-    present: set[str] = set()
-    first_error: tuple[int, str, str] | None = None
-    for name in frame.columns:
+    # Column-major: the kernel reads whole columns, so each stays contiguous in memory. Columns the
+    # table lacks are filled with NaN below; the others are written once, straight from the source.
+    matrix = np.empty((n, len(position)), dtype=np.float32, order="F")
+    jobs = []
+    for name in names:
         if not isinstance(name, str) or not instrument.has_column(name):
             continue
         column = instrument.column(name)
-        if column.is_text:
-            continue
-        raw = frame[name]
-        numbers, not_numeric = _numeric(raw)
-        lo, hi = column.min, column.max
-        finite = ~np.isnan(numbers)
-        not_whole = finite & (numbers != np.round(numbers))
-        outside = finite & ((numbers < lo) | (numbers > hi)) if lo is not None and hi is not None else ~finite
-        outside &= finite
-        for mask, why in (
-            (not_numeric, "not a number"),
-            (not_whole, "not a whole number"),
-            (outside, f"outside the scale {lo}-{hi}"),
-        ):
-            if not mask.any():
-                continue
-            rows = np.flatnonzero(mask)
+        if not column.is_text:
+            raw = frame.column(name) if isinstance(frame, pa.Table) else frame[name]
+            jobs.append((column, raw, matrix[:, position[name]]))
+    if n >= _PARALLEL_ROWS and len(jobs) > 1:
+        # numpy and Arrow release the GIL on whole columns: two threads check two columns at once.
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+            findings = list(pool.map(lambda job: _check_column(*job), jobs))
+    else:
+        findings = [_check_column(*job) for job in jobs]
+    present = {column.id for column, _, _ in jobs}
+    first_error: tuple[int, str, str] | None = None
+    for (column, raw, _), found in zip(jobs, findings, strict=True):
+        for rows, why in found:
             if on_error == "raise":
                 row = int(rows[0])
                 if first_error is None or row < first_error[0]:
-                    first_error = (row, name, f"{why} (got {raw.iloc[row]!r})")
+                    first_error = (row, column.id, f"{why} (got {_cell(raw, row)!r})")
             else:
                 fresh = rows[problems[rows] == ""]
-                problems[fresh] = [_problem_text(column, raw.iloc[r], why) for r in fresh]
-            numbers = numbers.copy()
-            numbers[mask] = np.nan
-        matrix[:, position[name]] = numbers
-        present.add(name)
+                problems[fresh] = [_problem_text(column, _cell(raw, r), why) for r in fresh]
+    for name, j in position.items():
+        if name not in present:
+            matrix[:, j] = np.nan
     if first_error is not None:
         row, name, message = first_error
         # Rows are 1-based data rows, as a person counts them in a spreadsheet below the header.
         raise DataError(message, file=source, row=row + 1, column=name)
     return Answers(matrix=matrix, position=position, present=frozenset(present), problems=problems)
+
+
+def _check_column(
+    column: Column, raw: pd.Series | pa.ChunkedArray, out: np.ndarray
+) -> list[tuple[np.ndarray, str]]:
+    """Write one column's answers into ``out`` (bad cells as NaN); return the rows of bad cells.
+
+    The checks run piece by piece so that their temporaries stay in the processor's cache.
+    """
+    lo, hi = column.min, column.max
+    whys = ("not a number", "not a whole number", f"outside the scale {lo}-{hi}")
+    bad_rows: list[list[np.ndarray]] = [[], [], []]
+    pieces = _arrow_pieces(raw) if isinstance(raw, pa.ChunkedArray) else _pandas_pieces(raw)
+    for start, values, not_numeric, integral in pieces:
+        finite = ~np.isnan(values)
+        masks = [not_numeric, None, None]
+        if not integral:
+            masks[1] = finite & (values != np.rint(values))
+        if lo is not None and hi is not None:
+            masks[2] = finite & ((values < lo) | (values > hi))
+        stop = start + len(values)
+        if any(mask is not None and mask.any() for mask in masks):
+            values = values.copy()
+            for slot, mask in enumerate(masks):
+                if mask is not None and mask.any():
+                    values[mask] = np.nan
+                    bad_rows[slot].append(np.flatnonzero(mask) + start)
+        out[start:stop] = values
+    return [(np.concatenate(rows), why) for rows, why in zip(bad_rows, whys, strict=True) if rows]
+
+
+def _cell(raw: pd.Series | pa.ChunkedArray, row: int) -> object:
+    return _shown(raw[row] if isinstance(raw, pa.ChunkedArray) else raw.iloc[row])

@@ -1,31 +1,36 @@
 """The one scoring entry point: responses -> construct scores -> stage probabilities (DESIGN §5).
 
 ``score`` checks the answers, runs the numeric kernel (:mod:`allypath.scoring.kernel`) and lays the
-result out in the scored-output contract. Nothing here loops over respondents.
+result out in the scored-output contract. ``score_arrow`` does the same on an Arrow table and returns
+one: large files and the out-of-core engines never build a pandas frame. Both share every step but the
+last (turning the output columns into pandas or Arrow arrays), so their results are the same cells.
+Nothing here loops over respondents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from allypath.errors import DataError
 from allypath.instrument import Instrument, load_instrument
 from allypath.model import STAGES
-from allypath.scoring.answers import Answers, read_answers, unknown_item_columns
+from allypath.scoring.answers import Answers, Table, read_answers, unknown_item_columns
 from allypath.scoring.kernel import KernelResult, run_kernel
 from allypath.scoring.plan import build_plan
 from allypath.scoring.stage_model import StageModel, load_stage_model
 
-__all__ = ["PROBABILITY_COLUMNS", "choose_form", "score"]
+__all__ = ["PROBABILITY_COLUMNS", "choose_form", "score", "score_arrow"]
 
 PROBABILITY_COLUMNS = tuple(f"p_{stage.key}" for stage in STAGES)
 _LABELS = [s.label.get_lang("en") for s in STAGES]
 
 
-def choose_form(columns: list[str] | pd.Index, instrument: Instrument) -> str:
+def choose_form(columns: Sequence[str] | pd.Index, instrument: Instrument) -> str:
     """``full`` when the table has the full form's stage items, else ``short`` if it has those."""
     present = set(columns)
     stage_items = [i.id for c in instrument.constructs_of("stage") for i in c.items]
@@ -74,11 +79,119 @@ def score(
     >>> bool((scored[list(PROBABILITY_COLUMNS)].sum(axis=1) - 1).abs().max() < 1e-9)
     True
     """
-    instrument = instrument or load_instrument()
-    model = model or load_stage_model()
     if not all(isinstance(c, str) for c in responses.columns):
         responses = responses.rename(columns=str)
-    columns = list(responses.columns)
+    scored = _score_columns(responses, instrument, model, form, on_error, answer_key, source)
+    out: dict[str, object] = {}
+    for name, column in scored.columns:
+        out[name] = responses[name].array if column is None else column.to_pandas()
+    frame = pd.DataFrame(out, index=responses.index)
+    frame.attrs.update(scored.attrs)
+    return frame
+
+
+def score_arrow(
+    responses: pa.Table,
+    instrument: Instrument | None = None,
+    *,
+    model: StageModel | None = None,
+    form: str | None = None,
+    on_error: str = "raise",
+    answer_key: Mapping[str, bool] | None = None,
+    source: str | None = None,
+) -> pa.Table:
+    """:func:`score` for an Arrow table: the same output columns, as Arrow arrays.
+
+    Attribute columns pass through untouched (no copy); the result holds the cells
+    ``pa.Table.from_pandas(score(responses.to_pandas()))`` would, and ``instrument``, ``form`` and
+    ``scoring_model`` in its schema metadata (``allypath.*`` keys).
+
+    Examples
+    --------
+    >>> import allypath, pyarrow as pa
+    >>> table = pa.Table.from_pandas(allypath.simulate(50, seed=1), preserve_index=False)
+    >>> score_arrow(table).schema.metadata[b"allypath.form"]
+    b'full'
+    """
+    scored = _score_columns(responses, instrument, model, form, on_error, answer_key, source)
+    arrays = [
+        responses.column(name) if column is None else column.to_arrow() for name, column in scored.columns
+    ]
+    table = pa.Table.from_arrays(arrays, names=[name for name, _ in scored.columns])
+    return table.replace_schema_metadata({f"allypath.{k}": v for k, v in scored.attrs.items()})
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One output column, kept as numpy until the caller picks pandas or Arrow.
+
+    ``kind`` is ``float`` (``values``), ``int8`` or ``bool`` (``values`` with a ``missing`` mask),
+    ``category`` (``values`` are codes into ``categories``, -1 = missing) or ``text`` (all missing).
+    """
+
+    kind: str
+    values: np.ndarray
+    missing: np.ndarray | None = None
+    categories: tuple[str, ...] = ()
+
+    @property
+    def mask(self) -> np.ndarray:
+        return np.zeros(len(self.values), dtype=bool) if self.missing is None else self.missing
+
+    def to_pandas(self) -> object:
+        if self.kind == "float":
+            return self.values
+        if self.kind == "int8":
+            return pd.arrays.IntegerArray(self.values, self.mask)
+        if self.kind == "bool":
+            return pd.arrays.BooleanArray(self.values, self.mask)
+        if self.kind == "category":
+            return pd.Categorical.from_codes(self.values, categories=pd.Index(self.categories))
+        return pd.array(np.full(len(self.values), None, dtype=object), dtype="string")
+
+    def to_arrow(self) -> pa.Array:
+        if self.kind == "float":
+            return pa.array(self.values, from_pandas=True)  # NaN -> null, as pandas writes it
+        if self.kind in ("int8", "bool"):
+            return pa.array(self.values, mask=self.mask)
+        if self.kind == "category":
+            # The index width pandas would choose for as many categories, so both paths agree.
+            width = (
+                np.int8
+                if len(self.categories) < 127
+                else np.int16
+                if len(self.categories) < 32767
+                else np.int32
+            )
+            codes: np.ndarray = self.values.astype(width)
+            return pa.DictionaryArray.from_arrays(
+                pa.array(codes, mask=codes < 0), pa.array(self.categories, type=pa.large_string())
+            )
+        return pa.nulls(len(self.values), type=pa.large_string())
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """The output in contract order: ``(name, column)``, with ``None`` for a passed-through attribute."""
+
+    columns: list[tuple[str, _Column | None]]
+    attrs: dict[str, str]
+
+
+def _score_columns(
+    responses: Table,
+    instrument: Instrument | None,
+    model: StageModel | None,
+    form: str | None,
+    on_error: str,
+    answer_key: Mapping[str, bool] | None,
+    source: str | None,
+) -> _Scored:
+    instrument = instrument or load_instrument()
+    model = model or load_stage_model()
+    columns = [
+        str(c) for c in (responses.column_names if isinstance(responses, pa.Table) else responses.columns)
+    ]
     unknown = unknown_item_columns(columns, instrument)
     if unknown:
         raise DataError(
@@ -90,7 +203,7 @@ def score(
     if len(set(columns)) != len(columns):
         duplicated = sorted({c for c in columns if columns.count(c) > 1})
         raise DataError(f"duplicated column(s): {', '.join(duplicated)}", file=source, column=duplicated[0])
-    form = form or choose_form(responses.columns, instrument)
+    form = form or choose_form(columns, instrument)
     active = instrument.form(form)
     answers = read_answers(responses, active, on_error=on_error, source=source)
     plan = build_plan(active, model)
@@ -111,13 +224,15 @@ def score(
             ]
     _unplace(result, bad_rows)
     attributes = [c for c in columns if not instrument.has_column(c)]
-    out = _assemble(
-        responses, attributes, active, model, result, reasons, answers, plan.construct_names, answer_key
+    out = _output_columns(
+        attributes, active, model, result, reasons, answers, plan.construct_names, answer_key
     )
-    out.attrs["instrument"] = f"{instrument.id} {instrument.version}"
-    out.attrs["form"] = form
-    out.attrs["scoring_model"] = model.label
-    return out
+    attrs = {
+        "instrument": f"{instrument.id} {instrument.version}",
+        "form": form,
+        "scoring_model": model.label,
+    }
+    return _Scored(columns=out, attrs=attrs)
 
 
 def _unplace(result: KernelResult, rows: np.ndarray) -> None:
@@ -135,13 +250,27 @@ def _unplace(result: KernelResult, rows: np.ndarray) -> None:
         stages[rows] = 0
 
 
-def _int8(values: np.ndarray) -> pd.arrays.IntegerArray:
-    """1..4 codes with 0 meaning "none" as a nullable Int8 array."""
-    return pd.arrays.IntegerArray(values.astype(np.int8), values == 0)
+def _int8(values: np.ndarray) -> _Column:
+    """1..4 codes with 0 meaning "none" as a nullable int8 column."""
+    return _Column("int8", values.astype(np.int8), values == 0)
 
 
-def _assemble(
-    responses: pd.DataFrame,
+def _one_value(n: int, value: str) -> _Column:
+    return _Column("category", np.zeros(n, dtype=np.int8), categories=(value,))
+
+
+def _reason_column(reasons: np.ndarray) -> _Column:
+    """Reasons as categories sorted with "" first; only the (few) rows with a reason are factorised."""
+    given = np.flatnonzero(reasons != "")
+    codes = np.zeros(len(reasons), dtype=np.int32)
+    if not len(given):
+        return _Column("category", codes, categories=("",))
+    values, inverse = np.unique(reasons[given].astype(str), return_inverse=True)
+    codes[given] = inverse + 1
+    return _Column("category", codes, categories=("", *values.tolist()))
+
+
+def _output_columns(
     attribute_columns: list[str],
     instrument: Instrument,
     model: StageModel,
@@ -150,52 +279,53 @@ def _assemble(
     answers: Answers,
     construct_names: tuple[str, ...],
     answer_key: Mapping[str, bool] | None,
-) -> pd.DataFrame:
+) -> list[tuple[str, _Column | None]]:
     n = len(reasons)
     placed = result.placed
-    out: dict[str, object] = {}
+    out: list[tuple[str, _Column | None]] = []
     if "respondent_id" not in attribute_columns:
-        out["respondent_id"] = pd.array([None] * n, dtype="string")
-    for name in attribute_columns:
-        out[str(name)] = responses[name].array
-    out["status"] = pd.Categorical.from_codes(
-        np.where(placed, 0, 1), categories=pd.Index(["scored", "insufficient"])
+        out.append(("respondent_id", _Column("text", np.empty(n, dtype=np.int8))))
+    out.extend((name, None) for name in attribute_columns)
+    out.append(
+        (
+            "status",
+            _Column(
+                "category", np.where(placed, 0, 1).astype(np.int8), categories=("scored", "insufficient")
+            ),
+        )
     )
-    reason_codes, reason_values = pd.factorize(reasons, sort=True)
-    out["reason"] = pd.Categorical.from_codes(reason_codes, categories=pd.Index(reason_values.astype(str)))
-    out["stage"] = _int8(result.stage)
-    out["stage_label"] = pd.Categorical.from_codes(
-        result.stage.astype(np.int16) - 1, categories=pd.Index(_LABELS)
+    out.append(("reason", _reason_column(reasons)))
+    out.append(("stage", _int8(result.stage)))
+    out.append(
+        ("stage_label", _Column("category", result.stage.astype(np.int16) - 1, categories=tuple(_LABELS)))
     )
-    for j, name in enumerate(PROBABILITY_COLUMNS):
-        out[name] = result.probabilities[:, j]
-    out["index"] = result.index
-    out["index_se"] = result.index_se
-    out["between_stages"] = pd.arrays.BooleanArray(result.between, ~placed)
-    out["trailing_stage"] = _int8(result.trailing)
-    out["leading_stage"] = _int8(result.leading)
+    out.extend(
+        (name, _Column("float", result.probabilities[:, j])) for j, name in enumerate(PROBABILITY_COLUMNS)
+    )
+    out.append(("index", _Column("float", result.index)))
+    out.append(("index_se", _Column("float", result.index_se)))
+    out.append(("between_stages", _Column("bool", result.between, ~placed)))
+    out.append(("trailing_stage", _int8(result.trailing)))
+    out.append(("leading_stage", _int8(result.leading)))
     perceived = _perceived_stage(answers, instrument)
     perceived_codes = np.nan_to_num(perceived, nan=0).astype(np.int8)
-    out["perceived_stage"] = _int8(perceived_codes)
-    gap = perceived_codes - result.stage
-    out["perception_gap"] = pd.arrays.IntegerArray(gap.astype(np.int8), (perceived_codes == 0) | ~placed)
-    for k, construct_id in enumerate(construct_names):
-        out[f"score_{construct_id}"] = result.construct_scores[:, k]
+    out.append(("perceived_stage", _int8(perceived_codes)))
+    gap = (perceived_codes - result.stage).astype(np.int8)
+    out.append(("perception_gap", _Column("int8", gap, (perceived_codes == 0) | ~placed)))
+    out.extend(
+        (f"score_{construct_id}", _Column("float", result.construct_scores[:, k]))
+        for k, construct_id in enumerate(construct_names)
+    )
     knowledge = _knowledge_check(answers, instrument, answer_key)
     if knowledge is not None:
-        out["score_knowledge_check"] = knowledge
+        out.append(("score_knowledge_check", _Column("float", knowledge)))
     participation = _participation(answers, instrument)
     if participation is not None:
-        out["participation_count"] = participation
-    for name, stages in result.context_stages.items():
-        out[f"context_{name}_stage"] = _int8(stages)
-    out["instrument"] = pd.Categorical.from_codes(
-        np.zeros(n, dtype=np.int8), categories=pd.Index([f"{instrument.id} {instrument.version}"])
-    )
-    out["scoring_model"] = pd.Categorical.from_codes(
-        np.zeros(n, dtype=np.int8), categories=pd.Index([model.label])
-    )
-    return pd.DataFrame(out, index=responses.index)
+        out.append(("participation_count", _Column("float", participation)))
+    out.extend((f"context_{name}_stage", _int8(stages)) for name, stages in result.context_stages.items())
+    out.append(("instrument", _one_value(n, f"{instrument.id} {instrument.version}")))
+    out.append(("scoring_model", _one_value(n, model.label)))
+    return out
 
 
 def _perceived_stage(answers: Answers, instrument: Instrument) -> np.ndarray:

@@ -1,0 +1,105 @@
+"""``score_arrow`` (Arrow in, Arrow out) gives the cells ``score`` (pandas) gives, errors included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+import allypath
+from allypath.cli import app
+from allypath.errors import DataError
+from allypath.scoring import score_arrow
+from allypath.tables import read_table, write_table
+
+
+def both(frame: pd.DataFrame, **options: object) -> tuple[pa.Table, pa.Table]:
+    """(pandas path converted to Arrow, Arrow path), without schema metadata."""
+    via_pandas = pa.Table.from_pandas(allypath.score(frame, **options), preserve_index=False)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    via_arrow = score_arrow(table, **options)
+    return via_pandas.replace_schema_metadata(None), via_arrow.replace_schema_metadata(None)
+
+
+def assert_same(left: pa.Table, right: pa.Table) -> None:
+    assert left.column_names == right.column_names
+    for name in left.column_names:
+        a, b = left.column(name).combine_chunks(), right.column(name).combine_chunks()
+        if pa.types.is_dictionary(a.type):
+            # Dictionary indices may differ in width; the decoded values must not.
+            a, b = a.dictionary_decode(), b.dictionary_decode()
+        assert a.type == b.type, name
+        assert a.equals(b), name
+
+
+def test_the_arrow_path_equals_the_pandas_path_cell_for_cell(simulated):
+    left, right = both(simulated)
+    assert_same(left, right)
+    probabilities = right.select(list(allypath.scoring.PROBABILITY_COLUMNS)).to_pandas()
+    placed = probabilities.dropna()
+    assert len(placed) > 0.9 * len(probabilities)
+    np.testing.assert_allclose(placed.sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_bad_cells_are_marked_with_the_same_reasons(simulated):
+    frame = simulated.head(40).copy()
+    for column in ("ap3", "re2", "am1"):
+        frame[column] = frame[column].astype(object)
+    frame.loc[frame.index[2], "ap3"] = "x"
+    frame.loc[frame.index[5], "re2"] = 9.0
+    frame.loc[frame.index[7], "am1"] = 2.5
+    frame["ap3"] = frame["ap3"].astype(str)  # Arrow needs one type per column: text here
+    left, right = both(frame, on_error="mark")
+    assert_same(left, right)
+    reasons = right.column("reason").to_pylist()
+    assert "column 'ap3': not a number (got 'x')" in reasons[2]
+    assert "column 're2': outside the scale 1-5 (got 9.0)" in reasons[5]
+    assert "column 'am1': not a whole number (got 2.5)" in reasons[7]
+    assert right.column("status").to_pylist().count("insufficient") >= 3
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "message"),
+    [
+        ("ap3", pa.array([1, 2, 9, 4], pa.int64()), r"row 3, column 'ap3': outside the scale 1-5 \(got 9\)"),
+        ("am1", pa.array([1.0, 2.5, None, 4.0]), r"row 2, column 'am1': not a whole number \(got 2.5\)"),
+        ("re2", pa.array(["1", " 2 ", "agree", None]), r"row 3, column 're2': not a number \(got 'agree'\)"),
+    ],
+)
+def test_the_arrow_path_names_row_and_column_like_the_pandas_path(simulated, column, values, message):
+    table = pa.Table.from_pandas(simulated.head(4), preserve_index=False)
+    table = table.set_column(table.schema.get_field_index(column), column, values)
+    with pytest.raises(DataError, match=message):
+        score_arrow(table, source="answers.parquet")
+    with pytest.raises(DataError, match=message):
+        allypath.score(table.to_pandas(), source="answers.parquet")
+
+
+def test_integer_boolean_and_empty_columns_are_read_as_answers(simulated):
+    frame = simulated.head(30).copy()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    integers = pa.array(frame["ap1"].astype("Int64"), pa.int8())
+    empty = pa.nulls(len(frame))
+    table = table.set_column(table.schema.get_field_index("ap1"), "ap1", integers)
+    table = table.set_column(table.schema.get_field_index("ap2"), "ap2", empty)
+    expected = frame.assign(ap2=np.nan)
+    got = score_arrow(table).to_pandas()
+    want = allypath.score(expected)
+    np.testing.assert_array_equal(got["index"].to_numpy(), want["index"].to_numpy())
+    assert got["score_stage_apathy"].equals(want["score_stage_apathy"])
+
+
+def test_the_cli_writes_the_same_file_as_scoring_the_frame(tmp_path, simulated):
+    source = tmp_path / "in.parquet"
+    simulated.head(500).to_parquet(source, index=False)
+    for suffix in (".parquet", ".csv"):
+        out, expected = tmp_path / f"out{suffix}", tmp_path / f"expected{suffix}"
+        result = CliRunner().invoke(app, ["score", str(source), "--out", str(out), "--engine", "memory"])
+        assert result.exit_code == 0, result.output
+        write_table(allypath.score(read_table(source)), expected)
+        written = read_table(out)
+        assert len(written) == 500
+        assert (written["status"] == "scored").sum() > 450
+        pd.testing.assert_frame_equal(written, read_table(expected))
