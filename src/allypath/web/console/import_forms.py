@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from allypath.instrument import Instrument
 from allypath.privacy import K_FLOOR
 from allypath.web.console.import_stage import ALLOWED_SUFFIXES
-from allypath.web.orgs.instruments import available_instrument
+from allypath.web.orgs.instruments import available_instrument, wave_instrument
 from allypath.web.orgs.models import Form, Organisation, PrivacyMode, Unit, Wave, WaveKind, WaveStatus
 from allypath.web.survey.imported import ImportOptions
 
@@ -96,7 +97,9 @@ class ImportSettingsForm(forms.Form):
 
     NEW: ClassVar[str] = "new"
 
-    def __init__(self, *args: Any, org: Organisation, columns: list[str], unit_column: str = "", **kw: Any):
+    def __init__(
+        self, *args: Any, org: Organisation, columns: list[str], unit_column: str = "", **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         self.org = org
         self.instrument = available_instrument()
@@ -144,6 +147,13 @@ class ImportSettingsForm(forms.Form):
             unit_column=data.get("unit_column") or None,
             unit_path=data.get("unit_path") or None,
         )
+
+    def target_instrument(self) -> Instrument:
+        """The instrument of the chosen draft wave, or the one a new wave gets."""
+        draft = self.drafts.get(self.cleaned_data["target"])
+        if draft is None:
+            return self.instrument
+        return wave_instrument(draft.instrument_id, draft.instrument_version)
 
     def wave(self) -> Wave:
         """The wave the rows go into: the chosen empty draft, or a new (unsaved) imported wave."""

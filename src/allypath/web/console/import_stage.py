@@ -93,6 +93,17 @@ class Stage:
             return ",".join(_PROBLEM_FIELDS) + "\n"
         return path.read_text(encoding="utf-8")
 
+    def claim(self) -> bool:
+        """Mark the upload as being imported; False when another request already did (a double click)."""
+        try:
+            os.close(os.open(self.folder / "importing", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            return False
+        return True
+
+    def release(self) -> None:
+        (self.folder / "importing").unlink(missing_ok=True)
+
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 

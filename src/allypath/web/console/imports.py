@@ -173,20 +173,21 @@ def _check_or_import(request: HttpRequest, org: Organisation, stage: Stage, acti
     form = _settings_form(request, org, source, mapping)
     if not form.is_valid():
         return _render(request, org, stage, settings_form=form, status=422)
-    checked = check_import(org, source, mapping, form.options(), form.instrument, file=stage.name)
+    checked = check_import(org, source, mapping, form.options(), form.target_instrument(), file=stage.name)
     stage.save_problems(checked.problems)
     if action == "check" or not checked.ok:
-        return _render(
-            request, org, stage, settings_form=form, checked=checked, status=200 if checked.ok else 422
-        )
+        status = 200 if checked.ok else 422
+        return _render(request, org, stage, settings_form=form, checked=checked, status=status)
+    if not stage.claim():  # a second click while the first import runs
+        problem = ImportProblem(stage.name, None, "", "this file is already being imported (see Waves)")
+        return _render(request, org, stage, settings_form=form, problems=[problem], status=409)
     try:
         wave = form.wave()
         count = import_responses(request, checked, wave)
-    except ValidationError as exc:
-        problem = ImportProblem(stage.name, None, "wave", "; ".join(exc.messages))
-        return _render(request, org, stage, settings_form=form, problems=[problem], status=422)
-    except AllypathError as exc:
-        problem = ImportProblem(stage.name, None, "wave", str(exc))
+    except (ValidationError, AllypathError) as exc:
+        stage.release()
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        problem = ImportProblem(stage.name, None, "wave", message)
         return _render(request, org, stage, settings_form=form, problems=[problem], status=422)
     stage.discard()
     skipped = f" {checked.blank} rows without any answer were skipped." if checked.blank else ""
