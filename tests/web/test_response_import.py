@@ -327,6 +327,16 @@ def test_values_outside_the_mapping_are_listed_row_by_row_and_nothing_is_importe
     ]
 
 
+def test_the_problems_csv_cannot_run_a_formula_from_the_file(client, login, alice):
+    login(alice)
+    mapping = "items:\n  ap1: {column: '=SUM(A1)', range: [1, 5]}\n"
+    url = preview_url(upload(client, "answers.csv", b"=SUM(A1),Q2\n9,4\n", mapping))
+    client.post(url, {"action": "check", **settings_for(unit_path="Engineering")})
+    rows = list(csv.reader(io.StringIO(client.get(url + "problems.csv").content.decode())))
+    assert rows[1][:3] == ["answers.csv", "1", "'=SUM(A1)"]  # shown as text by a spreadsheet
+    assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
 def test_an_unknown_unit_is_a_problem_of_its_row_and_column(client, login, alice, instrument):
     login(alice)
     form = instrument.form("short")

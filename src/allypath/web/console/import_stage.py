@@ -30,6 +30,7 @@ from allypath.errors import DataError
 from allypath.io import Mapping, SourceTable, detect_format, detect_mapping, read_any
 from allypath.web.orgs.instruments import available_instrument
 from allypath.web.orgs.models import Organisation
+from allypath.web.security import spreadsheet_safe
 from allypath.web.survey.imported import ImportProblem
 
 __all__ = ["ALLOWED_SUFFIXES", "MAX_AGE", "Stage", "create_stage", "open_stage"]
@@ -84,7 +85,8 @@ class Stage:
         writer = csv.writer(out)
         writer.writerow(_PROBLEM_FIELDS)
         for p in problems:
-            writer.writerow([p.file, "" if p.row is None else p.row, p.column, p.message])
+            cells = [p.file, "" if p.row is None else p.row, p.column, p.message]
+            writer.writerow([spreadsheet_safe(c) for c in cells])  # file values must not run as formulas
         _write(self.folder / "problems.csv", out.getvalue())
 
     def problems_csv(self) -> str:
