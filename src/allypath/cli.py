@@ -261,19 +261,22 @@ def _score_with_engine(
     on_error: OnError,
     progress: Progress,
 ) -> tuple[int, int, str]:
-    from allypath.engines import BatchScorer, score_parquet_duckdb, score_parquet_spark
+    from allypath.engines import BatchScorer, count_parquet_rows, score_parquet_duckdb, score_parquet_spark
 
     scorer = BatchScorer(inst, stage_model, form, on_error.value, None, str(source))
-    task = progress.add_task(f"scoring with {chosen.value}", total=None)
     if chosen is Engine.duckdb:
-        rows = score_parquet_duckdb(source, out, scorer)
+        task = progress.add_task("scoring with duckdb (rows)", total=count_parquet_rows(source))
+        rows = score_parquet_duckdb(
+            source, out, scorer, on_batch=lambda done: progress.update(task, advance=done)
+        )
         placed = scorer.placed
     else:
+        task = progress.add_task("scoring with spark", total=None)
         rows = score_parquet_spark(source, out, scorer)
         import pandas as pd
 
         placed = int((pd.read_parquet(out, columns=["status"])["status"] == "scored").sum())
-    progress.update(task, completed=1, total=1)
+        progress.update(task, completed=1, total=1)
     return rows, placed, f"{inst.id} {inst.version}"
 
 

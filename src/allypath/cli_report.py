@@ -105,8 +105,9 @@ def _memory_board(data: Path, by: str, policy: PrivacyPolicy, title: str) -> Boa
 
 def _duckdb_board(data: Path, by: str, policy: PrivacyPolicy, title: str) -> Board:
     import duckdb
+    from rich.progress import Progress, TimeElapsedColumn
 
-    from allypath.engines import BatchScorer, parquet_source, score_parquet_duckdb
+    from allypath.engines import BatchScorer, count_parquet_rows, parquet_source, score_parquet_duckdb
     from allypath.reports.board import Board, aggregate_duckdb
 
     source = parquet_source(data)
@@ -121,7 +122,14 @@ def _duckdb_board(data: Path, by: str, policy: PrivacyPolicy, title: str) -> Boa
         scored: Path | str = data
         if "stage" not in columns:  # score out of core first, then aggregate the scored file
             scored = Path(folder) / "scored.parquet"
-            score_parquet_duckdb(data, scored, BatchScorer(on_error="mark", source=str(data)))
+            scorer = BatchScorer(on_error="mark", source=str(data))
+            with Progress(
+                *Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True
+            ) as bar:
+                task = bar.add_task("scoring (rows)", total=count_parquet_rows(data))
+                score_parquet_duckdb(
+                    data, scored, scorer, on_batch=lambda done: bar.update(task, advance=done)
+                )
         table = aggregate_duckdb(scored, by, policy)
     return Board(
         title=title,
