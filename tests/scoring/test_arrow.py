@@ -103,3 +103,21 @@ def test_the_cli_writes_the_same_file_as_scoring_the_frame(tmp_path, simulated):
         assert len(written) == 500
         assert (written["status"] == "scored").sum() > 450
         pd.testing.assert_frame_equal(written, read_table(expected))
+
+
+def test_the_arrow_reader_and_writer_refuse_bad_files_by_name(tmp_path):
+    from allypath.io import read_wide_arrow, write_wide_arrow
+
+    empty = tmp_path / "empty.parquet"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError, match=r"empty\.parquet.*empty \(0 bytes\)"):
+        read_wide_arrow(empty)
+    with pytest.raises(DataError, match=r"unknown file type \.txt"):
+        read_wide_arrow(tmp_path / "answers.txt")
+    twice = pa.Table.from_arrays([pa.array([1]), pa.array([2])], names=["ap1", "ap1"])
+    target = tmp_path / "out.parquet"
+    with pytest.raises(DataError, match=r"column 'ap1': the column name appears twice"):
+        write_wide_arrow(twice, target)
+    with pytest.raises(DataError, match=r"unknown output format"):
+        write_wide_arrow(twice.select([0]), tmp_path / "out.json")
+    assert not target.exists()

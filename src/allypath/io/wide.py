@@ -274,15 +274,22 @@ def read_wide_arrow(path: str | os.PathLike[str], *, delimiter: str = ",") -> pa
 
 def write_wide_arrow(table: pa.Table, path: str | os.PathLike[str]) -> Path:
     """:func:`write_wide` for an Arrow table (the same files, atomically)."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in {".csv", ".parquet", ".pq"}:
-        raise DataError("unknown output format: use .csv, .parquet or .pq", file=str(path))
+    suffix = _output_suffix(path)
     names = table.column_names
     duplicated = [name for index, name in enumerate(names) if name in names[:index]]
     if duplicated:
         raise DataError("the column name appears twice", file=str(path), column=duplicated[0])
-    table = table.replace_schema_metadata(None)
+    return _write(table.replace_schema_metadata(None), Path(path), suffix)
+
+
+def _output_suffix(path: str | os.PathLike[str]) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in {".csv", ".parquet", ".pq"}:
+        raise DataError("unknown output format: use .csv, .parquet or .pq", file=str(path))
+    return suffix
+
+
+def _write(table: pa.Table, target: Path, suffix: str) -> Path:
     with atomic_path(target) as tmp:
         if suffix == ".csv":
             pacsv.write_csv(table, tmp)
@@ -312,17 +319,8 @@ def write_wide(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     missing. Parquet: second-resolution timestamps are restored by :func:`read_parquet` (Parquet
     itself stores milliseconds). Reading either back gives the same frame.
     """
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in {".csv", ".parquet", ".pq"}:
-        raise DataError("unknown output format: use .csv, .parquet or .pq", file=str(path))
-    table = _to_arrow(df, file=str(path))
-    with atomic_path(target) as tmp:
-        if suffix == ".csv":
-            pacsv.write_csv(table, tmp)
-        else:
-            pq.write_table(_with_timestamp_units(table), tmp)
-    return target
+    suffix = _output_suffix(path)
+    return _write(_to_arrow(df, file=str(path)), Path(path), suffix)
 
 
 def _to_arrow(df: pd.DataFrame, *, file: str) -> pa.Table:
