@@ -489,11 +489,11 @@ def test_an_imported_wave_is_never_launched_nor_open(acme, make_wave):
 
 
 def test_rows_are_scored_exactly_as_a_single_submission_is(instrument):
-    from allypath.web.survey.imported import score_rows
+    from allypath.web.survey.scoring import score_many
 
     form = instrument.form("short")
     cleans = [sample_answers(form, level) for level in (1, 3, 5)] + [{"ap1": 4}]
-    batch = score_rows(cleans, instrument, "short")
+    batch = score_many(cleans, instrument, "short")
     single = [score_one(c, instrument, "short") for c in cleans]
     assert [set(b) for b in batch] == [set(s) for s in single]
     assert [b["status"] for b in batch] == ["scored", "scored", "scored", "insufficient"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -28,7 +28,6 @@ import pandas as pd
 from django.db import transaction
 from django.http import HttpRequest
 
-import allypath
 from allypath.errors import DataError
 from allypath.instrument import Instrument
 from allypath.io import Mapping, SourceTable
@@ -37,10 +36,10 @@ from allypath.web.orgs.errors import WaveStateError
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import receipt_for, receipt_hash, submission_key
 from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, WaveKind, WaveStatus
-from allypath.web.survey.answers import check_answers, wide_row
+from allypath.web.survey.answers import check_answers
 from allypath.web.survey.models import Response
-from allypath.web.survey.scoring import _plain
-from allypath.web.survey.submission import _body_hash
+from allypath.web.survey.scoring import score_many
+from allypath.web.survey.submission import body_hash
 
 __all__ = [
     "CheckedImport",
@@ -49,7 +48,6 @@ __all__ = [
     "ImportedRow",
     "check_import",
     "import_responses",
-    "score_rows",
 ]
 
 _ATTRIBUTE_MAX = 100  # Response.level / Response.region
@@ -251,24 +249,6 @@ def check_import(
     return checked
 
 
-def score_rows(cleans: Sequence[dict[str, Any]], instrument: Instrument, form: str) -> list[dict[str, Any]]:
-    """:func:`~allypath.web.survey.scoring.score_one` for many rows in one ``allypath.score`` call."""
-    if not cleans:
-        return []
-    active = instrument.form(form)
-    rows = [wide_row(clean, active) for clean in cleans]
-    frame = pd.DataFrame(rows, columns=list(rows[0]))
-    text_columns = [c.id for c in active.columns if c.is_text]
-    numeric = [c for c in frame.columns if c not in text_columns]
-    frame[numeric] = frame[numeric].astype("float64")
-    scored = allypath.score(frame.drop(columns=text_columns), instrument, form=form, on_error="mark")
-    out = []
-    for record in scored.to_dict("records"):
-        result = {str(k): _plain(v) for k, v in record.items()}
-        out.append({k: v for k, v in result.items() if not active.has_column(k)})
-    return out
-
-
 def import_responses(request: HttpRequest, checked: CheckedImport, wave: Wave) -> int:
     """Store the checked rows in ``wave`` -- a new (unsaved) imported wave, or an empty draft one --
     and close it, all in one transaction with its audit entry. Returns the number of responses."""
@@ -282,7 +262,7 @@ def import_responses(request: HttpRequest, checked: CheckedImport, wave: Wave) -
         raise WaveStateError("the file was checked against another form or language than the wave's")
     instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
     cleans = [r.answers for r in checked.rows]
-    results = score_rows(cleans, instrument, wave.form)  # before the write lock
+    results = score_many(cleans, instrument, wave.form)  # before the write lock
     language = checked.options.language
     with transaction.atomic():
         if wave.pk is not None:
@@ -306,7 +286,7 @@ def import_responses(request: HttpRequest, checked: CheckedImport, wave: Wave) -
                     status=str(result.get("status") or ""),
                     stage=result.get("stage") if scored else None,
                     submission_key=submission_key(uuid.uuid4()),
-                    body_hash=_body_hash(row.answers, language),
+                    body_hash=body_hash(row.answers, language),
                     receipt_hash=receipt_hash(receipt_for(uuid.uuid4())),
                 )
             )

@@ -1,9 +1,9 @@
-"""Score one submission with the core (``allypath.score`` on a one-row table) into JSON-safe values."""
+"""Score submissions with the core (``allypath.score``) into JSON-safe values: one, or a file's rows."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,7 +13,7 @@ import allypath
 from allypath.instrument import Instrument
 from allypath.web.survey.answers import wide_row
 
-__all__ = ["score_one"]
+__all__ = ["score_many", "score_one"]
 
 
 def _plain(value: Any) -> Any:
@@ -28,13 +28,24 @@ def _plain(value: Any) -> Any:
 
 def score_one(clean: Mapping[str, Any], instrument: Instrument, form: str) -> dict[str, Any]:
     """The scored-output row (DESIGN §5) for one respondent's clean answers."""
+    return score_many([clean], instrument, form)[0]
+
+
+def score_many(
+    cleans: Sequence[Mapping[str, Any]], instrument: Instrument, form: str
+) -> list[dict[str, Any]]:
+    """:func:`score_one` for many respondents in one ``allypath.score`` call (an imported file)."""
+    if not cleans:
+        return []
     active = instrument.form(form)
-    row = wide_row(clean, active)
-    frame = pd.DataFrame([row], columns=list(row))
+    rows = [wide_row(clean, active) for clean in cleans]
+    frame = pd.DataFrame(rows, columns=list(rows[0]))
     text_columns = [c.id for c in active.columns if c.is_text]
     numeric = [c for c in frame.columns if c not in text_columns]
     frame[numeric] = frame[numeric].astype("float64")
     scored = allypath.score(frame.drop(columns=text_columns), instrument, form=form, on_error="mark")
-    result = {str(k): _plain(v) for k, v in scored.iloc[0].to_dict().items()}
     # The wide answers are stored separately; keep only the scored columns here.
-    return {k: v for k, v in result.items() if not active.has_column(k)}
+    return [
+        {str(k): _plain(v) for k, v in record.items() if not active.has_column(str(k))}
+        for record in scored.to_dict("records")
+    ]

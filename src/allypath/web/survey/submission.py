@@ -27,7 +27,7 @@ from allypath.web.survey.links import LinkError, find_link, open_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.scoring import score_one
 
-__all__ = ["FieldProblem", "SubmissionError", "SubmissionResult", "submit"]
+__all__ = ["FieldProblem", "SubmissionError", "SubmissionResult", "body_hash", "submit"]
 
 _LINK_STATUS = {"unknown": 422, "used": 409, "closed": 409, "expired": 409, "not_open": 409}
 
@@ -58,7 +58,7 @@ class SubmissionResult:
     response_id: uuid.UUID = field(compare=False)
 
 
-def _body_hash(answers: Mapping[str, Any], language: str) -> str:
+def body_hash(answers: Mapping[str, Any], language: str) -> str:
     canonical = json.dumps({"answers": answers, "language": language}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -91,7 +91,7 @@ def submit(
     """
     key = submission_key(submission_id)
     found = find_link(token)
-    body = _body_hash(answers, language)
+    body = body_hash(answers, language)
     # A retry of a stored submission succeeds whatever happened to the link since (it was used by it).
     if found is not None:
         replay = _replay(key, body, found.invitation.wave, submission_id)
