@@ -181,25 +181,53 @@ def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_RO
     if n <= chunk_rows:
         return _run_block(matrix, plan)
     starts = range(0, n, chunk_rows)
+    first = _run_block(matrix[:chunk_rows], plan)
+    result = _allocate(first, n)
+    _store(result, first, 0)
+
+    def score_into(start: int) -> None:
+        _store(result, _run_block(matrix[start : start + chunk_rows], plan), start)
+
     # Blocks are independent and numpy releases the GIL, so two threads use both cores; BLAS itself
-    # is kept to one thread per block, which is faster than splitting such small products.
+    # is kept to one thread per block, which is faster than splitting such small products. Each
+    # block is copied into the result by its own thread (no single-threaded concatenation at the end).
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        parts = list(pool.map(lambda start: _run_block(matrix[start : start + chunk_rows], plan), starts))
+        list(pool.map(score_into, starts[1:]))
+    return result
+
+
+def _allocate(like: KernelResult, n: int) -> KernelResult:
+    """An uninitialised result for ``n`` rows with the shapes and types of ``like``."""
+
+    def empty(array: np.ndarray) -> np.ndarray:
+        return np.empty((n, *array.shape[1:]), dtype=array.dtype)
+
     return KernelResult(
-        probabilities=np.concatenate([p.probabilities for p in parts]),
-        placed=np.concatenate([p.placed for p in parts]),
-        stage=np.concatenate([p.stage for p in parts]),
-        between=np.concatenate([p.between for p in parts]),
-        trailing=np.concatenate([p.trailing for p in parts]),
-        leading=np.concatenate([p.leading for p in parts]),
-        index=np.concatenate([p.index for p in parts]),
-        index_se=np.concatenate([p.index_se for p in parts]),
-        construct_scores=np.concatenate([p.construct_scores for p in parts]),
-        construct_counts=np.concatenate([p.construct_counts for p in parts]),
-        context_stages={
-            k: np.concatenate([p.context_stages[k] for p in parts]) for k in parts[0].context_stages
-        },
+        **{name: empty(getattr(like, name)) for name in _ROW_FIELDS},
+        context_stages={name: empty(values) for name, values in like.context_stages.items()},
     )
+
+
+def _store(result: KernelResult, block: KernelResult, start: int) -> None:
+    rows = slice(start, start + len(block.placed))
+    for name in _ROW_FIELDS:
+        getattr(result, name)[rows] = getattr(block, name)
+    for name, values in block.context_stages.items():
+        result.context_stages[name][rows] = values
+
+
+_ROW_FIELDS = (
+    "probabilities",
+    "placed",
+    "stage",
+    "between",
+    "trailing",
+    "leading",
+    "index",
+    "index_se",
+    "construct_scores",
+    "construct_counts",
+)
 
 
 def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
@@ -274,7 +302,7 @@ def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
         leading=leading,
         index=index,
         index_se=index_se,
-        construct_scores=scores.astype(np.float32),
+        construct_scores=scores.astype(np.float32, copy=False),
         construct_counts=counts.astype(np.int16),
         context_stages=context_stages,
     )
