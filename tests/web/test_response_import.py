@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import get_resolver
 
 from allypath.instrument import Instrument
 from allypath.web.audit.models import AccessEvent
@@ -405,6 +406,9 @@ def test_a_failure_while_storing_leaves_nothing_behind(client, login, alice, ins
     def broken(*args: Any, **kwargs: Any) -> None:
         raise WaveStateError("the audit log is unavailable")
 
+    # Load every view module first: one imported while the patch is active would keep `broken` as its
+    # own record_access for the rest of the session (seen: the dashboard failing in a later test).
+    get_resolver().url_patterns  # noqa: B018
     monkeypatch.setattr("allypath.web.audit.log.record_access", broken)
     assert imported.import_responses  # the service looks record_access up at call time
     login(alice)
@@ -419,6 +423,10 @@ def test_a_failure_while_storing_leaves_nothing_behind(client, login, alice, ins
     monkeypatch.undo()  # the upload was released: once the cause is fixed, the import goes through
     again = client.post(url, {"action": "import", **settings_for(unit_column="Department", form="short")})
     assert again.status_code == 302 and Response.objects.count() == before[1] + 6
+    from allypath.web.audit import log
+    from allypath.web.console import dashboard_service
+
+    assert dashboard_service.record_access is log.record_access  # nothing kept the broken one
 
 
 def test_a_second_click_while_the_import_runs_imports_nothing_twice(client, login, alice, instrument):
