@@ -20,6 +20,7 @@ from django.db import connections
 
 from allypath.web.orgs.models import Organisation
 from allypath.web.plans.models import AdoptedItem
+from browser_support import CHROMIUM_ARGS, serious_violations
 
 from .seed import demo_module, second_wave
 
@@ -28,7 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transac
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PASSWORD = "a demo password for the browser test"
 
 
@@ -36,6 +36,7 @@ PASSWORD = "a demo password for the browser test"
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    # Per test here, not per module as tests/conftest.py's: each test seeds its own demo database.
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
@@ -56,17 +57,6 @@ def demo(tmp_path) -> dict[str, Any]:
     admin.set_password(PASSWORD)
     admin.save()
     return facts
-
-
-def serious_violations(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def shot(page: Any, name: str) -> None:

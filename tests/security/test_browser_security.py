@@ -5,9 +5,7 @@ reports), and hostile data shows as text: no dialog opens, no injected element e
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,7 +22,6 @@ from .payloads import IMG, SCRIPT, SVG, TEXT_PAYLOADS
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 WATCH_CSP = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation',
@@ -33,18 +30,6 @@ document.addEventListener('securitypolicyviolation',
 INJECTED = (
     "document.querySelectorAll('img[src=\"x\"], svg[onload], [onerror], [onload], script:not([src])').length"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync API runs a loop in this thread
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class Watched:
