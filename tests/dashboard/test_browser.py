@@ -8,7 +8,6 @@ to artifacts/screenshots/dashboard-*.png for a person to look at.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +15,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connections
 
 from allypath.web.orgs.models import Organisation
 from allypath.web.plans.models import AdoptedItem
-from browser_support import CHROMIUM_ARGS, serious_violations
+from browser_support import launched_chromium, serious_violations
 
 from .seed import demo_module, second_wave
 
@@ -34,19 +32,9 @@ PASSWORD = "a demo password for the browser test"
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
     # Per test here, not per module as tests/conftest.py's: each test seeds its own demo database.
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        # ORM calls made while Playwright's loop runs get their own connection: close it, or the test
-        # database (PostgreSQL) cannot be dropped at the end of the session
-        connections.close_all()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
