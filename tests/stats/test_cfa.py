@@ -265,6 +265,21 @@ def test_second_order_factor_over_three_factors_is_equivalent(hs: pd.DataFrame, 
     assert second.fit["chisq"] == pytest.approx(hs_fit.fit["chisq"], rel=1e-7)
 
 
+def test_second_order_start_values_give_a_nonsingular_information(hs: pd.DataFrame):
+    # With a higher-order loading starting at 0, the information was singular at the start: whether
+    # the fit then converged depended on how the machine's BLAS rounded a singular solve.
+    from allypath.stats.cfa import _group_sample, _model_frame
+    from allypath.stats.lavaan_syntax import build_parameter_table, parse_model
+    from allypath.stats.sem import _RamModel, _start_values
+
+    parsed = parse_model(HS_MODEL + "\ng =~ visual + textual + speed")
+    frame, labels = _model_frame(hs, parsed, None)
+    samples = [_group_sample(frame, labels, None, parsed.observed)]
+    model = _RamModel(build_parameter_table(parsed, ngroups=1), samples)
+    information = model.information(_start_values(model))
+    assert np.linalg.matrix_rank(information) == model.nfree
+
+
 def test_group_labels_follow_first_appearance_and_print_whole_numbers(hs: pd.DataFrame):
     by_grade = cfa(hs, "visual =~ x1 + x2 + x3", group="grade")  # grade has a gap, so it reads as float
     assert by_grade.groups == ["7", "8"]

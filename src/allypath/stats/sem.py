@@ -369,7 +369,7 @@ def _start_values(model: _RamModel) -> Array:
     Loadings and factor variances come from the first principal component of the
     indicators' correlation matrix (rescaled to the marker), residual variances from the
     unexplained part, intercepts from the sample means, everything else from lavaan's
-    simple defaults (regressions and covariances 0).
+    simple defaults (loadings on other factors 1, regressions and covariances 0).
     """
     table = model.table
     x0 = np.full(model.nfree, np.nan)
@@ -403,6 +403,11 @@ def _factor_guess(
     for lv in latent:
         load = [r for r, _ in rows if r.op == "=~" and r.lhs == lv and r.rhs in observed]
         guess[(lv, "~~", lv)] = 0.05
+        # A higher-order factor's loadings on other factors start at 1, as in lavaan's simple
+        # starts: at 0 the expected information is singular at the start values.
+        for r, _ in rows:
+            if r.op == "=~" and r.lhs == lv and r.rhs in latent:
+                guess[_rk(r)] = 1.0
         if len(load) < 2:
             continue
         idx = [observed[r.rhs] for r in load]
