@@ -1,9 +1,16 @@
 """The numeric scoring kernel: pure numpy over an answer matrix, no pandas, no Python per row.
 
-Inputs are a float32 answer matrix (respondents x instrument columns, NaN = missing) and a
-:class:`ScoringPlan` precomputed from the instrument and the stage model. The stage log-likelihood is
-a sum of table look-ups; the plan joins up to six items into one table (6**6 rows: every combination
-of their answers), so one look-up per pass serves six items and the passes over memory drop sixfold.
+Inputs are a float32 answer matrix (respondents x instrument columns, NaN = missing) whose cells
+:func:`~allypath.scoring.answers.read_answers` has checked (whole numbers within each item's scale)
+and a :class:`ScoringPlan` precomputed from the instrument and the stage model.
+
+The kernel works on one block of rows at a time and turns the block's likert answers into one byte
+per answer, item by item (``codes``: items x respondents, reverse-keyed, 0 = missing). Every later
+step reads whole rows of that small array, so each numpy call runs over contiguous memory:
+
+* construct sums and counts: one reduction per construct over its (adjacent) rows;
+* the stage log-likelihood: a sum of table look-ups; the plan joins up to six items into one table
+  (6**6 rows: every combination of their answers), so one look-up serves six items.
 """
 
 from __future__ import annotations
@@ -18,25 +25,8 @@ from threadpoolctl import threadpool_limits
 __all__ = ["JointTable", "KernelResult", "ScoringPlan", "StagePart", "joint_tables", "run_kernel"]
 
 N_STAGES = 4
-_EXP_BOUND = 700.0  # |x| <= 700: exp(x) neither overflows nor falls into the slow subnormal range
+_EXP_FLOOR = -80.0  # float32 exp(x) for x >= -80 is a normal number (subnormals start below -87)
 _STAGE_NUMBERS = np.arange(1, N_STAGES + 1, dtype=np.float64)
-
-
-@dataclass(frozen=True)
-class StagePart:
-    """Stage-informative items of one construct: their matrix columns and log-likelihood tables."""
-
-    name: str
-    columns: np.ndarray  # indices into the likert block
-    categories: np.ndarray  # categories per item (max - min + 1)
-    reverse: np.ndarray  # bool per item
-    tables: np.ndarray  # (items, categories + 1, nodes * 4) float32; row 0 = missing
-    is_context: bool
-    # Context parts only: tables without the acquiescence term (4 columns). A context is placed from
-    # its four items alone; integrating acquiescence there cost more than all the rest of the kernel.
-    flat_tables: np.ndarray | None = None
-    joint: tuple[JointTable, ...] = ()
-    flat_joint: tuple[JointTable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,31 +36,55 @@ class JointTable:
     Row ``sum_j codes[j] * width ** (len - 1 - j)`` holds ``sum_j tables[items[j], codes[j]]``.
     """
 
-    items: np.ndarray  # positions within the part
+    rows: np.ndarray  # rows of the code block, in the order of the index digits
     width: int
-    table: np.ndarray  # (width ** len(items), columns)
+    table: np.ndarray  # (width ** len(rows), columns) float32
+
+
+@dataclass(frozen=True)
+class StagePart:
+    """Stage-informative items of one construct, as joint log-likelihood tables over code rows."""
+
+    name: str
+    rows: np.ndarray  # rows of the code block
+    is_context: bool
+    joint: tuple[JointTable, ...]  # nodes * 4 columns: stage x acquiescence node
+    # Context parts only: tables without the acquiescence term (4 columns). A context is placed from
+    # its four items alone; integrating acquiescence there cost more than all the rest of the kernel.
+    flat_joint: tuple[JointTable, ...] = ()
+    # Context parts whose flat table is a single joint table: the placement of every combination of
+    # answers (int8 stage, 0 where too few items are answered), so placing a context is one look-up.
+    placement: np.ndarray | None = None
 
 
 MAX_JOINT_ROWS = 50_000
 
 
-def joint_tables(tables: np.ndarray, max_rows: int = MAX_JOINT_ROWS) -> tuple[JointTable, ...]:
-    """Group a part's item tables into as few joint tables as ``max_rows`` allows."""
+def joint_tables(
+    tables: np.ndarray, rows: np.ndarray, max_rows: int = MAX_JOINT_ROWS
+) -> tuple[JointTable, ...]:
+    """Group item tables (items, categories + 1, columns) into as few joint tables as ``max_rows`` allows.
+
+    ``rows`` are the items' rows in the code block.
+    """
     items, width, columns = tables.shape
     per_table = max(1, int(np.floor(np.log(max_rows) / np.log(width) + 1e-9)))
     out = []
     for start in range(0, items, per_table):
         block = np.arange(start, min(start + per_table, items))
-        joint = np.zeros((1, columns), dtype=tables.dtype)
+        joint = np.zeros((1, columns), dtype=np.float32)
         for j in block:
-            joint = (joint[:, None, :] + tables[j][None, :, :]).reshape(-1, columns)
-        out.append(JointTable(block, width, np.ascontiguousarray(joint)))
+            joint = (joint[:, None, :] + tables[j][None, :, :].astype(np.float32)).reshape(-1, columns)
+        out.append(JointTable(np.asarray(rows)[block], width, np.ascontiguousarray(joint)))
     return tuple(out)
 
 
 @dataclass(frozen=True)
 class ScoringPlan:
-    """Everything the kernel needs that does not depend on the respondents."""
+    """Everything the kernel needs that does not depend on the respondents.
+
+    The code block holds the likert items of the scored constructs, construct after construct.
+    """
 
     parts: tuple[StagePart, ...]
     log_prior: np.ndarray  # (4,)
@@ -78,14 +92,20 @@ class ScoringPlan:
     min_answered_share: float
     min_top_probability: float
     min_top_gap: float
-    block_columns: np.ndarray  # answer-matrix columns of every likert item (the "likert block")
-    block_shift: np.ndarray  # scale minimum - 1 per block column: code = answer - shift
+    block_columns: np.ndarray  # answer-matrix column of each code-block row
+    block_shift: np.ndarray  # (rows,) float32 scale minimum - 1: code = answer - shift
+    reverse_rows: np.ndarray  # code-block rows of reverse-keyed items
+    reverse_pivot: np.ndarray  # (len(reverse_rows),) uint8 k + 1: reverse-keyed code = k + 1 - code
     construct_names: tuple[str, ...]
-    construct_signs: np.ndarray  # (block, constructs): +1 ordinary, -1 reverse-keyed
-    construct_offsets: np.ndarray  # (block, 2 * constructs): per-answer constants | membership
+    construct_starts: np.ndarray  # (constructs,) first code-block row of each construct
     construct_needed: np.ndarray  # (constructs,) answered items needed for a score
     construct_sizes: np.ndarray  # (constructs,) items per construct
     stage_scale_index: np.ndarray  # indices (into constructs) of the four stage scales
+
+    @property
+    def shifted(self) -> bool:
+        """Whether any scale starts elsewhere than 1 (codes then differ from answers)."""
+        return bool(np.any(self.block_shift != 0))
 
 
 @dataclass(frozen=True)
@@ -103,67 +123,116 @@ class KernelResult:
     context_stages: dict[str, np.ndarray]  # int8 per context, 0 where not placed
 
 
-def _codes(block: np.ndarray, part: StagePart) -> np.ndarray:
-    """Category codes 1..k per item after reverse-keying; 0 = missing (int16, n x items)."""
-    codes = block[:, part.columns].astype(np.int16)
-    if not part.reverse.any():
-        return codes
-    flipped = np.where(codes > 0, part.categories + 1 - codes, 0).astype(np.int16)
-    return np.where(part.reverse, flipped, codes)
+def _codes(matrix: np.ndarray, plan: ScoringPlan) -> np.ndarray:
+    """The block's likert answers as reverse-keyed category codes 1..k, 0 = missing (uint8, items x n).
+
+    Answers are whole numbers within their scale (checked on reading), so after the shift every answer
+    is 1..k. A missing answer (NaN) casts to an arbitrary byte, which the multiplication by
+    "answered" (NaN is the one value not equal to itself) turns into 0: both steps run at memory
+    speed, unlike ``fmax`` or ``nan_to_num`` (2-10x slower, measured).
+    """
+    values = matrix.T[plan.block_columns]  # rows of the transposed matrix: one contiguous copy each
+    if plan.shifted:
+        values -= plan.block_shift[:, None]
+    with np.errstate(invalid="ignore"):
+        codes = values.astype(np.uint8)
+    codes *= values == values
+    for row, pivot in zip(plan.reverse_rows, plan.reverse_pivot, strict=True):
+        code = codes[row]
+        flipped = np.subtract(pivot, code, dtype=np.uint8)
+        flipped *= code != 0
+        codes[row] = flipped
+    return codes
 
 
-def _part_loglik(
-    codes: np.ndarray, joints: tuple[JointTable, ...], out: np.ndarray | None = None
-) -> np.ndarray:
-    """Sum over items of tables[j, codes[:, j]]: one look-up per joint table (added to ``out``)."""
-    n = codes.shape[0]
-    columns = joints[0].table.shape[1]
-    total = np.zeros((n, columns), dtype=joints[0].table.dtype) if out is None else out
+def _joint_index(codes: np.ndarray, joint: JointTable) -> np.ndarray:
+    """Each respondent's row in ``joint.table``: the answers' codes as the digits of one number."""
+    dtype = np.uint16 if len(joint.table) <= np.iinfo(np.uint16).max + 1 else np.int32
+    index = codes[joint.rows[0]].astype(dtype)
+    for row in joint.rows[1:]:
+        index *= joint.width
+        index += codes[row]
+    return index
+
+
+def _lookup(codes: np.ndarray, joints: tuple[JointTable, ...], out: np.ndarray | None = None) -> np.ndarray:
+    """Sum over the joint tables of ``table[index of the answers]`` (added to ``out`` when given)."""
     for joint in joints:
-        index = np.zeros(n, dtype=np.int32)
-        for j in joint.items:
-            index *= joint.width
-            index += codes[:, j]
-        total += np.take(joint.table, index, axis=0)
+        rows = np.take(joint.table, _joint_index(codes, joint), axis=0)
+        if out is None:
+            out = rows
+        else:
+            out += rows
+    assert out is not None, "a stage part has at least one item"
+    return out
+
+
+def _integrated_likelihood(loglik: np.ndarray, log_weights: np.ndarray) -> np.ndarray:
+    """(n, nodes * 4) joint log-likelihood -> (4, n) likelihood over the acquiescence nodes, scaled.
+
+    Each respondent's four likelihoods share one scale factor, ``exp(-peak)`` with ``peak`` the
+    largest of the respondent's log-likelihoods, which the posterior cancels. So every exponent is
+    <= 0 and nothing overflows; exponents are floored at -80 so nothing underflows either: ``exp`` of
+    a number that small gives a subnormal result that the processor computes several times slower
+    (measured), and a term below e**-80 (1e-35) of the best one changes no probability anyone can read.
+
+    The log-likelihoods are float32 sums (seven significant digits), so ``exp`` runs in float32 too:
+    with the processor's vector units that is up to 7x faster than in float64 (measured). The
+    weighted sum over nodes and everything after it run in float64. The work runs on the transposed
+    block (one contiguous row per node and stage): numpy is fastest on long contiguous rows and
+    slowest on reductions over a tiny trailing axis.
+    """
+    nodes = len(log_weights)
+    rows = np.ascontiguousarray(loglik.T)
+    peak = rows[0].copy()
+    for row in rows[1:]:
+        np.maximum(peak, row, out=peak)
+    rows -= peak
+    np.maximum(rows, _EXP_FLOOR, out=rows)
+    np.exp(rows, out=rows)
+    weights = np.exp(log_weights)
+    total = rows[:N_STAGES] * weights[0]
+    for q in range(1, nodes):
+        total += rows[q * N_STAGES : (q + 1) * N_STAGES] * weights[q]
     return total
 
 
-def _integrate(loglik: np.ndarray, log_weights: np.ndarray) -> np.ndarray:
-    """(n, nodes * 4) joint log-likelihood -> (n, 4) marginal over the acquiescence nodes.
+def _posterior(likelihood: np.ndarray, log_prior: np.ndarray) -> np.ndarray:
+    """(4, n) stage probabilities: prior x likelihood, normalised per respondent.
 
-    Columns are node-major (``q * 4 + s``), so every step is an elementwise operation on (n, 4)
-    slices: reductions over a tiny trailing axis cost numpy far more per row than the arithmetic.
-    The shift is the best stage at the central node; exponents are kept within +-700 so nothing
-    overflows, and nothing underflows either: ``exp`` of a number below about -708 gives a subnormal
-    result that the processor computes about nine times slower (measured), and a term that small
-    (e**-700 is 1e-304) changes no probability anyone can read.
+    The best node and stage's scaled term is exp(0) = 1, so no respondent's sum is zero.
     """
-    nodes = len(log_weights)
-    if nodes == 1:
-        return loglik
-    centre = loglik[:, (nodes // 2) * N_STAGES : (nodes // 2 + 1) * N_STAGES]
-    shift = np.maximum(np.maximum(centre[:, 0], centre[:, 1]), np.maximum(centre[:, 2], centre[:, 3]))
-    shift = shift[:, None]
-    # One subtraction, clip and exp over the whole contiguous block, then a weighted sum of its
-    # node slices: the same additions in the same order as node by node, 20% less time.
-    terms = loglik - shift
-    np.clip(terms, -_EXP_BOUND, _EXP_BOUND, out=terms)
-    np.exp(terms, out=terms)
-    weights = np.exp(log_weights)
-    total = terms[:, :N_STAGES] * weights[0]
-    for q in range(1, nodes):
-        total += terms[:, q * N_STAGES : (q + 1) * N_STAGES] * weights[q]
-    with np.errstate(divide="ignore"):
-        return np.log(total) + shift
-
-
-def _posterior(loglik: np.ndarray) -> np.ndarray:
-    peak = np.maximum(np.maximum(loglik[:, 0], loglik[:, 1]), np.maximum(loglik[:, 2], loglik[:, 3]))
-    loglik = loglik - peak[:, None]
-    np.maximum(loglik, -_EXP_BOUND, out=loglik)  # no subnormal exp (see _integrate)
-    probs = np.exp(loglik)
-    probs /= probs.sum(axis=1, keepdims=True)
+    probs = likelihood * np.exp(log_prior)[:, None]
+    probs /= probs.sum(axis=0)
     return probs
+
+
+def _top_two(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The most and second most probable stage (0-based) and their probabilities, from (4, n).
+
+    A knock-out of two pairs, stages 1-2 and 3-4, in elementwise operations on whole rows (six times
+    faster than two ``argmax`` over the short axis). The second is either the loser of the winning
+    pair or the winner of the other pair. Ties go to the lower stage, as ``argmax`` does.
+    """
+    assert probs.shape[0] == N_STAGES
+    p0, p1, p2, p3 = probs
+    win01 = (p1 > p0).astype(np.int8)  # 0 or 1
+    win23 = (p3 > p2).astype(np.int8) + 2  # 2 or 3
+    high01, low01 = np.maximum(p0, p1), np.minimum(p0, p1)
+    high23, low23 = np.maximum(p2, p3), np.minimum(p2, p3)
+    upper = high23 > high01  # the top is stage 3 or 4
+    top = np.where(upper, win23, win01)
+    p_top = np.where(upper, high23, high01)
+    # Second place: the winning pair's loser (a) or the other pair's winner (b). Pair 1-2 holds the
+    # lower stages, so on a tie b wins when it is pair 1-2's winner, i.e. when the top is in 3-4.
+    loser = np.where(upper, low23, low01)
+    loser_stage = np.where(upper, 5 - win23, 1 - win01).astype(np.int8)
+    other = np.where(upper, high01, high23)
+    other_stage = np.where(upper, win01, win23)
+    take_other = np.where(upper, other >= loser, other > loser)
+    second = np.where(take_other, other_stage, loser_stage)
+    p_second = np.maximum(loser, other)
+    return top, second, p_top, p_second
 
 
 CHUNK_ROWS = 16384
@@ -171,7 +240,7 @@ WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_ROWS) -> KernelResult:
-    """Score an answer matrix (float32, n x columns, NaN = missing).
+    """Score an answer matrix (float32, n x columns, NaN = missing; cells checked on reading).
 
     Rows are processed in blocks of ``chunk_rows`` so that every temporary stays in the processor's
     cache: on large inputs, fresh multi-hundred-megabyte temporaries cost more in page faults than the
@@ -188,19 +257,22 @@ def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_RO
     def score_into(start: int) -> None:
         _store(result, _run_block(matrix[start : start + chunk_rows], plan), start)
 
-    # Blocks are independent and numpy releases the GIL, so two threads use both cores; BLAS itself
-    # is kept to one thread per block, which is faster than splitting such small products. Each
-    # block is copied into the result by its own thread (no single-threaded concatenation at the end).
+    # Blocks are independent and numpy releases the GIL, so the threads use every core; BLAS itself
+    # is kept to one thread per block. Each block is copied into the result by its own thread (no
+    # single-threaded concatenation at the end).
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(score_into, starts[1:]))
     return result
 
 
 def _allocate(like: KernelResult, n: int) -> KernelResult:
-    """An uninitialised result for ``n`` rows with the shapes and types of ``like``."""
+    """An uninitialised result for ``n`` rows with the shapes and types of ``like``.
+
+    Tables are column-major: callers read them column by column.
+    """
 
     def empty(array: np.ndarray) -> np.ndarray:
-        return np.empty((n, *array.shape[1:]), dtype=array.dtype)
+        return np.empty((n, *array.shape[1:]), dtype=array.dtype, order="F")
 
     return KernelResult(
         **{name: empty(getattr(like, name)) for name in _ROW_FIELDS},
@@ -230,71 +302,81 @@ _ROW_FIELDS = (
 )
 
 
+def _construct_scores(codes: np.ndarray, plan: ScoringPlan) -> tuple[np.ndarray, np.ndarray]:
+    """Construct means and answered counts, (constructs, n) each; NaN below the answered-share rule.
+
+    A construct's items are adjacent rows of ``codes``, so each sum is one reduction over a few
+    contiguous rows. A reverse-keyed code c' is (max + 1) - answer and an ordinary one is
+    answer - (min - 1), so every answered item's value is its code plus its shift.
+    """
+    k = len(plan.construct_names)
+    n = codes.shape[1]
+    answered = (codes != 0).view(np.uint8)
+    sums = np.empty((k, n), dtype=np.float32)
+    counts = np.empty((k, n), dtype=np.uint16)
+    bounds = [*plan.construct_starts.tolist(), len(codes)]
+    code_sum = np.empty(n, dtype=np.uint16)
+    for slot in range(k):
+        rows = slice(bounds[slot], bounds[slot + 1])
+        np.add.reduce(codes[rows], axis=0, dtype=np.uint16, out=code_sum)
+        sums[slot] = code_sum
+        np.add.reduce(answered[rows], axis=0, dtype=np.uint16, out=counts[slot])
+    if plan.shifted:
+        shifts = answered * plan.block_shift[:, None]
+        for slot in range(k):
+            sums[slot] += shifts[bounds[slot] : bounds[slot + 1]].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 where nothing is answered: masked next
+        sums /= counts.astype(np.float32)
+    sums[counts < plan.construct_needed[:, None]] = np.nan
+    return sums, counts
+
+
+def _context_stages(codes: np.ndarray, part: StagePart, min_answered_share: float) -> np.ndarray:
+    """A context's stage from its own items alone (flat prior, no borrowing); 0 with too few answered."""
+    if part.placement is not None:
+        return np.take(part.placement, _joint_index(codes, part.flat_joint[0]))
+    needed = max(int(np.ceil(min_answered_share * len(part.rows) - 1e-9)), 1)
+    stages = (_lookup(codes, part.flat_joint).argmax(axis=1) + 1).astype(np.int8)
+    stages[np.count_nonzero(codes[part.rows], axis=0) < needed] = 0
+    return stages
+
+
 def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
     n = matrix.shape[0]
+    codes = _codes(matrix, plan)
+    scores, counts = _construct_scores(codes, plan)
+    stage_counts = counts[plan.stage_scale_index]
+    placed = np.all(stage_counts >= plan.construct_needed[plan.stage_scale_index][:, None], axis=0)
+    not_placed = ~placed
+
     loglik = np.zeros((n, N_STAGES * len(plan.log_node_weights)), dtype=np.float32)
     context_stages: dict[str, np.ndarray] = {}
-    context_ok: dict[str, np.ndarray] = {}
-    # The likert block as category codes (answer - (min - 1)), 0 where unanswered.
-    # Rows of the transposed (column-major) matrix are whole columns: a contiguous copy each.
-    block = matrix.T[plan.block_columns].T
-    np.subtract(block, plan.block_shift, out=block)
-    np.copyto(block, 0.0, where=np.isnan(block))
-    answered = np.minimum(block, 1.0)
-
     for part in plan.parts:
-        codes = _codes(block, part)
-        _part_loglik(codes, part.joint, out=loglik)
+        _lookup(codes, part.joint, out=loglik)
         if part.is_context:
-            # Each context is placed from its own items alone (flat prior: no borrowing).
-            n_answered = (codes > 0).sum(axis=1)
-            needed = max(int(np.ceil(plan.min_answered_share * codes.shape[1] - 1e-9)), 1)
-            own = _part_loglik(codes, part.flat_joint)
-            context_stages[part.name] = (own.argmax(axis=1) + 1).astype(np.int8)
-            context_ok[part.name] = n_answered >= needed
+            stages = _context_stages(codes, part, plan.min_answered_share)
+            stages[not_placed] = 0
+            context_stages[part.name] = stages
 
-    # Construct means as masked sums: two matrix products for every construct at once.
-    k = len(plan.construct_names)
-    by_answer = answered @ plan.construct_offsets
-    sums = block @ plan.construct_signs
-    sums += by_answer[:, :k]
-    counts = by_answer[:, k:]
-    scores = sums
-    scores /= np.maximum(counts, 1)
-    scores[counts < plan.construct_needed] = np.nan
-    placed = np.all(
-        counts[:, plan.stage_scale_index] >= plan.construct_needed[plan.stage_scale_index], axis=1
-    )
-
-    probs = _posterior(_integrate(loglik.astype(np.float64), plan.log_node_weights) + plan.log_prior)
-    top = probs.argmax(axis=1)
-    rows = np.arange(n)
-    p_top = probs[rows, top]
-    runner_up = probs.copy()
-    runner_up[rows, top] = -1.0
-    second = runner_up.argmax(axis=1)
-    p_second = runner_up[rows, second]
+    probs = _posterior(_integrated_likelihood(loglik, plan.log_node_weights), plan.log_prior)
+    top, second, p_top, p_second = _top_two(probs)
     between = (p_top < plan.min_top_probability) | (p_top - p_second < plan.min_top_gap)
-    stage = (top + 1).astype(np.int8)
-    low, high = np.minimum(top, second) + 1, np.maximum(top, second) + 1
-    trailing = np.where(between, low, stage).astype(np.int8)
-    leading = np.where(between, high, stage).astype(np.int8)
-    expected = probs @ _STAGE_NUMBERS
-    spread = np.sqrt(np.maximum(probs @ _STAGE_NUMBERS**2 - expected**2, 0.0))
+    stage = top + 1
+    trailing = np.where(between, np.minimum(top, second) + 1, stage).astype(np.int8)
+    leading = np.where(between, np.maximum(top, second) + 1, stage).astype(np.int8)
+    expected = _STAGE_NUMBERS @ probs
+    spread = np.sqrt(np.maximum(_STAGE_NUMBERS**2 @ probs - expected**2, 0.0))
     index = (expected - 1.0) / 3.0 * 100.0
     index_se = spread / 3.0 * 100.0
 
-    not_placed = ~placed
-    probs[not_placed] = np.nan
+    probs[:, not_placed] = np.nan
     for array in (stage, trailing, leading):
         array[not_placed] = 0
     index[not_placed] = np.nan
     index_se[not_placed] = np.nan
     between &= placed
-    for name, ok in context_ok.items():
-        context_stages[name][~(ok & placed)] = 0
     return KernelResult(
-        probabilities=probs,
+        probabilities=probs.T,
         placed=placed,
         stage=stage,
         between=between,
@@ -302,7 +384,7 @@ def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
         leading=leading,
         index=index,
         index_se=index_se,
-        construct_scores=scores.astype(np.float32, copy=False),
-        construct_counts=counts.astype(np.int16),
+        construct_scores=scores.T,
+        construct_counts=counts.T.astype(np.int16),
         context_stages=context_stages,
     )

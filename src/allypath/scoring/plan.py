@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from allypath.errors import ConfigurationError
 from allypath.instrument import Instrument
-from allypath.scoring.kernel import ScoringPlan, StagePart, joint_tables
+from allypath.scoring.kernel import MAX_JOINT_ROWS, JointTable, ScoringPlan, StagePart, joint_tables
 from allypath.scoring.stage_model import StageModel
 
 __all__ = ["build_plan"]
@@ -17,13 +18,40 @@ def _needed(share: float, size: int) -> int:
     return max(int(np.ceil(share * size - 1e-9)), 1)
 
 
-def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
+def _placement(flat_joint: tuple[JointTable, ...], min_answered_share: float) -> np.ndarray | None:
+    """A context's stage for every combination of answers to its items, when one table holds them all.
+
+    Stage = the best column of the combination's row (first on ties, as ``argmax``); 0 where fewer
+    items are answered than the answered-share rule needs (code 0 = missing).
+    """
+    if len(flat_joint) != 1:
+        return None
+    joint = flat_joint[0]
+    digits = np.indices((joint.width,) * len(joint.rows)).reshape(len(joint.rows), -1)
+    answered = np.count_nonzero(digits, axis=0)
+    stages = (joint.table.argmax(axis=1) + 1).astype(np.int8)
+    stages[answered < _needed(min_answered_share, len(joint.rows))] = 0
+    return stages
+
+
+def _build(instrument: Instrument, model: StageModel, max_joint_rows: int = MAX_JOINT_ROWS) -> ScoringPlan:
     position = {column.id: j for j, column in enumerate(instrument.columns)}
-    # Every likert item that feeds a construct score or the stage, in one block of the answer matrix.
-    likert = [i for i in instrument.items if i.type == "likert" and i.scale is not None]
-    in_block = {item.id: b for b, item in enumerate(likert)}
+    # The code block: the likert items of every scored construct, construct after construct, so that
+    # a construct's sum is a reduction over adjacent rows.
+    scored = [c for c in instrument.constructs if c.scored]
+    members = [[i for i in c.items if i.type == "likert" and i.scale is not None] for c in scored]
+    likert = [item for items in members for item in items]
+    row_of = {item.id: b for b, item in enumerate(likert)}
     block_columns = np.array([position[i.id] for i in likert], dtype=np.intp)
     shift = np.array([i.scale.min - 1 for i in likert if i.scale], dtype=np.float32)
+    widths = [i.scale.max - i.scale.min + 2 for i in likert if i.scale]
+    if max(widths, default=0) > 255:  # codes 0..k and the pivot k + 1 must fit in a byte
+        raise ConfigurationError(
+            "a likert scale has more than 254 points; the scorer keeps answer codes in one byte"
+        )
+    reverse_rows = np.array([b for b, i in enumerate(likert) if i.reverse], dtype=np.intp)
+    # A reverse-keyed code c (1..k) becomes (k + 1) - c; a missing one (0) stays 0.
+    reverse_pivot = np.array([widths[b] for b in reverse_rows], dtype=np.uint8)
 
     parts = []
     for construct in instrument.constructs:
@@ -32,45 +60,24 @@ def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
         items = tuple(i for i in construct.items if i.type == "likert" and i.stage is not None and i.scale)
         if not items:
             continue
-        tables = model.item_tables(items)
-        is_context = construct.kind == "context"
+        rows = np.array([row_of[i.id] for i in items], dtype=np.intp)
+        tables = model.item_tables(items).table
         flat = None
-        if is_context:
-            flat = replace(model, acquiescence_sd=0.0, quadrature_nodes=1).item_tables(items)
+        if construct.kind == "context":
+            flat = replace(model, acquiescence_sd=0.0, quadrature_nodes=1).item_tables(items).table
+        flat_joint = () if flat is None else joint_tables(flat, rows, max_joint_rows)
         parts.append(
             StagePart(
                 name=construct.context or construct.id,
-                columns=np.array([in_block[i.id] for i in items], dtype=np.intp),
-                categories=np.array(
-                    [i.scale.max - i.scale.min + 1 for i in items if i.scale], dtype=np.int16
-                ),
-                reverse=np.array([i.reverse for i in items]),
-                tables=tables.table.astype(np.float32),
-                is_context=is_context,
-                flat_tables=None if flat is None else flat.table.astype(np.float32),
-                joint=joint_tables(tables.table.astype(np.float32)),
-                flat_joint=() if flat is None else joint_tables(flat.table.astype(np.float32)),
+                rows=rows,
+                is_context=construct.kind == "context",
+                joint=joint_tables(tables, rows, max_joint_rows),
+                flat_joint=flat_joint,
+                placement=_placement(flat_joint, model.min_answered_share),
             )
         )
 
-    # Construct sums from category codes c = x - (min - 1), 0 when missing: an ordinary item adds
-    # c + (min - 1), a reverse-keyed one (min + max) - x = (max + 1) - c. So sums = codes @ signs +
-    # answered @ offsets, and counts = answered @ membership.
-    scored = [c for c in instrument.constructs if c.scored]
-    k = len(scored)
-    signs = np.zeros((len(likert), k), dtype=np.float32)
-    offsets = np.zeros((len(likert), 2 * k), dtype=np.float32)
-    sizes = []
-    for slot, construct in enumerate(scored):
-        members = [i for i in construct.items if i.type == "likert" and i.scale is not None]
-        sizes.append(len(members))
-        for item in members:
-            assert item.scale is not None
-            b = in_block[item.id]
-            signs[b, slot] = -1.0 if item.reverse else 1.0
-            offsets[b, slot] = float(item.scale.max + 1) if item.reverse else float(item.scale.min - 1)
-            offsets[b, k + slot] = 1.0
-    sizes_arr = np.array(sizes)
+    sizes = np.array([len(items) for items in members])
     return ScoringPlan(
         parts=tuple(parts),
         log_prior=np.log(model.prior),
@@ -80,13 +87,12 @@ def _build(instrument: Instrument, model: StageModel) -> ScoringPlan:
         min_top_gap=model.min_top_gap,
         block_columns=block_columns,
         block_shift=shift,
+        reverse_rows=reverse_rows,
+        reverse_pivot=reverse_pivot,
         construct_names=tuple(c.id for c in scored),
-        construct_signs=signs,
-        construct_offsets=offsets,
-        construct_needed=np.array(
-            [_needed(model.min_answered_share, s) for s in sizes_arr], dtype=np.float32
-        ),
-        construct_sizes=sizes_arr,
+        construct_starts=(np.cumsum(sizes) - sizes).astype(np.intp),
+        construct_needed=np.array([_needed(model.min_answered_share, s) for s in sizes], dtype=np.float32),
+        construct_sizes=sizes,
         stage_scale_index=np.array([k for k, c in enumerate(scored) if c.kind == "stage"], dtype=np.intp),
     )
 
