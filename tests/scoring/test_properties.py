@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import allypath
-from allypath.scoring import PROBABILITY_COLUMNS
+from allypath.scoring import PROBABILITY_COLUMNS, load_stage_model
 
 INSTRUMENT = allypath.load_instrument()
 STAGE_ITEMS = [i for c in INSTRUMENT.constructs if c.kind in ("stage", "context") for i in c.items]
@@ -22,6 +24,7 @@ FORWARD = {
 # One answer in six left blank: most generated rows still place a stage.
 answer = st.sampled_from([None, 1, 2, 3, 4, 5])
 answers = st.fixed_dictionaries({i.id: answer for i in LIKERT})
+NO_ACQUIESCENCE = dataclasses.replace(load_stage_model(), acquiescence_sd=0.0, quadrature_nodes=1)
 PROPS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -39,17 +42,39 @@ def test_probabilities_sum_to_one_whenever_a_stage_is_placed(rows):
     assert result.loc[~placed, list(PROBABILITY_COLUMNS)].isna().all().all()
 
 
-@PROPS
-@given(answers, st.sampled_from(sorted(FORWARD)), st.integers(1, 4))
-def test_moving_an_answer_towards_a_later_stage_never_lowers_the_index(row, item_id, steps):
+def _moved(row: dict, item_id: str, steps: int) -> list[dict]:
     before = dict(row)
     if before[item_id] is None:
         before[item_id] = 3
     after = dict(before)
     after[item_id] = int(np.clip(before[item_id] + FORWARD[item_id] * steps, 1, 5))
-    result = allypath.score(frame_of([before, after]))
+    return [before, after]
+
+
+@PROPS
+@given(answers, st.sampled_from(sorted(FORWARD)), st.integers(1, 4))
+def test_for_a_given_response_style_moving_an_answer_towards_a_later_stage_never_lowers_the_index(
+    row, item_id, steps
+):
+    # At one acquiescence level (the model without it) each answer's likelihood ratio rises with the
+    # stage, so the posterior, and the index, can only move up.
+    result = allypath.score(frame_of(_moved(row, item_id, steps)), model=NO_ACQUIESCENCE)
     assume((result["status"] == "scored").all())
     assert result["index"].iloc[1] >= result["index"].iloc[0] - 1e-9
+
+
+@PROPS
+@given(answers, st.sampled_from(sorted(FORWARD)), st.integers(1, 4))
+def test_moving_an_answer_towards_a_later_stage_never_lowers_the_index_by_a_visible_amount(
+    row, item_id, steps
+):
+    # Integrated over acquiescence, agreeing more with an Energised item is also a sign of agreeing
+    # with everything, which discounts the rest of the respondent's agreement: in rare, incoherent
+    # answer patterns that lowers the index a little. Measured on 2.7 million random moves: 1 in
+    # 4,900 lowered it, by at most 0.62 point of 100 (docs/scoring.md, "Monotonicity").
+    result = allypath.score(frame_of(_moved(row, item_id, steps)))
+    assume((result["status"] == "scored").all())
+    assert result["index"].iloc[1] >= result["index"].iloc[0] - 1.0
 
 
 @PROPS
