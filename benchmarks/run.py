@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     previous: dict[str, list[dict[str, object]]] = {}
     if store.exists() and not args.fresh:
         previous = json.loads(store.read_text(encoding="utf-8"))
+    machine = _machine()
+    # Figures kept from earlier runs may come from another machine: each row says where and when.
+    measured = f"{dt.date.today().isoformat()}, {machine['cpu']}, {machine['cores']} cores"
     rows: list[dict[str, object]] = []
     with Progress(console=console) as progress:
         task = progress.add_task("benchmarks", total=len(modules))
@@ -113,13 +116,13 @@ def main(argv: list[str] | None = None) -> int:
             progress.update(task, description=module)
             for row in _run_one(module, args.quick):
                 row["module"] = module
+                row["measured"] = measured
                 rows.append(row)
             progress.advance(task)
     fresh = {m: [r for r in rows if r["module"] == m] for m in modules}
     merged = {**previous, **fresh}
     store.write_text(json.dumps(merged, indent=1, default=str) + "\n", encoding="utf-8")
     rows = [row for module in sorted(merged) for row in merged[module]]
-    machine = _machine()
     lines = [
         "# Benchmarks",
         "",
@@ -127,16 +130,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{dt.date.today().isoformat()}. Each figure is reported with a baseline measured in the same",
         "process (or, where the issue says so, a cited R timing) and their ratio; lower is better.",
         "",
-        "| benchmark | figure | baseline | ratio | target | notes |",
-        "|---|---|---|---|---|---|",
+        "| benchmark | figure | baseline | ratio | target | notes | measured |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row['name']} | {_fmt(row['figure'])} {row['unit']} | {row['baseline_name']}: "
             f"{_fmt(row['baseline'])} {row['unit']} | {_fmt(row['ratio'])} | {row['target']} "
-            f"| {row['notes']} |"
+            f"| {row['notes']} | {row.get('measured', 'an earlier run (not recorded)')} |"
         )
-    lines += ["", "## Machine", ""] + [f"- {k}: {v}" for k, v in machine.items()] + [""]
+    lines += ["", "## Machine of this run", ""] + [f"- {k}: {v}" for k, v in machine.items()] + [""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     console.print(f"wrote {args.out} ({len(rows)} figures)")
     return 1 if any(str(r.get("notes", "")).startswith("FAILED") for r in rows) else 0
