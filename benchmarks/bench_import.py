@@ -90,7 +90,7 @@ def _end_to_end(path: Path) -> object:
 
 def run(quick: bool = False) -> list[dict[str, object]]:
     rows = 100_000 if quick else 1_000_000
-    repeats = 3
+    repeats = 5  # the 1 GB frames make single runs noisy (page faults): 3 runs gave 1.46-1.93 on one host
     folder = Path(tempfile.mkdtemp(prefix="allypath-bench-import-"))
     try:
         path = generate(folder / "wide.csv", rows)
