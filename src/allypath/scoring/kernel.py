@@ -172,9 +172,10 @@ def _integrated_likelihood(loglik: np.ndarray, log_weights: np.ndarray) -> np.nd
 
     Each respondent's four likelihoods share one scale factor, ``exp(-peak)`` with ``peak`` the
     largest of the respondent's log-likelihoods, which the posterior cancels. So every exponent is
-    <= 0 and nothing overflows; exponents are floored at -80 so nothing underflows either: ``exp`` of
-    a number that small gives a subnormal result that the processor computes several times slower
-    (measured), and a term below e**-80 (1e-35) of the best one changes no probability anyone can read.
+    <= 0 and nothing overflows; exponents are floored at -80 so nothing underflows either: below about
+    -87 a float32 ``exp`` gives a subnormal result, which processors compute many times slower (9x
+    measured in float64), and a term below e**-80 (1e-35) of the best one changes no probability
+    anyone can read.
 
     The log-likelihoods are float32 sums (seven significant digits), so ``exp`` runs in float32 too:
     with the processor's vector units that is up to 7x faster than in float64 (measured). The
@@ -210,8 +211,8 @@ def _posterior(likelihood: np.ndarray, log_prior: np.ndarray) -> np.ndarray:
 def _top_two(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The most and second most probable stage (0-based) and their probabilities, from (4, n).
 
-    A knock-out of two pairs, stages 1-2 and 3-4, in elementwise operations on whole rows (six times
-    faster than two ``argmax`` over the short axis). The second is either the loser of the winning
+    A knock-out of two pairs, stages 1-2 and 3-4, in elementwise operations on whole rows (four times
+    faster than two ``argmax`` over the short axis, measured). The second is either the loser of the winning
     pair or the winner of the other pair. Ties go to the lower stage, as ``argmax`` does.
     """
     assert probs.shape[0] == N_STAGES
@@ -223,8 +224,8 @@ def _top_two(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     upper = high23 > high01  # the top is stage 3 or 4
     top = np.where(upper, win23, win01)
     p_top = np.where(upper, high23, high01)
-    # Second place: the winning pair's loser (a) or the other pair's winner (b). Pair 1-2 holds the
-    # lower stages, so on a tie b wins when it is pair 1-2's winner, i.e. when the top is in 3-4.
+    # Second place: the winning pair's loser or the other pair's winner. Pair 1-2 holds the lower
+    # stages, so on a tie the other pair's winner takes it only when that pair is 1-2 (top in 3-4).
     loser = np.where(upper, low23, low01)
     loser_stage = np.where(upper, 5 - win23, 1 - win01).astype(np.int8)
     other = np.where(upper, high01, high23)
