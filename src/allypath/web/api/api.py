@@ -32,6 +32,7 @@ from allypath.web.audit import record_access
 from allypath.web.orgs.access import get_for
 from allypath.web.orgs.models import Membership, Role, Wave
 from allypath.web.orgs.rates import response_rates
+from allypath.web.plans.ledger import with_ledger
 from allypath.web.survey.submission import SubmissionError, submit
 
 # Swagger UI sets a few inline styles; only the docs page gets that allowance.
@@ -162,18 +163,27 @@ def get_wave(request: HttpRequest, wave_id: int) -> Wave:
     "/waves/{wave_id}/response-rates",
     response={200: RatesOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=django_auth,
-    summary="Response rates per unit (groups below the minimum size are hidden)",
+    summary="Usable responses per unit (groups the privacy gate refuses are hidden)",
 )
 def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
+    """Invited people and usable responses (the scored ones the dashboard counts too) per unit
+    subtree. A hidden count is ``null`` with the reason in ``note``; the groups shown are recorded
+    in the viewer's disclosure ledger, shared with the dashboard and the console."""
     wave = get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
-    membership = Membership.objects.get(user=_signed_in(request), org=wave.org)
-    table = response_rates(wave, membership)
+    user = _signed_in(request)
+    membership = Membership.objects.get(user=user, org=wave.org)
+    table = with_ledger(
+        user,
+        wave.org,
+        lambda ledger: response_rates(wave, membership, ledger=ledger, view="api.response_rates"),
+    )
     record_access(request, org=wave.org, wave=wave, group="all", view="api.response_rates")
     return RatesOut(
         k=table.k,
         invited=table.invited,
         responded=table.responded,
         rate=table.rate,
+        note=table.note,
         rows=[
             RateRowOut(
                 unit=r.path, depth=r.depth, invited=r.invited, responded=r.responded, rate=r.rate, note=r.note

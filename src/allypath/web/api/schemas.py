@@ -66,17 +66,28 @@ class WaveOut(Schema):
 
 
 class RateRowOut(Schema):
-    unit: str
+    unit: str = Field(..., description="the unit's path, or '<path>/(directly in this unit)'")
     depth: int
-    invited: int
-    responded: int | None = Field(None, description="null when hidden by the privacy gate")
-    rate: float | None = None
-    note: str = ""
+    invited: int = Field(..., description="people invited in the unit and below it (always shown)")
+    responded: int | None = Field(
+        None,
+        description="usable (scored) responses in the unit and below it, as the dashboard counts "
+        "them; null when hidden by the privacy gate",
+    )
+    rate: float | None = Field(None, description="responded / invited; null when hidden")
+    note: str = Field("", description="why the count is hidden, in words")
 
 
 class RatesOut(Schema):
+    """Usable responses per unit. Only scored responses count (an unusable, e.g. empty, answer set
+    does not), the same rows as on the dashboard; the groups shown are recorded in the viewer's
+    disclosure ledger, so the differencing guard covers them with every other view."""
+
     k: int
     invited: int
-    responded: int | None
+    responded: int | None = Field(
+        ..., description="usable responses of the whole organisation; null when hidden"
+    )
     rate: float | None
+    note: str = Field("", description="why the organisation's count is hidden, in words")
     rows: list[RateRowOut]

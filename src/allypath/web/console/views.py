@@ -28,6 +28,7 @@ from allypath.web.orgs.invitations import (
 )
 from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
 from allypath.web.orgs.rates import response_rates
+from allypath.web.plans.ledger import with_ledger
 
 
 def _org(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
@@ -198,14 +199,21 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = membership_for(request.user, wave.org)
     # An imported wave has no invited population: no response rates (its results are on the dashboard).
     with_rates = wave.status != WaveStatus.DRAFT and not wave.is_imported
+    rates = None
     if with_rates:
+        # Through the viewer's ledger, like the dashboard: one differencing guard across every view.
+        rates = with_ledger(
+            request.user,
+            wave.org,
+            lambda ledger: response_rates(wave, membership, ledger=ledger, view="console.response_rates"),
+        )
         record_access(request, org=wave.org, wave=wave, group="all", view="console.response_rates")
     context = _base(
         request,
         wave.org,
         wave.name,
         wave=wave,
-        rates=response_rates(wave, membership) if with_rates else None,
+        rates=rates,
         can_manage=membership.has_role(Role.ORG_ADMIN),
         invited=wave.invitations.count(),
     )
