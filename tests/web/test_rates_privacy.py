@@ -305,3 +305,33 @@ def test_no_small_group_can_be_derived_from_everything_a_viewer_reads(
         step()
     assert attacker.releases, "the viewer was shown figures"
     assert attacker.breaches(K) == []
+
+
+def test_a_ledger_that_keeps_changing_is_a_503_to_retry_and_shows_nothing(
+    client, login, bob, answered, monkeypatch
+):
+    # Every store loses the race (as with many parallel requests of one viewer): after its attempts
+    # the request gives up with a 503 and Retry-After, on the API and on the console page alike.
+    from allypath.web.plans import ledger as ledgers
+    from allypath.web.plans.models import ViewerLedger
+
+    wave = answered([f"E00{i}" for i in range(6)])
+    login(bob)
+
+    class LosingQuerySet:
+        def update(self, **fields: object) -> int:
+            return 0
+
+    monkeypatch.setattr(ViewerLedger.objects, "filter", lambda **lookup: LosingQuerySet())
+    api = client.get(f"/api/v1/waves/{wave.pk}/response-rates")
+    assert api.status_code == 503
+    assert api["Retry-After"] == "1"
+    assert api.json()["code"] == "ledger_busy"
+    assert "try again" in api.json()["detail"]
+    page = client.get(f"/console/{wave.org.slug}/waves/{wave.pk}/")
+    assert page.status_code == 503
+    assert b"Nothing was shown" in page.content
+    assert b"Whole organisation" not in page.content
+    assert ledgers.ATTEMPTS >= 2
+    monkeypatch.undo()
+    assert client.get(f"/api/v1/waves/{wave.pk}/response-rates").status_code == 200  # a retry works

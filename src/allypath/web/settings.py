@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "allypath.web.security.StorageFullMiddleware",
+    "allypath.web.security.LedgerBusyMiddleware",
 ]
 
 ROOT_URLCONF = "allypath.web.urls"
