@@ -335,3 +335,15 @@ def test_a_ledger_that_keeps_changing_is_a_503_to_retry_and_shows_nothing(
     assert ledgers.ATTEMPTS >= 2
     monkeypatch.undo()
     assert client.get(f"/api/v1/waves/{wave.pk}/response-rates").status_code == 200  # a retry works
+
+
+def test_an_imported_wave_has_no_response_rates_in_the_api_either(client, login, bob, acme, make_wave):
+    from allypath.web.orgs.models import WaveKind
+    from allypath.web.plans.models import ViewerLedger
+
+    wave = make_wave(acme, launch=False, kind=WaveKind.IMPORTED)
+    login(bob)
+    response = client.get(f"/api/v1/waves/{wave.pk}/response-rates")
+    assert response.status_code == 422
+    assert "imported wave" in response.json()["detail"]
+    assert not ViewerLedger.objects.filter(user=bob, groups__gt=0).exists()

@@ -170,6 +170,8 @@ def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
     subtree. A hidden count is ``null`` with the reason in ``note``; the groups shown are recorded
     in the viewer's disclosure ledger, shared with the dashboard and the console."""
     wave = get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
+    if wave.is_imported:  # as on the wave page: no invited population, so no rate (the dashboard has it)
+        raise HttpError(422, "an imported wave has no invited population, so no response rates")
     user = _signed_in(request)
     membership = Membership.objects.get(user=user, org=wave.org)
     table = with_ledger(
