@@ -1,16 +1,15 @@
 """Exploratory factor analysis and reliability on bfi versus psych's timings on this hardware class.
 
-The R figures are from shared/reference: ``psych::fa(cc, nfactors = 5, rotate = "varimax",
-fm = "minres")`` on the 2436 complete bfi rows took 0.03 s (reference README), and the five
-``psych::alpha`` pairs (pairwise on all 2800 rows plus complete cases) took 0.304 s in total
-(``alpha_time_s`` in ref_psych_bfi_alpha_omega.csv). Ours time the same public calls on a data
-frame already in memory: correlation, extraction, rotation and output for the EFA; both alphas
-(with their item statistics and one-factor omega) for every scale.
+The R figures are from the project's reference run (tests/reference):
+``psych::fa(cc, nfactors = 5, rotate = "varimax", fm = "minres")`` on the 2436 complete bfi rows
+took 0.03 s (reference README), and the five ``psych::alpha`` pairs (pairwise on all 2800 rows plus
+complete cases) took 0.304 s in total (``alpha_time_s`` in ref_psych_bfi_alpha_omega.csv). Ours
+time the same public calls on a data frame already in memory: correlation, extraction, rotation and
+output for the EFA; both alphas (with their item statistics and one-factor omega) for every scale.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from collections.abc import Callable
@@ -32,9 +31,9 @@ BFI_KEYS = {
 }
 
 
-def _shared_dir() -> Path:
-    default = Path(__file__).resolve().parent.parent.parent / "shared"
-    return Path(os.environ.get("ALLYPATH_SHARED", default))
+def _reference_dir() -> Path:
+    # The copies the tests use (tests/reference/README.md gives their origin and licence).
+    return Path(__file__).resolve().parent.parent / "tests" / "reference"
 
 
 def _median_seconds(work: Callable[[], object], repeats: int) -> float:
@@ -61,7 +60,7 @@ def _row(name: str, figure: float, baseline: float, notes: str) -> dict[str, obj
 
 
 def run(quick: bool = False) -> list[dict[str, object]]:
-    reference = _shared_dir() / "reference"
+    reference = _reference_dir()
     items = pd.read_csv(reference / "data" / "bfi.csv", index_col=0).iloc[:, :25]
     complete = items.dropna()
     alpha_table = pd.read_csv(reference / "expected" / "ref_psych_bfi_alpha_omega.csv")

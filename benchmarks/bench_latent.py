@@ -1,6 +1,6 @@
 """Latent class analysis versus poLCA's timings on this hardware class.
 
-The R figures are the ``seconds_20_starts`` column of shared/reference/expected/ref_poLCA_fits.csv:
+The R figures are the ``seconds_20_starts`` column of tests/reference/expected/ref_poLCA_fits.csv:
 ``poLCA(..., nrep = 20, maxiter = 20000, tol = 1e-10)`` wall-clock (poLCA 1.6.0.2, R 4.2.2, 2 cores):
 carcinoma/3 0.212 s, values/3 7.59 s, gss82/4 56.6 s, election/4 5.33 s. Ours time the public
 :func:`allypath.stats.latent.latent_class` call with the same settings (20 starts, tol 1e-10,
@@ -9,7 +9,6 @@ max_iter 20000) on a data frame already in memory: recoding, EM, posteriors and 
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from collections.abc import Callable
@@ -31,9 +30,9 @@ CASES = [
 ]
 
 
-def _shared_dir() -> Path:
-    default = Path(__file__).resolve().parent.parent.parent / "shared"
-    return Path(os.environ.get("ALLYPATH_SHARED", default))
+def _reference_dir() -> Path:
+    # The copies the tests use (tests/reference/README.md gives their origin and licence).
+    return Path(__file__).resolve().parent.parent / "tests" / "reference"
 
 
 def _median_seconds(work: Callable[[], object], repeats: int) -> float:
@@ -48,7 +47,7 @@ def _median_seconds(work: Callable[[], object], repeats: int) -> float:
 
 def run(quick: bool = False) -> list[dict[str, object]]:
     """Median wall-clock of 20-start poLCA-equivalent fits, as ratios to poLCA's."""
-    reference = _shared_dir() / "reference"
+    reference = _reference_dir()
     timings = pd.read_csv(reference / "expected" / "ref_poLCA_fits.csv").set_index(["dataset", "nclass"])[
         "seconds_20_starts"
     ]

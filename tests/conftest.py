@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -13,8 +14,29 @@ import pytest
 from browser_support import launched_chromium
 
 REPO = Path(__file__).resolve().parent.parent
-# CI lays shared/ beside the clone; ALLYPATH_SHARED points elsewhere when needed.
-SHARED = Path(os.environ.get("ALLYPATH_SHARED", REPO.parent / "shared"))
+# Everything the tests read lives in the repository (issue 15, point 8): a user's clone has no
+# ../shared. tests/reference/README.md and tests/fixtures/exports/PROVENANCE.md say where each file
+# came from and under which licence.
+REFERENCE = REPO / "tests" / "reference"
+EXPORTS = REPO / "tests" / "fixtures" / "exports"
+# CI clones main beside a copy of the project's shared folder. Opening anything in it fails the
+# test, so a green run proves that no test needs it (tests/test_self_contained.py).
+OUT_OF_REACH = (REPO.parent / "shared").resolve()
+_OUT_OF_REACH_PREFIX = str(OUT_OF_REACH) + os.sep
+
+
+def _refuse_out_of_reach(event: str, args: tuple[Any, ...]) -> None:
+    if event not in ("open", "os.listdir", "os.scandir") or not args:
+        return
+    target = args[0]
+    if not isinstance(target, (str, bytes, os.PathLike)):
+        return  # a file descriptor
+    path = os.path.abspath(os.fsdecode(target))
+    if path == str(OUT_OF_REACH) or path.startswith(_OUT_OF_REACH_PREFIX):
+        raise PermissionError(f"tests must not read outside the repository: {path}")
+
+
+sys.addaudithook(_refuse_out_of_reach)
 
 
 def pytest_xdist_setupnodes(config: pytest.Config, specs: Sequence[Any]) -> None:
@@ -30,20 +52,15 @@ def pytest_xdist_setupnodes(config: pytest.Config, specs: Sequence[Any]) -> None
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"shared/ not found at {SHARED}; set ALLYPATH_SHARED")
-    return SHARED
+def reference_dir() -> Path:
+    """Public datasets and R's expected values (``data/``, ``expected/``; ``r/`` made them)."""
+    return REFERENCE
 
 
 @pytest.fixture(scope="session")
-def reference_dir(shared_dir: Path) -> Path:
-    return shared_dir / "reference"
-
-
-@pytest.fixture(scope="session")
-def exports_dir(shared_dir: Path) -> Path:
-    return shared_dir / "fixtures" / "exports"
+def exports_dir() -> Path:
+    """Real survey-tool exports (Qualtrics, SurveyMonkey, SPSS)."""
+    return EXPORTS
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Every real export in shared/fixtures/exports parses to the columns, types, labels and rows it holds."""
+"""Every real export in tests/fixtures/exports parses to the columns, types, labels and rows it holds."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Fit indices of a maximum-likelihood SEM, computed exactly as lavaan 0.6 does.
 
-Conventions that other Python libraries get wrong (see shared/reference/README.md):
+Conventions that other Python libraries get wrong (measured; tests/reference/README.md):
 
 - chi-square ``T = 2 N F_ML`` with the normal likelihood (N, not N - 1);
 - RMSEA ``sqrt(max(T - df, 0) / (df N)) * sqrt(G)`` (Steiger & Lind 1980; the sqrt(G) is
