@@ -38,7 +38,7 @@ def test_the_report_opens_with_its_receipt_in_any_case_and_spacing(client, submi
 
 def test_a_wrong_receipt_finds_nothing(client, submit):
     submit()
-    assert client.get(f"/r/{receipt_for(uuid.uuid4())}/").status_code == 404
+    assert client.get(f"/r/{receipt_for('some-token', uuid.uuid4())}/").status_code == 404
     assert client.get("/r/short/").status_code == 404
 
 

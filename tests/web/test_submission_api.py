@@ -212,12 +212,39 @@ def test_a_panel_wave_stores_the_keyed_hash_of_the_employee_id_instead_of_any_id
     assert "N002" not in json.dumps(Response.objects.values().get(), default=str)
 
 
-def test_submitting_deletes_the_draft_of_that_link(client, body, wave):
+def test_an_api_submission_leaves_no_way_to_another_browsers_draft(client, body, wave):
     from allypath.web.orgs.keys import draft_key
 
-    Draft.objects.create(key=draft_key(body["token"]), wave=wave, language="en", answers={"ap1": 2})
+    # A browser's draft is keyed by the link and that browser's secret: the API call (which has no
+    # browser secret) cannot find it; it stays unreachable and goes when the wave closes.
+    Draft.objects.create(key=draft_key(body["token"], "b" * 43), wave=wave, language="en", answers={"ap1": 2})
     assert post(client, body).status_code == 201
+    wave.close()
     assert not Draft.objects.exists()
+
+
+def test_the_same_submission_id_and_answers_with_another_link_never_return_the_first_receipt(
+    client, body, tokens
+):
+    first = post(client, body)
+    assert first.status_code == 201
+    other = post(client, body | {"token": tokens["S002"]})
+    # another link, so another submission: stored on its own, with its own receipt
+    assert other.status_code == 201
+    assert other.json()["receipt"] != first.json()["receipt"]
+    assert Response.objects.count() == 2
+
+
+def test_the_same_submission_id_with_a_used_link_of_the_wave_is_refused_without_a_receipt(
+    client, body, tokens
+):
+    first = post(client, body)
+    assert (
+        post(client, body | {"token": tokens["S002"], "submission_id": str(uuid.uuid4())}).status_code == 201
+    )
+    again = post(client, body | {"token": tokens["S002"]})
+    assert again.status_code == 409 and again.json()["code"] == "link_used"
+    assert first.json()["receipt"] not in again.content.decode()
 
 
 def test_an_empty_submission_is_stored_as_insufficient(client, body):

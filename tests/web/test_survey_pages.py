@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from django.test import Client
@@ -20,8 +21,13 @@ def wave(acme, make_wave) -> Wave:
 
 
 @pytest.fixture
-def token(wave, issue_tokens) -> str:
-    return issue_tokens(wave)["S002"]
+def tokens(wave, issue_tokens) -> dict[str, str]:
+    return issue_tokens(wave)
+
+
+@pytest.fixture
+def token(tokens) -> str:
+    return tokens["S002"]
 
 
 def fill_page(client: Client, token: str, number: int, instrument, action: str = "next", level: int = 4):
@@ -87,14 +93,65 @@ def test_save_and_resume_returns_to_the_same_page_with_the_answers_kept(client, 
     r = fill_page(client, token, 2, instrument, action="save", level=2)
     assert "/saved/" in r["Location"]
     assert "Your answers are saved" in client.get(r["Location"]).content.decode()
-    # A new visit (another device: no cookies) with the same link resumes on page 2.
-    other = Client()
-    intro = other.get(f"/s/{token}/").content.decode()
+    # The same browser (its secret cookie) resumes on page 2 with the answers kept.
+    intro = client.get(f"/s/{token}/").content.decode()
     assert "Continue where I left off" in intro
-    resumed = other.post(f"/s/{token}/", {"language": "en"})
+    resumed = client.post(f"/s/{token}/", {"language": "en"})
     assert resumed["Location"].endswith("/p/2/?lang=en")
-    page2 = other.get(resumed["Location"]).content.decode()
+    page2 = client.get(resumed["Location"]).content.decode()
     assert 'value="2" checked' in page2
+
+
+def test_another_browser_with_the_same_link_sees_only_the_start_and_no_sign_of_the_draft(
+    client, token, tokens, instrument
+):
+    fresh_token = tokens["E003"]  # nobody ever opened this one
+    client.post(f"/s/{token}/", {"language": "en"})
+    fill_page(client, token, 1, instrument)
+    fill_page(client, token, 2, instrument, action="save", level=2)
+
+    other = Client()  # another device: no browser secret
+    started = other.get(f"/s/{token}/")
+    untouched = other.get(f"/s/{fresh_token}/")
+    assert started.status_code == untouched.status_code == 200
+
+    # The page is the same as for a link nobody opened: nothing says a draft exists.
+    def neutral(html: str, link: str) -> str:  # the CSRF token is masked afresh on every page
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html.replace(link, "T"))
+
+    assert neutral(started.content.decode(), token) == neutral(untouched.content.decode(), fresh_token)
+    assert "Continue where I left off" not in started.content.decode()
+    assert "open this link there to continue" in started.content.decode()
+    # Its question pages send it back to the start instead of showing the saved answers...
+    assert other.get(f"/s/{token}/p/2/")["Location"] == f"/s/{token}/"
+    # ...and starting there begins with no answers, while the respondent's draft stays as it was.
+    other.post(f"/s/{token}/", {"language": "en"})
+    page2 = other.get(f"/s/{token}/p/2/?lang=en").content.decode()
+    assert "checked" not in page2
+    assert 'value="2" checked' in client.get(f"/s/{token}/p/2/?lang=en").content.decode()
+    assert Draft.objects.count() == 2
+
+
+def test_the_browser_secret_cookie_is_http_only_and_same_site(client, token):
+    r = client.post(f"/s/{token}/", {"language": "en"})
+    cookie = r.cookies["allypath-respondent"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/"
+    assert len(cookie.value) == 43
+    # it is drawn once: starting again in the same browser keeps it
+    assert "allypath-respondent" not in client.get(f"/s/{token}/").cookies
+    assert (
+        client.post(f"/s/{token}/", {"language": "en"}).cookies["allypath-respondent"].value == cookie.value
+    )
+
+
+def test_a_forged_or_foreign_browser_secret_finds_no_draft(client, token, instrument):
+    client.post(f"/s/{token}/", {"language": "en"})
+    fill_page(client, token, 1, instrument)
+    for forged in ("x" * 43, "", "not-a-secret", client.cookies["allypath-respondent"].value + "x"):
+        other = Client()
+        other.cookies["allypath-respondent"] = forged
+        assert "Continue where I left off" not in other.get(f"/s/{token}/").content.decode()
+        assert other.get(f"/s/{token}/p/1/").status_code == 302
 
 
 def test_an_invalid_posted_answer_is_shown_with_an_error_summary(client, token, instrument):
@@ -129,12 +186,42 @@ def test_a_double_click_on_submit_shows_the_same_report_and_stores_one_response(
     total = page_count(instrument.form("short"))
     for number in range(1, total):
         fill_page(client, token, number, instrument)
-    submission_id = str(Draft.objects.get().submission_id)
     first = fill_page(client, token, total, instrument, action="submit")
-    second = client.post(f"/s/{token}/p/{total}/", {"action": "submit", "submission_id": submission_id})
-    assert second.status_code == 302
+    second = client.post(f"/s/{token}/p/{total}/", {"action": "submit"})
+    assert second.status_code == 303
     assert second["Location"].split("?")[0] == first["Location"].split("?")[0]
     assert Response.objects.count() == 1
+
+
+def test_the_respondents_own_browser_goes_back_to_his_report_from_the_used_link(client, token, instrument):
+    client.post(f"/s/{token}/", {"language": "en"})
+    total = page_count(instrument.form("short"))
+    for number in range(1, total):
+        fill_page(client, token, number, instrument)
+    report = fill_page(client, token, total, instrument, action="submit")["Location"].split("?")[0]
+    again = client.get(f"/s/{token}/")
+    assert again.status_code == 303 and again["Location"] == report
+
+
+def test_another_browser_on_a_used_link_gets_no_report_even_with_the_old_submission_id(
+    client, token, instrument
+):
+    client.post(f"/s/{token}/", {"language": "en"})
+    total = page_count(instrument.form("short"))
+    for number in range(1, total):
+        fill_page(client, token, number, instrument)
+    report = fill_page(client, token, total, instrument, action="submit")["Location"].split("?")[0]
+    receipt = report.rstrip("/").rsplit("/", 1)[-1]
+    other = Client()
+    for reply in (
+        other.get(f"/s/{token}/"),
+        other.post(f"/s/{token}/p/{total}/", {"action": "submit", "submission_id": str(uuid.uuid4())}),
+        other.post(f"/s/{token}/", {"language": "en"}),
+    ):
+        html = reply.content.decode()
+        assert reply.status_code == 410, reply
+        assert receipt not in html and "/r/" not in reply.get("Location", "")
+        assert "Reflective" not in html and "Energised" not in html
 
 
 def test_a_used_link_opens_no_survey(client, token, instrument):
@@ -143,7 +230,7 @@ def test_a_used_link_opens_no_survey(client, token, instrument):
     for number in range(1, total):
         fill_page(client, token, number, instrument)
     fill_page(client, token, total, instrument, action="submit")
-    r = client.get(f"/s/{token}/")
+    r = Client().get(f"/s/{token}/")
     assert r.status_code == 410
     assert "already been used" in r.content.decode()
 

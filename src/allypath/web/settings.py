@@ -180,6 +180,8 @@ CSRF_COOKIE_SECURE = ENV.secure_cookies
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_NAME = "__Host-sessionid" if ENV.secure_cookies else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if ENV.secure_cookies else "csrftoken"
+# The respondent's browser secret (allypath.web.survey.browser): binds his draft and report to him.
+ALLYPATH_RESPONDENT_COOKIE = "__Host-allypath-respondent" if ENV.secure_cookies else "allypath-respondent"
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: every form carries the token in a hidden field
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if ENV.secure_cookies:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from allypath.privacy import K_FLOOR
@@ -304,8 +304,11 @@ class Wave(models.Model):
     def close(self) -> None:
         if self.status != WaveStatus.OPEN:
             raise WaveStateError(f"wave {self.pk} is {self.status}; only an open wave can be closed")
-        self.status = WaveStatus.CLOSED
-        self.save()
+        with transaction.atomic():
+            self.status = WaveStatus.CLOSED
+            self.save()
+            # Unfinished drafts can never be sent now: their answers have no reason to stay.
+            self.drafts.all().delete()
 
     def revert_to_draft(self) -> None:
         """Undo a launch made by mistake; refused once anyone has answered."""

@@ -18,6 +18,7 @@ so no individual report of an imported row can be opened.
 from __future__ import annotations
 
 import math
+import secrets
 import uuid
 from collections.abc import Hashable
 from collections.abc import Mapping as MappingType
@@ -285,9 +286,9 @@ def import_responses(request: HttpRequest, checked: CheckedImport, wave: Wave) -
                     result=result,
                     status=str(result.get("status") or ""),
                     stage=result.get("stage") if scored else None,
-                    submission_key=submission_key(uuid.uuid4()),
+                    submission_key=submission_key(secrets.token_urlsafe(24), uuid.uuid4()),
                     body_hash=body_hash(row.answers, language),
-                    receipt_hash=receipt_hash(receipt_for(uuid.uuid4())),
+                    receipt_hash=receipt_hash(receipt_for(secrets.token_urlsafe(24), uuid.uuid4())),
                 )
             )
         Response.objects.bulk_create(responses, batch_size=500)

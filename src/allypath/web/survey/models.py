@@ -45,15 +45,15 @@ class Response(models.Model):
 
 
 class Draft(models.Model):
-    """Answers saved so far for one personal link, deleted on submit (and when the wave closes).
+    """Answers saved so far for one personal link in one browser, deleted on submit (and when the wave
+    closes).
 
-    ``key`` is a hash of the token under a different label than the invitation's token hash, so a draft
-    cannot be matched to an invitation without the link itself.
+    ``key`` hashes the token together with the browser's secret (:func:`~allypath.web.orgs.keys.draft_key`):
+    the link alone finds no draft, and a draft cannot be matched to an invitation even with the links.
     """
 
     key = models.CharField(max_length=64, primary_key=True)
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="drafts")
-    submission_id = models.UUIDField(default=uuid.uuid4)
     language = models.CharField(max_length=16)
     page = models.PositiveSmallIntegerField(default=0)
     answers = models.JSONField(default=dict)

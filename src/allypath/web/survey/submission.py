@@ -1,9 +1,11 @@
 """The one submission service shared by the HTML survey and ``POST /api/v1/responses``.
 
-Idempotent by ``submission_id``: a retry with the same answers gets the same receipt (and creates
-nothing); the same id with other answers is a conflict. The invitation is marked used in the same
-transaction that stores the response, with a compare-and-set so two concurrent submissions on one link
-store exactly one response. The response row gets no token, employee id, address or time of day.
+Idempotent by the link and its ``submission_id`` together: a retry with the same link, id and answers
+gets the same receipt (and creates nothing); the same id with other answers is a conflict. The
+``submission_id`` alone is never a key: sent with another link it is another submission. The
+invitation is marked used in the same transaction that stores the response, with a compare-and-set
+so two concurrent submissions on one link store exactly one response. The response row gets no
+token, employee id, address or time of day.
 """
 
 from __future__ import annotations
@@ -20,14 +22,21 @@ from django.utils import timezone
 
 from allypath.errors import AllypathError
 from allypath.web.orgs.instruments import wave_instrument
-from allypath.web.orgs.keys import draft_key, panel_key, receipt_for, receipt_hash, submission_key
+from allypath.web.orgs.keys import panel_key, receipt_for, receipt_hash, submission_key
 from allypath.web.orgs.models import Invitation, PrivacyMode, Wave
 from allypath.web.survey.answers import AnswerError, check_answers
 from allypath.web.survey.links import LinkError, find_link, open_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.scoring import score_one
 
-__all__ = ["FieldProblem", "SubmissionError", "SubmissionResult", "body_hash", "submit"]
+__all__ = [
+    "FieldProblem",
+    "SubmissionError",
+    "SubmissionResult",
+    "body_hash",
+    "find_submitted",
+    "submit",
+]
 
 _LINK_STATUS = {"unknown": 422, "used": 409, "closed": 409, "expired": 409, "not_open": 409}
 
@@ -63,7 +72,9 @@ def body_hash(answers: Mapping[str, Any], language: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replay(key: str, body: str, wave: Wave | None, submission_id: uuid.UUID) -> SubmissionResult | None:
+def _replay(
+    key: str, body: str, wave: Wave | None, token: str, submission_id: uuid.UUID
+) -> SubmissionResult | None:
     existing = Response.objects.filter(submission_key=key).only("id", "body_hash", "wave_id").first()
     if existing is None:
         return None
@@ -74,11 +85,24 @@ def _replay(key: str, body: str, wave: Wave | None, submission_id: uuid.UUID) ->
             "this submission_id was already used for different answers; send a new submission_id",
             (FieldProblem("submission_id", "already used for a different submission", "reused"),),
         )
-    return SubmissionResult(receipt_for(submission_id), False, existing.pk)
+    return SubmissionResult(receipt_for(token, submission_id), False, existing.pk)
+
+
+def find_submitted(token: str, submission_id: uuid.UUID) -> SubmissionResult | None:
+    """The stored submission of this link and id (the browser that sent it asks again), or None."""
+    existing = Response.objects.filter(submission_key=submission_key(token, submission_id)).first()
+    if existing is None:
+        return None
+    return SubmissionResult(receipt_for(token, submission_id), False, existing.pk)
 
 
 def submit(
-    token: str, submission_id: uuid.UUID, answers: Mapping[str, Any], language: str
+    token: str,
+    submission_id: uuid.UUID,
+    answers: Mapping[str, Any],
+    language: str,
+    *,
+    draft: str | None = None,
 ) -> SubmissionResult:
     """Store one response for the invitation behind ``token`` and return its receipt code.
 
@@ -88,13 +112,16 @@ def submit(
         422 for an unknown link, a language the wave does not offer or invalid answers (every bad field
         named, and a submission_id reused for other answers); 409 for a used link, a closed or expired
         wave.
+
+    ``draft`` is the key of the submitting browser's draft, deleted with the submission (drafts of
+    the same link in other browsers cannot be found from the link; they go when the wave closes).
     """
-    key = submission_key(submission_id)
+    key = submission_key(token, submission_id)
     found = find_link(token)
     body = body_hash(answers, language)
     # A retry of a stored submission succeeds whatever happened to the link since (it was used by it).
     if found is not None:
-        replay = _replay(key, body, found.invitation.wave, submission_id)
+        replay = _replay(key, body, found.invitation.wave, token, submission_id)
         if replay is not None:
             return replay
     try:
@@ -133,7 +160,7 @@ def submit(
         stage=result.get("stage") if result.get("status") == "scored" else None,
         submission_key=key,
         body_hash=body,
-        receipt_hash=receipt_hash(receipt_for(submission_id)),
+        receipt_hash=receipt_hash(receipt_for(token, submission_id)),
         panel_key=panel_key(wave.org_id, invitation.employee.employee_id)
         if wave.privacy_mode == PrivacyMode.PANEL
         else "",
@@ -149,16 +176,17 @@ def submit(
                     (FieldProblem("token", "this invitation has already been used", "used"),),
                 )
             response.save(force_insert=True)
-            Draft.objects.filter(key=draft_key(token)).delete()
+            if draft is not None:
+                Draft.objects.filter(key=draft).delete()
     except IntegrityError:
         # The same submission_id raced us and won: answer as a retry.
-        replay = _replay(key, body, wave, submission_id)
+        replay = _replay(key, body, wave, token, submission_id)
         if replay is None:
             raise
         return replay
     except SubmissionError:
-        replay = _replay(key, body, wave, submission_id)
+        replay = _replay(key, body, wave, token, submission_id)
         if replay is not None:
             return replay
         raise
-    return SubmissionResult(receipt_for(submission_id), True, response.pk)
+    return SubmissionResult(receipt_for(token, submission_id), True, response.pk)

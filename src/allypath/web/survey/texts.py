@@ -66,10 +66,19 @@ UI: dict[str, Text] = {
     ),
     "optional": _t(
         "Every question is optional. You can stop at any time, save, and continue later with the same link "
-        "until {closes}.",
+        "in this browser, on this device, until {closes}.",
         "Toutes les questions sont facultatives. Vous pouvez vous arrêter à tout moment, enregistrer et "
-        "reprendre plus tard avec le même lien jusqu'au {closes}.",
-        "كل الأسئلة اختيارية. يمكنك التوقف في أي وقت والحفظ ثم المتابعة لاحقًا بالرابط نفسه حتى {closes}.",
+        "reprendre plus tard avec le même lien, dans ce navigateur et sur cet appareil, jusqu'au {closes}.",
+        "كل الأسئلة اختيارية. يمكنك التوقف في أي وقت والحفظ ثم المتابعة لاحقًا بالرابط نفسه في هذا المتصفح "
+        "وعلى هذا الجهاز حتى {closes}.",
+    ),
+    "elsewhere": _t(
+        "Started on another phone or computer? Your saved answers stay in that browser: open this link "
+        "there to continue. Starting here begins again with no answers.",
+        "Vous avez commencé sur un autre téléphone ou ordinateur ? Vos réponses enregistrées restent dans ce "
+        "navigateur : ouvrez ce lien là-bas pour continuer. Commencer ici repart sans aucune réponse.",
+        "هل بدأت على هاتف أو حاسوب آخر؟ تبقى إجاباتك المحفوظة في ذلك المتصفح: افتح هذا الرابط هناك "
+        "للمتابعة. أما البدء هنا فيعني البدء من جديد دون أي إجابة.",
     ),
     "start": _t(
         "I understand, start the survey", "J'ai compris, commencer l'enquête", "فهمت، ابدأ الاستبيان"
@@ -93,9 +102,12 @@ UI: dict[str, Text] = {
     ),
     "saved_h": _t("Your answers are saved", "Vos réponses sont enregistrées", "تم حفظ إجاباتك"),
     "saved": _t(
-        "Open the same link again to continue, until {closes}. You can close this page.",
-        "Rouvrez le même lien pour continuer, jusqu'au {closes}. Vous pouvez fermer cette page.",
-        "افتح الرابط نفسه مرة أخرى للمتابعة حتى {closes}. يمكنك إغلاق هذه الصفحة.",
+        "Open the same link again in this browser, on this device, to continue, until {closes}. Your "
+        "answers are kept for this browser only. You can close this page.",
+        "Rouvrez le même lien dans ce navigateur, sur cet appareil, pour continuer, jusqu'au {closes}. Vos "
+        "réponses sont gardées pour ce navigateur seulement. Vous pouvez fermer cette page.",
+        "افتح الرابط نفسه مرة أخرى في هذا المتصفح وعلى هذا الجهاز للمتابعة حتى {closes}. تُحفظ إجاباتك لهذا "
+        "المتصفح فقط. يمكنك إغلاق هذه الصفحة.",
     ),
     "continue": _t("Continue now", "Continuer maintenant", "تابع الآن"),
     "errors_h": _t(

@@ -2,11 +2,15 @@
 
 No JavaScript and no inline style: plain forms that work with a keyboard, a screen reader and the
 strict Content-Security-Policy.
+
+The link opens the survey; everything of one person -- the draft, resuming it, the report after
+submitting -- is found with the link *and* his browser's secret (:mod:`.browser`). Another browser
+with the same link sees the survey's start, the same whether or not anyone started or answered
+(until the link is used up), and a note on continuing where he started.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,15 +21,16 @@ from django.views.decorators.http import require_http_methods
 
 from allypath.model import is_rtl
 from allypath.web.orgs.instruments import wave_instrument
-from allypath.web.orgs.keys import draft_key, normalise_receipt, receipt_for, receipt_hash, submission_key
-from allypath.web.orgs.models import PrivacyMode, Wave
+from allypath.web.orgs.keys import draft_key, form_submission_id, normalise_receipt, receipt_hash
+from allypath.web.orgs.models import PrivacyMode
 from allypath.web.survey.answers import check_answers, parse_posted
+from allypath.web.survey.browser import browser_secret, issue_browser_secret, remember_browser_secret
 from allypath.web.survey.links import LinkError, OpenLink, open_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.pages import error_messages, page_count, page_items, questions
 from allypath.web.survey.pdf import render_pdf
 from allypath.web.survey.report import build_report
-from allypath.web.survey.submission import SubmissionError, submit
+from allypath.web.survey.submission import SubmissionError, find_submitted, submit
 from allypath.web.survey.texts import LANGUAGE_NAMES, ui
 
 _ALL_LANGUAGES = ("en", "fr", "ar")
@@ -57,7 +62,14 @@ def _page_context(
     }
 
 
-def _gone(request: HttpRequest, problem: LinkError) -> HttpResponse:
+def _gone(request: HttpRequest, problem: LinkError, token: str = "") -> HttpResponse:
+    if problem.kind == "used" and token:
+        # The browser that sent the answers goes back to its report; any other sees only that the
+        # link was used (which a link holder learns anyway: a used link cannot take answers).
+        secret = browser_secret(request)
+        done = find_submitted(token, form_submission_id(token, secret)) if secret else None
+        if done is not None:
+            return HttpResponseRedirect(reverse("survey:report", args=[done.receipt]), status=303)
     wave = problem.wave
     offered = wave.languages if wave else list(_ALL_LANGUAGES)
     language = _language(request, offered, "en")
@@ -67,12 +79,17 @@ def _gone(request: HttpRequest, problem: LinkError) -> HttpResponse:
     context["message"] = words[f"gone_{problem.kind}"].format(
         closes=wave.closes_on.isoformat() if wave else "", opens=wave.opens_on.isoformat() if wave else ""
     )
+    context["receipt_form"] = problem.kind == "used"
     status = 404 if problem.kind == "unknown" else 410
     return render(request, "survey/gone.html", context, status=status)
 
 
-def _draft(token: str, link: OpenLink) -> Draft | None:
-    return Draft.objects.filter(key=draft_key(token), wave=link.wave).first()
+def _draft(request: HttpRequest, token: str, link: OpenLink) -> Draft | None:
+    """This browser's draft for this link (None without a browser secret: the link alone is not enough)."""
+    secret = browser_secret(request)
+    if secret is None:
+        return None
+    return Draft.objects.filter(key=draft_key(token, secret), wave=link.wave).first()
 
 
 def _preferred(link: OpenLink, draft: Draft | None) -> str:
@@ -87,18 +104,20 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = open_link(token)
     except LinkError as problem:
-        return _gone(request, problem)
+        return _gone(request, problem, token)
     wave = link.wave
-    draft = _draft(token, link)
+    draft = _draft(request, token, link)
     language = _language(request, wave.languages, _preferred(link, draft))
     if request.method == "POST":
         if draft is None:
-            draft = Draft.objects.create(key=draft_key(token), wave=wave, language=language, page=1)
+            key = draft_key(token, issue_browser_secret(request))
+            draft = Draft.objects.create(key=key, wave=wave, language=language, page=1)
         else:
             draft.language = language
             draft.updated_on = timezone.localdate()
             draft.save(update_fields=["language", "updated_on"])
-        return HttpResponseRedirect(_page_url(token, max(draft.page, 1), language))
+        redirect = HttpResponseRedirect(_page_url(token, max(draft.page, 1), language))
+        return remember_browser_secret(request, redirect)
     instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
     context = _page_context(request, language, wave.languages)
     words = context["words"]
@@ -122,15 +141,11 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     try:
         link = open_link(token)
     except LinkError as problem:
-        if problem.kind == "used" and request.method == "POST":
-            done = _already_submitted(request, problem.wave)
-            if done is not None:
-                return done
-        return _gone(request, problem)
+        return _gone(request, problem, token)  # a second click on "Submit" lands on the report
     wave = link.wave
     form = wave_instrument(wave.instrument_id, wave.instrument_version).form(wave.form)
     total = page_count(form)
-    draft = _draft(token, link)
+    draft = _draft(request, token, link)
     if draft is None:
         return HttpResponseRedirect(reverse("survey:start", args=[token]))
     if not 1 <= number <= total:
@@ -178,7 +193,6 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         total=total,
         questions=questions(items, language, answers, errors, first),
         is_last=number == total,
-        submission_id=draft.submission_id,
         error_list=[q for q in questions(items, language, answers, errors, first) if q.error],
     )
     return render(request, "survey/page.html", context, status=422 if errors else 200)
@@ -187,38 +201,25 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
 def _submit(
     request: HttpRequest, token: str, draft: Draft, language: str, context: dict[str, Any]
 ) -> HttpResponse:
+    secret = browser_secret(request)
+    assert secret is not None  # the draft was found with it
     try:
-        result = submit(token, draft.submission_id, draft.answers, language)
+        result = submit(token, form_submission_id(token, secret), draft.answers, language, draft=draft.key)
     except SubmissionError as rejected:
         if rejected.code.startswith("link_"):
-            return _gone(
-                request, LinkError(rejected.code.removeprefix("link_"), rejected.message, draft.wave)
-            )
+            problem = LinkError(rejected.code.removeprefix("link_"), rejected.message, draft.wave)
+            return _gone(request, problem, token)
         # An answer saved earlier no longer passes (should not happen): send him to its page.
         return HttpResponseRedirect(_page_url(token, 1, language))
     return HttpResponseRedirect(reverse("survey:report", args=[result.receipt]) + f"?lang={language}")
-
-
-def _already_submitted(request: HttpRequest, wave: Wave | None) -> HttpResponse | None:
-    """A second click on "Submit": the first one stored the response; show its report again."""
-    try:
-        submission_id = uuid.UUID(request.POST.get("submission_id", ""))
-    except ValueError:
-        return None
-    if (
-        wave is None
-        or not Response.objects.filter(submission_key=submission_key(submission_id), wave=wave).exists()
-    ):
-        return None
-    return HttpResponseRedirect(reverse("survey:report", args=[receipt_for(submission_id)]))
 
 
 def saved(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = open_link(token)
     except LinkError as problem:
-        return _gone(request, problem)
-    draft = _draft(token, link)
+        return _gone(request, problem, token)
+    draft = _draft(request, token, link)
     language = _language(request, link.wave.languages, _preferred(link, draft))
     context = _page_context(request, language, link.wave.languages)
     context.update(
