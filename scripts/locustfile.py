@@ -34,7 +34,7 @@ THINK = (
 
 _tokens: list[str] = list(SEED["tokens"])
 _lock = threading.Lock()
-_acked: dict[str, str] = {}  # submission_id -> receipt
+_acked: dict[str, str] = {}  # submission_id -> token (the idempotency key is both)
 _server_errors: list[str] = []
 _unexpected: list[str] = []
 
@@ -141,6 +141,6 @@ class Respondent(HttpUser):
             return
         receipt = submitted.json()["receipt"]
         with _lock:
-            _acked[submission_id] = receipt
+            _acked[submission_id] = token
         if random.random() < 0.5:  # noqa: S311 - half of them read their report straight away
             self._expect(self.client.get(f"/r/{receipt}/", name="/r/[receipt]/"), 200)

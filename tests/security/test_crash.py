@@ -36,16 +36,16 @@ CLIENTS = int(os.environ.get("ALLYPATH_CRASH_CLIENTS", "6"))
 PEOPLE = int(os.environ.get("ALLYPATH_CRASH_PEOPLE", str(max(300, KILLS * 90))))
 
 
-def submission_key(submission_id: str) -> str:
+def submission_key(token: str, submission_id: str) -> str:
     # the same label as allypath.web.orgs.keys.submission_key (the test must not trust the app for it)
-    return hashlib.sha256(f"allypath:submission:{submission_id}".encode()).hexdigest()
+    return hashlib.sha256(f"allypath:submission:{token}:{submission_id}".encode()).hexdigest()
 
 
 @dataclass
 class Ledger:
     """What the clients know: acknowledged submissions and those whose answer was lost."""
 
-    acked: dict[str, str] = field(default_factory=dict)  # submission_id -> receipt
+    acked: dict[str, tuple[str, str]] = field(default_factory=dict)  # submission_id -> (token, receipt)
     lost: dict[str, str] = field(default_factory=dict)  # submission_id -> token
     unexpected: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -68,7 +68,7 @@ def client_loop(url: str, tokens: deque[str], answers: dict[str, Any], ledger: L
             return  # a real client waits for the server to come back (retry_lost does that)
         with ledger.lock:
             if status == 201:
-                ledger.acked[submission_id] = reply["receipt"]
+                ledger.acked[submission_id] = (token, reply["receipt"])
             else:
                 ledger.unexpected.append(f"{status} {reply}")
 
@@ -80,7 +80,7 @@ def retry_lost(url: str, answers: dict[str, Any], ledger: Ledger) -> tuple[int, 
         body = {"token": token, "submission_id": submission_id, "answers": answers, "language": "en"}
         status, reply = post_json(url + "/api/v1/responses", body, timeout=60)
         if status in (200, 201):
-            ledger.acked[submission_id] = reply["receipt"]
+            ledger.acked[submission_id] = (token, reply["receipt"])
             del ledger.lost[submission_id]
             already += status == 200
             fresh += status == 201
@@ -94,10 +94,10 @@ def check_invariants(site: Site, ledger: Ledger, kill: int) -> None:
         assert site.query("PRAGMA integrity_check") == [("ok",)], f"after kill {kill}"
     stored = [row[0] for row in site.query("SELECT submission_key FROM survey_response")]
     assert len(stored) == len(set(stored)), f"a response was stored twice (kill {kill})"
-    expected = {submission_key(sid) for sid in ledger.acked}
+    expected = {submission_key(token, sid) for sid, (token, _) in ledger.acked.items()}
     missing = expected - set(stored)
     assert not missing, f"{len(missing)} acknowledged responses lost after kill {kill}"
-    unknown = set(stored) - expected - {submission_key(sid) for sid in ledger.lost}
+    unknown = set(stored) - expected - {submission_key(token, sid) for sid, token in ledger.lost.items()}
     assert not unknown, f"{len(unknown)} stored responses nobody sent (kill {kill})"
     used = site.query("SELECT count(*) FROM orgs_invitation WHERE used")[0][0]
     assert used == len(stored), f"{used} invitations used for {len(stored)} responses (kill {kill})"

@@ -71,7 +71,9 @@ def test_hostile_open_text_answers_are_stored_as_text_or_refused_by_field(client
             assert payload in (NUL, LONG), f"a legitimate text was refused: {payload!r}"
             assert r.json()["errors"][0]["field"] == f"answers.{item}"
         else:
-            stored = Response.objects.get(submission_key=submission_key(uuid.UUID(body["submission_id"])))
+            stored = Response.objects.get(
+                submission_key=submission_key(body["token"], uuid.UUID(body["submission_id"]))
+            )
             assert stored.answers[item] == payload.strip()
 
 

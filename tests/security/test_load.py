@@ -84,7 +84,10 @@ def test_respondents_under_load_lose_nothing_and_get_answers_within_the_p95_budg
         integrity = site.query("PRAGMA integrity_check") if not database_url else [("ok",)]
 
     acked = report["acked"]
-    keys = {hashlib.sha256(f"allypath:submission:{sid}".encode()).hexdigest() for sid in acked}
+    keys = {
+        hashlib.sha256(f"allypath:submission:{token}:{sid}".encode()).hexdigest()
+        for sid, token in acked.items()
+    }
     lost = keys - stored
     summary = (
         f"load[{engine()}]: {USERS} users x {SECONDS} s (think {THINK[0]}-{THINK[1]} s), "
