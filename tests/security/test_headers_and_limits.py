@@ -112,15 +112,26 @@ def test_behind_tls_cookies_are_secure_host_only_and_hsts_is_sent():
         "SECURE_HSTS_SECONDS",
         "SECURE_SSL_REDIRECT",
         "SECURE_PROXY_SSL_HEADER",
+        "ALLYPATH_RESPONDENT_COOKIE",
     ]
     on = _settings_with({"ALLYPATH_SECURE_COOKIES": "true"}, names)
     assert on["SESSION_COOKIE_SECURE"] is True and on["CSRF_COOKIE_SECURE"] is True
     assert on["SESSION_COOKIE_NAME"] == "__Host-sessionid"
     assert on["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    assert on["ALLYPATH_RESPONDENT_COOKIE"] == "__Host-allypath-respondent"
     assert on["SECURE_HSTS_SECONDS"] >= 31_536_000
     assert on["SECURE_SSL_REDIRECT"] is True
     off = _settings_with({"ALLYPATH_SECURE_COOKIES": "false"}, names)
     assert off["SESSION_COOKIE_SECURE"] is False and not off["SECURE_HSTS_SECONDS"]
+    assert off["ALLYPATH_RESPONDENT_COOKIE"] == "allypath-respondent"
+
+
+@override_settings(SESSION_COOKIE_SECURE=True, ALLYPATH_RESPONDENT_COOKIE="__Host-allypath-respondent")
+def test_behind_tls_the_respondents_browser_secret_is_a_secure_host_only_cookie(client, tokens):
+    r = client.post(f"/s/{tokens['S001']}/", {"language": "en"}, secure=True)
+    cookie = r.cookies["__Host-allypath-respondent"]
+    # __Host-: Secure, Path=/ and no Domain, so no sub-domain can plant a secret of its own
+    assert cookie["secure"] and cookie["httponly"] and cookie["path"] == "/" and not cookie["domain"]
 
 
 @override_settings(SECURE_HSTS_SECONDS=31_536_000, SECURE_SSL_REDIRECT=True)
