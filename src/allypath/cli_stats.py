@@ -92,7 +92,12 @@ def _read(path: Path) -> pd.DataFrame:
 
     if not path.exists():
         raise StatsError(f"{path}: no such file")
-    return read_table(path)
+    notes: list[str] = []
+    frame = read_table(path, notes=notes)
+    for note in notes:
+        # stderr, so that --json output stays parseable
+        err.print(f"[yellow]note:[/] {path}: {note}", highlight=False, soft_wrap=True)
+    return frame
 
 
 def _split(text: str) -> list[str]:

@@ -17,11 +17,18 @@ from allypath.io import read_csv, read_parquet, read_wide_arrow, write_wide, wri
 __all__ = ["read_arrow", "read_table", "write_arrow", "write_table"]
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A wide response table from ``.csv`` or ``.parquet``; errors name the file, row and column."""
+def read_table(path: str | Path, *, notes: list[str] | None = None) -> pd.DataFrame:
+    """A wide response table from ``.csv`` or ``.parquet``; errors name the file, row and column.
+
+    What the reader changed on the way in (e.g. R's row-name column dropped) is appended to
+    ``notes`` when a list is given, for the caller to show.
+    """
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        return read_csv(path).data
+        table = read_csv(path)
+        if notes is not None:
+            notes.extend(table.metadata.get("notes", []))
+        return table.data
     if suffix in (".parquet", ".pq"):
         return read_parquet(path).data
     raise DataError(f"unknown file type {suffix or '(none)'}; use .csv or .parquet", file=str(path))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from allypath.errors import DataError
-from allypath.io import read_any, read_csv, read_parquet, write_wide
+from allypath.io import read_any, read_csv, read_parquet, read_wide_arrow, write_wide
 
 
 def _wide_frame() -> pd.DataFrame:
@@ -128,3 +128,48 @@ def test_write_wide_is_atomic_and_refuses_unknown_extensions(tmp_path: Path) -> 
     assert os.listdir(tmp_path) == ["out.csv"]  # no temporary file left behind
     with pytest.raises(DataError, match=r"\.csv, \.parquet"):
         write_wide(_wide_frame(), tmp_path / "out.json")
+
+
+# --- R's write.csv and pandas' to_csv: row names under an empty first header -----------------------
+
+
+def test_row_names_under_an_empty_first_header_are_dropped_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text('"","ap01","ap02"\n"61617",3,NA\n"61618",4,5\n', encoding="utf-8")
+    table = read_csv(path)
+    assert list(table.data.columns) == ["ap01", "ap02"]
+    assert table.data["ap01"].tolist() == [3, 4]
+    assert table.data["ap02"].isna().tolist() == [True, False]  # R writes missing as NA
+    assert any("row names" in note for note in table.metadata["notes"])
+    assert read_wide_arrow(path).column_names == ["ap01", "ap02"]
+
+
+def test_a_named_first_column_is_kept_and_no_note_is_made(tmp_path: Path) -> None:
+    path = tmp_path / "named.csv"
+    path.write_text("id,ap01\n61617,3\n", encoding="utf-8")
+    table = read_csv(path)
+    assert list(table.data.columns) == ["id", "ap01"] and table.metadata["notes"] == []
+
+
+def test_an_empty_name_after_the_first_column_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "gap.csv"
+    path.write_text(",ap01,,ap02\n1,3,4,5\n", encoding="utf-8")
+    with pytest.raises(DataError, match="empty column name") as caught:
+        read_csv(path)
+    assert caught.value.column == "#3"
+
+
+def test_na_is_an_answer_where_the_file_has_no_row_names(tmp_path: Path) -> None:
+    path = tmp_path / "typed.csv"
+    path.write_text("respondent_id,ap01,ot1\nr1,3,NA\nr2,NA,fine\n", encoding="utf-8")
+    data = read_csv(path).data
+    assert data["ot1"].tolist()[0] == "NA" and data["ap01"].tolist() == ["3", "NA"]
+
+
+def test_with_row_names_a_text_column_keeps_its_na(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text('"","ap01","ot1"\n"1",NA,"NA"\n"2",4,"nothing"\n', encoding="utf-8")
+    table = read_csv(path)
+    assert table.data["ap01"].isna().tolist() == [True, False]
+    assert table.data["ot1"].tolist() == ["NA", "nothing"]
+    assert any("1 numeric column(s): ap01" in note for note in table.metadata["notes"])

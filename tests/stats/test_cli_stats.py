@@ -41,12 +41,9 @@ def data(reference_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def bfi(data: Path, tmp_path_factory) -> Path:
-    # the reference file's first column (R's row names) has an empty header, which the wide
-    # format refuses; a researcher's export has a named id column
-    path = tmp_path_factory.mktemp("bfi") / "bfi.csv"
-    pd.read_csv(data / "bfi.csv").rename(columns={"Unnamed: 0": "id"}).to_csv(path, index=False)
-    return path
+def bfi(data: Path) -> Path:
+    # R's write.csv output: the first column holds row names under an empty header
+    return data / "bfi.csv"
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +58,18 @@ def test_reliability_json_is_psych_alpha_with_reverse_keys(bfi: Path):
     assert out["alpha"] == pytest.approx(0.703018446057304, abs=1e-6)  # psych::alpha, pairwise
     assert out["std_alpha"] == pytest.approx(0.713028578671272, abs=1e-6)
     assert out["reversed_items"] == ["A1"] and out["k"] == 5
-    direct = cronbach_alpha(pd.read_csv(bfi), ["-A1", "A2", "A3", "A4", "A5"])
+    direct = cronbach_alpha(pd.read_csv(bfi, index_col=0), ["-A1", "A2", "A3", "A4", "A5"])
     assert out["alpha"] == direct.alpha and out["omega_total"] == direct.omega_total
     assert 0 < out["omega_h"] < out["omega_total"] and out["omega_h_factors"] == 2
+
+
+def test_r_write_csv_row_names_are_dropped_with_a_note_on_stderr(bfi: Path):
+    result = run("stats", "reliability", bfi, "--json")  # every numeric column, so row names would show
+    assert result.exit_code == 0, result.output
+    assert "row names" in result.stderr and str(bfi) in result.stderr
+    out = json.loads(result.stdout)
+    # 25 items plus gender, education and age; the row names (61617, ...) are not an item
+    assert out["k"] == 28 and "" not in out["item_stats"]
 
 
 def test_reliability_of_an_instrument_construct_takes_its_reverse_keys(simulated: Path):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -66,7 +67,7 @@ def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTab
     >>> table.data["ap01"].dtype  # doctest: +SKIP
     Int64Dtype()
     """
-    table, encoding = _csv_arrow(path, delimiter=delimiter)
+    table, encoding, notes = _csv_arrow(path, delimiter=delimiter)
     file = str(path)
     frame, types = frame_from_arrow(table)
     columns = tuple(SourceColumn(name=str(n), type=t) for n, t in zip(frame.columns, types, strict=True))
@@ -75,12 +76,18 @@ def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTab
         columns=columns,
         format="csv",
         file=file,
-        metadata={"encoding": encoding, "delimiter": delimiter},
+        metadata={"encoding": encoding, "delimiter": delimiter, "notes": notes},
     )
 
 
-def _csv_arrow(path: str | os.PathLike[str], *, delimiter: str) -> tuple[pa.Table, str]:
-    """The checked Arrow table of a wide CSV and its encoding (see :func:`read_csv`)."""
+_ROW_NAMES_NOTE = (
+    "the first column has no name: read as row names (R's write.csv, pandas' to_csv) and dropped"
+)
+
+
+def _csv_arrow(path: str | os.PathLike[str], *, delimiter: str) -> tuple[pa.Table, str, list[str]]:
+    """The checked Arrow table of a wide CSV, its encoding and notes on what was changed
+    (see :func:`read_csv`)."""
     file = str(path)
     with open_or_fail(path) as handle:
         head = handle.read(_HEAD_BYTES)
@@ -101,12 +108,54 @@ def _csv_arrow(path: str | os.PathLike[str], *, delimiter: str) -> tuple[pa.Tabl
     strings = [name for name in _STRING_COLUMNS if name in header]
     table = _read_table(source, file=file, delimiter=delimiter, strings=strings)
     table = _drop_blank_trailing(table, header, file=file)
+    notes: list[str] = []
+    if _has_row_names(header):
+        table = table.remove_column(0)
+        notes.append(_ROW_NAMES_NOTE)
+        table, recoded = _r_missing_as_null(table)
+        if recoded:
+            notes.append(
+                f"NA read as missing (R's write.csv) in {len(recoded)} numeric column(s): "
+                + ", ".join(recoded[:8])
+                + (", ..." if len(recoded) > 8 else "")
+            )
     for field in table.schema:
         if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
             # pyarrow keeps undecodable text as bytes; find the first bad cell to name it.
             decode_records(_raw(source), file=file, delimiter=delimiter)
             raise DataError("holds bytes that are not UTF-8", file=file, column=field.name)
-    return table, encoding
+    return table, encoding, notes
+
+
+def _r_missing_as_null(table: pa.Table) -> tuple[pa.Table, list[str]]:
+    """Numbers with R's ``NA`` for missing become numeric columns; the names of those recoded.
+
+    Only for files that carry R's row names: elsewhere ``NA`` is an answer someone typed (see
+    :func:`allypath.io._arrow.read_arrow_csv`). A text column keeps its ``NA`` unless every other
+    value is a number.
+    """
+    recoded: list[str] = []
+    for index, field in enumerate(table.schema):
+        if not pa.types.is_string(field.type) and not pa.types.is_large_string(field.type):
+            continue
+        column = table.column(index)
+        if not pc.any(pc.equal(column, "NA")).as_py():
+            continue
+        blanked = pc.if_else(pc.equal(column, "NA"), pa.scalar(None, field.type), column)
+        for target in (pa.int64(), pa.float64()):
+            try:
+                cast = pc.cast(blanked, target)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                continue
+            table = table.set_column(index, field.name, cast)
+            recoded.append(field.name)
+            break
+    return table, recoded
+
+
+def _has_row_names(header: list[str]) -> bool:
+    """R's ``write.csv`` (and pandas' ``to_csv``) write row names under an empty first header."""
+    return len(header) > 1 and not header[0].strip() and bool(header[1].strip())
 
 
 def open_or_fail(path: str | os.PathLike[str]) -> io.BufferedReader:
@@ -164,6 +213,8 @@ def _check_header(head: bytes, *, file: str, delimiter: str) -> list[str]:
     last_named = max(i for i, name in enumerate(header) if name.strip())
     for position, name in enumerate(header):
         if not name.strip():
+            if position == 0 and _has_row_names(header):
+                continue  # row names: dropped after reading, with a note
             if position > last_named:
                 continue  # trailing delimiters (Excel); dropped later if the column is blank
             raise DataError(
@@ -266,7 +317,7 @@ def read_wide_arrow(path: str | os.PathLike[str], *, delimiter: str = ",") -> pa
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        return _csv_arrow(path, delimiter=delimiter)[0]
+        return _csv_arrow(path, delimiter=delimiter)[0]  # row names dropped as in read_csv
     if suffix in (".parquet", ".pq"):
         return _parquet_arrow(path)
     raise DataError(f"unknown file type {suffix or '(none)'}; use .csv or .parquet", file=str(path))
