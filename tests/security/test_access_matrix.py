@@ -170,6 +170,9 @@ EXPECTED: dict[str, Expect] = {
     "s/<str:token>/": Expect(get=everyone, post=everyone, post_data={"language": "en"}),
     "s/<str:token>/p/<int:number>/": Expect(get=everyone),
     "s/<str:token>/saved/": Expect(get=everyone),
+    # The landing page and the receipt-code form: public, and a made-up code opens nothing (422/404).
+    "": Expect(get=everyone),
+    "r/": Expect(get=everyone, post=always("422"), post_data={"code": "not a code"}),
     "r/<str:receipt>/": Expect(get=everyone),
     "r/<str:receipt>/pdf": Expect(get=everyone),
 }
@@ -325,7 +328,7 @@ def test_unknown_tokens_and_receipts_are_404_for_everyone(world):
     for role in ROLES:
         client = client_for(world.users[role])
         for route in EXPECTED:
-            if not route.startswith(("s/", "r/")):
+            if not route.startswith(("s/", "r/")) or "<" not in route:
                 continue
             url = fill(route, {"token": "x" * 32, "receipt": "AAAA-" * 5 + "AAAA", "number": "1"})
             assert client.get(url).status_code == 404, (role, url)

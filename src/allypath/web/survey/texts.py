@@ -179,6 +179,54 @@ UI: dict[str, Text] = {
     "gone_not_open": _t(
         "Please come back from {opens}.", "Revenez à partir du {opens}.", "يُرجى العودة ابتداءً من {opens}."
     ),
+    # -- landing page and the receipt-code form ---------------------------------------------------------
+    "home_h": _t(
+        "allypath: a private look at gender equity at work",
+        "allypath : un regard personnel sur l'égalité femmes-hommes au travail",
+        "allypath: نظرة خاصة إلى المساواة بين الجنسين في العمل",
+    ),
+    "home_lead": _t(
+        "A short survey, based on research on how men become allies of gender equity at work. Each person "
+        "who answers gets a private report with next steps; his organisation sees only results for groups.",
+        "Une courte enquête, fondée sur la recherche sur la façon dont les hommes deviennent alliés de l'égalité "
+        "au travail. Chaque participant reçoit un rapport privé avec des pistes ; son organisation ne voit que "
+        "des résultats de groupes.",
+        "استبيان قصير يستند إلى بحث حول كيف يصبح الرجال مناصرين للمساواة بين الجنسين في العمل. يحصل كل من يجيب "
+        "على تقرير خاص بخطوات تالية، ولا ترى مؤسسته إلا نتائج المجموعات.",
+    ),
+    "home_invited_h": _t("Invited to the survey?", "Invité à l'enquête ?", "هل دُعيت إلى الاستبيان؟"),
+    "home_invited": _t(
+        "Open the personal link in your invitation. If you already started, open it in the same browser "
+        "on the same device to continue.",
+        "Ouvrez le lien personnel de votre invitation. Si vous avez déjà commencé, ouvrez-le dans le même "
+        "navigateur, sur le même appareil, pour continuer.",
+        "افتح الرابط الشخصي في دعوتك. إن كنت قد بدأت من قبل، فافتحه في المتصفح نفسه وعلى الجهاز نفسه للمتابعة.",
+    ),
+    "open_report_h": _t("Open my report", "Ouvrir mon rapport", "افتح تقريري"),
+    "receipt_label": _t("Receipt code", "Code de reçu", "رمز الإيصال"),
+    "receipt_hint": _t(
+        "The code you were shown after sending your answers: 24 letters and digits, in groups of four.",
+        "Le code affiché après l'envoi de vos réponses : 24 lettres et chiffres, par groupes de quatre.",
+        "الرمز الذي ظهر لك بعد إرسال إجاباتك: 24 حرفًا ورقمًا في مجموعات من أربعة.",
+    ),
+    "open_report": _t("Open my report", "Ouvrir mon rapport", "افتح تقريري"),
+    "receipt_not_found": _t(
+        "No report has this code. Check each group of four letters and digits.",
+        "Aucun rapport n'a ce code. Vérifiez chaque groupe de quatre lettres et chiffres.",
+        "لا يوجد تقرير بهذا الرمز. تحقّق من كل مجموعة من أربعة أحرف وأرقام.",
+    ),
+    "receipt_malformed": _t(
+        "A receipt code has 24 letters (A to Z) and digits (2 to 7); dashes and spaces do not matter.",
+        "Un code de reçu compte 24 lettres (A à Z) et chiffres (2 à 7) ; tirets et espaces sont ignorés.",
+        "يتكون رمز الإيصال من 24 حرفًا (A إلى Z) ورقمًا (2 إلى 7)؛ ولا تهم الشرطات والمسافات.",
+    ),
+    "home_hr_h": _t("For HR teams", "Pour les équipes RH", "لفرق الموارد البشرية"),
+    "home_hr": _t(
+        "Group results, response rates and action plans are in the console.",
+        "Les résultats de groupes, les taux de réponse et les plans d'action sont dans la console.",
+        "نتائج المجموعات ونسب الاستجابة وخطط العمل موجودة في لوحة التحكم.",
+    ),
+    "home_hr_link": _t("Sign in to the console", "Se connecter à la console", "سجّل الدخول إلى لوحة التحكم"),
     # -- report -----------------------------------------------------------------------------------------
     "report_h": _t("Your private report", "Votre rapport privé", "تقريرك الخاص"),
     "private": _t(
