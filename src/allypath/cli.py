@@ -71,6 +71,15 @@ def _register_backup() -> None:
 
 _register_backup()
 
+
+def _register_content() -> None:
+    from allypath.cli_content import content_app
+
+    app.add_typer(content_app, name="content")
+
+
+_register_content()
+
 console = Console()
 err = Console(stderr=True)
 

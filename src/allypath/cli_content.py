@@ -1,0 +1,84 @@
+"""``allypath content``: check the content library, dilemmas and circle guides; build a workshop deck."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from allypath.errors import AllypathError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from allypath.content import DilemmaSet, GuideSet, Library
+
+content_app = typer.Typer(
+    help="Check the content library, scenario dilemmas and circle guides; build workshop decks.",
+    no_args_is_help=True,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _describe(built: Library | DilemmaSet | GuideSet) -> str:
+    from allypath.content import DilemmaSet, Library
+    from allypath.model import stage
+
+    languages = ", ".join(built.languages)
+    if isinstance(built, Library):
+        stages = Counter(item.home_stage for item in built)
+        formats = Counter(item.format for item in built)
+        per_stage = "; ".join(f"{stage(n).short_label.get_lang('en')} {stages[n]}" for n in (1, 2, 3, 4))
+        per_format = ", ".join(f"{formats[f]} {f}" for f in sorted(formats))
+        return (
+            f"library {built.id} {built.version}: {len(built)} items ({per_stage}; {per_format})"
+            f" — languages {languages}"
+        )
+    if isinstance(built, DilemmaSet):
+        contexts = Counter(d.context for d in built)
+        per_context = ", ".join(f"{c} {n}" for c, n in sorted(contexts.items()))
+        return (
+            f"dilemmas {built.id} {built.version}: {len(built)} dilemmas ({per_context})"
+            f" — languages {languages}"
+        )
+    sessions = sum(len(g.sessions) for g in built)
+    return (
+        f"circle guides {built.id} {built.version}: {len(built)} guides, {sessions} sessions "
+        f"({', '.join(g.mix for g in built)}) — languages {languages}"
+    )
+
+
+@content_app.command("validate")
+def content_validate(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A content file (library, dilemmas or circle guides); default: the packaged ones."
+        ),
+    ] = None,
+) -> None:
+    """Check content files: stages, tags, the three languages, reading times, links and counts.
+
+    Every problem is listed with the item (or dilemma, guide, session) and the field it concerns.
+    """
+    from allypath.content import DEFAULT_FILES, validate_content_file
+
+    files = [file] if file is not None else list(DEFAULT_FILES.values())
+    failed = False
+    for path in files:
+        try:
+            built = validate_content_file(path)
+        except AllypathError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            failed = True
+            continue
+        console.print(f"[green]valid[/]: {_describe(built)}", highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(code=2)
