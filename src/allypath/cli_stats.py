@@ -352,6 +352,12 @@ def cfa(
     console.print(table)
     for warning in result.warnings:
         err.print(f"warning: {warning}")
+    if not result.proper:
+        err.print(
+            "improper solution: " + "; ".join(result.improper)
+            + ". The fit measures describe an impossible model: they do not show that it fits.",
+            highlight=False, soft_wrap=True, markup=False,
+        )  # fmt: skip
 
 
 @stats_app.command("invariance")
@@ -378,7 +384,7 @@ def invariance(
         _print_json(_json_safe(result.to_dict()))
         return
     table = Table(
-        "level", "chisq", "df", "cfi", "rmsea", "srmr", "Δcfi", "Δrmsea", "holds", title="Invariance"
+        "level", "chisq", "df", "cfi", "rmsea", "srmr", "Δcfi", "Δrmsea", "result", title="Invariance"
     )
     for row in result.levels.itertuples():
         table.add_row(
@@ -390,7 +396,7 @@ def invariance(
             _fmt(row.srmr),
             _fmt(row.delta_cfi),
             _fmt(row.delta_rmsea),
-            _fmt(bool(row.supported_chen)),
+            str(row.status),  # a level after the first failure is "not tested", never "holds"
         )
     console.print(table)
     console.print(result.verdict, soft_wrap=True)

@@ -4,8 +4,10 @@ and a plain-language verdict."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -85,8 +87,11 @@ def test_changes_are_relative_to_the_previous_level(invariance: InvarianceResult
     scalar = table.loc["scalar"]
     assert scalar["delta_pvalue"] < 0.001
     assert scalar["delta_cfi"] < -0.01
-    assert list(table["supported_chen"]) == [True, True, False, True]
-    assert list(table["supported_chisq"]) == [True, True, False, False]
+    # strict is fitted (lavaan's chi-square is checked above) but not tested: scalar failed
+    assert list(table["supported_chen"]) == [True, True, False, None]
+    assert list(table["supported_chisq"]) == [True, True, False, None]
+    assert list(table["status"]) == ["holds", "holds", "fails", "not tested"]
+    assert table["proper"].all()
 
 
 def test_verdict_says_metric_holds_scalar_does_not_and_which_criterion(invariance: InvarianceResult):
@@ -97,6 +102,9 @@ def test_verdict_says_metric_holds_scalar_does_not_and_which_criterion(invarianc
     assert "Chen (2007)" in verdict
     assert "chi-square difference" in verdict
     assert "fits only moderately" in verdict  # configural CFI .923 is below .95
+    # strict fits no worse than scalar, but cannot hold once scalar does not
+    assert "Not tested, because scalar invariance does not hold: strict." in verdict
+    assert "strict: delta CFI" not in verdict
 
 
 def test_stricter_cutoffs_change_the_verdict(hs: pd.DataFrame):
@@ -142,3 +150,51 @@ def test_single_group_is_refused(hs: pd.DataFrame):
 def test_missing_group_column_is_refused(hs: pd.DataFrame):
     with pytest.raises(StatsError, match="group column 'site'"):
         measurement_invariance(hs, HS_MODEL, group="site")
+
+
+# --- data built to hold, to fail scalar, and to be improper ---------------------------------------
+
+ONE_FACTOR = "f =~ x1 + x2 + x3 + x4"
+
+
+def _two_groups(seed: int, *, shift_x1: float = 0.0, cov: np.ndarray | None = None) -> pd.DataFrame:
+    """Two groups of 500 from the same one-factor model; group b's x1 intercept moved by ``shift_x1``."""
+    rng = np.random.default_rng(seed)
+    if cov is None:
+        cov = np.full((4, 4), 0.49) + np.diag(np.full(4, 0.51))  # loadings .7, residuals .51
+    frames = []
+    for label, shift in (("a", 0.0), ("b", shift_x1)):
+        values = rng.multivariate_normal(np.zeros(len(cov)), cov, size=500)
+        values[:, 0] += shift
+        frame = pd.DataFrame(values, columns=[f"x{i + 1}" for i in range(len(cov))])
+        frames.append(frame.assign(g=label))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_on_invariant_data_every_level_is_tested_and_holds() -> None:
+    result = measurement_invariance(_two_groups(3), ONE_FACTOR, "g", LEVELS)
+    assert list(result.levels["status"]) == ["holds"] * 4
+    assert result.supported_level == "strict" and "Not tested" not in result.verdict
+
+
+def test_a_shifted_intercept_fails_scalar_and_strict_is_not_tested() -> None:
+    result = measurement_invariance(_two_groups(3, shift_x1=1.0), ONE_FACTOR, "g", LEVELS)
+    assert list(result.levels["status"]) == ["holds", "holds", "fails", "not tested"]
+    assert result.supported_level == "metric"
+    strict = result.levels.set_index("level").loc["strict"]
+    assert strict["supported_chen"] is None and math.isfinite(strict["chisq"])
+    assert "Not tested, because scalar invariance does not hold: strict." in result.verdict
+
+
+def test_an_improper_configural_model_supports_no_level() -> None:
+    # items correlate .3 within each block of three and .4 across: the factors correlate ~1.3
+    cov = np.full((6, 6), 0.4)
+    cov[:3, :3] = cov[3:, 3:] = 0.3
+    np.fill_diagonal(cov, 1.0)
+    data = _two_groups(5, cov=cov)
+    model = "A =~ x1 + x2 + x3; B =~ x4 + x5 + x6"
+    result = measurement_invariance(data, model, "g", LEVELS)
+    assert not result.levels["proper"].iloc[0]
+    assert list(result.levels["status"]) == ["improper", "not tested", "not tested", "not tested"]
+    assert result.supported_level is None
+    assert "improper solution" in result.verdict and "No level of invariance is supported." in result.verdict

@@ -27,6 +27,7 @@ from allypath.scoring import PROBABILITY_COLUMNS, StageModel, choose_form, load_
 from allypath.stats import (
     CalibrationResult,
     FactorAnalysis,
+    SEMResult,
     bartlett_sphericity,
     cfa,
     compare_latent,
@@ -586,6 +587,8 @@ def _one_cfa(key: str, syntax: str, items: pd.DataFrame, left_out: list[str]) ->
             [],
         )
     fit = {k: float(result.fit[k]) for k in _FIT_KEYS}
+    if not result.proper:
+        return _improper_cfa(name, syntax, result, fit, left_out)
     est = result.estimates
     loads = est[est["op"] == "=~"]
     covs = est[(est["op"] == "~~") & est["lhs"].isin(loads["lhs"]) & (est["lhs"] != est["rhs"])]
@@ -670,6 +673,28 @@ def _one_cfa(key: str, syntax: str, items: pd.DataFrame, left_out: list[str]) ->
     return numbers, sentence, status, charts
 
 
+def _improper_cfa(
+    name: str, syntax: str, result: SEMResult, fit: dict[str, float], left_out: list[str]
+) -> tuple[dict, str, str, list]:
+    """An inadmissible solution: its fit indices describe an impossible model, so no rating."""
+    numbers = {
+        "model": syntax,
+        "fit": fit,
+        "rating": "improper",
+        "improper": list(result.improper),
+        "warnings": list(result.warnings),
+        "left_out": left_out,
+    }
+    sentence = (
+        f"The model of {name} has an improper solution ({_some(result.improper, 3)}), so its fit "
+        f"indices (CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}) do not show that it fits: these "
+        "scales do not measure separate things here; report them together, not as separate findings."
+    )
+    row = [_whole(k, fit[k]) for k in _FIT_KEYS]
+    table = ReportTable(f"Fit: {name} (improper solution)", list(_FIT_KEYS), [row])
+    return numbers, sentence, "problem", [table]
+
+
 def _whole(key: str, value: float) -> float | int:
     """Counts (df, N, parameters) print as whole numbers."""
     return int(value) if key in ("df", "ntotal", "npar", "n") and math.isfinite(value) else value
@@ -687,6 +712,7 @@ def _cfa(scored_items: pd.DataFrame, instrument: Instrument) -> tuple[dict, Sect
     else:
         numbers["barriers_norms_enablers"] = {"skipped": "fewer than two barrier/norm/enabler scales present"}
     status = "good"
+    stage_status = "good"
     for key, syntax in models.items():
         part, sentence, part_status, pieces = _one_cfa(
             key, syntax, scored_items, left_out if key != "stages" else []
@@ -694,15 +720,18 @@ def _cfa(scored_items: pd.DataFrame, instrument: Instrument) -> tuple[dict, Sect
         numbers[key] = part
         sentences.append(sentence)
         status = _worse(status, part_status)
+        if key == "stages":
+            stage_status = part_status
         tables += [p for p in pieces if isinstance(p, ReportTable)]
         charts += [p for p in pieces if isinstance(p, Chart)]
+    # The advice is about the stage scales; the other model's sentence says what its own result means.
     advice = {
-        "good": "The instrument's structure holds: scale scores can be used as designed.",
-        "caution": "The structure roughly holds; treat fine distinctions between neighbouring scales "
-        "with care.",
-        "problem": "The stage structure does not fit well: rely on the stage probabilities, not on "
+        "good": "The stage scales' structure holds: their scores can be used as designed.",
+        "caution": "The stage structure roughly holds; treat fine distinctions between neighbouring "
+        "scales with care.",
+        "problem": "The stage structure is not supported: rely on the stage probabilities, not on "
         "single scale scores.",
-    }[status]
+    }[stage_status]
     verdict = " ".join(sentences) + " " + advice
     method = (
         "Maximum-likelihood CFA (lavaan conventions), reverse-keyed items reversed, listwise deletion; "
@@ -772,7 +801,7 @@ def _invariance(
         tables.append(
             ReportTable(
                 f"Invariance across {column}",
-                ["level", "chisq", "df", "cfi", "rmsea", "srmr", "delta cfi", "delta rmsea", "holds"],
+                ["level", "chisq", "df", "cfi", "rmsea", "srmr", "delta cfi", "delta rmsea", "result"],
                 [
                     [
                         r["level"],
@@ -783,7 +812,7 @@ def _invariance(
                         r["srmr"],
                         r["delta_cfi"],
                         r["delta_rmsea"],
-                        r["supported_chen"],
+                        r["status"],  # holds / fails / improper / not tested (after a failure)
                     ]
                     for r in payload["levels"]
                 ],

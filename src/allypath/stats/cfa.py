@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from allypath.errors import DataError, StatsError
+from allypath.stats._admissible import improper_reasons
 from allypath.stats.fit_indices import fit_measures
 from allypath.stats.lavaan_syntax import ParsedModel, build_parameter_table, parse_model
 from allypath.stats.sem import GroupSample, MLSolution, fit_ml, standardized_solution
@@ -63,6 +64,10 @@ class SEMResult:
         Group labels in lavaan's order (first appearance in the data) and their sizes.
     warnings : list of str
         Non-fatal problems (negative variances, singular information).
+    improper : list of str
+        Why the solution is inadmissible (negative variances, latent correlations or standardised
+        loadings beyond +-1, a latent covariance matrix that is not positive definite); empty when it
+        is proper. The fit measures of an improper solution are not evidence of fit.
     """
 
     fit: dict[str, float]
@@ -75,6 +80,12 @@ class SEMResult:
     options: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     solution: MLSolution | None = field(default=None, repr=False)
+    improper: list[str] = field(default_factory=list)
+
+    @property
+    def proper(self) -> bool:
+        """True when every estimate is admissible (see :attr:`improper`)."""
+        return not self.improper
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (NaN becomes None) for the CLI and reports."""
@@ -93,6 +104,8 @@ class SEMResult:
                 for row in self.estimates.to_dict(orient="records")
             ],
             "warnings": list(self.warnings),
+            "proper": self.proper,
+            "improper": list(self.improper),
         }
 
 
@@ -184,9 +197,10 @@ def cfa(
         "meanstructure": table.meanstructure, "information": information, "fixed_x": fixed_x,
     }  # fmt: skip
     measures = fit_measures(solution)
+    estimates = _estimates(solution)
     return SEMResult(
         fit={k: measures[k] for k in FIT_KEYS},
-        estimates=_estimates(solution),
+        estimates=estimates,
         groups=[s.label for s in samples],
         nobs=[s.nobs for s in samples],
         converged=solution.converged,
@@ -195,6 +209,7 @@ def cfa(
         options=options,
         warnings=list(solution.warnings),
         solution=solution,
+        improper=improper_reasons(estimates, list(table.latent)),
     )
 
 

@@ -18,6 +18,12 @@ uses Chen's (2007) change-in-fit cut-offs, ``delta CFI >= -.010`` and
 differences in large samples; the chi-square difference test (lavaan's ``lavTestLRT``
 for ML) is reported beside it and the verdict says where the two disagree.
 
+The levels are nested, so each is tested only if the one before it holds: after the first
+failure the later levels are fitted (their fit measures are shown) but *not tested* -- strict
+invariance cannot hold when scalar invariance does not. A level whose solution is improper
+(negative variances, latent correlations beyond +-1) cannot hold either: its fit measures
+describe an impossible model, so the sequence stops there too.
+
 References: Meredith, W. (1993). Measurement invariance, factor analysis and factorial
 invariance. Psychometrika 58, 525-543. Chen, F. F. (2007). Sensitivity of goodness of fit
 indexes to lack of measurement invariance. Structural Equation Modeling 14, 464-504.
@@ -70,8 +76,10 @@ class InvarianceResult:
     levels : pandas.DataFrame
         One row per level: ``level``, fit (``npar, chisq, df, pvalue, cfi, tli, rmsea,
         srmr, aic, bic``), change from the previous level (``delta_chisq, delta_df,
-        delta_pvalue, delta_cfi, delta_rmsea, delta_srmr``) and the decisions
-        ``supported_chen`` and ``supported_chisq``.
+        delta_pvalue, delta_cfi, delta_rmsea, delta_srmr``), ``proper`` (an admissible
+        solution), the decisions ``supported_chen`` and ``supported_chisq`` (None where the
+        level was not tested because an earlier one failed under that criterion) and
+        ``status``: ``"holds"``, ``"fails"``, ``"improper"`` or ``"not tested"`` (Chen's).
     verdict : str
         Plain-language conclusion.
     supported_level : str or None
@@ -181,7 +189,7 @@ def _level_rows(
         nan = float("nan")
         row.update(delta_chisq=nan, delta_df=nan, delta_pvalue=nan, delta_cfi=nan,
                    delta_rmsea=nan, delta_srmr=nan)  # fmt: skip
-        row.update(supported_chen=True, supported_chisq=True)
+        row.update(proper=result.proper, supported_chen=True, supported_chisq=True)
         if previous is not None:
             d_chisq = row["chisq"] - previous["chisq"]
             d_df = row["df"] - previous["df"]
@@ -198,13 +206,34 @@ def _level_rows(
             )
         rows.append(row)
         previous = row
+    _stop_at_first_failure(rows)
     return rows
+
+
+def _stop_at_first_failure(rows: list[dict[str, Any]]) -> None:
+    """Each criterion tests a level only if every level before it held (and all were proper)."""
+    for key in ("supported_chen", "supported_chisq"):
+        failed = False
+        for row in rows:
+            if failed:
+                row[key] = None
+                continue
+            if not row["proper"]:
+                row[key] = False
+            failed = not row[key]
+    for row in rows:
+        if row["supported_chen"] is None:
+            row["status"] = "not tested"
+        elif not row["proper"]:
+            row["status"] = "improper"
+        else:
+            row["status"] = "holds" if row["supported_chen"] else "fails"
 
 
 def _supported_level(rows: list[dict[str, Any]]) -> str | None:
     supported = None
     for row in rows:
-        if not row["supported_chen"]:
+        if row["status"] != "holds":
             break
         supported = str(row["level"])
     return supported
@@ -218,18 +247,27 @@ def _p(value: float) -> str:
 
 def _verdict(rows: list[dict[str, Any]], supported: str | None, criteria: dict[str, float]) -> str:
     first = rows[0]
-    levels = [str(row["level"]) for row in rows]
     parts: list[str] = []
+    stopped = next((row for row in rows if row["status"] != "holds"), None)
     if supported is None:
         parts.append("No level of invariance is supported.")
     else:
-        at = levels.index(supported)
         head = _LEVEL_WORDS[supported]
         parts.append(head[0].upper() + head[1:] + " holds")
-        if at + 1 < len(levels):
-            parts[-1] += f"; {levels[at + 1]} invariance does not."
+        if stopped is not None:
+            parts[-1] += f"; {stopped['level']} invariance does not."
         else:
             parts[-1] += "."
+    if stopped is not None and stopped["status"] == "improper":
+        parts.append(
+            f"The {stopped['level']} model has an improper solution (negative variances or latent "
+            "correlations beyond +-1), so its fit cannot be read as support."
+        )
+    untested = [str(row["level"]) for row in rows if row["status"] == "not tested"]
+    if untested and stopped is not None:
+        parts.append(
+            f"Not tested, because {stopped['level']} invariance does not hold: {', '.join(untested)}."
+        )
     parts.append(
         f"Criterion: Chen (2007), a level holds if CFI drops by at most "
         f"{criteria['delta_cfi']:.3f} and RMSEA rises by at most {criteria['delta_rmsea']:.3f}"
@@ -237,6 +275,8 @@ def _verdict(rows: list[dict[str, Any]], supported: str | None, criteria: dict[s
     )
     tests = []
     for row in rows[1:]:
+        if row["status"] == "not tested":
+            continue
         agree = "agrees" if row["supported_chen"] == row["supported_chisq"] else "disagrees"
         tests.append(
             f"{row['level']}: delta CFI = {row['delta_cfi']:+.3f}, delta RMSEA = "
