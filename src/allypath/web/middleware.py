@@ -1,10 +1,15 @@
-"""Refuse oversized request bodies early, with a clear message, before anything reads them."""
+"""Refuse oversized request bodies early, with a clear message, before anything reads them; and JSON
+bodies that would crash whatever reads them later (too deep, or not valid text)."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 _UPLOAD_PREFIXES = ("/console/", "/admin/")
@@ -32,3 +37,90 @@ class BodySizeLimitMiddleware:
                 return JsonResponse({"detail": message, "code": "body_too_large", "errors": []}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+#: Deepest JSON nesting accepted: a submission is three levels deep ({"answers": {"item": [...]}}).
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply ``body`` nests arrays and objects, counted without parsing it (so without recursion)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', body)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _unencodable(value: Any, path: str) -> str | None:
+    """The field (``answers.ot1``) of the first string or key that is not valid Unicode text (a lone
+    surrogate such as ``\\ud800``, which JSON escapes allow but no database or encoder accepts)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "body"
+        return None
+    items: Any = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    )
+    for key, item in items:
+        name = f"{path}.{key}" if path else str(key)
+        if _unencodable(key, "") is not None:
+            return name.encode("utf-8", "backslashreplace").decode()
+        found = _unencodable(item, name)
+        if found is not None:
+            return found
+    return None
+
+
+def _refuse(field: str, code: str, message: str) -> JsonResponse:
+    return JsonResponse(
+        {
+            "detail": "the request body is not valid",
+            "code": "invalid_request",
+            "errors": [{"field": field, "message": message, "code": code}],
+        },
+        status=422,
+    )
+
+
+class JsonBodyGuardMiddleware:
+    """422 naming the field for JSON that Python parses but nothing after it should see.
+
+    Nesting deeper than :data:`MAX_JSON_DEPTH` would exhaust the parser's recursion (a 500 before
+    anything else runs), and a lone surrogate in a string or key fails later, when it is hashed,
+    stored or encoded. Both are refused here, before the body reaches a view or another middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/"):
+            refused = self._check(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    @staticmethod
+    def _check(request: HttpRequest) -> HttpResponse | None:
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return None  # the view answers 413
+        if json_depth(body) > MAX_JSON_DEPTH:
+            return _refuse("body", "too_deep", f"nests deeper than {MAX_JSON_DEPTH} levels")
+        try:
+            parsed = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return None  # not JSON: the view's own parser says so
+        field = _unencodable(parsed, "")
+        if field is not None:
+            return _refuse(field, "invalid_text", "contains characters that are not valid text")
+        return None

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "allypath.web.middleware.BodySizeLimitMiddleware",
+    "allypath.web.middleware.JsonBodyGuardMiddleware",
     "allypath.web.security.SubmissionRateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "allypath.web.security.SecurityHeadersMiddleware",

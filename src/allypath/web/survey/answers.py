@@ -88,6 +88,10 @@ def _check_text(item: Item, value: object) -> tuple[str | None, AnswerError | No
     if not isinstance(value, str):
         return None, AnswerError(item.id, "not_text", "must be text")
     text = value.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no database or encoder takes it
+        return None, AnswerError(item.id, "invalid_text", "contains characters that are not valid text")
     if _CONTROL.search(text):  # NUL cannot be stored by PostgreSQL; none of these is ever typed
         return None, AnswerError(item.id, "control_characters", "contains control characters")
     if len(text) > MAX_TEXT:
