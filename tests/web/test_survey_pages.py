@@ -242,3 +242,49 @@ def test_pages_carry_a_strict_content_security_policy(client, token):
     assert "unsafe-inline" not in policy
     assert r["Referrer-Policy"] == "same-origin"
     assert "<script" not in r.content.decode() and "style=" not in r.content.decode()
+
+
+def test_submitting_too_few_answers_asks_first_and_going_back_keeps_the_link_unused(
+    client, token, instrument
+):
+    client.post(f"/s/{token}/", {"language": "en"})
+    total = page_count(instrument.form("short"))
+    questions = len(instrument.form("short").items)
+    r = client.post(f"/s/{token}/p/{total}/", {"action": "submit", "language": "en"})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "Send with only a few answers?" in html
+    assert f"You answered 0 of {questions} questions." in html
+    assert f'href="/s/{token}/p/1/?lang=en"' in html and 'value="submit_anyway"' in html
+    assert not Response.objects.exists() and Draft.objects.count() == 1
+
+
+def test_enough_answers_submit_without_the_question(client, token, instrument):
+    client.post(f"/s/{token}/", {"language": "en"})
+    total = page_count(instrument.form("short"))
+    for number in range(1, total):
+        fill_page(client, token, number, instrument)
+    assert fill_page(client, token, total, instrument, action="submit").status_code == 302
+
+
+def test_sending_few_answers_anyway_gives_a_report_that_says_why_there_is_no_stage(client, token, instrument):
+    client.post(f"/s/{token}/", {"language": "en"})
+    fill_page(client, token, 1, instrument)  # one page of six questions only
+    total = page_count(instrument.form("short"))
+    sent = client.post(f"/s/{token}/p/{total}/", {"action": "submit_anyway", "language": "en"})
+    assert sent.status_code == 302 and "/r/" in sent["Location"]
+    stored = Response.objects.get()
+    assert stored.status == "insufficient" and len(stored.answers) == 6  # the draft's answers, kept
+    html = client.get(sent["Location"]).content.decode()
+    questions = len(instrument.form("short").items)
+    assert f"you answered 6 of {questions} questions" in html
+    assert "Where you are now" not in html
+    steps = html[html.index("Next steps to try") :]
+    assert steps.count("<li>") >= 3  # general first steps, never an empty list
+    assert "items answered" not in html and "stage_" not in html  # no internal reason codes
+
+
+def test_submit_anyway_on_another_page_than_the_last_sends_nothing(client, token, instrument):
+    client.post(f"/s/{token}/", {"language": "en"})
+    r = client.post(f"/s/{token}/p/1/", {"action": "submit_anyway", "language": "en"})
+    assert r.status_code in (200, 302) and not Response.objects.exists()

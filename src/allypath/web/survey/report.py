@@ -16,7 +16,7 @@ from allypath.recommendations import Recommendation
 from allypath.scoring import PROBABILITY_COLUMNS
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.survey.models import Response
-from allypath.web.survey.texts import RESOURCES, ui
+from allypath.web.survey.texts import FIRST_STEPS, RESOURCES, ui
 
 __all__ = ["build_report"]
 
@@ -68,6 +68,15 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     context["recommendations"] = recs
     context["resources"] = [r.get_lang(language) for r in RESOURCES]
     if not scored:
+        # Say plainly why there is no stage (never the scorer's internal reason codes), and give first
+        # steps that fit anyone: the stage-based recommendations have nothing to go on.
+        form = wave_instrument(response.wave.instrument_id, response.wave.instrument_version).form(
+            response.wave.form
+        )
+        context["insufficient"] = words["insufficient"].format(
+            answered=len(response.answers), questions=len(form.items)
+        )
+        context["first_steps"] = [step.get_lang(language) for step in FIRST_STEPS]
         return context
     current = stage(int(result["stage"]))
     context["stage_label"] = current.label.get_lang(language)

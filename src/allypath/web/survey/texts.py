@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from allypath.model import Text
 
-__all__ = ["LANGUAGE_NAMES", "RESOURCES", "UI", "ui"]
+__all__ = ["FIRST_STEPS", "LANGUAGE_NAMES", "RESOURCES", "UI", "ui"]
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
@@ -100,6 +100,28 @@ UI: dict[str, Text] = {
         "Après l'envoi, vous ne pourrez plus modifier vos réponses ; vous recevrez aussitôt votre rapport privé.",
         "بعد الإرسال لا يمكنك تعديل إجاباتك، وستحصل على تقريرك الخاص فورًا.",
     ),
+    "thin_h": _t(
+        "Send with only a few answers?",
+        "Envoyer avec seulement quelques réponses ?",
+        "هل ترسل إجاباتك وهي قليلة؟",
+    ),
+    "thin_count": _t(
+        "You answered {answered} of {questions} questions.",
+        "Vous avez répondu à {answered} questions sur {questions}.",
+        "أجبت عن {answered} من أصل {questions} سؤالًا.",
+    ),
+    "thin_why": _t(
+        "With this few answers the survey cannot say where you stand, so your report would only offer "
+        "general first steps. You can go back and answer more, or send your answers as they are. Once "
+        "sent, they cannot be changed.",
+        "Avec si peu de réponses, l'enquête ne peut pas dire où vous en êtes : votre rapport ne proposerait "
+        "que des premières pistes générales. Vous pouvez revenir répondre à davantage de questions, ou "
+        "envoyer vos réponses telles quelles. Une fois envoyées, elles ne peuvent plus être modifiées.",
+        "مع هذا العدد القليل من الإجابات لا يستطيع الاستبيان أن يحدد موقعك، فلن يقدّم تقريرك إلا خطوات أولى "
+        "عامة. يمكنك العودة للإجابة عن المزيد، أو إرسال إجاباتك كما هي. بعد الإرسال لا يمكن تعديلها.",
+    ),
+    "thin_back": _t("Go back to the questions", "Revenir aux questions", "العودة إلى الأسئلة"),
+    "thin_submit": _t("Send them anyway", "Les envoyer quand même", "أرسلها على أي حال"),
     "saved_h": _t("Your answers are saved", "Vos réponses sont enregistrées", "تم حفظ إجاباتك"),
     "saved": _t(
         "Open the same link again in this browser, on this device, to continue, until {closes}. Your "
@@ -324,9 +346,14 @@ UI: dict[str, Text] = {
         "انتقل مؤشر التطور لديك من {before} إلى {after}.",
     ),
     "insufficient": _t(
-        "There were not enough answers to place you on the model, so this report shows general suggestions.",
-        "Il n'y a pas assez de réponses pour vous situer dans le modèle : ce rapport propose des pistes générales.",
-        "لم تكن الإجابات كافية لتحديد موقعك في النموذج، لذلك يعرض هذا التقرير اقتراحات عامة.",
+        "Your report does not show a stage: you answered {answered} of {questions} questions, and saying "
+        "where you stand needs answers to most of the statements about each stage. Here are general first "
+        "steps instead.",
+        "Votre rapport n'indique pas d'étape : vous avez répondu à {answered} questions sur {questions}, et "
+        "situer votre regard demande des réponses à la plupart des affirmations de chaque étape. Voici "
+        "plutôt des premières pistes générales.",
+        "لا يعرض تقريرك مرحلة: أجبت عن {answered} من أصل {questions} سؤالًا، وتحديد موقعك يتطلب الإجابة عن "
+        "معظم العبارات الخاصة بكل مرحلة. إليك بدلًا من ذلك خطوات أولى عامة.",
     ),
     "pdf": _t("Download this report as a PDF", "Télécharger ce rapport en PDF", "نزّل هذا التقرير بصيغة PDF"),
     "model_note": _t(
@@ -342,6 +369,27 @@ UI: dict[str, Text] = {
         "تحقق من رمز الإيصال: يتكون من 24 حرفًا ورقمًا في مجموعات من أربعة.",
     ),
 }
+
+#: General first steps for a report without a stage (too few answers to place him on the model).
+FIRST_STEPS: tuple[Text, ...] = (
+    _t(
+        "Notice, over one week, who speaks and who is heard in your meetings.",
+        "Observez pendant une semaine qui prend la parole et qui est écouté dans vos réunions.",
+        "لاحظ خلال أسبوع من يتحدث ومن يُستمع إليه في اجتماعاتك.",
+    ),
+    _t(
+        "Ask a female colleague you trust what would make work fairer for her, and listen without defending.",
+        "Demandez à une collègue de confiance ce qui rendrait le travail plus juste pour elle, et écoutez sans "
+        "vous défendre.",
+        "اسأل زميلة تثق بها عمّا يجعل العمل أكثر إنصافًا لها، واستمع دون أن تدافع عن نفسك.",
+    ),
+    _t(
+        "Read your organisation's policies on parental leave and flexible work, and what they offer you too.",
+        "Lisez les politiques de votre organisation sur le congé parental et le travail flexible, et ce "
+        "qu'elles vous offrent aussi.",
+        "اقرأ سياسات مؤسستك بشأن إجازة الوالدين والعمل المرن، وما تقدّمه لك أنت أيضًا.",
+    ),
+)
 
 RESOURCES: tuple[Text, ...] = (
     _t(

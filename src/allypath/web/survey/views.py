@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from allypath.instrument import Instrument
 from allypath.model import is_rtl
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import draft_key, form_submission_id, normalise_receipt, receipt_hash
-from allypath.web.orgs.models import PrivacyMode
+from allypath.web.orgs.models import PrivacyMode, Wave
 from allypath.web.survey.answers import check_answers, parse_posted
 from allypath.web.survey.browser import browser_secret, issue_browser_secret, remember_browser_secret
 from allypath.web.survey.links import LinkError, OpenLink, open_link
@@ -30,6 +31,7 @@ from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.pages import error_messages, page_count, page_items, questions
 from allypath.web.survey.pdf import render_pdf
 from allypath.web.survey.report import build_report
+from allypath.web.survey.scoring import score_one
 from allypath.web.survey.submission import SubmissionError, find_submitted, submit
 from allypath.web.survey.texts import LANGUAGE_NAMES, ui
 
@@ -158,6 +160,9 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     words = context["words"]
     if request.method == "POST":
         action = request.POST.get("action", "next")
+        if action == "submit_anyway" and number == total:
+            # confirmed on the "only a few answers" page, which posts no answers: keep the draft's
+            return _submit(request, token, draft, language, context)
         posted = parse_posted(request.POST, items)
         clean, problems = check_answers(posted, form)
         for item in items:
@@ -179,6 +184,10 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
             if action == "save":
                 return HttpResponseRedirect(reverse("survey:saved", args=[token]) + f"?lang={language}")
             if action == "submit" and number == total:
+                thin = _too_few_answers(draft, wave, form, words)
+                if thin is not None:
+                    context.update(thin, title=words["thin_h"], first_page=_page_url(token, 1, language))
+                    return render(request, "survey/confirm_thin.html", context)
                 return _submit(request, token, draft, language, context)
             if number < total:
                 draft.page = number + 1
@@ -196,6 +205,20 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         error_list=[q for q in questions(items, language, answers, errors, first) if q.error],
     )
     return render(request, "survey/page.html", context, status=422 if errors else 200)
+
+
+def _too_few_answers(
+    draft: Draft, wave: Wave, form: Instrument, words: dict[str, str]
+) -> dict[str, Any] | None:
+    """What to tell him when his answers are too few to place him on the model (None when enough).
+
+    Asks the one scoring entry point rather than restating its rule: the answers are scored exactly
+    as the submission will be (about 30 ms).
+    """
+    instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
+    if score_one(draft.answers, instrument, wave.form).get("status") == "scored":
+        return None
+    return {"thin_count": words["thin_count"].format(answered=len(draft.answers), questions=len(form.items))}
 
 
 def _submit(
