@@ -4,6 +4,7 @@ Django-free. The texts live as validated YAML under ``allypath/instrument/data/c
 ar); this package loads them as typed objects and holds the pure functions that choose from them.
 """
 
+from allypath.content.choose import Profile, Suggestion, choose_dilemmas, next_items, profile_from_scored
 from allypath.content.definition import (
     FORMAT_FOR_STAGE,
     FORMATS,
@@ -52,10 +53,15 @@ __all__ = [
     "Library",
     "LibraryItem",
     "Link",
+    "Profile",
     "Session",
     "Step",
+    "Suggestion",
+    "choose_dilemmas",
     "load_circle_guides",
     "load_dilemmas",
     "load_library",
+    "next_items",
+    "profile_from_scored",
     "validate_content_file",
 ]
