@@ -5,6 +5,7 @@ ar); this package loads them as typed objects and holds the pure functions that 
 """
 
 from allypath.content.choose import Profile, Suggestion, choose_dilemmas, next_items, profile_from_scored
+from allypath.content.circles import Circle, CircleRules, Formation, Volunteer, form_circles, meeting_guide
 from allypath.content.definition import (
     FORMAT_FOR_STAGE,
     FORMATS,
@@ -44,11 +45,14 @@ __all__ = [
     "MIN_ITEMS_PER_STAGE",
     "REQUIRED_LANGUAGES",
     "SESSIONS_PER_GUIDE",
+    "Circle",
     "CircleGuide",
+    "CircleRules",
     "ContentError",
     "Dilemma",
     "DilemmaOption",
     "DilemmaSet",
+    "Formation",
     "GuideSet",
     "Library",
     "LibraryItem",
@@ -57,10 +61,13 @@ __all__ = [
     "Session",
     "Step",
     "Suggestion",
+    "Volunteer",
     "choose_dilemmas",
+    "form_circles",
     "load_circle_guides",
     "load_dilemmas",
     "load_library",
+    "meeting_guide",
     "next_items",
     "profile_from_scored",
     "validate_content_file",

@@ -5,6 +5,7 @@ Nothing here reads the environment directly: a bad variable fails at import with
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -82,18 +83,32 @@ TEMPLATES = [
 ]
 
 
+def _private_file(path: Path) -> Path:
+    """Create ``path`` (if new) readable and writable by this user only, before anything writes to it.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they are private too.
+    """
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
+    return path
+
+
 def _database() -> dict[str, Any]:
     if ENV.database_url:
         config: dict[str, Any] = dict(dj_database_url.parse(ENV.database_url, conn_max_age=60))
         if config["ENGINE"].endswith("sqlite3"):
             config["OPTIONS"] = _SQLITE_OPTIONS
         return config
-    ENV.data_dir.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": ENV.data_dir / "allypath.sqlite3",
+        "NAME": _private_file(ENV.data_dir / "allypath.sqlite3"),
         "OPTIONS": _SQLITE_OPTIONS,
     }
+
+
+# The data directory holds the database, uploads under review and e-mails: this user's only (0700).
+ENV.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+ENV.data_dir.chmod(0o700)
 
 
 # WAL lets readers run beside the writer; synchronous=FULL makes a committed response durable; the busy
