@@ -8,7 +8,9 @@
 
 The database is the one the web app uses (``DATABASE_URL`` or SQLite in ``ALLYPATH_DATA_DIR``). Restore
 refuses a database that already holds organisations unless ``--force``: stop the server before.
-Backups hold survey answers and keyed hashes: store them like the database itself.
+Backups hold survey answers and keyed hashes: store them like the database itself (they are written
+0600, a new folder 0700). A PostgreSQL backup first rewrites the responses in random order, so the
+dump's row order does not follow submission order.
 """
 
 from __future__ import annotations
@@ -97,11 +99,18 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _private_partial(out: Path) -> Path:
+    """A new, empty ``<out>.partial`` readable by this user only: a backup holds what the database does."""
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    return partial
+
+
 def _sqlite_backup(source: Path, out: Path) -> None:
     if not source.exists():
         raise BackupError(f"{source}: no database file to back up")
-    partial = out.with_name(out.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = _private_partial(out)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(partial)
     try:
@@ -167,9 +176,37 @@ def _run(args: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed: {done.stderr.strip()[-2000:]}")
 
 
+#: Rewrites every response in random heap order in one transaction (as
+#: ``allypath.web.survey.storage.scramble_order`` does for one wave at close): pg_dump writes rows in
+#: heap order, which otherwise follows submission order, open waves included.
+_PG_SCRAMBLE = (
+    "CREATE TEMP TABLE allypath_scramble ON COMMIT DROP AS SELECT * FROM survey_response",
+    "DELETE FROM survey_response",
+    "INSERT INTO survey_response SELECT * FROM allypath_scramble ORDER BY random()",
+)
+
+
+def _pg_scramble(config: dict[str, Any]) -> None:
+    import psycopg
+
+    env = _pg_env(config)
+    with psycopg.connect(
+        host=env.get("PGHOST"),
+        port=env.get("PGPORT"),
+        user=env.get("PGUSER"),
+        password=env.get("PGPASSWORD"),
+        dbname=env["PGDATABASE"],
+    ) as con:
+        if con.execute("SELECT to_regclass('survey_response')").fetchone() in (None, (None,)):
+            return
+        with con.transaction():
+            for statement in _PG_SCRAMBLE:
+                con.execute(statement)
+
+
 def _pg_backup(config: dict[str, Any], out: Path) -> None:
-    partial = out.with_name(out.name + ".partial")
-    partial.unlink(missing_ok=True)
+    _pg_scramble(config)
+    partial = _private_partial(out)
     _run(
         [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}"],
         _pg_env(config),
@@ -222,7 +259,7 @@ def backup_database(out: Path, database: Database | None = None) -> Path:
     """Write a consistent backup of the web app's database to ``out`` (atomically) and return it."""
     database = database or current_database()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new folder is this user's only
     if database.engine == "sqlite":
         _sqlite_backup(database.sqlite_path, out)
     else:

@@ -309,6 +309,10 @@ class Wave(models.Model):
             self.save()
             # Unfinished drafts can never be sent now: their answers have no reason to stay.
             self.drafts.all().delete()
+            # Nothing more will be added: lose the order in which responses came (PostgreSQL's heap).
+            from allypath.web.survey.storage import scramble_order
+
+            scramble_order(self)
 
     def revert_to_draft(self) -> None:
         """Undo a launch made by mistake; refused once anyone has answered."""
