@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from allypath.model import Text
+from allypath.web.orgs.coarsen import Coarse, coarsen
 from allypath.web.orgs.errors import WaveStateError
 from allypath.web.orgs.keys import new_token, token_hash
-from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Wave, WaveStatus
+from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Unit, Wave, WaveStatus
 from allypath.web.security import spreadsheet_safe
 
 __all__ = [
@@ -87,15 +89,43 @@ def survey_link(token: str) -> str:
 
 
 def create_invitations(wave: Wave) -> int:
-    """Invite every active employee of the organisation not yet invited, with his coarse attributes."""
+    """Invite every active employee of the organisation not yet invited, with coarse attributes.
+
+    The first call (at launch) coarsens the whole population (:mod:`.coarsen`): every stored
+    combination of unit, level and region then has at least k invitees. People invited later (added
+    to the HRIS while the wave is open) get their unit only, merged upwards while it has fewer than
+    k invitees, so they never make a new small combination either.
+    """
     invited = set(wave.invitations.values_list("employee_id", flat=True))
-    people = Employee.objects.filter(org=wave.org, active=True).exclude(pk__in=invited)
+    people = list(Employee.objects.filter(org=wave.org, active=True).exclude(pk__in=invited))
+    units = list(Unit.objects.filter(org=wave.org))
+    coarse = coarsen(people, units, wave.k) if not invited else _late_coarse(wave, people, units)
     new = [
-        Invitation(wave=wave, employee=p, unit_id=p.unit_id, level=p.level, region=p.region)
-        for p in people.iterator(chunk_size=2000)
+        Invitation(
+            wave=wave,
+            employee=p,
+            unit_id=coarse[p.pk].unit_id,
+            level=coarse[p.pk].level,
+            region=coarse[p.pk].region,
+        )
+        for p in people
     ]
     Invitation.objects.bulk_create(new, batch_size=1000)
     return len(new)
+
+
+def _late_coarse(wave: Wave, people: list[Employee], units: list[Unit]) -> dict[int, Coarse]:
+    """Later invitees: no level or region, and a unit that already holds at least k invitations
+    (or the root of his branch)."""
+    counts = Counter(wave.invitations.filter(level="", region="").values_list("unit_id", flat=True))
+    by_id = {u.pk: u for u in units}
+    out = {}
+    for person in people:
+        unit = by_id[person.unit_id]
+        while counts[unit.pk] < wave.k and unit.parent_id is not None:
+            unit = by_id[unit.parent_id]
+        out[person.pk] = Coarse(unit.pk, "", "")
+    return out
 
 
 def _require_open(wave: Wave) -> None:
