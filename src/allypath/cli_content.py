@@ -82,3 +82,37 @@ def content_validate(
         console.print(f"[green]valid[/]: {_describe(built)}", highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(code=2)
+
+
+@content_app.command("deck", no_args_is_help=True)
+def content_deck(
+    stage: Annotated[int, typer.Option("--stage", min=1, max=4, help="The group's most common stage (1-4).")],
+    context: Annotated[
+        str,
+        typer.Option(
+            "--context",
+            help="The group's weakest context: team_meetings, hiring_promotion, flexible_caregiving "
+            "or informal_social.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output file: .pdf or .html.")],
+    language: Annotated[str, typer.Option("--language", help="en, fr or ar.")] = "en",
+    dilemmas: Annotated[int, typer.Option("--dilemmas", min=1, max=6, help="How many dilemmas.")] = 3,
+    notes: Annotated[
+        bool, typer.Option("--notes/--no-notes", help="Facilitator notes under each slide (default) or not.")
+    ] = True,
+) -> None:
+    """Build a scenario-workshop deck for a stage and a context you choose.
+
+    The stage and context are given here, never read from survey data: group figures must come
+    through the privacy release.
+    """
+    from allypath.reports.deck import workshop_deck, write_deck
+
+    try:
+        deck = workshop_deck(stage, context, language=language, n=dilemmas)
+        with console.status("Rendering the deck"):
+            write_deck(deck, out, notes=notes)
+    except (AllypathError, ValueError) as exc:
+        _fail(exc)
+    console.print(f"wrote a {len(deck.dilemmas)}-dilemma workshop deck ({language}) to {out}")
