@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import doctest
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from allypath.content import (
     MIN_ITEMS_PER_STAGE,
     ContentError,
     load_library,
+    loader,
     validate_content_file,
 )
 from allypath.instrument import load_instrument
@@ -332,3 +334,7 @@ def test_the_cli_names_each_problem_and_exits_2(tmp_path, raw):
     result = runner.invoke(app, ["content", "validate", str(write(tmp_path, raw))])
     assert result.exit_code == 2
     assert "item short_always_available: field body.fr is missing or empty" in result.output
+
+
+def test_the_loader_docstring_examples_run():
+    assert doctest.testmod(loader, raise_on_error=False).failed == 0
