@@ -9,7 +9,7 @@ survey link and one private report link.
 
     DJANGO_SETTINGS_MODULE=allypath.web.settings .venv/bin/python scripts/demo_web.py [--scale 0.1]
 
-Without ALLYPATH_SECRET_KEY in the environment, keys are read from (or created in) var/secrets.env,
+Without ALLYPATH_SECRET_KEY in the environment, the key is read from (or created in) var/secrets.env,
 the file scripts/serve.sh uses too.
 """
 
@@ -34,20 +34,26 @@ ADMIN = "demo-admin"
 
 
 def ensure_secrets(var: Path) -> None:
-    """Development keys for a laptop demo, kept outside the database in var/secrets.env (mode 600)."""
+    """Development keys for a laptop demo: the secret key in var/secrets.env (mode 600); the panel secret
+    outside the data directory (~/.config/allypath/panel-secret), never beside the database."""
+    if not os.environ.get("ALLYPATH_PANEL_SECRET") and not os.environ.get("ALLYPATH_PANEL_SECRET_FILE"):
+        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "allypath"
+        config.mkdir(mode=0o700, parents=True, exist_ok=True)
+        panel = config / "panel-secret"
+        if not panel.exists():
+            panel.touch(mode=0o600)
+            panel.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
+        os.environ["ALLYPATH_PANEL_SECRET_FILE"] = str(panel)
     if os.environ.get("ALLYPATH_SECRET_KEY"):
         return
     path = var / "secrets.env"
     if not path.exists():
-        var.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            f"ALLYPATH_SECRET_KEY={secrets.token_urlsafe(48)}\nALLYPATH_PANEL_SECRET={secrets.token_urlsafe(48)}\n",
-            encoding="utf-8",
-        )
-        path.chmod(0o600)
+        var.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(f"ALLYPATH_SECRET_KEY={secrets.token_urlsafe(48)}\n", encoding="utf-8")
     for line in path.read_text(encoding="utf-8").splitlines():
         name, _, value = line.partition("=")
-        if name and value:
+        if name and value and name.strip() != "ALLYPATH_PANEL_SECRET":
             os.environ.setdefault(name.strip(), value.strip())
 
 

@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Serve allypath on 127.0.0.1:8000: migrate, collect static files, run gunicorn.
-# Settings come from the environment (docs/web.md). Without ALLYPATH_SECRET_KEY, development keys are
-# read from (or created in) var/secrets.env, kept outside the database with mode 600.
+# Settings come from the environment (docs/web.md). Without ALLYPATH_SECRET_KEY, a development key is
+# read from (or created in) var/secrets.env (mode 600). The panel secret never goes there: beside the
+# database it would let whoever reads the host name every panel respondent. Without
+# ALLYPATH_PANEL_SECRET(_FILE), it is kept in ~/.config/allypath/panel-secret (0600, folder 0700).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 export DJANGO_SETTINGS_MODULE=allypath.web.settings
 DATA_DIR=${ALLYPATH_DATA_DIR:-var}
+if [ -z "${ALLYPATH_PANEL_SECRET:-}" ] && [ -z "${ALLYPATH_PANEL_SECRET_FILE:-}" ]; then
+  export ALLYPATH_PANEL_SECRET_FILE="${XDG_CONFIG_HOME:-$HOME/.config}/allypath/panel-secret"
+  (umask 077 && mkdir -p "$(dirname "$ALLYPATH_PANEL_SECRET_FILE")")
+  if [ ! -f "$ALLYPATH_PANEL_SECRET_FILE" ]; then
+    # an older demo kept it in var/secrets.env: move it out (same value, so panel keys stay valid)
+    old=$(sed -n 's/^ALLYPATH_PANEL_SECRET=//p' "$DATA_DIR/secrets.env" 2>/dev/null || true)
+    (umask 077 && { [ -n "$old" ] && echo "$old" || "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))'; } > "$ALLYPATH_PANEL_SECRET_FILE")
+  fi
+fi
+[ -f "$DATA_DIR/secrets.env" ] && sed -i '/^ALLYPATH_PANEL_SECRET=/d' "$DATA_DIR/secrets.env"
 if [ -z "${ALLYPATH_SECRET_KEY:-}" ]; then
-  mkdir -p "$DATA_DIR"
+  (umask 077 && mkdir -p "$DATA_DIR")
   if [ ! -f "$DATA_DIR/secrets.env" ]; then
-    (umask 077 && "$PY" -c 'import secrets; print(f"ALLYPATH_SECRET_KEY={secrets.token_urlsafe(48)}"); print(f"ALLYPATH_PANEL_SECRET={secrets.token_urlsafe(48)}")' > "$DATA_DIR/secrets.env")
+    (umask 077 && "$PY" -c 'import secrets; print(f"ALLYPATH_SECRET_KEY={secrets.token_urlsafe(48)}")' > "$DATA_DIR/secrets.env")
   fi
   set -a; . "$DATA_DIR/secrets.env"; set +a
 fi

@@ -56,6 +56,51 @@ def test_the_panel_secret_must_be_long_and_differ_from_the_secret_key(env):
         load_settings()
 
 
+PANEL = "p" * 40
+
+
+def test_the_panel_secret_file_is_read_from_outside_the_data_directory(env, tmp_path):
+    data, keys = tmp_path / "data", tmp_path / "operator"
+    data.mkdir()
+    keys.mkdir()
+    secret = keys / "panel-secret"
+    secret.write_text(PANEL + "\n")
+    secret.chmod(0o600)
+    env.setenv("ALLYPATH_DATA_DIR", str(data))
+    env.setenv("ALLYPATH_PANEL_SECRET_FILE", str(secret))
+    assert load_settings().panel_secret.get_secret_value() == PANEL
+
+
+def test_a_panel_secret_file_inside_the_data_directory_is_refused(env, tmp_path):
+    secret = tmp_path / "keys" / "panel-secret"
+    secret.parent.mkdir()
+    secret.write_text(PANEL)
+    secret.chmod(0o600)
+    env.setenv("ALLYPATH_DATA_DIR", str(tmp_path))
+    env.setenv("ALLYPATH_PANEL_SECRET_FILE", str(secret))
+    with pytest.raises(ConfigurationError, match="inside ALLYPATH_DATA_DIR"):
+        load_settings()
+
+
+def test_a_panel_secret_file_others_can_read_is_refused(env, tmp_path):
+    secret = tmp_path / "panel-secret"
+    secret.write_text(PANEL)
+    secret.chmod(0o644)
+    env.setenv("ALLYPATH_DATA_DIR", str(tmp_path / "data"))
+    env.setenv("ALLYPATH_PANEL_SECRET_FILE", str(secret))
+    with pytest.raises(ConfigurationError, match="readable by others"):
+        load_settings()
+
+
+def test_a_panel_secret_written_beside_the_database_stops_the_app(env, tmp_path):
+    """Issue 14: var/secrets.env held the panel secret next to the database; the host named everyone."""
+    (tmp_path / "secrets.env").write_text(f"ALLYPATH_SECRET_KEY={GOOD_KEY}\nALLYPATH_PANEL_SECRET={PANEL}\n")
+    env.setenv("ALLYPATH_DATA_DIR", str(tmp_path))
+    env.setenv("ALLYPATH_PANEL_SECRET", PANEL)
+    with pytest.raises(ConfigurationError, match=r"secrets\.env, inside ALLYPATH_DATA_DIR"):
+        load_settings()
+
+
 def test_lists_are_comma_separated(env):
     env.setenv("ALLYPATH_ALLOWED_HOSTS", "survey.example.org, localhost")
     assert load_settings().allowed_hosts == ["survey.example.org", "localhost"]

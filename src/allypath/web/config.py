@@ -60,6 +60,11 @@ class WebSettings(BaseSettings):
         description="HMAC key for panel-mode waves (>= 32 characters), held outside the database; "
         "without it only anonymous waves can be launched",
     )
+    panel_secret_file: Path | None = Field(
+        None,
+        description="a file holding the panel HMAC key (instead of ALLYPATH_PANEL_SECRET), outside "
+        "ALLYPATH_DATA_DIR and readable by its owner only",
+    )
     site_url: str = Field(
         "http://127.0.0.1:8000", description="public base URL used in personal survey links"
     )
@@ -111,8 +116,15 @@ class WebSettings(BaseSettings):
                 f"ALLYPATH_SECRET_KEY must be set to at least {_MIN_SECRET} random characters "
                 "(or set ALLYPATH_DEBUG=true on a development machine)"
             )
+        if self.panel_secret_file is not None:
+            if self.panel_secret is not None:
+                raise ValueError("set ALLYPATH_PANEL_SECRET or ALLYPATH_PANEL_SECRET_FILE, not both")
+            object.__setattr__(
+                self, "panel_secret", SecretStr(_read_panel_file(self.panel_secret_file, self.data_dir))
+            )
         if self.panel_secret is not None:
             panel = self.panel_secret.get_secret_value()
+            _refuse_beside_data(panel, self.data_dir)
             if len(panel) < _MIN_SECRET:
                 raise ValueError(f"ALLYPATH_PANEL_SECRET must have at least {_MIN_SECRET} characters")
             if panel == key:
@@ -122,6 +134,50 @@ class WebSettings(BaseSettings):
     @property
     def email_backend_path(self) -> str:
         return _EMAIL_BACKENDS[self.email_backend]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _read_panel_file(path: Path, data_dir: Path) -> str:
+    """The panel secret from the operator's file: never one that travels with the data or its backups."""
+    if _inside(path, data_dir):
+        raise ValueError(
+            f"ALLYPATH_PANEL_SECRET_FILE {path} is inside ALLYPATH_DATA_DIR: keep the panel secret "
+            "away from the database and its backups (operator custody)"
+        )
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ValueError(f"ALLYPATH_PANEL_SECRET_FILE {path} cannot be read: {exc.strerror}") from None
+    if mode & 0o077:
+        raise ValueError(f"ALLYPATH_PANEL_SECRET_FILE {path} is readable by others: chmod 600 it")
+    return text
+
+
+_SCAN_LIMIT = 1024 * 1024  # files beside the database that could hold a copied key (secrets.env...)
+
+
+def _refuse_beside_data(secret: str, data_dir: Path) -> None:
+    """Refuse to run when the panel secret is written in a file of the data directory.
+
+    With the secret beside the database, whoever reads the host maps every panel key to an employee id
+    by hashing the HRIS list: the pseudonymous panel would be a list of names.
+    """
+    if not data_dir.is_dir():
+        return
+    needle = secret.encode()
+    for path in sorted(data_dir.iterdir()):
+        try:
+            if path.is_file() and path.stat().st_size <= _SCAN_LIMIT and needle in path.read_bytes():
+                raise ValueError(
+                    f"ALLYPATH_PANEL_SECRET is written in {path}, inside ALLYPATH_DATA_DIR: move it "
+                    "out (ALLYPATH_PANEL_SECRET_FILE outside the data directory, or the environment)"
+                )
+        except OSError:
+            continue
 
 
 def _variable(loc: tuple[int | str, ...]) -> str:

@@ -1,0 +1,271 @@
+"""The host as attacker (DESIGN §6 (c), issue 14 point 4): with every file of the data directory, the
+database and a backup, link no response to its invitation or employee better than chance.
+
+A site is seeded in its own process: an organisation of 60 people in units of mixed size, levels and
+regions, an anonymous and a panel wave, and 36 responses per wave submitted one by one (each its own
+transaction, as in production) in a random order that the test remembers. Then the test reads what a
+host reads and tries the joins that worked before (issue 14): storage order (SQLite's rowid,
+PostgreSQL's heap order and ``xmin``) against the order in which invitations were marked used,
+attributes shared by one invitee only, and the panel key recomputed with a secret found on the host.
+Runs on SQLite and, with DATABASE_URL, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+import stat
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .live import PYTHON, REPO, Site, fresh_database
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+RESPONSES = 36
+K = 3
+SEED = r"""
+import datetime as dt, json, random, sys, uuid
+import django; django.setup()
+from django.core.management import call_command
+from django.utils import timezone
+from allypath.instrument import load_instrument
+from allypath.web.orgs.importing import import_hris
+from allypath.web.orgs.invitations import create_invitations, export_links_csv
+from allypath.web.orgs.models import Organisation, Wave
+from allypath.web.survey.submission import submit
+from pathlib import Path
+call_command("migrate", verbosity=0, interactive=False)
+rng = random.Random(14)
+units = ["Sales", "Sales/EMEA", "Sales/APAC", "Engineering", "Engineering/Platform", "Legal"]
+levels, regions = ["Staff", "Manager", "Director"], ["EMEA", "APAC", "AMER"]
+rows = ["employee_id,unit,level,region,email,language"]
+for i in range(60):
+    rows.append(f"H{i:03d},{rng.choice(units)},{rng.choice(levels)},{rng.choice(regions)},h{i}@x.test,en")
+hris = Path(sys.argv[1]); hris.write_text("\n".join(rows) + "\n")
+org = Organisation.objects.create(name="Hostco", slug="hostco")
+import_hris(org, hris)
+instrument = load_instrument()
+form = instrument.form("short")
+answers = {}
+for item in form.items:
+    if item.type == "likert": answers[item.id] = 3
+    elif item.type == "single": answers[item.id] = next(o.value for o in item.options if o.value is not None)
+    elif item.type == "checklist": answers[item.id] = [next(o.id for o in item.options if not o.exclusive)]
+    else: answers[item.id] = "Listening."
+today = timezone.localdate()
+truth = {}
+for mode in ("anonymous", "panel"):
+    wave = Wave.objects.create(org=org, name=mode, instrument_id=instrument.id,
+        instrument_version=instrument.version, form="short", languages=["en"], privacy_mode=mode,
+        k=%(k)d, k_text=%(k)d, opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=9))
+    wave.launch(); create_invitations(wave)
+    links = [line.split(",") for line in export_links_csv(wave).csv_text.strip().splitlines()[1:]]
+    chosen = rng.sample(links, %(n)d)
+    order = []
+    for row in chosen:
+        token = row[-1].rstrip("/").rsplit("/", 1)[-1]
+        result = submit(token, uuid.uuid4(), answers, "en")
+        order.append([row[0], str(result.response_id)])
+    truth[mode] = {"wave": wave.pk, "order": order}
+    if mode == "anonymous":
+        wave.close()
+print(json.dumps(truth))
+"""
+BACKUP = "from allypath.cli_backup import backup_database; import sys; backup_database(sys.argv[1])"
+
+
+def _uuid(value: Any) -> str:
+    return str(value).replace("-", "")
+
+
+class Host:
+    """What whoever holds the machine can read: the data directory, the database, a backup."""
+
+    def __init__(self, site: Site, backup: Path) -> None:
+        self.site, self.backup = site, backup
+
+    def rows(self, sql: str, *, backup: bool = False) -> list[tuple[Any, ...]]:
+        if backup and not self.site.database_url:
+            with sqlite3.connect(self.backup) as con:
+                return con.execute(sql).fetchall()
+        if backup:
+            return self.restored(sql)
+        return self.site.query(sql)
+
+    def restored(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of the PostgreSQL backup, in the order pg_dump wrote them (its COPY data)."""
+        text = subprocess.run(
+            ["pg_restore", "--data-only", "--table=survey_response", "--file=-", str(self.backup)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        copy = text[text.index("COPY public.survey_response") :]
+        header, _, body = copy.partition("FROM stdin;\n")
+        columns = header[header.index("(") + 1 : header.index(")")].split(", ")
+        lines = body[: body.index("\n\\.")].splitlines()
+        assert sql == "ids", sql
+        return [(line.split("\t")[columns.index("id")],) for line in lines]
+
+    def response_ids_in_storage_order(self, wave: int, *, backup: bool = False) -> list[str]:
+        if backup and self.site.database_url:
+            ids = [_uuid(r[0]) for r in self.restored("ids")]
+        elif self.site.database_url:
+            ids = [
+                _uuid(r[0])
+                for r in self.rows(f"SELECT id FROM survey_response WHERE wave_id={wave} ORDER BY ctid")
+            ]
+        else:
+            # no ORDER BY: the order the file keeps them in (rowid before; the key with WITHOUT ROWID)
+            ids = [
+                _uuid(r[0])
+                for r in self.rows(f"SELECT id FROM survey_response WHERE wave_id={wave}", backup=backup)
+            ]
+        if backup and self.site.database_url:
+            mine = {_uuid(r[0]) for r in self.rows(f"SELECT id FROM survey_response WHERE wave_id={wave}")}
+            ids = [i for i in ids if i in mine]
+        return ids
+
+    def used_invitations_in_storage_order(self, wave: int) -> list[str]:
+        order = "ctid" if self.site.database_url else "rowid"
+        return [
+            r[0]
+            for r in self.rows(
+                "SELECT e.employee_id FROM orgs_invitation i JOIN orgs_employee e ON e.id = i.employee_id "
+                f"WHERE i.wave_id = {wave} AND i.used ORDER BY i.{order}"
+            )
+        ]
+
+
+def order_attack_hits(host: Host, truth: dict[str, Any], *, backup: bool = False) -> int:
+    """Pair the n-th stored response with the n-th invitation marked used; count correct pairs."""
+    right = {rid.replace("-", ""): emp for emp, rid in truth["order"]}
+    responses = host.response_ids_in_storage_order(truth["wave"], backup=backup)
+    used = host.used_invitations_in_storage_order(truth["wave"])
+    assert len(responses) == len(used) == RESPONSES
+    return sum(right[r] == e for r, e in zip(responses, used, strict=True))
+
+
+def submission_order_hits(host: Host, truth: dict[str, Any], *, backup: bool = False) -> int:
+    """How many responses sit at their submission position in storage order (all of them before)."""
+    stored = host.response_ids_in_storage_order(truth["wave"], backup=backup)
+    submitted = [rid.replace("-", "") for _, rid in truth["order"]]
+    assert sorted(stored) == sorted(submitted)
+    return sum(a == b for a, b in zip(stored, submitted, strict=True))
+
+
+# A random pairing of 36 has on average 1 correct pair; 6 or more happen with probability < 0.001.
+CHANCE_BOUND = 5
+
+
+@pytest.fixture(scope="module")
+def hosted(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    tmp = tmp_path_factory.mktemp("host")
+    with fresh_database("host") as database_url:
+        site = Site(tmp / "data", database_url, {})
+        site.data_dir.mkdir()
+        done = subprocess.run(
+            [PYTHON, "-c", SEED % {"k": K, "n": RESPONSES}, str(tmp / "hris.csv")],
+            env=site.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=REPO,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        out = done.stdout
+        truth = json.loads(out.strip().splitlines()[-1])
+        backup = tmp / "backups" / "site.backup"
+        subprocess.run([PYTHON, "-c", BACKUP, str(backup)], env=site.env, check=True, cwd=REPO, timeout=300)
+        yield Host(site, backup), truth
+
+
+def test_the_data_directory_and_the_backup_are_private_to_the_server_user(hosted):
+    host, _ = hosted
+    data = host.site.data_dir
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE(host.backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(host.backup.parent.stat().st_mode) == 0o700
+    if not host.site.database_url:
+        for name in ("allypath.sqlite3", "allypath.sqlite3-wal", "allypath.sqlite3-shm"):
+            if (data / name).exists():
+                assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name
+
+
+def test_responses_keep_no_storage_order_that_follows_submission(hosted):
+    host, truth = hosted
+    if not host.site.database_url:
+        create = host.rows("SELECT sql FROM sqlite_master WHERE name = 'survey_response'")[0][0]
+        assert "WITHOUT ROWID" in create.upper()
+        with pytest.raises(sqlite3.OperationalError):
+            host.rows("SELECT rowid FROM survey_response")
+        # an open wave too: SQLite stores rows in random-key order from the first insert
+        assert submission_order_hits(host, truth["panel"]) <= CHANCE_BOUND
+        assert order_attack_hits(host, truth["panel"]) <= CHANCE_BOUND
+    # the closed wave in the live database (PostgreSQL: scrambled at close), and both in the backup
+    for measure in (submission_order_hits, order_attack_hits):
+        assert measure(host, truth["anonymous"]) <= CHANCE_BOUND
+        assert measure(host, truth["anonymous"], backup=True) <= CHANCE_BOUND
+        assert measure(host, truth["panel"], backup=True) <= CHANCE_BOUND
+
+
+@pytest.mark.skipif("not __import__('os').environ.get('DATABASE_URL')", reason="PostgreSQL only")
+def test_on_postgresql_a_closed_waves_responses_share_no_transaction_with_an_invitation(hosted):
+    host, truth = hosted
+    wave = truth["anonymous"]["wave"]
+    response_xmins = {r[0] for r in host.rows(f"SELECT xmin::text FROM survey_response WHERE wave_id={wave}")}
+    invitation_xmins = {
+        r[0] for r in host.rows(f"SELECT xmin::text FROM orgs_invitation WHERE wave_id={wave}")
+    }
+    assert len(response_xmins) == 1 and not response_xmins & invitation_xmins
+
+
+def test_every_stored_attribute_combination_has_at_least_k_invitees(hosted):
+    host, truth = hosted
+    for mode in ("anonymous", "panel"):
+        wave = truth[mode]["wave"]
+        invitees = Counter(
+            host.rows(f"SELECT unit_id, level, region FROM orgs_invitation WHERE wave_id={wave}")
+        )
+        stored = set(host.rows(f"SELECT unit_id, level, region FROM survey_response WHERE wave_id={wave}"))
+        assert stored, mode
+        assert all(invitees[combo] >= K for combo in stored), {c: invitees[c] for c in stored}
+
+
+def test_no_file_on_the_host_holds_the_panel_secret_so_panel_keys_name_no_one(hosted):
+    host, truth = hosted
+    secret = host.site.env["ALLYPATH_PANEL_SECRET"].encode()
+    files = [p for p in host.site.data_dir.rglob("*") if p.is_file()] + [host.backup]
+    assert not [p for p in files if secret in p.read_bytes()]
+    # What the host can try: every string found in the data directory's small files as the key.
+    candidates = {
+        word
+        for p in files
+        if p.stat().st_size < 1_000_000
+        for word in p.read_bytes().replace(b"=", b"\n").split()
+        if len(word) >= 32
+    }
+    wave = truth["panel"]["wave"]
+    keys = {r[0] for r in host.rows(f"SELECT panel_key FROM survey_response WHERE wave_id={wave}")}
+    org = host.rows(f"SELECT org_id FROM orgs_wave WHERE id={wave}")[0][0]
+    employees = [r[0] for r in host.rows(f"SELECT employee_id FROM orgs_employee WHERE org_id={org}")]
+    found = {
+        e
+        for key in candidates
+        for e in employees
+        if hmac.new(key, f"{org}:{e}".encode(), hashlib.sha256).hexdigest() in keys
+    }
+    assert found == set()
+    # and with the secret itself (held by the operator) the same computation names every one of them
+    named = {
+        e for e in employees if hmac.new(secret, f"{org}:{e}".encode(), hashlib.sha256).hexdigest() in keys
+    }
+    assert len(named) == RESPONSES
