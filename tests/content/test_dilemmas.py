@@ -97,7 +97,7 @@ def test_a_dilemma_needs_three_to_five_options(tmp_path, raw):
 
 def test_an_option_without_an_outcome_is_named(tmp_path, raw):
     del dilemma(raw, "social_group_chat")["options"][1]["outcome"]
-    rejects(tmp_path, raw, r"dilemma social_group_chat: field options\[2\]\.outcome must be a mapping")
+    rejects(tmp_path, raw, r"dilemma social_group_chat: field options\[2\]\.outcome is missing")
 
 
 def test_a_repeated_option_id_is_named(tmp_path, raw):
@@ -113,7 +113,7 @@ def test_a_missing_debrief_translation_is_named(tmp_path, raw):
 
 def test_facilitator_notes_are_required(tmp_path, raw):
     del dilemma(raw, "flex_your_own_leave")["facilitator_notes"]
-    rejects(tmp_path, raw, r"dilemma flex_your_own_leave: field facilitator_notes must be a mapping")
+    rejects(tmp_path, raw, r"dilemma flex_your_own_leave: field facilitator_notes is missing")
 
 
 def test_a_dilemma_reading_time_is_checked(tmp_path, raw):

@@ -42,7 +42,7 @@ def test_a_guide_needs_exactly_six_sessions(tmp_path, raw):
 
 def test_a_session_without_its_one_action_is_named(tmp_path, raw):
     del raw["guides"][1]["sessions"][3]["one_action"]
-    rejects(tmp_path, raw, r"guide circle_into_action session 4: field one_action must be a mapping")
+    rejects(tmp_path, raw, r"guide circle_into_action session 4: field one_action is missing")
 
 
 def test_a_session_needs_two_prompts(tmp_path, raw):

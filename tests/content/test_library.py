@@ -241,7 +241,7 @@ def test_a_dialogue_needs_three_prompts(tmp_path, raw):
 
 def test_a_pathway_step_without_an_action_is_named(tmp_path, raw):
     del item(raw, "pathway_fair_meetings")["steps"][1]["action"]
-    rejects(tmp_path, raw, r"item pathway_fair_meetings: field steps\[2\]\.action must be a mapping")
+    rejects(tmp_path, raw, r"item pathway_fair_meetings: field steps\[2\]\.action is missing")
 
 
 def test_a_pathway_needs_three_steps(tmp_path, raw):
@@ -263,7 +263,9 @@ def test_fields_of_another_format_are_refused(tmp_path, raw):
 
 def test_a_stage_with_too_few_items_is_named(tmp_path, raw):
     raw["items"] = [i for i in raw["items"] if i["stages"][0] != 4 or i["id"] == "opp_sponsor"]
-    rejects(tmp_path, raw, rf"library: stage 4 is the home stage of 1 items; at least {MIN_ITEMS_PER_STAGE}")
+    rejects(
+        tmp_path, raw, rf"library: stage 4 is the home stage of 1 item\(s\); at least {MIN_ITEMS_PER_STAGE}"
+    )
 
 
 def test_a_turning_point_without_a_story_is_named(tmp_path, raw):

@@ -110,6 +110,9 @@ class _Reader:
 
     def text(self, raw: Any, where: str, field: str) -> Text:
         add = self.problems.add
+        if raw is None:
+            add(where, f"field {field} is missing")
+            return Text({"en": ""})
         if not isinstance(raw, dict):
             add(where, f"field {field} must be a mapping of language to text (got {type(raw).__name__})")
             return Text({"en": ""})
@@ -322,7 +325,7 @@ def _library(raw: dict[str, Any], read: _Reader, head: dict[str, Any]) -> Librar
         if count < MIN_ITEMS_PER_STAGE:
             problems.add(
                 "library",
-                f"stage {number} is the home stage of {count} items; at least {MIN_ITEMS_PER_STAGE}",
+                f"stage {number} is the home stage of {count} item(s); at least {MIN_ITEMS_PER_STAGE}",
             )
     reflective = [i for i in items if i.format in ("story", "short")]
     for key in TURNING_POINT_KEYS:
