@@ -194,3 +194,17 @@ def test_an_insufficient_row_has_no_profile():
 def test_the_dilemma_set_and_library_are_the_packaged_ones_by_default():
     assert next_items(Profile(stage=1), library=load_library()) == next_items(Profile(stage=1))
     assert choose_dilemmas(1, "team_meetings", load_dilemmas()) == choose_dilemmas(1, "team_meetings")
+
+
+def test_the_content_package_and_the_deck_load_without_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, allypath.content, allypath.reports.deck\n"
+        "from allypath.content import Profile, next_items, form_circles, Volunteer\n"
+        "next_items(Profile(stage=2)); form_circles([Volunteer('a', 1)])\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] == 'django' or m.startswith('allypath.web')]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
