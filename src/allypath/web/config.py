@@ -82,6 +82,11 @@ class WebSettings(BaseSettings):
         64 * 1024, ge=4 * 1024, le=10 * 1024 * 1024, description="largest survey or API request body"
     )
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=64 * 1024, description="largest HRIS file upload")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses or networks of the reverse proxies whose X-Forwarded-For is believed "
+        "(login lockout and rate limits then see each client), comma-separated",
+    )
     login_failure_limit: int = Field(5, ge=2, le=50, description="failed logins before a lockout")
     login_cooloff_minutes: int = Field(15, ge=1, description="lockout length after too many failures")
     submit_limit_per_token: int = Field(
@@ -91,7 +96,23 @@ class WebSettings(BaseSettings):
         300, ge=0, description="survey/API posts per client address per minute (0: no limit)"
     )
 
-    _split_hosts = field_validator("allowed_hosts", "csrf_trusted_origins", mode="before")(_split)
+    _split_hosts = field_validator("allowed_hosts", "csrf_trusted_origins", "trusted_proxies", mode="before")(
+        _split
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+        return value
 
     @field_validator("database_url")
     @classmethod

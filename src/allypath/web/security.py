@@ -104,7 +104,9 @@ class SubmissionRateLimitMiddleware:
 
 
 def _address_key(request: HttpRequest) -> str:
-    address = str(request.META.get("REMOTE_ADDR") or "unknown")
+    from allypath.web.client import client_address
+
+    address = client_address(request) or "unknown"  # behind a trusted proxy: each client, not the proxy
     return hmac.new(_ADDRESS_SALT, address.encode(), hashlib.sha256).hexdigest()
 
 

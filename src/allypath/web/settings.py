@@ -147,6 +147,10 @@ LOGOUT_REDIRECT_URL = "console:login"
 AXES_FAILURE_LIMIT = ENV.login_failure_limit
 AXES_COOLOFF_TIME = ENV.login_cooloff_minutes / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's own address, also behind a reverse proxy (ALLYPATH_TRUSTED_PROXIES): keyed on the
+# proxy's address, anyone could lock any HR user out with a few wrong passwords.
+ALLYPATH_TRUSTED_PROXIES = ENV.trusted_proxies
+AXES_CLIENT_IP_CALLABLE = "allypath.web.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
 AXES_VERBOSE = False
