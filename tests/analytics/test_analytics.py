@@ -28,7 +28,7 @@ from allypath.analytics import (
     wilson_interval,
 )
 from allypath.errors import DataError
-from allypath.privacy import DisclosureLedger, PrivacyPolicy
+from allypath.privacy import Breakdown, PrivacyPolicy, solve_release
 from analytics.frames import scored_frame
 
 K5 = PrivacyPolicy(k=5, k_text=10)
@@ -68,12 +68,12 @@ def test_stage_mix_shares_intervals_and_hidden_groups(frame: pd.DataFrame) -> No
     assert shown.loc["U0", "expected_energised"] == pytest.approx(unit["p_energised"].mean())
     tiny = mix.loc["Tiny"]
     assert tiny["reason"] == "below_k" and pd.isna(tiny["n"]) and np.isnan(tiny["share_apathy"])
-    assert tiny["message"] == "hidden: fewer respondents than the minimum group size"
+    assert tiny["message"] == "fewer than 5 people"
 
 
 def test_stage_mix_with_total_and_filters(frame: pd.DataFrame) -> None:
     mix = stage_mix(frame, "level", policy=K5, filters={"unit": "U1"}, with_total=True)
-    assert mix["group"].tolist() == ["unit=U1", "level=IC & unit=U1", "level=Manager & unit=U1"]
+    assert mix["group"].tolist() == ["U1", "U1 · IC", "U1 · Manager"]
     assert mix.loc[0, "n"] == (frame["unit"] == "U1").sum()
     # U1 has 4 individual contributors: hidden, and the managers with them (total minus managers)
     assert mix["reason"].tolist()[1:] == ["below_k", "complementary"]
@@ -82,21 +82,28 @@ def test_stage_mix_with_total_and_filters(frame: pd.DataFrame) -> None:
         (unit["stage"] == 1).mean()
     )  # total and groups overlap
     both = stage_mix(frame, "unit", policy=K5, with_total=True).set_index("group")
-    assert both.loc["everyone", "share_energised"] == pytest.approx((frame["stage"] == 4).mean())
-    assert both.loc["unit=U0", "share_energised"] == pytest.approx(
+    assert both.loc["Everyone", "share_energised"] == pytest.approx((frame["stage"] == 4).mean())
+    assert both.loc["U0", "share_energised"] == pytest.approx(
         (frame[frame["unit"] == "U0"]["stage"] == 4).mean()
     )
 
 
-def test_views_of_one_viewer_are_checked_against_each_other(frame: pd.DataFrame) -> None:
-    ledger = DisclosureLedger(K5, "hr")
-    stage_mix(frame, "unit", ledger=ledger)
-    u0 = frame[frame["unit"] == "U0"]
-    near = frame.drop(u0.index[:2])  # U0 minus two respondents, as if filtered differently
-    again = stage_mix(near, "unit", ledger=ledger).set_index("unit")
-    assert again.loc["U0", "reason"] == "differencing"
-    assert "unit=U0 (stage mix)" in again.loc["U0", "message"]
-    assert again.loc["U1", "visible"]
+def test_every_view_reads_the_same_cells_from_one_release(frame: pd.DataFrame) -> None:
+    release = solve_release(frame, [Breakdown.of("unit"), Breakdown.of("org")], K5, wave_column=None)
+    mix = stage_mix(frame, "unit", release=release).set_index("unit")
+    heat = factor_heatmap(frame, "unit", release=release).set_index("unit")
+    assert mix["visible"].equals(heat["visible"]) and mix.loc["Tiny", "reason"] == "below_k"
+    assert (mix["n"].dropna() == heat["n"].dropna()).all()
+    # a breakdown the release does not declare is refused with a plain reason, never computed
+    crossed = stage_mix(frame, ["unit", "org"], release=release)
+    assert not crossed["visible"].any()
+    assert set(crossed["message"]) == {
+        "this combination is not among the breakdowns the organisation publishes; an organisation "
+        "admin can add it"
+    }
+    # and rows that are not the ones the release was solved on are refused loudly
+    with pytest.raises(DataError, match="changed since the release was solved"):
+        stage_mix(frame.drop(frame.index[frame["unit"] == "U0"][:2]), "unit", release=release)
 
 
 def test_only_placed_respondents_count(frame: pd.DataFrame) -> None:
@@ -110,12 +117,8 @@ def test_missing_columns_are_named(frame: pd.DataFrame) -> None:
         stage_mix(frame, "region", policy=K5)
     with pytest.raises(DataError, match="'stage'"):
         stage_mix(frame.drop(columns="stage"), "unit", policy=K5)
-    with pytest.raises(DataError, match="respondent_id"):
-        stage_mix(frame.assign(respondent_id=None), "unit", policy=K5)
     with pytest.raises(DataError, match="must be unique"):
         stage_mix(frame.assign(respondent_id="same"), "unit", policy=K5)
-    with pytest.raises(DataError, match="policy differs"):
-        stage_mix(frame, "unit", ledger=DisclosureLedger(K5), policy=PrivacyPolicy(k=6))
 
 
 def test_frames_without_response_ids_use_their_rows() -> None:
@@ -270,8 +273,12 @@ def test_wave_change_is_shown_only_where_both_waves_pass() -> None:
     assert change["visible"].all()
     data = data.drop(data[(data["wave"] == "W2") & (data["unit"] == "U1")].index[3:])  # U1 has 3 on W2
     change = wave_change(data, "unit", ("W1", "W2"), policy=K5).set_index("unit")
-    assert change.loc["U1", "reason"] == "trend" and "on W2 (hidden: fewer" in change.loc["U1", "message"]
-    assert "on W2 (hidden: shown alone" in change.loc["U0", "message"]  # complementary on W2
+    assert (
+        change.loc["U1", "reason"] == "trend" and "on W2 (fewer than 5 people)" in change.loc["U1", "message"]
+    )
+    assert (
+        "on W2 (hidden so that a smaller group cannot be worked out)" in change.loc["U0", "message"]
+    )  # complementary on W2
     assert np.isnan(change.loc["U1", "index_change"]) and pd.isna(change.loc["U1", "n_before"])
 
 
@@ -305,8 +312,8 @@ def test_action_plans_rank_interventions_with_reasons(frame: pd.DataFrame) -> No
     frame["score_enabler_leadership"] = 1.6
     items = action_plan(frame, "unit", policy=K5, limit=6)
     groups = {item.group for item in items}
-    assert groups == {"unit=U0", "unit=U1", "unit=U2"}  # nothing for the hidden unit
-    u0 = [item for item in items if item.group == "unit=U0"]
+    assert groups == {"U0", "U1", "U2"}  # nothing for the hidden unit
+    u0 = [item for item in items if item.group == "U0"]
     assert [item.priority for item in u0] == [1, 2, 3, 4, 5, 6]
     keys = {item.intervention for item in u0}
     assert {"safe_spaces", "scenario_training", "leadership_visibility"} <= keys
@@ -322,9 +329,7 @@ def test_action_plans_rank_interventions_with_reasons(frame: pd.DataFrame) -> No
 
 
 def test_plan_items_are_plain_persistable_data() -> None:
-    item = PlanItem(
-        "ally_circles", "unit=U0", {"unit": "U0"}, 1, "why", ("stage_mix",), due=dt.date(2026, 6, 30)
-    )
+    item = PlanItem("ally_circles", "U0", {"unit": "U0"}, 1, "why", ("stage_mix",), due=dt.date(2026, 6, 30))
     data = item.to_dict()
     assert data["due"] == "2026-06-30" and data["reason_codes"] == ["stage_mix"] and data["owner"] == ""
     with pytest.raises(DataError, match="status"):
@@ -335,13 +340,12 @@ def test_plan_progress_follows_the_targeted_groups() -> None:
     data = scored_frame(40, seed=7, units=2, waves=2)
     data.loc[data["wave"] == "W2", "index"] += 10
     items = action_plan(data, "unit", policy=K5, filters={"wave": "W1"}, limit=2)
-    ledger = DisclosureLedger(K5)
-    progress = plan_progress(data, items, ("W1", "W2"), ledger=ledger)
+    progress = plan_progress(data, items, ("W1", "W2"), policy=K5)
     assert len(progress) == len(items)
     assert progress["index_change"].notna().all()
     w1 = data[(data["wave"] == "W1") & (data["unit"] == "U0")]
     w2 = data[(data["wave"] == "W2") & (data["unit"] == "U0")]
-    row = progress[progress["group"] == "unit=U0 & wave=W1"].iloc[0]
+    row = progress[progress["group"] == "U0 · W1"].iloc[0]
     assert row["index_change"] == pytest.approx(w2["index"].mean() - w1["index"].mean())
 
 
@@ -352,21 +356,30 @@ def test_comments_only_for_groups_of_k_text_shuffled_without_ids() -> None:
     data["ot2"] = [None] * 29 + ["last word"]
     data.loc[data.index[:6], "unit"] = "Small"
     sets = {c.group: c for c in comments(data, "unit", seed=1, policy=K5)}
-    assert sets["unit=Small"].decision.reason == "below_k_text" and sets["unit=Small"].texts == ()
-    texts = sets["unit=U0"].texts
-    assert sorted(texts) == sorted([f"comment {i}" for i in range(6, 30, 2)] + ["last word"])
-    again = {c.group: c for c in comments(data, "unit", seed=1, policy=K5)}["unit=U0"].texts
-    other = {c.group: c for c in comments(data, "unit", seed=2, policy=K5)}["unit=U0"].texts
+    assert sets["Small"].decision.reason == "below_k_text" and sets["Small"].texts == ()
+    # everyone's list minus U0's would be Small's 3 comments: U0's list is hidden, everyone's shown
+    assert sets["U0"].texts == () and "smaller group" in sets["U0"].decision.message
+    (everyone,) = comments(data, [], seed=1, policy=K5)
+    texts = everyone.texts
+    assert sorted(texts) == sorted([f"comment {i}" for i in range(0, 30, 2)] + ["last word"])
+    again = comments(data, [], seed=1, policy=K5)[0].texts
+    other = comments(data, [], seed=2, policy=K5)[0].texts
     assert texts == again and texts != other
     assert all("w0-r" not in t for t in texts)
 
 
-def test_comments_remember_what_the_viewer_read() -> None:
+def test_a_comment_list_that_differs_from_another_by_fewer_than_k_text_is_hidden() -> None:
     data = scored_frame(30, seed=9, units=1).assign(ot1="text", ot2=None)
-    ledger = DisclosureLedger(K5)
-    comments(data, "org", seed=1, ledger=ledger)
-    (subset,) = comments(data.iloc[:25], "org", seed=1, ledger=ledger)
-    assert subset.decision.reason == "differencing" and subset.texts == ()
+    data["team"] = ["A"] * 25 + ["B"] * 5  # everyone (30) minus team A (25) would single out B's 5
+    release = solve_release(data, [Breakdown.of("team")], K5, wave_column=None)
+    (everyone,) = comments(data, [], seed=1, release=release)
+    teams = {c.group: c for c in comments(data, "team", seed=1, release=release)}
+    assert everyone.decision.visible and everyone.band == "20 to 49"
+    assert not teams["A"].decision.visible and teams["A"].texts == ()
+    assert (
+        teams["A"].decision.message == "hidden so that the comments of a smaller group cannot be singled out"
+    )
+    assert teams["B"].decision.reason == "below_k_text"
     with pytest.raises(DataError, match="'ot1'"):
         comments(data.drop(columns="ot1"), "org", seed=1, policy=K5)
 
@@ -374,10 +387,7 @@ def test_comments_remember_what_the_viewer_read() -> None:
 # ---------------------------------------------------------------- the CLI summary keeps working
 def test_summarise_groups_keeps_its_fields(frame: pd.DataFrame) -> None:
     groups = {g.group: g for g in summarise_groups(frame, "unit", K5)}
-    assert not groups["Tiny"].visible and groups["Tiny"].hidden_reason.startswith("hidden: fewer")
+    assert not groups["Tiny"].visible and groups["Tiny"].hidden_reason == "fewer than 5 people"
     u0 = groups["U0"]
     assert u0.n == (frame["unit"] == "U0").sum() and sum(u0.stage_mix.values()) == pytest.approx(1.0)
     assert len(u0.top_barriers) == 3 and u0.actions
-    ledger = DisclosureLedger(K5)
-    summarise_groups(frame, "unit", ledger=ledger)
-    assert "unit=U0" in ledger.released

@@ -25,7 +25,7 @@ import allypath
 from allypath.instrument import load_instrument
 from allypath.web.orgs.invitations import create_invitations, export_links_csv
 from allypath.web.orgs.keys import panel_key
-from allypath.web.orgs.models import Employee, Invitation, Organisation, Wave
+from allypath.web.orgs.models import Employee, Invitation, Organisation, Wave, WaveStatus
 from allypath.web.survey.models import Response
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,10 +70,11 @@ def _digest() -> str:
 
 
 def store_responses(
-    wave: Wave, employee_ids: list[str], *, offset: int = 0, texts: bool = True
+    wave: Wave, employee_ids: list[str], *, offset: int = 0, texts: bool = True, close: bool = True
 ) -> list[Response]:
     """Responses of ``employee_ids`` to ``wave`` (invited already), with simulated answers from
-    ``offset`` on; marks their invitations used. ``texts=False`` drops the open-text answers."""
+    ``offset`` on; marks their invitations used. ``texts=False`` drops the open-text answers.
+    ``close`` closes an open wave afterwards (an open wave publishes response counts only)."""
     answers, results = simulated()
     invitations = {
         i.employee.employee_id: i
@@ -108,6 +109,8 @@ def store_responses(
         )
     Response.objects.bulk_create(rows)
     Invitation.objects.filter(pk__in=[invitations[e].pk for e in employee_ids]).update(used=True)
+    if close and wave.status == WaveStatus.OPEN:
+        wave.close()
     return rows
 
 
@@ -151,4 +154,5 @@ def second_wave(org: Organisation, *, returning: float = 0.8, seed: int = 5) -> 
     answers, _ = simulated()  # full-form answers, as the demo waves use
     for position, employee in enumerate(chosen):
         submit(tokens[employee], uuid.uuid4(), answers[(position * 7 + 3) % len(answers)], "en")
+    wave.close()  # an open wave publishes response counts only
     return wave

@@ -17,18 +17,19 @@ from typer.testing import CliRunner
 
 import allypath
 from allypath.cli_report import app
-from allypath.privacy import DisclosureLedger, PrivacyPolicy
+from allypath.privacy import PrivacyPolicy
 from allypath.reports.board import aggregate_duckdb, aggregate_table, table_csv
 
-# team sizes chosen for every rule: G (6) is hidden only because H (2) and the two rows without a
-# team would otherwise be worked out by subtraction (complementary suppression); H and I are below k.
-TEAMS = {"A": 300, "B": 200, "C": 150, "D": 90, "E": 30, "F": 12, "G": 6, "H": 2, "I": 3}
+# team sizes chosen for every rule: G (6) is hidden only because H (2) and I (2 usable) would
+# otherwise be worked out by subtraction from the total (complementary suppression); H and I are
+# below k. Every row has a team (A takes the rest), so nothing else hides H and I.
+TEAMS = {"A": 307, "B": 200, "C": 150, "D": 90, "E": 30, "F": 12, "G": 6, "H": 2, "I": 3}
 
 
 @pytest.fixture(scope="module")
 def scored() -> pd.DataFrame:
     frame = allypath.score(allypath.simulate(800, seed=21))
-    team = np.concatenate([[t] * n for t, n in TEAMS.items()] + [[None] * (800 - sum(TEAMS.values()))])
+    team = np.concatenate([[t] * n for t, n in TEAMS.items()])
     np.random.default_rng(1).shuffle(team)
     frame["team"] = pd.array(team, dtype="string")
     # unscored rows are not counted anywhere (they have no stage): one in team I
@@ -41,10 +42,10 @@ def rows_of(text: str) -> list[dict[str, str]]:
 
 
 def test_the_csv_has_an_overall_row_then_one_row_per_group_with_its_size_and_why_a_row_is_hidden(scored):
-    table = aggregate_table(scored, "team", ledger=DisclosureLedger(PrivacyPolicy(k=5)))
+    table = aggregate_table(scored, "team", policy=PrivacyPolicy(k=5))
     rows = rows_of(table_csv(table))
     assert [r["team"] for r in rows] == ["overall", *TEAMS]
-    assert rows[0]["group"] == "everyone" and int(rows[0]["n"]) == int((scored["status"] == "scored").sum())
+    assert rows[0]["group"] == "Everyone" and int(rows[0]["n"]) == int((scored["status"] == "scored").sum())
     by_team = {r["team"]: r for r in rows}
     assert by_team["A"]["suppressed"] == "" and int(by_team["A"]["n"]) > 0
     assert by_team["H"]["suppressed"] == "below_k" and by_team["I"]["suppressed"] == "below_k"
@@ -52,7 +53,7 @@ def test_the_csv_has_an_overall_row_then_one_row_per_group_with_its_size_and_why
     for team in "GHI":  # hidden: every figure left empty, a reason in words
         row = by_team[team]
         assert row["n"] == "" and row["share_apathy"] == "" and row["fear"] == ""
-        assert row["note"].startswith("hidden:")
+        assert row["note"] in ("fewer than 5 people", "hidden so that a smaller group cannot be worked out")
     shares = [float(by_team["A"][f"share_{s}"]) for s in ("apathy", "ambivalence", "reflective", "energised")]
     assert sum(shares) == pytest.approx(1.0, abs=1e-5)
     assert (
@@ -69,7 +70,7 @@ def test_duckdb_and_in_memory_engines_write_the_same_csv_and_hide_the_same_cells
     scored.iloc[:400].to_parquet(folder / "part-1.parquet")
     scored.iloc[400:].to_parquet(folder / "part-2.parquet")
     policy = PrivacyPolicy(k=k, k_text=max(10, k))
-    memory = table_csv(aggregate_table(scored, "team", ledger=DisclosureLedger(policy)))
+    memory = table_csv(aggregate_table(scored, "team", policy=policy))
     duck = table_csv(aggregate_duckdb(folder, "team", policy))
     assert duck == memory
     hidden = {r["team"]: r["suppressed"] for r in rows_of(duck) if r["suppressed"]}
@@ -196,7 +197,9 @@ def test_the_cli_pdf_has_a_title_page_and_every_section_on_non_blank_pages(score
         "Methods note",
     ):
         assert heading in text
-    assert "hidden: fewer respondents than the minimum group size" in text
+    assert "fewer than 5 people" in text
+    for key in ("team=", "unit=", "wave=", "org="):  # plain words, never query keys
+        assert key not in text
 
 
 def pdf_pages(pdf: Path, folder: Path) -> list[Path]:

@@ -1,11 +1,11 @@
 """Group aggregates, response rates, trends, transitions and action plans (DESIGN §4).
 
-Every function here answers through the privacy gate: pass the viewer's
-:class:`~allypath.privacy.DisclosureLedger` so that what he has already seen is taken into
-account (without one, each call is judged on its own). Functions are engine-neutral in what they
-decide: the gate decides on group membership only. Results are DataFrames with one row per group
-(``group``, ``n``, ``visible``, ``reason``, ``message`` and the figures, NaN where hidden), except
-plans (:class:`PlanItem`) and comments (:class:`CommentSet`).
+Every function here reads what it may show from the organisation's
+:class:`~allypath.privacy.Release` (pass ``release=``): the same cell shows the same figure in every
+view, to every viewer. Without one, the view's own tables (its filtered total and breakdown) are
+solved on the spot. Results are DataFrames with one row per group (``group``, ``n``, ``visible``,
+``reason``, ``message`` and the figures, NaN where hidden), except plans (:class:`PlanItem`) and
+comments (:class:`CommentSet`).
 """
 
 from allypath.analytics.change import transitions, wave_change

@@ -1,7 +1,10 @@
-"""Turning a scored frame into gated groups: the one path from rows to figures.
+"""Turning a scored frame into published groups: the one path from rows to figures.
 
 Every public analytics function asks :func:`gated_groups` (or :func:`gated_pairs` for two waves)
-which groups it may compute, so no figure is ever produced for a group the gate hid.
+for its groups; each group carries the cell the organisation's :class:`~allypath.privacy.Release`
+published for it, so no figure is ever computed for a group the release hides, and every view
+shows the same figure for the same cell. Without a release (a notebook, one file) the view's own
+tables are solved on the spot: the filtered total and its breakdown.
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ import pandas as pd
 
 from allypath.errors import DataError
 from allypath.privacy import (
+    Breakdown,
     Decision,
-    DisclosureLedger,
-    Group,
     PrivacyPolicy,
+    PublishedCell,
+    Reason,
+    Release,
     describe,
-    release_trend,
-    release_view,
-    response_keys,
+    solve_release,
 )
+from allypath.privacy.decision import hidden, shown
+from allypath.privacy.release import CONTINUING, DETAIL_NONE, RETURNING
 
 __all__ = [
     "GatedGroup",
@@ -32,21 +37,21 @@ __all__ = [
     "gated_pairs",
     "group_means",
     "hidden_row",
-    "ledger_for",
     "placed",
     "require",
     "split",
 ]
 
 ID = "respondent_id"
+WAVE = "wave"
 
 
 @dataclass(frozen=True)
 class GatedGroup:
-    """One group of a view: attribute values, label, its rows' positions in ``frame``, decision.
+    """One group of a view: attribute values, label, its rows' positions in ``frame``, its cell.
 
-    ``rows`` gives the group's rows only when the gate shows it (an empty frame otherwise), so a
-    figure cannot be computed for a hidden group by accident.
+    ``rows`` gives the group's rows only when the release publishes figures for it (an empty frame
+    otherwise), so a figure cannot be computed for a hidden group by accident.
     """
 
     values: dict[str, Hashable]
@@ -54,26 +59,31 @@ class GatedGroup:
     frame: pd.DataFrame
     index: np.ndarray
     decision: Decision
+    cell: PublishedCell | None = None
 
     @property
     def visible(self) -> bool:
+        """The group's size is shown."""
         return self.decision.visible
 
     @property
+    def figures(self) -> bool:
+        """Figures beyond the size are shown (not for a wave still collecting answers)."""
+        return self.visible and (self.cell is None or self.cell.split_reason != "open_wave")
+
+    @property
+    def detail(self) -> int:
+        """How much of the stage split is shown: 2 every stage, 1 two bands, 0 none."""
+        if not self.figures:
+            return DETAIL_NONE
+        return 2 if self.cell is None else self.cell.detail
+
+    @property
     def rows(self) -> pd.DataFrame:
-        return self.frame.iloc[self.index] if self.decision.visible else self.frame.iloc[:0]
+        return self.frame.iloc[self.index] if self.figures else self.frame.iloc[:0]
 
 
-Part = tuple[dict[str, Hashable], str, np.ndarray, np.ndarray]  # values, label, row positions, keys
-
-
-def ledger_for(ledger: DisclosureLedger | None, policy: PrivacyPolicy | None) -> DisclosureLedger:
-    """The viewer's ledger, or a fresh one (no memory: only the per-view rules apply)."""
-    if ledger is not None:
-        if policy is not None and policy != ledger.policy:
-            raise DataError("the policy differs from the ledger's policy", column="policy")
-        return ledger
-    return DisclosureLedger(policy or PrivacyPolicy())
+Part = tuple[dict[str, Hashable], str, np.ndarray]  # values, label, row positions
 
 
 def by_columns(by: str | Sequence[str]) -> list[str]:
@@ -87,23 +97,6 @@ def require(frame: pd.DataFrame, columns: Sequence[str]) -> None:
             raise DataError(f"the scored data has no column {column!r}", column=column)
 
 
-def _keys(frame: pd.DataFrame) -> np.ndarray:
-    """Member keys of the rows: from ``respondent_id``, else from the frame's index.
-
-    Without response ids the ledger can only recognise rows of the same frame again, which is
-    enough for one report but not for a dashboard session: give every response an id.
-    """
-    if ID not in frame.columns:
-        return response_keys(pd.Series(frame.index.astype(str), dtype="string"))
-    ids = frame[ID]
-    if ids.isna().any():
-        raise DataError("every response needs a respondent_id for the privacy gate", column=ID)
-    keys = response_keys(ids)
-    if pd.Series(keys).duplicated().any():  # two rows, one response: every count would be off
-        raise DataError("respondent_id must be unique within the data", column=ID)
-    return keys
-
-
 def filtered(frame: pd.DataFrame, filters: Mapping[str, Hashable]) -> pd.DataFrame:
     require(frame, list(filters))
     keep = np.ones(len(frame), dtype=bool)
@@ -113,18 +106,21 @@ def filtered(frame: pd.DataFrame, filters: Mapping[str, Hashable]) -> pd.DataFra
 
 
 def placed(scored: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose stage could be placed (``status == "scored"``), or all rows without a status."""
+    """Rows whose stage could be placed (``status == "scored"``), or all rows without a status.
+
+    Every view counts these rows and only these (sizes, shares, rates, comments), so two views of
+    one group never differ by a few unusable responses.
+    """
     if "status" not in scored.columns:
         return scored
     return scored[(scored["status"] == "scored").fillna(False).to_numpy(dtype=bool)]
 
 
 def split(frame: pd.DataFrame, by: list[str], filters: Mapping[str, Hashable]) -> list[Part]:
-    """The groups of ``frame`` by ``by``: (values, label, row positions, member keys), sorted."""
+    """The groups of ``frame`` by ``by``: (values, label, row positions), sorted."""
     require(frame, by)
-    keys = _keys(frame)
     if not by:  # no breakdown: the filtered rows are the one group (even if empty)
-        return [({}, describe(dict(filters)), np.arange(len(frame)), keys)]
+        return [({}, describe(dict(filters)), np.arange(len(frame)))]
     out: list[Part] = []
     if frame.empty:
         return out
@@ -132,113 +128,177 @@ def split(frame: pd.DataFrame, by: list[str], filters: Mapping[str, Hashable]) -
     for value, index in codes.items():
         values = dict(zip(by, value if isinstance(value, tuple) else (value,), strict=True))
         plain = {name: (v.item() if isinstance(v, np.generic) else v) for name, v in values.items()}
-        positions = np.asarray(index, dtype=np.int64)
-        out.append((plain, describe({**filters, **plain}), positions, keys[positions]))
+        out.append((plain, describe({**filters, **plain}), np.asarray(index, dtype=np.int64)))
     return out
+
+
+def view_release(
+    scored: pd.DataFrame,
+    by: Sequence[str],
+    filters: Mapping[str, Hashable],
+    policy: PrivacyPolicy | None,
+    *,
+    waves: Sequence[Hashable] = (),
+    panel: bool = False,
+) -> Release:
+    """A release of just this view's tables (the filtered total and its breakdown), for callers
+    that have no organisation-wide release (notebooks, one file)."""
+    columns = [c for c in filters if c != WAVE]
+    tables = [Breakdown(tuple(columns)), Breakdown(tuple(dict.fromkeys([*columns, *by])))]
+    wave_column = WAVE if (WAVE in filters or waves) else None
+    data = placed(scored)
+    if wave_column is None:
+        data = filtered(data, {c: v for c, v in filters.items() if c == WAVE})
+    return solve_release(
+        data,
+        [t for t in dict.fromkeys(tables) if t.columns],
+        policy or PrivacyPolicy(),
+        wave_column=wave_column,
+        panel_waves=list(waves) if panel else (),
+    )
+
+
+def _check_size(label: str, cell: PublishedCell, rows: int) -> None:
+    if cell.n is not None and cell.n != rows:
+        raise DataError(
+            f"group {label!r} has {rows} usable responses but the release was solved with {cell.n}: "
+            "the data changed since the release was solved",
+            column="release",
+        )
+
+
+def _decision(release: Release, cell: PublishedCell) -> Decision:
+    if cell.n is not None:
+        return shown(cell.n)
+    reason = Reason.BELOW_K if cell.reason == "below_k" else Reason.COMPLEMENTARY
+    if cell.reason not in ("below_k", "complementary"):
+        reason = Reason.NOT_PUBLISHED
+    return hidden(0, reason, release.message(cell.reason))
 
 
 def gated_groups(
     scored: pd.DataFrame,
     by: str | Sequence[str],
-    ledger: DisclosureLedger,
+    release: Release | None = None,
     *,
+    policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
-    view: str = "",
     with_total: bool = False,
 ) -> list[GatedGroup]:
-    """The groups of ``scored`` by ``by`` (within ``filters``), each decided by the gate.
+    """The groups of ``scored`` by ``by`` (within ``filters``), each with its published cell.
 
-    With ``with_total`` the filtered total is a group of the view too (the groups are its
-    children), so "total minus shown groups" is protected as well. Shown groups are recorded in
-    the ledger; hidden ones carry an empty frame.
+    With ``with_total`` the filtered total comes first. ``scored`` should hold the placed rows.
     """
     filters = dict(filters or {})
+    columns = by_columns(by)
+    if release is None:
+        release = view_release(scored, columns, filters, policy)
     frame = filtered(scored, filters)
-    parts = split(frame, by_columns(by), filters)
-    groups = [Group.from_keys(label, keys, distinct=True) for _, label, _, keys in parts]
-    parents: dict[str, str] = {}
-    total_label = describe(filters)
-    if with_total:
-        total = Group.from_keys(total_label, _keys(frame), distinct=True)
-        parents = {g.label: total_label for g in groups if g.label != total_label}
-        groups = [total, *[g for g in groups if g.label != total_label]]
-    decisions = release_view(ledger, groups, parents=parents, view=view)
     out = []
-    if with_total:
-        out.append(GatedGroup({}, total_label, frame, np.arange(len(frame)), decisions[total_label]))
-    for values, label, index, _ in parts:
-        if not (with_total and label == total_label):
-            out.append(GatedGroup(values, label, frame, index, decisions[label]))
+    if with_total or not columns:
+        cell = release.cell(filters)
+        _check_size(describe(filters), cell, len(frame))
+        total = GatedGroup(
+            {}, describe(filters), frame, np.arange(len(frame)), _decision(release, cell), cell
+        )
+        out.append(total)
+        if not columns:
+            return out
+    for values, label, index in split(frame, columns, filters):
+        cell = release.cell({**filters, **values})
+        _check_size(label, cell, index.size)
+        out.append(GatedGroup(values, label, frame, index, _decision(release, cell), cell))
     return out
+
+
+def _trend_hidden(label: str, wave: Hashable, message: str) -> Decision:
+    return hidden(0, Reason.TREND, f"not shown on {wave} ({message}), so no change can be shown")
 
 
 def gated_pairs(
     scored: pd.DataFrame,
     by: str | Sequence[str],
-    ledger: DisclosureLedger,
+    release: Release | None,
     waves: tuple[Hashable, Hashable],
     *,
-    wave_column: str = "wave",
+    policy: PrivacyPolicy | None = None,
+    wave_column: str = WAVE,
     filters: Mapping[str, Hashable] | None = None,
-    view: str = "",
     cohort: str | None = None,
 ) -> list[tuple[GatedGroup, GatedGroup]]:
-    """Each group on both waves, shown only where it passes on both (the trend rule).
+    """Each group on both waves, shown only where the release shows it on both (the trend rule).
 
-    With ``cohort`` (a panel-key column) a group is the panel members in it on the first wave
-    who answered the second wave too; their two rows form the pair.
+    With ``cohort`` (the panel-key column) a group is its panel members who answered both waves:
+    the release's cohort cells (continuing on the first wave, returning on the second), shown only
+    where both are published and hold the same people (nobody moved between groups).
     """
     require(scored, [wave_column])
-    filters = dict(filters or {})
+    filters = {c: v for c, v in dict(filters or {}).items() if c != wave_column}
+    columns = by_columns(by)
+    if release is None:
+        both = scored[scored[wave_column].isin(list(waves)).to_numpy()]
+        release = view_release(both, columns, filters, policy, waves=waves, panel=cohort is not None)
     first, second = (filtered(scored, {**filters, wave_column: w}) for w in waves)
+    flags: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     if cohort is not None:
         require(scored, [cohort])
         linked = np.intersect1d(first[cohort].dropna().to_numpy(), second[cohort].dropna().to_numpy())
-        first = first[first[cohort].isin(linked).to_numpy()].drop_duplicates(cohort)
-        second = second[second[cohort].isin(linked).to_numpy()].drop_duplicates(cohort)
-    by_list = by_columns(by)
+        first = first[first[cohort].isin(linked).to_numpy()]
+        second = second[second[cohort].isin(linked).to_numpy()]
+        flags = ((CONTINUING,), (RETURNING,))
     parts: dict[str, tuple[dict[str, Hashable], np.ndarray, np.ndarray]] = {}
-    for values, label, index, _ in split(first, by_list, filters):
-        parts[label] = (values, index, np.zeros(0, dtype=np.int64))
-    if cohort is not None:
-        position = pd.Series(np.arange(len(second)), index=second[cohort].to_numpy()).groupby(level=0).first()
-        for label, (values, index, _) in parts.items():
-            parts[label] = (values, index, position.loc[first[cohort].to_numpy()[index]].to_numpy())
-    else:  # groups only present on the second wave exist too (and are hidden)
-        for values, label, index, _ in split(second, by_list, filters):
-            before = parts.get(label, (values, np.zeros(0, dtype=np.int64), index))[1]
-            parts[label] = (values, before, index)
-    first_keys, second_keys = _keys(first), _keys(second)
-    pairs = {
-        label: (
-            Group.from_keys(
-                describe({**filters, **values, wave_column: waves[0]}), first_keys[a], distinct=True
-            ),
-            Group.from_keys(
-                describe({**filters, **values, wave_column: waves[1]}), second_keys[b], distinct=True
-            ),
+    empty = np.zeros(0, dtype=np.int64)
+    for values, label, index in split(first, columns, filters):
+        parts[label] = (values, index, empty)
+    for values, label, index in split(second, columns, filters):
+        before = parts.get(label, (values, empty, index))[1]
+        parts[label] = (values, before, index)
+    out = []
+    for label, (values, a, b) in parts.items():
+        cells = [
+            release.cell({**filters, **values, wave_column: w}, flags=f)
+            for w, f in zip(waves, flags, strict=True)
+        ]
+        decision: Decision = shown(cells[1].n or 0)
+        for wave, cell, index in zip(waves, cells, (a, b), strict=True):
+            if cell.n is None:
+                decision = _trend_hidden(label, wave, release.message(cell.reason))
+                break
+            _check_size(label, cell, index.size)
+        if decision.visible and cohort is not None:
+            same = set(first[cohort].to_numpy()[a]) == set(second[cohort].to_numpy()[b])
+            if not same:
+                decision = hidden(
+                    0, Reason.TREND, "some panel members moved between groups, so their change is not shown"
+                )
+        if decision.visible and (a.size == 0 or b.size == 0):
+            decision = hidden(0, Reason.TREND, "no respondents on one of the two waves")
+        out.append(
+            (
+                GatedGroup(values, label, first, a, decision, cells[0]),
+                GatedGroup(values, label, second, b, decision, cells[1]),
+            )
         )
-        for label, (values, a, b) in parts.items()
-    }
-    decisions = release_trend(ledger, pairs, waves=(str(waves[0]), str(waves[1])), view=view)
-    return [
-        (
-            GatedGroup(values, label, first, a, decisions[label]),
-            GatedGroup(values, label, second, b, decisions[label]),
-        )
-        for label, (values, a, b) in parts.items()
-    ]
+    return out
 
 
-def group_means(groups: Sequence[GatedGroup], frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """(groups x columns) means over each shown group's non-missing values (NaN when hidden).
+def group_means(
+    groups: Sequence[GatedGroup],
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    scale: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """(groups x columns) means over each published group's non-missing values (NaN when hidden).
 
-    One pass over the shown groups' rows for all of them (groups may overlap, e.g. a total and
-    its breakdown), so a view of hundreds of groups costs about a group-by.
+    With ``scale`` (the answers' lowest and highest value) a mean is withheld where it would tell a
+    member who knows his own answer what all the others answered (:func:`discloses_answers`).
     """
-    shown = [(p, g.index) for p, g in enumerate(groups) if g.visible]
-    rows = np.concatenate([index for _, index in shown]) if shown else np.zeros(0, dtype=np.int64)
-    owner = np.concatenate([np.full(index.size, p) for p, index in shown]) if shown else rows
+    shown_groups = [(p, g.index) for p, g in enumerate(groups) if g.figures]
+    rows = (
+        np.concatenate([index for _, index in shown_groups]) if shown_groups else np.zeros(0, dtype=np.int64)
+    )
+    owner = np.concatenate([np.full(index.size, p) for p, index in shown_groups]) if shown_groups else rows
     out = np.full((len(groups), len(columns)), np.nan)
     for j, column in enumerate(columns):
         if column not in frame.columns:
@@ -248,8 +308,32 @@ def group_means(groups: Sequence[GatedGroup], frame: pd.DataFrame, columns: Sequ
         sums = np.bincount(owner[known], weights=values[known], minlength=len(groups))
         counts = np.bincount(owner[known], minlength=len(groups))
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[:, j] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+            means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        if scale is not None:
+            means = np.where(discloses_answers(means, counts, scale), np.nan, means)
+        out[:, j] = means
     return out
+
+
+def discloses_answers(means: np.ndarray, counts: np.ndarray, scale: tuple[float, float]) -> np.ndarray:
+    """True where a mean of ``counts`` answers on ``scale`` pins every other member's answer.
+
+    A member who knows his own answer v knows the others' sum, n * mean - v. When that sum is the
+    least (or most) n - 1 answers can add up to, every other member answered the scale's end: it
+    happens for some v exactly when mean <= ((n - 1) low + high) / n (or the mirror at the top).
+    Only the mean and n enter, so every engine decides alike.
+
+    Examples
+    --------
+    >>> discloses_answers(np.array([1.0, 1.8, 3.0]), np.array([5, 5, 5]), (1.0, 5.0)).tolist()
+    [True, True, False]
+    """
+    low, high = scale
+    n = np.maximum(np.asarray(counts, dtype=float), 1.0)
+    floor = ((n - 1) * low + high) / n
+    ceiling = ((n - 1) * high + low) / n
+    with np.errstate(invalid="ignore"):
+        return (means <= floor + 1e-9) | (means >= ceiling - 1e-9)
 
 
 def hidden_row(group: GatedGroup) -> dict[str, object]:

@@ -12,13 +12,20 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from allypath.analytics._gating import gated_pairs, group_means, hidden_row, ledger_for, placed, require
+from allypath.analytics._gating import gated_pairs, group_means, hidden_row, placed, require
 from allypath.analytics.mix import STAGE_KEYS
-from allypath.privacy import DisclosureLedger, PrivacyPolicy
+from allypath.privacy import PrivacyPolicy, Release
 
 __all__ = ["DEFAULT_METRICS", "transitions", "wave_change"]
 
 DEFAULT_METRICS = ("index",)
+
+
+def _scale(metric: str) -> tuple[float, float] | None:
+    """The range of a metric's answers (for the rule that a mean may not pin others' answers)."""
+    if metric == "index":
+        return (0.0, 100.0)
+    return (1.0, 5.0) if metric.startswith("score_") else None
 
 
 def wave_change(
@@ -28,7 +35,7 @@ def wave_change(
     *,
     metrics: Sequence[str] = DEFAULT_METRICS,
     wave_column: str = "wave",
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -39,15 +46,8 @@ def wave_change(
     names are ``share_<stage>``. Hidden rows carry reason ``trend`` and say which wave failed.
     """
     require(scored, ["stage", *metrics])
-    chosen = ledger_for(ledger, policy)
     pairs = gated_pairs(
-        placed(scored),
-        by,
-        chosen,
-        waves,
-        wave_column=wave_column,
-        filters=filters,
-        view="change between waves",
+        placed(scored), by, release, waves, policy=policy, wave_column=wave_column, filters=filters
     )
     if not pairs:
         return pd.DataFrame()
@@ -58,16 +58,20 @@ def wave_change(
         frame = groups[0].frame
         stage = pd.to_numeric(frame["stage"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         columns = {f"share_{k}": (stage == n).astype(float) for n, k in enumerate(STAGE_KEYS, 1)}
-        columns.update({m: frame[m].to_numpy() for m in metrics})
-        figures.append(group_means(groups, pd.DataFrame(columns), names))
+        shares = group_means(groups, pd.DataFrame(columns), list(columns))
+        means = [group_means(groups, frame, [m], scale=_scale(m)) for m in metrics]
+        figures.append(np.hstack([shares, *means]))
     rows = []
     for position, (before, after) in enumerate(pairs):
         row = hidden_row(after)
         row["n"] = pd.NA
         row["n_before"] = before.index.size if before.visible else pd.NA
         row["n_after"] = after.index.size if after.visible else pd.NA
+        split = before.detail == after.detail == 2  # both waves show every stage
         for j, name in enumerate(names):
             a, b = float(figures[0][position, j]), float(figures[1][position, j])
+            if j < len(STAGE_KEYS) and not split:
+                a = b = float("nan")
             row.update({f"{name}_before": a, f"{name}_after": b, f"{name}_change": b - a})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -80,7 +84,7 @@ def transitions(
     *,
     panel_key: str = "panel_key",
     wave_column: str = "wave",
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -92,20 +96,19 @@ def transitions(
     single row with the reason (``trend``) and no matrix.
     """
     require(scored, ["stage", panel_key])
-    chosen = ledger_for(ledger, policy)
     rows = []
     for before, after in gated_pairs(
         placed(scored),
         by,
-        chosen,
+        release,
         waves,
+        policy=policy,
         wave_column=wave_column,
         filters=filters,
-        view="stage transitions",
         cohort=panel_key,
     ):
         base = hidden_row(after)
-        if not before.visible:
+        if not (before.figures and after.figures and before.detail == 2 and after.detail == 2):
             rows.append(
                 {**base, "from_stage": pd.NA, "to_stage": pd.NA, "count": pd.NA, "probability": np.nan}
             )

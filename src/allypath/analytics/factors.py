@@ -13,9 +13,9 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from allypath.analytics._gating import GatedGroup, gated_groups, group_means, hidden_row, ledger_for, placed
+from allypath.analytics._gating import GatedGroup, gated_groups, group_means, hidden_row, placed
 from allypath.model import BARRIERS, DIAGNOSTIC_QUESTIONS, ENABLERS, NORMS
-from allypath.privacy import DisclosureLedger, PrivacyPolicy
+from allypath.privacy import PrivacyPolicy, Release
 
 __all__ = [
     "AWARE_THRESHOLD",
@@ -32,6 +32,7 @@ AWARE_THRESHOLD = 3.5  # mean claimed policy awareness at "agree" or above
 VERIFIED_THRESHOLD = 0.75  # at least three in four policy facts identified correctly
 AGREE, DISAGREE = 3.5, 2.5  # on the 1-5 scale: agreement and disagreement on average
 SCALE_MAX = 5.0
+LIKERT = (1.0, SCALE_MAX)  # construct means run from 1 to 5
 FACTORS = (*BARRIERS, *NORMS, *ENABLERS)
 
 
@@ -50,20 +51,19 @@ def _values(rows: pd.DataFrame, column: str) -> pd.Series:
 def _groups(
     scored: pd.DataFrame,
     by: str | Sequence[str],
-    ledger: DisclosureLedger | None,
+    release: Release | None,
     policy: PrivacyPolicy | None,
     filters: Mapping[str, Hashable] | None,
-    view: str,
-) -> tuple[list[GatedGroup], DisclosureLedger]:
-    chosen = ledger_for(ledger, policy)
-    return gated_groups(placed(scored), by, chosen, filters=filters, view=view), chosen
+) -> tuple[list[GatedGroup], PrivacyPolicy]:
+    chosen = release.policy if release is not None else policy or PrivacyPolicy()
+    return gated_groups(placed(scored), by, release, policy=chosen, filters=filters), chosen
 
 
 def factor_heatmap(
     scored: pd.DataFrame,
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -73,9 +73,9 @@ def factor_heatmap(
     ``6 - knowledge_claimed`` so that it reads the same way. For enablers higher is better.
     ``DataFrame.attrs["factors"]`` maps each column to its kind and English label.
     """
-    groups, _ = _groups(scored, by, ledger, policy, filters, "barrier heatmap")
+    groups, _ = _groups(scored, by, release, policy, filters)
     frame = groups[0].frame if groups else scored.iloc[:0]
-    means = group_means(groups, frame, [f"score_{f.construct}" for f in FACTORS])
+    means = group_means(groups, frame, [f"score_{f.construct}" for f in FACTORS], scale=LIKERT)
     rows = []
     for position, group in enumerate(groups):
         row = hidden_row(group)
@@ -108,7 +108,7 @@ def diagnostic_answers(
     scored: pd.DataFrame,
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
     language: str = "en",
@@ -119,16 +119,16 @@ def diagnostic_answers(
     yes", 2.5 and below "mostly no", in between "mixed". One row per group and question:
     ``question`` (key), ``text``, ``score``, ``verdict`` (yes/mixed/no/unknown), ``answer``.
     """
-    groups, _ = _groups(scored, by, ledger, policy, filters, "diagnostic questions")
+    groups, _ = _groups(scored, by, release, policy, filters)
     constructs = sorted({c for q in DIAGNOSTIC_QUESTIONS for c in q.constructs})
     frame = groups[0].frame if groups else scored.iloc[:0]
-    means = group_means(groups, frame, [f"score_{c}" for c in constructs])
+    means = group_means(groups, frame, [f"score_{c}" for c in constructs], scale=LIKERT)
     rows = []
     for position, group in enumerate(groups):
         for question in DIAGNOSTIC_QUESTIONS:
             row = hidden_row(group)
             score = float("nan")
-            if group.visible:
+            if group.figures:
                 known = [means[position, constructs.index(c)] for c in question.constructs]
                 known = [m for m in known if not np.isnan(m)]
                 score = float(np.mean(known)) if known else float("nan")
@@ -138,8 +138,8 @@ def diagnostic_answers(
                     "question": question.key,
                     "text": question.text.get_lang(language),
                     "score": score,
-                    "verdict": verdict if group.visible else pd.NA,
-                    "answer": _ANSWERS[verdict].format(score=score) if group.visible else pd.NA,
+                    "verdict": verdict if group.figures else pd.NA,
+                    "answer": _ANSWERS[verdict].format(score=score) if group.figures else pd.NA,
                 }
             )
             rows.append(row)
@@ -150,7 +150,7 @@ def policy_awareness(
     scored: pd.DataFrame,
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -162,8 +162,8 @@ def policy_awareness(
       ``verified_mean`` is the mean share correct.
     - ``participation_share``: share of the group who took part in at least one initiative.
     """
-    groups, chosen = _groups(scored, by, ledger, policy, filters, "policy awareness")
-    k = chosen.policy.k
+    groups, chosen = _groups(scored, by, release, policy, filters)
+    k = chosen.k
     rows = []
     for group in groups:
         row = hidden_row(group)
@@ -171,7 +171,7 @@ def policy_awareness(
             ("answered", "claimed_share", "verified_mean", "verified_share", "participation_share"),
             float("nan"),
         )
-        if group.visible:
+        if group.figures:
             claimed = _values(group.rows, "score_knowledge_claimed")
             checked = _values(group.rows, "score_knowledge_check")
             taken = _values(group.rows, "participation_count")
@@ -191,7 +191,7 @@ def perception_gap(
     scored: pd.DataFrame,
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -200,7 +200,7 @@ def perception_gap(
     ``mean_perceived`` and ``mean_scored`` stages, ``mean_gap`` (perceived minus scored) and the
     shares who see themselves further along (``over_share``), behind (``under_share``) or alike.
     """
-    groups, _ = _groups(scored, by, ledger, policy, filters, "perception gap")
+    groups, _ = _groups(scored, by, release, policy, filters)
     rows = []
     for group in groups:
         row = hidden_row(group)
@@ -208,7 +208,7 @@ def perception_gap(
             ("mean_perceived", "mean_scored", "mean_gap", "over_share", "under_share", "aligned_share"),
             float("nan"),
         )
-        if group.visible and "perception_gap" in group.rows:
+        if group.figures and "perception_gap" in group.rows:
             gap = pd.to_numeric(group.rows["perception_gap"], errors="coerce").dropna()
             stats["mean_perceived"] = _mean(group.rows, "perceived_stage")
             stats["mean_scored"] = _mean(group.rows, "stage")
@@ -227,7 +227,7 @@ def turning_points(
     scored: pd.DataFrame,
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -237,16 +237,16 @@ def turning_points(
     ``tp_`` columns the result has the group columns only.
     """
     options = [c for c in scored.columns if c.startswith("tp_")]
-    groups, _ = _groups(scored, by, ledger, policy, filters, "turning points")
+    groups, _ = _groups(scored, by, release, policy, filters)
     rows = []
     for group in groups:
         row = hidden_row(group)
         answered = (
-            group.rows[options].notna().any(axis=1) if options and group.visible else pd.Series(dtype=bool)
+            group.rows[options].notna().any(axis=1) if options and group.figures else pd.Series(dtype=bool)
         )
         for option in options:
             share = float("nan")
-            if group.visible and answered.any():
+            if group.figures and answered.any():
                 chosen = pd.to_numeric(group.rows.loc[answered, option], errors="coerce").fillna(0)
                 share = float((chosen > 0).mean())
             row[option.removeprefix("tp_")] = share
@@ -258,7 +258,7 @@ def context_profiles(
     scored: pd.DataFrame,
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -268,9 +268,9 @@ def context_profiles(
     (e.g. team meetings) and where it lags (e.g. hiring and promotion).
     """
     contexts = [c for c in scored.columns if c.startswith("context_") and c.endswith("_stage")]
-    groups, _ = _groups(scored, by, ledger, policy, filters, "context profiles")
+    groups, _ = _groups(scored, by, release, policy, filters)
     frame = groups[0].frame if groups else scored.iloc[:0]
-    means = group_means(groups, frame, contexts)
+    means = group_means(groups, frame, contexts, scale=(1.0, 4.0))
     rows = []
     for position, group in enumerate(groups):
         row = hidden_row(group)

@@ -18,15 +18,14 @@ from allypath.analytics._gating import (
     GatedGroup,
     by_columns,
     gated_groups,
-    group_means,
     hidden_row,
-    ledger_for,
     placed,
     require,
 )
 from allypath.errors import DataError
 from allypath.model import STAGE_KEYS
-from allypath.privacy import DisclosureLedger, PrivacyPolicy
+from allypath.privacy import PrivacyPolicy, Release
+from allypath.privacy.release import DETAIL_BANDS, DETAIL_STAGES, plain_reason
 
 __all__ = ["STAGE_KEYS", "nonresponse_band", "response_rates", "stage_mix", "wilson_interval"]
 
@@ -59,7 +58,11 @@ def wilson_interval(
 
 
 def _mix_rows(groups: list[GatedGroup], level: float) -> list[dict[str, object]]:
-    """Stage-mix figures for every shown group, in one pass over the rows."""
+    """Stage-mix figures for every published group, in one pass over the rows.
+
+    A group shows every stage, two bands (``share_early``: Apathy or Ambivalence, ``share_late``:
+    Reflective or Energised) or no split, as its cell in the release says (``split``).
+    """
     if not groups:
         return []
     frame = groups[0].frame
@@ -72,33 +75,59 @@ def _mix_rows(groups: list[GatedGroup], level: float) -> list[dict[str, object]]
             if source in frame.columns
             else np.full(len(frame), np.nan)
         )
-    shares = group_means(groups, pd.DataFrame(columns), list(columns))
+    # shares are means of 0/1 columns: the release's split rule decides what is shown of them
+    shares = _plain_means(groups, pd.DataFrame(columns), list(columns))
     n = np.array([g.decision.n for g in groups], dtype=float)
     low, high = wilson_interval(shares[:, : len(STAGE_KEYS)] * n[:, None], n[:, None], level)
+    early = shares[:, 0] + shares[:, 1]
+    band_low, band_high = wilson_interval(early * n, n, level)
     rows = []
     for position, group in enumerate(groups):
         row = {**hidden_row(group), **_empty_mix()}
-        if group.visible and group.decision.n > 0:
+        detail = group.detail if group.decision.n > 0 else 0
+        row["split"] = SPLITS[detail] if group.visible else pd.NA
+        code = group.cell.split_reason if group.visible and group.cell is not None else ""
+        row["split_message"] = plain_reason(code, PrivacyPolicy()) if code else pd.NA
+        if detail == DETAIL_STAGES:
             for j, key in enumerate(STAGE_KEYS):
                 row[f"share_{key}"] = float(shares[position, j])
                 row[f"low_{key}"] = float(low[position, j])
                 row[f"high_{key}"] = float(high[position, j])
                 row[f"expected_{key}"] = float(shares[position, len(STAGE_KEYS) + j])
+        if detail == DETAIL_BANDS:  # the two bands stand in for a split that would give someone away
+            row["share_early"] = float(early[position])
+            row["share_late"] = 1.0 - float(early[position])
+            row["low_early"], row["high_early"] = float(band_low[position]), float(band_high[position])
         rows.append(row)
     return rows
 
 
+#: How much of a group's stage split is shown, by the release's detail level.
+SPLITS = {0: "hidden", 1: "bands", 2: "stages"}
+BAND_COLUMNS = ("share_early", "share_late", "low_early", "high_early")
+
+
+def _plain_means(groups: list[GatedGroup], frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    out = np.full((len(groups), len(columns)), np.nan)
+    for position, group in enumerate(groups):
+        if group.figures and group.index.size:
+            out[position] = frame.iloc[group.index][columns].mean(axis=0, skipna=True).to_numpy(dtype=float)
+    return out
+
+
 def _empty_mix() -> dict[str, float]:
-    return {
+    out = {
         f"{part}_{key}": float("nan") for key in STAGE_KEYS for part in ("share", "low", "high", "expected")
     }
+    out.update(dict.fromkeys(BAND_COLUMNS, float("nan")))
+    return out
 
 
 def stage_mix(
     scored: pd.DataFrame,
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
     with_total: bool = False,
@@ -110,8 +139,8 @@ def stage_mix(
     ----------
     scored : scored responses (``stage``, ``p_<stage>``, ``respondent_id`` and the ``by`` columns).
     by : the column(s) to group by.
-    ledger : the viewer's disclosure ledger (a fresh one if omitted: per-view rules only).
-    policy : the wave's policy when no ledger is given.
+    release : the organisation's release (if omitted, this view's own tables are solved).
+    policy : the minimum group sizes when no release is given.
     filters : column -> value, restricting the rows first (e.g. ``{"wave": "2026-Q1"}``).
     with_total : add the filtered total as a first row (the groups are its breakdown).
     level : confidence level of the intervals.
@@ -123,10 +152,7 @@ def stage_mix(
     for apathy, ambivalence, reflective and energised (NaN where hidden).
     """
     require(scored, ["stage"])
-    ledger = ledger_for(ledger, policy)
-    groups = gated_groups(
-        placed(scored), by, ledger, filters=filters, view="stage mix", with_total=with_total
-    )
+    groups = gated_groups(placed(scored), by, release, policy=policy, filters=filters, with_total=with_total)
     return pd.DataFrame(_mix_rows(groups, level))
 
 
@@ -149,7 +175,7 @@ def response_rates(
     invited: pd.DataFrame | Mapping[Hashable, int],
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
     level: float = 0.95,
@@ -159,14 +185,13 @@ def response_rates(
     ``invited`` holds the HRIS counts: a mapping value -> count (one ``by`` column) or a DataFrame
     with the ``by`` columns and ``invited``. Respondents are the usable (placed) responses, the
     same rows every other view counts, so two views of one group never differ by the few
-    unusable responses (the differencing guard would refuse the second). A group is shown when its
+    unusable responses. A group is shown when its
     respondents pass the gate (then at least ``k`` were invited too).
     """
-    ledger = ledger_for(ledger, policy)
     columns = by_columns(by)
     lookup = _invited_lookup(invited, columns)
     rows = []
-    for group in gated_groups(placed(scored), columns, ledger, filters=filters, view="response rates"):
+    for group in gated_groups(placed(scored), columns, release, policy=policy, filters=filters):
         key = tuple(group.values[c] for c in columns)
         count = lookup.get(key)
         row = hidden_row(group)
@@ -189,7 +214,7 @@ def nonresponse_band(
     invited: int,
     *,
     apathy_share: float = 0.8,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -211,13 +236,13 @@ def nonresponse_band(
     if not 0.0 <= apathy_share <= 1.0:
         raise DataError(f"apathy_share must be between 0 and 1, got {apathy_share}", column="apathy_share")
     require(scored, ["stage"])
-    ledger = ledger_for(ledger, policy)
-    (group,) = gated_groups(placed(scored), [], ledger, filters=filters, view="non-response band")
+    (group,) = gated_groups(placed(scored), [], release, policy=policy, filters=filters)
+    k = release.policy.k if release is not None else (policy or PrivacyPolicy()).k
     row = hidden_row(group)
     if group.decision.n > invited:
         raise DataError("more respondents than invited", column="invited")
     out: dict[str, object] = {**row, "invited": invited, "response_rate": float("nan")}
-    if not group.visible or invited < ledger.policy.k:
+    if not group.figures or group.detail < DETAIL_STAGES or invited < k:
         out.update({f"{p}_{k}": float("nan") for k in STAGE_KEYS for p in ("respondent", "low", "high")})
         if group.visible:
             out.update({"n": pd.NA, "visible": False, "reason": "below_k"})

@@ -23,12 +23,12 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, ledger_for, placed
+from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, placed
 from allypath.analytics.change import wave_change
 from allypath.analytics.mix import STAGE_KEYS
 from allypath.errors import DataError
 from allypath.model import BARRIERS, ENABLERS, INTERVENTIONS, NORMS, STAGES, Factor, intervention
-from allypath.privacy import DisclosureLedger, PrivacyPolicy
+from allypath.privacy import PrivacyPolicy, Release
 
 __all__ = ["PLAN_STATUSES", "PlanItem", "action_plan", "plan_progress"]
 
@@ -133,7 +133,7 @@ def action_plan(
     scored: pd.DataFrame,
     by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
     limit: int = 5,
@@ -143,11 +143,11 @@ def action_plan(
 
     Items are ordered by group, then priority (1 = first). ``limit`` caps the items per group.
     """
-    chosen = ledger_for(ledger, policy)
     base = dict(filters or {})
     items: list[PlanItem] = []
-    for group in gated_groups(placed(scored), by_columns(by), chosen, filters=base, view="action plan"):
-        if not group.visible or group.rows.empty:
+    for group in gated_groups(placed(scored), by_columns(by), release, policy=policy, filters=base):
+        # the plan reads the group's stage mix: only where the release shows every stage
+        if group.detail < 2 or group.rows.empty:
             continue
         stage = pd.to_numeric(group.rows["stage"], errors="coerce").dropna().astype(int)
         common = STAGES[int(stage.mode().iloc[0]) - 1] if len(stage) else STAGES[0]
@@ -175,7 +175,7 @@ def plan_progress(
     waves: tuple[Hashable, Hashable],
     *,
     wave_column: str = "wave",
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
     policy: PrivacyPolicy | None = None,
 ) -> pd.DataFrame:
     """For the groups a plan targeted, the change between two waves (through the trend rule).
@@ -185,7 +185,6 @@ def plan_progress(
     change in that factor's mean (``<factor>_change``). Groups are matched by their filters, so
     plans made on one wave are followed on the next.
     """
-    chosen = ledger_for(ledger, policy)
     factors = {f.key: f for f in (*BARRIERS, *NORMS, *ENABLERS)}
     rows = []
     for item in items:
@@ -196,7 +195,14 @@ def plan_progress(
             if key in factors and f"score_{factors[key].construct}" in scored
         ]
         change = wave_change(
-            scored, [], waves, metrics=metrics, wave_column=wave_column, ledger=chosen, filters=filters
+            scored,
+            [],
+            waves,
+            metrics=metrics,
+            wave_column=wave_column,
+            release=release,
+            policy=policy,
+            filters=filters,
         )
         record = change.iloc[0].to_dict()
         record.pop("group", None)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from allypath.analytics._gating import gated_groups, ledger_for, placed
+from allypath.analytics._gating import gated_groups, placed
 from allypath.analytics.factors import AWARE_THRESHOLD
 from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
 from allypath.model import intervention as model_intervention
-from allypath.privacy import DisclosureLedger, PrivacyPolicy
+from allypath.privacy import PrivacyPolicy, Release
 
 __all__ = ["AWARE_THRESHOLD", "GroupSummary", "summarise_groups"]
 
@@ -66,18 +66,18 @@ def summarise_groups(
     by: str,
     policy: PrivacyPolicy | None = None,
     *,
-    ledger: DisclosureLedger | None = None,
+    release: Release | None = None,
 ) -> list[GroupSummary]:
     """One :class:`GroupSummary` per value of ``by``, gated by ``policy`` (default k=5).
 
-    Pass the viewer's ``ledger`` to apply the differencing guard across views as well.
+    Pass the organisation's ``release`` so the figures are the published ones.
     """
-    chosen = ledger_for(ledger, policy)
     out = []
-    for gated in gated_groups(placed(scored), by, chosen, view="summary"):
+    for gated in gated_groups(placed(scored), by, release, policy=policy):
         group, decision, frame = gated.values[by], gated.decision, gated.rows
-        if not decision.visible:
-            out.append(GroupSummary(str(group), decision.n, False, decision.message))
+        if not gated.figures or gated.detail < 2:
+            reason = decision.message or "the stage split is not published for this group"
+            out.append(GroupSummary(str(group), decision.n, False, reason))
             continue
         mix = frame["stage"].astype(int).value_counts(normalize=True)
         stage_mix = {s.number: float(mix.get(s.number, 0.0)) for s in STAGES}

@@ -1,30 +1,32 @@
-"""The one disclosure-control gate (DESIGN §6). Never imports Django.
+"""The one disclosure-control door (DESIGN §6). Never imports Django.
 
-Ask it per viewer: keep one :class:`DisclosureLedger` per role or user, pass every view through
-:func:`release_view` (or :func:`release_trend` for changes between waves), and show only what it
-lets through; hidden groups carry a machine-readable :class:`Reason`.
+Solve the organisation's publication once with :func:`solve_release` over its declared
+:class:`Breakdown` tables; every view then reads its cells from the :class:`Release`, so a figure
+depends on the data and the declared set only, never on who looked before or from which account.
+Hidden cells carry a plain reason.
 """
 
 from allypath.privacy.audit import Finding, find_small_derivable
+from allypath.privacy.breakdowns import Breakdown, default_breakdowns, parse_breakdowns
 from allypath.privacy.decision import Decision, Reason
-from allypath.privacy.gate import decide_siblings, evaluate_view, release_trend, release_view
-from allypath.privacy.groups import Group, describe, response_keys
-from allypath.privacy.ledger import DisclosureLedger
+from allypath.privacy.groups import describe
 from allypath.privacy.policy import K_FLOOR, PrivacyPolicy
+from allypath.privacy.release import PublishedCell, Release, finest_cells, plain_reason, solve_release
 
 __all__ = [
     "K_FLOOR",
+    "Breakdown",
     "Decision",
-    "DisclosureLedger",
     "Finding",
-    "Group",
     "PrivacyPolicy",
+    "PublishedCell",
     "Reason",
-    "decide_siblings",
+    "Release",
+    "default_breakdowns",
     "describe",
-    "evaluate_view",
     "find_small_derivable",
-    "release_trend",
-    "release_view",
-    "response_keys",
+    "finest_cells",
+    "parse_breakdowns",
+    "plain_reason",
+    "solve_release",
 ]

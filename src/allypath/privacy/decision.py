@@ -16,6 +16,7 @@ class Reason(StrEnum):
     DIFFERENCING = "differencing"
     TREND = "trend"
     BELOW_K_TEXT = "below_k_text"
+    NOT_PUBLISHED = "not_published"
 
 
 _MESSAGES: dict[str, str] = {
@@ -29,6 +30,7 @@ _MESSAGES: dict[str, str] = {
     ),
     Reason.TREND: "hidden: the group does not pass the privacy rules on both waves",
     Reason.BELOW_K_TEXT: "hidden: fewer respondents than the minimum group size for comments",
+    Reason.NOT_PUBLISHED: "hidden: not among the figures the organisation publishes",
 }
 
 

@@ -1,19 +1,18 @@
 """The board report: where groups stand, what holds them back, what to do; as PDF, HTML, CSV and XLSX.
 
-Everything comes from :mod:`allypath.analytics` through the viewer's disclosure ledger (the web
-passes the persistent one of the signed-in user, the CLI a fresh one per report), so a hidden group
-carries its reason and no figure. The same chart helpers draw the console dashboard, so a page and
-its export show the same picture.
+Everything comes from :mod:`allypath.analytics` as the organisation's release publishes it (the web
+passes the organisation's release, the CLI solves one over the file's declared breakdowns), so a
+hidden group carries its reason and no figure. The same chart helpers draw the console dashboard, so
+a page and its export show the same picture.
 
 The aggregate table (:func:`aggregate_table`, the CSV and XLSX) has one row for the whole selection
 (``overall``) and one per group: the group size ``n``, ``suppressed`` (the gate's reason code, empty
 when shown) and ``note`` (why, in words), the stage shares with Wilson intervals, the mean stage
 probabilities and the mean of every barrier, norm and enabler. Hidden values are empty.
 
-:func:`aggregate_duckdb` builds the same table from a Parquet dataset with one DuckDB group-by
-(bounded memory, any size) and passes the group counts through the same gate
-(:func:`allypath.privacy.decide_siblings`, the groups as siblings under the overall row), so its
-suppressed cells equal the in-memory path's.
+:func:`aggregate_duckdb` builds the same table from a Parquet dataset with DuckDB group-bys
+(bounded memory, any size): the finest cells of the declared breakdowns are solved into the same
+release, so its hidden cells equal the in-memory path's.
 
 Django-free: the web and the CLI both call it.
 """
@@ -42,10 +41,14 @@ from allypath.analytics import (
     stage_mix,
     wilson_interval,
 )
+from allypath.analytics._gating import discloses_answers, placed, view_release
+from allypath.analytics.factors import LIKERT
+from allypath.analytics.mix import BAND_COLUMNS, SPLITS
 from allypath.errors import DataError
 from allypath.io.xlsx import FORMULA_TRIGGERS, write_xlsx
 from allypath.model import DIAGNOSTIC_QUESTIONS, FACTORS, INTERVENTIONS, STAGE_KEYS, STAGES
-from allypath.privacy import DisclosureLedger, PrivacyPolicy, decide_siblings, describe
+from allypath.privacy import Breakdown, PrivacyPolicy, Release, describe, solve_release
+from allypath.privacy.release import COMMENT_COLUMNS
 from allypath.reports.charts import STAGE_COLORS, Chart, heatmap, line_chart, stacked_bar_chart
 
 __all__ = [
@@ -76,7 +79,19 @@ MIX_COLUMNS = [f"{part}_{key}" for part in ("share", "low", "high", "expected") 
 FACTOR_COLUMNS = [f.key for f in FACTORS]
 QUESTIONS = tuple((q.key, q.text.get_lang("en")) for q in DIAGNOSTIC_QUESTIONS)
 VERDICTS = {"yes": "Mostly yes", "mixed": "Mixed", "no": "Mostly no", "unknown": "No answer"}
-TABLE_COLUMNS = ["group", "n", "suppressed", "note", *MIX_COLUMNS, *FACTOR_COLUMNS]
+TABLE_COLUMNS = [
+    "group",
+    "n",
+    "suppressed",
+    "note",
+    "split",
+    *MIX_COLUMNS,
+    "share_early",
+    "share_late",
+    "low_early",
+    "high_early",
+    *FACTOR_COLUMNS,
+]
 DECIMALS = 6
 SCALE_MAX = 5  # the 1-5 agreement scale; low policy awareness reads 6 - claimed awareness
 
@@ -275,69 +290,75 @@ def transition_chart(rows: pd.DataFrame, *, title: str) -> Chart | None:
 
 
 def _round(frame: pd.DataFrame) -> pd.DataFrame:
-    numbers = [c for c in (*MIX_COLUMNS, *FACTOR_COLUMNS) if c in frame.columns]
+    numbers = [c for c in (*MIX_COLUMNS, *BAND_COLUMNS, *FACTOR_COLUMNS) if c in frame.columns]
     frame[numbers] = frame[numbers].astype(float).round(DECIMALS)
     return frame
 
 
-def _finish_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    frame = frame.reindex(columns=["group", by, *TABLE_COLUMNS[1:]])
+def _finish_table(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    frame = frame.reindex(columns=["group", *by, *TABLE_COLUMNS[1:]])
     frame["n"] = frame["n"].astype("Int64")
-    frame["suppressed"] = frame["suppressed"].fillna("").astype(str)
-    frame["note"] = frame["note"].fillna("").astype(str)
+    for column in ("suppressed", "note", "split"):
+        frame[column] = frame[column].fillna("").astype(str)
     return _round(frame).reset_index(drop=True)
+
+
+def _by_list(by: str | Sequence[str]) -> list[str]:
+    return [by] if isinstance(by, str) else list(by)
 
 
 def aggregate_table(
     scored: pd.DataFrame,
-    by: str,
+    by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger,
+    release: Release | None = None,
+    policy: PrivacyPolicy | None = None,
     filters: Mapping[str, Hashable] | None = None,
 ) -> pd.DataFrame:
-    """The overall row and one row per group of ``by``: sizes, stage mix and factor means, gated.
+    """The overall row and one row per group of ``by``: sizes, stage mix and factor means, as published.
 
-    A row is shown when the stage mix and the factor view both let it through; otherwise every
-    figure is empty and ``suppressed``/``note`` say which rule hid it.
+    Hidden values are empty; ``suppressed`` is the reason code (empty when shown), ``note`` says why
+    in words, ``split`` how much of the stage split is shown (``stages``, ``bands`` or ``hidden``).
     """
     filters = dict(filters or {})
-    mix = stage_mix(scored, by, ledger=ledger, filters=filters, with_total=True)
+    columns = _by_list(by)
+    if release is None:
+        release = view_release(placed(scored), columns, filters, policy)
+    mix = stage_mix(scored, columns, release=release, filters=filters, with_total=True)
     heat = pd.concat(
         [
-            factor_heatmap(scored, [], ledger=ledger, filters=filters),
-            factor_heatmap(scored, by, ledger=ledger, filters=filters),
+            factor_heatmap(scored, [], release=release, filters=filters),
+            factor_heatmap(scored, columns, release=release, filters=filters),
         ],
         ignore_index=True,
-    )
-    heat = heat.set_index("group")
+    ).set_index("group")
     rows = []
     for row in records(mix):
         figures = heat.loc[row["group"]] if row["group"] in heat.index else None
-        out: dict[str, Any] = {"group": row["group"], by: row.get(by)}
-        if figures is None or not row["visible"] or not bool(figures["visible"]):
-            hidden_by = row if figures is None or not row["visible"] else _plain_row(figures)
-            out.update(n=None, suppressed=hidden_by["reason"] or "", note=hidden_by["message"] or "")
+        out: dict[str, Any] = {"group": row["group"], **{c: row.get(c) for c in columns}}
+        if not row["visible"]:
+            out.update(n=None, suppressed=row["reason"] or "", note=row["message"] or "", split="")
         else:
-            out.update({"n": row["n"], "suppressed": "", "note": ""})
-            out.update({c: row[c] for c in MIX_COLUMNS})
-            out.update({c: _plain(figures[c]) for c in FACTOR_COLUMNS if c in figures.index})
+            out.update(n=row["n"], suppressed="", note=row["split_message"] or "", split=row["split"] or "")
+            out.update({c: row[c] for c in (*MIX_COLUMNS, *BAND_COLUMNS)})
+            if figures is not None:
+                out.update({c: _plain(figures[c]) for c in FACTOR_COLUMNS if c in figures.index})
         rows.append(out)
     if rows:
-        rows[0][by] = "overall"
-    return _finish_table(pd.DataFrame(rows), by)
-
-
-def _plain_row(series: pd.Series) -> dict[str, Any]:
-    return {str(k): _plain(v) for k, v in series.items()}
+        for column in columns:
+            rows[0][column] = "overall"
+    return _finish_table(pd.DataFrame(rows), columns)
 
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _duck_sql(by: str, columns: set[str]) -> str:
+def _duck_sql(by: Sequence[str], columns: set[str]) -> str:
     """Counts per stage, mean probabilities and factor means per group and overall, in one scan."""
-    parts = ["count(*) AS n", f"GROUPING({_quoted(by)}) AS is_total"]
+    keys = ", ".join(_quoted(c) for c in by)
+    parts = ["count(*) AS n", f"GROUPING({keys}) AS grouping_id"]
+    parts += [f"{_quoted(c)} AS {_quoted('by_' + c)}" for c in by]
     for number, key in enumerate(STAGE_KEYS, start=1):
         parts.append(f"count(*) FILTER (WHERE stage = {number}) AS count_{key}")
         probability = f"p_{key}"
@@ -346,85 +367,129 @@ def _duck_sql(by: str, columns: set[str]) -> str:
     for factor in FACTORS:
         column = f"score_{factor.construct}"
         mean = f"avg({_quoted(column)})" if column in columns else "NULL"
+        count = f"count({_quoted(column)})" if column in columns else "0"
         parts.append(f"{mean} AS {_quoted(factor.key)}")
-    placed = "WHERE status = 'scored'" if "status" in columns else ""  # as analytics: placed rows only
+        parts.append(f"{count} AS {_quoted('answered_' + factor.key)}")
+    placed_rows = "WHERE status = 'scored'" if "status" in columns else ""  # as analytics: placed rows
     # identifiers are quoted above and no value is interpolated: not an injection vector
     return (
-        f"SELECT {_quoted(by)} AS grp, {', '.join(parts)} FROM scored {placed} "  # noqa: S608
-        f"GROUP BY GROUPING SETS (({_quoted(by)}), ())"
+        f"SELECT {', '.join(parts)} FROM scored {placed_rows} "  # noqa: S608
+        f"GROUP BY GROUPING SETS (({keys}), ())"
     )
 
 
-def aggregate_duckdb(source: str | Path, by: str, policy: PrivacyPolicy) -> pd.DataFrame:
-    """:func:`aggregate_table` for a Parquet file or folder of scored rows, with one DuckDB group-by.
+def _finest_sql(columns: Sequence[str], present: set[str]) -> str:
+    """The finest cells of the declared columns: counts, stage counts and commenters."""
+    keys = ", ".join(_quoted(c) for c in columns)
+    wrote = " OR ".join(
+        f"(trim(CAST({_quoted(c)} AS VARCHAR)) <> '')" for c in COMMENT_COLUMNS if c in present
+    )
+    parts = ["count(*) AS n"]
+    parts += [f"count(*) FILTER (WHERE stage = {s}) AS stage_{s}" for s in range(1, 5)]
+    parts.append(f"count(*) FILTER (WHERE {wrote}) AS commenters" if wrote else "0 AS commenters")
+    placed_rows = "WHERE status = 'scored'" if "status" in present else ""
+    select = f"{keys}, " if columns else ""
+    group = f"GROUP BY {keys}" if columns else ""
+    return f"SELECT {select}{', '.join(parts)} FROM scored {placed_rows} {group}"  # noqa: S608
 
-    Only counts and means leave DuckDB; the gate decides on the counts as it decides the in-memory
-    path's two views: the overall row on its own (minimum size); the groups as siblings under it with
-    the rows missing ``by`` counted as hidden (stage mix), and as siblings alone (factor means).
+
+def aggregate_duckdb(
+    source: str | Path,
+    by: str | Sequence[str],
+    policy: PrivacyPolicy,
+    *,
+    breakdowns: Sequence[Breakdown] | None = None,
+    hierarchy: Sequence[str] = (),
+) -> pd.DataFrame:
+    """:func:`aggregate_table` for a Parquet file or folder of scored rows, with DuckDB.
+
+    Two scans: the finest cells of every declared column (solved into the release exactly as the
+    in-memory path solves its rows), then the figures of ``by`` and the total. Only counts and means
+    leave DuckDB, and the same release decides every cell, so both engines hide the same cells.
     """
     import duckdb
 
     from allypath.engines import parquet_source
 
+    columns = _by_list(by)
+    declared = list(breakdowns or [Breakdown(tuple(columns))])
+    if Breakdown(tuple(columns)) not in declared:
+        declared.append(Breakdown(tuple(columns)))
+    needed = sorted({c for b in declared for c in b.columns})
     con = duckdb.connect()
     try:
         con.execute("SET threads = 2")
         relation = con.read_parquet(parquet_source(source), union_by_name=True)
-        columns = set(relation.columns)
-        if by not in columns:
-            raise DataError(f"the scored data has no column {by!r}", file=str(source), column=by)
-        if "stage" not in columns:
+        present = set(relation.columns)
+        for column in needed:
+            if column not in present:
+                raise DataError(f"the scored data has no column {column!r}", file=str(source), column=column)
+        if "stage" not in present:
             raise DataError("the data is not scored (no stage column)", file=str(source), column="stage")
-        answer = relation.query("scored", _duck_sql(by, columns))
+        finest_rel = relation.query("scored", _finest_sql(needed, present))
+        assert finest_rel is not None
+        finest = finest_rel.df()
+        answer = relation.query("scored", _duck_sql(columns, present))
         assert answer is not None  # a SELECT always returns a relation
         result = answer.df()
     except duckdb.Error as exc:
         raise DataError(f"cannot aggregate the Parquet input ({exc})", file=str(source)) from None
     finally:
         con.close()
-    return _gate_counts(result, by, policy)
+    for column in needed:  # DuckDB's NULL is pandas' None/NaN: both mean "no value" to the release
+        finest[column] = finest[column].astype(object).where(finest[column].notna(), None)
+    release = solve_release(
+        pd.DataFrame(), declared, policy, wave_column=None, hierarchy=hierarchy, finest=finest
+    )
+    return _release_rows(result, columns, release)
 
 
-def _gate_counts(result: pd.DataFrame, by: str, policy: PrivacyPolicy) -> pd.DataFrame:
-    total = result[result["is_total"] == 1]
-    groups = result[result["is_total"] == 0]
-    outside = int(groups.loc[groups["grp"].isna(), "n"].sum())  # rows without a value of ``by``
-    groups = groups[groups["grp"].notna()]
-    values = [_plain(v) for v in groups["grp"]]
+def _release_rows(result: pd.DataFrame, by: list[str], release: Release) -> pd.DataFrame:
+    total = result[result["grouping_id"] != 0]
+    groups = result[result["grouping_id"] == 0]
+    keep = np.ones(len(groups), dtype=bool)
+    for column in by:
+        keep &= groups[f"by_{column}"].notna().to_numpy()
+    groups = groups[keep]
+    values = [tuple(_plain(row[f"by_{c}"]) for c in by) for _, row in groups.iterrows()]
     order = sorted(range(len(values)), key=lambda i: values[i])
-    sizes = {values[i]: int(groups["n"].iloc[i]) for i in order}
-    total_row = total.iloc[0] if len(total) else None
-    overall = decide_siblings({"overall": int(total_row["n"]) if total_row is not None else 0}, policy)
-    # the in-memory path shows two views: the stage mix under the overall row (rows without a value
-    # of ``by`` count as hidden) and the factor means of the groups alone; a row needs both
-    mix = decide_siblings(sizes, policy, outside=outside)
-    factors = decide_siblings(sizes, policy)
-    decisions = {g: mix[g] if not mix[g].visible else factors[g] for g in sizes}
-    rows = [_count_row(describe({}), "overall", total_row, overall["overall"])]
-    rows += [
-        _count_row(describe({by: values[i]}), values[i], groups.iloc[i], decisions[values[i]]) for i in order
-    ]
-    return _finish_table(pd.DataFrame(rows).rename(columns={"_by": by}), by)
+    rows = [_count_row({}, total.iloc[0] if len(total) else None, release)]
+    rows[0].update({c: "overall" for c in by})
+    for i in order:
+        filters = dict(zip(by, values[i], strict=True))
+        rows.append(_count_row(filters, groups.iloc[i], release))
+    return _finish_table(pd.DataFrame(rows), by)
 
 
-def _count_row(label: str, value: Hashable, row: pd.Series | None, decision: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"group": label, "_by": value}
-    if row is None or not decision.visible or decision.n == 0:
-        out.update(
-            n=None if not decision.visible else decision.n, suppressed=decision.reason, note=decision.message
-        )
+def _count_row(filters: dict[str, Any], row: pd.Series | None, release: Release) -> dict[str, Any]:
+    cell = release.cell(filters)
+    out: dict[str, Any] = {"group": describe(filters), **filters}
+    if row is None or cell.n is None:
+        out.update(n=None, suppressed=cell.reason, note=release.message(cell.reason), split="")
         return out
     n = int(row["n"])
+    if n != cell.n:
+        raise DataError("the data changed while it was aggregated", column="n")
     counts = np.array([float(row[f"count_{k}"]) for k in STAGE_KEYS])
     low, high = wilson_interval(counts, float(n))
-    out.update(n=n, suppressed="", note="")
-    for index, key in enumerate(STAGE_KEYS):
-        out[f"share_{key}"] = counts[index] / n
-        out[f"low_{key}"] = float(low[index])
-        out[f"high_{key}"] = float(high[index])
-        out[f"expected_{key}"] = _plain(row[f"expected_{key}"])
+    out.update(n=n, suppressed="", note=release.message(cell.split_reason), split=SPLITS[cell.detail])
+    if cell.detail == 2:
+        for index, key in enumerate(STAGE_KEYS):
+            out[f"share_{key}"] = counts[index] / n
+            out[f"low_{key}"] = float(low[index])
+            out[f"high_{key}"] = float(high[index])
+            out[f"expected_{key}"] = _plain(row[f"expected_{key}"])
+    if cell.detail == 1:
+        early = (counts[0] + counts[1]) / n
+        band_low, band_high = wilson_interval(counts[0] + counts[1], float(n))
+        out.update(
+            share_early=early, share_late=1 - early, low_early=float(band_low), high_early=float(band_high)
+        )
     for factor in FACTORS:
         mean = _plain(row[factor.key])
+        answered = int(row[f"answered_{factor.key}"] or 0)
+        if mean is not None and discloses_answers(np.array([float(mean)]), np.array([answered]), LIKERT)[0]:
+            mean = None  # as the in-memory path: a mean that pins everyone's answer is withheld
         if mean is not None and factor.key == "low_policy_awareness":
             mean = SCALE_MAX + 1 - float(mean)  # as analytics.factor_heatmap: reads like a barrier
         out[factor.key] = mean
@@ -475,14 +540,16 @@ class Board:
     band: dict[str, Any] | None = None
     rate: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    declared: list[Breakdown] = field(default_factory=list)
     generated: dt.date = field(default_factory=dt.date.today)
 
 
 def build_board(
     scored: pd.DataFrame,
-    by: str,
+    by: str | Sequence[str],
     *,
-    ledger: DisclosureLedger,
+    release: Release | None = None,
+    policy: PrivacyPolicy | None = None,
     title: str,
     subtitle: str = "",
     by_label: str = "",
@@ -490,24 +557,27 @@ def build_board(
     plan_limit: int = 3,
     **extra: Any,
 ) -> Board:
-    """Compute every part of the board report for ``scored`` by ``by`` through ``ledger``."""
+    """Compute every part of the board report for ``scored`` by ``by``, as ``release`` publishes it."""
     filters = dict(filters or {})
-    table = aggregate_table(scored, by, ledger=ledger, filters=filters)
-    awareness = records(policy_awareness(scored, [], ledger=ledger, filters=filters))
+    columns = _by_list(by)
+    if release is None:
+        release = view_release(placed(scored), columns, filters, policy)
+    table = aggregate_table(scored, columns, release=release, filters=filters)
+    awareness = records(policy_awareness(scored, [], release=release, filters=filters))
     diagnostics = pd.concat(
         [
-            diagnostic_answers(scored, [], ledger=ledger, filters=filters),
-            diagnostic_answers(scored, by, ledger=ledger, filters=filters),
+            diagnostic_answers(scored, [], release=release, filters=filters),
+            diagnostic_answers(scored, columns, release=release, filters=filters),
         ],
         ignore_index=True,
     )
-    plan = action_plan(scored, by, ledger=ledger, filters=filters, limit=plan_limit)
+    plan = action_plan(scored, columns, release=release, filters=filters, limit=plan_limit)
     return Board(
         title=title,
         subtitle=subtitle,
-        by=by,
-        by_label=by_label or by,
-        policy=ledger.policy,
+        by=" × ".join(columns),
+        by_label=by_label or " × ".join(columns),
+        policy=release.policy,
         table=table,
         awareness=awareness[0] if awareness else None,
         diagnostics=diagnostics,
@@ -526,7 +596,7 @@ def refused_board(
     by_label: str = "",
 ) -> Board:
     """The report of a selection the gate hides as a whole: its one row says why, nothing else shows."""
-    row = {"group": total["group"], by: "overall", "n": None}
+    row = {"group": total["group"], by: "overall", "n": None, "split": ""}
     row.update(suppressed=total.get("reason") or "below_k", note=total.get("message") or "hidden")
     return Board(
         title=title,
@@ -534,7 +604,7 @@ def refused_board(
         by=by,
         by_label=by_label or by,
         policy=policy,
-        table=_finish_table(pd.DataFrame([row]), by),
+        table=_finish_table(pd.DataFrame([row]), [by]),
         notes=["The privacy rules hide this whole selection, so the report shows no figure."],
     )
 
@@ -594,16 +664,16 @@ def board_html(board: Board) -> str:
         "diagnostic_groups": by_group,
         "questions": QUESTIONS,
         "verdicts": VERDICTS,
-        "overall_chart": stage_mix_chart(board.table.iloc[:1], title="Stage mix: everyone", label=board.by),
-        "mix_chart": stage_mix_chart(groups, title=f"Stage mix by {board.by_label}", label=board.by),
+        "overall_chart": stage_mix_chart(board.table.iloc[:1], title="Stage mix: everyone", label="group"),
+        "mix_chart": stage_mix_chart(groups, title=f"Stage mix by {board.by_label}", label="group"),
         "barrier_chart": factor_chart(
             board.table,
             kinds=("barrier", "norm"),
             title="Barriers and norms (1-5, higher is worse)",
-            label=board.by,
+            label="group",
         ),
         "enabler_chart": factor_chart(
-            board.table, kinds=("enabler",), title="Enablers (1-5, higher is better)", label=board.by
+            board.table, kinds=("enabler",), title="Enablers (1-5, higher is better)", label="group"
         ),
         "reasons": sorted({(r["suppressed"], r["note"]) for r in hidden}),
     }

@@ -180,26 +180,6 @@ class StorageFullMiddleware:
         return response
 
 
-class LedgerBusyMiddleware:
-    """A viewer whose disclosure ledger kept changing under the request (many parallel requests of
-    his) gets a 503 with Retry-After, not a 500: nothing was shown, and trying again is safe."""
-
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from allypath.web.plans.ledger import LedgerBusyError
-
-        if not isinstance(exception, LedgerBusyError):
-            return None
-        response = _error(request, 503, "ledger_busy", f"Nothing was shown: {exception}.")
-        response["Retry-After"] = "1"
-        return response
-
-
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allypath.web.api",
     "allypath.web.audit",
     "allypath.web.plans",
+    "allypath.web.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -61,7 +62,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "allypath.web.security.StorageFullMiddleware",
-    "allypath.web.security.LedgerBusyMiddleware",
 ]
 
 ROOT_URLCONF = "allypath.web.urls"

@@ -1,7 +1,7 @@
 """``/api/v1/orgs/{slug}/dashboard/...``: the dashboard's data as typed JSON (in the OpenAPI document).
 
 The same service as the console pages answers (checked request, analytics through the viewer's
-persistent ledger, audit log), so the API and the pages agree and share one differencing guard.
+organisation's release, audit log), so the API and the pages show the same figures to everyone.
 Problems are answered with an :class:`ErrorOut` naming the parameter: 404 for an organisation or wave
 the user cannot see, 403 for a unit outside an analyst's scope, 422 for malformed or unknown
 parameters, unknown units, levels or regions, and for filters the privacy gate refuses
@@ -92,7 +92,9 @@ class Decision(Schema):
     value: str | None = Field(None, description="the group's value of the breakdown")
     visible: bool
     n: int | None = Field(None, description="respondents; null when hidden")
-    reason: str | None = Field(None, description="below_k, complementary, differencing, trend, below_k_text")
+    reason: str | None = Field(
+        None, description="why it is hidden: below_k, complementary, trend, below_k_text, not_published"
+    )
     message: str | None = Field(None, description="why it is hidden, in words")
 
 

@@ -80,8 +80,8 @@ class RateRowOut(Schema):
 
 class RatesOut(Schema):
     """Usable responses per unit. Only scored responses count (an unusable, e.g. empty, answer set
-    does not), the same rows as on the dashboard; the groups shown are recorded in the viewer's
-    disclosure ledger, so the differencing guard covers them with every other view."""
+    does not), the same rows as on the dashboard; the counts come from the organisation's release, the same
+    for every viewer."""
 
     k: int
     invited: int

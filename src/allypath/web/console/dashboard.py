@@ -3,7 +3,7 @@ comments and the board-report exports.
 
 Every page checks its request (:func:`~allypath.web.console.dashboard_query.resolve`, which starts with
 the access helper), asks :mod:`~allypath.web.console.dashboard_service` for the figures (analytics
-through the viewer's persistent ledger, audited) and draws them with the board report's chart helpers,
+from the organisation's release, audited) and draws them with the board report's chart helpers,
 so a page and its export agree. A refused filter shows the gate's message and no number.
 """
 

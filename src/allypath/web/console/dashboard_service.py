@@ -1,12 +1,13 @@
 """The dashboard's figures for one checked request, shared by the console pages, the API and the exports.
 
-Each function loads the responses of the request's wave(s), asks :mod:`allypath.analytics` for the
-view through the viewer's persistent ledger (:func:`allypath.web.plans.ledger.with_ledger`) and
-records the access in the audit log. Nothing is computed here: rows come back as plain dicts
-(``None`` where the gate hid a value, with ``reason`` and ``message`` saying why).
+Each function takes the organisation's release (:func:`allypath.web.dashboard.release.org_release`:
+one publication per organisation, the same for every viewer), asks :mod:`allypath.analytics` for the
+view's cells from it and records the access in the audit log. Nothing is computed here: rows come
+back as plain dicts (``None`` where the release hides a value, with ``reason`` and ``message`` saying
+why in plain words).
 
-The filtered total comes first in every view. If the gate hides it, the view shows nothing else: a
-filter the guard refuses gets its message, never a number (and a filter the user typed is refused
+The filtered total comes first in every view. If the release hides it, the view shows nothing else:
+a filter it refuses gets its message, never a number (and a filter the user typed is refused
 outright with :class:`FilterRefusedError`, which the API answers with a 422).
 """
 
@@ -36,13 +37,13 @@ from allypath.analytics import (
     wilson_interval,
 )
 from allypath.model import STAGE_KEYS
-from allypath.privacy import DisclosureLedger, describe
+from allypath.privacy import Release, describe
 from allypath.reports.board import Board, build_board, records, refused_board
 from allypath.web.audit import record_access
-from allypath.web.console.dashboard_data import invitation_frame, response_frame, unit_column
+from allypath.web.console.dashboard_data import invitation_frame, unit_column
 from allypath.web.console.dashboard_query import DashboardInputError, DashboardQuery
+from allypath.web.dashboard.release import org_release
 from allypath.web.orgs.models import Wave, WaveStatus
-from allypath.web.plans.ledger import with_ledger
 from allypath.web.plans.models import AdoptedItem
 
 __all__ = [
@@ -85,19 +86,18 @@ class ViewResult:
         return not self.total.get("visible", False)
 
 
-def _frame(query: DashboardQuery, waves: Sequence[Wave] | None = None) -> pd.DataFrame:
-    return response_frame(waves or [query.wave], query.labels, query.depth)
-
-
-def _run(request: HttpRequest, query: DashboardQuery, view: str, work: Callable[[DisclosureLedger], T]) -> T:
-    """``work`` through the viewer's ledger, audited as ``view`` on the request's group."""
-    result = with_ledger(request.user, query.org, work)
+def _run(
+    request: HttpRequest, query: DashboardQuery, view: str, work: Callable[[Release, pd.DataFrame], T]
+) -> T:
+    """``work`` on the organisation's release and rows, audited as ``view`` on the request's group."""
+    published = org_release(query.org)
+    result = work(published.release, published.frame)
     record_access(request, org=query.org, wave=query.wave, group=query.description, view=view)
     return result
 
 
-def _total(frame: pd.DataFrame, query: DashboardQuery, ledger: DisclosureLedger) -> dict[str, Any]:
-    (row,) = records(stage_mix(frame, [], ledger=ledger, filters=query.wave_filters))
+def _total(frame: pd.DataFrame, query: DashboardQuery, release: Release) -> dict[str, Any]:
+    (row,) = records(stage_mix(frame, [], release=release, filters=query.wave_filters))
     return row
 
 
@@ -117,11 +117,10 @@ def _by(query: DashboardQuery) -> str | list[str]:
 def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.overview") -> ViewResult:
     """Stage mix with intervals, response rate with its non-response band, policy awareness,
     participation and the answers to HR's three diagnostic questions, for the filtered total."""
-    frame = _frame(query)
     invited = len(_invited(query))
 
-    def work(ledger: DisclosureLedger) -> ViewResult:
-        total = _total(frame, query, ledger)
+    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+        total = _total(frame, query, release)
         result = ViewResult(query, total)
         if result.refused:
             return result
@@ -130,13 +129,13 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
             band: dict[str, Any] = {"visible": False, "message": NO_INVITED, "response_rate": None}
             band.update({f"{p}_{k}": None for k in STAGE_KEYS for p in ("respondent", "low", "high")})
         else:
-            (band,) = records(nonresponse_band(frame, invited, ledger=ledger, filters=filters))
+            (band,) = records(nonresponse_band(frame, invited, release=release, filters=filters))
         result.parts["band"] = band
         result.parts["rate"] = _rate(band)
-        (awareness,) = records(policy_awareness(frame, [], ledger=ledger, filters=filters))
+        (awareness,) = records(policy_awareness(frame, [], release=release, filters=filters))
         result.parts["awareness"] = awareness
-        result.parts["diagnostics"] = records(diagnostic_answers(frame, [], ledger=ledger, filters=filters))
-        result.parts["contexts"] = records(context_profiles(frame, [], ledger=ledger, filters=filters))
+        result.parts["diagnostics"] = records(diagnostic_answers(frame, [], release=release, filters=filters))
+        result.parts["contexts"] = records(context_profiles(frame, [], release=release, filters=filters))
         return result
 
     return _check(_run(request, query, view, work))
@@ -174,23 +173,22 @@ def _invited(query: DashboardQuery) -> pd.DataFrame:
 
 def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.groups") -> ViewResult:
     """Per group of the breakdown: size, stage mix with intervals, response rate, policy awareness."""
-    frame = _frame(query)
     by = query.by_column
     assert by is not None
     invited = _invited(query).groupby(by, dropna=True).size().rename("invited").reset_index()
 
-    def work(ledger: DisclosureLedger) -> ViewResult:
-        total = _total(frame, query, ledger)
+    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+        total = _total(frame, query, release)
         result = ViewResult(query, total)
         if result.refused:
             return result
         filters = query.wave_filters
-        mix = stage_mix(frame, by, ledger=ledger, filters=filters, with_total=True).iloc[1:]
+        mix = stage_mix(frame, by, release=release, filters=filters, with_total=True).iloc[1:]
         if query.wave.is_imported:  # no invited population: no rates, and nothing for _merge to copy
             rates = pd.DataFrame(index=pd.Index([], name="group"))
         else:
-            rates = response_rates(frame, invited, by, ledger=ledger, filters=filters).set_index("group")
-        aware = policy_awareness(frame, by, ledger=ledger, filters=filters).set_index("group")
+            rates = _by_group(response_rates(frame, invited, by, release=release, filters=filters))
+        aware = _by_group(policy_awareness(frame, by, release=release, filters=filters))
         rows = []
         for row in records(mix):
             row["value"] = row.get(by)
@@ -201,6 +199,13 @@ def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
         return result
 
     return _check(_run(request, query, view, work))
+
+
+def _by_group(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` indexed by group name (empty when the breakdown has no group at all)."""
+    if "group" not in table.columns:
+        return pd.DataFrame(index=pd.Index([], name="group"))
+    return table.set_index("group")
 
 
 def _merge(row: dict[str, Any], other: pd.DataFrame, columns: Sequence[str], prefix: str = "") -> None:
@@ -217,18 +222,17 @@ def _merge(row: dict[str, Any], other: pd.DataFrame, columns: Sequence[str], pre
 
 def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.heatmap") -> ViewResult:
     """Mean barrier, norm and enabler scores for the filtered total and per group."""
-    frame = _frame(query)
 
-    def work(ledger: DisclosureLedger) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, ledger))
+    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, release))
         if result.refused:
             return result
         filters = query.wave_filters
-        everyone = factor_heatmap(frame, [], ledger=ledger, filters=filters)
+        everyone = factor_heatmap(frame, [], release=release, filters=filters)
         result.parts["factors"] = everyone.attrs.get("factors", {})
         result.parts["overall"] = records(everyone)[0]
         if query.by_column:
-            result.rows = records(factor_heatmap(frame, query.by_column, ledger=ledger, filters=filters))
+            result.rows = records(factor_heatmap(frame, query.by_column, release=release, filters=filters))
         for row in result.rows:
             row["value"] = row.get(query.by_column or "")
         return result
@@ -241,20 +245,19 @@ def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
 
 def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.trends") -> ViewResult:
     """Change in stage mix and index between the two waves, for the total and per group."""
-    frame = _frame(query, query.waves)
     if query.later is None:
-        return _single_wave(request, query, frame, view)
+        return _single_wave(request, query, view)
     waves = (query.labels[query.wave.pk], query.labels[query.later.pk])
 
-    def work(ledger: DisclosureLedger) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, ledger))
+    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, release))
         if result.refused:
             return result
-        total = records(wave_change(frame, [], waves, ledger=ledger, filters=query.filters))
+        total = records(wave_change(frame, [], waves, release=release, filters=query.filters))
         result.parts["change"] = total[0] if total else None
         if query.by_column:
             result.rows = records(
-                wave_change(frame, query.by_column, waves, ledger=ledger, filters=query.filters)
+                wave_change(frame, query.by_column, waves, release=release, filters=query.filters)
             )
         for row in result.rows:
             row["value"] = row.get(query.by_column or "")
@@ -269,21 +272,22 @@ def transitions_view(
 ) -> ViewResult:
     """Stage-to-stage transitions of the panel members who answered both waves (panel waves only)."""
     if query.later is None:
-        return _single_wave(request, query, _frame(query), view)
+        return _single_wave(request, query, view)
     if not query.panel:
         raise DashboardInputError(
             422, "not_panel", "to_wave", "transitions need two pseudonymous-panel waves (these are anonymous)"
         )
-    frame = _frame(query, query.waves)
     waves = (query.labels[query.wave.pk], query.labels[query.later.pk])
 
-    def work(ledger: DisclosureLedger) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, ledger))
+    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, release))
         if result.refused:
             return result
-        result.parts["overall"] = records(transitions(frame, [], waves, ledger=ledger, filters=query.filters))
+        result.parts["overall"] = records(
+            transitions(frame, [], waves, release=release, filters=query.filters)
+        )
         if query.by_column:
-            table = transitions(frame, query.by_column, waves, ledger=ledger, filters=query.filters)
+            table = transitions(frame, query.by_column, waves, release=release, filters=query.filters)
             result.rows = records(table)
         result.parts["waves"] = waves
         return result
@@ -291,11 +295,11 @@ def transitions_view(
     return _check(_run(request, query, view, work))
 
 
-def _single_wave(request: HttpRequest, query: DashboardQuery, frame: pd.DataFrame, view: str) -> ViewResult:
+def _single_wave(request: HttpRequest, query: DashboardQuery, view: str) -> ViewResult:
     """A comparison asked for before a second wave exists: the wave's total and a note, no change."""
 
-    def work(ledger: DisclosureLedger) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, ledger))
+    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, release))
         result.parts["message"] = ONE_WAVE
         return result
 
@@ -332,21 +336,19 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
     by = query.by_column
     assert by is not None
     later = later_wave(query.wave)
-    waves = [query.wave] if later is None else [query.wave, later]
-    frame = _frame(query, waves)
     adopted = adopted_items(query)
 
-    def work(ledger: DisclosureLedger) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, ledger))
+    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, release))
         if result.refused:
             return result
         filters = query.wave_filters
         # the groups' decisions first (hidden ones say why), then the plan for the shown ones
-        result.rows = records(stage_mix(frame, by, ledger=ledger, filters=filters))
-        result.parts["items"] = action_plan(frame, by, ledger=ledger, filters=filters)
+        result.rows = records(stage_mix(frame, by, release=release, filters=filters))
+        result.parts["items"] = action_plan(frame, by, release=release, filters=filters)
         if later is not None and adopted:
             pair = (query.labels[query.wave.pk], query.labels[later.pk])
-            progress = plan_progress(frame, [a.as_plan_item() for a in adopted], pair, ledger=ledger)
+            progress = plan_progress(frame, [a.as_plan_item() for a in adopted], pair, release=release)
             result.parts["progress"] = records(progress)
         return result
 
@@ -360,19 +362,19 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
 
 def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.comments") -> ViewResult:
     """Open-text comments per group (k_text), shuffled anew on every request, with no dates."""
-    frame = _frame(query)
     seed = secrets.randbits(32)
 
-    def work(ledger: DisclosureLedger) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, ledger))
+    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+        result = ViewResult(query, _total(frame, query, release))
         if result.refused:
             return result
-        sets = comments(frame, _by(query), seed=seed, ledger=ledger, filters=query.wave_filters)
+        sets = comments(frame, _by(query), seed=seed, release=release, filters=query.wave_filters)
         result.rows = [
             {
                 "group": s.group,
                 "value": s.values.get(query.by_column or "") if query.by_column else None,
                 **s.decision.to_dict(),
+                "band": s.band or None,
                 "comments": list(s.texts),
             }
             for s in sets
@@ -386,10 +388,9 @@ def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
 
 
 def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
-    """The board report of the request's wave by its breakdown, through the viewer's ledger."""
+    """The board report of the request's wave by its breakdown, from the organisation's release."""
     by = query.by_column
     assert by is not None
-    frame = _frame(query)
     invited = len(_invited(query))
     adopted = [
         {"group": a.group, "intervention": a.intervention, "owner": a.owner, "due": a.due, "status": a.status}
@@ -401,18 +402,18 @@ def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
     title = f"{query.org.name}: allyship diagnostic"
     subtitle = f"Wave {query.labels[query.wave.pk]} · {scope}"
 
-    def work(ledger: DisclosureLedger) -> Board:
-        total = _total(frame, query, ledger)
+    def work(release: Release, frame: pd.DataFrame) -> Board:
+        total = _total(frame, query, release)
         if not total["visible"]:  # the whole selection is hidden: a report that says why (records nothing)
             if query.chosen:
                 raise FilterRefusedError(total)
             return refused_board(
-                total, by=by, policy=ledger.policy, title=title, subtitle=subtitle, by_label=label
+                total, by=by, policy=release.policy, title=title, subtitle=subtitle, by_label=label
             )
         built = build_board(
             frame,
             by,
-            ledger=ledger,
+            release=release,
             title=title,
             subtitle=subtitle,
             by_label=label,
@@ -420,7 +421,7 @@ def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
             adopted=adopted,
         )
         if built.table.iloc[0]["suppressed"] == "" and not query.wave.is_imported:
-            (band,) = records(nonresponse_band(frame, invited, ledger=ledger, filters=query.wave_filters))
+            (band,) = records(nonresponse_band(frame, invited, release=release, filters=query.wave_filters))
             built.band, built.rate = band, _rate(band)
         return built
 

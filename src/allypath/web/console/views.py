@@ -28,7 +28,6 @@ from allypath.web.orgs.invitations import (
 )
 from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
 from allypath.web.orgs.rates import response_rates
-from allypath.web.plans.ledger import with_ledger
 
 
 def _org(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
@@ -201,12 +200,8 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     with_rates = wave.status != WaveStatus.DRAFT and not wave.is_imported
     rates = None
     if with_rates:
-        # Through the viewer's ledger, like the dashboard: one differencing guard across every view.
-        rates = with_ledger(
-            request.user,
-            wave.org,
-            lambda ledger: response_rates(wave, membership, ledger=ledger, view="console.response_rates"),
-        )
+        # From the organisation's release, like the dashboard: the same counts for every viewer.
+        rates = response_rates(wave, membership)
         record_access(request, org=wave.org, wave=wave, group="all", view="console.response_rates")
     context = _base(
         request,

@@ -1,1 +1,1 @@
-"""Action plans HR adopts from the dashboard, and each viewer's persistent disclosure ledger."""
+"""Action plans HR adopts from the dashboard."""

@@ -1,14 +1,9 @@
-"""Adopted action-plan items, and the disclosure ledger of each (user, organisation).
+"""Adopted action-plan items.
 
 An :class:`AdoptedItem` is a copy of what :func:`allypath.analytics.action_plan` proposed for one group
 (intervention, priority, reasons, the figures behind them) plus what HR decided: owner, due date,
 status. It keeps the group's filters, so :func:`allypath.analytics.plan_progress` can follow the same
 group on a later wave.
-
-A :class:`ViewerLedger` is the snapshot of one viewer's :class:`~allypath.privacy.DisclosureLedger` in
-one organisation: what he has been shown, across requests, pages, the API and exports, so the
-differencing guard holds over a whole session and beyond. ``version`` makes concurrent requests of
-the same viewer queue up (optimistic locking, see :mod:`allypath.web.plans.ledger`).
 """
 
 from __future__ import annotations
@@ -97,23 +92,3 @@ class AdoptedItem(models.Model):
 def _plain(value: object) -> object:
     item = getattr(value, "item", None)  # numpy scalars from a DataFrame
     return item() if callable(item) else value
-
-
-class ViewerLedger(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledgers")
-    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="ledgers")
-    k = models.PositiveSmallIntegerField()
-    k_text = models.PositiveSmallIntegerField()
-    # zlib-compressed JSON of DisclosureLedger.to_dict(): member keys of every group shown
-    snapshot = models.BinaryField(default=b"")
-    version = models.PositiveIntegerField(default=0)
-    groups = models.PositiveIntegerField(default=0, help_text="groups recorded (figures and comments)")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["user", "org"], name="one_ledger_per_viewer")
-        ]
-
-    def __str__(self) -> str:
-        return f"ledger of user {self.user_id} in {self.org_id} (v{self.version})"

@@ -1,0 +1,390 @@
+"""The release: one publication per organisation, solved once, read by every view (DESIGN §6).
+
+:func:`solve_release` takes the usable responses of every wave and the organisation's declared
+breakdowns and decides, for every cell of every declared table, what may be shown: its size, its
+stage split (in full, in two bands or not at all) and its comments. The decisions depend on the
+data and the declared set only, so every viewer sees the same figure for the same cell, in any
+order, from any account; colluding accounts hold nothing more than one of them.
+
+Views ask :meth:`Release.cell` for the cell of their filters (the wave, then attribute values). A
+combination outside the declared tables is answered with a refusal, never computed on the fly.
+
+Finest cells can be computed by any engine (:func:`finest_cells` for a DataFrame; the DuckDB path
+runs the same group-by in SQL), so the in-memory and out-of-core paths publish the same cells.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from allypath.errors import DataError
+from allypath.privacy.breakdowns import Breakdown, check_columns
+from allypath.privacy.decision import Decision, Reason, hidden, shown
+from allypath.privacy.policy import PrivacyPolicy
+from allypath.privacy.solve import DETAIL_BANDS, DETAIL_NONE, DETAIL_STAGES, Table, solve_wave
+
+__all__ = [
+    "COHORT_FLAGS",
+    "DETAIL_BANDS",
+    "DETAIL_NONE",
+    "DETAIL_STAGES",
+    "PublishedCell",
+    "Release",
+    "finest_cells",
+    "solve_release",
+]
+
+#: Flag columns marking panel members linked to the previous / next panel wave.
+RETURNING, CONTINUING = "returning", "continuing"
+COHORT_FLAGS = (RETURNING, CONTINUING)
+COMMENT_COLUMNS = ("ot1", "ot2")
+SINGLE_WAVE = "all responses"
+
+_REASONS = {
+    "below_k": "fewer than {k} people",
+    "complementary": "hidden so that a smaller group cannot be worked out",
+    "not_declared": (
+        "this combination is not among the breakdowns the organisation publishes; an organisation "
+        "admin can add it"
+    ),
+    "pooled": "figures are published per wave; choose one wave",
+    "bands": "shown in two bands (early and later stages) so that no one's stage can be worked out",
+    "attribute": "the stage split is hidden so that no one's stage can be worked out",
+    "open_wave": "results appear when the wave closes: while answers arrive, each new figure would "
+    "single out the newest responses",
+    "below_k_text": "fewer than {k_text} people wrote comments",
+    "comment_overlap": "hidden so that the comments of a smaller group cannot be singled out",
+}
+
+
+def plain_reason(code: str, policy: PrivacyPolicy) -> str:
+    """The reason ``code`` in plain words (empty for no reason)."""
+    if not code:
+        return ""
+    return _REASONS.get(code, "hidden by the privacy rules").format(k=policy.k, k_text=policy.k_text)
+
+
+def comment_band(commenters: int, k_text: int) -> str:
+    """Commenters as a band, never exact: "10 to 19", "20 to 49", "50 or more" (for k_text 10)."""
+    edges = (k_text, 2 * k_text, 5 * k_text)
+    if commenters >= edges[2]:
+        return f"{edges[2]} or more"
+    if commenters >= edges[1]:
+        return f"{edges[1]} to {edges[2] - 1}"
+    return f"{edges[0]} to {edges[1] - 1}"
+
+
+@dataclass(frozen=True)
+class PublishedCell:
+    """What everyone in the organisation may see of one cell.
+
+    ``n`` is the number of usable responses (None when hidden); ``detail`` says how much of the
+    stage split is shown (2 every stage, 1 two bands, 0 none); ``comments`` whether its comment list
+    is shown, with ``comment_band`` instead of an exact count.
+    """
+
+    wave: Hashable
+    columns: tuple[str, ...]
+    values: tuple[Hashable, ...]
+    flags: tuple[str, ...]
+    n: int | None
+    reason: str = ""
+    detail: int = DETAIL_NONE
+    split_reason: str = ""
+    comments: bool = False
+    comment_reason: str = ""
+    comment_band: str = ""
+    declared: bool = True
+
+    @property
+    def shown(self) -> bool:
+        return self.n is not None
+
+    @property
+    def filters(self) -> dict[str, Hashable]:
+        return dict(zip(self.columns, self.values, strict=True))
+
+
+def _key(wave: Hashable, filters: Mapping[str, Hashable], flags: Iterable[str] = ()) -> tuple[Any, ...]:
+    return (str(wave), tuple(sorted((str(c), str(v)) for c, v in filters.items())), tuple(sorted(flags)))
+
+
+@dataclass
+class Release:
+    """The solved publication of one organisation (or one file): every declared cell, decided."""
+
+    policy: PrivacyPolicy
+    breakdowns: tuple[Breakdown, ...]
+    wave_column: str | None
+    cells: dict[tuple[Any, ...], PublishedCell] = field(default_factory=dict)
+    open_waves: frozenset[str] = frozenset()
+    hierarchy: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------------ look-ups
+    def declares(self, columns: Iterable[str]) -> bool:
+        wanted = set(columns)
+        return not wanted or any(set(b.columns) == wanted for b in self.breakdowns)
+
+    def cell(
+        self, filters: Mapping[str, Hashable], *, flags: Iterable[str] = (), wave: Hashable | None = None
+    ) -> PublishedCell:
+        """The published cell of ``filters`` (the wave column among them, or ``wave``)."""
+        filters = dict(filters)
+        if self.wave_column is not None:
+            if self.wave_column in filters:
+                wave = filters.pop(self.wave_column)
+            if wave is None:
+                return self._refused(SINGLE_WAVE, filters, tuple(flags), "pooled")
+        else:
+            wave = SINGLE_WAVE
+        flags = tuple(sorted(flags))
+        filters = self._deepest(filters)
+        found = self.cells.get(_key(wave, filters, flags))
+        if found is not None:
+            return found
+        if not self.declares(filters):
+            return self._refused(wave, filters, flags, "not_declared")
+        # a declared combination with no usable response: nothing to show, and no one to single out
+        return PublishedCell(wave, tuple(filters), tuple(filters.values()), flags, None, "below_k")
+
+    def _deepest(self, filters: dict[str, Hashable]) -> dict[str, Hashable]:
+        """A unit and a unit below it name the lower one's group: keep the deepest unit column."""
+        levels = [c for c in self.hierarchy if c in filters]
+        if len(levels) < 2:
+            return filters
+        deepest = levels[-1]
+        return {c: v for c, v in filters.items() if c not in levels or c == deepest}
+
+    def _refused(
+        self, wave: Hashable, filters: Mapping[str, Hashable], flags: tuple[str, ...], reason: str
+    ) -> PublishedCell:
+        return PublishedCell(
+            wave, tuple(filters), tuple(filters.values()), flags, None, reason, declared=False
+        )
+
+    def decision(self, filters: Mapping[str, Hashable], *, flags: Iterable[str] = ()) -> Decision:
+        """The cell of ``filters`` as a gate :class:`~allypath.privacy.Decision` (plain message)."""
+        cell = self.cell(filters, flags=flags)
+        if cell.shown:
+            assert cell.n is not None
+            return shown(cell.n)
+        reason = {
+            "below_k": Reason.BELOW_K,
+            "complementary": Reason.COMPLEMENTARY,
+        }.get(cell.reason, Reason.NOT_PUBLISHED)
+        return hidden(0, reason, self.message(cell.reason))
+
+    def message(self, code: str) -> str:
+        return plain_reason(code, self.policy)
+
+    def is_open(self, wave: Hashable) -> bool:
+        return str(wave) in self.open_waves
+
+    # ------------------------------------------------------------------ what was decided, in numbers
+    def shown_share(self) -> float:
+        """Share of declared cells whose size is shown."""
+        cells = list(self.cells.values())
+        return sum(c.shown for c in cells) / len(cells) if cells else 1.0
+
+    def fingerprint(self) -> str:
+        """A digest of every decision (two releases with the same digest show the same things)."""
+        payload = json.dumps(self.to_dict(), sort_keys=True, default=str).encode()
+        return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "k": self.policy.k,
+            "k_text": self.policy.k_text,
+            "breakdowns": [b.key for b in self.breakdowns],
+            "wave_column": self.wave_column,
+            "open_waves": sorted(self.open_waves),
+            "hierarchy": list(self.hierarchy),
+            "cells": [
+                [
+                    str(c.wave),
+                    list(c.columns),
+                    [_json(v) for v in c.values],
+                    list(c.flags),
+                    c.n,
+                    c.reason,
+                    c.detail,
+                    c.split_reason,
+                    c.comments,
+                    c.comment_reason,
+                    c.comment_band,
+                ]
+                for c in self.cells.values()
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Release:
+        policy = PrivacyPolicy(k=int(data["k"]), k_text=int(data["k_text"]))
+        breakdowns = tuple(Breakdown(tuple(b.split("*")) if b else ()) for b in data["breakdowns"])
+        release = cls(
+            policy,
+            breakdowns,
+            data["wave_column"],
+            open_waves=frozenset(data["open_waves"]),
+            hierarchy=tuple(data.get("hierarchy", ())),
+        )
+        for wave, columns, values, flags, n, *rest in data["cells"]:
+            cell = PublishedCell(wave, tuple(columns), tuple(values), tuple(flags), n, *rest)
+            release.cells[_key(wave, cell.filters, cell.flags)] = cell
+        return release
+
+
+def _json(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+# ---------------------------------------------------------------------- building the release
+
+
+def _commenters(rows: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    present = [c for c in columns if c in rows.columns]
+    if not present:
+        return np.zeros(len(rows), dtype=np.int64)
+    wrote = np.zeros(len(rows), dtype=bool)
+    for column in present:
+        text = rows[column].astype("string").str.strip()
+        wrote |= (text.notna() & (text != "")).to_numpy(dtype=bool)
+    return wrote.astype(np.int64)
+
+
+def _cohort_flags(rows: pd.DataFrame, wave_column: str, panel_waves: Sequence[Hashable]) -> pd.DataFrame:
+    """``returning``/``continuing`` per row: its panel key answered the previous / next panel wave."""
+    rows = rows.copy()
+    rows[RETURNING] = False
+    rows[CONTINUING] = False
+    keys = {
+        str(w): set(rows.loc[rows[wave_column].astype(str) == str(w), "panel_key"].dropna())
+        for w in panel_waves
+    }
+    order = [str(w) for w in panel_waves]
+    for position, wave in enumerate(order):
+        mine = rows[wave_column].astype(str) == wave
+        key = rows["panel_key"]
+        if position > 0:
+            rows.loc[mine, RETURNING] = key[mine].isin(keys[order[position - 1]]).to_numpy()
+        if position + 1 < len(order):
+            rows.loc[mine, CONTINUING] = key[mine].isin(keys[order[position + 1]]).to_numpy()
+    return rows
+
+
+def finest_cells(
+    rows: pd.DataFrame, columns: Sequence[str], *, comment_columns: Sequence[str] = COMMENT_COLUMNS
+) -> pd.DataFrame:
+    """Usable responses grouped by every column at once: ``n``, ``stage_1``..``stage_4``, ``commenters``."""
+    stage = pd.to_numeric(rows["stage"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    data = {c: rows[c].to_numpy(dtype=object) for c in columns}
+    data["n"] = np.ones(len(rows), dtype=np.int64)
+    for number in range(1, 5):
+        data[f"stage_{number}"] = (stage == number).astype(np.int64)
+    data["commenters"] = _commenters(rows, comment_columns)
+    frame = pd.DataFrame(data)
+    if not columns:
+        return frame.sum().to_frame().T.astype(np.int64) if len(frame) else frame
+    # NA is a value here ("level unknown"): those respondents are in the totals, in no level's cell
+    keys = frame[list(columns)].astype(object).where(frame[list(columns)].notna(), None)
+    frame[list(columns)] = keys
+    grouped = frame.groupby(list(columns), dropna=False, sort=True).sum(numeric_only=True).reset_index()
+    for column in columns:
+        grouped[column] = grouped[column].where(grouped[column].notna(), None)
+    return grouped
+
+
+def _placed(rows: pd.DataFrame) -> pd.DataFrame:
+    if "status" not in rows.columns:
+        return rows
+    return rows[(rows["status"] == "scored").fillna(False).to_numpy(dtype=bool)]
+
+
+def solve_release(
+    responses: pd.DataFrame,
+    breakdowns: Sequence[Breakdown],
+    policy: PrivacyPolicy,
+    *,
+    wave_column: str | None = "wave",
+    hierarchy: Sequence[str] = (),
+    open_waves: Iterable[Hashable] = (),
+    panel_waves: Sequence[Hashable] = (),
+    finest: pd.DataFrame | None = None,
+) -> Release:
+    """Solve the publication of ``responses`` over ``breakdowns`` (the total is always included).
+
+    Parameters
+    ----------
+    responses : scored rows (``stage``, optional ``status``: only ``scored`` rows count, as in every
+        view), the declared columns, the wave column, ``panel_key`` for panel waves, comments.
+    breakdowns : the declared tables.
+    policy : minimum group sizes.
+    wave_column : the wave column, or None when the data is one wave.
+    hierarchy : the unit columns from the top (``unit``, ``unit2``, ...): one level refines the other.
+    open_waves : waves still collecting answers (counts only).
+    panel_waves : panel waves in order: their returning and continuing members become cohort cells.
+    finest : the finest cells already computed (e.g. by DuckDB); ``responses`` is then ignored.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from allypath.privacy import Breakdown, PrivacyPolicy
+    >>> rows = pd.DataFrame({"unit": ["a"] * 6 + ["b"] * 3, "stage": [1, 2, 3, 4, 1, 2, 3, 4, 1]})
+    >>> release = solve_release(rows, [Breakdown.of("unit")], PrivacyPolicy(k=5), wave_column=None)
+    >>> release.cell({"unit": "a"}).n is None, release.cell({"unit": "b"}).reason
+    (True, 'below_k')
+    """
+    columns = sorted({c for b in breakdowns for c in b.columns})
+    flags = [f for f in COHORT_FLAGS if panel_waves]
+    if finest is None:
+        rows = _placed(responses)
+        check_columns(breakdowns, rows.columns)
+        if "respondent_id" in rows.columns and rows["respondent_id"].dropna().duplicated().any():
+            # two rows of one response would count him twice in every cell
+            raise DataError("respondent_id must be unique within the data", column="respondent_id")
+        if "stage" not in rows.columns:
+            raise DataError("the data is not scored (no stage column)", column="stage")
+        if wave_column is not None and wave_column not in rows.columns:
+            raise DataError(f"the data has no wave column {wave_column!r}", column=wave_column)
+        if panel_waves:
+            rows = _cohort_flags(rows, wave_column or "wave", panel_waves)
+        group = [*([wave_column] if wave_column else []), *columns, *flags]
+        finest = finest_cells(rows, group)
+    levels = list(hierarchy)
+    parent_of = {child: parent for parent, child in pairwise(levels)}
+    tables = [Table(())] + [Table(b.columns) for b in breakdowns if b.columns]
+    if flags:  # cohorts of the total and of every one-column table, on both sides
+        cohort = [t for t in tables if len(t.columns) <= 1]
+        tables += [Table(t.columns, (flag,)) for flag in flags for t in cohort]
+    opened = {str(w) for w in open_waves}
+    release = Release(
+        policy, tuple(breakdowns), wave_column, open_waves=frozenset(opened), hierarchy=tuple(levels)
+    )
+    waves = [SINGLE_WAVE] if wave_column is None else sorted({str(w) for w in finest[wave_column].dropna()})
+    wave_text = finest[wave_column].astype(str) if wave_column is not None else None
+    for wave in waves:
+        part = finest if wave_text is None else finest[(wave_text == wave).to_numpy()]
+        for cell in solve_wave(part, tables, policy, hierarchy=parent_of, open_wave=wave in opened):
+            published = PublishedCell(
+                wave,
+                cell.table.columns,
+                cell.values,
+                cell.table.flags,
+                cell.n if cell.shown else None,
+                cell.reason,
+                cell.detail,
+                cell.split_reason,
+                cell.comments,
+                cell.comment_reason,
+                comment_band(cell.commenters, policy.k_text) if cell.comments else "",
+            )
+            release.cells[_key(wave, published.filters, published.flags)] = published
+    return release

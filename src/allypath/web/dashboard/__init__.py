@@ -1,0 +1,1 @@
+"""The organisation's publication for the web: declared breakdowns, the solved release, its cache."""

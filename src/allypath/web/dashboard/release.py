@@ -1,0 +1,150 @@
+"""The organisation's release for the web: load its responses, solve (or reuse) the publication.
+
+:func:`org_release` is the one door every console page, API answer, export and the wave page's
+response rates go through. It loads the usable responses of the organisation's launched waves,
+digests everything the decisions depend on, and returns the stored release of that digest or
+solves and stores a new one. The decisions depend on the data and the declared breakdowns only:
+who asks, and what was asked before, never enter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from allypath.privacy import (
+    Breakdown,
+    PrivacyPolicy,
+    Release,
+    default_breakdowns,
+    parse_breakdowns,
+    solve_release,
+)
+from allypath.web.console.dashboard_data import response_frame, unit_column, wave_labels
+from allypath.web.dashboard.models import Publication, PublishedRelease
+from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, WaveStatus
+
+__all__ = ["ATTRIBUTES", "OrgRelease", "declared_breakdowns", "org_policy", "org_release"]
+
+ATTRIBUTES = ("level", "region")
+_MEMORY: OrderedDict[str, Release] = OrderedDict()
+_MEMORY_SIZE = 32
+
+
+@dataclass(frozen=True)
+class OrgRelease:
+    """The release and the rows it was solved on (figures of shown cells are computed from them)."""
+
+    release: Release
+    frame: pd.DataFrame
+    labels: dict[int, str]
+    depth: int
+
+
+def org_policy(org: Organisation) -> PrivacyPolicy:
+    """The strictest policy of the organisation's launched waves: one release keeps every promise."""
+    found = (
+        Wave.objects.filter(org=org)
+        .exclude(status=WaveStatus.DRAFT)
+        .aggregate(k=Max("k"), k_text=Max("k_text"))
+    )
+    if found["k"] is None:
+        return PrivacyPolicy()
+    return PrivacyPolicy(k=int(found["k"]), k_text=max(int(found["k_text"]), int(found["k"])))
+
+
+def _depth(org: Organisation) -> int:
+    return int(Unit.objects.filter(org=org).aggregate(d=Max("depth"))["d"] or 0)
+
+
+def hierarchy(depth: int) -> list[str]:
+    return [unit_column(level) for level in range(depth + 1)]
+
+
+def declared_breakdowns(org: Organisation, depth: int | None = None) -> list[Breakdown]:
+    """The organisation's declared breakdowns, or the default: every unit level, level, region and
+    their crossings (a unit level with level or region, and level with region)."""
+    stored = Publication.objects.filter(org=org).values_list("breakdowns", flat=True).first()
+    if stored:
+        return parse_breakdowns(stored)
+    levels = hierarchy(_depth(org) if depth is None else depth)
+    return default_breakdowns(ATTRIBUTES, levels)
+
+
+def _digest(
+    frame: pd.DataFrame, waves: list[Wave], breakdowns: list[Breakdown], policy: PrivacyPolicy
+) -> str:
+    keys = [
+        c
+        for c in ("respondent_id", "wave", "status", "unit_path", "level", "region", "panel_key")
+        if c in frame
+    ]
+    digest = hashlib.blake2b(digest_size=20)
+    if len(frame):
+        rows = pd.util.hash_pandas_object(frame[keys].astype("string"), index=False).to_numpy()
+        digest.update(rows.tobytes())
+    state = [[w.pk, w.status, still_open(w), w.k, w.k_text, w.privacy_mode] for w in waves]
+    digest.update(json.dumps([state, [b.key for b in breakdowns], policy.k, policy.k_text]).encode())
+    return digest.hexdigest()
+
+
+def _stored(org: Organisation, digest: str) -> Release | None:
+    row = PublishedRelease.objects.filter(org=org, digest=digest).values_list("payload", flat=True).first()
+    if row is None:
+        return None
+    return Release.from_dict(json.loads(zlib.decompress(bytes(row))))
+
+
+def _store(org: Organisation, digest: str, release: Release, seconds: float) -> None:
+    payload = zlib.compress(json.dumps(release.to_dict(), separators=(",", ":"), default=str).encode(), 6)
+    cells = len(release.cells)
+    shown = sum(c.shown for c in release.cells.values())
+    try:
+        with transaction.atomic():
+            PublishedRelease.objects.create(
+                org=org, digest=digest, payload=payload, cells=cells, shown=shown, solve_seconds=seconds
+            )
+    except IntegrityError:  # another process solved the same data a moment ago: the same decisions
+        pass
+
+
+def still_open(wave: Wave) -> bool:
+    """The wave may still receive answers (open, and its closing day not yet passed)."""
+    return wave.status == WaveStatus.OPEN and timezone.localdate() <= wave.closes_on
+
+
+def org_release(org: Organisation) -> OrgRelease:
+    """The organisation's release over its launched waves (solved once per state of the data)."""
+    waves = list(Wave.objects.filter(org=org).exclude(status=WaveStatus.DRAFT).order_by("opens_on", "pk"))
+    labels = wave_labels(Wave.objects.filter(org=org))
+    depth = _depth(org)
+    frame = response_frame(waves, labels, depth)
+    breakdowns = declared_breakdowns(org, depth)
+    policy = org_policy(org)
+    digest = _digest(frame, waves, breakdowns, policy)
+    release = _MEMORY.get(digest) or _stored(org, digest)
+    if release is None:
+        started = time.perf_counter()
+        release = solve_release(
+            frame,
+            breakdowns,
+            policy,
+            hierarchy=hierarchy(depth),
+            open_waves=[labels[w.pk] for w in waves if still_open(w)],
+            panel_waves=[labels[w.pk] for w in waves if w.privacy_mode == PrivacyMode.PANEL],
+        )
+        _store(org, digest, release, time.perf_counter() - started)
+    _MEMORY[digest] = release
+    _MEMORY.move_to_end(digest)
+    while len(_MEMORY) > _MEMORY_SIZE:
+        _MEMORY.popitem(last=False)
+    return OrgRelease(release, frame, labels, depth)
