@@ -110,6 +110,8 @@ def test_bad_requests_are_refused():
         workshop_deck(1, "team_meetings", language="de")
     with pytest.raises(ValueError, match="no dilemma is set in the context"):
         workshop_deck(1, "canteen")
+    with pytest.raises(DataError, match="a deck holds 1 to 6 dilemmas"):
+        workshop_deck(1, "team_meetings", n=7)
 
 
 def test_the_cli_writes_the_deck(tmp_path):
@@ -139,3 +141,17 @@ def test_the_cli_names_a_bad_context(tmp_path):
     )
     assert result.exit_code == 2
     assert "no dilemma is set in the context 'canteen'" in result.output
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_every_dilemma_fits_its_three_slides_in_every_language(tmp_path, language):
+    """All twelve dilemmas, in two decks of six (the most the CLI asks for): one page per slide means no
+    slide, and no opening slide listing six titles, overflowed onto another page."""
+    from allypath.content import load_dilemmas
+    from allypath.reports.deck import Deck
+
+    everything = load_dilemmas().dilemmas
+    for half in (everything[:6], everything[6:]):
+        deck = Deck(stage=2, context="team_meetings", language=language, dilemmas=half)
+        pdf = write_deck(deck, tmp_path / f"{half[0].id}.pdf")
+        assert len(pages(pdf, tmp_path / half[0].id)) == 3 + 3 * len(half)

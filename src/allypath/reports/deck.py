@@ -22,7 +22,9 @@ from allypath.content import Dilemma, DilemmaSet, Profile, choose_dilemmas, next
 from allypath.errors import DataError
 from allypath.model import Text, is_rtl, stage
 
-__all__ = ["LABELS", "Deck", "deck_html", "deck_pdf", "workshop_deck", "write_deck"]
+__all__ = ["LABELS", "MAX_DILEMMAS", "Deck", "deck_html", "deck_pdf", "workshop_deck", "write_deck"]
+
+MAX_DILEMMAS = 6  # the opening slide lists them all; six fit (checked page by page in the tests)
 
 # The deck's own words, in each language the content is written in.
 LABELS: dict[str, dict[str, str]] = {
@@ -165,6 +167,8 @@ def workshop_deck(
     """
     if language not in LABELS:
         raise DataError(f"no deck wording in {language!r}; use one of {', '.join(LABELS)}")
+    if not 1 <= n <= MAX_DILEMMAS:
+        raise DataError(f"a deck holds 1 to {MAX_DILEMMAS} dilemmas (one workshop), got {n}")
     chosen = choose_dilemmas(stage_number, context, dilemmas, n=n)
     further = tuple(s.item.title for s in next_items(Profile(stage=stage_number, context=context), n=2))
     return Deck(stage=stage_number, context=context, language=language, dilemmas=chosen, further=further)
