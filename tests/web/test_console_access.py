@@ -7,6 +7,7 @@ alice (Acme org admin) can do it all; anonymous visitors are sent to the login p
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from allypath.web.orgs.models import Membership, Wave, WaveStatus
@@ -138,3 +139,28 @@ def test_org_admins_add_a_viewer_who_then_sees_the_organisation(client, login, a
 def test_the_admin_site_is_for_staff_only(client, login, alice):
     login(alice)
     assert client.get("/admin/").status_code == 302  # not staff: to the admin login
+
+
+def test_adding_someone_never_attaches_an_existing_account_of_another_organisation(
+    client, login, alice, charlie, acme
+):
+    login(alice)
+    r = client.post(
+        f"/console/{acme.slug}/people/",
+        {"username": "charlie", "email": "", "role": "viewer", "password": "a long enough passphrase 42"},
+    )
+    assert r.status_code == 200 and "not available" in r.content.decode()
+    assert not Membership.objects.filter(user=charlie, org=acme).exists()
+
+
+def test_a_taken_name_gets_one_refusal_whoever_holds_it_and_nothing_is_made_without_a_password(
+    client, login, alice, charlie, acme
+):
+    login(alice)
+    answers = []
+    for name in ("charlie", "Charlie", "bob-is-nobody"):
+        r = client.post(f"/console/{acme.slug}/people/", {"username": name, "role": "viewer", "password": ""})
+        answers.append(r.content.decode().count("not available"))
+    # without a password nothing is created; the taken names get the same refusal, whatever org holds them
+    assert answers[0] == answers[1] == 1 and answers[2] == 0
+    assert not User.objects.filter(username="bob-is-nobody").exists()

@@ -47,30 +47,34 @@ class WaveForm(forms.ModelForm):
 
 
 class MemberAddForm(forms.Form):
+    """A new console account in this organisation.
+
+    An existing account is never attached from here: issue 14 found that any org admin could attach
+    (and so confirm) any user name of the site, another organisation's included. A taken name gets
+    one answer, whoever holds it ("not available": names are unique across the site, so that much is
+    unavoidable); staff add an existing account to another organisation in the admin site.
+    """
+
     username = forms.CharField(max_length=150)
     email = forms.EmailField(required=False)
     role = forms.ChoiceField(choices=Role.choices)
     password = forms.CharField(
-        widget=forms.PasswordInput,
-        required=False,
-        help_text="only for a new user: at least 12 characters; leave empty for an existing user",
+        widget=forms.PasswordInput, help_text="the new account's initial password: at least 12 characters"
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         User = get_user_model()
         username = data.get("username", "")
-        exists = User.objects.filter(username=username).exists()
-        if not exists:
-            password = data.get("password") or ""
-            if not password:
-                self.add_error("password", "a new user needs an initial password")
-            else:
-                try:
-                    validate_password(password, User(username=username, email=data.get("email", "")))
-                except forms.ValidationError as exc:
-                    self.add_error("password", exc)
-        data["exists"] = exists
+        if username and User.objects.filter(username__iexact=username).exists():
+            self.add_error("username", "this user name is not available: choose another")
+        password = data.get("password") or ""
+        if password:
+            try:
+                validate_password(password, User(username=username, email=data.get("email", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        data["exists"] = False  # the view creates the account; it never looks one up
         return data
 
 
