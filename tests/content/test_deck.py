@@ -18,7 +18,6 @@ from allypath.errors import DataError
 from allypath.reports.deck import LABELS, deck_html, workshop_deck, write_deck
 
 runner = CliRunner()
-pytestmark = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils (pdftoppm) is needed")
 
 
 def pages(pdf: Path, folder: Path) -> list[Path]:
@@ -26,6 +25,7 @@ def pages(pdf: Path, folder: Path) -> list[Path]:
     from PIL import Image
 
     folder.mkdir(parents=True, exist_ok=True)
+    assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed: make system-deps"
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(folder / "page")], check=True)
     out = sorted(folder.glob("page-*.png"))
     for page in out:
