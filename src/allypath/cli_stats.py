@@ -315,6 +315,12 @@ def efa(
         err.print(f"warning: Heywood case(s): {', '.join(fa.heywood_items_)}")
 
 
+BootstrapOption = Annotated[
+    int,
+    typer.Option(
+        "--bootstrap", min=0, help="Parametric bootstrap draws of the stages-or-continuum test (0: none)."
+    ),
+]
 ModelOption = Annotated[str, typer.Option("--model", help="lavaan model syntax ('f =~ x1 + x2 + x3; ...').")]
 
 
@@ -494,32 +500,56 @@ def calibrate(
     instrument: InstrumentOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the extra random starts.")] = 0,
     starts: Annotated[int, typer.Option("--starts", min=1, help="EM runs (the first from the base).")] = 1,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Calibrate even without stages in the data (the model says so)."),
+    ] = False,
+    bootstrap: BootstrapOption = 19,
     as_json: JsonOption = False,
 ) -> None:
     """Fit the stage scoring model to real responses and write a new model version (YAML).
 
+    First tests whether the answers show four stages at all (as `allypath validate`); unless the
+    verdict is "stages" it refuses, or with --force calibrates and records the warning in the model.
     Score with it: allypath score DATA --model MODEL.yaml --out scored.parquet
     """
     from allypath.instrument import load_instrument
     from allypath.scoring import load_stage_model
     from allypath.stats import calibrate as run_calibration
+    from allypath.stats import stage_structure
 
     with _refusing():
         frame = _read(data)
+        active = load_instrument(instrument)
+        base = load_stage_model(base_model)
         with _progress() as progress:
             task = progress.add_task("calibrating", total=None)
+
+            def say(message: str) -> None:
+                progress.update(task, description=message)
 
             def step(iteration: int, loglik: float) -> None:
                 progress.update(task, description=f"EM iteration {iteration}, log-likelihood {loglik:,.1f}")
 
+            structure = stage_structure(
+                frame, instrument=active, model=base, bootstrap=bootstrap, seed=seed, progress=say
+            )
             result = run_calibration(
                 frame,
-                instrument=load_instrument(instrument),
-                base_model=load_stage_model(base_model),
+                instrument=active,
+                base_model=base,
                 seed=seed,
                 n_starts=starts,
                 progress=step,
+                structure=structure,
+                force=force,
             )
+        if structure.verdict != "stages":
+            err.print(
+                f"warning: calibrated with --force although the structure test says {structure.verdict!r}: "
+                f"{structure.reason}",
+                highlight=False, soft_wrap=True, markup=False,
+            )  # fmt: skip
         result.save(out)
     report = result.fit_report
     if as_json:
@@ -534,6 +564,7 @@ def calibrate(
                 ("log-likelihood, base model", report["loglik_base"]),
                 ("log-likelihood, calibrated", report["loglik"]),
                 ("BIC", report["bic"]),
+                ("structure test", report["structure"]["verdict"]),
                 ("relative entropy", report["relative_entropy"]),
                 ("same stage as the base model", report["agreement_with_base"]),
                 ("EM iterations", report["iterations"]),
@@ -556,7 +587,7 @@ def _print_stage_mix(before: Sequence[float], after: Sequence[float]) -> None:
 
 def validate(
     data: DataArgument,
-    out: Annotated[Path, typer.Option("--out", help="Report file: .html or .pdf.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Report file: .html or .pdf.")] = None,
     group_columns: Annotated[
         str, typer.Option("--groups", help="Columns to test invariance across (those present are used).")
     ] = "org,language,region",
@@ -568,15 +599,20 @@ def validate(
     ] = False,
     instrument: InstrumentOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the random parts (parallel analysis, starts).")] = 0,
+    bootstrap: BootstrapOption = 19,
+    as_json: JsonOption = False,
 ) -> None:
-    """Write the methods report: sample, items, reliability, EFA, CFA, invariance, latent structure."""
+    """Write the methods report: sample, items, reliability, EFA, CFA, invariance, stages or a
+    continuum, latent profiles. With --json, print its numbers (``structure`` first) as JSON."""
     from allypath.instrument import load_instrument
     from allypath.reports import methods_report
     from allypath.scoring import load_stage_model
 
-    suffix = out.suffix.lower()
+    suffix = out.suffix.lower() if out is not None else ""
     with _refusing():
-        if suffix not in (".html", ".htm", ".pdf"):
+        if out is None and not as_json:
+            raise StatsError("give --out REPORT.html (or .pdf), or --json to print the numbers")
+        if out is not None and suffix not in (".html", ".htm", ".pdf"):
             raise StatsError(f"{out}: the report is written as .html or .pdf, not {suffix or '(no suffix)'}")
         if calibration is not None and run_calibration:
             raise StatsError("give either --calibration MODEL or --calibrate, not both")
@@ -596,12 +632,18 @@ def validate(
                 calibrate=run_calibration,
                 seed=seed,
                 progress=step,
+                structure_bootstrap=bootstrap,
             )
             progress.update(task, description="writing")
-            if suffix == ".pdf":
+            if out is not None and suffix == ".pdf":
                 report.write_pdf(out)
-            else:
+            elif out is not None:
                 report.write_html(out)
+    if as_json:
+        sections = [{"key": s.key, "status": s.status, "verdict": s.verdict} for s in report.sections]
+        data_first = {"structure": report.data["structure"], **report.data, "sections": sections}
+        _print_json(_json_safe(data_first))
+        return
     console.print(f"wrote the methods report ({len(report.sections)} sections) to {out}")
     for headline in report.headlines():
         console.print(f"  • {headline}", soft_wrap=True)

@@ -211,8 +211,9 @@ def test_calibrate_writes_a_model_that_score_uses(tmp_path: Path):
     source = tmp_path / "responses.csv"
     allypath.simulate(1500, seed=31).to_csv(source, index=False)
     model = tmp_path / "model.yaml"
-    out = run_json("calibrate", source, "--out", model)
+    out = run_json("calibrate", source, "--out", model, "--bootstrap", 0)
     raw = yaml.safe_load(model.read_text())
+    assert raw["fit_report"]["structure"]["verdict"] == "stages"  # stage data: calibrated as asked
     assert raw["id"] == "stage-ordinal" and raw["version"].startswith("1.0.0+cal.")
     assert raw["fit_report"]["n_placed"] == out["fit_report"]["n_placed"] > 1400
     assert out["model"] == f"stage-ordinal {raw['version']}"
@@ -223,22 +224,70 @@ def test_calibrate_writes_a_model_that_score_uses(tmp_path: Path):
 
 
 def test_calibrate_prints_a_summary(tmp_path: Path, simulated: Path):
-    result = run("calibrate", simulated, "--out", tmp_path / "m.yaml")
+    result = run("calibrate", simulated, "--out", tmp_path / "m.yaml", "--bootstrap", 0)
     assert result.exit_code == 0, result.output
     assert "log-likelihood, calibrated" in result.stdout and "Stage mix" in result.stdout
+    assert "structure test" in result.stdout
 
 
 def test_calibrate_refuses_too_little_data_and_writes_nothing(tmp_path: Path):
     source = tmp_path / "few.csv"
     allypath.simulate(120, seed=1).to_csv(source, index=False)
     result = run("calibrate", source, "--out", tmp_path / "m.yaml")
-    assert result.exit_code == 2 and "cannot calibrate on 1" in result.stderr
+    assert result.exit_code == 2 and "at least 200 respondents" in result.stderr
     assert not (tmp_path / "m.yaml").exists()
+
+
+@pytest.fixture(scope="module")
+def continuum(tmp_path_factory) -> Path:
+    from allypath.synth.continuum import simulate_continuum
+
+    path = tmp_path_factory.mktemp("continuum") / "continuum.csv"
+    simulate_continuum(1000, seed=4).to_csv(path, index=False)
+    return path
+
+
+def test_calibrate_refuses_data_without_stages_and_writes_nothing(tmp_path: Path, continuum: Path):
+    result = run("calibrate", continuum, "--out", tmp_path / "m.yaml", "--bootstrap", 0)
+    assert result.exit_code == 2, result.output
+    assert (
+        "not calibrating" in result.stderr and "'continuum'" in result.stderr and "--force" in result.stderr
+    )
+    assert not (tmp_path / "m.yaml").exists()
+
+
+def test_calibrate_with_force_warns_and_the_model_file_carries_the_warning(tmp_path: Path, continuum: Path):
+    model = tmp_path / "m.yaml"
+    result = run("calibrate", continuum, "--out", model, "--bootstrap", 0, "--force")
+    assert result.exit_code == 0, result.output
+    assert "warning: calibrated with --force" in result.stderr
+    structure = yaml.safe_load(model.read_text())["fit_report"]["structure"]
+    assert structure["verdict"] == "continuum" and structure["forced"] is True
+    assert "not supported by the data" in structure["warning"]
+
+
+@pytest.mark.parametrize(("fixture", "verdict"), [("simulated", "stages"), ("continuum", "continuum")])
+def test_validate_json_prints_the_structure_verdict_first(request, fixture: str, verdict: str):
+    result = run("validate", request.getfixturevalue(fixture), "--json", "--bootstrap", 0, "--groups", "")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert next(iter(out)) == "structure"
+    assert out["structure"]["verdict"] == verdict
+    assert {"models", "comparisons", "bootstrap", "n"} <= set(out["structure"]["evidence"])
+    winner = {"stages": "4 stages", "continuum": "continuum"}[verdict]
+    assert out["structure"]["evidence"]["comparisons"]["4 stages vs continuum"]["favours"] == winner
+    section = next(s for s in out["sections"] if s["key"] == "structure")
+    assert section["verdict"].startswith(f"Verdict: {verdict}.")
+
+
+def test_validate_needs_an_out_file_or_json(simulated: Path):
+    result = run("validate", simulated)
+    assert result.exit_code == 2 and "--json" in result.stderr
 
 
 def test_validate_writes_the_html_report(tmp_path: Path, simulated: Path):
     out = tmp_path / "methods.html"
-    result = run("validate", simulated, "--out", out, "--groups", "org")
+    result = run("validate", simulated, "--out", out, "--groups", "org", "--bootstrap", 0)
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert "<svg" in page and "Reliability of the scales" in page and "Measurement invariance" in page

@@ -50,7 +50,8 @@ def responses() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def timed_report(responses: pd.DataFrame) -> tuple[MethodsReport, float]:
     start = time.perf_counter()
-    report = methods_report(responses, calibrate=True, seed=SEED)
+    # The structure test's bootstrap (19 draws by default) is exercised in test_structure.py.
+    report = methods_report(responses, calibrate=True, seed=SEED, structure_bootstrap=0)
     return report, time.perf_counter() - start
 
 
@@ -90,7 +91,9 @@ def test_report_on_5000_rows_takes_under_a_minute(timed_report):
 
 def test_sections_in_order_each_with_a_verdict(report: MethodsReport):
     keys = [s.key for s in report.sections]
-    assert keys == ["sample", "items", "reliability", "efa", "cfa", "invariance", "latent", "calibration"]
+    assert keys == [
+        "sample", "items", "reliability", "efa", "cfa", "invariance", "structure", "latent", "calibration"
+    ]  # fmt: skip
     for section in report.sections:
         assert section.status in {"good", "caution", "problem", "info", "skipped"}
         assert len(section.verdict) > 40, section.key
@@ -199,7 +202,25 @@ def test_html_shows_the_same_numbers(report: MethodsReport, html: str):
     assert f"{alpha:,.3f}" in cells
     chisq = report.data["cfa"]["stages"]["fit"]["chisq"]
     assert f"{chisq:,.3f}" in html
-    assert report.data["latent"]["stages_vs_continuum"]["summary"].split("(")[0].strip() in html
+    assert f"Verdict: {report.data['structure']['verdict']}." in html
+    assert "Latent profiles of the scale scores" in html and "Stages or a continuum?" in html
+
+
+def test_the_structure_section_is_stage_structure_on_the_same_answers(report: MethodsReport, responses):
+    from allypath.reports._structure_section import MAX_RESPONDENTS
+    from allypath.stats import stage_structure
+
+    rows = np.sort(np.random.default_rng(SEED).choice(len(responses), MAX_RESPONDENTS, replace=False))
+    direct = stage_structure(responses.iloc[rows], bootstrap=0, seed=SEED)
+    got = report.data["structure"]
+    assert got["verdict"] == direct.verdict == "stages"  # the simulator has four stages
+    assert got["subsampled_from"] == N
+    for name, model in direct.evidence["models"].items():
+        assert got["evidence"]["models"][name]["heldout_loglik"] == pytest.approx(model["heldout_loglik"])
+    section = next(s for s in report.sections if s.key == "structure")
+    assert section.status == "good"
+    latent = next(s for s in report.sections if s.key == "latent")
+    assert latent.status == "info" and "does not show that stages exist" in latent.verdict
 
 
 def test_charts_are_inline_accessible_svg_with_unique_ids(html: str):

@@ -81,7 +81,7 @@ class MethodsReport:
     ----------
     data : dict
         Every number per section key (``sample``, ``items``, ``reliability``, ``efa``, ``cfa``,
-        ``invariance``, ``latent``, ``calibration``), JSON-ready.
+        ``invariance``, ``structure``, ``latent``, ``calibration``), JSON-ready.
     sections : list of Section
     meta : dict
         Title, date, instrument and scoring-model labels, row count.
@@ -867,11 +867,14 @@ def _latent(scored: pd.DataFrame, seed: int) -> tuple[dict, Section]:
         "best_k": best,
         "stages_vs_continuum": _plain(structure.to_dict()),
     }
-    verdict = structure.summary + (
-        f" Among 1-6 profiles, BIC prefers {best}"
-        + (", matching the model's four stages." if best == 4 else ".")
+    # Not a test of stages: the one-factor rival of stages_vs_continuum is linear and cannot fit
+    # single-peaked items, so it loses whatever the data (issue 15). The "structure" section decides.
+    verdict = (
+        f"Among 1-6 latent profiles of the stage scale scores, BIC prefers {best}. This describes how "
+        "the scale scores cluster; it does not show that stages exist (profiles also describe a "
+        "continuum cut into pieces): see 'Stages or a continuum?' for the test."
     )
-    status = "good" if structure.verdict == "stages" and best >= 4 else "caution"
+    status = "info"
     # Order the profiles by development (Energised minus Apathy score) so they read like the stages.
     means = structure.stages.means
     development = means[columns[-1]] - means[columns[0]]
@@ -928,7 +931,9 @@ def _latent(scored: pd.DataFrame, seed: int) -> tuple[dict, Section]:
         f"1-6 profiles ({LATENT_STARTS} starts each), compared with a one-factor continuum by BIC "
         "(stages_vs_continuum; Kass & Raftery 1995)."
     )
-    return numbers, Section("latent", "Stages or a continuum?", verdict, status, method, tables, charts)
+    return numbers, Section(
+        "latent", "Latent profiles of the scale scores", verdict, status, method, tables, charts
+    )
 
 
 def _calibration(
@@ -1082,6 +1087,7 @@ def methods_report(
     seed: int = 0,
     min_group_size: int = 100,
     progress: Progress | None = None,
+    structure_bootstrap: int = 19,
 ) -> MethodsReport:
     """Run the instrument's psychometrics on ``data`` and assemble the methods report.
 
@@ -1102,6 +1108,8 @@ def methods_report(
         Seed of parallel analysis, latent profile starts and calibration starts.
     progress : callable, optional
         Called with (step description, steps done, total steps).
+    structure_bootstrap : int
+        Parametric bootstrap draws of the stages-or-continuum test (0: held-out comparison only).
 
     Returns
     -------
@@ -1124,6 +1132,7 @@ def methods_report(
         "factor analysis",
         "confirmatory factor analysis",
         *[f"invariance across {g}" for g in groups],
+        "stages or a continuum",
         "latent profiles",
         "calibration",
     ]
@@ -1165,6 +1174,14 @@ def methods_report(
     sections.append(section)
     numbers["invariance"], section = _invariance(
         data, reversed_items, instrument, groups, min_group_size, tick
+    )
+    sections.append(section)
+    tick("stages or a continuum")
+    # Imported here: the section module uses this module's Section and ReportTable.
+    from allypath.reports._structure_section import structure_section
+
+    numbers["structure"], section = structure_section(
+        data, instrument, base, bootstrap=structure_bootstrap, seed=seed
     )
     sections.append(section)
     tick("latent profiles")

@@ -38,6 +38,7 @@ from allypath.stats.latent import (
 from allypath.stats.lavaan_syntax import ParsedModel, parse_model
 from allypath.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega, omega_total_one_factor
 from allypath.stats.rotation import ROTATIONS, RotationResult, geomin, oblimin, promax, rotate, varimax
+from allypath.stats.structure import StructureResult, stage_structure, structure_items
 
 __all__ = [
     "LEVEL_CONSTRAINTS",
@@ -57,6 +58,7 @@ __all__ = [
     "RotationResult",
     "SEMResult",
     "StageStructureResult",
+    "StructureResult",
     "bartlett_sphericity",
     "calibrate",
     "cfa",
@@ -79,6 +81,8 @@ __all__ = [
     "relative_entropy",
     "rotate",
     "sem",
+    "stage_structure",
     "stages_vs_continuum",
+    "structure_items",
     "varimax",
 ]

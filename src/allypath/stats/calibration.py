@@ -39,6 +39,7 @@ from allypath.stats._calibration_em import (
 )
 from allypath.stats._correlation import single_threaded_blas
 from allypath.stats._latent_common import information_criteria, relative_entropy
+from allypath.stats.structure import StructureResult
 
 __all__ = [
     "MIN_EXPECTED_PER_STAGE",
@@ -205,6 +206,8 @@ def calibrate(
     max_iter: int = 500,
     tol: float = 1e-6,
     progress: Callable[[int, float], None] | None = None,
+    structure: StructureResult | None = None,
+    force: bool = False,
 ) -> CalibrationResult:
     """Fit the stage scoring model to responses and return a new, versioned model.
 
@@ -235,6 +238,13 @@ def calibrate(
         log-likelihood per respondent.
     progress : callable, optional
         Called with (iteration, log-likelihood) after every E-step (for progress bars).
+    structure : StructureResult, optional
+        The stages-or-continuum test on these data (:func:`allypath.stats.stage_structure`).
+        Calibration fits four stages, so unless its verdict is ``"stages"`` it is refused; its
+        verdict and reason are recorded in the model's ``fit_report["structure"]``.
+    force : bool
+        Calibrate although the structure test did not find stages; the model file then carries
+        the warning (``fit_report["structure"]["warning"]``).
 
     Returns
     -------
@@ -243,7 +253,8 @@ def calibrate(
     Raises
     ------
     StatsError
-        Fewer than ``MIN_PLACED`` placed respondents; after fitting, a stage with fewer than
+        The structure test's verdict is not ``"stages"`` (without ``force``). Fewer than
+        ``MIN_PLACED`` placed respondents; after fitting, a stage with fewer than
         ``MIN_EXPECTED_PER_STAGE`` expected respondents or a share below ``MIN_STAGE_SHARE``, or a
         relative entropy below ``MIN_RELATIVE_ENTROPY``. The message lists every reason.
     ConfigurationError
@@ -260,6 +271,7 @@ def calibrate(
     """
     if n_starts < 1 or max_iter < 1:
         raise StatsError(f"n_starts and max_iter must be at least 1, got {n_starts} and {max_iter}")
+    structure_note = _structure_note(structure, force)
     instrument = instrument or load_instrument()
     base = base_model or load_stage_model()
     form = choose_form(data.columns, instrument)
@@ -301,9 +313,32 @@ def calibrate(
     if problems:
         raise StatsError("cannot calibrate on these data: " + "; ".join(problems))
     report = _fit_report(best, fits, design, base, scored, placed, entropy, expected, form)
+    if structure_note is not None:
+        report["structure"] = structure_note
     model = _new_model(base, best.parameters, design, report)
     posterior = pd.DataFrame(best.stage_posterior, index=frame.index, columns=list(PROBABILITY_COLUMNS))
     return CalibrationResult(model, base, report, posterior, tuple(best.history))
+
+
+def _structure_note(structure: StructureResult | None, force: bool) -> dict[str, Any] | None:
+    """What the model file records of the structure test; refuses when it found no stages."""
+    if structure is None:
+        return None
+    note: dict[str, Any] = {"verdict": structure.verdict, "reason": structure.reason}
+    if structure.verdict == "stages":
+        return note
+    if not force:
+        raise StatsError(
+            f"not calibrating: the structure test's verdict is {structure.verdict!r}, not 'stages'. "
+            f"{structure.reason} Calibration would fit four stages to data that do not show them; "
+            "pass force=True (--force) to calibrate anyway, and the model will carry this warning"
+        )
+    note["forced"] = True
+    note["warning"] = (
+        f"calibrated although the structure test found {structure.verdict!r}, not stages: the stage "
+        "labels of this model are not supported by the data it was fitted to"
+    )
+    return note
 
 
 def _fit_report(
