@@ -69,7 +69,10 @@ class WebSettings(BaseSettings):
         "http://127.0.0.1:8000", description="public base URL used in personal survey links"
     )
     email_backend: Literal["console", "smtp", "file", "locmem"] = Field(
-        "console", description="how e-mails leave: console (print), smtp, file or locmem"
+        "smtp",
+        description="how e-mails leave: smtp; console (printed to the log) and file (written to "
+        "ALLYPATH_DATA_DIR/mail) only with ALLYPATH_DEBUG, since invitations carry personal links; "
+        "locmem keeps them in memory (tests)",
     )
     email_host: str = Field("localhost", description="SMTP host")
     email_port: int = Field(25, ge=1, le=65535, description="SMTP port")
@@ -128,6 +131,16 @@ class WebSettings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an absolute http(s) URL such as https://survey.example.org")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _mail_leaves_no_links_behind(self) -> WebSettings:
+        # Issue 14: the console backend printed every link of a wave, with addresses, into the log.
+        if self.email_backend in ("console", "file") and not self.debug:
+            raise ValueError(
+                f"ALLYPATH_EMAIL_BACKEND={self.email_backend} writes every personal link to the server's "
+                "log or disk: use smtp (or set ALLYPATH_DEBUG=true on a development machine)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _secrets(self) -> WebSettings:

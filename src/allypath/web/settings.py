@@ -184,6 +184,7 @@ EMAIL_PORT = ENV.email_port
 EMAIL_HOST_USER = ENV.email_host_user
 EMAIL_HOST_PASSWORD = ENV.email_host_password.get_secret_value()
 EMAIL_USE_TLS = ENV.email_use_tls
+EMAIL_TIMEOUT = 30  # a dead SMTP server fails the sending with a message instead of hanging the request
 EMAIL_FILE_PATH = ENV.data_dir / "mail"
 DEFAULT_FROM_EMAIL = ENV.email_from
 

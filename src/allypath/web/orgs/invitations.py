@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import smtplib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from allypath.errors import AllypathError
 from allypath.model import Text
 from allypath.web.orgs.coarsen import Coarse, coarsen
 from allypath.web.orgs.errors import WaveStateError
@@ -27,6 +31,7 @@ from allypath.web.security import spreadsheet_safe
 
 __all__ = [
     "LinksExport",
+    "MailError",
     "create_invitations",
     "export_links_csv",
     "send_invitations",
@@ -71,15 +76,17 @@ _BODY = _t(
 _REMINDER_BODY = _t(
     "If you have not answered yet, there is still time until {closes}.\n\n"
     "A new personal link: {link}\n\n"
-    "If you already started, the link from your first e-mail keeps your saved answers. "
+    "If you already started, open the link from your first e-mail on the same device to find your saved "
+    "answers. "
     "If you have already answered, please ignore this message: we do not know who has answered.",
     "Si vous n'avez pas encore répondu, il est encore temps jusqu'au {closes}.\n\n"
     "Un nouveau lien personnel : {link}\n\n"
-    "Si vous avez déjà commencé, le lien de votre premier e-mail conserve vos réponses enregistrées. "
+    "Si vous avez déjà commencé, ouvrez le lien de votre premier e-mail sur le même appareil pour retrouver "
+    "vos réponses enregistrées. "
     "Si vous avez déjà répondu, ignorez ce message : nous ne savons pas qui a répondu.",
     "إن لم تكن قد أجبت بعد، فما زال أمامك وقت حتى {closes}.\n\n"
     "رابط شخصي جديد: {link}\n\n"
-    "إن كنت قد بدأت بالفعل، فرابط رسالتك الأولى يحتفظ بإجاباتك المحفوظة. "
+    "إن كنت قد بدأت بالفعل، فافتح رابط رسالتك الأولى على الجهاز نفسه لتجد إجاباتك المحفوظة. "
     "وإن كنت قد أجبت، فتجاهل هذه الرسالة: نحن لا نعرف من أجاب.",
 )
 
@@ -179,33 +186,53 @@ def export_links_csv(wave: Wave) -> LinksExport:
     return LinksExport(out.getvalue(), len(issued))
 
 
-def _mail(wave: Wave, pairs: list[tuple[Invitation, str]], subject: Text, body: Text) -> None:
+class MailError(AllypathError):
+    """The mail server refused an e-mail: those sent before it stand, the rest can be sent again."""
+
+
+def _send_each(
+    wave: Wave, invitations: list[Invitation], subject: Text, body: Text, mark: Callable[[Invitation], None]
+) -> int:
+    """E-mail each person a new link, one transaction per person: his token is stored (and ``mark``
+    applied) only once the mail server has accepted his e-mail, so a failure half-way leaves no link
+    that was never sent and sends no link that was not stored. The first refusal stops the run."""
+    sent = 0
     connection = get_connection()
-    messages = []
-    for inv, token in pairs:
-        lang = _language(wave, inv.employee)
-        text = body.get_lang(lang).format(
-            link=survey_link(token), k=wave.k, closes=wave.closes_on.isoformat()
-        )
-        messages.append(
-            EmailMessage(subject.get_lang(lang), text, to=[inv.employee.email], connection=connection)
-        )
-    connection.send_messages(messages)
+    try:
+        with connection:  # one SMTP session for the run
+            for inv in invitations:
+                with transaction.atomic():
+                    ((_, token),) = _issue([inv])
+                    mark(inv)
+                    lang = _language(wave, inv.employee)
+                    text = body.get_lang(lang).format(
+                        link=survey_link(token), k=wave.k, closes=wave.closes_on.isoformat()
+                    )
+                    message = EmailMessage(
+                        subject.get_lang(lang), text, to=[inv.employee.email], connection=connection
+                    )
+                    connection.send_messages([message])
+                sent += 1
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailError(
+            f"the mail server refused an e-mail after {sent} were sent ({exc.__class__.__name__}); "
+            "nothing was stored for the others: send again once the server works"
+        ) from None
+    return sent
 
 
 def send_invitations(wave: Wave) -> int:
     """E-mail a personal link to every invited person with an address who has not had a link yet."""
     _require_open(wave)
-    with transaction.atomic():
-        pending = list(
-            wave.invitations.filter(tokens__isnull=True)
-            .exclude(employee__email="")
-            .select_related("employee")
-        )
-        issued = _issue(pending)
-        Invitation.objects.filter(pk__in=[inv.pk for inv in pending]).update(sent_on=timezone.localdate())
-    _mail(wave, issued, _SUBJECT, _BODY)
-    return len(issued)
+    pending = list(
+        wave.invitations.filter(tokens__isnull=True).exclude(employee__email="").select_related("employee")
+    )
+    today = timezone.localdate()
+
+    def mark(inv: Invitation) -> None:
+        Invitation.objects.filter(pk=inv.pk).update(sent_on=today)
+
+    return _send_each(wave, pending, _SUBJECT, _BODY, mark)
 
 
 def send_reminders(wave: Wave) -> None:
@@ -213,15 +240,14 @@ def send_reminders(wave: Wave) -> None:
     the number reminded, beside what HR knows of the population, could reveal who answered.
     """
     _require_open(wave)
-    with transaction.atomic():
-        pending = list(
-            wave.invitations.filter(used=False, tokens__isnull=False)
-            .exclude(employee__email="")
-            .select_related("employee")
-            .distinct()
-        )
-        issued = _issue(pending)
-        for inv in pending:
-            inv.reminders_sent += 1
-        Invitation.objects.bulk_update(pending, ["reminders_sent"], batch_size=1000)
-    _mail(wave, issued, _REMINDER_SUBJECT, _REMINDER_BODY)
+    pending = list(
+        wave.invitations.filter(used=False, tokens__isnull=False)
+        .exclude(employee__email="")
+        .select_related("employee")
+        .distinct()
+    )
+
+    def mark(inv: Invitation) -> None:
+        Invitation.objects.filter(pk=inv.pk).update(reminders_sent=F("reminders_sent") + 1)
+
+    _send_each(wave, pending, _REMINDER_SUBJECT, _REMINDER_BODY, mark)
