@@ -90,8 +90,17 @@ def test_the_reminder_confirmation_shows_no_count(client, login, alice, acme, wa
     assert f"{len(mailoutbox) - 24} reminder" not in html and "24 reminder" not in html
 
 
-def test_the_links_csv_download_is_for_org_admins(client, login, alice, acme, wave):
+def test_the_links_csv_download_is_for_org_admins_after_the_warning_and_is_audited(client, login, alice, acme, wave):
+    from allypath.web.audit.models import AccessEvent
+
     login(alice)
-    r = client.post(f"/console/{acme.slug}/waves/{wave.pk}/links.csv")
+    page = client.get(f"/console/{acme.slug}/waves/{wave.pk}/").content.decode()
+    assert "answer for him, and see whether the link was used" in page and 'name="confirm"' in page
+    refused = client.post(f"/console/{acme.slug}/waves/{wave.pk}/links.csv", follow=True)
+    assert "confirm that you have read the warning" in refused.content.decode()
+    assert not AccessEvent.objects.filter(view="console.links_csv").exists()
+    r = client.post(f"/console/{acme.slug}/waves/{wave.pk}/links.csv", {"confirm": "yes"})
     assert r["Content-Type"].startswith("text/csv")
     assert r.content.decode().count("/s/") == 25
+    event = AccessEvent.objects.get(view="console.links_csv")
+    assert event.username == "alice" and event.wave_id == wave.pk

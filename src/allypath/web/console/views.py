@@ -251,10 +251,19 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def wave_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The CSV of personal links not yet handed out (each link appears in one export only)."""
+    """The CSV of personal links not yet handed out (each link appears in one export only).
+
+    Only after the org admin confirms the warning on the wave page, and recorded in the audit log:
+    whoever holds a link can answer in that person's place and see whether it was used.
+    """
     wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Not done: first confirm that you have read the warning about personal links.")
+        return redirect("console:wave", slug=slug, pk=pk)
     try:
-        export = export_links_csv(wave)
+        with transaction.atomic():
+            export = export_links_csv(wave)
+            record_access(request, org=wave.org, wave=wave, group="all", view="console.links_csv")
     except AllypathError as exc:
         messages.error(request, f"Not done: {exc}")
         return redirect("console:wave", slug=slug, pk=pk)
