@@ -90,6 +90,12 @@ class WebSettings(BaseSettings):
         description="addresses or networks of the reverse proxies whose X-Forwarded-For is believed "
         "(login lockout and rate limits then see each client), comma-separated",
     )
+    max_unpacked_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="largest size an uploaded workbook may unpack to (a zip of XML), checked before reading",
+    )
+    max_upload_rows: int = Field(200_000, ge=100, description="most rows an uploaded file may hold")
     login_failure_limit: int = Field(5, ge=2, le=50, description="failed logins before a lockout")
     login_cooloff_minutes: int = Field(15, ge=1, description="lockout length after too many failures")
     submit_limit_per_token: int = Field(

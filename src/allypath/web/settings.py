@@ -176,6 +176,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.max_body_bytes
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ALLYPATH_MAX_BODY_BYTES = ENV.max_body_bytes
 ALLYPATH_MAX_UPLOAD_BYTES = ENV.max_upload_bytes
+ALLYPATH_MAX_UNPACKED_BYTES = ENV.max_unpacked_bytes  # allypath.web.uploads: checked before parsing
+ALLYPATH_MAX_UPLOAD_ROWS = ENV.max_upload_rows
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
 EMAIL_BACKEND = ENV.email_backend_path

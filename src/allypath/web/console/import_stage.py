@@ -32,6 +32,7 @@ from allypath.web.orgs.instruments import available_instrument
 from allypath.web.orgs.models import Organisation
 from allypath.web.security import spreadsheet_safe
 from allypath.web.survey.imported import ImportProblem
+from allypath.web.uploads import check_upload
 
 __all__ = ["ALLOWED_SUFFIXES", "MAX_AGE", "Stage", "create_stage", "open_stage"]
 
@@ -157,6 +158,7 @@ def create_stage(
         with os.fdopen(fd, "wb") as out:
             for chunk in chunks:
                 out.write(chunk)
+        check_upload(stage.path, name)  # before any parser: a small workbook can unpack to gigabytes
         try:
             meta["format"] = detect_format(stage.path)
         except DataError as exc:

@@ -76,7 +76,7 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = import_hris_upload(org, upload.name, list(upload.chunks()))
+            summary = import_hris_upload(org, upload.name, upload.chunks())  # streamed, not held whole
         except DataError as exc:
             problems = str(exc)
         else:

@@ -14,6 +14,7 @@ from django.db import transaction
 from allypath.errors import DataError
 from allypath.io import read_hris
 from allypath.web.orgs.models import Employee, Organisation, Unit
+from allypath.web.uploads import check_upload
 
 __all__ = ["ImportSummary", "import_hris", "import_hris_upload"]
 
@@ -98,6 +99,7 @@ def import_hris_upload(org: Organisation, name: str, chunks: Iterable[bytes]) ->
             for chunk in chunks:
                 out.write(chunk)
         try:
+            check_upload(tmp, name)  # before any parser: a small workbook can unpack to gigabytes
             return import_hris(org, tmp)
         except DataError as exc:
             # Name the file as the user knows it, not the temporary path.
