@@ -119,9 +119,11 @@ def _signed_in(request: HttpRequest) -> User:
     summary="Submit one survey response",
     description=(
         "Stores the answers of the invitation behind `token` and returns the receipt code of the "
-        "private report: 201 when stored, 200 with the same receipt when the same `submission_id` and "
-        "body come again, 409 when the link was used or the wave is closed, 422 when the "
-        "`submission_id` was used for other answers or a field is invalid (each one named)."
+        "private report: 201 when stored, 200 with the same receipt when the same `token`, "
+        "`submission_id` and body come again (the id with another link is another submission), 409 "
+        "when the link was used or the wave is closed, 422 when the `submission_id` was used for other "
+        "answers or a field is invalid (each one named, JSON nested too deep or text with lone "
+        "surrogates included)."
     ),
     auth=None,
 )
