@@ -90,7 +90,9 @@ def test_the_reminder_confirmation_shows_no_count(client, login, alice, acme, wa
     assert f"{len(mailoutbox) - 24} reminder" not in html and "24 reminder" not in html
 
 
-def test_the_links_csv_download_is_for_org_admins_after_the_warning_and_is_audited(client, login, alice, acme, wave):
+def test_the_links_csv_download_is_for_org_admins_after_the_warning_and_is_audited(
+    client, login, alice, acme, wave
+):
     from allypath.web.audit.models import AccessEvent
 
     login(alice)

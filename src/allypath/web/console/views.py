@@ -258,7 +258,9 @@ def wave_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """
     wave = _wave(request, slug, pk, Role.ORG_ADMIN)
     if request.POST.get("confirm") != "yes":
-        messages.error(request, "Not done: first confirm that you have read the warning about personal links.")
+        messages.error(
+            request, "Not done: first confirm that you have read the warning about personal links."
+        )
         return redirect("console:wave", slug=slug, pk=pk)
     try:
         with transaction.atomic():
