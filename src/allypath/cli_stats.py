@@ -505,12 +505,18 @@ def calibrate(
         typer.Option("--force", help="Calibrate even without stages in the data (the model says so)."),
     ] = False,
     bootstrap: BootstrapOption = 19,
+    holdout: Annotated[
+        float,
+        typer.Option("--holdout", min=0.0, max=0.9, help="Share kept out of the fit to check the new model."),
+    ] = 0.25,
     as_json: JsonOption = False,
 ) -> None:
     """Fit the stage scoring model to real responses and write a new model version (YAML).
 
     First tests whether the answers show four stages at all (as `allypath validate`); unless the
     verdict is "stages" it refuses, or with --force calibrates and records the warning in the model.
+    A quarter of the respondents is held out: the model is written only if it predicts their answers
+    better than the base model (paired z >= 2).
     Score with it: allypath score DATA --model MODEL.yaml --out scored.parquet
     """
     from allypath.instrument import load_instrument
@@ -543,6 +549,7 @@ def calibrate(
                 progress=step,
                 structure=structure,
                 force=force,
+                holdout=holdout,
             )
         if structure.verdict != "stages":
             err.print(
@@ -559,7 +566,13 @@ def calibrate(
         _key_value_table(
             f"Calibrated {result.model.label} (from {result.base_model.label})",
             [
-                ("respondents used (placed)", report["n_placed"]),
+                ("respondents placed", report["n_placed"]),
+                ("fitted on", report["n_fitted"]),
+                ("held out", (report["heldout"] or {}).get("n", 0)),
+                (
+                    "held-out log-likelihood per respondent, base -> calibrated",
+                    _heldout_change(report["heldout"]),
+                ),
                 ("items", report["n_items"]),
                 ("log-likelihood, base model", report["loglik_base"]),
                 ("log-likelihood, calibrated", report["loglik"]),
@@ -574,6 +587,15 @@ def calibrate(
     )
     _print_stage_mix(list(result.base_model.prior), list(result.model.prior))
     console.print(f"wrote {out}; score with: allypath score DATA --model {out} --out scored.parquet")
+
+
+def _heldout_change(heldout: dict[str, Any] | None) -> str:
+    if not heldout:
+        return "not checked (--holdout 0)"
+    return (
+        f"{heldout['loglik_per_respondent_base']:.3f} -> {heldout['loglik_per_respondent_calibrated']:.3f} "
+        f"(z = {heldout['z']:.1f})"
+    )
 
 
 def _print_stage_mix(before: Sequence[float], after: Sequence[float]) -> None:

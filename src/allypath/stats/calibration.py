@@ -37,6 +37,7 @@ from allypath.stats._calibration_em import (
     centre_offsets,
     fit_em,
 )
+from allypath.stats._calibration_em import posterior as answer_posterior
 from allypath.stats._correlation import single_threaded_blas
 from allypath.stats._latent_common import information_criteria, relative_entropy
 from allypath.stats.structure import StructureResult
@@ -52,6 +53,8 @@ __all__ = [
 
 #: Fewest respondents the base model can place (every stage scale answered enough).
 MIN_PLACED = 300
+#: The calibrated model must beat the base on held-out respondents by this paired z (one-sided ~.02).
+MIN_HELDOUT_Z = 2.0
 #: Fewest respondents expected in every stage (sum of posterior probabilities).
 MIN_EXPECTED_PER_STAGE = 30.0
 #: Smallest share of any stage in the fitted stage mix.
@@ -208,6 +211,7 @@ def calibrate(
     progress: Callable[[int, float], None] | None = None,
     structure: StructureResult | None = None,
     force: bool = False,
+    holdout: float = 0.25,
 ) -> CalibrationResult:
     """Fit the stage scoring model to responses and return a new, versioned model.
 
@@ -245,6 +249,10 @@ def calibrate(
     force : bool
         Calibrate although the structure test did not find stages; the model file then carries
         the warning (``fit_report["structure"]["warning"]``).
+    holdout : float
+        Share of the placed respondents (drawn with ``seed``) kept out of the fit. The model is
+        returned only if its log-likelihood of their answers beats the base model's; otherwise the
+        calibration is refused (it would fit noise). 0 fits on everyone and skips the check.
 
     Returns
     -------
@@ -253,7 +261,8 @@ def calibrate(
     Raises
     ------
     StatsError
-        The structure test's verdict is not ``"stages"`` (without ``force``). Fewer than
+        The structure test's verdict is not ``"stages"`` (without ``force``). The calibrated
+        model does not predict the held-out answers better than the base model. Fewer than
         ``MIN_PLACED`` placed respondents; after fitting, a stage with fewer than
         ``MIN_EXPECTED_PER_STAGE`` expected respondents or a share below ``MIN_STAGE_SHARE``, or a
         relative entropy below ``MIN_RELATIVE_ENTROPY``. The message lists every reason.
@@ -271,6 +280,8 @@ def calibrate(
     """
     if n_starts < 1 or max_iter < 1:
         raise StatsError(f"n_starts and max_iter must be at least 1, got {n_starts} and {max_iter}")
+    if not 0 <= holdout < 1:
+        raise StatsError(f"holdout must be a share in [0, 1), got {holdout}")
     structure_note = _structure_note(structure, force)
     instrument = instrument or load_instrument()
     base = base_model or load_stage_model()
@@ -285,12 +296,14 @@ def calibrate(
             f"{MIN_PLACED} are needed (a respondent is placed when every stage scale is answered enough)"
         )
     frame = data.loc[placed]
-    design = _design(frame, base.stage_items(active), base)
+    all_rows = _design(frame, base.stage_items(active), base)
+    rng = np.random.default_rng(seed)
+    held = rng.random(n_placed) < holdout
+    design = dataclasses.replace(all_rows, codes=all_rows.codes[~held])
     nodes, log_weights = _standard_nodes(base)
     base_parameters = centre_offsets(_parameters(base, design), design)
     own_slope = {k for k, fixed in zip(design.kinds, design.fixed_slopes, strict=True) if np.isnan(fixed)}
     free_kinds = tuple(sorted(own_slope - {_REFERENCE_KIND}))
-    rng = np.random.default_rng(seed)
     starts = [base_parameters] + [_jittered(base_parameters, rng) for _ in range(n_starts - 1)]
     with single_threaded_blas():
         fits = [
@@ -312,12 +325,53 @@ def calibrate(
     problems = _separation_problems(best.parameters.prior, expected, entropy)
     if problems:
         raise StatsError("cannot calibrate on these data: " + "; ".join(problems))
-    report = _fit_report(best, fits, design, base, scored, placed, entropy, expected, form)
+    heldout = _heldout_check(all_rows, held, base_parameters, best, nodes, log_weights)
+    fitted_rows = placed.copy()
+    fitted_rows[np.flatnonzero(placed)[held]] = False
+    report = _fit_report(best, fits, design, base, scored, fitted_rows, entropy, expected, form)
+    report["n_rows"], report["n_placed"] = len(data), n_placed
+    report["n_fitted"], report["heldout"] = int(fitted_rows.sum()), heldout
     if structure_note is not None:
         report["structure"] = structure_note
     model = _new_model(base, best.parameters, design, report)
-    posterior = pd.DataFrame(best.stage_posterior, index=frame.index, columns=list(PROBABILITY_COLUMNS))
+    fitted_index = frame.index[~held]
+    posterior = pd.DataFrame(best.stage_posterior, index=fitted_index, columns=list(PROBABILITY_COLUMNS))
     return CalibrationResult(model, base, report, posterior, tuple(best.history))
+
+
+def _heldout_check(
+    design: ItemDesign,
+    held: np.ndarray,
+    base: ModelParameters,
+    best: EMResult,
+    nodes: np.ndarray,
+    log_weights: np.ndarray,
+) -> dict[str, Any] | None:
+    """Log-likelihood per held-out respondent under the base and the calibrated model; refuses
+    a calibration that does not improve it."""
+    if not held.any():
+        return None
+    rows = dataclasses.replace(design, codes=design.codes[held])
+    before = answer_posterior(base, rows, nodes, log_weights)[1]
+    after = answer_posterior(best.parameters, rows, nodes, log_weights)[1]
+    gain = after - before
+    spread = float(gain.std(ddof=1)) if len(gain) > 1 else 0.0
+    # Paired z of the per-respondent gains: a gain within noise is no reason to replace the model.
+    z = float(gain.mean() / spread * np.sqrt(len(gain))) if spread > 0 else 0.0
+    if z < MIN_HELDOUT_Z:
+        raise StatsError(
+            f"not calibrating: the calibrated model does not predict the {len(gain)} held-out "
+            f"respondents' answers better than the base model (log-likelihood per respondent "
+            f"{after.mean():.4f} against {before.mean():.4f}, z = {z:.2f}, needs {MIN_HELDOUT_Z:.0f}); "
+            "it would fit noise, so the base model stays"
+        )
+    return {
+        "n": len(gain),
+        "loglik_per_respondent_base": float(before.mean()),
+        "loglik_per_respondent_calibrated": float(after.mean()),
+        "gain_per_respondent": float(gain.mean()),
+        "z": z,
+    }
 
 
 def _structure_note(structure: StructureResult | None, force: bool) -> dict[str, Any] | None:
