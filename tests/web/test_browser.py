@@ -140,3 +140,28 @@ def test_the_survey_on_a_desktop_screen_and_by_keyboard(live_server, open_page, 
     # an error is announced in a summary that links to the question
     page.goto(f"{live_server.url}/s/{tokens['S005']}/p/1/")
     assert page.locator(".error-summary").count() == 0
+
+
+def test_submitting_with_too_few_answers_asks_first_and_the_report_says_why(live_server, open_page, tokens):
+    page = open_page()
+    page.goto(f"{live_server.url}/s/{tokens['S006']}/")
+    page.get_by_role("button", name="I understand, start the survey").click()
+    while page.get_by_role("button", name="Next").count():  # skip every question
+        page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Submit my answers").click()
+    assert page.get_by_role("heading", name="Send with only a few answers?").is_visible()
+    assert "You answered 0 of" in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+    shot(page, "survey-thin-confirm-phone-en")
+    page.get_by_role("link", name="Go back to the questions").click()
+    assert "Page 1 of" in page.locator("h1").inner_text()
+    while page.get_by_role("button", name="Next").count():  # he changes his mind: still nothing answered
+        page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Submit my answers").click()
+    page.get_by_role("button", name="Send them anyway").click()
+    page.wait_for_url("**/r/**")
+    text = page.locator("main").inner_text()
+    assert "Your report does not show a stage: you answered 0 of" in text
+    assert page.locator("ol.steps li").count() >= 3
+    assert serious_violations(page) == []
+    assert page.csp_errors == []
