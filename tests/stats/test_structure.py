@@ -109,3 +109,8 @@ def test_the_verdict_rules(
     }
     verdict, reason = _verdict(comparisons, {"p_value": p}, 2.0, 0.05)
     assert verdict == expected, reason
+
+
+def test_a_large_sample_is_subsampled_and_says_so(stage_items) -> None:
+    result = stage_structure(stage_items, bootstrap=0, max_respondents=300)
+    assert result.evidence["n"] == 300 and result.evidence["subsampled_from"] == N
