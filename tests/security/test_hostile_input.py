@@ -225,7 +225,7 @@ def test_the_links_csv_is_formula_safe_with_hostile_employee_ids(tmp_path, make_
     org = make_org("hostile", people)
     wave = make_wave(org)
     admin = member("olga", org, "org_admin")
-    response = login(admin).post(f"/console/hostile/waves/{wave.pk}/links.csv")
+    response = login(admin).post(f"/console/hostile/waves/{wave.pk}/links.csv", {"confirm": "yes"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode())))[1:]
     assert len(rows) == len(hostile)
