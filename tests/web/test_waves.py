@@ -181,3 +181,31 @@ def test_the_console_refuses_k_below_three(client, login, alice, acme):
     )
     assert r.status_code == 200
     assert not Wave.objects.filter(name="Tiny").exists()
+
+
+def test_closing_two_waves_in_one_transaction_keeps_their_responses(
+    acme, make_wave, issue_tokens, answers_for, instrument, client
+):
+    """Closing scrambles the storage order (PostgreSQL): ids and contents stay, wave after wave."""
+    from allypath.web.survey.models import Response
+
+    waves = [make_wave(acme, name=name) for name in ("one", "two")]
+    for wave in waves:
+        for token in list(issue_tokens(wave).values())[:4]:
+            body = {
+                "token": token,
+                "submission_id": str(uuid.uuid4()),
+                "answers": answers_for(instrument.form("short")),
+                "language": "en",
+            }
+            assert (
+                client.post(
+                    "/api/v1/responses", json.dumps(body), content_type="application/json"
+                ).status_code
+                == 201
+            )
+    before = {(str(r.pk), r.wave_id, r.body_hash) for r in Response.objects.all()}
+    with transaction.atomic():
+        for wave in waves:
+            wave.close()
+    assert {(str(r.pk), r.wave_id, r.body_hash) for r in Response.objects.all()} == before

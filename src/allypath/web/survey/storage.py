@@ -28,6 +28,9 @@ def scramble_order(wave: Wave) -> int:
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
+        # ON COMMIT DROP waits for the outermost commit: a second wave closed in the same transaction
+        # would find the table still there.
+        cursor.execute("DROP TABLE IF EXISTS allypath_scramble")
         cursor.execute(
             f"CREATE TEMP TABLE allypath_scramble ON COMMIT DROP AS "  # noqa: S608 - constant names
             f"SELECT * FROM {_TABLE} WHERE wave_id = %s",
