@@ -114,17 +114,27 @@ def test_spark_local_mode_scores_equal_the_in_memory_path(tmp_path, responses, i
     result = result.set_index("respondent_id").loc[in_memory["respondent_id"]].reset_index()
     pd.testing.assert_frame_equal(comparable(result), comparable(in_memory), check_dtype=False)
 
-    # The same counts in memory, and the same privacy decisions on them: the gate sees identical input.
-    from allypath.privacy import PrivacyPolicy, decide_siblings
+    # The same counts in memory, and the same release solved on them: the privacy decisions see
+    # identical input from either engine.
+    from allypath.privacy import Breakdown, PrivacyPolicy, solve_release
 
     placed = in_memory[in_memory["status"] == "scored"]
     memory_counts = {(u, int(s)): int(n) for (u, s), n in placed.groupby(["unit", "stage"]).size().items()}
     assert spark_counts == memory_counts
-    policy = PrivacyPolicy(k=5)
-    for unit in placed["unit"].unique():
-        by_stage = {s: n for (u, s), n in memory_counts.items() if u == unit}
-        spark_by_stage = {s: n for (u, s), n in spark_counts.items() if u == unit}
-        assert decide_siblings(spark_by_stage, policy) == decide_siblings(by_stage, policy)
+    policy, tables = PrivacyPolicy(k=5), [Breakdown.of("unit")]
+    finest = pd.DataFrame(
+        [
+            {"unit": u, "n": sum(n for (v, _), n in spark_counts.items() if v == u)}
+            | {f"stage_{s}": spark_counts.get((u, s), 0) for s in range(1, 5)}
+            | {"commenters": 0}
+            for u in sorted({u for u, _ in spark_counts})
+        ]
+    )
+    from_spark = solve_release(pd.DataFrame(), tables, policy, wave_column=None, finest=finest)
+    in_ram = solve_release(
+        placed.drop(columns=["ot1", "ot2"], errors="ignore"), tables, policy, wave_column=None
+    )
+    assert from_spark.to_dict() == in_ram.to_dict()
 
 
 def test_unreadable_parquet_is_refused(tmp_path: Path):

@@ -20,12 +20,16 @@ TOL = 1e-8
 
 @dataclass
 class Release:
-    """One released group: its members (row indices of the population) and what was shown."""
+    """One released group: its members (row indices of the population) and what was shown.
+
+    ``split`` holds its published stage counts (4 values) or band counts (2 values), if any.
+    """
 
     label: str
     members: np.ndarray
     count: float
     total: float  # sum of the score over members (a mean times a count gives the same)
+    split: np.ndarray | None = None
 
 
 @dataclass
@@ -41,8 +45,12 @@ class Attacker:
     population: int
     releases: list[Release] = field(default_factory=list)
 
-    def see(self, label: str, members: np.ndarray, count: float, total: float) -> None:
-        self.releases.append(Release(label, np.asarray(members, dtype=int), float(count), float(total)))
+    def see(
+        self, label: str, members: np.ndarray, count: float, total: float, split: np.ndarray | None = None
+    ) -> None:
+        self.releases.append(
+            Release(label, np.asarray(members, dtype=int), float(count), float(total), split)
+        )
 
     # ------------------------------------------------------------ the equations
     def _matrix(self) -> np.ndarray:
@@ -157,4 +165,61 @@ class Attacker:
         return found
 
     def breaches(self, k: int) -> list[Breach]:
-        return [*self.set_algebra(k), *self.individuals(), *self.small_sets(k)]
+        return [*self.set_algebra(k), *self.individuals(), *self.small_sets(k), *self.stage_certainty()]
+
+    # ------------------------------------------------------------ stages with certainty
+    def stage_certainty(self) -> list[Breach]:
+        """Sets whose published stage (or band) counts put all members but at most one in one
+        stage: each member, or a member who knows his own answer, learns the others' stages.
+
+        The sets tried: every released split, every difference of two nested released splits, and
+        every atom (people in the same released groups) and pair of atoms whose indicator lies in
+        the row space of the released splits, with their counts from least squares.
+        """
+        found: list[Breach] = []
+        # exact stages (DESIGN §6.3); the release also keeps two bands from being near-certain,
+        # but knowing "Apathy or Ambivalence" is not knowing a stage, so only stages are attacked
+        for width in (4,):
+            rows = [r for r in self.releases if r.split is not None and r.split.size >= width]
+            if not rows:
+                continue
+            splits = np.array([_fold(r.split, width) for r in rows], dtype=float)
+            matrix = np.zeros((len(rows), self.population))
+            for i, release in enumerate(rows):
+                matrix[i, release.members] = 1.0
+            projector = np.linalg.pinv(matrix) @ matrix
+            candidates: list[np.ndarray] = [matrix[i] for i in range(len(rows))]
+            for i, j in combinations(range(len(rows)), 2):
+                for big, small in ((i, j), (j, i)):
+                    if np.all(matrix[small] <= matrix[big]) and matrix[big].sum() > matrix[small].sum():
+                        candidates.append(matrix[big] - matrix[small])
+            covered = np.flatnonzero(matrix.sum(axis=0) > 0)
+            _, atom_of = np.unique(matrix[:, covered].T, axis=0, return_inverse=True)
+            atoms = (
+                [covered[atom_of.ravel() == a] for a in range(int(atom_of.max()) + 1)] if covered.size else []
+            )
+            indicators = []
+            for members in atoms:
+                vector = np.zeros(self.population)
+                vector[members] = 1.0
+                indicators.append(vector)
+            derivable = [v for v in indicators if np.abs(projector @ v - v).max() < 1e-7]
+            candidates += derivable
+            candidates += [a + b for a, b in combinations(derivable, 2)]
+            for target in candidates:
+                size = round(target.sum())
+                if size < 2 or np.abs(projector @ target - target).max() > 1e-7:
+                    continue
+                coefficients, *_ = np.linalg.lstsq(matrix.T, target, rcond=None)
+                counts = coefficients @ splits
+                if counts.max() >= size - 1 - 1e-7:
+                    members = tuple(int(p) for p in np.flatnonzero(target))
+                    found.append(Breach(f"stage certainty ({width} categories)", members, float(size)))
+        return found
+
+
+def _fold(split: np.ndarray, width: int) -> np.ndarray:
+    """A split at ``width`` categories: 4 stages, or their 2 bands."""
+    if split.size == width:
+        return split
+    return np.array([split[0] + split[1], split[2] + split[3]])

@@ -1,128 +1,166 @@
-"""Random organisations and random request sequences for the attacker oracle.
+"""Random organisations, their release, and colluding accounts reading it, for the attacker oracle.
 
-An organisation is a pool of people with a fixed division, unit (inside its division), level and
-region; on each wave a random subset of them responds (rows are responses, so a person who
-answers twice is two rows, linked by ``person`` as in panel mode). One viewer then asks a random
-sequence of views: breakdowns by one or two attributes under a filter (with or without the total
-row), single filtered groups, the division -> unit tree, and trends between two waves.
+An organisation is a pool of people with a unit hierarchy (``unit`` and ``unit2`` below it), a
+level and a region; on each wave a random subset responds (panel organisations link a person's
+rows by ``panel_key``); the last wave may still be open. Stages are random, and now and then a
+whole unit or level shares one stage, so the attribute rule has something to do. Comments are
+random too. The release is solved over a random declared set (always the unit hierarchy).
+
+Accounts (three viewers and an analyst scoped to one unit) ask random views: a filter and a
+breakdown. What each is shown goes to one shared :class:`Attacker`: sizes, score sums, stage or
+band counts, and comment lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import product
 
 import numpy as np
+import pandas as pd
 from hypothesis import strategies as st
 
-from allypath.privacy import (
-    DisclosureLedger,
-    Group,
-    PrivacyPolicy,
-    describe,
-    release_trend,
-    release_view,
-    response_keys,
-)
+from allypath.privacy import Breakdown, PrivacyPolicy, Release, default_breakdowns, solve_release
 from privacy.attacker import Attacker
 
-ATTRIBUTES = ("division", "unit", "level", "region")
+HIERARCHY = ("unit", "unit2")
+ATTRIBUTES = ("level", "region")
+ACCOUNTS = 4  # three viewers and an analyst with a scope
 
 
 @dataclass
 class Organisation:
     k: int
-    ids: np.ndarray  # response ids (strings)
-    keys: np.ndarray  # their 64-bit keys, hashed once
-    person: np.ndarray  # panel key of each response
-    attrs: dict[str, np.ndarray]  # attribute -> value per response, including "wave"
-    score: np.ndarray
+    rows: pd.DataFrame
+    breakdowns: list[Breakdown]
+    panel: bool
+    open_wave: str | None
 
     @property
-    def size(self) -> int:
-        return int(self.ids.size)
+    def policy(self) -> PrivacyPolicy:
+        return PrivacyPolicy(k=self.k, k_text=self.k + 2)
 
-    def mask(self, filters: dict[str, int]) -> np.ndarray:
-        keep = np.ones(self.size, dtype=bool)
+    @property
+    def waves(self) -> list[str]:
+        return sorted(self.rows["wave"].unique())
+
+    def solve(self, breakdowns: list[Breakdown] | None = None) -> Release:
+        return solve_release(
+            self.rows,
+            breakdowns or self.breakdowns,
+            self.policy,
+            hierarchy=HIERARCHY,
+            open_waves=[self.open_wave] if self.open_wave else [],
+            panel_waves=self.waves if self.panel else [],
+        )
+
+    def members(self, filters: dict[str, object], flags: tuple[str, ...] = ()) -> np.ndarray:
+        if not hasattr(self, "_arrays"):
+            self._arrays = {c: self.rows[c].to_numpy(dtype=object) for c in self.rows.columns}
+        keep = np.ones(len(self.rows), dtype=bool)
         for name, value in filters.items():
-            keep &= self.attrs[name] == value
-        return keep
+            keep &= self._arrays[name] == value
+        for flag in flags:
+            keep &= self._arrays[flag].astype(bool)
+        return np.flatnonzero(keep)
 
-    def values(self, name: str, within: np.ndarray) -> list[int]:
-        return sorted({int(v) for v in self.attrs[name][within]})
 
-
-Request = tuple[object, ...]
+Request = tuple[int, dict[str, object], tuple[str, ...]]  # account, filters, breakdown
 
 
 @dataclass
 class Scenario:
     org: Organisation
-    requests: list[Request]
+    requests: list[Request] = field(default_factory=list)
 
 
 def _organisation(rng: np.random.Generator, k: int, people: int, waves: int) -> Organisation:
-    divisions = int(rng.integers(1, 4))
+    divisions = int(rng.integers(1, 3))
     division = rng.integers(0, divisions, size=people)
-    unit = division * 10 + rng.integers(0, int(rng.integers(1, 4)), size=people)
-    level = rng.integers(0, int(rng.integers(1, 4)), size=people)
+    team = rng.integers(0, int(rng.integers(1, 4)), size=people)
+    level = rng.integers(0, int(rng.integers(1, 3)) + 1, size=people)
     region = rng.integers(0, 2, size=people)
-    rows = []
+    base = rng.integers(1, 5, size=people)
+    if rng.random() < 0.5:  # one unit (or one level) all at one stage: the attribute rule's case
+        same = (division == division[0]) & (team == team[0]) if rng.random() < 0.6 else level == level[0]
+        base[same] = int(rng.integers(1, 5))
+    records = []
     for wave in range(waves):
-        answered = np.flatnonzero(rng.random(people) < rng.uniform(0.5, 1.0))
-        rows.extend((wave, p) for p in answered)
-    wave_of = np.array([w for w, _ in rows], dtype=int)
-    person = np.array([p for _, p in rows], dtype=int)
-    attrs = {
-        "wave": wave_of,
-        "division": division[person],
-        "unit": unit[person],
-        "level": level[person],
-        "region": region[person],
-    }
-    ids = np.array([f"r{w}-{p}" for w, p in rows], dtype=object)
-    score = rng.integers(1, 6, size=len(rows)).astype(float) + rng.random(len(rows)).round(2)
-    return Organisation(k, ids, response_keys(ids), person, attrs, score)
-
-
-def _filter(
-    rng: np.random.Generator, org: Organisation, waves: int, avoid: tuple[str, ...]
-) -> dict[str, int]:
-    filters: dict[str, int] = {}
-    if waves == 1 or rng.random() < 0.85:  # now and then a view pools the waves
-        filters["wave"] = int(rng.integers(0, waves))
-    for name in ATTRIBUTES:
-        if name not in avoid and rng.random() < 0.3 and org.size:
-            filters[name] = int(org.attrs[name][int(rng.integers(0, org.size))])
-    return filters
-
-
-def _requests(rng: np.random.Generator, org: Organisation, waves: int, count: int) -> list[Request]:
-    out: list[Request] = []
-    for _ in range(count):
-        kind = rng.choice(["breakdown", "breakdown", "single", "cross", "tree", "trend"])
-        if kind == "trend" and waves < 2:
-            kind = "breakdown"
-        attr = str(rng.choice(ATTRIBUTES))
-        if kind == "breakdown":
-            out.append(("breakdown", attr, _filter(rng, org, waves, (attr,)), bool(rng.random() < 0.6)))
-        elif kind == "single":
-            out.append(("single", _filter(rng, org, waves, ())))
-        elif kind == "cross":
-            other = str(rng.choice([a for a in ATTRIBUTES if a != attr]))
-            out.append(
-                ("cross", attr, other, _filter(rng, org, waves, (attr, other)), bool(rng.random() < 0.5))
+        answered = np.flatnonzero(rng.random(people) < rng.uniform(0.55, 1.0))
+        for person in answered:
+            stage = int(np.clip(base[person] + (rng.random() < 0.2) * rng.choice([-1, 1]), 1, 4))
+            records.append(
+                {
+                    "respondent_id": f"r{wave}-{person}",
+                    "wave": f"W{wave + 1}",
+                    "unit": f"D{division[person]}",
+                    "unit2": f"D{division[person]}/T{team[person]}",
+                    "level": ["IC", "Manager", "Senior"][level[person]] if rng.random() > 0.05 else None,
+                    "region": ["EMEA", "APAC"][region[person]],
+                    "panel_key": f"p{person}",
+                    "stage": stage,
+                    "status": "scored",
+                    "ot1": "a comment" if rng.random() < 0.7 else None,
+                    "score": float(rng.integers(1, 6)),
+                }
             )
-        elif kind == "tree":
-            out.append(("tree", _filter(rng, org, waves, ("division", "unit"))))
-        else:
-            a, b = (int(w) for w in rng.choice(waves, size=2, replace=False))
-            out.append(("trend", attr, a, b))
+    columns = [
+        "respondent_id",
+        "wave",
+        *HIERARCHY,
+        *ATTRIBUTES,
+        "panel_key",
+        "stage",
+        "status",
+        "ot1",
+        "score",
+    ]
+    rows = pd.DataFrame(records, columns=columns)
+    rows["level"] = rows["level"].astype(object)
+    # cohorts, worked out here independently: answered the previous / the next wave too
+    order = [f"W{w + 1}" for w in range(waves)]
+    keys = {w: set(rows.loc[rows["wave"] == w, "panel_key"]) for w in order}
+    rows["returning"] = [
+        order.index(w) > 0 and p in keys[order[order.index(w) - 1]]
+        for w, p in zip(rows["wave"], rows["panel_key"], strict=True)
+    ]
+    rows["continuing"] = [
+        order.index(w) + 1 < waves and p in keys[order[order.index(w) + 1]]
+        for w, p in zip(rows["wave"], rows["panel_key"], strict=True)
+    ]
+    every = default_breakdowns(ATTRIBUTES, HIERARCHY)
+    chosen = [b for b in every if b.columns[0] in HIERARCHY and len(b.columns) == 1]
+    chosen += [b for b in every if b not in chosen and rng.random() < 0.6]
+    panel = bool(rng.random() < 0.5)
+    open_wave = f"W{waves}" if waves > 1 and rng.random() < 0.3 else None
+    return Organisation(k, rows, chosen, panel, open_wave)
+
+
+def _requests(rng: np.random.Generator, org: Organisation, count: int) -> list[Request]:
+    out: list[Request] = []
+    if org.rows.empty:
+        return out
+    for _ in range(count):
+        account = int(rng.integers(0, ACCOUNTS))
+        table = org.breakdowns[int(rng.integers(0, len(org.breakdowns)))].columns
+        row = org.rows.iloc[int(rng.integers(0, len(org.rows)))]
+        keep = [c for c in table if rng.random() < 0.5]
+        filters: dict[str, object] = {c: row[c] for c in keep if row[c] is not None and not pd.isna(row[c])}
+        filters["wave"] = row["wave"]
+        if account == ACCOUNTS - 1:  # the analyst always looks within his unit
+            scope = org.rows.iloc[0]["unit"]
+            if str(filters.get("unit2", scope + "/")).startswith(scope + "/"):
+                filters["unit"] = scope
+            else:
+                filters = {"unit": scope, "wave": filters["wave"]}
+        by = tuple(c for c in table if c not in filters)
+        out.append((account, filters, by))
     return out
 
 
 @st.composite
-def scenarios(draw: Callable[..., object], max_people: int = 26, max_requests: int = 7) -> Scenario:
+def scenarios(draw: Callable[..., object], max_people: int = 24, max_requests: int = 10) -> Scenario:
     k = int(draw(st.integers(3, 5)))  # type: ignore[call-overload]
     people = int(draw(st.integers(k, max_people)))  # type: ignore[call-overload]
     waves = int(draw(st.integers(1, 3)))  # type: ignore[call-overload]
@@ -130,75 +168,71 @@ def scenarios(draw: Callable[..., object], max_people: int = 26, max_requests: i
     seed = int(draw(st.integers(0, 2**32 - 1)))  # type: ignore[call-overload]
     rng = np.random.default_rng(seed)
     org = _organisation(rng, k, people, waves)
-    return Scenario(org, _requests(rng, org, waves, requests))
+    return Scenario(org, _requests(rng, org, requests))
 
 
-def _group(org: Organisation, filters: dict[str, int]) -> tuple[Group, np.ndarray]:
-    members = np.flatnonzero(org.mask(filters))
-    return Group.from_keys(describe(filters), org.keys[members]), members
+def _groups(org: Organisation, filters: dict[str, object], by: tuple[str, ...]) -> list[dict[str, object]]:
+    """The filter's own group and each group of its breakdown that has respondents."""
+    inside = org.members(filters)
+    out = [dict(filters)]
+    if by and inside.size:
+        org.members({})
+        values = [sorted({v for v in org._arrays[c][inside] if v is not None and not pd.isna(v)}) for c in by]
+        out += [{**filters, **dict(zip(by, combo, strict=True))} for combo in product(*values)]
+    return out
 
 
-def serve(ledger: DisclosureLedger, org: Organisation, request: Request, attacker: Attacker) -> None:
-    """Pass one request through the gate and hand every released figure to the attacker."""
-    groups: list[tuple[Group, np.ndarray]] = []
-    parents: dict[str, str] = {}
-    kind = request[0]
-    if kind == "trend":
-        _, attr, a, b = request
-        pairs, members = {}, {}
-        for value in org.values(str(attr), org.attrs["wave"] >= 0):
-            before, m_a = _group(org, {str(attr): value, "wave": int(a)})  # type: ignore[call-overload]
-            after, m_b = _group(org, {str(attr): value, "wave": int(b)})  # type: ignore[call-overload]
-            pairs[f"{attr}={value}"] = (before, after)
-            members[f"{attr}={value}"] = (m_a, m_b)
-        for label, decision in release_trend(ledger, pairs).items():
-            if decision.visible:
-                for group, m in zip(pairs[label], members[label], strict=True):
-                    attacker.see(group.label, m, m.size, org.score[m].sum())
+def show(
+    release: Release, org: Organisation, filters: dict[str, object], attacker: Attacker, texts: list
+) -> None:
+    """Hand the attacker everything ``release`` shows of one cell (and its comment list)."""
+    cell = release.cell(filters)
+    if cell.n is None:
         return
-    if kind == "single":
-        group, members = _group(org, dict(request[1]))  # type: ignore[call-overload]
-        if ledger.release(group, "single").visible and group.n:
-            attacker.see(group.label, members, members.size, org.score[members].sum())
-        return
-    if kind == "breakdown":
-        _, attr, filters, with_total = request
-        levels = [(str(attr),)]
-    elif kind == "cross":
-        _, a1, a2, filters, with_total = request
-        levels = [(str(a1), str(a2))]
-    else:
-        _, filters = request
-        with_total = True
-        levels = [("division",), ("division", "unit")]
-    filters = dict(filters)  # type: ignore[call-overload]
-    total, total_members = _group(org, filters)
-    if with_total:
-        groups.append((total, total_members))
-    within = org.mask(filters)
-    for depth, names in enumerate(levels):
-        combos = {tuple(int(org.attrs[n][i]) for n in names) for i in np.flatnonzero(within)}
-        for combo in sorted(combos):
-            group, members = _group(org, {**filters, **dict(zip(names, combo, strict=True))})
-            groups.append((group, members))
-            if depth > 0:
-                parents[group.label] = describe({**filters, names[0]: combo[0]})
-            elif with_total:
-                parents[group.label] = total.label
-    decisions = release_view(ledger, [g for g, _ in groups], parents=parents, view=str(kind))
-    for group, members in groups:
-        if decisions[group.label].visible and group.n:
-            attacker.see(group.label, members, members.size, org.score[members].sum())
+    members = org.members(filters)
+    assert cell.n == members.size, (filters, cell.n, members.size)  # the figure is the truth
+    stages = np.bincount(org.rows["stage"].to_numpy(dtype=int)[members] - 1, minlength=4)
+    split = (
+        stages
+        if cell.detail == 2
+        else np.array([stages[:2].sum(), stages[2:].sum()])
+        if cell.detail == 1
+        else None
+    )
+    label = " & ".join(f"{k}={v}" for k, v in sorted(filters.items()))
+    attacker.see(label, members, cell.n, float(org.rows["score"].to_numpy()[members].sum()), split)
+    if cell.comments:
+        wrote = org.rows["ot1"].notna().to_numpy()[members]
+        texts.append(members[wrote])
+    if release.is_open(cell.wave):
+        assert cell.detail == 0 and not cell.comments  # an open wave shows counts only
 
 
-def run(
-    scenario: Scenario, *, memory: bool = True, ledger_type: type[DisclosureLedger] = DisclosureLedger
-) -> Attacker:
-    """Serve every request to one viewer; without ``memory`` each request gets a fresh ledger."""
+def serve(scenario: Scenario, releases: Callable[[int], Release], attacker: Attacker, texts: list) -> None:
+    """Every account's requests, each answered from ``releases(account)``."""
     org = scenario.org
-    policy = PrivacyPolicy(k=org.k, k_text=max(10, org.k))
-    attacker = Attacker(org.size)
-    ledger = ledger_type(policy, "viewer")
-    for request in scenario.requests:
-        serve(ledger if memory else ledger_type(policy, "viewer"), org, request, attacker)
-    return attacker
+    for account, filters, by in scenario.requests:
+        release = releases(account)
+        for group in _groups(org, filters, by):
+            show(release, org, group, attacker, texts)
+        if org.panel and not by:  # the cohorts a transitions view reads
+            for flag in ("returning", "continuing"):
+                cell = release.cell(filters, flags=(flag,))
+                if cell.n is not None:
+                    members = org.members(filters, (flag,))
+                    assert cell.n == members.size
+                    stages = np.bincount(org.rows["stage"].to_numpy(dtype=int)[members] - 1, minlength=4)
+                    split = stages if cell.detail == 2 else None
+                    attacker.see(f"{filters} {flag}", members, cell.n, float("nan"), split)
+
+
+def comment_breaches(lists: list[np.ndarray], k_text: int) -> list[tuple[int, ...]]:
+    """Venn cells of the shown comment lists holding 1..k_text-1 commenters."""
+    if not lists:
+        return []
+    everyone = np.unique(np.concatenate(lists))
+    signature = {int(p): tuple(int(p) in set(lst.tolist()) for lst in lists) for p in everyone}
+    cells: dict[tuple[bool, ...], list[int]] = {}
+    for person, key in signature.items():
+        cells.setdefault(key, []).append(person)
+    return [tuple(v) for v in cells.values() if 0 < len(v) < k_text]

@@ -4,8 +4,9 @@ Each unit's row counts the usable responses of its whole subtree (the release's 
 on the wave) over the people invited there. Where a unit has sub-units and people attached to it
 directly, a "(directly in this unit)" row follows: its count is the unit's minus its sub-units', so
 it is shown only where all of those are (the release's line rule then makes it 0 or at least k).
-A unit below a hidden one is hidden too, so the tree never gives a hidden count away by
-subtraction. Invited counts are HR's own and always shown.
+Every other count is the release's own decision, safe together with everything else it shows (a
+unit below a hidden one may be shown: the release already made sure no sum gives a small group
+away). Invited counts are HR's own and always shown.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from allypath.privacy import Release
 __all__ = ["DIRECT", "RateRow", "RateTable", "UnitNode", "unit_rates"]
 
 DIRECT = "(directly in this unit)"
-HIDDEN_ABOVE = "hidden because the unit above is hidden"
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,13 @@ def unit_rates(
 
     def visit(parent: str | None, parent_n: int | None) -> None:
         kids = sorted(children.get(parent, []))
-        counts = {kid: count(kid) if parent_n is not None else (None, HIDDEN_ABOVE) for kid in kids}
+        counts = {kid: count(kid) for kid in kids}
         if parent is not None and kids and by_path[parent].invited:
             known = all(n is not None for n, _ in counts.values()) and parent_n is not None
             direct = (
                 parent_n - sum(n or 0 for n, _ in counts.values()) if known and parent_n is not None else None
             )
             note = "" if direct is not None else "hidden so that a smaller group cannot be worked out"
-            if parent_n is None:
-                note = HIDDEN_ABOVE
             depth = by_path[parent].depth + 1
             rows.append(RateRow(f"{parent}/{DIRECT}", DIRECT, depth, by_path[parent].invited, direct, note))
         for kid in kids:

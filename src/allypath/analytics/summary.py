@@ -7,6 +7,7 @@ interventions that fit the group best. Groups the gate hides carry only the reas
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,13 +68,14 @@ def summarise_groups(
     policy: PrivacyPolicy | None = None,
     *,
     release: Release | None = None,
+    filters: Mapping[str, Hashable] | None = None,
 ) -> list[GroupSummary]:
     """One :class:`GroupSummary` per value of ``by``, gated by ``policy`` (default k=5).
 
     Pass the organisation's ``release`` so the figures are the published ones.
     """
     out = []
-    for gated in gated_groups(placed(scored), by, release, policy=policy):
+    for gated in gated_groups(placed(scored), by, release, policy=policy, filters=filters):
         group, decision, frame = gated.values[by], gated.decision, gated.rows
         if not gated.figures or gated.detail < 2:
             reason = decision.message or "the stage split is not published for this group"

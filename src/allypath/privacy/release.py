@@ -47,6 +47,8 @@ RETURNING, CONTINUING = "returning", "continuing"
 COHORT_FLAGS = (RETURNING, CONTINUING)
 COMMENT_COLUMNS = ("ot1", "ot2")
 SINGLE_WAVE = "all responses"
+_MEASURES = frozenset({"n", "stage_1", "stage_2", "stage_3", "stage_4", "commenters"})
+EMPTY = "\x00empty"  # marks filters that select nobody (a unit and another unit not above it)
 
 _REASONS = {
     "below_k": "fewer than {k} people",
@@ -147,6 +149,9 @@ class Release:
             wave = SINGLE_WAVE
         flags = tuple(sorted(flags))
         filters = self._deepest(filters)
+        if EMPTY in filters:
+            del filters[EMPTY]
+            return PublishedCell(wave, tuple(filters), tuple(filters.values()), flags, None, "below_k")
         found = self.cells.get(_key(wave, filters, flags))
         if found is not None:
             return found
@@ -161,6 +166,11 @@ class Release:
         if len(levels) < 2:
             return filters
         deepest = levels[-1]
+        lower = str(filters[deepest])
+        for column in levels[:-1]:  # unit paths: a unit below another starts with its path
+            upper = str(filters[column])
+            if "/" in lower and not lower.startswith(upper + "/"):
+                return {**filters, EMPTY: True}  # two units, one not inside the other: nobody
         return {c: v for c, v in filters.items() if c not in levels or c == deepest}
 
     def _refused(
@@ -283,23 +293,37 @@ def _cohort_flags(rows: pd.DataFrame, wave_column: str, panel_waves: Sequence[Ha
 def finest_cells(
     rows: pd.DataFrame, columns: Sequence[str], *, comment_columns: Sequence[str] = COMMENT_COLUMNS
 ) -> pd.DataFrame:
-    """Usable responses grouped by every column at once: ``n``, ``stage_1``..``stage_4``, ``commenters``."""
+    """Usable responses grouped by every column at once: ``n``, ``stage_1``..``stage_4``, ``commenters``.
+
+    A missing value is a value here ("level unknown"): those respondents are in the totals and in
+    no level's cell.
+    """
     stage = pd.to_numeric(rows["stage"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    data = {c: rows[c].to_numpy(dtype=object) for c in columns}
-    data["n"] = np.ones(len(rows), dtype=np.int64)
+    measures = np.zeros((len(rows), 6), dtype=np.int64)
+    measures[:, 0] = 1
     for number in range(1, 5):
-        data[f"stage_{number}"] = (stage == number).astype(np.int64)
-    data["commenters"] = _commenters(rows, comment_columns)
-    frame = pd.DataFrame(data)
-    if not columns:
-        return frame.sum().to_frame().T.astype(np.int64) if len(frame) else frame
-    # NA is a value here ("level unknown"): those respondents are in the totals, in no level's cell
-    keys = frame[list(columns)].astype(object).where(frame[list(columns)].notna(), None)
-    frame[list(columns)] = keys
-    grouped = frame.groupby(list(columns), dropna=False, sort=True).sum(numeric_only=True).reset_index()
-    for column in columns:
-        grouped[column] = grouped[column].where(grouped[column].notna(), None)
-    return grouped
+        measures[:, number] = stage == number
+    measures[:, 5] = _commenters(rows, comment_columns)
+    names = ["n", *(f"stage_{s}" for s in range(1, 5)), "commenters"]
+    if not len(rows):
+        return pd.DataFrame(columns=[*columns, *names])
+    factors = [pd.factorize(rows[c], sort=True, use_na_sentinel=True) for c in columns]
+    if factors:
+        key = np.stack([codes for codes, _ in factors], axis=1)
+        combos, inverse = np.unique(key, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+    else:
+        combos, inverse = np.zeros((1, 0), dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+    sums = np.zeros((len(combos), measures.shape[1]), dtype=np.int64)
+    np.add.at(sums, inverse, measures)
+    data: dict[str, Any] = {}
+    for position, (column, (_, uniques)) in enumerate(zip(columns, factors, strict=True)):
+        values = np.asarray(uniques, dtype=object)
+        codes = combos[:, position]
+        data[column] = [None if code < 0 else _json(values[code]) for code in codes]
+    for position, name in enumerate(names):
+        data[name] = sums[:, position]
+    return pd.DataFrame(data)
 
 
 def _placed(rows: pd.DataFrame) -> pd.DataFrame:
@@ -364,6 +388,11 @@ def solve_release(
     if flags:  # cohorts of the total and of every one-column table, on both sides
         cohort = [t for t in tables if len(t.columns) <= 1]
         tables += [Table(t.columns, (flag,)) for flag in flags for t in cohort]
+    # plain object columns: factorising them per wave is many times faster than Arrow-backed strings
+    finest = finest.copy()
+    for column in finest.columns:
+        if column not in _MEASURES:
+            finest[column] = finest[column].to_numpy(dtype=object)
     opened = {str(w) for w in open_waves}
     release = Release(
         policy, tuple(breakdowns), wave_column, open_waves=frozenset(opened), hierarchy=tuple(levels)

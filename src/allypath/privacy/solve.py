@@ -9,9 +9,9 @@ every declared table) and any engine that can group by can feed it.
 Method, deterministic and independent of who asks what:
 
 1. **Primary suppression**: a cell of 1..k-1 respondents is hidden.
-2. **Secondary suppression along every line**: for each cell shown and each table that refines it by
-   one column (or one level down the unit hierarchy), the respondents it holds outside its shown
-   children number 0 or at least k; otherwise its smallest shown child is hidden too.
+2. **Secondary suppression along every line**: for each cell shown and each table that refines it
+   (more columns, or units further down the hierarchy), the respondents it holds outside its shown
+   children there number 0 or at least k; otherwise its smallest shown child is hidden too.
 3. **The exact linear audit** (:func:`allypath.privacy.audit.find_small_derivable`) over all shown
    cells of the wave at once: while some combination of shown counts isolates 1..k-1 respondents,
    the smallest shown cell of that combination is hidden. Steps 2 and 3 repeat until neither
@@ -22,7 +22,9 @@ Method, deterministic and independent of who asks what:
    most one of its members (then even a member who knows his own answer cannot tell another's); else
    in two bands (Apathy or Ambivalence / Reflective or Energised) if those pass, else not at all.
    The same test runs on what the lines give away (a shown cell minus its children that show at
-   least as much detail), and lowers the parent's detail until nothing can be worked out.
+   least as much detail), and lowers the parent's detail until nothing can be worked out; then an
+   exact search over every combination of the splits shown (:func:`_stage_audit`) lowers one more
+   cell's detail while any set's stage counts would still pin its members' stages.
 5. **Comments**: a cell's comment list is shown when it has at least ``k_text`` commenters and, with
    every list shown before it in a fixed order, every Venn cell of the lists holds 0 or at least
    ``k_text`` commenters (lists can be compared line by line).
@@ -79,36 +81,49 @@ class SolvedCell:
     stages: np.ndarray = field(default_factory=lambda: np.zeros(STAGE_COUNT, dtype=np.int64))
 
 
+def _codes(finest: pd.DataFrame, columns: set[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each column as sorted integer codes (-1 for no value) and the values they stand for."""
+    out = {}
+    for column in columns:
+        codes, uniques = pd.factorize(finest[column], sort=True, use_na_sentinel=True)
+        out[column] = (codes, np.asarray(uniques, dtype=object))
+    return out
+
+
 def _cells(finest: pd.DataFrame, tables: Sequence[Table]) -> list[SolvedCell]:
     counts = finest["n"].to_numpy(dtype=np.int64)
     stages = finest[[f"stage_{s}" for s in range(1, STAGE_COUNT + 1)]].to_numpy(dtype=np.int64)
     commenters = finest["commenters"].to_numpy(dtype=np.int64)
+    codes = _codes(finest, {c for t in tables for c in t.columns})
+    flags = {f: finest[f].fillna(False).to_numpy(dtype=bool) for t in tables for f in t.flags}
     out: list[SolvedCell] = []
     for table in tables:
         keep = np.ones(len(finest), dtype=bool)
         for column in table.columns:
-            keep &= finest[column].notna().to_numpy(dtype=bool)
+            keep &= codes[column][0] >= 0
         for flag in table.flags:
-            keep &= finest[flag].fillna(False).to_numpy(dtype=bool)
+            keep &= flags[flag]
         positions = np.flatnonzero(keep)
-        if not table.columns:
-            groups: dict[tuple[object, ...], np.ndarray] = {(): positions} if positions.size else {}
+        if positions.size == 0:
+            continue
+        if table.columns:
+            key = np.stack([codes[c][0][positions] for c in table.columns], axis=1)
+            combos, inverse = np.unique(key, axis=0, return_inverse=True)
+            inverse = inverse.ravel()
         else:
-            part = finest.iloc[positions]
-            indices = part.groupby(list(table.columns), sort=True, dropna=True).indices
-            groups = {
-                (key if isinstance(key, tuple) else (key,)): positions[np.asarray(index)]
-                for key, index in indices.items()
-            }
-        for values, members in groups.items():
-            plain = tuple(v.item() if isinstance(v, np.generic) else v for v in values)
+            combos, inverse = np.zeros((1, 0), dtype=np.int64), np.zeros(positions.size, dtype=np.int64)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(len(combos) + 1))
+        for index, combo in enumerate(combos):
+            members = positions[order[bounds[index] : bounds[index + 1]]]
             n = int(counts[members].sum())
             if n == 0:
                 continue
+            values = tuple(_plain(codes[c][1][code]) for c, code in zip(table.columns, combo, strict=True))
             out.append(
                 SolvedCell(
                     table,
-                    plain,
+                    values,
                     members,
                     n,
                     commenters=int(commenters[members].sum()),
@@ -118,40 +133,53 @@ def _cells(finest: pd.DataFrame, tables: Sequence[Table]) -> list[SolvedCell]:
     return out
 
 
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _ancestors(column: str, hierarchy: dict[str, str]) -> set[str]:
+    out = {column}
+    while column in hierarchy:
+        column = hierarchy[column]
+        out.add(column)
+    return out
+
+
 def _refines(child: Table, parent: Table, hierarchy: dict[str, str]) -> bool:
-    """``child`` splits each cell of ``parent`` along one more column or one unit level down."""
-    a, b = set(child.all_columns), set(parent.all_columns)
-    if len(a) == len(b) + 1 and b < a:
-        return True
-    if len(a) == len(b):
-        extra, missing = a - b, b - a
-        if len(extra) == 1 and len(missing) == 1:
-            return hierarchy.get(next(iter(extra))) == next(iter(missing))
-    return False
+    """Each cell of ``child`` lies inside one cell of ``parent`` (more columns, or units further
+    down the hierarchy, in one step or several), and the two tables differ."""
+    if child == parent or not set(parent.flags) <= set(child.flags):
+        return False
+    covered: set[str] = set()
+    for column in child.columns:
+        covered |= _ancestors(column, hierarchy)
+    return set(parent.columns) <= covered
 
 
 def _relations(
     cells: Sequence[SolvedCell], tables: Sequence[Table], hierarchy: dict[str, str], size: int
 ) -> list[tuple[int, list[int]]]:
     """(parent cell, its child cells) for every pair of tables where one refines the other."""
-    where: dict[Table, np.ndarray] = {}
-    for table in tables:
+    position = {table: t for t, table in enumerate(tables)}
+    of_table: list[list[int]] = [[] for _ in tables]
+    for index, cell in enumerate(cells):
+        of_table[position[cell.table]].append(index)
+    owners = []
+    for members in of_table:
         owner = np.full(size, -1, dtype=np.int64)
-        for index, cell in enumerate(cells):
-            if cell.table == table:
-                owner[cell.members] = index
-        where[table] = owner
+        for index in members:
+            owner[cells[index].members] = index
+        owners.append(owner)
     out: list[tuple[int, list[int]]] = []
-    for child_table in tables:
-        for parent_table in tables:
-            if not _refines(child_table, parent_table, hierarchy):
+    for c, child_table in enumerate(tables):
+        for p, parent_table in enumerate(tables):
+            if not of_table[c] or not _refines(child_table, parent_table, hierarchy):
                 continue
             children: dict[int, list[int]] = {}
-            for index, cell in enumerate(cells):
-                if cell.table == child_table:
-                    parent = int(where[parent_table][cell.members[0]])
-                    if parent >= 0:
-                        children.setdefault(parent, []).append(index)
+            for index in of_table[c]:
+                parent = int(owners[p][cells[index].members[0]])
+                if parent >= 0:
+                    children.setdefault(parent, []).append(index)
             out.extend(sorted(children.items()))
     return out
 
@@ -269,12 +297,17 @@ def _at(counts: np.ndarray, detail: int) -> np.ndarray:
     return counts if detail == DETAIL_STAGES else _bands(counts)
 
 
-def _attribute_pass(cells: list[SolvedCell], relations: list[tuple[int, list[int]]]) -> None:
+def _attribute_pass(
+    cells: list[SolvedCell], relations: list[tuple[int, list[int]]], *, keep: bool = False
+) -> None:
+    """Each shown cell's detail from its own split and what its lines give away; ``keep`` starts
+    from the details already lowered (by the stage audit) instead of from every stage."""
     for cell in cells:
         if not cell.shown:
             cell.detail = DETAIL_NONE
             continue
-        cell.detail = DETAIL_STAGES
+        if not keep:
+            cell.detail = DETAIL_STAGES
         while cell.detail > DETAIL_NONE and disclosive(_at(cell.stages, cell.detail), cell.n):
             cell.detail -= 1
     changed = True
@@ -295,6 +328,59 @@ def _attribute_pass(cells: list[SolvedCell], relations: list[tuple[int, list[int
     for cell in cells:
         if cell.shown and cell.detail < DETAIL_STAGES:
             cell.split_reason = "bands" if cell.detail == DETAIL_BANDS else "attribute"
+
+
+def _matrix(cells: Sequence[SolvedCell], size: int) -> sp.csr_matrix:
+    rows = [c.members for c in cells]
+    indptr = np.concatenate([[0], np.cumsum([r.size for r in rows])])
+    data = np.ones(int(indptr[-1]), dtype=np.int32)
+    return sp.csr_matrix((data, np.concatenate(rows), indptr), shape=(len(rows), size))
+
+
+def _stage_audit(
+    cells: list[SolvedCell], weights: np.ndarray, finest_stages: np.ndarray, budget: int
+) -> bool:
+    """Lower the detail of one cell where the shown stage counts pin a set's stages.
+
+    A set whose stage counts follow from the shown splits (a union of atoms of the cells that show
+    every stage, in their row space) discloses when one stage holds all its members but at most one.
+    Such a set is made of atoms that are themselves all (but at most one person) at that stage, so
+    per stage the search runs over those atoms only: any number of fully homogeneous atoms and at most
+    one atom with a single other member (weights 1 and m + 1, limit 2 (m + 1)). Returns True when it
+    lowered a cell's detail (the caller repeats until nothing is found).
+    """
+    family = [i for i, c in enumerate(cells) if c.shown and c.detail == DETAIL_STAGES]
+    if not family:
+        return False
+    matrix = _matrix([cells[i] for i in family], weights.size)
+    atom_of, sizes = _atoms(matrix, weights)
+    member = atom_of >= 0
+    atom_stages = np.zeros((sizes.size, STAGE_COUNT), dtype=np.int64)
+    np.add.at(atom_stages, atom_of[member], finest_stages[member])
+    onehot = sp.csr_matrix(
+        (np.ones(int(member.sum()), dtype=np.int32), (np.flatnonzero(member), atom_of[member])),
+        shape=(weights.size, sizes.size),
+    )
+    cover = (matrix @ onehot).tocsr()
+    cover.data = np.ones_like(cover.data)
+    if cover.shape[0] * cover.shape[1] > MAX_DENSE_CELLS:
+        return False  # too large to search exactly: the line checks of _attribute_pass still hold
+    dense = cover.toarray()
+    for stage in range(STAGE_COUNT):
+        others = sizes - atom_stages[:, stage]
+        candidate = others <= 1
+        if not candidate.any():
+            continue
+        m = int(candidate.sum())
+        search = np.where(candidate, np.where(others == 0, 1, m + 1), 4 * (m + 1))
+        found = find_small_derivable(dense, search, 2 * (m + 1), budget=budget)
+        if found is None:
+            continue
+        involved = list(found.groups) if found.groups and not found.undecided else list(range(len(family)))
+        victim = min((family[g] for g in involved), key=lambda c: _order(cells[c], c))
+        cells[victim].detail = DETAIL_BANDS
+        return True
+    return False
 
 
 def _comment_pass(cells: list[SolvedCell], finest_commenters: np.ndarray, k_text: int) -> None:
@@ -359,5 +445,8 @@ def solve_wave(
             cell.comment_reason = "open_wave" if cell.shown else cell.reason
         return cells
     _attribute_pass(cells, relations)
+    finest_stages = finest[[f"stage_{n}" for n in range(1, STAGE_COUNT + 1)]].to_numpy(dtype=np.int64)
+    while _stage_audit(cells, weights, finest_stages, budget):
+        _attribute_pass(cells, relations, keep=True)
     _comment_pass(cells, finest["commenters"].to_numpy(dtype=np.int64), policy.k_text)
     return cells
