@@ -149,16 +149,17 @@ def test_submitting_with_too_few_answers_asks_first_and_the_report_says_why(live
     while page.get_by_role("button", name="Next").count():  # skip every question
         page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="Send with only a few answers?").is_visible()
+    page.get_by_role("heading", name="Send with only a few answers?").wait_for()  # the POST's answer
     assert "You answered 0 of" in page.locator("main").inner_text()
     assert serious_violations(page) == []
     shot(page, "survey-thin-confirm-phone-en")
     page.get_by_role("link", name="Go back to the questions").click()
+    page.wait_for_url("**/p/1/**")
     assert "Page 1 of" in page.locator("h1").inner_text()
     while page.get_by_role("button", name="Next").count():  # he changes his mind: still nothing answered
         page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Submit my answers").click()
-    page.get_by_role("button", name="Send them anyway").click()
+    page.get_by_role("button", name="Send them anyway").click()  # waits until the question page is there
     page.wait_for_url("**/r/**")
     text = page.locator("main").inner_text()
     assert "Your report does not show a stage: you answered 0 of" in text
