@@ -217,7 +217,7 @@ def test_an_api_submission_leaves_no_way_to_another_browsers_draft(client, body,
 
     # A browser's draft is keyed by the link and that browser's secret: the API call (which has no
     # browser secret) cannot find it; it stays unreachable and goes when the wave closes.
-    Draft.objects.create(key=draft_key(body["token"], "b" * 43), wave=wave, language="en", answers={"ap1": 2})
+    Draft.objects.create(key=draft_key(body["token"], "b" * 43), wave=wave, language="en", sealed="x")
     assert post(client, body).status_code == 201
     wave.close()
     assert not Draft.objects.exists()

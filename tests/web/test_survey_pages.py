@@ -30,6 +30,16 @@ def token(tokens) -> str:
     return tokens["S002"]
 
 
+def draft_answers(client: Client, token: str) -> dict[str, object]:
+    """The draft's answers, opened as the server does: with this browser's secret."""
+    from allypath.web.orgs.keys import draft_key
+    from allypath.web.survey.sealing import draft_cipher_key
+
+    secret = client.cookies["allypath-respondent"].value
+    draft = Draft.objects.get(key=draft_key(token, secret))
+    return draft.unlock(draft_cipher_key(token, secret)).answers
+
+
 def fill_page(client: Client, token: str, number: int, instrument, action: str = "next", level: int = 4):
     form = instrument.form("short")
     from allypath.web.survey.pages import page_items
@@ -161,7 +171,7 @@ def test_an_invalid_posted_answer_is_shown_with_an_error_summary(client, token, 
     assert r.status_code == 422
     assert 'class="error-summary" role="alert"' in html
     assert "aria-invalid" in html or 'class="error"' in html
-    assert "ap1" not in Draft.objects.get().answers
+    assert "ap1" not in draft_answers(client, token)
 
 
 def test_completing_every_page_and_submitting_shows_the_private_report(client, token, instrument):
@@ -288,3 +298,18 @@ def test_submit_anyway_on_another_page_than_the_last_sends_nothing(client, token
     client.post(f"/s/{token}/", {"language": "en"})
     r = client.post(f"/s/{token}/p/1/", {"action": "submit_anyway", "language": "en"})
     assert r.status_code in (200, 302) and not Response.objects.exists()
+
+
+def test_the_database_holds_no_draft_answer_in_clear_and_another_key_opens_nothing(client, token, instrument):
+    from allypath.web.survey.sealing import SealError, draft_cipher_key
+
+    client.post(f"/s/{token}/", {"language": "en"})
+    total = page_count(instrument.form("short"))
+    fill_page(client, token, total, instrument, action="save")  # the last page holds the open text
+    row = Draft.objects.values().get()
+    assert "Listening more." not in str(row) and "ap1" not in str(row)
+    assert "Listening more." in draft_answers(client, token).values()
+    with pytest.raises(SealError):
+        _ = Draft.objects.get().unlock(draft_cipher_key(token, "y" * 43)).answers
+    with pytest.raises(SealError):  # never read without a key
+        _ = Draft.objects.get().answers

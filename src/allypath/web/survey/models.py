@@ -9,12 +9,13 @@ holds the panel key, an HMAC of the employee id under a secret that is not in th
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
 
 from allypath.web.orgs.models import Unit, Wave
+from allypath.web.survey.sealing import SealError, seal, unseal
 
 
 class Response(models.Model):
@@ -50,14 +51,35 @@ class Draft(models.Model):
 
     ``key`` hashes the token together with the browser's secret (:func:`~allypath.web.orgs.keys.draft_key`):
     the link alone finds no draft, and a draft cannot be matched to an invitation even with the links.
+    The answers are ``sealed`` with a key derived from the same two secrets (:mod:`.sealing`): call
+    :meth:`unlock` with it before reading or setting :attr:`answers`.
     """
 
     key = models.CharField(max_length=64, primary_key=True)
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="drafts")
     language = models.CharField(max_length=16)
     page = models.PositiveSmallIntegerField(default=0)
-    answers = models.JSONField(default=dict)
+    sealed = models.TextField(default="", blank=True)
     updated_on = models.DateField(default=timezone.localdate)
+
+    _cipher_key: bytes | None = None
 
     def __str__(self) -> str:
         return f"draft in {self.wave}"
+
+    def unlock(self, cipher_key: bytes) -> Draft:
+        self._cipher_key = cipher_key
+        return self
+
+    def _require_key(self) -> bytes:
+        if self._cipher_key is None:
+            raise SealError("a draft's answers are read with its browser's key: call unlock() first")
+        return self._cipher_key
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return unseal(self.sealed, self._require_key(), self.key)
+
+    @answers.setter
+    def answers(self, value: dict[str, Any]) -> None:
+        self.sealed = seal(value, self._require_key(), self.key)

@@ -32,6 +32,7 @@ from allypath.web.survey.pages import error_messages, page_count, page_items, qu
 from allypath.web.survey.pdf import render_pdf
 from allypath.web.survey.report import build_report
 from allypath.web.survey.scoring import score_one
+from allypath.web.survey.sealing import draft_cipher_key
 from allypath.web.survey.submission import SubmissionError, find_submitted, submit
 from allypath.web.survey.texts import LANGUAGE_NAMES, ui
 
@@ -91,7 +92,8 @@ def _draft(request: HttpRequest, token: str, link: OpenLink) -> Draft | None:
     secret = browser_secret(request)
     if secret is None:
         return None
-    return Draft.objects.filter(key=draft_key(token, secret), wave=link.wave).first()
+    draft = Draft.objects.filter(key=draft_key(token, secret), wave=link.wave).first()
+    return draft.unlock(draft_cipher_key(token, secret)) if draft is not None else None
 
 
 def _preferred(link: OpenLink, draft: Draft | None) -> str:
@@ -112,8 +114,8 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     language = _language(request, wave.languages, _preferred(link, draft))
     if request.method == "POST":
         if draft is None:
-            key = draft_key(token, issue_browser_secret(request))
-            draft = Draft.objects.create(key=key, wave=wave, language=language, page=1)
+            secret = issue_browser_secret(request)
+            draft = Draft.objects.create(key=draft_key(token, secret), wave=wave, language=language, page=1)
         else:
             draft.language = language
             draft.updated_on = timezone.localdate()
