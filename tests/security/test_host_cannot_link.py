@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 RESPONSES = 36
 K = 3
+DRAFT_TEXT = "an unfinished answer only its author may read"
 SEED = r"""
 import datetime as dt, json, random, sys, uuid
 import django; django.setup()
@@ -74,6 +75,15 @@ for mode in ("anonymous", "panel"):
         result = submit(token, uuid.uuid4(), answers, "en")
         order.append([row[0], str(result.response_id)])
     truth[mode] = {"wave": wave.pk, "order": order}
+    # an unfinished draft in a browser, as the survey pages save it
+    from allypath.web.orgs.keys import draft_key
+    from allypath.web.survey.models import Draft
+    from allypath.web.survey.sealing import draft_cipher_key
+    spare = next(r for r in links if r not in chosen)[-1].rstrip("/").rsplit("/", 1)[-1]
+    secret = "b" * 43
+    draft = Draft(key=draft_key(spare, secret), wave=wave, language="en", page=2)
+    draft.unlock(draft_cipher_key(spare, secret)).answers = {"ot1": "%(draft_text)s"}
+    draft.save()
     if mode == "anonymous":
         wave.close()
 print(json.dumps(truth))
@@ -172,7 +182,7 @@ def hosted(tmp_path_factory: pytest.TempPathFactory) -> Any:
         site = Site(tmp / "data", database_url, {})
         site.data_dir.mkdir()
         done = subprocess.run(
-            [PYTHON, "-c", SEED % {"k": K, "n": RESPONSES}, str(tmp / "hris.csv")],
+            [PYTHON, "-c", SEED % {"k": K, "n": RESPONSES, "draft_text": DRAFT_TEXT}, str(tmp / "hris.csv")],
             env=site.env,
             capture_output=True,
             text=True,
@@ -269,3 +279,13 @@ def test_no_file_on_the_host_holds_the_panel_secret_so_panel_keys_name_no_one(ho
         e for e in employees if hmac.new(secret, f"{org}:{e}".encode(), hashlib.sha256).hexdigest() in keys
     }
     assert len(named) == RESPONSES
+
+
+def test_no_file_table_or_backup_holds_a_drafts_answers(hosted):
+    host, _ = hosted
+    # the open wave's draft is still there; the closed wave's went when it closed
+    assert host.rows("SELECT count(*) FROM survey_draft")[0][0] == 1
+    sealed = [r[0] for r in host.rows("SELECT sealed FROM survey_draft")]
+    assert all(sealed) and not any(DRAFT_TEXT in s for s in sealed)
+    files = [p for p in host.site.data_dir.rglob("*") if p.is_file()] + [host.backup]
+    assert not [p for p in files if DRAFT_TEXT.encode() in p.read_bytes()]
