@@ -52,9 +52,31 @@ def test_a_wrong_receipt_finds_nothing(client, submit):
 )
 def test_the_report_speaks_the_respondents_language(client, submit, language, heading, direction):
     receipt = submit(language=language)
-    html = client.get(f"/r/{receipt}/").content.decode()
+    html = client.get(f"/r/{receipt}/?lang={language}").content.decode()  # as the API's report_url says
     assert heading in html
     assert f'dir="{direction}"' in html
+
+
+def test_the_language_is_kept_only_where_k_invitees_of_the_combination_speak_it(
+    client, acme, make_wave, issue_tokens, answers_for, instrument
+):
+    """A language few in the unit speak would point the host at them: it is not stored then."""
+    from allypath.web.survey.models import Response
+
+    wave = make_wave(acme)
+    tokens = issue_tokens(wave)
+    for employee, language in (("N001", "fr"), ("S003", "fr"), ("A002", "ar")):
+        body = {
+            "token": tokens[employee],
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_for(instrument.form("short")),
+            "language": language,
+        }
+        r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
+        assert r.status_code == 201 and r.json()["report_url"].endswith(f"?lang={language}")
+    stored = sorted(Response.objects.values_list("unit__path", "language"))
+    # 6 French speakers in Sales/EMEA/North, 4 Arabic speakers in Sales/APAC (k = 3); none in Sales/EMEA
+    assert stored == [("Sales/APAC", "ar"), ("Sales/EMEA", ""), ("Sales/EMEA/North", "fr")]
 
 
 def test_the_report_shows_stage_uncertainty_self_view_contexts_and_next_steps(

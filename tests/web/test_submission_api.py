@@ -49,7 +49,7 @@ def test_a_valid_submission_is_stored_and_gets_a_receipt(client, body, wave):
     assert r.status_code == 201, r.content
     receipt = r.json()["receipt"]
     assert len(receipt.replace("-", "")) == 24
-    assert r.json()["report_url"].endswith(f"/r/{receipt}/")
+    assert r.json()["report_url"].endswith(f"/r/{receipt}/?lang=en")
     response = Response.objects.get()
     assert response.wave == wave
     assert response.status == "scored"
@@ -251,3 +251,19 @@ def test_an_empty_submission_is_stored_as_insufficient(client, body):
     r = post(client, body | {"answers": {}})
     assert r.status_code == 201
     assert Response.objects.get().status == "insufficient"
+
+
+def test_the_stored_body_hash_does_not_give_away_the_language_or_equal_answers(client, body, tokens):
+    import hashlib
+
+    assert post(client, body).status_code == 201
+    assert (
+        post(client, body | {"token": tokens["S002"], "submission_id": str(uuid.uuid4())}).status_code == 201
+    )
+    first, second = Response.objects.values_list("body_hash", flat=True)
+    assert first != second  # the same answers, two hashes: no grouping of identical answer sets
+    for language in ("en", "fr", "ar"):  # the host's guess: hash the stored answers with each language
+        canonical = json.dumps(
+            {"answers": body["answers"], "language": language}, sort_keys=True, separators=(",", ":")
+        )
+        assert hashlib.sha256(canonical.encode()).hexdigest() not in (first, second)

@@ -133,7 +133,10 @@ def post_response(request: HttpRequest, payload: SubmissionIn) -> Status[Any]:
     except SubmissionError as rejected:
         errors = [FieldErrorOut(field=e.field, message=e.message, code=e.code) for e in rejected.errors]
         return Status(rejected.status, ErrorOut(detail=rejected.message, code=rejected.code, errors=errors))
-    url = request.build_absolute_uri(reverse("survey:report", args=[result.receipt]))
+    # the language goes in the link: the response keeps it only where k invitees share it
+    url = request.build_absolute_uri(
+        reverse("survey:report", args=[result.receipt]) + f"?lang={payload.language}"
+    )
     return Status(201 if result.created else 200, ReceiptOut(receipt=result.receipt, report_url=url))
 
 

@@ -287,7 +287,7 @@ def import_responses(request: HttpRequest, checked: CheckedImport, wave: Wave) -
                     status=str(result.get("status") or ""),
                     stage=result.get("stage") if scored else None,
                     submission_key=submission_key(secrets.token_urlsafe(24), uuid.uuid4()),
-                    body_hash=body_hash(row.answers, language),
+                    body_hash=body_hash(row.answers, language, secrets.token_hex(16)),
                     receipt_hash=receipt_hash(receipt_for(secrets.token_urlsafe(24), uuid.uuid4())),
                 )
             )

@@ -67,9 +67,31 @@ class SubmissionResult:
     response_id: uuid.UUID = field(compare=False)
 
 
-def body_hash(answers: Mapping[str, Any], language: str) -> str:
-    canonical = json.dumps({"answers": answers, "language": language}, sort_keys=True, separators=(",", ":"))
+def body_hash(answers: Mapping[str, Any], language: str, salt: str) -> str:
+    """The hash that tells a retry (same body) from a conflicting reuse of a ``submission_id``.
+
+    Salted with the (random, never stored) submission id: unsalted, whoever reads the row could hash its
+    stored answers with each offered language and learn the language asked for, or find two responses
+    with the same answers.
+    """
+    canonical = json.dumps(
+        {"answers": answers, "language": language, "salt": salt}, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _stored_language(invitation: Invitation, language: str, k: int) -> str:
+    """The language kept with the response: the one asked for when at least k invitees of the stored
+    combination list it in the HRIS, else none. Otherwise a language few there speak would point the
+    host at those few (the report then opens in the language of the page that asks for it)."""
+    speakers = Invitation.objects.filter(
+        wave_id=invitation.wave_id,
+        unit_id=invitation.unit_id,
+        level=invitation.level,
+        region=invitation.region,
+        employee__language__istartswith=language,
+    ).count()
+    return language if speakers >= k else ""
 
 
 def _replay(
@@ -118,7 +140,7 @@ def submit(
     """
     key = submission_key(token, submission_id)
     found = find_link(token)
-    body = body_hash(answers, language)
+    body = body_hash(answers, language, str(submission_id))
     # A retry of a stored submission succeeds whatever happened to the link since (it was used by it).
     if found is not None:
         replay = _replay(key, body, found.invitation.wave, token, submission_id)
@@ -152,7 +174,7 @@ def submit(
         unit_id=invitation.unit_id,
         level=invitation.level,
         region=invitation.region,
-        language=language,
+        language=_stored_language(invitation, language, wave.k),
         submitted_on=timezone.localdate(),
         answers=clean,
         result=result,
