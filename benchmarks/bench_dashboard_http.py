@@ -2,14 +2,14 @@
 
 The two study organisations are seeded with scripts/demo_web.py (full scale: 576 responses; a second
 panel wave for Meridian Energy is added as in the dashboard tests) in a throw-away SQLite database.
-Each session is a new HR user (so a new persistent ledger) who opens the views in dashboard order;
-a request includes the access check, loading the responses, the analytics through the gate, the
-ledger restored from and stored to the database, the audit entry, the charts and the template. The
-last figure is a long session: one user asking 40 different filter combinations, to show the cost
-of a growing ledger.
+Each session is a new HR user who opens the views in dashboard order; a request includes the access
+check, loading the responses, reading the organisation's release (solved once, then read from the
+store), the analytics of the shown cells, the audit entry, the charts and the template. The last
+figure is a long session: one user asking 40 different filter combinations (with one release for
+everyone, it should cost what the first requests cost).
 
-The baseline is the same analytics calls on the same frame in the same process, with a fresh
-in-memory ledger and no HTTP, database, charts or template: the price of serving it as a web page.
+The baseline is the same analytics calls on the same frame and release in the same process, with no
+HTTP, database, charts or template: the price of serving it as a web page.
 Figures are p95 latencies over the sessions.
 """
 
@@ -71,7 +71,7 @@ def _client(name: str):  # type: ignore[no-untyped-def]
 
 
 def _baseline() -> dict[str, float]:
-    """The analytics behind each view, straight on the frame (fresh ledger, no HTTP, no charts)."""
+    """The analytics behind each view, straight on the frame and the solved release (no HTTP, no charts)."""
     from allypath.analytics import (
         action_plan,
         diagnostic_answers,
@@ -81,39 +81,33 @@ def _baseline() -> dict[str, float]:
         stage_mix,
         wave_change,
     )
-    from allypath.privacy import DisclosureLedger, PrivacyPolicy
-    from allypath.web.console.dashboard_data import response_frame, wave_labels
-    from allypath.web.orgs.models import Wave
+    from allypath.web.dashboard.release import org_release
+    from allypath.web.orgs.models import Organisation, Wave
 
     waves = list(Wave.objects.filter(org__slug="meridian-energy").order_by("opens_on"))
-    labels = wave_labels(waves)
-    frame = response_frame(waves, labels, 1)
+    published = org_release(Organisation.objects.get(slug="meridian-energy"))
+    frame, labels, release = published.frame, published.labels, published.release
     latest = {"wave": labels[waves[-1].pk]}
     calls = {
-        "overview page": lambda ledger: (
-            stage_mix(frame, [], ledger=ledger, filters=latest),
-            nonresponse_band(frame, 2800, ledger=ledger, filters=latest),
-            policy_awareness(frame, [], ledger=ledger, filters=latest),
-            diagnostic_answers(frame, [], ledger=ledger, filters=latest),
+        "overview page": lambda: (
+            stage_mix(frame, [], release=release, filters=latest),
+            nonresponse_band(frame, 2800, release=release, filters=latest),
+            policy_awareness(frame, [], release=release, filters=latest),
+            diagnostic_answers(frame, [], release=release, filters=latest),
         ),
-        "groups page": lambda ledger: stage_mix(
-            frame, "unit", ledger=ledger, filters=latest, with_total=True
+        "groups page": lambda: stage_mix(frame, "unit", release=release, filters=latest, with_total=True),
+        "heatmap page": lambda: factor_heatmap(frame, "unit", release=release, filters=latest),
+        "trends page": lambda: wave_change(
+            frame, "unit", (labels[waves[0].pk], labels[waves[-1].pk]), release=release
         ),
-        "heatmap page": lambda ledger: factor_heatmap(frame, "unit", ledger=ledger, filters=latest),
-        "trends page": lambda ledger: wave_change(
-            frame, "unit", (labels[waves[0].pk], labels[waves[-1].pk]), ledger=ledger
-        ),
-        "groups API": lambda ledger: stage_mix(
-            frame, "level", ledger=ledger, filters=latest, with_total=True
-        ),
-        "plan API": lambda ledger: action_plan(frame, "unit", ledger=ledger, filters=latest),
+        "groups API": lambda: stage_mix(frame, "level", release=release, filters=latest, with_total=True),
+        "plan API": lambda: action_plan(frame, "unit", release=release, filters=latest),
     }
     out: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(10):
-        ledger = DisclosureLedger(PrivacyPolicy())
         for name, call in calls.items():
             start = time.perf_counter()
-            call(ledger)
+            call()
             out[name].append((time.perf_counter() - start) * 1000)
     return {name: float(np.percentile(values, 95)) for name, values in out.items()}
 
@@ -145,7 +139,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
                 "name": f"dashboard_http_{name.replace(' ', '_')}_p95",
                 "figure": figure,
                 "unit": "ms",
-                "baseline_name": "the same analytics calls in process (fresh ledger, no HTTP, DB, charts)",
+                "baseline_name": "the same analytics calls in process (same release, no HTTP, DB, charts)",
                 "baseline": baseline[name],
                 "ratio": figure / baseline[name],
                 "target": f"p95 <= {TARGET_MS:.0f} ms",
@@ -161,8 +155,6 @@ def run(quick: bool = False) -> list[dict[str, object]]:
 
 def _long_session(sessions: int) -> dict[str, object]:
     """One user, 40 filter combinations one after the other: the last requests' latency."""
-    from allypath.web.plans.models import ViewerLedger
-
     client = _client("explorer")
     units = ["Trading", "Engineering", "Exploration", "Operations", "Corporate"]
     levels = ["Individual contributor", "Manager", "Senior leader"]
@@ -186,21 +178,17 @@ def _long_session(sessions: int) -> dict[str, object]:
         status = client.get(url).status_code
         times.append((time.perf_counter() - start) * 1000)
         assert status in (200, 422), (url, status)
-    stored = ViewerLedger.objects.get(user__username="explorer")
     last = float(np.percentile(times[-10:], 95))
     first = float(np.percentile(times[:10], 95))
     return {
         "name": "dashboard_http_long_session_last10_p95",
         "figure": last,
         "unit": "ms",
-        "baseline_name": "the same session's first 10 requests (small ledger)",
+        "baseline_name": "the same session's first 10 requests",
         "baseline": first,
         "ratio": last / first,
         "target": f"p95 <= {TARGET_MS:.0f} ms",
-        "notes": (
-            f"{len(urls)} requests by one user; ledger of {stored.groups} groups, "
-            f"{len(bytes(stored.snapshot)) / 1024:.0f} KiB compressed"
-        ),
+        "notes": f"{len(urls)} requests by one user, all read from the one release",
     }
 
 

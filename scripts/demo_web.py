@@ -217,11 +217,13 @@ def main(argv: list[str] | None = None) -> int:
 
     facts = seed(args.scale, args.seed)
     site = settings.SITE_URL
-    first = next(iter(facts["orgs"].values()))
+    meridian, castellan = facts["orgs"]["meridian-energy"], facts["orgs"]["castellan-finance"]
     print()
     print(f"HR console:   {site}/console/   user {facts['admin']}   password {facts['password']}")
-    print(f"Survey link (unused, Meridian Energy): {site}{first['unused_link']}")
-    print(f"A private report (a simulated respondent's receipt): {site}{first['report']}")
+    print("  Meridian Energy's wave has closed: its dashboard shows results.")
+    print("  Castellan Finance's wave is still open: its dashboard shows response counts until it closes.")
+    print(f"Survey link (unused, Castellan Finance): {site}{castellan['unused_link']}")
+    print(f"A private report (a simulated respondent's receipt): {site}{meridian['report']}")
     print(f"API docs:     {site}/api/v1/docs")
     return 0
 

@@ -252,7 +252,8 @@ def test_turning_points_when_present(frame: pd.DataFrame) -> None:
     frame.loc[frame.index[50:], ["tp_daughter", "tp_father"]] = np.nan  # did not answer
     points = turning_points(frame, "org", policy=K5).iloc[0]
     assert points["daughter"] == pytest.approx(30 / 50)
-    assert points["father"] == 0.0
+    # no one named fatherhood: "0%" would tell each of the 50 what he answered, so it is withheld
+    assert np.isnan(points["father"])
 
 
 def test_context_profiles(frame: pd.DataFrame) -> None:

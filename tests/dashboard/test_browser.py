@@ -138,3 +138,54 @@ def test_hr_reads_the_dashboard_of_the_demo_organisations(live_server, demo, bro
     assert phone.get_by_role("heading", name=re.compile("Castellan Finance")).is_visible()
     shot(phone, "overview-phone-castellan")
     assert serious_violations(phone) == []
+
+
+QUERY_KEYS = re.compile(r"\b(unit\d*|level|region|wave|org)=")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?%?")
+PAGES = ("", "groups/?by=unit", "groups/?by=level", "heatmap/?by=unit", "trends/?by=unit")
+
+
+def _numbers(page: Any) -> list[str]:
+    """The figures of the page's main content, in order (what a person compares between screens)."""
+    return NUMBER.findall(page.locator("main").inner_text())
+
+
+def test_two_viewers_browsing_in_opposite_orders_see_identical_pages_in_plain_words(
+    live_server, demo, browser, tmp_path
+):
+    from allypath.web.audit.models import AccessEvent
+    from allypath.web.orgs.models import Membership, Role
+
+    org = Organisation.objects.get(slug="meridian-energy")
+    viewer = User.objects.create_user("second-viewer", "v@example.test", PASSWORD)
+    Membership.objects.create(user=viewer, org=org, role=Role.VIEWER)
+    base = f"{live_server.url}/console/meridian-energy/dashboard/"
+    seen: dict[str, dict[str, list[str]]] = {}
+    for who, order in ((demo["admin"], PAGES), ("second-viewer", tuple(reversed(PAGES)))):
+        page = open_page(browser)
+        sign_in(page, live_server.url, who)
+        seen[who] = {}
+        for path in order:
+            page.goto(base + path)
+            text = page.locator("main").inner_text()
+            assert not QUERY_KEYS.search(text), (path, QUERY_KEYS.search(text))
+            seen[who][path] = _numbers(page)
+            name = path.rstrip("/").replace("/?by=", "-by-").replace("/", "") or "overview"
+            shot(page, f"order-{'a' if who == demo['admin'] else 'b'}-{name}")
+        page.context.close()
+    assert seen[demo["admin"]] == seen["second-viewer"]  # the same figures, whatever came first
+    assert any(seen["second-viewer"].values())
+
+    # exports and the audit log speak plain words too
+    page = open_page(browser)
+    sign_in(page, live_server.url, "second-viewer")
+    pdf = tmp_path / "board.pdf"
+    pdf.write_bytes(page.request.get(base + "export.pdf?by=unit").body())
+    from .test_board import pdf_text
+
+    text = pdf_text(pdf)
+    assert "Stage mix by unit" in text and not QUERY_KEYS.search(text)
+    csv_text = page.request.get(base + "export.csv?by=unit").text()
+    assert csv_text.startswith("group,") and not QUERY_KEYS.search(csv_text)
+    groups = list(AccessEvent.objects.filter(org_id=org.pk).values_list("group", flat=True))
+    assert groups and not any(QUERY_KEYS.search(g) for g in groups), groups[:5]

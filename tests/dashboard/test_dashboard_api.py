@@ -297,6 +297,9 @@ def test_an_organisation_too_small_to_show_answers_every_view_with_the_reason_an
             "reason": "below_k",
             "message": "fewer than 3 people",
             "stages": {},
+            "split": None,
+            "split_message": None,
+            "bands": None,
         }, view
     exported = client.get("/console/tiny/dashboard/export.csv")
     assert exported.status_code == 200

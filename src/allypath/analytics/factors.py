@@ -13,7 +13,14 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from allypath.analytics._gating import GatedGroup, gated_groups, group_means, hidden_row, placed
+from allypath.analytics._gating import (
+    GatedGroup,
+    discloses_answers,
+    gated_groups,
+    group_means,
+    hidden_row,
+    placed,
+)
 from allypath.model import BARRIERS, DIAGNOSTIC_QUESTIONS, ENABLERS, NORMS
 from allypath.privacy import PrivacyPolicy, Release
 
@@ -34,6 +41,28 @@ AGREE, DISAGREE = 3.5, 2.5  # on the 1-5 scale: agreement and disagreement on av
 SCALE_MAX = 5.0
 LIKERT = (1.0, SCALE_MAX)  # construct means run from 1 to 5
 FACTORS = (*BARRIERS, *NORMS, *ENABLERS)
+
+
+def share(yes: pd.Series) -> float:
+    """The share of ``True``, withheld (NaN) where it would tell members' answers: when all but at
+    most one answered alike, a member who knows his own answer knows everyone else's.
+
+    Examples
+    --------
+    >>> share(pd.Series([True, False, True, True, False])), share(pd.Series([True] * 4 + [False]))
+    (0.6, nan)
+    """
+    count, n = int(yes.sum()), len(yes)
+    if n == 0 or count <= 1 or count >= n - 1:
+        return float("nan")
+    return count / n
+
+
+def _bounded_mean(values: pd.Series, scale: tuple[float, float]) -> float:
+    """The mean, withheld where it pins every other member's answer (see ``discloses_answers``)."""
+    mean = float(values.mean()) if len(values) else float("nan")
+    pinned = discloses_answers(np.array([mean]), np.array([len(values)]), scale)[0]
+    return float("nan") if pinned else mean
 
 
 def _mean(rows: pd.DataFrame, column: str) -> float:
@@ -177,12 +206,12 @@ def policy_awareness(
             taken = _values(group.rows, "participation_count")
             if len(claimed) >= k:  # the answerers are a subgroup: the same minimum applies
                 values["answered"] = len(claimed)
-                values["claimed_share"] = float((claimed >= AWARE_THRESHOLD).mean())
+                values["claimed_share"] = share(claimed >= AWARE_THRESHOLD)
             if len(checked) >= k:
-                values["verified_mean"] = float(checked.mean())
-                values["verified_share"] = float((checked >= VERIFIED_THRESHOLD).mean())
+                values["verified_mean"] = _bounded_mean(checked, (0.0, 1.0))
+                values["verified_share"] = share(checked >= VERIFIED_THRESHOLD)
             if len(taken) >= k:
-                values["participation_share"] = float((taken > 0).mean())
+                values["participation_share"] = share(taken > 0)
         rows.append({**row, **values})
     return pd.DataFrame(rows)
 
@@ -215,9 +244,9 @@ def perception_gap(
             if len(gap):
                 stats.update(
                     mean_gap=float(gap.mean()),
-                    over_share=float((gap > 0).mean()),
-                    under_share=float((gap < 0).mean()),
-                    aligned_share=float((gap == 0).mean()),
+                    over_share=share(gap > 0),
+                    under_share=share(gap < 0),
+                    aligned_share=share(gap == 0),
                 )
         rows.append({**row, **stats})
     return pd.DataFrame(rows)
@@ -245,11 +274,11 @@ def turning_points(
             group.rows[options].notna().any(axis=1) if options and group.figures else pd.Series(dtype=bool)
         )
         for option in options:
-            share = float("nan")
+            value = float("nan")
             if group.figures and answered.any():
                 chosen = pd.to_numeric(group.rows.loc[answered, option], errors="coerce").fillna(0)
-                share = float((chosen > 0).mean())
-            row[option.removeprefix("tp_")] = share
+                value = share(chosen > 0)
+            row[option.removeprefix("tp_")] = value
         rows.append(row)
     return pd.DataFrame(rows)
 

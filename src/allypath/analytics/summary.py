@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from allypath.analytics._gating import gated_groups, placed
-from allypath.analytics.factors import AWARE_THRESHOLD
+from allypath.analytics.factors import AWARE_THRESHOLD, share
 from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
 from allypath.model import intervention as model_intervention
 from allypath.privacy import PrivacyPolicy, Release
@@ -98,12 +98,12 @@ def summarise_groups(
                 n=decision.n,
                 visible=True,
                 stage_mix=stage_mix,
-                between_share=float(frame["between_stages"].astype(bool).mean()),
+                between_share=share(frame["between_stages"].astype(bool)),
                 policy_answered=len(aware_scores),
-                policy_aware_share=float((aware_scores >= AWARE_THRESHOLD).mean())
+                policy_aware_share=share(aware_scores >= AWARE_THRESHOLD)
                 if len(aware_scores)
                 else float("nan"),
-                participation_share=float((participation > 0).mean()) if len(participation) else float("nan"),
+                participation_share=share(participation > 0) if len(participation) else float("nan"),
                 top_barriers=[(f.label.get_lang("en"), value) for f, value in barriers[:3]],
                 actions=_actions(stage_mix, barriers[:3]),
             )

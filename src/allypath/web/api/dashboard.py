@@ -105,10 +105,22 @@ class StageFigures(Schema):
     expected: float | None = Field(None, description="mean stage probability")
 
 
+class Bands(Schema):
+    early: float = Field(description="share at Apathy or Ambivalence")
+    late: float = Field(description="share at Reflective and responsible or Energised and motivated")
+    low: float | None = Field(None, description="95% Wilson interval of the early share")
+    high: float | None = None
+
+
 class GroupMix(Decision):
     stages: dict[str, StageFigures] = Field(
-        default_factory=dict, description="per stage key; empty when hidden"
+        default_factory=dict, description="per stage key; empty when hidden or not published"
     )
+    split: str | None = Field(
+        None, description="how much of the stage split is published: stages, bands or hidden"
+    )
+    split_message: str | None = Field(None, description="why not every stage is shown, in words")
+    bands: Bands | None = Field(None, description="the two bands, where they stand in for the stages")
 
 
 class Rate(Schema):
@@ -305,7 +317,21 @@ def _stages(row: dict[str, Any]) -> dict[str, StageFigures]:
 
 
 def _mix(row: dict[str, Any]) -> GroupMix:
-    return GroupMix(**_decision(row), stages=_stages(row))
+    bands = None
+    if row.get("visible") and row.get("share_early") is not None:
+        bands = Bands(
+            early=row["share_early"],
+            late=row["share_late"],
+            low=row.get("low_early"),
+            high=row.get("high_early"),
+        )
+    return GroupMix(
+        **_decision(row),
+        stages=_stages(row),
+        split=row.get("split"),
+        split_message=row.get("split_message"),
+        bands=bands,
+    )
 
 
 def _trend(row: dict[str, Any]) -> TrendRow:
