@@ -144,6 +144,7 @@ EXPECTED: dict[str, Expect] = {
         get=lambda role, org: "login" if role == "anonymous" else "405", post=console("org_admin")
     ),
     "console/<slug:slug>/audit/": Expect(get=console("org_admin")),
+    "console/<slug:slug>/publication/": Expect(get=console("org_admin"), post=console("org_admin")),
     # The HR dashboard: every member reads (through the privacy gate); analysts and up change the plan.
     "console/<slug:slug>/dashboard/": Expect(get=console("viewer")),
     "console/<slug:slug>/dashboard/groups/": Expect(get=gated(console("viewer"))),

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from allypath.web.console import imports, views
+from allypath.web.dashboard import views as publication_views
 
 app_name = "console"
 
@@ -25,4 +26,5 @@ urlpatterns = [
     path("<slug:slug>/waves/<int:pk>/action/", views.wave_action, name="wave_action"),
     path("<slug:slug>/waves/<int:pk>/links.csv", views.wave_links, name="wave_links"),
     path("<slug:slug>/dashboard/", include("allypath.web.console.dashboard_urls")),
+    path("<slug:slug>/publication/", publication_views.publication, name="publication"),
 ]
