@@ -281,4 +281,4 @@ def test_an_imported_wave_has_no_response_rates_in_the_api_either(client, login,
     login(bob)
     response = client.get(f"/api/v1/waves/{wave.pk}/response-rates")
     assert response.status_code == 422
-    assert "imported wave" in response.json()["detail"]
+    assert "imported from a file" in response.json()["detail"]

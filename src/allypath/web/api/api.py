@@ -174,8 +174,8 @@ def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
     subtree, from the organisation's release (the same counts as the dashboard and the console, for
     every viewer). A hidden count is ``null`` with the reason in ``note``."""
     wave = get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
-    if wave.is_imported:  # as on the wave page: no invited population, so no rate (the dashboard has it)
-        raise HttpError(422, "an imported wave has no invited population, so no response rates")
+    if not wave.has_response_rates:
+        raise HttpError(422, wave.no_rates_reason)
     user = _signed_in(request)
     membership = Membership.objects.get(user=user, org=wave.org)
     table = response_rates(wave, membership)

@@ -125,8 +125,12 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
         if result.refused:
             return result
         filters = query.wave_filters
-        if query.wave.is_imported:
-            band: dict[str, Any] = {"visible": False, "message": NO_INVITED, "response_rate": None}
+        if not query.wave.has_response_rates:
+            band: dict[str, Any] = {
+                "visible": False,
+                "message": query.wave.no_rates_reason,
+                "response_rate": None,
+            }
             band.update({f"{p}_{k}": None for k in STAGE_KEYS for p in ("respondent", "low", "high")})
         else:
             (band,) = records(nonresponse_band(frame, invited, release=release, filters=filters))
@@ -139,10 +143,6 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
         return result
 
     return _check(_run(request, query, view, work))
-
-
-#: Why an imported wave has no response rate or non-response band.
-NO_INVITED = "imported from a file: the wave has no invited population"
 
 
 def _rate(band: dict[str, Any]) -> dict[str, Any]:
@@ -184,7 +184,7 @@ def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
             return result
         filters = query.wave_filters
         mix = stage_mix(frame, by, release=release, filters=filters, with_total=True).iloc[1:]
-        if query.wave.is_imported:  # no invited population: no rates, and nothing for _merge to copy
+        if not query.wave.has_response_rates:  # nothing for _merge to copy
             rates = pd.DataFrame(index=pd.Index([], name="group"))
         else:
             rates = _by_group(response_rates(frame, invited, by, release=release, filters=filters))
@@ -420,7 +420,7 @@ def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
             filters=query.wave_filters,
             adopted=adopted,
         )
-        if built.table.iloc[0]["suppressed"] == "" and not query.wave.is_imported:
+        if built.table.iloc[0]["suppressed"] == "" and query.wave.has_response_rates:
             (band,) = records(nonresponse_band(frame, invited, release=release, filters=query.wave_filters))
             built.band, built.rate = band, _rate(band)
         return built

@@ -26,7 +26,7 @@ from allypath.web.orgs.invitations import (
     send_invitations,
     send_reminders,
 )
-from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
+from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave
 from allypath.web.orgs.rates import response_rates
 
 
@@ -196,8 +196,7 @@ def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     wave = _wave(request, slug, pk)
     membership = membership_for(request.user, wave.org)
-    # An imported wave has no invited population: no response rates (its results are on the dashboard).
-    with_rates = wave.status != WaveStatus.DRAFT and not wave.is_imported
+    with_rates = wave.has_response_rates
     rates = None
     if with_rates:
         # From the organisation's release, like the dashboard: the same counts for every viewer.

@@ -261,6 +261,20 @@ class Wave(models.Model):
     def is_imported(self) -> bool:
         return self.kind == WaveKind.IMPORTED
 
+    @property
+    def no_rates_reason(self) -> str:
+        """Why the wave has no response rates, in words ("" when it has them): the one place the rule
+        is decided. A launched survey wave has invitations to count against; an imported wave has none."""
+        if self.is_imported:
+            return "imported from a file: the wave has no invited population, so no response rates"
+        if self.status == WaveStatus.DRAFT:
+            return "the wave has not been launched: nobody is invited yet"
+        return ""
+
+    @property
+    def has_response_rates(self) -> bool:
+        return not self.no_rates_reason
+
     # -- state -------------------------------------------------------------------------------------------
 
     def accepts_answers(self, today: dt.date | None = None) -> bool:
