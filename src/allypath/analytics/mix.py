@@ -18,6 +18,7 @@ from allypath.analytics._gating import (
     GatedGroup,
     by_columns,
     gated_groups,
+    group_means,
     hidden_row,
     placed,
     require,
@@ -108,11 +109,9 @@ BAND_COLUMNS = ("share_early", "share_late", "low_early", "high_early")
 
 
 def _plain_means(groups: list[GatedGroup], frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    out = np.full((len(groups), len(columns)), np.nan)
-    for position, group in enumerate(groups):
-        if group.figures and group.index.size:
-            out[position] = frame.iloc[group.index][columns].mean(axis=0, skipna=True).to_numpy(dtype=float)
-    return out
+    # shares are means of 0/1 columns, in one pass over every group's rows (no answer rule: the
+    # release's split rule decides what is shown of them)
+    return group_means(groups, frame, columns)
 
 
 def _empty_mix() -> dict[str, float]:
