@@ -223,22 +223,12 @@ def _audit_pass(cells: list[SolvedCell], size: int, weights: np.ndarray, k: int,
     shown = [i for i, c in enumerate(cells) if c.shown]
     if not shown:
         return False
-    rows = [cells[i].members for i in shown]
-    indptr = np.concatenate([[0], np.cumsum([r.size for r in rows])])
-    matrix = sp.csr_matrix(
-        (np.ones(int(indptr[-1]), dtype=np.int32), np.concatenate(rows), indptr), shape=(len(rows), size)
-    )
+    matrix = _matrix([cells[i] for i in shown], size)
     atom_of, atom_sizes = _atoms(matrix, weights)
     small = (atom_sizes > 0) & (atom_sizes < k)
     if not small.any():
         return False
-    member = atom_of >= 0
-    onehot = sp.csr_matrix(
-        (np.ones(int(member.sum()), dtype=np.int32), (np.flatnonzero(member), atom_of[member])),
-        shape=(size, atom_sizes.size),
-    )
-    cover = (matrix @ onehot).tocsr()
-    cover.data = np.ones_like(cover.data)
+    cover = _cover(matrix, atom_of, atom_sizes.size)
     graph = sp.bmat([[None, cover], [cover.T, None]]).tocsr()
     _, component = connected_components(graph, directed=False)
     cell_component, atom_component = component[: len(shown)], component[len(shown) :]
@@ -337,6 +327,18 @@ def _matrix(cells: Sequence[SolvedCell], size: int) -> sp.csr_matrix:
     return sp.csr_matrix((data, np.concatenate(rows), indptr), shape=(len(rows), size))
 
 
+def _cover(matrix: sp.csr_matrix, atom_of: np.ndarray, atoms: int) -> sp.csr_matrix:
+    """(cells x atoms) 0/1: which atoms each cell covers."""
+    member = atom_of >= 0
+    onehot = sp.csr_matrix(
+        (np.ones(int(member.sum()), dtype=np.int32), (np.flatnonzero(member), atom_of[member])),
+        shape=(atom_of.size, atoms),
+    )
+    cover = (matrix @ onehot).tocsr()
+    cover.data = np.ones_like(cover.data)
+    return cover
+
+
 def _stage_audit(
     cells: list[SolvedCell], weights: np.ndarray, finest_stages: np.ndarray, budget: int
 ) -> bool:
@@ -357,12 +359,7 @@ def _stage_audit(
     member = atom_of >= 0
     atom_stages = np.zeros((sizes.size, STAGE_COUNT), dtype=np.int64)
     np.add.at(atom_stages, atom_of[member], finest_stages[member])
-    onehot = sp.csr_matrix(
-        (np.ones(int(member.sum()), dtype=np.int32), (np.flatnonzero(member), atom_of[member])),
-        shape=(weights.size, sizes.size),
-    )
-    cover = (matrix @ onehot).tocsr()
-    cover.data = np.ones_like(cover.data)
+    cover = _cover(matrix, atom_of, sizes.size)
     if cover.shape[0] * cover.shape[1] > MAX_DENSE_CELLS:
         return False  # too large to search exactly: the line checks of _attribute_pass still hold
     dense = cover.toarray()
