@@ -1,4 +1,5 @@
-"""Atomic file writes: a failed run never leaves a half-written output behind."""
+"""File helpers: atomic writes (a failed run never leaves a half-written output behind) and reading a
+YAML file with errors that name the file, line and column."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write_text"]
+__all__ = ["atomic_path", "atomic_write_text", "read_yaml"]
 
 
 @contextlib.contextmanager
@@ -29,3 +30,22 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def atomic_write_text(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def read_yaml(path: Path, error: type[Exception], what: str) -> object:
+    """The parsed YAML of ``path``; ``error`` (e.g. InstrumentError) names the file, and the line and
+    column of a syntax error. ``what`` says what the file should be ("instrument", "content")."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what} file") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise error(f"{path}:{where} is not valid YAML: {exc}") from None

@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
+from allypath._files import read_yaml
 from allypath.content.definition import (
     FORMATS,
     GUIDE_MIXES,
@@ -500,19 +499,7 @@ def validate_content_file(path: str | Path) -> Library | DilemmaSet | GuideSet:
     True
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError(f"{path}: no such content file") from None
-    except UnicodeDecodeError as exc:
-        raise ContentError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ContentError(f"{path}:{where} is not valid YAML: {exc}") from None
-    return _build(raw, str(path))
+    return _build(read_yaml(path, ContentError, "content"), str(path))
 
 
 @lru_cache(maxsize=16)

@@ -11,8 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from allypath._files import read_yaml
 from allypath.errors import InstrumentError
 from allypath.instrument.definition import (
     CONSTRUCT_KINDS,
@@ -278,19 +277,7 @@ def _build(raw: Any, source: str) -> Instrument:
 def validate_instrument_file(path: str | Path) -> Instrument:
     """Parse and validate an instrument file; raise :class:`InstrumentError` listing every problem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InstrumentError(f"{path}: no such instrument file") from None
-    except UnicodeDecodeError as exc:
-        raise InstrumentError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InstrumentError(f"{path}:{where} is not valid YAML: {exc}") from None
-    return _build(raw, str(path))
+    return _build(read_yaml(path, InstrumentError, "instrument"), str(path))
 
 
 @lru_cache(maxsize=16)
