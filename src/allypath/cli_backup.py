@@ -186,17 +186,22 @@ _PG_SCRAMBLE = (
 )
 
 
-def _pg_scramble(config: dict[str, Any]) -> None:
+def _pg_connect(config: dict[str, Any]) -> Any:
+    """A psycopg connection to the configured database (the same settings as pg_dump's)."""
     import psycopg
 
     env = _pg_env(config)
-    with psycopg.connect(
+    return psycopg.connect(
         host=env.get("PGHOST"),
         port=env.get("PGPORT"),
         user=env.get("PGUSER"),
         password=env.get("PGPASSWORD"),
         dbname=env["PGDATABASE"],
-    ) as con:
+    )
+
+
+def _pg_scramble(config: dict[str, Any]) -> None:
+    with _pg_connect(config) as con:
         if con.execute("SELECT to_regclass('survey_response')").fetchone() in (None, (None,)):
             return
         with con.transaction():
@@ -217,16 +222,7 @@ def _pg_backup(config: dict[str, Any], out: Path) -> None:
 
 
 def _has_data_pg(config: dict[str, Any]) -> bool:
-    import psycopg
-
-    env = _pg_env(config)
-    with psycopg.connect(
-        host=env.get("PGHOST"),
-        port=env.get("PGPORT"),
-        user=env.get("PGUSER"),
-        password=env.get("PGPASSWORD"),
-        dbname=env["PGDATABASE"],
-    ) as con:
+    with _pg_connect(config) as con:
         exists = con.execute("SELECT to_regclass(%s)", (_CHECK_TABLE,)).fetchone()
         if not exists or exists[0] is None:
             return False
