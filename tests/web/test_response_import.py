@@ -428,7 +428,7 @@ def test_a_failure_while_storing_leaves_nothing_behind(client, login, alice, ins
     again = client.post(url, {"action": "import", **settings_for(unit_column="Department", form="short")})
     assert again.status_code == 302 and Response.objects.count() == before[1] + 6
     from allypath.web.audit import log
-    from allypath.web.console import dashboard_service
+    from allypath.web.dashboard import service as dashboard_service
 
     assert dashboard_service.record_access is log.record_access  # nothing kept the broken one
 

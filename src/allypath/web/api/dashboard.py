@@ -22,8 +22,8 @@ from ninja.security import django_auth
 from allypath.model import STAGE_KEYS
 from allypath.reports.board import FACTOR_LABELS, INTERVENTION_LABELS
 from allypath.web.api.schemas import ErrorOut, FieldErrorOut
-from allypath.web.console.dashboard_query import DashboardInputError, DashboardQuery, resolve
-from allypath.web.console.dashboard_service import (
+from allypath.web.dashboard.query import DashboardInputError, DashboardQuery, resolve
+from allypath.web.dashboard.service import (
     comment_view,
     groups_view,
     heatmap_view,

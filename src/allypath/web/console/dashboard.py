@@ -1,8 +1,8 @@
 """The HR dashboard in the console: overview, group explorer, heatmap, trends, transitions, action plan,
 comments and the board-report exports.
 
-Every page checks its request (:func:`~allypath.web.console.dashboard_query.resolve`, which starts with
-the access helper), asks :mod:`~allypath.web.console.dashboard_service` for the figures (analytics
+Every page checks its request (:func:`~allypath.web.dashboard.query.resolve`, which starts with
+the access helper), asks :mod:`~allypath.web.dashboard.service` for the figures (analytics
 from the organisation's release, audited) and draws them with the board report's chart helpers,
 so a page and its export agree. A refused filter shows the gate's message and no number.
 """
@@ -34,15 +34,15 @@ from allypath.reports.board import (
     table_xlsx,
     transition_chart,
 )
-from allypath.web.console.dashboard_forms import AdoptForm, PlanItemForm
-from allypath.web.console.dashboard_query import (
+from allypath.web.dashboard.forms import AdoptForm, PlanItemForm
+from allypath.web.dashboard.query import (
     BREAKDOWNS,
     DashboardInputError,
     DashboardQuery,
     resolve,
     visible_units,
 )
-from allypath.web.console.dashboard_service import (
+from allypath.web.dashboard.service import (
     ViewResult,
     board,
     comment_view,

@@ -29,7 +29,7 @@ from allypath.privacy import (
     parse_breakdowns,
     solve_release,
 )
-from allypath.web.console.dashboard_data import response_frame, unit_column, wave_labels
+from allypath.web.dashboard.frames import response_frame, unit_column, wave_labels
 from allypath.web.dashboard.models import Publication, PublishedRelease
 from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, WaveStatus
 

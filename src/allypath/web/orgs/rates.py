@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from allypath.analytics.rates import DIRECT, RateRow, RateTable, UnitNode, unit_rates
-from allypath.web.console.dashboard_data import unit_column
+from allypath.web.dashboard.frames import unit_column
 from allypath.web.orgs.models import Invitation, Membership, Role, Unit, Wave
 
 __all__ = ["DIRECT", "RateRow", "RateTable", "response_rates"]

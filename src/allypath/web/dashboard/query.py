@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Max, QuerySet
 
 from allypath.privacy import describe
-from allypath.web.console.dashboard_data import unit_column, wave_labels
+from allypath.web.dashboard.frames import unit_column, wave_labels
 from allypath.web.orgs.access import get_for, membership_for
 from allypath.web.orgs.models import (
     Invitation,

@@ -40,8 +40,8 @@ from allypath.model import STAGE_KEYS
 from allypath.privacy import Release, describe
 from allypath.reports.board import Board, build_board, records, refused_board
 from allypath.web.audit import record_access
-from allypath.web.console.dashboard_data import invitation_frame, unit_column
-from allypath.web.console.dashboard_query import DashboardInputError, DashboardQuery
+from allypath.web.dashboard.frames import invitation_frame, unit_column
+from allypath.web.dashboard.query import DashboardInputError, DashboardQuery
 from allypath.web.dashboard.release import org_release
 from allypath.web.orgs.models import Wave, WaveStatus
 from allypath.web.plans.models import AdoptedItem
