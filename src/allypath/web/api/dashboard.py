@@ -1,7 +1,9 @@
 """``/api/v1/orgs/{slug}/dashboard/...``: the dashboard's data as typed JSON (in the OpenAPI document).
 
-The same service as the console pages answers (checked request, analytics through the viewer's
-organisation's release, audit log), so the API and the pages show the same figures to everyone.
+A thin skin over :mod:`allypath.web.dashboard`: each endpoint checks its request
+(:func:`~allypath.web.dashboard.query.resolve`), asks :mod:`~allypath.web.dashboard.service` for the
+view's result (read from the organisation's release, audited) and serialises it, so the API and the
+pages show the same figures to everyone; nothing is computed or decided here.
 Problems are answered with an :class:`ErrorOut` naming the parameter: 404 for an organisation or wave
 the user cannot see, 403 for a unit outside an analyst's scope, 422 for malformed or unknown
 parameters, unknown units, levels or regions, and for filters the privacy gate refuses
@@ -10,6 +12,7 @@ parameters, unknown units, levels or regions, and for filters the privacy gate r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
@@ -22,16 +25,9 @@ from ninja.security import django_auth
 from allypath.model import STAGE_KEYS
 from allypath.reports.board import FACTOR_LABELS, INTERVENTION_LABELS
 from allypath.web.api.schemas import ErrorOut, FieldErrorOut
+from allypath.web.dashboard import service
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery, resolve
-from allypath.web.dashboard.service import (
-    comment_view,
-    groups_view,
-    heatmap_view,
-    overview,
-    plan_view,
-    transitions_view,
-    trends_view,
-)
+from allypath.web.dashboard.results import Record
 
 router = Router(tags=["dashboard"], auth=django_auth)
 
@@ -297,7 +293,7 @@ def _selection(query: DashboardQuery) -> Selection:
     )
 
 
-def _decision(row: dict[str, Any]) -> dict[str, Any]:
+def _decision(row: Record) -> dict[str, Any]:
     value = row.get("value")
     return {
         "group": row["group"],
@@ -309,14 +305,14 @@ def _decision(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _stages(row: dict[str, Any]) -> dict[str, StageFigures]:
+def _stages(row: Record) -> dict[str, StageFigures]:
     if not row.get("visible") or row.get("share_apathy") is None:
         return {}
     parts = ("share", "low", "high", "expected")
     return {key: StageFigures(**{p: row.get(f"{p}_{key}") for p in parts}) for key in STAGE_KEYS}
 
 
-def _mix(row: dict[str, Any]) -> GroupMix:
+def _mix(row: Record) -> GroupMix:
     bands = None
     if row.get("visible") and row.get("share_early") is not None:
         bands = Bands(
@@ -334,7 +330,7 @@ def _mix(row: dict[str, Any]) -> GroupMix:
     )
 
 
-def _trend(row: dict[str, Any]) -> TrendRow:
+def _trend(row: Record) -> TrendRow:
     visible = bool(row["visible"])
     return TrendRow(
         **_decision(row),
@@ -347,7 +343,7 @@ def _trend(row: dict[str, Any]) -> TrendRow:
     )
 
 
-def _transition(rows: list[dict[str, Any]]) -> TransitionGroup | None:
+def _transition(rows: tuple[Record, ...]) -> TransitionGroup | None:
     if not rows:
         return None
     cells = [
@@ -382,12 +378,12 @@ def get_overview(request: HttpRequest, slug: str, params: Query[OneWave]) -> Sta
     versus verified, participation and HR's three diagnostic questions, for the selection."""
 
     def build(query: DashboardQuery) -> OverviewOut:
-        result = overview(request, query, view="api.dashboard.overview")
+        result = service.overview(request, query, view="api.dashboard.overview")
         out = OverviewOut(selection=_selection(query), total=_mix(result.total))
-        if result.refused:
+        if result.refused or result.band is None or result.rate is None or result.awareness is None:
             return out
-        band = result.parts["band"]
-        out.response_rate = Rate(**result.parts["rate"])
+        band = result.band
+        out.response_rate = Rate(**dataclasses.asdict(result.rate))
         shown = bool(band["visible"]) and band.get("respondent_apathy") is not None
         figures = {
             key: StageFigures(
@@ -401,18 +397,14 @@ def get_overview(request: HttpRequest, slug: str, params: Query[OneWave]) -> Sta
         out.nonresponse_band = Band(
             visible=shown, stages=figures if shown else {}, message=band.get("message")
         )
-        out.awareness = Awareness(
-            **_decision(result.parts["awareness"]), **_pick(result.parts["awareness"], Awareness)
-        )
-        out.diagnostics = [
-            Diagnostic(**_decision(r), **_pick(r, Diagnostic)) for r in result.parts["diagnostics"]
-        ]
+        out.awareness = Awareness(**_decision(result.awareness), **_pick(result.awareness, Awareness))
+        out.diagnostics = [Diagnostic(**_decision(r), **_pick(r, Diagnostic)) for r in result.diagnostics]
         return out
 
     return _answer(request, slug, build)
 
 
-def _pick(row: dict[str, Any], schema: type[Schema]) -> dict[str, Any]:
+def _pick(row: Record, schema: type[Schema]) -> dict[str, Any]:
     own = set(schema.model_fields) - set(Decision.model_fields)
     return {k: row.get(k) for k in own if k in row}
 
@@ -423,7 +415,7 @@ def get_groups(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> St
     and policy awareness. Hidden groups carry the gate's reason and no figure."""
 
     def build(query: DashboardQuery) -> GroupsOut:
-        result = groups_view(request, query, view="api.dashboard.groups")
+        result = service.groups_view(request, query, view="api.dashboard.groups")
         rows = [
             GroupRow(
                 **_mix(r).model_dump(),
@@ -447,17 +439,14 @@ def get_heatmap(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> S
     """Mean score (1-5) of every barrier, norm and enabler, overall and per group."""
 
     def build(query: DashboardQuery) -> HeatmapOut:
-        result = heatmap_view(request, query, view="api.dashboard.heatmap")
+        result = service.heatmap_view(request, query, view="api.dashboard.heatmap")
 
-        def heat(row: dict[str, Any]) -> HeatRow:
+        def heat(row: Record) -> HeatRow:
             scores = {k: row.get(k) for k in FACTOR_LABELS} if row["visible"] else {}
             return HeatRow(**_decision(row), scores=scores)
 
-        factors = [
-            FactorOut(key=k, kind=v["kind"], label=v["label"])
-            for k, v in result.parts.get("factors", {}).items()
-        ]
-        overall = heat(result.parts["overall"]) if "overall" in result.parts else None
+        factors = [FactorOut(key=k, kind=v["kind"], label=v["label"]) for k, v in result.factors.items()]
+        overall = heat(result.overall) if result.overall is not None else None
         return HeatmapOut(
             selection=_selection(query),
             total=_mix(result.total),
@@ -474,14 +463,13 @@ def get_trends(request: HttpRequest, slug: str, params: Query[TwoWaves]) -> Stat
     """Change in stage shares and developmental index, shown only where a group passes on both waves."""
 
     def build(query: DashboardQuery) -> TrendsOut:
-        result = trends_view(request, query, view="api.dashboard.trends")
-        change = result.parts.get("change")
+        result = service.trends_view(request, query, view="api.dashboard.trends")
         return TrendsOut(
             selection=_selection(query),
             total=_mix(result.total),
-            overall=_trend(change) if change else None,
+            overall=_trend(result.change) if result.change else None,
             groups=[_trend(r) for r in result.rows],
-            message=result.parts.get("message"),
+            message=result.message,
         )
 
     return _answer(request, slug, build, two_waves=True)
@@ -494,16 +482,13 @@ def get_transitions(request: HttpRequest, slug: str, params: Query[TwoWaves]) ->
     """Stage-to-stage transitions of panel members who answered both waves (pseudonymous-panel waves)."""
 
     def build(query: DashboardQuery) -> TransitionsOut:
-        result = transitions_view(request, query, view="api.dashboard.transitions")
-        grouped: dict[str, list[dict[str, Any]]] = {}
-        for row in result.rows:
-            grouped.setdefault(row["group"], []).append(row)
+        result = service.transitions_view(request, query, view="api.dashboard.transitions")
         return TransitionsOut(
             selection=_selection(query),
             total=_mix(result.total),
-            overall=_transition(result.parts.get("overall", [])),
-            groups=[g for rows in grouped.values() if (g := _transition(rows)) is not None],
-            message=result.parts.get("message"),
+            overall=_transition(result.overall),
+            groups=[g for rows in result.groups if (g := _transition(rows)) is not None],
+            message=result.message,
         )
 
     return _answer(request, slug, build, two_waves=True)
@@ -515,18 +500,19 @@ def get_plan(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> Stat
     of each adopted group on the next wave."""
 
     def build(query: DashboardQuery) -> PlanOut:
-        result = plan_view(request, query, view="api.dashboard.plan")
+        result = service.plan_view(request, query, view="api.dashboard.plan")
         if result.refused:
             return PlanOut(
                 selection=_selection(query), total=_mix(result.total), groups=[], proposals=[], adopted=[]
             )
-        progress = {(p["group"], p["intervention"]): p for p in result.parts.get("progress", [])}
         proposals = [
-            Proposal(
-                **{k: v for k, v in item.to_dict().items() if k in Proposal.model_fields},
-                label=INTERVENTION_LABELS.get(item.intervention, item.intervention),
+            Proposal.model_validate(
+                {
+                    **{k: v for k, v in item.to_dict().items() if k in Proposal.model_fields},
+                    "label": INTERVENTION_LABELS.get(item.intervention, item.intervention),
+                }
             )
-            for item in result.parts["items"]
+            for item in result.items
         ]
         adopted = [
             Adopted(
@@ -537,9 +523,9 @@ def get_plan(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> Stat
                 owner=a.owner,
                 due=a.due,
                 status=a.status,
-                progress=_trend(p) if (p := progress.get((a.group, a.intervention))) else None,
+                progress=_trend(p) if (p := result.progress_of(a)) else None,
             )
-            for a in result.parts["adopted"]
+            for a in result.adopted
         ]
         groups = [Decision(**_decision({**r, "value": r.get(query.by_column or "")})) for r in result.rows]
         return PlanOut(
@@ -558,7 +544,7 @@ def get_comments(request: HttpRequest, slug: str, params: Query[CommentParams]) 
     """Comments of groups of at least k_text respondents, shuffled on every request, without dates."""
 
     def build(query: DashboardQuery) -> CommentsOut:
-        result = comment_view(request, query, view="api.dashboard.comments")
+        result = service.comment_view(request, query, view="api.dashboard.comments")
         groups = [CommentGroup(**_decision(r), comments=r["comments"]) for r in result.rows]
         return CommentsOut(selection=_selection(query), total=_mix(result.total), groups=groups)
 

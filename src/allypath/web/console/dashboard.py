@@ -1,10 +1,12 @@
 """The HR dashboard in the console: overview, group explorer, heatmap, trends, transitions, action plan,
 comments and the board-report exports.
 
-Every page checks its request (:func:`~allypath.web.dashboard.query.resolve`, which starts with
-the access helper), asks :mod:`~allypath.web.dashboard.service` for the figures (analytics
-from the organisation's release, audited) and draws them with the board report's chart helpers,
-so a page and its export agree. A refused filter shows the gate's message and no number.
+A thin skin over :mod:`allypath.web.dashboard`: every page checks its request
+(:func:`~allypath.web.dashboard.query.resolve`, which starts with the access helper), asks
+:mod:`~allypath.web.dashboard.service` for the view's result (read from the organisation's release,
+audited) and draws it with the board report's chart helpers, so a page and its export agree. No
+figure is computed and no privacy rule decided here. A refused filter shows the gate's message and no
+number.
 """
 
 from __future__ import annotations
@@ -34,27 +36,12 @@ from allypath.reports.board import (
     table_xlsx,
     transition_chart,
 )
+from allypath.web.dashboard import service
 from allypath.web.dashboard.forms import AdoptForm, PlanItemForm
-from allypath.web.dashboard.query import (
-    BREAKDOWNS,
-    DashboardInputError,
-    DashboardQuery,
-    resolve,
-    visible_units,
-)
-from allypath.web.dashboard.service import (
-    ViewResult,
-    board,
-    comment_view,
-    groups_view,
-    heatmap_view,
-    overview,
-    plan_view,
-    transitions_view,
-    trends_view,
-)
+from allypath.web.dashboard.query import DashboardInputError, DashboardQuery, filter_options, resolve
+from allypath.web.dashboard.results import Record, Result
 from allypath.web.orgs.access import get_for, membership_for
-from allypath.web.orgs.models import Invitation, Organisation, Role, Wave, WaveStatus
+from allypath.web.orgs.models import Organisation, Role
 from allypath.web.plans.models import AdoptedItem
 
 TABS = (
@@ -77,18 +64,6 @@ EXPORTS = {
 # --------------------------------------------------------------------------- page scaffolding
 
 
-def _options(request: HttpRequest, org: Organisation) -> dict[str, Any]:
-    """What the filter form offers: launched waves, units (an analyst's own only), levels, regions."""
-    invitations = Invitation.objects.filter(wave__org=org)
-    return {
-        "waves": Wave.objects.filter(org=org).exclude(status=WaveStatus.DRAFT).order_by("-opens_on", "-pk"),
-        "units": visible_units(org, membership_for(request.user, org)),
-        "levels": sorted(set(invitations.exclude(level="").values_list("level", flat=True))),
-        "regions": sorted(set(invitations.exclude(region="").values_list("region", flat=True))),
-        "breakdowns": BREAKDOWNS,
-    }
-
-
 def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[str, Any]:
     org = get_for(request.user, Organisation, slug=slug)
     membership = membership_for(request.user, org)
@@ -108,7 +83,7 @@ def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[st
         "exports": exports,
         "tab": tab,
         "params": request.GET,
-        "options": _options(request, org),
+        "options": filter_options(org, membership),
         "stage_names": STAGE_NAMES,
         "stage_keys": STAGE_KEYS,
         "two_waves": tab in ("dashboard_trends", "dashboard_transitions"),
@@ -138,7 +113,7 @@ def _page(
     return render(request, f"console/dashboard/{template}", context)
 
 
-def _refused(result: ViewResult) -> dict[str, Any]:
+def _refused(result: Result) -> dict[str, Any]:
     return {"result": result, "total": result.total}
 
 
@@ -148,7 +123,7 @@ def _refused(result: ViewResult) -> dict[str, Any]:
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
-        result = overview(request, query)
+        result = service.overview(request, query)
         parts = _refused(result)
         if not result.refused:
             parts["mix_chart"] = stage_mix_chart(
@@ -163,11 +138,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def groups(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
-        result = groups_view(request, query)
+        result = service.groups_view(request, query)
         parts = _refused(result)
         if not result.refused:
             parts["mix_chart"] = stage_mix_chart(
-                pd.DataFrame(result.rows), title=f"Stage mix by {query.by}", label="value"
+                pd.DataFrame(list(result.rows)), title=f"Stage mix by {query.by}", label="value"
             )
         return parts
 
@@ -177,10 +152,10 @@ def groups(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def heatmap(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
-        result = heatmap_view(request, query)
+        result = service.heatmap_view(request, query)
         parts = _refused(result)
         if not result.refused:
-            rows = [{**result.parts["overall"], "value": "everyone"}, *result.rows]
+            rows = [{**(result.overall or {}), "value": "everyone"}, *result.rows]
             frame = pd.DataFrame(rows)
             parts["rows"] = rows
             parts["factors"] = list(FACTOR_LABELS.items())
@@ -201,18 +176,18 @@ def heatmap(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def trends(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
-        result = trends_view(request, query)
+        result = service.trends_view(request, query)
         parts = _refused(result)
-        if "message" in result.parts:
-            parts["one_wave"] = result.parts["message"]
-        elif not result.refused:
-            change = result.parts["change"]
-            rows = ([{**change, "value": "everyone"}] if change else []) + result.rows
+        if result.message:
+            parts["one_wave"] = result.message
+        elif not result.refused and result.waves is not None:
+            change = result.change
+            rows = ([{**change, "value": "everyone"}] if change else []) + list(result.rows)
             parts["rows"] = rows
-            parts["waves"] = result.parts["waves"]
+            parts["waves"] = result.waves
             parts["index_chart"] = index_change_chart(
                 pd.DataFrame([{**r, "group": r["value"]} for r in rows]),
-                result.parts["waves"],
+                result.waves,
                 title="Developmental index between the waves",
             )
         return parts
@@ -223,20 +198,17 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def transitions(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
-        result = transitions_view(request, query)
+        result = service.transitions_view(request, query)
         parts = _refused(result)
-        if "message" in result.parts:
-            parts["one_wave"] = result.parts["message"]
+        if result.message:
+            parts["one_wave"] = result.message
         elif not result.refused:
-            parts["waves"] = result.parts["waves"]
-            parts["overall"] = _matrix(result.parts["overall"])
+            parts["waves"] = result.waves
+            parts["overall"] = _matrix(result.overall)
             parts["overall_chart"] = transition_chart(
-                pd.DataFrame(result.parts["overall"]), title="Stage transitions: everyone in the panel"
+                pd.DataFrame(list(result.overall)), title="Stage transitions: everyone in the panel"
             )
-            grouped: dict[str, list[dict[str, Any]]] = {}
-            for row in result.rows:
-                grouped.setdefault(row["group"], []).append(row)
-            parts["groups"] = [_matrix(rows) for rows in grouped.values()]
+            parts["groups"] = [_matrix(rows) for rows in result.groups]
         return parts
 
     return _page(
@@ -244,7 +216,7 @@ def transitions(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _matrix(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _matrix(rows: tuple[Record, ...]) -> dict[str, Any]:
     """One group's transition rows as a 4 x 4 table (or its reason when hidden)."""
     first = rows[0] if rows else {"group": "", "visible": False, "message": "no panel members"}
     cells = {(r["from_stage"], r["to_stage"]): r for r in rows if r.get("from_stage") is not None}
@@ -267,7 +239,7 @@ def _matrix(rows: list[dict[str, Any]]) -> dict[str, Any]:
 @login_required
 def comments(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
-        return _refused(comment_view(request, query))
+        return _refused(service.comment_view(request, query))
 
     return _page(request, slug, "dashboard_comments", "comments.html", compute)
 
@@ -275,24 +247,23 @@ def comments(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
-        result = plan_view(request, query)
+        result = service.plan_view(request, query)
         parts = _refused(result)
         if not result.refused:
             items: dict[str, list[Any]] = {}
-            for item in result.parts["items"]:
+            for item in result.items:
                 items.setdefault(item.group, []).append(item)
-            adopted = {(a.group, a.intervention) for a in result.parts["adopted"]}
-            progress = {(p["group"], p["intervention"]): p for p in result.parts.get("progress", [])}
+            adopted = {(a.group, a.intervention) for a in result.adopted}
             parts.update(
                 groups=[
                     (row, [(i, (i.group, i.intervention) in adopted) for i in items.get(row["group"], [])])
                     for row in result.rows
                 ],
                 adopted=[
-                    (a, progress.get((a.group, a.intervention)), PlanItemForm(instance=a, prefix=f"i{a.pk}"))
-                    for a in result.parts["adopted"]
+                    (a, result.progress_of(a), PlanItemForm(instance=a, prefix=f"i{a.pk}"))
+                    for a in result.adopted
                 ],
-                later=result.parts["later"],
+                later=result.later,
                 interventions=INTERVENTION_LABELS,
             )
         return parts
@@ -303,7 +274,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def adopt(request: HttpRequest, slug: str) -> HttpResponse:
-    """Adopt a proposed intervention for a group: the proposal is recomputed here, never trusted."""
+    """Adopt a proposed intervention for a group (the service recomputes the proposal, never trusts it)."""
     get_for(request.user, Organisation, slug=slug, role=Role.ANALYST)
     form = AdoptForm(request.POST)
     params = QueryDict(mutable=True)
@@ -318,42 +289,27 @@ def adopt(request: HttpRequest, slug: str) -> HttpResponse:
     target += "?" + params.urlencode()
     try:
         query = resolve(request.user, slug, params, by_default="unit")
-        result = plan_view(request, query, view="dashboard.plan.adopt")
+        adopted = service.adopt(
+            request,
+            query,
+            data["group"],
+            data["intervention"],
+            owner=data.get("owner") or "",
+            due=data.get("due"),
+        )
     except DashboardInputError as problem:
         messages.error(request, f"Not adopted: {problem.message}")
         return redirect(target)
-    found = next(
-        (
-            i
-            for i in result.parts.get("items", [])
-            if i.group == data["group"] and i.intervention == data["intervention"]
-        ),
-        None,
-    )
-    if found is None:
+    if adopted is None:
         messages.error(request, "Not adopted: that intervention is not proposed for that group.")
         return redirect(target)
-    _, created = AdoptedItem.objects.get_or_create(
-        wave=query.wave,
-        group=found.group,
-        intervention=found.intervention,
-        defaults={
-            **{f: getattr(AdoptedItem.from_plan_item(found), f) for f in _COPIED},
-            "org": query.org,
-            "owner": data.get("owner") or "",
-            "due": data.get("due"),
-            "adopted_by": request.user if request.user.is_authenticated else None,
-        },
-    )
-    label = INTERVENTION_LABELS.get(found.intervention, found.intervention)
+    item, created = adopted
+    label = INTERVENTION_LABELS.get(item.intervention, item.intervention)
     if created:
-        messages.success(request, f"Adopted: {label} for {found.group}.")
+        messages.success(request, f"Adopted: {label} for {item.group}.")
     else:
-        messages.info(request, f"{label} for {found.group} was already in the plan.")
+        messages.info(request, f"{label} for {item.group} was already in the plan.")
     return redirect(target)
-
-
-_COPIED = ("filters", "priority", "reason", "reason_codes", "evidence", "enabler", "stage_action")
 
 
 @login_required
@@ -383,7 +339,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         return HttpResponse(status=404)
     try:
         query = resolve(request.user, slug, request.GET, by_default="unit")
-        report = board(request, query, view=f"dashboard.export.{fmt}")
+        report = service.board(request, query, view=f"dashboard.export.{fmt}")
     except DashboardInputError as problem:
         context = _context(request, slug, "dashboard", problem=problem)
         return render(request, "console/dashboard/problem.html", context, status=problem.status)

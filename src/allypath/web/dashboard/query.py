@@ -29,7 +29,16 @@ from allypath.web.orgs.models import (
     WaveStatus,
 )
 
-__all__ = ["BREAKDOWNS", "PARAMETERS", "DashboardInputError", "DashboardQuery", "resolve", "visible_units"]
+__all__ = [
+    "BREAKDOWNS",
+    "PARAMETERS",
+    "DashboardInputError",
+    "DashboardQuery",
+    "FilterOptions",
+    "filter_options",
+    "resolve",
+    "visible_units",
+]
 
 BREAKDOWNS = ("unit", "level", "region")
 PARAMETERS = ("wave", "from_wave", "to_wave", "unit", "level", "region", "by")
@@ -157,6 +166,28 @@ def visible_units(org: Organisation, membership: Membership) -> list[Unit]:
     """The units a member may filter on: all of them, or an analyst's own and those below them."""
     scope = _scope(membership)
     return [u for u in Unit.objects.filter(org=org).order_by("path") if _within(u.path, scope)]
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What a filter form offers a member: launched waves, units (an analyst's own only), levels, regions."""
+
+    waves: list[Wave]
+    units: list[Unit]
+    levels: list[str]
+    regions: list[str]
+    breakdowns: tuple[str, ...] = BREAKDOWNS
+
+
+def filter_options(org: Organisation, membership: Membership) -> FilterOptions:
+    """The choices of the filter form for ``membership`` (levels and regions as HR invited them)."""
+    invitations = Invitation.objects.filter(wave__org=org)
+    return FilterOptions(
+        waves=list(_launched(org).order_by("-opens_on", "-pk")),
+        units=visible_units(org, membership),
+        levels=sorted(set(invitations.exclude(level="").values_list("level", flat=True))),
+        regions=sorted(set(invitations.exclude(region="").values_list("region", flat=True))),
+    )
 
 
 def _unit(org: Organisation, membership: Membership, raw: str | None) -> Unit | None:

@@ -1,10 +1,12 @@
-"""The dashboard's figures for one checked request, shared by the console pages, the API and the exports.
+"""The dashboard's figures for one checked request: the one door of the console pages, the API and
+the exports.
 
-Each function takes the organisation's release (:func:`allypath.web.dashboard.release.org_release`:
-one publication per organisation, the same for every viewer), asks :mod:`allypath.analytics` for the
-view's cells from it and records the access in the audit log. Nothing is computed here: rows come
-back as plain dicts (``None`` where the release hides a value, with ``reason`` and ``message`` saying
-why in plain words).
+Each function takes a checked :class:`~allypath.web.dashboard.query.DashboardQuery`, reads the
+organisation's release (:func:`allypath.web.dashboard.release.org_release`: one publication per
+organisation, the same for every viewer), asks :mod:`allypath.analytics` for the view's cells from it,
+records the access in the audit log and answers with the view's frozen result
+(:mod:`allypath.web.dashboard.results`). Nothing is computed here and no privacy rule is decided
+here: hidden values come back as ``None``, with ``reason`` and ``message`` saying why in plain words.
 
 The filtered total comes first in every view. If the release hides it, the view shows nothing else:
 a filter it refuses gets its message, never a number (and a filter the user typed is refused
@@ -13,9 +15,9 @@ outright with :class:`FilterRefusedError`, which the API answers with a 422).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -43,12 +45,25 @@ from allypath.web.audit import record_access
 from allypath.web.dashboard.frames import invitation_frame, unit_column
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery
 from allypath.web.dashboard.release import org_release
+from allypath.web.dashboard.results import (
+    Comments,
+    Groups,
+    Heatmap,
+    Overview,
+    Plan,
+    Rate,
+    Record,
+    Result,
+    Transitions,
+    Trends,
+)
 from allypath.web.orgs.models import Wave, WaveStatus
 from allypath.web.plans.models import AdoptedItem
 
 __all__ = [
+    "ONE_WAVE",
     "FilterRefusedError",
-    "ViewResult",
+    "adopt",
     "adopted_items",
     "board",
     "comment_view",
@@ -62,28 +77,17 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Result)
+
+ONE_WAVE = "a comparison needs two launched waves; this organisation has one so far"
 
 
 class FilterRefusedError(DashboardInputError):
     """The filters the user chose select a group the privacy gate will not show."""
 
-    def __init__(self, total: dict[str, Any]) -> None:
+    def __init__(self, total: Record) -> None:
         message = total.get("message") or "hidden by the privacy rules"
         super().__init__(422, "filter_refused", "filters", message, reason=total.get("reason") or "below_k")
-
-
-@dataclass
-class ViewResult:
-    """One view: ``total`` (the filtered group), ``rows`` per group and any extra parts."""
-
-    query: DashboardQuery
-    total: dict[str, Any]
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    parts: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def refused(self) -> bool:
-        return not self.total.get("visible", False)
 
 
 def _run(
@@ -96,12 +100,12 @@ def _run(
     return result
 
 
-def _total(frame: pd.DataFrame, query: DashboardQuery, release: Release) -> dict[str, Any]:
+def _total(frame: pd.DataFrame, query: DashboardQuery, release: Release) -> Record:
     (row,) = records(stage_mix(frame, [], release=release, filters=query.wave_filters))
     return row
 
 
-def _check(result: ViewResult) -> ViewResult:
+def _check(result: R) -> R:
     if result.refused and result.query.chosen:
         raise FilterRefusedError(result.total)
     return result
@@ -111,19 +115,25 @@ def _by(query: DashboardQuery) -> str | list[str]:
     return query.by_column or []
 
 
+def _with_value(rows: list[dict[str, Any]], column: str | None) -> tuple[Record, ...]:
+    """The rows, each with ``value``: its group's value of the breakdown column."""
+    for row in rows:
+        row["value"] = row.get(column or "")
+    return tuple(rows)
+
+
 # --------------------------------------------------------------------------- overview
 
 
-def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.overview") -> ViewResult:
+def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.overview") -> Overview:
     """Stage mix with intervals, response rate with its non-response band, policy awareness,
     participation and the answers to HR's three diagnostic questions, for the filtered total."""
     invited = len(_invited(query))
 
-    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+    def work(release: Release, frame: pd.DataFrame) -> Overview:
         total = _total(frame, query, release)
-        result = ViewResult(query, total)
-        if result.refused:
-            return result
+        if not total.get("visible", False):
+            return Overview(query, total)
         filters = query.wave_filters
         if not query.wave.has_response_rates:
             band: dict[str, Any] = {
@@ -134,30 +144,33 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
             band.update({f"{p}_{k}": None for k in STAGE_KEYS for p in ("respondent", "low", "high")})
         else:
             (band,) = records(nonresponse_band(frame, invited, release=release, filters=filters))
-        result.parts["band"] = band
-        result.parts["rate"] = _rate(band)
         (awareness,) = records(policy_awareness(frame, [], release=release, filters=filters))
-        result.parts["awareness"] = awareness
-        result.parts["diagnostics"] = records(diagnostic_answers(frame, [], release=release, filters=filters))
-        result.parts["contexts"] = records(context_profiles(frame, [], release=release, filters=filters))
-        return result
+        return Overview(
+            query,
+            total,
+            band=band,
+            rate=_rate(band),
+            awareness=awareness,
+            diagnostics=tuple(records(diagnostic_answers(frame, [], release=release, filters=filters))),
+            contexts=tuple(records(context_profiles(frame, [], release=release, filters=filters))),
+        )
 
     return _check(_run(request, query, view, work))
 
 
-def _rate(band: dict[str, Any]) -> dict[str, Any]:
+def _rate(band: Record) -> Rate:
     """The response rate of the band's group with its Wilson interval (shown only with the group)."""
     if not band["visible"] or band["response_rate"] is None:
-        return {"visible": False, "message": band["message"] or "hidden by the privacy rules"}
+        return Rate(visible=False, message=band["message"] or "hidden by the privacy rules")
     low, high = wilson_interval(band["n"], band["invited"])
-    return {
-        "visible": True,
-        "n": band["n"],
-        "invited": band["invited"],
-        "rate": band["response_rate"],
-        "low": float(low),
-        "high": float(high),
-    }
+    return Rate(
+        visible=True,
+        n=band["n"],
+        invited=band["invited"],
+        rate=band["response_rate"],
+        low=float(low),
+        high=float(high),
+    )
 
 
 def _invited(query: DashboardQuery) -> pd.DataFrame:
@@ -171,17 +184,16 @@ def _invited(query: DashboardQuery) -> pd.DataFrame:
 # --------------------------------------------------------------------------- group explorer
 
 
-def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.groups") -> ViewResult:
+def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.groups") -> Groups:
     """Per group of the breakdown: size, stage mix with intervals, response rate, policy awareness."""
     by = query.by_column
     assert by is not None
     invited = _invited(query).groupby(by, dropna=True).size().rename("invited").reset_index()
 
-    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
+    def work(release: Release, frame: pd.DataFrame) -> Groups:
         total = _total(frame, query, release)
-        result = ViewResult(query, total)
-        if result.refused:
-            return result
+        if not total.get("visible", False):
+            return Groups(query, total)
         filters = query.wave_filters
         mix = stage_mix(frame, by, release=release, filters=filters, with_total=True).iloc[1:]
         if not query.wave.has_response_rates:  # nothing for _merge to copy
@@ -191,12 +203,10 @@ def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
         aware = _by_group(policy_awareness(frame, by, release=release, filters=filters))
         rows = []
         for row in records(mix):
-            row["value"] = row.get(by)
             _merge(row, rates, ("invited", "response_rate", "low", "high"), prefix="rate_")
             _merge(row, aware, ("claimed_share", "verified_share", "participation_share"))
             rows.append(row)
-        result.rows = rows
-        return result
+        return Groups(query, total, rows=_with_value(rows, by))
 
     return _check(_run(request, query, view, work))
 
@@ -220,22 +230,25 @@ def _merge(row: dict[str, Any], other: pd.DataFrame, columns: Sequence[str], pre
 # --------------------------------------------------------------------------- heatmap
 
 
-def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.heatmap") -> ViewResult:
+def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.heatmap") -> Heatmap:
     """Mean barrier, norm and enabler scores for the filtered total and per group."""
 
-    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, release))
-        if result.refused:
-            return result
+    def work(release: Release, frame: pd.DataFrame) -> Heatmap:
+        total = _total(frame, query, release)
+        if not total.get("visible", False):
+            return Heatmap(query, total)
         filters = query.wave_filters
         everyone = factor_heatmap(frame, [], release=release, filters=filters)
-        result.parts["factors"] = everyone.attrs.get("factors", {})
-        result.parts["overall"] = records(everyone)[0]
+        rows: list[dict[str, Any]] = []
         if query.by_column:
-            result.rows = records(factor_heatmap(frame, query.by_column, release=release, filters=filters))
-        for row in result.rows:
-            row["value"] = row.get(query.by_column or "")
-        return result
+            rows = records(factor_heatmap(frame, query.by_column, release=release, filters=filters))
+        return Heatmap(
+            query,
+            total,
+            factors=everyone.attrs.get("factors", {}),
+            overall=records(everyone)[0],
+            rows=_with_value(rows, query.by_column),
+        )
 
     return _check(_run(request, query, view, work))
 
@@ -243,70 +256,76 @@ def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
 # --------------------------------------------------------------------------- trends and transitions
 
 
-def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.trends") -> ViewResult:
+def _pair(query: DashboardQuery) -> tuple[str, str]:
+    assert query.later is not None
+    return (query.labels[query.wave.pk], query.labels[query.later.pk])
+
+
+def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.trends") -> Trends:
     """Change in stage mix and index between the two waves, for the total and per group."""
     if query.later is None:
-        return _single_wave(request, query, view)
-    waves = (query.labels[query.wave.pk], query.labels[query.later.pk])
+        return _single_wave(request, query, view, Trends)
+    waves = _pair(query)
 
-    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, release))
-        if result.refused:
-            return result
-        total = records(wave_change(frame, [], waves, release=release, filters=query.filters))
-        result.parts["change"] = total[0] if total else None
+    def work(release: Release, frame: pd.DataFrame) -> Trends:
+        total = _total(frame, query, release)
+        if not total.get("visible", False):
+            return Trends(query, total)
+        change = records(wave_change(frame, [], waves, release=release, filters=query.filters))
+        rows: list[dict[str, Any]] = []
         if query.by_column:
-            result.rows = records(
-                wave_change(frame, query.by_column, waves, release=release, filters=query.filters)
-            )
-        for row in result.rows:
-            row["value"] = row.get(query.by_column or "")
-        result.parts["waves"] = waves
-        return result
+            rows = records(wave_change(frame, query.by_column, waves, release=release, filters=query.filters))
+        return Trends(
+            query,
+            total,
+            waves=waves,
+            change=change[0] if change else None,
+            rows=_with_value(rows, query.by_column),
+        )
 
     return _check(_run(request, query, view, work))
 
 
 def transitions_view(
     request: HttpRequest, query: DashboardQuery, view: str = "dashboard.transitions"
-) -> ViewResult:
+) -> Transitions:
     """Stage-to-stage transitions of the panel members who answered both waves (panel waves only)."""
     if query.later is None:
-        return _single_wave(request, query, view)
+        return _single_wave(request, query, view, Transitions)
     if not query.panel:
         raise DashboardInputError(
             422, "not_panel", "to_wave", "transitions need two pseudonymous-panel waves (these are anonymous)"
         )
-    waves = (query.labels[query.wave.pk], query.labels[query.later.pk])
+    waves = _pair(query)
 
-    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, release))
-        if result.refused:
-            return result
-        result.parts["overall"] = records(
-            transitions(frame, [], waves, release=release, filters=query.filters)
-        )
+    def work(release: Release, frame: pd.DataFrame) -> Transitions:
+        total = _total(frame, query, release)
+        if not total.get("visible", False):
+            return Transitions(query, total)
+        overall = records(transitions(frame, [], waves, release=release, filters=query.filters))
+        grouped: dict[str, list[Record]] = {}
         if query.by_column:
             table = transitions(frame, query.by_column, waves, release=release, filters=query.filters)
-            result.rows = records(table)
-        result.parts["waves"] = waves
-        return result
+            for row in records(table):
+                grouped.setdefault(row["group"], []).append(row)
+        return Transitions(
+            query,
+            total,
+            waves=waves,
+            overall=tuple(overall),
+            groups=tuple(tuple(rows) for rows in grouped.values()),
+        )
 
     return _check(_run(request, query, view, work))
 
 
-def _single_wave(request: HttpRequest, query: DashboardQuery, view: str) -> ViewResult:
+def _single_wave(request: HttpRequest, query: DashboardQuery, view: str, result: Callable[..., R]) -> R:
     """A comparison asked for before a second wave exists: the wave's total and a note, no change."""
 
-    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, release))
-        result.parts["message"] = ONE_WAVE
-        return result
+    def work(release: Release, frame: pd.DataFrame) -> R:
+        return result(query, _total(frame, query, release), message=ONE_WAVE)
 
     return _check(_run(request, query, view, work))
-
-
-ONE_WAVE = "a comparison needs two launched waves; this organisation has one so far"
 
 
 # --------------------------------------------------------------------------- action plan
@@ -331,45 +350,88 @@ def adopted_items(query: DashboardQuery) -> list[AdoptedItem]:
     return [i for i in items if i.filters.get(column) == query.unit.path]
 
 
-def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.plan") -> ViewResult:
+def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.plan") -> Plan:
     """Proposed interventions per group (with reasons) and the adopted plan with its progress."""
     by = query.by_column
     assert by is not None
     later = later_wave(query.wave)
-    adopted = adopted_items(query)
+    adopted = tuple(adopted_items(query))
 
-    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, release))
-        if result.refused:
-            return result
+    def work(release: Release, frame: pd.DataFrame) -> Plan:
+        total = _total(frame, query, release)
+        if not total.get("visible", False):
+            return Plan(query, total, adopted=adopted, later=later)
         filters = query.wave_filters
         # the groups' decisions first (hidden ones say why), then the plan for the shown ones
-        result.rows = records(stage_mix(frame, by, release=release, filters=filters))
-        result.parts["items"] = action_plan(frame, by, release=release, filters=filters)
+        rows = records(stage_mix(frame, by, release=release, filters=filters))
+        items = action_plan(frame, by, release=release, filters=filters)
+        progress: list[dict[str, Any]] = []
         if later is not None and adopted:
             pair = (query.labels[query.wave.pk], query.labels[later.pk])
-            progress = plan_progress(frame, [a.as_plan_item() for a in adopted], pair, release=release)
-            result.parts["progress"] = records(progress)
-        return result
+            progress = records(
+                plan_progress(frame, [a.as_plan_item() for a in adopted], pair, release=release)
+            )
+        return Plan(
+            query,
+            total,
+            rows=tuple(rows),
+            items=tuple(items),
+            adopted=adopted,
+            later=later,
+            progress=tuple(progress),
+        )
 
-    result = _check(_run(request, query, view, work))
-    result.parts.update(adopted=adopted, later=later)
-    return result
+    return _check(_run(request, query, view, work))
+
+
+_COPIED = ("filters", "priority", "reason", "reason_codes", "evidence", "enabler", "stage_action")
+
+
+def adopt(
+    request: HttpRequest,
+    query: DashboardQuery,
+    group: str,
+    intervention: str,
+    *,
+    owner: str = "",
+    due: dt.date | None = None,
+) -> tuple[AdoptedItem, bool] | None:
+    """Adopt ``intervention`` for ``group`` into the wave's plan, if the plan of ``query`` proposes it.
+
+    The proposal is recomputed from the release (audited as ``dashboard.plan.adopt``), never taken
+    from the request. Returns the item and whether it is new, or None when it is not proposed.
+    """
+    found = plan_view(request, query, view="dashboard.plan.adopt").proposed(group, intervention)
+    if found is None:
+        return None
+    proposal = AdoptedItem.from_plan_item(found)
+    return AdoptedItem.objects.get_or_create(
+        wave=query.wave,
+        group=found.group,
+        intervention=found.intervention,
+        defaults={
+            **{f: getattr(proposal, f) for f in _COPIED},
+            "org": query.org,
+            "owner": owner,
+            "due": due,
+            "adopted_by": request.user if request.user.is_authenticated else None,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- comments
 
 
-def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.comments") -> ViewResult:
+def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.comments") -> Comments:
     """Open-text comments per group (k_text), shuffled anew on every request, with no dates."""
     seed = secrets.randbits(32)
 
-    def work(release: Release, frame: pd.DataFrame) -> ViewResult:
-        result = ViewResult(query, _total(frame, query, release))
-        if result.refused:
-            return result
+    def work(release: Release, frame: pd.DataFrame) -> Comments:
+        total = _total(frame, query, release)
+        if not total.get("visible", False):
+            return Comments(query, total)
         sets = comments(frame, _by(query), seed=seed, release=release, filters=query.wave_filters)
-        result.rows = [
+        rows = [
             {
                 "group": s.group,
                 "value": s.values.get(query.by_column or "") if query.by_column else None,
@@ -379,7 +441,7 @@ def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
             }
             for s in sets
         ]
-        return result
+        return Comments(query, total, rows=tuple(rows))
 
     return _check(_run(request, query, view, work))
 
@@ -422,7 +484,15 @@ def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
         )
         if built.table.iloc[0]["suppressed"] == "" and query.wave.has_response_rates:
             (band,) = records(nonresponse_band(frame, invited, release=release, filters=query.wave_filters))
-            built.band, built.rate = band, _rate(band)
+            built.band, built.rate = band, _rate_dict(band)
         return built
 
     return _run(request, query, view, work)
+
+
+def _rate_dict(band: Record) -> dict[str, Any]:
+    """:func:`_rate` as the board report reads it (a dict, as its templates and exports do)."""
+    rate = _rate(band)
+    if not rate.visible:
+        return {"visible": False, "message": rate.message}
+    return {k: getattr(rate, k) for k in ("visible", "n", "invited", "rate", "low", "high")}
