@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
+from allypath.web.dashboard.rates import DIRECT, response_rates
 from allypath.web.orgs.models import Membership, Unit
-from allypath.web.orgs.rates import DIRECT, response_rates
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 

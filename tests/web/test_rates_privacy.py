@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+from allypath.web.dashboard.rates import DIRECT
 from allypath.web.orgs.models import Wave
-from allypath.web.orgs.rates import DIRECT
 from allypath.web.survey.models import Response
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]

@@ -28,10 +28,10 @@ from allypath.web.api.schemas import (
     SubmissionIn,
     WaveOut,
 )
-from allypath.web.audit import record_access
+from allypath.web.dashboard.query import DashboardInputError
+from allypath.web.dashboard.rates import rates_view
 from allypath.web.orgs.access import get_for
 from allypath.web.orgs.models import Membership, Role, Wave
-from allypath.web.orgs.rates import response_rates
 from allypath.web.survey.submission import SubmissionError, submit
 
 # Swagger UI sets a few inline styles; only the docs page gets that allowance.
@@ -174,12 +174,12 @@ def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
     subtree, from the organisation's release (the same counts as the dashboard and the console, for
     every viewer). A hidden count is ``null`` with the reason in ``note``."""
     wave = get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
-    if not wave.has_response_rates:
-        raise HttpError(422, wave.no_rates_reason)
     user = _signed_in(request)
     membership = Membership.objects.get(user=user, org=wave.org)
-    table = response_rates(wave, membership)
-    record_access(request, org=wave.org, wave=wave, group="all", view="api.response_rates")
+    try:
+        table = rates_view(request, wave, membership, view="api.response_rates")
+    except DashboardInputError as problem:  # e.g. an imported wave: no invited population
+        raise HttpError(problem.status, problem.message) from None
     return RatesOut(
         k=table.k,
         invited=table.invited,

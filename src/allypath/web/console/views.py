@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from allypath.errors import AllypathError, DataError
 from allypath.web.audit import record_access
 from allypath.web.console.forms import HrisUploadForm, MemberAddForm, MembershipForm, WaveForm
+from allypath.web.dashboard.query import DashboardInputError
+from allypath.web.dashboard.rates import rates_view
 from allypath.web.orgs.access import get_for, membership_for, organisations_of
 from allypath.web.orgs.importing import import_hris_upload
 from allypath.web.orgs.invitations import (
@@ -27,7 +29,6 @@ from allypath.web.orgs.invitations import (
     send_reminders,
 )
 from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave
-from allypath.web.orgs.rates import response_rates
 
 
 def _org(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
@@ -196,12 +197,10 @@ def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     wave = _wave(request, slug, pk)
     membership = membership_for(request.user, wave.org)
-    with_rates = wave.has_response_rates
-    rates = None
-    if with_rates:
-        # From the organisation's release, like the dashboard: the same counts for every viewer.
-        rates = response_rates(wave, membership)
-        record_access(request, org=wave.org, wave=wave, group="all", view="console.response_rates")
+    try:  # from the organisation's release, like the dashboard: the same counts for every viewer
+        rates = rates_view(request, wave, membership, view="console.response_rates")
+    except DashboardInputError:  # no rates for this wave: the page says what kind of wave it is
+        rates = None
     context = _base(
         request,
         wave.org,
