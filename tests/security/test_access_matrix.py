@@ -119,6 +119,9 @@ EXPECTED: dict[str, Expect] = {
     "console/": Expect(get=signed_in("login")),
     "console/login/": Expect(get=everyone),
     "console/logout/": Expect(get=always("405"), post=always("login"), fresh_client=True),
+    # Single sign-on (tests/web/test_sso.py runs it against a provider): absent while it is off (default).
+    "console/sso/start/": Expect(get=always("404")),
+    "console/sso/callback/": Expect(get=always("404")),
     "console/<slug:slug>/": Expect(get=console("viewer")),
     "console/<slug:slug>/import/": Expect(get=console("org_admin"), post=console("org_admin")),
     # Response import from a file (org admins only); a staged upload is seen by its uploader only.

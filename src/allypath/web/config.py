@@ -104,6 +104,31 @@ class WebSettings(BaseSettings):
     submit_limit_per_ip: int = Field(
         300, ge=0, description="survey/API posts per client address per minute (0: no limit)"
     )
+    oidc_enabled: bool = Field(
+        False, description="single sign-on for HR users with OpenID Connect (off by default)"
+    )
+    oidc_provider_name: str = Field(
+        "single sign-on",
+        min_length=1,
+        max_length=60,
+        description="shown on the button: 'Sign in with <name>'",
+    )
+    oidc_issuer: str = Field(
+        "",
+        description="the provider's issuer URL (https; its /.well-known/openid-configuration is read); "
+        "required with ALLYPATH_OIDC_ENABLED",
+    )
+    oidc_client_id: str = Field("", description="client id registered at the provider; required with SSO")
+    oidc_client_secret: SecretStr = Field(
+        SecretStr(""), description="client secret registered at the provider; required with SSO"
+    )
+    oidc_scopes: str = Field("openid email", description="scopes asked for; must include openid and email")
+    oidc_sign_algo: Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"] = Field(
+        "RS256", description="algorithm of the provider's ID token signatures (keys from its JWKS)"
+    )
+    password_login: bool = Field(
+        True, description="the password form on the HR sign-in page; false leaves single sign-on only"
+    )
 
     _split_hosts = field_validator("allowed_hosts", "csrf_trusted_origins", "trusted_proxies", mode="before")(
         _split
@@ -170,6 +195,56 @@ class WebSettings(BaseSettings):
             if panel == key:
                 raise ValueError("ALLYPATH_PANEL_SECRET must differ from ALLYPATH_SECRET_KEY")
         return self
+
+    @model_validator(mode="after")
+    def _single_sign_on(self) -> WebSettings:
+        if not self.oidc_enabled:
+            if not self.password_login:
+                raise ValueError(
+                    "ALLYPATH_PASSWORD_LOGIN=false leaves no way to sign in: "
+                    "enable single sign-on (ALLYPATH_OIDC_ENABLED=true) or keep password sign-in"
+                )
+            return self
+        missing = [
+            f"ALLYPATH_OIDC_{name.upper()}"
+            for name, value in (
+                ("issuer", self.oidc_issuer),
+                ("client_id", self.oidc_client_id),
+                ("client_secret", self.oidc_client_secret.get_secret_value()),
+            )
+            if not value.strip()
+        ]
+        if missing:
+            raise ValueError(f"ALLYPATH_OIDC_ENABLED=true needs {', '.join(missing)}")
+        if not {"openid", "email"} <= set(self.oidc_scopes.split()):
+            raise ValueError(
+                f"ALLYPATH_OIDC_SCOPES={self.oidc_scopes!r} must include openid and email "
+                "(HR accounts are matched by verified e-mail)"
+            )
+        return self
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        value = value.strip()
+        if not value:
+            return value
+        url = urlsplit(value)
+        # Plain http only to a provider on this machine (development, tests): tokens cross that link.
+        loopback = url.hostname in {"localhost", "127.0.0.1", "::1"}
+        if (
+            not url.hostname
+            or url.query
+            or url.fragment
+            or not (url.scheme == "https" or (url.scheme == "http" and loopback))
+        ):
+            raise ValueError(
+                "must be the provider's https issuer URL, such as https://login.example.org/realms/hr "
+                "(http only for a provider on localhost)"
+            )
+        return value
 
     @property
     def email_backend_path(self) -> str:

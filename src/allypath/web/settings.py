@@ -138,6 +138,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Single sign-on for HR (OpenID Connect through mozilla-django-oidc; off by default): allypath.web.sso.
+# The backend is listed only while it is on, so turning it off also ends the sessions it opened.
+if ENV.oidc_enabled:
+    AUTHENTICATION_BACKENDS.append("allypath.web.sso.backend.OIDCBackend")
+ALLYPATH_OIDC_ENABLED = ENV.oidc_enabled
+ALLYPATH_OIDC_PROVIDER_NAME = ENV.oidc_provider_name
+ALLYPATH_OIDC_ISSUER = ENV.oidc_issuer  # endpoints and keys from its discovery document, when first needed
+ALLYPATH_PASSWORD_LOGIN = ENV.password_login
+OIDC_RP_CLIENT_ID = ENV.oidc_client_id
+OIDC_RP_CLIENT_SECRET = ENV.oidc_client_secret.get_secret_value()
+OIDC_RP_SIGN_ALGO = ENV.oidc_sign_algo
+OIDC_RP_SCOPES = ENV.oidc_scopes
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # the provider signs existing HR accounts in; it never creates one
+OIDC_STORE_ACCESS_TOKEN = False  # no token is kept in the session
+OIDC_STORE_ID_TOKEN = False
+OIDC_TIMEOUT = 10  # seconds for each call to the provider (discovery, token, keys, userinfo)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
@@ -154,6 +174,7 @@ AXES_CLIENT_IP_CALLABLE = "allypath.web.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
 AXES_VERBOSE = False
+AXES_WHITELIST_CALLABLE = "allypath.web.sso.backend.not_a_password_attempt"  # SSO callbacks
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

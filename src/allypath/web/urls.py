@@ -19,6 +19,7 @@ admin.site.site_header = "allypath administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("console/sso/", include("allypath.web.sso.urls")),  # 404 while single sign-on is off
     path("console/", include("allypath.web.console.urls")),
     path("console/", include("allypath.web.audit.urls")),
     path("admin/", admin.site.urls),

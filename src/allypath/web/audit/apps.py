@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = "Audit log"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from allypath.web.audit import signins  # noqa: F401  (connects the sign-in receivers)

@@ -1,4 +1,5 @@
-"""The audit log: one row per access to report data, never changed or removed through the application.
+"""The audit log: one row per access to report data, and one per HR sign-in, refused sign-in or sign-out;
+never changed or removed through the application.
 
 Append-only is enforced here, in the model layer (``save`` refuses updates, ``delete`` and the
 queryset's ``update``/``delete``/``bulk_update`` refuse), and again by database triggers (migration
@@ -28,7 +29,7 @@ def _refuse(what: str) -> NoReturn:
     raise AuditLogError(f"the audit log is append-only: entries cannot be {what}")
 
 
-class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> NoReturn:
         _refuse("updated")
 
@@ -55,7 +56,7 @@ class AccessEvent(models.Model):
     group = models.CharField(max_length=500)
     view = models.CharField(max_length=200)
 
-    objects = AccessEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["-at", "-id"]
@@ -63,6 +64,48 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.view} {self.group}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or kwargs.get("force_update") or kwargs.get("update_fields"):
+            _refuse("updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("deleted")
+
+
+class SignInEvent(models.Model):
+    """A sign-in to the HR console, a refused one, or a sign-out: how, who and, when refused, why.
+
+    ``username`` is the account's user name, or for a refusal the name typed or the e-mail address the
+    sign-in service gave (so that an administrator can see who was turned away). No password, code or
+    token is ever kept: ``reason`` is one of a few plain phrases.
+    """
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", "password"
+        SSO = "sso", "single sign-on"
+
+    class Outcome(models.TextChoices):
+        SIGNED_IN = "signed_in", "signed in"
+        REFUSED = "refused", "refused"
+        SIGNED_OUT = "signed_out", "signed out"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    username = models.CharField(max_length=254, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.method} {self.outcome} {self.reason}".rstrip()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None or kwargs.get("force_update") or kwargs.get("update_fields"):

@@ -3,12 +3,13 @@ from django.urls import include, path
 
 from allypath.web.console import imports, views
 from allypath.web.dashboard import views as publication_views
+from allypath.web.sso import views as sso_views
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="console/login.html"), name="login"),
+    path("login/", sso_views.LoginPage.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("<slug:slug>/", views.org_detail, name="org"),
     path("<slug:slug>/import/", views.import_people, name="import"),
