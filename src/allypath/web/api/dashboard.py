@@ -545,7 +545,9 @@ def get_comments(request: HttpRequest, slug: str, params: Query[CommentParams]) 
 
     def build(query: DashboardQuery) -> CommentsOut:
         result = service.comment_view(request, query, view="api.dashboard.comments")
-        groups = [CommentGroup(**_decision(r), comments=r["comments"]) for r in result.rows]
+        groups = [
+            CommentGroup(**_decision(dataclasses.asdict(r)), comments=list(r.comments)) for r in result.rows
+        ]
         return CommentsOut(selection=_selection(query), total=_mix(result.total), groups=groups)
 
     return _answer(request, slug, build)

@@ -19,6 +19,7 @@ from allypath.web.orgs.models import Wave
 from allypath.web.plans.models import AdoptedItem
 
 __all__ = [
+    "CommentGroup",
     "Comments",
     "Groups",
     "Heatmap",
@@ -132,7 +133,22 @@ class Plan(Result):
 
 
 @dataclass(frozen=True)
-class Comments(Result):
-    """Comments per group (``comments``, shuffled anew per request), ``band`` how many wrote."""
+class CommentGroup:
+    """One group's comments, shuffled anew per request: shown with ``n`` and ``band`` (how many
+    wrote, as a band), or hidden with its reason and no text."""
 
-    rows: tuple[Record, ...] = ()
+    group: str
+    value: str | None  # the group's value of the breakdown (None: no breakdown)
+    visible: bool
+    n: int | None
+    reason: str | None
+    message: str | None
+    band: str | None
+    comments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comments(Result):
+    """Comments per group of the breakdown (one group without one)."""
+
+    rows: tuple[CommentGroup, ...] = ()

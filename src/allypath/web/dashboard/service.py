@@ -46,6 +46,7 @@ from allypath.web.dashboard.frames import invitation_frame, unit_column
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery
 from allypath.web.dashboard.release import org_release
 from allypath.web.dashboard.results import (
+    CommentGroup,
     Comments,
     Groups,
     Heatmap,
@@ -432,18 +433,25 @@ def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
             return Comments(query, total)
         sets = comments(frame, _by(query), seed=seed, release=release, filters=query.wave_filters)
         rows = [
-            {
-                "group": s.group,
-                "value": s.values.get(query.by_column or "") if query.by_column else None,
-                **s.decision.to_dict(),
-                "band": s.band or None,
-                "comments": list(s.texts),
-            }
+            CommentGroup(
+                group=s.group,
+                value=_text(s.values.get(query.by_column)) if query.by_column else None,
+                visible=s.decision.visible,
+                n=s.decision.n if s.decision.visible else None,
+                reason=s.decision.reason or None,
+                message=s.decision.message or None,
+                band=s.band or None,
+                comments=tuple(s.texts),
+            )
             for s in sets
         ]
         return Comments(query, total, rows=tuple(rows))
 
     return _check(_run(request, query, view, work))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 # --------------------------------------------------------------------------- the board report
