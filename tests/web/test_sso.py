@@ -22,12 +22,13 @@ import httpx
 import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import User
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from oidc_provider_mock import User as ProviderUser
 from oidc_provider_mock import run_server_in_thread
 
 from allypath.errors import ConfigurationError
-from allypath.web.audit.models import SignInEvent
+from allypath.web.audit.models import AuditLogError, SignInEvent
 from allypath.web.config import load_settings
 from allypath.web.orgs.models import Membership, Role
 from allypath.web.sso import discovery
@@ -258,6 +259,26 @@ def test_sso_refusals_do_not_lock_anyone_and_the_password_lockout_still_holds(ss
     assert Client().post("/console/login/", {"username": "alice", "password": PASSWORD}).status_code == 429
     methods = {(e.method, e.outcome) for e in SignInEvent.objects.all()}
     assert ("password", "refused") in methods and ("sso", "refused") in methods
+
+
+def test_the_sign_in_log_is_append_only_like_the_access_log(alice, client):
+    client.post("/console/login/", {"username": "alice", "password": PASSWORD})
+    entry = SignInEvent.objects.get()
+    assert (entry.method, entry.outcome, entry.username) == ("password", "signed_in", "alice")
+    entry.username = "mallory"
+    for change in (entry.save, entry.delete, SignInEvent.objects.all().delete):
+        with pytest.raises(AuditLogError):
+            change()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_signinevent SET username = 'mallory'")
+    with transaction.atomic(), connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute("DELETE FROM audit_signinevent")
+            refused = False
+        except DatabaseError:
+            refused = True
+    assert refused is (connection.vendor == "postgresql")  # SQLite: the model layer refuses (as 0002)
 
 
 def test_the_login_page_offers_both_unless_password_sign_in_is_off(sso, alice, client, settings):
