@@ -423,3 +423,17 @@ def test_the_environment_reaches_django_and_the_library():
         "True",
         "False",
     ]
+
+
+def test_org_admins_see_their_members_sign_ins_and_no_one_elses(sso, alice, bob, charlie, acme):
+    sign_in(Client(), "bob-at-idp")
+    Client().post("/console/login/", {"username": "bob", "password": "guess"})
+    Client().post("/console/login/", {"username": "charlie", "password": PASSWORD})
+    sign_in(Client(), "stranger")
+    admin = Client()
+    admin.post("/console/login/", {"username": "alice", "password": PASSWORD})
+    page = admin.get(f"/console/{acme.slug}/audit/").content.decode()
+    section = page[page.index("Sign-ins of members") :]
+    assert "single sign-on" in section and "signed in" in section
+    assert "refused: wrong user name or password" in section  # someone tried bob's password
+    assert "charlie" not in section and "nobody@example.test" not in section

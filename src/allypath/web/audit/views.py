@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from allypath.web.audit.models import AccessEvent
+from allypath.web.audit.models import AccessEvent, SignInEvent
 from allypath.web.orgs.access import get_for, membership_for
 from allypath.web.orgs.models import Organisation, Role
 
 PAGE_SIZE = 100
+SIGN_INS_SHOWN = 100
 
 
 def _org(request: HttpRequest, slug: str) -> Organisation:
@@ -31,5 +33,18 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         "lang": "en",
         "dir": "ltr",
         "page": page,
+        "sign_ins": _members_sign_ins(org)[:SIGN_INS_SHOWN],
     }
     return render(request, "audit/log.html", context)
+
+
+def _members_sign_ins(org: Organisation) -> QuerySet[SignInEvent]:
+    """Sign-ins, sign-outs and refused sign-ins of the organisation's members, newest first.
+
+    A refusal has no account: it is shown when the user name typed, or the e-mail address the sign-in
+    service gave, is a member's (someone trying a member's password shows up here).
+    """
+    members = org.memberships.values_list("user_id", "user__username", "user__email")
+    ids = [m[0] for m in members]
+    names = [name for m in members for name in m[1:] if name]
+    return SignInEvent.objects.filter(Q(user_id__in=ids) | Q(user_id=None, username__in=names))
