@@ -32,7 +32,7 @@ from allypath.web.audit.models import AuditLogError, SignInEvent
 from allypath.web.config import load_settings
 from allypath.web.orgs.models import Membership, Role
 from allypath.web.sso import discovery
-from allypath.web.sso.backend import BACKEND
+from allypath.web.sso.backend import BACKEND, _verified
 
 from .conftest import PASSWORD
 
@@ -186,6 +186,21 @@ def test_an_account_without_email_is_refused(sso, alice, client):
     response = sign_in(client, "no-mail")
     assert "has no e-mail address" in page_after(client, response)
     assert signed_in_as(client) is None
+
+
+def test_an_address_two_accounts_share_is_refused(sso, alice, client):
+    User.objects.create_user("alice2", "ALICE@example.test", PASSWORD)
+    assert "More than one HR account here has your e-mail address" in page_after(
+        client, sign_in(client, "alice-at-idp")
+    )
+    assert signed_in_as(client) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "verified"), [(True, True), ("true", True), (1, False), ("yes", False), (None, False)]
+)
+def test_only_a_true_email_verified_counts(value, verified):
+    assert _verified({"email": "a@example.test", "email_verified": value}) is verified
 
 
 def test_switched_off_and_staff_accounts_are_refused(sso, alice, bob, client):

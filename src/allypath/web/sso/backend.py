@@ -52,8 +52,9 @@ def claimed_email(request: HttpRequest) -> str:
 
 
 def _verified(claims: dict[str, Any]) -> bool:
-    # Some providers send the boolean as a string.
-    return claims.get("email_verified") in (True, "true")
+    # Some providers send the boolean as a string; nothing else counts (not 1, not "yes").
+    value = claims.get("email_verified")
+    return value is True or value == "true"
 
 
 class OIDCBackend(OIDCAuthenticationBackend):
