@@ -22,8 +22,10 @@ import httpx
 import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import User
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from oidc_provider_mock import User as ProviderUser
 from oidc_provider_mock import run_server_in_thread
 
@@ -32,7 +34,7 @@ from allypath.web.audit.models import AuditLogError, SignInEvent
 from allypath.web.config import load_settings
 from allypath.web.orgs.models import Membership, Role
 from allypath.web.sso import discovery
-from allypath.web.sso.backend import BACKEND, _verified
+from allypath.web.sso.backend import BACKEND, OIDCBackend, _verified
 
 from .conftest import PASSWORD
 
@@ -452,3 +454,33 @@ def test_org_admins_see_their_members_sign_ins_and_no_one_elses(sso, alice, bob,
     assert "single sign-on" in section and "signed in" in section
     assert "refused: wrong user name or password" in section  # someone tried bob's password
     assert "charlie" not in section and "nobody@example.test" not in section
+
+
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        ({}, None),
+        ({"iss": "https://idp.example.org"}, "another issuer"),
+        ({"aud": "someone-else"}, "another client"),
+        ({"aud": ["CLIENT", "someone-else"]}, "authorised for another client"),
+        ({"aud": ["CLIENT", "someone-else"], "azp": "CLIENT"}, None),
+        ({"exp": None}, "without expiry"),
+    ],
+)
+def test_the_id_token_must_be_for_this_client_from_this_issuer(sso, monkeypatch, change, refused):
+    """OIDC Core 3.1.3.7 on top of the library's signature and nonce checks (it checks neither iss nor aud)."""
+
+    def ours(value: Any) -> Any:  # "CLIENT" stands for this site's client id (registered at run time)
+        if isinstance(value, list):
+            return [ours(v) for v in value]
+        return sso["client_id"] if value == "CLIENT" else value
+
+    claims = {"iss": sso["issuer"], "aud": sso["client_id"], "sub": "alice-at-idp", "exp": 2_000_000_000}
+    claims = {k: ours(v) for k, v in (claims | change).items() if v is not None}
+    monkeypatch.setattr(OIDCAuthenticationBackend, "verify_token", lambda self, token, **kw: claims)
+    backend = OIDCBackend()
+    if refused is None:
+        assert backend.verify_token("signed.elsewhere", nonce="n") == claims
+    else:
+        with pytest.raises(SuspiciousOperation, match=refused):
+            backend.verify_token("signed.elsewhere", nonce="n")
