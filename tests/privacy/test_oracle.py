@@ -137,3 +137,33 @@ def test_the_attacker_finds_stages_when_the_attribute_rule_is_switched_off(monke
     monkeypatch.setattr(solve, "_stage_audit", lambda *args, **kwargs: False)
     breached, _, hows = _sweep()
     assert breached >= 10 and any(h.startswith("stage certainty") for h in hows)
+
+
+# ---------------------------------------------------------------- the large-wave search
+PROBE_CASES = 1_000
+
+
+def test_the_probe_search_for_large_waves_leaves_nothing_to_derive(monkeypatch) -> None:
+    """The null-space probes (used past DENSE_AUDIT_CELLS) run on every wave here, restore pass
+    included: the same colluding attacker derives nothing from what they let through."""
+    monkeypatch.setattr(solve, "DENSE_AUDIT_CELLS", 0)
+    monkeypatch.setattr(solve, "MAX_RESTORE_CELLS", 0)
+    seen = 0
+
+    @settings(max_examples=max(1, round(PROBE_CASES * SCALE)), **_SETTINGS)  # type: ignore[arg-type]
+    @given(scenarios(max_people=36, max_requests=8))
+    def check(scenario: Scenario) -> None:
+        nonlocal seen
+        seen += 1
+        _assert_safe(scenario)
+
+    check()
+    assert seen >= round(PROBE_CASES * SCALE)
+
+
+def test_the_attacker_breaks_large_waves_when_the_probe_search_finds_nothing(monkeypatch) -> None:
+    monkeypatch.setattr(solve, "DENSE_AUDIT_CELLS", 0)
+    monkeypatch.setattr(solve, "find_small_sets", lambda *args: [])
+    breached, total, _ = _sweep()
+    assert total >= 300
+    assert breached >= 10, f"only {breached} of {total} scenarios breached without the probe search"

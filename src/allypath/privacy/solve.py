@@ -42,6 +42,7 @@ from scipy.sparse.csgraph import connected_components
 
 from allypath.privacy.audit import DEFAULT_BUDGET, find_small_derivable
 from allypath.privacy.policy import PrivacyPolicy
+from allypath.privacy.probe import MAX_K, find_light_sets, find_small_sets, probes
 
 __all__ = ["DETAIL_BANDS", "DETAIL_NONE", "DETAIL_STAGES", "SolvedCell", "Table", "solve_wave"]
 
@@ -50,6 +51,8 @@ STAGE_COUNT = 4
 # A connected part of the audit larger than this many (cells x atoms) is not searched exactly:
 # its smallest cell touching a small atom is hidden instead (safe, at some loss of detail).
 MAX_DENSE_CELLS = 6_000_000
+# A part larger than this is searched by null-space probes (exact for k <= 5, and far faster).
+DENSE_AUDIT_CELLS = 250_000
 MAX_RESTORE_CELLS = 4_000_000  # (shown cells x finest cells) above which the restore pass is skipped
 
 
@@ -219,7 +222,8 @@ def _atoms(matrix: sp.csr_matrix, weights: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _audit_pass(cells: list[SolvedCell], size: int, weights: np.ndarray, k: int, budget: int) -> bool:
-    """Hide one cell in every connected part where shown counts isolate 1..k-1 respondents."""
+    """Hide one cell in every connected part where shown counts isolate 1..k-1 respondents (in a
+    large part searched by probes, one cell for every such set not already touched this pass)."""
     shown = [i for i, c in enumerate(cells) if c.shown]
     if not shown:
         return False
@@ -236,6 +240,11 @@ def _audit_pass(cells: list[SolvedCell], size: int, weights: np.ndarray, k: int,
     for label in np.unique(atom_component[small]):
         group_rows = np.flatnonzero(cell_component == label)
         atoms = np.flatnonzero(atom_component == label)
+        if group_rows.size * atoms.size > DENSE_AUDIT_CELLS and k <= MAX_K:
+            changed |= _probe_part(
+                cells, shown, cover[group_rows][:, atoms], group_rows, atom_sizes[atoms], k
+            )
+            continue
         if group_rows.size * atoms.size > MAX_DENSE_CELLS:
             touching = np.unique(cover[:, atoms[small[atoms]]].tocoo().row)
             victim = min((shown[r] for r in touching), key=lambda c: _order(cells[c], c))
@@ -251,6 +260,33 @@ def _audit_pass(cells: list[SolvedCell], size: int, weights: np.ndarray, k: int,
     return changed
 
 
+def _probe_part(
+    cells: list[SolvedCell],
+    shown: list[int],
+    part: sp.csr_matrix,
+    rows: np.ndarray,
+    sizes: np.ndarray,
+    k: int,
+) -> bool:
+    """Hide, for each small derivable set of one large part (lightest first), the smallest shown
+    cell that holds some of its respondents, unless a cell hidden this pass already does (the next
+    pass checks what is left)."""
+    found = find_small_sets(part, sizes, k)
+    if not found:
+        return False
+    by_atom = part.tocsc()
+    broken = np.zeros(part.shape[1], dtype=bool)
+    for atoms in found:
+        if broken[list(atoms)].any():
+            continue
+        touching = np.unique(by_atom[:, list(atoms)].tocoo().row)
+        victim_row = min(touching, key=lambda r: _order(cells[shown[rows[r]]], shown[rows[r]]))
+        victim = shown[rows[victim_row]]
+        cells[victim].shown, cells[victim].reason = False, "complementary"
+        broken[part[victim_row].indices] = True
+    return True
+
+
 def _incidence(cells: Sequence[SolvedCell], size: int) -> np.ndarray:
     matrix = np.zeros((len(cells), size))
     for row, cell in enumerate(cells):
@@ -258,12 +294,15 @@ def _incidence(cells: Sequence[SolvedCell], size: int) -> np.ndarray:
     return matrix
 
 
-def _restore_pass(cells: list[SolvedCell], size: int) -> None:
+def _restore_pass(cells: list[SolvedCell], size: int, weights: np.ndarray) -> None:
     """Show again every hidden cell whose count the shown cells already determine (it adds nothing:
     its count and stage split follow from theirs), so no cell is hidden for nothing."""
     shown = [c for c in cells if c.shown]
     candidates = [c for c in cells if not c.shown and c.reason == "complementary"]
-    if not shown or not candidates or len(shown) * size > MAX_RESTORE_CELLS:
+    if not shown or not candidates:
+        return
+    if len(shown) * size > MAX_RESTORE_CELLS:
+        _restore_by_probes(shown, candidates, size, weights)
         return
     basis = _incidence(shown, size)
     targets = _incidence(candidates, size)
@@ -271,6 +310,35 @@ def _restore_pass(cells: list[SolvedCell], size: int) -> None:
     residual = np.abs(basis.T @ coefficients - targets.T).max(axis=0)
     for cell, gap in zip(candidates, residual, strict=True):
         if gap < 1e-7:
+            cell.shown, cell.reason = True, ""
+
+
+def _restore_by_probes(
+    shown: list[SolvedCell], candidates: list[SolvedCell], size: int, weights: np.ndarray
+) -> None:
+    """:func:`_restore_pass` for large waves: a hidden cell is determined when it is a union of
+    whole atoms of the shown cells and its atom indicator is orthogonal to their null space."""
+    matrix = _matrix(shown, size)
+    atom_of, atom_sizes = _atoms(matrix, weights)
+    hidden = _matrix(candidates, size)
+    member = weights > 0
+    if (hidden[:, member & (atom_of < 0)].getnnz(axis=1) > 0).all():
+        return
+    covered = sp.csr_matrix(hidden[:, member & (atom_of >= 0)], dtype=np.int64)
+    onehot = sp.csr_matrix(
+        (weights[member & (atom_of >= 0)], (np.arange(covered.shape[1]), atom_of[member & (atom_of >= 0)])),
+        shape=(covered.shape[1], atom_sizes.size),
+    )
+    held = (covered @ onehot).tocsr()  # respondents of each atom inside each hidden cell
+    outside = hidden[:, member & (atom_of < 0)].getnnz(axis=1) > 0
+    whole = np.array(
+        [np.array_equal(held[r].data, atom_sizes[held[r].indices]) for r in range(held.shape[0])], dtype=bool
+    )
+    indicator = held.copy()
+    indicator.data = np.ones_like(indicator.data, dtype=float)
+    determined = probes(_cover(matrix, atom_of, atom_sizes.size)).vanishes(indicator)
+    for cell, ok in zip(candidates, ~outside & whole & determined, strict=True):
+        if ok:
             cell.shown, cell.reason = True, ""
 
 
@@ -360,8 +428,8 @@ def _stage_audit(
     atom_stages = np.zeros((sizes.size, STAGE_COUNT), dtype=np.int64)
     np.add.at(atom_stages, atom_of[member], finest_stages[member])
     cover = _cover(matrix, atom_of, sizes.size)
-    if cover.shape[0] * cover.shape[1] > MAX_DENSE_CELLS:
-        return False  # too large to search exactly: the line checks of _attribute_pass still hold
+    if cover.shape[0] * cover.shape[1] > DENSE_AUDIT_CELLS:
+        return _probe_stages(cells, family, cover, sizes, atom_stages)
     dense = cover.toarray()
     for stage in range(STAGE_COUNT):
         others = sizes - atom_stages[:, stage]
@@ -378,6 +446,35 @@ def _stage_audit(
         cells[victim].detail = DETAIL_BANDS
         return True
     return False
+
+
+def _probe_stages(
+    cells: list[SolvedCell],
+    family: list[int],
+    cover: sp.csr_matrix,
+    sizes: np.ndarray,
+    atom_stages: np.ndarray,
+) -> bool:
+    """:func:`_stage_audit` for large waves, by null-space probes: every derivable union of up to
+    four atoms in which one stage holds all members but at most one lowers the detail of the
+    smallest cell holding some of it (unless a cell lowered this round already does)."""
+    by_atom = cover.tocsc()
+    changed = False
+    for stage in range(STAGE_COUNT):
+        others = sizes - atom_stages[:, stage]
+        eligible = np.where(others <= 1, 1, 0)
+        if not eligible.any():
+            continue
+        broken = np.zeros(cover.shape[1], dtype=bool)
+        for atoms in find_light_sets(cover, eligible, MAX_K - 1):
+            if int(others[list(atoms)].sum()) > 1 or broken[list(atoms)].any():
+                continue
+            touching = np.unique(by_atom[:, list(atoms)].tocoo().row)
+            row = min(touching, key=lambda r: _order(cells[family[r]], family[r]))
+            cells[family[row]].detail = DETAIL_BANDS
+            broken[cover[row].indices] = True
+            changed = True
+    return changed
 
 
 def _comment_pass(cells: list[SolvedCell], finest_commenters: np.ndarray, k_text: int) -> None:
@@ -434,7 +531,7 @@ def solve_wave(
             changed = _audit_pass(cells, len(finest), weights, policy.k, budget)
         if not changed:
             break
-    _restore_pass(cells, len(finest))
+    _restore_pass(cells, len(finest), weights)
     if open_wave:
         for cell in cells:
             cell.detail = DETAIL_NONE
