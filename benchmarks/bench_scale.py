@@ -25,12 +25,13 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 import allypath
 from allypath.engines import BatchScorer, score_parquet_spark
-from allypath.privacy import PrivacyPolicy, decide_siblings
+from allypath.privacy import Breakdown, PrivacyPolicy, solve_release
 
 ROWS_PER_FILE = 1_000_000
 UNITS = 500
@@ -87,20 +88,35 @@ def duckdb_report(data: Path, out: Path) -> tuple[float, int, int]:
 
 
 def spark_job(data: str, out: str) -> dict[str, object]:
-    """Score on Spark, count placed respondents per unit with Spark's group-by, gate the counts."""
+    """Score on Spark, count placed respondents per unit and stage with Spark's group-by, and solve
+    the release of the unit table from those counts (its finest cells)."""
     from allypath.engines import local_spark
 
     start = time.perf_counter()
     spark = local_spark(cores=2, memory="3g")
     try:
         score_parquet_spark(data, out, BatchScorer(on_error="mark"), spark=spark)
-        counts = spark.read.parquet(out).where("status = 'scored'").groupBy("unit").count().collect()
-        decisions = decide_siblings({r["unit"]: int(r["count"]) for r in counts}, PrivacyPolicy())
+        counts = spark.read.parquet(out).where("status = 'scored'").groupBy("unit", "stage").count().collect()
+        finest = (
+            pd.DataFrame(
+                [(r["unit"], int(r["stage"]), int(r["count"])) for r in counts],
+                columns=["unit", "stage", "n"],
+            )
+            .pivot_table(index="unit", columns="stage", values="n", fill_value=0)
+            .reindex(columns=[1, 2, 3, 4], fill_value=0)
+        )
+        finest.columns = [f"stage_{s}" for s in finest.columns]
+        finest = finest.reset_index().assign(
+            n=lambda f: f[[f"stage_{s}" for s in range(1, 5)]].sum(axis=1), commenters=0
+        )
+        release = solve_release(
+            pd.DataFrame(), [Breakdown.of("unit")], PrivacyPolicy(), wave_column=None, finest=finest
+        )
     finally:
         spark.stop()
     return {
         "seconds": time.perf_counter() - start,
-        "visible": sum(d.visible for d in decisions.values()),
+        "visible": sum(1 for c in release.cells.values() if c.columns == ("unit",) and c.n is not None),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
