@@ -105,6 +105,26 @@ def test_score_csv_round_trip(tmp_path):
     assert len(pd.read_csv(out)) == 50
 
 
+def test_score_careless_sets_straight_lined_rows_aside_and_says_how_many(tmp_path):
+    source = tmp_path / "x.csv"
+    assert run("simulate", "--n", "60", "--out", source).exit_code == 0
+    frame = pd.read_csv(source)
+    likert = [c for c in frame.columns if c[:2] in ("ap", "am", "re", "en") and c[2:].isdigit()]
+    frame.loc[:4, likert] = 3
+    frame.to_csv(source, index=False)
+    out = tmp_path / "s.csv"
+    result = run("score", source, "--out", out, "--careless")
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out)
+    suspect = int((scored["status"] == "suspect").sum())
+    assert suspect >= 5
+    assert (scored.loc[:4, "status"] == "suspect").all() and scored.loc[:4, "stage"].isna().all()
+    placed = int((scored["status"] == "scored").sum())
+    assert f"{placed:,} placed, {suspect:,} set aside as careless (see the reason column)" in result.stdout
+    summary = run("summary", out, "--by", "org")
+    assert f"{suspect:,} set aside as careless" in summary.stdout
+
+
 def test_a_bad_cell_fails_naming_file_row_and_column_and_writes_nothing(tmp_path):
     source = tmp_path / "bad.csv"
     assert run("simulate", "--n", "20", "--out", source).exit_code == 0

@@ -199,6 +199,13 @@ def score(
         typer.Option(help="memory, duckdb (out-of-core), spark (allypath[spark]); auto picks by size."),
     ] = Engine.auto,
     instrument: InstrumentOption = None,
+    careless: Annotated[
+        bool,
+        typer.Option(
+            "--careless",
+            help="Set aside careless answers (status suspect), calibrated thresholds (docs/methods.md).",
+        ),
+    ] = False,
 ) -> None:
     """Score responses: stage probabilities, index, flags and construct scores per row."""
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
@@ -210,6 +217,12 @@ def score(
     try:
         inst = load_instrument(instrument)
         stage_model = load_stage_model(model)
+        if careless:
+            from dataclasses import replace
+
+            from allypath.scoring import CarelessRules
+
+            stage_model = replace(stage_model, careless=CarelessRules())
         with Progress(
             SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True
         ) as progress:
@@ -223,10 +236,31 @@ def score(
                 )
     except AllypathError as exc:
         _fail(exc)
+    suspect = _count_status(out, "suspect")
     console.print(
-        f"scored {placed:,} of {rows:,} rows ({rows - placed:,} insufficient) with {stage_model.label} "
-        f"on {label}, engine {chosen.value} -> {out}"
+        f"scored {placed:,} of {rows:,} rows ({rows - placed - suspect:,} insufficient) with "
+        f"{stage_model.label} on {label}, engine {chosen.value} -> {out}"
     )
+    console.print(_placement_line(placed, suspect))
+
+
+def _count_status(path: Path, value: str) -> int:
+    """Rows of a scored file (CSV, Parquet or a Parquet folder) whose ``status`` is ``value``."""
+    import pandas as pd
+
+    from allypath.tables import read_table
+
+    status = (
+        read_table(path)["status"]
+        if path.suffix == ".csv"
+        else pd.read_parquet(path, columns=["status"])["status"]
+    )
+    return int((status.astype("string") == value).sum())
+
+
+def _placement_line(placed: int, suspect: int) -> str:
+    """The placement count as every command prints it, with the careless rows set aside."""
+    return f"{placed:,} placed, {suspect:,} set aside as careless (see the reason column)"
 
 
 def _score_in_memory(
@@ -336,6 +370,9 @@ def summary(
         groups = summarise_groups(frame, by, PrivacyPolicy(k=k, k_text=max(10, k)))
     except AllypathError as exc:
         _fail(exc)
+    if "status" in frame.columns:
+        status = frame["status"].astype("string")
+        console.print(_placement_line(int((status == "scored").sum()), int((status == "suspect").sum())))
     for group in groups:
         if not group.visible:
             console.print(f"[bold]{group.group}[/]: {group.hidden_reason}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -41,6 +43,23 @@ def test_the_arrow_path_equals_the_pandas_path_cell_for_cell(simulated):
     placed = probabilities.dropna()
     assert len(placed) > 0.9 * len(probabilities)
     np.testing.assert_allclose(placed.sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_suspect_rows_and_their_reasons_are_the_same_on_both_paths(simulated):
+    frame = simulated.head(60).copy()
+    likert = [i.id for i in allypath.load_instrument().items if i.type == "likert"]
+    rng = np.random.default_rng(3)
+    frame.loc[frame.index[:20], likert] = rng.integers(1, 6, (20, len(likert))).astype(float)
+    frame.loc[frame.index[20:30], likert] = 4.0
+    checked = dataclasses.replace(
+        allypath.scoring.load_stage_model(), careless=allypath.scoring.CarelessRules()
+    )
+    left, right = both(frame, model=checked)
+    assert_same(left, right)
+    status = right.column("status").to_pylist()
+    assert status[20:30] == ["suspect"] * 10
+    assert status.count("suspect") >= 25
+    assert all("questions in a row" in reason for reason in right.column("reason").to_pylist()[20:30])
 
 
 def test_bad_cells_are_marked_with_the_same_reasons(simulated):

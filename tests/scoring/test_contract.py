@@ -8,7 +8,7 @@ import pytest
 
 import allypath
 from allypath.errors import DataError
-from allypath.scoring import PROBABILITY_COLUMNS
+from allypath.scoring import CAREFUL_COLUMNS, PROBABILITY_COLUMNS, context_columns
 
 CONTRACT = [
     "respondent_id",
@@ -38,6 +38,33 @@ def test_every_contract_column_is_present(scored):
             assert f"score_{construct.id}" in scored.columns
     for context in inst.contexts:
         assert f"context_{context}_stage" in scored.columns
+        assert set(context_columns(context)) <= set(scored.columns)
+    assert set(CAREFUL_COLUMNS) <= set(scored.columns)
+    assert set(scored["status"].unique()) <= {"scored", "insufficient", "suspect"}
+
+
+def test_context_probabilities_sum_to_one_and_their_top_is_the_context_stage(scored):
+    inst = allypath.load_instrument()
+    for context in inst.contexts:
+        probabilities = scored[list(context_columns(context))].to_numpy(dtype=float)
+        stage = scored[f"context_{context}_stage"].to_numpy(dtype=float, na_value=np.nan)
+        shown = ~np.isnan(stage)
+        assert shown.mean() > 0.9
+        np.testing.assert_allclose(probabilities[shown].sum(axis=1), 1.0, atol=1e-12)
+        assert (probabilities[shown].argmax(axis=1) + 1 == stage[shown]).all()
+        assert np.isnan(probabilities[~shown]).all()  # no context stage, no probabilities
+
+
+def test_a_context_with_too_few_answers_has_no_probabilities(simulated):
+    inst = allypath.load_instrument()
+    row = simulated.head(1).copy()
+    construct = next(c for c in inst.constructs if c.kind == "context")
+    for item in construct.items[:2]:
+        row[item.id] = np.nan
+    result = allypath.score(row).iloc[0]
+    if result["status"] == "scored":
+        assert pd.isna(result[f"context_{construct.context}_stage"])
+        assert result[list(context_columns(construct.context))].isna().all()
 
 
 def test_attribute_columns_are_carried_through_unchanged(simulated, scored):

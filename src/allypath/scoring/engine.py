@@ -20,13 +20,33 @@ from allypath.errors import DataError
 from allypath.instrument import Instrument, load_instrument
 from allypath.model import STAGES
 from allypath.scoring.answers import Answers, Table, read_answers, unknown_item_columns
+from allypath.scoring.careless import flag_careless
 from allypath.scoring.kernel import KernelResult, run_kernel
 from allypath.scoring.plan import build_plan
 from allypath.scoring.stage_model import StageModel, load_stage_model
 
-__all__ = ["PROBABILITY_COLUMNS", "choose_form", "score", "score_arrow"]
+__all__ = [
+    "CAREFUL_COLUMNS",
+    "PROBABILITY_COLUMNS",
+    "STATUSES",
+    "choose_form",
+    "context_columns",
+    "score",
+    "score_arrow",
+]
 
 PROBABILITY_COLUMNS = tuple(f"p_{stage.key}" for stage in STAGES)
+#: ``status`` values: placed, too few or bad answers, set aside as careless.
+STATUSES = ("scored", "insufficient", "suspect")
+#: The careless-responding statistics, one column each (:mod:`allypath.scoring.careless`).
+CAREFUL_COLUMNS = ("person_fit", "longest_run", "answer_sd", "reverse_conflicts")
+
+
+def context_columns(context: str) -> tuple[str, ...]:
+    """A context's probability columns, ``context_<name>_p_<stage>``, in stage order."""
+    return tuple(f"context_{context}_{column}" for column in PROBABILITY_COLUMNS)
+
+
 _LABELS = [s.label.get_lang("en") for s in STAGES]
 
 
@@ -67,10 +87,13 @@ def score(
 
     Returns
     -------
-    DataFrame with the input's attribute columns, then ``status``, ``reason``, ``stage``,
-    ``stage_label``, ``p_<stage>``, ``index``, ``index_se``, ``between_stages``, ``trailing_stage``,
-    ``leading_stage``, ``perceived_stage``, ``perception_gap``, ``score_<construct>``,
-    ``context_<name>_stage``, ``instrument`` and ``scoring_model``.
+    DataFrame with the input's attribute columns, then ``status`` (``scored``, ``insufficient`` or
+    ``suspect``), ``reason``, ``stage``, ``stage_label``, ``p_<stage>``, ``index``, ``index_se``,
+    ``between_stages``, ``trailing_stage``, ``leading_stage``, ``perceived_stage``,
+    ``perception_gap``, ``score_<construct>``, ``context_<name>_stage`` and
+    ``context_<name>_p_<stage>``, ``person_fit``, ``longest_run``, ``answer_sd``,
+    ``reverse_conflicts``, ``instrument`` and ``scoring_model``. A ``suspect`` row failed a
+    careless-responding check (``reason`` names each) and, like an ``insufficient`` one, has no stage.
 
     Examples
     --------
@@ -125,7 +148,7 @@ def score_arrow(
 class _Column:
     """One output column, kept as numpy until the caller picks pandas or Arrow.
 
-    ``kind`` is ``float`` (``values``), ``int8`` or ``bool`` (``values`` with a ``missing`` mask),
+    ``kind`` is ``float`` (``values``), ``int`` or ``bool`` (``values`` with a ``missing`` mask),
     ``category`` (``values`` are codes into ``categories``, -1 = missing) or ``text`` (all missing).
     """
 
@@ -141,7 +164,7 @@ class _Column:
     def to_pandas(self) -> object:
         if self.kind == "float":
             return self.values
-        if self.kind == "int8":
+        if self.kind == "int":
             return pd.arrays.IntegerArray(self.values, self.mask)
         if self.kind == "bool":
             return pd.arrays.BooleanArray(self.values, self.mask)
@@ -153,7 +176,7 @@ class _Column:
         if self.kind == "float":
             # NaN -> null, as pandas writes it (a mask is 4-8x faster than from_pandas=True).
             return pa.array(self.values, mask=np.isnan(self.values))
-        if self.kind in ("int8", "bool"):
+        if self.kind in ("int", "bool"):
             return pa.array(self.values, mask=self.mask)
         if self.kind == "category":
             # The index width pandas would choose for as many categories, so both paths agree.
@@ -224,9 +247,22 @@ def _score_columns(
                 for c in count[short]
             ]
     _unplace(result, bad_rows)
+    suspect, careless = flag_careless(
+        model.careless,
+        result.person_fit,
+        result.longest_run,
+        result.answer_sd,
+        result.reverse_conflicts,
+        result.placed.copy(),
+    )
+    status = np.where(result.placed, 0, 1).astype(np.int8)
+    if suspect.any():
+        status[suspect] = 2
+        reasons[suspect] = careless[suspect]
+        _unplace(result, suspect)
     attributes = [c for c in columns if not instrument.has_column(c)]
     out = _output_columns(
-        attributes, active, model, result, reasons, answers, plan.construct_names, answer_key
+        attributes, active, model, result, status, reasons, answers, plan.construct_names, answer_key
     )
     attrs = {
         "instrument": f"{instrument.id} {instrument.version}",
@@ -249,11 +285,13 @@ def _unplace(result: KernelResult, rows: np.ndarray) -> None:
     result.between[rows] = False
     for stages in result.context_stages.values():
         stages[rows] = 0
+    for probabilities in result.context_probabilities.values():
+        probabilities[rows] = np.nan
 
 
 def _int8(values: np.ndarray) -> _Column:
     """1..4 codes with 0 meaning "none" as a nullable int8 column."""
-    return _Column("int8", values.astype(np.int8), values == 0)
+    return _Column("int", values.astype(np.int8), values == 0)
 
 
 def _one_value(n: int, value: str) -> _Column:
@@ -276,6 +314,7 @@ def _output_columns(
     instrument: Instrument,
     model: StageModel,
     result: KernelResult,
+    status: np.ndarray,
     reasons: np.ndarray,
     answers: Answers,
     construct_names: tuple[str, ...],
@@ -287,14 +326,7 @@ def _output_columns(
     if "respondent_id" not in attribute_columns:
         out.append(("respondent_id", _Column("text", np.empty(n, dtype=np.int8))))
     out.extend((name, None) for name in attribute_columns)
-    out.append(
-        (
-            "status",
-            _Column(
-                "category", np.where(placed, 0, 1).astype(np.int8), categories=("scored", "insufficient")
-            ),
-        )
-    )
+    out.append(("status", _Column("category", status, categories=STATUSES)))
     out.append(("reason", _reason_column(reasons)))
     out.append(("stage", _int8(result.stage)))
     out.append(
@@ -312,7 +344,7 @@ def _output_columns(
     perceived_codes = np.nan_to_num(perceived, nan=0).astype(np.int8)
     out.append(("perceived_stage", _int8(perceived_codes)))
     gap = (perceived_codes - result.stage).astype(np.int8)
-    out.append(("perception_gap", _Column("int8", gap, (perceived_codes == 0) | ~placed)))
+    out.append(("perception_gap", _Column("int", gap, (perceived_codes == 0) | ~placed)))
     out.extend(
         (f"score_{construct_id}", _Column("float", result.construct_scores[:, k]))
         for k, construct_id in enumerate(construct_names)
@@ -323,7 +355,16 @@ def _output_columns(
     participation = _participation(answers, instrument)
     if participation is not None:
         out.append(("participation_count", _Column("float", participation)))
-    out.extend((f"context_{name}_stage", _int8(stages)) for name, stages in result.context_stages.items())
+    for name, stages in result.context_stages.items():
+        out.append((f"context_{name}_stage", _int8(stages)))
+        probabilities = result.context_probabilities[name]
+        out.extend(
+            (column, _Column("float", probabilities[:, j])) for j, column in enumerate(context_columns(name))
+        )
+    out.append(("person_fit", _Column("float", result.person_fit)))
+    out.append(("longest_run", _Column("int", result.longest_run.astype(np.int16), result.longest_run == 0)))
+    out.append(("answer_sd", _Column("float", result.answer_sd)))
+    out.append(("reverse_conflicts", _Column("int", result.reverse_conflicts)))
     out.append(("instrument", _one_value(n, f"{instrument.id} {instrument.version}")))
     out.append(("scoring_model", _one_value(n, model.label)))
     return out

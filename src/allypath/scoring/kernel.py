@@ -10,7 +10,10 @@ step reads whole rows of that small array, so each numpy call runs over contiguo
 
 * construct sums and counts: one reduction per construct over its (adjacent) rows;
 * the stage log-likelihood: a sum of table look-ups; the plan joins up to six items into one table
-  (6**6 rows: every combination of their answers), so one look-up serves six items.
+  (6**6 rows: every combination of their answers), so one look-up serves six items;
+* the careless-responding statistics (person fit, longest run of one answer, spread of the answers,
+  answers that contradict their reverse-keyed twin): a few whole-row operations each, read from the
+  same byte codes (:func:`_response_style`, :func:`_person_fit`, :func:`_reverse_conflicts`).
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ class StagePart:
     # Context parts whose flat table is a single joint table: the placement of every combination of
     # answers (int8 stage, 0 where too few items are answered), so placing a context is one look-up.
     placement: np.ndarray | None = None
+    # Beside ``placement``: the four stage probabilities of every combination (float64, NaN rows where
+    # too few items are answered), so a context's probabilities are one look-up too.
+    placement_probabilities: np.ndarray | None = None
 
 
 MAX_JOINT_ROWS = 50_000
@@ -101,6 +107,15 @@ class ScoringPlan:
     construct_needed: np.ndarray  # (constructs,) answered items needed for a score
     construct_sizes: np.ndarray  # (constructs,) items per construct
     stage_scale_index: np.ndarray  # indices (into constructs) of the four stage scales
+    # Person fit (:func:`_person_fit`): the stage-informative rows of the code block and, per cell
+    # (acquiescence node x stage), the mean and variance of log P(answer | cell) of each item -- or,
+    # with ``fit_groups``, of each group of items that share them (positions into ``fit_rows``).
+    fit_rows: np.ndarray
+    fit_moments: np.ndarray  # (2 * cells, items or groups) float32: the means, then the variances
+    fit_groups: tuple[np.ndarray, ...] | None
+    reverse_constructs: np.ndarray  # (len(reverse_rows),) construct slot of each reverse-keyed row
+    reverse_middle: np.ndarray  # (len(reverse_rows),) float32 middle code of each reverse-keyed item
+    max_code: int  # the largest code any likert item of the block can take (its number of points)
 
     @property
     def shifted(self) -> bool:
@@ -121,10 +136,21 @@ class KernelResult:
     construct_scores: np.ndarray  # (n, constructs) float32, NaN below the answered-share rule
     construct_counts: np.ndarray  # (n, constructs) answered items
     context_stages: dict[str, np.ndarray]  # int8 per context, 0 where not placed
+    context_probabilities: dict[str, np.ndarray]  # (n, 4) float64 per context, NaN where not placed
+    person_fit: np.ndarray  # float64: the best standardised log-likelihood over stage x acquiescence
+    longest_run: (
+        np.ndarray
+    )  # uint8 (uint16 past 255 items): most answers in a row that are the same (raw, not reverse-keyed)
+    answer_sd: np.ndarray  # float64: standard deviation of the raw likert answers (NaN: < 2 answered)
+    reverse_conflicts: np.ndarray  # int8: reverse-keyed answers on the same side as their scale
 
 
-def _codes(matrix: np.ndarray, plan: ScoringPlan) -> np.ndarray:
-    """The block's likert answers as reverse-keyed category codes 1..k, 0 = missing (uint8, items x n).
+def _codes(
+    matrix: np.ndarray, plan: ScoringPlan
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The block's likert answers as reverse-keyed category codes 1..k, 0 = missing (uint8, items x n),
+    and the response-style statistics of the raw answers (:func:`_response_style`), read before the
+    reverse-keyed rows are turned.
 
     Answers are whole numbers within their scale (checked on reading), so after the shift every answer
     is 1..k. A missing answer (NaN) casts to an arbitrary byte, which the multiplication by
@@ -137,12 +163,52 @@ def _codes(matrix: np.ndarray, plan: ScoringPlan) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         codes = values.astype(np.uint8)
     codes *= values == values
+    style = _response_style(codes, plan)
     for row, pivot in zip(plan.reverse_rows, plan.reverse_pivot, strict=True):
         code = codes[row]
         flipped = np.subtract(pivot, code, dtype=np.uint8)
         flipped *= code != 0
         codes[row] = flipped
-    return codes
+    return codes, style
+
+
+def _response_style(raw: np.ndarray, plan: ScoringPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Longest run of one answer, and the sum and sum of squares of the answers, over the raw codes
+    (items x n).
+
+    A run is broken by a different answer or a blank, in the order of the code block (the
+    questionnaire's order of its likert items); 0 when nothing is answered. The sums give the spread
+    of the answers (the within-person variability, IRV) once the answered counts are known. The run
+    takes three in-place operations per item on byte counters, which stay in the processor's cache.
+    """
+    items, n = raw.shape
+    run_type = np.uint8 if items < 256 else np.uint16
+    continues = raw[1:] == raw[:-1]
+    continues &= raw[1:] != 0  # a blank starts no run (it counts 1, and the first answer after it 1)
+    run: np.ndarray = np.ones(n, dtype=run_type)
+    best: np.ndarray = np.ones(n, dtype=run_type)
+    for row in continues:
+        np.multiply(run, row, out=run)
+        np.add(run, 1, out=run)
+        np.maximum(best, run, out=best)
+    small = items * plan.max_code**2 < 2**16
+    total_type = np.uint16 if small else np.uint32
+    squares = np.multiply(raw, raw, dtype=np.uint8 if plan.max_code < 16 else np.uint16)
+    return (
+        best,
+        np.add.reduce(raw, axis=0, dtype=total_type),
+        np.add.reduce(squares, axis=0, dtype=total_type),
+    )
+
+
+def _answer_sd(total: np.ndarray, squares: np.ndarray, answered: np.ndarray) -> np.ndarray:
+    """Population standard deviation of each respondent's answered codes; NaN below two answers."""
+    count = answered.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+        spread = np.sqrt(np.maximum(squares / count - mean * mean, 0.0))
+    spread[answered < 2] = np.nan
+    return spread
 
 
 def _joint_index(codes: np.ndarray, joint: JointTable) -> np.ndarray:
@@ -167,8 +233,10 @@ def _lookup(codes: np.ndarray, joints: tuple[JointTable, ...], out: np.ndarray |
     return out
 
 
-def _integrated_likelihood(loglik: np.ndarray, log_weights: np.ndarray) -> np.ndarray:
-    """(n, nodes * 4) joint log-likelihood -> (4, n) likelihood over the acquiescence nodes, scaled.
+def _integrated_likelihood(rows: np.ndarray, log_weights: np.ndarray) -> np.ndarray:
+    """(nodes * 4, n) joint log-likelihood -> (4, n) likelihood over the acquiescence nodes, scaled.
+
+    ``rows`` is overwritten.
 
     Each respondent's four likelihoods share one scale factor, ``exp(-peak)`` with ``peak`` the
     largest of the respondent's log-likelihoods, which the posterior cancels. So every exponent is
@@ -184,7 +252,6 @@ def _integrated_likelihood(loglik: np.ndarray, log_weights: np.ndarray) -> np.nd
     slowest on reductions over a tiny trailing axis.
     """
     nodes = len(log_weights)
-    rows = np.ascontiguousarray(loglik.T)
     peak = rows[0].copy()
     for row in rows[1:]:
         np.maximum(peak, row, out=peak)
@@ -196,6 +263,72 @@ def _integrated_likelihood(loglik: np.ndarray, log_weights: np.ndarray) -> np.nd
     for q in range(1, nodes):
         total += rows[q * N_STAGES : (q + 1) * N_STAGES] * weights[q]
     return total
+
+
+def _person_fit(rows: np.ndarray, codes: np.ndarray, plan: ScoringPlan) -> np.ndarray:
+    """The best standardised log-likelihood of the stage-informative answers over the cells.
+
+    For each cell ``c`` (a stage at one acquiescence node), ``lz_c = (l_c - E_c) / sqrt(V_c)``,
+    where ``l_c`` is the log-likelihood of the answers in that cell (``rows``: nodes * 4 x n) and
+    ``E_c``, ``V_c`` its mean and variance over answers drawn from the model in that cell, summed
+    over the items the person answered (the lz statistic of Drasgow, Levine and Williams 1985, here
+    for a latent-class model). The statistic is the largest ``lz_c``: a low value means that no
+    stage, at any level of agreeing with everything, makes the answers typical. (Read at the middle
+    node alone it flagged three times as many respondents of the differently built generator of
+    ``allypath.synth.alternative``, measured.) The means and variances are one matrix product with
+    the answered-item indicator, over the items' distinct moment columns (:attr:`ScoringPlan.fit_groups`).
+    """
+    answered = codes[plan.fit_rows] != 0
+    if plan.fit_groups is not None:
+        counts = np.empty((len(plan.fit_groups), answered.shape[1]), dtype=np.float32)
+        for slot, group in enumerate(plan.fit_groups):
+            counts[slot] = (
+                np.add.reduce(answered[group], axis=0, dtype=np.uint16)
+                if len(group) > 1
+                else answered[group[0]]
+            )
+    else:
+        counts = answered.astype(np.float32)
+    cells = len(plan.fit_moments) // 2
+    moments = plan.fit_moments @ counts  # the means, then the variances
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.sqrt(moments[cells:], out=moments[cells:])
+        np.subtract(rows, moments[:cells], out=moments[:cells])
+        fit = moments[:cells]
+        fit /= moments[cells:]
+    best = np.max(fit, axis=0).astype(np.float64)
+    best[~np.isfinite(best)] = np.nan
+    return best
+
+
+def _reverse_conflicts(
+    codes: np.ndarray, scores: np.ndarray, counts: np.ndarray, plan: ScoringPlan
+) -> np.ndarray:
+    """How many reverse-keyed answers sit on the same side of the scale as the rest of their construct.
+
+    Agreeing with "I tend to wait for others to take the lead" and, on average, with the other
+    Energised items (or disagreeing with both) is a contradiction: reverse-keyed, the answer lies
+    below the middle while the other items' mean lies at least half a point above it, or the other
+    way round. ``scores`` are the construct means over all items (reverse-keyed ones turned), on
+    the answers' scale; the other items' mean removes the reverse-keyed answer from it.
+    """
+    conflicts = np.zeros(codes.shape[1], dtype=np.int8)
+    for row, slot, middle, shift in zip(
+        plan.reverse_rows,
+        plan.reverse_constructs,
+        plan.reverse_middle,
+        plan.block_shift[plan.reverse_rows],
+        strict=True,
+    ):
+        code = codes[row].astype(np.float32)
+        count = counts[slot].astype(np.float32) - 1.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            others = (scores[slot] * (count + 1.0) - (code + shift)) / count - shift
+        others[(code == 0) | (count < 1)] = np.nan
+        conflicts += ((code < middle) & (others >= middle + 0.5)) | (
+            (code > middle) & (others <= middle - 0.5)
+        )
+    return conflicts
 
 
 def _posterior(likelihood: np.ndarray, log_prior: np.ndarray) -> np.ndarray:
@@ -278,6 +411,7 @@ def _allocate(like: KernelResult, n: int) -> KernelResult:
     return KernelResult(
         **{name: empty(getattr(like, name)) for name in _ROW_FIELDS},
         context_stages={name: empty(values) for name, values in like.context_stages.items()},
+        context_probabilities={name: empty(values) for name, values in like.context_probabilities.items()},
     )
 
 
@@ -287,6 +421,8 @@ def _store(result: KernelResult, block: KernelResult, start: int) -> None:
         getattr(result, name)[rows] = getattr(block, name)
     for name, values in block.context_stages.items():
         result.context_stages[name][rows] = values
+    for name, values in block.context_probabilities.items():
+        result.context_probabilities[name][rows] = values
 
 
 _ROW_FIELDS = (
@@ -300,6 +436,10 @@ _ROW_FIELDS = (
     "index_se",
     "construct_scores",
     "construct_counts",
+    "person_fit",
+    "longest_run",
+    "answer_sd",
+    "reverse_conflicts",
 )
 
 
@@ -332,34 +472,52 @@ def _construct_scores(codes: np.ndarray, plan: ScoringPlan) -> tuple[np.ndarray,
     return sums, counts
 
 
-def _context_stages(codes: np.ndarray, part: StagePart, min_answered_share: float) -> np.ndarray:
-    """A context's stage from its own items alone (flat prior, no borrowing); 0 with too few answered."""
-    if part.placement is not None:
-        return np.take(part.placement, _joint_index(codes, part.flat_joint[0]))
+def _context_stages(
+    codes: np.ndarray, part: StagePart, min_answered_share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A context's stage and stage probabilities (n, 4) from its own items alone (flat prior, no
+    borrowing); stage 0 and NaN probabilities with too few answered."""
+    if part.placement is not None and part.placement_probabilities is not None:
+        index = _joint_index(codes, part.flat_joint[0])
+        return np.take(part.placement, index), np.take(part.placement_probabilities, index, axis=0)
     needed = max(int(np.ceil(min_answered_share * len(part.rows) - 1e-9)), 1)
-    stages = (_lookup(codes, part.flat_joint).argmax(axis=1) + 1).astype(np.int8)
-    stages[np.count_nonzero(codes[part.rows], axis=0) < needed] = 0
-    return stages
+    loglik = _lookup(codes, part.flat_joint).astype(np.float64)
+    stages = (loglik.argmax(axis=1) + 1).astype(np.int8)
+    probabilities = np.exp(loglik - loglik.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    short = np.count_nonzero(codes[part.rows], axis=0) < needed
+    stages[short] = 0
+    probabilities[short] = np.nan
+    return stages, probabilities
 
 
 def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
     n = matrix.shape[0]
-    codes = _codes(matrix, plan)
+    codes, (longest_run, total, squares) = _codes(matrix, plan)
     scores, counts = _construct_scores(codes, plan)
+    answered = counts.sum(axis=0)
+    answer_sd = _answer_sd(total, squares, answered)
+    longest_run[answered == 0] = 0
+    reverse_conflicts = _reverse_conflicts(codes, scores, counts, plan)
     stage_counts = counts[plan.stage_scale_index]
     placed = np.all(stage_counts >= plan.construct_needed[plan.stage_scale_index][:, None], axis=0)
     not_placed = ~placed
 
     loglik = np.zeros((n, N_STAGES * len(plan.log_node_weights)), dtype=np.float32)
     context_stages: dict[str, np.ndarray] = {}
+    context_probabilities: dict[str, np.ndarray] = {}
     for part in plan.parts:
         _lookup(codes, part.joint, out=loglik)
         if part.is_context:
-            stages = _context_stages(codes, part, plan.min_answered_share)
+            stages, probabilities = _context_stages(codes, part, plan.min_answered_share)
             stages[not_placed] = 0
+            probabilities[not_placed] = np.nan
             context_stages[part.name] = stages
+            context_probabilities[part.name] = probabilities
 
-    probs = _posterior(_integrated_likelihood(loglik, plan.log_node_weights), plan.log_prior)
+    rows = np.ascontiguousarray(loglik.T)
+    person_fit = _person_fit(rows, codes, plan)
+    probs = _posterior(_integrated_likelihood(rows, plan.log_node_weights), plan.log_prior)
     top, second, p_top, p_second = _top_two(probs)
     between = (p_top < plan.min_top_probability) | (p_top - p_second < plan.min_top_gap)
     stage = top + 1
@@ -388,4 +546,9 @@ def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
         construct_scores=scores.T,
         construct_counts=counts.T.astype(np.int16),
         context_stages=context_stages,
+        context_probabilities=context_probabilities,
+        person_fit=person_fit,
+        longest_run=longest_run,
+        answer_sd=answer_sd,
+        reverse_conflicts=reverse_conflicts,
     )

@@ -34,6 +34,48 @@ def _placement(flat_joint: tuple[JointTable, ...], min_answered_share: float) ->
     return stages
 
 
+def _placement_probabilities(
+    flat_joint: tuple[JointTable, ...], placement: np.ndarray | None
+) -> np.ndarray | None:
+    """The four stage probabilities (flat prior) of every combination of answers in ``placement``'s
+    table; NaN rows where the combination places no stage."""
+    if placement is None:
+        return None
+    table = flat_joint[0].table.astype(np.float64)
+    probabilities = np.exp(table - table.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    probabilities[placement == 0] = np.nan
+    return np.ascontiguousarray(probabilities)
+
+
+def _fit_moments(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance of log P(answer) per item and cell, answers drawn from the model in that cell.
+
+    ``tables`` is (items, categories + 1, cells) with row 0 "not answered"; returns two (cells, items)
+    float32 arrays, the person-fit statistic's E and V terms.
+    """
+    logp = tables[:, 1:, :]
+    p = np.exp(logp)
+    mean = (p * logp).sum(axis=1)
+    variance = np.maximum((p * logp**2).sum(axis=1) - mean**2, 0.0)
+    return np.ascontiguousarray(mean.T, dtype=np.float32), np.ascontiguousarray(variance.T, dtype=np.float32)
+
+
+def _shared_moments(moments: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...] | None]:
+    """Items with the same moments (same kind, stage and direction, no item offset) as one column.
+
+    The kernel then sums the answered indicator over each group and multiplies a narrower matrix:
+    the default model's 40 stage-informative items share 12 columns. Groups only pay when they
+    halve the width; otherwise the item columns are kept (``None``).
+    """
+    _, first, inverse = np.unique(moments.T, axis=0, return_index=True, return_inverse=True)
+    if not len(first) or 2 * len(first) > moments.shape[1]:
+        return moments, None
+    inverse = inverse.ravel()
+    groups = tuple(np.flatnonzero(inverse == g).astype(np.intp) for g in range(len(first)))
+    return np.ascontiguousarray(moments[:, first]), groups
+
+
 def _build(instrument: Instrument, model: StageModel, max_joint_rows: int = MAX_JOINT_ROWS) -> ScoringPlan:
     position = {column.id: j for j, column in enumerate(instrument.columns)}
     # The code block: the likert items of every scored construct, construct after construct, so that
@@ -54,6 +96,8 @@ def _build(instrument: Instrument, model: StageModel, max_joint_rows: int = MAX_
     reverse_pivot = np.array([widths[b] for b in reverse_rows], dtype=np.uint8)
 
     parts = []
+    fit_rows: list[np.ndarray] = []
+    fit_tables: list[np.ndarray] = []
     for construct in instrument.constructs:
         if construct.kind not in ("stage", "context"):
             continue
@@ -66,6 +110,9 @@ def _build(instrument: Instrument, model: StageModel, max_joint_rows: int = MAX_
         if construct.kind == "context":
             flat = replace(model, acquiescence_sd=0.0, quadrature_nodes=1).item_tables(items).table
         flat_joint = () if flat is None else joint_tables(flat, rows, max_joint_rows)
+        placement = _placement(flat_joint, model.min_answered_share)
+        fit_rows.append(rows)
+        fit_tables.append(tables)
         parts.append(
             StagePart(
                 name=construct.context or construct.id,
@@ -73,11 +120,20 @@ def _build(instrument: Instrument, model: StageModel, max_joint_rows: int = MAX_
                 is_context=construct.kind == "context",
                 joint=joint_tables(tables, rows, max_joint_rows),
                 flat_joint=flat_joint,
-                placement=_placement(flat_joint, model.min_answered_share),
+                placement=placement,
+                placement_probabilities=_placement_probabilities(flat_joint, placement),
             )
         )
 
     sizes = np.array([len(items) for items in members])
+    starts = np.cumsum(sizes) - sizes
+    cells = len(model.quadrature()[1]) * 4
+    fit_moments = (
+        np.concatenate(_fit_moments(np.concatenate(fit_tables)))
+        if fit_tables
+        else np.zeros((2 * cells, 0), np.float32)
+    )
+    fit_moments, fit_groups = _shared_moments(fit_moments)
     return ScoringPlan(
         parts=tuple(parts),
         log_prior=np.log(model.prior),
@@ -90,10 +146,16 @@ def _build(instrument: Instrument, model: StageModel, max_joint_rows: int = MAX_
         reverse_rows=reverse_rows,
         reverse_pivot=reverse_pivot,
         construct_names=tuple(c.id for c in scored),
-        construct_starts=(np.cumsum(sizes) - sizes).astype(np.intp),
+        construct_starts=starts.astype(np.intp),
         construct_needed=np.array([_needed(model.min_answered_share, s) for s in sizes], dtype=np.float32),
         construct_sizes=sizes,
         stage_scale_index=np.array([k for k, c in enumerate(scored) if c.kind == "stage"], dtype=np.intp),
+        fit_rows=np.concatenate(fit_rows) if fit_rows else np.zeros(0, dtype=np.intp),
+        fit_moments=fit_moments,
+        fit_groups=fit_groups,
+        reverse_constructs=(np.searchsorted(starts, reverse_rows, side="right") - 1).astype(np.intp),
+        reverse_middle=(reverse_pivot.astype(np.float32) / 2.0),
+        max_code=max(widths, default=1) - 1,
     )
 
 

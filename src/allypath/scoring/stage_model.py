@@ -18,6 +18,7 @@ import yaml
 
 from allypath.errors import ConfigurationError
 from allypath.instrument import Instrument, Item
+from allypath.scoring.careless import CarelessRules
 
 __all__ = ["DEFAULT_MODEL", "ItemTables", "StageModel", "load_stage_model"]
 
@@ -52,6 +53,7 @@ class StageModel:
     discrimination : slope per construct kind (context items are noisier than stage scales).
     item_offsets : per-item location shift (positive: the item is easier to agree with).
     prior : stage probabilities before the answers.
+    careless : thresholds of the careless-responding checks (rows failing one are ``suspect``).
     """
 
     id: str
@@ -67,6 +69,7 @@ class StageModel:
     min_top_probability: float = 0.60
     min_top_gap: float = 0.20
     min_answered_share: float = 0.60
+    careless: CarelessRules = field(default_factory=CarelessRules)
     method: str = "ordinal-ideal-point-naive-bayes"
     fit_report: Mapping[str, Any] = field(default_factory=dict)
 
@@ -139,6 +142,7 @@ class StageModel:
                 "min_top_gap": self.min_top_gap,
             },
             "min_answered_share": self.min_answered_share,
+            "careless": self.careless.to_dict(),
             "fit_report": dict(self.fit_report),
         }
 
@@ -172,6 +176,10 @@ class StageModel:
         share = float(raw.get("min_answered_share", 0.60))
         if not 0 < share <= 1:
             raise fail("field min_answered_share must be in (0, 1]")
+        try:
+            careless = CarelessRules.from_dict(raw.get("careless"))
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise fail(f"field careless: {exc}") from None
         return cls(
             id=str(raw.get("id", "stage-ordinal")),
             version=str(raw.get("version", "0")),
@@ -186,6 +194,7 @@ class StageModel:
             min_top_probability=float(between.get("min_top_probability", 0.60)),
             min_top_gap=float(between.get("min_top_gap", 0.20)),
             min_answered_share=share,
+            careless=careless,
             method=str(raw.get("method", "ordinal-ideal-point-naive-bayes")),
             fit_report=dict(raw.get("fit_report") or {}),
         )

@@ -28,7 +28,14 @@ import pandas as pd
 from allypath.errors import ConfigurationError, StatsError
 from allypath.instrument import Instrument, Item, load_instrument
 from allypath.model import STAGES
-from allypath.scoring import PROBABILITY_COLUMNS, StageModel, choose_form, load_stage_model, score
+from allypath.scoring import (
+    PROBABILITY_COLUMNS,
+    CarelessRules,
+    StageModel,
+    choose_form,
+    load_stage_model,
+    score,
+)
 from allypath.stats._calibration_em import (
     N_STAGES,
     EMResult,
@@ -287,7 +294,10 @@ def calibrate(
     base = base_model or load_stage_model()
     form = choose_form(data.columns, instrument)
     active = instrument.form(form)
-    scored = score(data, active, model=base, form="full", on_error="mark")
+    # Rows are chosen by the answered-share rule alone: the careless checks judge fit to the base
+    # model, which is what calibration changes (rows that misfit it may fit the calibrated one).
+    unchecked = dataclasses.replace(base, careless=CarelessRules.off())
+    scored = score(data, active, model=unchecked, form="full", on_error="mark")
     placed = (scored["status"] == "scored").to_numpy()
     n_placed = int(placed.sum())
     if n_placed < MIN_PLACED:

@@ -1,0 +1,125 @@
+"""Careless responding: which placed rows are set aside as ``suspect``, and why, in plain words.
+
+The kernel measures four things per respondent (:class:`~allypath.scoring.kernel.KernelResult`):
+
+* ``person_fit``: the best standardised log-likelihood of his stage-informative answers over the four
+  stages (lz); random answers fit no stage;
+* ``longest_run``: the most answers in a row that are the same (straight-lining);
+* ``answer_sd``: the spread of his answers (within-person variability, IRV): near zero when every
+  answer is the same, beyond what any consistent view gives when answers are random;
+* ``reverse_conflicts``: reverse-keyed items answered on the same side as the rest of their scale
+  ("I tend to wait for others to take the lead" agreed with, and the other Energised items too).
+
+:class:`CarelessRules` holds the thresholds (part of the versioned scoring model, ``careless:`` in its
+YAML); :func:`flag_careless` applies them. The default thresholds were set by simulation; the
+measured error rates are in docs/methods.md and ``scripts/careless_rates.py`` measures them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CarelessRules", "flag_careless"]
+
+
+@dataclass(frozen=True)
+class CarelessRules:
+    """Thresholds of the careless-responding checks; ``None`` switches a check off.
+
+    A placed respondent is ``suspect`` when any check fails:
+
+    * ``person_fit < min_person_fit``;
+    * ``longest_run > max_longest_run``;
+    * ``answer_sd < min_answer_sd`` or ``answer_sd > max_answer_sd``;
+    * ``reverse_conflicts > max_reverse_conflicts``.
+    """
+
+    min_person_fit: float | None = -2.2
+    max_longest_run: int | None = 15
+    min_answer_sd: float | None = 0.4
+    max_answer_sd: float | None = None
+    max_reverse_conflicts: int | None = 3
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any] | None) -> CarelessRules:
+        """Rules from a model file's ``careless:`` mapping (missing keys keep their default)."""
+        if raw is None:
+            return cls()
+        unknown = set(raw) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown careless check(s): {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {}
+        for name, value in raw.items():
+            integral = name in ("max_longest_run", "max_reverse_conflicts")
+            values[name] = None if value is None else int(value) if integral else float(value)
+        return cls(**values)
+
+    @classmethod
+    def off(cls) -> CarelessRules:
+        """Every check switched off."""
+        return cls(None, None, None, None, None)
+
+
+def flag_careless(
+    rules: CarelessRules,
+    person_fit: np.ndarray,
+    longest_run: np.ndarray,
+    answer_sd: np.ndarray,
+    reverse_conflicts: np.ndarray,
+    candidates: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the ``candidates`` (placed rows) fail a check, and each failed check in words.
+
+    Returns a boolean mask and an object array of reasons ("" where none), the failed checks joined
+    by "; " in a fixed order, e.g. "same answer to 24 questions in a row; answers unlike any stage".
+    Missing statistics (NaN) fail no check. Texts are built for the flagged rows only.
+    """
+    checks: list[tuple[np.ndarray, object]] = []  # (failed, text or a function of the row's statistic)
+    with np.errstate(invalid="ignore"):
+        if rules.max_longest_run is not None:
+            checks.append(
+                (
+                    longest_run > rules.max_longest_run,
+                    lambda r: f"same answer to {int(longest_run[r])} questions in a row",
+                )
+            )
+        if rules.min_answer_sd is not None:
+            flat = answer_sd < rules.min_answer_sd
+            if rules.max_longest_run is not None:
+                flat &= longest_run <= rules.max_longest_run  # otherwise the run already says it
+            checks.append((flat, "almost the same answer to every question"))
+        if rules.min_person_fit is not None:
+            checks.append((person_fit < rules.min_person_fit, "answers unlike any stage"))
+        if rules.max_answer_sd is not None:
+            checks.append(
+                (answer_sd > rules.max_answer_sd, "answers more scattered than any consistent view gives")
+            )
+        if rules.max_reverse_conflicts is not None:
+            checks.append(
+                (
+                    reverse_conflicts > rules.max_reverse_conflicts,
+                    lambda r: f"{int(reverse_conflicts[r])} statements answered like their opposites",
+                )
+            )
+    suspect = candidates.copy()
+    if checks:
+        suspect &= np.logical_or.reduce([failed for failed, _ in checks])
+    else:
+        suspect[:] = False
+    reasons = np.full(len(candidates), "", dtype=object)
+    rows = np.flatnonzero(suspect)
+    if len(rows):
+        words: list[list[str]] = [[] for _ in rows]
+        for failed, text in checks:
+            for slot in np.flatnonzero(failed[rows]).tolist():
+                row = int(rows[slot])
+                words[slot].append(text(row) if callable(text) else str(text))
+        reasons[rows] = ["; ".join(w) for w in words]
+    return suspect, reasons
