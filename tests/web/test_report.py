@@ -145,3 +145,43 @@ def test_a_panel_report_compares_with_his_own_earlier_wave(
     assert "Autumn" in html
     # The earlier report has nothing earlier to compare with.
     assert "Compared with" not in client.get(f"/r/{receipts[0]}/").content.decode()
+
+
+def _context_result(stage: int, top: float) -> dict:
+    rest = (1 - top) / 3
+    result = {"context_team_meetings_stage": stage}
+    for number, key in enumerate(("apathy", "ambivalence", "reflective", "energised"), start=1):
+        result[f"context_team_meetings_p_{key}"] = top if number == stage else rest
+    return result
+
+
+def test_a_context_stage_is_shown_only_where_its_top_probability_is_clear():
+    from allypath.web.survey.report import CONTEXT_CLEAR_PROBABILITY, _context_stage
+    from allypath.web.survey.texts import ui
+
+    words = ui("en")
+    clear = _context_stage(_context_result(3, CONTEXT_CLEAR_PROBABILITY + 0.05), "team_meetings", words, "en")
+    assert clear == "Reflective and responsible"
+    vague = _context_stage(_context_result(3, 0.45), "team_meetings", words, "en")
+    assert vague == "your answers here do not point to one stage"
+    assert _context_stage({}, "team_meetings", words, "en") == "not enough answers"
+    # A result stored before the probabilities existed shows no stage either.
+    assert _context_stage({"context_team_meetings_stage": 2}, "team_meetings", words, "en") == vague
+
+
+def test_a_report_set_aside_as_careless_says_why_in_plain_words_and_shows_no_stage(client, submit):
+    from allypath.web.survey.models import Response
+
+    receipt = submit()
+    response = Response.objects.get()
+    response.result = {
+        **response.result,
+        "status": "suspect",
+        "stage": None,
+        "reason": "same answer to 27 questions in a row",
+    }
+    response.save()
+    html = client.get(f"/r/{receipt}/").content.decode()
+    assert "do not follow a pattern the model can read" in html
+    assert "Where you are now" not in html
+    assert "27 questions" not in html  # the scorer's reason stays in the data, the report explains it

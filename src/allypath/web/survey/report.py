@@ -13,12 +13,17 @@ from typing import Any
 from allypath import recommend
 from allypath.model import STAGES, stage
 from allypath.recommendations import Recommendation
-from allypath.scoring import PROBABILITY_COLUMNS
+from allypath.scoring import PROBABILITY_COLUMNS, context_columns
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.survey.models import Response
 from allypath.web.survey.texts import FIRST_STEPS, RESOURCES, ui
 
-__all__ = ["build_report"]
+__all__ = ["CONTEXT_CLEAR_PROBABILITY", "build_report"]
+
+#: A context's stage is shown only when its top probability reaches this; otherwise the report says
+#: that the answers in that context do not point to one stage. Context placements rest on four
+#: items: on simulated data about 13 % of them reach 0.70 (docs/methods.md).
+CONTEXT_CLEAR_PROBABILITY = 0.70
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,19 @@ def _stage_label(number: Any, language: str) -> str | None:
     except (TypeError, ValueError):
         return None
     return stage(n).label.get_lang(language) if 1 <= n <= len(STAGES) else None
+
+
+def _context_stage(result: dict[str, Any], name: str, words: dict[str, str], language: str) -> str:
+    """The context's stage when it is clear (top probability >= CONTEXT_CLEAR_PROBABILITY), else plain
+    words: not enough answers, or answers that do not point to one stage."""
+    label = _stage_label(result.get(f"context_{name}_stage"), language)
+    if label is None:
+        return words["context_unknown"]
+    stored = [result.get(column) for column in context_columns(name)]
+    probabilities = [float(p) for p in stored if isinstance(p, int | float)]
+    if len(probabilities) < len(stored):  # a result stored before the probabilities existed
+        return words["context_unclear"]
+    return label if max(probabilities) >= CONTEXT_CLEAR_PROBABILITY else words["context_unclear"]
 
 
 def _earlier(response: Response) -> Response | None:
@@ -73,8 +91,10 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
         form = wave_instrument(response.wave.instrument_id, response.wave.instrument_version).form(
             response.wave.form
         )
-        context["insufficient"] = words["insufficient"].format(
-            answered=len(response.answers), questions=len(form.items)
+        context["insufficient"] = (
+            words["suspect"]
+            if result.get("status") == "suspect"
+            else words["insufficient"].format(answered=len(response.answers), questions=len(form.items))
         )
         context["first_steps"] = [step.get_lang(language) for step in FIRST_STEPS]
         return context
@@ -106,10 +126,7 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
         context["perceived"] = words[key].format(perceived=perceived, scored=context["stage_label"])
     instrument = wave_instrument(response.wave.instrument_id, response.wave.instrument_version)
     contexts = [
-        ContextRow(
-            c.label.get_lang(language),
-            _stage_label(result.get(f"context_{c.context}_stage"), language) or words["context_unknown"],
-        )
+        ContextRow(c.label.get_lang(language), _context_stage(result, c.context or c.id, words, language))
         for c in instrument.constructs_of("context")
     ]
     # The short form asks no context questions: then the section is left out rather than shown empty.

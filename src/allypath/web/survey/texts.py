@@ -327,6 +327,11 @@ UI: dict[str, Text] = {
         "كثيرًا ما تختلف القناعات من موقف إلى آخر. المرحلة التي تتوافق مع إجاباتك في كل منها:",
     ),
     "context_unknown": _t("not enough answers", "pas assez de réponses", "لا توجد إجابات كافية"),
+    "context_unclear": _t(
+        "your answers here do not point to one stage",
+        "vos réponses ici ne désignent pas une étape en particulier",
+        "إجاباتك هنا لا تشير إلى مرحلة واحدة",
+    ),
     "next_h": _t("Next steps to try", "Des pistes à essayer", "خطوات تالية يمكنك تجربتها"),
     "why": _t("Why this suggestion", "Pourquoi cette piste", "سبب هذا الاقتراح"),
     "resources_h": _t("Resources", "Ressources", "مصادر"),
@@ -354,6 +359,16 @@ UI: dict[str, Text] = {
         "plutôt des premières pistes générales.",
         "لا يعرض تقريرك مرحلة: أجبت عن {answered} من أصل {questions} سؤالًا، وتحديد موقعك يتطلب الإجابة عن "
         "معظم العبارات الخاصة بكل مرحلة. إليك بدلًا من ذلك خطوات أولى عامة.",
+    ),
+    "suspect": _t(
+        "Your report does not show a stage: your answers do not follow a pattern the model can read "
+        "(for example the same answer to many questions in a row), so a stage would not be reliable. "
+        "Here are general first steps instead.",
+        "Votre rapport n'indique pas d'étape : vos réponses ne suivent pas un schéma que le modèle peut "
+        "lire (par exemple la même réponse à de nombreuses questions d'affilée), et une étape ne serait "
+        "pas fiable. Voici plutôt des premières pistes générales.",
+        "لا يعرض تقريرك مرحلة: إجاباتك لا تتبع نمطًا يستطيع النموذج قراءته (مثل الإجابة نفسها عن أسئلة "
+        "كثيرة متتالية)، لذا لن تكون المرحلة موثوقة. إليك بدلًا من ذلك خطوات أولى عامة.",
     ),
     "pdf": _t("Download this report as a PDF", "Télécharger ce rapport en PDF", "نزّل هذا التقرير بصيغة PDF"),
     "model_note": _t(

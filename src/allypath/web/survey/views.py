@@ -218,7 +218,8 @@ def _too_few_answers(
     as the submission will be (about 30 ms).
     """
     instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
-    if score_one(draft.answers, instrument, wave.form).get("status") == "scored":
+    # Only too few answers: answers set aside as careless are not "thin" (the report explains them).
+    if score_one(draft.answers, instrument, wave.form).get("status") != "insufficient":
         return None
     return {"thin_count": words["thin_count"].format(answered=len(draft.answers), questions=len(form.items))}
 
