@@ -217,6 +217,7 @@ def _sample(
     numbers: dict[str, Any] = {
         "n_rows": len(data),
         "n_placed": int(placed.sum()),
+        "n_suspect": int((scored["status"] == "suspect").sum()),
         "placed_share": float(placed.mean()) if len(data) else 0.0,
         "missing_share": float(items.isna().to_numpy().mean()),
         "missing_by_item": {k: float(v) for k, v in missing.items()},
@@ -228,8 +229,14 @@ def _sample(
     heavy = [f"{k} ({v:.0%})" for k, v in worst.items() if v > 0.10]
     verdict = (
         f"{len(data):,} responses; {numbers['n_placed']:,} ({numbers['placed_share']:.0%}) answered enough "
-        f"to be placed in a stage. {numbers['missing_share']:.1%} of rating answers are blank"
+        f"to be placed in a stage"
     )
+    if numbers["n_suspect"]:
+        verdict += (
+            f" ({numbers['n_placed']:,} placed, {numbers['n_suspect']:,} set aside as careless: see the "
+            "reason column)"
+        )
+    verdict += f". {numbers['missing_share']:.1%} of rating answers are blank"
     verdict += (
         f"; items skipped by more than 10%: {_some(heavy)} — check their wording or sensitivity."
         if heavy
