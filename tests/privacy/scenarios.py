@@ -36,6 +36,9 @@ class Organisation:
     breakdowns: list[Breakdown]
     panel: bool
     open_wave: str | None
+    # every wave launched, in order, answered or not (a panel wave nobody answered still sits
+    # between its neighbours: "returning" means the wave just before)
+    launched: list[str] = field(default_factory=list)
 
     @property
     def policy(self) -> PrivacyPolicy:
@@ -43,7 +46,7 @@ class Organisation:
 
     @property
     def waves(self) -> list[str]:
-        return sorted(self.rows["wave"].unique())
+        return self.launched or sorted(self.rows["wave"].unique())
 
     def solve(self, breakdowns: list[Breakdown] | None = None) -> Release:
         return solve_release(
@@ -134,7 +137,7 @@ def _organisation(rng: np.random.Generator, k: int, people: int, waves: int) -> 
     chosen += [b for b in every if b not in chosen and rng.random() < 0.6]
     panel = bool(rng.random() < 0.5)
     open_wave = f"W{waves}" if waves > 1 and rng.random() < 0.3 else None
-    return Organisation(k, rows, chosen, panel, open_wave)
+    return Organisation(k, rows, chosen, panel, open_wave, order)
 
 
 def _requests(rng: np.random.Generator, org: Organisation, count: int) -> list[Request]:
