@@ -40,7 +40,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from allypath.privacy.audit import DEFAULT_BUDGET, find_small_derivable
+from allypath.privacy.audit import DEFAULT_BUDGET, _explain, find_small_derivable
 from allypath.privacy.policy import PrivacyPolicy
 from allypath.privacy.probe import MAX_K, find_light_sets, find_small_sets, probes
 
@@ -53,6 +53,9 @@ STAGE_COUNT = 4
 MAX_DENSE_CELLS = 6_000_000
 # A part larger than this is searched by null-space probes (exact for k <= 5, and far faster).
 DENSE_AUDIT_CELLS = 250_000
+# A part larger than this (and up to DENSE_AUDIT_CELLS) is searched by probes too, but the cell hidden
+# is chosen from a least-squares combination that yields the set, as the dense search does.
+PROBE_SEARCH_CELLS = 20_000
 MAX_RESTORE_CELLS = 4_000_000  # (shown cells x finest cells) above which the restore pass is skipped
 
 
@@ -245,7 +248,18 @@ def _audit_pass(cells: list[SolvedCell], size: int, weights: np.ndarray, k: int,
                 cells, shown, cover[group_rows][:, atoms], group_rows, atom_sizes[atoms], k
             )
             continue
-        if group_rows.size * atoms.size > MAX_DENSE_CELLS:
+        if group_rows.size * atoms.size > PROBE_SEARCH_CELLS and k <= MAX_K:
+            # found by probes (fast), explained by least squares (as the dense search does)
+            part = cover[group_rows][:, atoms]
+            sets = find_small_sets(part, atom_sizes[atoms], k)
+            if not sets:
+                continue
+            target = np.zeros(atoms.size)
+            target[list(sets[0])] = 1.0
+            groups = _explain(part.toarray().astype(float), target)
+            involved = group_rows[list(groups)] if groups else group_rows
+            victim = min((shown[r] for r in involved), key=lambda c: _order(cells[c], c))
+        elif group_rows.size * atoms.size > MAX_DENSE_CELLS:
             touching = np.unique(cover[:, atoms[small[atoms]]].tocoo().row)
             victim = min((shown[r] for r in touching), key=lambda c: _order(cells[c], c))
         else:
