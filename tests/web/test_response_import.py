@@ -511,4 +511,7 @@ def test_rows_are_scored_exactly_as_a_single_submission_is(instrument):
     assert [b["status"] for b in batch] == ["scored", "scored", "scored", "insufficient"]
     for b, s in zip(batch, single, strict=True):
         for key, value in s.items():  # the same numbers, up to the last bits of a vectorised sum
-            assert b[key] == (pytest.approx(value, rel=1e-12) if isinstance(value, float) else value), key
+            # person fit is summed in float32 by the kernel (its moments tables are float32), so
+            # a batch and a single row agree to float32's precision, far inside the -2.2 threshold
+            rel = 1e-6 if key == "person_fit" else 1e-12
+            assert b[key] == (pytest.approx(value, rel=rel) if isinstance(value, float) else value), key
