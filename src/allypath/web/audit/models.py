@@ -43,7 +43,26 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
         _refuse("updated")
 
 
-class AccessEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving it again or deleting it is refused (the database's
+    triggers refuse the same in SQL)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or kwargs.get("force_update") or kwargs.get("update_fields"):
+            _refuse("updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("deleted")
+
+
+class AccessEvent(AppendOnlyModel):
     """Who saw which group's report data, where and when."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -56,8 +75,6 @@ class AccessEvent(models.Model):
     group = models.CharField(max_length=500)
     view = models.CharField(max_length=200)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering: ClassVar = ["-at", "-id"]
         indexes: ClassVar = [models.Index(fields=["org", "-at"], name="audit_org_at")]
@@ -65,17 +82,8 @@ class AccessEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.view} {self.group}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None or kwargs.get("force_update") or kwargs.get("update_fields"):
-            _refuse("updated")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse("deleted")
-
-
-class SignInEvent(models.Model):
+class SignInEvent(AppendOnlyModel):
     """A sign-in to the HR console, a refused one, or a sign-out: how, who and, when refused, why.
 
     ``username`` is the account's user name, or for a refusal the name typed or the e-mail address the
@@ -99,19 +107,8 @@ class SignInEvent(models.Model):
     username = models.CharField(max_length=254, blank=True)
     reason = models.CharField(max_length=300, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering: ClassVar = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.method} {self.outcome} {self.reason}".rstrip()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None or kwargs.get("force_update") or kwargs.get("update_fields"):
-            _refuse("updated")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse("deleted")
