@@ -94,6 +94,7 @@ class ScoringPlan:
 
     parts: tuple[StagePart, ...]
     log_prior: np.ndarray  # (4,)
+    temperature: float  # the posterior is tempered as p ** (1 / temperature) (1: as the model gives it)
     log_node_weights: np.ndarray  # (nodes,) acquiescence quadrature
     min_answered_share: float
     min_top_probability: float
@@ -331,13 +332,18 @@ def _reverse_conflicts(
     return conflicts
 
 
-def _posterior(likelihood: np.ndarray, log_prior: np.ndarray) -> np.ndarray:
-    """(4, n) stage probabilities: prior x likelihood, normalised per respondent.
+def _posterior(likelihood: np.ndarray, log_prior: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """(4, n) stage probabilities: prior x likelihood, normalised per respondent, then tempered.
 
-    The best node and stage's scaled term is exp(0) = 1, so no respondent's sum is zero.
+    The best node and stage's scaled term is exp(0) = 1, so no respondent's sum is zero. Tempering
+    (``p ** (1 / temperature)``, renormalised) is applied after the first normalisation, where the
+    largest probability is at least 1/4, so the power cannot underflow the whole column.
     """
     probs = likelihood * np.exp(log_prior)[:, None]
     probs /= probs.sum(axis=0)
+    if temperature != 1.0:
+        np.power(probs, 1.0 / temperature, out=probs)
+        probs /= probs.sum(axis=0)
     return probs
 
 
@@ -517,7 +523,7 @@ def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
 
     rows = np.ascontiguousarray(loglik.T)
     person_fit = _person_fit(rows, codes, plan)
-    probs = _posterior(_integrated_likelihood(rows, plan.log_node_weights), plan.log_prior)
+    probs = _posterior(_integrated_likelihood(rows, plan.log_node_weights), plan.log_prior, plan.temperature)
     top, second, p_top, p_second = _top_two(probs)
     between = (p_top < plan.min_top_probability) | (p_top - p_second < plan.min_top_gap)
     stage = top + 1

@@ -137,6 +137,7 @@ def _build(instrument: Instrument, model: StageModel, max_joint_rows: int = MAX_
     return ScoringPlan(
         parts=tuple(parts),
         log_prior=np.log(model.prior),
+        temperature=float(model.temperature),
         log_node_weights=model.quadrature()[1],
         min_answered_share=model.min_answered_share,
         min_top_probability=model.min_top_probability,

@@ -54,6 +54,9 @@ class StageModel:
     item_offsets : per-item location shift (positive: the item is easier to agree with).
     prior : stage probabilities before the answers.
     careless : thresholds of the careless-responding checks (rows failing one are ``suspect``).
+    temperature : the posterior is tempered as ``p ** (1 / temperature)``, renormalised; above 1 it
+        makes stage probabilities less sure of themselves (calibration fits it where the model's own
+        probabilities were overconfident), 1 leaves them as the model gives them.
     """
 
     id: str
@@ -70,6 +73,7 @@ class StageModel:
     min_top_gap: float = 0.20
     min_answered_share: float = 0.60
     careless: CarelessRules = field(default_factory=CarelessRules)
+    temperature: float = 1.0
     method: str = "ordinal-ideal-point-naive-bayes"
     fit_report: Mapping[str, Any] = field(default_factory=dict)
 
@@ -143,6 +147,7 @@ class StageModel:
             },
             "min_answered_share": self.min_answered_share,
             "careless": self.careless.to_dict(),
+            "temperature": float(self.temperature),
             "fit_report": dict(self.fit_report),
         }
 
@@ -177,6 +182,12 @@ class StageModel:
         if not 0 < share <= 1:
             raise fail("field min_answered_share must be in (0, 1]")
         try:
+            temperature = float(raw.get("temperature", 1.0))
+        except (TypeError, ValueError):
+            raise fail("field temperature must be a number") from None
+        if not 0.05 <= temperature <= 20:
+            raise fail("field temperature must lie between 0.05 and 20 (1 leaves probabilities as they are)")
+        try:
             careless = CarelessRules.from_dict(raw.get("careless"))
         except (TypeError, ValueError, AttributeError) as exc:
             raise fail(f"field careless: {exc}") from None
@@ -195,6 +206,7 @@ class StageModel:
             min_top_gap=float(between.get("min_top_gap", 0.20)),
             min_answered_share=share,
             careless=careless,
+            temperature=temperature,
             method=str(raw.get("method", "ordinal-ideal-point-naive-bayes")),
             fit_report=dict(raw.get("fit_report") or {}),
         )
