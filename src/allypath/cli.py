@@ -200,12 +200,17 @@ def score(
     ] = Engine.auto,
     instrument: InstrumentOption = None,
     careless: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--careless",
-            help="Set aside careless answers (status suspect), calibrated thresholds (docs/methods.md).",
+            "--careless/--no-careless",
+            help=(
+                "Set aside careless answers (status suspect) by the model's checks, on in the packaged"
+                " model (docs/methods.md); --careless forces the calibrated thresholds, --no-careless"
+                " switches every check off."
+            ),
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
 ) -> None:
     """Score responses: stage probabilities, index, flags and construct scores per row."""
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
@@ -217,12 +222,13 @@ def score(
     try:
         inst = load_instrument(instrument)
         stage_model = load_stage_model(model)
-        if careless:
+        if careless is not None:
             from dataclasses import replace
 
             from allypath.scoring import CarelessRules
 
-            stage_model = replace(stage_model, careless=CarelessRules())
+            rules = CarelessRules() if careless else CarelessRules.off()
+            stage_model = replace(stage_model, careless=rules)
         with Progress(
             SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True
         ) as progress:

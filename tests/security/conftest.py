@@ -53,21 +53,6 @@ def write_hris(path: Path, people: list[tuple[str, ...]]) -> Path:
     return path
 
 
-def sample_answers(form: Instrument, level: int = 4, text: str = "More time to listen.") -> dict[str, Any]:
-    """A complete, valid answer set: ``level`` on every agreement item, the first options elsewhere."""
-    answers: dict[str, Any] = {}
-    for item in form.items:
-        if item.type == "likert":
-            answers[item.id] = level
-        elif item.type == "single":
-            answers[item.id] = next(o.value for o in item.options if o.value is not None)
-        elif item.type == "checklist":
-            answers[item.id] = [next(o.id for o in item.options if not o.exclusive)]
-        else:
-            answers[item.id] = text
-    return answers
-
-
 def tokens_of(wave: Wave) -> dict[str, str]:
     """Issue the personal links of every invitation without one: employee id -> token."""
     rows = export_links_csv(wave).csv_text.strip().splitlines()[1:]

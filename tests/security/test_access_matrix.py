@@ -27,8 +27,9 @@ from allypath.web.console.import_stage import create_stage
 from allypath.web.orgs.models import Membership, Organisation, Role, Wave
 from allypath.web.plans.models import AdoptedItem
 from allypath.web.survey.submission import submit
+from answer_patterns import sample_answers
 
-from .conftest import PASSWORD, sample_answers, tokens_of
+from .conftest import PASSWORD, tokens_of
 
 pytestmark = [pytest.mark.db]
 

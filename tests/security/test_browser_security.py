@@ -16,8 +16,9 @@ from allypath.web.audit import record_access
 from allypath.web.orgs.models import Membership, Organisation, Unit
 from allypath.web.survey.pages import page_count
 from allypath.web.survey.submission import submit
+from answer_patterns import sample_answers
 
-from .conftest import sample_answers, tokens_of
+from .conftest import tokens_of
 from .payloads import IMG, SCRIPT, SVG, TEXT_PAYLOADS
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,9 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from .conftest import sample_answers, tokens_of
+from answer_patterns import sample_answers
+
+from .conftest import tokens_of
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 

@@ -19,8 +19,9 @@ from django.db import OperationalError, connection
 
 from allypath.web.orgs.models import Wave
 from allypath.web.survey.models import Response
+from answer_patterns import sample_answers
 
-from .conftest import sample_answers, tokens_of
+from .conftest import tokens_of
 
 # No test transaction around the test: a failed write must roll back for real, as in production.
 pytestmark = [pytest.mark.db, pytest.mark.django_db(transaction=True)]

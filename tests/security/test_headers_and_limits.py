@@ -13,7 +13,9 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client, override_settings
 
-from .conftest import PASSWORD, sample_answers, tokens_of
+from answer_patterns import sample_answers
+
+from .conftest import PASSWORD, tokens_of
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 

@@ -25,8 +25,9 @@ from allypath.io.xlsx import write_xlsx
 from allypath.web.orgs.keys import submission_key
 from allypath.web.orgs.models import Organisation, Unit
 from allypath.web.survey.models import Draft, Response
+from answer_patterns import sample_answers
 
-from .conftest import sample_answers, tokens_of, write_hris
+from .conftest import tokens_of, write_hris
 from .payloads import ALL_PAYLOADS, DANGEROUS_MARKUP, FORMULA, LONG, NUL, SCRIPT, TEMPLATE, TEXT_PAYLOADS
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from allypath.web.middleware import MAX_JSON_DEPTH, json_depth
 from allypath.web.survey.models import Response
+from answer_patterns import sample_answers
 
-from .conftest import sample_answers, tokens_of
+from .conftest import tokens_of
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 

@@ -34,6 +34,7 @@ from allypath.instrument import Instrument, load_instrument
 from allypath.web.orgs.importing import import_hris
 from allypath.web.orgs.invitations import create_invitations, export_links_csv
 from allypath.web.orgs.models import Membership, Organisation, Role, Wave
+from answer_patterns import sample_answers
 
 PASSWORD = "correct horse battery staple"
 
@@ -53,21 +54,6 @@ def write_hris(path: Path, people: list[tuple[str, ...]]) -> Path:
     lines = ["employee_id,unit,level,region,email,language"] + [",".join(p) for p in people]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def sample_answers(form: Instrument, level: int = 4) -> dict[str, Any]:
-    """A complete, valid answer set: ``level`` on every agreement item, the first options elsewhere."""
-    answers: dict[str, Any] = {}
-    for item in form.items:
-        if item.type == "likert":
-            answers[item.id] = level
-        elif item.type == "single":
-            answers[item.id] = next(o.value for o in item.options if o.value is not None)
-        elif item.type == "checklist":
-            answers[item.id] = [next(o.id for o in item.options if not o.exclusive)]
-        else:
-            answers[item.id] = "More time in meetings to listen."
-    return answers
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from allypath.instrument import load_instrument
+from answer_patterns import answer_page as answer_consistently
 from browser_support import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
@@ -20,6 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transac
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+
+# Survey pages show the form of the wave; the full form's answers cover the short form's items.
+FULL_FORM = load_instrument().form("full")
 
 
 @pytest.fixture
@@ -52,17 +57,8 @@ def shot(page: Any, name: str) -> None:
 
 
 def answer_page(page: Any, choice: int = 4) -> None:
-    """Answer every question on the current page by clicking labels, as a person would."""
-    for question in page.locator(".question").all():
-        radios = question.locator("input[type=radio]")
-        if radios.count():
-            radios.nth(min(choice, radios.count()) - 1).check()
-            continue
-        boxes = question.locator("input[type=checkbox]")
-        if boxes.count():
-            boxes.first.check()
-            continue
-        question.locator("textarea").fill("More listening, less talking.")
+    """Answer every question on the current page by clicking, as a consistent respondent would."""
+    answer_consistently(page, FULL_FORM, level=choice)
 
 
 def test_a_phone_user_completes_the_survey_in_english_stopping_and_resuming(live_server, open_page, tokens):

@@ -15,12 +15,17 @@ from typing import Any
 
 import pytest
 
+from allypath.instrument import load_instrument
+from answer_patterns import answer_page as answer_consistently
 from browser_support import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 SECRET_WORDS = "Only my own browser should ever show this sentence."
+
+# Survey pages show the form of the wave; the full form's answers cover the short form's items.
+FULL_FORM = load_instrument().form("full")
 
 
 @pytest.fixture
@@ -44,16 +49,7 @@ def tokens(acme, make_wave, issue_tokens) -> dict[str, str]:
 
 
 def answer_page(page: Any, text: str = SECRET_WORDS) -> None:
-    for question in page.locator(".question").all():
-        radios = question.locator("input[type=radio]")
-        if radios.count():
-            radios.nth(min(2, radios.count()) - 1).check()
-            continue
-        boxes = question.locator("input[type=checkbox]")
-        if boxes.count():
-            boxes.first.check()
-            continue
-        question.locator("textarea").fill(text)
+    answer_consistently(page, FULL_FORM, level=2, text=text)
 
 
 def visible_text(page: Any) -> str:

@@ -11,6 +11,7 @@ from django.test import Client
 from allypath.web.orgs.models import Wave
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.pages import page_count
+from answer_patterns import sample_answers
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
@@ -45,9 +46,10 @@ def fill_page(client: Client, token: str, number: int, instrument, action: str =
     from allypath.web.survey.pages import page_items
 
     data: dict[str, object] = {"action": action, "language": "en"}
+    consistent = sample_answers(form, level)  # a consistent respondent, not one answer everywhere
     for item in page_items(form, number):
         if item.type == "likert":
-            data[f"q_{item.id}"] = str(level)
+            data[f"q_{item.id}"] = str(consistent[item.id])
         elif item.type == "single":
             data[f"q_{item.id}"] = str(item.options[0].value)
         elif item.type == "checklist":
