@@ -190,7 +190,10 @@ def score(
     ],
     out: Annotated[Path, typer.Option("--out", help="Scored output (.csv or .parquet; a folder for Spark).")],
     model: Annotated[Path | None, typer.Option("--model", help="Scoring model YAML (calibrated).")] = None,
-    form: Annotated[str | None, typer.Option(help="full or short; default: from the columns.")] = None,
+    form: Annotated[
+        str | None,
+        typer.Option(help="full or short for every row; default: each row by the items it answered."),
+    ] = None,
     on_error: Annotated[
         OnError, typer.Option("--on-error", help="raise: stop at the first bad cell; mark: flag the row.")
     ] = OnError.raise_,

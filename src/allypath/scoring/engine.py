@@ -21,9 +21,9 @@ from allypath.instrument import Instrument, load_instrument
 from allypath.model import STAGES
 from allypath.scoring.answers import Answers, Table, read_answers, unknown_item_columns
 from allypath.scoring.careless import flag_careless
-from allypath.scoring.kernel import KernelResult, run_kernel
+from allypath.scoring.kernel import KernelResult, ScoringPlan, run_kernel
 from allypath.scoring.plan import build_plan
-from allypath.scoring.stage_model import StageModel, load_stage_model
+from allypath.scoring.stage_model import STAGE_INFORMATIVE_KINDS, StageModel, load_stage_model
 
 __all__ = [
     "CAREFUL_COLUMNS",
@@ -227,25 +227,30 @@ def _score_columns(
     if len(set(columns)) != len(columns):
         duplicated = sorted({c for c in columns if columns.count(c) > 1})
         raise DataError(f"duplicated column(s): {', '.join(duplicated)}", file=source, column=duplicated[0])
+    per_row = form is None
     form = form or choose_form(columns, instrument)
     active = instrument.form(form)
     answers = read_answers(responses, active, on_error=on_error, source=source)
     plan = build_plan(active, model)
     result = run_kernel(answers.matrix, plan)
-
     reasons = answers.problems.copy()
     bad_rows = reasons != ""
-    needed = plan.construct_needed[plan.stage_scale_index]
-    sizes = plan.construct_sizes[plan.stage_scale_index]
-    for slot, k in enumerate(plan.stage_scale_index):
-        count = result.construct_counts[:, k]
-        short = (count < needed[slot]) & (reasons == "")
-        if short.any():
-            name = plan.construct_names[k]
-            reasons[short] = [
-                f"{name}: {c} of {sizes[slot]} items answered (needs {int(needed[slot])})"
-                for c in count[short]
-            ]
+    _explain_short_scales(result, plan, reasons, np.ones(len(reasons), dtype=bool))
+
+    # A file may mix the two forms (a pulse wave appended to a full one): rows that answered none of
+    # the full form's own stage-informative items are scored as the short form, each row by its form.
+    short_rows = _short_form_rows(answers, active, instrument) if per_row and form == "full" else None
+    if short_rows is not None and short_rows.any():
+        short_form = instrument.form("short")
+        short_plan = build_plan(short_form, model)
+        short_columns = [answers.position[c.id] for c in short_form.columns]
+        short_result = run_kernel(
+            answers.matrix[np.ix_(short_rows, np.asarray(short_columns, dtype=np.intp))], short_plan
+        )
+        _take_rows(result, plan, short_result, short_plan, short_rows)
+        reasons[short_rows & ~bad_rows] = ""
+        _explain_short_scales(result, plan, reasons, short_rows, short_plan)
+    row_forms = np.zeros(len(reasons), dtype=np.int8) if short_rows is None else short_rows.astype(np.int8)
     _unplace(result, bad_rows)
     suspect, careless = flag_careless(
         model.careless,
@@ -264,12 +269,93 @@ def _score_columns(
     out = _output_columns(
         attributes, active, model, result, status, reasons, answers, plan.construct_names, answer_key
     )
+    forms = (form, "short") if form == "full" else (form,)
+    out.insert(len(out) - 2, ("form", _Column("category", row_forms, categories=forms)))
     attrs = {
         "instrument": f"{instrument.id} {instrument.version}",
-        "form": form,
+        "form": form if not row_forms.any() else "short" if row_forms.all() else "mixed",
         "scoring_model": model.label,
     }
     return _Scored(columns=out, attrs=attrs)
+
+
+def _short_form_rows(answers: Answers, full: Instrument, instrument: Instrument) -> np.ndarray | None:
+    """Rows that answered the short form: none of the full form's own stage-informative items, at
+    least one of the short form's. None when the instrument has no short form."""
+    try:
+        short_form = instrument.form("short")
+    except KeyError:
+        return None
+    short_ids = {c.id for c in short_form.columns}
+    full_only = [
+        answers.position[c.id]
+        for c in full.columns
+        if c.id not in short_ids and c.id in answers.present and c.item.kind in STAGE_INFORMATIVE_KINDS
+    ]
+    shared = [answers.position[c.id] for c in short_form.columns if c.item.kind in STAGE_INFORMATIVE_KINDS]
+    if not full_only or not shared:
+        return None
+    matrix = answers.matrix
+    none_of_full = np.isnan(matrix[:, full_only]).all(axis=1)
+    some_of_short = ~np.isnan(matrix[:, shared]).all(axis=1)
+    return none_of_full & some_of_short
+
+
+def _take_rows(
+    result: KernelResult,
+    plan: ScoringPlan,
+    rows_result: KernelResult,
+    rows_plan: ScoringPlan,
+    rows: np.ndarray,
+) -> None:
+    """Write ``rows_result`` (scored by another form's plan) into ``rows`` of ``result``.
+
+    Constructs are matched by name; a construct the other form does not ask about has no score.
+    Context stages the other form does not ask about stay unplaced.
+    """
+    for name in ("probabilities", "placed", "stage", "between", "trailing", "leading", "index", "index_se"):
+        getattr(result, name)[rows] = getattr(rows_result, name)
+    for name in ("person_fit", "longest_run", "answer_sd", "reverse_conflicts"):
+        getattr(result, name)[rows] = getattr(rows_result, name)
+    slots = {construct: k for k, construct in enumerate(rows_plan.construct_names)}
+    for k, construct in enumerate(plan.construct_names):
+        if construct in slots:
+            result.construct_scores[rows, k] = rows_result.construct_scores[:, slots[construct]]
+            result.construct_counts[rows, k] = rows_result.construct_counts[:, slots[construct]]
+        else:
+            result.construct_scores[rows, k] = np.nan
+            result.construct_counts[rows, k] = 0
+    for context, stages in result.context_stages.items():
+        if context in rows_result.context_stages:
+            stages[rows] = rows_result.context_stages[context]
+            result.context_probabilities[context][rows] = rows_result.context_probabilities[context]
+        else:
+            stages[rows] = 0
+            result.context_probabilities[context][rows] = np.nan
+
+
+def _explain_short_scales(
+    result: KernelResult,
+    plan: ScoringPlan,
+    reasons: np.ndarray,
+    rows: np.ndarray,
+    rows_plan: ScoringPlan | None = None,
+) -> None:
+    """Name, for ``rows`` without a problem yet, each stage scale answered too thinly to place them.
+
+    ``rows_plan`` (another form's plan) sets the items per scale and the answered items needed.
+    """
+    rules = rows_plan or plan
+    names = [rules.construct_names[k] for k in rules.stage_scale_index]
+    needed = rules.construct_needed[rules.stage_scale_index]
+    sizes = rules.construct_sizes[rules.stage_scale_index]
+    for name, need, size in zip(names, needed, sizes, strict=True):
+        count = result.construct_counts[:, plan.construct_names.index(name)]
+        short = (count < need) & (reasons == "") & rows
+        if short.any():
+            reasons[short] = [
+                f"{name}: {c} of {size} items answered (needs {int(need)})" for c in count[short]
+            ]
 
 
 def _unplace(result: KernelResult, rows: np.ndarray) -> None:

@@ -112,7 +112,7 @@ class ScoringPlan:
     # (acquiescence node x stage), the mean and variance of log P(answer | cell) of each item -- or,
     # with ``fit_groups``, of each group of items that share them (positions into ``fit_rows``).
     fit_rows: np.ndarray
-    fit_moments: np.ndarray  # (2 * cells, items or groups) float32: the means, then the variances
+    fit_moments: np.ndarray  # (2 * cells, items or groups) float64 on a 2**-20 grid: means, then variances
     fit_groups: tuple[np.ndarray, ...] | None
     reverse_constructs: np.ndarray  # (len(reverse_rows),) construct slot of each reverse-keyed row
     reverse_middle: np.ndarray  # (len(reverse_rows),) float32 middle code of each reverse-keyed item
@@ -281,7 +281,7 @@ def _person_fit(rows: np.ndarray, codes: np.ndarray, plan: ScoringPlan) -> np.nd
     """
     answered = codes[plan.fit_rows] != 0
     if plan.fit_groups is not None:
-        counts = np.empty((len(plan.fit_groups), answered.shape[1]), dtype=np.float32)
+        counts = np.empty((len(plan.fit_groups), answered.shape[1]), dtype=np.float64)
         for slot, group in enumerate(plan.fit_groups):
             counts[slot] = (
                 np.add.reduce(answered[group], axis=0, dtype=np.uint16)
@@ -289,9 +289,12 @@ def _person_fit(rows: np.ndarray, codes: np.ndarray, plan: ScoringPlan) -> np.nd
                 else answered[group[0]]
             )
     else:
-        counts = answered.astype(np.float32)
+        counts = answered.astype(np.float64)
     cells = len(plan.fit_moments) // 2
-    moments = plan.fit_moments @ counts  # the means, then the variances
+    # The means, then the variances. The moments lie on a 2**-20 grid and the counts are whole, so
+    # every sum is exact in float64 in whatever order the matrix product adds: a respondent's fit
+    # does not depend on the width of his batch (a row at a threshold cannot change status with it).
+    moments = (plan.fit_moments @ counts).astype(np.float32)
     with np.errstate(invalid="ignore", divide="ignore"):
         np.sqrt(moments[cells:], out=moments[cells:])
         np.subtract(rows, moments[:cells], out=moments[:cells])

@@ -52,13 +52,22 @@ def _fit_moments(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and variance of log P(answer) per item and cell, answers drawn from the model in that cell.
 
     ``tables`` is (items, categories + 1, cells) with row 0 "not answered"; returns two (cells, items)
-    float32 arrays, the person-fit statistic's E and V terms.
+    float64 arrays, the person-fit statistic's E and V terms, rounded to multiples of 2**-20 (about
+    1e-6): the kernel's sums of these times whole counts are then exact in float64 whatever order a
+    matrix product adds them in, so a respondent's person fit does not depend on the batch he is in.
     """
     logp = tables[:, 1:, :]
     p = np.exp(logp)
     mean = (p * logp).sum(axis=1)
     variance = np.maximum((p * logp**2).sum(axis=1) - mean**2, 0.0)
-    return np.ascontiguousarray(mean.T, dtype=np.float32), np.ascontiguousarray(variance.T, dtype=np.float32)
+    return _on_grid(mean.T), _on_grid(variance.T)
+
+
+def _on_grid(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.round(values * _FIT_GRID) / _FIT_GRID, dtype=np.float64)
+
+
+_FIT_GRID = 2.0**20
 
 
 def _shared_moments(moments: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...] | None]:
@@ -131,7 +140,7 @@ def _build(instrument: Instrument, model: StageModel, max_joint_rows: int = MAX_
     fit_moments = (
         np.concatenate(_fit_moments(np.concatenate(fit_tables)))
         if fit_tables
-        else np.zeros((2 * cells, 0), np.float32)
+        else np.zeros((2 * cells, 0), np.float64)
     )
     fit_moments, fit_groups = _shared_moments(fit_moments)
     return ScoringPlan(
