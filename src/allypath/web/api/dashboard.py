@@ -160,6 +160,13 @@ class OverviewOut(Schema):
     nonresponse_band: Band | None = None
     awareness: Awareness | None = None
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    set_aside: str | None = Field(
+        None,
+        description=(
+            "How many of the wave's answers were set aside as careless, for the whole organisation"
+            " (below the wave's minimum group size only 'fewer than k'); none: null"
+        ),
+    )
 
 
 class GroupRow(GroupMix):
@@ -383,6 +390,7 @@ def get_overview(request: HttpRequest, slug: str, params: Query[OneWave]) -> Sta
         if result.refused or result.band is None or result.rate is None or result.awareness is None:
             return out
         band = result.band
+        out.set_aside = result.set_aside or None
         out.response_rate = Rate(**dataclasses.asdict(result.rate))
         shown = bool(band["visible"]) and band.get("respondent_apathy") is not None
         figures = {

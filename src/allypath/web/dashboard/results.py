@@ -69,6 +69,7 @@ class Overview(Result):
     awareness: Record | None = None
     diagnostics: tuple[Record, ...] = ()
     contexts: tuple[Record, ...] = ()
+    set_aside: str = ""  # the wave's answers set aside as careless, for the whole organisation, in words
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
         total = _total(frame, query, release)
         if not total.get("visible", False):
             return Overview(query, total)
+        set_aside = set_aside_sentence(frame, query.labels[query.wave.pk], query.wave.k)
         filters = query.wave_filters
         if not query.wave.has_response_rates:
             band: dict[str, Any] = {
@@ -154,9 +155,30 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
             awareness=awareness,
             diagnostics=tuple(records(diagnostic_answers(frame, [], release=release, filters=filters))),
             contexts=tuple(records(context_profiles(frame, [], release=release, filters=filters))),
+            set_aside=set_aside,
         )
 
     return _check(_run(request, query, view, work))
+
+
+def set_aside_sentence(frame: pd.DataFrame, wave: str, k: int) -> str:
+    """How many of the wave's answers were set aside as careless, in words ("" when none).
+
+    Counted over the whole organisation whatever the filters, so no choice of filters, and no
+    difference between two of them, narrows it to a group; below ``k`` only "fewer than k" is said.
+    """
+    if "status" not in frame.columns or frame.empty:
+        return ""
+    in_wave = frame["wave"] == wave
+    count = int(((frame["status"] == "suspect") & in_wave).fillna(False).sum())
+    if count == 0:
+        return ""
+    how_many = f"{count:,} answers were" if count >= k else f"Fewer than {k} answers were"
+    return (
+        f"{how_many} set aside in this wave, across the whole organisation, because they did not look"
+        " like considered answers (the same answer to nearly every question, or answers that fit no"
+        " stage). They are in no figure here; each of these people was told why in his private report."
+    )
 
 
 def _rate(band: Record) -> Rate:
