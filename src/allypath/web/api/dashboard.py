@@ -386,7 +386,7 @@ def get_overview(request: HttpRequest, slug: str, params: Query[OneWave]) -> Sta
 
     def build(query: DashboardQuery) -> OverviewOut:
         result = service.overview(request, query, view="api.dashboard.overview")
-        out = OverviewOut(selection=_selection(query), total=_mix(result.total))
+        out = OverviewOut(selection=_selection(query), total=_mix(result.total), set_aside=None)
         if result.refused or result.band is None or result.rate is None or result.awareness is None:
             return out
         band = result.band

@@ -30,6 +30,9 @@ class Response(models.Model):
     result = models.JSONField()
     status = models.CharField(max_length=20)
     stage = models.PositiveSmallIntegerField(null=True, blank=True)
+    # How fast the pages were answered (rushed, quick, steady, slow; allypath.web.survey.pace), None
+    # when not measured. Nullable without a default so that adding it keeps SQLite's WITHOUT ROWID.
+    pace = models.CharField(max_length=10, null=True, blank=True)  # None: not measured
     # SHA-256 of the client's submission id (idempotency), of the canonical answers (to tell a retry
     # from a conflicting reuse) and of the receipt code (to open the report). None derives from the token.
     submission_key = models.CharField(max_length=64, unique=True)
@@ -60,6 +63,9 @@ class Draft(models.Model):
     language = models.CharField(max_length=16)
     page = models.PositiveSmallIntegerField(default=0)
     sealed = models.TextField(default="", blank=True)
+    # Seconds spent on the pages so far (each page capped), None once a page went unmeasured: only
+    # its pace is kept at submission (allypath.web.survey.pace), never a time of day.
+    active_seconds = models.PositiveIntegerField(null=True, default=0)
     updated_on = models.DateField(default=timezone.localdate)
 
     _cipher_key: bytes | None = None

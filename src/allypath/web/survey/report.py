@@ -91,11 +91,14 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
         form = wave_instrument(response.wave.instrument_id, response.wave.instrument_version).form(
             response.wave.form
         )
-        context["insufficient"] = (
-            words["suspect"]
-            if result.get("status") == "suspect"
-            else words["insufficient"].format(answered=len(response.answers), questions=len(form.items))
-        )
+        if result.get("status") != "suspect":
+            context["insufficient"] = words["insufficient"].format(
+                answered=len(response.answers), questions=len(form.items)
+            )
+        elif response.pace == "rushed":
+            context["insufficient"] = words["rushed"]
+        else:
+            context["insufficient"] = words["suspect"]
         context["first_steps"] = [step.get_lang(language) for step in FIRST_STEPS]
         return context
     current = stage(int(result["stage"]))

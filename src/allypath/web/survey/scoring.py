@@ -13,7 +13,13 @@ import allypath
 from allypath.instrument import Instrument
 from allypath.web.survey.answers import wide_row
 
-__all__ = ["score_many", "score_one"]
+__all__ = ["RUSHED_REASON", "score_many", "score_one", "set_aside"]
+
+#: The reason of answers sent faster than the questions can be read (allypath.web.survey.pace).
+RUSHED_REASON = "answered faster than the questions can be read (under 2 seconds a question)"
+# What a row set aside keeps: who, why, how it was scored and the careless statistics, not a stage.
+_KEPT = ("status", "reason", "form", "instrument", "scoring_model", "person_fit", "longest_run")
+_KEPT_TOO = ("answer_sd", "reverse_conflicts")
 
 
 def _plain(value: Any) -> Any:
@@ -49,3 +55,31 @@ def score_many(
         {str(k): _plain(v) for k, v in record.items() if not active.has_column(str(k))}
         for record in scored.to_dict("records")
     ]
+
+
+def set_aside(result: Mapping[str, Any], reason: str) -> dict[str, Any]:
+    """A scored row set aside as careless for ``reason`` (added to any it had): status ``suspect``
+    and, as the engine leaves such a row, no stage, probabilities, index or context stage."""
+    out = dict(result)
+    if out.get("status") == "insufficient":
+        return out  # too few answers already says why no stage is shown
+    for key in out:
+        if key in _KEPT or key in _KEPT_TOO or key.startswith("score_"):
+            continue
+        if key.startswith(("p_", "context_")) or key in _PLACEMENT:
+            out[key] = None
+    out["status"] = "suspect"
+    out["reason"] = "; ".join(r for r in (out.get("reason") or "", reason) if r)
+    return out
+
+
+_PLACEMENT = (
+    "stage",
+    "stage_label",
+    "index",
+    "index_se",
+    "between_stages",
+    "trailing_stage",
+    "leading_stage",
+    "perception_gap",
+)

@@ -27,7 +27,7 @@ from allypath.web.orgs.models import Invitation, PrivacyMode, Wave
 from allypath.web.survey.answers import AnswerError, check_answers
 from allypath.web.survey.links import LinkError, find_link, open_link
 from allypath.web.survey.models import Draft, Response
-from allypath.web.survey.scoring import score_one
+from allypath.web.survey.scoring import RUSHED_REASON, score_one, set_aside
 
 __all__ = [
     "FieldProblem",
@@ -125,6 +125,7 @@ def submit(
     language: str,
     *,
     draft: str | None = None,
+    pace: str | None = None,
 ) -> SubmissionResult:
     """Store one response for the invitation behind ``token`` and return its receipt code.
 
@@ -137,6 +138,8 @@ def submit(
 
     ``draft`` is the key of the submitting browser's draft, deleted with the submission (drafts of
     the same link in other browsers cannot be found from the link; they go when the wave closes).
+    ``pace`` is how fast the survey's pages were answered (:mod:`allypath.web.survey.pace`): answers
+    sent faster than the questions can be read are set aside like other careless answers.
     """
     key = submission_key(token, submission_id)
     found = find_link(token)
@@ -168,6 +171,8 @@ def submit(
         rejected.answer_errors = tuple(answer_errors)
         raise rejected
     result = score_one(clean, instrument, wave.form)  # outside the write lock: scoring takes ~30 ms
+    if pace == "rushed":
+        result = set_aside(result, RUSHED_REASON)
     invitation = link.invitation
     response = Response(
         wave=wave,
@@ -180,6 +185,7 @@ def submit(
         result=result,
         status=str(result.get("status") or ""),
         stage=result.get("stage") if result.get("status") == "scored" else None,
+        pace=pace,
         submission_key=key,
         body_hash=body,
         receipt_hash=receipt_hash(receipt_for(token, submission_id)),

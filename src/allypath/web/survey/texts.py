@@ -370,6 +370,17 @@ UI: dict[str, Text] = {
         "لا يعرض تقريرك مرحلة: إجاباتك لا تتبع نمطًا يستطيع النموذج قراءته (مثل الإجابة نفسها عن أسئلة "
         "كثيرة متتالية)، لذا لن تكون المرحلة موثوقة. إليك بدلًا من ذلك خطوات أولى عامة.",
     ),
+    "rushed": _t(
+        "Your report does not show a stage: the questions were answered faster than they can be read "
+        "(under 2 seconds a question on average), so a stage would not be reliable. Here are general "
+        "first steps instead; you are welcome to take the survey again in a later wave.",
+        "Votre rapport n'indique pas d'étape : les questions ont reçu une réponse plus vite qu'on ne peut "
+        "les lire (moins de 2 secondes par question en moyenne), et une étape ne serait pas fiable. Voici "
+        "plutôt des premières pistes générales ; vous pourrez répondre à nouveau lors d'une prochaine vague.",
+        "لا يعرض تقريرك مرحلة: تمت الإجابة عن الأسئلة أسرع مما تمكن قراءتها (أقل من ثانيتين للسؤال في "
+        "المتوسط)، لذا لن تكون المرحلة موثوقة. إليك بدلًا من ذلك خطوات أولى عامة، ويسعدنا أن تشارك مجددًا "
+        "في موجة لاحقة.",
+    ),
     "pdf": _t("Download this report as a PDF", "Télécharger ce rapport en PDF", "نزّل هذا التقرير بصيغة PDF"),
     "model_note": _t(
         "Based on the Gender Equity Mindset Model (Hult International Business School research on male allyship, 2025).",

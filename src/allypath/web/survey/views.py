@@ -28,6 +28,7 @@ from allypath.web.survey.answers import check_answers, parse_posted
 from allypath.web.survey.browser import browser_secret, issue_browser_secret, remember_browser_secret
 from allypath.web.survey.links import LinkError, OpenLink, open_link
 from allypath.web.survey.models import Draft, Response
+from allypath.web.survey.pace import pace_of, remember_page_shown, seconds_on_page
 from allypath.web.survey.pages import error_messages, page_count, page_items, questions
 from allypath.web.survey.pdf import render_pdf
 from allypath.web.survey.report import build_report
@@ -161,6 +162,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     context = _page_context(request, language, wave.languages)
     words = context["words"]
     if request.method == "POST":
+        _add_time_on_page(request, token, number, draft)
         action = request.POST.get("action", "next")
         if action == "submit_anyway" and number == total:
             # confirmed on the "only a few answers" page, which posts no answers: keep the draft's
@@ -174,7 +176,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         draft.language = language
         draft.page = number
         draft.updated_on = timezone.localdate()
-        draft.save()
+        draft.save()  # with the time on this page (active_seconds)
         errors = error_messages(problems, words)
         if not errors or action == "back":
             if action == "back":
@@ -206,7 +208,17 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         is_last=number == total,
         error_list=[q for q in questions(items, language, answers, errors, first) if q.error],
     )
-    return render(request, "survey/page.html", context, status=422 if errors else 200)
+    shown = render(request, "survey/page.html", context, status=422 if errors else 200)
+    return remember_page_shown(shown, token, number)
+
+
+def _add_time_on_page(request: HttpRequest, token: str, number: int, draft: Draft) -> None:
+    """Add the seconds since this page was shown to the draft's total (saved with the draft); a page
+    sent without the browser's note leaves the whole survey unmeasured."""
+    if draft.active_seconds is None:
+        return
+    seconds = seconds_on_page(request, token, number)
+    draft.active_seconds = None if seconds is None else draft.active_seconds + round(seconds)
 
 
 def _too_few_answers(
@@ -230,7 +242,11 @@ def _submit(
     secret = browser_secret(request)
     assert secret is not None  # the draft was found with it
     try:
-        result = submit(token, form_submission_id(token, secret), draft.answers, language, draft=draft.key)
+        form = wave_instrument(draft.wave.instrument_id, draft.wave.instrument_version).form(draft.wave.form)
+        pace = pace_of(draft.active_seconds, len(form.items))
+        result = submit(
+            token, form_submission_id(token, secret), draft.answers, language, draft=draft.key, pace=pace
+        )
     except SubmissionError as rejected:
         if rejected.code.startswith("link_"):
             problem = LinkError(rejected.code.removeprefix("link_"), rejected.message, draft.wave)
