@@ -27,6 +27,16 @@ DESKTOP = {"width": 1280, "height": 900}
 FULL_FORM = load_instrument().form("full")
 
 
+@pytest.fixture(autouse=True)
+def considered_pace(monkeypatch) -> None:
+    """The browser clicks faster than anyone reads; the survey would rightly set such answers aside
+    as rushed (allypath.web.survey.pace). Each look at the clock here is half a minute later."""
+    from allypath.web.survey import pace
+
+    moments = iter(range(1_800_000_000, 1_900_000_000, 30))
+    monkeypatch.setattr(pace, "_now", lambda: float(next(moments)))
+
+
 @pytest.fixture
 def open_page(browser) -> Iterator[Any]:
     contexts = []
