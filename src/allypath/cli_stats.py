@@ -516,13 +516,16 @@ def calibrate(
     First tests whether the answers show four stages at all (as `allypath validate`); unless the
     verdict is "stages" it refuses, or with --force calibrates and records the warning in the model.
     A quarter of the respondents is held out: the model is written only if it predicts their answers
-    better than the base model (paired z >= 2).
+    better than the base model (paired z >= 2). On them a temperature for the stage probabilities is
+    fitted (above 1 where they were too sure of themselves) and their calibration error (ECE) is
+    reported before and after.
     Score with it: allypath score DATA --model MODEL.yaml --out scored.parquet
     """
     from allypath.instrument import load_instrument
     from allypath.scoring import load_stage_model
     from allypath.stats import calibrate as run_calibration
     from allypath.stats import stage_structure
+    from allypath.stats.calibration import temperature_in_words
 
     with _refusing():
         frame = _read(data)
@@ -578,6 +581,8 @@ def calibrate(
                 ("log-likelihood, calibrated", report["loglik"]),
                 ("BIC", report["bic"]),
                 ("structure test", report["structure"]["verdict"]),
+                ("calibration error (ECE), base -> calibrated", _ece_change(report)),
+                ("temperature of the stage probabilities", report["temperature"]),
                 ("relative entropy", report["relative_entropy"]),
                 ("same stage as the base model", report["agreement_with_base"]),
                 ("EM iterations", report["iterations"]),
@@ -586,7 +591,14 @@ def calibrate(
         )
     )
     _print_stage_mix(list(result.base_model.prior), list(result.model.prior))
+    console.print(temperature_in_words(report), highlight=False, soft_wrap=True, markup=False)
     console.print(f"wrote {out}; score with: allypath score DATA --model {out} --out scored.parquet")
+
+
+def _ece_change(report: dict[str, Any]) -> str:
+    if report["ece_after"] is None:
+        return "not measured"
+    return f"{report['ece_before']:.3f} -> {report['ece_after']:.3f}"
 
 
 def _heldout_change(heldout: dict[str, Any] | None) -> str:

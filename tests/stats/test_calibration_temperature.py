@@ -180,3 +180,28 @@ def test_expected_calibration_error_is_the_binned_gap_between_confidence_and_hit
     assert expected_calibration_error(np.array([0.95, 0.55]), np.array([0.0, 1.0])) == pytest.approx(
         (0.95 + 0.45) / 2
     )
+
+
+def test_the_command_line_says_in_plain_words_what_the_temperature_did(tmp_path: Path, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    import allypath.stats
+    from allypath.cli_stats import calibrate as calibrate_command
+    from allypath.stats import StructureResult
+
+    # the structure test is not what is tested here (and takes a minute on these data)
+    stages = StructureResult("stages", {}, "stubbed for this test")
+    monkeypatch.setattr(allypath.stats, "stage_structure", lambda *args, **kwargs: stages)
+    app = typer.Typer()
+    app.command()(calibrate_command)
+    app.command()(lambda: None)  # a second command keeps typer's sub-command form
+    source, model = tmp_path / "answers.csv", tmp_path / "model.yaml"
+    _answers(2000, 1, scale_sd=0.6).drop(columns="true_stage").to_csv(source, index=False)
+    args = ["calibrate", str(source), "--out", str(model), "--holdout", "0.5"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "calibration error (ECE), base -> calibrated" in result.stdout
+    assert "The stage probabilities were too sure of themselves" in result.stdout
+    temperature = load_stage_model(model).temperature
+    assert temperature > 1.4 and f"with a temperature of {temperature:.2f}" in result.stdout

@@ -69,6 +69,7 @@ __all__ = [
     "MIN_STAGE_SHARE",
     "CalibrationResult",
     "calibrate",
+    "temperature_in_words",
 ]
 
 #: Fewest respondents the base model can place (every stage scale answered enough).
@@ -494,6 +495,33 @@ def _temperature_not_measured(n: int) -> dict[str, Any]:
 def _tempered_posterior(posterior: np.ndarray, temperature: float) -> np.ndarray:
     """(n, 4) stage probabilities tempered as the scoring kernel tempers them."""
     return np.exp(temper(np.log(np.clip(posterior, 1e-300, None)), temperature))
+
+
+def temperature_in_words(report: dict[str, Any]) -> str:
+    """What the temperature and the calibration error of a fit report mean, in plain words."""
+    error = report.get("calibration_error") or {}
+    if report.get("ece_after") is None:
+        return f"Calibration error of the stage probabilities: {error.get('method', 'not measured')}."
+    before, after = report["ece_before"], report["ece_after"]
+    untempered, temperature = error["ece_calibrated_untempered"], report["temperature"]
+    checked = (
+        f"checked on {error['n']} held-out respondents against answers the probabilities did not use "
+        "(no true stages needed; such a check understates the error)"
+    )
+    if not error.get("temperature_kept"):
+        return (
+            f"The stage probabilities needed no tempering: {checked}, their calibration error is "
+            f"{after:.3f} with the calibrated model against {before:.3f} with the base model. A "
+            f"temperature of {error['temperature_fitted']:.2f} did not predict held-out answers better "
+            f"beyond noise (z = {error['temperature_z']:.1f}, needs {MIN_TEMPERATURE_Z:.0f}), so it stays 1."
+        )
+    mood = "too sure of themselves" if temperature > 1 else "not sure enough of themselves"
+    return (
+        f"The stage probabilities were {mood}: {checked}, their calibration error was {before:.3f} with "
+        f"the base model and {untempered:.3f} with the calibrated model; with a temperature of "
+        f"{temperature:.2f} (each probability raised to the power 1/{temperature:.2f}, then rescaled to "
+        f"sum to 1) it is {after:.3f}. The model file carries the temperature and scoring applies it."
+    )
 
 
 def _structure_note(structure: StructureResult | None, force: bool) -> dict[str, Any] | None:
