@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from allypath.instrument import load_instrument
-from allypath.scoring import PROBABILITY_COLUMNS, StageModel, load_stage_model, score
+from allypath.scoring import PROBABILITY_COLUMNS, CarelessRules, StageModel, load_stage_model, score
 from allypath.stats import CalibrationResult, calibrate
 from allypath.stats._calibration_temperature import (
     cross_fitted,
@@ -59,8 +59,9 @@ def _answers(n: int, seed: int, *, scale_sd: float = 0.0, offset_sd: float = 0.5
 
 def _hit_rate_ece(data: pd.DataFrame, model: StageModel) -> tuple[float, float]:
     """ECE of the top stage probability against whether it is the true stage, and the mean top
-    probability minus the hit rate (positive: too sure), over the respondents scored."""
-    scored = score(data, model=model, on_error="mark")
+    probability minus the hit rate (positive: too sure), over every respondent placed (the careless
+    checks off: the posterior's calibration is measured, not which rows the checks set aside)."""
+    scored = score(data, model=dataclasses.replace(model, careless=CarelessRules.off()), on_error="mark")
     probs = scored[list(PROBABILITY_COLUMNS)].to_numpy(dtype=float)
     ok = ~np.isnan(probs).any(axis=1)
     top, truth = probs[ok], data["true_stage"].to_numpy()[ok] - 1
