@@ -27,6 +27,7 @@ from allypath.analytics import (
     wave_change,
     wilson_interval,
 )
+from allypath.analytics.plans import SIZEABLE, STAGE_ACTIONS
 from allypath.errors import DataError
 from allypath.privacy import Breakdown, PrivacyPolicy, solve_release
 from analytics.frames import scored_frame
@@ -311,11 +312,11 @@ def test_transitions_hide_small_cohorts() -> None:
 def test_action_plans_rank_interventions_with_reasons(frame: pd.DataFrame) -> None:
     frame["score_barrier_fear"] = 4.4
     frame["score_enabler_leadership"] = 1.6
-    items = action_plan(frame, "unit", policy=K5, limit=6)
+    items = action_plan(frame, "unit", policy=K5, limit=8)
     groups = {item.group for item in items}
     assert groups == {"U0", "U1", "U2"}  # nothing for the hidden unit
     u0 = [item for item in items if item.group == "U0"]
-    assert [item.priority for item in u0] == [1, 2, 3, 4, 5, 6]
+    assert [item.priority for item in u0] == list(range(1, len(u0) + 1))
     keys = {item.intervention for item in u0}
     assert {"safe_spaces", "scenario_training", "leadership_visibility"} <= keys
     safe = next(item for item in u0 if item.intervention == "safe_spaces")
@@ -327,6 +328,51 @@ def test_action_plans_rank_interventions_with_reasons(frame: pd.DataFrame) -> No
     visible = next(item for item in u0 if item.intervention == "leadership_visibility")
     assert "enabler_gap" in visible.reason_codes and visible.enabler == "leadership_visibility"
     assert safe.filters == {"unit": "U0"} and safe.status == "proposed" and safe.stage_action
+
+
+def _group_mix(frame: pd.DataFrame, unit: str, column: str = "unit") -> dict[int, float]:
+    stage = pd.to_numeric(frame.loc[(frame[column] == unit) & (frame["status"] == "scored"), "stage"])
+    return {s: float((stage == s).mean()) for s in (1, 2, 3, 4)}
+
+
+def test_the_plan_follows_the_model_each_sizeable_stage_its_own_action_first(frame: pd.DataFrame) -> None:
+    frame["score_barrier_fear"] = 4.4
+    items = action_plan(frame, "unit", policy=K5, limit=8)
+    for unit in ("U0", "U1", "U2"):
+        mix = _group_mix(frame, unit)
+        mine = [item for item in items if item.group == unit]
+        sizeable = sorted((s for s in mix if mix[s] >= SIZEABLE), key=lambda s: -mix[s])
+        # the stage actions of the sizeable stages, the largest stage first, lead the plan
+        leading = [item.intervention for item in mine[: len(sizeable)]]
+        assert leading == [STAGE_ACTIONS[s] for s in sizeable], (unit, mix, leading)
+        assert all("stage_action" in item.reason_codes for item in mine[: len(sizeable)])
+        # then what holds them back, before anything chosen for its stage fit alone
+        after = [set(item.reason_codes) for item in mine[len(sizeable) :]]
+        obstacles = [bool(codes & {"barrier", "enabler_gap", "context"}) for codes in after]
+        assert obstacles == sorted(obstacles, reverse=True)
+        assert mine[0].reason.startswith(f"{max(mix.values()):.0%} of the group is at")
+
+
+def test_a_stage_below_the_sizeable_share_gets_no_stage_action(frame: pd.DataFrame) -> None:
+    """Built to fail the other way: U0 has no Energised men at all, so no leadership roles first."""
+    frame.loc[(frame["unit"] == "U0") & (frame["stage"] == 4), "stage"] = 3
+    items = [i for i in action_plan(frame, "unit", policy=K5, limit=8) if i.group == "U0"]
+    assert not any(i.intervention == STAGE_ACTIONS[4] and "stage_action" in i.reason_codes for i in items)
+    assert items[0].intervention in (STAGE_ACTIONS[2], STAGE_ACTIONS[3])
+
+
+def test_a_context_where_the_group_stands_further_back_brings_scenario_training(frame: pd.DataFrame) -> None:
+    for name in ("team_meetings", "hiring_promotion", "flexible_caregiving", "informal_social"):
+        frame[f"context_{name}_stage"] = pd.to_numeric(frame["stage"])
+    frame["context_hiring_promotion_stage"] = 1
+    items = [i for i in action_plan(frame, "unit", policy=K5, limit=8) if i.group == "U0"]
+    scenario = next(i for i in items if i.intervention == "scenario_training")
+    assert "context" in scenario.reason_codes
+    assert "furthest back in hiring and promotion" in scenario.reason
+    # and not when every context stands where the group does
+    frame["context_hiring_promotion_stage"] = pd.to_numeric(frame["stage"])
+    again = [i for i in action_plan(frame, "unit", policy=K5, limit=8) if i.group == "U0"]
+    assert not any("context" in i.reason_codes for i in again)
 
 
 def test_plan_items_are_plain_persistable_data() -> None:
@@ -392,3 +438,23 @@ def test_summarise_groups_keeps_its_fields(frame: pd.DataFrame) -> None:
     u0 = groups["U0"]
     assert u0.n == (frame["unit"] == "U0").sum() and sum(u0.stage_mix.values()) == pytest.approx(1.0)
     assert len(u0.top_barriers) == 3 and u0.actions
+
+
+def test_the_demo_plan_puts_each_organisations_largest_stage_action_first_and_its_strongest_barrier_in_the_top_five() -> (
+    None
+):
+    """The demo of `make demo` (576 respondents, seed 2026): before, the research's four stage actions
+    ranked 10th-13th of 13 and both organisations got the same top three."""
+    import allypath
+
+    scored = allypath.score(allypath.simulate(576, seed=2026))
+    items = action_plan(scored, "org", policy=K5, limit=5)
+    tops = {}
+    for org in scored["org"].unique():
+        mix = _group_mix(scored, org, column="org")
+        mine = [i for i in items if i.group == org]
+        largest = max(mix, key=lambda s: mix[s])
+        assert mine[0].intervention == STAGE_ACTIONS[largest]
+        assert any("always-available norm is strong" in i.reason for i in mine)  # its strongest barrier
+        tops[org] = [i.intervention for i in mine[:3]]
+    assert len({tuple(top) for top in tops.values()}) == 2  # each organisation its own order

@@ -1,18 +1,21 @@
-"""Action plans: per group, the interventions the model names for its stage mix and its weakest
-factors, prioritised and each with its reason; and the follow-up on a later wave.
+"""Action plans: per group, the interventions the model names for where the group's men stand, then
+for what holds them back, each with its reason in one sentence; and the follow-up on a later wave.
 
-Candidates come from three sources, scored on one scale (0-1) so they can be ranked together:
+The research asks HR to meet each man where he is, so the ranking follows the model in three tiers:
 
-- **stage fit** (``stage_mix``): the share of the group at the stages an intervention suits;
-  interventions that suit every stage are left to the other two sources.
-- **barrier or norm** (``barrier``): a barrier or masculine norm the group reports at 3.5 or more
-  on the 1-5 scale (low policy awareness: claimed awareness at 2.5 or less); score = how far above
-  (below) the threshold, scaled to 0-1, plus 0.5 so a clear obstacle outranks a weak stage fit.
-- **missing enabler** (``enabler_gap``): an enabler at 2.5 or less; scored like a barrier.
+1. **Stage actions** (``stage_action``): every stage holding at least :data:`SIZEABLE` of the group
+   gets its own action -- light informal content for Apathy, safe spaces for Ambivalence, structured
+   pathways for Reflective, leadership roles for Energised -- the largest stage first.
+2. **What holds them back** (``barrier``, ``enabler_gap``, ``context``): a barrier or masculine norm
+   at 3.5 or more on the 1-5 scale (low policy awareness: claimed awareness at 2.5 or less), an
+   enabler at 2.5 or less, or a work context where the group stands clearly further back than
+   overall (scenario training on that situation); the further past the threshold, the earlier.
+3. **Stage fit** (``stage_mix``): other interventions by the share of the group at the stages they
+   suit, to fill the plan.
 
-An intervention named by several sources keeps the highest score and all the reasons. Each item
-says which of the four research enablers it puts into practice and the action the group's most
-common stage calls for.
+An intervention named in several tiers keeps its best rank and all the reasons. (Ranking by stage
+share alone made the interventions that span several stages always win: in the demo the research's
+four stage actions came 10th-13th of 13.)
 """
 
 from __future__ import annotations
@@ -30,11 +33,27 @@ from allypath.errors import DataError
 from allypath.model import BARRIERS, ENABLERS, INTERVENTIONS, NORMS, STAGES, Factor, intervention
 from allypath.privacy import PrivacyPolicy, Release
 
-__all__ = ["PLAN_STATUSES", "PlanItem", "action_plan", "plan_progress"]
+__all__ = ["PLAN_STATUSES", "SIZEABLE", "STAGE_ACTIONS", "PlanItem", "action_plan", "plan_progress"]
 
 PLAN_STATUSES = ("proposed", "adopted", "in_progress", "done", "dropped")
 STRONG, WEAK = 3.5, 2.5
 SCALE_SPAN = 1.5  # from the threshold to the end of the 1-5 scale
+#: A stage holding at least this share of the group gets its own action.
+SIZEABLE = 0.15
+#: A context's mean stage this far below the group's mean stage is a context to work on.
+CONTEXT_GAP = 0.25
+# The tiers' scores: stage actions 3-4, obstacles 1-2, stage fit 0-1.
+_STAGE_ACTION, _OBSTACLE = 3.0, 1.0
+
+
+def _stage_actions() -> dict[int, str]:
+    """Each stage's own intervention: the one that suits that stage alone."""
+    actions = {s.number: [i.key for i in INTERVENTIONS if i.stages == (s.number,)] for s in STAGES}
+    assert all(len(keys) == 1 for keys in actions.values()), actions
+    return {stage: keys[0] for stage, keys in actions.items()}
+
+
+STAGE_ACTIONS = _stage_actions()
 
 
 @dataclass
@@ -99,14 +118,17 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
             found.codes.append(code)
         found.evidence.update(evidence)
 
-    for item in INTERVENTIONS:
-        if len(item.stages) == len(STAGES):
-            continue
-        share = sum(mix[s] for s in item.stages)
-        if share > 0:
-            stages = ", ".join(STAGES[s - 1].short_label.get_lang(language) for s in item.stages)
-            evidence = {STAGE_KEYS[s - 1]: mix[s] for s in item.stages}
-            add(item.key, share, f"suits {share:.0%} of the group by stage ({stages})", "stage_mix", evidence)
+    # 1. each sizeable stage its own action, the largest first
+    for number, key in STAGE_ACTIONS.items():
+        share = mix[number]
+        if share >= SIZEABLE:
+            label = STAGES[number - 1].short_label.get_lang(language)
+            need = STAGES[number - 1].action.get_lang(language)
+            reason = f"{share:.0%} of the group is at {label}, which calls for {need[:1].lower()}{need[1:]}"
+            # equal shares: the earlier stage first (a hair's difference, far below any real share)
+            score = _STAGE_ACTION + share + (len(STAGES) - number) * 1e-9
+            add(key, score, reason, "stage_action", {STAGE_KEYS[number - 1]: share})
+    # 2. what holds them back: barriers and norms, missing enablers, a context further back
     for factor in (*BARRIERS, *NORMS, *ENABLERS):
         mean = _factor_mean(rows, factor)
         if mean != mean:  # NaN: not measured
@@ -121,12 +143,57 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
         for key in factor.interventions:
             add(
                 key,
-                0.5 + min(gap / SCALE_SPAN, 1.0) * 0.5,
+                _OBSTACLE + min(gap / SCALE_SPAN, 1.0),
                 f"{label} {words} ({mean:.1f} of 5)",
                 code,
                 {factor.key: mean},
             )
+    behind = _context_furthest_back(rows, float(stage.mean()))
+    if behind is not None:
+        context, mean, gap = behind
+        reason = (
+            f"the group stands furthest back {_context_label(context, language)} (average stage"
+            f" {mean:.1f} against {float(stage.mean()):.1f} overall)"
+        )
+        add("scenario_training", _OBSTACLE + min(gap, 1.0), reason, "context", {f"context_{context}": mean})
+    # 3. stage fit: the share of the group at the stages an intervention suits
+    for item in INTERVENTIONS:
+        if len(item.stages) == len(STAGES) or "stage_action" in getattr(out.get(item.key), "codes", ()):
+            continue
+        share = sum(mix[s] for s in item.stages)
+        if share > 0:
+            stages = ", ".join(STAGES[s - 1].short_label.get_lang(language) for s in item.stages)
+            evidence = {STAGE_KEYS[s - 1]: mix[s] for s in item.stages}
+            add(item.key, share, f"suits {share:.0%} of the group by stage ({stages})", "stage_mix", evidence)
     return out
+
+
+def _context_label(context: str, language: str) -> str:
+    """The instrument's name of a work context, lower-cased to sit in a sentence ("in team meetings")."""
+    from allypath.instrument import load_instrument
+
+    for construct in load_instrument().constructs:
+        if construct.context == context:
+            label = construct.label.get_lang(language)
+            return label[:1].lower() + label[1:]
+    return context.replace("_", " ")
+
+
+def _context_furthest_back(rows: pd.DataFrame, overall: float) -> tuple[str, float, float] | None:
+    """The work context whose mean stage lies furthest below the group's, if by at least
+    :data:`CONTEXT_GAP`: (context name, its mean stage, the gap)."""
+    means = {}
+    for column in rows.columns:
+        if column.startswith("context_") and column.endswith("_stage"):
+            values = pd.to_numeric(rows[column], errors="coerce").astype(float)
+            values = values[values > 0]  # 0 or missing: no context stage
+            if len(values):
+                means[column.removeprefix("context_").removesuffix("_stage")] = float(values.mean())
+    if not means or overall != overall:
+        return None
+    context = min(means, key=lambda name: (means[name], name))
+    gap = overall - means[context]
+    return (context, means[context], gap) if gap >= CONTEXT_GAP else None
 
 
 def action_plan(
