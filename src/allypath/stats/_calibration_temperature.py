@@ -15,11 +15,11 @@ other three scales, tempered as ``p ** (1 / T)`` and renormalised, predict each 
 * A whole scale is left out: answers to one scale share any person-level tendency on that scale the
   model does not represent, and with such answers on both sides a sharper posterior would be
   rewarded for predicting that tendency, not the stage (splitting each scale into halves gave
-  temperatures near 1 on data that needed 1.8).
+  temperatures of 1.0-1.5 on data that needed about 1.8).
 * Each left-out answer is predicted on its own, not the scale's answers jointly: the calibrated
   model fits every item's answers given the stage, but not the extra agreement between answers to
   the same scale, and a joint prediction would ask the temperature to make up for that too (it gave
-  2.5-2.8 where 1.8 was right).
+  2.5-2.8 where about 1.8 was right).
 * The calibration error (ECE, 10 equal-width bins of the top stage probability) compares, in each
   bin, the mean top probability with the mean probability that the top stage is right once the
   left-out answers are read too (by a reference model): a label-free "hit rate". When the
