@@ -43,7 +43,11 @@ def test_the_overview_shows_the_mix_with_intervals_the_band_awareness_and_the_th
     html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk}).content.decode())
     assert "respondents placed on the model" in html and ">60<" in html
     assert "response rate (60 of 84 invited" in html
-    assert "Likely range in the whole organisation" in html and "95% interval" in html
+    assert "95% interval" in html and "Share of the men who answered" in html
+    # non-response as a sensitivity note, not a headline range or a claim the research does not make
+    assert "If those who did not answer stand where those who answered do" in html
+    assert "Apathy could be as high as" in html
+    assert "truth likely" not in html and "Likely range" not in html
     assert "claimed / verified" in html
     for question in (
         "Do men feel safe",

@@ -224,8 +224,9 @@ def nonresponse_band(
       resemble respondents: m_non = a e_apathy + (1 - a) m, so the organisation's mix is
       m + (1 - r) a (e_apathy - m) with r the response rate.
 
-    The study found the apathetic mostly do not answer, so the truth likely lies towards the second
-    view; ``low_<stage>``/``high_<stage>`` bound each stage's share between the two.
+    Nothing measured says which view holds (the research read low response as men unsure of their
+    role, not as a known mix of non-respondents), so this is a sensitivity check, not an estimate:
+    ``low_<stage>``/``high_<stage>`` bound each stage's share between the two views.
 
     Returns
     -------
