@@ -134,7 +134,7 @@ def test_a_filter_selecting_fewer_than_k_is_refused_naming_the_rule(northwind, b
         ({"by": "salary"}, 422, "query.by", "literal_error"),
         ({"levle": "Staff"}, 422, "levle", "unknown_parameter"),
         ({"level": "Staff", "by": "level"}, 422, "by", "by_filtered"),
-        ({"unit": "Tech"}, 422, "by", "no_subunits"),
+        ({"unit": "Tech", "by": "unit"}, 422, "by", "no_subunits"),
         ({"unit": "x" * 600}, 422, "query.unit", "string_too_long"),
     ],
 )

@@ -216,3 +216,31 @@ def test_an_export_of_a_refused_selection_is_refused_with_the_reason(northwind, 
     )
     assert response.status_code == 422
     assert "fewer than 5 people" in response.content.decode() or "smaller group" in response.content.decode()
+
+
+def test_a_bottom_level_unit_opens_without_its_default_breakdown_instead_of_an_error(northwind, bob, as_user):
+    """Groups break down by unit by default; a unit with none below it shows its total, not a 422."""
+    response = as_user(bob).get(BASE + "groups/", {"wave": northwind.first.pk, "unit": "Ops/EMEA"})
+    assert response.status_code == 200
+    asked = as_user(bob).get(BASE + "groups/", {"wave": northwind.first.pk, "unit": "Ops/EMEA", "by": "unit"})
+    assert asked.status_code == 422  # asked for explicitly, it is still refused with the reason
+    assert "has no units below it" in asked.content.decode()
+
+
+def test_the_dashboard_opens_on_the_latest_wave_with_results_not_a_wave_just_launched(
+    northwind, bob, as_user, make_wave
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    launched = make_wave(northwind.org, name="2027 Q1", opens_on=timezone.localdate() + dt.timedelta(days=1))
+    assert launched.status == "open"
+    from allypath.web.survey.models import Response
+
+    html = main_of(as_user(bob).get(BASE).content.decode())
+    placed = Response.objects.filter(wave=northwind.second, status="scored").count()
+    assert f'<span class="value">{placed}</span><span class="sub">respondents placed' in html
+    # asked for, the new wave is still shown (with no figures yet)
+    asked = main_of(as_user(bob).get(BASE, {"wave": launched.pk}).content.decode())
+    assert f'<span class="value">{placed}</span>' not in asked

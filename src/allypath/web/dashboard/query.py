@@ -131,6 +131,26 @@ def _launched(org: Organisation) -> QuerySet[Wave]:
     return Wave.objects.filter(org=org).exclude(status=WaveStatus.DRAFT)
 
 
+def _other_breakdown(org: Organisation, chosen: Mapping[str, str]) -> str | None:
+    """Level, else region: the first the organisation's people have and the filters leave open."""
+    invitations = Invitation.objects.filter(wave__org=org)
+    for column in ("level", "region"):
+        if column not in chosen and invitations.exclude(**{column: ""}).exists():
+            return column
+    return None
+
+
+def _latest_with_results(launched: list[Wave]) -> Wave | None:
+    """The wave a page opens on: the latest one that has closed with answers, else the latest launched
+    (a wave just launched shows dashes everywhere until it closes)."""
+    from allypath.web.dashboard.release import still_open
+
+    for wave in launched:
+        if not still_open(wave) and wave.responses.exists():
+            return wave
+    return launched[0] if launched else None
+
+
 def _wave(org: Organisation, raw: str | None, name: str, default: Wave | None) -> Wave:
     if raw is None:
         if default is None:
@@ -240,7 +260,7 @@ def resolve(
         if later == wave:
             raise DashboardInputError(422, "same_wave", "to_wave", "choose two different waves to compare")
     else:
-        wave = _wave(org, _one(params, "wave"), "wave", launched[0] if launched else None)
+        wave = _wave(org, _one(params, "wave"), "wave", _latest_with_results(launched))
         later = None
     unit = _unit(org, membership, _one(params, "unit"))
     chosen = {n: v for n in ("unit", "level", "region") if (v := _one(params, n)) is not None}
@@ -257,5 +277,10 @@ def resolve(
         raise DashboardInputError(422, "by_filtered", "by", f"the data is already filtered to one {by}")
     depth = int(Unit.objects.filter(org=org).aggregate(d=Max("depth"))["d"] or 0)
     if by == "unit" and unit is not None and not unit.children.exists():
-        raise DashboardInputError(422, "no_subunits", "by", f"unit {unit.path!r} has no units below it")
+        # The view's own default breakdown: a bottom-level unit is broken down by level or region
+        # instead; asked for explicitly, "by unit" is refused with the reason.
+        fallback = None if _one(params, "by") is not None else _other_breakdown(org, chosen)
+        if fallback is None:
+            raise DashboardInputError(422, "no_subunits", "by", f"unit {unit.path!r} has no units below it")
+        by = fallback
     return DashboardQuery(org, membership, wave, later, labels, depth, unit, level, region, by, chosen)
