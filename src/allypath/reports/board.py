@@ -196,7 +196,9 @@ def factor_chart(
     shown = rows[_visible(rows)] if not rows.empty else rows
     long = pd.DataFrame(
         [
-            {"group": str(row[label]), "factor": FACTOR_LABELS[key], "mean": round(float(row[key]), 2)}
+            # rounded once, as the table writes it (f"{x:.1f}"): rounding to 2 places first made
+            # 2.849 show as 2.9 in the chart and 2.8 in the table
+            {"group": str(row[label]), "factor": FACTOR_LABELS[key], "mean": float(f"{float(row[key]):.1f}")}
             for _, row in shown.iterrows()
             for key in keys
             if row[key] is not None and not pd.isna(row[key])
