@@ -134,7 +134,11 @@ def _finish(chart: alt.TopLevelMixin, data: pd.DataFrame, title: str, descriptio
     configured = (
         chart.configure(font=_FONT)
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=11, titleFontSize=11, gridColor="#e6e6e6")
+        # 12 px is the smallest text a chart writes (readable when a phone scales the SVG down);
+        # long group names get room before they are cut
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260, gridColor="#e6e6e6")
+        .configure_legend(labelFontSize=12, titleFontSize=12, labelLimit=260)
+        .configure_title(fontSize=14)
     )
     spec = configured.to_dict()
     svg = render_svg(spec, title=title, description=description)
@@ -206,7 +210,7 @@ def bar_chart(
         layers.append(rule_chart.mark_rule(color=_RULE, strokeDash=[4, 3]).encode(x="value:Q"))
         layers.append(
             rule_chart.mark_text(
-                color=_RULE, align="left", dx=3, dy=-4, baseline="bottom", fontSize=10
+                color=_RULE, align="left", dx=3, dy=-4, baseline="bottom", fontSize=12
             ).encode(x="value:Q", y=alt.value(0), text="label:N")
         )
     chart = alt.layer(*layers).properties(title=title, width=width, height=height)
@@ -303,8 +307,8 @@ def heatmap(
     )
     text_value = alt.Text(f"{value}:Q", format=value_format)
     # dark text on the pale cells keeps WCAG contrast; weight, not colour, marks the salient values
-    strong = base.mark_text(fontSize=10, fontWeight="bold", color="#000000").encode(text=text_value)
-    weak = base.mark_text(fontSize=10, color="#333333").encode(text=text_value)
+    strong = base.mark_text(fontSize=12, fontWeight="bold", color="#000000").encode(text=text_value)
+    weak = base.mark_text(fontSize=12, color="#333333").encode(text=text_value)
     labels = alt.layer(strong.transform_filter("datum._salient"), weak.transform_filter("!datum._salient"))
     chart = alt.layer(cells, labels).properties(
         title=title, width=cell_size * len(x_order), height=max(60, 18 * len(y_order))
