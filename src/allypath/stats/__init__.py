@@ -14,6 +14,14 @@ from __future__ import annotations
 
 from allypath.stats.calibration import CalibrationResult, calibrate
 from allypath.stats.cfa import SEMResult, cfa, sem
+from allypath.stats.classification import (
+    ClassificationResult,
+    SplitHalfResult,
+    classification_by_group,
+    classification_reliability,
+    split_half_check,
+)
+from allypath.stats.dif import DIFResult, ItemDIF, item_dif
 from allypath.stats.efa import FactorAnalysis, FitStatistics, extract_factors, max_identifiable_factors
 from allypath.stats.factorability import (
     BartlettResult,
@@ -46,9 +54,12 @@ __all__ = [
     "AlphaResult",
     "BartlettResult",
     "CalibrationResult",
+    "ClassificationResult",
+    "DIFResult",
     "FactorAnalysis",
     "FitStatistics",
     "InvarianceResult",
+    "ItemDIF",
     "KMOResult",
     "LatentClassResult",
     "LatentProfileResult",
@@ -57,16 +68,20 @@ __all__ = [
     "ParsedModel",
     "RotationResult",
     "SEMResult",
+    "SplitHalfResult",
     "StageStructureResult",
     "StructureResult",
     "bartlett_sphericity",
     "calibrate",
     "cfa",
+    "classification_by_group",
+    "classification_reliability",
     "compare_latent",
     "cronbach_alpha",
     "extract_factors",
     "geomin",
     "information_criteria",
+    "item_dif",
     "kmo",
     "latent_class",
     "latent_profile",
@@ -81,6 +96,7 @@ __all__ = [
     "relative_entropy",
     "rotate",
     "sem",
+    "split_half_check",
     "stage_structure",
     "stages_vs_continuum",
     "structure_items",
