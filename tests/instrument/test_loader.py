@@ -106,8 +106,20 @@ def test_export_matches_the_contract():
     assert set(data) == {"id", "version", "languages", "constructs", "items"}
     assert {"id", "kind", "label"} == set(data["constructs"][0])
     for item in data["items"]:
-        assert set(item) == {"id", "construct", "stage", "reverse", "context", "scale", "text"}
+        assert set(item) == {
+            "id",
+            "construct",
+            "stage",
+            "reverse",
+            "context",
+            "scale",
+            "text",
+            "not_applicable",
+        }
         assert item["stage"] in (None, 1, 2, 3, 4)
+        if item["not_applicable"] is not None:
+            assert item["not_applicable"]["value"] == 0
+            assert set(item["not_applicable"]["text"]) == {"en", "fr", "ar"}
         assert isinstance(item["reverse"], bool)
         assert set(item["text"]) == {"en", "fr", "ar"}
         if item["scale"] is not None:

@@ -2,6 +2,7 @@
 
 from allypath.instrument.definition import (
     CONSTRUCT_KINDS,
+    NOT_APPLICABLE,
     SCORED_KINDS,
     Column,
     Construct,
@@ -10,11 +11,19 @@ from allypath.instrument.definition import (
     Option,
     Scale,
 )
-from allypath.instrument.loader import DEFAULT_INSTRUMENT, load_instrument, validate_instrument_file
+from allypath.instrument.loader import (
+    DEFAULT_INSTRUMENT,
+    PACKAGED_INSTRUMENTS,
+    instrument_for_columns,
+    load_instrument,
+    validate_instrument_file,
+)
 
 __all__ = [
     "CONSTRUCT_KINDS",
     "DEFAULT_INSTRUMENT",
+    "NOT_APPLICABLE",
+    "PACKAGED_INSTRUMENTS",
     "SCORED_KINDS",
     "Column",
     "Construct",
@@ -22,6 +31,7 @@ __all__ = [
     "Item",
     "Option",
     "Scale",
+    "instrument_for_columns",
     "load_instrument",
     "validate_instrument_file",
 ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -12,6 +13,7 @@ from allypath.model.text import Text
 __all__ = [
     "CONSTRUCT_KINDS",
     "ITEM_TYPES",
+    "NOT_APPLICABLE",
     "SCORED_KINDS",
     "Column",
     "Construct",
@@ -52,6 +54,9 @@ SCORED_KINDS = frozenset(
     }
 )
 ITEM_TYPES = ("likert", "single", "checklist", "text")
+#: The stored answer "Does not apply to me" of an item that offers it (``not_applicable: true``): a
+#: code below every scale that offers it, read as missing by scoring (docs/instrument-format.md).
+NOT_APPLICABLE = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,18 @@ class Item:
     reverse: bool = False
     context: str | None = None
     short: bool = False
+    #: The extra answer "Does not apply to me" (value :data:`NOT_APPLICABLE`) where the item needs an
+    #: opportunity the respondent may not have; None when the item does not offer it.
+    not_applicable: Option | None = None
+
+    def accepts_not_applicable(self, value: object) -> bool:
+        """Whether ``value`` is this item's "does not apply to me" answer (scored as missing)."""
+        return (
+            self.not_applicable is not None
+            and not isinstance(value, bool)
+            and isinstance(value, int | float)
+            and value == NOT_APPLICABLE
+        )
 
     def column_ids(self) -> tuple[str, ...]:
         """The response columns of this item in the wide format (checklists expand per option)."""
@@ -204,6 +221,32 @@ class Instrument:
     def constructs_of(self, kind: str) -> tuple[Construct, ...]:
         return tuple(c for c in self.constructs if c.kind == kind)
 
+    def unknown_item_columns(self, columns: Iterable[str]) -> list[str]:
+        """Columns that look like items of this instrument but are not in it (a typo or another version).
+
+        A column looks like an item when it shares an item's letter prefix and ends in digits (``ap9``
+        beside ``ap1``..``ap8``) or extends a checklist item with an unknown option (``kc_bogus``).
+        Everything else is an attribute column and is carried through unchanged.
+        """
+        prefixes = self._item_prefixes
+        checklists = {item.id for item in self.items if item.type == "checklist"}
+        unknown = []
+        for name in columns:
+            if self.has_column(name):
+                continue
+            match = re.fullmatch(r"([a-z_]+?)(\d+)", name)
+            if match and match.group(1) in prefixes:
+                unknown.append(name)
+                continue
+            head = name.split("_", 1)[0]
+            if "_" in name and head in checklists:
+                unknown.append(name)
+        return unknown
+
+    @cached_property
+    def _item_prefixes(self) -> frozenset[str]:
+        return frozenset(re.sub(r"\d+$", "", item.id) for item in self.items if re.search(r"\d$", item.id))
+
     @cached_property
     def contexts(self) -> tuple[str, ...]:
         return tuple(c.context for c in self.constructs if c.kind == "context" and c.context)
@@ -247,6 +290,7 @@ class Instrument:
                     }
                 )
             rng = item.value_range
+            na = item.not_applicable
             items.append(
                 {
                     "id": col.id,
@@ -256,6 +300,13 @@ class Instrument:
                     "context": item.context,
                     "scale": None if rng is None else {"min": rng[0], "max": rng[1]},
                     "text": {lang: text.get_lang(lang) for lang in self.languages},
+                    # the extra answer "does not apply to me": its stored value and label, or null
+                    "not_applicable": None
+                    if na is None
+                    else {
+                        "value": NOT_APPLICABLE,
+                        "text": {lang: na.text.get_lang(lang) for lang in self.languages},
+                    },
                 }
             )
         return {

@@ -7,6 +7,7 @@ each message names the file, the construct or item, and the field.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from allypath.errors import InstrumentError
 from allypath.instrument.definition import (
     CONSTRUCT_KINDS,
     ITEM_TYPES,
+    NOT_APPLICABLE,
     Construct,
     Instrument,
     Item,
@@ -24,9 +26,22 @@ from allypath.instrument.definition import (
 )
 from allypath.model.text import Text
 
-__all__ = ["DEFAULT_INSTRUMENT", "load_instrument", "validate_instrument_file"]
+__all__ = [
+    "DEFAULT_INSTRUMENT",
+    "PACKAGED_INSTRUMENTS",
+    "instrument_for_columns",
+    "load_instrument",
+    "validate_instrument_file",
+]
 
-DEFAULT_INSTRUMENT = Path(__file__).with_name("data") / "allypath-v1.yaml"
+_DATA = Path(__file__).with_name("data")
+DEFAULT_INSTRUMENT = _DATA / "allypath-v1.yaml"
+#: Every packaged version of allypath-core, oldest first; the last is the default. Earlier versions stay
+#: so that their answer files still score (data/CHANGELOG.md says what changed between them).
+PACKAGED_INSTRUMENTS: dict[str, Path] = {
+    "1.0.0": _DATA / "allypath-v1.0.0.yaml",
+    "1.1.0": DEFAULT_INSTRUMENT,
+}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -140,6 +155,7 @@ def _item(
     construct: dict[str, Any],
     scales: dict[str, Scale],
     languages: tuple[str, ...],
+    na_text: Text | None,
     problems: _Problems,
 ) -> Item | None:
     cid = construct.get("id", "?")
@@ -179,6 +195,7 @@ def _item(
         reverse = False
     if reverse and item_type != "likert":
         problems.add(where, "field reverse applies to likert items only")
+    not_applicable = _not_applicable(raw, where, item_type, scale, na_text, problems)
     return Item(
         id=item_id,
         construct=str(cid),
@@ -191,7 +208,43 @@ def _item(
         reverse=reverse,
         context=construct.get("context"),
         short=bool(raw.get("short", False)),
+        not_applicable=not_applicable,
     )
+
+
+def _not_applicable(
+    raw: dict[str, Any],
+    where: str,
+    item_type: str,
+    scale: Scale | None,
+    text: Text | None,
+    problems: _Problems,
+) -> Option | None:
+    """The item's "does not apply to me" answer when its field ``not_applicable`` is true."""
+    flag = raw.get("not_applicable", False)
+    if not isinstance(flag, bool):
+        problems.add(where, f"field not_applicable must be true or false (got {flag!r})")
+        return None
+    if not flag:
+        return None
+    if item_type != "likert":
+        problems.add(where, f"field not_applicable applies to likert items only (this item is {item_type})")
+        return None
+    if scale is not None and scale.min <= NOT_APPLICABLE <= scale.max:
+        problems.add(
+            where,
+            f"field not_applicable needs a scale without the value {NOT_APPLICABLE}, the stored code of "
+            f"'does not apply to me' (scale {scale.key} runs {scale.min}-{scale.max})",
+        )
+        return None
+    if text is None:
+        problems.add(
+            where,
+            "field not_applicable is true but the instrument has no not_applicable_text (the label of "
+            "the extra answer, in every language)",
+        )
+        return None
+    return Option(text=text, value=NOT_APPLICABLE)
 
 
 def _build(raw: Any, source: str) -> Instrument:
@@ -208,6 +261,11 @@ def _build(raw: Any, source: str) -> Instrument:
         languages = ("en", *languages)
     title = _text(raw.get("title", {"en": str(raw["id"])}), "instrument", "title", languages, problems)
     scales = _scales(raw["response_scales"], languages, problems)
+    na_text = (
+        _text(raw["not_applicable_text"], "instrument", "not_applicable_text", languages, problems)
+        if "not_applicable_text" in raw
+        else None
+    )
     constructs: list[Construct] = []
     construct_ids: set[str] = set()
     item_ids: set[str] = set()
@@ -241,7 +299,7 @@ def _build(raw: Any, source: str) -> Instrument:
             continue
         items = []
         for item_raw in items_raw:
-            item = _item(item_raw, spec, scales, languages, problems)
+            item = _item(item_raw, spec, scales, languages, na_text, problems)
             if item is None:
                 continue
             if item.id in item_ids:
@@ -285,13 +343,65 @@ def _load_cached(resolved: str) -> Instrument:
     return validate_instrument_file(resolved)
 
 
-def load_instrument(path: str | Path | None = None) -> Instrument:
-    """The instrument at ``path``, or the packaged default (validated, cached per file).
+def load_instrument(path: str | Path | None = None, *, version: str | None = None) -> Instrument:
+    """The instrument at ``path``, a packaged ``version``, or the packaged default (validated, cached
+    per file).
 
     Examples
     --------
     >>> inst = load_instrument()
-    >>> inst.id
-    'allypath-core'
+    >>> inst.id, inst.version
+    ('allypath-core', '1.1.0')
+    >>> load_instrument(version="1.0.0").version
+    '1.0.0'
     """
+    if version is not None:
+        if path is not None:
+            raise ValueError("give either path or version, not both")
+        if version not in PACKAGED_INSTRUMENTS:
+            raise InstrumentError(
+                f"no packaged instrument version {version!r}; packaged: {', '.join(PACKAGED_INSTRUMENTS)}"
+            )
+        loaded = _load_cached(str(PACKAGED_INSTRUMENTS[version].resolve()))
+        if loaded.version != version:
+            raise InstrumentError(f"{loaded.source}: holds version {loaded.version}, not {version}")
+        return loaded
     return _load_cached(str(Path(path or DEFAULT_INSTRUMENT).resolve()))
+
+
+def _is_packaged(instrument: Instrument) -> bool:
+    if not instrument.source:
+        return False
+    source = Path(instrument.source).resolve()
+    return any(source == path.resolve() for path in PACKAGED_INSTRUMENTS.values())
+
+
+def instrument_for_columns(columns: Iterable[str], instrument: Instrument | None = None) -> Instrument:
+    """The instrument a wide table with these columns was answered on.
+
+    ``instrument`` (default: the packaged one) is returned unless it is a packaged version, some
+    columns look like items it does not have (``re6``, retired in 1.1.0), and another packaged
+    version of the same instrument has every such column: then that version, the newest first. So a
+    1.0.0 answer file scores by 1.0.0, as it did, and a file from any other source is left to the
+    instrument it was given (and its unknown columns reported).
+
+    Examples
+    --------
+    >>> instrument_for_columns(["respondent_id", "ap1", "re6"]).version
+    '1.0.0'
+    >>> instrument_for_columns(["respondent_id", "ap1", "re7"]).version
+    '1.1.0'
+    """
+    names = [str(c) for c in columns]
+    current = instrument or load_instrument()
+    if not current.unknown_item_columns(names) or not _is_packaged(current):
+        return current
+    for version in reversed(PACKAGED_INSTRUMENTS):
+        candidate = load_instrument(version=version)
+        if (
+            candidate.id == current.id
+            and candidate.version != current.version
+            and not candidate.unknown_item_columns(names)
+        ):
+            return candidate
+    return current

@@ -217,9 +217,12 @@ def _scale(
     bounds = entry.range
     if bounds is None and item is not None and item.value_range is not None:
         bounds = (float(item.value_range[0]), float(item.value_range[1]))
+    # "Does not apply to me" (0) is a value of the items that offer it, outside their scale.
+    na = item.not_applicable if item is not None else None
+    allowed = float(na.value) if na is not None and na.value is not None else None
     series = source.data[entry.column]
     if not lookup and not (labels and missing) and pd.api.types.is_numeric_dtype(series.dtype):
-        return _numeric_scale(source, entry, series, bounds, missing)
+        return _numeric_scale(source, entry, series, bounds, missing, allowed)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     mapped = np.full(len(uniques), np.nan)
     bad: list[int] = []
@@ -246,7 +249,7 @@ def _scale(
             bad.append(j)
             reason = f"of item {entry.item!r} is not a number and the mapping gives no 'values'"
             continue
-        if bounds is not None and not bounds[0] <= number <= bounds[1]:
+        if bounds is not None and not bounds[0] <= number <= bounds[1] and number != allowed:
             bad.append(j)
             reason = f"of item {entry.item!r} is outside its scale {_fmt(bounds[0])}..{_fmt(bounds[1])}"
             continue
@@ -267,6 +270,7 @@ def _numeric_scale(
     series: pd.Series,
     bounds: tuple[float, float] | None,
     missing: set[str],
+    allowed: float | None = None,
 ) -> pd.Series | pd.api.extensions.ExtensionArray:
     """Numbers taken as they are: one vectorised range check, no per-value lookup (the common
     case of a wide file or a recode-value export, where it is most of the import time)."""
@@ -284,6 +288,8 @@ def _numeric_scale(
         values = np.where(np.isin(values, numeric_missing), np.nan, values)
     if bounds is not None:
         outside = (values < bounds[0]) | (values > bounds[1])  # NaN compares False
+        if allowed is not None:
+            outside &= values != allowed
         if outside.any():
             row = int(np.argmax(outside))
             count = int(outside.sum())

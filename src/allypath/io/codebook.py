@@ -59,7 +59,9 @@ def codebook_rows(instrument: Instrument) -> list[dict[str, Any]]:
 
 def _anchors(item: Item) -> list[tuple[int, Text]]:
     if item.type == "likert" and item.scale is not None:
-        return sorted((int(v), t) for v, t in item.scale.anchors.items())
+        na = item.not_applicable
+        extra = [(int(na.value), na.text)] if na is not None and na.value is not None else []
+        return sorted((int(v), t) for v, t in item.scale.anchors.items()) + extra
     if item.type == "single":
         return [(int(o.value), o.text) for o in item.options if o.value is not None]
     return []

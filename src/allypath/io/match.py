@@ -275,7 +275,11 @@ def _propose(
 
 def _anchors(item: Item) -> dict[int, Text]:
     if item.type == "likert" and item.scale is not None:
-        return {int(v): t for v, t in item.scale.anchors.items()}
+        anchors = {int(v): t for v, t in item.scale.anchors.items()}
+        na = item.not_applicable
+        if na is not None and na.value is not None:
+            anchors[int(na.value)] = na.text  # "Does not apply to me": matched like an anchor
+        return anchors
     return {int(o.value): o.text for o in item.options if o.value is not None}
 
 
@@ -283,7 +287,9 @@ def _propose_scale(
     item: Item, column: SourceColumn, score: float, source: SourceTable, sim: _Similarity
 ) -> ItemMapping:
     anchors = _anchors(item)
-    low, high = min(anchors), max(anchors)
+    na = item.not_applicable.value if item.not_applicable is not None else None
+    on_scale = [value for value in anchors if value != na]  # the range: without "does not apply"
+    low, high = min(on_scale), max(on_scale)
     series = source.data[column.name].dropna()
     # Labels of user-missing codes (SPSS "-1 = undetermined") are not answers.
     missing = {str(code) for code in column.missing_codes}
@@ -324,7 +330,7 @@ def _propose_scale(
             note=note,
         )
     span = high - low
-    if observed.min() >= 0 and observed.max() <= span and set(anchors) == set(range(low, high + 1)):
+    if observed.min() >= 0 and observed.max() <= span and set(on_scale) == set(range(low, high + 1)):
         shifted = {int(v): int(v) + low for v in range(span + 1)}
         return ItemMapping(
             **base,  # type: ignore[arg-type]

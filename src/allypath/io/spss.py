@@ -203,6 +203,14 @@ def write_spss(
         else:
             out[name] = column
     labels, value_labels, measures = _instrument_labels(instrument, list(df.columns), language)
+    # "Does not apply to me" (0) is labelled and declared user-missing, so SPSS leaves it out of
+    # statistics as allypath's scoring does; allypath reads it back as missing.
+    missing: dict[str, list[Any]] = {}
+    for name in df.columns:
+        if instrument is not None and instrument.has_column(name):
+            option = instrument.column(name).item.not_applicable
+            if option is not None and option.value is not None:
+                missing[name] = [option.value]
     file_label = f"{instrument.id} {instrument.version}" if instrument is not None else ""
     try:
         with atomic_path(path) as tmp:
@@ -214,6 +222,7 @@ def write_spss(
                 variable_value_labels=value_labels or None,
                 variable_measure=measures or None,
                 variable_format=formats or None,
+                missing_ranges=missing or None,
             )
     except pyreadstat.PyreadstatError as exc:
         raise DataError(f"cannot be written as SPSS ({exc})", file=file) from None
@@ -266,6 +275,9 @@ def _instrument_labels(
         labels[name] = text[:255]  # SPSS keeps at most 256 bytes of a variable label
         if item.type == "likert" and item.scale is not None:
             value_labels[name] = {int(v): t.get_lang(language) for v, t in sorted(item.scale.anchors.items())}
+            na = item.not_applicable
+            if na is not None and na.value is not None:
+                value_labels[name][na.value] = na.text.get_lang(language)
             measures[name] = "ordinal"
         elif item.type == "single":
             value_labels[name] = {

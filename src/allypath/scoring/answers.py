@@ -4,12 +4,13 @@ One vectorised pass per column: coerce to numbers, then find values that are not
 numbers or outside the item's range. The table may be a pandas DataFrame or an Arrow table: Arrow
 columns of numbers are read without passing through pandas (what large Parquet inputs need).
 Problems either raise a :class:`DataError` naming the row and column, or (``on_error="mark"``) are
-returned per row so the row can be marked ``insufficient``.
+returned per row so the row can be marked ``insufficient``. An item that offers "Does not apply to
+me" (``not_applicable``) stores it as :data:`~allypath.instrument.NOT_APPLICABLE` (0): read as missing
+there, and out of the scale on every other item.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from allypath.errors import DataError
-from allypath.instrument import Column, Instrument
+from allypath.instrument import NOT_APPLICABLE, Column, Instrument
 
 __all__ = ["Answers", "Table", "read_answers", "unknown_item_columns"]
 
@@ -58,24 +59,13 @@ class Answers:
 def unknown_item_columns(columns: list[str], instrument: Instrument) -> list[str]:
     """Columns that look like items of ``instrument`` but are not in it (a typo or another version).
 
-    A column looks like an item when it shares an item's letter prefix and ends in digits (``ap7``
-    beside ``ap1``..``ap6``) or extends a checklist item with an unknown option (``kc_bogus``).
-    Everything else is an attribute column and is carried through unchanged.
+    A column looks like an item when it shares an item's letter prefix and ends in digits (``ap9``
+    beside ``ap1``..``ap8``) or extends a checklist item with an unknown option (``kc_bogus``).
+    Everything else is an attribute column and is carried through unchanged. A file answered on
+    another packaged version (``re6`` is a 1.0.0 item) is found by
+    :func:`allypath.instrument.instrument_for_columns`.
     """
-    prefixes = {re.sub(r"\d+$", "", item.id) for item in instrument.items if re.search(r"\d$", item.id)}
-    checklists = {item.id for item in instrument.items if item.type == "checklist"}
-    unknown = []
-    for name in columns:
-        if instrument.has_column(name):
-            continue
-        match = re.fullmatch(r"([a-z_]+?)(\d+)", name)
-        if match and match.group(1) in prefixes:
-            unknown.append(name)
-            continue
-        head = name.split("_", 1)[0]
-        if "_" in name and head in checklists:
-            unknown.append(name)
-    return unknown
+    return instrument.unknown_item_columns(columns)
 
 
 def _numeric(series: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -205,16 +195,35 @@ def _check_column(
     The checks run piece by piece so that their temporaries stay in the processor's cache.
     """
     lo, hi = column.min, column.max
-    whys = ("not a number", "not a whole number", f"outside the scale {lo}-{hi}")
-    bad_rows: list[list[np.ndarray]] = [[], [], []]
+    whys = (
+        "not a number",
+        "not a whole number",
+        f"outside the scale {lo}-{hi}",
+        f"outside the scale {lo}-{hi}; {NOT_APPLICABLE} ('does not apply to me') is not an answer here",
+    )
+    bad_rows: list[list[np.ndarray]] = [[], [], [], []]
     pieces = _arrow_pieces(raw) if isinstance(raw, pa.ChunkedArray) else _pandas_pieces(raw)
+    not_applicable = column.item.not_applicable is not None
+    # A 0 on a rating item that does not offer "does not apply to me" gets a reason that says so.
+    explain_zero = (
+        column.item.type == "likert" and not not_applicable and lo is not None and lo > NOT_APPLICABLE
+    )
     for start, values, not_numeric, integral in pieces:
+        if not_applicable:
+            # "Does not apply to me" is an answer, scored as missing (only where the item offers it).
+            skipped = values == NOT_APPLICABLE
+            if skipped.any():
+                values = np.where(skipped, np.nan, values)
         finite = ~np.isnan(values)
-        masks = [not_numeric, None, None]
+        masks: list[np.ndarray | None] = [not_numeric, None, None, None]
         if not integral:
             masks[1] = finite & (values != np.rint(values))
         if lo is not None and hi is not None:
-            masks[2] = finite & ((values < lo) | (values > hi))
+            outside = finite & ((values < lo) | (values > hi))
+            if explain_zero and outside.any():
+                zero = outside & (values == NOT_APPLICABLE)
+                masks[3], outside = zero, outside & ~zero
+            masks[2] = outside
         stop = start + len(values)
         if any(mask is not None and mask.any() for mask in masks):
             values = values.copy()
