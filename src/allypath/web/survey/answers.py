@@ -1,8 +1,10 @@
 """Check one respondent's answers against the items of his wave's form.
 
 Answers arrive as ``{item_id: value}``: a whole number on the item's scale (likert) or one of its
-option values (single choice), a list of option ids (checklist) or a string (open text). Every
-question may be skipped (absent, ``null`` or ``""``). Each problem is reported with the field it is in.
+option values (single choice), a list of option ids (checklist) or a string (open text). A likert
+item that offers "Does not apply to me" also takes :data:`~allypath.instrument.NOT_APPLICABLE` (0),
+which is stored as given and scored as missing; no other item takes it. Every question may be skipped
+(absent, ``null`` or ``""``). Each problem is reported with the field it is in.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def _check_number(item: Item, value: object) -> tuple[int | None, AnswerError | 
     if item.type == "likert":
         assert item.scale is not None
         lo, hi = item.scale.min, item.scale.max
+        if item.accepts_not_applicable(number):
+            return number, None
         if not lo <= number <= hi:
             return None, AnswerError(
                 item.id,

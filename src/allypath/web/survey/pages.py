@@ -50,6 +50,8 @@ class Question:
     error: str = ""
     max_length: int = MAX_TEXT
     extra: dict[str, Any] = field(default_factory=dict)
+    #: "Does not apply to me": one more radio of the same question, shown apart from the scale.
+    not_applicable: Choice | None = None
 
     @property
     def error_id(self) -> str:
@@ -93,6 +95,18 @@ def _choices(item: Item, language: str, current: object) -> tuple[Choice, ...]:
     return ()
 
 
+def _not_applicable(item: Item, language: str, current: object) -> Choice | None:
+    option = item.not_applicable
+    if option is None or option.value is None:
+        return None
+    return Choice(
+        str(option.value),
+        option.text.get_lang(language),
+        not isinstance(current, bool) and current == option.value,
+        f"q-{item.id}-na",
+    )
+
+
 def questions(
     items: tuple[Item, ...],
     language: str,
@@ -114,6 +128,7 @@ def questions(
                 choices=_choices(item, language, current),
                 value=current if item.type == "text" and isinstance(current, str) else "",
                 error=errors.get(item.id, ""),
+                not_applicable=_not_applicable(item, language, current),
             )
         )
     return out
