@@ -51,7 +51,7 @@ def test_instrument_validate_accepts_the_packaged_file():
 
     result = run("instrument", "validate", DEFAULT_INSTRUMENT)
     assert result.exit_code == 0
-    assert "valid" in result.stdout and "allypath-core 1.0.0" in result.stdout
+    assert "valid" in result.stdout and "allypath-core 1.1.0" in result.stdout
 
 
 def test_instrument_validate_names_the_problem(tmp_path):
@@ -129,13 +129,13 @@ def test_a_bad_cell_fails_naming_file_row_and_column_and_writes_nothing(tmp_path
     source = tmp_path / "bad.csv"
     assert run("simulate", "--n", "20", "--out", source).exit_code == 0
     frame = pd.read_csv(source)
-    frame["ap2"] = frame["ap2"].astype(object)
-    frame.loc[4, "ap2"] = "seven"
+    frame["ap3"] = frame["ap3"].astype(object)
+    frame.loc[4, "ap3"] = "seven"
     frame.to_csv(source, index=False)
     out = tmp_path / "s.csv"
     result = run("score", source, "--out", out)
     assert result.exit_code == 2
-    assert f"file {source}, row 5, column 'ap2': not a number" in result.stderr
+    assert f"file {source}, row 5, column 'ap3': not a number" in result.stderr
     assert not out.exists()
     assert not list(tmp_path.glob(".s.csv*"))
 
@@ -144,7 +144,7 @@ def test_on_error_mark_scores_the_rest(tmp_path):
     source = tmp_path / "bad.csv"
     assert run("simulate", "--n", "20", "--out", source).exit_code == 0
     frame = pd.read_csv(source)
-    frame.loc[4, "ap2"] = 8
+    frame.loc[4, "ap3"] = 8
     frame.to_csv(source, index=False)
     out = tmp_path / "s.csv"
     result = run("score", source, "--out", out, "--on-error", "mark")

@@ -31,7 +31,7 @@ def write(tmp_path: Path, data: dict) -> Path:
 def test_packaged_instrument_has_id_version_and_three_languages():
     inst = load_instrument()
     assert inst.id == "allypath-core"
-    assert inst.version == "1.0.0"
+    assert inst.version == "1.1.0"
     assert inst.languages == ("en", "fr", "ar")
 
 

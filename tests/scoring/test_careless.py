@@ -117,16 +117,20 @@ def test_almost_one_answer_throughout_is_named(honest_row):
     assert result["reason"] == "almost the same answer to every question"
 
 
-def test_reverse_keyed_answers_like_the_rest_of_their_scale_are_named(honest_row):
+def test_reverse_keyed_answers_like_the_rest_of_their_scale_are_named():
     # Each scale with a reverse-keyed item: every answer the same, raw (so the reverse-keyed one
     # contradicts the others), alternating 4 and 5 between scales so that no run grows long.
-    row = honest_row.copy()
-    scales = [c for c in INSTRUMENT.constructs if c.scored and any(i.reverse for i in c.items)]
+    # On instrument 1.0.0, which has five such scales (1.1.0 keeps two: en6 and zs3).
+    v100 = allypath.load_instrument(version="1.0.0")
+    honest = allypath.simulate(200, seed=404, instrument=v100)
+    scored = allypath.score(honest, v100, model=CHECKED)
+    row = honest[(scored["status"] == "scored").to_numpy()].iloc[[0]].copy()
+    scales = [c for c in v100.constructs if c.scored and any(i.reverse for i in c.items)]
     for k, construct in enumerate(scales):
         for item in construct.items:
             if item.type == "likert":
                 row[item.id] = 4.0 if k % 2 else 5.0
-    result = checked(row)
+    result = allypath.score(row, v100, model=CHECKED).iloc[0]
     assert result["reverse_conflicts"] == len(scales) == 5
     assert "5 statements answered like their opposites" in result["reason"]
 

@@ -49,7 +49,9 @@ def test_context_probabilities_sum_to_one_and_their_top_is_the_context_stage(sco
         probabilities = scored[list(context_columns(context))].to_numpy(dtype=float)
         stage = scored[f"context_{context}_stage"].to_numpy(dtype=float, na_value=np.nan)
         shown = ~np.isnan(stage)
-        assert shown.mean() > 0.9
+        # "Does not apply to me" on two hiring items leaves no hiring stage for those with no part in it
+        offers_na = any(i.not_applicable for c in inst.constructs if c.context == context for i in c.items)
+        assert shown.mean() > (0.5 if offers_na else 0.9)
         np.testing.assert_allclose(probabilities[shown].sum(axis=1), 1.0, atol=1e-12)
         assert (probabilities[shown].argmax(axis=1) + 1 == stage[shown]).all()
         assert np.isnan(probabilities[~shown]).all()  # no context stage, no probabilities
@@ -74,7 +76,7 @@ def test_attribute_columns_are_carried_through_unchanged(simulated, scored):
 
 
 def test_output_carries_instrument_and_model_versions(scored):
-    assert scored.attrs["instrument"] == "allypath-core 1.0.0"
+    assert scored.attrs["instrument"] == "allypath-core 1.1.0"
     assert scored.attrs["scoring_model"] == "stage-ordinal 1.0.0"
     assert set(scored["scoring_model"].astype(str)) == {"stage-ordinal 1.0.0"}
 

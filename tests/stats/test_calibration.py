@@ -144,7 +144,7 @@ def test_extra_random_starts_never_end_lower_than_the_base_start():
 
 
 def test_refuses_too_few_placed_respondents():
-    with pytest.raises(StatsError, match=r"250 placed respondent\(s\).*at least 300"):
+    with pytest.raises(StatsError, match=r"\d+ placed respondent\(s\) of 250: at least 300"):
         calibrate(allypath.simulate(250, seed=1))
 
 
@@ -162,7 +162,8 @@ def test_refuses_poorly_separated_data():
     rng = np.random.default_rng(0)
     for item in load_stage_model().stage_items(allypath.load_instrument()):
         data[item.id] = rng.integers(1, 6, len(data)).astype(float)
-    with pytest.raises(StatsError, match="poorly separated"):
+    # instrument 1.1.0 (no reverse-keyed middle-stage items): random answers already leave stages empty
+    with pytest.raises(StatsError, match=r"poorly separated|holds only"):
         calibrate(data)
 
 

@@ -73,12 +73,12 @@ def test_r_write_csv_row_names_are_dropped_with_a_note_on_stderr(bfi: Path):
 
 
 def test_reliability_of_an_instrument_construct_takes_its_reverse_keys(simulated: Path):
-    out = run_json("stats", "reliability", simulated, "--construct", "stage_apathy")
+    out = run_json("stats", "reliability", simulated, "--construct", "stage_energised")
     frame = pd.read_parquet(simulated)
     direct = cronbach_alpha(
-        frame[[f"ap{i}" for i in range(1, 7)]], ["ap1", "ap2", "ap3", "ap4", "-ap5", "ap6"]
+        frame[[f"en{i}" for i in range(1, 7)]], ["en1", "en2", "en3", "en4", "en5", "-en6"]
     )
-    assert out["reversed_items"] == ["ap5"] and out["construct"] == "stage_apathy"
+    assert out["reversed_items"] == ["en6"] and out["construct"] == "stage_energised"
     assert out["alpha"] == pytest.approx(direct.alpha, abs=1e-12)
 
 

@@ -120,7 +120,7 @@ respondent_id: mychar
 attributes: {unit: mychar}
 items:
   ap1: {column: myord, values: {low: 1, medium: 3, high: 5}}
-  ap2: mylabl
+  ap3: mylabl
 """
 
 
@@ -203,11 +203,11 @@ def test_an_spss_file_with_value_labels_is_imported_with_each_row_in_the_unit_of
     wave = Wave.objects.get(org=initech, name="SPSS")
     got = {r.unit.path: r.answers for r in Response.objects.filter(wave=wave)}
     assert got == {
-        "a": {"ap1": 1, "ap2": 1},
-        "b": {"ap1": 3, "ap2": 2},
-        "c": {"ap1": 5, "ap2": 1},
-        "d": {"ap1": 1, "ap2": 2},
-        "e": {"ap1": 1, "ap2": 1},
+        "a": {"ap1": 1, "ap3": 1},
+        "b": {"ap1": 3, "ap3": 2},
+        "c": {"ap1": 5, "ap3": 1},
+        "d": {"ap1": 1, "ap3": 2},
+        "e": {"ap1": 1, "ap3": 1},
     }
     assert wave.kind == WaveKind.IMPORTED and wave.status == WaveStatus.CLOSED
 
@@ -313,7 +313,7 @@ def test_values_outside_the_mapping_are_listed_row_by_row_and_nothing_is_importe
         b"Agree,9\n"  # row 3: outside the scale
         b"Maybe,7\n"  # row 4: both
     )
-    mapping = "items:\n  ap1: {column: Q1, values: {Disagree: 2, Agree: 4}}\n  ap2: Q2\n"
+    mapping = "items:\n  ap1: {column: Q1, values: {Disagree: 2, Agree: 4}}\n  ap3: Q2\n"
     url = preview_url(upload(client, "answers.csv", content, mapping))
     before = counts()
     problems = _refused(client.post(url, {"action": "import", **settings_for(unit_path="Engineering")}))
@@ -357,7 +357,7 @@ def test_an_unknown_unit_is_a_problem_of_its_row_and_column(client, login, alice
 
 def test_an_unmapped_required_item_is_named(client, login, alice):
     login(alice)
-    mapping = "required: [ap1, ap2]\nitems:\n  ap2: Q2\n"
+    mapping = "required: [ap1, ap3]\nitems:\n  ap3: Q2\n"
     url = preview_url(upload(client, "answers.csv", b"Q1,Q2\n4,4\n", mapping))
     before = counts()
     problems = _refused(client.post(url, {"action": "check", **settings_for(unit_path="Engineering")}))

@@ -11,7 +11,9 @@ Population model (parameters in :mod:`allypath.synth.calibration` and below):
 * other constructs (beliefs, barriers, norms, enablers, behaviour, policy awareness, participation)
   are ordered-logit items whose location depends on the stage, the organisation and the unit;
 * item-level missingness: a base rate for every item, more for the apathetic, and a block skip of the
-  policy questions at each organisation's observed skip rate.
+  policy questions at each organisation's observed skip rate;
+* "Does not apply to me" (the code :data:`~allypath.instrument.NOT_APPLICABLE`) on the items that offer
+  it, for the people who lack the opportunity the item needs, more often at junior levels.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from allypath.instrument import Instrument, Item, load_instrument
+from allypath.instrument import NOT_APPLICABLE, Instrument, Item, load_instrument
 from allypath.scoring.stage_model import StageModel, load_stage_model
 from allypath.synth.calibration import DEFAULT_ORGS, STAGE_RESPONSE_PROPENSITY, OrgCalibration
 
@@ -45,9 +47,29 @@ STAGE_LOCATIONS: dict[str, tuple[float, float, float, float]] = {
     "enabler_support": (-0.2, -0.1, 0.3, 0.6),
     "enabler_leadership": (-0.3, -0.2, 0.1, 0.4),
     "enabler_recognition": (-0.8, -0.7, -0.4, 0.0),
+    "enabler_scenario_training": (-0.7, -0.6, -0.3, 0.1),
+    "enabler_ally_circles": (-0.9, -0.8, -0.4, 0.0),
     "behaviour_allyship": (-2.2, -1.1, 0.3, 1.4),
 }
 PARTICIPATION_BY_STAGE = (0.03, 0.09, 0.22, 0.42)
+# Who lacks the opportunity an item needs, by level (individual contributor, manager, senior leader);
+# items that need the same opportunity share one draw per person, so a man with no part in hiring
+# says so on both hiring items. Items not listed here use DEFAULT_NOT_APPLICABLE.
+NOT_APPLICABLE_SHARES: dict[str, tuple[float, float, float]] = {
+    "hiring": (0.45, 0.10, 0.03),  # no part in hiring or promotion decisions
+    "position": (0.25, 0.05, 0.02),  # no position from which to open doors
+    "caregiving": (0.18, 0.15, 0.12),  # no flexible work or caregiving leave to use
+    "development_plan": (0.25, 0.10, 0.05),  # no development plan
+}
+NOT_APPLICABLE_NEEDS = {
+    "ch3": "hiring",
+    "ch4": "hiring",
+    "en4": "position",
+    "cf4": "caregiving",
+    "er3": "development_plan",
+}
+DEFAULT_NOT_APPLICABLE = (0.15, 0.10, 0.05)
+LEVELS = ("Individual contributor", "Manager", "Senior leader")
 TURNING_POINT_SHARES = {
     "partner": 0.30,
     "colleague": 0.18,
@@ -116,7 +138,7 @@ def _people(
         unit[mask] = rng.choice(np.array(org.units, dtype=object), size=mask.sum())
         region[mask] = rng.choice(np.array(org.regions, dtype=object), size=mask.sum())
     level = rng.choice(
-        np.array(["Individual contributor", "Manager", "Senior leader"], dtype=object),
+        np.array(LEVELS, dtype=object),
         size=n,
         p=[0.68, 0.25, 0.07],
     )
@@ -231,6 +253,7 @@ def _answers(
                 columns[item.id] = _single(rng, item, construct.kind, stage_idx)
     frame = pd.DataFrame(columns, index=people.index)
     _apply_missingness(rng, frame, instrument, stage_idx, org_idx, orgs, missing_rate)
+    _apply_not_applicable(rng, frame, instrument, people["level"].to_numpy())
     for item in instrument.items:
         if item.type == "text":
             frame[item.id] = _open_text(rng, item.id, stage_idx)
@@ -307,6 +330,28 @@ def _apply_missingness(
         c for cons in instrument.constructs_of("knowledge") for i in cons.items for c in i.column_ids()
     ]
     frame.loc[skip, policy_columns] = np.nan
+
+
+def _apply_not_applicable(
+    rng: np.random.Generator, frame: pd.DataFrame, instrument: Instrument, level: np.ndarray
+) -> None:
+    """Answer "Does not apply to me" where the person lacks the item's opportunity (blanks stay blank).
+
+    Draws nothing when no item offers the answer, so an instrument without it (1.0.0) is simulated as
+    before.
+    """
+    items = [item for item in instrument.items if item.not_applicable is not None]
+    if not items:
+        return
+    level_index = np.maximum(pd.Categorical(level, categories=LEVELS).codes, 0)  # another level: as junior
+    lacking: dict[str, np.ndarray] = {}
+    for item in items:
+        need = NOT_APPLICABLE_NEEDS.get(item.id, f"item:{item.id}")
+        if need not in lacking:
+            shares = np.asarray(NOT_APPLICABLE_SHARES.get(need, DEFAULT_NOT_APPLICABLE))
+            lacking[need] = rng.random(len(frame)) < shares[level_index]
+        answered = frame[item.id].notna().to_numpy()
+        frame.loc[lacking[need] & answered, item.id] = float(NOT_APPLICABLE)
 
 
 def _open_text(rng: np.random.Generator, item_id: str, stage_idx: np.ndarray) -> np.ndarray:
