@@ -1,0 +1,808 @@
+# ruff: noqa: E501 -- prose in three languages reads better unbroken; the minus sign is U+2212
+"""The summary that opens every dashboard page and the board report: HR's questions answered in plain
+words, from the organisation's released figures only (issue 16, point 1). Django-free.
+
+Two steps, so that the words can never reach past the release:
+
+1. :func:`released_figures` asks :mod:`allypath.analytics` for the selection's published rows, all
+   through the organisation's :class:`~allypath.privacy.Release`: its stage mix with intervals, its
+   barrier, norm and enabler means, its change since the previous wave and its action plan.
+   Nothing else is read; a hidden selection yields its row and nothing more.
+2. :func:`summarise` turns those figures (a :class:`Released`) into sentences in English, French or
+   Arabic. It is a pure function: the same figures give the same words, whoever asks and whatever
+   was asked before.
+
+What the summary says and the rules behind it (docs/summary.md):
+
+- **Where the men are**: the largest stage with its 95% Wilson interval; it is "clearly the
+  largest" only when its interval overlaps no other stage's, otherwise the overlapping stages are
+  named as too close to call. Where the release shows only two bands, the bands.
+- **What moved since the previous wave**: a stage share, or the developmental index, is called a
+  change only when its 95% interval excludes zero; the others are "no clear change". Shares use
+  Newcombe's hybrid score interval for a difference of proportions, from the released shares and
+  sizes; the index uses the widest interval its released means allow (a mean on 0-100 has a
+  variance of at most m (100 - m), Bhatia-Davis), so the index is called a change only when even
+  that interval excludes zero.
+- **Barriers and enablers**: the strongest barriers and norms (3.5 of 5 or more is strong), the
+  strongest and the weakest enabler.
+- **The research's three questions**, each answered yes / partly / no from the constructs in
+  :data:`QUESTIONS` (see :func:`verdict`).
+- **What to do first**: the first actions of the selection's plan (:func:`allypath.analytics.action_plan`),
+  each with the released figure behind it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from allypath.analytics.change import wave_change
+from allypath.analytics.factors import factor_heatmap
+from allypath.analytics.mix import stage_mix, wilson_interval
+from allypath.analytics.plans import PlanItem, action_plan
+from allypath.model import FACTORS, INTERVENTIONS, STAGE_KEYS, STAGES
+from allypath.privacy import Release
+
+__all__ = [
+    "AGREE",
+    "DISAGREE",
+    "LANGUAGES",
+    "QUESTIONS",
+    "Answer",
+    "Question",
+    "Released",
+    "Summary",
+    "difference_interval",
+    "index_change_interval",
+    "released_figures",
+    "summarise",
+    "verdict",
+]
+
+LANGUAGES = ("en", "fr", "ar")
+#: On the 1-5 agreement scale: a mean of 3.5 or more is agreement on average, 2.5 or less disagreement.
+AGREE, DISAGREE = 3.5, 2.5
+#: A share's 95% interval wider than this (20 points) makes the summary say the shares are rough.
+ROUGH = 0.20
+Z95 = 1.959963984540054
+INDEX_MAX = 100.0
+
+
+# --------------------------------------------------------------------------- the three questions
+
+
+@dataclass(frozen=True)
+class Question:
+    """One of the research's three questions and the constructs that answer it.
+
+    ``enablers`` are the factor keys whose presence answers "yes" (higher is better); ``barriers``
+    the barrier and norm keys that stand in its way (higher is worse).
+    """
+
+    key: str
+    text: Mapping[str, str]
+    enablers: tuple[str, ...]
+    barriers: tuple[str, ...]
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        key="safe_to_explore",
+        text={
+            "en": "Do men feel safe to explore their biases?",
+            "fr": "Les hommes se sentent-ils en sécurité pour explorer leurs biais ?",
+            "ar": "هل يشعر الرجال بالأمان لاستكشاف تحيّزاتهم؟",
+        },
+        # enabler_safety; barrier_fear (fear of saying the wrong thing); norm_hiding_vulnerability
+        enablers=("safety",),
+        barriers=("fear", "hiding_vulnerability"),
+    ),
+    Question(
+        key="experience_acknowledged",
+        text={
+            "en": "Are they offered ways to engage that acknowledge their own experience of gender norms?",
+            "fr": "Leur propose-t-on des façons de s'impliquer qui reconnaissent leur propre vécu des normes de genre ?",
+            "ar": "هل تُتاح لهم سبل للمشاركة تعترف بتجربتهم الخاصة مع أعراف النوع الاجتماعي؟",
+        },
+        # enabler_acknowledgement; barrier_unwelcome ("activities not meant for people like me")
+        enablers=("acknowledgement",),
+        barriers=("unwelcome",),
+    ),
+    Question(
+        key="supported_modelled_rewarded",
+        text={
+            "en": "Is allyship supported, modelled and rewarded?",
+            "fr": "L'engagement pour l'égalité est-il soutenu, incarné et récompensé ?",
+            "ar": "هل تحظى المناصرة بالدعم والقدوة والمكافأة؟",
+        },
+        # enabler_support, enabler_leadership, enabler_recognition; barrier_expectations
+        enablers=("support", "leadership", "recognition"),
+        barriers=("expectations",),
+    ),
+)
+
+
+def verdict(question: Question, means: Mapping[str, float | None]) -> str:
+    """``yes``, ``partly``, ``no`` or ``unknown`` for ``question`` from released factor means (1-5).
+
+    - **yes**: the mean of the question's enablers is 3.5 or more, none of them is at 2.5 or less,
+      and none of its barriers is at 3.5 or more;
+    - **no**: the mean of its enablers is 2.5 or less and none of them reaches 3.5;
+    - **partly**: anything else;
+    - **unknown**: no enabler mean of the question is published.
+
+    Examples
+    --------
+    >>> q = QUESTIONS[0]
+    >>> verdict(q, {"safety": 3.8, "fear": 3.0}), verdict(q, {"safety": 3.8, "fear": 3.9})
+    ('yes', 'partly')
+    >>> verdict(q, {"safety": 2.1}), verdict(q, {})
+    ('no', 'unknown')
+    """
+    enablers = [m for key in question.enablers if (m := _number(means.get(key))) is not None]
+    barriers = [m for key in question.barriers if (m := _number(means.get(key))) is not None]
+    if not enablers:
+        return "unknown"
+    average = sum(enablers) / len(enablers)
+    if average >= AGREE and min(enablers) > DISAGREE and all(b < AGREE for b in barriers):
+        return "yes"
+    if average <= DISAGREE and max(enablers) < AGREE:
+        return "no"
+    return "partly"
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def difference_interval(
+    before: float, n_before: int, after: float, n_after: int
+) -> tuple[float, float, float]:
+    """The change ``after - before`` of a share with its 95% Newcombe hybrid score interval.
+
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions. Statistics in Medicine 17, 873-890 (method 10). Panel waves share members; their
+    positive correlation makes the independent interval wider than needed, never narrower.
+
+    Examples
+    --------
+    >>> d, low, high = difference_interval(0.40, 100, 0.25, 100)
+    >>> round(d, 2), round(low, 3), round(high, 3)
+    (-0.15, -0.273, -0.02)
+    """
+    l1, u1 = (float(v) for v in wilson_interval(before * n_before, n_before))
+    l2, u2 = (float(v) for v in wilson_interval(after * n_after, n_after))
+    delta = after - before
+    low = delta - math.sqrt((after - l2) ** 2 + (u1 - before) ** 2)
+    high = delta + math.sqrt((u2 - after) ** 2 + (before - l1) ** 2)
+    return delta, low, high
+
+
+def index_change_interval(
+    before: float, n_before: int, after: float, n_after: int
+) -> tuple[float, float, float]:
+    """The change of a mean developmental index (0-100) with the widest 95% interval its means allow.
+
+    Only the means are published, not the spread; a mean ``m`` of values within 0-100 has a variance
+    of at most ``m (100 - m)`` (Bhatia and Davis, 2000), so this interval is never narrower than the
+    one the spread would give: a change it calls is a change.
+
+    Examples
+    --------
+    >>> d, low, high = index_change_interval(40.0, 200, 60.0, 200)
+    >>> round(d, 1), round(low, 1), round(high, 1)
+    (20.0, 10.4, 29.6)
+    """
+    variance = before * (INDEX_MAX - before) / n_before + after * (INDEX_MAX - after) / n_after
+    half = Z95 * math.sqrt(max(variance, 0.0))
+    delta = after - before
+    return delta, delta - half, delta + half
+
+
+# --------------------------------------------------------------------------- the released figures
+
+
+@dataclass(frozen=True)
+class Released:
+    """Everything the summary may read, as the release publishes it for one selection.
+
+    ``total`` is the selection's :func:`stage_mix` row, ``factors`` its :func:`factor_heatmap` row,
+    ``change`` its :func:`wave_change` row from ``waves[0]`` to ``waves[1]`` (None without an
+    earlier wave), ``plan`` its :func:`action_plan`, best first. Missing figures are ``None``.
+    """
+
+    total: Mapping[str, Any]
+    factors: Mapping[str, Any] = field(default_factory=dict)
+    change: Mapping[str, Any] | None = None
+    waves: tuple[str, str] | None = None
+    plan: tuple[PlanItem, ...] = ()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _first(frame: pd.DataFrame) -> dict[str, Any] | None:
+    if frame.empty:
+        return None
+    return {str(k): _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+
+
+def released_figures(
+    scored: pd.DataFrame,
+    *,
+    release: Release | None,
+    filters: Mapping[str, Hashable],
+    previous: Hashable | None = None,
+    wave_column: str = "wave",
+    actions: int = 3,
+) -> Released:
+    """The selection's published figures (``filters`` include the wave) and, with ``previous``, its
+    change since that wave. Every figure comes through ``release`` (the organisation's)."""
+    total = _first(stage_mix(scored, [], release=release, filters=filters))
+    if total is None or not total.get("visible"):
+        return Released(total or {"visible": False, "n": None})
+    factors = _first(factor_heatmap(scored, [], release=release, filters=filters)) or {}
+    change, waves = None, None
+    current = filters.get(wave_column)
+    if previous is not None and current is not None and previous != current:
+        rest = {k: v for k, v in filters.items() if k != wave_column}
+        pair = (previous, current)
+        change = _first(wave_change(scored, [], pair, release=release, filters=rest, wave_column=wave_column))
+        waves = (str(previous), str(current))
+    plan = action_plan(scored, [], release=release, filters=filters, limit=actions)
+    return Released(total, factors, change, waves, tuple(plan))
+
+
+# --------------------------------------------------------------------------- the words
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "Summary",
+        "where_h": "Where the men are",
+        "moved_h": "What moved since {previous}",
+        "moved_first_h": "What moved since the last wave",
+        "factors_h": "The strongest barriers and enablers",
+        "questions_h": "The research's three questions",
+        "actions_h": "What to do first",
+        "hidden": "No figure is published for this selection: it holds too few men, or it would let a smaller group be worked out. Choose a broader selection.",
+        "no_split": "How the men divide between the stages is not published for this selection ({why}).",
+        "no_split_plain": "How the men divide between the stages is not published for this selection.",
+        "answered": "{n} men answered and were placed on the model.",
+        "largest": "The largest group is at {stage}: {share} of them (likely between {low} and {high}).",
+        "clearly": "It is clearly the largest stage: its interval overlaps no other stage's.",
+        "close": "{others} {verb}, so the figures cannot tell which is largest.",
+        "close_one": "is close",
+        "close_many": "are close too",
+        "close_item": "{stage} ({share}, likely between {low} and {high})",
+        "rest": "The others: {items}.",
+        "rest_item": "{stage} {share} ({low} to {high})",
+        "rough": "With this many answers the shares are rough: read the intervals rather than the exact figures.",
+        "bands": "To protect individuals only two bands are published for this selection: {early} are at Apathy or Ambivalence (likely between {low} and {high}) and {late} at Reflective or Energised.",
+        "first_wave": "There is no earlier wave with results to compare with.",
+        "change_hidden": "Changes since {previous} are not published for this selection: it does not pass the privacy rules on both waves.",
+        "stage_change": "{stage}: from {before} to {after}, a change of {delta} points (likely between {low} and {high}).",
+        "index_change": "Developmental index (0 to 100): from {before} to {after}, a change of {delta} (likely between {low} and {high}).",
+        "no_clear": "No clear change in {items}: the differences could be chance.",
+        "index_name": "the developmental index",
+        "no_change_figures": "No change since {previous} can be read for this selection.",
+        "barriers": "The strongest barriers: {items}.",
+        "barriers_none": "No barrier is strong (none reaches 3.5 of 5); the highest: {items}.",
+        "enablers": "The strongest enablers: {items}.",
+        "enablers_none": "No enabler is clearly in place (none reaches 3.5 of 5); the strongest: {items}.",
+        "weakest": "The weakest enabler: {item}{missing}.",
+        "weakest_missing": ", which men on average say is missing",
+        "factor_item": "{label} ({mean} of 5)",
+        "no_factors": "No barrier or enabler score is published for this selection.",
+        "yes": "Yes",
+        "partly": "Partly",
+        "no": "No",
+        "unknown": "Not known",
+        "answer": "{verdict}. {items}.",
+        "answer_unknown": "Not known: too few answers to these questions are published.",
+        "enabler_good": "in place",
+        "enabler_bad": "missing",
+        "enabler_mid": "uneven",
+        "barrier_bad": "a strong barrier",
+        "barrier_good": "a weak barrier",
+        "barrier_mid": "a moderate barrier",
+        "reading": "{label} {mean} of 5 ({reading})",
+        "action": "{label}: {why}.",
+        "why_stage": "{share} of the men are at {stage}",
+        "why_barrier": "{label} is strong ({mean} of 5)",
+        "why_barrier_plain": "{label} is strong",
+        "why_enabler": "{label} is weak ({mean} of 5)",
+        "why_enabler_plain": "{label} is weak",
+        "why_context": "the men stand furthest back in one situation: {context}",
+        "why_fit": "it suits men at {stages}",
+        "no_actions": "No action is proposed: the plan needs every stage of this selection to be published.",
+        "and": " and ",
+        "list": ", ",
+        "items": "; ",
+    },
+    "fr": {
+        "heading": "En résumé",
+        "where_h": "Où en sont les hommes",
+        "moved_h": "Ce qui a changé depuis {previous}",
+        "moved_first_h": "Ce qui a changé depuis la vague précédente",
+        "factors_h": "Les freins et les leviers les plus marqués",
+        "questions_h": "Les trois questions de la recherche",
+        "actions_h": "Par quoi commencer",
+        "hidden": "Aucun chiffre n'est publié pour cette sélection : elle compte trop peu d'hommes, ou permettrait de reconstituer un groupe plus petit. Choisissez une sélection plus large.",
+        "no_split": "La répartition des hommes entre les étapes n'est pas publiée pour cette sélection.",
+        "no_split_plain": "La répartition des hommes entre les étapes n'est pas publiée pour cette sélection.",
+        "answered": "{n} hommes ont répondu et ont été situés sur le modèle.",
+        "largest": "Le groupe le plus nombreux est à l'étape {stage} : {share} d'entre eux (probablement entre {low} et {high}).",
+        "clearly": "C'est nettement l'étape la plus représentée : son intervalle ne recoupe celui d'aucune autre.",
+        "close": "{others} {verb}, si bien que les chiffres ne disent pas laquelle est la plus nombreuse.",
+        "close_one": "est proche",
+        "close_many": "sont proches aussi",
+        "close_item": "l'étape {stage} ({share}, probablement entre {low} et {high})",
+        "rest": "Les autres : {items}.",
+        "rest_item": "{stage} {share} ({low} à {high})",
+        "rough": "Avec ce nombre de réponses, les parts sont approximatives : lisez les intervalles plutôt que les chiffres exacts.",
+        "bands": "Pour protéger les personnes, seules deux tranches sont publiées pour cette sélection : {early} sont à l'étape Apathie ou Ambivalence (probablement entre {low} et {high}) et {late} à l'étape Réflexion ou Énergie.",
+        "first_wave": "Il n'y a pas de vague antérieure avec des résultats à comparer.",
+        "change_hidden": "Les évolutions depuis {previous} ne sont pas publiées pour cette sélection : elle ne respecte pas les règles de confidentialité sur les deux vagues.",
+        "stage_change": "{stage} : de {before} à {after}, soit {delta} points (probablement entre {low} et {high}).",
+        "index_change": "Indice de progression (0 à 100) : de {before} à {after}, soit {delta} (probablement entre {low} et {high}).",
+        "no_clear": "Pas de changement net pour {items} : les écarts pourraient être dus au hasard.",
+        "index_name": "l'indice de progression",
+        "no_change_figures": "Aucune évolution depuis {previous} ne peut être lue pour cette sélection.",
+        "barriers": "Les freins les plus forts : {items}.",
+        "barriers_none": "Aucun frein n'est fort (aucun n'atteint 3,5 sur 5) ; les plus élevés : {items}.",
+        "enablers": "Les leviers les plus présents : {items}.",
+        "enablers_none": "Aucun levier n'est nettement en place (aucun n'atteint 3,5 sur 5) ; les plus présents : {items}.",
+        "weakest": "Le levier le plus faible : {item}{missing}.",
+        "weakest_missing": ", que les hommes disent en moyenne absent",
+        "factor_item": "{label} ({mean} sur 5)",
+        "no_factors": "Aucun score de frein ou de levier n'est publié pour cette sélection.",
+        "yes": "Oui",
+        "partly": "En partie",
+        "no": "Non",
+        "unknown": "Inconnu",
+        "answer": "{verdict}. {items}.",
+        "answer_unknown": "Inconnu : trop peu de réponses à ces questions sont publiées.",
+        "enabler_good": "en place",
+        "enabler_bad": "fait défaut",
+        "enabler_mid": "en demi-teinte",
+        "barrier_bad": "un frein fort",
+        "barrier_good": "un frein faible",
+        "barrier_mid": "un frein modéré",
+        "reading": "{label} {mean} sur 5 ({reading})",
+        "action": "{label} : {why}.",
+        "why_stage": "{share} des hommes sont à l'étape {stage}",
+        "why_barrier": "le frein « {label} » est fort ({mean} sur 5)",
+        "why_barrier_plain": "le frein « {label} » est fort",
+        "why_enabler": "le levier « {label} » est faible ({mean} sur 5)",
+        "why_enabler_plain": "le levier « {label} » est faible",
+        "why_context": "les hommes sont le plus en retrait dans une situation : {context}",
+        "why_fit": "elle convient aux hommes aux étapes {stages}",
+        "no_actions": "Aucune action n'est proposée : le plan a besoin que toutes les étapes de cette sélection soient publiées.",
+        "and": " et ",
+        "list": ", ",
+        "items": " ; ",
+    },
+    "ar": {
+        "heading": "الخلاصة",
+        "where_h": "أين يقف الرجال",
+        "moved_h": "ما الذي تغيّر منذ {previous}",
+        "moved_first_h": "ما الذي تغيّر منذ الموجة السابقة",
+        "factors_h": "أقوى العوائق والعوامل الممكِّنة",
+        "questions_h": "الأسئلة الثلاثة للبحث",
+        "actions_h": "بمَ نبدأ",
+        "hidden": "لا يُنشر أي رقم لهذا الاختيار: فهو يضم عددًا قليلًا جدًا من الرجال، أو قد يسمح باستنتاج مجموعة أصغر. اختر نطاقًا أوسع.",
+        "no_split": "لا يُنشر توزيع الرجال على المراحل لهذا الاختيار.",
+        "no_split_plain": "لا يُنشر توزيع الرجال على المراحل لهذا الاختيار.",
+        "answered": "عدد الرجال الذين أجابوا وحُدِّد موقعهم على النموذج: {n}.",
+        "largest": "أكبر مجموعة في مرحلة «{stage}»: {share} منهم (على الأرجح بين {low} و{high}).",
+        "clearly": "وهي بوضوح المرحلة الأكبر: لا يتداخل نطاقها مع نطاق أي مرحلة أخرى.",
+        "close": "{others} {verb}، فلا تسمح الأرقام بتحديد المرحلة الأكبر.",
+        "close_one": "قريبة منها",
+        "close_many": "قريبة منها أيضًا",
+        "close_item": "مرحلة «{stage}» ({share}، على الأرجح بين {low} و{high})",
+        "rest": "وبقية المراحل: {items}.",
+        "rest_item": "«{stage}» {share} (من {low} إلى {high})",
+        "rough": "مع هذا العدد من الإجابات تبقى النسب تقريبية: اقرأ النطاقات لا الأرقام الدقيقة.",
+        "bands": "حمايةً للأفراد لا تُنشر لهذا الاختيار إلا فئتان: {early} في مرحلة اللامبالاة أو التردد (على الأرجح بين {low} و{high}) و{late} في مرحلة التأمل أو الحماس.",
+        "first_wave": "لا توجد موجة سابقة ذات نتائج للمقارنة بها.",
+        "change_hidden": "لا تُنشر التغيّرات منذ {previous} لهذا الاختيار: فهو لا يستوفي قواعد الخصوصية في الموجتين.",
+        "stage_change": "«{stage}»: من {before} إلى {after}، أي تغيّر بمقدار {delta} نقطة (على الأرجح بين {low} و{high}).",
+        "index_change": "مؤشر التطور (من 0 إلى 100): من {before} إلى {after}، أي تغيّر بمقدار {delta} (على الأرجح بين {low} و{high}).",
+        "no_clear": "لا تغيّر واضح في {items}: قد تكون الفروق من قبيل الصدفة.",
+        "index_name": "مؤشر التطور",
+        "no_change_figures": "لا يمكن قراءة أي تغيّر منذ {previous} لهذا الاختيار.",
+        "barriers": "أقوى العوائق: {items}.",
+        "barriers_none": "لا يوجد عائق قوي (لا يبلغ أيٌّ منها 3,5 من 5)؛ أعلاها: {items}.",
+        "enablers": "أقوى العوامل الممكِّنة: {items}.",
+        "enablers_none": "لا يوجد عامل ممكِّن متوفّر بوضوح (لا يبلغ أيٌّ منها 3,5 من 5)؛ أقواها: {items}.",
+        "weakest": "أضعف العوامل الممكِّنة: {item}{missing}.",
+        "weakest_missing": "، ويقول الرجال في المتوسط إنه غائب",
+        "factor_item": "«{label}» ({mean} من 5)",
+        "no_factors": "لا تُنشر أي درجة للعوائق أو العوامل الممكِّنة لهذا الاختيار.",
+        "yes": "نعم",
+        "partly": "جزئيًا",
+        "no": "لا",
+        "unknown": "غير معروف",
+        "answer": "{verdict}. {items}.",
+        "answer_unknown": "غير معروف: لا يُنشر ما يكفي من الإجابات عن هذه الأسئلة.",
+        "enabler_good": "حاضر بدرجة مرتفعة",
+        "enabler_bad": "حاضر بدرجة منخفضة",
+        "enabler_mid": "حاضر بدرجة متوسطة",
+        "barrier_bad": "عائق قوي",
+        "barrier_good": "عائق ضعيف",
+        "barrier_mid": "عائق متوسط",
+        "reading": "«{label}» {mean} من 5 ({reading})",
+        "action": "{label}: {why}.",
+        "why_stage": "{share} من الرجال في مرحلة «{stage}»",
+        "why_barrier": "العائق «{label}» قوي ({mean} من 5)",
+        "why_barrier_plain": "العائق «{label}» قوي",
+        "why_enabler": "العامل «{label}» ضعيف ({mean} من 5)",
+        "why_enabler_plain": "العامل «{label}» ضعيف",
+        "why_context": "يتأخر الرجال أكثر ما يتأخرون في موقف واحد: {context}",
+        "why_fit": "يناسب الرجال في مراحل {stages}",
+        "no_actions": "لا يُقترح أي إجراء: تحتاج الخطة إلى نشر كل مراحل هذا الاختيار.",
+        "and": " و",
+        "list": "، ",
+        "items": "؛ ",
+    },
+}
+_DECIMAL = {"en": ".", "fr": ",", "ar": ","}  # as Django's formats for these languages
+_PERCENT = {"en": "{}%", "fr": "{}\u00a0%", "ar": "{}%"}
+_FACTORS = {f.key: f for f in FACTORS}
+_INTERVENTIONS = {i.key: i for i in INTERVENTIONS}
+
+
+def _number(value: Any) -> float | None:
+    value = _plain(value)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _round1(value: Any) -> float | None:
+    number = _number(value)
+    return None if number is None else float(f"{number:.1f}")
+
+
+class _Say:
+    """The words and number formats of one language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in LANGUAGES else "en"
+        self.words = _WORDS[self.language]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return self.words[key].format(**values)
+
+    def pct(self, share: float) -> str:
+        return _PERCENT[self.language].format(round(share * 100))
+
+    def mean(self, value: float) -> str:
+        return f"{value:.1f}".replace(".", _DECIMAL[self.language])
+
+    def whole(self, value: float) -> str:
+        return f"{round(value)}"
+
+    def signed(self, value: float, digits: int = 0) -> str:
+        text = f"{abs(value):.{digits}f}".replace(".", _DECIMAL[self.language])
+        if float(text.replace(",", ".")) == 0:
+            return text
+        return ("+" if value > 0 else "\u2212") + text
+
+    def join(self, items: Sequence[str]) -> str:
+        if len(items) <= 1:
+            return "".join(items)
+        return self.words["list"].join(items[:-1]) + self.words["and"] + items[-1]
+
+    def stage(self, number: int) -> str:
+        return STAGES[number - 1].short_label.get_lang(self.language)
+
+    def factor(self, key: str) -> str:
+        """A factor's name as it sits inside a sentence ("the always-available norm", "fear of ...")."""
+        label = _FACTORS[key].label.get_lang(self.language)
+        return label[:1].lower() + label[1:] if self.language in ("en", "fr") else label
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One research question answered: ``verdict`` is yes, partly, no or unknown."""
+
+    question: str
+    text: str
+    verdict: str
+    label: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The summary in one language: each part a tuple of sentences (empty when it has nothing).
+
+    ``hidden`` holds the only sentence of a selection the release hides (then the parts are empty).
+    """
+
+    language: str
+    direction: str
+    heading: str
+    headings: Mapping[str, str]
+    hidden: str = ""
+    where: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()
+    factors: tuple[str, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    actions: tuple[str, ...] = ()
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """Every sentence of the summary in reading order."""
+        if self.hidden:
+            return (self.hidden,)
+        answered = tuple(f"{a.text} {a.sentence}" for a in self.answers)
+        return (*self.where, *self.moved, *self.factors, *answered, *self.actions)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+def summarise(released: Released, language: str = "en") -> Summary:
+    """The summary of ``released`` in ``language`` (en, fr or ar; English otherwise)."""
+    say = _Say(language)
+    headings = {
+        "where": say("where_h"),
+        "moved": say("moved_h", previous=released.waves[0]) if released.waves else say("moved_first_h"),
+        "factors": say("factors_h"),
+        "questions": say("questions_h"),
+        "actions": say("actions_h"),
+    }
+    base: dict[str, Any] = {
+        "language": say.language,
+        "direction": "rtl" if say.language == "ar" else "ltr",
+        "heading": say("heading"),
+        "headings": headings,
+    }
+    total = released.total
+    if not total.get("visible") or _number(total.get("n")) is None:
+        return Summary(**base, hidden=say("hidden"))
+    # rounded once, as the summary and the heatmap write them: a verdict never rests on a hidden digit
+    means = {key: _round1(released.factors.get(key)) for key in _FACTORS}
+    return Summary(
+        **base,
+        where=_where(total, say),
+        moved=_moved(released, say),
+        factors=_factors(means, say),
+        answers=tuple(_answer(q, means, say) for q in QUESTIONS),
+        actions=_actions(released, means, say),
+    )
+
+
+def _stage_figures(total: Mapping[str, Any]) -> list[tuple[int, float, float, float]] | None:
+    """(stage number, share, low, high) of every stage, or None when the stages are not all shown."""
+    out = []
+    for number, key in enumerate(STAGE_KEYS, start=1):
+        share, low, high = (_number(total.get(f"{p}_{key}")) for p in ("share", "low", "high"))
+        if share is None or low is None or high is None:
+            return None
+        out.append((number, share, low, high))
+    return out
+
+
+def _where(total: Mapping[str, Any], say: _Say) -> tuple[str, ...]:
+    n = int(_number(total["n"]) or 0)
+    sentences = [say("answered", n=n)]
+    stages = _stage_figures(total) if total.get("split") in (None, "stages") else None
+    if stages is None:
+        bands = [_number(total.get(k)) for k in ("share_early", "low_early", "high_early", "share_late")]
+        if total.get("split") == "bands" and all(b is not None for b in bands):
+            early, low, high, late = (say.pct(float(b or 0)) for b in bands)
+            sentences.append(say("bands", early=early, low=low, high=high, late=late))
+        else:
+            why = total.get("split_message")
+            sentences.append(
+                say("no_split", why=why) if why and say.language == "en" else say("no_split_plain")
+            )
+        return tuple(sentences)
+    ordered = sorted(stages, key=lambda s: (-s[1], s[0]))
+    top, others = ordered[0], ordered[1:]
+    sentences.append(
+        say(
+            "largest",
+            stage=say.stage(top[0]),
+            share=say.pct(top[1]),
+            low=say.pct(top[2]),
+            high=say.pct(top[3]),
+        )
+    )
+    close = [s for s in others if s[3] >= top[2]]  # its interval reaches the largest's
+    if close:
+        items = [
+            say(
+                "close_item",
+                stage=say.stage(s[0]),
+                share=say.pct(s[1]),
+                low=say.pct(s[2]),
+                high=say.pct(s[3]),
+            )
+            for s in close
+        ]
+        verb = say.words["close_one"] if len(items) == 1 else say.words["close_many"]
+        text = say("close", others=say.join(items), verb=verb)
+        sentences.append(text[:1].upper() + text[1:])
+    else:
+        sentences.append(say("clearly"))
+    rest = [s for s in others if s not in close]
+    if rest:
+        items = [
+            say(
+                "rest_item", stage=say.stage(s[0]), share=say.pct(s[1]), low=say.pct(s[2]), high=say.pct(s[3])
+            )
+            for s in sorted(rest)
+        ]
+        sentences.append(say("rest", items=say.join(items)))
+    if any(high - low > ROUGH for _, _, low, high in stages):
+        sentences.append(say("rough"))
+    return tuple(sentences)
+
+
+def _moved(released: Released, say: _Say) -> tuple[str, ...]:
+    if released.waves is None:
+        return (say("first_wave"),)
+    previous = released.waves[0]
+    change = released.change
+    if change is None or not change.get("visible"):
+        return (say("change_hidden", previous=previous),)
+    n_before, n_after = _number(change.get("n_before")), _number(change.get("n_after"))
+    if not n_before or not n_after:
+        return (say("change_hidden", previous=previous),)
+    sentences, unclear = [], []
+    for number, key in enumerate(STAGE_KEYS, start=1):
+        before, after = _number(change.get(f"share_{key}_before")), _number(change.get(f"share_{key}_after"))
+        if before is None or after is None:
+            continue
+        delta, low, high = difference_interval(before, int(n_before), after, int(n_after))
+        if low > 0 or high < 0:
+            sentences.append(
+                say(
+                    "stage_change",
+                    stage=say.stage(number),
+                    before=say.pct(before),
+                    after=say.pct(after),
+                    delta=say.signed(round(delta * 100)),
+                    low=say.signed(round(low * 100)),
+                    high=say.signed(round(high * 100)),
+                )
+            )
+        else:
+            unclear.append(say.stage(number))
+    before, after = _number(change.get("index_before")), _number(change.get("index_after"))
+    if before is not None and after is not None:
+        delta, low, high = index_change_interval(before, int(n_before), after, int(n_after))
+        if low > 0 or high < 0:
+            sentences.append(
+                say(
+                    "index_change",
+                    before=say.whole(before),
+                    after=say.whole(after),
+                    delta=say.signed(round(delta)),
+                    low=say.signed(round(low)),
+                    high=say.signed(round(high)),
+                )
+            )
+        else:
+            unclear.append(say.words["index_name"])
+    if unclear:
+        sentences.append(say("no_clear", items=say.join(unclear)))
+    return tuple(sentences) or (say("no_change_figures", previous=previous),)
+
+
+def _factors(means: Mapping[str, float | None], say: _Say) -> tuple[str, ...]:
+    def item(key: str, value: float) -> str:
+        return say("factor_item", label=say.factor(key), mean=say.mean(value))
+
+    obstacles = sorted(
+        ((m, k) for k, m in means.items() if m is not None and _FACTORS[k].kind in ("barrier", "norm")),
+        key=lambda p: (-p[0], p[1]),
+    )
+    enablers = sorted(
+        ((m, k) for k, m in means.items() if m is not None and _FACTORS[k].kind == "enabler"),
+        key=lambda p: (-p[0], p[1]),
+    )
+    if not obstacles and not enablers:
+        return (say("no_factors"),)
+    sentences = []
+    if obstacles:
+        strong = [item(k, m) for m, k in obstacles if m >= AGREE][:3]
+        if strong:
+            sentences.append(say("barriers", items=say.join(strong)))
+        else:
+            sentences.append(say("barriers_none", items=say.join([item(k, m) for m, k in obstacles[:2]])))
+    if enablers:
+        strong = [item(k, m) for m, k in enablers if m >= AGREE][:3]
+        if strong:
+            sentences.append(say("enablers", items=say.join(strong)))
+        else:
+            sentences.append(say("enablers_none", items=say.join([item(k, m) for m, k in enablers[:2]])))
+        weakest_mean, weakest = enablers[-1]
+        if len(enablers) > 1 and weakest_mean < AGREE:
+            missing = say.words["weakest_missing"] if weakest_mean <= DISAGREE else ""
+            sentences.append(say("weakest", item=item(weakest, weakest_mean), missing=missing))
+    return tuple(sentences)
+
+
+def _reading(key: str, value: float, say: _Say) -> str:
+    if _FACTORS[key].kind == "enabler":
+        word = "enabler_good" if value >= AGREE else "enabler_bad" if value <= DISAGREE else "enabler_mid"
+    else:
+        word = "barrier_bad" if value >= AGREE else "barrier_good" if value <= DISAGREE else "barrier_mid"
+    return say("reading", label=say.factor(key), mean=say.mean(value), reading=say.words[word])
+
+
+def _answer(question: Question, means: Mapping[str, float | None], say: _Say) -> Answer:
+    found = verdict(question, means)
+    text = question.text.get(say.language, question.text["en"])
+    if found == "unknown":
+        return Answer(question.key, text, found, say("unknown"), say("answer_unknown"))
+    items = [
+        _reading(key, value, say)
+        for key in (*question.enablers, *question.barriers)
+        if (value := means.get(key)) is not None
+    ]
+    label = say(found)
+    listed = say.words["items"].join(items)
+    sentence = say("answer", verdict=label, items=listed[:1].upper() + listed[1:])
+    return Answer(question.key, text, found, label, sentence)
+
+
+def _actions(released: Released, means: Mapping[str, float | None], say: _Say) -> tuple[str, ...]:
+    if not released.plan:
+        return (say("no_actions"),)
+    out = []
+    for item in released.plan:
+        label = _INTERVENTIONS[item.intervention].label.get_lang(say.language)
+        out.append(say("action", label=label, why=_why(item, released.total, means, say)))
+    return tuple(out)
+
+
+def _why(item: PlanItem, total: Mapping[str, Any], means: Mapping[str, float | None], say: _Say) -> str:
+    """The reason of the tier that ranked ``item``, with the released figure behind it only."""
+    code = item.reason_codes[0] if item.reason_codes else "stage_mix"
+    keys = list(item.evidence)
+    if code == "stage_action":
+        for number, key in enumerate(STAGE_KEYS, start=1):
+            share = _number(total.get(f"share_{key}"))
+            if key in keys and share is not None:
+                return say("why_stage", share=say.pct(share), stage=say.stage(number))
+    if code in ("barrier", "enabler_gap"):
+        found = [k for k in keys if k in _FACTORS]
+        if found:
+            kind = "why_barrier" if code == "barrier" else "why_enabler"
+            value = means.get(found[0])
+            if value is None:
+                return say(f"{kind}_plain", label=say.factor(found[0]))
+            return say(kind, label=say.factor(found[0]), mean=say.mean(value))
+    if code == "context":
+        from allypath.analytics.plans import _context_label
+
+        contexts = [k.removeprefix("context_") for k in keys if k.startswith("context_")]
+        if contexts:
+            return say("why_context", context=_context_label(contexts[0], say.language))
+    stages = [say.stage(n) for n, key in enumerate(STAGE_KEYS, start=1) if key in keys]
+    return say("why_fit", stages=say.join(stages))
