@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allypath.web.audit",
     "allypath.web.plans",
     "allypath.web.dashboard",
+    "allypath.web.journey",
 ]
 
 MIDDLEWARE = [

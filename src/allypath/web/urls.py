@@ -20,8 +20,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("console/sso/", include("allypath.web.sso.urls")),  # 404 while single sign-on is off
+    path("console/", include("allypath.web.journey.console_urls")),  # ally circles (org admins)
     path("console/", include("allypath.web.console.urls")),
     path("console/", include("allypath.web.audit.urls")),
     path("admin/", admin.site.urls),
+    path("", include("allypath.web.journey.urls")),  # the private journey, under /r/<receipt>/journey/
     path("", include("allypath.web.survey.urls")),
 ]
