@@ -21,15 +21,15 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["JointTable", "KernelResult", "ScoringPlan", "StagePart", "joint_tables", "run_kernel"]
 
 N_STAGES = 4
 _EXP_FLOOR = -80.0  # float32 exp(x) for x >= -80 is a normal number (subnormals start below -87)
-_STAGE_NUMBERS = np.arange(1, N_STAGES + 1, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -403,9 +403,20 @@ def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_RO
     # Blocks are independent and numpy releases the GIL, so the threads use every core; BLAS itself
     # is kept to one thread per block. Each block is copied into the result by its own thread (no
     # single-threaded concatenation at the end).
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    with (
+        _blas_controller().limit(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=WORKERS) as pool,
+    ):
         list(pool.map(score_into, starts[1:]))
     return result
+
+
+@cache
+def _blas_controller() -> ThreadpoolController:
+    """The process's BLAS libraries, found once: ``threadpool_limits`` scans every loaded library
+    on each call (16 ms in a process that has imported the command line's modules, once per batch
+    when a file is scored batch by batch)."""
+    return ThreadpoolController()
 
 
 def _allocate(like: KernelResult, n: int) -> KernelResult:
@@ -500,6 +511,19 @@ def _context_stages(
     return stages, probabilities
 
 
+def _stage_moment(probs: np.ndarray, power: int) -> np.ndarray:
+    """``sum_k k ** power * probs[k - 1]`` per respondent, from (4, n), added in stage order.
+
+    Elementwise, not a matrix product: BLAS adds a column's four terms in an order that depends on
+    where the column falls in its block (vector body or tail), so the same respondent's index moved
+    in the last digit with the size of his batch; here each term is added in the same order always.
+    """
+    total = probs[0].copy()
+    for k in range(1, N_STAGES):
+        total += float((k + 1) ** power) * probs[k]
+    return total
+
+
 def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
     n = matrix.shape[0]
     codes, (longest_run, total, squares) = _codes(matrix, plan)
@@ -532,8 +556,8 @@ def _run_block(matrix: np.ndarray, plan: ScoringPlan) -> KernelResult:
     stage = top + 1
     trailing = np.where(between, np.minimum(top, second) + 1, stage).astype(np.int8)
     leading = np.where(between, np.maximum(top, second) + 1, stage).astype(np.int8)
-    expected = _STAGE_NUMBERS @ probs
-    spread = np.sqrt(np.maximum(_STAGE_NUMBERS**2 @ probs - expected**2, 0.0))
+    expected = _stage_moment(probs, 1)
+    spread = np.sqrt(np.maximum(_stage_moment(probs, 2) - expected**2, 0.0))
     index = (expected - 1.0) / 3.0 * 100.0
     index_se = spread / 3.0 * 100.0
 
