@@ -101,18 +101,14 @@ class Engine(StrEnum):
     spark = "spark"
 
 
-LARGE_INPUT_BYTES = 256 * 1024 * 1024
-
-
 def _choose_engine(engine: Engine, source: Path) -> Engine:
-    """``auto``: DuckDB for folders, globs and Parquet files over 256 MB; in memory otherwise."""
+    """``auto``: DuckDB for folders and globs; this process otherwise (a Parquet file of any size is
+    streamed by batches, a CSV file read whole)."""
     if engine is not Engine.auto:
         return engine
     text = str(source)
     if any(ch in text for ch in "*?[") or source.is_dir():
         return Engine.duckdb
-    if source.suffix.lower() in (".parquet", ".pq") and source.exists():
-        return Engine.duckdb if source.stat().st_size > LARGE_INPUT_BYTES else Engine.memory
     return Engine.memory
 
 
@@ -199,7 +195,12 @@ def score(
     ] = OnError.raise_,
     engine: Annotated[
         Engine,
-        typer.Option(help="memory, duckdb (out-of-core), spark (allypath[spark]); auto picks by size."),
+        typer.Option(
+            help=(
+                "memory (this process; a Parquet file streamed by batches), duckdb (out-of-core), spark"
+                " (allypath[spark]); auto: duckdb for a folder or glob, memory otherwise."
+            )
+        ),
     ] = Engine.auto,
     instrument: InstrumentOption = None,
     careless: Annotated[
@@ -235,7 +236,12 @@ def score(
         with Progress(
             SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True
         ) as progress:
-            if chosen is Engine.memory:
+            suspect: int | None = None
+            if chosen is Engine.memory and source.suffix.lower() in (".parquet", ".pq"):
+                rows, placed, suspect, label = _score_streamed(
+                    source, out, inst, stage_model, form, on_error, progress
+                )
+            elif chosen is Engine.memory:
                 rows, placed, label = _score_in_memory(
                     source, out, inst, stage_model, form, on_error, progress
                 )
@@ -245,7 +251,8 @@ def score(
                 )
     except AllypathError as exc:
         _fail(exc)
-    suspect = _count_status(out, "suspect")
+    if suspect is None:
+        suspect = _count_status(out, "suspect")
     console.print(
         f"scored {placed:,} of {rows:,} rows ({rows - placed - suspect:,} insufficient) with "
         f"{stage_model.label} on {label}, engine {chosen.value} -> {out}"
@@ -270,6 +277,38 @@ def _count_status(path: Path, value: str) -> int:
 def _placement_line(placed: int, suspect: int) -> str:
     """The placement count as every command prints it, with the careless rows set aside."""
     return f"{placed:,} placed, {suspect:,} set aside as careless (see the reason column)"
+
+
+def _score_streamed(
+    source: Path,
+    out: Path,
+    inst: Instrument,
+    stage_model: StageModel,
+    form: str | None,
+    on_error: OnError,
+    progress: Progress,
+) -> tuple[int, int, int, str]:
+    """A Parquet file scored batch by batch (memory bounded by the batch; the in-memory cells)."""
+    import pyarrow.parquet as pq
+
+    from allypath.scoring.stream import score_parquet
+
+    try:
+        total: int | None = pq.read_metadata(source).num_rows
+    except (OSError, ValueError):
+        total = None  # score_parquet names the problem
+    task = progress.add_task("scoring (rows)", total=total)
+    summary = score_parquet(
+        source,
+        out,
+        inst,
+        model=stage_model,
+        form=form,
+        on_error=on_error.value,
+        progress=lambda done: progress.update(task, advance=done),
+    )
+    label = f"{summary.instrument} ({summary.form} form)"
+    return summary.rows, summary.placed, summary.suspect, label
 
 
 def _score_in_memory(

@@ -7,10 +7,12 @@ which row has too few fields) run only after pyarrow has refused a file, so good
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +33,15 @@ from allypath.io._text import (
     sniff_delimiter,
 )
 
-__all__ = ["read_csv", "read_parquet", "read_wide_arrow", "write_wide", "write_wide_arrow"]
+__all__ = [
+    "iter_wide_parquet",
+    "read_csv",
+    "read_parquet",
+    "read_wide_arrow",
+    "wide_batch_writer",
+    "write_wide",
+    "write_wide_arrow",
+]
 
 _HEAD_BYTES = 256 * 1024
 _STRING_COLUMNS = ("respondent_id",)
@@ -304,8 +314,74 @@ def _parquet_arrow(path: str | os.PathLike[str]) -> pa.Table:
     try:
         table = pq.read_table(file)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise DataError(f"is not a readable Parquet file ({exc})", file=file) from None
-    return _restore_timestamp_units(table).replace_schema_metadata(None)
+        raise _unreadable(exc, file) from None
+    return _restore_timestamp_units(table)
+
+
+def _unreadable(exc: Exception, file: str) -> DataError:
+    """pyarrow's reason a Parquet file cannot be read, without the file name it sometimes repeats."""
+    reason = str(exc)
+    prefix = "Could not open Parquet input source"
+    if reason.startswith(prefix) and ": " in reason:
+        reason = reason.split(": ", 1)[1]
+    return DataError(f"is not a readable Parquet file ({reason})", file=file)
+
+
+def iter_wide_parquet(path: str | os.PathLike[str], *, batch_rows: int) -> Generator[pa.Table, None, None]:
+    """A wide Parquet file as Arrow tables of at most ``batch_rows`` rows, in file order.
+
+    The checks and conversions of :func:`read_wide_arrow` (an empty or unreadable file is a
+    :class:`DataError`; second-resolution timestamps restored; no schema metadata), batch by batch:
+    only the batch being read is held, whatever the file's row groups. A file without rows yields one
+    empty table with the file's columns, so a caller always sees the schema.
+    """
+    file = str(path)
+    with open_or_fail(path) as handle:
+        if not handle.read(4):
+            raise DataError("the file is empty (0 bytes)", file=file, row=0)
+    try:
+        parquet = pq.ParquetFile(file)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise _unreadable(exc, file) from None
+    with parquet:
+        units = (parquet.schema_arrow.metadata or {}).get(_UNITS_KEY.encode())
+        empty = True
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_rows):
+                if batch.num_rows:
+                    empty = False
+                    yield _restore_timestamp_units(pa.Table.from_batches([batch]), units)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _unreadable(exc, file) from None
+        if empty:
+            yield _restore_timestamp_units(parquet.schema_arrow.empty_table(), units)
+
+
+@contextlib.contextmanager
+def wide_batch_writer(
+    path: str | os.PathLike[str], schema: pa.Schema
+) -> Iterator[Callable[[pa.Table], None]]:
+    """Write a wide CSV or Parquet file (by extension) table after table, atomically.
+
+    Yields a function that appends a table of ``schema``'s columns (dictionary columns may change
+    their dictionary from one table to the next). The file is the one :func:`write_wide_arrow` writes
+    for the concatenated tables (a Parquet row group per table), and it appears complete or not at
+    all: when the block raises, the partial file is removed and ``path`` is left as it was.
+    """
+    suffix = _output_suffix(path)
+    names = schema.names
+    duplicated = [name for index, name in enumerate(names) if name in names[:index]]
+    if duplicated:
+        raise DataError("the column name appears twice", file=str(path), column=duplicated[0])
+    schema = _with_timestamp_units(schema.remove_metadata().empty_table()).schema
+    with atomic_path(Path(path)) as tmp:
+        writer: pacsv.CSVWriter | pq.ParquetWriter = (
+            pacsv.CSVWriter(tmp, schema) if suffix == ".csv" else pq.ParquetWriter(tmp, schema)
+        )
+        try:
+            yield lambda table: writer.write_table(table.replace_schema_metadata(schema.metadata))
+        finally:
+            writer.close()
 
 
 def read_wide_arrow(path: str | os.PathLike[str], *, delimiter: str = ",") -> pa.Table:
@@ -402,8 +478,11 @@ def _with_timestamp_units(table: pa.Table) -> pa.Table:
     return table.replace_schema_metadata({_UNITS_KEY: json.dumps(units)})
 
 
-def _restore_timestamp_units(table: pa.Table) -> pa.Table:
-    raw = (table.schema.metadata or {}).get(_UNITS_KEY.encode())
+def _restore_timestamp_units(table: pa.Table, raw: bytes | None = None) -> pa.Table:
+    """Timestamps back to the units recorded in ``raw`` (default: the table's own metadata), and no
+    schema metadata."""
+    raw = raw if raw is not None else (table.schema.metadata or {}).get(_UNITS_KEY.encode())
+    table = table.replace_schema_metadata(None)
     if raw is None:
         return table
     for name, unit in json.loads(raw).items():
