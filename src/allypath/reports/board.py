@@ -44,9 +44,11 @@ from allypath.analytics import (
 from allypath.analytics._gating import discloses_answers, placed, view_release
 from allypath.analytics.factors import LIKERT
 from allypath.analytics.mix import BAND_COLUMNS, SPLITS
+from allypath.analytics.narrative import QUESTIONS as SUMMARY_QUESTIONS
+from allypath.analytics.narrative import Summary, released_figures, summarise, verdict
 from allypath.errors import DataError
 from allypath.io.xlsx import FORMULA_TRIGGERS, write_xlsx
-from allypath.model import DIAGNOSTIC_QUESTIONS, FACTORS, INTERVENTIONS, STAGE_KEYS, STAGES
+from allypath.model import FACTORS, INTERVENTIONS, STAGE_KEYS, STAGES
 from allypath.privacy import Breakdown, PrivacyPolicy, Release, describe, solve_release
 from allypath.privacy.release import COMMENT_COLUMNS
 from allypath.reports.charts import STAGE_COLORS, Chart, heatmap, line_chart, stacked_bar_chart
@@ -77,8 +79,6 @@ FACTOR_LABELS = {f.key: f.label.get_lang("en") for f in FACTORS}
 INTERVENTION_LABELS = {i.key: i.label.get_lang("en") for i in INTERVENTIONS}
 MIX_COLUMNS = [f"{part}_{key}" for part in ("share", "low", "high", "expected") for key in STAGE_KEYS]
 FACTOR_COLUMNS = [f.key for f in FACTORS]
-QUESTIONS = tuple((q.key, q.text.get_lang("en")) for q in DIAGNOSTIC_QUESTIONS)
-VERDICTS = {"yes": "Mostly yes", "mixed": "Mixed", "no": "Mostly no", "unknown": "No answer"}
 TABLE_COLUMNS = [
     "group",
     "n",
@@ -526,7 +526,9 @@ class Board:
     awareness row; ``diagnostics`` the three questions overall and per group; ``plan`` the proposed
     interventions per group; ``adopted`` the plan HR adopted (dicts with owner, due, status);
     ``band`` the non-response band row and ``rate`` the response rate (web only: they need the
-    invited counts). Parts left ``None`` were not available (e.g. the DuckDB engine has no rows).
+    invited counts). ``summary`` is the selection's summary in words (:mod:`allypath.analytics.narrative`),
+    the same the console's pages open with. Parts left ``None`` were not available (e.g. the DuckDB
+    engine has no rows).
     """
 
     title: str
@@ -541,6 +543,7 @@ class Board:
     adopted: list[dict[str, Any]] = field(default_factory=list)
     band: dict[str, Any] | None = None
     rate: dict[str, Any] | None = None
+    summary: Summary | None = None
     notes: list[str] = field(default_factory=list)
     declared: list[Breakdown] = field(default_factory=list)
     generated: dt.date = field(default_factory=dt.date.today)
@@ -557,9 +560,15 @@ def build_board(
     by_label: str = "",
     filters: Mapping[str, Hashable] | None = None,
     plan_limit: int = 3,
+    previous: Hashable | None = None,
+    language: str = "en",
     **extra: Any,
 ) -> Board:
-    """Compute every part of the board report for ``scored`` by ``by``, as ``release`` publishes it."""
+    """Compute every part of the board report for ``scored`` by ``by``, as ``release`` publishes it.
+
+    The summary compares the filters' wave with ``previous`` (a wave label; None: no comparison) and
+    is written in ``language`` (en, fr or ar).
+    """
     filters = dict(filters or {})
     columns = _by_list(by)
     if release is None:
@@ -574,6 +583,8 @@ def build_board(
         ignore_index=True,
     )
     plan = action_plan(scored, columns, release=release, filters=filters, limit=plan_limit)
+    figures = released_figures(scored, release=release, filters=filters, previous=previous)
+    summary = summarise(figures, language)
     return Board(
         title=title,
         subtitle=subtitle,
@@ -584,6 +595,7 @@ def build_board(
         awareness=awareness[0] if awareness else None,
         diagnostics=diagnostics,
         plan=plan,
+        summary=summary,
         **extra,
     )
 
@@ -630,6 +642,16 @@ def _css_string(value: str) -> Any:
     return Markup(f'"{text}"')  # noqa: S704 - escaped for a CSS string above
 
 
+ANSWER_WORDS = {"yes": "Yes", "partly": "Partly", "no": "No", "unknown": "Not known"}
+
+
+def _group_answers(row: Mapping[str, Any]) -> list[str]:
+    """A group's answers to the three questions from its published factor means, by the summary's
+    rule, on the means as the table writes them (one decimal)."""
+    means = {key: None if row.get(key) is None else float(f"{float(row[key]):.1f}") for key in FACTOR_COLUMNS}
+    return [ANSWER_WORDS[verdict(q, means)] for q in SUMMARY_QUESTIONS]
+
+
 def board_html(board: Board) -> str:
     """The report as one self-contained HTML page (charts inline as SVG, print styles for the PDF)."""
     import jinja2
@@ -648,10 +670,7 @@ def board_html(board: Board) -> str:
     plan: dict[str, list[PlanItem]] = {}
     for item in board.plan or []:
         plan.setdefault(item.group, []).append(item)
-    diagnostics = records(board.diagnostics) if board.diagnostics is not None else []
-    by_group: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in diagnostics:
-        by_group.setdefault(row["group"], {})[row["question"]] = row
+    group_answers = [(row, _group_answers(row)) for row in rows[1:]]
     context = {
         "board": board,
         "overall": rows[0] if rows else None,
@@ -662,10 +681,8 @@ def board_html(board: Board) -> str:
         "factors": [(f.key, FACTOR_LABELS[f.key], f.kind) for f in FACTORS],
         "interventions": INTERVENTION_LABELS,
         "plan": plan,
-        "diagnostics": diagnostics,
-        "diagnostic_groups": by_group,
-        "questions": QUESTIONS,
-        "verdicts": VERDICTS,
+        "questions": [(q.key, q.text["en"]) for q in SUMMARY_QUESTIONS],
+        "group_answers": group_answers,
         "overall_chart": stage_mix_chart(board.table.iloc[:1], title="Stage mix: everyone", label="group"),
         "mix_chart": stage_mix_chart(groups, title=f"Stage mix by {board.by_label}", label="group"),
         "barrier_chart": factor_chart(

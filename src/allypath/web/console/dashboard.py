@@ -53,6 +53,8 @@ TABS = (
     ("dashboard_plan", "Action plan"),
     ("dashboard_comments", "Comments"),
 )
+#: The languages the summary at the top of every page is written in (``?lang=``, English by default).
+LANGUAGES = (("en", "English"), ("fr", "Français"), ("ar", "العربية"))
 EXPORTS = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
@@ -64,6 +66,23 @@ EXPORTS = {
 # --------------------------------------------------------------------------- page scaffolding
 
 
+def _language(request: HttpRequest) -> tuple[QueryDict, str]:
+    """The request's dashboard parameters without ``lang``, and the summary's language."""
+    params = request.GET.copy()
+    chosen = params.pop("lang", ["en"])[-1]
+    return params, chosen if chosen in dict(LANGUAGES) else "en"
+
+
+def _summary_languages(request: HttpRequest, current: str) -> list[tuple[str, str, str, bool]]:
+    """(code, name, link, current) of each language the summary can be read in, same selection."""
+    out = []
+    for code, name in LANGUAGES:
+        params = request.GET.copy()
+        params["lang"] = code
+        out.append((code, name, f"{request.path}?{params.urlencode()}", code == current))
+    return out
+
+
 def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[str, Any]:
     org = get_for(request.user, Organisation, slug=slug)
     membership = membership_for(request.user, org)
@@ -73,6 +92,7 @@ def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[st
     exports = [
         (fmt.upper(), reverse("console:dashboard_export", args=[slug, fmt]) + suffix) for fmt in EXPORTS
     ]
+    _, language = _language(request)
     return {
         "title": f"Dashboard: {title}",
         "org": org,
@@ -88,6 +108,8 @@ def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[st
         "stage_keys": STAGE_KEYS,
         "two_waves": tab in ("dashboard_trends", "dashboard_transitions"),
         "can_plan": membership.has_role(Role.ANALYST),
+        "summary_lang": language,
+        "summary_languages": _summary_languages(request, language),
         **extra,
     }
 
@@ -102,10 +124,17 @@ def _page(
     by_default: str | None = None,
     two_waves: bool = False,
 ) -> HttpResponse:
-    """Resolve the request, compute the page's parts, render; a bad or refused request says why."""
+    """Resolve the request, compute the page's parts, render; a bad or refused request says why.
+
+    Every page that shows figures opens with the selection's summary (the same on every page).
+    """
+    params, language = _language(request)
     try:
-        query = resolve(request.user, slug, request.GET, by_default=by_default, two_waves=two_waves)
+        query = resolve(request.user, slug, params, by_default=by_default, two_waves=two_waves)
         parts = compute(query)
+        result = parts.get("result")
+        if result is None or not result.refused:
+            parts["summary"] = service.summary(request, query, language)
     except DashboardInputError as problem:
         context = _context(request, slug, tab, problem=problem)
         return render(request, "console/dashboard/problem.html", context, status=problem.status)
@@ -337,9 +366,10 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The board report of the current selection as PDF, HTML, CSV or XLSX (through the gate, audited)."""
     if fmt not in EXPORTS:
         return HttpResponse(status=404)
+    params, language = _language(request)
     try:
-        query = resolve(request.user, slug, request.GET, by_default="unit")
-        report = service.board(request, query, view=f"dashboard.export.{fmt}")
+        query = resolve(request.user, slug, params, by_default="unit")
+        report = service.board(request, query, view=f"dashboard.export.{fmt}", language=language)
     except DashboardInputError as problem:
         context = _context(request, slug, "dashboard", problem=problem)
         return render(request, "console/dashboard/problem.html", context, status=problem.status)

@@ -38,13 +38,14 @@ from allypath.analytics import (
     wave_change,
     wilson_interval,
 )
+from allypath.analytics.narrative import Summary, released_figures, summarise
 from allypath.model import STAGE_KEYS
 from allypath.privacy import Release, describe
 from allypath.reports.board import Board, build_board, records, refused_board
 from allypath.web.audit import record_access
 from allypath.web.dashboard.frames import invitation_frame, unit_column
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery
-from allypath.web.dashboard.release import org_release
+from allypath.web.dashboard.release import org_release, still_open
 from allypath.web.dashboard.results import (
     CommentGroup,
     Comments,
@@ -73,6 +74,9 @@ __all__ = [
     "later_wave",
     "overview",
     "plan_view",
+    "previous_wave",
+    "summary",
+    "summary_waves",
     "transitions_view",
     "trends_view",
 ]
@@ -121,6 +125,45 @@ def _with_value(rows: list[dict[str, Any]], column: str | None) -> tuple[Record,
     for row in rows:
         row["value"] = row.get(column or "")
     return tuple(rows)
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def previous_wave(wave: Wave) -> Wave | None:
+    """The organisation's latest wave before ``wave`` that closed with answers (None: the first)."""
+    earlier = (
+        Wave.objects.filter(org_id=wave.org_id, opens_on__lt=wave.opens_on)
+        .exclude(status=WaveStatus.DRAFT)
+        .order_by("-opens_on", "-pk")
+    )
+    return next((w for w in earlier if not still_open(w) and w.responses.exists()), None)
+
+
+def summary_waves(query: DashboardQuery) -> tuple[Wave, Wave | None]:
+    """The wave a page's summary describes and the wave it compares with: on a page comparing two
+    waves, the later one against the earlier; elsewhere the wave against the previous one."""
+    if query.later is not None:
+        return query.later, query.wave
+    return query.wave, previous_wave(query.wave)
+
+
+def summary(
+    request: HttpRequest, query: DashboardQuery, language: str = "en", view: str = "dashboard.summary"
+) -> Summary:
+    """The summary that opens every dashboard page: the selection's released figures in words.
+
+    It depends on the wave(s), the filters and the language only (never on the breakdown, the
+    page, the viewer or what was asked before), so every page of one selection opens the same way.
+    """
+    current, previous = summary_waves(query)
+    filters = {"wave": query.labels[current.pk], **query.filters}
+    before = query.labels[previous.pk] if previous is not None else None
+
+    def work(release: Release, frame: pd.DataFrame) -> Summary:
+        return summarise(released_figures(frame, release=release, filters=filters, previous=before), language)
+
+    return _run(request, query, view, work)
 
 
 # --------------------------------------------------------------------------- overview
@@ -479,8 +522,9 @@ def _text(value: object) -> str | None:
 # --------------------------------------------------------------------------- the board report
 
 
-def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
-    """The board report of the request's wave by its breakdown, from the organisation's release."""
+def board(request: HttpRequest, query: DashboardQuery, view: str, language: str = "en") -> Board:
+    """The board report of the request's wave by its breakdown, from the organisation's release;
+    its summary (in ``language``) is the one the console's pages open with."""
     by = query.by_column
     assert by is not None
     invited = len(_invited(query))
@@ -491,6 +535,8 @@ def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
     scope = describe(query.filters) if query.filters else "the whole organisation"
     label = {"unit": "unit", "level": "level", "region": "region"}[query.by or "unit"]
 
+    previous = previous_wave(query.wave)
+    before = query.labels[previous.pk] if previous is not None else None
     title = f"{query.org.name}: allyship diagnostic"
     subtitle = f"Wave {query.labels[query.wave.pk]} · {scope}"
 
@@ -511,6 +557,8 @@ def board(request: HttpRequest, query: DashboardQuery, view: str) -> Board:
             by_label=label,
             filters=query.wave_filters,
             adopted=adopted,
+            previous=before,
+            language=language,
         )
         if built.table.iloc[0]["suppressed"] == "" and query.wave.has_response_rates:
             (band,) = records(nonresponse_band(frame, invited, release=release, filters=query.wave_filters))
