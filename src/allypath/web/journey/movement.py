@@ -36,11 +36,11 @@ def _number(value: Any) -> float | None:
 
 
 def certainty(result: Mapping[str, Any]) -> tuple[str, int]:
-    """``("sure_high" | "sure_mid" | "sure_low", probability in 100)`` of the placed stage."""
+    """``("sure_high" | "sure_mid" | "sure_low", probability in 100)`` of the placed stage (at most 99)."""
     probabilities = [p for c in PROBABILITY_COLUMNS if (p := _number(result.get(c))) is not None]
     top = max(probabilities, default=0.0)
     key = "sure_high" if top >= SURE else "sure_mid" if top >= LIKELY else "sure_low"
-    return key, round(100 * top)
+    return key, min(99, round(100 * top))  # an estimate is never "100 in 100"
 
 
 def index_margin(result: Mapping[str, Any]) -> int:
