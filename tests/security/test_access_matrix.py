@@ -144,6 +144,14 @@ EXPECTED: dict[str, Expect] = {
         post=console("org_admin"),
         post_data={"action": "no-such-action"},
     ),
+    # Wave set-up: launching (a stale count launches nothing), the e-mails (a preview stores nothing).
+    "console/<slug:slug>/waves/<int:pk>/launch/": Expect(
+        get=console("org_admin"), post=console("org_admin"), post_data={"confirm_count": "-1"}
+    ),
+    "console/<slug:slug>/waves/<int:pk>/emails/": Expect(
+        get=console("org_admin"), post=console("org_admin"), post_data={"action": "preview"}
+    ),
+    "console/<slug:slug>/waves/<int:pk>/preview/": Expect(get=console("viewer")),
     "console/<slug:slug>/waves/<int:pk>/links.csv": Expect(
         get=lambda role, org: "login" if role == "anonymous" else "405", post=console("org_admin")
     ),

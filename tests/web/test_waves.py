@@ -142,6 +142,7 @@ def test_the_console_creates_a_draft_then_launches_it_inviting_everyone(client, 
         f"/console/{acme.slug}/waves/new/",
         {
             "name": "Autumn",
+            "audience": "men",
             "form": "full",
             "languages": ["en", "ar"],
             "privacy_mode": "anonymous",
@@ -154,7 +155,12 @@ def test_the_console_creates_a_draft_then_launches_it_inviting_everyone(client, 
     assert r.status_code == 302, r.content.decode()
     wave = Wave.objects.get(name="Autumn")
     assert wave.status == WaveStatus.DRAFT and wave.languages == ["en", "ar"]
+    # the old one-click launch only leads to the confirmation page, which states the number first
     client.post(f"/console/{acme.slug}/waves/{wave.pk}/action/", {"action": "launch"})
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.DRAFT
+    assert "invite 25 people" in client.get(f"/console/{acme.slug}/waves/{wave.pk}/launch/").content.decode()
+    client.post(f"/console/{acme.slug}/waves/{wave.pk}/launch/", {"confirm_count": "25"})
     wave.refresh_from_db()
     assert wave.status == WaveStatus.OPEN
     assert wave.invitations.count() == 25

@@ -20,13 +20,37 @@ from allypath.errors import DataError
 from allypath.io._text import decode_records, detect_encoding, first_line, read_bytes, sniff_delimiter
 from allypath.io.xlsx import cell_text
 
-__all__ = ["HRIS_COLUMNS", "HrisTable", "read_hris"]
+__all__ = ["GENDER_VALUES", "HRIS_COLUMNS", "HrisTable", "read_hris"]
 
 _REQUIRED = ("employee_id", "unit", "level", "region")
-_OPTIONAL = ("parent_unit", "email", "language")
+_OPTIONAL = ("parent_unit", "email", "language", "gender")
 #: The columns an HRIS file may have (the first four are required).
 HRIS_COLUMNS: tuple[str, ...] = _REQUIRED + _OPTIONAL
-_ALIASES = {"parent": "parent_unit", "e_mail": "email", "employee": "employee_id"}
+_ALIASES = {"parent": "parent_unit", "e_mail": "email", "employee": "employee_id", "sex": "gender"}
+#: What an HRIS gender cell may say, and the word kept. The survey is for men (the research studied men's
+#: journey to allyship), so a wave's default audience is the people recorded as men; the column is optional
+#: and only ever used to choose whom to invite -- it never reaches a response or a figure.
+GENDER_VALUES: dict[str, str] = {
+    "man": "man",
+    "male": "man",
+    "m": "man",
+    "homme": "man",
+    "h": "man",
+    "woman": "woman",
+    "female": "woman",
+    "f": "woman",
+    "w": "woman",
+    "femme": "woman",
+    "another": "another",
+    "other": "another",
+    "non-binary": "another",
+    "nonbinary": "another",
+    "x": "another",
+    "autre": "another",
+    "undisclosed": "",
+    "prefer not to say": "",
+    "unknown": "",
+}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _SHOWN_PROBLEMS = 200
@@ -40,8 +64,9 @@ class HrisTable:
     Parameters
     ----------
     employees : pandas.DataFrame
-        ``employee_id, unit, level, region`` (+ ``email``, ``language`` when the file has them), all
-        text; ``unit`` is the full path (``Sales/EMEA/North``); blank level/region are missing.
+        ``employee_id, unit, level, region`` (+ ``email``, ``language``, ``gender`` when the file has
+        them), all text; ``gender`` is ``man``, ``woman``, ``another`` or missing; ``unit`` is the
+        full path (``Sales/EMEA/North``); blank level/region are missing.
     units : pandas.DataFrame
         Every unit of the hierarchy, parents first: ``unit`` (path), ``name``, ``parent`` (path,
         missing for a top-level unit), ``depth`` (0 at the top), ``employees`` (direct members).
@@ -73,7 +98,8 @@ def read_hris(path: str | os.PathLike[str]) -> HrisTable:
     path : path-like
         ``.csv`` (UTF-8, delimiter sniffed) or ``.xlsx``/``.xls``/``.ods`` (first sheet). Columns:
         ``employee_id``, ``unit``, ``level``, ``region``, optional ``parent_unit``, ``email``,
-        ``language``; header case and spaces do not matter (``Employee ID`` works).
+        ``language``, ``gender`` (man/male/m, woman/female/f, another/other/x, or blank); header
+        case and spaces do not matter (``Employee ID`` works).
 
     Returns
     -------
@@ -175,6 +201,7 @@ _MAX_LENGTH = {
     "region": 100,
     "email": 254,
     "language": 16,
+    "gender": 40,
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -223,6 +250,20 @@ def _check_row(
         problems.append(
             _Problem(number, "language", f"{language!r} is not a language code such as en, fr-CA")
         )
+    gender = record.get("gender", "")
+    if gender:
+        word = GENDER_VALUES.get(gender.casefold())
+        if word is None:
+            problems.append(
+                _Problem(
+                    number,
+                    "gender",
+                    f"{gender!r} is not a gender this file can hold: write man, woman, another, "
+                    "or leave it blank",
+                )
+            )
+        else:
+            record["gender"] = word
 
 
 def _resolve_parents(records: list[dict[str, str]], problems: list[_Problem]) -> None:

@@ -2,35 +2,102 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
+from allypath.web.orgs.emails import EMAIL_KINDS, check_email, default_email, wave_email
 from allypath.web.orgs.instruments import available_instrument
-from allypath.web.orgs.models import Membership, Role, Unit, Wave
+from allypath.web.orgs.models import Employee, Membership, Role, Unit, Wave
 
 
 class HrisUploadForm(forms.Form):
     file = forms.FileField(label="HRIS file (.csv or .xlsx)")
 
 
+def _names(values: Iterable[object]) -> list[tuple[str, str]]:
+    return [(v, v) for v in sorted({str(v) for v in values if v})]
+
+
 class WaveForm(forms.ModelForm):
+    """A wave's settings in plain words: what respondents are told, and whom it invites."""
+
     languages = forms.MultipleChoiceField(
-        choices=[], widget=forms.CheckboxSelectMultiple, help_text="languages offered to respondents"
+        choices=[], widget=forms.CheckboxSelectMultiple, help_text="the languages respondents can choose"
+    )
+    audience_units = forms.MultipleChoiceField(
+        label="Only these units",
+        choices=[],
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="leave empty to invite every unit; a unit includes the units below it",
+    )
+    audience_levels = forms.MultipleChoiceField(
+        label="Only these levels",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="leave all unticked to invite every level",
+    )
+    audience_regions = forms.MultipleChoiceField(
+        label="Only these regions",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="leave all unticked to invite every region",
+    )
+    reminders_on = forms.CharField(
+        label="Reminder days",
+        required=False,
+        help_text="dates on which a reminder goes by itself to everyone who has not answered, "
+        "separated by commas (e.g. 2027-03-08, 2027-03-15); leave empty to send reminders by hand",
     )
 
     class Meta:
         model = Wave
-        fields = ("name", "form", "languages", "privacy_mode", "k", "k_text", "opens_on", "closes_on")
+        fields = (
+            "name",
+            "audience",
+            "audience_units",
+            "audience_levels",
+            "audience_regions",
+            "form",
+            "languages",
+            "privacy_mode",
+            "k",
+            "k_text",
+            "opens_on",
+            "closes_on",
+            "reminders_on",
+        )
         widgets: ClassVar = {
             "opens_on": forms.DateInput(attrs={"type": "date"}),
             "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "audience": forms.RadioSelect,
+            "privacy_mode": forms.RadioSelect,
+            "form": forms.RadioSelect,
         }
         help_texts: ClassVar = {
-            "k": "minimum group size for any result (at least 3)",
-            "k_text": "minimum group size for open-text comments (at least k)",
+            "name": 'what HR calls this round, e.g. "2027 spring"; respondents do not see it',
+            "audience": "The research behind allypath studied men's journey to allyship, so a wave invites "
+            "the men of the chosen units by default (the people your HRIS file records as men; a file with "
+            "no gender column is taken as the list of those to invite). Choose everyone to invite all "
+            "employees: their answers are placed on the same four stages, and allypath never records a "
+            "respondent's gender, so results then describe everyone who answered.",
+            "privacy_mode": "Anonymous: nothing links a person's answers from one wave to the next; use it "
+            "unless you need to follow change person by person. Panel: each person's answers are linked "
+            "across waves under a code that nobody at the organisation can trace back to him; it needs the "
+            "server's panel secret.",
+            "k": "no figure is shown for a group of fewer people than this (at least 3; 5 is usual). "
+            "Larger numbers protect people better but hide more small teams.",
+            "k_text": "open-text comments are shown only for groups at least this large (at least the "
+            "smallest group shown; 10 is usual), because wording can give a writer away",
+            "form": "the short pulse asks fewer questions; it places people on the stages with more "
+            "uncertainty",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -40,10 +107,95 @@ class WaveForm(forms.ModelForm):
         languages = self.fields["languages"]
         assert isinstance(languages, forms.MultipleChoiceField)
         languages.choices = [(lang, names.get(lang, lang)) for lang in instrument.languages]
+        org_id = self.instance.org_id
+        people = Employee.objects.filter(org_id=org_id, active=True)
+        choices = {
+            "audience_units": [
+                (path, path) for path in Unit.objects.filter(org_id=org_id).values_list("path", flat=True)
+            ],
+            "audience_levels": _names(people.values_list("level", flat=True).distinct()),
+            "audience_regions": _names(people.values_list("region", flat=True).distinct()),
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = options
+        self.initial.setdefault("reminders_on", ", ".join(self.instance.reminders_on or []))
         if not self.instance.pk:
             self.instance.instrument_id = instrument.id
             self.instance.instrument_version = instrument.version
             self.initial.setdefault("languages", list(instrument.languages))
+
+    def clean_reminders_on(self) -> list[str]:
+        text = self.cleaned_data.get("reminders_on") or ""
+        days = []
+        for part in (p.strip() for p in text.replace(";", ",").split(",")):
+            if not part:
+                continue
+            try:
+                days.append(dt.date.fromisoformat(part).isoformat())
+            except ValueError:
+                raise forms.ValidationError(f"{part!r} is not a date: write it as YYYY-MM-DD") from None
+        return sorted(set(days))
+
+
+_LANGUAGE_NAMES = {"en": "English", "fr": "French", "ar": "Arabic"}
+_KIND_NAMES = {"invitation": "Invitation", "reminder": "Reminder"}
+
+
+class WaveEmailsForm(forms.Form):
+    """The invitation and reminder e-mails of a wave, subject and body in each of its languages.
+
+    Fields are named ``<kind>_<language>_subject`` / ``_body``; each is checked for unknown placeholders
+    and the body for the personal link, and a text equal to allypath's wording is stored as no edit.
+    """
+
+    def __init__(self, wave: Wave, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.wave = wave
+        self.sections: list[tuple[str, str, str]] = []  # (title, subject field, body field)
+        for kind in EMAIL_KINDS:
+            for lang in wave.languages:
+                current = wave_email(wave, kind, lang)
+                subject, body = f"{kind}_{lang}_subject", f"{kind}_{lang}_body"
+                title = f"{_KIND_NAMES[kind]}, {_LANGUAGE_NAMES.get(lang, lang)}"
+                direction = {"dir": "rtl"} if lang == "ar" else {}
+                self.fields[subject] = forms.CharField(
+                    label=f"{title}: subject",
+                    max_length=200,
+                    initial=current.subject,
+                    widget=forms.TextInput(attrs={"lang": lang, **direction}),
+                )
+                self.fields[body] = forms.CharField(
+                    label=f"{title}: text",
+                    max_length=5000,
+                    initial=current.body,
+                    widget=forms.Textarea(attrs={"rows": 9, "lang": lang, **direction}),
+                )
+                self.sections.append((title, subject, body))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in list(data.items()):
+            problem = check_email(str(value), needs_link=name.endswith("_body"))
+            if problem:
+                self.add_error(name, problem)
+        return data
+
+    def emails(self) -> dict[str, dict[str, dict[str, str]]]:
+        """What to store in ``Wave.emails``: only the texts that differ from allypath's wording."""
+        out: dict[str, dict[str, dict[str, str]]] = {}
+        for kind in EMAIL_KINDS:
+            for lang in self.wave.languages:
+                default = default_email(kind, lang)
+                edited = {
+                    part: self.cleaned_data[f"{kind}_{lang}_{part}"].replace("\r\n", "\n")
+                    for part in ("subject", "body")
+                }
+                changed = {p: v for p, v in edited.items() if v != getattr(default, p)}
+                if changed:
+                    out.setdefault(kind, {})[lang] = changed
+        return out
 
 
 class MemberAddForm(forms.Form):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from allypath.web.console import imports, views
+from allypath.web.console import imports, views, waves
 from allypath.web.dashboard import views as publication_views
 from allypath.web.sso import views as sso_views
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path("<slug:slug>/waves/<int:pk>/", views.wave_detail, name="wave"),
     path("<slug:slug>/waves/<int:pk>/edit/", views.wave_edit, name="wave_edit"),
     path("<slug:slug>/waves/<int:pk>/action/", views.wave_action, name="wave_action"),
+    path("<slug:slug>/waves/<int:pk>/launch/", waves.wave_launch, name="wave_launch"),
+    path("<slug:slug>/waves/<int:pk>/emails/", waves.wave_emails, name="wave_emails"),
+    path("<slug:slug>/waves/<int:pk>/preview/", waves.wave_preview, name="wave_preview"),
     path("<slug:slug>/waves/<int:pk>/links.csv", views.wave_links, name="wave_links"),
     path("<slug:slug>/dashboard/", include("allypath.web.console.dashboard_urls")),
     path("<slug:slug>/publication/", publication_views.publication, name="publication"),

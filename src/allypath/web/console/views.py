@@ -17,18 +17,18 @@ from django.views.decorators.http import require_POST
 
 from allypath.errors import AllypathError, DataError
 from allypath.web.audit import record_access
+from allypath.web.console.audience import audience_summary
 from allypath.web.console.forms import HrisUploadForm, MemberAddForm, MembershipForm, WaveForm
 from allypath.web.dashboard.query import DashboardInputError
-from allypath.web.dashboard.rates import rates_view
+from allypath.web.dashboard.rates import rates_view, response_rates
 from allypath.web.orgs.access import get_for, membership_for, organisations_of
 from allypath.web.orgs.importing import import_hris_upload
 from allypath.web.orgs.invitations import (
-    create_invitations,
     export_links_csv,
     send_invitations,
     send_reminders,
 )
-from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave
+from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
 
 
 def _org(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
@@ -158,12 +158,25 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _wave_counts(request: HttpRequest, wave: Wave, membership: Membership) -> dict[str, object]:
+    """Invited and usable responses of the whole organisation, from the one release (like the wave page),
+    so the list shows what every viewer sees; a count below the wave's k is not shown."""
+    if wave.is_imported:
+        return {"invited": "none (imported)", "responded": "see the dashboard"}
+    if wave.status == WaveStatus.DRAFT:
+        return {"invited": "not yet", "responded": ""}
+    table = response_rates(wave)
+    record_access(request, org=wave.org, wave=wave, group="all", view="console.waves")
+    responded = table.responded if table.responded is not None else f"fewer than {table.k}"
+    return {"invited": table.invited, "responded": responded}
+
+
 @login_required
 def waves(request: HttpRequest, slug: str) -> HttpResponse:
     org = _org(request, slug)
-    return render(
-        request, "console/waves.html", _base(request, org, "Waves", waves=Wave.objects.filter(org=org))
-    )
+    membership = membership_for(request.user, org)
+    rows = [(wave, _wave_counts(request, wave, membership)) for wave in Wave.objects.filter(org=org)]
+    return render(request, "console/waves.html", _base(request, org, "Waves", rows=rows))
 
 
 @login_required
@@ -209,6 +222,7 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         rates=rates,
         can_manage=membership.has_role(Role.ORG_ADMIN),
         invited=wave.invitations.count(),
+        audience=audience_summary(wave) if not wave.is_imported else None,
     )
     return render(request, "console/wave.html", context)
 
@@ -219,12 +233,9 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     wave = _wave(request, slug, pk, Role.ORG_ADMIN)
     action = request.POST.get("action")
     try:
-        if action == "launch":
-            with transaction.atomic():
-                wave.launch()
-                count = create_invitations(wave)
-            messages.success(request, f"Wave launched: {count} people invited. Send the links next.")
-        elif action == "close":
+        if action == "launch":  # only from the confirmation page, which states whom it invites
+            return redirect("console:wave_launch", slug=slug, pk=pk)
+        if action == "close":
             wave.close()
             wave.drafts.all().delete()
             messages.success(request, "Wave closed; unfinished drafts were deleted.")

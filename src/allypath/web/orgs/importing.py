@@ -62,7 +62,7 @@ def import_hris(org: Organisation, path: str | os.PathLike[str]) -> ImportSummar
         seen: set[str] = set()
         new: list[Employee] = []
         changed: list[Employee] = []
-        fields = ("unit", "level", "region", "email", "language", "active")
+        fields = ("unit", "level", "region", "email", "language", "gender", "active")
         for record in table.employees.to_dict("records"):
             employee_id = _text(record["employee_id"])
             seen.add(employee_id)
@@ -72,6 +72,7 @@ def import_hris(org: Organisation, path: str | os.PathLike[str]) -> ImportSummar
                 "region": _text(record.get("region")),
                 "email": _text(record.get("email")),
                 "language": _text(record.get("language")),
+                "gender": _text(record.get("gender")),
                 "active": True,
             }
             person = existing.get(employee_id)

@@ -9,6 +9,7 @@ no count either: with the number of people without an e-mail address it could re
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import smtplib
 from collections import Counter
@@ -18,22 +19,27 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from allypath.errors import AllypathError
-from allypath.model import Text
 from allypath.web.orgs.coarsen import Coarse, coarsen
+from allypath.web.orgs.emails import EmailKind, render_email
 from allypath.web.orgs.errors import WaveStateError
 from allypath.web.orgs.keys import new_token, token_hash
-from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Unit, Wave, WaveStatus
+from allypath.web.orgs.models import Audience, Employee, Invitation, InvitationToken, Unit, Wave, WaveStatus
 from allypath.web.security import spreadsheet_safe
 
 __all__ = [
+    "AudienceError",
     "LinksExport",
     "MailError",
+    "audience",
+    "audience_problem",
     "create_invitations",
+    "due_reminder_days",
     "export_links_csv",
+    "send_due_reminders",
     "send_invitations",
     "send_reminders",
     "survey_link",
@@ -42,61 +48,55 @@ __all__ = [
 LINK_COLUMNS = ("employee_id", "email", "language", "link")
 
 
-def _t(en: str, fr: str, ar: str) -> Text:
-    return Text({"en": en, "fr": fr, "ar": ar})
-
-
-_SUBJECT = _t(
-    "Your invitation: gender equity at work, your perspective",
-    "Votre invitation : l'égalité femmes-hommes au travail, votre regard",
-    "دعوتك: المساواة بين الجنسين في العمل من وجهة نظرك",
-)
-_REMINDER_SUBJECT = _t(
-    "Reminder: gender equity at work, your perspective",
-    "Rappel : l'égalité femmes-hommes au travail, votre regard",
-    "تذكير: المساواة بين الجنسين في العمل من وجهة نظرك",
-)
-_BODY = _t(
-    "You are invited to a short survey on gender equity at work (10 to 15 minutes).\n\n"
-    "Your personal link: {link}\n\n"
-    "Your answers are not shown to your employer: HR sees only results of groups of at least {k} "
-    "people. After answering you get a private report that only you can open.\n"
-    "The link works once and until {closes}. Please do not forward it.",
-    "Vous êtes invité à une courte enquête sur l'égalité femmes-hommes au travail (10 à 15 minutes).\n\n"
-    "Votre lien personnel : {link}\n\n"
-    "Vos réponses ne sont pas montrées à votre employeur : les RH ne voient que les résultats de "
-    "groupes d'au moins {k} personnes. Après avoir répondu, vous recevez un rapport privé que vous "
-    "seul pouvez ouvrir.\nLe lien fonctionne une fois, jusqu'au {closes}. Merci de ne pas le transférer.",
-    "أنت مدعو إلى استبيان قصير حول المساواة بين الجنسين في العمل (من 10 إلى 15 دقيقة).\n\n"
-    "رابطك الشخصي: {link}\n\n"
-    "لا تُعرض إجاباتك على جهة عملك: لا ترى الموارد البشرية إلا نتائج مجموعات لا يقل عدد أفرادها عن {k}. "
-    "بعد الإجابة تحصل على تقرير خاص لا يفتحه أحد غيرك.\n"
-    "يعمل الرابط مرة واحدة وحتى {closes}. يُرجى عدم إعادة توجيهه.",
-)
-_REMINDER_BODY = _t(
-    "If you have not answered yet, there is still time until {closes}.\n\n"
-    "A new personal link: {link}\n\n"
-    "If you already started, open the link from your first e-mail on the same device to find your saved "
-    "answers. "
-    "If you have already answered, please ignore this message: we do not know who has answered.",
-    "Si vous n'avez pas encore répondu, il est encore temps jusqu'au {closes}.\n\n"
-    "Un nouveau lien personnel : {link}\n\n"
-    "Si vous avez déjà commencé, ouvrez le lien de votre premier e-mail sur le même appareil pour retrouver "
-    "vos réponses enregistrées. "
-    "Si vous avez déjà répondu, ignorez ce message : nous ne savons pas qui a répondu.",
-    "إن لم تكن قد أجبت بعد، فما زال أمامك وقت حتى {closes}.\n\n"
-    "رابط شخصي جديد: {link}\n\n"
-    "إن كنت قد بدأت بالفعل، فافتح رابط رسالتك الأولى على الجهاز نفسه لتجد إجاباتك المحفوظة. "
-    "وإن كنت قد أجبت، فتجاهل هذه الرسالة: نحن لا نعرف من أجاب.",
-)
-
-
 def survey_link(token: str) -> str:
     return f"{settings.SITE_URL}/s/{token}/"
 
 
+class AudienceError(WaveStateError):
+    """The wave's audience cannot be invited as set (nobody in it, or no gender recorded)."""
+
+
+def audience(wave: Wave) -> QuerySet[Employee]:
+    """The active employees the wave's audience settings choose (invited or not).
+
+    Men by default (the research describes men's journey). A people list that records nobody's gender
+    is taken as the list of those to invite (many organisations export only the men): the confirmation
+    page says so before anyone is invited. Units take their whole subtree; empty lists of units, levels
+    or regions mean all of them.
+    """
+    people = Employee.objects.filter(org=wave.org, active=True)
+    if wave.audience == Audience.MEN and gender_recorded(wave.org_id):
+        people = people.filter(gender="man")
+    if wave.audience_units:
+        subtree = Q()
+        for path in wave.audience_units:
+            subtree |= Q(unit__path=path) | Q(unit__path__startswith=path + "/")
+        people = people.filter(subtree)
+    if wave.audience_levels:
+        people = people.filter(level__in=wave.audience_levels)
+    if wave.audience_regions:
+        people = people.filter(region__in=wave.audience_regions)
+    return people
+
+
+def gender_recorded(org_id: int) -> bool:
+    """Whether the organisation's people list records anyone's gender."""
+    return Employee.objects.filter(org_id=org_id, active=True).exclude(gender="").exists()
+
+
+def audience_problem(wave: Wave, size: int | None = None) -> str:
+    """Why the audience cannot be invited, in words ("" when it can)."""
+    size = audience(wave).count() if size is None else size
+    if size:
+        return ""
+    men = Employee.objects.filter(org=wave.org, active=True, gender="man")
+    if wave.audience == Audience.MEN and gender_recorded(wave.org_id) and not men.exists():
+        return "nobody in the people list is recorded as a man: check the gender column of the HRIS file"
+    return "nobody in the people list matches the chosen audience: widen the units, levels or regions"
+
+
 def create_invitations(wave: Wave) -> int:
-    """Invite every active employee of the organisation not yet invited, with coarse attributes.
+    """Invite every active employee of the wave's audience not yet invited, with coarse attributes.
 
     The first call (at launch) coarsens the whole population (:mod:`.coarsen`): every stored
     combination of unit, level and region then has at least k invitees. People invited later (added
@@ -104,7 +104,9 @@ def create_invitations(wave: Wave) -> int:
     k invitees, so they never make a new small combination either.
     """
     invited = set(wave.invitations.values_list("employee_id", flat=True))
-    people = list(Employee.objects.filter(org=wave.org, active=True).exclude(pk__in=invited))
+    people = list(audience(wave).exclude(pk__in=invited))
+    if not people and not invited:
+        raise AudienceError(audience_problem(wave, 0))
     units = list(Unit.objects.filter(org=wave.org))
     coarse = coarsen(people, units, wave.k) if not invited else _late_coarse(wave, people, units)
     new = [
@@ -191,7 +193,7 @@ class MailError(AllypathError):
 
 
 def _send_each(
-    wave: Wave, invitations: list[Invitation], subject: Text, body: Text, mark: Callable[[Invitation], None]
+    wave: Wave, invitations: list[Invitation], kind: EmailKind, mark: Callable[[Invitation], None]
 ) -> int:
     """E-mail each person a new link, one transaction per person: his token is stored (and ``mark``
     applied) only once the mail server has accepted his e-mail, so a failure half-way leaves no link
@@ -204,12 +206,9 @@ def _send_each(
                 with transaction.atomic():
                     ((_, token),) = _issue([inv])
                     mark(inv)
-                    lang = _language(wave, inv.employee)
-                    text = body.get_lang(lang).format(
-                        link=survey_link(token), k=wave.k, closes=wave.closes_on.isoformat()
-                    )
+                    email = render_email(wave, kind, _language(wave, inv.employee), survey_link(token))
                     message = EmailMessage(
-                        subject.get_lang(lang), text, to=[inv.employee.email], connection=connection
+                        email.subject, email.body, to=[inv.employee.email], connection=connection
                     )
                     connection.send_messages([message])
                 sent += 1
@@ -232,7 +231,7 @@ def send_invitations(wave: Wave) -> int:
     def mark(inv: Invitation) -> None:
         Invitation.objects.filter(pk=inv.pk).update(sent_on=today)
 
-    return _send_each(wave, pending, _SUBJECT, _BODY, mark)
+    return _send_each(wave, pending, "invitation", mark)
 
 
 def send_reminders(wave: Wave) -> None:
@@ -250,4 +249,30 @@ def send_reminders(wave: Wave) -> None:
     def mark(inv: Invitation) -> None:
         Invitation.objects.filter(pk=inv.pk).update(reminders_sent=F("reminders_sent") + 1)
 
-    _send_each(wave, pending, _REMINDER_SUBJECT, _REMINDER_BODY, mark)
+    _send_each(wave, pending, "reminder", mark)
+
+
+def due_reminder_days(wave: Wave, today: dt.date) -> list[str]:
+    """The wave's scheduled reminder days that have come and were not yet sent."""
+    done = set(wave.reminders_done or [])
+    return sorted(day for day in (wave.reminders_on or []) if day not in done and day <= today.isoformat())
+
+
+def send_due_reminders(today: dt.date | None = None) -> list[Wave]:
+    """Send the reminders scheduled for today (or missed since), once per wave however many are due.
+
+    Run daily (cron: ``python -m allypath.web send_due_reminders``). A day is marked done only once the
+    whole run for its wave went through; if the mail server fails half-way, the next run reminds again
+    everyone who has still not answered, with a fresh link.
+    """
+    today = today or timezone.localdate()
+    reminded = []
+    for wave in Wave.objects.filter(status=WaveStatus.OPEN, opens_on__lte=today, closes_on__gte=today):
+        due = due_reminder_days(wave, today)
+        if not due:
+            continue
+        send_reminders(wave)
+        wave.reminders_done = sorted({*(wave.reminders_done or []), *due})
+        wave.save(update_fields=["reminders_done"])
+        reminded.append(wave)
+    return reminded

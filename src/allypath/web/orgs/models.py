@@ -69,6 +69,10 @@ class Employee(models.Model):
     region = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
     language = models.CharField(max_length=16, blank=True)
+    # Only used to choose whom a wave invites (its audience): never copied to an invitation or a response.
+    gender = models.CharField(
+        max_length=10, choices=[("man", "Man"), ("woman", "Woman"), ("another", "Another")], blank=True
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -133,12 +137,42 @@ class WaveKind(models.TextChoices):
 
 class PrivacyMode(models.TextChoices):
     ANONYMOUS = "anonymous", "Anonymous"
-    PANEL = "panel", "Pseudonymous panel"
+    PANEL = "panel", "Panel (linked across waves)"
 
 
 class Form(models.TextChoices):
-    FULL = "full", "Full"
-    SHORT = "short", "Short (pulse)"
+    FULL = "full", "Full survey (about 15 minutes)"
+    SHORT = "short", "Short pulse (about 5 minutes)"
+
+
+class Audience(models.TextChoices):
+    """Who a wave invites. The model describes men's journey to allyship, so men are the default."""
+
+    MEN = "men", "Men"
+    EVERYONE = "everyone", "Everyone"
+
+
+class WavePhase(models.TextChoices):
+    """A wave's phase in the words respondents see on their links (see :meth:`Wave.phase`)."""
+
+    DRAFT = "draft", "Draft"
+    NOT_STARTED = "not_started", "Not started yet"
+    OPEN = "open", "Open"
+    ENDED = "ended", "Ended"
+    CLOSED = "closed", "Closed"
+    IMPORTED = "imported", "Imported"
+
+
+PHASE_SENTENCES = {
+    WavePhase.DRAFT: "Draft: not launched, nobody is invited yet.",
+    WavePhase.NOT_STARTED: "Not started yet: launched, opens on {opens}. A link opened before then says "
+    '"This survey has not started".',
+    WavePhase.OPEN: "Open: respondents can answer until {closes}.",
+    WavePhase.ENDED: "Ended: the closing day ({closes}) has passed and links no longer work. Close the wave "
+    "to delete unfinished drafts and finish it.",
+    WavePhase.CLOSED: "Closed: answers are no longer collected.",
+    WavePhase.IMPORTED: "Imported from a file: no invitations or links.",
+}
 
 
 #: Settings that define what was promised to respondents: frozen from launch on.
@@ -152,6 +186,10 @@ FROZEN_FIELDS = (
     "privacy_mode",
     "k",
     "k_text",
+    "audience",
+    "audience_units",
+    "audience_levels",
+    "audience_regions",
 )
 
 
@@ -183,15 +221,35 @@ class Wave(models.Model):
     kind = models.CharField(max_length=10, choices=WaveKind.choices, default=WaveKind.SURVEY)
     instrument_id = models.CharField(max_length=100)
     instrument_version = models.CharField(max_length=50)
-    form = models.CharField(max_length=10, choices=Form.choices, default=Form.FULL)
+    form = models.CharField("survey length", max_length=10, choices=Form.choices, default=Form.FULL)
     languages = models.JSONField(default=list)
-    privacy_mode = models.CharField(max_length=12, choices=PrivacyMode.choices, default=PrivacyMode.ANONYMOUS)
-    k = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(K_FLOOR)])
-    k_text = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(K_FLOOR)])
-    opens_on = models.DateField()
-    closes_on = models.DateField()
+    privacy_mode = models.CharField(
+        "privacy mode", max_length=12, choices=PrivacyMode.choices, default=PrivacyMode.ANONYMOUS
+    )
+    k = models.PositiveSmallIntegerField(
+        "smallest group shown", default=5, validators=[MinValueValidator(K_FLOOR)]
+    )
+    k_text = models.PositiveSmallIntegerField(
+        "smallest group whose comments are shown", default=10, validators=[MinValueValidator(K_FLOOR)]
+    )
+    opens_on = models.DateField("opens on")
+    closes_on = models.DateField("closes on")
     status = models.CharField(max_length=10, choices=WaveStatus.choices, default=WaveStatus.DRAFT)
     launched_on = models.DateField(null=True, blank=True)
+    # Whom the wave invites, chosen from the HRIS attributes; empty lists mean "all of them".
+    audience = models.CharField(
+        "who is invited", max_length=10, choices=Audience.choices, default=Audience.MEN
+    )
+    audience_units = models.JSONField("units", default=list, blank=True)
+    audience_levels = models.JSONField("levels", default=list, blank=True)
+    audience_regions = models.JSONField("regions", default=list, blank=True)
+    # The invitation and reminder e-mails HR edited, per language ({"invitation": {"en": {"subject": ..,
+    # "body": ..}}, "reminder": {...}}); what is missing falls back to allypath's wording.
+    emails = models.JSONField(default=dict, blank=True)
+    # Days on which reminders go out by themselves (``python -m allypath.web send_due_reminders``, run
+    # daily by cron), and the ones already sent.
+    reminders_on = models.JSONField("reminder days", default=list, blank=True)
+    reminders_done = models.JSONField(default=list, blank=True)
 
     objects = WaveQuerySet.as_manager()
 
@@ -222,6 +280,8 @@ class Wave(models.Model):
             errors["k_text"] = "the minimum group size for comments cannot be below k"
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             errors["closes_on"] = "the wave must close on or after the day it opens"
+        errors.update(self._audience_errors())
+        errors.update(self._reminder_errors())
         problem = check_wave_instrument(
             self.instrument_id, self.instrument_version, self.form, self.languages
         )
@@ -229,6 +289,43 @@ class Wave(models.Model):
             errors[problem[0]] = problem[1]
         if errors:
             raise ValidationError(errors)
+
+    def _audience_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        known = {
+            "audience_units": set(Unit.objects.filter(org_id=self.org_id).values_list("path", flat=True)),
+            "audience_levels": set(
+                Employee.objects.filter(org_id=self.org_id).values_list("level", flat=True)
+            ),
+            "audience_regions": set(
+                Employee.objects.filter(org_id=self.org_id).values_list("region", flat=True)
+            ),
+        }
+        for name, allowed in known.items():
+            chosen = getattr(self, name) or []
+            if not isinstance(chosen, list) or not all(isinstance(v, str) for v in chosen):
+                errors[name] = "give a list of names"
+                continue
+            unknown = sorted(set(chosen) - allowed)
+            if unknown:
+                errors[name] = f"not in the people list: {', '.join(unknown)}"
+        return errors
+
+    def _reminder_errors(self) -> dict[str, str]:
+        days = self.reminders_on or []
+        try:
+            parsed = [dt.date.fromisoformat(str(day)) for day in days]
+        except ValueError:
+            return {"reminders_on": "write each reminder day as a date (YYYY-MM-DD)"}
+        if self.opens_on and self.closes_on:
+            outside = [d for d in parsed if not self.opens_on < d <= self.closes_on]
+            if outside:
+                return {
+                    "reminders_on": "reminders go out after the opening day and by the closing day: "
+                    + ", ".join(d.isoformat() for d in outside)
+                    + " is outside"
+                }
+        return {}
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -260,6 +357,37 @@ class Wave(models.Model):
     @property
     def is_imported(self) -> bool:
         return self.kind == WaveKind.IMPORTED
+
+    def phase(self, today: dt.date | None = None) -> WavePhase:
+        """Where the wave stands for respondents today: the one vocabulary HR and respondents share.
+
+        ``status`` says what HR did (draft, launched, closed); the phase adds the dates, so a wave launched
+        before its opening day reads "Not started yet" in the console, as its links say to respondents.
+        """
+        if self.is_imported:
+            return WavePhase.IMPORTED
+        if self.status == WaveStatus.DRAFT:
+            return WavePhase.DRAFT
+        if self.status == WaveStatus.CLOSED:
+            return WavePhase.CLOSED
+        today = today or timezone.localdate()
+        if today < self.opens_on:
+            return WavePhase.NOT_STARTED
+        if today > self.closes_on:
+            return WavePhase.ENDED
+        return WavePhase.OPEN
+
+    @property
+    def phase_label(self) -> str:
+        return str(self.phase().label)
+
+    @property
+    def phase_sentence(self) -> str:
+        """The phase in one sentence for HR, with what respondents see."""
+        phase = self.phase()
+        return PHASE_SENTENCES[phase].format(
+            opens=self.opens_on.isoformat(), closes=self.closes_on.isoformat()
+        )
 
     @property
     def no_rates_reason(self) -> str:
