@@ -1,14 +1,23 @@
 """What the private report shows, built from a stored response (never visible to HR).
 
 Order of the page: strengths first, then where he stands and how sure that is ("between stages"
-wording), how he sees himself against his answers, his profile across situations, next steps from
-:func:`allypath.recommend`, resources, and in a panel wave his own earlier result.
+wording, the developmental index and its band explained in one sentence), what the next stage is and
+what moving there looks like, how he sees himself against his answers, his profile across
+situations, next steps from :func:`allypath.recommend` (titled by what they are, never by a bare
+stage name), resources, and in a panel wave his own earlier result.
+
+Numbers and dates follow the report's language through Django's localisation: "4,3 sur 5" and
+"12 mars 2026" in French, the Arabic month names in Arabic.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
 from typing import Any
+
+from django.utils import formats, translation
 
 from allypath import recommend
 from allypath.model import STAGES, stage
@@ -16,7 +25,7 @@ from allypath.recommendations import Recommendation
 from allypath.scoring import PROBABILITY_COLUMNS, context_columns
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.survey.models import Response
-from allypath.web.survey.texts import FIRST_STEPS, RESOURCES, ui
+from allypath.web.survey.texts import FIRST_STEPS, NEXT_STAGE, RESOURCES, ui
 
 __all__ = ["CONTEXT_CLEAR_PROBABILITY", "build_report"]
 
@@ -31,6 +40,45 @@ class Bar:
     label: str
     percent: int
     current: bool
+    text: str = ""  # the percentage as the language writes it ("42 %" in French)
+
+
+def local_number(value: float, digits: int, language: str) -> str:
+    """``value`` with ``digits`` decimals as ``language`` writes it (Django's formats: "4,3" in French)."""
+    with translation.override(language):
+        return str(formats.number_format(value, digits, use_l10n=True))
+
+
+def local_date(value: dt.date, language: str) -> str:
+    """``value`` as ``language`` writes a date ("12 mars 2026", "March 12, 2026"), never ISO."""
+    with translation.override(language):
+        return str(formats.date_format(value, "DATE_FORMAT", use_l10n=True))
+
+
+_DECIMAL = re.compile(r"(?<![\d.,])(\d+)\.(\d+)(?!\d|[.,]\d)")
+
+
+def local_decimals(text: str, language: str) -> str:
+    """Every decimal number of ``text`` (the recommendations write "4.3") as ``language`` writes it."""
+    return _DECIMAL.sub(lambda m: local_number(float(m.group(0)), len(m.group(2)), language), text)
+
+
+def _titled(
+    recs: list[Recommendation], current: int | None, words: dict[str, str], language: str
+) -> list[Recommendation]:
+    """The steps with titles that say what they are: a stage's steps are titled by where they lead
+    ("A first step from where you are", "A step towards “Reflective and responsible”"), never by the
+    bare stage name; the reasons' scores in the report's number format."""
+    out, here = [], 0
+    for rec in recs:
+        title = rec.title
+        if rec.kind == "stage" and current is not None and rec.key == STAGES[current - 1].key:
+            title = words["step_first"] if here == 0 else words["step_another"]
+            here += 1
+        elif rec.kind == "stage":
+            title = words["step_towards"].format(label=rec.title)
+        out.append(replace(rec, title=title, reason=local_decimals(rec.reason, language)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -83,7 +131,7 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     scored = result.get("status") == "scored"
     context: dict[str, Any] = {"words": words, "scored": scored, "language": language}
     recs: list[Recommendation] = recommend(result, language=language)
-    context["recommendations"] = recs
+    context["recommendations"] = _titled(recs, None, words, language)
     context["resources"] = [r.get_lang(language) for r in RESOURCES]
     if not scored:
         # Say plainly why there is no stage (never the scorer's internal reason codes), and give first
@@ -112,14 +160,30 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
             context["between"] = words["between"].format(a=a, b=b)
     if "between" not in context:
         context["stage_sentence"] = words["stage_is"].format(label=context["stage_label"])
-    context["bars"] = [
-        Bar(s.label.get_lang(language), round(100 * float(result.get(col) or 0)), s.number == current.number)
-        for s, col in zip(STAGES, PROBABILITY_COLUMNS, strict=True)
-    ]
+    context["recommendations"] = _titled(recs, current.number, words, language)
+    bars = []
+    for s, col in zip(STAGES, PROBABILITY_COLUMNS, strict=True):
+        percent = round(100 * float(result.get(col) or 0))
+        text = words["percent"].format(value=local_number(percent, 0, language))
+        bars.append(Bar(s.label.get_lang(language), percent, s.number == current.number, text))
+    context["bars"] = bars
     if result.get("index") is not None:
+        index, spread = float(result["index"]), float(result.get("index_se") or 0)
         context["index_sentence"] = words["index"].format(
-            index=round(float(result["index"])), se=round(float(result.get("index_se") or 0))
+            index=round(index),
+            low=round(max(0.0, index - spread)),
+            high=round(min(100.0, index + spread)),
+            first=STAGES[0].label.get_lang(language),
+            last=STAGES[-1].label.get_lang(language),
         )
+    following = current.number + 1
+    if following <= len(STAGES):
+        context["next_stage"] = words["next_stage"].format(
+            label=STAGES[following - 1].label.get_lang(language)
+        )
+    else:
+        context["next_stage"] = words["last_stage"].format(label=context["stage_label"])
+    context["next_stage_move"] = NEXT_STAGE[current.number].get_lang(language)
     perceived = _stage_label(result.get("perceived_stage"), language)
     if perceived is None:
         context["perceived"] = words["perceived_none"]
@@ -140,7 +204,7 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
         before = _stage_label(earlier.result.get("stage"), language)
         context["comparison"] = words["compare"].format(
             wave=earlier.wave.name,
-            date=earlier.submitted_on.isoformat(),
+            date=local_date(earlier.submitted_on, language),
             earlier=before,
             now=context["stage_label"],
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from allypath.model import Text
 
-__all__ = ["FIRST_STEPS", "LANGUAGE_NAMES", "RESOURCES", "UI", "ui"]
+__all__ = ["FIRST_STEPS", "LANGUAGE_NAMES", "NEXT_STAGE", "RESOURCES", "UI", "ui"]
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
@@ -288,10 +288,33 @@ UI: dict[str, Text] = {
         "مدى تطابق إجاباتك مع كل مرحلة",
     ),
     "index": _t(
-        "Developmental index: {index} out of 100 (give or take {se}).",
-        "Indice de progression : {index} sur 100 (à {se} près).",
-        "مؤشر التطور: {index} من 100 (بهامش يقارب {se}).",
+        "Your developmental index is {index} out of 100, one score for the whole path from 0 (the start of “{first}”) to 100 (fully “{last}”); answers like yours place it most likely between {low} and {high}.",
+        "Votre indice de progression est de {index} sur 100, un score unique pour tout le parcours, de 0 (le début de l'étape « {first} ») à 100 (pleinement à l'étape « {last} ») ; des réponses comme les vôtres le situent très probablement entre {low} et {high}.",
+        "مؤشر التطور لديك {index} من 100، وهو رقم واحد للمسار كله من 0 (بداية مرحلة «{first}») إلى 100 (مرحلة «{last}» بالكامل)؛ وإجابات كإجاباتك تضعه على الأرجح بين {low} و{high}.",
     ),
+    "percent": _t("{value}%", "{value}\u00a0%", "{value}%"),
+    "next_stage_h": _t("The next stage", "L'étape suivante", "المرحلة التالية"),
+    "next_stage": _t(
+        "The next stage is “{label}”.",
+        "L'étape suivante est « {label} ».",
+        "المرحلة التالية هي «{label}».",
+    ),
+    "last_stage": _t(
+        "“{label}” is the last stage of the model: there is no stage after it, but there is a way to stay there.",
+        "« {label} » est la dernière étape du modèle : il n'y en a pas d'autre après elle, mais il y a une façon d'y rester.",
+        "«{label}» هي المرحلة الأخيرة في النموذج: لا مرحلة بعدها، لكن هناك طريقة للبقاء فيها.",
+    ),
+    "step_first": _t(
+        "A first step from where you are",
+        "Un premier pas depuis là où vous en êtes",
+        "خطوة أولى انطلاقًا من موقعك الحالي",
+    ),
+    "step_another": _t(
+        "Another step from where you are",
+        "Un autre pas depuis là où vous en êtes",
+        "خطوة أخرى انطلاقًا من موقعك الحالي",
+    ),
+    "step_towards": _t("A step towards “{label}”", "Un pas vers « {label} »", "خطوة نحو «{label}»"),
     "perceived_h": _t("How you see yourself", "Comment vous vous situez", "كيف ترى نفسك"),
     "perceived_same": _t(
         "You placed yourself at “{perceived}”, in line with your answers.",
@@ -393,6 +416,31 @@ UI: dict[str, Text] = {
         "Check the receipt code: it has 24 letters and digits, in groups of four.",
         "Vérifiez le code : il compte 24 lettres et chiffres, par groupes de quatre.",
         "تحقق من رمز الإيصال: يتكون من 24 حرفًا ورقمًا في مجموعات من أربعة.",
+    ),
+}
+
+#: What moving to the next stage looks like, by the stage he is at now (for the last stage: staying
+#: there). From the model's stages: what each stage feels like and what helps (model/stages.py).
+NEXT_STAGE: dict[int, Text] = {
+    1: _t(
+        "Moving there looks like starting to see that gender equity concerns you too, and that it need not come at men's expense: you notice situations at work you had not noticed before and begin to ask questions, even before you know what to do about them.",
+        "Y passer, c'est commencer à voir que l'égalité femmes-hommes vous concerne aussi, et qu'elle ne se fait pas forcément aux dépens des hommes : vous remarquez au travail des situations que vous ne voyiez pas et commencez à poser des questions, avant même de savoir quoi faire.",
+        "الانتقال إليها يعني أن تبدأ في رؤية أن المساواة بين الجنسين تعنيك أنت أيضًا، وأنها لا تأتي بالضرورة على حساب الرجال: تلاحظ في العمل مواقف لم تكن تلاحظها، وتبدأ في طرح الأسئلة حتى قبل أن تعرف ما ينبغي فعله.",
+    ),
+    2: _t(
+        "Moving there looks like turning doubts into questions you can act on: you talk situations through instead of staying silent, ask women colleagues what helps rather than guessing, and start to see patterns rather than single incidents.",
+        "Y passer, c'est transformer les doutes en questions sur lesquelles agir : vous parlez des situations au lieu de vous taire, vous demandez à vos collègues femmes ce qui les aide au lieu de le deviner, et vous commencez à voir des tendances plutôt que des incidents isolés.",
+        "الانتقال إليها يعني أن تحوّل الشكوك إلى أسئلة يمكنك العمل بها: تناقش المواقف بدل الصمت، وتسأل زميلاتك عمّا يساعدهن بدل التخمين، وتبدأ في رؤية أنماط متكررة لا حوادث منفردة.",
+    ),
+    3: _t(
+        "Moving there looks like turning awareness into habits others can see: you speak up in the moment, open doors for women colleagues through sponsorship and recommendations, and invite other men to get involved.",
+        "Y passer, c'est faire de votre prise de conscience des habitudes visibles : vous réagissez sur le moment, vous ouvrez des portes à vos collègues femmes en les parrainant et en les recommandant, et vous invitez d'autres hommes à s'impliquer.",
+        "الانتقال إليها يعني أن تحوّل وعيك إلى عادات يراها الآخرون: تتكلم في اللحظة المناسبة، وتفتح الأبواب لزميلاتك بالرعاية والتزكية، وتدعو رجالًا آخرين إلى المشاركة.",
+    ),
+    4: _t(
+        "Staying there looks like keeping your energy over time: asking women colleagues how your allyship lands, bringing other men along, and taking roles with visibility and real influence.",
+        "Y rester, c'est garder votre énergie dans la durée : demander à vos collègues femmes comment votre engagement est perçu, entraîner d'autres hommes avec vous, et prendre des rôles visibles qui ont une réelle influence.",
+        "البقاء فيها يعني أن تحافظ على حماسك مع الوقت: أن تسأل زميلاتك كيف يُستقبل دعمك، وأن تصطحب رجالًا آخرين معك، وأن تتولى أدوارًا ظاهرة ذات تأثير حقيقي.",
     ),
 }
 

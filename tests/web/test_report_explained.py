@@ -1,0 +1,158 @@
+"""The private report explains itself (issue 16, point 9): the developmental index and its band in
+one sentence, the next stage and what moving there looks like, next steps titled by what they are
+(never a bare stage name), numbers and dates as French and Arabic write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+
+import pytest
+
+from allypath.model import STAGES
+from allypath.web.survey.report import build_report, local_date, local_decimals, local_number
+from allypath.web.survey.texts import NEXT_STAGE
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+STAGE_LABELS = {s.label.get_lang(lang) for s in STAGES for lang in ("en", "fr", "ar")} | {
+    s.short_label.get_lang(lang) for s in STAGES for lang in ("en", "fr", "ar")
+}
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _post(client, token: str, answers: dict, language: str) -> str:
+    body = {"token": token, "submission_id": str(uuid.uuid4()), "answers": answers, "language": language}
+    r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 201, r.content
+    return r.json()["receipt"]
+
+
+@pytest.fixture
+def stored(client, acme, make_wave, issue_tokens, answers_for, instrument):
+    """A submitted full-form response, returned from the database (its result can be set)."""
+    from allypath.web.survey.models import Response
+
+    def send(language: str = "en", level: int = 3, **result: object) -> Response:
+        wave = make_wave(acme, form="full")
+        _post(client, issue_tokens(wave)["S003"], answers_for(instrument.form("full"), level), language)
+        response = Response.objects.get(wave=wave)
+        if result:
+            response.result = {**response.result, **result}
+            response.save()
+        return response
+
+    return send
+
+
+def test_the_index_and_its_band_are_explained_in_one_sentence(stored):
+    response = stored(index=26.4, index_se=23.2)
+    report = build_report(response, "en")
+    assert report["index_sentence"] == (
+        "Your developmental index is 26 out of 100, one score for the whole path from 0 (the start of"
+        " “Apathy”) to 100 (fully “Energised and motivated”); answers like yours place it most likely"
+        " between 3 and 50."
+    )
+    # the band is cut at the ends of the scale, never below 0 or above 100
+    near_top = build_report(stored(index=95.0, index_se=8.0), "en")["index_sentence"]
+    assert "between 87 and 100." in near_top
+    assert "give or take" not in near_top and near_top.count(".") == 1
+    french = build_report(stored(language="fr", index=26.4, index_se=23.2), "fr")["index_sentence"]
+    assert french.startswith("Votre indice de progression est de 26 sur 100") and "entre 3 et 50." in french
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_the_report_names_the_next_stage_and_what_moving_there_looks_like(stored, number):
+    report = build_report(stored(stage=number, between_stages=False), "en")
+    assert report["next_stage"] == f"The next stage is “{STAGES[number].label.get_lang('en')}”."
+    assert report["next_stage_move"] == NEXT_STAGE[number].get_lang("en")
+    assert report["next_stage_move"].startswith("Moving there looks like")
+
+
+def test_at_the_last_stage_the_report_says_how_to_stay_there_in_three_languages(stored):
+    response = stored(stage=4, between_stages=False)
+    report = build_report(response, "en")
+    assert report["next_stage"].startswith("“Energised and motivated” is the last stage of the model")
+    assert report["next_stage_move"].startswith("Staying there looks like")
+    for language in ("fr", "ar"):
+        words = build_report(response, language)
+        assert words["next_stage_move"] == NEXT_STAGE[4].get_lang(language) != NEXT_STAGE[4].get_lang("en")
+        assert STAGES[3].label.get_lang(language) in words["next_stage"]
+
+
+def test_the_page_shows_the_next_stage_and_the_explained_index(
+    client, acme, make_wave, issue_tokens, answers_for, instrument
+):
+    import html as html_lib
+
+    wave = make_wave(acme, form="full")
+    receipt = _post(client, issue_tokens(wave)["S003"], answers_for(instrument.form("full"), 2), "fr")
+    page = html_lib.unescape(client.get(f"/r/{receipt}/?lang=fr").content.decode())
+    assert '<h2 id="next-stage-h">L\'étape suivante</h2>' in page
+    assert "Y passer, c'est" in page or "Y rester, c'est" in page
+    assert "Votre indice de progression est de " in page and "très probablement entre " in page
+    assert "à près" not in page and "give or take" not in page
+
+
+def test_no_next_step_is_titled_by_a_bare_stage_name_in_any_language(stored):
+    current = stored(stage=2, between_stages=True, trailing_stage=2, leading_stage=3)
+    for language in ("en", "fr", "ar"):
+        steps = build_report(current, language)["recommendations"]
+        stage_steps = [r for r in steps if r.kind == "stage"]
+        assert len(stage_steps) == 3, [r.title for r in steps]
+        assert not [r.title for r in steps if r.title in STAGE_LABELS]
+    english = [r.title for r in build_report(current, "en")["recommendations"] if r.kind == "stage"]
+    assert english == [
+        "A first step from where you are",
+        "Another step from where you are",
+        "A step towards “Reflective and responsible”",
+    ]
+
+
+def test_french_and_arabic_write_scores_percentages_and_dates_their_own_way(stored):
+    response = stored(language="fr", stage=2, between_stages=False, score_barrier_fear=4.3)
+    french = build_report(response, "fr")
+    reasons = " ".join(r.reason for r in french["recommendations"])
+    assert "4,3 sur 5" in reasons and "4.3" not in reasons
+    assert all(re.fullmatch(r"\d+\u00a0%", bar.text) for bar in french["bars"])
+    english = build_report(response, "en")
+    assert "4.3 of 5" in " ".join(r.reason for r in english["recommendations"])
+    assert all(re.fullmatch(r"\d+%", bar.text) for bar in english["bars"])
+    arabic = " ".join(r.reason for r in build_report(response, "ar")["recommendations"])
+    assert "4,3 من 5" in arabic
+    day = dt.date(2026, 3, 12)
+    assert local_date(day, "fr") == "12 mars 2026"
+    assert local_date(day, "en") == "March 12, 2026"
+    assert "مارس" in local_date(day, "ar") and not ISO_DATE.search(local_date(day, "ar"))
+    assert (
+        local_number(4.25, 1, "fr") in ("4,2", "4,3") and local_decimals("(3.0 of 5).", "fr") == "(3,0 of 5)."
+    )
+    assert local_decimals("version 1.1.0 and 2024", "fr") == "version 1.1.0 and 2024"  # not a decimal
+
+
+def test_a_panel_report_dates_the_earlier_wave_as_the_language_writes_dates(
+    client, acme, make_wave, issue_tokens, answers_for, instrument
+):
+    from django.utils import timezone
+
+    from allypath.web.survey.models import Response
+
+    today = timezone.localdate()
+    earlier = make_wave(
+        acme,
+        privacy_mode="panel",
+        name="Autumn",
+        opens_on=today - dt.timedelta(days=200),
+        closes_on=today + dt.timedelta(days=1),
+    )
+    later = make_wave(acme, privacy_mode="panel", name="Spring")
+    for wave, level in ((earlier, 2), (later, 4)):
+        _post(client, issue_tokens(wave)["N001"], answers_for(instrument.form("short"), level), "fr")
+    response = Response.objects.get(wave=later)
+    submitted = Response.objects.get(wave=earlier).submitted_on
+    for language in ("fr", "ar", "en"):
+        sentence = build_report(response, language)["comparison"]
+        assert local_date(submitted, language) in sentence, sentence
+        assert not ISO_DATE.search(sentence)
