@@ -172,6 +172,7 @@ def test_the_same_volunteers_give_the_same_circles(client, volunteers, alice, ac
 
 def test_hr_sees_only_counts(client, volunteers, alice, acme):
     client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    assert f'href="/console/{acme.slug}/circles/"' in client.get(f"/console/{acme.slug}/").content.decode()
     before = client.get(f"/console/{acme.slug}/circles/").content.decode()
     assert '<dd id="volunteer-count">6</dd>' in before and '<dd id="circle-count">0</dd>' in before
     client.post(f"/console/{acme.slug}/circles/", {"action": "form"})

@@ -269,3 +269,14 @@ def test_the_journey_speaks_arabic_right_to_left_and_french(client, submitted):
     assert 'dir="ltr"' in fr and "Votre parcours privé" in fr
     item = _suggested_ids(fr)[0]
     assert escape(load_library().item(item).title.get_lang("fr")) in fr
+
+
+def test_a_man_the_survey_could_not_place_gets_starting_points_and_the_recheck(client, submitted):
+    from allypath.web.survey.models import Response
+
+    receipt = submitted()
+    Response.objects.update(status="suspect", stage=None, result={"status": "suspect"})
+    html = client.get(f"/r/{receipt}/journey/").content.decode()
+    assert "could not place you yet" in html
+    assert len(_suggested_ids(html)) == 3
+    assert "Take the re-check" in html
