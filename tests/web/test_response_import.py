@@ -355,6 +355,59 @@ def test_an_unknown_unit_is_a_problem_of_its_row_and_column(client, login, alice
     assert counts() == before
 
 
+def test_every_kind_of_problem_is_listed_in_one_check(client, login, alice):
+    """A bad answer value used to hide an unknown unit until it was fixed: now both come at once."""
+    login(alice)
+    content = b"Dept,Q1,Q2\nEngineering,Maybe,3\nNarnia,Agree,3\nEngineering,Agree,9\n"
+    mapping = (
+        "attributes: {unit: Dept}\nitems:\n  ap1: {column: Q1, values: {Disagree: 2, Agree: 4}}\n  ap3: Q2\n"
+    )
+    url = preview_url(upload(client, "answers.csv", content, mapping))
+    before = counts()
+    problems = _refused(client.post(url, {"action": "check", **settings_for(unit_column="Dept")}))
+    assert [p[1:3] for p in problems] == [["row 1", "Q1"], ["row 2", "Dept"], ["row 3", "Q2"]]
+    assert "Narnia" in problems[1][3]
+    assert counts() == before
+
+
+def test_the_mapping_is_changed_in_the_browser_all_or_nothing(client, login, alice):
+    login(alice)
+    content = b"Q1,Q2,Q3\nAgree,3,4\nDisagree,2,5\n"
+    mapping = "items:\n  ap1: {column: Q1, values: {Disagree: 2, Agree: 4}}\n  ap3: Q2\n"
+    url = preview_url(upload(client, "answers.csv", content, mapping))
+    page = client.get(url).content.decode()
+    assert 'name="column:ap1"' in page and "Agree = 4" in page
+    # every problem of an edit is named, and nothing of it is saved
+    bad = {
+        "action": "edit_mapping",
+        "column:ap1": "Q1",
+        "values:ap1": "Disagree = 2\nAgree = four",
+        "column:ap3": "Q1",
+        "add_item": "am1",
+        "add_column": "Nope",
+    }
+    problems = _refused(client.post(url, bad))
+    messages = " ".join(p[3] for p in problems)
+    assert "question ap1, line 2 of its values" in messages
+    assert "answers both question ap1 and ap3" in messages.replace("&#x27;", "'")
+    assert "answers question am1" in messages
+    assert "ap3:\n    column: Q2" in client.get(url + "mapping.yaml").content.decode()  # unchanged
+    good = {
+        "action": "edit_mapping",
+        "column:ap1": "Q1",
+        "values:ap1": "Disagree = 1\nAgree = 5",
+        "column:ap3": "",  # left out
+        "add_item": "am1",
+        "add_column": "Q3",
+    }
+    assert client.post(url, good).status_code == 302
+    saved = client.get(url + "mapping.yaml").content.decode()
+    assert "am1" in saved and "Q3" in saved and "ap3" not in saved.split("unmatched")[0]
+    assert "Agree: 5" in saved and "column: Q2" not in saved
+    checked = client.post(url, {"action": "check", **settings_for(unit_path="Engineering")})
+    assert "No problems: 2 rows will be imported" in checked.content.decode()
+
+
 def test_an_unmapped_required_item_is_named(client, login, alice):
     login(alice)
     mapping = "required: [ap1, ap3]\nitems:\n  ap3: Q2\n"

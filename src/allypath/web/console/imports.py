@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from allypath.errors import AllypathError, DataError
 from allypath.io import Mapping, SourceTable
 from allypath.web.console.import_forms import ImportSettingsForm, MappingUploadForm, ResponseUploadForm
+from allypath.web.console.import_mapping_edit import edit_mapping
 from allypath.web.console.import_stage import Stage, create_stage, open_stage
 from allypath.web.console.views import _base, _org
 from allypath.web.orgs.instruments import available_instrument
@@ -87,6 +88,8 @@ def _mapping_rows(mapping: Mapping) -> list[dict[str, Any]]:
                 "confidence": entry.confidence,
                 "low": entry.confidence is not None and entry.confidence < 0.8,
                 "note": entry.note or "",
+                "editable": not entry.columns,
+                "values_text": "\n".join(f"{k} = {v}" for k, v in entry.values.items()),
             }
         )
     return rows
@@ -116,6 +119,7 @@ def _render(
 ) -> HttpResponse:
     source = stage.source()
     mapping = stage.mapping()
+    rows = _mapping_rows(mapping)
     problems = list(problems or []) + (checked.problems if checked is not None else [])
     context = _base(
         request,
@@ -124,7 +128,15 @@ def _render(
         stage=stage,
         source=source,
         mapping=mapping,
-        mapping_rows=_mapping_rows(mapping),
+        mapping_rows=rows,
+        review_rows=[r for r in rows if r["low"] or r["note"]],
+        confident_rows=[r for r in rows if not (r["low"] or r["note"])],
+        source_names=list(source.names),
+        unmatched_questions=[
+            (item.id, item.text["en"])
+            for item in available_instrument().items
+            if item.id not in {r["item"] for r in rows}
+        ],
         ignored=[c for c in (mapping.respondent_id,) if c],
         settings_form=settings_form or _settings_form(request, org, source, mapping),
         mapping_form=mapping_form or MappingUploadForm(),
@@ -148,6 +160,8 @@ def import_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         return redirect("console:import_upload", slug=org.slug)
     if action == "mapping":
         return _replace_mapping(request, org, stage)
+    if action == "edit_mapping":
+        return _edit_mapping(request, org, stage)
     if action in ("check", "import"):
         return _check_or_import(request, org, stage, action)
     messages.error(request, "Unknown action.")
@@ -164,6 +178,18 @@ def _replace_mapping(request: HttpRequest, org: Organisation, stage: Stage) -> H
         return _render(request, org, stage, problems=[_problem(exc, "mapping.yaml")], status=422)
     stage.save_mapping(mapping)
     messages.success(request, "Your mapping replaces the proposal. Check the file with it next.")
+    return redirect("console:import_preview", slug=org.slug, key=stage.key)
+
+
+def _edit_mapping(request: HttpRequest, org: Organisation, stage: Stage) -> HttpResponse:
+    """Save the edits made on the review page, all or none."""
+    questions = [item.id for item in available_instrument().items]
+    mapping, found = edit_mapping(stage.mapping(), request.POST, stage.source().names, questions)
+    if found:
+        problems = [ImportProblem("mapping", None, "", message) for message in found]
+        return _render(request, org, stage, problems=problems, status=422)
+    stage.save_mapping(mapping)
+    messages.success(request, "Mapping changed. Check the file with it next.")
     return redirect("console:import_preview", slug=org.slug, key=stage.key)
 
 

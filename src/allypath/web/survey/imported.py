@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import secrets
 import uuid
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -167,6 +167,17 @@ def _answers(record: MappingType[Hashable, Any], form: Instrument, mapped: set[s
     return answers
 
 
+def _without_problem_items(mapping: Mapping, found: Sequence[DataError]) -> Mapping:
+    """``mapping`` without the items whose columns had problems, so the rest of the file can be checked."""
+    columns = {p.column for p in found if p.column}
+    keep = tuple(
+        entry
+        for entry in mapping.items
+        if entry.item not in columns and not columns.intersection(entry.source_columns)
+    )
+    return replace(mapping, items=keep, required=())
+
+
 def check_import(
     org: Organisation,
     source: SourceTable,
@@ -210,20 +221,33 @@ def check_import(
         )
     collected = apply_mapping_collecting(source, mapping, instrument)
     problems += [ImportProblem.of(p, file) for p in collected.problems]
-    if collected.frame is None or problems:
-        return checked
+    frame = collected.frame
+    answered_aside = pd.Series(False, index=range(len(source)))
+    if frame is None:
+        # Every problem in one pass: a bad answer value must not hide an unknown unit until it is fixed.
+        # Set the items with problems aside and check the rest of each row (units, attributes, answers).
+        kept = _without_problem_items(mapping, collected.problems)
+        aside = [
+            c for e in mapping.items if e not in kept.items for c in e.source_columns if c in source.names
+        ]
+        if aside:  # rows answered only in the set-aside columns still need a valid unit
+            cells = source.data[aside].astype("string").fillna("").apply(lambda col: col.str.strip() != "")
+            answered_aside = pd.Series(cells.any(axis=1).to_numpy(), index=range(len(source)))
+        mapping = kept
+        frame = apply_mapping_collecting(source, mapping, instrument).frame
     units = _Units(org)
     fixed: int | None = None
     if not options.unit_column:
         fixed, why = units.find(options.unit_path or "")
         if fixed is None:
             problems.append(ImportProblem(file, None, "unit", why))
-            return checked
+    if frame is None or (fixed is None and not options.unit_column):
+        return checked
     mapped = {entry.item for entry in mapping.items}
-    for index, record in enumerate(collected.frame.to_dict("records")):
+    for index, record in enumerate(frame.to_dict("records")):
         row = index + 1
         answers = _answers(record, form, mapped)
-        if not answers:
+        if not answers and not answered_aside[index]:
             checked.blank += 1
             continue
         unit_id = fixed
@@ -245,6 +269,9 @@ def check_import(
         ]
         if unit_id is not None and not errors:
             checked.rows.append(ImportedRow(row, unit_id, coarse["level"], coarse["region"], clean))
+    if problems:
+        checked.rows.clear()  # nothing is imported while any problem stands
+        problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     if not problems and not checked.rows:
         problems.append(ImportProblem(file, None, "items", "no row holds an answer: nothing to import"))
     return checked
