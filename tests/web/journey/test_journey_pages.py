@@ -280,3 +280,16 @@ def test_a_man_the_survey_could_not_place_gets_starting_points_and_the_recheck(c
     assert "could not place you yet" in html
     assert len(_suggested_ids(html)) == 3
     assert "Take the re-check" in html
+
+
+def test_days_are_written_as_each_language_writes_dates(client, submitted):
+    from django.utils import timezone
+
+    from allypath.web.survey.report import local_date
+
+    receipt = submitted()
+    client.post(f"/r/{receipt}/journey/commitments/", {"text": "Listen first"})
+    today = timezone.localdate()
+    fr = client.get(f"/r/{receipt}/journey/?lang=fr").content.decode()
+    assert f"écrit le {local_date(today, 'fr')}" in fr
+    assert today.isoformat() not in fr

@@ -8,6 +8,7 @@ his sealed journey (:mod:`.store`) or, when he volunteers, on his organisation's
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.survey.answers import check_answers, parse_posted
 from allypath.web.survey.models import Response
 from allypath.web.survey.pages import error_messages, questions
+from allypath.web.survey.report import local_date
 from allypath.web.survey.scoring import score_one
 from allypath.web.survey.views import _ALL_LANGUAGES, _language, _missing, _page_context, _response_for
 
@@ -103,6 +105,14 @@ class Placement:
     @property
     def placed(self) -> bool:
         return is_placed(self.result)
+
+
+def _day(iso: str, language: str) -> str:
+    """A stored ISO day as the language writes dates (the report's own formatting)."""
+    try:
+        return local_date(dt.date.fromisoformat(iso), language)
+    except ValueError:
+        return iso
 
 
 def _instrument(response: Response) -> Instrument:
@@ -203,7 +213,7 @@ def _home(request: HttpRequest, visit: Visit, status: int = 200, **forms: Any) -
         now = jw["now_none"]
     else:
         key = "now_from_survey" if latest.source == "survey" else "now_from_recheck"
-        now = jw[key].format(day=latest.day, where=_where(latest.result, language, jw))
+        now = jw[key].format(day=_day(latest.day, language), where=_where(latest.result, language, jw))
     suggestions = next_items(profile or Profile(stage=1), n=3, exclude=state.read)
     library = load_library()
     read = [library.item(i) for i in state.read if i in {x.id for x in library}]
@@ -242,8 +252,8 @@ def _home(request: HttpRequest, visit: Visit, status: int = 200, **forms: Any) -
         commitments=[
             {
                 "c": c,
-                "made": jw["made_on"].format(day=c.made_on),
-                "done": jw["done_on"].format(day=c.done_on) if c.done_on else "",
+                "made": jw["made_on"].format(day=_day(c.made_on, language)),
+                "done": jw["done_on"].format(day=_day(c.done_on, language)) if c.done_on else "",
                 "url": visit.url("commitment", c.id),
             }
             for c in state.commitments
@@ -431,7 +441,7 @@ def progress(request: HttpRequest, receipt: str) -> HttpResponse:
     rows = []
     for p in placements:
         row: dict[str, Any] = {
-            "day": p.day,
+            "day": _day(p.day, language),
             "source": jw["source_survey"] if p.source == "survey" else jw["source_recheck"],
             "where": _where(p.result, language, jw),
             "index": "",
@@ -497,7 +507,7 @@ def circle(request: HttpRequest, receipt: str) -> HttpResponse:
     view = circles.circle_for(row) if row is not None else None
     when = ""
     if plan is not None and plan.forms_on is not None:
-        when = jw["circle_when"].format(day=plan.forms_on.isoformat())
+        when = jw["circle_when"].format(day=local_date(plan.forms_on, visit.language))
     language = visit.language
     return visit.render(
         request,
