@@ -9,6 +9,7 @@ from allypath.scoring.engine import (
     context_columns,
     score,
     score_arrow,
+    score_record,
 )
 from allypath.scoring.kernel import ScoringPlan, run_kernel
 from allypath.scoring.plan import build_plan
@@ -30,4 +31,5 @@ __all__ = [
     "run_kernel",
     "score",
     "score_arrow",
+    "score_record",
 ]

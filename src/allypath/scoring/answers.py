@@ -11,7 +11,7 @@ there, and out of the scale on every other item.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -21,9 +21,9 @@ import pandas as pd
 import pyarrow as pa
 
 from allypath.errors import DataError
-from allypath.instrument import NOT_APPLICABLE, Column, Instrument
+from allypath.instrument import NOT_APPLICABLE, Column, Instrument, Item
 
-__all__ = ["Answers", "Table", "read_answers", "unknown_item_columns"]
+__all__ = ["Answers", "Table", "read_answers", "read_record", "unknown_item_columns"]
 
 _PARALLEL_ROWS = 50_000  # below this, starting threads costs more than it saves
 _WORKERS = 2
@@ -187,6 +187,17 @@ def read_answers(
     return Answers(matrix=matrix, position=position, present=frozenset(present), problems=problems)
 
 
+def _whys(column: Column) -> tuple[str, str, str, str]:
+    """The four reasons a cell is refused, in the order they are looked for."""
+    lo, hi = column.min, column.max
+    return (
+        "not a number",
+        "not a whole number",
+        f"outside the scale {lo}-{hi}",
+        f"outside the scale {lo}-{hi}; {NOT_APPLICABLE} ('does not apply to me') is not an answer here",
+    )
+
+
 def _check_column(
     column: Column, raw: pd.Series | pa.ChunkedArray, out: np.ndarray
 ) -> list[tuple[np.ndarray, str]]:
@@ -195,19 +206,12 @@ def _check_column(
     The checks run piece by piece so that their temporaries stay in the processor's cache.
     """
     lo, hi = column.min, column.max
-    whys = (
-        "not a number",
-        "not a whole number",
-        f"outside the scale {lo}-{hi}",
-        f"outside the scale {lo}-{hi}; {NOT_APPLICABLE} ('does not apply to me') is not an answer here",
-    )
+    whys = _whys(column)
     bad_rows: list[list[np.ndarray]] = [[], [], [], []]
     pieces = _arrow_pieces(raw) if isinstance(raw, pa.ChunkedArray) else _pandas_pieces(raw)
     not_applicable = column.item.not_applicable is not None
     # A 0 on a rating item that does not offer "does not apply to me" gets a reason that says so.
-    explain_zero = (
-        column.item.type == "likert" and not not_applicable and lo is not None and lo > NOT_APPLICABLE
-    )
+    explain_zero = _explains_zero(column.item, lo, not_applicable)
     for start, values, not_numeric, integral in pieces:
         if not_applicable:
             # "Does not apply to me" is an answer, scored as missing (only where the item offers it).
@@ -237,3 +241,114 @@ def _check_column(
 
 def _cell(raw: pd.Series | pa.ChunkedArray, row: int) -> object:
     return _shown(raw[row] if isinstance(raw, pa.ChunkedArray) else raw.iloc[row])
+
+
+@dataclass(frozen=True)
+class _RecordRules:
+    """The checks of :func:`_check_column` as one constant per column of a form, so that one
+    respondent's answers are checked in a few whole-row operations (:func:`read_record`)."""
+
+    position: dict[str, int]
+    lo: np.ndarray  # float64 scale minimum, -inf where the column has no scale
+    hi: np.ndarray  # float64 scale maximum, +inf where the column has no scale
+    not_applicable: np.ndarray  # bool: "does not apply to me" (0) is an answer, scored as missing
+    explain_zero: np.ndarray  # bool: a 0 here gets the reason that "does not apply" is not offered
+
+
+_RULES: dict[int, tuple[Instrument, _RecordRules]] = {}
+
+
+def _record_rules(instrument: Instrument) -> _RecordRules:
+    hit = _RULES.get(id(instrument))
+    if hit is not None and hit[0] is instrument:
+        return hit[1]
+    columns = instrument.columns
+    ranged = [c.min is not None and c.max is not None for c in columns]
+    offered = [c.item.not_applicable is not None for c in columns]
+    rules = _RecordRules(
+        position={c.id: j for j, c in enumerate(columns)},
+        lo=np.array([c.min if r else -np.inf for c, r in zip(columns, ranged, strict=True)], dtype=float),
+        hi=np.array([c.max if r else np.inf for c, r in zip(columns, ranged, strict=True)], dtype=float),
+        not_applicable=np.array(offered, dtype=bool),
+        explain_zero=np.array(
+            [
+                r and _explains_zero(c.item, c.min, o)
+                for c, r, o in zip(columns, ranged, offered, strict=True)
+            ],
+            dtype=bool,
+        ),
+    )
+    if len(_RULES) > 32:
+        _RULES.clear()
+    _RULES[id(instrument)] = (instrument, rules)
+    return rules
+
+
+def _explains_zero(item: Item, lo: int | None, not_applicable: bool) -> bool:
+    return item.type == "likert" and not not_applicable and lo is not None and lo > NOT_APPLICABLE
+
+
+def _record_value(raw: object) -> tuple[float, bool, bool]:
+    """One cell as ``(float64 value, not a number, whole numbers only)``, as :func:`_numeric` reads
+    the one-row column pandas builds for it (numbers, booleans and blanks without pandas)."""
+    if raw is None or raw is pd.NA:
+        return np.nan, False, False
+    if isinstance(raw, bool | np.bool_ | int | np.integer):
+        return float(raw), False, True
+    if isinstance(raw, float | np.floating):
+        return float(raw), False, False
+    values, bad, integral = _numeric(pd.Series([raw], dtype=object))
+    return float(values[0]), bool(bad[0]), integral
+
+
+def read_record(
+    record: Mapping[str, object],
+    instrument: Instrument,
+    *,
+    on_error: str = "raise",
+    source: str | None = None,
+) -> Answers:
+    """:func:`read_answers` for one respondent given as a wide row ``{column: value}``, without pandas.
+
+    The same checks, values and problem texts as ``read_answers(pd.DataFrame([record]), ...)``: the
+    first bad cell in the record's column order names the row's problem (``on_error="mark"``) or
+    raises (row 1).
+    """
+    if on_error not in ("raise", "mark"):
+        raise ValueError("on_error must be 'raise' or 'mark'")
+    rules = _record_rules(instrument)
+    names: list[str] = []
+    raws: list[object] = []
+    cells: list[tuple[float, bool, bool]] = []
+    for name, raw in record.items():
+        if not isinstance(name, str) or not instrument.has_column(name) or instrument.column(name).is_text:
+            continue
+        names.append(name)
+        raws.append(raw)
+        cells.append(_record_value(raw))
+    matrix = np.full((1, len(rules.position)), np.nan, dtype=np.float32, order="F")
+    problems = np.full(1, "", dtype=object)
+    if names:
+        at = np.array([rules.position[name] for name in names], dtype=np.intp)
+        values = np.array([c[0] for c in cells], dtype=np.float64)
+        not_numeric = np.array([c[1] for c in cells], dtype=bool)
+        integral = np.array([c[2] for c in cells], dtype=bool)
+        values[rules.not_applicable[at] & (values == NOT_APPLICABLE)] = np.nan
+        finite = ~np.isnan(values)
+        with np.errstate(invalid="ignore"):
+            fraction = ~integral & finite & (values != np.rint(values))
+            outside = finite & ((values < rules.lo[at]) | (values > rules.hi[at]))
+        zero = outside & rules.explain_zero[at] & (values == NOT_APPLICABLE)
+        masks = np.stack([not_numeric, fraction, outside & ~zero, zero])
+        bad = masks.any(axis=0)
+        values[bad] = np.nan
+        matrix[0, at] = values
+        if bad.any():
+            k = int(np.argmax(bad))
+            column = instrument.column(names[k])
+            slot = int(np.argmax(masks[:, k]))
+            why = _whys(column)[slot]
+            if on_error == "raise":
+                raise DataError(f"{why} (got {_shown(raws[k])!r})", file=source, row=1, column=column.id)
+            problems[0] = _problem_text(column, _shown(raws[k]), why)
+    return Answers(matrix=matrix, position=rules.position, present=frozenset(names), problems=problems)

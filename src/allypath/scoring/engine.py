@@ -19,7 +19,7 @@ import pyarrow as pa
 from allypath.errors import DataError
 from allypath.instrument import Instrument, load_instrument
 from allypath.model import STAGES
-from allypath.scoring.answers import Answers, Table, read_answers, unknown_item_columns
+from allypath.scoring.answers import Answers, Table, read_answers, read_record, unknown_item_columns
 from allypath.scoring.careless import flag_careless
 from allypath.scoring.kernel import KernelResult, ScoringPlan, run_kernel
 from allypath.scoring.plan import build_plan
@@ -33,6 +33,7 @@ __all__ = [
     "context_columns",
     "score",
     "score_arrow",
+    "score_record",
 ]
 
 PROBABILITY_COLUMNS = tuple(f"p_{stage.key}" for stage in STAGES)
@@ -144,6 +145,50 @@ def score_arrow(
     return table.replace_schema_metadata({f"allypath.{k}": v for k, v in scored.attrs.items()})
 
 
+def score_record(
+    record: Mapping[str, object],
+    instrument: Instrument | None = None,
+    *,
+    model: StageModel | None = None,
+    form: str | None = None,
+    on_error: str = "raise",
+    answer_key: Mapping[str, bool] | None = None,
+    source: str | None = None,
+) -> dict[str, object]:
+    """:func:`score` for one respondent given as a wide row ``{column: value}``, without pandas.
+
+    What a web submission needs: the answers go straight into a one-row matrix for the kernel, and
+    the output row comes back as plain Python values. It is the row
+    ``score(pd.DataFrame([record])).to_dict("records")[0]`` holds, cell for cell, with every missing
+    cell (NaN, ``<NA>``) as ``None``; the column order is the same.
+
+    Examples
+    --------
+    >>> row = score_record({"ap1": 1, "am1": 2, "re1": 4, "en1": 5})
+    >>> row["status"], row["stage"]
+    ('insufficient', None)
+    """
+    instrument = instrument or load_instrument()
+    model = model or load_stage_model()
+    record = {str(k): v for k, v in record.items()}
+    columns = list(record)
+    chosen = _check_columns(columns, instrument, form, source)
+    answers = read_record(record, instrument.form(chosen), on_error=on_error, source=source)
+    scored = _score_answers(answers, columns, instrument, model, chosen, form is None, answer_key)
+    return {
+        name: _plain(record[name]) if column is None else column.value(0) for name, column in scored.columns
+    }
+
+
+def _plain(value: object) -> object:
+    """A passed-through cell as ``DataFrame.to_dict`` gives it, with missing as ``None``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
+
+
 @dataclass(frozen=True)
 class _Column:
     """One output column, kept as numpy until the caller picks pandas or Arrow.
@@ -171,6 +216,21 @@ class _Column:
         if self.kind == "category":
             return pd.Categorical.from_codes(self.values, categories=pd.Index(self.categories))
         return pd.array(np.full(len(self.values), None, dtype=object), dtype="string")
+
+    def value(self, row: int) -> object:
+        """One cell as a plain Python value (``None`` when missing): the value ``to_pandas()``'s
+        column gives in ``DataFrame.to_dict``."""
+        if self.kind == "float":
+            number = float(self.values[row])
+            return None if np.isnan(number) else number
+        if self.kind in ("int", "bool"):
+            if self.missing is not None and self.missing[row]:
+                return None
+            return bool(self.values[row]) if self.kind == "bool" else int(self.values[row])
+        if self.kind == "category":
+            code = int(self.values[row])
+            return None if code < 0 else self.categories[code]
+        return None
 
     def to_arrow(self) -> pa.Array:
         if self.kind == "float":
@@ -216,6 +276,13 @@ def _score_columns(
     columns = [
         str(c) for c in (responses.column_names if isinstance(responses, pa.Table) else responses.columns)
     ]
+    chosen = _check_columns(columns, instrument, form, source)
+    answers = read_answers(responses, instrument.form(chosen), on_error=on_error, source=source)
+    return _score_answers(answers, columns, instrument, model, chosen, form is None, answer_key)
+
+
+def _check_columns(columns: list[str], instrument: Instrument, form: str | None, source: str | None) -> str:
+    """Refuse unknown item columns and duplicated columns; the form to score (``form`` or chosen)."""
     unknown = unknown_item_columns(columns, instrument)
     if unknown:
         raise DataError(
@@ -227,10 +294,21 @@ def _score_columns(
     if len(set(columns)) != len(columns):
         duplicated = sorted({c for c in columns if columns.count(c) > 1})
         raise DataError(f"duplicated column(s): {', '.join(duplicated)}", file=source, column=duplicated[0])
-    per_row = form is None
-    form = form or choose_form(columns, instrument)
+    return form or choose_form(columns, instrument)
+
+
+def _score_answers(
+    answers: Answers,
+    columns: list[str],
+    instrument: Instrument,
+    model: StageModel,
+    form: str,
+    per_row: bool,
+    answer_key: Mapping[str, bool] | None,
+) -> _Scored:
+    """Checked answers (of ``instrument.form(form)``) -> the output columns; ``per_row``: each row by
+    the form it answered."""
     active = instrument.form(form)
-    answers = read_answers(responses, active, on_error=on_error, source=source)
     plan = build_plan(active, model)
     result = run_kernel(answers.matrix, plan)
     reasons = answers.problems.copy()

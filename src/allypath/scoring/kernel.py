@@ -173,6 +173,9 @@ def _codes(
     return codes, style
 
 
+_FEW_ROWS = 64  # below this, the longest run is counted with whole-array operations
+
+
 def _response_style(raw: np.ndarray, plan: ScoringPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Longest run of one answer, and the sum and sum of squares of the answers, over the raw codes
     (items x n).
@@ -186,12 +189,20 @@ def _response_style(raw: np.ndarray, plan: ScoringPlan) -> tuple[np.ndarray, np.
     run_type = np.uint8 if items < 256 else np.uint16
     continues = raw[1:] == raw[:-1]
     continues &= raw[1:] != 0  # a blank starts no run (it counts 1, and the first answer after it 1)
-    run: np.ndarray = np.ones(n, dtype=run_type)
     best: np.ndarray = np.ones(n, dtype=run_type)
-    for row in continues:
-        np.multiply(run, row, out=run)
-        np.add(run, 1, out=run)
-        np.maximum(best, run, out=best)
+    if n < _FEW_ROWS and len(continues):
+        # A few respondents (one web submission): a loop of three calls per item would cost more
+        # than all the rest; count each streak at once (answers in a row so far, less those before
+        # the last break) -- the same whole numbers.
+        count = np.cumsum(continues, axis=0, dtype=np.int32)
+        before_break = np.maximum.accumulate(np.where(continues, 0, count), axis=0)
+        best += (count - before_break).max(axis=0).astype(run_type)
+    else:
+        run: np.ndarray = np.ones(n, dtype=run_type)
+        for row in continues:
+            np.multiply(run, row, out=run)
+            np.add(run, 1, out=run)
+            np.maximum(best, run, out=best)
     small = items * plan.max_code**2 < 2**16
     total_type = np.uint16 if small else np.uint32
     squares = np.multiply(raw, raw, dtype=np.uint8 if plan.max_code < 16 else np.uint16)

@@ -1,16 +1,18 @@
-"""Score submissions with the core (``allypath.score``) into JSON-safe values: one, or a file's rows."""
+"""Score submissions with the core into JSON-safe values: one (``score_record``, no pandas), or a
+file's rows (``allypath.score``, one DataFrame). Both give the same values for the same answers."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 import allypath
 from allypath.instrument import Instrument
+from allypath.scoring import score_record
 from allypath.web.survey.answers import wide_row
 
 __all__ = ["RUSHED_REASON", "score_many", "score_one", "set_aside"]
@@ -33,8 +35,20 @@ def _plain(value: Any) -> Any:
 
 
 def score_one(clean: Mapping[str, Any], instrument: Instrument, form: str) -> dict[str, Any]:
-    """The scored-output row (DESIGN §5) for one respondent's clean answers."""
-    return score_many([clean], instrument, form)[0]
+    """The scored-output row (DESIGN §5) for one respondent's clean answers.
+
+    The wide row goes straight into the kernel (:func:`allypath.scoring.score_record`): no DataFrame
+    is built, which made up most of a submission's scoring time (profile in BENCHMARKS.md). The
+    values are those :func:`score_many` gives for the same answers, to the last bit.
+    """
+    active = instrument.form(form)
+    record = {
+        column: None if value is None else float(cast(Any, value))  # as score_many's float64 columns
+        for column, value in wide_row(clean, active).items()
+        if not active.column(column).is_text
+    }
+    scored = score_record(record, instrument, form=form, on_error="mark")
+    return {key: _plain(value) for key, value in scored.items() if not active.has_column(key)}
 
 
 def score_many(
