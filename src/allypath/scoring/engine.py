@@ -100,7 +100,8 @@ def score(
     --------
     >>> import allypath
     >>> scored = allypath.score(allypath.simulate(200, seed=1))
-    >>> bool((scored[list(PROBABILITY_COLUMNS)].sum(axis=1) - 1).abs().max() < 1e-9)
+    >>> placed = scored[scored["status"] == "scored"]
+    >>> bool((placed[list(PROBABILITY_COLUMNS)].sum(axis=1) - 1).abs().max() < 1e-9)
     True
     """
     if not all(isinstance(c, str) for c in responses.columns):
