@@ -48,9 +48,9 @@ def test_every_page_opens_with_the_same_summary_whoever_views_and_in_whatever_or
     assert "men answered and were placed on the model" in first
     assert "What moved since 2026 Q1" in first
     for question in (
-        "Do men feel safe to explore their biases?",
-        "acknowledge their own experience of gender norms?",
-        "Is allyship supported, modelled and rewarded?",
+        "Do men feel safe to explore their biases and uncertainties?",
+        "Are men offered ways to engage that acknowledge their own experience of gender norms?",
+        "Is allyship supported, modelled and rewarded consistently?",
     ):
         assert question in first
     assert re.search(r"\? (Yes|Partly|No|Not known)\. ", first)
@@ -123,5 +123,5 @@ def test_the_board_report_opens_with_the_pages_summary_in_the_chosen_language(
     pdf.write_bytes(client.get(BASE + "export.pdf", params).content)
     text = pdf_text(pdf)
     assert "Summary" in text and "Where the men are" in text and "What to do first" in text
-    assert "Do men feel safe to explore their biases?" in text
+    assert "Do men feel safe to explore their biases and uncertainties?" in text
     assert not re.search(r"\b(unit|wave|org)=", text)

@@ -45,7 +45,7 @@ from allypath.analytics.change import wave_change
 from allypath.analytics.factors import factor_heatmap
 from allypath.analytics.mix import stage_mix, wilson_interval
 from allypath.analytics.plans import PlanItem, action_plan
-from allypath.model import FACTORS, INTERVENTIONS, STAGE_KEYS, STAGES
+from allypath.model import DIAGNOSTIC_QUESTIONS, FACTORS, INTERVENTIONS, STAGE_KEYS, STAGES
 from allypath.privacy import Release
 
 __all__ = [
@@ -80,46 +80,35 @@ INDEX_MAX = 100.0
 class Question:
     """One of the research's three questions and the constructs that answer it.
 
+    ``key`` is the model's diagnostic question (its wording in three languages: ``text``);
     ``enablers`` are the factor keys whose presence answers "yes" (higher is better); ``barriers``
     the barrier and norm keys that stand in its way (higher is worse).
     """
 
     key: str
-    text: Mapping[str, str]
     enablers: tuple[str, ...]
     barriers: tuple[str, ...]
+
+    def text(self, language: str) -> str:
+        """The question as the model words it (the API and the survey's other pages use the same)."""
+        return next(q.text.get_lang(language) for q in DIAGNOSTIC_QUESTIONS if q.key == self.key)
 
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
         key="safe_to_explore",
-        text={
-            "en": "Do men feel safe to explore their biases?",
-            "fr": "Les hommes se sentent-ils en sécurité pour explorer leurs biais ?",
-            "ar": "هل يشعر الرجال بالأمان لاستكشاف تحيّزاتهم؟",
-        },
         # enabler_safety; barrier_fear (fear of saying the wrong thing); norm_hiding_vulnerability
         enablers=("safety",),
         barriers=("fear", "hiding_vulnerability"),
     ),
     Question(
         key="experience_acknowledged",
-        text={
-            "en": "Are they offered ways to engage that acknowledge their own experience of gender norms?",
-            "fr": "Leur propose-t-on des façons de s'impliquer qui reconnaissent leur propre vécu des normes de genre ?",
-            "ar": "هل تُتاح لهم سبل للمشاركة تعترف بتجربتهم الخاصة مع أعراف النوع الاجتماعي؟",
-        },
         # enabler_acknowledgement; barrier_unwelcome ("activities not meant for people like me")
         enablers=("acknowledgement",),
         barriers=("unwelcome",),
     ),
     Question(
         key="supported_modelled_rewarded",
-        text={
-            "en": "Is allyship supported, modelled and rewarded?",
-            "fr": "L'engagement pour l'égalité est-il soutenu, incarné et récompensé ?",
-            "ar": "هل تحظى المناصرة بالدعم والقدوة والمكافأة؟",
-        },
         # enabler_support, enabler_leadership, enabler_recognition; barrier_expectations
         enablers=("support", "leadership", "recognition"),
         barriers=("expectations",),
@@ -757,7 +746,7 @@ def _reading(key: str, value: float, say: _Say) -> str:
 
 def _answer(question: Question, means: Mapping[str, float | None], say: _Say) -> Answer:
     found = verdict(question, means)
-    text = question.text.get(say.language, question.text["en"])
+    text = question.text(say.language)
     if found == "unknown":
         return Answer(question.key, text, found, say("unknown"), say("answer_unknown"))
     items = [

@@ -681,7 +681,7 @@ def board_html(board: Board) -> str:
         "factors": [(f.key, FACTOR_LABELS[f.key], f.kind) for f in FACTORS],
         "interventions": INTERVENTION_LABELS,
         "plan": plan,
-        "questions": [(q.key, q.text["en"]) for q in SUMMARY_QUESTIONS],
+        "questions": [(q.key, q.text("en")) for q in SUMMARY_QUESTIONS],
         "group_answers": group_answers,
         "overall_chart": stage_mix_chart(board.table.iloc[:1], title="Stage mix: everyone", label="group"),
         "mix_chart": stage_mix_chart(groups, title=f"Stage mix by {board.by_label}", label="group"),
