@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from allypath.model import DIAGNOSTIC_QUESTIONS, STAGE_KEYS
+from allypath.model import STAGE_KEYS
 from allypath.reports.board import (
     FACTOR_LABELS,
     INTERVENTION_LABELS,
@@ -48,6 +48,7 @@ TABS = (
     ("dashboard", "Overview"),
     ("dashboard_groups", "Groups"),
     ("dashboard_heatmap", "Barriers and enablers"),
+    ("dashboard_contexts", "Contexts"),
     ("dashboard_trends", "Trends"),
     ("dashboard_transitions", "Transitions"),
     ("dashboard_plan", "Action plan"),
@@ -158,7 +159,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             parts["mix_chart"] = stage_mix_chart(
                 pd.DataFrame([{**result.total, "group": "everyone"}]), title="Stage mix", label="group"
             )
-            parts["questions"] = DIAGNOSTIC_QUESTIONS
         return parts
 
     return _page(request, slug, "dashboard", "overview.html", compute)
