@@ -16,7 +16,7 @@ from .test_board import pdf_pages, pdf_text
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
-PAGES = ("", "groups/", "heatmap/", "trends/", "transitions/", "plan/", "comments/")
+PAGES = ("", "groups/", "heatmap/", "contexts/", "trends/", "transitions/", "plan/", "comments/")
 BASE = "/console/northwind/dashboard/"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 

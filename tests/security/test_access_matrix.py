@@ -133,6 +133,8 @@ EXPECTED: dict[str, Expect] = {
     "console/<slug:slug>/imports/<slug:key>/mapping.yaml": Expect(get=console("org_admin")),
     "console/<slug:slug>/imports/<slug:key>/problems.csv": Expect(get=console("org_admin")),
     "console/<slug:slug>/units/": Expect(get=console("viewer")),
+    # Declared policies: every member reads them, org admins change them.
+    "console/<slug:slug>/policies/": Expect(get=console("viewer"), post=console("org_admin")),
     "console/<slug:slug>/people/": Expect(get=console("org_admin"), post=console("org_admin")),
     "console/<slug:slug>/people/<int:pk>/": Expect(get=console("org_admin"), post=console("org_admin")),
     "console/<slug:slug>/waves/": Expect(get=console("viewer")),
@@ -156,11 +158,18 @@ EXPECTED: dict[str, Expect] = {
         get=lambda role, org: "login" if role == "anonymous" else "405", post=console("org_admin")
     ),
     "console/<slug:slug>/audit/": Expect(get=console("org_admin")),
+    "console/<slug:slug>/circles/": Expect(
+        get=console("org_admin"),
+        post=lambda role, org: (
+            "422" if console("org_admin")(role, org) == "ok" else console("org_admin")(role, org)
+        ),
+    ),
     "console/<slug:slug>/publication/": Expect(get=console("org_admin"), post=console("org_admin")),
     # The HR dashboard: every member reads (through the privacy gate); analysts and up change the plan.
     "console/<slug:slug>/dashboard/": Expect(get=console("viewer")),
     "console/<slug:slug>/dashboard/groups/": Expect(get=gated(console("viewer"))),
     "console/<slug:slug>/dashboard/heatmap/": Expect(get=gated(console("viewer"))),
+    "console/<slug:slug>/dashboard/contexts/": Expect(get=gated(console("viewer"))),
     "console/<slug:slug>/dashboard/trends/": Expect(get=gated(console("viewer"))),
     "console/<slug:slug>/dashboard/transitions/": Expect(get=gated(console("viewer"))),
     "console/<slug:slug>/dashboard/plan/": Expect(get=gated(console("viewer"))),
@@ -188,6 +197,21 @@ EXPECTED: dict[str, Expect] = {
     "r/": Expect(get=everyone, post=always("422"), post_data={"code": "not a code"}),
     "r/<str:receipt>/": Expect(get=everyone),
     "r/<str:receipt>/pdf": Expect(get=everyone),
+    # The private journey: the receipt code is the credential (a made-up code: 404, see below); an empty
+    # form is refused with 422, an unknown commitment is 404, and nothing of it is an HR page.
+    "r/<str:receipt>/journey/": Expect(get=everyone),
+    "r/<str:receipt>/journey/read/<slug:item_id>/": Expect(get=everyone, post=everyone),
+    "r/<str:receipt>/journey/dilemma/<slug:dilemma_id>/": Expect(get=everyone, post=always("422")),
+    "r/<str:receipt>/journey/commitments/": Expect(get=always("405"), post=always("422")),
+    "r/<str:receipt>/journey/commitments/<slug:commitment_id>/": Expect(
+        get=always("405"), post=always("422")
+    ),
+    "r/<str:receipt>/journey/recheck/": Expect(
+        get=everyone, post=everyone
+    ),  # too few answers: said on the page
+    "r/<str:receipt>/journey/progress/": Expect(get=everyone),
+    "r/<str:receipt>/journey/circle/": Expect(get=everyone, post=always("409")),  # no circles open yet
+    "r/<str:receipt>/journey/circle/leave/": Expect(get=always("405"), post=everyone),
 }
 ADMIN_PREFIX = "admin/"
 
@@ -294,7 +318,14 @@ def client_for(user: User | None) -> Client:
 
 
 def url_for(route: str, world: World, org: str) -> str:
+    from allypath.content import load_dilemmas, load_library
+
     values = dict(world.kwargs[org])
+    values.update(
+        item_id=load_library().items[0].id,
+        dilemma_id=load_dilemmas().dilemmas[0].id,
+        commitment_id="no-such-commitment",
+    )
     if "/people/<int:pk>/" in route:
         values.update(world.kwargs[org + ":membership"])
     if "/dashboard/plan/<int:pk>/" in route:
@@ -340,11 +371,14 @@ def test_every_route_answers_every_role_in_every_organisation_as_expected(world)
 def test_unknown_tokens_and_receipts_are_404_for_everyone(world):
     for role in ROLES:
         client = client_for(world.users[role])
-        for route in EXPECTED:
+        for route, expect in EXPECTED.items():
             if not route.startswith(("s/", "r/")) or "<" not in route:
                 continue
-            url = fill(route, {"token": "x" * 32, "receipt": "AAAA-" * 5 + "AAAA", "number": "1"})
-            assert client.get(url).status_code == 404, (role, url)
+            fake = {"token": "x" * 32, "receipt": "AAAA-" * 5 + "AAAA", "number": "1"}
+            url = fill(route, fake | {"item_id": "x", "dilemma_id": "x", "commitment_id": "x"})
+            post_only = expect.get("anonymous", "own") == "405"  # a POST-only journey form
+            answer = client.post(url, {}) if post_only else client.get(url)
+            assert answer.status_code == 404, (role, url)
 
 
 ADMIN_FILLERS = {

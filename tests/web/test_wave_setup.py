@@ -304,7 +304,7 @@ def test_the_waves_list_counts_responses_from_the_release_and_hides_small_counts
     make_wave(acme, name="Running")
     login(bob)
     page = client.get(f"/console/{acme.slug}/waves/").content.decode()
-    assert "not yet" in page  # the draft invited nobody
+    assert "the wave has not been launched: nobody is invited yet" in page  # the draft
     assert "fewer than 3" in page  # nobody answered the running wave: no exact count below k
 
 

@@ -262,11 +262,12 @@ def turning_points(
 ) -> pd.DataFrame:
     """Share of each group naming each turning point (columns ``tp_<option>`` if present).
 
-    Shares are among those who answered the question (any ``tp_`` column not blank). Without
-    ``tp_`` columns the result has the group columns only.
+    Shares are among those who answered the question (any ``tp_`` column not blank), and only where
+    at least k answered (the answerers are a subgroup: the same minimum applies, as for policy
+    awareness). Without ``tp_`` columns the result has the group columns only.
     """
     options = [c for c in scored.columns if c.startswith("tp_")]
-    groups, _ = _groups(scored, by, release, policy, filters)
+    groups, rules = _groups(scored, by, release, policy, filters)
     rows = []
     for group in groups:
         row = hidden_row(group)
@@ -275,7 +276,7 @@ def turning_points(
         )
         for option in options:
             value = float("nan")
-            if group.figures and answered.any():
+            if group.figures and int(answered.sum()) >= rules.k:
                 chosen = pd.to_numeric(group.rows.loc[answered, option], errors="coerce").fillna(0)
                 value = share(chosen > 0)
             row[option.removeprefix("tp_")] = value

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from allypath.web.console import dashboard
+from allypath.web.console import dashboard, dashboard_contexts
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("groups/", dashboard.groups, name="dashboard_groups"),
     path("heatmap/", dashboard.heatmap, name="dashboard_heatmap"),
+    path("contexts/", dashboard_contexts.contexts, name="dashboard_contexts"),
     path("trends/", dashboard.trends, name="dashboard_trends"),
     path("transitions/", dashboard.transitions, name="dashboard_transitions"),
     path("plan/", dashboard.plan, name="dashboard_plan"),

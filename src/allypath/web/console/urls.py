@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from allypath.web.console import imports, views, waves
+from allypath.web.console import imports, policies, views, waves
 from allypath.web.dashboard import views as publication_views
 from allypath.web.sso import views as sso_views
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/imports/<slug:key>/mapping.yaml", imports.import_mapping_yaml, name="import_mapping"),
     path("<slug:slug>/imports/<slug:key>/problems.csv", imports.import_problems_csv, name="import_problems"),
     path("<slug:slug>/units/", views.units, name="units"),
+    path("<slug:slug>/policies/", policies.policies, name="policies"),
     path("<slug:slug>/people/", views.people, name="people"),
     path("<slug:slug>/people/<int:pk>/", views.membership_edit, name="membership"),
     path("<slug:slug>/waves/", views.waves, name="waves"),

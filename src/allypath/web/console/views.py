@@ -28,7 +28,7 @@ from allypath.web.orgs.invitations import (
     send_invitations,
     send_reminders,
 )
-from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
+from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave
 
 
 def _org(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
@@ -161,10 +161,8 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _wave_counts(request: HttpRequest, wave: Wave, membership: Membership) -> dict[str, object]:
     """Invited and usable responses of the whole organisation, from the one release (like the wave page),
     so the list shows what every viewer sees; a count below the wave's k is not shown."""
-    if wave.is_imported:
-        return {"invited": "none (imported)", "responded": "see the dashboard"}
-    if wave.status == WaveStatus.DRAFT:
-        return {"invited": "not yet", "responded": ""}
+    if not wave.has_response_rates:  # a draft, or imported from a file: the reason in words
+        return {"invited": "—", "responded": wave.no_rates_reason}
     table = response_rates(wave)
     record_access(request, org=wave.org, wave=wave, group="all", view="console.waves")
     responded = table.responded if table.responded is not None else f"fewer than {table.k}"
@@ -222,7 +220,7 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         rates=rates,
         can_manage=membership.has_role(Role.ORG_ADMIN),
         invited=wave.invitations.count(),
-        audience=audience_summary(wave) if not wave.is_imported else None,
+        audience=audience_summary(wave),
     )
     return render(request, "console/wave.html", context)
 

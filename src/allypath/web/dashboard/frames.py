@@ -3,7 +3,8 @@
 One row per stored response: ``respondent_id`` (the response's random id: the privacy gate's member
 key), ``wave`` (the wave's label), the invitation's coarse ``level`` and ``region``, ``panel_key``
 (panel waves), the scored result, the turning points as ``tp_<option>`` 0/1 columns and the
-open-text answers ``ot1``/``ot2``.
+open-text answers ``ot1``/``ot2``. ``score_knowledge_check`` is computed here, against the policies
+the organisation declares (``Organisation.policies``): missing for everyone until it declares them.
 
 Units form a hierarchy; a filter on a unit means its whole subtree. Each depth gets its own column
 (:func:`unit_column`: ``unit`` for the top level, ``unit2`` for the level below, ...) holding the
@@ -22,13 +23,31 @@ import pandas as pd
 
 from allypath.web.orgs.models import Invitation, Wave
 
-__all__ = ["UNIT_PATH", "invitation_frame", "response_frame", "unit_column", "wave_labels"]
+__all__ = ["UNIT_PATH", "invitation_frame", "knowledge_share", "response_frame", "unit_column", "wave_labels"]
 
 UNIT_PATH = "unit_path"
 # scored-output fields the analytics do not read (labels, provenance)
 _SKIP = {"reason", "stage_label", "instrument", "scoring_model", "respondent_id"}
 _TEXT = ("ot1", "ot2")
 _TURNING_POINTS = "tp"
+_KNOWLEDGE_CHECK = "kc"
+
+
+def knowledge_share(chosen: object, declared: dict[str, bool]) -> float:
+    """Share of the declared policies a man classified right: ticked if the organisation has it, left
+    unticked if it does not (NaN when he skipped the question or nothing is declared).
+
+    Examples
+    --------
+    >>> knowledge_share(["flexible_work"], {"flexible_work": True, "pay_gap_review": False})
+    1.0
+    >>> knowledge_share(["pay_gap_review"], {"flexible_work": True, "pay_gap_review": False})
+    0.0
+    """
+    if not isinstance(chosen, list) or not declared:
+        return float("nan")
+    right = sum((option in chosen) == has for option, has in declared.items())
+    return right / len(declared)
 
 
 def unit_column(depth: int) -> str:
@@ -58,11 +77,19 @@ def _turning_points(answers: dict[str, Any], options: Sequence[str]) -> dict[str
     return {f"tp_{o}": float(o in chosen) for o in options}
 
 
-def response_frame(waves: Sequence[Wave], labels: dict[int, str], depth: int) -> pd.DataFrame:
+def response_frame(
+    waves: Sequence[Wave],
+    labels: dict[int, str],
+    depth: int,
+    declared_policies: dict[str, bool] | None = None,
+) -> pd.DataFrame:
     """The stored responses of ``waves`` as one scored frame (see the module docstring).
 
-    ``labels`` maps wave id to the ``wave`` column's value; ``depth`` is the deepest unit level.
+    ``labels`` maps wave id to the ``wave`` column's value; ``depth`` is the deepest unit level;
+    ``declared_policies`` the organisation's policies (option id -> has it) the knowledge check is
+    scored against.
     """
+    declared = {str(k): bool(v) for k, v in (declared_policies or {}).items()}
     from allypath.model import TURNING_POINTS
     from allypath.web.survey.models import Response
 
@@ -74,6 +101,7 @@ def response_frame(waves: Sequence[Wave], labels: dict[int, str], depth: int) ->
     ):
         row = {k: v for k, v in result.items() if k not in _SKIP}
         row.update(_turning_points(answers, options))
+        row["score_knowledge_check"] = knowledge_share(answers.get(_KNOWLEDGE_CHECK), declared)
         row.update({t: answers.get(t) for t in _TEXT})
         row.update(
             respondent_id=str(rid),

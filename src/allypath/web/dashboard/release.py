@@ -127,7 +127,7 @@ def org_release(org: Organisation) -> OrgRelease:
     waves = list(Wave.objects.filter(org=org).exclude(status=WaveStatus.DRAFT).order_by("opens_on", "pk"))
     labels = wave_labels(Wave.objects.filter(org=org))
     depth = _depth(org)
-    frame = response_frame(waves, labels, depth)
+    frame = response_frame(waves, labels, depth, org.policies)
     breakdowns = declared_breakdowns(org, depth)
     policy = org_policy(org)
     digest = _digest(frame, waves, breakdowns, policy)

@@ -26,6 +26,10 @@ from allypath.web.orgs.errors import WaveFrozenError, WaveStateError
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
+    # The policies the organisation declares it has ({option id of the knowledge check: true/false}): men's
+    # answers to "which of these does your organisation offer?" are checked against it. Until it is
+    # declared, no "verified" awareness is shown: the instrument cannot know what this organisation offers.
+    policies = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering: ClassVar = ["name"]

@@ -1,0 +1,126 @@
+"""The "Contexts and turning points" view: where groups stand in each work situation, what men say
+turned them, and whether they know the policies the organisation declares.
+
+Every figure comes from the organisation's release through the analytics, like every other view
+(:func:`allypath.web.dashboard.service._run`): a group the release hides shows its reason only, and a
+turning point's share is withheld where it would tell how every member answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.http import HttpRequest
+
+from allypath.analytics import context_profiles, policy_awareness
+from allypath.analytics.factors import turning_points
+from allypath.instrument import Instrument
+from allypath.model import STAGES, TURNING_POINTS
+from allypath.privacy import Release
+from allypath.reports.board import records
+from allypath.web.dashboard.query import DashboardQuery
+from allypath.web.dashboard.results import Record, Result
+from allypath.web.dashboard.service import _check, _run, _total, _with_value
+from allypath.web.orgs.instruments import available_instrument
+
+__all__ = ["APART", "Contexts", "context_labels", "contexts_view"]
+
+#: A context mean this far (in stages) from the group's own average across contexts is called out:
+#: the same quarter of a stage the action plan uses for "a context where the group stands further back".
+APART = 0.25
+
+
+@dataclass(frozen=True)
+class Contexts(Result):
+    """Per group: the mean stage in each work context, and the contexts where it stands apart."""
+
+    contexts: tuple[tuple[str, str], ...] = ()  # (key, label)
+    overall: Record | None = None
+    rows: tuple[Record, ...] = ()
+    turning: tuple[Record, ...] = ()  # (label, share) of those who answered, the whole selection
+    awareness: Record | None = None
+    policies_declared: bool = False
+
+
+def context_labels(instrument: Instrument | None = None) -> tuple[tuple[str, str], ...]:
+    """(key, English label) of each work context the instrument measures."""
+    instrument = instrument or available_instrument()
+    return tuple(
+        (str(c.context), c.label["en"]) for c in instrument.constructs if c.kind == "context" and c.context
+    )
+
+
+def _stage_word(mean: float | None) -> str:
+    if mean is None:
+        return ""
+    return STAGES[min(max(round(mean), 1), 4) - 1].short_label["en"]
+
+
+def _profile(row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """The row with, per context, the nearest stage's name and whether it stands apart, in words."""
+    means = [row.get(k) for k in keys]
+    known = [m for m in means if m is not None]
+    centre = sum(known) / len(known) if known else None
+    cells = []
+    for key, mean in zip(keys, means, strict=True):
+        apart = ""
+        if mean is not None and centre is not None and len(known) > 1:
+            if mean <= centre - APART:
+                apart = "further back"
+            elif mean >= centre + APART:
+                apart = "further along"
+        # rounded once here: the table and the chart print this same value (never two roundings)
+        shown = None if mean is None else round(float(mean), 1)
+        cells.append({"key": key, "mean": shown, "stage": _stage_word(mean), "apart": apart})
+    row["cells"] = cells
+    row["sentence"] = _sentence(cells)
+    return row
+
+
+def _sentence(cells: list[dict[str, Any]]) -> str:
+    back = [c["key"] for c in cells if c["apart"] == "further back"]
+    along = [c["key"] for c in cells if c["apart"] == "further along"]
+    labels = dict(context_labels())
+    parts = []
+    if along:
+        parts.append("further along " + " and ".join(labels.get(k, k).lower() for k in along))
+    if back:
+        parts.append("further back " + " and ".join(labels.get(k, k).lower() for k in back))
+    if not parts:
+        return "About the same stage in every context (no context differs by a quarter of a stage or more)."
+    return ("Stands " + "; ".join(parts) + " than in its other contexts.").replace("  ", " ")
+
+
+def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.contexts") -> Contexts:
+    """Context profiles for the filtered total and per group, the turning points and policy awareness."""
+    labels = context_labels()
+    keys = [k for k, _ in labels]
+
+    def work(release: Release, frame: pd.DataFrame) -> Contexts:
+        total = _total(frame, query, release)
+        if not total.get("visible", False):
+            return Contexts(query, total)
+        filters = query.wave_filters
+        (overall,) = records(context_profiles(frame, [], release=release, filters=filters))
+        rows: list[dict[str, Any]] = []
+        if query.by_column:
+            rows = records(context_profiles(frame, query.by_column, release=release, filters=filters))
+        (points,) = records(turning_points(frame, [], release=release, filters=filters))
+        turning = tuple(
+            {"label": t.label["en"], "share": points.get(t.key)} for t in TURNING_POINTS if t.key in points
+        )
+        (awareness,) = records(policy_awareness(frame, [], release=release, filters=filters))
+        return Contexts(
+            query,
+            total,
+            contexts=labels,
+            overall=_profile(overall, keys),
+            rows=_with_value([_profile(r, keys) if r.get("visible") else r for r in rows], query.by_column),
+            turning=turning,
+            awareness=awareness,
+            policies_declared=bool(query.org.policies),
+        )
+
+    return _check(_run(request, query, view, work))
