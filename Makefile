@@ -43,7 +43,7 @@ test: install system-deps ## Set up and run every test on SQLite (and again the 
 		echo "PostgreSQL: set ALLYPATH_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test to run the database tests on it too"; \
 	fi
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy, declared dependencies (deptry) and the layers (import-linter)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	ALLYPATH_DEBUG=true $(BIN)/mypy

@@ -215,3 +215,14 @@ def test_closing_two_waves_in_one_transaction_keeps_their_responses(
         for wave in waves:
             wave.close()
     assert {(str(r.pk), r.wave_id, r.body_hash) for r in Response.objects.all()} == before
+
+
+def test_closing_a_wave_scrambles_its_responses_order_through_the_survey_app(acme, make_wave, monkeypatch):
+    """The organisations app announces the close (it imports no other web app); the survey app scrambles."""
+    from allypath.web.survey import storage
+
+    scrambled = []
+    monkeypatch.setattr(storage, "scramble_order", lambda wave: scrambled.append(wave.pk) or 0)
+    wave = make_wave(acme)
+    wave.close()
+    assert scrambled == [wave.pk]

@@ -455,10 +455,11 @@ class Wave(models.Model):
             self.save()
             # Unfinished drafts can never be sent now: their answers have no reason to stay.
             self.drafts.all().delete()
-            # Nothing more will be added: lose the order in which responses came (PostgreSQL's heap).
-            from allypath.web.survey.storage import scramble_order
+            # Nothing more will be added: the survey app loses the order in which responses came
+            # (PostgreSQL's heap) on this signal, within this transaction.
+            from allypath.web.orgs.signals import wave_closed
 
-            scramble_order(self)
+            wave_closed.send(sender=Wave, wave=self)
 
     def revert_to_draft(self) -> None:
         """Undo a launch made by mistake; refused once anyone has answered."""

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,3 +8,13 @@ class SurveyConfig(AppConfig):
     label = "survey"
     verbose_name = "Survey"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from allypath.web.orgs.signals import wave_closed
+        from allypath.web.survey import storage
+
+        def scramble(sender: Any, wave: Any, **kwargs: Any) -> None:
+            storage.scramble_order(wave)
+
+        # a strong reference: the receiver is a local function, kept alive by the signal
+        wave_closed.connect(scramble, weak=False, dispatch_uid="survey.scramble_order")
