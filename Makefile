@@ -47,6 +47,8 @@ lint: install ## ruff, mypy, declared dependencies (deptry) and the layers (impo
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	ALLYPATH_DEBUG=true $(BIN)/mypy
+	$(BIN)/deptry src tests scripts benchmarks
+	$(BIN)/lint-imports
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff format src tests benchmarks
