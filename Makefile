@@ -49,6 +49,10 @@ lint: install ## ruff, mypy, declared dependencies (deptry) and the layers (impo
 	ALLYPATH_DEBUG=true $(BIN)/mypy
 	$(BIN)/deptry src tests scripts benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/make_docs.py --check
+
+docs: install ## Regenerate the docs written from the code: docs/cli.md and the settings table of docs/web.md
+	$(BIN)/python scripts/make_docs.py
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff format src tests benchmarks
@@ -69,4 +73,4 @@ bench: install ## Run the benchmarks and rewrite BENCHMARKS.md
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
 
-.PHONY: help install system-deps lock demo serve test lint format bench mutation soak clean
+.PHONY: help install system-deps lock demo serve test lint docs format bench mutation soak clean

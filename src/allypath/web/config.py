@@ -2,7 +2,8 @@
 
 Every variable is listed in :class:`WebSettings` (``ALLYPATH_`` prefix, plus ``DATABASE_URL``); a bad
 value stops the process with an error that names the variable, instead of failing later at request
-time. ``docs/web.md`` renders the same table for operators.
+time. ``make docs`` writes the table of docs/web.md from these fields (``scripts/make_docs.py``), and
+``make lint`` fails when the two differ.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ class WebSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ALLYPATH_", extra="ignore", frozen=True)
 
     secret_key: SecretStr | None = Field(
-        None, description="Django's signing key (>= 32 characters); required unless ALLYPATH_DEBUG"
+        None,
+        description="Django's signing key (>= 32 characters); also derives receipt codes; required "
+        "unless ALLYPATH_DEBUG",
     )
     debug: bool = Field(False, description="development mode: tracebacks in pages, a throwaway secret key")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
@@ -54,11 +57,16 @@ class WebSettings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="postgres://user@host:5432/name; empty means SQLite in ALLYPATH_DATA_DIR",
     )
-    data_dir: Path = Field(Path("var"), description="where the SQLite database and other local state live")
+    data_dir: Path = Field(
+        Path("var"),
+        description="the SQLite file, collected static files, file e-mails and uploads under review "
+        "(imports/)",
+    )
     panel_secret: SecretStr | None = Field(
         None,
-        description="HMAC key for panel-mode waves (>= 32 characters), held outside the database; "
-        "without it only anonymous waves can be launched",
+        description="HMAC key of panel-mode waves (>= 32 characters, not the secret key), held by the "
+        "operator outside the database; without it only anonymous waves can be launched; the app refuses "
+        "to start when this value is written in any file of ALLYPATH_DATA_DIR",
     )
     panel_secret_file: Path | None = Field(
         None,
@@ -84,11 +92,15 @@ class WebSettings(BaseSettings):
     max_body_bytes: int = Field(
         64 * 1024, ge=4 * 1024, le=10 * 1024 * 1024, description="largest survey or API request body"
     )
-    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=64 * 1024, description="largest HRIS file upload")
+    max_upload_bytes: int = Field(
+        20 * 1024 * 1024, ge=64 * 1024, description="largest HRIS or survey-export upload"
+    )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="addresses or networks of the reverse proxies whose X-Forwarded-For is believed "
-        "(login lockout and rate limits then see each client), comma-separated",
+        "(10.0.0.5,10.1.0.0/16): the login lockout and the submission rate limit then see each client. Set "
+        "it behind a proxy: otherwise every client has the proxy's address, and five wrong passwords from "
+        "anyone lock a user out for everyone",
     )
     max_unpacked_bytes: int = Field(
         64 * 1024 * 1024,
