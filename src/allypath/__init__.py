@@ -1,6 +1,6 @@
 """allypath: a diagnostic for gender-equity allyship at work.
 
-The public Python API (DESIGN §5)::
+The public Python API (docs/architecture.md)::
 
     import allypath
     instrument = allypath.load_instrument()

@@ -128,7 +128,7 @@ def instrument_export(
     form: Annotated[str, typer.Option(help="full or short (pulse) form.")] = "full",
     instrument: InstrumentOption = None,
 ) -> None:
-    """Print the active instrument in the contract's JSON shape (DESIGN §5)."""
+    """Print the active instrument in the contract's JSON shape (docs/architecture.md)."""
     from allypath.instrument import load_instrument
 
     try:

@@ -94,7 +94,7 @@ def report(
     )
 
 
-#: Attribute columns of the wide format that are published by default (DESIGN §5).
+#: Attribute columns of the wide format that are published by default (docs/architecture.md).
 ATTRIBUTES = ("org", "level", "region")
 
 

@@ -1,4 +1,4 @@
-"""Wide response tables (DESIGN §5) for the CLI and services: CSV or Parquet by extension.
+"""Wide response tables (docs/architecture.md) for the CLI and services: CSV or Parquet by extension.
 
 A thin façade over :mod:`allypath.io` so that commands read and write the contract format through the
 one reader and writer per format.

@@ -1,4 +1,4 @@
-"""Group aggregates, response rates, trends, transitions and action plans (DESIGN §4).
+"""Group aggregates, response rates, trends, transitions and action plans (docs/architecture.md).
 
 Every function here reads what it may show from the organisation's
 :class:`~allypath.privacy.Release` (pass ``release=``): the same cell shows the same figure in every

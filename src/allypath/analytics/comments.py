@@ -1,4 +1,4 @@
-"""Open-text comments, only where the organisation's release publishes them (DESIGN §6.1).
+"""Open-text comments, only where the organisation's release publishes them (docs/privacy.md).
 
 A group's comment list is shown when the release shows it: at least ``k_text`` people wrote, and no
 two lists shown anywhere in the organisation differ in fewer than ``k_text`` commenters (lists can

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 REQUIRED_LANGUAGES = ("en", "fr", "ar")
-# What each kind of item is, in the research's words (DESIGN §2):
+# What each kind of item is, in the research's words (docs/architecture.md):
 #   story        a reflective story, first person, from a man's working life   (stage 1: informal engagement)
 #   short        a short-form piece: a turning point, a norm, a minute's fact  (stage 1: short-form content)
 #   dialogue     prompts for a safe space, alone or with peers                  (stage 2: safe spaces)

@@ -277,7 +277,7 @@ class Instrument:
         )
 
     def to_export_dict(self) -> dict[str, Any]:
-        """The JSON contract of ``allypath instrument export`` (DESIGN §5)."""
+        """The JSON contract of ``allypath instrument export`` (docs/architecture.md)."""
         items: list[dict[str, Any]] = []
         for col in self.columns:
             item = col.item

@@ -1,4 +1,4 @@
-"""Importers and exporters: survey-tool exports in, the wide response format out (DESIGN §5).
+"""Importers and exporters: survey-tool exports in, the wide response format out (docs/architecture.md).
 
 Read any export into a :class:`SourceTable` (original columns, labels, value labels, missing codes),
 map it onto the instrument with a reviewed YAML mapping, and write wide CSV/Parquet, SPSS, XLSX and

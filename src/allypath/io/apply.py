@@ -1,4 +1,4 @@
-"""Apply a mapping: a source export becomes a frame in the wide response format (DESIGN §5).
+"""Apply a mapping: a source export becomes a frame in the wide response format (docs/architecture.md).
 
 Each column is converted through its distinct values (``pandas.factorize``), so a million rows cost
 a lookup per distinct answer plus one vectorised take. A value the mapping does not cover is an

@@ -126,7 +126,7 @@ def _markdown(instrument: Instrument) -> str:
         "",
         f"Instrument `{instrument.id}` version {instrument.version}; languages: {', '.join(langs)}.",
         "",
-        "Columns are the wide response format (DESIGN §5): one per item, one per option of a "
+        "Columns are the wide response format (docs/architecture.md): one per item, one per option of a "
         "checklist (`<item>_<option>`, 0/1). *Reverse* items are reverse-keyed when scored.",
         "",
         "## Constructs and items",

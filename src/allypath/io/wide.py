@@ -1,4 +1,4 @@
-"""The wide response format (DESIGN §5): read and write CSV and Parquet.
+"""The wide response format (docs/architecture.md): read and write CSV and Parquet.
 
 Reading goes through pyarrow's multithreaded CSV parser and one conversion to pandas, so a large file
 costs about what pyarrow itself costs. The checks that need Python (where exactly is the bad byte,

@@ -1,4 +1,4 @@
-"""The Gender Equity Mindset Model as typed, immutable, translatable data (DESIGN §2).
+"""The Gender Equity Mindset Model as typed, immutable, translatable data (docs/architecture.md).
 
 This package is the single source of truth for the model in code: stages, barriers, masculine
 norms, enablers, interventions, HR's diagnostic questions and turning points. Every user-visible

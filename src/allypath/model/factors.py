@@ -1,4 +1,4 @@
-"""What moves men between stages (DESIGN §2): barriers, masculine norms, enablers, and the
+"""What moves men between stages (docs/architecture.md): barriers, masculine norms, enablers, and the
 interventions HR can use, with HR's three diagnostic questions and the personal turning points.
 
 Each factor names the instrument construct that measures it, so scoring and the action plan can go

@@ -1,4 +1,4 @@
-"""The four stages of the Gender Equity Mindset Model (DESIGN §2), with their report texts.
+"""The four stages of the Gender Equity Mindset Model (docs/architecture.md), with their report texts.
 
 Each stage carries the research facts (emotion, mindset, what helps) and the words the reports use:
 a respondent-facing description, the strengths to open his private report with, small next steps,

@@ -1,4 +1,4 @@
-"""The one disclosure-control door (DESIGN §6). Never imports Django.
+"""The one disclosure-control door (docs/privacy.md). Never imports Django.
 
 Solve the organisation's publication once with :func:`solve_release` over its declared
 :class:`Breakdown` tables; every view then reads its cells from the :class:`Release`, so a figure

@@ -1,4 +1,4 @@
-"""The declared breakdowns of a publication: which tables an organisation publishes (DESIGN §6).
+"""The declared breakdowns of a publication: which tables an organisation publishes (docs/privacy.md).
 
 A breakdown is a set of attribute columns (``unit``, ``level``, ``unit × level``); every breakdown is
 published per wave, and the wave total is always published. The release is solved jointly over all

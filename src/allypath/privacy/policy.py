@@ -1,4 +1,4 @@
-"""The disclosure-control settings of a wave (DESIGN §6)."""
+"""The disclosure-control settings of a wave (docs/privacy.md)."""
 
 from __future__ import annotations
 

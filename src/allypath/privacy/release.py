@@ -1,4 +1,4 @@
-"""The release: one publication per organisation, solved once, read by every view (DESIGN §6).
+"""The release: one publication per organisation, solved once, read by every view (docs/privacy.md).
 
 :func:`solve_release` takes the usable responses of every wave and the organisation's declared
 breakdowns and decides, for every cell of every declared table, what may be shown: its size, its

@@ -1,5 +1,5 @@
 """Solving one wave's publication: which cells of the declared tables may be shown, and how much of
-their stage split (DESIGN §6, rules 1-3).
+their stage split (docs/privacy.md).
 
 The input is the wave's *finest cells*: respondents grouped by every declared column at once, with
 their count, their stage counts and their commenters. Every declared cell is a union of finest

@@ -1103,7 +1103,7 @@ def methods_report(
     Parameters
     ----------
     data : DataFrame
-        Wide responses (DESIGN §5).
+        Wide responses (docs/architecture.md).
     instrument : Instrument, optional
         Default: the packaged instrument; the form follows the columns.
     group_columns : sequence of str

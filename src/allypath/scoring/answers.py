@@ -1,4 +1,4 @@
-"""Read and check the answer columns of a wide response table (DESIGN §5).
+"""Read and check the answer columns of a wide response table (docs/architecture.md).
 
 One vectorised pass per column: coerce to numbers, then find values that are not numbers, not whole
 numbers or outside the item's range. The table may be a pandas DataFrame or an Arrow table: Arrow

@@ -1,4 +1,4 @@
-"""The one scoring entry point: responses -> construct scores -> stage probabilities (DESIGN §5).
+"""The one scoring entry point: responses -> construct scores -> stage probabilities (docs/architecture.md).
 
 ``score`` checks the answers, runs the numeric kernel (:mod:`allypath.scoring.kernel`) and lays the
 result out in the scored-output contract. ``score_arrow`` does the same on an Arrow table and returns
@@ -73,7 +73,7 @@ def score(
     answer_key: Mapping[str, bool] | None = None,
     source: str | None = None,
 ) -> pd.DataFrame:
-    """Score a wide response table: one output row per input row (DESIGN §5 "Scored output").
+    """Score a wide response table: one output row per input row (docs/architecture.md).
 
     Parameters
     ----------

@@ -256,7 +256,7 @@ def calibrate(
     Parameters
     ----------
     data : DataFrame
-        Wide responses (DESIGN §5). Only rows the base model can place enter the fit.
+        Wide responses (docs/architecture.md). Only rows the base model can place enter the fit.
     instrument : Instrument, optional
         Default: the packaged instrument. The form (full or short) follows the columns.
     base_model : StageModel, optional

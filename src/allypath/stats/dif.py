@@ -388,7 +388,7 @@ def item_dif(
     Parameters
     ----------
     data : DataFrame
-        Wide responses (DESIGN §5) with the column ``group``.
+        Wide responses (docs/architecture.md) with the column ``group``.
     group : str
         The grouping column (e.g. ``"language"``, ``"org"``); blank values are left out.
     instrument, model : optional

@@ -1,4 +1,4 @@
-"""Calibration of the simulated populations to the Hult study (DESIGN §2).
+"""Calibration of the simulated populations to the Hult study (docs/architecture.md).
 
 The study: 576 responses from men in two multinationals; response rates under 10% and 3.6%; about a
 third of those who answered the policy questions were aware of their company's policies (36% in one

@@ -38,7 +38,7 @@ from allypath.web.survey.submission import SubmissionError, submit
 api = NinjaAPI(
     title="allypath",
     version="1",
-    description="Survey submissions and HR read endpoints of allypath (DESIGN §5).",
+    description="Survey submissions and HR read endpoints of allypath (docs/architecture.md).",
     urls_namespace="api",
     docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
 )

@@ -1,4 +1,4 @@
-"""Responses of some waves as the scored frame the analytics read (DESIGN §5 scored output).
+"""Responses of some waves as the scored frame the analytics read (docs/architecture.md).
 
 One row per stored response: ``respondent_id`` (the response's random id: the privacy gate's member
 key), ``wave`` (the wave's label), the invitation's coarse ``level`` and ``region``, ``panel_key``

@@ -1,6 +1,6 @@
 """What the journey and the circles store (docs/journey.md, "What is stored, and who sees what").
 
-Stored under the same rules as responses (DESIGN §6): random or hashed keys, nothing that points to
+Stored under the same rules as responses (docs/privacy.md): random or hashed keys, nothing that points to
 an invitation, an employee or a response, no time finer than the day, and on SQLite no row order
 (``WITHOUT ROWID``, migration 0001).
 

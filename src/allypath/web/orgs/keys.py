@@ -3,7 +3,7 @@
 Every stored value is a one-way hash with its own label, so the hash in one table cannot be matched to
 the hash in another without the secret it came from (the link, the receipt code or a server key).
 
-A link is an entry ticket, not a key (DESIGN §6): what belongs to one respondent -- his draft, his
+A link is an entry ticket, not a key (docs/privacy.md): what belongs to one respondent -- his draft, his
 submission and so his receipt -- is keyed by the link token *together with* a secret only he holds
 (his browser's secret, or the ``submission_id`` his API client drew), never by the token alone, so a
 second holder of the link reaches none of it.

@@ -159,7 +159,7 @@ def parse_posted(post: Mapping[str, Any], items: tuple[Item, ...] | list[Item]) 
 
 
 def wide_row(clean: Mapping[str, Any], form: Instrument) -> dict[str, object]:
-    """One row of the wide format (DESIGN §5) for scoring: checklists expand to 0/1 per option."""
+    """One row of the wide format (docs/architecture.md) for scoring: checklists expand to 0/1 per option."""
     row: dict[str, object] = {}
     for item in form.items:
         value = clean.get(item.id)

@@ -1,4 +1,4 @@
-"""Storage that keeps no trace of the order in which responses arrived (DESIGN §6, anonymous mode).
+"""Storage that keeps no trace of the order in which responses arrived (docs/privacy.md, anonymous mode).
 
 Responses have random UUID keys and no sequence. On SQLite their table is ``WITHOUT ROWID`` (migration
 0003), so it is stored in key order. PostgreSQL keeps rows in its heap in insertion order (``ctid``,
