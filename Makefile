@@ -67,7 +67,7 @@ soak: install system-deps ## Long crash (50 kills) and load (200 users x 5 min) 
 mutation: install ## Mutation testing of src/allypath/privacy (mutmut; ~10 min; not part of make test)
 	@MUTATION_CHILDREN=2 bash scripts/mutation.sh
 
-bench: install ## Run the benchmarks and rewrite BENCHMARKS.md
+bench: install ## Benchmarks, quick (about 5 min); BENCH_ARGS=--full for the full sizes (tens of minutes); rewrites BENCHMARKS.md
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and caches

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ import pyarrow.parquet as pq
 import allypath
 from allypath.engines import BatchScorer, score_parquet_spark
 from allypath.privacy import Breakdown, PrivacyPolicy, solve_release
+from benchmarks._child import run_child
 
 ROWS_PER_FILE = 1_000_000
 UNITS = 500
@@ -66,25 +66,21 @@ def plain_group_by(folder: Path) -> float:
     return time.perf_counter() - start
 
 
-def children_peak_rss_mb() -> float:
-    """The largest resident set of any child process waited for so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
-def duckdb_report(data: Path, out: Path) -> tuple[float, int, int]:
-    """``allypath report --engine duckdb`` on ``data``: seconds, groups shown and groups in all."""
+def duckdb_report(data: Path, out: Path) -> tuple[float, int, int, float]:
+    """``allypath report --engine duckdb`` on ``data``: seconds, groups shown, groups in all and the
+    command's peak resident MB (its own: started by benchmarks/_child.py's launcher, not by this
+    process, whose peak Linux would otherwise count in the child's)."""
     command = [sys.executable, "-m", "allypath.cli", "report", str(data), "--engine", "duckdb"]
     command += ["--by", "unit", "--out", str(out)]
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    seconds = time.perf_counter() - start
+    done = run_child(command)
+    seconds = done.wall
     with duckdb.connect() as con:
         query = (
             "SELECT count(*) FILTER (WHERE coalesce(suppressed, '') = ''), count(*) "
             f"FROM read_csv('{out}', all_varchar = true) WHERE \"group\" <> 'everyone'"
         )
         shown, total = con.execute(query).fetchone() or (0, 0)
-    return seconds, int(shown), int(total)
+    return seconds, int(shown), int(total), done.peak_mb
 
 
 def spark_job(data: str, out: str) -> dict[str, object]:
@@ -129,7 +125,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     try:
         data = make_dataset(work / "data", duck_rows)
         baseline = plain_group_by(data)
-        figure, shown, total = duckdb_report(data, work / "by-unit.csv")
+        figure, shown, total, peak_mb = duckdb_report(data, work / "by-unit.csv")
         rows.append(
             {
                 "name": f"DuckDB: allypath report --engine duckdb by unit, {duck_rows:,} rows",
@@ -139,7 +135,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
                 "baseline": baseline,
                 "ratio": figure / baseline,
                 "target": "bounded memory",
-                "notes": f"peak RSS of the command {children_peak_rss_mb():,.0f} MB (memory_limit 2 GB, "
+                "notes": f"peak RSS of the command {peak_mb:,.0f} MB (memory_limit 2 GB, "
                 f"batches of 131,072 rows); {shown} of {total} units shown by the gate; "
                 f"{duck_rows / figure:,.0f} rows/s",
             }
@@ -151,9 +147,10 @@ def run(quick: bool = False) -> list[dict[str, object]]:
             "import json, sys; from benchmarks.bench_scale import spark_job; "
             f"print('@@SPARK@@' + json.dumps(spark_job({str(spark_data)!r}, {str(work / 'spark-out')!r})))"
         )
-        proc = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-        line = next(x for x in proc.stdout.splitlines() if x.startswith("@@SPARK@@"))
+        done = run_child([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent)
+        line = next(x for x in done.stdout.splitlines() if x.startswith("@@SPARK@@"))
         result = json.loads(line[len("@@SPARK@@") :])
+        result["peak_rss_mb"] = done.peak_mb  # the driver's own (its RUSAGE_SELF holds this process's)
         rows.append(
             {
                 "name": f"Spark local[2]: score + stage mix by unit, {spark_rows:,} rows",

@@ -1,22 +1,17 @@
-"""Scoring 1,000,000 simulated respondents.
+"""Scoring 1,000,000 simulated respondents: the kernel.
 
-* kernel: :func:`allypath.scoring.run_kernel` on the answer matrix, against a numpy reduction over
-  the same matrix in the same process (the memory-bound floor: any scorer must read the answers once).
-  Targets: <= 1.5 s and a ratio <= 20.
-* CLI: ``allypath score in.parquet --out out.parquet`` as a user runs it (process start, reading,
-  checking every cell, scoring, writing), against a Parquet read + write of the same file by pyarrow
-  in a process of its own. Target: <= 10 s.
+:func:`allypath.scoring.run_kernel` on the answer matrix, against a numpy reduction over the same
+matrix in the same process (the memory-bound floor: any scorer must read the answers once). Targets:
+<= 1.5 s and a ratio <= 20. The command, ``allypath score in.parquet --out out.parquet``, is measured
+by bench_stream (streamed, with its memory) against a pyarrow read + write of the same file.
 """
 
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 
@@ -65,31 +60,6 @@ def run(quick: bool = False) -> list[dict[str, object]]:
             "notes": f"{matrix.shape[1]} answer columns, float32; 5-node acquiescence quadrature",
         }
     ]
-    with tempfile.TemporaryDirectory() as tmp:
-        source, out, copy = Path(tmp, "in.parquet"), Path(tmp, "out.parquet"), Path(tmp, "copy.parquet")
-        frame.to_parquet(source, index=False)
-        cli = [sys.executable, "-m", "allypath.cli", "score", str(source), "--out", str(out)]
-        plain = [
-            sys.executable,
-            "-c",
-            f"import pyarrow.parquet as pq; pq.write_table(pq.read_table({str(source)!r}), {str(copy)!r})",
-        ]
-        command = _median(lambda: subprocess.run(cli, check=True, capture_output=True), 3)
-        baseline = _median(lambda: subprocess.run(plain, check=True, capture_output=True), 3)
-        placed = int((pd.read_parquet(out, columns=["status"])["status"] == "scored").sum())
-    rows.append(
-        {
-            "name": f"allypath score Parquet -> Parquet, {n:,} rows",
-            "figure": command,
-            "unit": "s",
-            "baseline_name": "pyarrow Parquet read + write of the same file (own process)",
-            "baseline": baseline,
-            "ratio": command / baseline,
-            "target": "<= 10 s (1M rows)",
-            "notes": f"median of 3; {placed:,} placed; includes interpreter start, imports and checking "
-            "every cell",
-        }
-    )
     return rows
 
 
