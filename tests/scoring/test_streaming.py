@@ -226,3 +226,18 @@ def test_a_respondents_kernel_result_does_not_depend_on_his_batch(messy) -> None
                 np.testing.assert_array_equal(
                     part.context_probabilities[context], whole.context_probabilities[context][block]
                 )
+
+
+def test_row_groups_are_read_in_spans_of_bounded_size(messy, tmp_path) -> None:
+    """A reader is kept only across a bounded span of row groups (one reader over a whole file held
+    buffers of every group it had read); rows still come in file order, none lost."""
+    from allypath.io.wide import _row_group_spans
+
+    source = _source(messy.iloc[:900], tmp_path / "in.parquet", row_group_size=170)
+    metadata = pq.ParquetFile(source).metadata
+    assert [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)] == [170] * 5 + [50]
+    assert _row_group_spans(metadata, 400) == [[0, 1], [2, 3], [4, 5]]
+    assert _row_group_spans(metadata, 100) == [[0], [1], [2], [3], [4], [5]]
+    assert _row_group_spans(metadata, 10_000) == [[0, 1, 2, 3, 4, 5]]
+    ids = [i for t in iter_wide_parquet(source, batch_rows=30) for i in t.column("respondent_id").to_pylist()]
+    assert ids == messy["respondent_id"].iloc[:900].tolist()

@@ -347,14 +347,36 @@ def iter_wide_parquet(path: str | os.PathLike[str], *, batch_rows: int) -> Gener
         units = (parquet.schema_arrow.metadata or {}).get(_UNITS_KEY.encode())
         empty = True
         try:
-            for batch in parquet.iter_batches(batch_size=batch_rows):
-                if batch.num_rows:
-                    empty = False
-                    yield _restore_timestamp_units(pa.Table.from_batches([batch]), units)
+            # One reader per span of row groups: a reader kept across a file's row groups holds on
+            # to buffers of each group it has read (measured: +140 MB over four 1,000,000-row groups,
+            # flat with a reader per group), so a long file's peak memory would grow with its length.
+            for span in _row_group_spans(parquet.metadata, _SPAN_BATCHES * batch_rows):
+                for batch in parquet.iter_batches(batch_size=batch_rows, row_groups=span):
+                    if batch.num_rows:
+                        empty = False
+                        yield _restore_timestamp_units(pa.Table.from_batches([batch]), units)
         except (pa.ArrowInvalid, OSError) as exc:
             raise _unreadable(exc, file) from None
         if empty:
             yield _restore_timestamp_units(parquet.schema_arrow.empty_table(), units)
+
+
+_SPAN_BATCHES = 8  # row groups smaller than this many batches share a reader
+
+
+def _row_group_spans(metadata: pq.FileMetaData, rows: int) -> list[list[int]]:
+    """Consecutive row groups in spans of at most ``rows`` rows (a larger group is a span alone)."""
+    spans: list[list[int]] = []
+    total = 0
+    for group in range(metadata.num_row_groups):
+        size = metadata.row_group(group).num_rows
+        if spans and total + size <= rows:
+            spans[-1].append(group)
+            total += size
+        else:
+            spans.append([group])
+            total = size
+    return spans
 
 
 @contextlib.contextmanager
