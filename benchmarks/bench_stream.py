@@ -184,6 +184,12 @@ def run(quick: bool = False) -> list[dict[str, object]]:
                 (pd.read_parquet(folder / "s.parquet", columns=["status"])["status"] == "scored").sum()
             )
             base, streamed = medians["baseline"], medians["streamed"]
+            scope = (
+                "(issue 19, point 4)"
+                if rows >= 1_000_000
+                else "at 1M and 10M rows (issue 19, point 4; the full run): at this size the start-up "
+                "and the batches in flight weigh"
+            )
             common = (
                 f"median of {repeats} alternating runs, each a process of its own; {rows:,} rows x 131 "
                 f"columns, {size_mb:.0f} MB Parquet, {groups} row group(s); {placed:,} placed; batches of "
@@ -207,7 +213,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
                     "baseline_name": BASELINE,
                     "baseline": base["wall"],
                     "ratio": streamed["wall"] / base["wall"],
-                    "target": "ratio <= 1.5 (issue 19, point 4)",
+                    "target": f"ratio <= 1.5 {scope}",
                     "notes": common + whole_note,
                 }
             )
@@ -219,7 +225,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
                     "baseline_name": BASELINE,
                     "baseline": base["rss"],
                     "ratio": streamed["rss"] / base["rss"],
-                    "target": "ratio <= 1.2 (issue 19, point 4)",
+                    "target": f"ratio <= 1.2 {scope}",
                     "notes": "peak resident set of each process (os.wait4); " + common + whole_note,
                 }
             )
