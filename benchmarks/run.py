@@ -141,6 +141,7 @@ def render(
     elapsed: float,
     loads: tuple[str, str],
     machine: dict[str, str],
+    ran: list[str] | None = None,
 ) -> str:
     """BENCHMARKS.md: this run's summary, a table per variant, the profiles, the machine."""
     flag = " --full" if variant == "full" else ""
@@ -149,8 +150,10 @@ def render(
         "",
         f"Written by `make bench{' BENCH_ARGS=--full' if flag else ''}` (`python -m benchmarks.run{flag}`, "
         f"the {variant} variant) on {today} in {elapsed / 60:.1f} min; load average (1, 5, 15 min) "
-        f"{loads[0]} at the start and {loads[1]} at the end. The machine is shared: figures measured at a "
-        "load above its core count are not the idle machine's.",
+        f"{loads[0]} at the start and {loads[1]} at the end"
+        + (f"; modules run: {', '.join(m.removeprefix('bench_') for m in ran)}" if ran else "")
+        + ". The machine is shared: figures measured at a load above its core count are not the idle "
+        "machine's.",
         "",
         "Each figure has a baseline measured in the same run (in the same process, or for a command in a "
         "process of its own started the same way), or where the issue says so a cited R timing, and their "
@@ -220,9 +223,9 @@ def main(argv: list[str] | None = None) -> int:
             progress.advance(task)
     elapsed = time.perf_counter() - start
     path.write_text(json.dumps(store, indent=1, default=str) + "\n", encoding="utf-8")
-    args.out.write_text(
-        render(store, variant, today, elapsed, (load_at_start, _load()), machine), encoding="utf-8"
-    )
+    ran = modules if args.only else None
+    text = render(store, variant, today, elapsed, (load_at_start, _load()), machine, ran)
+    args.out.write_text(text, encoding="utf-8")
     console.print(f"wrote {args.out} ({variant} variant, {len(modules)} modules, {elapsed:.0f} s)")
     return (
         1
