@@ -17,11 +17,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from allypath.analytics.narrative import QUESTIONS, Summary
 from allypath.model import STAGE_KEYS
 from allypath.reports.board import FACTOR_LABELS, INTERVENTION_LABELS
 from allypath.web.api.schemas import ErrorOut, FieldErrorOut
@@ -51,6 +52,12 @@ class OneWave(Filters):
 class Breakdown1(OneWave):
     by: Breakdown = Field(
         "unit", description="break down by unit (the units below the unit filter), level or region"
+    )
+
+
+class OverviewParams(OneWave):
+    lang: Literal["en", "fr", "ar"] = Field(
+        "en", description="the language of the summary and the answers (en, fr or ar)"
     )
 
 
@@ -146,11 +153,33 @@ class Awareness(Decision):
 
 
 class Diagnostic(Decision):
-    question: str
-    text: str
-    score: float | None = None
-    verdict: str | None = Field(None, description="yes, mixed, no or unknown")
-    answer: str | None = None
+    question: str = Field(..., description="the question's key, e.g. safe_to_explore")
+    text: str = Field(..., description="the question as the model words it, in the chosen language")
+    verdict: str = Field(
+        ...,
+        description=(
+            "yes, partly, no or unknown: the summary's rule (docs/summary.md) on the rounded means of"
+            " the question's enablers and barriers"
+        ),
+    )
+    label: str = Field(..., description="the verdict in words, in the chosen language (Yes, Oui, ...)")
+    answer: str = Field(..., description="the summary's answer with the figures behind it, in words")
+    figures: dict[str, float] = Field(
+        default_factory=dict,
+        description="factor key -> published mean (1-5, rounded to one decimal) the verdict rests on",
+    )
+
+
+class SummaryOut(Schema):
+    language: str
+    direction: str = Field(..., description="ltr or rtl")
+    heading: str
+    headings: dict[str, str] = Field(..., description="where, moved, factors, questions, actions")
+    hidden: str | None = Field(None, description="the only sentence when the selection is hidden")
+    where: list[str] = Field(default_factory=list, description="where the men are")
+    moved: list[str] = Field(default_factory=list, description="what moved since the previous wave")
+    factors: list[str] = Field(default_factory=list, description="the strongest barriers and enablers")
+    actions: list[str] = Field(default_factory=list, description="what to do first")
 
 
 class OverviewOut(Schema):
@@ -159,7 +188,13 @@ class OverviewOut(Schema):
     response_rate: Rate | None = None
     nonresponse_band: Band | None = None
     awareness: Awareness | None = None
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    summary: SummaryOut | None = Field(
+        None, description="the summary that opens the dashboard's pages, for the same selection"
+    )
+    diagnostics: list[Diagnostic] = Field(
+        default_factory=list,
+        description="the research's three questions, answered as the summary answers them",
+    )
     set_aside: str | None = Field(
         None,
         description=(
@@ -364,10 +399,18 @@ def _transition(rows: tuple[Record, ...]) -> TransitionGroup | None:
 
 
 def _answer(
-    request: HttpRequest, slug: str, build: Callable[[DashboardQuery], Any], **options: Any
+    request: HttpRequest,
+    slug: str,
+    build: Callable[[DashboardQuery], Any],
+    *,
+    language: bool = False,
+    **options: Any,
 ) -> Status[Any]:
+    params: QueryDict = request.GET.copy()
+    if language:  # the summary's language is no dashboard filter
+        params.pop("lang", None)
     try:
-        query = resolve(request.user, slug, request.GET, **options)
+        query = resolve(request.user, slug, params, **options)
         return Status(200, build(query))
     except DashboardInputError as problem:
         error = FieldErrorOut(field=problem.field, message=problem.message, code=problem.reason)
@@ -380,13 +423,14 @@ BASE = "/orgs/{slug}/dashboard"
 
 
 @router.get(f"{BASE}/overview", response={200: OverviewOut, **ERRORS}, summary="Overview of a wave")
-def get_overview(request: HttpRequest, slug: str, params: Query[OneWave]) -> Status[Any]:
+def get_overview(request: HttpRequest, slug: str, params: Query[OverviewParams]) -> Status[Any]:
     """Stage mix with 95% intervals, response rate, the non-response band, policy awareness claimed
-    versus verified, participation and HR's three diagnostic questions, for the selection."""
+    versus verified, participation, and the summary that opens the dashboard's pages with the
+    research's three questions answered as it answers them (``lang``: en, fr or ar)."""
 
     def build(query: DashboardQuery) -> OverviewOut:
         result = service.overview(request, query, view="api.dashboard.overview")
-        out = OverviewOut(selection=_selection(query), total=_mix(result.total), set_aside=None)
+        out = OverviewOut(selection=_selection(query), total=_mix(result.total), summary=None, set_aside=None)
         if result.refused or result.band is None or result.rate is None or result.awareness is None:
             return out
         band = result.band
@@ -406,10 +450,52 @@ def get_overview(request: HttpRequest, slug: str, params: Query[OneWave]) -> Sta
             visible=shown, stages=figures if shown else {}, message=band.get("message")
         )
         out.awareness = Awareness(**_decision(result.awareness), **_pick(result.awareness, Awareness))
-        out.diagnostics = [Diagnostic(**_decision(r), **_pick(r, Diagnostic)) for r in result.diagnostics]
+        told = service.summary(request, query, params.lang, view="api.dashboard.overview")
+        means = service.heatmap_view(request, query, view="api.dashboard.overview").overall or {}
+        out.summary = _summary(told)
+        out.diagnostics = _diagnostics(told, means, result.total)
         return out
 
-    return _answer(request, slug, build)
+    return _answer(request, slug, build, language=True)
+
+
+def _summary(told: Summary) -> SummaryOut:
+    return SummaryOut(
+        language=told.language,
+        direction=told.direction,
+        heading=told.heading,
+        headings=dict(told.headings),
+        hidden=told.hidden or None,
+        where=list(told.where),
+        moved=list(told.moved),
+        factors=list(told.factors),
+        actions=list(told.actions),
+    )
+
+
+def _diagnostics(told: Summary, means: Record, total: Record) -> list[Diagnostic]:
+    """The summary's answers to the three questions, each with the published means it rests on
+    (rounded once to one decimal, as the summary reads them)."""
+    constructs = {q.key: (*q.enablers, *q.barriers) for q in QUESTIONS}
+    out = []
+    for answer in told.answers:
+        figures = {
+            key: float(f"{value:.1f}")
+            for key in constructs[answer.question]
+            if (value := means.get(key)) is not None
+        }
+        out.append(
+            Diagnostic(
+                **_decision(total),
+                question=answer.question,
+                text=answer.text,
+                verdict=answer.verdict,
+                label=answer.label,
+                answer=answer.sentence,
+                figures=figures,
+            )
+        )
+    return out
 
 
 def _pick(row: Record, schema: type[Schema]) -> dict[str, Any]:
