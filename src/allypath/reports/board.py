@@ -635,6 +635,15 @@ def _num(value: Any, digits: int = 2) -> str:
     return f"{float(value):.{digits}f}"
 
 
+def _nobreak(value: str) -> Any:
+    """``value`` escaped, each hyphenated word kept on one line ("always-available" is never split
+    after its hyphen in a narrow table header)."""
+    from markupsafe import Markup, escape
+
+    words = [f'<span class="nowrap">{escape(w)}</span>' if "-" in w else escape(w) for w in value.split()]
+    return Markup(" ".join(words))  # noqa: S704 - every word escaped above
+
+
 def _css_string(value: str) -> Any:
     from markupsafe import Markup
 
@@ -643,6 +652,8 @@ def _css_string(value: str) -> Any:
 
 
 ANSWER_WORDS = {"yes": "Yes", "partly": "Partly", "no": "No", "unknown": "Not known"}
+INTERVENTION_TEXT = {i.key: i.description.get_lang("en") for i in INTERVENTIONS}
+EVERYONE_LABEL = "Everyone"
 
 
 def _group_answers(row: Mapping[str, Any]) -> list[str]:
@@ -652,8 +663,48 @@ def _group_answers(row: Mapping[str, Any]) -> list[str]:
     return [ANSWER_WORDS[verdict(q, means)] for q in SUMMARY_QUESTIONS]
 
 
+def _by_columns(table: pd.DataFrame) -> list[str]:
+    """The breakdown's columns of an aggregate table (between ``group`` and ``n``)."""
+    columns = list(table.columns)
+    return columns[1 : columns.index("n")] if "n" in columns else []
+
+
+def _human(row: Mapping[str, Any], by: Sequence[str]) -> str:
+    """A row's name in plain words: the overall row is "Everyone", a group its values of the
+    breakdown ("Ops/EMEA", "Ops/EMEA, Staff"): the wave and the filters are in the subtitle."""
+    values = [str(row[c]) for c in by if row.get(c) not in (None, "")]
+    if not values or all(v == "overall" for v in values):
+        return EVERYONE_LABEL
+    return ", ".join(values)
+
+
+def _date(day: dt.date) -> str:
+    """A date as people write it: 4 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _key_message(summary: Summary | None) -> dict[str, Any] | None:
+    """The cover's key message, from the summary (the same released figures, the same words):
+    where the men are, the three answers, what to do first."""
+    if summary is None:
+        return None
+    if summary.hidden:
+        return {"lines": [summary.hidden], "answers": [], "actions": [], "summary": summary}
+    return {
+        "lines": list(summary.where[:2]),
+        "answers": list(summary.answers),
+        "actions": list(summary.actions),
+        "summary": summary,
+    }
+
+
 def board_html(board: Board) -> str:
-    """The report as one self-contained HTML page (charts inline as SVG, print styles for the PDF)."""
+    """The report as one self-contained HTML page (charts inline as SVG, print styles for the PDF).
+
+    Printed (the PDF): a cover with the key message, the summary, then the figures; every page
+    numbered; tables split so that each fits a portrait page with every column; groups named in
+    plain words (never ``unit=...``).
+    """
     import jinja2
 
     env = jinja2.Environment(
@@ -664,13 +715,26 @@ def board_html(board: Board) -> str:
     env.filters["pct"] = _pct
     env.filters["num"] = _num
     env.filters["css_string"] = _css_string
-    rows = records(board.table)
-    groups = board.table.iloc[1:]
+    env.filters["nobreak"] = _nobreak
+    by = _by_columns(board.table)
+    table = board.table.copy()
+    table["label"] = [_human(row, by) for row in records(board.table)]
+    rows = records(table)
+    names = {row["group"]: row["label"] for row in rows}
     hidden = [r for r in rows if r["suppressed"]]
-    plan: dict[str, list[PlanItem]] = {}
+    plan: dict[str, list[tuple[PlanItem, str]]] = {}
+    described: set[str] = set()  # each intervention explained once, where it first appears
     for item in board.plan or []:
-        plan.setdefault(item.group, []).append(item)
+        text = "" if item.intervention in described else INTERVENTION_TEXT.get(item.intervention, "")
+        described.add(item.intervention)
+        plan.setdefault(names.get(item.group, item.group), []).append((item, text))
+    adopted = [{**a, "label": names.get(a["group"], a["group"])} for a in board.adopted]
     group_answers = [(row, _group_answers(row)) for row in rows[1:]]
+    kinds = {"barriers": ("barrier", "norm"), "enablers": ("enabler",)}
+    factor_tables = [
+        (name, [(f.key, FACTOR_LABELS[f.key]) for f in FACTORS if f.kind in wanted])
+        for name, wanted in kinds.items()
+    ]
     context = {
         "board": board,
         "overall": rows[0] if rows else None,
@@ -678,21 +742,25 @@ def board_html(board: Board) -> str:
         "hidden": hidden,
         "stage_names": STAGE_NAMES,
         "stage_keys": STAGE_KEYS,
-        "factors": [(f.key, FACTOR_LABELS[f.key], f.kind) for f in FACTORS],
+        "factor_tables": factor_tables,
         "interventions": INTERVENTION_LABELS,
         "plan": plan,
+        "adopted": adopted,
         "questions": [(q.key, q.text("en")) for q in SUMMARY_QUESTIONS],
         "group_answers": group_answers,
-        "overall_chart": stage_mix_chart(board.table.iloc[:1], title="Stage mix: everyone", label="group"),
-        "mix_chart": stage_mix_chart(groups, title=f"Stage mix by {board.by_label}", label="group"),
+        "key": _key_message(board.summary),
+        "generated": _date(board.generated),
+        "mix_chart": stage_mix_chart(
+            table, title=f"Stage mix: everyone and by {board.by_label}", label="label"
+        ),
         "barrier_chart": factor_chart(
-            board.table,
+            table,
             kinds=("barrier", "norm"),
             title="Barriers and norms (1-5, higher is worse)",
-            label="group",
+            label="label",
         ),
         "enabler_chart": factor_chart(
-            board.table, kinds=("enabler",), title="Enablers (1-5, higher is better)", label="group"
+            table, kinds=("enabler",), title="Enablers (1-5, higher is better)", label="label"
         ),
         "reasons": sorted({(r["suppressed"], r["note"]) for r in hidden}),
     }
