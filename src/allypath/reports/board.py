@@ -255,6 +255,7 @@ def index_change_chart(rows: pd.DataFrame, waves: tuple[str, str], *, title: str
         x_title="wave",
         value_format=",.0f",
         height=200,
+        y_domain=(0.0, 100.0),  # the whole scale: a cut axis made a few points look like a leap
     )
 
 

@@ -26,6 +26,7 @@ import altair as alt
 import pandas as pd
 
 __all__ = [
+    "GROUP_COLORS",
     "STAGE_COLORS",
     "Chart",
     "bar_chart",
@@ -37,6 +38,10 @@ __all__ = [
 
 # Colour-blind-safe (Okabe-Ito) colours for the four stages, Apathy .. Energised.
 STAGE_COLORS = ("#999999", "#E69F00", "#56B4E9", "#009E73")
+# Okabe-Ito's eight colours, darkest first, for lines and groups (no red against green); lines
+# also carry their group's name at their end, so no colour has to be told apart
+GROUP_COLORS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
+GROUP_DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3))
 _ACCENT = "#0072B2"
 _RULE = "#D55E00"
 _FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -146,16 +151,28 @@ def _finish(chart: alt.TopLevelMixin, data: pd.DataFrame, title: str, descriptio
 
 
 def _color(
-    field_name: str, domain: Sequence[str] | None, colors: Sequence[str] | None, title: str, count: int
+    field_name: str,
+    domain: Sequence[str] | None,
+    colors: Sequence[str] | None,
+    title: str,
+    count: int,
+    *,
+    legend: bool = True,
 ) -> Any:
-    # tableau10 repeats after ten groups; tableau20 keeps up to twenty apart
+    # Okabe-Ito (colour-blind safe) up to eight groups; tableau20 keeps up to twenty apart
     if domain is not None and colors is not None:
         scale = alt.Scale(domain=list(domain), range=list(colors))
-    elif count <= 10:
-        scale = alt.Scale(domain=list(domain) if domain else alt.Undefined, scheme="tableau10")
+    elif count <= len(GROUP_COLORS):
+        scale = alt.Scale(domain=list(domain) if domain else alt.Undefined, range=list(GROUP_COLORS))
     else:
         scale = alt.Scale(domain=list(domain) if domain else alt.Undefined, scheme="tableau20")
-    return alt.Color(f"{field_name}:N", scale=scale, title=title, sort=list(domain) if domain else None)
+    return alt.Color(
+        f"{field_name}:N",
+        scale=scale,
+        title=title,
+        sort=list(domain) if domain else None,
+        legend=alt.Undefined if legend else None,
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -335,21 +352,54 @@ def line_chart(
     value_format: str = ",.2f",
     width: int = 520,
     height: int = 220,
+    label_ends: bool = True,
+    y_domain: tuple[float, float] | None = None,
 ) -> Chart:
     """Lines with points of ``y`` over ``x`` (ordinal by default: levels, k, iterations), one line per
-    ``color`` group; ``rule`` draws a horizontal reference line."""
+    ``color`` group, each in its own colour (Okabe-Ito) and dash pattern and named at its last point
+    with its value (``label_ends``), so no line is told apart by colour alone; ``rule`` draws a
+    horizontal reference line."""
     x_order = list(dict.fromkeys(data[x])) if x_type in ("O", "N") else None
     encoding: dict[str, Any] = {
         "x": alt.X(f"{x}:{x_type}", sort=x_order, title=x_title or x, axis=alt.Axis(labelAngle=0)),
         "y": alt.Y(
-            f"{y}:Q", title=y_title or y, scale=alt.Scale(zero=zero), axis=alt.Axis(format=value_format)
+            f"{y}:Q",
+            title=y_title or y,
+            scale=alt.Scale(domain=list(y_domain)) if y_domain else alt.Scale(zero=zero),
+            axis=alt.Axis(format=value_format),
         ),
         "tooltip": [alt.Tooltip(c) for c in data.columns],
     }
     encoding["color"] = (
         _color(color, color_domain, colors, color, data[color].nunique()) if color else alt.value(_ACCENT)
     )
-    layers: list[Any] = [alt.Chart(data).mark_line(point=True).encode(**encoding)]
+    if color:
+        names = list(color_domain) if color_domain else list(dict.fromkeys(data[color].astype(str)))
+        dashes = [list(GROUP_DASHES[i % len(GROUP_DASHES)]) for i in range(len(names))]
+        encoding["strokeDash"] = alt.StrokeDash(
+            f"{color}:N", scale=alt.Scale(domain=names, range=dashes), legend=None
+        )
+        if label_ends:  # the lines are named where they end: a legend would only repeat the names
+            encoding["color"] = _color(
+                color, color_domain, colors, color, data[color].nunique(), legend=False
+            )
+    layers: list[Any] = [alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(**encoding)]
+    if color and label_ends:
+        # each line named at its last point: the reader never has to match a colour to a legend
+        ends = data.groupby(color, sort=False).tail(1).copy()
+        ends["_label"] = [
+            f"{group}: {value:{value_format}}" for group, value in zip(ends[color], ends[y], strict=True)
+        ]
+        layers.append(
+            alt.Chart(ends)
+            .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold")
+            .encode(
+                x=alt.X(f"{x}:{x_type}", sort=x_order),
+                y=alt.Y(f"{y}:Q"),
+                text="_label:N",
+                color=encoding["color"],
+            )
+        )
     if rule is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"value": [rule]}))
