@@ -120,11 +120,14 @@ class WaveForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.MultipleChoiceField)
             field.choices = options
-        self.initial.setdefault("reminders_on", ", ".join(self.instance.reminders_on or []))
+        # the model's own initial values ([] for both) would show as "[]" and as no language ticked
+        if not isinstance(self.initial.get("reminders_on"), str):
+            self.initial["reminders_on"] = ", ".join(self.instance.reminders_on or [])
         if not self.instance.pk:
             self.instance.instrument_id = instrument.id
             self.instance.instrument_version = instrument.version
-            self.initial.setdefault("languages", list(instrument.languages))
+            if not self.initial.get("languages"):
+                self.initial["languages"] = list(instrument.languages)
 
     def clean_reminders_on(self) -> list[str]:
         text = self.cleaned_data.get("reminders_on") or ""
