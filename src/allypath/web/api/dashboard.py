@@ -22,13 +22,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
-from allypath.analytics.narrative import QUESTIONS, Summary
 from allypath.model import STAGE_KEYS
 from allypath.reports.board import FACTOR_LABELS, INTERVENTION_LABELS
 from allypath.web.api.schemas import ErrorOut, FieldErrorOut
 from allypath.web.dashboard import service
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery, resolve
 from allypath.web.dashboard.results import Record
+from allypath.web.dashboard.service import QUESTIONS, Summary
 
 router = Router(tags=["dashboard"], auth=django_auth)
 

@@ -38,7 +38,7 @@ from allypath.analytics import (
     wave_change,
     wilson_interval,
 )
-from allypath.analytics.narrative import Summary, released_figures, summarise
+from allypath.analytics.narrative import QUESTIONS, Summary, released_figures, summarise
 from allypath.model import STAGE_KEYS
 from allypath.privacy import Release, describe
 from allypath.reports.board import Board, build_board, records, refused_board
@@ -64,7 +64,9 @@ from allypath.web.plans.models import AdoptedItem
 
 __all__ = [
     "ONE_WAVE",
+    "QUESTIONS",
     "FilterRefusedError",
+    "Summary",
     "adopt",
     "adopted_items",
     "board",
