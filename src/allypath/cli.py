@@ -198,7 +198,7 @@ def score(
         typer.Option(
             help=(
                 "memory (this process; a Parquet file streamed by batches), duckdb (out-of-core), spark"
-                " (pip install \"allypath\\[spark]\"); auto: duckdb for a folder or glob, memory otherwise."
+                ' (pip install "allypath\\[spark]"); auto: duckdb for a folder or glob, memory otherwise.'
             )
         ),
     ] = Engine.auto,
