@@ -213,3 +213,139 @@ def test_summary_hides_groups_below_k(simulated, tmp_path):
     frame.to_parquet(out)
     result = run("summary", out, "--by", "org")
     assert "Tiny" in result.stdout and "hidden" in result.stdout
+
+
+# -- the command line's shape: the user's order, one verb for one job, choices that name themselves ----
+
+USER_ORDER = [
+    "simulate", "score", "summary", "report", "recommend", "instrument", "import", "export", "stats",
+    "methods", "calibrate", "backup", "restore", "content",
+]  # fmt: skip
+
+
+def _listed(help_text: str, names: list[str]) -> list[str]:
+    """The names as the help's command list shows them, in its order (one command a line)."""
+    rows = [line.strip(" │").split() for line in help_text.splitlines()]
+    return [row[0] for row in rows if row and row[0] in names]
+
+
+def test_help_lists_the_commands_in_the_order_a_user_meets_them():
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert _listed(result.stdout, [*USER_ORDER, "validate"]) == USER_ORDER  # the old name is hidden
+
+
+def test_the_reference_doc_lists_the_commands_in_the_same_order():
+    text = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    top = text.split("**Commands**:", 1)[1].split("\n\n", 2)[1]
+    assert [line.split("`")[1] for line in top.splitlines()] == USER_ORDER
+    assert "allypath validate" not in text and "instrument validate" not in text
+
+
+def test_groups_list_their_commands_in_order():
+    shown = {
+        "instrument": ["show", "export", "check", "codebook"],
+        "import": ["detect", "apply"],
+        "stats": ["reliability", "efa", "cfa", "invariance", "lca", "lpa"],
+        "content": ["check", "deck"],
+    }
+    for group, commands in shown.items():
+        result = runner.invoke(app, [group, "--help"], env={"COLUMNS": "120"})
+        assert result.exit_code == 0, result.output
+        assert _listed(result.stdout, [*commands, "validate"]) == commands, group
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (["instrument", "validate"], "instrument check"),
+        (["content", "validate"], "content check"),
+    ],
+)
+def test_old_check_names_still_work_and_say_they_are_deprecated(old, new):
+    from allypath.content import DEFAULT_FILES
+    from allypath.instrument import DEFAULT_INSTRUMENT
+
+    file = DEFAULT_INSTRUMENT if old[0] == "instrument" else DEFAULT_FILES["library"]
+    old_run, new_run = run(*old, file), run(*new.split(), file)
+    assert old_run.exit_code == new_run.exit_code == 0, old_run.output
+    assert old_run.stdout == new_run.stdout and "valid" in old_run.stdout
+    notice = f"`allypath {' '.join(old)}` is deprecated and will be removed in the next release; use `allypath {new}`"
+    assert notice in old_run.stderr and "deprecated" not in new_run.stderr
+
+
+def test_validate_is_the_old_name_of_methods(simulated):
+    old_run, new_run = run("validate", simulated), run("methods", simulated)
+    assert old_run.exit_code == new_run.exit_code == 2  # the same refusal: neither --out nor --json
+    assert "give --out REPORT.html" in old_run.stderr and "give --out REPORT.html" in new_run.stderr
+    assert (
+        "`allypath validate` is deprecated" in old_run.stderr and "use `allypath methods`" in old_run.stderr
+    )
+    assert "deprecated" not in new_run.stderr
+
+
+def test_import_detect_and_apply_are_sub_commands(tmp_path):
+    for args, usage in ((["import", "detect", "--help"], "detect"), (["import", "apply", "--help"], "apply")):
+        result = runner.invoke(app, args, env={"COLUMNS": "120"})
+        assert result.exit_code == 0 and f"import {usage} [OPTIONS] {{FILE}}" in result.stdout
+    refused = run("import", "detect", tmp_path / "a.csv", tmp_path / "b.csv")
+    assert refused.exit_code == 2 and "unexpected extra argument" in refused.stderr.lower()
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "allowed"),
+    [
+        (["simulate", "--out", "x.csv", "--form", "medium"], "--form", ["full", "short"]),
+        (["score", "x.csv", "--out", "y.csv", "--form", "medium"], "--form", ["full", "short"]),
+        (["score", "x.csv", "--out", "y.csv", "--engine", "gpu"], "--engine", ["auto", "memory", "duckdb", "spark"]),
+        (["instrument", "export", "--form", "long"], "--form", ["full", "short"]),
+        (["instrument", "show", "--language", "de"], "--language", ["en", "fr", "ar"]),
+        (["recommend", "s.csv", "--respondent", "r1", "--language", "de"], "--language", ["en", "fr", "ar"]),
+        (["export", "x.csv", "--out", "x.sav", "--language", "de"], "--language", ["en", "fr", "ar"]),
+        (["import", "detect", "x.csv", "--format", "sas"], "--format", ["qualtrics", "spss", "xlsx"]),
+        (["content", "deck", "--stage", "1", "--context", "c", "--out", "d.html", "--language", "de"],
+         "--language", ["en", "fr", "ar"]),
+    ],
+)  # fmt: skip
+def test_a_bad_choice_is_refused_naming_the_allowed_ones(args, option, allowed):
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.stderr
+    for value in allowed:
+        assert f"'{value}'" in result.stderr, (value, result.stderr)
+
+
+def test_the_import_formats_are_the_readers_formats():
+    from allypath.cli.files import SourceFormat
+    from allypath.io import FORMATS
+
+    assert [f.value for f in SourceFormat] == list(FORMATS)
+
+
+def test_score_help_shows_the_spark_extra_as_written():
+    result = runner.invoke(app, ["score", "--help"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0
+    assert 'pip install "allypath[spark]"' in result.stdout and "spark (allypath)" not in result.stdout
+
+
+def test_instrument_show_lists_the_items_of_a_form_in_a_language():
+    from allypath.instrument import load_instrument
+
+    short = load_instrument().form("short")
+    result = runner.invoke(
+        app, ["instrument", "show", "--form", "short", "--language", "fr"], env={"COLUMNS": "300"}
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{short.id} {short.version}" in result.stdout and f"{len(short.items)} items" in result.stdout
+    listed = _listed(result.stdout, [item.id for item in load_instrument().items])
+    assert listed == [item.id for item in short.items]
+    assert short.items[0].text.get_lang("fr") in result.stdout
+
+
+def test_auto_engine_is_duckdb_for_a_folder_or_glob_and_memory_for_a_file(tmp_path):
+    from allypath.engines import Engine, choose_engine
+
+    assert choose_engine(Engine.auto, tmp_path) is Engine.duckdb
+    assert choose_engine("auto", tmp_path / "part-*.parquet") is Engine.duckdb
+    assert choose_engine("auto", tmp_path / "x.parquet") is Engine.memory
+    assert choose_engine(Engine.spark, tmp_path / "x.csv") is Engine.spark

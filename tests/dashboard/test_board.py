@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import allypath
-from allypath.cli_report import app
+from allypath.cli import app
 from allypath.privacy import PrivacyPolicy
 from allypath.reports.board import aggregate_duckdb, aggregate_table, table_csv
 from allypath.scoring import CarelessRules, load_stage_model

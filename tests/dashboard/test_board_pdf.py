@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import allypath
-from allypath.cli_report import app
+from allypath.cli import app
 from allypath.model import FACTORS
 from allypath.reports.board import _human
 

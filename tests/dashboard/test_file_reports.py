@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 import allypath
-from allypath.cli_report import app
+from allypath.cli import app
 from privacy.attacker import Attacker
 
 K = 5

@@ -12,24 +12,15 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from allypath.cli_backup import (
-    BackupError,
-    backup_command,
-    database_from_url,
-    restore_command,
-    restore_database,
-)
+from allypath.cli.backup import backup_command, restore_command
+from allypath.web.backup import BackupError, database_from_url, restore_database
 
 from .live import PYTHON, REPO, Site, engine, fresh_database
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
-# The two commands as the lead registers them in allypath.cli (app.command("backup")(backup_command)...).
-CLI = (
-    "import typer; from allypath.cli_backup import backup_command, restore_command; "
-    "app = typer.Typer(); app.command('backup')(backup_command); app.command('restore')(restore_command); "
-    "app()"
-)
+# The command as a user runs it (python -m allypath.cli backup ...).
+CLI = "from allypath.cli import app; app()"
 
 app = typer.Typer()
 app.command("backup")(backup_command)

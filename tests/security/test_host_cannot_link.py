@@ -88,7 +88,7 @@ for mode in ("anonymous", "panel"):
         wave.close()
 print(json.dumps(truth))
 """
-BACKUP = "from allypath.cli_backup import backup_database; import sys; backup_database(sys.argv[1])"
+BACKUP = "from allypath.web.backup import backup_database; import sys; backup_database(sys.argv[1])"
 
 
 def _uuid(value: Any) -> str:

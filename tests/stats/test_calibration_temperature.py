@@ -189,7 +189,7 @@ def test_the_command_line_says_in_plain_words_what_the_temperature_did(tmp_path:
     from typer.testing import CliRunner
 
     import allypath.stats
-    from allypath.cli_stats import calibrate as calibrate_command
+    from allypath.cli.methods import calibrate as calibrate_command
     from allypath.stats import StructureResult
 
     # the structure test is not what is tested here (and takes a minute on these data)

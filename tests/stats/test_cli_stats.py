@@ -1,4 +1,4 @@
-"""`allypath stats ...`, `allypath calibrate` and `allypath validate` as a user runs them: the JSON is
+"""`allypath stats ...`, `allypath calibrate` and `allypath methods` as a user runs them: the JSON is
 the library's result (and so R's numbers on the reference data), errors exit 2 with one line."""
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import yaml
 from typer.testing import CliRunner
 
 import allypath
-from allypath.cli_stats import calibrate, stats_app, validate
+from allypath.cli.methods import calibrate, methods
+from allypath.cli.stats import stats_app
 from allypath.stats import FactorAnalysis, cronbach_alpha, latent_class, latent_profile
 
-# The app as the lead registers it on the main CLI (three lines).
+# The stats group, calibrate and methods, as the main CLI registers them.
 app = typer.Typer()
 app.add_typer(stats_app, name="stats")
-app.command()(calibrate), app.command()(validate)
+app.command()(calibrate), app.command()(methods)
 
 runner = CliRunner()
 HS_MODEL = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
@@ -268,7 +269,7 @@ def test_calibrate_with_force_warns_and_the_model_file_carries_the_warning(tmp_p
 
 @pytest.mark.parametrize(("fixture", "verdict"), [("simulated", "stages"), ("continuum", "continuum")])
 def test_validate_json_prints_the_structure_verdict_first(request, fixture: str, verdict: str):
-    result = run("validate", request.getfixturevalue(fixture), "--json", "--bootstrap", 0, "--groups", "")
+    result = run("methods", request.getfixturevalue(fixture), "--json", "--bootstrap", 0, "--groups", "")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert next(iter(out)) == "structure"
@@ -281,13 +282,13 @@ def test_validate_json_prints_the_structure_verdict_first(request, fixture: str,
 
 
 def test_validate_needs_an_out_file_or_json(simulated: Path):
-    result = run("validate", simulated)
+    result = run("methods", simulated)
     assert result.exit_code == 2 and "--json" in result.stderr
 
 
 def test_validate_writes_the_html_report(tmp_path: Path, simulated: Path):
     out = tmp_path / "methods.html"
-    result = run("validate", simulated, "--out", out, "--groups", "org", "--bootstrap", 0)
+    result = run("methods", simulated, "--out", out, "--groups", "org", "--bootstrap", 0)
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert "<svg" in page and "Reliability of the scales" in page and "Measurement invariance" in page
@@ -295,5 +296,5 @@ def test_validate_writes_the_html_report(tmp_path: Path, simulated: Path):
 
 
 def test_validate_refuses_an_unknown_report_format(tmp_path: Path, simulated: Path):
-    result = run("validate", simulated, "--out", tmp_path / "methods.docx")
+    result = run("methods", simulated, "--out", tmp_path / "methods.docx")
     assert result.exit_code == 2 and ".html or .pdf" in result.stderr

@@ -46,6 +46,7 @@ from allypath.stats.latent import (
 from allypath.stats.lavaan_syntax import ParsedModel, parse_model
 from allypath.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega, omega_total_one_factor
 from allypath.stats.rotation import ROTATIONS, RotationResult, geomin, oblimin, promax, rotate, varimax
+from allypath.stats.scales import construct_keys, omega_h_factors, scale_omega_h
 from allypath.stats.structure import StructureResult, stage_structure, structure_items
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "classification_by_group",
     "classification_reliability",
     "compare_latent",
+    "construct_keys",
     "cronbach_alpha",
     "extract_factors",
     "geomin",
@@ -89,12 +91,14 @@ __all__ = [
     "measurement_invariance",
     "oblimin",
     "omega",
+    "omega_h_factors",
     "omega_total_one_factor",
     "parallel_analysis",
     "parse_model",
     "promax",
     "relative_entropy",
     "rotate",
+    "scale_omega_h",
     "sem",
     "split_half_check",
     "stage_structure",

@@ -1,4 +1,5 @@
-"""``allypath backup OUT`` and ``allypath restore IN``: a consistent copy of the web app's database.
+"""A consistent copy of the web app's database, and putting one back (``allypath backup OUT`` and
+``allypath restore IN`` call these; Django is set up only to read the configured database).
 
 - SQLite: the sqlite3 online backup API copies a consistent snapshot page by page while the server keeps
   serving (WAL readers do not block it); the copy is checked with ``PRAGMA integrity_check`` before it
@@ -21,18 +22,16 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from allypath.errors import AllypathError, ConfigurationError
 
 __all__ = [
     "BackupError",
-    "backup_command",
+    "Database",
     "backup_database",
+    "current_database",
     "database_from_url",
-    "restore_command",
     "restore_database",
 ]
 
@@ -294,33 +293,3 @@ def restore_database(backup: Path, database: Database | None = None, *, force: b
         _sqlite_restore(backup, database.sqlite_path)
     else:
         _pg_restore(backup, database.settings)
-
-
-def _fail(exc: AllypathError) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(code=2)
-
-
-def backup_command(
-    out: Annotated[Path, typer.Argument(help="where to write the backup (.sqlite3 or .dump)")],
-) -> None:
-    """Back up the web app's database: a consistent SQLite snapshot or a pg_dump archive."""
-    try:
-        written = backup_database(out)
-    except AllypathError as exc:
-        _fail(exc)
-        return
-    typer.echo(f"backup written to {written} ({written.stat().st_size} bytes)")
-
-
-def restore_command(
-    backup: Annotated[Path, typer.Argument(help="a file written by `allypath backup`", metavar="IN")],
-    force: Annotated[bool, typer.Option(help="replace a database that already holds data")] = False,
-) -> None:
-    """Restore the web app's database from a backup (stop the server first)."""
-    try:
-        restore_database(backup, force=force)
-    except AllypathError as exc:
-        _fail(exc)
-        return
-    typer.echo(f"restored from {backup}")

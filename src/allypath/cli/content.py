@@ -7,24 +7,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from allypath.cli._common import (
+    EXIT_ERROR,
+    Language,
+    UserOrderGroup,
+    console,
+    deprecated_alias,
+    print_error,
+    refusing,
+)
 from allypath.errors import AllypathError
 
 if TYPE_CHECKING:  # pragma: no cover
     from allypath.content import DilemmaSet, GuideSet, Library
 
+__all__ = ["content_app"]
+
+
+class ContentGroup(UserOrderGroup):
+    order = ("check", "deck")
+
+
 content_app = typer.Typer(
+    cls=ContentGroup,
     help="Check the content library, scenario dilemmas and circle guides; build workshop decks.",
     no_args_is_help=True,
 )
-console = Console()
-err = Console(stderr=True)
-
-
-def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code=2)
 
 
 def _describe(built: Library | DilemmaSet | GuideSet) -> str:
@@ -55,8 +64,8 @@ def _describe(built: Library | DilemmaSet | GuideSet) -> str:
     )
 
 
-@content_app.command("validate")
-def content_validate(
+@content_app.command("check")
+def content_check(
     file: Annotated[
         Path | None,
         typer.Argument(
@@ -76,12 +85,12 @@ def content_validate(
         try:
             built = validate_content_file(path)
         except AllypathError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            print_error(exc)
             failed = True
             continue
         console.print(f"[green]valid[/]: {_describe(built)}", highlight=False, soft_wrap=True)
     if failed:
-        raise typer.Exit(code=2)
+        raise typer.Exit(code=EXIT_ERROR)
 
 
 @content_app.command("deck", no_args_is_help=True)
@@ -96,7 +105,7 @@ def content_deck(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Output file: .pdf or .html.")],
-    language: Annotated[str, typer.Option("--language", help="en, fr or ar.")] = "en",
+    language: Annotated[Language, typer.Option("--language", help="Language of the deck.")] = Language.en,
     dilemmas: Annotated[int, typer.Option("--dilemmas", min=1, max=6, help="How many dilemmas.")] = 3,
     notes: Annotated[
         bool, typer.Option("--notes/--no-notes", help="Facilitator notes under each slide (default) or not.")
@@ -109,10 +118,11 @@ def content_deck(
     """
     from allypath.reports.deck import workshop_deck, write_deck
 
-    try:
-        deck = workshop_deck(stage, context, language=language, n=dilemmas)
+    with refusing(ValueError):
+        deck = workshop_deck(stage, context, language=language.value, n=dilemmas)
         with console.status("Rendering the deck"):
             write_deck(deck, out, notes=notes)
-    except (AllypathError, ValueError) as exc:
-        _fail(exc)
-    console.print(f"wrote a {len(deck.dilemmas)}-dilemma workshop deck ({language}) to {out}")
+    console.print(f"wrote a {len(deck.dilemmas)}-dilemma workshop deck ({language.value}) to {out}")
+
+
+deprecated_alias(content_app, "validate", "content check", content_check)

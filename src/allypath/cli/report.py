@@ -1,4 +1,5 @@
-"""``allypath report``: the board report of a response file, by group, from one solved release.
+"""``allypath summary`` (a readable summary per group, in the terminal) and ``allypath report`` (the
+board report of a response file, by group, from one solved release).
 
     allypath report scored.csv --by unit --out report.pdf         # .pdf, .html, .csv or .xlsx
     allypath report responses.parquet --by unit*level --out agg.csv --k 5
@@ -13,8 +14,6 @@ safely. ``--engine duckdb`` computes the same finest cells with DuckDB (scoring 
 when needed), so both engines hide the same cells. The CSV has one row per group and an ``overall``
 row, the size ``n``, empty cells where a value is hidden, a ``suppressed`` column with the reason
 code, ``note`` with the reason in words and ``split`` (stages, bands or hidden).
-
-Registered in :mod:`allypath.cli` with ``app.command("report", no_args_is_help=True)(report)``.
 """
 
 from __future__ import annotations
@@ -25,18 +24,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+from rich.table import Table
 
+from allypath.cli._common import console, fail, placement_line, progress_bar, refusing
 from allypath.errors import AllypathError
 
 if TYPE_CHECKING:  # pragma: no cover
     from allypath.privacy import Breakdown, PrivacyPolicy
     from allypath.reports.board import Board
 
-__all__ = ["ReportEngine", "app", "report"]
-
-console = Console()
-err = Console(stderr=True)
+__all__ = ["ReportEngine", "report", "summary"]
 
 
 class ReportEngine(StrEnum):
@@ -44,9 +41,48 @@ class ReportEngine(StrEnum):
     duckdb = "duckdb"
 
 
-def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code=2)
+def summary(
+    scored: Annotated[Path, typer.Argument(help="Scored file from `allypath score`.")],
+    by: Annotated[str, typer.Option("--by", help="Group column.")] = "org",
+    k: Annotated[int, typer.Option("--k", help="Minimum group size (floor 3).")] = 5,
+) -> None:
+    """A readable per-group summary: stage mix, awareness, participation, barriers, actions."""
+    from allypath.analytics import summarise_groups
+    from allypath.model import STAGES
+    from allypath.privacy import PrivacyPolicy
+    from allypath.tables import read_table
+
+    with refusing():
+        frame = read_table(scored)
+        if by not in frame.columns:
+            raise AllypathError(f"{scored}: no column {by!r} to group by")
+        groups = summarise_groups(frame, by, PrivacyPolicy(k=k, k_text=max(10, k)))
+    if "status" in frame.columns:
+        status = frame["status"].astype("string")
+        console.print(placement_line(int((status == "scored").sum()), int((status == "suspect").sum())))
+    for group in groups:
+        if not group.visible:
+            console.print(f"[bold]{group.group}[/]: {group.hidden_reason}")
+            continue
+        table = Table(title=f"{group.group} — {group.n} respondents placed", title_justify="left")
+        table.add_column("stage")
+        table.add_column("share", justify="right")
+        table.add_column("")
+        for stage in STAGES:
+            share = group.stage_mix[stage.number]
+            table.add_row(stage.label.get_lang("en"), f"{share:.1%}", "█" * round(share * 40))
+        console.print(table)
+        console.print(
+            f"  between stages: {group.between_share:.0%}   "
+            f"policy awareness: {group.policy_aware_share:.0%} of the {group.policy_answered} who answered   "
+            f"took part in initiatives: {group.participation_share:.0%}"
+        )
+        console.print(
+            "  strongest barriers: " + "; ".join(f"{label} ({v:.2f})" for label, v in group.top_barriers)
+        )
+        for n, (action, why) in enumerate(group.actions, start=1):
+            console.print(f"  action {n}: [bold]{action}[/] — {why}")
+        console.print()
 
 
 def report(
@@ -73,8 +109,8 @@ def report(
     from allypath.reports.board import FORMATS, write_board
 
     if out.suffix.lower().lstrip(".") not in FORMATS:
-        _fail(AllypathError(f"{out}: write the report as .pdf, .html, .csv or .xlsx"))
-    try:
+        fail(AllypathError(f"{out}: write the report as .pdf, .html, .csv or .xlsx"))
+    with refusing():
         policy = PrivacyPolicy(k=k, k_text=max(10, k))
         name = title or f"Allyship diagnostic: {data.name}"
         columns = parse_breakdowns(by, field="--by")[0].columns
@@ -83,8 +119,6 @@ def report(
         else:
             board = _memory_board(data, columns, breakdowns, policy, name)
         write_board(board, out)
-    except AllypathError as exc:
-        _fail(exc)
     table = board.table
     hidden = int((table["suppressed"] != "").sum())
     console.print(
@@ -152,7 +186,6 @@ def _duckdb_board(
     data: Path, by: tuple[str, ...], breakdowns: str | None, policy: PrivacyPolicy, title: str
 ) -> Board:
     import duckdb
-    from rich.progress import Progress, TimeElapsedColumn
 
     from allypath.engines import BatchScorer, count_parquet_rows, parquet_source, score_parquet_duckdb
     from allypath.reports.board import Board, aggregate_duckdb
@@ -169,9 +202,7 @@ def _duckdb_board(
         if "stage" not in columns:  # score out of core first, then aggregate the scored file
             scored = Path(folder) / "scored.parquet"
             scorer = BatchScorer(on_error="mark", source=str(data))
-            with Progress(
-                *Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True
-            ) as bar:
+            with progress_bar() as bar:
                 task = bar.add_task("scoring (rows)", total=count_parquet_rows(data))
                 score_parquet_duckdb(
                     data, scored, scorer, on_batch=lambda done: bar.update(task, advance=done)
@@ -190,9 +221,3 @@ def _duckdb_board(
             "run the report with --engine memory for them."
         ],
     )
-
-
-# A stand-alone group with the same command, so `report` is a sub-command here too (tests, scripts).
-app = typer.Typer(help="The board report (also `allypath report`).", pretty_exceptions_enable=False)
-app.callback()(lambda: None)
-app.command("report", no_args_is_help=True)(report)

@@ -1,0 +1,5 @@
+"""``python -m allypath.cli``: the ``allypath`` command."""
+
+from allypath.cli import main
+
+main()

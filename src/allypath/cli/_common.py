@@ -1,0 +1,194 @@
+"""What every command shares: the Rich consoles, the one way to fail, exit codes, choices, the group
+classes that keep the user's order, and deprecated aliases."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+from rich.table import Table
+from typer.core import TyperGroup
+
+from allypath.errors import AllypathError
+
+__all__ = [
+    "EXIT_ERROR",
+    "DefaultCommandGroup",
+    "Form",
+    "InstrumentOption",
+    "JsonOption",
+    "Language",
+    "UserOrderGroup",
+    "console",
+    "deprecated_alias",
+    "err",
+    "fail",
+    "fmt",
+    "json_safe",
+    "key_value_table",
+    "placement_line",
+    "print_error",
+    "print_json",
+    "progress_bar",
+    "refusing",
+]
+
+#: Exit status of a refused input (bad file, bad value): the message names the cause on stderr.
+EXIT_ERROR = 2
+
+console = Console(soft_wrap=True)  # a message never folds inside a path
+err = Console(stderr=True, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Form(StrEnum):
+    full = "full"
+    short = "short"
+
+
+class Language(StrEnum):
+    en = "en"
+    fr = "fr"
+    ar = "ar"
+
+
+InstrumentOption = Annotated[
+    Path | None, typer.Option("--instrument", help="Instrument YAML file (default: the packaged one).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON on stdout).")]
+
+
+def print_error(exc: Exception | str) -> None:
+    """One line on stderr: ``error: <the cause>``."""
+    # soft_wrap keeps Rich from folding a long message over several lines; markup off for the message,
+    # which may hold brackets ("allypath[spark]", a list of columns).
+    err.print("[bold red]error:[/] ", end="", highlight=False)
+    err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+
+
+def fail(exc: Exception | str) -> NoReturn:
+    """Stop with :data:`EXIT_ERROR` and one line on stderr naming the cause."""
+    print_error(exc)
+    raise typer.Exit(code=EXIT_ERROR)
+
+
+@contextmanager
+def refusing(*kinds: type[Exception]) -> Iterator[None]:
+    """Turn every error allypath raises on purpose (and ``kinds``) into :func:`fail`."""
+    caught: tuple[type[Exception], ...] = (AllypathError, *kinds)
+    try:
+        yield
+    except caught as exc:
+        fail(exc)
+
+
+def progress_bar() -> Progress:
+    """A transient progress bar on stderr, so that stdout stays parseable."""
+    return Progress(
+        SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True
+    )
+
+
+def json_safe(value: Any) -> Any:
+    """NaN and infinities become None (JSON has no NaN); numpy scalars become Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return json_safe(value.item())
+    return value
+
+
+def print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def deprecated_alias(group: typer.Typer, old: str, new: str, command: F, **settings: Any) -> None:
+    """Register ``command`` again under its old name ``old``, hidden, saying on stderr that the name is
+    deprecated and which command replaces it (``new``, as the user types it). Kept for one release."""
+
+    @functools.wraps(command)
+    def alias(*args: Any, **kwargs: Any) -> Any:
+        err.print(
+            f"warning: `allypath {old_path}` is deprecated and will be removed in the next release; "
+            f"use `allypath {new}`",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return command(*args, **kwargs)
+
+    old_path = " ".join([*new.split()[:-1], old])
+    group.command(old, hidden=True, **settings)(alias)
+
+
+class UserOrderGroup(TyperGroup):
+    """A group listing its commands in :attr:`order` (the order a user meets them), sub-groups included:
+    Typer otherwise lists plain commands first and groups after them. Hidden commands (deprecated
+    aliases) are left out of the list, so neither the help nor docs/cli.md show them."""
+
+    order: Sequence[str] = ()
+
+    def list_commands(self, ctx: Any) -> list[str]:  # typer's own (vendored) click.Context
+        visible = [name for name, command in self.commands.items() if not command.hidden]
+        rank = {name: n for n, name in enumerate(self.order)}
+        return sorted(visible, key=lambda name: rank.get(name, len(rank)))
+
+
+class DefaultCommandGroup(UserOrderGroup):
+    """A group whose first argument, when it names none of its commands, goes to :attr:`default`:
+    ``allypath import FILE ...`` runs ``allypath import apply FILE ...``."""
+
+    default: str = ""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+def placement_line(placed: int, suspect: int) -> str:
+    """The placement count as every command prints it, with the careless rows set aside."""
+    return f"{placed:,} placed, {suspect:,} set aside as careless (see the reason column)"
+
+
+def fmt(value: Any, digits: int = 3) -> str:
+    """A number as the tables print it: thousands separated, NaN and None as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return "—"
+    if number.is_integer() and abs(number) >= 1000:
+        return f"{number:,.0f}"
+    return f"{number:.{digits}f}"
+
+
+def key_value_table(title: str, rows: Sequence[tuple[str, Any]]) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column("statistic")
+    table.add_column("value", justify="right")
+    for key, value in rows:
+        table.add_row(key, fmt(value))
+    return table

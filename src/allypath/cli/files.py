@@ -1,0 +1,116 @@
+"""``allypath import`` and ``allypath export``: other tools' files in, research formats out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from allypath.cli._common import DefaultCommandGroup, Language, console, refusing
+from allypath.errors import AllypathError
+
+__all__ = ["SourceFormat", "export_command", "import_app"]
+
+
+class ImportGroup(DefaultCommandGroup):
+    order = ("detect", "apply")
+    default = "apply"
+
+
+import_app = typer.Typer(
+    cls=ImportGroup,
+    no_args_is_help=True,
+    help="""Import another tool's export into the wide response format.
+
+\b
+  allypath import detect FILE [--out mapping.yaml]   propose a mapping for a person to review
+  allypath import FILE --mapping M --out OUT         apply a reviewed mapping (CSV or Parquet out)
+
+FILE may be a Qualtrics, SurveyMonkey, LimeSurvey or Google Forms CSV, an SPSS .sav, an .xlsx or a
+plain wide CSV; the format is detected (override with --format). `allypath import FILE` is short for
+`allypath import apply FILE`.""",
+)
+
+
+class SourceFormat(StrEnum):
+    """The formats ``allypath.io.read_any`` reads (``allypath.io.FORMATS``, written out so that the
+    command line starts without importing the readers; a test keeps the two equal)."""
+
+    csv = "csv"
+    parquet = "parquet"
+    qualtrics = "qualtrics"
+    surveymonkey = "surveymonkey"
+    limesurvey = "limesurvey"
+    google_forms = "google_forms"
+    spss = "spss"
+    xlsx = "xlsx"
+
+
+SourceArgument = Annotated[Path, typer.Argument(help="Another tool's export.", metavar="FILE")]
+FormatOption = Annotated[SourceFormat | None, typer.Option("--format", help="Force the source format.")]
+
+
+@import_app.command("detect", no_args_is_help=True)
+def import_detect(
+    source_path: SourceArgument,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the proposed mapping.")] = None,
+    format: FormatOption = None,
+) -> None:
+    """Propose a mapping of the file's columns onto the instrument, for a person to review."""
+    from allypath.instrument import load_instrument
+    from allypath.io import detect_mapping, read_any, save_mapping
+
+    with refusing():
+        proposal = detect_mapping(read_any(source_path, format=format and format.value), load_instrument())
+        if out is None:
+            typer.echo(proposal.to_yaml())
+            return
+        save_mapping(proposal, out)
+    console.print(
+        f"proposed mapping written to {out}: review it, then run "
+        f"`allypath import {source_path} --mapping {out} --out responses.parquet`"
+    )
+
+
+@import_app.command("apply", no_args_is_help=True)
+def import_apply(
+    source_path: SourceArgument,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="Reviewed mapping YAML.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output file (.csv or .parquet).")] = None,
+    format: FormatOption = None,
+) -> None:
+    """Apply a reviewed mapping: the export becomes wide responses (all rows or none)."""
+    from allypath.instrument import load_instrument
+    from allypath.io import apply_mapping, read_any, write_wide
+
+    with refusing():
+        if mapping is None or out is None:
+            raise AllypathError("importing needs --mapping (from `allypath import detect`) and --out")
+        source = read_any(source_path, format=format and format.value)
+        frame = apply_mapping(source, mapping, load_instrument())
+        write_wide(frame, out)
+    console.print(f"imported {len(frame):,} responses from {source_path} ({source.format}) -> {out}")
+
+
+def export_command(
+    source: Annotated[Path, typer.Argument(help="Wide responses (.csv or .parquet).")],
+    out: Annotated[Path, typer.Option("--out", help=".sav (labelled), .xlsx, .csv or .parquet")],
+    language: Annotated[Language, typer.Option(help="Language of SPSS labels.")] = Language.en,
+) -> None:
+    """Export responses for SPSS, Excel or other tools (formula-injection safe in Excel)."""
+    from allypath.instrument import load_instrument
+    from allypath.io import write_spss, write_wide, write_xlsx
+    from allypath.tables import read_table
+
+    with refusing():
+        frame = read_table(source)
+        suffix = out.suffix.lower()
+        if suffix == ".sav":
+            write_spss(frame, out, load_instrument(), language=language.value)
+        elif suffix == ".xlsx":
+            write_xlsx(frame, out)
+        else:
+            write_wide(frame, out)
+    console.print(f"wrote {len(frame):,} rows to {out}")

@@ -1,0 +1,223 @@
+"""``allypath simulate`` and ``allypath score``: respondents with a known stage, and the one scoring entry
+point on a file of any size (in this process, streamed by batches, or on DuckDB or Spark)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from allypath.cli._common import Form, InstrumentOption, console, placement_line, progress_bar, refusing
+from allypath.engines import Engine, choose_engine
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.progress import Progress
+
+    from allypath.instrument import Instrument
+    from allypath.scoring import StageModel
+
+__all__ = ["score", "simulate"]
+
+
+class OnError(StrEnum):
+    raise_ = "raise"
+    mark = "mark"
+
+
+def simulate(
+    out: Annotated[Path, typer.Option("--out", help="Output file (.csv or .parquet).")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of respondents.")] = 576,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 0,
+    form: Annotated[Form, typer.Option(help="Which form the respondents answer.")] = Form.full,
+    wave: Annotated[str, typer.Option(help="Value of the wave column.")] = "2026-Q1",
+) -> None:
+    """Simulate respondents of the two study organisations, with their true stage."""
+    from allypath.synth import simulate as run_simulation
+    from allypath.tables import write_table
+
+    with refusing(), console.status(f"Simulating {n:,} respondents"):
+        frame = run_simulation(n, seed=seed, form=form.value, wave=wave)
+        write_table(frame, out)
+    console.print(f"wrote {len(frame):,} respondents to {out}")
+
+
+def score(
+    source: Annotated[
+        Path, typer.Argument(help="Wide responses: .csv, .parquet, or a folder/glob of Parquet.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Scored output (.csv or .parquet; a folder for Spark).")],
+    model: Annotated[Path | None, typer.Option("--model", help="Scoring model YAML (calibrated).")] = None,
+    form: Annotated[
+        Form | None,
+        typer.Option(help="The form of every row; default: each row's, from the items it answered."),
+    ] = None,
+    on_error: Annotated[
+        OnError, typer.Option("--on-error", help="raise: stop at the first bad cell; mark: flag the row.")
+    ] = OnError.raise_,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help=(
+                "memory (this process; a Parquet file streamed by batches), duckdb (out-of-core), spark"
+                ' (pip install "allypath\\[spark]"); auto: duckdb for a folder or glob, memory otherwise.'
+            )
+        ),
+    ] = Engine.auto,
+    instrument: InstrumentOption = None,
+    careless: Annotated[
+        bool | None,
+        typer.Option(
+            "--careless/--no-careless",
+            help=(
+                "Set aside careless answers (status suspect) by the model's checks, on in the packaged"
+                " model (docs/methods.md); --careless forces the calibrated thresholds, --no-careless"
+                " switches every check off."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Score responses: stage probabilities, index, flags and construct scores per row."""
+    from allypath.instrument import load_instrument
+    from allypath.scoring import load_stage_model
+
+    chosen = choose_engine(engine, source)
+    with refusing():
+        inst = load_instrument(instrument)
+        stage_model = load_stage_model(model)
+        if careless is not None:
+            from dataclasses import replace
+
+            from allypath.scoring import CarelessRules
+
+            rules = CarelessRules() if careless else CarelessRules.off()
+            stage_model = replace(stage_model, careless=rules)
+        with progress_bar() as progress:
+            suspect: int | None = None
+            if chosen is Engine.memory and source.suffix.lower() in (".parquet", ".pq"):
+                rows, placed, suspect, label = _score_streamed(
+                    source, out, inst, stage_model, form, on_error, progress
+                )
+            elif chosen is Engine.memory:
+                rows, placed, label = _score_in_memory(
+                    source, out, inst, stage_model, form, on_error, progress
+                )
+            else:
+                rows, placed, label = _score_with_engine(
+                    chosen, source, out, inst, stage_model, form, on_error, progress
+                )
+    if suspect is None:
+        suspect = _count_status(out, "suspect")
+    console.print(
+        f"scored {placed:,} of {rows:,} rows ({rows - placed - suspect:,} insufficient) with "
+        f"{stage_model.label} on {label}, engine {chosen.value} -> {out}"
+    )
+    console.print(placement_line(placed, suspect))
+
+
+def _count_status(path: Path, value: str) -> int:
+    """Rows of a scored file (CSV, Parquet or a Parquet folder) whose ``status`` is ``value``."""
+    import pandas as pd
+
+    from allypath.tables import read_table
+
+    status = (
+        read_table(path)["status"]
+        if path.suffix == ".csv"
+        else pd.read_parquet(path, columns=["status"])["status"]
+    )
+    return int((status.astype("string") == value).sum())
+
+
+def _score_streamed(
+    source: Path,
+    out: Path,
+    inst: Instrument,
+    stage_model: StageModel,
+    form: str | None,
+    on_error: OnError,
+    progress: Progress,
+) -> tuple[int, int, int, str]:
+    """A Parquet file scored batch by batch (memory bounded by the batch; the in-memory cells)."""
+    import pyarrow.parquet as pq
+
+    from allypath.scoring.stream import score_parquet
+
+    try:
+        total: int | None = pq.read_metadata(source).num_rows
+    except (OSError, ValueError):
+        total = None  # score_parquet names the problem
+    task = progress.add_task("scoring (rows)", total=total)
+    summary = score_parquet(
+        source,
+        out,
+        inst,
+        model=stage_model,
+        form=form,
+        on_error=on_error.value,
+        progress=lambda done: progress.update(task, advance=done),
+    )
+    label = f"{summary.instrument} ({summary.form} form)"
+    return summary.rows, summary.placed, summary.suspect, label
+
+
+def _score_in_memory(
+    source: Path,
+    out: Path,
+    inst: Instrument,
+    stage_model: StageModel,
+    form: str | None,
+    on_error: OnError,
+    progress: Progress,
+) -> tuple[int, int, str]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from allypath.scoring import score_arrow
+    from allypath.tables import read_arrow, write_arrow
+
+    # Arrow from end to end: the answers are checked on the columns as read, attributes pass through,
+    # and no pandas frame is built (at a million rows that conversion cost as much as the scoring).
+    task = progress.add_task("reading", total=3)
+    table = read_arrow(source)
+    progress.update(task, advance=1, description=f"scoring {table.num_rows:,} rows")
+    scored = score_arrow(
+        table, inst, model=stage_model, form=form, on_error=on_error.value, source=str(source)
+    )
+    progress.update(task, advance=1, description="writing")
+    write_arrow(scored, out)
+    progress.update(task, advance=1)
+    placed = pc.sum(pc.equal(scored.column("status").cast(pa.large_string()), "scored")).as_py() or 0
+    meta = {k.decode(): v.decode() for k, v in (scored.schema.metadata or {}).items()}
+    return scored.num_rows, int(placed), f"{meta['allypath.instrument']} ({meta['allypath.form']} form)"
+
+
+def _score_with_engine(
+    chosen: Engine,
+    source: Path,
+    out: Path,
+    inst: Instrument,
+    stage_model: StageModel,
+    form: str | None,
+    on_error: OnError,
+    progress: Progress,
+) -> tuple[int, int, str]:
+    from allypath.engines import BatchScorer, count_parquet_rows, score_parquet_duckdb, score_parquet_spark
+
+    scorer = BatchScorer(inst, stage_model, form, on_error.value, None, str(source))
+    if chosen is Engine.duckdb:
+        task = progress.add_task("scoring with duckdb (rows)", total=count_parquet_rows(source))
+        rows = score_parquet_duckdb(
+            source, out, scorer, on_batch=lambda done: progress.update(task, advance=done)
+        )
+        placed = scorer.placed
+    else:
+        task = progress.add_task("scoring with spark", total=None)
+        rows = score_parquet_spark(source, out, scorer)
+        import pandas as pd
+
+        placed = int((pd.read_parquet(out, columns=["status"])["status"] == "scored").sum())
+        progress.update(task, completed=1, total=1)
+    return rows, placed, f"{inst.id} {inst.version}"

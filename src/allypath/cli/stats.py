@@ -1,0 +1,393 @@
+"""``allypath stats ...``: the psychometrics on a data file (thin: parse, call :mod:`allypath.stats`, print).
+
+Every ``--json`` output is the library result's ``to_dict()`` (lavaan / psych / poLCA key names),
+so the CLI and the Python API always agree. Bad input exits with status 2 and one line on stderr
+naming the cause.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from allypath.cli._common import (
+    InstrumentOption,
+    JsonOption,
+    UserOrderGroup,
+    console,
+    err,
+    fmt,
+    key_value_table,
+    print_json,
+    refusing,
+)
+from allypath.errors import StatsError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DataArgument", "read_data", "split_list", "stats_app"]
+
+
+class StatsGroup(UserOrderGroup):
+    order = ("reliability", "efa", "cfa", "invariance", "lca", "lpa")
+
+
+stats_app = typer.Typer(
+    cls=StatsGroup,
+    help="Psychometrics: reliability, EFA, CFA, invariance, latent classes and profiles.",
+    no_args_is_help=True,
+)
+
+DataArgument = Annotated[Path, typer.Argument(help="Data file (.csv or .parquet), one row per respondent.")]
+ItemsOption = Annotated[
+    str | None,
+    typer.Option("--items", help="Comma-separated item columns (default: every numeric column)."),
+]
+
+
+class Rotation(StrEnum):
+    none = "none"
+    varimax = "varimax"
+    oblimin = "oblimin"
+    promax = "promax"
+    geomin = "geomin"
+
+
+class Extraction(StrEnum):
+    minres = "minres"
+    ml = "ml"
+
+
+class Missing(StrEnum):
+    pairwise = "pairwise"
+    listwise = "listwise"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def read_data(path: Path) -> pd.DataFrame:
+    from allypath.tables import read_table
+
+    if not path.exists():
+        raise StatsError(f"{path}: no such file")
+    notes: list[str] = []
+    frame = read_table(path, notes=notes)
+    for note in notes:
+        # stderr, so that --json output stays parseable
+        err.print(f"[yellow]note:[/] {path}: {note}", highlight=False, soft_wrap=True)
+    return frame
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _columns(frame: pd.DataFrame, items: str | None, path: Path, *, allow_reverse: bool = False) -> list[str]:
+    """The requested item columns (checked), or every numeric column when none are named."""
+    import pandas as pd
+
+    if items is None:
+        numeric = [
+            str(c)
+            for c in frame.columns
+            if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        ]
+        if not numeric:
+            raise StatsError(f"{path}: no numeric columns; name the items with --items")
+        return numeric
+    names = split_list(items)
+    if not names:
+        raise StatsError("--items is empty")
+    bare = [n[1:] if allow_reverse and n.startswith("-") else n for n in names]
+    unknown = [n for n in bare if n not in frame.columns]
+    if unknown:
+        raise StatsError(f"{path}: unknown column(s) {', '.join(unknown)}")
+    return names
+
+
+# --------------------------------------------------------------------------- stats commands
+
+
+@stats_app.command("reliability")
+def reliability(
+    data: DataArgument,
+    items: Annotated[
+        str | None,
+        typer.Option(
+            "--items", help="Scale items, comma-separated; a leading '-' marks a reverse-keyed item (-A1,A2)."
+        ),
+    ] = None,
+    construct: Annotated[
+        str | None, typer.Option("--construct", help="An instrument construct: its items and reverse keys.")
+    ] = None,
+    instrument: InstrumentOption = None,
+    missing: Annotated[
+        Missing, typer.Option(help="pairwise (psych's default) or listwise.")
+    ] = Missing.pairwise,
+    as_json: JsonOption = False,
+) -> None:
+    """Cronbach's alpha (Feldt CI), omega total and omega hierarchical of one scale, as psych."""
+    from allypath.instrument import load_instrument
+    from allypath.stats import construct_keys, cronbach_alpha, scale_omega_h
+
+    with refusing():
+        if items is not None and construct is not None:
+            raise StatsError("give either --items or --construct, not both")
+        frame = read_data(data)
+        if construct is not None:
+            keys = construct_keys(load_instrument(instrument), construct)
+            absent = [k.lstrip("-") for k in keys if k.lstrip("-") not in frame.columns]
+            if absent:
+                raise StatsError(
+                    f"{data}: construct {construct} items missing from the data: {', '.join(absent)}"
+                )
+        else:
+            keys = _columns(frame, items, data, allow_reverse=True)
+        # only the scale's columns: other columns (ids, group labels) are not the analysis' business
+        columns = list(dict.fromkeys(k[1:] if k.startswith("-") else k for k in keys))
+        result = cronbach_alpha(frame[columns], keys, missing=missing.value)
+        omega_h, n_factors = scale_omega_h(frame[list(result.items)], missing=missing.value)
+    payload = {**result.to_dict(), "omega_h": omega_h, "omega_h_factors": n_factors if omega_h else None}
+    payload["construct"] = construct
+    if as_json:
+        print_json(payload)
+        return
+    console.print(
+        key_value_table(
+            f"Reliability of {construct or ', '.join(keys)} (n = {result.n:,}, {result.k} items)",
+            [
+                ("alpha (raw)", result.alpha),
+                (f"alpha {result.confidence:.0%} CI (Feldt)", None),
+                ("  lower", result.ci[0]),
+                ("  upper", result.ci[1]),
+                ("alpha (standardised)", result.std_alpha),
+                ("omega total (1 factor)", result.omega_total),
+                (f"omega hierarchical ({n_factors} factors)", omega_h),
+                ("Guttman lambda 6", result.g6),
+                ("average r", result.average_r),
+            ],
+        )
+    )
+    table = Table("item", "reversed", "item-rest r", "alpha if deleted", "mean", "sd", title="Items")
+    for item, row in result.item_stats.iterrows():
+        table.add_row(
+            str(item),
+            "yes" if item in result.reversed_items else "",
+            fmt(row["r_drop"]),
+            fmt(row["alpha_if_deleted"]),
+            fmt(row["mean"], 2),
+            fmt(row["sd"], 2),
+        )
+    console.print(table)
+
+
+@stats_app.command("efa")
+def efa(
+    data: DataArgument,
+    factors: Annotated[int, typer.Option("--factors", min=1, help="Number of factors.")] = 1,
+    rotation: Annotated[Rotation, typer.Option(help="Rotation (psych / GPArotation).")] = Rotation.oblimin,
+    method: Annotated[Extraction, typer.Option(help="minres (psych's default) or ml.")] = Extraction.minres,
+    items: ItemsOption = None,
+    missing: Annotated[
+        Missing, typer.Option(help="pairwise (psych's default) or listwise.")
+    ] = Missing.pairwise,
+    as_json: JsonOption = False,
+) -> None:
+    """Exploratory factor analysis with rotation, as psych::fa."""
+    from allypath.stats import FactorAnalysis
+
+    with refusing():
+        frame = read_data(data)
+        columns = _columns(frame, items, data)
+        rotation_name = None if rotation is Rotation.none else rotation.value
+        fa = FactorAnalysis(factors, method.value, rotation_name, missing=missing.value).fit(frame[columns])
+    if as_json:
+        print_json(fa.to_dict())
+        return
+    names = list(fa.loadings_.columns)
+    table = Table("item", *names, "h2", title=f"{method.value} loadings, {rotation.value} rotation")
+    communalities = fa.communalities_.to_dict()
+    for item, row in fa.loadings_.iterrows():
+        cells = [f"[bold]{v:.2f}[/]" if abs(v) >= 0.3 else f"[dim]{v:.2f}[/]" for v in row]
+        table.add_row(str(item), *cells, f"{communalities[item]:.2f}")
+    console.print(table)
+    variance = fa.variance_explained_
+    console.print(
+        "variance explained: "
+        + ", ".join(f"{name} {share:.0%}" for name, share in variance["proportion"].items())
+        + f"; RMSR {fa.fit_.rms:.3f}"
+        + (f", RMSEA {fa.fit_.rmsea:.3f}" if fa.fit_.rmsea is not None else "")
+    )
+    if fa.heywood_items_:
+        err.print(f"warning: Heywood case(s): {', '.join(fa.heywood_items_)}")
+
+
+ModelOption = Annotated[str, typer.Option("--model", help="lavaan model syntax ('f =~ x1 + x2 + x3; ...').")]
+
+
+def _fit_rows(fit: dict[str, Any]) -> list[tuple[str, Any]]:
+    keys = ("ntotal", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
+            "srmr", "gfi", "loglik", "aic", "bic")  # fmt: skip
+    return [(k, fit.get(k)) for k in keys]
+
+
+@stats_app.command("cfa")
+def cfa(
+    data: DataArgument,
+    model: ModelOption,
+    group: Annotated[str | None, typer.Option("--group", help="Column of a multigroup model.")] = None,
+    std_lv: Annotated[bool, typer.Option("--std-lv", help="Fix latent variances to 1.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Confirmatory factor analysis by maximum likelihood, as lavaan::cfa."""
+    from allypath.stats import cfa as run_cfa
+
+    with refusing():
+        result = run_cfa(read_data(data), model, group=group, std_lv=std_lv)
+    if as_json:
+        # Fit measures at the top level under lavaan's names (chisq, df, cfi, ...), as other tools
+        # read them; the full result (estimates, options, groups, and "fit" again) follows.
+        print_json({**result.fit, **result.to_dict()})
+        return
+    console.print(key_value_table("Fit (lavaan names)", _fit_rows(result.fit)))
+    loadings = result.estimates[result.estimates["op"] == "=~"]
+    table = Table("group", "factor", "item", "est", "se", "std_all", title="Loadings")
+    for row in loadings.itertuples():
+        table.add_row(str(row.group), str(row.lhs), str(row.rhs), fmt(row.est), fmt(row.se), fmt(row.std_all))
+    console.print(table)
+    for warning in result.warnings:
+        err.print(f"warning: {warning}")
+    if not result.proper:
+        err.print(
+            "improper solution: " + "; ".join(result.improper)
+            + ". The fit measures describe an impossible model: they do not show that it fits.",
+            highlight=False, soft_wrap=True, markup=False,
+        )  # fmt: skip
+
+
+@stats_app.command("invariance")
+def invariance(
+    data: DataArgument,
+    model: ModelOption,
+    group: Annotated[str, typer.Option("--group", help="Column with the groups (at least two).")],
+    levels: Annotated[
+        str, typer.Option("--levels", help="Levels in order (configural,metric,scalar,strict,means).")
+    ] = "configural,metric,scalar,strict",
+    partial: Annotated[
+        str | None, typer.Option("--partial", help="Parameters left free, e.g. 'x3 ~ 1' (comma-separated).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Measurement invariance (configural, metric, scalar, strict) with Chen's criteria."""
+    from allypath.stats import measurement_invariance
+
+    with refusing():
+        result = measurement_invariance(
+            read_data(data), model, group, split_list(levels), group_partial=split_list(partial or "")
+        )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    table = Table(
+        "level", "chisq", "df", "cfi", "rmsea", "srmr", "Δcfi", "Δrmsea", "result", title="Invariance"
+    )
+    for row in result.levels.itertuples():
+        table.add_row(
+            str(row.level),
+            fmt(row.chisq),
+            fmt(row.df, 0),
+            fmt(row.cfi),
+            fmt(row.rmsea),
+            fmt(row.srmr),
+            fmt(row.delta_cfi),
+            fmt(row.delta_rmsea),
+            str(row.status),  # a level after the first failure is "not tested", never "holds"
+        )
+    console.print(table)
+    console.print(result.verdict, soft_wrap=True)
+
+
+@stats_app.command("lca")
+def lca(
+    data: DataArgument,
+    classes: Annotated[int, typer.Option("--classes", min=1, help="Number of latent classes.")] = 2,
+    items: ItemsOption = None,
+    n_init: Annotated[int, typer.Option("--n-init", min=1, help="Random starts (poLCA nrep).")] = 20,
+    seed: Annotated[int, typer.Option(help="Seed of the starts.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Latent class analysis of categorical items, as poLCA."""
+    from allypath.stats import latent_class
+
+    with refusing():
+        frame = read_data(data)
+        result = latent_class(frame[_columns(frame, items, data)], classes, n_init=n_init, seed=seed)
+    payload = {
+        **result.to_dict(),
+        "n_dropped": result.n_dropped,
+        "converged": result.converged,
+        "replicated": result.replicated,
+        "item_probabilities": result.item_probabilities.to_dict(orient="records"),
+    }
+    if as_json:
+        print_json(payload)
+        return
+    _print_latent_summary(f"Latent classes ({classes})", payload, "class")
+
+
+@stats_app.command("lpa")
+def lpa(
+    data: DataArgument,
+    profiles: Annotated[int, typer.Option("--profiles", min=1, help="Number of latent profiles.")] = 2,
+    items: ItemsOption = None,
+    covariance: Annotated[
+        str, typer.Option(help="mclust model: VVI (diag, default), EEI, EEE (tied), VVV (full), VII, EII.")
+    ] = "diag",
+    n_init: Annotated[int, typer.Option("--n-init", min=1, help="EM starts.")] = 10,
+    seed: Annotated[int, typer.Option(help="Seed of the starts.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Latent profile analysis of continuous scores (Gaussian mixture), as mclust."""
+    from allypath.stats import latent_profile
+
+    with refusing():
+        frame = read_data(data)
+        result = latent_profile(
+            frame[_columns(frame, items, data)], profiles, covariance=covariance, n_init=n_init, seed=seed
+        )
+    payload = {**result.to_dict(), "n_dropped": result.n_dropped, "converged": result.converged}
+    if as_json:
+        print_json(payload)
+        return
+    _print_latent_summary(f"Latent profiles ({profiles}, {result.model})", payload, "profile")
+    means = Table("profile", *[str(c) for c in result.means.columns], title="Profile means")
+    for name, row in result.means.iterrows():
+        means.add_row(str(name), *[fmt(v, 2) for v in row])
+    console.print(means)
+
+
+def _print_latent_summary(title: str, payload: dict[str, Any], word: str) -> None:
+    console.print(
+        key_value_table(
+            title,
+            [
+                ("n (rows used)", payload["n"]),
+                ("rows dropped (missing)", payload["n_dropped"]),
+                ("loglik", payload["loglik"]),
+                ("npar", payload["npar"]),
+                ("aic", payload["aic"]),
+                ("bic", payload["bic"]),
+                ("relative entropy", payload["entropy"]),
+            ],
+        )
+    )
+    shares = Table(word, "share", title="Sizes")
+    for k, share in enumerate(payload["shares"], start=1):
+        shares.add_row(f"{word} {k}", f"{share:.1%}")
+    console.print(shares)
