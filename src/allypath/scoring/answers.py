@@ -3,6 +3,8 @@
 One vectorised pass per column: coerce to numbers, then find values that are not numbers, not whole
 numbers or outside the item's range. The table may be a pandas DataFrame or an Arrow table: Arrow
 columns of numbers are read without passing through pandas (what large Parquet inputs need).
+The ranges and the "does not apply to me" answers come from the form's one rule table
+(:func:`allypath.instrument.answers.answer_rules`), which the web's checks read too.
 Problems either raise a :class:`DataError` naming the row and column, or (``on_error="mark"``) are
 returned per row so the row can be marked ``insufficient``. An item that offers "Does not apply to
 me" (``not_applicable``) stores it as :data:`~allypath.instrument.NOT_APPLICABLE` (0): read as missing
@@ -21,7 +23,8 @@ import pandas as pd
 import pyarrow as pa
 
 from allypath.errors import DataError
-from allypath.instrument import NOT_APPLICABLE, Column, Instrument, Item
+from allypath.instrument import NOT_APPLICABLE, Column, Instrument
+from allypath.instrument.answers import answer_rules, explains_zero
 
 __all__ = ["Answers", "Table", "read_answers", "read_record", "unknown_item_columns"]
 
@@ -211,7 +214,7 @@ def _check_column(
     pieces = _arrow_pieces(raw) if isinstance(raw, pa.ChunkedArray) else _pandas_pieces(raw)
     not_applicable = column.item.not_applicable is not None
     # A 0 on a rating item that does not offer "does not apply to me" gets a reason that says so.
-    explain_zero = _explains_zero(column.item, lo, not_applicable)
+    explain_zero = explains_zero(column.item, lo, not_applicable)
     for start, values, not_numeric, integral in pieces:
         if not_applicable:
             # "Does not apply to me" is an answer, scored as missing (only where the item offers it).
@@ -243,51 +246,6 @@ def _cell(raw: pd.Series | pa.ChunkedArray, row: int) -> object:
     return _shown(raw[row] if isinstance(raw, pa.ChunkedArray) else raw.iloc[row])
 
 
-@dataclass(frozen=True)
-class _RecordRules:
-    """The checks of :func:`_check_column` as one constant per column of a form, so that one
-    respondent's answers are checked in a few whole-row operations (:func:`read_record`)."""
-
-    position: dict[str, int]
-    lo: np.ndarray  # float64 scale minimum, -inf where the column has no scale
-    hi: np.ndarray  # float64 scale maximum, +inf where the column has no scale
-    not_applicable: np.ndarray  # bool: "does not apply to me" (0) is an answer, scored as missing
-    explain_zero: np.ndarray  # bool: a 0 here gets the reason that "does not apply" is not offered
-
-
-_RULES: dict[int, tuple[Instrument, _RecordRules]] = {}
-
-
-def _record_rules(instrument: Instrument) -> _RecordRules:
-    hit = _RULES.get(id(instrument))
-    if hit is not None and hit[0] is instrument:
-        return hit[1]
-    columns = instrument.columns
-    ranged = [c.min is not None and c.max is not None for c in columns]
-    offered = [c.item.not_applicable is not None for c in columns]
-    rules = _RecordRules(
-        position={c.id: j for j, c in enumerate(columns)},
-        lo=np.array([c.min if r else -np.inf for c, r in zip(columns, ranged, strict=True)], dtype=float),
-        hi=np.array([c.max if r else np.inf for c, r in zip(columns, ranged, strict=True)], dtype=float),
-        not_applicable=np.array(offered, dtype=bool),
-        explain_zero=np.array(
-            [
-                r and _explains_zero(c.item, c.min, o)
-                for c, r, o in zip(columns, ranged, offered, strict=True)
-            ],
-            dtype=bool,
-        ),
-    )
-    if len(_RULES) > 32:
-        _RULES.clear()
-    _RULES[id(instrument)] = (instrument, rules)
-    return rules
-
-
-def _explains_zero(item: Item, lo: int | None, not_applicable: bool) -> bool:
-    return item.type == "likert" and not not_applicable and lo is not None and lo > NOT_APPLICABLE
-
-
 def _record_value(raw: object) -> tuple[float, bool, bool]:
     """One cell as ``(float64 value, not a number, whole numbers only)``, as :func:`_numeric` reads
     the one-row column pandas builds for it (numbers, booleans and blanks without pandas)."""
@@ -316,7 +274,7 @@ def read_record(
     """
     if on_error not in ("raise", "mark"):
         raise ValueError("on_error must be 'raise' or 'mark'")
-    rules = _record_rules(instrument)
+    rules = answer_rules(instrument)
     names: list[str] = []
     raws: list[object] = []
     cells: list[tuple[float, bool, bool]] = []

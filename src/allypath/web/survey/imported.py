@@ -2,8 +2,10 @@
 
 :func:`check_import` applies the reviewed mapping (collecting every problem, with
 :func:`allypath.io.collect.apply_mapping_collecting`), finds each row's unit among the organisation's
-units, and checks each row's answers with the same :func:`~allypath.web.survey.answers.check_answers`
-a survey submission goes through. :func:`import_responses` then stores the rows in one transaction,
+units, and checks the answers of the whole wide frame at once with
+:func:`~allypath.instrument.answers.check_wide`: the rules, codes and reasons a survey submission is
+checked with (:func:`~allypath.instrument.answers.check_answers`), column by column.
+:func:`import_responses` then stores the rows in one transaction,
 scored in one batch with the same steps as :func:`~allypath.web.survey.scoring.score_one`, into a
 new imported wave (or an empty draft one), and writes the audit entry in the same transaction: any
 problem and nothing is written.
@@ -31,13 +33,13 @@ from django.http import HttpRequest
 
 from allypath.errors import DataError
 from allypath.instrument import Instrument
+from allypath.instrument.answers import check_wide
 from allypath.io import Mapping, SourceTable
 from allypath.io.collect import apply_mapping_collecting
 from allypath.web.orgs.errors import WaveStateError
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import receipt_for, receipt_hash, submission_key
 from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, WaveKind, WaveStatus
-from allypath.web.survey.answers import check_answers
 from allypath.web.survey.models import Response
 from allypath.web.survey.scoring import score_many
 from allypath.web.survey.submission import body_hash
@@ -144,7 +146,7 @@ class _Units:
 
 
 def _answers(record: MappingType[Hashable, Any], form: Instrument, mapped: set[str]) -> dict[str, Any]:
-    """One wide-frame row as the answers a submission would send (skipped questions left out)."""
+    """A checked wide-frame row as the clean answers a submission stores (skipped questions left out)."""
     answers: dict[str, Any] = {}
     for item in form.items:
         if item.id not in mapped:
@@ -158,12 +160,7 @@ def _answers(record: MappingType[Hashable, Any], form: Instrument, mapped: set[s
         value: Any = record.get(item.id)
         if _text(value) == "":
             continue
-        if item.type == "text":
-            answers[item.id] = str(value)
-        elif isinstance(value, float) and not value.is_integer():
-            answers[item.id] = value  # check_answers names it: not a whole number
-        else:
-            answers[item.id] = int(value)
+        answers[item.id] = str(value).strip() if item.type == "text" else int(value)
     return answers
 
 
@@ -244,10 +241,12 @@ def check_import(
     if frame is None or (fixed is None and not options.unit_column):
         return checked
     mapped = {entry.item for entry in mapping.items}
+    bad_answers = check_wide(frame, form, mapped)
     for index, record in enumerate(frame.to_dict("records")):
         row = index + 1
-        answers = _answers(record, form, mapped)
-        if not answers and not answered_aside[index]:
+        errors = bad_answers[index]
+        answers = {} if errors else _answers(record, form, mapped)
+        if not errors and not answers and not answered_aside[index]:
             checked.blank += 1
             continue
         unit_id = fixed
@@ -262,13 +261,12 @@ def check_import(
                 problems.append(
                     ImportProblem(file, row, attributes[name], f"{name} is longer than {_ATTRIBUTE_MAX}")
                 )
-        clean, errors = check_answers(answers, form)
         problems += [
             ImportProblem(file, row, _source_columns(mapping, e.item), f"item {e.item!r} {e.message}")
             for e in errors
         ]
         if unit_id is not None and not errors:
-            checked.rows.append(ImportedRow(row, unit_id, coarse["level"], coarse["region"], clean))
+            checked.rows.append(ImportedRow(row, unit_id, coarse["level"], coarse["region"], answers))
     if problems:
         checked.rows.clear()  # nothing is imported while any problem stands
         problems.sort(key=lambda p: (p.row is not None, p.row or 0))

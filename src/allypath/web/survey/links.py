@@ -11,7 +11,7 @@ from allypath.errors import AllypathError
 from allypath.web.orgs.keys import token_hash
 from allypath.web.orgs.models import Invitation, InvitationToken, Wave, WaveStatus
 
-__all__ = ["LinkError", "OpenLink", "open_link"]
+__all__ = ["LinkError", "OpenLink", "find_link", "open_link", "usable_link"]
 
 
 class LinkError(AllypathError):
@@ -41,7 +41,11 @@ def find_link(token: str) -> InvitationToken | None:
 
 def open_link(token: str, today: dt.date | None = None) -> OpenLink:
     """The invitation and wave behind ``token`` when it can still take answers, else :class:`LinkError`."""
-    found = find_link(token)
+    return usable_link(find_link(token), today)
+
+
+def usable_link(found: InvitationToken | None, today: dt.date | None = None) -> OpenLink:
+    """:func:`open_link` on a token already looked up with :func:`find_link` (one query per request)."""
     if found is None:
         raise LinkError("unknown", "this link is not a valid invitation")
     invitation = found.invitation

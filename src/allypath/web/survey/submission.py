@@ -25,7 +25,7 @@ from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import panel_key, receipt_for, receipt_hash, submission_key
 from allypath.web.orgs.models import Invitation, PrivacyMode, Wave
 from allypath.web.survey.answers import AnswerError, check_answers
-from allypath.web.survey.links import LinkError, find_link, open_link
+from allypath.web.survey.links import LinkError, find_link, usable_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.scoring import RUSHED_REASON, score_one, set_aside
 
@@ -150,7 +150,7 @@ def submit(
         if replay is not None:
             return replay
     try:
-        link = open_link(token)
+        link = usable_link(found)  # the token is looked up once, above
     except LinkError as problem:
         raise SubmissionError(
             _LINK_STATUS[problem.kind],
