@@ -3,6 +3,7 @@ point on a file of any size (in this process, streamed by batches, or on DuckDB 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,6 +25,18 @@ __all__ = ["score", "simulate"]
 class OnError(StrEnum):
     raise_ = "raise"
     mark = "mark"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every way of scoring is given: the file, where to write, the instrument, model and choices."""
+
+    source: Path
+    out: Path
+    inst: Instrument
+    stage_model: StageModel
+    form: str | None
+    on_error: OnError
 
 
 def simulate(
@@ -94,20 +107,15 @@ def score(
 
             rules = CarelessRules() if careless else CarelessRules.off()
             stage_model = replace(stage_model, careless=rules)
+        job = _Job(source, out, inst, stage_model, form, on_error)
         with progress_bar() as progress:
             suspect: int | None = None
             if chosen is Engine.memory and source.suffix.lower() in (".parquet", ".pq"):
-                rows, placed, suspect, label = _score_streamed(
-                    source, out, inst, stage_model, form, on_error, progress
-                )
+                rows, placed, suspect, label = _score_streamed(job, progress)
             elif chosen is Engine.memory:
-                rows, placed, label = _score_in_memory(
-                    source, out, inst, stage_model, form, on_error, progress
-                )
+                rows, placed, label = _score_in_memory(job, progress)
             else:
-                rows, placed, label = _score_with_engine(
-                    chosen, source, out, inst, stage_model, form, on_error, progress
-                )
+                rows, placed, label = _score_with_engine(chosen, job, progress)
     if suspect is None:
         suspect = _count_status(out, "suspect")
     console.print(
@@ -131,47 +139,31 @@ def _count_status(path: Path, value: str) -> int:
     return int((status.astype("string") == value).sum())
 
 
-def _score_streamed(
-    source: Path,
-    out: Path,
-    inst: Instrument,
-    stage_model: StageModel,
-    form: str | None,
-    on_error: OnError,
-    progress: Progress,
-) -> tuple[int, int, int, str]:
+def _score_streamed(job: _Job, progress: Progress) -> tuple[int, int, int, str]:
     """A Parquet file scored batch by batch (memory bounded by the batch; the in-memory cells)."""
     import pyarrow.parquet as pq
 
     from allypath.scoring.stream import score_parquet
 
     try:
-        total: int | None = pq.read_metadata(source).num_rows
+        total: int | None = pq.read_metadata(job.source).num_rows
     except (OSError, ValueError):
         total = None  # score_parquet names the problem
     task = progress.add_task("scoring (rows)", total=total)
     summary = score_parquet(
-        source,
-        out,
-        inst,
-        model=stage_model,
-        form=form,
-        on_error=on_error.value,
+        job.source,
+        job.out,
+        job.inst,
+        model=job.stage_model,
+        form=job.form,
+        on_error=job.on_error.value,
         progress=lambda done: progress.update(task, advance=done),
     )
     label = f"{summary.instrument} ({summary.form} form)"
     return summary.rows, summary.placed, summary.suspect, label
 
 
-def _score_in_memory(
-    source: Path,
-    out: Path,
-    inst: Instrument,
-    stage_model: StageModel,
-    form: str | None,
-    on_error: OnError,
-    progress: Progress,
-) -> tuple[int, int, str]:
+def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -181,43 +173,39 @@ def _score_in_memory(
     # Arrow from end to end: the answers are checked on the columns as read, attributes pass through,
     # and no pandas frame is built (at a million rows that conversion cost as much as the scoring).
     task = progress.add_task("reading", total=3)
-    table = read_arrow(source)
+    table = read_arrow(job.source)
     progress.update(task, advance=1, description=f"scoring {table.num_rows:,} rows")
     scored = score_arrow(
-        table, inst, model=stage_model, form=form, on_error=on_error.value, source=str(source)
+        table,
+        job.inst,
+        model=job.stage_model,
+        form=job.form,
+        on_error=job.on_error.value,
+        source=str(job.source),
     )
     progress.update(task, advance=1, description="writing")
-    write_arrow(scored, out)
+    write_arrow(scored, job.out)
     progress.update(task, advance=1)
     placed = pc.sum(pc.equal(scored.column("status").cast(pa.large_string()), "scored")).as_py() or 0
     meta = {k.decode(): v.decode() for k, v in (scored.schema.metadata or {}).items()}
     return scored.num_rows, int(placed), f"{meta['allypath.instrument']} ({meta['allypath.form']} form)"
 
 
-def _score_with_engine(
-    chosen: Engine,
-    source: Path,
-    out: Path,
-    inst: Instrument,
-    stage_model: StageModel,
-    form: str | None,
-    on_error: OnError,
-    progress: Progress,
-) -> tuple[int, int, str]:
+def _score_with_engine(chosen: Engine, job: _Job, progress: Progress) -> tuple[int, int, str]:
     from allypath.engines import BatchScorer, count_parquet_rows, score_parquet_duckdb, score_parquet_spark
 
-    scorer = BatchScorer(inst, stage_model, form, on_error.value, None, str(source))
+    scorer = BatchScorer(job.inst, job.stage_model, job.form, job.on_error.value, None, str(job.source))
     if chosen is Engine.duckdb:
-        task = progress.add_task("scoring with duckdb (rows)", total=count_parquet_rows(source))
+        task = progress.add_task("scoring with duckdb (rows)", total=count_parquet_rows(job.source))
         rows = score_parquet_duckdb(
-            source, out, scorer, on_batch=lambda done: progress.update(task, advance=done)
+            job.source, job.out, scorer, on_batch=lambda done: progress.update(task, advance=done)
         )
         placed = scorer.placed
     else:
         task = progress.add_task("scoring with spark", total=None)
-        rows = score_parquet_spark(source, out, scorer)
+        rows = score_parquet_spark(job.source, job.out, scorer)
         import pandas as pd
 
-        placed = int((pd.read_parquet(out, columns=["status"])["status"] == "scored").sum())
+        placed = int((pd.read_parquet(job.out, columns=["status"])["status"] == "scored").sum())
         progress.update(task, completed=1, total=1)
-    return rows, placed, f"{inst.id} {inst.version}"
+    return rows, placed, f"{job.inst.id} {job.inst.version}"

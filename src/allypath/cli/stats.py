@@ -68,6 +68,9 @@ class Missing(StrEnum):
     listwise = "listwise"
 
 
+MissingOption = Annotated[Missing, typer.Option(help="pairwise (psych's default) or listwise.")]
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -127,9 +130,7 @@ def reliability(
         str | None, typer.Option("--construct", help="An instrument construct: its items and reverse keys.")
     ] = None,
     instrument: InstrumentOption = None,
-    missing: Annotated[
-        Missing, typer.Option(help="pairwise (psych's default) or listwise.")
-    ] = Missing.pairwise,
+    missing: MissingOption = Missing.pairwise,
     as_json: JsonOption = False,
 ) -> None:
     """Cronbach's alpha (Feldt CI), omega total and omega hierarchical of one scale, as psych."""
@@ -194,9 +195,7 @@ def efa(
     rotation: Annotated[Rotation, typer.Option(help="Rotation (psych / GPArotation).")] = Rotation.oblimin,
     method: Annotated[Extraction, typer.Option(help="minres (psych's default) or ml.")] = Extraction.minres,
     items: ItemsOption = None,
-    missing: Annotated[
-        Missing, typer.Option(help="pairwise (psych's default) or listwise.")
-    ] = Missing.pairwise,
+    missing: MissingOption = Missing.pairwise,
     as_json: JsonOption = False,
 ) -> None:
     """Exploratory factor analysis with rotation, as psych::fa."""
