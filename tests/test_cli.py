@@ -328,9 +328,12 @@ def test_score_help_shows_the_spark_extra_as_written():
     assert 'pip install "allypath[spark]"' in result.stdout and "spark (allypath)" not in result.stdout
 
 
-def test_instrument_show_lists_the_items_of_a_form_in_a_language():
+def test_instrument_show_lists_the_items_of_a_form_in_a_language(monkeypatch):
+    from allypath.cli._common import console
     from allypath.instrument import load_instrument
 
+    # A wide console whatever the terminal the tests run in: a wrapped cell would split the sentence.
+    monkeypatch.setattr(console, "_width", 300)
     short = load_instrument().form("short")
     result = runner.invoke(
         app, ["instrument", "show", "--form", "short", "--language", "fr"], env={"COLUMNS": "300"}
