@@ -24,8 +24,9 @@ def in_memory(responses: pd.DataFrame) -> pd.DataFrame:
 
 
 def comparable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same values, engine-neutral dtypes (Spark hands nullable booleans back as objects)."""
-    out = frame.reset_index(drop=True).copy()
+    """Same values, engine-neutral dtypes (Spark hands nullable booleans back as objects; DuckDB's
+    file keeps the scored strings as dictionaries, which pandas reads as categories)."""
+    out = plain_frame(frame.reset_index(drop=True))
     for column in ("between_stages",):
         out[column] = out[column].astype("boolean")
     return out

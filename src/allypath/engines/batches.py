@@ -8,18 +8,22 @@ with :func:`allypath.score`, so scores are identical to the in-memory path to th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from allypath.errors import DataError
 from allypath.instrument import Instrument, load_instrument
 from allypath.scoring import StageModel, load_stage_model, score_arrow
 
-__all__ = ["BatchScorer", "plain_frame", "plain_table"]
+__all__ = ["BatchScorer", "file_schema", "plain_frame", "plain_table", "scored_count"]
+
+#: Dictionary columns of scored batches (status, reason, stage_label, form, ...) take one index
+#: width in every batch, so batches of one run share a schema without decoding their strings.
+DICTIONARY = pa.dictionary(pa.int32(), pa.large_string())
 
 
 def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -40,6 +44,37 @@ def plain_table(table: pa.Table) -> pa.Table:
     return table
 
 
+def file_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with every dictionary column as :data:`DICTIONARY` and no metadata: one schema
+    for every batch of a run (only dictionary index widths vary from batch to batch)."""
+    for index, field_ in enumerate(schema):
+        if pa.types.is_dictionary(field_.type):
+            schema = schema.set(index, field_.with_type(DICTIONARY))
+    return schema.remove_metadata()
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``schema``'s column types (a cast only where a dictionary index width differs)."""
+    for index, field_ in enumerate(schema):
+        if table.schema.field(index).type != field_.type:
+            table = table.set_column(index, field_, table.column(index).cast(field_.type))
+    return table.replace_schema_metadata(None)
+
+
+def scored_count(scored: pa.Table) -> int:
+    """Rows whose status is ``scored``, read from the dictionary codes (no string comparison)."""
+    status = scored.column("status")
+    if not pa.types.is_dictionary(status.type):
+        return int(np.count_nonzero(status.to_numpy(zero_copy_only=False) == "scored"))
+    total = 0
+    for chunk in status.chunks:
+        names = chunk.dictionary.to_pylist()
+        if "scored" in names:
+            codes = chunk.indices.to_numpy(zero_copy_only=False)
+            total += int(np.count_nonzero(codes == names.index("scored")))
+    return total
+
+
 @dataclass
 class BatchScorer:
     """Scores batches one after the other, keeping the row count for error messages.
@@ -56,7 +91,8 @@ class BatchScorer:
     rows_done: int = 0
     placed: int = 0
 
-    def score_table(self, table: pa.Table) -> pa.Table:
+    def score(self, table: pa.Table) -> pa.Table:
+        """``score_arrow`` on one batch: dictionary columns kept, rows and placed counted."""
         try:
             scored = score_arrow(
                 table,
@@ -71,22 +107,38 @@ class BatchScorer:
             row = None if exc.row is None else exc.row + self.rows_done
             raise DataError(exc.message, file=exc.file, row=row, column=exc.column) from None
         self.rows_done += table.num_rows
-        self.placed += int(
-            pc.sum(pc.equal(scored.column("status").cast(pa.large_string()), "scored")).as_py() or 0
-        )
-        return plain_table(scored).replace_schema_metadata(None)
+        self.placed += scored_count(scored)
+        return scored
+
+    def score_table(self, table: pa.Table) -> pa.Table:
+        """:meth:`score` with plain string columns (Spark has no dictionary type)."""
+        return plain_table(self.score(table)).replace_schema_metadata(None)
 
     def score_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        scored = self.score_table(pa.Table.from_batches([batch])).combine_chunks()
+        scored = self.score_table(pa.Table.from_batches([batch]))
+        if scored.num_rows == 0:
+            return pa.RecordBatch.from_pylist([], schema=scored.schema)
         batches = scored.to_batches()
-        return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=scored.schema)
+        return batches[0] if len(batches) == 1 else scored.combine_chunks().to_batches()[0]
 
     def score_batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             if batch.num_rows:
                 yield self.score_batch(batch)
 
+    def fresh(self) -> BatchScorer:
+        """A scorer with the same settings and no rows counted (one per worker)."""
+        return BatchScorer(
+            self.instrument, self.model, self.form, self.on_error, self.answer_key, self.source
+        )
+
     def output_schema(self, input_schema: pa.Schema) -> pa.Schema:
         """The schema of the scored batches for input of ``input_schema`` (scores an empty table)."""
-        scorer = BatchScorer(self.instrument, self.model, self.form, self.on_error, self.answer_key)
-        return scorer.score_table(input_schema.empty_table()).schema
+        return self.fresh().score_table(input_schema.empty_table()).schema
+
+    def input_columns(self, columns: Sequence[str], keep: Iterable[str]) -> list[str]:
+        """The input columns scoring needs when only ``keep`` is wanted out: the instrument's item
+        columns (and anything that looks like one, so a typo is still refused) and the kept ones."""
+        wanted = set(keep)
+        looks_like_item = set(self.instrument.unknown_item_columns(columns))
+        return [c for c in columns if c in wanted or c in looks_like_item or self.instrument.has_column(c)]

@@ -1,8 +1,19 @@
-"""Out-of-core scoring over Parquet files or folders with DuckDB (bounded memory)."""
+"""Out-of-core scoring over Parquet files or folders with DuckDB (bounded memory).
+
+DuckDB reads the files as Arrow record batches; each goes straight into the kernel
+(:meth:`BatchScorer.score`, i.e. :func:`allypath.scoring.score_arrow`: no pandas, no per-batch
+conversion of the scored strings) and is appended to one Parquet file. Reading the next batch,
+scoring this one and writing the previous one overlap on three threads (DuckDB and pyarrow release
+the interpreter lock while they decode and encode; the kernel runs its blocks on two threads), so
+at most three batches are in flight. ``keep`` narrows the job to the output columns a caller needs
+(the report's aggregates need a dozen of ~80): attribute columns not kept are never read, and only
+the kept columns are written.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -10,12 +21,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from allypath._files import atomic_path
-from allypath.engines.batches import BatchScorer
+from allypath.engines.batches import BatchScorer, conform, file_schema
 from allypath.errors import DataError
 
-__all__ = ["count_parquet_rows", "parquet_source", "score_parquet_duckdb"]
+__all__ = ["REPORT_COLUMNS", "count_parquet_rows", "parquet_source", "report_columns", "score_parquet_duckdb"]
 
 BATCH_ROWS = 131_072
+
+#: Scored columns the DuckDB report reads besides its breakdown columns: status, stage, the stage
+#: probabilities, the construct scores and the comment columns (commenters per cell).
+REPORT_COLUMNS = ("status", "stage", "p_", "score_", "ot1", "ot2")
 
 
 def parquet_source(path: str | Path) -> str:
@@ -46,12 +61,27 @@ def count_parquet_rows(source: str | Path) -> int:
     return int(row[0]) if row else 0
 
 
+def report_columns(by: Iterable[str]) -> list[str]:
+    """``keep`` for a report by ``by``: its columns and what the aggregates read (prefixes end in _)."""
+    return [*by, *REPORT_COLUMNS]
+
+
 def _connect(memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET threads = {int(threads)}")
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")  # the caller's progress bar, not DuckDB's own
     return con
+
+
+def _kept(names: Sequence[str], keep: Sequence[str] | None) -> list[str]:
+    """Names in ``keep`` (exactly, or by a prefix ending in ``_``), in their own order."""
+    if keep is None:
+        return list(names)
+    prefixes = tuple(k for k in keep if k.endswith("_"))
+    exact = set(keep)
+    return [n for n in names if n in exact or n.startswith(prefixes)]
 
 
 def score_parquet_duckdb(
@@ -63,38 +93,92 @@ def score_parquet_duckdb(
     memory_limit: str = "2GB",
     threads: int = 2,
     on_batch: Callable[[int], None] | None = None,
+    keep: Sequence[str] | None = None,
 ) -> int:
     """Stream ``source`` through the scorer into one Parquet file ``out``; returns rows written.
 
     DuckDB reads the files in batches (row order preserved), each batch is scored and appended to the
     output, so memory stays bounded by the batch size whatever the input size. The output appears
     only when every batch succeeded. ``on_batch`` is called with the rows of each batch written
-    (for a progress bar).
+    (for a progress bar). ``keep`` (column names, or prefixes ending in ``_``) limits the output to
+    those columns; the scores in them are the full job's, cell for cell.
     """
     pattern = parquet_source(source)
     con = _connect(memory_limit, threads)
     try:
         relation = con.read_parquet(pattern, union_by_name=True)
+        if keep is not None:
+            wanted = scorer.input_columns(relation.columns, keep)
+            relation = relation.select(*[duckdb.ColumnExpression(c) for c in wanted])
         reader = relation.to_arrow_reader(batch_rows)
     except duckdb.Error as exc:
+        con.close()
         raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
+    try:
+        return _stream(reader, Path(out), scorer, keep, on_batch, str(source))
+    finally:
+        con.close()
+
+
+def _batches(reader: pa.RecordBatchReader, file: str) -> Iterator[pa.Table]:
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except (duckdb.Error, pa.ArrowException) as exc:
+            raise DataError(f"cannot read Parquet input ({exc})", file=file) from None
+        if batch.num_rows:
+            yield pa.Table.from_batches([batch])
+
+
+def _next(tables: Iterator[pa.Table]) -> pa.Table | None:
+    return next(tables, None)
+
+
+def _stream(
+    reader: pa.RecordBatchReader,
+    out: Path,
+    scorer: BatchScorer,
+    keep: Sequence[str] | None,
+    on_batch: Callable[[int], None] | None,
+    file: str,
+) -> int:
+    """Read ahead on one thread, score on this one, write behind on another; rows written."""
+    tables = _batches(reader, file)
     written = 0
-    with atomic_path(Path(out)) as tmp:
+    with atomic_path(out) as tmp, ThreadPoolExecutor(1, "allypath-read") as reads:
+        pending = reads.submit(_next, tables)
         writer: pq.ParquetWriter | None = None
         try:
-            for batch in scorer.score_batches(reader):
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, batch.schema)
-                writer.write_batch(batch)
-                written += batch.num_rows
-                if on_batch is not None:
-                    on_batch(batch.num_rows)
-            if writer is None:
-                empty = scorer.output_schema(reader.schema)
-                writer = pq.ParquetWriter(tmp, empty)
-                writer.write_table(pa.Table.from_batches([], schema=empty))
+            with ThreadPoolExecutor(1, "allypath-write") as writes:
+                done: Future[None] | None = None
+                schema: pa.Schema | None = None
+                while (table := pending.result()) is not None:
+                    pending = reads.submit(_next, tables)
+                    scored = scorer.score(table)
+                    names = _kept(scored.column_names, keep)
+                    scored = scored.select(names)
+                    if schema is None:
+                        schema = file_schema(scored.schema)
+                        writer = pq.ParquetWriter(tmp, schema)
+                    scored = conform(scored, schema)
+                    if done is not None:
+                        done.result()
+                    assert writer is not None
+                    done = writes.submit(writer.write_table, scored)
+                    written += scored.num_rows
+                    if on_batch is not None:
+                        on_batch(scored.num_rows)
+                if done is not None:
+                    done.result()
+            if writer is None:  # no rows: the schema of an empty scored table
+                empty = scorer.fresh().score(reader.schema.empty_table())
+                schema = file_schema(empty.select(_kept(empty.column_names, keep)).schema)
+                writer = pq.ParquetWriter(tmp, schema)
+                writer.write_table(schema.empty_table())
         finally:
+            pending.cancel()
             if writer is not None:
                 writer.close()
-            con.close()
     return written
