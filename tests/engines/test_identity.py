@@ -1,0 +1,168 @@
+"""Acceptance (issue 19): DuckDB, Spark and the in-memory path give identical results -- every score,
+stage, flag and reason, and the same row in an error -- on data with missing answers, bad rows and
+both forms in one file. Floats are compared bit for bit (NaN equal to NaN), not within a tolerance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import allypath
+from allypath.engines import BatchScorer, plain_frame, score_parquet_duckdb, score_parquet_spark
+from allypath.engines.duckdb_engine import report_columns
+from allypath.errors import DataError
+
+INSTRUMENT = allypath.load_instrument()
+ITEM_IDS = {c.id for c in INSTRUMENT.columns}
+SHORT_IDS = {c.id for c in INSTRUMENT.form("short").columns}
+BAD_ROW = 917  # a short-form row in the fourth DuckDB batch of 300
+
+
+@pytest.fixture(scope="module")
+def messy() -> pd.DataFrame:
+    """1,200 people: 800 full-form rows then 400 short-form rows (full-only columns empty), 12% of
+    answers blanked, 30 rows almost empty (too few answers to place), and bad cells: out of the
+    scale, not a whole number, a 0 where 'does not apply' is not offered."""
+    people = allypath.simulate(1200, seed=19)
+    rng = np.random.default_rng(19)
+    items = [c for c in people.columns if c in ITEM_IDS and c.startswith(("ap", "am", "rr", "em"))]
+    frame = people.copy()
+    for column in items:
+        frame[column] = frame[column].astype("Float64")
+        frame.loc[rng.random(len(frame)) < 0.12, column] = pd.NA
+    frame.loc[rng.choice(len(frame), 30, replace=False), items[3:]] = pd.NA
+    full_only = [c for c in frame.columns if c in ITEM_IDS and c not in SHORT_IDS]
+    for column in full_only:
+        frame[column] = (
+            frame[column].astype("Float64") if frame[column].dtype.kind in "iuf" else frame[column]
+        )
+    frame.loc[800:, full_only] = pd.NA
+    short_item = next(c for c in items if c in SHORT_IDS)
+    frame.loc[[40, 41, 42], items[0]] = [12, 2.5, 0]
+    frame.loc[BAD_ROW, short_item] = 9
+    return frame
+
+
+@pytest.fixture(scope="module")
+def source(messy: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("identity") / "messy.parquet"
+    messy.to_parquet(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def in_memory(source: Path) -> pd.DataFrame:
+    scored = allypath.score(pd.read_parquet(source), on_error="mark")
+    assert scored.attrs["form"] == "mixed"
+    return plain_frame(scored).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[object]:
+    from allypath.engines import local_spark
+
+    session = local_spark(cores=1, memory="1g")
+    yield session
+    session.stop()
+
+
+def assert_identical(engine: pd.DataFrame, memory: pd.DataFrame) -> None:
+    """Every column of ``memory`` in ``engine``, cell for cell (floats bit for bit)."""
+    engine = plain_frame(engine.reset_index(drop=True))
+    assert len(engine) == len(memory)
+    assert set(memory.columns) <= set(engine.columns)
+    for column in memory.columns:
+        left, right = engine[column], memory[column]
+        if pd.api.types.is_numeric_dtype(right.dtype) and not pd.api.types.is_bool_dtype(right.dtype):
+            a = left.astype("float64").to_numpy()
+            b = right.astype("float64").to_numpy()
+            assert np.array_equal(a, b, equal_nan=True), column
+        else:
+            if pd.api.types.is_bool_dtype(right.dtype):
+                left, right = left.astype("boolean"), right.astype("boolean")
+            a_text = left.astype("string").fillna("<NA>").tolist()
+            b_text = right.astype("string").fillna("<NA>").tolist()
+            assert a_text == b_text, column
+
+
+def test_the_data_has_what_the_acceptance_names(in_memory: pd.DataFrame) -> None:
+    assert set(in_memory["form"]) == {"full", "short"}
+    assert set(in_memory["status"]) >= {"scored", "insufficient"}
+    assert in_memory.loc[[40, 41, 42, BAD_ROW], "status"].eq("insufficient").all()
+    assert in_memory.loc[[40, 41, 42, BAD_ROW], "reason"].str.len().gt(0).all()
+    assert in_memory["between_stages"].astype("boolean").any()
+
+
+def test_duckdb_equals_memory_cell_for_cell(source: Path, in_memory: pd.DataFrame, tmp_path: Path) -> None:
+    out = tmp_path / "duck.parquet"
+    scorer = BatchScorer(on_error="mark")
+    assert score_parquet_duckdb(source, out, scorer, batch_rows=300) == len(in_memory)
+    assert scorer.placed == int(in_memory["status"].eq("scored").sum())
+    assert_identical(pd.read_parquet(out), in_memory)
+
+
+def test_duckdb_report_columns_are_the_full_jobs(
+    source: Path, in_memory: pd.DataFrame, tmp_path: Path
+) -> None:
+    out = tmp_path / "narrow.parquet"
+    score_parquet_duckdb(
+        source, out, BatchScorer(on_error="mark"), batch_rows=300, keep=report_columns(["unit"])
+    )
+    narrow = pd.read_parquet(out)
+    assert "respondent_id" not in narrow.columns and "index" not in narrow.columns
+    assert {"unit", "status", "stage", "p_apathy", "score_barrier_fear"} <= set(narrow.columns)
+    assert_identical(narrow, in_memory[list(narrow.columns)])
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_spark_equals_memory_cell_for_cell(
+    source: Path, in_memory: pd.DataFrame, spark: object, tmp_path: Path
+) -> None:
+    rows = score_parquet_spark(source, tmp_path / "spark", BatchScorer(on_error="mark"), spark=spark)
+    assert rows == len(in_memory)
+    result = pd.read_parquet(tmp_path / "spark").set_index("respondent_id")
+    assert_identical(result.loc[in_memory["respondent_id"]].reset_index(), in_memory)
+
+
+def test_every_path_names_the_same_row_of_a_bad_cell(
+    source: Path, messy: pd.DataFrame, spark: object, tmp_path: Path
+) -> None:
+    bad = messy.drop(index=[40, 41, 42]).reset_index(drop=True)  # one bad cell left, now row 914
+    path = tmp_path / "bad.parquet"
+    bad.to_parquet(path, index=False)
+    with pytest.raises(DataError) as memory:
+        allypath.score(pd.read_parquet(path), source=str(path))
+    assert memory.value.row == BAD_ROW - 3 + 1
+    with pytest.raises(DataError) as duck:
+        score_parquet_duckdb(path, tmp_path / "o.parquet", BatchScorer(source=str(path)), batch_rows=300)
+    assert (duck.value.row, duck.value.column, str(duck.value)) == (
+        memory.value.row,
+        memory.value.column,
+        str(memory.value),
+    )
+    assert not (tmp_path / "o.parquet").exists()
+    with pytest.raises(Exception, match="outside the scale") as on_spark:  # Spark wraps the worker's error
+        score_parquet_spark(path, tmp_path / "s", BatchScorer(source=str(path)), spark=spark)
+    assert f"row {memory.value.row}," in str(on_spark.value)  # one partition: its rows are the file's
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_the_cluster_entry_point_runs_in_local_mode(
+    source: Path, in_memory: pd.DataFrame, spark: object, tmp_path: Path
+) -> None:
+    from allypath.engines.spark_submit import main
+
+    args = [str(source), str(tmp_path / "scored"), "--by", "unit", "--counts", str(tmp_path / "counts")]
+    summary = main([*args, "--master", "local[1]", "--batch-rows", "256"])
+    assert summary["rows"] == len(in_memory)
+    counts = pd.read_parquet(tmp_path / "counts")
+    got = {(u, int(s)): int(n) for u, s, n in counts[["unit", "stage", "count"]].itertuples(index=False)}
+    placed = in_memory[in_memory["status"] == "scored"]
+    expected = {(u, int(s)): int(n) for (u, s), n in placed.groupby(["unit", "stage"]).size().items()}
+    assert got == expected
+    scored = pd.read_parquet(tmp_path / "scored").set_index("respondent_id")
+    assert_identical(scored.loc[in_memory["respondent_id"]].reset_index(), in_memory)
