@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - imported on first use below (DuckDB is not needed to choose)
     from allypath.engines.batches import BatchScorer, plain_frame, plain_table
-    from allypath.engines.duckdb_engine import count_parquet_rows, parquet_source, score_parquet_duckdb
+    from allypath.engines.duckdb_engine import (
+        count_parquet_rows,
+        parquet_source,
+        report_columns,
+        score_parquet_duckdb,
+    )
     from allypath.engines.spark_engine import local_spark, score_parquet_spark
 
 __all__ = [
@@ -25,6 +30,7 @@ __all__ = [
     "parquet_source",
     "plain_frame",
     "plain_table",
+    "report_columns",
     "score_parquet_duckdb",
     "score_parquet_spark",
 ]
@@ -62,6 +68,7 @@ _LAZY = {
     "plain_table": "batches",
     "count_parquet_rows": "duckdb_engine",
     "parquet_source": "duckdb_engine",
+    "report_columns": "duckdb_engine",
     "score_parquet_duckdb": "duckdb_engine",
     "local_spark": "spark_engine",
     "score_parquet_spark": "spark_engine",
