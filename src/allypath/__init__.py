@@ -11,18 +11,35 @@ The public Python API (docs/architecture.md)::
 
 from __future__ import annotations
 
-from allypath.errors import AllypathError, DataError, InstrumentError
+from importlib.metadata import PackageNotFoundError, version
+
+from allypath.errors import (
+    AllypathError,
+    ConfigurationError,
+    DataError,
+    InstrumentError,
+    ModelSyntaxError,
+    PrivacyError,
+    StatsError,
+)
 from allypath.instrument import load_instrument
 from allypath.recommendations import recommend
 from allypath.scoring import score
 from allypath.synth import simulate
 
-__version__ = "0.1.0"
+try:  # one source of truth: the version pyproject.toml gives the installed package
+    __version__ = version("allypath")
+except PackageNotFoundError:  # pragma: no cover - a source tree on sys.path without installing it
+    __version__ = "0+unknown"
 
 __all__ = [
     "AllypathError",
+    "ConfigurationError",
     "DataError",
     "InstrumentError",
+    "ModelSyntaxError",
+    "PrivacyError",
+    "StatsError",
     "__version__",
     "load_instrument",
     "recommend",

@@ -957,7 +957,8 @@ def _calibration(
         return {"skipped": "no calibration run or passed"}, Section(
             "calibration",
             "Calibration of the scoring model",
-            "No calibrated model was given (run `allypath validate --calibrate` or pass --calibration).",
+            "No calibrated model was given (run `allypath methods DATA --calibrate`, or pass a model "
+            "calibrated with `allypath calibrate` as --calibration).",
             "skipped",
         )
     history: tuple[float, ...] = ()
