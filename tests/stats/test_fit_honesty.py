@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from allypath.cli import app
 from allypath.errors import StatsError
-from allypath.reports.methods import _one_cfa
+from allypath.reports._cfa_section import _one_cfa
 from allypath.stats import cfa
 
 TWO_FACTORS = "A =~ a1 + a2 + a3; B =~ b1 + b2 + b3"
@@ -129,7 +129,7 @@ def test_a_model_that_does_not_converge_is_reported_as_not_fitted(
     def no_convergence(*args: object, **kwargs: object) -> None:
         raise StatsError("the model did not converge; check the model (is it identified?) and the data")
 
-    monkeypatch.setattr("allypath.reports.methods.cfa", no_convergence)
+    monkeypatch.setattr("allypath.reports._cfa_section.cfa", no_convergence)
     numbers, sentence, status, _ = _one_cfa("stages", TWO_FACTORS, distinct, [])
     assert "did not converge" in numbers["skipped"] and status != "good"
     assert "could not be fitted" in sentence and "fits" not in sentence

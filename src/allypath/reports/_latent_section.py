@@ -1,0 +1,249 @@
+"""The methods report's latent sections: stages or a continuum (latent profiles against one factor)
+and the calibration of the scoring model (docs/methods.md); ``(numbers, Section)`` each."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from allypath.errors import StatsError
+from allypath.instrument import Instrument
+from allypath.reports.charts import STAGE_COLORS, bar_chart, line_chart, stacked_bar_chart
+from allypath.reports.methods import (
+    LATENT_STARTS,
+    STAGE_LABELS,
+    ReportTable,
+    Section,
+    _plain,
+)
+from allypath.scoring import PROBABILITY_COLUMNS, StageModel, score
+from allypath.stats import (
+    CalibrationResult,
+    compare_latent,
+    stages_vs_continuum,
+)
+from allypath.stats import calibrate as fit_calibration
+
+__all__ = ["calibration_section", "latent_section"]
+
+
+def latent_section(scored: pd.DataFrame, seed: int) -> tuple[dict, Section]:
+    columns = [c for c in scored.columns if c.startswith("score_stage_")]
+    scores = scored.loc[scored["status"] == "scored", columns].astype(float)
+    table = compare_latent(scores, range(1, 7), kind="profile", n_init=LATENT_STARTS, seed=seed)
+    structure = stages_vs_continuum(scores, n_init=LATENT_STARTS, seed=seed)
+    best = int(table.loc[table["lowest_bic"], "k"].iloc[0])
+    numbers = {
+        "scores": columns,
+        "compare": _plain(table.to_dict(orient="records")),
+        "best_k": best,
+        "stages_vs_continuum": _plain(structure.to_dict()),
+    }
+    # Not a test of stages: the one-factor rival of stages_vs_continuum is linear and cannot fit
+    # single-peaked items, so it loses whatever the data (issue 15). The "structure" section decides.
+    verdict = (
+        f"Among 1-6 latent profiles of the stage scale scores, BIC prefers {best}. This describes how "
+        "the scale scores cluster; it does not show that stages exist (profiles also describe a "
+        "continuum cut into pieces): see 'Stages or a continuum?' for the test."
+    )
+    status = "info"
+    # Order the profiles by development (Energised minus Apathy score) so they read like the stages.
+    means = structure.stages.means
+    development = means[columns[-1]] - means[columns[0]]
+    ordered = list(development.sort_values().index)
+    shares = dict(zip(means.index, structure.stages.shares, strict=True))
+    names = {
+        p: f"{STAGE_LABELS[k] if k < 4 else k + 1}-like ({shares[p]:.0%})" for k, p in enumerate(ordered)
+    }
+    numbers["profiles_by_development"] = [
+        {"profile": str(p), "share": float(shares[p]), **{c: float(means.loc[p, c]) for c in columns}}
+        for p in ordered
+    ]
+    profile_rows = [
+        (names[p], col.replace("score_stage_", ""), float(means.loc[p, col]))
+        for p in ordered
+        for col in columns
+    ]
+    charts = [
+        line_chart(
+            table.assign(k=table["k"].astype(str)),
+            x="k",
+            y="bic",
+            title="BIC by number of profiles",
+            description="BIC of latent profile models with 1 to 6 profiles of the stage scale scores; "
+            "lower is better.",
+            x_title="profiles",
+            y_title="BIC",
+            value_format=",.0f",
+        ),
+        line_chart(
+            pd.DataFrame(profile_rows, columns=["profile", "scale", "mean score"]),
+            x="scale",
+            y="mean score",
+            color="profile",
+            color_domain=[names[p] for p in ordered],
+            colors=STAGE_COLORS[: len(ordered)],
+            title="Four-profile means on the stage scales",
+            description="Mean stage scale scores of each of the four latent profiles, ordered from the "
+            "least to the most developed (Energised minus Apathy score).",
+        ),
+    ]
+    rows = [
+        [r["k"], r["loglik"], r["npar"], r["bic"], r["entropy"], r["smallest_share"]]
+        for r in numbers["compare"]
+    ]
+    tables = [
+        ReportTable(
+            "Latent profile models", ["profiles", "loglik", "npar", "BIC", "entropy", "smallest"], rows
+        )
+    ]
+    method = (
+        "Latent profile models (mclust VVI: own variances, no covariances) of the four stage scale "
+        "scores with "
+        f"1-6 profiles ({LATENT_STARTS} starts each), compared with a one-factor continuum by BIC "
+        "(stages_vs_continuum; Kass & Raftery 1995)."
+    )
+    return numbers, Section(
+        "latent", "Latent profiles of the scale scores", verdict, status, method, tables, charts
+    )
+
+
+def calibration_section(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    base: StageModel,
+    given: CalibrationResult | StageModel | None,
+    run: bool,
+    seed: int,
+) -> tuple[dict, Section]:
+    if given is None and not run:
+        return {"skipped": "no calibration run or passed"}, Section(
+            "calibration",
+            "Calibration of the scoring model",
+            "No calibrated model was given (run `allypath methods DATA --calibrate`, or pass a model "
+            "calibrated with `allypath calibrate` as --calibration).",
+            "skipped",
+        )
+    history: tuple[float, ...] = ()
+    if isinstance(given, CalibrationResult):
+        model, history = given.model, given.history
+    elif isinstance(given, StageModel):
+        model = given
+    else:
+        try:
+            result = fit_calibration(data, instrument=instrument, base_model=base, seed=seed)
+        except StatsError as exc:
+            return {"refused": str(exc)}, Section(
+                "calibration",
+                "Calibration of the scoring model",
+                f"These data cannot calibrate the scoring model: {exc}. Keep using the default model.",
+                "problem",
+            )
+        model, history = result.model, result.history
+    before = score(data, instrument, model=base, on_error="mark")
+    after = score(data, instrument, model=model, on_error="mark")
+    placed = (before["status"] == "scored") & (after["status"] == "scored")
+    agreement = float((before.loc[placed, "stage"] == after.loc[placed, "stage"]).mean())
+    shares = {
+        name: [float((frame.loc[placed, "stage"] == s).mean()) for s in range(1, 5)]
+        for name, frame in (("default", before), ("calibrated", after))
+    }
+    certainty = {
+        name: float(frame.loc[placed, list(PROBABILITY_COLUMNS)].max(axis=1).mean())
+        for name, frame in (("default", before), ("calibrated", after))
+    }
+    report = _plain(dict(model.fit_report))
+    numbers = {
+        "model": model.label,
+        "fit_report": report,
+        "agreement": agreement,
+        "stage_shares": shares,
+        "mean_top_probability": certainty,
+        "history": list(history),
+    }
+    gain = None
+    if report.get("loglik") is not None and report.get("loglik_base") is not None and report.get("n_placed"):
+        gain = (report["loglik"] - report["loglik_base"]) / report["n_placed"]
+    more_or_less = "more" if certainty["calibrated"] >= certainty["default"] else "less"
+    verdict = (
+        f"The calibrated model {model.label} places {agreement:.0%} of respondents in the same stage "
+        "as the default"
+        + (
+            f" and fits their answers better by {gain:.2f} log-likelihood units per respondent"
+            if gain is not None
+            else ""
+        )
+        + f"; its placements are {more_or_less} certain "
+        f"(mean top probability {certainty['calibrated']:.3f} against {certainty['default']:.3f}). "
+        "Use it to score this population (allypath score --model), and recalibrate when the population "
+        "or the "
+        "instrument changes."
+    )
+    mix = pd.DataFrame(
+        [(name, STAGE_LABELS[s], value) for name, values in shares.items() for s, value in enumerate(values)],
+        columns=["model", "stage", "share"],
+    )
+    charts = [
+        stacked_bar_chart(
+            mix,
+            category="model",
+            value="share",
+            stack="stage",
+            title="Stage mix: default and calibrated",
+            description="Share of respondents in each stage under the default and the calibrated model.",
+            stack_domain=STAGE_LABELS,
+            colors=STAGE_COLORS,
+            category_title="",
+            value_title="share of respondents",
+        ),
+    ]
+    if history:
+        charts.append(
+            line_chart(
+                pd.DataFrame({"iteration": range(1, len(history) + 1), "log-likelihood": history}),
+                x="iteration",
+                y="log-likelihood",
+                x_type="Q",
+                title="EM convergence",
+                description="Marginal log-likelihood at each EM iteration (it never decreases).",
+                value_format=",.0f",
+            )
+        )
+    offsets = pd.Series(model.item_offsets, dtype=float)
+    if len(offsets):
+        top = offsets.reindex(offsets.abs().sort_values(ascending=False).index[:12])
+        charts.append(
+            bar_chart(
+                pd.DataFrame({"item": top.index, "offset": top.to_numpy()}),
+                x="offset",
+                y="item",
+                title="Items easiest and hardest to agree with",
+                description="The 12 largest fitted item offsets: positive items are easier to agree with "
+                "than their stage predicts, negative ones harder.",
+                y_title="",
+                rule=0.0,
+                rule_label="",
+            )
+        )
+    fields = (
+        "n_placed",
+        "loglik_base",
+        "loglik",
+        "npar",
+        "bic",
+        "relative_entropy",
+        "iterations",
+        "converged",
+    )
+    tables = [ReportTable("Calibration fit", list(fields), [[report.get(k) for k in fields]])]
+    method = (
+        "Maximum marginal likelihood by EM over the stage and the acquiescence (Gauss-Hermite nodes), "
+        "from the default model: item offsets, thresholds, affinity table, context slope, acquiescence SD "
+        "and stage mix "
+        "(docs/methods.md)."
+    )
+    return numbers, Section(
+        "calibration", "Calibration of the scoring model", verdict, "info", method, tables, charts
+    )
+
+
+# --------------------------------------------------------------------------- public
