@@ -164,13 +164,26 @@ class Server:
     """gunicorn serving a :class:`Site` on 127.0.0.1 (no access log: URLs carry tokens).
 
     Started cold (``python -m gunicorn``) or, with a :class:`Zygote`, forked from an imported app.
+    ``app`` and ``options`` let a benchmark serve another WSGI app, or with scripts/serve.sh's options
+    (``options`` then replaces the workers, threads and the options below).
     """
 
-    def __init__(self, site: Site, workers: int = 2, threads: int = 4, zygote: Zygote | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        workers: int = 2,
+        threads: int = 4,
+        zygote: Zygote | None = None,
+        *,
+        app: str = "allypath.web.wsgi:application",
+        options: tuple[str, ...] | None = None,
+    ) -> None:
         self.site = site
         self.workers = workers
         self.threads = threads
         self.zygote = zygote
+        self.app = app
+        self.options = options
         self.port = free_port()
         self.pid: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
@@ -184,13 +197,8 @@ class Server:
         if self.zygote is not None:
             self.pid = self.zygote.fork(self.port, self.workers, self.threads)
             return
-        args = [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "allypath.web.wsgi:application",
-            "--bind",
-            f"{HOST}:{self.port}",
+        args = [PYTHON, "-m", "gunicorn", self.app, "--bind", f"{HOST}:{self.port}"]
+        args += self.options or [
             "--workers",
             str(self.workers),
             "--threads",
