@@ -90,7 +90,7 @@ def _stored_language(invitation: Invitation, language: str, k: int) -> str:
         level=invitation.level,
         region=invitation.region,
         employee__language__istartswith=language,
-    ).count()
+    )[:k].count()  # stop at k: a wave of 30,000 links made counting all of them a scan per submission
     return language if speakers >= k else ""
 
 
@@ -170,7 +170,7 @@ def submit(
         rejected = SubmissionError(422, "invalid_answers", "some answers are not valid", tuple(problems))
         rejected.answer_errors = tuple(answer_errors)
         raise rejected
-    result = score_one(clean, instrument, wave.form)  # outside the write lock: scoring takes ~30 ms
+    result = score_one(clean, instrument, wave.form)  # outside the write lock (about 1 ms: BENCHMARKS.md)
     if pace == "rushed":
         result = set_aside(result, RUSHED_REASON)
     invitation = link.invitation

@@ -200,13 +200,14 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         # keep what was typed, even if invalid, so the person can correct it
         answers.update({k: v for k, v in posted.items() if k in errors})
     first = sum(len(page_items(form, n)) for n in range(1, number)) + 1
+    shown_questions = questions(items, language, answers, errors, first)
     context.update(
         title=words["page_of"].format(n=number, total=total),
         number=number,
         total=total,
-        questions=questions(items, language, answers, errors, first),
+        questions=shown_questions,
         is_last=number == total,
-        error_list=[q for q in questions(items, language, answers, errors, first) if q.error],
+        error_list=[q for q in shown_questions if q.error],
     )
     shown = render(request, "survey/page.html", context, status=422 if errors else 200)
     return remember_page_shown(shown, token, number)
@@ -227,7 +228,7 @@ def _too_few_answers(
     """What to tell him when his answers are too few to place him on the model (None when enough).
 
     Asks the one scoring entry point rather than restating its rule: the answers are scored exactly
-    as the submission will be (about 30 ms).
+    as the submission will be (about 1 ms).
     """
     instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
     # Only too few answers: answers set aside as careless are not "thin" (the report explains them).
