@@ -95,9 +95,9 @@ def _shown(out: Path) -> tuple[int, int]:
 def duckdb_engine_report(data: str, out: str) -> None:
     """What the report needs, on the engine: score out of core keeping the report's columns
     (``keep=report_columns``), then the same aggregation through the release as the command
-    (reports.board.aggregate_duckdb) into the same CSV."""
+    (engines.aggregate.aggregate_duckdb) into the same CSV."""
+    from allypath.engines.aggregate import aggregate_duckdb
     from allypath.engines.duckdb_engine import report_columns, score_parquet_duckdb
-    from allypath.reports.board import aggregate_duckdb
 
     with tempfile.TemporaryDirectory(prefix="allypath-report-") as folder:
         scored = Path(folder) / "scored.parquet"

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 
 import allypath
 from allypath.cli import app
+from allypath.engines.aggregate import aggregate_duckdb, aggregate_table
 from allypath.privacy import PrivacyPolicy
-from allypath.reports.board import aggregate_duckdb, aggregate_table, table_csv
+from allypath.reports.board import table_csv
 from allypath.scoring import CarelessRules, load_stage_model
 
 # team sizes chosen for every rule: G (6) is hidden only because H (2) and I (2 usable) would

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from allypath.reports.board import factor_chart
+from allypath.reports.board_charts import factor_chart
 
 
 def test_the_heatmap_writes_each_mean_as_the_table_does() -> None:

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from allypath.reports.board import index_change_chart
+from allypath.reports.board_charts import index_change_chart
 from allypath.reports.charts import GROUP_COLORS
 
 

@@ -189,12 +189,13 @@ def _duckdb_board(
 
     from allypath.engines import (
         BatchScorer,
+        aggregate_duckdb,
         count_parquet_rows,
         parquet_source,
         report_columns,
         score_parquet_duckdb,
     )
-    from allypath.reports.board import Board, aggregate_duckdb
+    from allypath.reports.board import Board
 
     source = parquet_source(data)
     with duckdb.connect() as con:

@@ -1,4 +1,5 @@
 """Engines for large inputs: DuckDB (embedded, out-of-core) and Spark; both feed the one numpy kernel.
+The board's aggregate table is built here too, in memory or with DuckDB (:mod:`.aggregate`).
 
 :func:`choose_engine` says which engine scores a source when the user leaves it to ``auto``; the
 engines themselves are imported on first use, so choosing one does not load DuckDB.
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - imported on first use below (DuckDB is not needed to choose)
+    from allypath.engines.aggregate import aggregate_duckdb, aggregate_table
     from allypath.engines.batches import BatchScorer, plain_frame, plain_table
     from allypath.engines.duckdb_engine import (
         count_parquet_rows,
@@ -24,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover - imported on first use below (DuckDB is n
 __all__ = [
     "BatchScorer",
     "Engine",
+    "aggregate_duckdb",
+    "aggregate_table",
     "choose_engine",
     "count_parquet_rows",
     "local_spark",
@@ -63,6 +67,8 @@ def choose_engine(engine: Engine | str, source: Path) -> Engine:
 
 
 _LAZY = {
+    "aggregate_duckdb": "aggregate",
+    "aggregate_table": "aggregate",
     "BatchScorer": "batches",
     "plain_frame": "batches",
     "plain_table": "batches",

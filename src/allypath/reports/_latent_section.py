@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from allypath._values import plain_deep
 from allypath.errors import StatsError
 from allypath.instrument import Instrument
 from allypath.reports.charts import STAGE_COLORS, bar_chart, line_chart, stacked_bar_chart
@@ -13,7 +14,6 @@ from allypath.reports.methods import (
     STAGE_LABELS,
     ReportTable,
     Section,
-    _plain,
 )
 from allypath.scoring import PROBABILITY_COLUMNS, StageModel, score
 from allypath.stats import (
@@ -34,9 +34,9 @@ def latent_section(scored: pd.DataFrame, seed: int) -> tuple[dict, Section]:
     best = int(table.loc[table["lowest_bic"], "k"].iloc[0])
     numbers = {
         "scores": columns,
-        "compare": _plain(table.to_dict(orient="records")),
+        "compare": plain_deep(table.to_dict(orient="records")),
         "best_k": best,
-        "stages_vs_continuum": _plain(structure.to_dict()),
+        "stages_vs_continuum": plain_deep(structure.to_dict()),
     }
     # Not a test of stages: the one-factor rival of stages_vs_continuum is linear and cannot fit
     # single-peaked items, so it loses whatever the data (issue 15). The "structure" section decides.
@@ -151,7 +151,7 @@ def calibration_section(
         name: float(frame.loc[placed, list(PROBABILITY_COLUMNS)].max(axis=1).mean())
         for name, frame in (("default", before), ("calibrated", after))
     }
-    report = _plain(dict(model.fit_report))
+    report = plain_deep(dict(model.fit_report))
     numbers = {
         "model": model.label,
         "fit_report": report,

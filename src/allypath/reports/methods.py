@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from allypath._values import plain_deep
 from allypath.errors import StatsError
 from allypath.instrument import Construct, Instrument, load_instrument
 from allypath.model import STAGES
@@ -134,21 +135,6 @@ def _format_cell(value: Any, digits: int = 3) -> str:
             return "—"
         return f"{number:,.{digits}f}"
     return str(value)
-
-
-def _plain(value: Any) -> Any:
-    """numpy and pandas values -> JSON-ready Python (NaN -> None)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return None if not math.isfinite(float(value)) else float(value)
-    return value
 
 
 # --------------------------------------------------------------------------- inputs
@@ -597,4 +583,4 @@ def methods_report(
         "n_rows": len(data),
         "group_columns": groups,
     }
-    return MethodsReport(data=_plain(numbers), sections=sections, meta=meta)
+    return MethodsReport(data=plain_deep(numbers), sections=sections, meta=meta)

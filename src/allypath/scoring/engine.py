@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from allypath._values import plain
 from allypath.errors import DataError
 from allypath.instrument import Instrument, load_instrument
 from allypath.model import STAGES
@@ -177,17 +178,8 @@ def score_record(
     answers = read_record(record, instrument.form(chosen), on_error=on_error, source=source)
     scored = _score_answers(answers, columns, instrument, model, chosen, form is None, answer_key)
     return {
-        name: _plain(record[name]) if column is None else column.value(0) for name, column in scored.columns
+        name: plain(record[name]) if column is None else column.value(0) for name, column in scored.columns
     }
-
-
-def _plain(value: object) -> object:
-    """A passed-through cell as ``DataFrame.to_dict`` gives it, with missing as ``None``."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from allypath._values import plain
 from allypath.errors import StatsError
 from allypath.stats.cfa import SEMResult, cfa
 
@@ -98,23 +99,13 @@ class InvarianceResult:
         """``{"levels": [{"level": ..., "chisq": ..., ...}, ...], "verdict": ..., ...}``."""
         rows = []
         for record in self.levels.to_dict(orient="records"):
-            rows.append({k: _plain(v) for k, v in record.items()})
+            rows.append({k: plain(v) for k, v in record.items()})
         return {
             "levels": rows,
             "verdict": self.verdict,
             "supported_level": self.supported_level,
             "criteria": dict(self.criteria),
         }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return None if isinstance(value, float) and not math.isfinite(value) else value
-    if hasattr(value, "item"):  # numpy scalars
-        return _plain(value.item())
-    return value
 
 
 def measurement_invariance(

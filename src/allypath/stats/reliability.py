@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
+from allypath._values import plain
 from allypath.errors import StatsError
 from allypath.stats._correlation import (
     Matrix,
@@ -133,7 +134,7 @@ class AlphaResult:
             "mean": self.mean,
             "sd": self.sd,
             "item_stats": {
-                str(item): {str(col): _plain(value) for col, value in row.items()}
+                str(item): {str(col): plain(value) for col, value in row.items()}
                 for item, row in self.item_stats.iterrows()
             },
         }
@@ -201,13 +202,6 @@ class OmegaResult:
             "g_loadings": {str(k): float(v) for k, v in self.g_loadings.items()},
             "flipped_items": list(self.flipped_items),
         }
-
-
-def _plain(value: object) -> float | int | None:
-    if isinstance(value, int | np.integer):
-        return int(value)
-    number = float(value)  # type: ignore[arg-type]
-    return number if np.isfinite(number) else None
 
 
 def _parse_keys(columns: Sequence[str], keys: Sequence[str] | None) -> tuple[list[str], list[str]]:

@@ -3,14 +3,13 @@ file's rows (``allypath.score``, one DataFrame). Both give the same values for t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-import numpy as np
 import pandas as pd
 
 import allypath
+from allypath._values import plain
 from allypath.instrument import Instrument
 from allypath.scoring import score_record
 from allypath.web.survey.answers import wide_row
@@ -22,16 +21,6 @@ RUSHED_REASON = "answered faster than the questions can be read (under 2 seconds
 # What a row set aside keeps: who, why, how it was scored and the careless statistics, not a stage.
 _KEPT = ("status", "reason", "form", "instrument", "scoring_model", "person_fit", "longest_run")
 _KEPT_TOO = ("answer_sd", "reverse_conflicts")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 def score_one(clean: Mapping[str, Any], instrument: Instrument, form: str) -> dict[str, Any]:
@@ -48,7 +37,7 @@ def score_one(clean: Mapping[str, Any], instrument: Instrument, form: str) -> di
         if not active.column(column).is_text
     }
     scored = score_record(record, instrument, form=form, on_error="mark")
-    return {key: _plain(value) for key, value in scored.items() if not active.has_column(key)}
+    return {key: plain(value) for key, value in scored.items() if not active.has_column(key)}
 
 
 def score_many(
@@ -66,7 +55,7 @@ def score_many(
     scored = allypath.score(frame.drop(columns=text_columns), instrument, form=form, on_error="mark")
     # The wide answers are stored separately; keep only the scored columns here.
     return [
-        {str(k): _plain(v) for k, v in record.items() if not active.has_column(str(k))}
+        {str(k): plain(v) for k, v in record.items() if not active.has_column(str(k))}
         for record in scored.to_dict("records")
     ]
 
