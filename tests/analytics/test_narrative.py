@@ -311,3 +311,22 @@ def test_the_answers_follow_the_data_both_ways(frame):
     data["score_enabler_safety"] = np.linspace(1.0, 2.0, len(data))
     unsafe = summarise(released_figures(data, release=None, filters={"wave": "W1"}))
     assert unsafe.answers[0].verdict == "no"
+
+
+def test_every_language_has_every_sentence_and_asks_for_no_field_english_lacks():
+    import string
+
+    from allypath.analytics.narrative_words import WORDS
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    english = WORDS["en"]
+    for language in ("fr", "ar"):
+        assert WORDS[language].keys() == english.keys(), language
+        for key, text in english.items():
+            # a translation may leave a field out ("no_split": the reason is English only) but never
+            # ask for one the summary does not give
+            assert fields(WORDS[language][key]) <= fields(text), (language, key)
+        dropped = {k for k, text in english.items() if fields(WORDS[language][k]) != fields(text)}
+        assert dropped <= {"no_split"}, (language, dropped)

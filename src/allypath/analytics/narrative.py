@@ -1,4 +1,3 @@
-# ruff: noqa: E501 -- prose in three languages reads better unbroken; the minus sign is U+2212
 """The summary that opens every dashboard page and the board report: HR's questions answered in plain
 words, from the organisation's released figures only (issue 16, point 1). Django-free.
 
@@ -38,12 +37,13 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from allypath._values import plain
 from allypath.analytics.change import wave_change
 from allypath.analytics.factors import factor_heatmap
 from allypath.analytics.mix import stage_mix, wilson_interval
+from allypath.analytics.narrative_words import WORDS
 from allypath.analytics.plans import PlanItem, action_plan
 from allypath.model import DIAGNOSTIC_QUESTIONS, FACTORS, INTERVENTIONS, STAGE_KEYS, STAGES
 from allypath.privacy import Release
@@ -211,20 +211,10 @@ class Released:
     plan: tuple[PlanItem, ...] = ()
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def _first(frame: pd.DataFrame) -> dict[str, Any] | None:
     if frame.empty:
         return None
-    return {str(k): _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+    return {str(k): plain(v) for k, v in frame.iloc[0].to_dict().items()}
 
 
 def released_figures(
@@ -255,197 +245,6 @@ def released_figures(
 
 # --------------------------------------------------------------------------- the words
 
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "heading": "Summary",
-        "where_h": "Where the men are",
-        "moved_h": "What moved since {previous}",
-        "moved_first_h": "What moved since the last wave",
-        "factors_h": "The strongest barriers and enablers",
-        "questions_h": "The research's three questions",
-        "actions_h": "What to do first",
-        "hidden": "No figure is published for this selection: it holds too few men, or it would let a smaller group be worked out. Choose a broader selection.",
-        "no_split": "How the men divide between the stages is not published for this selection ({why}).",
-        "no_split_plain": "How the men divide between the stages is not published for this selection.",
-        "answered": "{n} men answered and were placed on the model.",
-        "largest": "The largest group is at {stage}: {share} of them (likely between {low} and {high}).",
-        "clearly": "It is clearly the largest stage: its interval overlaps no other stage's.",
-        "close": "{others} {verb}, so the figures cannot tell which is largest.",
-        "close_one": "is close",
-        "close_many": "are close too",
-        "close_item": "{stage} ({share}, likely between {low} and {high})",
-        "rest": "The others: {items}.",
-        "rest_item": "{stage} {share} ({low} to {high})",
-        "rough": "With this many answers the shares are rough: read the intervals rather than the exact figures.",
-        "bands": "To protect individuals only two bands are published for this selection: {early} are at Apathy or Ambivalence (likely between {low} and {high}) and {late} at Reflective or Energised.",
-        "first_wave": "There is no earlier wave with results to compare with.",
-        "change_hidden": "Changes since {previous} are not published for this selection: it does not pass the privacy rules on both waves.",
-        "stage_change": "{stage}: from {before} to {after}, a change of {delta} points (likely between {low} and {high}).",
-        "index_change": "Developmental index (0 to 100): from {before} to {after}, a change of {delta} (likely between {low} and {high}).",
-        "no_clear": "No clear change in {items}: the differences could be chance.",
-        "index_name": "the developmental index",
-        "no_change_figures": "No change since {previous} can be read for this selection.",
-        "barriers": "The strongest barriers: {items}.",
-        "barriers_none": "No barrier is strong (none reaches 3.5 of 5); the highest: {items}.",
-        "enablers": "The strongest enablers: {items}.",
-        "enablers_none": "No enabler is clearly in place (none reaches 3.5 of 5); the strongest: {items}.",
-        "weakest": "The weakest enabler: {item}{missing}.",
-        "weakest_missing": ", which men on average say is missing",
-        "factor_item": "{label} ({mean} of 5)",
-        "no_factors": "No barrier or enabler score is published for this selection.",
-        "yes": "Yes",
-        "partly": "Partly",
-        "no": "No",
-        "unknown": "Not known",
-        "answer": "{verdict}. {items}.",
-        "answer_unknown": "Not known: too few answers to these questions are published.",
-        "enabler_good": "in place",
-        "enabler_bad": "missing",
-        "enabler_mid": "uneven",
-        "barrier_bad": "a strong barrier",
-        "barrier_good": "a weak barrier",
-        "barrier_mid": "a moderate barrier",
-        "reading": "{label} {mean} of 5 ({reading})",
-        "action": "{label}: {why}.",
-        "why_stage": "{share} of the men are at {stage}",
-        "why_barrier": "{label} is strong ({mean} of 5)",
-        "why_barrier_plain": "{label} is strong",
-        "why_enabler": "{label} is weak ({mean} of 5)",
-        "why_enabler_plain": "{label} is weak",
-        "why_context": "the men stand furthest back in one situation: {context}",
-        "why_fit": "it suits men at {stages}",
-        "no_actions": "No action is proposed: the plan needs every stage of this selection to be published.",
-        "and": " and ",
-        "list": ", ",
-        "items": "; ",
-    },
-    "fr": {
-        "heading": "En résumé",
-        "where_h": "Où en sont les hommes",
-        "moved_h": "Ce qui a changé depuis {previous}",
-        "moved_first_h": "Ce qui a changé depuis la vague précédente",
-        "factors_h": "Les freins et les leviers les plus marqués",
-        "questions_h": "Les trois questions de la recherche",
-        "actions_h": "Par quoi commencer",
-        "hidden": "Aucun chiffre n'est publié pour cette sélection : elle compte trop peu d'hommes, ou permettrait de reconstituer un groupe plus petit. Choisissez une sélection plus large.",
-        "no_split": "La répartition des hommes entre les étapes n'est pas publiée pour cette sélection.",
-        "no_split_plain": "La répartition des hommes entre les étapes n'est pas publiée pour cette sélection.",
-        "answered": "{n} hommes ont répondu et ont été situés sur le modèle.",
-        "largest": "Le groupe le plus nombreux est à l'étape {stage} : {share} d'entre eux (probablement entre {low} et {high}).",
-        "clearly": "C'est nettement l'étape la plus représentée : son intervalle ne recoupe celui d'aucune autre.",
-        "close": "{others} {verb}, si bien que les chiffres ne disent pas laquelle est la plus nombreuse.",
-        "close_one": "est proche",
-        "close_many": "sont proches aussi",
-        "close_item": "l'étape {stage} ({share}, probablement entre {low} et {high})",
-        "rest": "Les autres : {items}.",
-        "rest_item": "{stage} {share} ({low} à {high})",
-        "rough": "Avec ce nombre de réponses, les parts sont approximatives : lisez les intervalles plutôt que les chiffres exacts.",
-        "bands": "Pour protéger les personnes, seules deux tranches sont publiées pour cette sélection : {early} sont à l'étape Apathie ou Ambivalence (probablement entre {low} et {high}) et {late} à l'étape Réflexion ou Énergie.",
-        "first_wave": "Il n'y a pas de vague antérieure avec des résultats à comparer.",
-        "change_hidden": "Les évolutions depuis {previous} ne sont pas publiées pour cette sélection : elle ne respecte pas les règles de confidentialité sur les deux vagues.",
-        "stage_change": "{stage} : de {before} à {after}, soit {delta} points (probablement entre {low} et {high}).",
-        "index_change": "Indice de progression (0 à 100) : de {before} à {after}, soit {delta} (probablement entre {low} et {high}).",
-        "no_clear": "Pas de changement net pour {items} : les écarts pourraient être dus au hasard.",
-        "index_name": "l'indice de progression",
-        "no_change_figures": "Aucune évolution depuis {previous} ne peut être lue pour cette sélection.",
-        "barriers": "Les freins les plus forts : {items}.",
-        "barriers_none": "Aucun frein n'est fort (aucun n'atteint 3,5 sur 5) ; les plus élevés : {items}.",
-        "enablers": "Les leviers les plus présents : {items}.",
-        "enablers_none": "Aucun levier n'est nettement en place (aucun n'atteint 3,5 sur 5) ; les plus présents : {items}.",
-        "weakest": "Le levier le plus faible : {item}{missing}.",
-        "weakest_missing": ", que les hommes disent en moyenne absent",
-        "factor_item": "{label} ({mean} sur 5)",
-        "no_factors": "Aucun score de frein ou de levier n'est publié pour cette sélection.",
-        "yes": "Oui",
-        "partly": "En partie",
-        "no": "Non",
-        "unknown": "Inconnu",
-        "answer": "{verdict}. {items}.",
-        "answer_unknown": "Inconnu : trop peu de réponses à ces questions sont publiées.",
-        "enabler_good": "en place",
-        "enabler_bad": "fait défaut",
-        "enabler_mid": "en demi-teinte",
-        "barrier_bad": "un frein fort",
-        "barrier_good": "un frein faible",
-        "barrier_mid": "un frein modéré",
-        "reading": "{label} {mean} sur 5 ({reading})",
-        "action": "{label} : {why}.",
-        "why_stage": "{share} des hommes sont à l'étape {stage}",
-        "why_barrier": "le frein « {label} » est fort ({mean} sur 5)",
-        "why_barrier_plain": "le frein « {label} » est fort",
-        "why_enabler": "le levier « {label} » est faible ({mean} sur 5)",
-        "why_enabler_plain": "le levier « {label} » est faible",
-        "why_context": "les hommes sont le plus en retrait dans une situation : {context}",
-        "why_fit": "elle convient aux hommes aux étapes {stages}",
-        "no_actions": "Aucune action n'est proposée : le plan a besoin que toutes les étapes de cette sélection soient publiées.",
-        "and": " et ",
-        "list": ", ",
-        "items": " ; ",
-    },
-    "ar": {
-        "heading": "الخلاصة",
-        "where_h": "أين يقف الرجال",
-        "moved_h": "ما الذي تغيّر منذ {previous}",
-        "moved_first_h": "ما الذي تغيّر منذ الموجة السابقة",
-        "factors_h": "أقوى العوائق والعوامل الممكِّنة",
-        "questions_h": "الأسئلة الثلاثة للبحث",
-        "actions_h": "بمَ نبدأ",
-        "hidden": "لا يُنشر أي رقم لهذا الاختيار: فهو يضم عددًا قليلًا جدًا من الرجال، أو قد يسمح باستنتاج مجموعة أصغر. اختر نطاقًا أوسع.",
-        "no_split": "لا يُنشر توزيع الرجال على المراحل لهذا الاختيار.",
-        "no_split_plain": "لا يُنشر توزيع الرجال على المراحل لهذا الاختيار.",
-        "answered": "عدد الرجال الذين أجابوا وحُدِّد موقعهم على النموذج: {n}.",
-        "largest": "أكبر مجموعة في مرحلة «{stage}»: {share} منهم (على الأرجح بين {low} و{high}).",
-        "clearly": "وهي بوضوح المرحلة الأكبر: لا يتداخل نطاقها مع نطاق أي مرحلة أخرى.",
-        "close": "{others} {verb}، فلا تسمح الأرقام بتحديد المرحلة الأكبر.",
-        "close_one": "قريبة منها",
-        "close_many": "قريبة منها أيضًا",
-        "close_item": "مرحلة «{stage}» ({share}، على الأرجح بين {low} و{high})",
-        "rest": "وبقية المراحل: {items}.",
-        "rest_item": "«{stage}» {share} (من {low} إلى {high})",
-        "rough": "مع هذا العدد من الإجابات تبقى النسب تقريبية: اقرأ النطاقات لا الأرقام الدقيقة.",
-        "bands": "حمايةً للأفراد لا تُنشر لهذا الاختيار إلا فئتان: {early} في مرحلة اللامبالاة أو التردد (على الأرجح بين {low} و{high}) و{late} في مرحلة التأمل أو الحماس.",
-        "first_wave": "لا توجد موجة سابقة ذات نتائج للمقارنة بها.",
-        "change_hidden": "لا تُنشر التغيّرات منذ {previous} لهذا الاختيار: فهو لا يستوفي قواعد الخصوصية في الموجتين.",
-        "stage_change": "«{stage}»: من {before} إلى {after}، أي تغيّر بمقدار {delta} نقطة (على الأرجح بين {low} و{high}).",
-        "index_change": "مؤشر التطور (من 0 إلى 100): من {before} إلى {after}، أي تغيّر بمقدار {delta} (على الأرجح بين {low} و{high}).",
-        "no_clear": "لا تغيّر واضح في {items}: قد تكون الفروق من قبيل الصدفة.",
-        "index_name": "مؤشر التطور",
-        "no_change_figures": "لا يمكن قراءة أي تغيّر منذ {previous} لهذا الاختيار.",
-        "barriers": "أقوى العوائق: {items}.",
-        "barriers_none": "لا يوجد عائق قوي (لا يبلغ أيٌّ منها 3,5 من 5)؛ أعلاها: {items}.",
-        "enablers": "أقوى العوامل الممكِّنة: {items}.",
-        "enablers_none": "لا يوجد عامل ممكِّن متوفّر بوضوح (لا يبلغ أيٌّ منها 3,5 من 5)؛ أقواها: {items}.",
-        "weakest": "أضعف العوامل الممكِّنة: {item}{missing}.",
-        "weakest_missing": "، ويقول الرجال في المتوسط إنه غائب",
-        "factor_item": "«{label}» ({mean} من 5)",
-        "no_factors": "لا تُنشر أي درجة للعوائق أو العوامل الممكِّنة لهذا الاختيار.",
-        "yes": "نعم",
-        "partly": "جزئيًا",
-        "no": "لا",
-        "unknown": "غير معروف",
-        "answer": "{verdict}. {items}.",
-        "answer_unknown": "غير معروف: لا يُنشر ما يكفي من الإجابات عن هذه الأسئلة.",
-        "enabler_good": "حاضر بدرجة مرتفعة",
-        "enabler_bad": "حاضر بدرجة منخفضة",
-        "enabler_mid": "حاضر بدرجة متوسطة",
-        "barrier_bad": "عائق قوي",
-        "barrier_good": "عائق ضعيف",
-        "barrier_mid": "عائق متوسط",
-        "reading": "«{label}» {mean} من 5 ({reading})",
-        "action": "{label}: {why}.",
-        "why_stage": "{share} من الرجال في مرحلة «{stage}»",
-        "why_barrier": "العائق «{label}» قوي ({mean} من 5)",
-        "why_barrier_plain": "العائق «{label}» قوي",
-        "why_enabler": "العامل «{label}» ضعيف ({mean} من 5)",
-        "why_enabler_plain": "العامل «{label}» ضعيف",
-        "why_context": "يتأخر الرجال أكثر ما يتأخرون في موقف واحد: {context}",
-        "why_fit": "يناسب الرجال في مراحل {stages}",
-        "no_actions": "لا يُقترح أي إجراء: تحتاج الخطة إلى نشر كل مراحل هذا الاختيار.",
-        "and": " و",
-        "list": "، ",
-        "items": "؛ ",
-    },
-}
 _DECIMAL = {"en": ".", "fr": ",", "ar": ","}  # as Django's formats for these languages
 _PERCENT = {"en": "{}%", "fr": "{}\u00a0%", "ar": "{}%"}
 _FACTORS = {f.key: f for f in FACTORS}
@@ -453,7 +252,7 @@ _INTERVENTIONS = {i.key: i for i in INTERVENTIONS}
 
 
 def _number(value: Any) -> float | None:
-    value = _plain(value)
+    value = plain(value)
     if value is None:
         return None
     try:
@@ -473,7 +272,7 @@ class _Say:
 
     def __init__(self, language: str) -> None:
         self.language = language if language in LANGUAGES else "en"
-        self.words = _WORDS[self.language]
+        self.words = WORDS[self.language]
 
     def __call__(self, key: str, **values: Any) -> str:
         return self.words[key].format(**values)
