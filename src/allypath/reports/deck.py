@@ -5,24 +5,37 @@ situation and its options, what each option tends to lead to, and the debrief; a
 the "one action" each participant writes down. The facilitator's version (the default) puts the
 notes for each slide under it; ``notes=False`` gives the version to project.
 
-The stage and the context are parameters: this module never reads group data. When they are chosen
-from a group's results, they must come from the privacy release (issue 9), which is not wired here.
+The stage and the context are parameters: this module never reads survey responses. When they are
+chosen from a group's results, :func:`pick_for_group` reads them from that group's figures as the
+privacy release shows them (the console passes its stage-mix and context-profile records; see
+``allypath.web.console.dashboard_deck``), so no deck is chosen for a group the dashboard would hide.
 
-Django-free: the CLI (``allypath content deck``) and, later, the console both call it.
+Django-free: the CLI (``allypath content deck``) and the console both call it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from allypath.content import Dilemma, DilemmaSet, Profile, choose_dilemmas, next_items
 from allypath.errors import DataError
-from allypath.model import Text, is_rtl, stage
+from allypath.model import STAGE_KEYS, Text, is_rtl, stage
 
-__all__ = ["LABELS", "MAX_DILEMMAS", "Deck", "deck_html", "deck_pdf", "workshop_deck", "write_deck"]
+__all__ = [
+    "LABELS",
+    "MAX_DILEMMAS",
+    "Deck",
+    "deck_html",
+    "deck_pdf",
+    "pick_for_group",
+    "workshop_deck",
+    "write_deck",
+]
 
 MAX_DILEMMAS = 6  # the opening slide lists them all; six fit (checked page by page in the tests)
 
@@ -172,6 +185,60 @@ def workshop_deck(
     chosen = choose_dilemmas(stage_number, context, dilemmas, n=n)
     further = tuple(s.item.title for s in next_items(Profile(stage=stage_number, context=context), n=2))
     return Deck(stage=stage_number, context=context, language=language, dilemmas=chosen, further=further)
+
+
+#: Two released figures closer than this are a tie (they are means of the same rows: a real tie is
+#: exact, this only absorbs floating-point noise).
+TIE = 1e-9
+
+
+def _figure(value: Any) -> float | None:
+    """A released figure as a number; None where the release withholds it (None, NaN, pd.NA)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def pick_for_group(
+    mix: Mapping[str, Any], profile: Mapping[str, Any], contexts: Sequence[str]
+) -> tuple[int, str] | None:
+    """(stage number, context) for a group from its released figures, or None if they do not tell.
+
+    ``mix`` is the group's stage-mix record (``share_<stage>`` for apathy ... energised), ``profile``
+    its context-profile record (context key -> mean stage), both as the release shows them: a
+    withheld figure is None or NaN. ``contexts`` lists the context keys in the instrument's order.
+
+    The most common stage is the one with the largest share; on a tie, the earlier stage, because a
+    deck pitched at the earlier stage still gives those further along something to lead, while one
+    pitched ahead loses those behind. The weakest context is the one with the lowest mean stage; on
+    a tie, the first in the instrument's order. None when the release shows no stage split (two bands
+    or none) or no context mean for the group: the deck is then not chosen from its results.
+
+    Examples
+    --------
+    >>> mix = {"share_apathy": 0.1, "share_ambivalence": 0.4, "share_reflective": 0.4}
+    >>> mix["share_energised"] = 0.1
+    >>> contexts = ["team_meetings", "hiring_promotion"]
+    >>> pick_for_group(mix, {"team_meetings": 2.6, "hiring_promotion": 2.2}, contexts)
+    (2, 'hiring_promotion')
+    >>> pick_for_group({**mix, "share_apathy": None}, {"team_meetings": 2.6}, contexts) is None
+    True
+    """
+    shares = [_figure(mix.get(f"share_{key}")) for key in STAGE_KEYS]
+    if any(share is None for share in shares):
+        return None  # the release shows this group's split in bands or not at all
+    known = [share for share in shares if share is not None]
+    top = max(known)
+    most_common = next(number for number, share in enumerate(known, 1) if share >= top - TIE)
+    means = [(key, _figure(profile.get(key))) for key in contexts]
+    released = [(key, mean) for key, mean in means if mean is not None]
+    if not released or top <= 0:
+        return None
+    lowest = min(mean for _, mean in released)
+    weakest = next(key for key, mean in released if mean <= lowest + TIE)
+    return most_common, weakest
 
 
 def deck_html(deck: Deck, *, notes: bool = True) -> str:

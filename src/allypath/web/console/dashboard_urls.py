@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from allypath.web.console import dashboard, dashboard_contexts
+from allypath.web.console import dashboard, dashboard_contexts, dashboard_deck
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("groups/", dashboard.groups, name="dashboard_groups"),
     path("heatmap/", dashboard.heatmap, name="dashboard_heatmap"),
     path("contexts/", dashboard_contexts.contexts, name="dashboard_contexts"),
+    path("deck/", dashboard_deck.deck, name="dashboard_deck"),
     path("trends/", dashboard.trends, name="dashboard_trends"),
     path("transitions/", dashboard.transitions, name="dashboard_transitions"),
     path("plan/", dashboard.plan, name="dashboard_plan"),
