@@ -16,6 +16,7 @@ from collections import Counter, OrderedDict
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from allypath.analytics import context_profiles, stage_mix
 from allypath.model import STAGE_KEYS
@@ -23,11 +24,13 @@ from allypath.model import stage as stage_of
 from allypath.reports.board import records
 from allypath.reports.deck import LABELS, pick_for_group
 from allypath.web.audit.models import AccessEvent
-from allypath.web.console.dashboard_deck import HIDDEN, NOT_DECLARED
+from allypath.web.console.dashboard_deck import HIDDEN, NOT_DECLARED, OPEN_WAVE
 from allypath.web.dashboard import release as releases
 from allypath.web.dashboard.contexts import context_labels
 from allypath.web.survey.models import Response
 from content.test_deck import pages, text_of
+
+from .seed import store_responses
 
 pytestmark = [pytest.mark.db]
 
@@ -226,6 +229,25 @@ def test_a_combination_the_organisation_does_not_publish_says_so(built, bob, as_
     assert page.status_code == 422
     text = section(page)
     assert html.escape(NOT_DECLARED) in text and html.escape(HIDDEN) not in text and "download=" not in text
+
+
+@pytest.mark.django_db
+def test_an_open_wave_says_its_results_come_when_it_closes(built, bob, as_user, make_wave):
+    today = timezone.localdate()
+    wave = make_wave(built.org, name="2026 Q4", form="full", k=5, k_text=10, opens_on=today, closes_on=today)
+    store_responses(wave, built.respondents["Ops/APAC"], close=False)
+    page = as_user(bob).get(URL, {"wave": str(wave.pk)})
+    assert page.status_code == 200  # no filter typed: the page says why, as the other pages do
+    text = section(page)
+    assert html.escape(OPEN_WAVE) in text and "download=" not in text
+
+
+@pytest.mark.django_db
+def test_everyone_gets_the_deck_of_the_whole_wave(built, bob, as_user):
+    page = get(as_user(bob), built)
+    assert page.status_code == 200
+    text = section(page)
+    assert "deck for everyone</h2>" in text and "download=notes" in text
 
 
 # --------------------------------------------------------------------------- who may see it
