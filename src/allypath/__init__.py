@@ -20,6 +20,7 @@ from allypath.errors import (
     InstrumentError,
     ModelSyntaxError,
     PrivacyError,
+    RequestProblem,
     StatsError,
 )
 from allypath.instrument import load_instrument
@@ -39,6 +40,7 @@ __all__ = [
     "InstrumentError",
     "ModelSyntaxError",
     "PrivacyError",
+    "RequestProblem",
     "StatsError",
     "__version__",
     "load_instrument",

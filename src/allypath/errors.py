@@ -13,6 +13,7 @@ __all__ = [
     "InstrumentError",
     "ModelSyntaxError",
     "PrivacyError",
+    "RequestProblem",
     "StatsError",
 ]
 
@@ -75,3 +76,25 @@ class ModelSyntaxError(StatsError):
 
 class PrivacyError(AllypathError):
     """A request would disclose a group below the minimum size; says which rule refused it."""
+
+
+class RequestProblem(AllypathError):  # noqa: N818 - a refused request, not a server fault
+    """A web request the server will not serve as asked: the HTTP ``status`` to answer with, the query or
+    body ``field`` at fault (None when no one field is) and a plain ``message`` for people.
+
+    Raised anywhere below a view; the API and the console each turn it into their error answer in one
+    place, so no view maps it by hand. ``code`` is the machine-readable cause clients may branch on.
+    """
+
+    def __init__(
+        self, status: int, message: str, *, field: str | None = None, code: str = "invalid_request"
+    ) -> None:
+        self.status = status
+        self.field = field
+        self.message = message
+        self.code = code
+        super().__init__(message)
+
+    def field_errors(self) -> list[tuple[str, str, str]]:
+        """``(field, message, code)`` for each field at fault, as the API lists them."""
+        return [] if self.field is None else [(self.field, self.message, self.code)]

@@ -1,5 +1,6 @@
 """Refuse oversized request bodies early, with a clear message, before anything reads them; and JSON
-bodies that would crash whatever reads them later (too deep, or not valid text)."""
+bodies that would crash whatever reads them later (too deep, or not valid text). Answer a request
+problem a console view raises with the console's page for it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from allypath.errors import RequestProblem
+from allypath.web.console.problems import problem_response
 
 _UPLOAD_PREFIXES = ("/console/", "/admin/")
 
@@ -123,4 +127,22 @@ class JsonBodyGuardMiddleware:
         field = _unencodable(parsed, "")
         if field is not None:
             return _refuse(field, "invalid_text", "contains characters that are not valid text")
+        return None
+
+
+class RequestProblemMiddleware:
+    """A :class:`~allypath.errors.RequestProblem` raised by a console view becomes the console's page
+    for it (:mod:`allypath.web.console.problems`) with its HTTP status: the one place the console maps
+    it. The API answers the same errors in its own exception handler (web/api/api.py); elsewhere (the
+    survey pages catch theirs) the error goes on as any other."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RequestProblem) and request.path.startswith("/console/"):
+            return problem_response(request, exception)
         return None

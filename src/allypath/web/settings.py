@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "allypath.web.security.StorageFullMiddleware",
+    "allypath.web.middleware.RequestProblemMiddleware",
 ]
 
 ROOT_URLCONF = "allypath.web.urls"

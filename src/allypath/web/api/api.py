@@ -17,10 +17,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from allypath.errors import RequestProblem
 from allypath.web.api.dashboard import router as dashboard_router
 from allypath.web.api.schemas import (
     ErrorOut,
-    FieldErrorOut,
     OrgOut,
     RateRowOut,
     RatesOut,
@@ -28,11 +28,10 @@ from allypath.web.api.schemas import (
     SubmissionIn,
     WaveOut,
 )
-from allypath.web.dashboard.query import DashboardInputError
 from allypath.web.dashboard.rates import rates_view
 from allypath.web.orgs.access import get_for
 from allypath.web.orgs.models import Membership, Role, Wave
-from allypath.web.survey.submission import SubmissionError, submit
+from allypath.web.survey.submission import submit
 
 # Swagger UI sets a few inline styles; only the docs page gets that allowance.
 api = NinjaAPI(
@@ -69,6 +68,16 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         for e in exc.errors
     ]
     return _error(request, 422, "invalid_request", "the request body does not match the schema", errors)
+
+
+@api.exception_handler(RequestProblem)
+def _request_problem(request: HttpRequest, exc: RequestProblem) -> HttpResponse:
+    # The one place a refused request (a bad dashboard parameter, a rejected submission, ...) becomes
+    # the API's error body: its status, its code and each field at fault.
+    errors = [
+        {"field": field, "message": message, "code": code} for field, message, code in exc.field_errors()
+    ]
+    return _error(request, exc.status, exc.code, exc.message, errors)
 
 
 @api.exception_handler(HttpError)
@@ -128,11 +137,7 @@ def _signed_in(request: HttpRequest) -> User:
     auth=None,
 )
 def post_response(request: HttpRequest, payload: SubmissionIn) -> Status[Any]:
-    try:
-        result = submit(payload.token, payload.submission_id, payload.answers, payload.language)
-    except SubmissionError as rejected:
-        errors = [FieldErrorOut(field=e.field, message=e.message, code=e.code) for e in rejected.errors]
-        return Status(rejected.status, ErrorOut(detail=rejected.message, code=rejected.code, errors=errors))
+    result = submit(payload.token, payload.submission_id, payload.answers, payload.language)
     # the language goes in the link: the response keeps it only where k invitees share it
     url = request.build_absolute_uri(
         reverse("survey:report", args=[result.receipt]) + f"?lang={payload.language}"
@@ -176,10 +181,7 @@ def get_response_rates(request: HttpRequest, wave_id: int) -> RatesOut:
     wave = get_for(request.user, Wave, pk=wave_id, role=Role.VIEWER)
     user = _signed_in(request)
     membership = Membership.objects.get(user=user, org=wave.org)
-    try:
-        table = rates_view(request, wave, membership, view="api.response_rates")
-    except DashboardInputError as problem:  # e.g. an imported wave: no invited population
-        raise HttpError(problem.status, problem.message) from None
+    table = rates_view(request, wave, membership, view="api.response_rates")  # 422 for an imported wave
     return RatesOut(
         k=table.k,
         invited=table.invited,

@@ -24,9 +24,9 @@ from ninja.security import django_auth
 
 from allypath.model import STAGE_KEYS
 from allypath.reports.board import FACTOR_LABELS, INTERVENTION_LABELS
-from allypath.web.api.schemas import ErrorOut, FieldErrorOut
+from allypath.web.api.schemas import ErrorOut
 from allypath.web.dashboard import service
-from allypath.web.dashboard.query import DashboardInputError, DashboardQuery, resolve
+from allypath.web.dashboard.query import DashboardQuery, resolve
 from allypath.web.dashboard.results import Record
 from allypath.web.dashboard.service import QUESTIONS, Summary
 
@@ -409,12 +409,8 @@ def _answer(
     params: QueryDict = request.GET.copy()
     if language:  # the summary's language is no dashboard filter
         params.pop("lang", None)
-    try:
-        query = resolve(request.user, slug, params, **options)
-        return Status(200, build(query))
-    except DashboardInputError as problem:
-        error = FieldErrorOut(field=problem.field, message=problem.message, code=problem.reason)
-        return Status(problem.status, ErrorOut(detail=problem.message, code=problem.code, errors=[error]))
+    # a bad or refused parameter raises DashboardInputError, answered by the API's RequestProblem handler
+    return Status(200, build(resolve(request.user, slug, params, **options)))
 
 
 # --------------------------------------------------------------------------- endpoints

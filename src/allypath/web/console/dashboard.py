@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from allypath.errors import RequestProblem
 from allypath.model import STAGE_KEYS
 from allypath.reports.board import (
     FACTOR_LABELS,
@@ -130,17 +131,24 @@ def _page(
     Every page that shows figures opens with the selection's summary (the same on every page).
     """
     params, language = _language(request)
-    try:
-        query = resolve(request.user, slug, params, by_default=by_default, two_waves=two_waves)
-        parts = compute(query)
-        result = parts.get("result")
-        if result is None or not result.refused:
-            parts["summary"] = service.summary(request, query, language)
-    except DashboardInputError as problem:
-        context = _context(request, slug, tab, problem=problem)
-        return render(request, "console/dashboard/problem.html", context, status=problem.status)
+    # A bad or refused request raises DashboardInputError: the console's middleware shows problem_page.
+    query = resolve(request.user, slug, params, by_default=by_default, two_waves=two_waves)
+    parts = compute(query)
+    result = parts.get("result")
+    if result is None or not result.refused:
+        parts["summary"] = service.summary(request, query, language)
     context = _context(request, slug, tab, query=query, **parts)
     return render(request, f"console/dashboard/{template}", context)
+
+
+def problem_page(request: HttpRequest, problem: RequestProblem) -> HttpResponse:
+    """The page of a dashboard request that cannot be answered (its tabs and filters, the message),
+    with the problem's status; the console's middleware answers every RequestProblem with it."""
+    match = request.resolver_match
+    assert match is not None  # a dashboard URL with its slug: console.problems checks
+    tab = "dashboard" if match.url_name == "dashboard_export" else str(match.url_name)
+    context = _context(request, match.kwargs["slug"], tab, problem=problem)
+    return render(request, "console/dashboard/problem.html", context, status=problem.status)
 
 
 def _refused(result: Result) -> dict[str, Any]:
@@ -367,12 +375,8 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         return HttpResponse(status=404)
     params, language = _language(request)
-    try:
-        query = resolve(request.user, slug, params, by_default="unit")
-        report = service.board(request, query, view=f"dashboard.export.{fmt}", language=language)
-    except DashboardInputError as problem:
-        context = _context(request, slug, "dashboard", problem=problem)
-        return render(request, "console/dashboard/problem.html", context, status=problem.status)
+    query = resolve(request.user, slug, params, by_default="unit")  # problems: as _page's
+    report = service.board(request, query, view=f"dashboard.export.{fmt}", language=language)
     if fmt == "pdf":
         body: bytes | str = board_pdf(report)
     elif fmt == "html":

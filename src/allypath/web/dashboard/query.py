@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Max, QuerySet
 
+from allypath.errors import RequestProblem
 from allypath.privacy import describe
 from allypath.web.dashboard.frames import unit_column, wave_labels
 from allypath.web.orgs.access import get_for, membership_for
@@ -45,14 +46,19 @@ PARAMETERS = ("wave", "from_wave", "to_wave", "unit", "level", "region", "by")
 MAX_TEXT = 500
 
 
-class DashboardInputError(Exception):
+class DashboardInputError(RequestProblem):
     """A parameter the dashboard cannot serve: ``field`` names it, ``status`` is the HTTP answer,
-    ``reason`` the machine-readable cause (the gate's reason for a refused filter, else ``code``)."""
+    ``reason`` the machine-readable cause (the gate's reason for a refused filter, else ``code``).
+    The API and the console answer it where they answer every :class:`RequestProblem`."""
+
+    field: str
 
     def __init__(self, status: int, code: str, field: str, message: str, *, reason: str = "") -> None:
-        super().__init__(message)
-        self.status, self.code, self.field, self.message = status, code, field, message
+        super().__init__(status, message, field=field, code=code)
         self.reason = reason or code  # for a refused filter: the privacy gate's rule
+
+    def field_errors(self) -> list[tuple[str, str, str]]:
+        return [(self.field, self.message, self.reason)]
 
 
 @dataclass(frozen=True)

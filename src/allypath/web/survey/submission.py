@@ -20,7 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from allypath.errors import AllypathError
+from allypath.errors import RequestProblem
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import panel_key, receipt_for, receipt_hash, submission_key
 from allypath.web.orgs.models import Invitation, PrivacyMode, Wave
@@ -48,16 +48,18 @@ class FieldProblem:
     code: str = "invalid"
 
 
-class SubmissionError(AllypathError):
-    """Why a submission was not stored: an HTTP-like ``status`` (409, 422), a ``code`` and the fields."""
+class SubmissionError(RequestProblem):
+    """Why a submission was not stored: an HTTP ``status`` (409, 422), a ``code`` and every field at
+    fault (``field`` is set when there is exactly one). The API answers it with the other
+    :class:`RequestProblem`; the survey pages catch it to send the respondent somewhere useful."""
 
     def __init__(self, status: int, code: str, message: str, errors: tuple[FieldProblem, ...] = ()) -> None:
-        self.status = status
-        self.code = code
-        self.message = message
+        super().__init__(status, message, field=errors[0].field if len(errors) == 1 else None, code=code)
         self.errors = errors
         self.answer_errors: tuple[AnswerError, ...] = ()
-        super().__init__(message)
+
+    def field_errors(self) -> list[tuple[str, str, str]]:
+        return [(e.field, e.message, e.code) for e in self.errors]
 
 
 @dataclass(frozen=True)
