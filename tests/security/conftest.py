@@ -1,42 +1,39 @@
-"""Fixtures of the security and reliability tests: Django settings, personas and populated organisations.
+"""Fixtures of the security and reliability tests: the web tests' fixtures (tests/web/conftest.py) with
+larger organisations and two more personas.
 
 Personas (healthchecks style, as in tests/web): alice is org admin of Acme, bob a viewer at Acme, dave
 an analyst at Acme, erin an analyst at Acme scoped to the Engineering unit, charlie the org admin of
 Globex with no access to Acme, and sam a staff superuser (the site operator) who is a member of nothing.
+Acme and Globex here are sized for the access and hostile-input tests (every unit above k).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
-# The settings read the environment once, at import: set a test environment before Django loads.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allypath.web.settings")
-os.environ.setdefault("ALLYPATH_SECRET_KEY", "test-secret-key-for-allypath-web-tests-0123456789")
-os.environ.setdefault("ALLYPATH_PANEL_SECRET", "test-panel-secret-held-outside-the-db-0123456789")
-os.environ.setdefault("ALLYPATH_DATA_DIR", tempfile.mkdtemp(prefix="allypath-security-tests-"))
-
-import django
-from django.apps import apps
-
-if not apps.ready:
-    django.setup()
 
 import pytest
+
+# isort: off
+# first: it sets the test environment and sets Django up (the models below need it)
+from web.conftest import (  # noqa: F401 - fixtures and helpers re-exported for this folder
+    PASSWORD,
+    alice,
+    bob,
+    charlie,
+    dave,
+    instrument,
+    login,
+    make_org,
+    make_wave,
+    member,
+    tokens_of,
+    write_hris,
+)
+
+# isort: on
 from django.contrib.auth.models import User
-from django.test import Client
-from django.utils import timezone
 
-from allypath.instrument import Instrument, load_instrument
-from allypath.web.orgs.importing import import_hris
-from allypath.web.orgs.invitations import create_invitations, export_links_csv
-from allypath.web.orgs.models import Membership, Organisation, Role, Unit, Wave
-
-PASSWORD = "correct horse battery staple"
+from allypath.web.orgs.models import Membership, Organisation, Role, Unit
 
 ACME_PEOPLE = [
     # employee_id, unit, level, region, email, language
@@ -47,89 +44,14 @@ ACME_PEOPLE = [
 GLOBEX_PEOPLE = [(f"G{i:03d}", "Ops", "Staff", "EMEA", f"g{i}@globex.test", "en") for i in range(12)]
 
 
-def write_hris(path: Path, people: list[tuple[str, ...]]) -> Path:
-    lines = ["employee_id,unit,level,region,email,language"] + [",".join(p) for p in people]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def tokens_of(wave: Wave) -> dict[str, str]:
-    """Issue the personal links of every invitation without one: employee id -> token."""
-    rows = export_links_csv(wave).csv_text.strip().splitlines()[1:]
-    return {row.split(",")[0]: row.split(",")[-1].rstrip("/").rsplit("/", 1)[-1] for row in rows}
-
-
 @pytest.fixture
-def instrument() -> Instrument:
-    return load_instrument()
-
-
-@pytest.fixture
-def make_org(tmp_path: Path) -> Callable[..., Organisation]:
-    def make(slug: str, people: list[tuple[str, ...]], name: str | None = None) -> Organisation:
-        org = Organisation.objects.create(name=name or slug.title(), slug=slug)
-        import_hris(org, write_hris(tmp_path / f"{slug}.csv", people))
-        return org
-
-    return make
-
-
-@pytest.fixture
-def make_wave(instrument: Instrument) -> Callable[..., Wave]:
-    def make(org: Organisation, *, launch: bool = True, **settings: Any) -> Wave:
-        today = timezone.localdate()
-        values: dict[str, Any] = {
-            "name": "Spring pulse",
-            "instrument_id": instrument.id,
-            "instrument_version": instrument.version,
-            "form": "short",
-            "languages": ["en", "fr", "ar"],
-            "privacy_mode": "anonymous",
-            "k": 3,
-            "k_text": 5,
-            "opens_on": today - dt.timedelta(days=1),
-            "closes_on": today + dt.timedelta(days=14),
-        }
-        values.update(settings)
-        wave = Wave.objects.create(org=org, **values)
-        if launch:
-            wave.launch()
-            create_invitations(wave)
-        return wave
-
-    return make
-
-
-@pytest.fixture
-def acme(make_org: Callable[..., Organisation]) -> Organisation:
+def acme(make_org: Callable[..., Organisation]) -> Organisation:  # noqa: F811 - the fixture, by name
     return make_org("acme", ACME_PEOPLE)
 
 
 @pytest.fixture
-def globex(make_org: Callable[..., Organisation]) -> Organisation:
+def globex(make_org: Callable[..., Organisation]) -> Organisation:  # noqa: F811 - the fixture, by name
     return make_org("globex", GLOBEX_PEOPLE)
-
-
-def member(username: str, org: Organisation | None, role: str = Role.VIEWER, **flags: Any) -> User:
-    user = User.objects.create_user(username, f"{username}@example.test", PASSWORD, **flags)
-    if org is not None:
-        Membership.objects.create(user=user, org=org, role=role)
-    return user
-
-
-@pytest.fixture
-def alice(acme: Organisation) -> User:
-    return member("alice", acme, Role.ORG_ADMIN)
-
-
-@pytest.fixture
-def bob(acme: Organisation) -> User:
-    return member("bob", acme, Role.VIEWER)
-
-
-@pytest.fixture
-def dave(acme: Organisation) -> User:
-    return member("dave", acme, Role.ANALYST)
 
 
 @pytest.fixture
@@ -140,19 +62,5 @@ def erin(acme: Organisation) -> User:
 
 
 @pytest.fixture
-def charlie(globex: Organisation) -> User:
-    return member("charlie", globex, Role.ORG_ADMIN)
-
-
-@pytest.fixture
 def sam() -> User:
     return member("sam", None, is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def login(client: Client) -> Callable[[User], Client]:
-    def as_user(user: User) -> Client:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return as_user

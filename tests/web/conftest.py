@@ -73,8 +73,8 @@ def instrument() -> Instrument:
 
 @pytest.fixture
 def make_org(tmp_path: Path) -> Callable[..., Organisation]:
-    def make(slug: str, people: list[tuple[str, ...]] | None = None) -> Organisation:
-        org = Organisation.objects.create(name=slug.title(), slug=slug)
+    def make(slug: str, people: list[tuple[str, ...]] | None = None, name: str | None = None) -> Organisation:
+        org = Organisation.objects.create(name=name or slug.title(), slug=slug)
         import_hris(org, write_hris(tmp_path / f"{slug}.csv", people if people is not None else ACME_PEOPLE))
         return org
 
@@ -124,30 +124,32 @@ def globex(make_org: Callable[..., Organisation]) -> Organisation:
     return make_org("globex", [("G001", "Ops", "Staff", "EMEA", "g1@globex.test", "en")])
 
 
-def _member(username: str, org: Organisation, role: str) -> User:
-    user = User.objects.create_user(username, f"{username}@example.test", PASSWORD)
-    Membership.objects.create(user=user, org=org, role=role)
+def member(username: str, org: Organisation | None, role: str = Role.VIEWER, **flags: Any) -> User:
+    """A user with the test password, a member of ``org`` (None: of nothing) with ``role``."""
+    user = User.objects.create_user(username, f"{username}@example.test", PASSWORD, **flags)
+    if org is not None:
+        Membership.objects.create(user=user, org=org, role=role)
     return user
 
 
 @pytest.fixture
 def alice(acme: Organisation) -> User:
-    return _member("alice", acme, Role.ORG_ADMIN)
+    return member("alice", acme, Role.ORG_ADMIN)
 
 
 @pytest.fixture
 def bob(acme: Organisation) -> User:
-    return _member("bob", acme, Role.VIEWER)
+    return member("bob", acme, Role.VIEWER)
 
 
 @pytest.fixture
 def dave(acme: Organisation) -> User:
-    return _member("dave", acme, Role.ANALYST)
+    return member("dave", acme, Role.ANALYST)
 
 
 @pytest.fixture
 def charlie(globex: Organisation) -> User:
-    return _member("charlie", globex, Role.ORG_ADMIN)
+    return member("charlie", globex, Role.ORG_ADMIN)
 
 
 @pytest.fixture
