@@ -121,14 +121,11 @@ def _parameters(request: HttpRequest) -> tuple[QueryDict, str, str | None]:
 @login_required
 def deck(request: HttpRequest, slug: str) -> HttpResponse:
     """The deck page for the filtered group, or (``?download=notes|slides``) the deck as a PDF."""
-    try:
-        params, language, download = _parameters(request)
-        query = resolve(request.user, slug, params)
-        view = "dashboard.deck.pdf" if download else "dashboard.deck"
-        chosen = group_deck(request, query, view)
-    except DashboardInputError as problem:
-        context = _context(request, slug, "dashboard_deck", problem=problem)
-        return render(request, "console/dashboard/problem.html", context, status=problem.status)
+    # a DashboardInputError becomes the dashboard's problem page in the console's middleware
+    params, language, download = _parameters(request)
+    query = resolve(request.user, slug, params)
+    view = "dashboard.deck.pdf" if download else "dashboard.deck"
+    chosen = group_deck(request, query, view)
     if chosen.stage is not None and chosen.context is not None:
         built = workshop_deck(chosen.stage, chosen.context, language=language)
         if download:
