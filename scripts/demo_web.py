@@ -112,10 +112,10 @@ def seed(
     from django.utils import timezone
 
     from allypath.synth import DEFAULT_ORGS, simulate_invited
-    from allypath.web.orgs.importing import import_hris
     from allypath.web.orgs.instruments import available_instrument
-    from allypath.web.orgs.invitations import create_invitations, export_links_csv
-    from allypath.web.orgs.models import Membership, Organisation, Role, Wave
+    from allypath.web.orgs.invitations import export_links_csv
+    from allypath.web.orgs.models import Membership, Role
+    from allypath.web.orgs.seeding import launch_wave, organisation_with
     from allypath.web.survey.submission import submit
 
     def say(*args: object) -> None:
@@ -139,40 +139,31 @@ def seed(
     facts: dict[str, Any] = {"admin": ADMIN, "password": password, "orgs": {}}
     for name, slug in DEMO_SLUGS.items():
         started = time.perf_counter()
-        org = Organisation.objects.create(name=name, slug=slug)
-        Membership.objects.create(user=admin, org=org, role=Role.ORG_ADMIN)
         mine = people[people["org"] == name]
-        hris = out / f"{slug}-hris.csv"
-        with hris.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["employee_id", "unit", "level", "region", "email", "language"])
-            for row in mine.itertuples(index=False):
-                writer.writerow(
-                    [
-                        row.employee_id,
-                        f"{row.unit}/{row.region}",
-                        row.level,
-                        row.region,
-                        f"{row.employee_id.lower()}@{slug}.example",
-                        row.language,
-                    ]
-                )
-        import_hris(org, hris)
-        wave = Wave.objects.create(
-            org=org,
+        rows = [
+            (
+                r.employee_id,
+                f"{r.unit}/{r.region}",
+                r.level,
+                r.region,
+                f"{r.employee_id.lower()}@{slug}.example",
+                r.language,
+            )
+            for r in mine.itertuples(index=False)
+        ]
+        org = organisation_with(name, slug, rows, hris=out / f"{slug}-hris.csv")
+        Membership.objects.create(user=admin, org=org, role=Role.ORG_ADMIN)
+        wave, _ = launch_wave(
+            org,
+            instrument,
+            links=False,  # issued below as the CSV HR would download
             name="2026 Q1",
-            instrument_id=instrument.id,
-            instrument_version=instrument.version,
             form="full",
-            languages=list(instrument.languages),
             privacy_mode="panel" if slug == "meridian-energy" else "anonymous",
             k=5,
             k_text=10,
             opens_on=today - dt.timedelta(days=14),
-            closes_on=today + dt.timedelta(days=30),
         )
-        wave.launch()
-        create_invitations(wave)
         export = export_links_csv(wave)
         links = out / f"{slug}-links.csv"
         links.write_text(export.csv_text, encoding="utf-8")

@@ -12,12 +12,10 @@ fields (for the load scenario, which answers page by page like a person).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -67,39 +65,19 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.utils import timezone
 
     from allypath.instrument import load_instrument
-    from allypath.web.orgs.importing import import_hris
-    from allypath.web.orgs.invitations import create_invitations, export_links_csv
-    from allypath.web.orgs.models import Organisation, Wave
+    from allypath.web.orgs.seeding import launch_wave, organisation_with
 
     call_command("migrate", verbosity=0, interactive=False)
     instrument = load_instrument()
-    rows = ["employee_id,unit,level,region,email,language"]
-    rows += [f"P{i:05d},{UNITS[i % len(UNITS)]},Staff,EMEA,p{i}@example.test,en" for i in range(args.people)]
-    with tempfile.TemporaryDirectory() as tmp:
-        hris = Path(tmp) / "people.csv"
-        hris.write_text("\n".join(rows) + "\n", encoding="utf-8")
-        org = Organisation.objects.create(name=args.slug.title(), slug=args.slug)
-        import_hris(org, hris)
-    today = timezone.localdate()
-    wave = Wave.objects.create(
-        org=org,
-        name="Load wave",
-        instrument_id=instrument.id,
-        instrument_version=instrument.version,
-        form="short",
-        languages=["en"],
-        k=3,
-        k_text=5,
-        opens_on=today - dt.timedelta(days=1),
-        closes_on=today + dt.timedelta(days=30),
-    )
-    wave.launch()
-    create_invitations(wave)
-    lines = export_links_csv(wave).csv_text.strip().splitlines()[1:]
-    tokens = [line.rsplit(",", 1)[-1].rstrip("/").rsplit("/", 1)[-1] for line in lines]
+    people = [
+        (f"P{i:05d}", UNITS[i % len(UNITS)], "Staff", "EMEA", f"p{i}@example.test", "en")
+        for i in range(args.people)
+    ]
+    org = organisation_with(args.slug.title(), args.slug, people)
+    wave, links = launch_wave(org, instrument, name="Load wave", languages=["en"])
+    tokens = list(links.values())
     form = instrument.form("short")
     answers = answers_for(form, random.Random(7))
     if args.responses:

@@ -32,8 +32,10 @@ from django.utils import timezone
 
 from allypath.instrument import Instrument, load_instrument
 from allypath.web.orgs.importing import import_hris
-from allypath.web.orgs.invitations import create_invitations, export_links_csv
+from allypath.web.orgs.invitations import create_invitations
+from allypath.web.orgs.invitations import issue_link_tokens as tokens_of
 from allypath.web.orgs.models import Membership, Organisation, Role, Wave
+from allypath.web.orgs.seeding import write_hris
 from answer_patterns import sample_answers
 
 PASSWORD = "correct horse battery staple"
@@ -48,12 +50,6 @@ ACME_PEOPLE = [
     *[(f"A{i:03d}", "Sales/APAC", "Staff", "APAC", f"a{i}@acme.test", "ar") for i in range(4)],
     *[(f"E{i:03d}", "Engineering", "Staff", "EMEA", f"e{i}@acme.test" if i else "", "en") for i in range(7)],
 ]
-
-
-def write_hris(path: Path, people: list[tuple[str, ...]]) -> Path:
-    lines = ["employee_id,unit,level,region,email,language"] + [",".join(p) for p in people]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -105,13 +101,6 @@ def make_wave(instrument: Instrument) -> Callable[..., Wave]:
         return wave
 
     return make
-
-
-def tokens_of(wave: Wave) -> dict[str, str]:
-    """Issue the personal links of every invitation without one: employee id -> token."""
-    export = export_links_csv(wave)
-    rows = export.csv_text.strip().splitlines()[1:]
-    return {row.split(",")[0]: row.split(",")[-1].rstrip("/").rsplit("/", 1)[-1] for row in rows}
 
 
 @pytest.fixture

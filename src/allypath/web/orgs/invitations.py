@@ -39,6 +39,7 @@ __all__ = [
     "create_invitations",
     "due_reminder_days",
     "export_links_csv",
+    "issue_link_tokens",
     "send_due_reminders",
     "send_invitations",
     "send_reminders",
@@ -166,8 +167,8 @@ class LinksExport:
     count: int
 
 
-def export_links_csv(wave: Wave) -> LinksExport:
-    """Personal links for every invitation that never had one, as CSV; each link appears only here."""
+def _issue_pending(wave: Wave) -> list[tuple[Invitation, str]]:
+    """Tokens for every invitation of ``wave`` that never had one (marked sent today)."""
     _require_open(wave)
     with transaction.atomic():
         pending = list(
@@ -177,6 +178,18 @@ def export_links_csv(wave: Wave) -> LinksExport:
         )
         issued = _issue(pending)
         Invitation.objects.filter(pk__in=[inv.pk for inv in pending]).update(sent_on=timezone.localdate())
+    return issued
+
+
+def issue_link_tokens(wave: Wave) -> dict[str, str]:
+    """:func:`export_links_csv` as a mapping employee id -> token, for the demo and the test sites
+    (which hand the links to simulated respondents rather than to HR)."""
+    return {inv.employee.employee_id: token for inv, token in _issue_pending(wave)}
+
+
+def export_links_csv(wave: Wave) -> LinksExport:
+    """Personal links for every invitation that never had one, as CSV; each link appears only here."""
+    issued = _issue_pending(wave)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(LINK_COLUMNS)
