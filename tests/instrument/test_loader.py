@@ -180,3 +180,14 @@ def test_validator_refuses_non_utf8(tmp_path):
     path.write_bytes("id: caf\xe9\n".encode("latin-1"))
     with pytest.raises(InstrumentError, match="not UTF-8"):
         validate_instrument_file(path)
+
+
+def test_single_choice_values_without_gaps_make_one_answer_rule(raw, tmp_path):
+    """Scoring checks a single-choice answer's range, the web and imports its option values: the same
+    rule only when the values have no gap, so the validator refuses a gap (docs/scoring.md)."""
+    item = next(i for c in raw["constructs"] for i in c["items"] if i["id"] == "sp1")
+    item["options"][-1]["value"] = 7  # 1, 2, 3, 7
+    with pytest.raises(
+        InstrumentError, match=r"sp1(.|\n)*options must have values without gaps \(got 1, 2, 3, 7\)"
+    ):
+        validate_instrument_file(write(tmp_path, raw))

@@ -147,6 +147,13 @@ def _options(
                 exclusive=bool(spec.get("exclusive", False)),
             )
         )
+    values = sorted(o.value for o in options if o.value is not None)
+    if item_type == "single" and values and values != list(range(values[0], values[-1] + 1)):
+        # One rule for a single-choice answer everywhere: "one of its option values" (the web, the API,
+        # imports) is then the same as "a whole number from the lowest to the highest" (scoring).
+        problems.add(
+            where, f"field options must have values without gaps (got {', '.join(map(str, values))})"
+        )
     return tuple(options)
 
 
