@@ -21,9 +21,8 @@ from allypath.stats._latent_categorical import (
 )
 from allypath.stats._latent_common import (
     REPLICATION_TOLERANCE,
+    MixtureFit,
     check_count,
-    information_criteria,
-    json_float,
     order_by_size,
     relative_entropy,
 )
@@ -32,7 +31,7 @@ __all__ = ["LatentClassResult", "latent_class"]
 
 
 @dataclass(frozen=True)
-class LatentClassResult:
+class LatentClassResult(MixtureFit):
     """A fitted latent class model (see :func:`latent_class`).
 
     Attributes
@@ -70,35 +69,13 @@ class LatentClassResult:
     replicated: int
 
     @property
-    def aic(self) -> float:
-        return information_criteria(self.loglik, self.npar, self.n)["aic"]
-
-    @property
-    def bic(self) -> float:
-        return information_criteria(self.loglik, self.npar, self.n)["bic"]
-
-    @property
-    def sabic(self) -> float:
-        return information_criteria(self.loglik, self.npar, self.n)["sabic"]
-
-    @property
     def modal_class(self) -> pd.Series:
         """Most likely class (1..K) of each row used."""
-        return pd.Series(self.posterior.to_numpy().argmax(axis=1) + 1, index=self.posterior.index)
+        return self._modal()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary; ``entropy`` is the relative entropy (``None`` for one class)."""
-        return {
-            "n_classes": self.n_classes,
-            "n": self.n,
-            "loglik": self.loglik,
-            "npar": self.npar,
-            "aic": self.aic,
-            "bic": self.bic,
-            "sabic": self.sabic,
-            "entropy": json_float(self.relative_entropy),
-            "shares": [float(s) for s in self.shares],
-        }
+        return {"n_classes": self.n_classes, **self._fit_summary()}
 
 
 def latent_class(

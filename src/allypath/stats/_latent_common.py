@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from allypath.errors import StatsError
 
 __all__ = [
     "REPLICATION_TOLERANCE",
+    "MixtureFit",
     "check_count",
     "information_criteria",
     "json_float",
@@ -80,3 +83,44 @@ def order_by_size(shares: np.ndarray) -> np.ndarray:
 
 def json_float(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
+
+
+class MixtureFit:
+    """What a fitted latent class or profile result shares: information criteria, each row's most
+    likely group and the start of its JSON summary. The result dataclasses provide the fields."""
+
+    loglik: float
+    npar: int
+    n: int
+    relative_entropy: float
+    shares: np.ndarray
+    posterior: pd.DataFrame
+
+    @property
+    def aic(self) -> float:
+        return information_criteria(self.loglik, self.npar, self.n)["aic"]
+
+    @property
+    def bic(self) -> float:
+        return information_criteria(self.loglik, self.npar, self.n)["bic"]
+
+    @property
+    def sabic(self) -> float:
+        return information_criteria(self.loglik, self.npar, self.n)["sabic"]
+
+    def _modal(self) -> pd.Series:
+        """Most likely group (1..K) of each row used."""
+        return pd.Series(self.posterior.to_numpy().argmax(axis=1) + 1, index=self.posterior.index)
+
+    def _fit_summary(self) -> dict[str, Any]:
+        """The fit figures of the JSON summary; ``entropy`` is the relative entropy (``None`` for one)."""
+        return {
+            "n": self.n,
+            "loglik": self.loglik,
+            "npar": self.npar,
+            "aic": self.aic,
+            "bic": self.bic,
+            "sabic": self.sabic,
+            "entropy": json_float(self.relative_entropy),
+            "shares": [float(s) for s in self.shares],
+        }

@@ -14,9 +14,8 @@ from threadpoolctl import threadpool_limits
 
 from allypath.errors import StatsError
 from allypath.stats._latent_common import (
+    MixtureFit,
     check_count,
-    information_criteria,
-    json_float,
     order_by_size,
     relative_entropy,
 )
@@ -31,7 +30,7 @@ __all__ = ["LatentProfileResult", "latent_profile", "numeric_matrix"]
 
 
 @dataclass(frozen=True)
-class LatentProfileResult:
+class LatentProfileResult(MixtureFit):
     """A fitted latent profile model (see :func:`latent_profile`).
 
     Attributes
@@ -68,35 +67,16 @@ class LatentProfileResult:
     converged: bool
 
     @property
-    def aic(self) -> float:
-        return information_criteria(self.loglik, self.npar, self.n)["aic"]
-
-    @property
-    def bic(self) -> float:
-        return information_criteria(self.loglik, self.npar, self.n)["bic"]
-
-    @property
-    def sabic(self) -> float:
-        return information_criteria(self.loglik, self.npar, self.n)["sabic"]
-
-    @property
     def modal_profile(self) -> pd.Series:
         """Most likely profile (1..G) of each row used."""
-        return pd.Series(self.posterior.to_numpy().argmax(axis=1) + 1, index=self.posterior.index)
+        return self._modal()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary; ``entropy`` is the relative entropy (``None`` for one profile)."""
         return {
             "n_profiles": self.n_profiles,
             "model": self.model,
-            "n": self.n,
-            "loglik": self.loglik,
-            "npar": self.npar,
-            "aic": self.aic,
-            "bic": self.bic,
-            "sabic": self.sabic,
-            "entropy": json_float(self.relative_entropy),
-            "shares": [float(s) for s in self.shares],
+            **self._fit_summary(),
             "means": {str(k): [float(v) for v in row] for k, row in self.means.iterrows()},
         }
 
