@@ -20,7 +20,6 @@ Example
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from allypath._values import plain
 from allypath.errors import DataError, StatsError
 from allypath.stats._admissible import improper_reasons
 from allypath.stats.fit_indices import fit_measures
@@ -98,23 +98,15 @@ class SEMResult:
             ],
             "converged": self.converged,
             "iterations": self.iterations,
-            "fit": {k: _json_number(v) for k, v in self.fit.items()},
+            "fit": {k: plain(v) for k, v in self.fit.items()},
             "estimates": [
-                {k: _json_number(v) for k, v in row.items()}
+                {k: plain(v) for k, v in row.items()}
                 for row in self.estimates.to_dict(orient="records")
             ],
             "warnings": list(self.warnings),
             "proper": self.proper,
             "improper": list(self.improper),
         }
-
-
-def _json_number(value: Any) -> Any:
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if not math.isfinite(float(value)) else float(value)
-    return value
 
 
 def cfa(
