@@ -185,6 +185,9 @@ def test_an_hr_partner_sets_up_a_wave_and_reads_the_answers_to_the_three_questio
         checked(page, f"dashboard {tab or 'overview'}")
     page.goto(f"{url}/console/harbour/policies/")
     checked(page, "policies")
+    page.goto(f"{url}/console/harbour/dashboard/deck/")  # the workshop deck: a short-form wave says why not
+    assert "does not ask about work situations" in page.inner_text("section.group-deck")
+    checked(page, "workshop deck")
 
     # screenshots of the overview in three languages, wide and on a phone; no page wider than a phone
     phone = browser.new_context(

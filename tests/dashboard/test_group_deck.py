@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from allypath._values import records
 from allypath.analytics import context_profiles, stage_mix
 from allypath.model import STAGE_KEYS
 from allypath.model import stage as stage_of
-from allypath.reports.board import records
 from allypath.reports.deck import LABELS, pick_for_group
 from allypath.web.audit.models import AccessEvent
-from allypath.web.console.dashboard_deck import HIDDEN, NOT_DECLARED, OPEN_WAVE
+from allypath.web.console.dashboard_deck import HIDDEN, NO_CONTEXTS, NOT_DECLARED, OPEN_WAVE
 from allypath.web.dashboard import release as releases
 from allypath.web.dashboard.contexts import context_labels
 from allypath.web.survey.models import Response
@@ -240,6 +240,18 @@ def test_an_open_wave_says_its_results_come_when_it_closes(built, bob, as_user, 
     assert page.status_code == 200  # no filter typed: the page says why, as the other pages do
     text = section(page)
     assert html.escape(OPEN_WAVE) in text and "download=" not in text
+
+
+@pytest.mark.django_db
+def test_a_short_form_wave_says_its_questionnaire_has_no_work_situations(built, bob, as_user, make_wave):
+    """Released results, but the short form asks about no work situation: its own sentence, not the
+    privacy one (which would wrongly say the group is too small)."""
+    today = timezone.localdate()
+    wave = make_wave(built.org, name="2026 Q4", form="short", k=5, k_text=10, opens_on=today, closes_on=today)
+    store_responses(wave, built.respondents["Ops/APAC"] + built.respondents["Sales/EMEA"])
+    page = as_user(bob).get(URL, {"wave": str(wave.pk)})
+    text = section(page)
+    assert html.escape(NO_CONTEXTS) in text and html.escape(HIDDEN) not in text and "download=" not in text
 
 
 @pytest.mark.django_db

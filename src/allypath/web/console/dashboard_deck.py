@@ -8,7 +8,9 @@ Both are read from the organisation's release only, through the same door as eve
 
 A group the release does not show gets one plain sentence and no download. Every reason that has to
 do with the group's people (too few, a smaller group could be worked out, the stage split is
-withheld) gets the same sentence, so the page never tells one of them from another.
+withheld) gets the same sentence, so the page never tells one of them from another. A wave whose
+form does not ask about work situations (the short form) gets its own sentence: that is a fact about
+the questionnaire, the same for every group, not about anyone in it.
 """
 
 from __future__ import annotations
@@ -21,17 +23,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
+from allypath._values import records
 from allypath.analytics import context_profiles
 from allypath.model import stage as stage_of
 from allypath.privacy import Release
-from allypath.reports.board import records
 from allypath.reports.deck import deck_pdf, pick_for_group, workshop_deck
 from allypath.web.console.dashboard import _context, _language
 from allypath.web.dashboard.contexts import context_labels
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery, resolve
 from allypath.web.dashboard.service import _run, _total
+from allypath.web.orgs.instruments import wave_instrument
+from allypath.web.orgs.models import Wave
 
-__all__ = ["HIDDEN", "NOT_DECLARED", "OPEN_WAVE", "GroupDeck", "deck", "group_deck"]
+__all__ = ["HIDDEN", "NOT_DECLARED", "NO_CONTEXTS", "OPEN_WAVE", "GroupDeck", "deck", "group_deck"]
 
 #: The one sentence for every refusal that has to do with the group's people (never a number).
 HIDDEN = (
@@ -41,6 +45,11 @@ HIDDEN = (
 NOT_DECLARED = (
     "The organisation does not publish results for this combination, so no deck can be chosen from "
     "them. An organisation admin can add the combination to the published breakdowns."
+)
+NO_CONTEXTS = (
+    "This wave's questionnaire (the short form) does not ask about work situations, so the deck cannot "
+    "be chosen from its results. Choose a wave that used the full form, or type a stage and a situation "
+    "yourself with allypath content deck."
 )
 OPEN_WAVE = (
     "This wave is still open: its results are released when it closes, and the deck can be chosen "
@@ -70,6 +79,13 @@ def _refusal(release: Release, query: DashboardQuery) -> str:
     return HIDDEN
 
 
+def _measures_contexts(wave: Wave) -> bool:
+    """Whether the wave's form asks about the work situations (the short form does not): a fact
+    about the questionnaire, the same for every group."""
+    form = wave_instrument(wave.instrument_id, wave.instrument_version).form(wave.form)
+    return any(item.context for item in form.items)
+
+
 def group_deck(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.deck") -> GroupDeck:
     """The stage and context of the filtered group's deck, from the release (audited as ``view``)."""
     contexts = [key for key, _ in context_labels()]
@@ -78,6 +94,8 @@ def group_deck(request: HttpRequest, query: DashboardQuery, view: str = "dashboa
         total = _total(frame, query, release)
         if not total.get("visible", False):
             return GroupDeck(query, refusal=_refusal(release, query))
+        if not _measures_contexts(query.wave):
+            return GroupDeck(query, refusal=NO_CONTEXTS)
         (profile,) = records(context_profiles(frame, [], release=release, filters=query.wave_filters))
         picked = pick_for_group(total, profile, contexts)
         if picked is None:  # shown, but without its stage split or any context mean
