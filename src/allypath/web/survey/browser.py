@@ -17,7 +17,7 @@ import secrets
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-__all__ = ["browser_secret", "issue_browser_secret", "remember_browser_secret"]
+__all__ = ["browser_secret", "issue_browser_secret", "remember_browser_secret", "set_private_cookie"]
 
 #: 256 random bits in URL-safe base64 (43 characters).
 _SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -48,13 +48,19 @@ def remember_browser_secret(request: HttpRequest, response: HttpResponse) -> Htt
     """Set the cookie when this request drew a new secret (and refresh its lifetime otherwise)."""
     secret = browser_secret(request)
     if secret is not None:
-        response.set_cookie(
-            settings.ALLYPATH_RESPONDENT_COOKIE,
-            secret,
-            max_age=_MAX_AGE,
-            path="/",  # required by the __Host- prefix
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+        set_private_cookie(response, settings.ALLYPATH_RESPONDENT_COOKIE, secret, _MAX_AGE)
     return response
+
+
+def set_private_cookie(response: HttpResponse, name: str, value: str, max_age: int) -> None:
+    """A respondent's cookie: whole site (the ``__Host-`` prefix requires it), HTTPS-only where the
+    site is, out of scripts' reach, not sent by other sites' forms."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
+from allypath.web.survey.browser import set_private_cookie
+
 __all__ = [
     "PACES",
     "PAGE_CAP_SECONDS",
@@ -57,15 +59,7 @@ def _link_tag(token: str) -> str:
 def remember_page_shown(response: HttpResponse, token: str, number: int) -> HttpResponse:
     """Set the browser's signed note of when page ``number`` of this link was shown."""
     value = signing.dumps({"t": round(_now(), 1), "p": number, "k": _link_tag(token)}, salt=_SALT)
-    response.set_cookie(
-        _cookie(),
-        value,
-        max_age=_MAX_AGE,
-        path="/",  # required by the __Host- prefix
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    set_private_cookie(response, _cookie(), value, _MAX_AGE)
     return response
 
 
