@@ -201,11 +201,17 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         answers.update({k: v for k, v in posted.items() if k in errors})
     first = sum(len(page_items(form, n)) for n in range(1, number)) + 1
     shown_questions = questions(items, language, answers, errors, first)
+    # A page he has not answered yet is the same for everyone on the form: its questions are rendered
+    # once per process and language (a third of the page's time; benchmarks/bench_survey_load.py).
+    # With an answer or an error on it, it is his own and never cached.
+    blank = not errors and not any(item.id in answers for item in items)
+    version = f"{wave.instrument_id}:{wave.instrument_version}:{wave.form}"
     context.update(
         title=words["page_of"].format(n=number, total=total),
         number=number,
         total=total,
         questions=shown_questions,
+        questions_key=f"{version}:{number}:{language}" if blank else "",
         is_last=number == total,
         error_list=[q for q in shown_questions if q.error],
     )
