@@ -20,6 +20,7 @@ from allypath.analytics.factors import (
     policy_awareness,
     turning_points,
 )
+from allypath.analytics.follow_up import FollowUp, follow_up
 from allypath.analytics.mix import nonresponse_band, response_rates, stage_mix, wilson_interval
 from allypath.analytics.plans import PLAN_STATUSES, PlanItem, action_plan, plan_progress
 from allypath.analytics.summary import GroupSummary, summarise_groups
@@ -30,6 +31,7 @@ __all__ = [
     "PLAN_STATUSES",
     "VERIFIED_THRESHOLD",
     "CommentSet",
+    "FollowUp",
     "GroupSummary",
     "PlanItem",
     "action_plan",
@@ -37,6 +39,7 @@ __all__ = [
     "context_profiles",
     "diagnostic_answers",
     "factor_heatmap",
+    "follow_up",
     "nonresponse_band",
     "perception_gap",
     "plan_progress",
