@@ -29,7 +29,10 @@ def _scored(plan: dict[str, tuple[int, float, float]]) -> pd.DataFrame:
 
 
 def _item(unit: str) -> PlanItem:
-    return PlanItem("ally_circles", unit, {"wave": WAVES[0], "unit": unit}, 1, "why", ("stage_mix",))
+    """As the web adopts it: the label names the wave, the filters hold it."""
+    return PlanItem(
+        "ally_circles", f"{unit} · {WAVES[0]}", {"wave": WAVES[0], "unit": unit}, 1, "why", ("stage_mix",)
+    )
 
 
 OTHERS = {"B": (60, 0.25, 0.30), "C": (60, 0.30, 0.33), "D": (60, 0.20, 0.26)}
@@ -61,7 +64,13 @@ def test_a_group_that_fell_behind_is_said_to_have_moved_less():
 
 def test_other_adopters_are_not_comparison_groups():
     scored = _scored({"A": (60, 0.25, 0.75), **OTHERS})
-    (result,) = follow_up(scored, [_item("A")], WAVES, adopted={"A", "B", "C"}, policy=PrivacyPolicy(k=5))
+    (result,) = follow_up(
+        scored,
+        [_item("A")],
+        WAVES,
+        adopted=[{"unit": u, "wave": WAVES[0]} for u in "ABC"],
+        policy=PrivacyPolicy(k=5),
+    )
     assert result.compared == 1  # D only
     assert result.others == pytest.approx(0.06, abs=0.02)
 
@@ -70,14 +79,16 @@ def test_a_group_the_release_hides_is_not_compared_and_no_figure_is_given():
     scored = _scored({"A": (3, 0.0, 1.0), **OTHERS})  # 3 men: below k on both waves
     (result,) = follow_up(scored, [_item("A")], WAVES, policy=PrivacyPolicy(k=5))
     assert result.verdict == "not_shown" and result.difference is None
-    assert result.sentence.startswith("Not shown for this group: ")
+    assert result.sentence.startswith("Not shown: too few people; ")
     public = result.sentence.replace(WAVES[0], "").replace(WAVES[1], "").replace("fewer than 5", "")
     assert not any(ch.isdigit() for ch in public)  # the wave and k are public; no share, no size
 
 
 def test_with_no_published_group_that_did_not_adopt_there_is_nothing_to_compare():
     scored = _scored({"A": (60, 0.25, 0.75), "B": (60, 0.25, 0.30)})
-    (result,) = follow_up(scored, [_item("A")], WAVES, adopted={"A", "B"}, policy=PrivacyPolicy(k=5))
+    (result,) = follow_up(
+        scored, [_item("A")], WAVES, adopted=[{"unit": "A"}, {"unit": "B"}], policy=PrivacyPolicy(k=5)
+    )
     assert result.verdict == "not_shown" and "nothing to compare" in result.sentence
 
 

@@ -18,7 +18,7 @@ compared, and the comparison pools only published groups.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,34 +109,40 @@ def follow_up(
     items: Sequence[PlanItem],
     waves: tuple[Hashable, Hashable],
     *,
-    adopted: Collection[str] | None = None,
+    adopted: Sequence[Mapping[str, Hashable]] | None = None,
     wave_column: str = "wave",
     release: Release | None = None,
     policy: PrivacyPolicy | None = None,
 ) -> list[FollowUp]:
     """Each item's group against the groups of its breakdown that did not adopt, between ``waves``.
 
-    ``adopted`` names every group with an adopted item (default: the items' own groups): none of them
-    is a comparison group. The breakdown of an item is the columns of its filters (the wave aside).
+    ``adopted`` holds the filters of every group with an adopted item (default: the items' own): none
+    of them is a comparison group. The breakdown of an item is the columns of its filters (the wave
+    aside); groups are matched by their values, so an item adopted on one wave is found on the next.
     """
-    taken = set(adopted) if adopted is not None else {item.group for item in items}
+    every = [dict(f) for f in adopted] if adopted is not None else [dict(i.filters) for i in items]
     out = []
     for item in items:
         by = sorted(c for c in item.filters if c != wave_column)
+        taken = {tuple(f.get(c) for c in by) for f in every if set(f) - {wave_column} == set(by)}
+
+        def key(row: dict[str, object], by: list[str] = by) -> tuple[object, ...]:
+            return tuple(row.get(c) for c in by)
+
         rows = records(
             wave_change(
                 scored, by, waves, metrics=(), wave_column=wave_column, release=release, policy=policy
             )
         )
-        own = next((r for r in rows if r.get("group") == item.group), None)
+        own = next((r for r in rows if key(r) == tuple(item.filters[c] for c in by)), None)
         mine_sides = _sides(own) if own is not None else None
         if mine_sides is None:
+            # the release hides a group for its size (or to protect a small neighbour): say so plainly
             reason = (own or {}).get("message") or "its stage split is not published on both waves"
-            out.append(
-                FollowUp(item.group, item.intervention, "not_shown", f"Not shown for this group: {reason}.")
-            )
+            sentence = f"Not shown: too few people; {reason}."
+            out.append(FollowUp(item.group, item.intervention, "not_shown", sentence))
             continue
-        others = [sides for r in rows if r.get("group") not in taken and (sides := _sides(r)) is not None]
+        others = [sides for r in rows if key(r) not in taken and (sides := _sides(r)) is not None]
         if not others:
             sentence = (
                 "No comparable group that adopted nothing is published on both waves, so there is nothing "
