@@ -78,7 +78,7 @@ def test_other_adopters_are_not_comparison_groups():
 def test_a_group_the_release_hides_is_not_compared_and_no_figure_is_given():
     scored = _scored({"A": (3, 0.0, 1.0), **OTHERS})  # 3 men: below k on both waves
     (result,) = follow_up(scored, [_item("A")], WAVES, policy=PrivacyPolicy(k=5))
-    assert result.verdict == "not_shown" and result.difference is None
+    assert result.verdict == "not_shown" and result.difference is None and result.hidden
     assert result.sentence.startswith("Not shown: too few people; ")
     public = result.sentence.replace(WAVES[0], "").replace(WAVES[1], "").replace("fewer than 5", "")
     assert not any(ch.isdigit() for ch in public)  # the wave and k are public; no share, no size
@@ -90,6 +90,7 @@ def test_with_no_published_group_that_did_not_adopt_there_is_nothing_to_compare(
         scored, [_item("A")], WAVES, adopted=[{"unit": "A"}, {"unit": "B"}], policy=PrivacyPolicy(k=5)
     )
     assert result.verdict == "not_shown" and "nothing to compare" in result.sentence
+    assert not result.hidden
 
 
 def test_the_interval_narrows_with_more_men():

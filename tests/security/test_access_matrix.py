@@ -172,6 +172,8 @@ EXPECTED: dict[str, Expect] = {
     "console/<slug:slug>/dashboard/contexts/": Expect(get=gated(console("viewer"))),
     # The workshop deck chosen from a group's released results (a hidden group: a sentence, no PDF).
     "console/<slug:slug>/dashboard/deck/": Expect(get=gated(console("viewer"))),
+    # Adopted groups against groups that did not adopt, from the release (a hidden group: a sentence).
+    "console/<slug:slug>/dashboard/follow-up/": Expect(get=gated(console("viewer"))),
     "console/<slug:slug>/dashboard/trends/": Expect(get=gated(console("viewer"))),
     "console/<slug:slug>/dashboard/transitions/": Expect(get=gated(console("viewer"))),
     "console/<slug:slug>/dashboard/plan/": Expect(get=gated(console("viewer"))),

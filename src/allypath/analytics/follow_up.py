@@ -56,6 +56,7 @@ class FollowUp:
     low: float | None = None
     high: float | None = None
     compared: int = 0
+    hidden: bool = False  # not shown because the release hides the group (too few people)
 
 
 def _sides(row: dict[str, object]) -> tuple[float, float, float, float] | None:
@@ -140,7 +141,7 @@ def follow_up(
             # the release hides a group for its size (or to protect a small neighbour): say so plainly
             reason = (own or {}).get("message") or "its stage split is not published on both waves"
             sentence = f"Not shown: too few people; {reason}."
-            out.append(FollowUp(item.group, item.intervention, "not_shown", sentence))
+            out.append(FollowUp(item.group, item.intervention, "not_shown", sentence, hidden=True))
             continue
         others = [sides for r in rows if key(r) not in taken and (sides := _sides(r)) is not None]
         if not others:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from allypath.web.console import dashboard, dashboard_contexts, dashboard_deck
+from allypath.web.console import dashboard, dashboard_contexts, dashboard_deck, dashboard_follow_up
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("plan/", dashboard.plan, name="dashboard_plan"),
     path("plan/adopt/", dashboard.adopt, name="dashboard_adopt"),
     path("plan/<int:pk>/", dashboard.plan_item, name="dashboard_plan_item"),
+    path("follow-up/", dashboard_follow_up.follow_up_page, name="dashboard_follow_up"),
     path("comments/", dashboard.comments, name="dashboard_comments"),
     path("export.<str:fmt>", dashboard.export, name="dashboard_export"),
 ]

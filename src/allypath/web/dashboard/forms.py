@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 
-from allypath.web.plans.models import AdoptedItem
+from allypath.web.journey.models import CirclePlan
+from allypath.web.plans.models import AdoptedItem, library_titles
 
 
 class AdoptForm(forms.Form):
@@ -24,8 +25,47 @@ class AdoptForm(forms.Form):
     due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+def _library_choices() -> list[tuple[str, str]]:
+    return list(library_titles().items())
+
+
 class PlanItemForm(forms.ModelForm):
+    """Follow an adopted item: who, by when, where it stands, and how it is delivered (the library
+    items men are pointed to, the organisation's ally circles). An unknown library id is refused with
+    its name; "through the ally circles" needs circles set up for the organisation."""
+
+    library_items = forms.MultipleChoiceField(
+        required=False,
+        choices=_library_choices,
+        label="Library items",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        error_messages={"invalid_choice": "%(value)s is not in the content library."},
+    )
+    through_circles = forms.BooleanField(required=False, label="Through the ally circles")
+
     class Meta:
         model = AdoptedItem
-        fields: ClassVar = ["owner", "due", "status"]
+        fields: ClassVar = ["owner", "due", "status", "library_items"]
         widgets: ClassVar = {"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["through_circles"].initial = self.instance.circle_plan_id is not None
+
+    def clean_through_circles(self) -> bool:
+        wanted = bool(self.cleaned_data.get("through_circles"))
+        if wanted and not CirclePlan.objects.filter(org_id=self.instance.org_id).exists():
+            raise forms.ValidationError(
+                "this organisation has no ally circles set up yet (an org admin sets them up on the "
+                "Circles page)."
+            )
+        return wanted
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        # set here, before the model's own checks (same organisation) run on the instance
+        if "through_circles" in data:
+            wanted = data["through_circles"]
+            plan = CirclePlan.objects.filter(org_id=self.instance.org_id).first() if wanted else None
+            self.instance.circle_plan = plan
+        return data

@@ -11,10 +11,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from allypath.analytics import PLAN_STATUSES, PlanItem
+from allypath.content import load_library
+from allypath.model import stage
 from allypath.web.orgs.models import Organisation, Wave
 
 STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in PLAN_STATUSES]
@@ -39,6 +42,18 @@ class AdoptedItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     adopted_on = models.DateField(default=timezone.localdate)
+    # How HR delivers it (issue 17, point 5): the content library items it points men to (their ids,
+    # checked against the shipped library) and, if it runs through ally circles, the organisation's
+    # circle settings. The follow-up page says what was done where; neither names a person.
+    library_items = models.JSONField(default=list, blank=True, help_text="ids of content library items")
+    circle_plan = models.ForeignKey(
+        "journey.CirclePlan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adopted_items",
+        help_text="delivered through this organisation's ally circles",
+    )
 
     class Meta:
         ordering: ClassVar = ["wave", "group", "priority", "intervention"]
@@ -51,6 +66,24 @@ class AdoptedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention} for {self.group} ({self.status})"
+
+    def clean(self) -> None:
+        """An unknown library id or another organisation's circles is refused, naming what is wrong."""
+        known = library_titles()
+        unknown = [str(i) for i in self.library_items or [] if i not in known]
+        errors: dict[str, str] = {}
+        if unknown:
+            errors["library_items"] = "not in the content library: " + ", ".join(unknown)
+        if self.circle_plan is not None and self.circle_plan.org_id != self.org_id:
+            errors["circle_plan"] = "the ally circles of another organisation"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def library(self) -> list[str]:
+        """The linked library items' titles, in plain words (an id no longer shipped stays as it is)."""
+        titles = library_titles()
+        return [titles.get(i, i) for i in self.library_items or []]
 
     def as_plan_item(self) -> PlanItem:
         """The analytics form, for :func:`allypath.analytics.plan_progress`."""
@@ -92,3 +125,11 @@ class AdoptedItem(models.Model):
 def _plain(value: object) -> object:
     item = getattr(value, "item", None)  # numpy scalars from a DataFrame
     return item() if callable(item) else value
+
+
+def library_titles() -> dict[str, str]:
+    """The shipped content library's items, id -> "title (stage)", in the library's order (cached)."""
+    return {
+        item.id: f"{item.title.get_lang('en')} ({stage(item.home_stage).short_label.get_lang('en')})"
+        for item in load_library().items
+    }
