@@ -32,10 +32,9 @@ from django.utils import timezone
 
 from allypath.instrument import Instrument, load_instrument
 from allypath.web.orgs.importing import import_hris
-from allypath.web.orgs.invitations import create_invitations
 from allypath.web.orgs.invitations import issue_link_tokens as tokens_of
 from allypath.web.orgs.models import Membership, Organisation, Role, Wave
-from allypath.web.orgs.seeding import write_hris
+from allypath.web.orgs.seeding import launch_wave, new_wave, write_hris
 from answer_patterns import sample_answers
 
 PASSWORD = "correct horse battery staple"
@@ -80,25 +79,11 @@ def make_org(tmp_path: Path) -> Callable[..., Organisation]:
 @pytest.fixture
 def make_wave(instrument: Instrument) -> Callable[..., Wave]:
     def make(org: Organisation, *, launch: bool = True, **settings: Any) -> Wave:
-        today = timezone.localdate()
-        values: dict[str, Any] = {
-            "name": "Spring pulse",
-            "instrument_id": instrument.id,
-            "instrument_version": instrument.version,
-            "form": "short",
-            "languages": ["en", "fr", "ar"],
-            "privacy_mode": "anonymous",
-            "k": 3,
-            "k_text": 5,
-            "opens_on": today - dt.timedelta(days=1),
-            "closes_on": today + dt.timedelta(days=14),
-        }
-        values.update(settings)
-        wave = Wave.objects.create(org=org, **values)
+        defaults = {"name": "Spring pulse", "languages": ["en", "fr", "ar"], "privacy_mode": "anonymous"}
+        closes = {"closes_on": timezone.localdate() + dt.timedelta(days=14)}
         if launch:
-            wave.launch()
-            create_invitations(wave)
-        return wave
+            return launch_wave(org, instrument, links=False, **{**defaults, **closes, **settings})[0]
+        return new_wave(org, instrument, **{**defaults, **closes, **settings})
 
     return make
 

@@ -21,7 +21,7 @@ from allypath.web.orgs.importing import import_hris
 from allypath.web.orgs.invitations import create_invitations, issue_link_tokens
 from allypath.web.orgs.models import Organisation, Wave
 
-__all__ = ["HRIS_COLUMNS", "launch_wave", "organisation_with", "write_hris"]
+__all__ = ["HRIS_COLUMNS", "launch_wave", "new_wave", "organisation_with", "write_hris"]
 
 HRIS_COLUMNS = ("employee_id", "unit", "level", "region", "email", "language")
 
@@ -51,12 +51,9 @@ def organisation_with(
     return org
 
 
-def launch_wave(
-    org: Organisation, instrument: Instrument, *, links: bool = True, **fields: Any
-) -> tuple[Wave, dict[str, str]]:
-    """A launched wave inviting the whole population, and (``links``) each person's link token by
-    employee id. ``fields`` override the defaults: the short form in the instrument's languages, k = 3,
-    open since yesterday for a month."""
+def new_wave(org: Organisation, instrument: Instrument, **fields: Any) -> Wave:
+    """A wave in draft. ``fields`` override the defaults: the short form in the instrument's languages,
+    k = 3, open since yesterday for a month."""
     today = timezone.localdate()
     values: dict[str, Any] = {
         "name": "Seeded wave",
@@ -70,7 +67,15 @@ def launch_wave(
         "closes_on": today + dt.timedelta(days=30),
     }
     values.update(fields)
-    wave = Wave.objects.create(org=org, **values)
+    return Wave.objects.create(org=org, **values)
+
+
+def launch_wave(
+    org: Organisation, instrument: Instrument, *, links: bool = True, **fields: Any
+) -> tuple[Wave, dict[str, str]]:
+    """:func:`new_wave`, launched, inviting the whole population, and (``links``) each person's link
+    token by employee id."""
+    wave = new_wave(org, instrument, **fields)
     wave.launch()
     create_invitations(wave)
     return wave, issue_link_tokens(wave) if links else {}
