@@ -114,3 +114,32 @@ def test_in_words_a_hidden_group_gets_one_sentence_and_no_figure():
     hidden = FollowUp("Ops", "ally_circles", "not_shown", "", hidden=True)
     assert in_words(hidden) == ["Not shown: too few people."]
     assert not any(ch.isdigit() for ch in " ".join(in_words(hidden, "fr") + in_words(hidden, "ar")))
+
+
+@pytest.mark.db
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("compared", "expected"),
+    [
+        (_compared(0.20, 0.05, 0.35), "This group moved more: about +20 points"),
+        (_compared(0.08, -0.03, 0.19), "No clear difference: about +8 points"),
+        (FollowUp("", "", "not_shown", "", hidden=True), "Not shown: too few people."),
+    ],
+)
+def test_the_page_writes_each_verdict_on_the_adopted_groups_row(
+    northwind, alice, as_user, monkeypatch, compared, expected
+):
+    """The page's rendering of a comparison (the verdicts themselves: tests/analytics/test_follow_up.py)."""
+    from allypath.web.console import dashboard_follow_up
+
+    client = as_user(alice)
+    item = _adopted(client, northwind)
+    given = FollowUp(item.group, item.intervention, *list(vars(compared).values())[2:])
+    monkeypatch.setattr(dashboard_follow_up, "follow_up", lambda *args, **kwargs: [given])
+    html = main_of(client.get(PAGE, {"wave": northwind.first.pk}).content.decode())
+    lines = re.findall(r'<p class="follow-line">([^<]+)</p>', html)
+    assert any(line.startswith(expected) for line in lines), lines
+    if compared.verdict != "not_shown":
+        assert lines[-1].startswith("Association, not proof")
+    else:
+        assert lines == [expected]
