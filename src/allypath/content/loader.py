@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from allypath._files import read_yaml
+from allypath._problems import Problems
 from allypath.content.definition import (
     FORMATS,
     GUIDE_MIXES,
@@ -85,25 +86,10 @@ def _contexts() -> tuple[str, ...]:
     return load_instrument().contexts
 
 
-class _Problems:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.messages: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.messages.append(f"{where}: {message}")
-
-    def raise_if_any(self) -> None:
-        if self.messages:
-            shown = "\n  ".join(self.messages[:60])
-            more = f"\n  ... and {len(self.messages) - 60} more" if len(self.messages) > 60 else ""
-            raise ContentError(f"{self.source}: {len(self.messages)} problem(s)\n  {shown}{more}")
-
-
 class _Reader:
     """Reads one file's entries, noting each problem with where it is."""
 
-    def __init__(self, problems: _Problems, languages: tuple[str, ...]) -> None:
+    def __init__(self, problems: Problems, languages: tuple[str, ...]) -> None:
         self.problems = problems
         self.languages = languages
 
@@ -216,7 +202,7 @@ class _Reader:
 
 
 def _entries(
-    raw: dict[str, Any], field: str, label: str, problems: _Problems
+    raw: dict[str, Any], field: str, label: str, problems: Problems
 ) -> list[tuple[str, dict[str, Any]]]:
     """The file's entries as (id, mapping), noting malformed and duplicate ids."""
     value = raw.get(field)
@@ -462,7 +448,7 @@ _BUILDERS: dict[str, Callable[[dict[str, Any], _Reader, dict[str, Any]], Library
 
 
 def _build(raw: Any, source: str) -> Library | DilemmaSet | GuideSet:
-    problems = _Problems(source)
+    problems = Problems(source, ContentError, shown=60)
     if not isinstance(raw, dict):
         raise ContentError(f"{source}: the file must hold a YAML mapping")
     kind = raw.get("kind")

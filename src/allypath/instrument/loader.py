@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from allypath._files import read_yaml
+from allypath._problems import Problems
 from allypath.errors import InstrumentError
 from allypath.instrument.definition import (
     CONSTRUCT_KINDS,
@@ -45,24 +46,7 @@ PACKAGED_INSTRUMENTS: dict[str, Path] = {
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class _Problems:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.messages: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.messages.append(f"{where}: {message}")
-
-    def raise_if_any(self) -> None:
-        if self.messages:
-            shown = "\n  ".join(self.messages[:50])
-            more = f"\n  ... and {len(self.messages) - 50} more" if len(self.messages) > 50 else ""
-            raise InstrumentError(
-                f"{self.source}: {len(self.messages)} problem(s) in the instrument\n  {shown}{more}"
-            )
-
-
-def _text(raw: Any, where: str, field: str, languages: tuple[str, ...], problems: _Problems) -> Text:
+def _text(raw: Any, where: str, field: str, languages: tuple[str, ...], problems: Problems) -> Text:
     if isinstance(raw, str):
         raw = {"en": raw}
     if not isinstance(raw, dict):
@@ -80,7 +64,7 @@ def _text(raw: Any, where: str, field: str, languages: tuple[str, ...], problems
     return Text(clean)
 
 
-def _scales(raw: Any, languages: tuple[str, ...], problems: _Problems) -> dict[str, Scale]:
+def _scales(raw: Any, languages: tuple[str, ...], problems: Problems) -> dict[str, Scale]:
     scales: dict[str, Scale] = {}
     if not isinstance(raw, dict) or not raw:
         problems.add("response_scales", "must be a non-empty mapping")
@@ -109,7 +93,7 @@ def _scales(raw: Any, languages: tuple[str, ...], problems: _Problems) -> dict[s
 
 
 def _options(
-    raw: Any, where: str, item_type: str, languages: tuple[str, ...], problems: _Problems
+    raw: Any, where: str, item_type: str, languages: tuple[str, ...], problems: Problems
 ) -> tuple[Option, ...]:
     if not isinstance(raw, list) or len(raw) < 2:
         problems.add(where, "field options must list at least two options")
@@ -163,7 +147,7 @@ def _item(
     scales: dict[str, Scale],
     languages: tuple[str, ...],
     na_text: Text | None,
-    problems: _Problems,
+    problems: Problems,
 ) -> Item | None:
     cid = construct.get("id", "?")
     if not isinstance(raw, dict):
@@ -225,7 +209,7 @@ def _not_applicable(
     item_type: str,
     scale: Scale | None,
     text: Text | None,
-    problems: _Problems,
+    problems: Problems,
 ) -> Option | None:
     """The item's "does not apply to me" answer when its field ``not_applicable`` is true."""
     flag = raw.get("not_applicable", False)
@@ -255,7 +239,7 @@ def _not_applicable(
 
 
 def _build(raw: Any, source: str) -> Instrument:
-    problems = _Problems(source)
+    problems = Problems(source, InstrumentError, what=" in the instrument")
     if not isinstance(raw, dict):
         raise InstrumentError(f"{source}: the file must hold a YAML mapping")
     for field in ("id", "version", "languages", "response_scales", "constructs"):
