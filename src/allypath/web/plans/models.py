@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from allypath._values import plain
 from allypath.analytics import PLAN_STATUSES, PlanItem
 from allypath.content import load_library
 from allypath.model import stage
@@ -106,7 +107,7 @@ class AdoptedItem(models.Model):
     def from_plan_item(cls, item: PlanItem, **fields: Any) -> AdoptedItem:
         return cls(
             group=item.group,
-            filters={str(k): _plain(v) for k, v in item.filters.items()},
+            filters={str(k): plain(v) for k, v in item.filters.items()},
             intervention=item.intervention,
             priority=item.priority,
             reason=item.reason,
@@ -120,11 +121,6 @@ class AdoptedItem(models.Model):
     @property
     def overdue(self) -> bool:
         return bool(self.due and self.due < timezone.localdate() and self.status not in ("done", "dropped"))
-
-
-def _plain(value: object) -> object:
-    item = getattr(value, "item", None)  # numpy scalars from a DataFrame
-    return item() if callable(item) else value
 
 
 def library_titles() -> dict[str, str]:
