@@ -56,6 +56,9 @@ def test_an_unknown_library_item_or_circles_not_set_up_are_refused_naming_what_i
     assert 'href="/console/northwind/dashboard/follow-up/' in html
     follow = main_of(client.get(PAGE, {"wave": northwind.first.pk}).content.decode())
     assert library_titles()[LIBRARY_ITEM] in follow and "Through the ally circles" in follow
+    api = client.get("/api/v1/orgs/northwind/dashboard/plan", {"wave": northwind.first.pk}).json()
+    (adopted,) = api["adopted"]
+    assert adopted["library_items"] == [LIBRARY_ITEM] and adopted["through_circles"] is True
 
     assert _post(client, item, library_items=[LIBRARY_ITEM]).status_code == 302  # box unticked
     item.refresh_from_db()

@@ -293,6 +293,8 @@ class Adopted(Schema):
     due: dt.date | None
     status: str
     progress: TrendRow | None = Field(None, description="the group's change on the next wave, if any")
+    library_items: list[str] = Field(default_factory=list, description="content library items it points to")
+    through_circles: bool = Field(False, description="delivered through the organisation's ally circles")
 
 
 class PlanOut(Schema):
@@ -614,6 +616,8 @@ def get_plan(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> Stat
                 due=a.due,
                 status=a.status,
                 progress=_trend(p) if (p := result.progress_of(a)) else None,
+                library_items=list(a.library_items or []),
+                through_circles=a.circle_plan_id is not None,
             )
             for a in result.adopted
         ]
