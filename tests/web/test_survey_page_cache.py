@@ -61,3 +61,22 @@ def test_each_language_has_its_own_questions(tokens):
     french = _questions(_page(_started(tokens["S002"], "fr"), tokens["S002"], 1, "fr"))
     arabic = _questions(_page(_started(tokens["S003"], "ar"), tokens["S003"], 1, "ar"))
     assert len({english, french, arabic}) == 3  # a cache keyed without the language would repeat one
+
+
+def test_other_texts_under_the_same_version_are_never_served_from_the_cache(tokens, tmp_path, monkeypatch):
+    """An instrument file edited in place (same id and version, other words) gets its own pages."""
+    import yaml
+
+    from allypath.instrument import DEFAULT_INSTRUMENT, load_instrument
+
+    first = _questions(_page(_started(tokens["S001"]), tokens["S001"], 1))  # cached with today's texts
+    raw = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
+    for construct in raw["constructs"]:
+        for item in construct["items"]:
+            item["text"]["en"] = "Reworded: " + item["text"]["en"]
+    path = tmp_path / "edited.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    edited = load_instrument(path)
+    monkeypatch.setattr("allypath.web.orgs.instruments.load_instrument", lambda *a, **k: edited)
+    again = _questions(_page(_started(tokens["S002"]), tokens["S002"], 1))
+    assert "Reworded: " not in first and "Reworded: " in again

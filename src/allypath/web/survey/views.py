@@ -11,6 +11,7 @@ with the same link sees the survey's start, the same whether or not anyone start
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -140,6 +141,22 @@ def _page_url(token: str, number: int, language: str) -> str:
     return reverse("survey:page", args=[token, number]) + f"?lang={language}"
 
 
+_DIGESTS: dict[int, tuple[Instrument, str]] = {}
+
+
+def _texts_digest(form: Instrument) -> str:
+    """A digest of the form's questions as served: a cached page is never one of other texts under the
+    same instrument version (an instrument file edited in place, a test's instrument)."""
+    hit = _DIGESTS.get(id(form))
+    if hit is not None and hit[0] is form:
+        return hit[1]
+    digest = hashlib.sha256(repr(form.items).encode()).hexdigest()[:16]
+    if len(_DIGESTS) > 32:
+        _DIGESTS.clear()
+    _DIGESTS[id(form)] = (form, digest)
+    return digest
+
+
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     """One page of questions. POST saves its answers, then goes on, back, to "saved", or submits."""
@@ -205,7 +222,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     # once per process and language (a third of the page's time; benchmarks/bench_survey_load.py).
     # With an answer or an error on it, it is his own and never cached.
     blank = not errors and not any(item.id in answers for item in items)
-    version = f"{wave.instrument_id}:{wave.instrument_version}:{wave.form}"
+    version = f"{wave.instrument_id}:{wave.instrument_version}:{wave.form}:{_texts_digest(form)}"
     context.update(
         title=words["page_of"].format(n=number, total=total),
         number=number,
