@@ -5,7 +5,8 @@ time (ties go to the item written first in the library file, so the file's order
 
 The person's side is a :class:`Profile`: his stage, his strongest barrier (or norm), his weakest
 work context and his turning point if he gave one. :func:`profile_from_scored` builds it from one
-row of the scored output (DESIGN §5); nothing in it is stored or shown to anyone but him.
+row of the scored output (docs/architecture.md, "Contracts"); nothing in it is stored or shown to
+anyone but him.
 """
 
 from __future__ import annotations

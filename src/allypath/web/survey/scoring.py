@@ -24,7 +24,7 @@ _KEPT_TOO = ("answer_sd", "reverse_conflicts")
 
 
 def score_one(clean: Mapping[str, Any], instrument: Instrument, form: str) -> dict[str, Any]:
-    """The scored-output row (DESIGN §5) for one respondent's clean answers.
+    """The scored-output row (docs/architecture.md, "Contracts") for one respondent's clean answers.
 
     The wide row goes straight into the kernel (:func:`allypath.scoring.score_record`): no DataFrame
     is built, which made up most of a submission's scoring time (profile in BENCHMARKS.md). The
