@@ -100,8 +100,7 @@ class SEMResult:
             "iterations": self.iterations,
             "fit": {k: plain(v) for k, v in self.fit.items()},
             "estimates": [
-                {k: plain(v) for k, v in row.items()}
-                for row in self.estimates.to_dict(orient="records")
+                {k: plain(v) for k, v in row.items()} for row in self.estimates.to_dict(orient="records")
             ],
             "warnings": list(self.warnings),
             "proper": self.proper,
