@@ -32,7 +32,9 @@ from allypath.content.loader import (
     load_circle_guides,
     load_dilemmas,
     load_library,
+    suggest_reading_minutes,
     validate_content_file,
+    validate_item,
 )
 
 __all__ = [
@@ -70,5 +72,7 @@ __all__ = [
     "meeting_guide",
     "next_items",
     "profile_from_scored",
+    "suggest_reading_minutes",
     "validate_content_file",
+    "validate_item",
 ]

@@ -7,8 +7,8 @@ in English, French and Arabic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from allypath.errors import AllypathError
@@ -175,6 +175,16 @@ class Library(_Collection):
 
     def for_stage(self, stage: int) -> tuple[LibraryItem, ...]:
         return tuple(i for i in self.items if stage in i.stages)
+
+    def with_items(self, extra: Iterable[LibraryItem]) -> Library:
+        """This library and ``extra`` items after it (an organisation's own); an id taken twice is refused."""
+        added = tuple(extra)
+        taken = {i.id for i in self.items}
+        for item in added:
+            if item.id in taken:
+                raise ContentError(f"{self.source}: the item id {item.id!r} is taken")
+            taken.add(item.id)
+        return replace(self, items=self.items + added)
 
 
 @dataclass(frozen=True)

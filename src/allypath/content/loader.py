@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,9 @@ __all__ = [
     "load_circle_guides",
     "load_dilemmas",
     "load_library",
+    "suggest_reading_minutes",
     "validate_content_file",
+    "validate_item",
 ]
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "instrument" / "data" / "content"
@@ -70,6 +72,8 @@ MIN_ITEMS_PER_STAGE = 8
 MIN_DILEMMAS_PER_CONTEXT = 3
 SESSIONS_PER_GUIDE = 6
 READING_WPM = (120, 330)  # a slow and a fast reader; a stated reading time may be a minute outside
+TYPICAL_WPM = 200  # for a reading time worked out from the text (suggest_reading_minutes)
+_LANGUAGE_NAMES = {"en": "English", "fr": "French", "ar": "Arabic"}
 
 BARRIER_KEYS = tuple(f.key for f in BARRIERS + NORMS)
 NORM_KEYS = tuple(f.key for f in NORMS)
@@ -161,14 +165,18 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 30:
             self.problems.add(where, f"field reading_minutes must be a whole number 1-30 (got {value!r})")
             return 0
-        words = sum(len(_WORD.findall(t.get_lang("en"))) for t in texts if t is not None)
+        # Timed on the English where there is English; an item written in one language only (an
+        # organisation's own) is timed on that language.
+        lang = "en" if "en" in self.languages else self.languages[0]
+        words = _word_count(t.get_lang(lang) for t in texts if t is not None)
         slow, fast = words / READING_WPM[0], words / READING_WPM[1]
         if not fast - 1 <= value <= slow + 1:
             low, high = max(1, math.floor(fast)), max(1, math.ceil(slow))
             span = f"about {low}" if low == high else f"{low} to {high}"
             self.problems.add(
                 where,
-                f"field reading_minutes is {value} but the English text has {words} words "
+                f"field reading_minutes is {value} but the {_LANGUAGE_NAMES.get(lang, lang)} text "
+                f"has {words} words "
                 f"({span} min at {READING_WPM[0]}-{READING_WPM[1]} words a minute)",
             )
         return value
@@ -199,6 +207,19 @@ class _Reader:
                 continue
             links.append(Link(str(url), self.text(spec.get("title"), lwhere, "title")))
         return tuple(links)
+
+
+def _word_count(texts: Iterable[str]) -> int:
+    return sum(len(_WORD.findall(text)) for text in texts)
+
+
+def suggest_reading_minutes(texts: Iterable[str]) -> int:
+    """A reading time for these texts at a typical pace (always one the validator accepts).
+
+    >>> suggest_reading_minutes(["word " * 450])
+    2
+    """
+    return max(1, round(_word_count(texts) / TYPICAL_WPM))
 
 
 def _entries(
@@ -320,6 +341,45 @@ def _library(raw: dict[str, Any], read: _Reader, head: dict[str, Any]) -> Librar
         if not any(key in i.barriers for i in reflective):
             problems.add("library", f"no story or short-form piece is about the norm {key!r}")
     return Library(**head, items=tuple(items))
+
+
+def validate_item(spec: Mapping[str, Any], *, languages: Sequence[str], source: str = "item") -> LibraryItem:
+    """One library item written outside the library file -- an organisation's own -- checked by the
+    rules the library applies to each of its items; raise :class:`ContentError` listing every problem.
+
+    ``languages`` are the languages its texts are written in (one or more of en, fr, ar); the journey
+    offers it only to men reading in one of them. What the library checks as a whole (how many items
+    per stage, turning points covered) is the library's job, and ``related`` links between items are
+    the library file's own: an item given here may not name one.
+
+    Examples
+    --------
+    >>> item = validate_item(
+    ...     {"id": "own_1", "format": "short", "stages": [1], "barriers": [], "contexts": [],
+    ...      "turning_points": [], "reading_minutes": 1,
+    ...      "title": {"fr": "Nos congés"}, "summary": {"fr": "Ce que prévoit l'accord."},
+    ...      "body": {"fr": "Chaque parent a droit à seize semaines."}},
+    ...     languages=["fr"])
+    >>> item.title.get_lang("fr"), item.home_stage
+    ('Nos congés', 1)
+    """
+    problems = Problems(source, ContentError, shown=60)
+    wanted = list(dict.fromkeys(languages))
+    unknown = [lang for lang in wanted if lang not in REQUIRED_LANGUAGES]
+    if not wanted or unknown:
+        raise ContentError(
+            f"{source}: the languages must be one or more of {', '.join(REQUIRED_LANGUAGES)} (got {wanted!r})"
+        )
+    item_id = spec.get("id")
+    if not isinstance(item_id, str) or not _ID.match(item_id):
+        raise ContentError(f"{source}: field id must be a lower-case identifier (got {item_id!r})")
+    if spec.get("related"):
+        problems.add(f"item {item_id}", "field related belongs to the library file's items only")
+    item = _library_item(
+        item_id, {k: v for k, v in spec.items() if k != "related"}, _Reader(problems, tuple(wanted))
+    )
+    problems.raise_if_any()
+    return item
 
 
 # --------------------------------------------------------------------------- dilemmas
