@@ -126,3 +126,20 @@ def test_an_own_item_cannot_take_an_id_of_the_library():
     clash = validate_item(spec(id=library.items[0].id), languages=["fr"])
     with pytest.raises(ContentError, match="is taken"):
         library.with_items([clash])
+
+
+def test_own_items_put_first_win_ties_with_shipped_ones():
+    library = load_library()
+    profile = Profile(stage=1)
+    shipped_best = next_items(profile, library, n=1)[0]
+    twin = validate_item(
+        spec(
+            format=shipped_best.item.format,
+            stages=list(shipped_best.item.stages),
+            barriers=[],
+            turning_points=[],
+        ),
+        languages=["fr"],
+    )
+    assert next_items(profile, library.with_items([twin]), n=1)[0].item.id == shipped_best.item.id
+    assert next_items(profile, library.with_items([twin], first=True), n=1)[0].item.id == twin.id

@@ -176,15 +176,16 @@ class Library(_Collection):
     def for_stage(self, stage: int) -> tuple[LibraryItem, ...]:
         return tuple(i for i in self.items if stage in i.stages)
 
-    def with_items(self, extra: Iterable[LibraryItem]) -> Library:
-        """This library and ``extra`` items after it (an organisation's own); an id taken twice is refused."""
+    def with_items(self, extra: Iterable[LibraryItem], *, first: bool = False) -> Library:
+        """This library with ``extra`` items (an organisation's own) after it, or before it when ``first``
+        (so that they win ties in :func:`~allypath.content.next_items`); an id taken twice is refused."""
         added = tuple(extra)
         taken = {i.id for i in self.items}
         for item in added:
             if item.id in taken:
                 raise ContentError(f"{self.source}: the item id {item.id!r} is taken")
             taken.add(item.id)
-        return replace(self, items=self.items + added)
+        return replace(self, items=added + self.items if first else self.items + added)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def circles_page(request: HttpRequest, slug: str) -> HttpResponse:
     plan = CirclePlan.objects.filter(org=org).first()
     form = CirclePlanForm(instance=plan or CirclePlan(org=org))
     status = 200
-    here = reverse("circles:circles", args=[org.slug])
+    here = reverse("journey_console:circles", args=[org.slug])
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "form" and plan is not None:

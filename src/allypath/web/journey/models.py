@@ -15,6 +15,8 @@ an invitation, an employee or a response, no time finer than the day, and on SQL
   an org admin asks, while he is not there to unlock anything. The stage is erased once he is placed.
 - :class:`Circle` and :class:`CirclePlan`: a formed circle (its guide and the day) and the org admin's
   settings (size, units, when circles are formed). Neither holds a stage.
+- :class:`OrgLibraryItem`: an item an organisation added to the library for its own men (HR's text,
+  not a man's data): who changed it last and the day, nothing about who was offered or read it.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from allypath.content import LibraryItem, validate_item
 from allypath.web.orgs.models import Organisation
 from allypath.web.survey.sealing import seal, unseal
 
-__all__ = ["Circle", "CirclePlan", "Journey", "Volunteer"]
+__all__ = ["Circle", "CirclePlan", "Journey", "OrgLibraryItem", "Volunteer"]
 
 
 class Journey(models.Model):
@@ -112,3 +115,39 @@ class Volunteer(models.Model):
     def details(self, value: dict[str, Any]) -> None:
         assert self._cipher_key is not None, "call unlock() first"
         self.sealed = seal(value, self._cipher_key, str(self.id))
+
+
+class OrgLibraryItem(models.Model):
+    """An item an organisation wrote for its own men, offered in the journey beside the shipped library.
+
+    ``spec`` is the item as the library file writes one (format, stages, tags, texts keyed by
+    ``language``), checked by :func:`allypath.content.validate_item` when saved and again when read,
+    so an item stored by an older release that no longer passes is left out rather than shown broken.
+    """
+
+    ID_PREFIX = "org_item_"
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="library_items")
+    language = models.CharField(max_length=8)  # the one language it is written in: en, fr or ar
+    spec = models.JSONField()
+    added_on = models.DateField(default=timezone.localdate)
+    changed_on = models.DateField(default=timezone.localdate)
+    changed_by = models.CharField(max_length=150)  # the console user's name, as the audit log keeps it
+
+    class Meta:
+        ordering: ClassVar = ["org", "id"]
+
+    def __str__(self) -> str:
+        title = self.spec.get("title", {}).get(self.language, "") if isinstance(self.spec, dict) else ""
+        return f"{title or 'an item'} ({self.org})"
+
+    @property
+    def item_id(self) -> str:
+        """Its id in the journey's library (never one of the shipped library's ids)."""
+        return f"{self.ID_PREFIX}{self.pk}"
+
+    def as_item(self) -> LibraryItem:
+        """The checked library item (raises :class:`allypath.content.ContentError` if it no longer passes)."""
+        return validate_item(
+            {**self.spec, "id": self.item_id}, languages=[self.language], source=f"{self.org.slug} library"
+        )

@@ -85,6 +85,21 @@ WORDS: dict[str, Text] = {
         "Les récits sont des compositions écrites à partir de ce que des hommes décrivent dans la recherche, et non des citations de personnes réelles.",
         "القصص هنا مركّبة، كُتبت انطلاقًا مما يرويه رجال في البحث، وليست اقتباسات من أشخاص حقيقيين.",
     ),
+    "own_h": _t(
+        "From {org}",
+        "De la part de {org}",
+        "من {org}",
+    ),
+    "own_intro": _t(
+        "Resources your organisation added for everyone. Opening one tells nobody anything about you.",
+        "Des ressources que votre organisation a ajoutées pour tout le monde. En ouvrir une ne dit rien de vous à personne.",
+        "موارد أضافتها مؤسستك للجميع. فتح أحدها لا يكشف عنك شيئًا لأحد.",
+    ),
+    "own_item_note": _t(
+        "Written by {org}, not by allypath. Its links lead outside allypath: whoever runs a linked page can see that someone opened it, as with any link.",
+        "Rédigé par {org}, et non par allypath. Ses liens mènent hors d'allypath : qui gère une page liée peut voir que quelqu'un l'a ouverte, comme pour tout lien.",
+        "كتبته {org} وليس allypath. روابطه تقود إلى خارج allypath: من يدير صفحة مرتبطة يمكنه أن يرى أن أحدًا فتحها، كما هو الحال مع أي رابط.",
+    ),
     "question_h": _t("A question to sit with", "Une question à méditer", "سؤال للتأمل"),
     "prompts_h": _t("Prompts", "Pistes", "أسئلة للنقاش"),
     "steps_h": _t("Steps", "Étapes", "الخطوات"),

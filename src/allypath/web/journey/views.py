@@ -24,14 +24,14 @@ from allypath.content import (
     Profile,
     choose_dilemmas,
     load_dilemmas,
-    load_library,
     next_items,
     profile_from_scored,
 )
 from allypath.instrument import Instrument
-from allypath.model import BARRIERS, NORMS, TURNING_POINTS, stage
+from allypath.model import BARRIERS, NORMS, TURNING_POINTS, is_rtl, stage
 from allypath.web.journey import circles
 from allypath.web.journey.forms import CommitmentActionForm, CommitmentForm, DilemmaForm, VolunteerForm
+from allypath.web.journey.library import find_item, library_for, own_items
 from allypath.web.journey.models import CirclePlan
 from allypath.web.journey.movement import certainty, index_margin, is_placed, movement
 from allypath.web.journey.store import MAX_COMMITMENTS, JourneyState, editing, load
@@ -185,11 +185,13 @@ def _dilemmas(profile: Profile | None, instrument: Instrument) -> list[Dilemma]:
     return [chosen[0] for chosen in picked if chosen][:3]
 
 
-def _item(item_id: str) -> LibraryItem:
-    try:
-        return load_library().item(item_id)
-    except KeyError:
-        raise Http404("no such item") from None
+def _item(visit: Visit, item_id: str) -> tuple[LibraryItem, str | None]:
+    """The item and the one language it is written in (None: a shipped item, in all three); only the
+    shipped library and his own organisation's items can be opened."""
+    found = find_item(visit.response.wave.org, item_id)
+    if found is None:
+        raise Http404("no such item")
+    return found
 
 
 def _dilemma(dilemma_id: str) -> Dilemma:
@@ -214,9 +216,12 @@ def _home(request: HttpRequest, visit: Visit, status: int = 200, **forms: Any) -
     else:
         key = "now_from_survey" if latest.source == "survey" else "now_from_recheck"
         now = jw[key].format(day=_day(latest.day, language), where=_where(latest.result, language, jw))
-    suggestions = next_items(profile or Profile(stage=1), n=3, exclude=state.read)
-    library = load_library()
-    read = [library.item(i) for i in state.read if i in {x.id for x in library}]
+    org = visit.response.wave.org
+    library = library_for(org, language)
+    suggestions = next_items(profile or Profile(stage=1), library, n=3, exclude=state.read)
+    ids = {x.id for x in library}
+    read = [library.item(i) for i in state.read if i in ids]
+    own = [item for _, item in own_items(org, language)]
     dilemmas = _dilemmas(profile, instrument)
     context_labels = {
         c.context or c.id: c.label.get_lang(language) for c in instrument.constructs_of("context")
@@ -240,6 +245,17 @@ def _home(request: HttpRequest, visit: Visit, status: int = 200, **forms: Any) -
             for s in suggestions
         ],
         read=[{"title": i.title.get_lang(language), "url": visit.url("item", i.id)} for i in read],
+        own_h=jw["own_h"].format(org=org.name),
+        own=[
+            {
+                "title": i.title.get_lang(language),
+                "summary": i.summary.get_lang(language),
+                "format": FORMAT_NAMES[i.format].get_lang(language),
+                "minutes": jw["minutes"].format(n=i.reading_minutes),
+                "url": visit.url("item", i.id),
+            }
+            for i in own
+        ],
         dilemmas=[
             {
                 "title": d.title.get_lang(language),
@@ -281,13 +297,14 @@ def item(request: HttpRequest, receipt: str, item_id: str) -> HttpResponse:
     visit = _visit(request, receipt)
     if visit is None:
         return _missing(request)
-    chosen = _item(item_id)
+    chosen, written_in = _item(visit, item_id)
     if request.method == "POST":
         with editing(visit.code) as state:
             if chosen.id not in state.read:
                 state.read.append(chosen.id)
         return visit.back_home("read-h")
-    language = visit.language
+    # An organisation's item is shown in the language it is written in, whatever the page's language.
+    language = written_in or visit.language
     is_read = chosen.id in load(visit.code).read
 
     def lang(text: Any) -> str:
@@ -306,8 +323,15 @@ def item(request: HttpRequest, receipt: str, item_id: str) -> HttpResponse:
         steps=[{"title": lang(s.title), "action": lang(s.action)} for s in chosen.steps],
         action=lang(chosen.action) if chosen.action else "",
         links=[{"url": x.url, "title": lang(x.title)} for x in chosen.links],
-        composite=chosen.format in ("story", "short"),
+        composite=chosen.format in ("story", "short") and written_in is None,
         is_read=is_read,
+        own_note=(
+            visit.context["jw"]["own_item_note"].format(org=visit.response.wave.org.name)
+            if written_in is not None
+            else ""
+        ),
+        item_lang=language if written_in and written_in != visit.language else "",
+        item_dir="rtl" if is_rtl(language) else "ltr",
     )
 
 
