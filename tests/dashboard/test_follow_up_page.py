@@ -11,7 +11,7 @@ import pytest
 
 from allypath.analytics import FollowUp
 from allypath.web.console.dashboard_follow_up import in_words
-from allypath.web.journey.models import CirclePlan
+from allypath.web.journey.models import CirclePlan, OrgLibraryItem
 from allypath.web.plans.models import AdoptedItem, library_titles
 
 from .test_dashboard_pages import BASE, adopt, first_proposal, main_of
@@ -63,6 +63,42 @@ def test_an_unknown_library_item_or_circles_not_set_up_are_refused_naming_what_i
     assert _post(client, item, library_items=[LIBRARY_ITEM]).status_code == 302  # box unticked
     item.refresh_from_db()
     assert item.circle_plan is None
+
+
+@pytest.mark.db
+@pytest.mark.django_db
+def test_an_organisations_own_library_item_can_be_linked_there_and_nowhere_else(
+    northwind, alice, as_user, globex
+):
+    spec = {
+        "format": "short",
+        "stages": [2],
+        "barriers": [],
+        "contexts": [],
+        "turning_points": [],
+        "reading_minutes": 1,
+        "title": {"en": "Our parental leave"},
+        "summary": {"en": "What our policy says."},
+        "body": {"en": "Every parent gets sixteen weeks, fully paid, with no effect on promotion."},
+    }
+    ours = OrgLibraryItem.objects.create(org=northwind.org, language="en", spec=spec, changed_by="alice")
+    theirs = OrgLibraryItem.objects.create(org=globex, language="en", spec=spec, changed_by="x")
+    client = as_user(alice)
+    item = _adopted(client, northwind)
+    refused = _post(client, item, library_items=[theirs.item_id])
+    item.refresh_from_db()
+    assert item.library_items == []
+    assert (
+        f"{theirs.item_id} is not in the content library" in client.get(refused["Location"]).content.decode()
+    )
+    assert _post(client, item, library_items=[ours.item_id]).status_code == 302
+    item.refresh_from_db()
+    assert item.library_items == [ours.item_id]
+    follow = main_of(client.get(PAGE, {"wave": northwind.first.pk}).content.decode())
+    assert "Our parental leave (Ambivalence), your own" in follow
+    ours.delete()  # removed from the library later: said so, never shown as its internal id
+    follow = main_of(client.get(PAGE, {"wave": northwind.first.pk}).content.decode())
+    assert "an item no longer in the library" in follow and ours.item_id not in follow
 
 
 @pytest.mark.db

@@ -25,10 +25,6 @@ class AdoptForm(forms.Form):
     due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def _library_choices() -> list[tuple[str, str]]:
-    return list(library_titles().items())
-
-
 class PlanItemForm(forms.ModelForm):
     """Follow an adopted item: who, by when, where it stands, and how it is delivered (the library
     items men are pointed to, the organisation's ally circles). An unknown library id is refused with
@@ -36,7 +32,7 @@ class PlanItemForm(forms.ModelForm):
 
     library_items = forms.MultipleChoiceField(
         required=False,
-        choices=_library_choices,
+        choices=[],  # the shipped library and the organisation's own: set per form
         label="Library items",
         widget=forms.SelectMultiple(attrs={"size": 4}),
         error_messages={"invalid_choice": "%(value)s is not in the content library."},
@@ -51,6 +47,9 @@ class PlanItemForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["through_circles"].initial = self.instance.circle_plan_id is not None
+        library = self.fields["library_items"]
+        assert isinstance(library, forms.MultipleChoiceField)
+        library.choices = list(library_titles(self.instance.org_id).items())
 
     def clean_through_circles(self) -> bool:
         wanted = bool(self.cleaned_data.get("through_circles"))

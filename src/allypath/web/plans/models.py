@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from allypath._values import plain
 from allypath.analytics import PLAN_STATUSES, PlanItem
-from allypath.content import load_library
+from allypath.content import ContentError, LibraryItem, load_library
 from allypath.model import stage
 from allypath.web.orgs.models import Organisation, Wave
 
@@ -44,8 +44,9 @@ class AdoptedItem(models.Model):
     )
     adopted_on = models.DateField(default=timezone.localdate)
     # How HR delivers it (issue 17, point 5): the content library items it points men to (their ids,
-    # checked against the shipped library) and, if it runs through ally circles, the organisation's
-    # circle settings. The follow-up page says what was done where; neither names a person.
+    # checked against the shipped library and the organisation's own) and, if it runs through ally
+    # circles, the organisation's circle settings. The follow-up page says what was done where;
+    # neither names a person.
     library_items = models.JSONField(default=list, blank=True, help_text="ids of content library items")
     circle_plan = models.ForeignKey(
         "journey.CirclePlan",
@@ -70,7 +71,7 @@ class AdoptedItem(models.Model):
 
     def clean(self) -> None:
         """An unknown library id or another organisation's circles is refused, naming what is wrong."""
-        known = library_titles()
+        known = library_titles(self.org_id)
         unknown = [str(i) for i in self.library_items or [] if i not in known]
         errors: dict[str, str] = {}
         if unknown:
@@ -82,9 +83,9 @@ class AdoptedItem(models.Model):
 
     @property
     def library(self) -> list[str]:
-        """The linked library items' titles, in plain words (an id no longer shipped stays as it is)."""
-        titles = library_titles()
-        return [titles.get(i, i) for i in self.library_items or []]
+        """The linked library items' titles, in plain words (one since removed is said to be)."""
+        titles = library_titles(self.org_id)
+        return [titles.get(i, "an item no longer in the library") for i in self.library_items or []]
 
     def as_plan_item(self) -> PlanItem:
         """The analytics form, for :func:`allypath.analytics.plan_progress`."""
@@ -123,9 +124,20 @@ class AdoptedItem(models.Model):
         return bool(self.due and self.due < timezone.localdate() and self.status not in ("done", "dropped"))
 
 
-def library_titles() -> dict[str, str]:
-    """The shipped content library's items, id -> "title (stage)", in the library's order (cached)."""
-    return {
-        item.id: f"{item.title.get_lang('en')} ({stage(item.home_stage).short_label.get_lang('en')})"
-        for item in load_library().items
-    }
+def library_titles(org_id: int | None = None) -> dict[str, str]:
+    """The library items a plan item can point men to, id -> "title (stage)": the organisation's own
+    items first (when ``org_id`` is given), then the shipped library in its order."""
+    from allypath.web.journey.models import OrgLibraryItem
+
+    def label(item: LibraryItem, own: str = "") -> str:
+        return f"{item.title.get_lang(own or 'en')} ({stage(item.home_stage).short_label.get_lang('en')})"
+
+    titles: dict[str, str] = {}
+    if org_id is not None:
+        for row in OrgLibraryItem.objects.filter(org_id=org_id):
+            try:
+                titles[row.item_id] = label(row.as_item(), row.language) + ", your own"
+            except ContentError:
+                continue  # no longer valid (flagged on the library page): not offered, not linkable
+    titles.update((item.id, label(item)) for item in load_library().items)
+    return titles
