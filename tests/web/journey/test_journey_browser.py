@@ -17,6 +17,8 @@ from allypath.instrument import load_instrument
 from answer_patterns import answer_page
 from browser_support import serious_violations
 
+from ..conftest import PASSWORD
+
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
@@ -101,3 +103,58 @@ def test_a_phone_user_walks_his_private_journey_in_english_and_arabic(live_serve
     _check(page, "progress-phone-ar")
     assert csp_errors == []
     context.close()
+
+
+def test_hr_adds_an_own_item_in_the_console_and_a_man_reads_it_on_his_phone(
+    live_server, browser, submitted, alice
+):
+    receipt = submitted(employee="S002", level=2, language="fr")
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    csp_errors: list[str] = []
+    desk.on("console", lambda msg: "Content Security Policy" in msg.text and csp_errors.append(msg.text))
+    desk.goto(f"{live_server.url}/console/login/")
+    desk.get_by_label("User name").fill("alice")
+    desk.get_by_label("Password").fill(PASSWORD)
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Sign in").click()
+    desk.goto(f"{live_server.url}/console/acme/")
+    with desk.expect_navigation():
+        desk.get_by_role("link", name="Journey library").click()
+
+    # a conversation with too few questions: refused, the reason under its field
+    desk.get_by_label("Written in").select_option("fr")
+    desk.get_by_label("Kind of item").select_option("dialogue")
+    desk.get_by_label("Written mainly for").select_option("2")
+    desk.get_by_label("Title").fill("Parler du congé paternité")
+    desk.get_by_label("One-line summary").fill("Trois questions à se poser avant d'en parler en équipe.")
+    desk.get_by_label("Text", exact=True).fill(
+        "Beaucoup de pères hésitent à prendre tout leur congé. Ces questions aident à en parler sans gêne."
+    )
+    desk.get_by_label("Questions to talk through (conversation prompts only)").fill(
+        "Qu'est-ce qui vous retient ?"
+    )
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Add the item").click()
+    assert desk.get_by_text("The questions must list at least 3 texts").is_visible()
+    assert serious_violations(desk) == []
+    desk.get_by_label("Questions to talk through (conversation prompts only)").fill(
+        "Qu'est-ce qui vous retient ?\nQui, autour de vous, l'a pris ?\nQue diriez-vous à un collègue qui hésite ?"
+    )
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Add the item").click()
+    assert desk.get_by_text("Item added: men of your organisation").is_visible()
+    assert desk.get_by_role("link", name="Parler du congé paternité").is_visible()
+    assert serious_violations(desk) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    desk.screenshot(path=str(SHOTS / "console-journey-library.png"), full_page=True)
+
+    phone = browser.new_context(viewport=PHONE, device_scale_factor=1).new_page()
+    phone.goto(f"{live_server.url}/r/{receipt}/journey/?lang=fr")
+    own = phone.locator("#own-h ~ ul")
+    assert "De la part de" in phone.locator("#own-h").inner_text()
+    own.get_by_role("link", name="Parler du congé paternité").click()
+    phone.get_by_role("heading", name="Parler du congé paternité", level=1).wait_for()
+    assert phone.get_by_role("heading", name="Pistes").is_visible()
+    assert "Rédigé par" in phone.locator(".notice").first.inner_text()
+    _check(phone, "own-item-phone-fr")
+    assert csp_errors == []
