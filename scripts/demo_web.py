@@ -103,6 +103,34 @@ def remove_demo_data() -> None:
     orgs.delete()
 
 
+DEMO_ITEM = {
+    "format": "short",
+    "stages": [1, 2],
+    "barriers": ["low_policy_awareness"],
+    "contexts": ["flexible_caregiving"],
+    "turning_points": ["father"],
+    "reading_minutes": 1,
+    "title": {"en": "Our parental leave, in one minute"},
+    "summary": {"en": "What the policy gives fathers, and what taking it does not cost."},
+    "body": {
+        "en": (
+            "Every parent here can take sixteen weeks of leave at full pay in the child's first year, "
+            "in one block or in parts. Taking it has no effect on bonus or promotion: the policy says so, "
+            "and every manager has been briefed. Fathers who took it last year say the hardest part was "
+            "asking; the HR team can help you plan it with your manager."
+        )
+    },
+}
+
+
+def add_demo_library_item(org: Any, username: str) -> None:
+    """One of the organisation's own journey items, as an org admin would write it in the console."""
+    from allypath.web.journey.models import OrgLibraryItem
+
+    item = OrgLibraryItem.objects.create(org=org, language="en", spec=DEMO_ITEM, changed_by=username)
+    item.as_item()  # checked by the library's rules, as the console's form does
+
+
 def seed(
     scale: float = 1.0, seed_value: int = 2026, out: Path | None = None, quiet: bool = False
 ) -> dict[str, Any]:
@@ -183,6 +211,7 @@ def seed(
             # Meridian's wave has closed: its results are published. Castellan's is still open, so
             # its dashboard shows response counts only (figures would single out the newest answers).
             wave.close()
+        add_demo_library_item(org, admin.get_username())
         unused = next(e for e in mine.loc[~mine["responded"], "employee_id"])
         facts["orgs"][slug] = {
             "invited": len(mine),

@@ -41,6 +41,8 @@ def test_the_demo_seeds_two_organisations_with_launched_waves_and_responses(demo
         opened = client.get(org["unused_link"]).status_code
         assert opened == (200 if slug == "castellan-finance" else 410), (slug, opened)
         assert client.get(org["report"]).status_code == 200
+        journey = client.get(org["report"] + "journey/?lang=en").content.decode()
+        assert "Our parental leave, in one minute" in journey  # the organisation's own item, listed
     admin = User.objects.get(username=facts["admin"])
     assert admin.check_password(facts["password"]) and admin.is_staff
     # Seeding again replaces the demo data instead of failing on it.
