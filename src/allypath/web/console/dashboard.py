@@ -68,7 +68,7 @@ EXPORTS = {
 # --------------------------------------------------------------------------- page scaffolding
 
 
-def _language(request: HttpRequest) -> tuple[QueryDict, str]:
+def dashboard_language(request: HttpRequest) -> tuple[QueryDict, str]:
     """The request's dashboard parameters without ``lang``, and the summary's language."""
     params = request.GET.copy()
     chosen = params.pop("lang", ["en"])[-1]
@@ -85,7 +85,7 @@ def _summary_languages(request: HttpRequest, current: str) -> list[tuple[str, st
     return out
 
 
-def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[str, Any]:
+def dashboard_context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[str, Any]:
     org = get_for(request.user, Organisation, slug=slug)
     membership = membership_for(request.user, org)
     title = dict(TABS).get(tab, "Dashboard")
@@ -94,7 +94,7 @@ def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[st
     exports = [
         (fmt.upper(), reverse("console:dashboard_export", args=[slug, fmt]) + suffix) for fmt in EXPORTS
     ]
-    _, language = _language(request)
+    _, language = dashboard_language(request)
     return {
         "title": f"Dashboard: {title}",
         "org": org,
@@ -116,7 +116,7 @@ def _context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[st
     }
 
 
-def _page(
+def render_tab(
     request: HttpRequest,
     slug: str,
     tab: str,
@@ -130,14 +130,14 @@ def _page(
 
     Every page that shows figures opens with the selection's summary (the same on every page).
     """
-    params, language = _language(request)
+    params, language = dashboard_language(request)
     # A bad or refused request raises DashboardInputError: the console's middleware shows problem_page.
     query = resolve(request.user, slug, params, by_default=by_default, two_waves=two_waves)
     parts = compute(query)
     result = parts.get("result")
     if result is None or not result.refused:
         parts["summary"] = service.summary(request, query, language)
-    context = _context(request, slug, tab, query=query, **parts)
+    context = dashboard_context(request, slug, tab, query=query, **parts)
     return render(request, f"console/dashboard/{template}", context)
 
 
@@ -147,11 +147,11 @@ def problem_page(request: HttpRequest, problem: RequestProblem) -> HttpResponse:
     match = request.resolver_match
     assert match is not None  # a dashboard URL with its slug: console.problems checks
     tab = "dashboard" if match.url_name == "dashboard_export" else str(match.url_name)
-    context = _context(request, match.kwargs["slug"], tab, problem=problem)
+    context = dashboard_context(request, match.kwargs["slug"], tab, problem=problem)
     return render(request, "console/dashboard/problem.html", context, status=problem.status)
 
 
-def _refused(result: Result) -> dict[str, Any]:
+def refused_context(result: Result) -> dict[str, Any]:
     return {"result": result, "total": result.total}
 
 
@@ -162,35 +162,35 @@ def _refused(result: Result) -> dict[str, Any]:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = service.overview(request, query)
-        parts = _refused(result)
+        parts = refused_context(result)
         if not result.refused:
             parts["mix_chart"] = stage_mix_chart(
                 pd.DataFrame([{**result.total, "group": "everyone"}]), title="Stage mix", label="group"
             )
         return parts
 
-    return _page(request, slug, "dashboard", "overview.html", compute)
+    return render_tab(request, slug, "dashboard", "overview.html", compute)
 
 
 @login_required
 def groups(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = service.groups_view(request, query)
-        parts = _refused(result)
+        parts = refused_context(result)
         if not result.refused:
             parts["mix_chart"] = stage_mix_chart(
                 pd.DataFrame(list(result.rows)), title=f"Stage mix by {query.by}", label="value"
             )
         return parts
 
-    return _page(request, slug, "dashboard_groups", "groups.html", compute, by_default="unit")
+    return render_tab(request, slug, "dashboard_groups", "groups.html", compute, by_default="unit")
 
 
 @login_required
 def heatmap(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = service.heatmap_view(request, query)
-        parts = _refused(result)
+        parts = refused_context(result)
         if not result.refused:
             rows = [{**(result.overall or {}), "value": "everyone"}, *result.rows]
             frame = pd.DataFrame(rows)
@@ -207,14 +207,14 @@ def heatmap(request: HttpRequest, slug: str) -> HttpResponse:
             )
         return parts
 
-    return _page(request, slug, "dashboard_heatmap", "heatmap.html", compute, by_default="unit")
+    return render_tab(request, slug, "dashboard_heatmap", "heatmap.html", compute, by_default="unit")
 
 
 @login_required
 def trends(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = service.trends_view(request, query)
-        parts = _refused(result)
+        parts = refused_context(result)
         if result.message:
             parts["one_wave"] = result.message
         elif not result.refused and result.waves is not None:
@@ -229,14 +229,16 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
             )
         return parts
 
-    return _page(request, slug, "dashboard_trends", "trends.html", compute, by_default="unit", two_waves=True)
+    return render_tab(
+        request, slug, "dashboard_trends", "trends.html", compute, by_default="unit", two_waves=True
+    )
 
 
 @login_required
 def transitions(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = service.transitions_view(request, query)
-        parts = _refused(result)
+        parts = refused_context(result)
         if result.message:
             parts["one_wave"] = result.message
         elif not result.refused:
@@ -248,7 +250,7 @@ def transitions(request: HttpRequest, slug: str) -> HttpResponse:
             parts["groups"] = [_matrix(rows) for rows in result.groups]
         return parts
 
-    return _page(
+    return render_tab(
         request, slug, "dashboard_transitions", "transitions.html", compute, by_default="unit", two_waves=True
     )
 
@@ -276,16 +278,16 @@ def _matrix(rows: tuple[Record, ...]) -> dict[str, Any]:
 @login_required
 def comments(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
-        return _refused(service.comment_view(request, query))
+        return refused_context(service.comment_view(request, query))
 
-    return _page(request, slug, "dashboard_comments", "comments.html", compute)
+    return render_tab(request, slug, "dashboard_comments", "comments.html", compute)
 
 
 @login_required
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = service.plan_view(request, query)
-        parts = _refused(result)
+        parts = refused_context(result)
         if not result.refused:
             items: dict[str, list[Any]] = {}
             for item in result.items:
@@ -305,7 +307,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
             )
         return parts
 
-    return _page(request, slug, "dashboard_plan", "plan.html", compute, by_default="unit")
+    return render_tab(request, slug, "dashboard_plan", "plan.html", compute, by_default="unit")
 
 
 @login_required
@@ -374,8 +376,8 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The board report of the current selection as PDF, HTML, CSV or XLSX (through the gate, audited)."""
     if fmt not in EXPORTS:
         return HttpResponse(status=404)
-    params, language = _language(request)
-    query = resolve(request.user, slug, params, by_default="unit")  # problems: as _page's
+    params, language = dashboard_language(request)
+    query = resolve(request.user, slug, params, by_default="unit")  # problems: as render_tab's
     report = service.board(request, query, view=f"dashboard.export.{fmt}", language=language)
     if fmt == "pdf":
         body: bytes | str = board_pdf(report)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from allypath.reports.charts import Chart, heatmap
-from allypath.web.console.dashboard import _page, _refused
+from allypath.web.console.dashboard import refused_context, render_tab
 from allypath.web.dashboard.contexts import Contexts, contexts_view
 from allypath.web.dashboard.query import DashboardQuery
 
@@ -51,10 +51,10 @@ def _chart(result: Contexts) -> Chart | None:
 def contexts(request: HttpRequest, slug: str) -> HttpResponse:
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = contexts_view(request, query)
-        parts = _refused(result)
+        parts = refused_context(result)
         if not result.refused:
             parts["view"] = result
             parts["chart"] = _chart(result)
         return parts
 
-    return _page(request, slug, "dashboard_contexts", "contexts.html", compute, by_default="unit")
+    return render_tab(request, slug, "dashboard_contexts", "contexts.html", compute, by_default="unit")

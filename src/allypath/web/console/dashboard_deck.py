@@ -3,7 +3,7 @@
 HR picks a group with the dashboard's filters (a unit, a level, a region or their crossing; no filter
 is everyone) and downloads the deck chosen for the group's most common stage and weakest context.
 Both are read from the organisation's release only, through the same door as every dashboard page
-(:func:`allypath.web.dashboard.service._run`: read from ``org_release``, audited), and picked by
+(:func:`allypath.web.dashboard.service.run_on_release`: read from ``org_release``, audited), and picked by
 :func:`allypath.reports.deck.pick_for_group`, which documents the tie rules.
 
 A group the release does not show gets one plain sentence and no download. Every reason that has to
@@ -28,10 +28,10 @@ from allypath.analytics import context_profiles
 from allypath.model import stage as stage_of
 from allypath.privacy import Release
 from allypath.reports.deck import deck_pdf, pick_for_group, workshop_deck
-from allypath.web.console.dashboard import _context, _language
+from allypath.web.console.dashboard import dashboard_context, dashboard_language
 from allypath.web.dashboard.contexts import context_labels
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery, resolve
-from allypath.web.dashboard.service import _run, _total
+from allypath.web.dashboard.service import run_on_release, total_row
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.models import Wave
 
@@ -91,7 +91,7 @@ def group_deck(request: HttpRequest, query: DashboardQuery, view: str = "dashboa
     contexts = [key for key, _ in context_labels()]
 
     def work(release: Release, frame: pd.DataFrame) -> GroupDeck:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return GroupDeck(query, refusal=_refusal(release, query))
         if not _measures_contexts(query.wave):
@@ -102,7 +102,7 @@ def group_deck(request: HttpRequest, query: DashboardQuery, view: str = "dashboa
             return GroupDeck(query, refusal=_refusal(release, query))
         return GroupDeck(query, stage=picked[0], context=picked[1])
 
-    return _run(request, query, view, work)
+    return run_on_release(request, query, view, work)
 
 
 def _group_words(query: DashboardQuery) -> str:
@@ -125,7 +125,7 @@ def _parameters(request: HttpRequest) -> tuple[QueryDict, str, str | None]:
     ``by`` is dropped: the deck is for one group, so a breakdown carried over from another page
     (the Contexts page links here with its own) has no meaning here.
     """
-    params, language = _language(request)
+    params, language = dashboard_language(request)
     params = params.copy()
     download = params.pop("download", [None])[-1]
     params.pop("by", None)
@@ -162,7 +162,7 @@ def deck(request: HttpRequest, slug: str) -> HttpResponse:
         }
     else:
         parts = {"refusal": chosen.refusal}
-    context = _context(
+    context = dashboard_context(
         request,
         slug,
         "dashboard_deck",

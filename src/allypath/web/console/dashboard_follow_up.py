@@ -2,7 +2,7 @@
 more, between the wave they adopted it on and the next, than comparable groups that adopted nothing?
 
 Figures come from the organisation's release only, through the same door as every dashboard page
-(:func:`allypath.web.dashboard.service._run`: ``org_release``, audited), and are compared by
+(:func:`allypath.web.dashboard.service.run_on_release`: ``org_release``, audited), and are compared by
 :func:`allypath.analytics.follow_up`, which never uses a group the release hides. The page says the
 uncertainty in words and, on every line, that this is an association, not proof. A viewer scoped to
 units sees no comparison: the comparison groups would be units outside his scope.
@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 
 from allypath.analytics import FollowUp, follow_up
 from allypath.privacy import Release
-from allypath.web.console.dashboard import INTERVENTION_LABELS, _language, _page
+from allypath.web.console.dashboard import INTERVENTION_LABELS, dashboard_language, render_tab
 from allypath.web.dashboard import service
 from allypath.web.dashboard.query import DashboardQuery
 from allypath.web.orgs.models import Wave
@@ -138,7 +138,7 @@ def follow_ups(request: HttpRequest, query: DashboardQuery, view: str = "dashboa
         plan = [a.as_plan_item() for a in adopted]
         return follow_up(frame, plan, pair, adopted=every, release=release)
 
-    compared = service._run(request, query, view, work)
+    compared = service.run_on_release(request, query, view, work)
     found = {(f.group, f.intervention): f for f in compared}
     rows = tuple((a, found.get((a.group, a.intervention))) for a in adopted)
     return FollowUps(later, scoped, rows)
@@ -169,7 +169,7 @@ def in_words(result: FollowUp, language: str = "en") -> list[str]:
 @login_required
 def follow_up_page(request: HttpRequest, slug: str) -> HttpResponse:
     """``/console/<org>/dashboard/follow-up/``: the adopted items of the wave and their comparison."""
-    _, language = _language(request)
+    _, language = dashboard_language(request)
     words = TEXTS[language]
 
     def compute(query: DashboardQuery) -> dict[str, Any]:
@@ -187,4 +187,4 @@ def follow_up_page(request: HttpRequest, slug: str) -> HttpResponse:
             "interventions": INTERVENTION_LABELS,
         }
 
-    return _page(request, slug, "dashboard_follow_up", "follow_up.html", compute, by_default="unit")
+    return render_tab(request, slug, "dashboard_follow_up", "follow_up.html", compute, by_default="unit")

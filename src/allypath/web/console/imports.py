@@ -20,7 +20,7 @@ from allypath.io import Mapping, SourceTable
 from allypath.web.console.import_forms import ImportSettingsForm, MappingUploadForm, ResponseUploadForm
 from allypath.web.console.import_mapping_edit import edit_mapping
 from allypath.web.console.import_stage import Stage, create_stage, open_stage
-from allypath.web.console.views import _base, _org
+from allypath.web.console.views import base_context, org_for
 from allypath.web.orgs.instruments import available_instrument
 from allypath.web.orgs.models import Organisation, Role
 from allypath.web.survey.imported import CheckedImport, ImportProblem, check_import, import_responses
@@ -43,7 +43,7 @@ def _no_store(response: HttpResponse, filename: str) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _org(request, slug, Role.ORG_ADMIN)
+    org = org_for(request, slug, Role.ORG_ADMIN)
     form = ResponseUploadForm(request.POST or None, request.FILES or None)
     problems: list[ImportProblem] = []
     if request.method == "POST" and form.is_valid():
@@ -57,7 +57,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect("console:import_preview", slug=org.slug, key=stage.key)
     status = 422 if problems or form.errors else 200
-    context = _base(
+    context = base_context(
         request,
         org,
         "Import responses from a file",
@@ -121,7 +121,7 @@ def _render(
     mapping = stage.mapping()
     rows = _mapping_rows(mapping)
     problems = list(problems or []) + (checked.problems if checked is not None else [])
-    context = _base(
+    context = base_context(
         request,
         org,
         f"Import {stage.name}",
@@ -149,7 +149,7 @@ def _render(
 
 @login_required
 def import_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    org = _org(request, slug, Role.ORG_ADMIN)
+    org = org_for(request, slug, Role.ORG_ADMIN)
     stage = open_stage(org, request.user, key)
     if request.method != "POST":
         return _render(request, org, stage)
@@ -223,7 +223,7 @@ def _check_or_import(request: HttpRequest, org: Organisation, stage: Stage, acti
 
 @login_required
 def import_mapping_yaml(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    org = _org(request, slug, Role.ORG_ADMIN)
+    org = org_for(request, slug, Role.ORG_ADMIN)
     stage = open_stage(org, request.user, key)
     response = HttpResponse(stage.mapping_yaml(), content_type="application/yaml; charset=utf-8")
     return _no_store(response, "mapping.yaml")
@@ -231,7 +231,7 @@ def import_mapping_yaml(request: HttpRequest, slug: str, key: str) -> HttpRespon
 
 @login_required
 def import_problems_csv(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    org = _org(request, slug, Role.ORG_ADMIN)
+    org = org_for(request, slug, Role.ORG_ADMIN)
     stage = open_stage(org, request.user, key)
     response = HttpResponse(stage.problems_csv(), content_type="text/csv; charset=utf-8")
     return _no_store(response, "import-problems.csv")

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from allypath.instrument import Item
-from allypath.web.console.views import _base, _org
+from allypath.web.console.views import base_context, org_for
 from allypath.web.orgs.access import membership_for
 from allypath.web.orgs.instruments import available_instrument
 from allypath.web.orgs.models import Role
@@ -53,7 +53,7 @@ class PoliciesForm(forms.Form):
 @login_required
 def policies(request: HttpRequest, slug: str) -> HttpResponse:
     """Org admins declare the policies; every member can read what is declared."""
-    org = _org(request, slug)
+    org = org_for(request, slug)
     can_change = membership_for(request.user, org).has_role(Role.ORG_ADMIN)
     form = PoliciesForm(org.policies or {}, request.POST if request.method == "POST" and can_change else None)
     if request.method == "POST":
@@ -64,5 +64,5 @@ def policies(request: HttpRequest, slug: str) -> HttpResponse:
             org.save(update_fields=["policies"])
             messages.success(request, "Policies saved. The dashboard now checks men's answers against them.")
             return redirect("console:policies", slug=org.slug)
-    context = _base(request, org, "Policies you offer", form=form, can_change=can_change)
+    context = base_context(request, org, "Policies you offer", form=form, can_change=can_change)
     return render(request, "console/policies.html", context)

@@ -31,15 +31,17 @@ from allypath.web.orgs.invitations import (
 from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave
 
 
-def _org(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
+def org_for(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
     return get_for(request.user, Organisation, slug=slug, role=role)
 
 
-def _wave(request: HttpRequest, slug: str, pk: int, role: str = Role.VIEWER) -> Wave:
+def wave_for(request: HttpRequest, slug: str, pk: int, role: str = Role.VIEWER) -> Wave:
     return get_for(request.user, Wave, pk=pk, org__slug=slug, role=role)
 
 
-def _base(request: HttpRequest, org: Organisation | None, title: str, **extra: object) -> dict[str, object]:
+def base_context(
+    request: HttpRequest, org: Organisation | None, title: str, **extra: object
+) -> dict[str, object]:
     context: dict[str, object] = {"title": title, "org": org, "lang": "en", "dir": "ltr"}
     if org is not None:
         context["membership"] = membership_for(request.user, org)
@@ -52,13 +54,13 @@ def home(request: HttpRequest) -> HttpResponse:
     orgs = organisations_of(request.user)
     if len(orgs) == 1:
         return redirect("console:org", slug=orgs[0].slug)
-    return render(request, "console/home.html", _base(request, None, "Your organisations", orgs=orgs))
+    return render(request, "console/home.html", base_context(request, None, "Your organisations", orgs=orgs))
 
 
 @login_required
 def org_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _org(request, slug)
-    context = _base(
+    org = org_for(request, slug)
+    context = base_context(
         request,
         org,
         org.name,
@@ -71,7 +73,7 @@ def org_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def import_people(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _org(request, slug, Role.ORG_ADMIN)
+    org = org_for(request, slug, Role.ORG_ADMIN)
     form = HrisUploadForm(request.POST or None, request.FILES or None)
     problems = ""
     if request.method == "POST" and form.is_valid():
@@ -90,14 +92,14 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "console/import.html",
-        _base(request, org, "Import people", form=form, problems=problems),
+        base_context(request, org, "Import people", form=form, problems=problems),
         status=422 if problems else 200,
     )
 
 
 @login_required
 def units(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _org(request, slug)
+    org = org_for(request, slug)
     rows = Unit.objects.filter(org=org).order_by("path")
     counts = dict(
         Employee.objects.filter(org=org, active=True)
@@ -106,12 +108,12 @@ def units(request: HttpRequest, slug: str) -> HttpResponse:
         .values_list("unit__path", "n")
     )
     table = [(u, counts.get(u.path, 0)) for u in rows]
-    return render(request, "console/units.html", _base(request, org, "Units", table=table))
+    return render(request, "console/units.html", base_context(request, org, "Units", table=table))
 
 
 @login_required
 def people(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _org(request, slug, Role.ORG_ADMIN)
+    org = org_for(request, slug, Role.ORG_ADMIN)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -130,7 +132,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "console/people.html",
-        _base(request, org, "People and roles", form=form, memberships=memberships),
+        base_context(request, org, "People and roles", form=form, memberships=memberships),
     )
 
 
@@ -154,7 +156,7 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "console/membership.html",
-        _base(request, org, f"Role of {membership.user}", form=form, member=membership),
+        base_context(request, org, f"Role of {membership.user}", form=form, member=membership),
     )
 
 
@@ -171,26 +173,26 @@ def _wave_counts(request: HttpRequest, wave: Wave, membership: Membership) -> di
 
 @login_required
 def waves(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _org(request, slug)
+    org = org_for(request, slug)
     membership = membership_for(request.user, org)
     rows = [(wave, _wave_counts(request, wave, membership)) for wave in Wave.objects.filter(org=org)]
-    return render(request, "console/waves.html", _base(request, org, "Waves", rows=rows))
+    return render(request, "console/waves.html", base_context(request, org, "Waves", rows=rows))
 
 
 @login_required
 def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _org(request, slug, Role.ORG_ADMIN)
+    org = org_for(request, slug, Role.ORG_ADMIN)
     form = WaveForm(request.POST or None, instance=Wave(org=org))
     if request.method == "POST" and form.is_valid():
         wave = form.save()
         messages.success(request, "Draft wave created. Check its settings, then launch it.")
         return redirect("console:wave", slug=org.slug, pk=wave.pk)
-    return render(request, "console/wave_form.html", _base(request, org, "New wave", form=form))
+    return render(request, "console/wave_form.html", base_context(request, org, "New wave", form=form))
 
 
 @login_required
 def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    wave = wave_for(request, slug, pk, Role.ORG_ADMIN)
     if wave.is_frozen:
         messages.error(request, "A launched wave's settings are frozen: respondents were told them.")
         return redirect("console:wave", slug=slug, pk=pk)
@@ -200,19 +202,21 @@ def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, "Wave updated.")
         return redirect("console:wave", slug=slug, pk=pk)
     return render(
-        request, "console/wave_form.html", _base(request, wave.org, f"Edit {wave.name}", form=form, wave=wave)
+        request,
+        "console/wave_form.html",
+        base_context(request, wave.org, f"Edit {wave.name}", form=form, wave=wave),
     )
 
 
 @login_required
 def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    wave = _wave(request, slug, pk)
+    wave = wave_for(request, slug, pk)
     membership = membership_for(request.user, wave.org)
     try:  # from the organisation's release, like the dashboard: the same counts for every viewer
         rates = rates_view(request, wave, membership, view="console.response_rates")
     except DashboardInputError:  # no rates for this wave: the page says what kind of wave it is
         rates = None
-    context = _base(
+    context = base_context(
         request,
         wave.org,
         wave.name,
@@ -228,7 +232,7 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    wave = wave_for(request, slug, pk, Role.ORG_ADMIN)
     action = request.POST.get("action")
     try:
         if action == "launch":  # only from the confirmation page, which states whom it invites
@@ -263,7 +267,7 @@ def wave_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     Only after the org admin confirms the warning on the wave page, and recorded in the audit log:
     whoever holds a link can answer in that person's place and see whether it was used.
     """
-    wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    wave = wave_for(request, slug, pk, Role.ORG_ADMIN)
     if request.POST.get("confirm") != "yes":
         messages.error(
             request, "Not done: first confirm that you have read the warning about personal links."

@@ -19,7 +19,7 @@ from allypath.errors import AllypathError
 from allypath.model.text import is_rtl
 from allypath.web.console.audience import audience_summary
 from allypath.web.console.forms import WaveEmailsForm
-from allypath.web.console.views import _base, _wave
+from allypath.web.console.views import base_context, wave_for
 from allypath.web.orgs.emails import EMAIL_KINDS, PLACEHOLDERS, local_date, render_email
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.invitations import create_invitations
@@ -34,7 +34,7 @@ __all__ = ["wave_emails", "wave_launch", "wave_preview"]
 @require_http_methods(["GET", "POST"])
 def wave_launch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Confirm, then launch: the page states how many people will be invited before anyone is."""
-    wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    wave = wave_for(request, slug, pk, Role.ORG_ADMIN)
     if wave.is_imported or wave.status != WaveStatus.DRAFT:
         messages.error(request, "Not done: only a draft survey wave can be launched.")
         return redirect("console:wave", slug=slug, pk=pk)
@@ -63,7 +63,7 @@ def wave_launch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     "invitations from this page when you are ready.",
                 )
                 return redirect("console:wave", slug=slug, pk=pk)
-    context = _base(request, wave.org, f"Launch {wave.name}", wave=wave, audience=summary)
+    context = base_context(request, wave.org, f"Launch {wave.name}", wave=wave, audience=summary)
     return render(request, "console/wave_launch.html", context)
 
 
@@ -71,7 +71,7 @@ def wave_launch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def wave_emails(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Edit the invitation and reminder e-mails, and preview them as one person would receive them."""
-    wave = _wave(request, slug, pk, Role.ORG_ADMIN)
+    wave = wave_for(request, slug, pk, Role.ORG_ADMIN)
     if wave.status == WaveStatus.CLOSED or wave.is_imported:
         messages.error(request, "Not done: this wave sends no more e-mails.")
         return redirect("console:wave", slug=slug, pk=pk)
@@ -95,7 +95,7 @@ def wave_emails(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if form.is_bound is False or form.is_valid()
         else []
     )
-    context = _base(
+    context = base_context(
         request,
         wave.org,
         f"E-mails of {wave.name}",
@@ -111,7 +111,7 @@ def wave_emails(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def wave_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The survey as respondents will see it, page by page and in each language; nothing is saved."""
-    wave = _wave(request, slug, pk)
+    wave = wave_for(request, slug, pk)
     if wave.is_imported:
         raise Http404("an imported wave has no survey")
     form = wave_instrument(wave.instrument_id, wave.instrument_version).form(wave.form)
@@ -125,7 +125,7 @@ def wave_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404("no such page") from None
     first = sum(len(page_items(form, n)) for n in range(1, number)) + 1
     words = ui(language)
-    context = _base(
+    context = base_context(
         request,
         wave.org,
         f"Preview of {wave.name}",

@@ -2,8 +2,8 @@
 turned them, and whether they know the policies the organisation declares.
 
 Every figure comes from the organisation's release through the analytics, like every other view
-(:func:`allypath.web.dashboard.service._run`): a group the release hides shows its reason only, and a
-turning point's share is withheld where it would tell how every member answered.
+(:func:`allypath.web.dashboard.service.run_on_release`): a group the release hides shows its reason
+only, and a turning point's share is withheld where it would tell how every member answered.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from allypath.privacy import Release
 from allypath.reports.board import records
 from allypath.web.dashboard.query import DashboardQuery
 from allypath.web.dashboard.results import Record, Result
-from allypath.web.dashboard.service import _check, _run, _total, _with_value
+from allypath.web.dashboard.service import refuse_if_hidden, run_on_release, total_row, with_value
 from allypath.web.orgs.instruments import available_instrument
 
 __all__ = ["APART", "Contexts", "context_labels", "contexts_view"]
@@ -99,7 +99,7 @@ def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dash
     keys = [k for k, _ in labels]
 
     def work(release: Release, frame: pd.DataFrame) -> Contexts:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Contexts(query, total)
         filters = query.wave_filters
@@ -117,10 +117,10 @@ def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dash
             total,
             contexts=labels,
             overall=_profile(overall, keys),
-            rows=_with_value([_profile(r, keys) if r.get("visible") else r for r in rows], query.by_column),
+            rows=with_value([_profile(r, keys) if r.get("visible") else r for r in rows], query.by_column),
             turning=turning,
             awareness=awareness,
             policies_declared=bool(query.org.policies),
         )
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))

@@ -77,10 +77,14 @@ __all__ = [
     "overview",
     "plan_view",
     "previous_wave",
+    "refuse_if_hidden",
+    "run_on_release",
     "summary",
     "summary_waves",
+    "total_row",
     "transitions_view",
     "trends_view",
+    "with_value",
 ]
 
 T = TypeVar("T")
@@ -97,7 +101,7 @@ class FilterRefusedError(DashboardInputError):
         super().__init__(422, "filter_refused", "filters", message, reason=total.get("reason") or "below_k")
 
 
-def _run(
+def run_on_release(
     request: HttpRequest, query: DashboardQuery, view: str, work: Callable[[Release, pd.DataFrame], T]
 ) -> T:
     """``work`` on the organisation's release and rows, audited as ``view`` on the request's group."""
@@ -107,12 +111,14 @@ def _run(
     return result
 
 
-def _total(frame: pd.DataFrame, query: DashboardQuery, release: Release) -> Record:
+def total_row(frame: pd.DataFrame, query: DashboardQuery, release: Release) -> Record:
+    """The whole wave's stage-mix row (the page's "everyone" line), through the release."""
     (row,) = records(stage_mix(frame, [], release=release, filters=query.wave_filters))
     return row
 
 
-def _check(result: R) -> R:
+def refuse_if_hidden(result: R) -> R:
+    """The result, or :class:`FilterRefusedError` when the group the user chose is hidden by the release."""
     if result.refused and result.query.chosen:
         raise FilterRefusedError(result.total)
     return result
@@ -122,7 +128,7 @@ def _by(query: DashboardQuery) -> str | list[str]:
     return query.by_column or []
 
 
-def _with_value(rows: list[dict[str, Any]], column: str | None) -> tuple[Record, ...]:
+def with_value(rows: list[dict[str, Any]], column: str | None) -> tuple[Record, ...]:
     """The rows, each with ``value``: its group's value of the breakdown column."""
     for row in rows:
         row["value"] = row.get(column or "")
@@ -165,7 +171,7 @@ def summary(
     def work(release: Release, frame: pd.DataFrame) -> Summary:
         return summarise(released_figures(frame, release=release, filters=filters, previous=before), language)
 
-    return _run(request, query, view, work)
+    return run_on_release(request, query, view, work)
 
 
 # --------------------------------------------------------------------------- overview
@@ -177,7 +183,7 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
     invited = len(_invited(query))
 
     def work(release: Release, frame: pd.DataFrame) -> Overview:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Overview(query, total)
         set_aside = set_aside_sentence(frame, query.labels[query.wave.pk], query.wave.k)
@@ -203,7 +209,7 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
             set_aside=set_aside,
         )
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
 def set_aside_sentence(frame: pd.DataFrame, wave: str, k: int) -> str:
@@ -259,7 +265,7 @@ def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
     invited = _invited(query).groupby(by, dropna=True).size().rename("invited").reset_index()
 
     def work(release: Release, frame: pd.DataFrame) -> Groups:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Groups(query, total)
         filters = query.wave_filters
@@ -274,9 +280,9 @@ def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
             _merge(row, rates, ("invited", "response_rate", "low", "high"), prefix="rate_")
             _merge(row, aware, ("claimed_share", "verified_share", "participation_share"))
             rows.append(row)
-        return Groups(query, total, rows=_with_value(rows, by))
+        return Groups(query, total, rows=with_value(rows, by))
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
 def _by_group(table: pd.DataFrame) -> pd.DataFrame:
@@ -302,7 +308,7 @@ def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
     """Mean barrier, norm and enabler scores for the filtered total and per group."""
 
     def work(release: Release, frame: pd.DataFrame) -> Heatmap:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Heatmap(query, total)
         filters = query.wave_filters
@@ -315,10 +321,10 @@ def heatmap_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
             total,
             factors=everyone.attrs.get("factors", {}),
             overall=records(everyone)[0],
-            rows=_with_value(rows, query.by_column),
+            rows=with_value(rows, query.by_column),
         )
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
 # --------------------------------------------------------------------------- trends and transitions
@@ -336,7 +342,7 @@ def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
     waves = _pair(query)
 
     def work(release: Release, frame: pd.DataFrame) -> Trends:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Trends(query, total)
         change = records(wave_change(frame, [], waves, release=release, filters=query.filters))
@@ -348,10 +354,10 @@ def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
             total,
             waves=waves,
             change=change[0] if change else None,
-            rows=_with_value(rows, query.by_column),
+            rows=with_value(rows, query.by_column),
         )
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
 def transitions_view(
@@ -367,7 +373,7 @@ def transitions_view(
     waves = _pair(query)
 
     def work(release: Release, frame: pd.DataFrame) -> Transitions:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Transitions(query, total)
         overall = records(transitions(frame, [], waves, release=release, filters=query.filters))
@@ -384,16 +390,16 @@ def transitions_view(
             groups=tuple(tuple(rows) for rows in grouped.values()),
         )
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
 def _single_wave(request: HttpRequest, query: DashboardQuery, view: str, result: Callable[..., R]) -> R:
     """A comparison asked for before a second wave exists: the wave's total and a note, no change."""
 
     def work(release: Release, frame: pd.DataFrame) -> R:
-        return result(query, _total(frame, query, release), message=ONE_WAVE)
+        return result(query, total_row(frame, query, release), message=ONE_WAVE)
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
 # --------------------------------------------------------------------------- action plan
@@ -426,7 +432,7 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
     adopted = tuple(adopted_items(query))
 
     def work(release: Release, frame: pd.DataFrame) -> Plan:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Plan(query, total, adopted=adopted, later=later)
         filters = query.wave_filters
@@ -449,7 +455,7 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
             progress=tuple(progress),
         )
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
 _COPIED = ("filters", "priority", "reason", "reason_codes", "evidence", "enabler", "stage_action")
@@ -495,7 +501,7 @@ def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
     seed = secrets.randbits(32)
 
     def work(release: Release, frame: pd.DataFrame) -> Comments:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Comments(query, total)
         sets = comments(frame, _by(query), seed=seed, release=release, filters=query.wave_filters)
@@ -514,7 +520,7 @@ def comment_view(request: HttpRequest, query: DashboardQuery, view: str = "dashb
         ]
         return Comments(query, total, rows=tuple(rows))
 
-    return _check(_run(request, query, view, work))
+    return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
 def _text(value: object) -> str | None:
@@ -543,7 +549,7 @@ def board(request: HttpRequest, query: DashboardQuery, view: str, language: str 
     subtitle = f"Wave {query.labels[query.wave.pk]} · {scope}"
 
     def work(release: Release, frame: pd.DataFrame) -> Board:
-        total = _total(frame, query, release)
+        total = total_row(frame, query, release)
         if not total["visible"]:  # the whole selection is hidden: a report that says why (records nothing)
             if query.chosen:
                 raise FilterRefusedError(total)
@@ -567,7 +573,7 @@ def board(request: HttpRequest, query: DashboardQuery, view: str, language: str 
             built.band, built.rate = band, _rate_dict(band)
         return built
 
-    return _run(request, query, view, work)
+    return run_on_release(request, query, view, work)
 
 
 def _rate_dict(band: Record) -> dict[str, Any]:
