@@ -7,7 +7,8 @@ scoring this one and writing the previous one overlap on three threads (DuckDB a
 the interpreter lock while they decode and encode; the kernel runs its blocks on two threads), so
 at most three batches are in flight. ``keep`` narrows the job to the output columns a caller needs
 (the report's aggregates need a dozen of ~80): attribute columns not kept are never read, and only
-the kept columns are written.
+the kept columns are written. :func:`tally_parquet_duckdb` counts the scored batches instead of
+writing them (the report's aggregates, :class:`allypath.engines.aggregate.CellTally`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from allypath._files import atomic_path
+from allypath.engines.aggregate import TALLY_VALUES, CellTally
 from allypath.engines.batches import BatchScorer, conform, file_schema
 from allypath.errors import DataError
+from allypath.privacy.release import COMMENT_COLUMNS
 
-__all__ = ["REPORT_COLUMNS", "count_parquet_rows", "parquet_source", "report_columns", "score_parquet_duckdb"]
+__all__ = [
+    "REPORT_COLUMNS",
+    "count_parquet_rows",
+    "parquet_source",
+    "report_columns",
+    "score_parquet_duckdb",
+    "tally_parquet_duckdb",
+]
 
 BATCH_ROWS = 131_072
 
@@ -84,6 +94,35 @@ def _kept(names: Sequence[str], keep: Sequence[str] | None) -> list[str]:
     return [n for n in names if n in exact or n.startswith(prefixes)]
 
 
+def _open(
+    source: str | Path,
+    scorer: BatchScorer,
+    keep: Sequence[str] | None,
+    batch_rows: int,
+    memory_limit: str,
+    threads: int,
+    required: Sequence[str] = (),
+) -> tuple[duckdb.DuckDBPyConnection, pa.RecordBatchReader]:
+    """A connection and a reader of ``source``'s batches: the columns scoring needs for ``keep``."""
+    pattern = parquet_source(source)
+    con = _connect(memory_limit, threads)
+    try:
+        relation = con.read_parquet(pattern, union_by_name=True)
+        for column in required:
+            if column not in relation.columns:
+                raise DataError(f"the data has no column {column!r}", file=str(source), column=column)
+        if keep is not None:
+            wanted = scorer.input_columns(relation.columns, keep)
+            relation = relation.select(*[duckdb.ColumnExpression(c) for c in wanted])
+        return con, relation.to_arrow_reader(batch_rows)
+    except duckdb.Error as exc:
+        con.close()
+        raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
+    except DataError:
+        con.close()
+        raise
+
+
 def score_parquet_duckdb(
     source: str | Path,
     out: str | Path,
@@ -103,21 +142,37 @@ def score_parquet_duckdb(
     (for a progress bar). ``keep`` (column names, or prefixes ending in ``_``) limits the output to
     those columns; the scores in them are the full job's, cell for cell.
     """
-    pattern = parquet_source(source)
-    con = _connect(memory_limit, threads)
+    con, reader = _open(source, scorer, keep, batch_rows, memory_limit, threads)
     try:
-        relation = con.read_parquet(pattern, union_by_name=True)
-        if keep is not None:
-            wanted = scorer.input_columns(relation.columns, keep)
-            relation = relation.select(*[duckdb.ColumnExpression(c) for c in wanted])
-        reader = relation.to_arrow_reader(batch_rows)
-    except duckdb.Error as exc:
-        con.close()
-        raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
-    try:
-        return _stream(reader, Path(out), scorer, keep, on_batch, str(source))
+        return _write(reader, Path(out), scorer, keep, on_batch, str(source))
     finally:
         con.close()
+
+
+def tally_parquet_duckdb(
+    source: str | Path,
+    scorer: BatchScorer,
+    columns: Sequence[str],
+    *,
+    batch_rows: int = BATCH_ROWS,
+    memory_limit: str = "2GB",
+    threads: int = 2,
+    on_batch: Callable[[int], None] | None = None,
+) -> CellTally:
+    """Score ``source`` batch by batch and count the placed rows by ``columns``' finest cells.
+
+    What :func:`score_parquet_duckdb` followed by DuckDB's group-by over its output computes, without
+    the output: each scored batch is counted (:meth:`CellTally.add`) on a thread of its own while the
+    next one is scored, and then dropped. ``on_batch`` is called with the rows of each batch counted.
+    """
+    keep = [*columns, "status", "stage", *TALLY_VALUES, *COMMENT_COLUMNS]
+    con, reader = _open(source, scorer, keep, batch_rows, memory_limit, threads, required=columns)
+    tally = CellTally(columns)
+    try:
+        _pump(reader, scorer, keep, on_batch, str(source), tally.add)
+    finally:
+        con.close()
+    return tally
 
 
 def _batches(reader: pa.RecordBatchReader, file: str) -> Iterator[pa.Table]:
@@ -136,7 +191,41 @@ def _next(tables: Iterator[pa.Table]) -> pa.Table | None:
     return next(tables, None)
 
 
-def _stream(
+def _pump(
+    reader: pa.RecordBatchReader,
+    scorer: BatchScorer,
+    keep: Sequence[str] | None,
+    on_batch: Callable[[int], None] | None,
+    file: str,
+    sink: Callable[[pa.Table], None],
+) -> int:
+    """Read ahead on one thread, score on this one, hand each scored batch (its ``keep`` columns) to
+    ``sink`` on another; rows scored. At most three batches are in flight; a failure stops the run."""
+    tables = _batches(reader, file)
+    done_rows = 0
+    with ThreadPoolExecutor(1, "allypath-read") as reads:
+        pending = reads.submit(_next, tables)
+        try:
+            with ThreadPoolExecutor(1, "allypath-sink") as sinks:
+                done: Future[None] | None = None
+                while (table := pending.result()) is not None:
+                    pending = reads.submit(_next, tables)
+                    scored = scorer.score(table)
+                    scored = scored.select(_kept(scored.column_names, keep))
+                    if done is not None:
+                        done.result()
+                    done = sinks.submit(sink, scored)
+                    done_rows += scored.num_rows
+                    if on_batch is not None:
+                        on_batch(scored.num_rows)
+                if done is not None:
+                    done.result()
+        finally:
+            pending.cancel()
+    return done_rows
+
+
+def _write(
     reader: pa.RecordBatchReader,
     out: Path,
     scorer: BatchScorer,
@@ -144,41 +233,27 @@ def _stream(
     on_batch: Callable[[int], None] | None,
     file: str,
 ) -> int:
-    """Read ahead on one thread, score on this one, write behind on another; rows written."""
-    tables = _batches(reader, file)
-    written = 0
-    with atomic_path(out) as tmp, ThreadPoolExecutor(1, "allypath-read") as reads:
-        pending = reads.submit(_next, tables)
+    """:func:`_pump` into one Parquet file, which appears only when every batch is written."""
+    with atomic_path(out) as tmp:
         writer: pq.ParquetWriter | None = None
+        schema: pa.Schema | None = None
+
+        def write(scored: pa.Table) -> None:
+            nonlocal writer, schema
+            if schema is None:
+                schema = file_schema(scored.schema)
+                writer = pq.ParquetWriter(tmp, schema)
+            assert writer is not None
+            writer.write_table(conform(scored, schema))
+
         try:
-            with ThreadPoolExecutor(1, "allypath-write") as writes:
-                done: Future[None] | None = None
-                schema: pa.Schema | None = None
-                while (table := pending.result()) is not None:
-                    pending = reads.submit(_next, tables)
-                    scored = scorer.score(table)
-                    names = _kept(scored.column_names, keep)
-                    scored = scored.select(names)
-                    if schema is None:
-                        schema = file_schema(scored.schema)
-                        writer = pq.ParquetWriter(tmp, schema)
-                    scored = conform(scored, schema)
-                    if done is not None:
-                        done.result()
-                    assert writer is not None
-                    done = writes.submit(writer.write_table, scored)
-                    written += scored.num_rows
-                    if on_batch is not None:
-                        on_batch(scored.num_rows)
-                if done is not None:
-                    done.result()
+            written = _pump(reader, scorer, keep, on_batch, file, write)
             if writer is None:  # no rows: the schema of an empty scored table
                 empty = scorer.fresh().score(reader.schema.empty_table())
                 schema = file_schema(empty.select(_kept(empty.column_names, keep)).schema)
                 writer = pq.ParquetWriter(tmp, schema)
                 writer.write_table(schema.empty_table())
         finally:
-            pending.cancel()
             if writer is not None:
                 writer.close()
     return written

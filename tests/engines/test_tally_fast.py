@@ -1,0 +1,174 @@
+"""Issue 19, point 2: the DuckDB report counts scored batches as they come (engines.aggregate.CellTally)
+instead of writing them to a file and reading it back. The tables must be the ones the file path and
+the in-memory path give, cell for cell, on data with missing answers, bad rows and both forms, and
+whichever way the tally numbers its cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import allypath
+from allypath.engines import BatchScorer, score_parquet_duckdb
+from allypath.engines import aggregate as aggregate_module
+from allypath.engines.aggregate import (
+    CellTally,
+    _finest_sql,
+    aggregate_duckdb,
+    aggregate_table,
+    aggregate_unscored_duckdb,
+    tally_table,
+)
+from allypath.engines.duckdb_engine import report_columns, tally_parquet_duckdb
+from allypath.errors import DataError
+from allypath.privacy import PrivacyPolicy, default_breakdowns, solve_release
+from allypath.reports.board import table_csv
+
+INSTRUMENT = allypath.load_instrument()
+ITEM_IDS = {c.id for c in INSTRUMENT.columns}
+SHORT_IDS = {c.id for c in INSTRUMENT.form("short").columns}
+DECLARED = default_breakdowns(["level", "region"], ["unit"])
+NEEDED = sorted({c for b in DECLARED for c in b.columns})
+POLICY = PrivacyPolicy(k=5, k_text=10)
+
+
+@pytest.fixture(scope="module")
+def messy() -> pd.DataFrame:
+    """900 people: 600 full-form rows then 300 short-form rows, 12% of answers blank, 20 rows almost
+    empty, three bad cells (marked insufficient), a few units and a level left empty."""
+    frame = allypath.simulate(900, seed=23)
+    rng = np.random.default_rng(23)
+    items = [c for c in frame.columns if c in ITEM_IDS and c.startswith(("ap", "am", "rr", "em"))]
+    for column in [c for c in frame.columns if c in ITEM_IDS and frame[c].dtype.kind in "iuf"]:
+        frame[column] = frame[column].astype("Float64")
+    for column in items:
+        frame.loc[rng.random(len(frame)) < 0.12, column] = pd.NA
+    frame.loc[rng.choice(len(frame), 20, replace=False), items[3:]] = pd.NA
+    full_only = [c for c in frame.columns if c in ITEM_IDS and c not in SHORT_IDS]
+    frame.loc[600:, full_only] = pd.NA
+    frame.loc[[40, 41, 42], items[0]] = [12, 2.5, 0]
+    frame["unit"] = pd.array(rng.choice(["u1", "u2", "u3", "u4", "u5", "u6"], len(frame)), dtype="string")
+    frame.loc[rng.choice(len(frame), 25, replace=False), "level"] = None
+    return frame
+
+
+@pytest.fixture(scope="module")
+def source(messy: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tally")
+    messy.iloc[:500].to_parquet(folder / "part-1.parquet", index=False)
+    messy.iloc[500:].to_parquet(folder / "part-2.parquet", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def through_a_file(source: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The path before: the report's columns scored into a file, then DuckDB's two scans of it."""
+    out = tmp_path_factory.mktemp("scored") / "scored.parquet"
+    score_parquet_duckdb(
+        source, out, BatchScorer(on_error="mark"), batch_rows=128, keep=report_columns(NEEDED)
+    )
+    return table_csv(aggregate_duckdb(out, "unit", POLICY, breakdowns=DECLARED, hierarchy=["unit"]))
+
+
+def test_counting_while_scoring_gives_the_table_of_scoring_into_a_file(
+    source: Path, through_a_file: str
+) -> None:
+    tally = tally_parquet_duckdb(source, BatchScorer(on_error="mark"), NEEDED, batch_rows=128)
+    assert tally.rows == 900
+    counted = table_csv(tally_table(tally, "unit", POLICY, breakdowns=DECLARED, hierarchy=["unit"]))
+    assert counted == through_a_file
+    whole = aggregate_unscored_duckdb(source, "unit", POLICY, breakdowns=DECLARED, hierarchy=["unit"])
+    assert table_csv(whole) == through_a_file
+    shown = whole[(whole["unit"] != "overall") & (whole["suppressed"] == "")]
+    assert len(shown) >= 3 and shown["share_apathy"].notna().all() and shown["fear"].notna().any()
+
+
+def test_counting_while_scoring_gives_the_in_memory_table(source: Path, messy: pd.DataFrame) -> None:
+    scored = allypath.score(messy, on_error="mark")
+    assert scored.attrs["form"] == "mixed" and (scored["status"] == "insufficient").sum() >= 3
+    release = solve_release(scored, DECLARED, POLICY, wave_column=None, hierarchy=["unit"])
+    memory = table_csv(aggregate_table(scored, "unit", release=release))
+    for by in ("unit", ["unit", "level"], "region"):
+        counted = aggregate_unscored_duckdb(source, by, POLICY, breakdowns=DECLARED, hierarchy=["unit"])
+        if by == "unit":
+            assert table_csv(counted) == memory
+        else:
+            release = solve_release(scored, DECLARED, POLICY, wave_column=None, hierarchy=["unit"])
+            assert table_csv(counted) == table_csv(aggregate_table(scored, by, release=release))
+
+
+@pytest.mark.parametrize("numbering", ["dense", "sorted", "dictionary"])
+def test_the_tally_finds_the_same_cells_whichever_way_it_numbers_them(
+    numbering: str, source: Path, through_a_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if numbering != "dense":  # every batch's combinations numbered by a sort, not counted densely
+        monkeypatch.setattr(aggregate_module, "_DENSE_CELLS", 0)
+        monkeypatch.setattr(aggregate_module, "_DENSE_PER_ROW", 0)
+    if numbering == "dictionary":  # codes that no longer pack into one number
+        monkeypatch.setattr(aggregate_module, "_PACK_BITS", 2)
+    tally = tally_parquet_duckdb(source, BatchScorer(on_error="mark"), NEEDED, batch_rows=64)
+    assert (tally._index is not None) == (numbering == "dictionary")
+    table = tally_table(tally, "unit", POLICY, breakdowns=DECLARED, hierarchy=["unit"])
+    assert table_csv(table) == through_a_file
+
+
+def test_commenters_and_empty_keys_are_counted_as_duckdb_counts_them(tmp_path: Path) -> None:
+    """Blank comments are no comment, an empty key is a cell of its own (the total keeps it)."""
+    rows = 400
+    rng = np.random.default_rng(5)
+    comments = np.array(["", "  ", "ok", None, "\tfine "], dtype=object)
+    table = pa.table(
+        {
+            "team": pa.array(rng.choice(np.array(["a", "b", None], dtype=object), rows), pa.string()),
+            "site": pa.array(rng.integers(0, 3, rows)),
+            "status": pa.array(rng.choice(["scored", "scored", "insufficient"], rows)).dictionary_encode(),
+            "stage": pa.array(rng.integers(1, 5, rows), pa.int8()),
+            "p_apathy": pa.array(rng.random(rows)),
+            "score_barrier_fear": pa.array(
+                np.where(rng.random(rows) < 0.3, np.nan, rng.random(rows) * 5), from_pandas=True
+            ),
+            "ot1": pa.array(rng.choice(comments, rows), pa.string()),
+            "ot2": pa.array(rng.choice(comments, rows), pa.large_string()),
+        }
+    )
+    tally = CellTally(["site", "team"])
+    for start in range(0, rows, 97):
+        tally.add(table.slice(start, 97))
+    pq.write_table(table, tmp_path / "t.parquet")
+    with duckdb.connect() as con:
+        relation = con.read_parquet(str(tmp_path / "t.parquet"))
+        query = relation.query("scored", _finest_sql(["site", "team"], set(table.column_names)))
+        assert query is not None
+        expected = query.df()
+    key = ["site", "team"]
+    ours = tally.finest(key).sort_values(key, na_position="first").reset_index(drop=True)
+    expected = expected.sort_values(key, na_position="first").reset_index(drop=True)
+    assert ours["team"].isna().sum() == 3 and ours["commenters"].sum() > 0
+    for column in ["n", "stage_1", "stage_2", "stage_3", "stage_4", "commenters"]:
+        assert ours[column].tolist() == expected[column].astype(int).tolist(), column
+    assert ours["site"].tolist() == expected["site"].tolist()
+    assert [t if isinstance(t, str) else None for t in ours["team"]] == [
+        t if isinstance(t, str) else None for t in expected["team"]
+    ]
+    figures = tally.figures(["team"]).set_index("grouping_id")
+    placed = table.filter(pa.compute.equal(table.column("status").cast(pa.string()), "scored")).to_pandas()
+    total = figures.loc[1].to_dict()
+    assert int(total["n"]) == len(placed)
+    assert total["fear"] == pytest.approx(placed["score_barrier_fear"].mean(), rel=1e-12)
+    assert int(total["answered_fear"]) == int(placed["score_barrier_fear"].notna().sum())
+    assert total["expected_apathy"] == pytest.approx(placed["p_apathy"].mean(), rel=1e-12)
+
+
+def test_a_missing_column_and_a_bad_cell_are_named_as_before(source: Path) -> None:
+    with pytest.raises(DataError) as missing:
+        aggregate_unscored_duckdb(source, "division", POLICY)
+    assert missing.value.column == "division"
+    with pytest.raises(DataError) as bad:
+        tally_parquet_duckdb(source, BatchScorer(on_error="raise"), NEEDED, batch_rows=16)
+    assert bad.value.row == 41 and bad.value.column is not None
