@@ -172,3 +172,17 @@ def test_a_missing_column_and_a_bad_cell_are_named_as_before(source: Path) -> No
     with pytest.raises(DataError) as bad:
         tally_parquet_duckdb(source, BatchScorer(on_error="raise"), NEEDED, batch_rows=16)
     assert bad.value.row == 41 and bad.value.column is not None
+
+
+def test_a_scorer_keeping_some_columns_gives_those_columns_of_the_whole_output(messy: pd.DataFrame) -> None:
+    table = pa.Table.from_pandas(messy, preserve_index=False)
+    keep = [*NEEDED, "status", "stage", "p_", "score_barrier_fear", "reason", "form"]
+    whole, narrow = BatchScorer(on_error="mark"), BatchScorer(on_error="mark")
+    expected = whole.score(table)
+    got = narrow.score(table, keep)
+    names = [n for n in expected.column_names if n in keep or n.startswith("p_")]
+    assert got.column_names == names and "index" not in names
+    assert got.equals(expected.select(names), check_metadata=True)
+    placed = expected.column("status").cast(pa.string()).to_pylist().count("scored")
+    assert narrow.placed == whole.placed == placed > 0
+    assert narrow.rows_done == whole.rows_done == len(messy)

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from allypath._files import atomic_path
 from allypath.engines.aggregate import TALLY_VALUES, CellTally
-from allypath.engines.batches import BatchScorer, conform, file_schema
+from allypath.engines.batches import BatchScorer, conform, file_schema, kept_columns
 from allypath.errors import DataError
 from allypath.privacy.release import COMMENT_COLUMNS
 
@@ -85,13 +85,8 @@ def _connect(memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _kept(names: Sequence[str], keep: Sequence[str] | None) -> list[str]:
-    """Names in ``keep`` (exactly, or by a prefix ending in ``_``), in their own order."""
-    if keep is None:
-        return list(names)
-    prefixes = tuple(k for k in keep if k.endswith("_"))
-    exact = set(keep)
-    return [n for n in names if n in exact or n.startswith(prefixes)]
+#: Output columns in ``keep`` (names, or prefixes ending in ``_``); the name the benchmarks import.
+_kept = kept_columns
 
 
 def _open(
@@ -210,8 +205,7 @@ def _pump(
                 done: Future[None] | None = None
                 while (table := pending.result()) is not None:
                     pending = reads.submit(_next, tables)
-                    scored = scorer.score(table)
-                    scored = scored.select(_kept(scored.column_names, keep))
+                    scored = scorer.score(table, keep)
                     if done is not None:
                         done.result()
                     done = sinks.submit(sink, scored)
@@ -249,8 +243,8 @@ def _write(
         try:
             written = _pump(reader, scorer, keep, on_batch, file, write)
             if writer is None:  # no rows: the schema of an empty scored table
-                empty = scorer.fresh().score(reader.schema.empty_table())
-                schema = file_schema(empty.select(_kept(empty.column_names, keep)).schema)
+                empty = scorer.fresh().score(reader.schema.empty_table(), keep)
+                schema = file_schema(empty.schema)
                 writer = pq.ParquetWriter(tmp, schema)
                 writer.write_table(schema.empty_table())
         finally:
