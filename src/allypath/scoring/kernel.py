@@ -401,6 +401,20 @@ def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_RO
     arithmetic itself (measured: 10x slower at a million rows).
     """
     n = matrix.shape[0]
+    if n < _FEW_BLAS_ROWS:  # a web submission: BLAS runs one thread on so few rows anyway
+        return _run_block(matrix, plan)
+    # BLAS is kept to one thread for every block, the first included: its own threads would compete
+    # with the kernel's and with the caller's (a block with two BLAS threads ran 2.5x slower on a
+    # busy machine, measured) for a product that one thread does in microseconds.
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        return _run_blocks(matrix, plan, chunk_rows)
+
+
+_FEW_BLAS_ROWS = 256
+
+
+def _run_blocks(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int) -> KernelResult:
+    n = matrix.shape[0]
     if n <= chunk_rows:
         return _run_block(matrix, plan)
     starts = range(0, n, chunk_rows)
@@ -411,13 +425,9 @@ def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_RO
     def score_into(start: int) -> None:
         _store(result, _run_block(matrix[start : start + chunk_rows], plan), start)
 
-    # Blocks are independent and numpy releases the GIL, so the threads use every core; BLAS itself
-    # is kept to one thread per block. Each block is copied into the result by its own thread (no
-    # single-threaded concatenation at the end).
-    with (
-        _blas_controller().limit(limits=1, user_api="blas"),
-        ThreadPoolExecutor(max_workers=WORKERS) as pool,
-    ):
+    # Blocks are independent and numpy releases the GIL, so the threads use every core. Each block
+    # is copied into the result by its own thread (no single-threaded concatenation at the end).
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(score_into, starts[1:]))
     return result
 
