@@ -12,6 +12,7 @@ with the same link sees the survey's start, the same whether or not anyone start
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -237,17 +238,18 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         # keep what was typed, even if invalid, so the person can correct it
         answers.update({k: v for k, v in posted.items() if k in errors})
     first = sum(len(page_items(form, n)) for n in range(1, number)) + 1
-    shown_questions = questions(items, language, answers, errors, first)
     # A page he has not answered yet is the same for everyone on the form: its questions are rendered
     # once per process and language (a third of the page's time; benchmarks/bench_survey_load.py).
-    # With an answer or an error on it, it is his own and never cached.
+    # With an answer or an error on it, it is his own and never cached. A blank page's questions are
+    # passed as a function, which the template calls only when the cache misses.
     blank = not errors and not any(item.id in answers for item in items)
+    shown_questions = [] if blank else questions(items, language, answers, errors, first)
     version = f"{wave.instrument_id}:{wave.instrument_version}:{wave.form}:{_texts_digest(form)}"
     context.update(
         title=words["page_of"].format(n=number, total=total),
         number=number,
         total=total,
-        questions=shown_questions,
+        questions=partial(questions, items, language, answers, errors, first) if blank else shown_questions,
         questions_key=f"{version}:{number}:{language}" if blank else "",
         is_last=number == total,
         error_list=[q for q in shown_questions if q.error],
