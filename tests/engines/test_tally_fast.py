@@ -186,3 +186,56 @@ def test_a_scorer_keeping_some_columns_gives_those_columns_of_the_whole_output(m
     placed = expected.column("status").cast(pa.string()).to_pylist().count("scored")
     assert narrow.placed == whole.placed == placed > 0
     assert narrow.rows_done == whole.rows_done == len(messy)
+
+
+@pytest.fixture(scope="module")
+def mixed_files(messy: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same rows in three files that differ: a column missing from one, an item stored as whole
+    numbers in one and as floats in the others, the level as a category in one."""
+    folder = tmp_path_factory.mktemp("mixed")
+    item = next(c for c in messy.columns if c in ITEM_IDS and c.startswith("ap"))
+    first = messy.iloc[:300].copy()
+    first[item] = first[item].astype("Int64")
+    second = messy.iloc[300:650].drop(columns=["region"])
+    third = messy.iloc[650:].copy()
+    third["level"] = third["level"].astype("category")
+    for name, part in (("a", first), ("b", second), ("c", third)):
+        part.to_parquet(folder / f"{name}.parquet", index=False)
+    return folder
+
+
+def test_pyarrow_and_duckdb_decoding_count_the_same(mixed_files: Path) -> None:
+    tallies = {
+        decoder: tally_parquet_duckdb(mixed_files, BatchScorer(on_error="mark"), NEEDED, decoder=decoder)
+        for decoder in ("arrow", "duckdb")
+    }
+    assert tallies["arrow"].rows == tallies["duckdb"].rows == 900
+    key = ["level", "region", "unit"]
+    finest = {
+        d: t.finest(NEEDED).sort_values(key, na_position="first").reset_index(drop=True)
+        for d, t in tallies.items()
+    }
+    assert finest["arrow"]["region"].isna().any()  # the file without regions
+    pd.testing.assert_frame_equal(finest["arrow"], finest["duckdb"])
+    tables = [
+        table_csv(tally_table(t, "unit", POLICY, breakdowns=DECLARED, hierarchy=["unit"]))
+        for t in tallies.values()
+    ]
+    assert tables[0] == tables[1]
+
+
+def test_a_folder_partitioned_by_key_counts_as_duckdb_reads_it(messy: pd.DataFrame, tmp_path: Path) -> None:
+    """Key folders (``org=acme/``) are left to DuckDB's decoding, which alone knows their keys."""
+    for org, part in messy.groupby("org"):
+        folder = tmp_path / f"org={org}"
+        folder.mkdir()
+        part.to_parquet(folder / "data.parquet", index=False)
+    tallies = [
+        tally_parquet_duckdb(tmp_path, BatchScorer(on_error="mark"), NEEDED, decoder=decoder)
+        for decoder in ("arrow", "duckdb")
+    ]
+    assert tallies[0].rows == tallies[1].rows == len(messy)
+    assert set(tallies[0].finest(NEEDED)["unit"]) == set(messy["unit"])
+    assert table_csv(tally_table(tallies[0], "unit", POLICY, breakdowns=DECLARED)) == table_csv(
+        tally_table(tallies[1], "unit", POLICY, breakdowns=DECLARED)
+    )
