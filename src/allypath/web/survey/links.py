@@ -10,7 +10,7 @@ from django.utils import timezone
 from allypath.errors import AllypathError
 from allypath.web.orgs.keys import token_hash
 from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Organisation, Wave, WaveStatus
-from allypath.web.survey.prepared import Columns, columns, fetch_one, instance, join
+from allypath.web.survey.prepared import Columns, columns, fetch_one, instance, join, once
 
 __all__ = ["LinkError", "OpenLink", "find_link", "open_link", "usable_link"]
 
@@ -53,16 +53,11 @@ def _link_sql() -> tuple[str, tuple[Columns, ...]]:
     return sql, parts
 
 
-_LINK: list[tuple[str, tuple[Columns, ...]]] = []
-
-
 def find_link(token: str) -> InvitationToken | None:
     """The token's row with its invitation, wave, organisation and employee (one query), or None."""
     if not token or len(token) > 100:
         return None
-    if not _LINK:
-        _LINK.append(_link_sql())
-    sql, parts = _LINK[0]
+    sql, parts = once("link", _link_sql)
     row = fetch_one(sql, [token_hash(token)])
     if row is None:
         return None

@@ -21,9 +21,9 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
-__all__ = ["Columns", "columns", "fetch_one", "instance", "join", "values"]
+__all__ = ["Columns", "columns", "fetch_one", "instance", "join", "once", "values"]
 
-M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
 
@@ -103,6 +103,17 @@ def instance(cols: Columns, row: Sequence[Any], start: int = 0, using: str = "de
     """The instance of ``cols.model`` from ``row[start : start + cols.width]``, as the ORM makes it
     (fields not among the columns are deferred)."""
     return cols.model.from_db(using, list(cols.attnames), values(cols, row, start, using))
+
+
+_WRITTEN: dict[tuple[str, str], Any] = {}
+
+
+def once(name: str, build: Callable[[], T], using: str = "default") -> T:
+    """What ``build`` returns (a look-up's SQL), built once per process and database vendor."""
+    key = (connections[using].vendor, name)
+    if key not in _WRITTEN:
+        _WRITTEN[key] = build()
+    return _WRITTEN[key]
 
 
 def fetch_one(sql: str, params: Sequence[Any], using: str = "default") -> tuple[Any, ...] | None:

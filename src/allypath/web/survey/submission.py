@@ -27,7 +27,7 @@ from allypath.web.orgs.models import Employee, Invitation, PrivacyMode, Wave
 from allypath.web.survey.answers import AnswerError, check_answers
 from allypath.web.survey.links import LinkError, find_link, usable_link
 from allypath.web.survey.models import Draft, Response
-from allypath.web.survey.prepared import columns, fetch_one, join, values
+from allypath.web.survey.prepared import columns, fetch_one, join, once, values
 from allypath.web.survey.scoring import RUSHED_REASON, score_one, set_aside
 
 __all__ = [
@@ -92,10 +92,8 @@ def _stored_language(invitation: Invitation, language: str, k: int) -> str:
     employee__language__istartswith=language)[:k].count()`` would (stopping at k: a wave of 30,000
     links made counting all of them a scan per submission), with the SQL written once (:mod:`.prepared`).
     """
-    if not _SPEAKERS_SQL:
-        _SPEAKERS_SQL.append(_speakers_sql())
     row = fetch_one(
-        _SPEAKERS_SQL[0],
+        once("speakers", _speakers_sql),
         [
             invitation.wave_id,
             invitation.unit_id,
@@ -107,9 +105,6 @@ def _stored_language(invitation: Invitation, language: str, k: int) -> str:
     )
     speakers = int(row[0]) if row is not None else 0
     return language if speakers >= k else ""
-
-
-_SPEAKERS_SQL: list[str] = []
 
 
 def _speakers_sql() -> str:
@@ -129,11 +124,11 @@ def _replay(
     key: str, body: str, wave: Wave | None, token: str, submission_id: uuid.UUID
 ) -> SubmissionResult | None:
     cols = columns(Response, "r", only=("id", "body_hash", "wave"))
-    if not _REPLAY_SQL:
-        _REPLAY_SQL.append(
-            f"SELECT {cols.sql} FROM {cols.table} WHERE {cols.column('submission_key')} = %s"  # noqa: S608
-        )
-    row = fetch_one(_REPLAY_SQL[0], [key])
+    sql = once(
+        "replay",
+        lambda: f"SELECT {cols.sql} FROM {cols.table} WHERE {cols.column('submission_key')} = %s",  # noqa: S608
+    )
+    row = fetch_one(sql, [key])
     if row is None:
         return None
     existing = dict(zip(cols.attnames, values(cols, row), strict=True))
@@ -145,9 +140,6 @@ def _replay(
             (FieldProblem("submission_id", "already used for a different submission", "reused"),),
         )
     return SubmissionResult(receipt_for(token, submission_id), False, existing["id"])
-
-
-_REPLAY_SQL: list[str] = []
 
 
 def find_submitted(token: str, submission_id: uuid.UUID) -> SubmissionResult | None:

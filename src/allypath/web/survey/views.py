@@ -33,7 +33,7 @@ from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.pace import pace_of, remember_page_shown, seconds_on_page
 from allypath.web.survey.pages import error_messages, page_count, page_items, questions
 from allypath.web.survey.pdf import render_pdf
-from allypath.web.survey.prepared import columns, fetch_one, instance
+from allypath.web.survey.prepared import columns, fetch_one, instance, once
 from allypath.web.survey.report import build_report
 from allypath.web.survey.scoring import score_one
 from allypath.web.survey.sealing import draft_cipher_key
@@ -100,18 +100,17 @@ def _draft(request: HttpRequest, token: str, link: OpenLink) -> Draft | None:
     return draft.unlock(draft_cipher_key(token, secret)) if draft is not None else None
 
 
-_DRAFT_SQL: list[str] = []
-
-
 def _find_draft(key: str, wave: Wave) -> Draft | None:
     """``Draft.objects.filter(key=key, wave=wave).first()`` with its SQL written once (:mod:`.prepared`)."""
     cols = columns(Draft, "d")
-    if not _DRAFT_SQL:
-        _DRAFT_SQL.append(
+    sql = once(
+        "draft",
+        lambda: (
             f"SELECT {cols.sql} FROM {cols.table}"  # noqa: S608 - names from the model
             f" WHERE {cols.column('key')} = %s AND {cols.column('wave')} = %s"
-        )
-    row = fetch_one(_DRAFT_SQL[0], [key, wave.pk])
+        ),
+    )
+    row = fetch_one(sql, [key, wave.pk])
     if row is None:
         return None
     draft: Draft = instance(cols, row, 0)
