@@ -18,7 +18,6 @@ code, ``note`` with the reason in words and ``split`` (stages, bands or hidden).
 
 from __future__ import annotations
 
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -190,10 +189,9 @@ def _duckdb_board(
     from allypath.engines import (
         BatchScorer,
         aggregate_duckdb,
+        aggregate_unscored_duckdb,
         count_parquet_rows,
         parquet_source,
-        report_columns,
-        score_parquet_duckdb,
     )
     from allypath.reports.board import Board
 
@@ -204,22 +202,24 @@ def _duckdb_board(
         except duckdb.Error as exc:
             raise AllypathError(f"{data}: cannot read the Parquet input ({exc})") from None
     declared, hierarchy = _declared(breakdowns, by, columns)
-    with tempfile.TemporaryDirectory(prefix="allypath-report-") as folder:
-        scored: Path | str = data
-        if "stage" not in columns:  # score out of core first, then aggregate the scored file
-            scored = Path(folder) / "scored.parquet"
-            scorer = BatchScorer(on_error="mark", source=str(data))
-            # Only what the aggregates read: the breakdowns' columns (wave and hierarchy included),
-            # the stage and its probabilities, the scores, the comment columns. Writing all ~78
-            # scored columns to a temporary file cost a third of the command's time.
-            needed = {column for breakdown in declared for column in breakdown.columns}
-            keep = report_columns(sorted(needed | set(by) | set(hierarchy)))
-            with progress_bar() as bar:
-                task = bar.add_task("scoring (rows)", total=count_parquet_rows(data))
-                score_parquet_duckdb(
-                    data, scored, scorer, keep=keep, on_batch=lambda done: bar.update(task, advance=done)
-                )
-        table = aggregate_duckdb(scored, list(by), policy, breakdowns=declared, hierarchy=hierarchy)
+    if "stage" in columns:  # already scored: aggregate the file as it is
+        table = aggregate_duckdb(data, list(by), policy, breakdowns=declared, hierarchy=hierarchy)
+    else:
+        # Scored and counted in one pass: each scored batch is counted by the finest cells of the
+        # declared columns and dropped, so no scored row is written anywhere (writing and reading
+        # back a scored file was a third of the command's time).
+        scorer = BatchScorer(on_error="mark", source=str(data))
+        with progress_bar() as bar:
+            task = bar.add_task("scoring and counting (rows)", total=count_parquet_rows(data))
+            table = aggregate_unscored_duckdb(
+                data,
+                list(by),
+                policy,
+                breakdowns=declared,
+                hierarchy=hierarchy,
+                scorer=scorer,
+                on_batch=lambda done: bar.update(task, advance=done),
+            )
     return Board(
         title=title,
         subtitle=f"Aggregated with DuckDB from {data.name}",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - imported on first use below (DuckDB is not needed to choose)
-    from allypath.engines.aggregate import aggregate_duckdb, aggregate_table
+    from allypath.engines.aggregate import aggregate_duckdb, aggregate_table, aggregate_unscored_duckdb
     from allypath.engines.batches import BatchScorer, plain_frame, plain_table
     from allypath.engines.duckdb_engine import (
         count_parquet_rows,
@@ -28,6 +28,7 @@ __all__ = [
     "Engine",
     "aggregate_duckdb",
     "aggregate_table",
+    "aggregate_unscored_duckdb",
     "choose_engine",
     "count_parquet_rows",
     "local_spark",
@@ -69,6 +70,7 @@ def choose_engine(engine: Engine | str, source: Path) -> Engine:
 _LAZY = {
     "aggregate_duckdb": "aggregate",
     "aggregate_table": "aggregate",
+    "aggregate_unscored_duckdb": "aggregate",
     "BatchScorer": "batches",
     "plain_frame": "batches",
     "plain_table": "batches",
