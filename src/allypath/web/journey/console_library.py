@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from allypath.content import ContentError, load_library
 from allypath.model import stage
-from allypath.web.journey.library_forms import LANGUAGE_NAMES, OwnItemForm
+from allypath.web.journey.library_forms import LANGUAGE_NAMES, OwnItemForm, plain_problems
 from allypath.web.journey.models import OrgLibraryItem
 from allypath.web.journey.texts import FORMAT_NAMES
 from allypath.web.orgs.access import get_for, membership_for
@@ -33,6 +33,12 @@ def _context(request: HttpRequest, org: Organisation, **extra: object) -> dict[s
     return {"org": org, "membership": membership_for(request.user, org), "lang": "en", "dir": "ltr", **extra}
 
 
+def _in_words(field: str | None, message: str) -> str:
+    """A problem of a stored item named by the form field it is about ("Written mainly for: ...")."""
+    label = OwnItemForm.base_fields[field].label if field else None
+    return f"{label}: {message}" if label else message
+
+
 def _row(item: OrgLibraryItem) -> dict[str, object]:
     spec = item.spec if isinstance(item.spec, dict) else {}
     stages = [s for s in spec.get("stages") or [] if s in (1, 2, 3, 4)]
@@ -40,7 +46,7 @@ def _row(item: OrgLibraryItem) -> dict[str, object]:
         item.as_item()
         problem = ""
     except ContentError as error:
-        problem = str(error).splitlines()[-1].strip()
+        problem = "; ".join(_in_words(field, message) for field, message in plain_problems(error))
     return {
         "pk": item.pk,
         "title": (spec.get("title") or {}).get(item.language, "") or "(no title)",

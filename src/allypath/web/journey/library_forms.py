@@ -18,7 +18,7 @@ from allypath.instrument import load_instrument
 from allypath.model import BARRIERS, NORMS, TURNING_POINTS, stage
 from allypath.web.journey.texts import FORMAT_NAMES
 
-__all__ = ["OwnItemForm"]
+__all__ = ["OwnItemForm", "plain_problems"]
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French (Français)", "ar": "Arabic (العربية)"}
 # What each kind of item is for, in the words an HR partner would use.
@@ -255,17 +255,27 @@ class OwnItemForm(forms.Form):
         return links
 
     def _show(self, problem: ContentError) -> None:
-        """Each of the validator's lines under its field, without the internal field names."""
-        for line in str(problem).splitlines()[1:]:
-            message = line.strip().split(": ", 1)[-1]
-            found = _FIELD.search(message)
-            key = found.group(1) if found else ""
-            where = re.search(r"link (\d+)", line)
-            if found:
-                label = _LABEL.get(key, "It")
-                message = _FIELD.sub("", message, count=1).lstrip(".[]0123456789 ")
-                message = re.sub(r"^(en|fr|ar) ", "", message).replace(" (translation needed)", "")
-                message = f"{label} {message}"
-            if where and key == "url":
-                message = f"Link {where.group(1)}: {message.replace('The address ', 'the address ')}"
-            self.add_error(_FIELD_FOR.get(key) if _FIELD_FOR.get(key) in self.fields else None, message)
+        """Each of the validator's problems under its field, in the form's words."""
+        for field, message in plain_problems(problem):
+            self.add_error(field, message)
+
+
+def plain_problems(problem: ContentError) -> list[tuple[str | None, str]]:
+    """The validator's problems as (the form field each is about, or None; the message without the
+    validator's internal field names), for the form and for the console's list of items."""
+    out: list[tuple[str | None, str]] = []
+    for line in str(problem).splitlines()[1:]:
+        message = line.strip().split(": ", 1)[-1]
+        found = _FIELD.search(message)
+        key = found.group(1) if found else ""
+        where = re.search(r"link (\d+)", line)
+        if found:
+            label = _LABEL.get(key, "It")
+            message = _FIELD.sub("", message, count=1).lstrip(".[]0123456789 ")
+            message = re.sub(r"^(en|fr|ar) ", "", message).replace(" (translation needed)", "")
+            message = f"{label} {message}"
+        if where and key == "url":
+            message = f"Link {where.group(1)}: {message.replace('The address ', 'the address ')}"
+        field = _FIELD_FOR.get(key)
+        out.append((field if field in OwnItemForm.base_fields else None, message))
+    return out
