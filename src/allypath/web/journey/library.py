@@ -19,24 +19,21 @@ __all__ = ["find_item", "library_for", "own_items"]
 log = logging.getLogger(__name__)
 
 
-def own_items(org: Organisation, language: str | None = None) -> list[tuple[OrgLibraryItem, LibraryItem]]:
-    """The organisation's items that pass the checks (in ``language`` only, if given), in order added."""
-    rows = OrgLibraryItem.objects.filter(org=org).select_related("org")
-    if language is not None:
-        rows = rows.filter(language=language)
+def own_items(org: Organisation, language: str) -> tuple[LibraryItem, ...]:
+    """The organisation's items written in ``language`` that pass the checks, in the order added."""
     out = []
-    for row in rows:
+    for row in OrgLibraryItem.objects.filter(org=org, language=language).select_related("org"):
         try:
-            out.append((row, row.as_item()))
+            out.append(row.as_item())
         except ContentError as problem:  # stored by an older release, no longer valid: leave it out
             log.warning("organisation library item %s left out: %s", row.pk, problem)
-    return out
+    return tuple(out)
 
 
-def library_for(org: Organisation, language: str) -> Library:
-    """The organisation's items written in ``language``, then the shipped library: where an own item and
-    a shipped one fit a man equally well, his organisation's (its policy, its network) comes first."""
-    return load_library().with_items((item for _, item in own_items(org, language)), first=True)
+def library_for(own: tuple[LibraryItem, ...]) -> Library:
+    """The organisation's items (:func:`own_items`), then the shipped library: where an own item and a
+    shipped one fit a man equally well, his organisation's (its policy, its network) comes first."""
+    return load_library().with_items(own, first=True)
 
 
 def find_item(org: Organisation, item_id: str) -> tuple[LibraryItem, str | None] | None:

@@ -217,11 +217,11 @@ def _home(request: HttpRequest, visit: Visit, status: int = 200, **forms: Any) -
         key = "now_from_survey" if latest.source == "survey" else "now_from_recheck"
         now = jw[key].format(day=_day(latest.day, language), where=_where(latest.result, language, jw))
     org = visit.response.wave.org
-    library = library_for(org, language)
+    own = own_items(org, language)
+    library = library_for(own)
     suggestions = next_items(profile or Profile(stage=1), library, n=3, exclude=state.read)
     ids = {x.id for x in library}
     read = [library.item(i) for i in state.read if i in ids]
-    own = [item for _, item in own_items(org, language)]
     dilemmas = _dilemmas(profile, instrument)
     context_labels = {
         c.context or c.id: c.label.get_lang(language) for c in instrument.constructs_of("context")

@@ -19,6 +19,7 @@ from allypath._values import plain
 from allypath.analytics import PLAN_STATUSES, PlanItem
 from allypath.content import ContentError, LibraryItem, load_library
 from allypath.model import stage
+from allypath.web.journey.models import OrgLibraryItem
 from allypath.web.orgs.models import Organisation, Wave
 
 STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in PLAN_STATUSES]
@@ -84,8 +85,11 @@ class AdoptedItem(models.Model):
     @property
     def library(self) -> list[str]:
         """The linked library items' titles, in plain words (one since removed is said to be)."""
-        titles = library_titles(self.org_id)
-        return [titles.get(i, "an item no longer in the library") for i in self.library_items or []]
+        ids = list(self.library_items or [])
+        # the organisation's own items are read only when one is linked: a plan page lists many items
+        own = any(str(i).startswith(OrgLibraryItem.ID_PREFIX) for i in ids)
+        titles = library_titles(self.org_id if own else None)
+        return [titles.get(i, "an item no longer in the library") for i in ids]
 
     def as_plan_item(self) -> PlanItem:
         """The analytics form, for :func:`allypath.analytics.plan_progress`."""
@@ -127,8 +131,6 @@ class AdoptedItem(models.Model):
 def library_titles(org_id: int | None = None) -> dict[str, str]:
     """The library items a plan item can point men to, id -> "title (stage)": the organisation's own
     items first (when ``org_id`` is given), then the shipped library in its order."""
-    from allypath.web.journey.models import OrgLibraryItem
-
     def label(item: LibraryItem, own: str = "") -> str:
         return f"{item.title.get_lang(own or 'en')} ({stage(item.home_stage).short_label.get_lang('en')})"
 
