@@ -18,6 +18,7 @@ __all__ = [
     "FORMATS",
     "FORMAT_FOR_STAGE",
     "GUIDE_MIXES",
+    "LANGUAGE_NAMES",
     "REQUIRED_LANGUAGES",
     "CircleGuide",
     "ContentError",
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 REQUIRED_LANGUAGES = ("en", "fr", "ar")
+#: The languages' names in English, for messages and the English console.
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "ar": "Arabic"}
 # What each kind of item is, in the research's words (docs/architecture.md):
 #   story        a reflective story, first person, from a man's working life   (stage 1: informal engagement)
 #   short        a short-form piece: a turning point, a norm, a minute's fact  (stage 1: short-form content)

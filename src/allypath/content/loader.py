@@ -32,6 +32,7 @@ from allypath._problems import Problems
 from allypath.content.definition import (
     FORMATS,
     GUIDE_MIXES,
+    LANGUAGE_NAMES,
     REQUIRED_LANGUAGES,
     CircleGuide,
     ContentError,
@@ -73,7 +74,6 @@ MIN_DILEMMAS_PER_CONTEXT = 3
 SESSIONS_PER_GUIDE = 6
 READING_WPM = (120, 330)  # a slow and a fast reader; a stated reading time may be a minute outside
 TYPICAL_WPM = 200  # for a reading time worked out from the text (suggest_reading_minutes)
-_LANGUAGE_NAMES = {"en": "English", "fr": "French", "ar": "Arabic"}
 
 BARRIER_KEYS = tuple(f.key for f in BARRIERS + NORMS)
 NORM_KEYS = tuple(f.key for f in NORMS)
@@ -175,7 +175,7 @@ class _Reader:
             span = f"about {low}" if low == high else f"{low} to {high}"
             self.problems.add(
                 where,
-                f"field reading_minutes is {value} but the {_LANGUAGE_NAMES.get(lang, lang)} text "
+                f"field reading_minutes is {value} but the {LANGUAGE_NAMES.get(lang, lang)} text "
                 f"has {words} words "
                 f"({span} min at {READING_WPM[0]}-{READING_WPM[1]} words a minute)",
             )

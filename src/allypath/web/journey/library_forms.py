@@ -14,13 +14,19 @@ from typing import Any
 from django import forms
 
 from allypath.content import FORMATS, ContentError, suggest_reading_minutes, validate_item
+from allypath.content import LANGUAGE_NAMES as CONTENT_LANGUAGE_NAMES
 from allypath.instrument import load_instrument
 from allypath.model import BARRIERS, NORMS, TURNING_POINTS, stage
 from allypath.web.journey.texts import FORMAT_NAMES
+from allypath.web.survey.texts import LANGUAGE_NAMES as NATIVE_NAMES
 
 __all__ = ["OwnItemForm", "plain_problems"]
 
-LANGUAGE_NAMES = {"en": "English", "fr": "French (Français)", "ar": "Arabic (العربية)"}
+# "French (Français)": the console is English; the name in the language helps whoever writes in it.
+LANGUAGE_NAMES = {
+    code: name if name == NATIVE_NAMES[code] else f"{name} ({NATIVE_NAMES[code]})"
+    for code, name in CONTENT_LANGUAGE_NAMES.items()
+}
 # What each kind of item is for, in the words an HR partner would use.
 FORMAT_HELP = {
     "story": "a short first-person story from working life",
