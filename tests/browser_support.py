@@ -11,6 +11,15 @@ from typing import Any
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
+def console_sign_in(page: Any, url: str, username: str, password: str) -> None:
+    """Sign in to the console at ``url`` through its login form, waiting for the next page."""
+    page.goto(f"{url}/console/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
+        page.get_by_role("button", name="Sign in").click()
+
+
 def serious_violations(page: Any) -> list[str]:
     """axe-core's serious and critical accessibility violations on ``page`` (empty when it passes)."""
     from axe_playwright_python.sync_playwright import Axe

@@ -24,7 +24,7 @@ from allypath import load_instrument
 from allypath.web.orgs.importing import import_hris
 from allypath.web.orgs.models import Membership, Organisation, Role, Wave, WaveStatus
 from answer_patterns import sample_answers
-from browser_support import launched_chromium, serious_violations
+from browser_support import console_sign_in, launched_chromium, serious_violations
 from web.conftest import tokens_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
@@ -113,11 +113,7 @@ def test_an_hr_partner_sets_up_a_wave_and_reads_the_answers_to_the_three_questio
 ):
     url = live_server.url
     page = browser.new_context(viewport=WIDE, device_scale_factor=1).new_page()
-    page.goto(f"{url}/console/login/")
-    page.get_by_label("User name").fill("hana")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    console_sign_in(page, url, "hana", PASSWORD)
 
     # Waves -> New wave: the men of Operations, the short form, anonymous, k = 5
     page.goto(f"{url}/console/harbour/waves/")

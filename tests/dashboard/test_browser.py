@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 
 from allypath.web.orgs.models import Organisation
 from allypath.web.plans.models import AdoptedItem
-from browser_support import launched_chromium, serious_violations
+from browser_support import console_sign_in, launched_chromium, serious_violations
 
 from .seed import demo_module, second_wave
 
@@ -60,11 +60,7 @@ def open_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:
 
 
 def sign_in(page: Any, url: str, username: str) -> None:
-    page.goto(f"{url}/console/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():  # wait for the page, not just the click (slow CI)
-        page.get_by_role("button", name="Sign in").click()
+    console_sign_in(page, url, username, PASSWORD)
 
 
 def test_hr_reads_the_dashboard_of_the_demo_organisations(live_server, demo, browser):

@@ -10,7 +10,7 @@ import pytest
 
 from allypath.web.orgs.models import Wave, WaveKind, WaveStatus
 from allypath.web.survey.models import Response
-from browser_support import serious_violations
+from browser_support import console_sign_in, serious_violations
 
 from .conftest import PASSWORD
 from .test_response_import import wide_csv
@@ -29,11 +29,7 @@ def test_hr_uploads_an_export_reviews_the_mapping_checks_it_and_imports_it(
     csp_errors: list[str] = []
     page.on("console", lambda m: "Content Security Policy" in m.text and csp_errors.append(m.text))
 
-    page.goto(f"{live_server.url}/console/login/")
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    console_sign_in(page, live_server.url, "alice", PASSWORD)
     page.goto(f"{live_server.url}/console/acme/waves/")
     with page.expect_navigation():
         page.get_by_role("link", name="Import responses from a file").click()

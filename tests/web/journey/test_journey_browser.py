@@ -15,7 +15,7 @@ import pytest
 
 from allypath.instrument import load_instrument
 from answer_patterns import answer_page
-from browser_support import serious_violations
+from browser_support import console_sign_in, serious_violations
 
 from ..conftest import PASSWORD
 
@@ -112,11 +112,7 @@ def test_hr_adds_an_own_item_in_the_console_and_a_man_reads_it_on_his_phone(
     desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     csp_errors: list[str] = []
     desk.on("console", lambda msg: "Content Security Policy" in msg.text and csp_errors.append(msg.text))
-    desk.goto(f"{live_server.url}/console/login/")
-    desk.get_by_label("User name").fill("alice")
-    desk.get_by_label("Password").fill(PASSWORD)
-    with desk.expect_navigation():
-        desk.get_by_role("button", name="Sign in").click()
+    console_sign_in(desk, live_server.url, "alice", PASSWORD)
     desk.goto(f"{live_server.url}/console/acme/")
     with desk.expect_navigation():
         desk.get_by_role("link", name="Journey library").click()

@@ -27,10 +27,6 @@ BODY_FR = (
 )
 
 
-def login(client: Client, user: Any) -> None:
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-
-
 def item_post(**changes: Any) -> dict[str, Any]:
     body = {
         "language": "fr",
@@ -58,8 +54,8 @@ def profile_of(receipt: str) -> Any:
 # --------------------------------------------------------------------------- the console
 
 
-def test_an_org_admin_adds_an_item_and_its_reading_time_is_worked_out(client, acme, alice):
-    login(client, alice)
+def test_an_org_admin_adds_an_item_and_its_reading_time_is_worked_out(login, client, acme, alice):
+    login(alice)
     r = add(client, acme, also_stages=["2"], barriers=["low_policy_awareness"])
     assert r.status_code == 303, r.content.decode()[:2000]
     row = OrgLibraryItem.objects.get(org=acme)
@@ -98,8 +94,10 @@ def test_an_org_admin_adds_an_item_and_its_reading_time_is_worked_out(client, ac
         ({"prompts": "a\nb\nc"}, "Questions to talk through go with conversation prompts only."),
     ],
 )
-def test_a_bad_item_is_refused_with_what_to_fix_in_plain_words(client, acme, alice, changes, field_text):
-    login(client, alice)
+def test_a_bad_item_is_refused_with_what_to_fix_in_plain_words(
+    login, client, acme, alice, changes, field_text
+):
+    login(alice)
     r = add(client, acme, **changes)
     assert r.status_code == 422
     page = r.content.decode().replace("&#x27;", "'")
@@ -112,16 +110,18 @@ def test_a_bad_item_is_refused_with_what_to_fix_in_plain_words(client, acme, ali
     assert not OrgLibraryItem.objects.exists()
 
 
-def test_only_an_org_admin_of_the_organisation_reaches_the_library(client, acme, globex, bob, dave, charlie):
+def test_only_an_org_admin_of_the_organisation_reaches_the_library(
+    login, client, acme, globex, bob, dave, charlie
+):
     for user, status in ((bob, 403), (dave, 403), (charlie, 404)):
-        login(client, user)
+        login(user)
         assert client.get(f"/console/{acme.slug}/library/").status_code == status
         assert add(client, acme).status_code == status
     assert not OrgLibraryItem.objects.exists()
 
 
-def test_an_item_is_changed_and_removed(client, acme, alice, submitted):
-    login(client, alice)
+def test_an_item_is_changed_and_removed(login, client, acme, alice, submitted):
+    login(alice)
     add(client, acme)
     row = OrgLibraryItem.objects.get()
     page = client.get(f"/console/{acme.slug}/library/{row.pk}/").content.decode()
@@ -134,7 +134,7 @@ def test_an_item_is_changed_and_removed(client, acme, alice, submitted):
     client.logout()
     assert client.get(f"/r/{receipt}/journey/read/{row.as_item().id}/?lang=fr").status_code == 200
     client.post(f"/r/{receipt}/journey/read/{row.as_item().id}/", {"language": "fr"})  # he reads it
-    login(client, alice)
+    login(alice)
     assert client.post(f"/console/{acme.slug}/library/{row.pk}/", {"do": "remove"}).status_code == 303
     assert not OrgLibraryItem.objects.exists()
     client.logout()
@@ -142,9 +142,9 @@ def test_an_item_is_changed_and_removed(client, acme, alice, submitted):
     assert client.get(f"/r/{receipt}/journey/?lang=fr").status_code == 200  # his read list forgets it
 
 
-def test_an_opportunity_taken_up_by_removing_something_is_saved_not_removed(client, acme, alice):
+def test_an_opportunity_taken_up_by_removing_something_is_saved_not_removed(login, client, acme, alice):
     # the button and the "how to take it up" field once shared a name: this text removed the item
-    login(client, alice)
+    login(alice)
     add(client, acme)
     row = OrgLibraryItem.objects.get()
     changed = item_post(format="opportunity", home_stage="4", action="remove")
@@ -153,11 +153,11 @@ def test_an_opportunity_taken_up_by_removing_something_is_saved_not_removed(clie
     assert row.spec["format"] == "opportunity" and row.spec["action"] == {"fr": "remove"}
 
 
-def test_another_organisations_item_page_is_not_found(client, acme, globex, alice, charlie):
-    login(client, charlie)
+def test_another_organisations_item_page_is_not_found(login, client, acme, globex, alice, charlie):
+    login(charlie)
     add(client, globex)
     theirs = OrgLibraryItem.objects.get(org=globex)
-    login(client, alice)
+    login(alice)
     assert client.get(f"/console/{acme.slug}/library/{theirs.pk}/").status_code == 404
     assert client.post(f"/console/{acme.slug}/library/{theirs.pk}/", {"do": "remove"}).status_code == 404
     assert OrgLibraryItem.objects.filter(pk=theirs.pk).exists()
@@ -167,12 +167,12 @@ def test_another_organisations_item_page_is_not_found(client, acme, globex, alic
 
 
 def test_the_item_is_offered_to_men_reading_in_its_language_and_browsable_by_all(
-    client, acme, alice, submitted
+    login, client, acme, alice, submitted
 ):
     apathetic = submitted(employee="S001", level=1, language="fr")
     profile = profile_of(apathetic)
     assert profile.stage == 1
-    login(client, alice)
+    login(alice)
     tags: dict[str, Any] = {}
     if profile.barrier:
         tags["barriers"] = [profile.barrier]
@@ -202,8 +202,8 @@ def test_the_item_is_offered_to_men_reading_in_its_language_and_browsable_by_all
     assert other_url in own_list(his), "but every man can browse it"
 
 
-def test_the_item_page_is_in_the_items_language_with_whose_it_is(client, acme, alice, submitted):
-    login(client, alice)
+def test_the_item_page_is_in_the_items_language_with_whose_it_is(login, client, acme, alice, submitted):
+    login(alice)
     add(client, acme, links="https://intranet.acme.test/conges L'accord complet")
     item_id = OrgLibraryItem.objects.get().as_item().id
     client.logout()
@@ -217,8 +217,10 @@ def test_the_item_page_is_in_the_items_language_with_whose_it_is(client, acme, a
     assert r.status_code == 303
 
 
-def test_a_mans_receipt_opens_no_item_of_another_organisation(client, acme, globex, charlie, submitted):
-    login(client, charlie)
+def test_a_mans_receipt_opens_no_item_of_another_organisation(
+    login, client, acme, globex, charlie, submitted
+):
+    login(charlie)
     add(client, globex)
     theirs = OrgLibraryItem.objects.get(org=globex).as_item().id
     client.logout()
@@ -230,8 +232,8 @@ def test_a_mans_receipt_opens_no_item_of_another_organisation(client, acme, glob
     assert theirs not in client.get(f"/r/{receipt}/journey/?lang=fr").content.decode()
 
 
-def test_an_item_that_no_longer_passes_is_left_out_and_flagged_to_hr(client, acme, alice, submitted):
-    login(client, alice)
+def test_an_item_that_no_longer_passes_is_left_out_and_flagged_to_hr(login, client, acme, alice, submitted):
+    login(alice)
     add(client, acme)
     row = OrgLibraryItem.objects.get()
     row.spec = {**row.spec, "stages": [9]}  # as if stored by a release with other rules
