@@ -131,6 +131,7 @@ class AdoptedItem(models.Model):
 def library_titles(org_id: int | None = None) -> dict[str, str]:
     """The library items a plan item can point men to, id -> "title (stage)": the organisation's own
     items first (when ``org_id`` is given), then the shipped library in its order."""
+
     def label(item: LibraryItem, own: str = "") -> str:
         return f"{item.title.get_lang(own or 'en')} ({stage(item.home_stage).short_label.get_lang('en')})"
 
