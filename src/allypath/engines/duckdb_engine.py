@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from allypath._files import atomic_path
 from allypath.engines.aggregate import TALLY_VALUES, CellTally
-from allypath.engines.batches import BatchScorer, conform, file_schema, kept_columns
+from allypath.engines.batches import BatchScorer, conform, file_schema
 from allypath.errors import DataError
 from allypath.privacy.release import COMMENT_COLUMNS
 
@@ -83,10 +83,6 @@ def _connect(memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")  # the caller's progress bar, not DuckDB's own
     return con
-
-
-#: Output columns in ``keep`` (names, or prefixes ending in ``_``); the name the benchmarks import.
-_kept = kept_columns
 
 
 def _open(

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from allypath.engines.batches import BatchScorer
 from allypath.errors import ConfigurationError
+from allypath.scoring.engine import kept_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -49,13 +50,6 @@ def local_spark(cores: int = 2, memory: str = "2g", batch_rows: int = ARROW_BATC
     )
 
 
-def _kept(names: Sequence[str], keep: Sequence[str] | None) -> list[str]:
-    if keep is None:
-        return list(names)
-    prefixes = tuple(k for k in keep if k.endswith("_"))
-    return [n for n in names if n in set(keep) or n.startswith(prefixes)]
-
-
 def score_spark(frame: DataFrame, scorer: BatchScorer, keep: Sequence[str] | None = None) -> DataFrame:
     """``frame`` scored, lazily: a Spark DataFrame of the scored columns (only ``keep``'s, if given;
     names or prefixes ending in ``_``)."""
@@ -65,7 +59,7 @@ def score_spark(frame: DataFrame, scorer: BatchScorer, keep: Sequence[str] | Non
         frame = frame.select(*scorer.input_columns(frame.columns, keep))
     input_schema = pa.schema([pa.field(f.name, to_arrow_type(f.dataType)) for f in frame.schema.fields])
     full = scorer.output_schema(input_schema)
-    output = pa.schema([full.field(name) for name in _kept(full.names, keep)])
+    output = pa.schema([full.field(name) for name in kept_columns(full.names, keep)])
     template = scorer.fresh()
 
     def score_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
