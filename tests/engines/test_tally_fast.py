@@ -239,3 +239,29 @@ def test_a_folder_partitioned_by_key_counts_as_duckdb_reads_it(messy: pd.DataFra
     assert table_csv(tally_table(tallies[0], "unit", POLICY, breakdowns=DECLARED)) == table_csv(
         tally_table(tallies[1], "unit", POLICY, breakdowns=DECLARED)
     )
+
+
+def test_allypath_score_writes_the_same_file_whichever_decodes(mixed_files: Path, tmp_path: Path) -> None:
+    """``allypath score --engine duckdb`` decodes with pyarrow (faster); its file must be the one
+    DuckDB's own decoding gives: schema (DuckDB's unified types, plain text as DuckDB types it),
+    values and row order, over files that differ in columns and types."""
+    written = {}
+    for decoder in ("arrow", "duckdb"):
+        out = tmp_path / f"{decoder}.parquet"
+        rows = score_parquet_duckdb(mixed_files, out, BatchScorer(on_error="mark"), decoder=decoder)
+        assert rows == 900
+        written[decoder] = pq.read_table(out)
+    assert written["arrow"].schema.equals(written["duckdb"].schema)
+    assert written["arrow"].equals(written["duckdb"])
+    assert written["arrow"].column("status").cast(pa.string()).to_pylist().count("insufficient") >= 3
+
+
+def test_a_bad_cell_is_named_at_the_same_row_whichever_decodes(mixed_files: Path, tmp_path: Path) -> None:
+    errors = []
+    for decoder in ("arrow", "duckdb"):
+        with pytest.raises(DataError) as caught:
+            score_parquet_duckdb(mixed_files, tmp_path / f"{decoder}.parquet", BatchScorer(), decoder=decoder)
+        assert not (tmp_path / f"{decoder}.parquet").exists()  # nothing half-written
+        errors.append((caught.value.row, caught.value.column))
+    assert errors[0] == errors[1]
+    assert errors[0][0] == 41  # the first bad cell, frame index 40: data row 41 (rows are 1-based)

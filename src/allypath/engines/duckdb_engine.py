@@ -137,8 +137,8 @@ def _arrow_batches(
 ) -> Iterator[pa.Table]:
     """The files' rows as tables of ``schema``: each file's columns decoded by pyarrow, a column a
     file lacks as nulls, a type that differs from ``schema``'s cast to it (as DuckDB's union by name
-    does; string, large string and a dictionary of either are left as they are, the values being the
-    same). Text columns among ``keys`` are read as dictionaries."""
+    does; a dictionary of string or large string is left as it is, the values being the same).
+    Text columns among ``keys`` are read as dictionaries."""
     for file in files:
         try:
             present = set(pq.read_schema(file).names)
@@ -162,8 +162,11 @@ def _as_schema(table: pa.Table, schema: pa.Schema) -> pa.Table:
             columns.append(pa.nulls(table.num_rows, field.type))
             continue
         column = table.column(field.name)
-        kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
-        same = kind == field.type or (kind in _STRINGS and field.type in _STRINGS)
+        if pa.types.is_dictionary(column.type):  # a key read as a dictionary: counted by its codes
+            kind = column.type.value_type
+            same = kind == field.type or (kind in _STRINGS and field.type in _STRINGS)
+        else:  # plain text too takes DuckDB's type, so a scored file's schema is DuckDB's
+            same = column.type == field.type
         columns.append(column if same else column.cast(field.type))
     return pa.Table.from_arrays(columns, names=schema.names)
 
@@ -178,6 +181,7 @@ def score_parquet_duckdb(
     threads: int = 2,
     on_batch: Callable[[int], None] | None = None,
     keep: Sequence[str] | None = None,
+    decoder: str = "arrow",
 ) -> int:
     """Stream ``source`` through the scorer into one Parquet file ``out``; returns rows written.
 
@@ -185,9 +189,10 @@ def score_parquet_duckdb(
     output, so memory stays bounded by the batch size whatever the input size. The output appears
     only when every batch succeeded. ``on_batch`` is called with the rows of each batch written
     (for a progress bar). ``keep`` (column names, or prefixes ending in ``_``) limits the output to
-    those columns; the scores in them are the full job's, cell for cell.
+    those columns; the scores in them are the full job's, cell for cell. ``decoder`` (``arrow`` or
+    ``duckdb``) says who decodes the files (:func:`_open`); the output is the same.
     """
-    con, schema, tables = _open(source, scorer, keep, batch_rows, memory_limit, threads)
+    con, schema, tables = _open(source, scorer, keep, batch_rows, memory_limit, threads, decoder=decoder)
     try:
         return _write(tables, schema, Path(out), scorer, keep, on_batch)
     finally:
