@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -156,13 +157,68 @@ def test_the_cluster_entry_point_runs_in_local_mode(
 ) -> None:
     from allypath.engines.spark_submit import main
 
-    args = [str(source), str(tmp_path / "scored"), "--by", "unit", "--counts", str(tmp_path / "counts")]
-    summary = main([*args, "--master", "local[1]", "--batch-rows", "256"])
-    assert summary["rows"] == len(in_memory)
-    counts = pd.read_parquet(tmp_path / "counts")
-    got = {(u, int(s)): int(n) for u, s, n in counts[["unit", "stage", "count"]].itertuples(index=False)}
     placed = in_memory[in_memory["status"] == "scored"]
-    expected = {(u, int(s)): int(n) for (u, s), n in placed.groupby(["unit", "stage"]).size().items()}
-    assert got == expected
+    stages = placed.groupby(["unit", "stage"]).size().unstack(fill_value=0)
+    expected = {
+        u: [int(stages.loc[u].sum()), *(int(stages.loc[u].get(s, 0)) for s in range(1, 5))]
+        for u in stages.index
+    }
+    counted = []
+    for out in ([str(tmp_path / "scored")], []):  # scored rows written then counted, or counted only
+        counts = tmp_path / f"counts-{len(out)}"
+        args = [str(source), *out, "--by", "unit", "--counts", str(counts)]
+        summary = main([*args, "--master", "local[1]", "--batch-rows", "256"])
+        assert summary["rows"] == len(in_memory) and summary["cells"] == len(expected)
+        cells = pd.read_parquet(counts).set_index("unit")
+        got = {
+            u: [int(cells.loc[u, c]) for c in ("n", "stage_1", "stage_2", "stage_3", "stage_4")]
+            for u in cells.index
+        }
+        assert got == expected
+        counted.append(cells.sort_index())
+    pd.testing.assert_frame_equal(counted[0], counted[1])
     scored = pd.read_parquet(tmp_path / "scored").set_index("respondent_id")
     assert_identical(scored.loc[in_memory["respondent_id"]].reset_index(), in_memory)
+
+
+@pytest.fixture(scope="module")
+def keyed(messy: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The messy rows with some empty levels and regions (a missing key is a cell of its own), in
+    two files."""
+    frame = messy.copy()
+    rng = np.random.default_rng(7)
+    frame.loc[rng.choice(len(frame), 40, replace=False), "level"] = None
+    frame.loc[rng.choice(len(frame), 25, replace=False), "region"] = None
+    folder = tmp_path_factory.mktemp("keyed")
+    frame.iloc[:700].to_parquet(folder / "part-1.parquet", index=False)
+    frame.iloc[700:].to_parquet(folder / "part-2.parquet", index=False)
+    return folder
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_spark_counts_in_the_workers_the_tables_of_duckdb_and_memory(keyed: Path, spark: Any) -> None:
+    """Issue 19, point 3: each partition counts its scored batches, the driver adds the tallies up;
+    the report's tables are DuckDB's and the in-memory path's, cell for cell, for every ``by``."""
+    from allypath.engines.aggregate import aggregate_table, aggregate_unscored_duckdb
+    from allypath.engines.spark_engine import aggregate_spark, tally_spark
+    from allypath.privacy import PrivacyPolicy, default_breakdowns, solve_release
+    from allypath.reports.board import table_csv
+
+    declared = default_breakdowns(["level", "region"], ["unit"])
+    policy = PrivacyPolicy(k=5, k_text=10)
+    scored = allypath.score(pd.read_parquet(keyed), on_error="mark")
+    assert scored.attrs["form"] == "mixed" and scored["level"].isna().any()
+    release = solve_release(scored, declared, policy, wave_column=None, hierarchy=["unit"])
+    # five partitions by org (two orgs): some partitions get no row and send an empty tally
+    frame = spark.read.parquet(str(keyed)).repartition(5, "org")
+    assert 0 in frame.rdd.glom().map(len).collect()
+    needed = sorted({c for b in declared for c in b.columns})
+    tally = tally_spark(frame, BatchScorer(on_error="mark"), needed)
+    assert tally.rows == len(scored)
+    for by in ("unit", ["unit", "level"], "region"):
+        on_spark = table_csv(aggregate_spark(frame, by, policy, breakdowns=declared, hierarchy=["unit"]))
+        duck = aggregate_unscored_duckdb(keyed, by, policy, breakdowns=declared, hierarchy=["unit"])
+        assert on_spark == table_csv(duck), by
+        assert on_spark == table_csv(aggregate_table(scored, by, release=release)), by
+    shown = duck[(duck["region"] != "overall") & (duck["suppressed"] == "")]
+    assert len(shown) >= 2 and shown["share_apathy"].notna().all()

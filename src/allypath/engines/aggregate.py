@@ -43,6 +43,7 @@ __all__ = [
     "FACTOR_COLUMNS",
     "MIX_COLUMNS",
     "TABLE_COLUMNS",
+    "TALLY_SUMS",
     "TALLY_VALUES",
     "CellTally",
     "aggregate_duckdb",
@@ -50,6 +51,7 @@ __all__ = [
     "aggregate_unscored_duckdb",
     "by_list",
     "finish_table",
+    "tally_schema",
     "tally_table",
 ]
 
@@ -340,6 +342,13 @@ TALLY_VALUES = (
     *dict.fromkeys(f"score_{factor.construct}" for factor in FACTORS),
 )
 _COUNTS = 6  # n, stage_1..stage_4, commenters; then a sum and a count per value column
+#: The counts and sums of a cell as :meth:`CellTally.to_arrow` names them (the tally's own order).
+TALLY_SUMS = (
+    "n",
+    *(f"stage_{s}" for s in range(1, 5)),
+    "commenters",
+    *(f"{part}_{name}" for name in TALLY_VALUES for part in ("sum", "count")),
+)
 _PACK_BITS = 62  # cells are found by their columns' codes packed into one int64 while they fit
 # A batch counts into every combination of its columns' values while there are at most this many
 # (or this many per row); past that, into the combinations that occur (numbered by a sort).
@@ -509,6 +518,74 @@ class CellTally:
     def _values_of(self, column: str, codes: np.ndarray) -> list[Any]:
         names = self._names[self.columns.index(column)]
         return [names[code] for code in codes.tolist()]
+
+    def keep(self) -> list[str]:
+        """The scored columns :meth:`add` reads: what a scorer must keep for this tally."""
+        return [*self.columns, "status", "stage", *TALLY_VALUES, *COMMENT_COLUMNS]
+
+    def merge(self, other: CellTally) -> None:
+        """Add the counts of ``other`` (a tally of the same columns, e.g. another partition's)."""
+        if other.columns != self.columns:
+            raise ValueError(f"cannot merge a tally by {other.columns} into one by {self.columns}")
+        self.rows += other.rows
+        if not len(other._cells):
+            return
+        codes = np.zeros_like(other._cells)
+        for slot in range(len(self.columns)):  # the other's codes as this tally's (0 stays missing)
+            lookup = self._global_codes(slot, other._names[slot][1:])
+            codes[:, slot] = lookup[other._cells[:, slot]]
+        self._merge(codes, other._sums)  # the other's cells are distinct, so these are too
+
+    def to_arrow(self, types: Mapping[str, pa.DataType] | None = None) -> pa.RecordBatch:
+        """The tally as one small record batch (:func:`tally_schema`): a row per cell, its columns'
+        values (of ``types``, inferred when not given) then its counts and sums; the rows counted
+        are in ``rows`` of the first row. A tally without cells is one row of zero counts, so every
+        partition of a Spark job sends one batch of one schema, whatever it saw."""
+        schema = tally_schema(self.columns, types or {})
+        cells = max(1, len(self._cells))
+        sums = self._sums if len(self._cells) else np.zeros((1, self._sums.shape[1]))
+        rows = np.zeros(cells, dtype=np.int64)
+        rows[0] = self.rows
+        arrays: list[pa.Array] = []
+        for slot, column in enumerate(self.columns):
+            codes = self._cells[:, slot] if len(self._cells) else np.zeros(1, dtype=np.int64)
+            values = self._values_of(column, codes)
+            kind = schema.field(column).type
+            arrays.append(pa.array(values) if pa.types.is_null(kind) else pa.array(values, type=kind))
+        arrays.append(pa.array(rows))
+        arrays += [pa.array(sums[:, j]) for j in range(sums.shape[1])]
+        if any(pa.types.is_null(schema.field(c).type) for c in self.columns):  # inferred types
+            schema = pa.schema([pa.field(f.name, a.type) for f, a in zip(schema, arrays, strict=True)])
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+    @classmethod
+    def from_arrow(cls, data: pa.Table | pa.RecordBatch, columns: Sequence[str]) -> CellTally:
+        """A tally from the batches of :meth:`to_arrow`, one or many (e.g. every partition's, in
+        one table): cells named more than once are added up, in the order of the rows."""
+        table = pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
+        tally = cls(columns)
+        tally.rows = int(pc.sum(table.column("rows")).as_py() or 0)
+        table = table.filter(pc.greater(table.column("n"), 0))  # an empty tally's row of zeros
+        if not table.num_rows:
+            return tally
+        codes = np.zeros((table.num_rows, len(tally.columns)), dtype=np.int64)
+        for slot, column in enumerate(tally.columns):
+            local, values = _dictionary(table.column(column))
+            codes[:, slot] = tally._global_codes(slot, values)[local]
+        sums = np.column_stack([table.column(name).to_numpy() for name in TALLY_SUMS])
+        cells, inverse = np.unique(codes, axis=0, return_inverse=True)
+        added = np.zeros((len(cells), sums.shape[1]), dtype=np.float64)
+        np.add.at(added, inverse.ravel(), sums)
+        tally._merge(cells, added)
+        return tally
+
+
+def tally_schema(columns: Sequence[str], types: Mapping[str, pa.DataType]) -> pa.Schema:
+    """The schema of :meth:`CellTally.to_arrow`: the columns (of ``types``; null, to be inferred,
+    when not given), ``rows``, then :data:`TALLY_SUMS` as float64 (whole counts stay exact)."""
+    fields = [pa.field(c, types.get(c, pa.null())) for c in columns]
+    fields.append(pa.field("rows", pa.int64()))
+    return pa.schema([*fields, *(pa.field(name, pa.float64()) for name in TALLY_SUMS)])
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
