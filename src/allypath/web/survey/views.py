@@ -11,8 +11,6 @@ with the same link sees the survey's start, the same whether or not anyone start
 
 from __future__ import annotations
 
-import hashlib
-from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,6 +25,7 @@ from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import draft_key, form_submission_id, normalise_receipt, receipt_hash
 from allypath.web.orgs.models import PrivacyMode, Wave
 from allypath.web.survey.answers import check_answers, parse_posted
+from allypath.web.survey.blank import TEMPLATE, blank_key, blank_page, is_blank
 from allypath.web.survey.browser import browser_secret, issue_browser_secret, remember_browser_secret
 from allypath.web.survey.links import LinkError, OpenLink, open_link
 from allypath.web.survey.models import Draft, Response
@@ -51,8 +50,10 @@ def _language(request: HttpRequest, offered: list[str] | tuple[str, ...], fallba
 
 
 def _page_context(
-    request: HttpRequest, language: str, offered: list[str] | tuple[str, ...]
+    request: HttpRequest, language: str, offered: list[str] | tuple[str, ...], path: str | None = None
 ) -> dict[str, Any]:
+    """What every respondent page shows; ``path`` stands for the page's address (the request's)."""
+    path = request.path if path is None else path
     return {
         "lang": language,
         "dir": "rtl" if is_rtl(language) else "ltr",
@@ -62,7 +63,7 @@ def _page_context(
                 "code": code,
                 "name": LANGUAGE_NAMES.get(code, code),
                 "current": code == language,
-                "url": f"{request.path}?lang={code}",
+                "url": f"{path}?lang={code}",
             }
             for code in offered
         ],
@@ -161,22 +162,6 @@ def _page_url(token: str, number: int, language: str) -> str:
     return reverse("survey:page", args=[token, number]) + f"?lang={language}"
 
 
-_DIGESTS: dict[int, tuple[Instrument, str]] = {}
-
-
-def _texts_digest(form: Instrument) -> str:
-    """A digest of the form's questions as served: a cached page is never one of other texts under the
-    same instrument version (an instrument file edited in place, a test's instrument)."""
-    hit = _DIGESTS.get(id(form))
-    if hit is not None and hit[0] is form:
-        return hit[1]
-    digest = hashlib.sha256(repr(form.items).encode()).hexdigest()[:16]
-    if len(_DIGESTS) > 32:
-        _DIGESTS.clear()
-    _DIGESTS[id(form)] = (form, digest)
-    return digest
-
-
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     """One page of questions. POST saves its answers, then goes on, back, to "saved", or submits."""
@@ -196,9 +181,9 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     items = page_items(form, number)
     answers: dict[str, Any] = dict(draft.answers)
     errors: dict[str, str] = {}
-    context = _page_context(request, language, wave.languages)
-    words = context["words"]
     if request.method == "POST":
+        context = _page_context(request, language, wave.languages)
+        words = context["words"]
         _add_time_on_page(request, token, number, draft)
         action = request.POST.get("action", "next")
         if action == "submit_anyway" and number == total:
@@ -236,24 +221,28 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
                 return HttpResponseRedirect(_page_url(token, number + 1, language))
         # keep what was typed, even if invalid, so the person can correct it
         answers.update({k: v for k, v in posted.items() if k in errors})
-    first = sum(len(page_items(form, n)) for n in range(1, number)) + 1
-    # A page he has not answered yet is the same for everyone on the form: its questions are rendered
-    # once per process and language (a third of the page's time; benchmarks/bench_survey_load.py).
-    # With an answer or an error on it, it is his own and never cached. A blank page's questions are
-    # passed as a function, which the template calls only when the cache misses.
-    blank = not errors and not any(item.id in answers for item in items)
-    shown_questions = [] if blank else questions(items, language, answers, errors, first)
-    version = f"{wave.instrument_id}:{wave.instrument_version}:{wave.form}:{_texts_digest(form)}"
-    context.update(
-        title=words["page_of"].format(n=number, total=total),
-        number=number,
-        total=total,
-        questions=partial(questions, items, language, answers, errors, first) if blank else shown_questions,
-        questions_key=f"{version}:{number}:{language}" if blank else "",
-        is_last=number == total,
-        error_list=[q for q in shown_questions if q.error],
-    )
-    shown = render(request, "survey/page.html", context, status=422 if errors else 200)
+
+    def page_context(path: str) -> dict[str, Any]:
+        context = _page_context(request, language, wave.languages, path)
+        first = sum(len(page_items(form, n)) for n in range(1, number)) + 1
+        shown_questions = questions(items, language, answers, errors, first)
+        context.update(
+            title=context["words"]["page_of"].format(n=number, total=total),
+            number=number,
+            total=total,
+            questions=shown_questions,
+            is_last=number == total,
+            error_list=[q for q in shown_questions if q.error],
+        )
+        return context
+
+    # A page he has not answered yet is the same for everyone on the form: rendered once, then only
+    # his address and CSRF token are put in (:mod:`.blank`). With an answer or an error on it, it is
+    # his own and always rendered afresh.
+    if is_blank(items, answers, errors):
+        shown = blank_page(request, blank_key(wave, form, number, language), page_context)
+    else:
+        shown = render(request, TEMPLATE, page_context(request.path), status=422 if errors else 200)
     return remember_page_shown(shown, token, number)
 
 
