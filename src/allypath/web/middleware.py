@@ -1,6 +1,7 @@
 """Refuse oversized request bodies early, with a clear message, before anything reads them; and JSON
 bodies that would crash whatever reads them later (too deep, or not valid text). Answer a request
-problem a console view raises with the console's page for it."""
+problem a console view raises with the console's page for it. Send a respondent's requests through the
+survey's own, shorter middleware stack (:class:`SurveyStackMiddleware`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import MiddlewareNotUsed, RequestDataTooBig
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.module_loading import import_string
 
 from allypath.errors import RequestProblem
 from allypath.web.console.problems import problem_response
@@ -146,3 +150,61 @@ class RequestProblemMiddleware:
         if isinstance(exception, RequestProblem) and request.path.startswith("/console/"):
             return problem_response(request, exception)
         return None
+
+
+#: What the survey's stack serves: the respondent's pages under his link, and the API's submission.
+SURVEY_PREFIX = "/s/"
+SURVEY_SUBMISSION = "/api/v1/responses"
+
+
+def is_survey_path(path: str) -> bool:
+    """True for the requests the survey's own middleware stack serves."""
+    return path.startswith(SURVEY_PREFIX) or path.rstrip("/") == SURVEY_SUBMISSION
+
+
+class _Stack(BaseHandler):
+    """A middleware stack of its own around Django's own view dispatch (URL resolving, view middleware,
+    exception middleware): what ``BaseHandler.load_middleware`` builds from ``settings.MIDDLEWARE``,
+    built from another list. Synchronous only, as the site is served (WSGI)."""
+
+    def __init__(self, paths: list[str]) -> None:
+        hooks: dict[str, list[Any]] = {"view": [], "template": [], "exception": []}
+        handler: Any = convert_exception_to_response(getattr(self, "_get_response"))  # noqa: B009 - not in the stubs
+        for path in reversed(paths):
+            try:
+                middleware = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(middleware, "process_view"):
+                hooks["view"].insert(0, middleware.process_view)
+            if hasattr(middleware, "process_template_response"):
+                hooks["template"].append(middleware.process_template_response)
+            if hasattr(middleware, "process_exception"):
+                hooks["exception"].append(middleware.process_exception)
+            handler = convert_exception_to_response(middleware)
+        # the names BaseHandler's own dispatch reads
+        self._view_middleware = hooks["view"]
+        self._template_response_middleware = hooks["template"]
+        self._exception_middleware = hooks["exception"]
+        self.chain: Callable[[HttpRequest], HttpResponse] = handler
+
+
+class SurveyStackMiddleware:
+    """First in ``MIDDLEWARE``: a respondent's request (:func:`is_survey_path`) goes through
+    ``ALLYPATH_SURVEY_MIDDLEWARE`` instead of the rest of ``MIDDLEWARE``.
+
+    A respondent never signs in and has no session: sessions, authentication, messages, the login
+    lockout and static files cost him a third of a survey page's time and do nothing for him. His stack
+    is the site's list without those, in the same order (tests/web/test_survey_stack.py pins it): the
+    same body limits, rate limits, security headers, CSRF check, Content-Security-Policy and storage
+    guard as every other page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.survey = _Stack(list(settings.ALLYPATH_SURVEY_MIDDLEWARE)).chain
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_survey_path(request.path_info):
+            return self.survey(request)
+        return self.get_response(request)

@@ -7,6 +7,8 @@
   set itself (Permissions-Policy, Cross-Origin-Resource-Policy).
 - :class:`StorageFullMiddleware`: a full disk answers 503 with a message; a submission is never
   acknowledged unless it was stored.
+- :class:`ContentSecurityPolicyMiddleware`: django-csp's policy headers, the site's own policy built
+  once instead of on every response.
 - :func:`spreadsheet_safe`: the cell guard of every CSV a person may open in a spreadsheet.
 """
 
@@ -19,13 +21,21 @@ import re
 import secrets
 import time
 from collections.abc import Callable
+from typing import Any
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import DatabaseError
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 
 __all__ = [
+    "ContentSecurityPolicyMiddleware",
     "SecurityHeadersMiddleware",
     "StorageFullMiddleware",
     "SubmissionRateLimitMiddleware",
@@ -177,6 +187,66 @@ class StorageFullMiddleware:
             "The server could not store this: its disk is full. Nothing was saved; please try again later.",
         )
         response["Retry-After"] = "300"
+        return response
+
+
+# What a view (csp_update, csp_replace, csp_exempt's kin) or a template (a nonce) may change per response.
+_OWN_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+_POLICIES: dict[bool, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_policies(setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _POLICIES.clear()
+
+
+def _site_policy(report_only: bool) -> str:
+    policy = _POLICIES.get(report_only)
+    if policy is None:
+        policy = _POLICIES[report_only] = build_policy(report_only=report_only)
+    return policy
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the site's own policy built once per process.
+
+    django-csp builds the header from the settings on every response: a tenth of a survey page's time
+    (benchmarks/profile_survey_path.py). A response that asks for nothing of its own (no nonce used, no
+    ``csp_update``/``csp_replace``/``csp`` decorator on its view) gets the site's policy as django-csp
+    builds it, kept; any other response goes through django-csp itself. The headers are the same
+    (tests/web/test_survey_stack.py compares them).
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _OWN_POLICY
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response  # django-csp leaves Django's debug pages alone
+        for header, report_only, exempt, setting in (
+            (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (HEADER_REPORT_ONLY, True, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        ):
+            policy = _site_policy(report_only)
+            excluded = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(excluded)
+            ):
+                response[header] = policy
+        # as django-csp: a nonce asked for after the header is written would be missing from it
+        setattr(request, "csp_nonce", CheckableLazyObject(self._csp_nonce_post_response))  # noqa: B010
         return response
 
 

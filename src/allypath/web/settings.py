@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A respondent's pages and the API's submission go through ALLYPATH_SURVEY_MIDDLEWARE (below).
+    "allypath.web.middleware.SurveyStackMiddleware",
     "allypath.web.middleware.BodySizeLimitMiddleware",
     "allypath.web.middleware.JsonBodyGuardMiddleware",
     "allypath.web.security.SubmissionRateLimitMiddleware",
@@ -60,8 +62,24 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "allypath.web.security.ContentSecurityPolicyMiddleware",  # django-csp's, the policy kept
     "axes.middleware.AxesMiddleware",
+    "allypath.web.security.StorageFullMiddleware",
+    "allypath.web.middleware.RequestProblemMiddleware",
+]
+# The respondent's stack (allypath.web.middleware.SurveyStackMiddleware): MIDDLEWARE in its order, without
+# what a respondent never uses (static files, sessions, sign-in, messages, the login lockout).
+# tests/web/test_survey_stack.py pins it: dropping a protection from it fails there.
+ALLYPATH_SURVEY_MIDDLEWARE = [
+    "allypath.web.middleware.BodySizeLimitMiddleware",
+    "allypath.web.middleware.JsonBodyGuardMiddleware",
+    "allypath.web.security.SubmissionRateLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "allypath.web.security.SecurityHeadersMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allypath.web.security.ContentSecurityPolicyMiddleware",  # django-csp's, the policy kept
     "allypath.web.security.StorageFullMiddleware",
     "allypath.web.middleware.RequestProblemMiddleware",
 ]
