@@ -220,5 +220,35 @@ def test_spark_counts_in_the_workers_the_tables_of_duckdb_and_memory(keyed: Path
         duck = aggregate_unscored_duckdb(keyed, by, policy, breakdowns=declared, hierarchy=["unit"])
         assert on_spark == table_csv(duck), by
         assert on_spark == table_csv(aggregate_table(scored, by, release=release)), by
+        read_by_workers = aggregate_spark(
+            keyed, by, policy, breakdowns=declared, hierarchy=["unit"], spark=spark, reader="arrow"
+        )
+        assert table_csv(read_by_workers) == on_spark, by
     shown = duck[(duck["region"] != "overall") & (duck["suppressed"] == "")]
     assert len(shown) >= 2 and shown["share_apathy"].notna().all()
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_workers_reading_the_files_fill_a_missing_column_and_slice_one_file(
+    messy: pd.DataFrame, spark: Any, tmp_path: Path
+) -> None:
+    """One file without regions (empty, as Spark's merged schema reads it); one file of several row
+    groups cut into slices across tasks: every row counted once."""
+    from allypath.engines.aggregate import aggregate_unscored_duckdb
+    from allypath.engines.spark_engine import aggregate_spark, tally_spark_files
+    from allypath.privacy import PrivacyPolicy, default_breakdowns
+    from allypath.reports.board import table_csv
+
+    messy.iloc[:900].to_parquet(tmp_path / "a.parquet", index=False, row_group_size=200)
+    messy.iloc[900:].drop(columns=["region"]).to_parquet(tmp_path / "b.parquet", index=False)
+    tally = tally_spark_files(tmp_path, BatchScorer(on_error="mark"), ["region", "unit"], spark)
+    assert tally.rows == len(messy)
+    assert tally.finest(["region"])["region"].isna().any()
+    declared = default_breakdowns(["region"], ["unit"])
+    policy = PrivacyPolicy(k=5, k_text=10)
+    for by in ("region", "unit"):
+        on_spark = aggregate_spark(tmp_path, by, policy, breakdowns=declared, spark=spark, reader="arrow")
+        duck = aggregate_unscored_duckdb(tmp_path, by, policy, breakdowns=declared)
+        assert table_csv(on_spark) == table_csv(duck), by
+    with pytest.raises(ValueError, match="give a path"):
+        aggregate_spark(spark.read.parquet(str(tmp_path)), "unit", policy, reader="arrow")
