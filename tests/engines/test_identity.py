@@ -164,9 +164,10 @@ def test_the_cluster_entry_point_runs_in_local_mode(
         for u in stages.index
     }
     counted = []
-    for out in ([str(tmp_path / "scored")], []):  # scored rows written then counted, or counted only
-        counts = tmp_path / f"counts-{len(out)}"
-        args = [str(source), *out, "--by", "unit", "--counts", str(counts)]
+    # scored rows written then counted; counted only; counted only, the workers reading the file
+    for number, more in enumerate(([str(tmp_path / "scored")], [], ["--reader", "arrow"])):
+        counts = tmp_path / f"counts-{number}"
+        args = [str(source), *more, "--by", "unit", "--counts", str(counts)]
         summary = main([*args, "--master", "local[1]", "--batch-rows", "256"])
         assert summary["rows"] == len(in_memory) and summary["cells"] == len(expected)
         cells = pd.read_parquet(counts).set_index("unit")
@@ -177,6 +178,7 @@ def test_the_cluster_entry_point_runs_in_local_mode(
         assert got == expected
         counted.append(cells.sort_index())
     pd.testing.assert_frame_equal(counted[0], counted[1])
+    pd.testing.assert_frame_equal(counted[0], counted[2])
     scored = pd.read_parquet(tmp_path / "scored").set_index("respondent_id")
     assert_identical(scored.loc[in_memory["respondent_id"]].reset_index(), in_memory)
 

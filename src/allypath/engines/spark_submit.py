@@ -2,14 +2,15 @@
 
     spark-submit --master yarn --py-files allypath-<version>-py3-none-any.whl \\
         "$(python -c 'import allypath.engines.spark_submit as m; print(m.__file__)')" \\
-        s3://bucket/responses/ --by unit,level --counts s3://bucket/cells/
+        s3://bucket/responses/ --by unit,level --counts s3://bucket/cells/ --reader arrow
 
 Every executor imports allypath from the wheel and loads the instrument and the stage model from
 the wheel's package data (``allypath/instrument/data``, ``allypath/scoring/data``): nothing is read
 from the driver's disk. ``--counts`` writes the finest cells of the ``--by`` columns (respondents
 placed, per stage, commenters: what a release is solved from), counted in the workers
 (:func:`allypath.engines.spark_engine.tally_spark`): each partition scores its Arrow batches and
-sends only its counts. A second positional folder also writes the scored rows
+sends only its counts; ``--reader arrow`` has each worker read its files' row groups with pyarrow
+instead of Spark (several times faster: docs/spark.md). A second positional folder also writes the scored rows
 (:func:`allypath.engines.spark_engine.score_spark`); the counts are then read from them, not scored
 twice. ``--master local[2]`` runs the same entry point on one machine (the tests do).
 """
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 
 from allypath._values import plain
 from allypath.engines.batches import BatchScorer
-from allypath.engines.spark_engine import ARROW_BATCH_ROWS, score_spark, tally_spark
+from allypath.engines.spark_engine import ARROW_BATCH_ROWS, score_spark, tally_spark, tally_spark_files
 
 __all__ = ["main"]
 
@@ -39,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--counts", default=None, help="folder for the finest cells' counts (Parquet)")
     parser.add_argument("--master", default=None, help="e.g. local[2]; default: spark-submit's")
     parser.add_argument("--batch-rows", type=int, default=ARROW_BATCH_ROWS, help="Arrow batch rows")
+    parser.add_argument(
+        "--reader",
+        choices=("spark", "arrow"),
+        default="spark",
+        help="who reads the files for --counts alone: Spark, or each worker with pyarrow (faster)",
+    )
     return parser
 
 
@@ -66,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
         frame = spark.read.parquet(args.out)  # scored: counted as it is
         summary["rows"] = int(frame.count())
     if args.counts:
-        tally = tally_spark(frame, scorer, by)
+        if args.reader == "arrow" and not args.out:
+            tally = tally_spark_files(args.source, scorer, by, spark)
+        else:
+            tally = tally_spark(frame, scorer, by)
         cells = tally.finest(by)
         schema = StructType(
             [frame.schema[c] for c in by] + [StructField(c, LongType()) for c in cells.columns[len(by) :]]
