@@ -8,7 +8,9 @@ DuckDB: attribute columns not kept are never read and the scored strings only ar
 The report's aggregates need no scored row at all: :func:`tally_spark` has each partition score its
 batches and count them into one :class:`~allypath.engines.aggregate.CellTally`, and send that alone
 (one small record batch per partition) to the driver, which adds them up and solves the release
-exactly as the DuckDB path does (:func:`aggregate_spark`).
+exactly as the DuckDB path does (:func:`aggregate_spark`). Spark's own reader hands the workers
+their batches through rows (its Parquet columns to rows, rows to Arrow), which costs more than the
+scoring; :func:`tally_spark_files` (``reader="arrow"``) has the workers read the files themselves.
 """
 
 from __future__ import annotations
