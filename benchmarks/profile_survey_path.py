@@ -34,6 +34,7 @@ n, profile = {n}, {profile}
 tokens = list(seed["tokens"])
 reader = Client(HTTP_HOST="127.0.0.1")
 token = tokens.pop()
+assert reader.get(f"/s/{{token}}/").status_code == 200  # as a browser (and locust): the CSRF cookie first
 assert reader.post(f"/s/{{token}}/", {{"language": "en"}}).status_code == 302
 page_url = f"/s/{{token}}/p/1/?lang=en"
 api = Client(HTTP_HOST="127.0.0.1")
