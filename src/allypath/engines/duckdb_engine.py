@@ -22,10 +22,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from allypath._files import atomic_path
-from allypath.engines.aggregate import TALLY_VALUES, CellTally
+from allypath.engines.aggregate import CellTally
 from allypath.engines.batches import BatchScorer, conform, file_schema
 from allypath.errors import DataError
-from allypath.privacy.release import COMMENT_COLUMNS
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -218,7 +217,8 @@ def tally_parquet_duckdb(
     ``decoder`` (``arrow`` or ``duckdb``) says who decodes the files (:func:`_open`); the counts are
     the same.
     """
-    keep = [*columns, "status", "stage", *TALLY_VALUES, *COMMENT_COLUMNS]
+    tally = CellTally(columns)
+    keep = tally.keep()
     con, _, tables = _open(
         source,
         scorer,
@@ -230,7 +230,6 @@ def tally_parquet_duckdb(
         decoder=decoder,
         keys=columns,
     )
-    tally = CellTally(columns)
     try:
         _pump(tables, scorer, keep, on_batch, tally.add)
     finally:
