@@ -5,15 +5,18 @@ board report of a response file, by group, from one solved release).
     allypath report responses.parquet --by unit*level --out agg.csv --k 5
     allypath report data.csv --by level --breakdowns unit,level,unit*level --out by-level.csv
     allypath report lake/ --by unit --out agg.csv --engine duckdb  # any size, bounded memory
+    allypath report lake/ --by unit --out agg.csv --engine spark   # the same table, on local Spark
 
 A file without a ``stage`` column is scored first. Every call solves the publication over all the
-declared breakdowns (default: the attribute columns present among org, unit, level and region, the
-unit hierarchy ``unit``, ``unit2``, ... and every pair of them; ``--breakdowns`` declares them) and
-writes the requested table from it, so separate calls on one file agree cell for cell and combine
-safely. ``--engine duckdb`` computes the same finest cells with DuckDB (scoring out of core first
-when needed), so both engines hide the same cells. The CSV has one row per group and an ``overall``
-row, the size ``n``, empty cells where a value is hidden, a ``suppressed`` column with the reason
-code, ``note`` with the reason in words and ``split`` (stages, bands or hidden).
+declared breakdowns (default: the attribute columns present among org, unit, level and region, the unit
+hierarchy ``unit``, ``unit2``, ... and every pair of them; ``--breakdowns`` declares them) and writes
+the requested table from it, so separate calls on one file agree cell for cell and combine safely.
+``--engine duckdb`` computes the same finest cells with DuckDB (scoring out of core first when needed),
+and ``--engine spark`` counts them in Spark's workers (local mode, every core; a cluster runs
+``allypath.engines.spark_submit``, docs/spark.md), so every engine hides the same cells. The CSV has one
+row per group and an ``overall`` row, the size ``n``, empty cells where a value is hidden, a
+``suppressed`` column with the reason code, ``note`` with the reason in words and ``split`` (stages,
+bands or hidden).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ __all__ = ["ReportEngine", "report", "summary"]
 class ReportEngine(StrEnum):
     memory = "memory"
     duckdb = "duckdb"
+    spark = "spark"
 
 
 def summary(
@@ -87,7 +91,9 @@ def summary(
 def report(
     data: Annotated[
         Path,
-        typer.Argument(help="Responses, scored or not: .csv or .parquet (a Parquet folder with duckdb)."),
+        typer.Argument(
+            help="Responses, scored or not: .csv or .parquet (a Parquet folder with duckdb or spark)."
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="The report: .pdf, .html, .csv or .xlsx.")],
     by: Annotated[
@@ -99,7 +105,8 @@ def report(
     ] = None,
     k: Annotated[int, typer.Option("--k", help="Minimum group size (floor 3).")] = 5,
     engine: Annotated[
-        ReportEngine, typer.Option(help="memory (every section) or duckdb (aggregates of any size).")
+        ReportEngine,
+        typer.Option(help="memory (every section), duckdb or spark (aggregates of any size)."),
     ] = ReportEngine.memory,
     title: Annotated[str | None, typer.Option(help="Report title.")] = None,
 ) -> None:
@@ -115,6 +122,8 @@ def report(
         columns = parse_breakdowns(by, field="--by")[0].columns
         if engine is ReportEngine.duckdb:
             board = _duckdb_board(data, columns, breakdowns, policy, name)
+        elif engine is ReportEngine.spark:
+            board = _spark_board(data, columns, breakdowns, policy, name)
         else:
             board = _memory_board(data, columns, breakdowns, policy, name)
         write_board(board, out)
@@ -184,23 +193,15 @@ def _memory_board(
 def _duckdb_board(
     data: Path, by: tuple[str, ...], breakdowns: str | None, policy: PrivacyPolicy, title: str
 ) -> Board:
-    import duckdb
-
     from allypath.engines import (
         BatchScorer,
         aggregate_duckdb,
         aggregate_unscored_duckdb,
         count_parquet_rows,
-        parquet_source,
     )
     from allypath.reports.board import Board
 
-    source = parquet_source(data)
-    with duckdb.connect() as con:
-        try:
-            columns = set(con.read_parquet(source, union_by_name=True).columns)
-        except duckdb.Error as exc:
-            raise AllypathError(f"{data}: cannot read the Parquet input ({exc})") from None
+    columns = _parquet_columns(data)
     declared, hierarchy = _declared(breakdowns, by, columns)
     if "stage" in columns:  # already scored: aggregate the file as it is
         table = aggregate_duckdb(data, list(by), policy, breakdowns=declared, hierarchy=hierarchy)
@@ -223,6 +224,63 @@ def _duckdb_board(
     return Board(
         title=title,
         subtitle=f"Aggregated with DuckDB from {data.name}",
+        by=" × ".join(by),
+        by_label=" × ".join(by),
+        policy=policy,
+        table=table,
+        declared=declared,
+        notes=[
+            "Diagnostic answers, policy awareness and the action plan need the response rows: "
+            "run the report with --engine memory for them."
+        ],
+    )
+
+
+def _parquet_columns(data: Path) -> set[str]:
+    """The columns of a Parquet file, folder or glob (all its files' columns, by name)."""
+    import duckdb
+
+    from allypath.engines import parquet_source
+
+    with duckdb.connect() as con:
+        try:
+            return set(con.read_parquet(parquet_source(data), union_by_name=True).columns)
+        except duckdb.Error as exc:
+            raise AllypathError(f"{data}: cannot read the Parquet input ({exc})") from None
+
+
+def _spark_board(
+    data: Path, by: tuple[str, ...], breakdowns: str | None, policy: PrivacyPolicy, title: str
+) -> Board:
+    """The DuckDB board's table counted on a local Spark session: the workers read the files, score
+    them and count the finest cells of the declared breakdowns; the driver solves the release."""
+    import os
+
+    from allypath.engines import local_spark
+    from allypath.engines.spark_engine import aggregate_spark
+    from allypath.reports.board import Board
+
+    declared, hierarchy = _declared(breakdowns, by, _parquet_columns(data))
+    with progress_bar() as bar:
+        task = bar.add_task("starting Spark", total=None)
+        spark = local_spark(cores=os.cpu_count() or 2)
+        try:
+            bar.update(task, description="scoring and counting on Spark")
+            table = aggregate_spark(
+                str(data),
+                list(by),
+                policy,
+                breakdowns=declared,
+                hierarchy=hierarchy,
+                spark=spark,
+                reader="arrow",
+            )
+        finally:
+            spark.stop()
+        bar.update(task, total=1, completed=1)
+    return Board(
+        title=title,
+        subtitle=f"Aggregated with Spark from {data.name}",
         by=" × ".join(by),
         by_label=" × ".join(by),
         policy=policy,
