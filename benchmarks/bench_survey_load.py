@@ -50,6 +50,7 @@ GUNICORN = (
     "--keep-alive",
     "75",
     "--no-control-socket",
+    "--preload",
     "--max-requests",
     "2000",
     "--max-requests-jitter",

@@ -34,7 +34,11 @@ if [ "${1:-}" = "--demo" ]; then
 fi
 echo "serving on http://${ALLYPATH_BIND:-127.0.0.1:8000}/ (Ctrl-C to stop)"
 # No access log: survey URLs carry personal tokens. Two workers fit the 2-core default machine.
+# --preload: the app is imported once, in the master, and every worker (the first ones, and each one
+# --max-requests starts) is forked from it, already imported; without it a new worker imports allypath
+# again (about 2.2 s of CPU: a worker restart every few seconds under load cost as much as the pages).
+# Nothing opens a database connection or a thread on import, so nothing is shared across the fork.
 exec "$PY" -m gunicorn allypath.web.wsgi:application \
   --bind "${ALLYPATH_BIND:-127.0.0.1:8000}" --workers "${ALLYPATH_WORKERS:-2}" --threads 2 \
-  --timeout 60 --keep-alive 75 --no-control-socket \
+  --timeout 60 --keep-alive 75 --no-control-socket --preload \
   --max-requests 2000 --max-requests-jitter 200 --error-logfile -
