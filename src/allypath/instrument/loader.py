@@ -334,6 +334,13 @@ def _load_cached(resolved: str) -> Instrument:
     return validate_instrument_file(resolved)
 
 
+@lru_cache(maxsize=8)
+def _packaged_path(path: Path) -> str:
+    """A packaged file's resolved path, resolved once: the web app asks for the default instrument on
+    every survey page, and resolving walks the file system each time."""
+    return str(path.resolve())
+
+
 def load_instrument(path: str | Path | None = None, *, version: str | None = None) -> Instrument:
     """The instrument at ``path``, a packaged ``version``, or the packaged default (validated, cached
     per file).
@@ -353,11 +360,13 @@ def load_instrument(path: str | Path | None = None, *, version: str | None = Non
             raise InstrumentError(
                 f"no packaged instrument version {version!r}; packaged: {', '.join(PACKAGED_INSTRUMENTS)}"
             )
-        loaded = _load_cached(str(PACKAGED_INSTRUMENTS[version].resolve()))
+        loaded = _load_cached(_packaged_path(PACKAGED_INSTRUMENTS[version]))
         if loaded.version != version:
             raise InstrumentError(f"{loaded.source}: holds version {loaded.version}, not {version}")
         return loaded
-    return _load_cached(str(Path(path or DEFAULT_INSTRUMENT).resolve()))
+    if not path:
+        return _load_cached(_packaged_path(DEFAULT_INSTRUMENT))
+    return _load_cached(str(Path(path).resolve()))
 
 
 def _is_packaged(instrument: Instrument) -> bool:
