@@ -32,6 +32,8 @@ from allypath.cli._common import console, fail, placement_line, progress_bar, re
 from allypath.errors import AllypathError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from allypath.privacy import Breakdown, PrivacyPolicy
     from allypath.reports.board import Board
 
@@ -199,7 +201,6 @@ def _duckdb_board(
         aggregate_unscored_duckdb,
         count_parquet_rows,
     )
-    from allypath.reports.board import Board
 
     columns = _parquet_columns(data)
     declared, hierarchy = _declared(breakdowns, by, columns)
@@ -221,19 +222,7 @@ def _duckdb_board(
                 scorer=scorer,
                 on_batch=lambda done: bar.update(task, advance=done),
             )
-    return Board(
-        title=title,
-        subtitle=f"Aggregated with DuckDB from {data.name}",
-        by=" × ".join(by),
-        by_label=" × ".join(by),
-        policy=policy,
-        table=table,
-        declared=declared,
-        notes=[
-            "Diagnostic answers, policy awareness and the action plan need the response rows: "
-            "run the report with --engine memory for them."
-        ],
-    )
+    return _aggregates_board(table, declared, by, policy, title, f"Aggregated with DuckDB from {data.name}")
 
 
 def _parquet_columns(data: Path) -> set[str]:
@@ -258,7 +247,6 @@ def _spark_board(
 
     from allypath.engines import local_spark
     from allypath.engines.spark_engine import aggregate_spark
-    from allypath.reports.board import Board
 
     declared, hierarchy = _declared(breakdowns, by, _parquet_columns(data))
     with progress_bar() as bar:
@@ -278,9 +266,23 @@ def _spark_board(
         finally:
             spark.stop()
         bar.update(task, total=1, completed=1)
+    return _aggregates_board(table, declared, by, policy, title, f"Aggregated with Spark from {data.name}")
+
+
+def _aggregates_board(
+    table: pd.DataFrame,
+    declared: list[Breakdown],
+    by: tuple[str, ...],
+    policy: PrivacyPolicy,
+    title: str,
+    subtitle: str,
+) -> Board:
+    """The board of an engine that counts aggregates only (DuckDB, Spark): the table, no row sections."""
+    from allypath.reports.board import Board
+
     return Board(
         title=title,
-        subtitle=f"Aggregated with Spark from {data.name}",
+        subtitle=subtitle,
         by=" × ".join(by),
         by_label=" × ".join(by),
         policy=policy,
