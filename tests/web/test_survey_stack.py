@@ -9,7 +9,6 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
 from django.db import OperationalError
 from django.test import Client, override_settings
 
@@ -39,13 +38,6 @@ NOT_FOR_RESPONDENTS = {
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters():
-    caches["ratelimit"].clear()
-    yield
-    caches["ratelimit"].clear()
 
 
 @pytest.fixture
