@@ -52,9 +52,9 @@ GUNICORN = (
     "--no-control-socket",
     "--preload",
     "--max-requests",
-    "2000",
+    "50000",
     "--max-requests-jitter",
-    "200",
+    "5000",
 )
 LOCUST = Path(sys.executable).with_name("locust")
 LOCUSTFILE = ROOT / "benchmarks" / "locust_survey.py"

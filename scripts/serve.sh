@@ -37,8 +37,13 @@ echo "serving on http://${ALLYPATH_BIND:-127.0.0.1:8000}/ (Ctrl-C to stop)"
 # --preload: the app is imported once, in the master, and every worker (the first ones, and each one
 # --max-requests starts) is forked from it, already imported; without it a new worker imports allypath
 # again (about 2.2 s of CPU: a worker restart every few seconds under load cost as much as the pages).
-# Nothing opens a database connection or a thread on import, so nothing is shared across the fork.
+# Nothing opens a database connection or a thread on import, so nothing is shared across the fork; the
+# import also does a first request's one-off work (allypath/web/warm.py), so a new worker starts warm.
+# --max-requests 50000: a restart only guards against slow leaks. Each one closes the restarted worker's
+# keep-alive connections, which reconnect to the worker still running and stay there: at 2,000 the
+# restarts came every few seconds under load and kept most connections on one worker, half the pages
+# served (docs/web.md, "Worker restarts").
 exec "$PY" -m gunicorn allypath.web.wsgi:application \
   --bind "${ALLYPATH_BIND:-127.0.0.1:8000}" --workers "${ALLYPATH_WORKERS:-2}" --threads 2 \
   --timeout 60 --keep-alive 75 --no-control-socket --preload \
-  --max-requests 2000 --max-requests-jitter 200 --error-logfile -
+  --max-requests 50000 --max-requests-jitter 5000 --error-logfile -
