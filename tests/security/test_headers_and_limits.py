@@ -9,7 +9,6 @@ import sys
 import uuid
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client, override_settings
 
@@ -18,13 +17,6 @@ from answer_patterns import sample_answers
 from .conftest import PASSWORD, tokens_of
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters():
-    caches["ratelimit"].clear()
-    yield
-    caches["ratelimit"].clear()
 
 
 @pytest.fixture
