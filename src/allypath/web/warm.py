@@ -2,10 +2,10 @@
 
 Django imports the URLconf (and with it every view module) on the first request, the packaged
 instrument is parsed from its YAML on the first survey page, templates are compiled on first use and
-each language's translations are read on first activation. In a worker that is about 0.7 s of CPU
-for its first requests, and ``--max-requests`` starts a new worker every few thousand requests: under
-load that cost nearly halved the survey pages served (benchmarks/bench_survey_load.py). Done once in
-the master, every worker is forked with it done.
+each language's translations are read on first activation. In a new worker that was about 0.7 s of
+CPU, paid by its first requests (the first survey page took 388 ms, 15 ms once warmed), and gunicorn
+starts a new worker after each ``--max-requests``. Done once in the master, every worker is forked
+with it done.
 
 Nothing here opens a database connection or starts a thread: both would be shared across the fork
 (tests/web/test_preload_import.py).
