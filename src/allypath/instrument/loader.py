@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from allypath._files import read_yaml
+from allypath._files import packaged_path, read_yaml
 from allypath._problems import Problems
 from allypath.errors import InstrumentError
 from allypath.instrument.definition import (
@@ -334,13 +334,6 @@ def _load_cached(resolved: str) -> Instrument:
     return validate_instrument_file(resolved)
 
 
-@lru_cache(maxsize=8)
-def _packaged_path(path: Path) -> str:
-    """A packaged file's resolved path, resolved once: the web app asks for the default instrument on
-    every survey page, and resolving walks the file system each time."""
-    return str(path.resolve())
-
-
 def load_instrument(path: str | Path | None = None, *, version: str | None = None) -> Instrument:
     """The instrument at ``path``, a packaged ``version``, or the packaged default (validated, cached
     per file).
@@ -360,12 +353,12 @@ def load_instrument(path: str | Path | None = None, *, version: str | None = Non
             raise InstrumentError(
                 f"no packaged instrument version {version!r}; packaged: {', '.join(PACKAGED_INSTRUMENTS)}"
             )
-        loaded = _load_cached(_packaged_path(PACKAGED_INSTRUMENTS[version]))
+        loaded = _load_cached(packaged_path(PACKAGED_INSTRUMENTS[version]))
         if loaded.version != version:
             raise InstrumentError(f"{loaded.source}: holds version {loaded.version}, not {version}")
         return loaded
     if not path:
-        return _load_cached(_packaged_path(DEFAULT_INSTRUMENT))
+        return _load_cached(packaged_path(DEFAULT_INSTRUMENT))
     return _load_cached(str(Path(path).resolve()))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from allypath._files import packaged_path
 from allypath.errors import ConfigurationError
 from allypath.instrument import Instrument, Item
 from allypath.scoring.careless import CarelessRules
@@ -232,15 +233,8 @@ def _load(resolved: str) -> StageModel:
     return StageModel.from_dict(raw, source=str(path))
 
 
-@lru_cache(maxsize=1)
-def _default_path() -> str:
-    """The packaged model's resolved path, resolved once: every web submission asks for the default
-    model, and resolving walks the file system each time (about 30 µs)."""
-    return str(DEFAULT_MODEL.resolve())
-
-
 def load_stage_model(path: str | Path | None = None) -> StageModel:
     """The scoring model at ``path``, or the packaged default."""
     if not path:
-        return _load(_default_path())
+        return _load(packaged_path(DEFAULT_MODEL))
     return _load(str(Path(path).resolve()))
