@@ -199,7 +199,8 @@ class OverviewOut(Schema):
         None,
         description=(
             "How many of the wave's answers were set aside as careless, for the whole organisation"
-            " (below the wave's minimum group size only 'fewer than k'); none: null"
+            " (below the wave's minimum group size only 'fewer than k'); none: null. While the wave is"
+            " open, one fixed sentence instead: the count is said once it has closed"
         ),
     )
 

@@ -186,7 +186,9 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
         total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Overview(query, total)
-        set_aside = set_aside_sentence(frame, query.labels[query.wave.pk], query.wave.k)
+        set_aside = set_aside_sentence(
+            frame, query.labels[query.wave.pk], query.wave.k, wave_open=still_open(query.wave)
+        )
         filters = query.wave_filters
         if not query.wave.has_response_rates:
             band: dict[str, Any] = {
@@ -212,12 +214,20 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
     return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
-def set_aside_sentence(frame: pd.DataFrame, wave: str, k: int) -> str:
+def set_aside_sentence(frame: pd.DataFrame, wave: str, k: int, *, wave_open: bool = False) -> str:
     """How many of the wave's answers were set aside as careless, in words ("" when none).
 
     Counted over the whole organisation whatever the filters, so no choice of filters, and no
     difference between two of them, narrows it to a group; below ``k`` only "fewer than k" is said.
+    While the wave is still open the count is not said at all, only that it will be: a count that
+    moves between two looks, while the placed total does not, would tell whoever knows who answered
+    in between that his answers were set aside. The sentence is then the same whatever the data.
     """
+    if wave_open:
+        return (
+            "Answers set aside as careless (the same answer to nearly every question, or answers that fit"
+            " no stage) are left out of every figure; how many is said once the wave has closed."
+        )
     if "status" not in frame.columns or frame.empty:
         return ""
     in_wave = frame["wave"] == wave
