@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -28,8 +29,9 @@ from allypath.analytics import (
     wilson_interval,
 )
 from allypath.analytics.plans import SIZEABLE, STAGE_ACTIONS
-from allypath.errors import DataError
-from allypath.privacy import Breakdown, PrivacyPolicy, solve_release
+from allypath.errors import DataError, RequestProblem
+from allypath.model import ENABLERS
+from allypath.privacy import Breakdown, PrivacyPolicy, Release, solve_release
 from analytics.frames import scored_frame
 
 K5 = PrivacyPolicy(k=5, k_text=10)
@@ -285,10 +287,11 @@ def test_wave_change_is_shown_only_where_both_waves_pass() -> None:
 
 
 def test_transitions_in_panel_mode() -> None:
-    data = scored_frame(40, seed=5, units=2, waves=2, panel=True)
+    # a cohort large enough that every from-stage row holds k people with a mixed split: the full matrix
+    data = scored_frame(80, seed=5, units=2, waves=2, panel=True)
     matrix = transitions(data, "unit", ("W1", "W2"), policy=K5)
     shown = matrix[matrix["visible"]]
-    assert len(shown) == 2 * 16
+    assert len(shown) == 2 * 16 and shown["row_shown"].all()
     first = data[data["wave"] == "W1"].set_index("panel_key")
     second = data[data["wave"] == "W2"].set_index("panel_key")
     u0 = first[first["unit"] == "U0"]
@@ -306,6 +309,160 @@ def test_transitions_hide_small_cohorts() -> None:
     data.loc[(data["wave"] == "W2") & (data.index % 12 > 3), "panel_key"] = "left"  # 4 stay linked
     matrix = transitions(data, "unit", ("W1", "W2"), policy=K5)
     assert len(matrix) == 1 and matrix.loc[0, "reason"] == "trend"
+
+
+def _moves(moves: list[tuple[int, int]], *, later: list[tuple[int, int]] | None = None) -> pd.DataFrame:
+    """One unit's panel: person i is at stage ``moves[i][0]`` on W1 and ``moves[i][1]`` on W2 (and,
+    with ``later``, person i of that list answers W2 and W3 under a key of his own)."""
+    rows = []
+    for i, (before, after) in enumerate(moves):
+        for wave, stage in (("W1", before), ("W2", after)):
+            rows.append({"respondent_id": f"{wave}-{i}", "wave": wave, "unit": "A", "stage": stage})
+            rows[-1]["panel_key"] = f"p{i}"
+    for i, (before, after) in enumerate(later or []):
+        for wave, stage in (("W2", before), ("W3", after)):
+            rows.append({"respondent_id": f"{wave}-q{i}", "wave": wave, "unit": "A", "stage": stage})
+            rows[-1]["panel_key"] = f"q{i}"
+    frame = pd.DataFrame(rows)
+    frame["status"] = "scored"
+    return frame
+
+
+def _panel_release(frame: pd.DataFrame) -> Release:
+    waves = sorted(frame["wave"].unique())
+    return solve_release(frame, [Breakdown.of("unit")], K5, hierarchy=["unit"], panel_waves=waves)
+
+
+def _rows(matrix: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    return {int(stage): part for stage, part in matrix[matrix["visible"]].groupby("row_stage")}
+
+
+def test_transitions_refuse_panel_waves_that_are_not_neighbours() -> None:
+    """W1 -> W3 with W2 between: the release linked W1 to W2 and W2 to W3 only, so the W1 & W3 group
+    was never checked (here 5 of its 6 at Energised, and sizes that happen to match the W1 & W2 cohort)."""
+    first = [(s, s) for s in (1, 1, 1, 2, 2, 2)]
+    skipped = [(s, 0) for s in (3, 3, 3, 4, 4, 4)]  # answer W1 and W3 only
+    data = _moves(first, later=[(s, s) for s in (1, 2, 3, 4, 1, 2)])
+    for i, (before, _) in enumerate(skipped):
+        data.loc[len(data)] = {
+            "respondent_id": f"W1-s{i}",
+            "wave": "W1",
+            "unit": "A",
+            "stage": before,
+            "panel_key": f"s{i}",
+            "status": "scored",
+        }
+        data.loc[len(data)] = {
+            "respondent_id": f"W3-s{i}",
+            "wave": "W3",
+            "unit": "A",
+            "stage": 3 if i == 5 else 4,
+            "panel_key": f"s{i}",
+            "status": "scored",
+        }
+    release = _panel_release(data)
+    assert release.cell({"wave": "W1"}, flags=("continuing",)).n == 6
+    assert release.cell({"wave": "W3"}, flags=("returning",)).n == 6
+    for pair, hint in ((("W1", "W3"), "after W1, choose W2"), (("W2", "W1"), "after W2, choose W3")):
+        with pytest.raises(RequestProblem) as refused:
+            transitions(data, [], pair, release=release)
+        assert refused.value.status == 422 and refused.value.field == "to_wave"
+        assert refused.value.code == "not_next_panel_wave" and hint in refused.value.message
+    with pytest.raises(RequestProblem, match="W3 is the latest panel wave"):
+        transitions(data, [], ("W3", "W1"), release=release)
+    # sizes that differ (one more person skips W2) are refused the same way: no error with counts
+    extra = pd.DataFrame(
+        [
+            {
+                "respondent_id": f"{w}-x",
+                "wave": w,
+                "unit": "A",
+                "stage": 2,
+                "panel_key": "x",
+                "status": "scored",
+            }
+            for w in ("W1", "W3")
+        ]
+    )
+    wider = pd.concat([data, extra], ignore_index=True)
+    with pytest.raises(RequestProblem) as refused:
+        transitions(wider, [], ("W1", "W3"), release=_panel_release(wider))
+    assert not re.search(r"\b\d+\b", refused.value.message)  # names waves, never a count
+    # the neighbours themselves are compared
+    assert _rows(transitions(data, [], ("W1", "W2"), release=release))
+
+
+def test_a_release_mismatch_names_no_count() -> None:
+    frame = scored_frame(30, seed=3, units=1)
+    release = solve_release(frame, [Breakdown.of("unit")], K5, wave_column=None)
+    grown = pd.concat([frame, frame.iloc[:1].assign(respondent_id="late")], ignore_index=True)
+    with pytest.raises(DataError, match="does not match the published release") as raised:
+        stage_mix(grown, "unit", release=release)
+    assert not re.search(r"\b\d+\b", str(raised.value))  # 31 and 30 would be a group's exact size
+
+
+def test_transitions_hide_a_small_from_stage_row_and_the_row_that_would_give_it_away() -> None:
+    """One person alone at Energised on W1: his row would name his move. Hidden with the next
+    smallest row, so the second wave's published split minus the shown rows leaves six people spread
+    over three stages, not one person's stage."""
+    moves = (
+        [(1, 1)] * 3
+        + [(1, 2)] * 2
+        + [(1, 3)] * 2  # 7 from Apathy
+        + [(2, 1)]
+        + [(2, 2)] * 3
+        + [(2, 3)] * 2  # 6 from Ambivalence
+        + [(3, 2)] * 2
+        + [(3, 3)] * 2
+        + [(3, 4)]  # 5 from Reflective
+        + [(4, 4)]  # 1 from Energised: the one to protect
+    )
+    data = _moves(moves)
+    release = _panel_release(data)
+    matrix = transitions(data, [], ("W1", "W2"), release=release)
+    assert matrix["visible"].all()  # the cohort itself passes on both waves
+    rows = _rows(matrix)
+    assert [bool(rows[s]["row_shown"].all()) for s in (1, 2, 3, 4)] == [True, True, False, False]
+    for stage, words in ((4, "fewer than 5 people"), (3, "smaller group")):
+        row = rows[stage]
+        assert len(row) == 1 and words in row["row_message"].item()
+        assert (
+            row["from_stage"].isna().all() and row["count"].isna().all() and row["probability"].isna().all()
+        )
+    assert rows[1].set_index("to_stage")["count"].tolist() == [3, 2, 2, 0]
+    # the attack: the second wave's stage counts (published for the cohort) minus the shown rows
+    second = np.bincount([after for _, after in moves], minlength=5)[1:]
+    left = second - sum(rows[s].set_index("to_stage")["count"].to_numpy() for s in (1, 2))
+    assert left.sum() == 6 and (left > 0).sum() > 1  # the lone person could be at any of three stages
+
+
+def test_transitions_hide_a_row_where_all_but_one_move_alike() -> None:
+    """Six people at Apathy on W1, five of them still there on W2: a member who knows his own move
+    would know the other five's, so the row is not shown (nor, by subtraction, through another)."""
+    moves = (
+        [(1, 1)] * 5
+        + [(1, 2)]
+        + [(2, 1)]
+        + [(2, 2)] * 2
+        + [(2, 3)] * 3
+        + [(3, 2)] * 2
+        + [(3, 3)] * 2
+        + [(3, 4)] * 2
+        + [(4, 2)]
+        + [(4, 3)] * 2
+        + [(4, 4)] * 3
+    )
+    data = _moves(moves)
+    matrix = transitions(data, [], ("W1", "W2"), release=_panel_release(data))
+    rows = _rows(matrix)
+    assert not rows[1]["row_shown"].any() and "worked out" in rows[1]["row_message"].item()
+    assert not (matrix["from_stage"] == 1).any()
+    hidden = [s for s in rows if not rows[s]["row_shown"].any()]
+    assert len(hidden) == 2  # one more row hidden, or Apathy's row = second wave minus the others
+    second = np.bincount([after for _, after in moves], minlength=5)[1:]
+    shown = [s for s in rows if s not in hidden]
+    left = second - sum(rows[s].set_index("to_stage")["count"].to_numpy() for s in shown)
+    assert left.max() < left.sum() - 1  # no stage holds all but one of what subtraction leaves
 
 
 # ---------------------------------------------------------------- plans
@@ -364,7 +521,8 @@ def test_a_stage_below_the_sizeable_share_gets_no_stage_action(frame: pd.DataFra
 def test_a_context_where_the_group_stands_further_back_brings_scenario_training(frame: pd.DataFrame) -> None:
     for name in ("team_meetings", "hiring_promotion", "flexible_caregiving", "informal_social"):
         frame[f"context_{name}_stage"] = pd.to_numeric(frame["stage"])
-    frame["context_hiring_promotion_stage"] = 1
+    # one stage further back in hiring, not below Apathy: a mean the contexts view publishes
+    frame["context_hiring_promotion_stage"] = (pd.to_numeric(frame["stage"]) - 1).clip(lower=1)
     items = [i for i in action_plan(frame, "unit", policy=K5, limit=8) if i.group == "U0"]
     scenario = next(i for i in items if i.intervention == "scenario_training")
     assert "context" in scenario.reason_codes
@@ -373,6 +531,34 @@ def test_a_context_where_the_group_stands_further_back_brings_scenario_training(
     frame["context_hiring_promotion_stage"] = pd.to_numeric(frame["stage"])
     again = [i for i in action_plan(frame, "unit", policy=K5, limit=8) if i.group == "U0"]
     assert not any("context" in i.reason_codes for i in again)
+
+
+def test_the_plan_quotes_no_mean_the_heatmap_or_the_contexts_view_withholds(frame: pd.DataFrame) -> None:
+    """A mean at the scale's end tells a member who knows his own answer everyone else's: the heatmap
+    and the contexts view withhold it, so the plan (shown, stored with adopted items) may not quote it;
+    built to go both ways, the same weakness with answers that differ is quoted."""
+    safety = next(f for f in ENABLERS if f.key == "safety")
+    column = f"score_{safety.construct}"
+    in_u0 = frame["unit"] == "U0"
+    frame.loc[in_u0, column] = 1.0  # every man in U0 at the bottom of the scale
+    for name in ("team_meetings", "hiring_promotion", "flexible_caregiving", "informal_social"):
+        frame[f"context_{name}_stage"] = pd.to_numeric(frame["stage"])
+    frame.loc[in_u0, "context_hiring_promotion_stage"] = 1  # every man in U0 at Apathy in hiring
+    heat = factor_heatmap(frame, "unit", policy=K5).set_index("group")
+    contexts = context_profiles(frame, "unit", policy=K5).set_index("group")
+    assert np.isnan(heat.loc["U0", "safety"]) and np.isnan(contexts.loc["U0", "hiring_promotion"])
+    items = [i for i in action_plan(frame, "unit", policy=K5, limit=12) if i.group == "U0"]
+    assert items  # the group has a plan, from its published stage mix
+    assert not any("safety" in i.evidence or "Safety to explore" in i.reason for i in items)
+    assert not any("context" in i.reason_codes or "hiring" in i.reason for i in items)
+    # the other way: answers that differ, as weak on average, are published and quoted
+    frame.loc[in_u0, column] = np.where(np.arange(int(in_u0.sum())) % 2 == 0, 1.0, 3.0)
+    frame.loc[in_u0, "context_hiring_promotion_stage"] = np.where(np.arange(int(in_u0.sum())) % 2 == 0, 1, 2)
+    mean = factor_heatmap(frame, "unit", policy=K5).set_index("group").loc["U0", "safety"]
+    assert mean < 2.5
+    items = [i for i in action_plan(frame, "unit", policy=K5, limit=12) if i.group == "U0"]
+    assert any(i.evidence.get("safety") == pytest.approx(mean) for i in items)
+    assert any("furthest back in hiring and promotion" in i.reason for i in items)
 
 
 def test_plan_items_are_plain_persistable_data() -> None:

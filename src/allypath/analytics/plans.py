@@ -26,11 +26,12 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, placed
+from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, group_means, placed
 from allypath.analytics.change import wave_change
+from allypath.analytics.factors import LIKERT
 from allypath.analytics.mix import STAGE_KEYS
 from allypath.errors import DataError
-from allypath.model import BARRIERS, ENABLERS, INTERVENTIONS, NORMS, STAGES, Factor, intervention
+from allypath.model import BARRIERS, ENABLERS, INTERVENTIONS, NORMS, STAGES, intervention
 from allypath.privacy import PrivacyPolicy, Release
 
 __all__ = ["PLAN_STATUSES", "SIZEABLE", "STAGE_ACTIONS", "PlanItem", "action_plan", "plan_progress"]
@@ -96,12 +97,14 @@ class _Candidate:
     evidence: dict[str, float]
 
 
-def _factor_mean(rows: pd.DataFrame, factor: Factor) -> float:
-    column = f"score_{factor.construct}"
-    if column not in rows.columns:
-        return float("nan")
-    values = pd.to_numeric(rows[column], errors="coerce").astype(float).dropna()
-    return float(values.mean()) if len(values) else float("nan")
+def _factor_means(group: GatedGroup) -> dict[str, float]:
+    """Each barrier's, norm's and enabler's mean in ``group`` exactly as the heatmap publishes it: NaN
+    where not measured, and where a member who knows his own answer would read everyone else's from it
+    (:func:`~allypath.analytics._gating.discloses_answers`). A plan's reasons are shown and stored, so
+    they may quote no figure the heatmap withholds."""
+    factors = (*BARRIERS, *NORMS, *ENABLERS)
+    means = group_means([group], group.frame, [f"score_{f.construct}" for f in factors], scale=LIKERT)
+    return {factor.key: float(means[0, j]) for j, factor in enumerate(factors)}
 
 
 def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
@@ -129,9 +132,10 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
             score = _STAGE_ACTION + share + (len(STAGES) - number) * 1e-9
             add(key, score, reason, "stage_action", {STAGE_KEYS[number - 1]: share})
     # 2. what holds them back: barriers and norms, missing enablers, a context further back
+    means = _factor_means(group)
     for factor in (*BARRIERS, *NORMS, *ENABLERS):
-        mean = _factor_mean(rows, factor)
-        if mean != mean:  # NaN: not measured
+        mean = means[factor.key]
+        if mean != mean:  # NaN: not measured, or withheld
             continue
         low_is_bad = factor.kind == "enabler" or factor.key == "low_policy_awareness"
         gap = (WEAK - mean) if low_is_bad else (mean - STRONG)
@@ -148,7 +152,7 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
                 code,
                 {factor.key: mean},
             )
-    behind = _context_furthest_back(rows, float(stage.mean()))
+    behind = _context_furthest_back(group, float(stage.mean()))
     if behind is not None:
         context, mean, gap = behind
         reason = (
@@ -179,17 +183,20 @@ def _context_label(context: str, language: str) -> str:
     return context.replace("_", " ")
 
 
-def _context_furthest_back(rows: pd.DataFrame, overall: float) -> tuple[str, float, float] | None:
+def _context_furthest_back(group: GatedGroup, overall: float) -> tuple[str, float, float] | None:
     """The work context whose mean stage lies furthest below the group's, if by at least
-    :data:`CONTEXT_GAP`: (context name, its mean stage, the gap)."""
-    means = {}
-    for column in rows.columns:
-        if column.startswith("context_") and column.endswith("_stage"):
-            values = pd.to_numeric(rows[column], errors="coerce").astype(float)
-            values = values[values > 0]  # 0 or missing: no context stage
-            if len(values):
-                means[column.removeprefix("context_").removesuffix("_stage")] = float(values.mean())
-    if not means or overall != overall:
+    :data:`CONTEXT_GAP`: (context name, its mean stage, the gap). Context means as the contexts view
+    publishes them (withheld where they would pin the other members' stages)."""
+    columns = [c for c in group.frame.columns if c.startswith("context_") and c.endswith("_stage")]
+    if not columns or overall != overall:
+        return None
+    values = group_means([group], group.frame, columns, scale=(1.0, float(len(STAGES))))[0]
+    means = {
+        column.removeprefix("context_").removesuffix("_stage"): float(value)
+        for column, value in zip(columns, values, strict=True)
+        if value == value
+    }
+    if not means:
         return None
     context = min(means, key=lambda name: (means[name], name))
     gap = overall - means[context]
