@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -203,6 +204,26 @@ def test_summary_prints_each_organisation(simulated, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Meridian Energy" in result.stdout and "Castellan Finance" in result.stdout
     assert "policy awareness" in result.stdout and "action 1" in result.stdout
+
+
+def test_summary_shares_carry_their_likely_range_in_words(simulated, tmp_path):
+    """Whole percentages with the range each likely lies in, barriers on their 1-5 scale; a share that
+    would tell members' answers says so instead of printing "nan%"."""
+    out = tmp_path / "s.parquet"
+    run("score", simulated, "--out", out)
+    text = run("summary", out, "--by", "org").stdout
+    assert re.search(r"\b\d{1,3}% and \d{1,3}%", text)  # the stage table's "likely between" column
+    assert re.search(
+        r"policy awareness, of the \d+ who answered: \d+% \(likely between \d+% and \d+%\)", text
+    )
+    assert re.search(r"\(\d\.\d of 5\)", text) and not re.search(r"\d\.\d\d\)", text)
+    assert not re.search(r"\d\.\d%", text) and not re.search(r"\bnan\b", text)
+    frame = pd.read_parquet(out)
+    frame["participation_count"] = 0.0  # nobody took part: the share would tell every member's answer
+    frame.to_parquet(out)
+    text = run("summary", out, "--by", "org").stdout
+    assert "took part in initiatives: not published (it would tell how members answered)" in text
+    assert not re.search(r"\bnan\b", text)
 
 
 def test_summary_hides_groups_below_k(simulated, tmp_path):

@@ -30,7 +30,7 @@ from allypath.analytics import (
 )
 from allypath.analytics.plans import SIZEABLE, STAGE_ACTIONS
 from allypath.errors import DataError, RequestProblem
-from allypath.model import ENABLERS
+from allypath.model import BARRIERS, ENABLERS, NORMS
 from allypath.privacy import Breakdown, PrivacyPolicy, Release, solve_release
 from analytics.frames import scored_frame
 
@@ -624,6 +624,32 @@ def test_summarise_groups_keeps_its_fields(frame: pd.DataFrame) -> None:
     u0 = groups["U0"]
     assert u0.n == (frame["unit"] == "U0").sum() and sum(u0.stage_mix.values()) == pytest.approx(1.0)
     assert len(u0.top_barriers) == 3 and u0.actions
+
+
+def test_the_summary_gives_each_share_its_interval_and_no_barrier_mean_the_heatmap_withholds(
+    frame: pd.DataFrame,
+) -> None:
+    groups = {g.group: g for g in summarise_groups(frame, "unit", K5)}
+    u0 = groups["U0"]
+    for number, share in u0.stage_mix.items():
+        low, high = u0.stage_intervals[number]
+        assert low <= share <= high and high - low > 0.05  # a group of a few dozen: a wide range
+    low, high = u0.policy_aware_interval
+    assert low <= u0.policy_aware_share <= high
+    # every man in U0 at the top of the scale on the strongest barrier: the mean pins each answer
+    strongest = u0.top_barriers[0][0]
+    factor = next(f for f in (*BARRIERS, *NORMS) if f.label.get_lang("en") == strongest)
+    frame.loc[frame["unit"] == "U0", f"score_{factor.construct}"] = 5.0
+    again = {g.group: g for g in summarise_groups(frame, "unit", K5)}["U0"]
+    assert strongest not in [label for label, _ in again.top_barriers]
+    heat = factor_heatmap(frame, "unit", policy=K5).set_index("group")
+    assert np.isnan(heat.loc["U0", factor.key])
+    # the other way: answers that differ keep it in the summary
+    frame.loc[frame["unit"] == "U0", f"score_{factor.construct}"] = np.where(
+        np.arange(int((frame["unit"] == "U0").sum())) % 2 == 0, 5.0, 4.0
+    )
+    varied = {g.group: g for g in summarise_groups(frame, "unit", K5)}["U0"]
+    assert strongest == varied.top_barriers[0][0]
 
 
 def test_the_demo_plan_puts_each_organisations_largest_stage_action_first_and_its_strongest_barrier_in_the_top_five() -> (

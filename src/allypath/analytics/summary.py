@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from allypath.analytics._gating import gated_groups, placed
-from allypath.analytics.factors import AWARE_THRESHOLD, share
+from allypath.analytics._gating import gated_groups, group_means, placed
+from allypath.analytics.factors import AWARE_THRESHOLD, LIKERT, share
+from allypath.analytics.mix import wilson_interval
 from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
 from allypath.model import intervention as model_intervention
 from allypath.privacy import PrivacyPolicy, Release
@@ -22,19 +22,39 @@ from allypath.privacy import PrivacyPolicy, Release
 __all__ = ["AWARE_THRESHOLD", "GroupSummary", "summarise_groups"]
 
 
+Interval = tuple[float, float]
+_NO_INTERVAL: Interval = (float("nan"), float("nan"))
+
+
 @dataclass(frozen=True)
 class GroupSummary:
+    """One group's summary. Each share comes with its 95% Wilson interval (``*_interval``: where the
+    share of the whole population the group stands for likely lies); a share withheld because it would
+    tell members' answers is NaN, its interval too."""
+
     group: str
     n: int
     visible: bool
     hidden_reason: str = ""
     stage_mix: dict[int, float] = field(default_factory=dict)
+    stage_intervals: dict[int, Interval] = field(default_factory=dict)
     between_share: float = float("nan")
+    between_interval: Interval = _NO_INTERVAL
     policy_answered: int = 0
     policy_aware_share: float = float("nan")
+    policy_aware_interval: Interval = _NO_INTERVAL
     participation_share: float = float("nan")
+    participation_interval: Interval = _NO_INTERVAL
     top_barriers: list[tuple[str, float]] = field(default_factory=list)
     actions: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _interval(value: float, n: int) -> Interval:
+    """The 95% Wilson interval of a share ``value`` of ``n`` (NaN where the share is withheld)."""
+    if value != value or n <= 0:
+        return _NO_INTERVAL
+    low, high = wilson_interval(round(value * n), n)
+    return float(low), float(high)
 
 
 def _actions(stage_mix: dict[int, float], barriers: list[tuple[Factor, float]]) -> list[tuple[str, str]]:
@@ -85,25 +105,28 @@ def summarise_groups(
         stage_mix = {s.number: float(mix.get(s.number, 0.0)) for s in STAGES}
         aware_scores = frame.get("score_knowledge_claimed", pd.Series(dtype=float)).dropna()
         participation = frame.get("participation_count", pd.Series(dtype=float)).dropna()
-        barriers = []
-        for factor in (*BARRIERS, *NORMS):
-            column = f"score_{factor.construct}"
-            if factor.key == "low_policy_awareness" or column not in frame:
-                continue
-            barriers.append((factor, float(np.nanmean(frame[column]))))
+        # Means as the heatmap publishes them: withheld where one member's answer would pin the others'.
+        factors = [f for f in (*BARRIERS, *NORMS) if f.key != "low_policy_awareness"]
+        means = group_means([gated], gated.frame, [f"score_{f.construct}" for f in factors], scale=LIKERT)
+        barriers = [(f, float(means[0, j])) for j, f in enumerate(factors) if means[0, j] == means[0, j]]
         barriers.sort(key=lambda pair: -pair[1])
+        between = share(frame["between_stages"].astype(bool))
+        aware = share(aware_scores >= AWARE_THRESHOLD) if len(aware_scores) else float("nan")
+        took_part = share(participation > 0) if len(participation) else float("nan")
         out.append(
             GroupSummary(
                 group=str(group),
                 n=decision.n,
                 visible=True,
                 stage_mix=stage_mix,
-                between_share=share(frame["between_stages"].astype(bool)),
+                stage_intervals={number: _interval(value, len(frame)) for number, value in stage_mix.items()},
+                between_share=between,
+                between_interval=_interval(between, len(frame)),
                 policy_answered=len(aware_scores),
-                policy_aware_share=share(aware_scores >= AWARE_THRESHOLD)
-                if len(aware_scores)
-                else float("nan"),
-                participation_share=share(participation > 0) if len(participation) else float("nan"),
+                policy_aware_share=aware,
+                policy_aware_interval=_interval(aware, len(aware_scores)),
+                participation_share=took_part,
+                participation_interval=_interval(took_part, len(participation)),
                 top_barriers=[(f.label.get_lang("en"), value) for f, value in barriers[:3]],
                 actions=_actions(stage_mix, barriers[:3]),
             )

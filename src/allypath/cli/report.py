@@ -51,7 +51,10 @@ def summary(
     by: Annotated[str, typer.Option("--by", help="Group column.")] = "org",
     k: Annotated[int, typer.Option("--k", help="Minimum group size (floor 3).")] = 5,
 ) -> None:
-    """A readable per-group summary: stage mix, awareness, participation, barriers, actions."""
+    """A readable per-group summary: stage mix, awareness, participation, barriers, actions.
+
+    Shares are whole percentages with the range they likely lie in (95% Wilson interval): a group is
+    a sample of the men it stands for. Barrier means are on the 1-5 agreement scale."""
     from allypath.analytics import summarise_groups
     from allypath.model import STAGES
     from allypath.privacy import PrivacyPolicy
@@ -72,22 +75,48 @@ def summary(
         table = Table(title=f"{group.group} — {group.n} respondents placed", title_justify="left")
         table.add_column("stage")
         table.add_column("share", justify="right")
+        table.add_column("likely between", justify="right")
         table.add_column("")
         for stage in STAGES:
             share = group.stage_mix[stage.number]
-            table.add_row(stage.label.get_lang("en"), f"{share:.1%}", "█" * round(share * 40))
+            table.add_row(
+                stage.label.get_lang("en"),
+                f"{share:.0%}",
+                _likely(group.stage_intervals[stage.number]),
+                "█" * round(share * 40),
+            )
         console.print(table)
+        console.print(f"  between stages: {_share(group.between_share, group.between_interval)}")
         console.print(
-            f"  between stages: {group.between_share:.0%}   "
-            f"policy awareness: {group.policy_aware_share:.0%} of the {group.policy_answered} who answered   "
-            f"took part in initiatives: {group.participation_share:.0%}"
+            f"  policy awareness, of the {group.policy_answered} who answered:"
+            f" {_share(group.policy_aware_share, group.policy_aware_interval)}"
         )
         console.print(
-            "  strongest barriers: " + "; ".join(f"{label} ({v:.2f})" for label, v in group.top_barriers)
+            f"  took part in initiatives: {_share(group.participation_share, group.participation_interval)}"
         )
+        barriers = "; ".join(f"{label} ({value:.1f} of 5)" for label, value in group.top_barriers)
+        console.print(f"  strongest barriers: {barriers or 'none published for this group'}")
         for n, (action, why) in enumerate(group.actions, start=1):
             console.print(f"  action {n}: [bold]{action}[/] — {why}")
         console.print()
+    if any(group.visible for group in groups):
+        console.print(
+            "Likely between: where the share among all the men a group stands for most likely lies"
+            " (95% interval); a group's answers are a sample of them.",
+            style="dim",
+        )
+
+
+def _likely(interval: tuple[float, float]) -> str:
+    low, high = interval
+    return "" if low != low else f"{low:.0%} and {high:.0%}"
+
+
+def _share(value: float, interval: tuple[float, float]) -> str:
+    """A share in words with where it likely lies (95%), or why it is not shown."""
+    if value != value:
+        return "not published (it would tell how members answered)"
+    return f"{value:.0%} (likely between {_likely(interval)})"
 
 
 def report(
