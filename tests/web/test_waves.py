@@ -226,3 +226,17 @@ def test_closing_a_wave_scrambles_its_responses_order_through_the_survey_app(acm
     wave = make_wave(acme)
     wave.close()
     assert scrambled == [wave.pk]
+
+
+def test_the_wave_page_names_the_questionnaire_and_its_languages_as_people_read_them(
+    client, login, alice, acme, make_wave
+):
+    """HR reads the questionnaire's title and the languages' names, not "allypath-core" and "en, ar"."""
+    wave = make_wave(acme, languages=["en", "ar"], form="full", launch=False)
+    login(alice)
+    answer = client.get(f"/console/{acme.slug}/waves/{wave.pk}/")
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "“Gender equity at work: your perspective”, full survey (about 15 minutes), version 1.1.0" in page
+    assert "<dd>English, العربية</dd>" in page
+    assert "en, ar" not in page

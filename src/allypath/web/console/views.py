@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from allypath.errors import AllypathError, DataError
+from allypath.errors import AllypathError, ConfigurationError, DataError
 from allypath.web.audit import record_access
 from allypath.web.console.audience import audience_summary
 from allypath.web.console.forms import HrisUploadForm, MemberAddForm, MembershipForm, WaveForm
@@ -23,12 +23,14 @@ from allypath.web.dashboard.query import DashboardInputError
 from allypath.web.dashboard.rates import rates_view, response_rates
 from allypath.web.orgs.access import get_for, membership_for, organisations_of
 from allypath.web.orgs.importing import import_hris_upload
+from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.invitations import (
     export_links_csv,
     send_invitations,
     send_reminders,
 )
 from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave
+from allypath.web.survey.texts import LANGUAGE_NAMES
 
 
 def org_for(request: HttpRequest, slug: str, role: str = Role.VIEWER) -> Organisation:
@@ -225,8 +227,19 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         can_manage=membership.has_role(Role.ORG_ADMIN),
         invited=wave.invitations.count(),
         audience=audience_summary(wave),
+        instrument_title=_instrument_title(wave),
+        language_names=[LANGUAGE_NAMES.get(code, code) for code in wave.languages],
     )
     return render(request, "console/wave.html", context)
+
+
+def _instrument_title(wave: Wave) -> str:
+    """The questionnaire's title as respondents see it (in English), or "" when this server no longer
+    has the version the wave was launched with (the page then names it by its id alone)."""
+    try:
+        return wave_instrument(wave.instrument_id, wave.instrument_version).title.get_lang("en")
+    except ConfigurationError:
+        return ""
 
 
 @login_required
