@@ -4,7 +4,9 @@ Order of the page: strengths first, then where he stands and how sure that is ("
 wording, the developmental index and its band explained in one sentence), what the next stage is and
 what moving there looks like, how he sees himself against his answers, his profile across
 situations, next steps from :func:`allypath.recommend` (titled by what they are, never by a bare
-stage name), resources, and in a panel wave his own earlier result.
+stage name), resources, and in a panel wave his own earlier result, with his index's change claimed
+only beyond the margin of error (:func:`allypath.web.journey.movement.movement`, the journey's words).
+Between two stages, his self-placement is set against both stages, never against the likelier alone.
 
 Numbers and dates follow the report's language through Django's localisation: "4,3 sur 5" and
 "12 mars 2026" in French, the Arabic month names in Arabic.
@@ -23,6 +25,7 @@ from allypath import recommend
 from allypath.model import STAGES, stage
 from allypath.recommendations import Recommendation
 from allypath.scoring import PROBABILITY_COLUMNS, context_columns
+from allypath.web.journey.movement import movement
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.survey.models import Response
 from allypath.web.survey.texts import FIRST_STEPS, NEXT_STAGE, RESOURCES, ui
@@ -87,12 +90,17 @@ class ContextRow:
     stage: str
 
 
-def _stage_label(number: Any, language: str) -> str | None:
+def _stage_number(number: Any) -> int | None:
     try:
         n = int(number)
     except (TypeError, ValueError):
         return None
-    return stage(n).label.get_lang(language) if 1 <= n <= len(STAGES) else None
+    return n if 1 <= n <= len(STAGES) else None
+
+
+def _stage_label(number: Any, language: str) -> str | None:
+    n = _stage_number(number)
+    return None if n is None else stage(n).label.get_lang(language)
 
 
 def _context_stage(result: dict[str, Any], name: str, words: dict[str, str], language: str) -> str:
@@ -106,6 +114,46 @@ def _context_stage(result: dict[str, Any], name: str, words: dict[str, str], lan
     if len(probabilities) < len(stored):  # a result stored before the probabilities existed
         return words["context_unclear"]
     return label if max(probabilities) >= CONTEXT_CLEAR_PROBABILITY else words["context_unclear"]
+
+
+def _between_pair(result: dict[str, Any]) -> tuple[int, int] | None:
+    """``(trailing, leading)`` stage numbers when the report says his answers sit between two stages."""
+    if not result.get("between_stages"):
+        return None
+    ends = [_stage_number(result.get(f"{end}_stage")) for end in ("trailing", "leading")]
+    if ends[0] is None or ends[1] is None or ends[0] == ends[1]:
+        return None
+    return ends[0], ends[1]
+
+
+def _perceived(
+    result: dict[str, Any],
+    current: int,
+    pair: tuple[int, int] | None,
+    words: dict[str, str],
+    language: str,
+) -> str:
+    """How he placed himself against his answers. Between two stages, against both: at one of them is
+    no gap, beyond both is ahead or behind, and between two stages apart is neither."""
+    perceived = _stage_number(result.get("perceived_stage"))
+    if perceived is None:
+        return words["perceived_none"]
+    label = stage(perceived).label.get_lang(language)
+    if pair is None:
+        gap = perceived - current
+        key = "perceived_same" if gap == 0 else "perceived_ahead" if gap > 0 else "perceived_behind"
+        return words[key].format(perceived=label, scored=stage(current).label.get_lang(language))
+    low, high = min(pair), max(pair)
+    if perceived in pair:
+        key = "perceived_between"
+    elif perceived > high:
+        key = "perceived_ahead_between"
+    elif perceived < low:
+        key = "perceived_behind_between"
+    else:
+        key = "perceived_within"
+    a, b = (stage(n).label.get_lang(language) for n in (low, high))
+    return words[key].format(perceived=label, a=a, b=b)
 
 
 def _earlier(response: Response) -> Response | None:
@@ -153,11 +201,10 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     context["stage_label"] = current.label.get_lang(language)
     context["strengths"] = current.strengths.get_lang(language)
     context["description"] = current.description.get_lang(language)
-    if result.get("between_stages"):
-        a = _stage_label(result.get("trailing_stage"), language)
-        b = _stage_label(result.get("leading_stage"), language)
-        if a and b and a != b:
-            context["between"] = words["between"].format(a=a, b=b)
+    pair = _between_pair(result)
+    if pair is not None:
+        a, b = (stage(n).label.get_lang(language) for n in pair)
+        context["between"] = words["between"].format(a=a, b=b)
     if "between" not in context:
         context["stage_sentence"] = words["stage_is"].format(label=context["stage_label"])
     context["recommendations"] = _titled(recs, current.number, words, language)
@@ -184,13 +231,7 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     else:
         context["next_stage"] = words["last_stage"].format(label=context["stage_label"])
     context["next_stage_move"] = NEXT_STAGE[current.number].get_lang(language)
-    perceived = _stage_label(result.get("perceived_stage"), language)
-    if perceived is None:
-        context["perceived"] = words["perceived_none"]
-    else:
-        gap = int(result["perceived_stage"]) - current.number
-        key = "perceived_same" if gap == 0 else "perceived_ahead" if gap > 0 else "perceived_behind"
-        context["perceived"] = words[key].format(perceived=perceived, scored=context["stage_label"])
+    context["perceived"] = _perceived(result, current.number, pair, words, language)
     instrument = wave_instrument(response.wave.instrument_id, response.wave.instrument_version)
     contexts = [
         ContextRow(c.label.get_lang(language), _context_stage(result, c.context or c.id, words, language))
@@ -208,8 +249,11 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
             earlier=before,
             now=context["stage_label"],
         )
-        if earlier.result.get("index") is not None and result.get("index") is not None:
-            context["comparison_index"] = words["compare_index"].format(
-                before=round(float(earlier.result["index"])), after=round(float(result["index"]))
+        # A change of his index is claimed only beyond the margin of error of a difference, as the
+        # journey pages say it; without both indexes nothing is said.
+        moved = movement(earlier.result, result)
+        if moved.key != "moved_cannot":
+            context["comparison_index"] = words[f"compare_{moved.key}"].format(
+                before=moved.before, after=moved.after, margin=moved.margin
             )
     return context

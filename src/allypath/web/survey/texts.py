@@ -8,6 +8,7 @@ Strings with ``{name}`` are filled in by the views.
 from __future__ import annotations
 
 from allypath.model import Text
+from allypath.web.journey.texts import WORDS as JOURNEY_WORDS
 
 __all__ = ["FIRST_STEPS", "LANGUAGE_NAMES", "NEXT_STAGE", "RESOURCES", "UI", "ui"]
 
@@ -336,6 +337,34 @@ UI: dict[str, Text] = {
         "en faites peut-être plus que vous ne le pensez.",
         "وضعت نفسك في مرحلة «{perceived}»، بينما تتوافق إجاباتك أكثر مع «{scored}». ربما تفعل أكثر مما تنسبه إلى نفسك.",
     ),
+    # Between two stages (the stage line said "Your answers sit between “{a}” and “{b}”"), his own
+    # placement is set against both stages, never against the likelier one alone.
+    "perceived_between": _t(
+        "You placed yourself at “{perceived}”, one of the two stages your answers sit between.",
+        "Vous vous êtes situé à l'étape « {perceived} », l'une des deux étapes entre lesquelles se situent vos réponses.",
+        "وضعت نفسك في مرحلة «{perceived}»، وهي إحدى المرحلتين اللتين تقع إجاباتك بينهما.",
+    ),
+    "perceived_ahead_between": _t(
+        "You placed yourself at “{perceived}”; your answers sit between “{a}” and “{b}”. Seeing yourself a little "
+        "further along is common, and the next steps below can help close the gap.",
+        "Vous vous êtes situé à l'étape « {perceived} » ; vos réponses se situent entre « {a} » et « {b} ». Se "
+        "voir un peu plus avancé est fréquent, et les pistes ci-dessous peuvent aider à combler l'écart.",
+        "وضعت نفسك في مرحلة «{perceived}»، بينما تقع إجاباتك بين «{a}» و«{b}». من الشائع أن يرى المرء نفسه "
+        "متقدمًا قليلًا، ويمكن للخطوات التالية أن تساعد على تقليص الفجوة.",
+    ),
+    "perceived_behind_between": _t(
+        "You placed yourself at “{perceived}”; your answers sit between “{a}” and “{b}”. You may be doing more "
+        "than you give yourself credit for.",
+        "Vous vous êtes situé à l'étape « {perceived} » ; vos réponses se situent entre « {a} » et « {b} ». Vous "
+        "en faites peut-être plus que vous ne le pensez.",
+        "وضعت نفسك في مرحلة «{perceived}»، بينما تقع إجاباتك بين «{a}» و«{b}». ربما تفعل أكثر مما تنسبه إلى نفسك.",
+    ),
+    "perceived_within": _t(
+        "You placed yourself at “{perceived}”, which lies between “{a}” and “{b}”, the two stages your answers show signs of.",
+        "Vous vous êtes situé à l'étape « {perceived} », qui se trouve entre « {a} » et « {b} », les deux étapes dont "
+        "vos réponses présentent des signes.",
+        "وضعت نفسك في مرحلة «{perceived}»، وهي تقع بين «{a}» و«{b}»، المرحلتين اللتين تظهر إجاباتك علامات منهما.",
+    ),
     "perceived_none": _t(
         "You did not place yourself on the scale; that is fine.",
         "Vous ne vous êtes pas situé sur l'échelle ; ce n'est pas un problème.",
@@ -368,11 +397,11 @@ UI: dict[str, Text] = {
         "Lors de « {wave} » ({date}), vos réponses correspondaient le mieux à « {earlier} » ; aujourd'hui à « {now} ».",
         "في «{wave}» ({date}) كانت إجاباتك أقرب إلى «{earlier}»، وهي الآن أقرب إلى «{now}».",
     ),
-    "compare_index": _t(
-        "Your developmental index went from {before} to {after}.",
-        "Votre indice de progression est passé de {before} à {after}.",
-        "انتقل مؤشر التطور لديك من {before} إلى {after}.",
-    ),
+    # His index between two waves, against the margin of error of a difference
+    # (allypath.web.journey.movement), in the journey's own words so both pages say it alike.
+    "compare_moved_forward": JOURNEY_WORDS["moved_forward"],
+    "compare_moved_back": JOURNEY_WORDS["moved_back"],
+    "compare_moved_unclear": JOURNEY_WORDS["moved_unclear"],
     "insufficient": _t(
         "Your report does not show a stage: you answered {answered} of {questions} questions, and saying "
         "where you stand needs answers to most of the statements about each stage. Here are general first "
