@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from allypath.errors import StatsError
-from allypath.instrument import Instrument
+from allypath.instrument import Instrument, load_instrument
 from allypath.reports.charts import Chart, bar_chart, heatmap, line_chart
 from allypath.reports.methods import (
     FIT_LEVELS,
@@ -19,9 +19,12 @@ from allypath.reports.methods import (
     Section,
     _context_model,
     _some,
+    construct_name,
+    item_name,
     stage_cfa_model,
 )
 from allypath.stats import SEMResult, cfa, measurement_invariance
+from allypath.stats._admissible import improper_reasons
 
 __all__ = ["cfa_section", "invariance_section"]
 
@@ -46,8 +49,23 @@ def _worse(a: str, b: str) -> str:
     return a if _STATUS_RANK[a] >= _STATUS_RANK[b] else b
 
 
-def _one_cfa(key: str, syntax: str, items: pd.DataFrame, left_out: list[str]) -> tuple[dict, str, str, list]:
-    """Fit one CFA; its numbers, a verdict sentence, a status and its charts and tables."""
+def _people_names(instrument: Instrument, variables: list[str]) -> dict[str, str]:
+    """What a verdict calls a model's factors (their labels) and items (their questions)."""
+    names = {}
+    for variable in variables:
+        if any(c.id == variable for c in instrument.constructs):
+            names[variable] = construct_name(instrument, variable)
+        elif any(i.id == variable for i in instrument.items):
+            names[variable] = item_name(instrument, variable, 40)
+    return names
+
+
+def _one_cfa(
+    key: str, syntax: str, items: pd.DataFrame, left_out: list[str], instrument: Instrument | None = None
+) -> tuple[dict, str, str, list]:
+    """Fit one CFA; its numbers, a verdict sentence, a status and its charts and tables. Factors and
+    items are named as ``instrument`` (default: the packaged one) calls them."""
+    instrument = instrument or load_instrument()
     name = _NAMES[key]
     try:
         result = cfa(items, syntax)
@@ -60,7 +78,7 @@ def _one_cfa(key: str, syntax: str, items: pd.DataFrame, left_out: list[str]) ->
         )
     fit = {k: float(result.fit[k]) for k in _FIT_KEYS}
     if not result.proper:
-        return _improper_cfa(name, syntax, result, fit, left_out)
+        return _improper_cfa(name, syntax, result, fit, left_out, instrument)
     est = result.estimates
     loads = est[est["op"] == "=~"]
     covs = est[(est["op"] == "~~") & est["lhs"].isin(loads["lhs"]) & (est["lhs"] != est["rhs"])]
@@ -86,10 +104,14 @@ def _one_cfa(key: str, syntax: str, items: pd.DataFrame, left_out: list[str]) ->
         f"SRMR {fit['srmr']:.3f}; {int(fit['ntotal']):,} complete responses)."
     )
     # Correlations of 1 or more are inadmissible; from .95 two factors cannot be told apart.
-    merged = [pair for pair, r in correlations.items() if abs(r) >= 0.95]
+    merged = [
+        f"{construct_name(instrument, a)} and {construct_name(instrument, b)}"
+        for a, b, r in pairs
+        if abs(r) >= 0.95
+    ]
     if merged:
         sentence += (
-            f" But {len(merged)} factor pair(s) correlate at .95 or more ({_some(merged, 3)}): "
+            f" But {len(merged)} factor pair(s) correlate at .95 or more ({_some(merged, 3, '; ')}): "
             "those scales measure "
             "the same thing here, so report them together, not as separate findings."
         )
@@ -146,7 +168,12 @@ def _one_cfa(key: str, syntax: str, items: pd.DataFrame, left_out: list[str]) ->
 
 
 def _improper_cfa(
-    name: str, syntax: str, result: SEMResult, fit: dict[str, float], left_out: list[str]
+    name: str,
+    syntax: str,
+    result: SEMResult,
+    fit: dict[str, float],
+    left_out: list[str],
+    instrument: Instrument,
 ) -> tuple[dict, str, str, list]:
     """An inadmissible solution: its fit indices describe an impossible model, so no rating."""
     numbers = {
@@ -157,8 +184,13 @@ def _improper_cfa(
         "warnings": list(result.warnings),
         "left_out": left_out,
     }
+    est = result.estimates
+    factors = list(dict.fromkeys(est.loc[est["op"] == "=~", "lhs"].astype(str)))
+    variables = list(dict.fromkeys([*factors, *est["rhs"].astype(str), *est["lhs"].astype(str)]))
+    reasons = improper_reasons(est, factors, _people_names(instrument, variables)) or list(result.improper)
     sentence = (
-        f"The model of {name} has an improper solution ({_some(result.improper, 3)}), so its fit "
+        f"The model of {name} has an improper solution, estimates no real population can have "
+        f"({_some(reasons, 3, '; ')}), so its fit "
         f"indices (CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}) do not show that it fits: these "
         "scales do not measure separate things here; report them together, not as separate findings."
     )
@@ -187,7 +219,7 @@ def cfa_section(scored_items: pd.DataFrame, instrument: Instrument) -> tuple[dic
     stage_status = "good"
     for key, syntax in models.items():
         part, sentence, part_status, pieces = _one_cfa(
-            key, syntax, scored_items, left_out if key != "stages" else []
+            key, syntax, scored_items, left_out if key != "stages" else [], instrument
         )
         numbers[key] = part
         sentences.append(sentence)
@@ -204,6 +236,11 @@ def cfa_section(scored_items: pd.DataFrame, instrument: Instrument) -> tuple[dic
         "problem": "The stage structure is not supported: rely on the stage probabilities, not on "
         "single scale scores.",
     }[stage_status]
+    if "skipped" in numbers["stages"]:
+        advice = (
+            "The stage structure could not be checked on these data: rely on the stage probabilities, "
+            "not on single scale scores."
+        )
     verdict = " ".join(sentences) + " " + advice
     method = (
         "Maximum-likelihood CFA (lavaan conventions), reverse-keyed items reversed, listwise deletion; "

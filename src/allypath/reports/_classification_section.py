@@ -80,7 +80,9 @@ def classification_section(
         "rules": dict(RULES),
     }
     status = rate(overall.accuracy, overall.consistency)
-    sentences = [_overall_sentence(overall, status)]
+    # The opening sentence is chosen last, from the final status: the per-group and split-half checks
+    # below can make it worse, and the headline (the first sentence) must not call it reliable then.
+    sentences: list[str] = []
     weak, small = [], []
     for column, per in results["groups"].items():
         for label, result in per.items():
@@ -114,6 +116,7 @@ def classification_section(
         )
         sentences.append(sentence)
         status = _worst(status, check_status)
+    sentences.insert(0, _overall_sentence(overall, status))
     tables, charts = _tables_and_charts(overall, results["groups"])
     method = (
         "From the stage probabilities of every placed respondent (Rudner 2001, 2005, for latent classes): "

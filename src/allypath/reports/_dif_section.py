@@ -91,12 +91,13 @@ def _sentence(result: DIFResult, instrument: Instrument) -> tuple[str, str]:
     if not flagged:
         return (
             f"{head}: no item works differently; the largest difference between groups at the same stage is "
-            f"{largest.effect:.2f} of a scale point ({largest.item}), so stage mixes can be compared.",
+            f"{largest.effect:.2f} of a scale point, on “{_statement(instrument, largest.item)}” "
+            f"({largest.item}), so stage mixes can be compared.",
             "good",
         )
     described = [
-        f"{i.item} (“{_statement(instrument, i.item)}”: {i.agrees_more} agree more than {i.agrees_less} "
-        f"by {i.effect:.2f} of a point at the same stage, {i.size})"
+        f"“{_statement(instrument, i.item)}” ({i.item}), where {i.agrees_more} agree more than "
+        f"{i.agrees_less} by {i.effect:.2f} of a point at the same stage ({i.size})"
         for i in sorted(flagged, key=lambda i: -i.effect)
     ]
     problem = len(flagged) >= PROBLEM_SHARE * len(result.items)

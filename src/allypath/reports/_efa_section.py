@@ -65,20 +65,19 @@ def efa_section(scored_items: pd.DataFrame, instrument: Instrument, seed: int) -
     verdict = (
         f"{share:.0%} of the stage items load most strongly on the factor of their own stage scale"
         + (
-            ", so the four stage scales measure four distinct things, as designed."
+            ", so the items sort into the four stage scales as designed."
             if share >= 0.9
             else "; the scales overlap: read neighbouring stages as related rather than separate."
         )
-        + f" Parallel analysis suggests {parallel.n_factors} factor(s)"
-        + (
-            " (fewer than four: the stages also line up on one developmental dimension)."
-            if parallel.n_factors < n_factors
-            else "."
-        )
-        + f" Sampling adequacy is {_kmo_word(adequacy.overall)} "
-        f"(KMO {adequacy.overall:.2f})."
+        + " "
+        + _count_sentence(parallel.n_factors, n_factors)
+        + " Sampling adequacy (KMO: whether the items share enough to be factor-analysed at all) is "
+        f"{_kmo_word(adequacy.overall)} ({adequacy.overall:.2f})."
     )
+    # The rule of docs/methods.md; answers with no common factor at all are a problem, not a caution.
     status = "good" if share >= 0.9 and adequacy.overall >= 0.6 else "caution"
+    if parallel.n_factors == 0:
+        status = "problem"
     tidy = pd.DataFrame(
         [(item, factor, value) for item, row in loadings.iterrows() for factor, value in row.items()],
         columns=["item", "factor", "loading"],
@@ -123,6 +122,27 @@ def efa_section(scored_items: pd.DataFrame, instrument: Instrument, seed: int) -
     return numbers, Section(
         "efa", "Exploratory factor analysis", verdict, status, method, [factor_table], charts
     )
+
+
+def _count_sentence(found: int, designed: int) -> str:
+    """What the number of factors parallel analysis keeps says, in words (``designed``: the scales)."""
+    lead = "Parallel analysis (which counts the factors that stand out from those of random answers) finds"
+    if found == 0:
+        return f"{lead} none: the stage items share no common structure, as if they were answered at random."
+    if found == 1:
+        return (
+            f"{lead} one: the stage items line up on a single dimension rather than {designed} separate ones."
+        )
+    if found < designed:
+        return (
+            f"{lead} {found}, fewer than the {designed} stage scales: the answers hold fewer distinct "
+            "dimensions than designed, so some stages merge or share a dimension. Items that each peak "
+            "at one stage do this too (a factor analysis assumes agreement rises steadily), so this "
+            "alone does not rule out distinct stages: 'Stages or a continuum?' tests that."
+        )
+    if found == designed:
+        return f"{lead} {found}, one per stage scale, as designed."
+    return f"{lead} {found}, more than the {designed} stage scales: some scales mix more than one theme."
 
 
 def _kmo_word(value: float) -> str:

@@ -23,7 +23,11 @@ from allypath.stats import (
 )
 from allypath.stats import calibrate as fit_calibration
 
-__all__ = ["calibration_section", "latent_section"]
+__all__ = ["MIN_AGREEMENT", "calibration_section", "latent_section"]
+
+#: Below this share of respondents placed in the same stage as by the default model, a calibrated
+#: model changes the picture too much to be adopted on the report's word alone.
+MIN_AGREEMENT = 0.80
 
 
 def latent_section(scored: pd.DataFrame, seed: int) -> tuple[dict, Section]:
@@ -169,15 +173,34 @@ def calibration_section(
         "as the default"
         + (
             f" and fits their answers better by {gain:.2f} log-likelihood units per respondent"
+            if gain is not None and gain > 0
+            else f" and fits their answers worse by {-gain:.2f} log-likelihood units per respondent"
             if gain is not None
             else ""
         )
         + f"; its placements are {more_or_less} certain "
-        f"(mean top probability {certainty['calibrated']:.3f} against {certainty['default']:.3f}). "
-        "Use it to score this population (allypath score --model), and recalibrate when the population "
-        "or the "
-        "instrument changes."
+        f"(mean top probability, how sure the model is of a person's stage: {certainty['calibrated']:.3f} "
+        f"against {certainty['default']:.3f}). "
     )
+    doubts = []
+    if agreement < MIN_AGREEMENT:
+        doubts.append(f"it moves more than {1 - MIN_AGREEMENT:.0%} of people to another stage")
+    if more_or_less == "less":
+        doubts.append("it is less sure of its placements than the default")
+    if gain is not None and gain <= 0:
+        doubts.append("it does not fit the answers better than the default")
+    if doubts:
+        verdict += (
+            f"Do not switch to it yet: {'; '.join(doubts)}. Check 'Stages or a continuum?' and the data "
+            "(sample, wording, groups) first, and keep scoring with the default model meanwhile."
+        )
+        status = "caution"
+    else:
+        verdict += (
+            "Use it to score this population (allypath score --model), and recalibrate when the "
+            "population or the instrument changes."
+        )
+        status = "info"
     mix = pd.DataFrame(
         [(name, STAGE_LABELS[s], value) for name, values in shares.items() for s, value in enumerate(values)],
         columns=["model", "stage", "share"],
@@ -242,7 +265,7 @@ def calibration_section(
         "(docs/methods.md)."
     )
     return numbers, Section(
-        "calibration", "Calibration of the scoring model", verdict, "info", method, tables, charts
+        "calibration", "Calibration of the scoring model", verdict, status, method, tables, charts
     )
 
 

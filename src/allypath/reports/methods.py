@@ -30,7 +30,15 @@ from allypath.stats import (
 )
 from allypath.stats._correlation import single_threaded_blas
 
-__all__ = ["MethodsReport", "ReportTable", "Section", "methods_report", "stage_cfa_model"]
+__all__ = [
+    "MethodsReport",
+    "ReportTable",
+    "Section",
+    "construct_name",
+    "item_name",
+    "methods_report",
+    "stage_cfa_model",
+]
 
 Progress = Callable[[str, int, int], None]
 STAGE_LABELS = [s.label.get_lang("en") for s in STAGES]
@@ -137,6 +145,29 @@ def _format_cell(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
+# --------------------------------------------------------------------------- names people read
+
+
+def construct_name(instrument: Instrument, construct_id: str) -> str:
+    """A construct as people read it: its English label ("Apathy", "Zero-sum belief")."""
+    try:
+        return instrument.construct(construct_id).label.get_lang("en")
+    except KeyError:
+        return construct_id
+
+
+def item_name(instrument: Instrument, item_id: str, limit: int = 60) -> str:
+    """An item as people read it: its question in quotes (shortened when long), its id in brackets."""
+    try:
+        text = instrument.item(item_id).text.get_lang("en")
+    except KeyError:
+        return item_id
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,.;:") + "…"
+    return f"“{text}” ({item_id})"
+
+
 # --------------------------------------------------------------------------- inputs
 
 
@@ -183,7 +214,7 @@ def _context_model(instrument: Instrument, columns: pd.Index) -> tuple[str, list
 
 
 def _sample(
-    data: pd.DataFrame, scored: pd.DataFrame, items: pd.DataFrame, groups: list[str]
+    data: pd.DataFrame, scored: pd.DataFrame, items: pd.DataFrame, groups: list[str], instrument: Instrument
 ) -> tuple[dict, Section]:
     placed = scored["status"] == "scored"
     missing = items.isna().mean()
@@ -203,7 +234,7 @@ def _sample(
         "group_sizes": {g: {str(k): int(v) for k, v in sizes.items()} for g, sizes in group_sizes.items()},
     }
     worst = missing.sort_values(ascending=False)
-    heavy = [f"{k} ({v:.0%})" for k, v in worst.items() if v > 0.10]
+    heavy = [f"{item_name(instrument, str(k))}: {v:.0%}" for k, v in worst.items() if v > 0.10]
     verdict = (
         f"{len(data):,} responses; {numbers['n_placed']:,} ({numbers['placed_share']:.0%}) answered enough "
         f"to be placed in a stage"
@@ -215,7 +246,7 @@ def _sample(
         )
     verdict += f". {numbers['missing_share']:.1%} of rating answers are blank"
     verdict += (
-        f"; items skipped by more than 10%: {_some(heavy)} — check their wording or sensitivity."
+        f"; items skipped by more than 10%: {_some(heavy, 5, '; ')} — check their wording or sensitivity."
         if heavy
         else "; no item is skipped by more than 10%, so blanks are unlikely to bias the results."
     )
@@ -299,12 +330,12 @@ def _reliability(
             "ceiling": float((answered == item.scale.max).mean()) if answered.size else math.nan,
             "item_rest_r": item_rest.get(item_id, math.nan),
         }
-    return scales, item_rows, _reliability_section(scales), _items_section(item_rows)
+    return scales, item_rows, _reliability_section(scales, instrument), _items_section(item_rows, instrument)
 
 
-def _some(names: Sequence[str], limit: int = 8) -> str:
+def _some(names: Sequence[str], limit: int = 8, sep: str = ", ") -> str:
     """A readable list: the first ``limit`` names, then how many more."""
-    shown = ", ".join(names[:limit])
+    shown = sep.join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
@@ -318,14 +349,14 @@ def _alpha_rating(alpha: float) -> str:
     return "poor"
 
 
-def _reliability_section(scales: dict[str, Any]) -> Section:
+def _reliability_section(scales: dict[str, Any], instrument: Instrument) -> Section:
     fitted = {k: v for k, v in scales.items() if "alpha" in v}
     rows = [
         [k, v["k"], v["n"], v["alpha"], v["ci_low"], v["ci_high"], v["omega_total"], v["rating"]]
         for k, v in fitted.items()
     ]
     weak = [k for k, v in fitted.items() if v["alpha"] < 0.7]
-    stage_weak = [k for k in weak if fitted[k]["kind"] == "stage"]
+    stage_weak = [construct_name(instrument, k) for k in weak if fitted[k]["kind"] == "stage"]
     if not fitted:
         verdict, status = (
             "No scale had two or more answered rating items; reliability was not computed.",
@@ -338,9 +369,10 @@ def _reliability_section(scales: dict[str, Any]) -> Section:
         status = "good"
     else:
         verdict = (
-            f"{len(fitted) - len(weak)} of {len(fitted)} scales reach alpha .70; {_some(weak)} fall short: "
-            "report them for groups only, never for individuals, and review their weakest items "
-            "(see the item table)."
+            f"{len(fitted) - len(weak)} of {len(fitted)} scales reach alpha .70 (Cronbach's alpha: how "
+            "consistently a scale's items are answered, from 0 to 1); "
+            f"{_some([construct_name(instrument, k) for k in weak])} fall short: report them for groups "
+            "only, never for individuals, and review their weakest items (see the item table)."
         )
         status = "problem" if stage_weak else "caution"
         if stage_weak:
@@ -374,16 +406,24 @@ def _reliability_section(scales: dict[str, Any]) -> Section:
     return Section("reliability", "Reliability of the scales", verdict, status, method, [table], charts)
 
 
-def _items_section(item_rows: dict[str, Any]) -> Section:
+def _items_section(item_rows: dict[str, Any], instrument: Instrument) -> Section:
     weak = [k for k, v in item_rows.items() if not math.isnan(v["item_rest_r"]) and v["item_rest_r"] < 0.2]
     piled = [k for k, v in item_rows.items() if max(v["floor"], v["ceiling"]) > 0.6]
     parts = []
     if weak:
-        parts.append(f"items that hardly agree with their own scale (item-rest r below .20): {_some(weak)}")
+        names = [item_name(instrument, k) for k in weak]
+        parts.append(
+            f"{len(weak)} item(s) that hardly agree with their own scale (item-rest r, the correlation "
+            f"of an item with the rest of its scale, below .20): {_some(names, 5, '; ')}"
+        )
     if piled:
-        parts.append(f"items where most people give the extreme answer (over 60%): {_some(piled)}")
+        names = [item_name(instrument, k) for k in piled]
+        parts.append(
+            f"{len(piled)} item(s) where most people give the extreme answer (over 60%): "
+            f"{_some(names, 5, '; ')}"
+        )
     if parts:
-        verdict = "Review " + "; ".join(parts) + ". Reword or drop them in the next instrument version."
+        verdict = "Review " + " — and ".join(parts) + ". Reword or drop them in the next instrument version."
         status = "caution"
     else:
         verdict = "Every item agrees with its scale (item-rest r at least .20) and uses the answer range."
@@ -531,7 +571,7 @@ def methods_report(
 
     numbers: dict[str, Any] = {}
     sections: list[Section] = []
-    numbers["sample"], section = _sample(data, scored, raw, groups)
+    numbers["sample"], section = _sample(data, scored, raw, groups, instrument)
     sections.append(section)
     tick("reliability")
     numbers["reliability"], numbers["items"], rel_section, item_section = _reliability(raw, raw, instrument)

@@ -11,6 +11,8 @@ variances are negative" warnings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -21,7 +23,9 @@ __all__ = ["improper_reasons"]
 _TOLERANCE = 1e-6
 
 
-def improper_reasons(estimates: pd.DataFrame, latent: list[str]) -> list[str]:
+def improper_reasons(
+    estimates: pd.DataFrame, latent: list[str], names: Mapping[str, str] | None = None
+) -> list[str]:
     """Why a solution is improper (an empty list when it is admissible).
 
     Parameters
@@ -30,6 +34,9 @@ def improper_reasons(estimates: pd.DataFrame, latent: list[str]) -> list[str]:
         :attr:`allypath.stats.SEMResult.estimates` (``lhs, op, rhs, group, est, std_all``).
     latent : list of str
         The latent variables of the model.
+    names : mapping, optional
+        What to call a variable in the sentences (a factor's label, an item's question): a report
+        for people passes them; by default the model's own names.
 
     Returns
     -------
@@ -44,6 +51,11 @@ def improper_reasons(estimates: pd.DataFrame, latent: list[str]) -> list[str]:
     ['the correlation of latent factors f and g is 1.080 (beyond +-1)']
     """
     reasons: list[str] = []
+    called = dict(names or {})
+
+    def name(variable: object) -> str:
+        return called.get(str(variable), str(variable))
+
     groups = sorted(estimates["group"].unique())
     several = len(groups) > 1
     for group in groups:
@@ -53,7 +65,7 @@ def improper_reasons(estimates: pd.DataFrame, latent: list[str]) -> list[str]:
         for row in variances.itertuples():
             if float(row.est) < -_TOLERANCE:
                 kind = "latent factor" if row.lhs in latent else "residual of"
-                reasons.append(f"negative variance ({float(row.est):.3f}) for {kind} {row.lhs}{where}")
+                reasons.append(f"negative variance ({float(row.est):.3f}) for {kind} {name(row.lhs)}{where}")
         covariances = rows[
             (rows["op"] == "~~")
             & (rows["lhs"] != rows["rhs"])
@@ -66,7 +78,7 @@ def improper_reasons(estimates: pd.DataFrame, latent: list[str]) -> list[str]:
             if np.isfinite(r) and abs(r) > 1 + _TOLERANCE:
                 beyond_one = True
                 reasons.append(
-                    f"the correlation of latent factors {row.lhs} and {row.rhs} is {r:.3f} "
+                    f"the correlation of latent factors {name(row.lhs)} and {name(row.rhs)} is {r:.3f} "
                     f"(beyond +-1){where}"
                 )
         loadings = rows[rows["op"] == "=~"]
@@ -74,7 +86,8 @@ def improper_reasons(estimates: pd.DataFrame, latent: list[str]) -> list[str]:
             value = float(row.std_all)
             if np.isfinite(value) and abs(value) > 1 + _TOLERANCE:
                 reasons.append(
-                    f"the standardised loading of {row.rhs} on {row.lhs} is {value:.3f} (beyond +-1){where}"
+                    f"the standardised loading of {name(row.rhs)} on {name(row.lhs)} is {value:.3f} "
+                    f"(beyond +-1){where}"
                 )
         psi = _latent_covariance(rows, latent)
         # A correlation beyond +-1 already makes the matrix indefinite: say the more telling thing once.
