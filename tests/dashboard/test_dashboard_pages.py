@@ -66,6 +66,15 @@ def test_a_hidden_group_says_why_and_shows_no_figure(northwind, bob, as_user):
     assert not re.search(r"\d", text)  # no figure beside the reason
 
 
+def test_a_hidden_transition_row_says_why_and_shows_no_figure(northwind, bob, as_user):
+    html = main_of(as_user(bob).get(BASE + "transitions/").content.decode())
+    everyone = html.split("<h2>")[1]  # the whole panel's matrix comes first
+    held = re.findall(r'<th scope="row">([^<]+)</th><td colspan="5" class="refused">([^<]+)</td>', everyone)
+    assert held and all("fewer than 5 people" in why or "worked out" in why for _, why in held)
+    shown = re.findall(r'<th scope="row">[^<]+</th><td class="num">', everyone)
+    assert len(shown) + len(held) == 4
+
+
 def test_a_refused_filter_shows_the_gates_reason_and_no_number(northwind, bob, as_user):
     client = as_user(bob)
     assert (

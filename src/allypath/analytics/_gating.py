@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from allypath.errors import DataError
+from allypath.errors import DataError, RequestProblem
 from allypath.privacy import (
     Breakdown,
     Decision,
@@ -27,7 +27,7 @@ from allypath.privacy import (
     solve_release,
 )
 from allypath.privacy.decision import hidden, shown
-from allypath.privacy.release import CONTINUING, DETAIL_NONE, RETURNING
+from allypath.privacy.release import CONTINUING, DETAIL_NONE, RETURNING, cohort_flags
 
 __all__ = [
     "GatedGroup",
@@ -159,12 +159,33 @@ def view_release(
 
 
 def _check_size(label: str, cell: PublishedCell, rows: int) -> None:
+    # No count in the message: the rows may be a group the release never checked (a message reaches
+    # logs and error pages), so it says only that the two disagree.
     if cell.n is not None and cell.n != rows:
         raise DataError(
-            f"group {label!r} has {rows} usable responses but the release was solved with {cell.n}: "
-            "the data changed since the release was solved",
+            f"group {label!r} does not match the published release: the data changed since the release "
+            "was solved",
             column="release",
         )
+
+
+def _check_panel_pair(release: Release, waves: tuple[Hashable, Hashable]) -> None:
+    """Refuse a transition between waves the release's cohort cells do not link: only a panel wave
+    and the panel wave right after it (the cohorts of other pairs were never checked)."""
+    first, second = (str(w) for w in waves)
+    following = release.next_panel_wave(first)
+    if following == second:
+        return
+    if first not in release.panel_waves:
+        message = f"transitions start from a panel wave; {first} is not one"
+    elif following is None:
+        message = f"{first} is the latest panel wave, so there is no later wave to compare it with"
+    else:
+        message = (
+            f"transitions compare a panel wave with the panel wave right after it: "
+            f"after {first}, choose {following}"
+        )
+    raise RequestProblem(422, message, field="to_wave", code="not_next_panel_wave")
 
 
 def _decision(release: Release, cell: PublishedCell) -> Decision:
@@ -238,14 +259,24 @@ def gated_pairs(
     if release is None:
         both = scored[scored[wave_column].isin(list(waves)).to_numpy()]
         release = view_release(both, columns, filters, policy, waves=waves, panel=cohort is not None)
-    first, second = (filtered(scored, {**filters, wave_column: w}) for w in waves)
     flags: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     if cohort is not None:
         require(scored, [cohort])
-        linked = np.intersect1d(first[cohort].dropna().to_numpy(), second[cohort].dropna().to_numpy())
-        first = first[first[cohort].isin(linked).to_numpy()]
-        second = second[second[cohort].isin(linked).to_numpy()]
+        _check_panel_pair(release, waves)
+        # The cohort rows are the release's own: continuing on the first wave, returning on the second,
+        # flagged as the release flagged them (over every row, not just the filtered ones), so the
+        # membership check below compares two sets the release checked, and can fail.
+        keys = pd.DataFrame(
+            {wave_column: scored[wave_column].to_numpy(), "panel_key": scored[cohort].to_numpy()}
+        )
+        marked = cohort_flags(keys, wave_column, release.panel_waves)
+        on_first = scored[wave_column].astype(str).to_numpy() == str(waves[0])
+        linked = np.where(
+            on_first, marked[CONTINUING].to_numpy(dtype=bool), marked[RETURNING].to_numpy(dtype=bool)
+        )
+        scored = scored[linked]
         flags = ((CONTINUING,), (RETURNING,))
+    first, second = (filtered(scored, {**filters, wave_column: w}) for w in waves)
     parts: dict[str, tuple[dict[str, Hashable], np.ndarray, np.ndarray]] = {}
     empty = np.zeros(0, dtype=np.int64)
     for values, label, index in split(first, columns, filters):

@@ -15,6 +15,7 @@ import pandas as pd
 from allypath.analytics._gating import gated_pairs, group_means, hidden_row, placed, require
 from allypath.analytics.mix import STAGE_KEYS
 from allypath.privacy import PrivacyPolicy, Release
+from allypath.privacy.solve import disclosive
 
 __all__ = ["DEFAULT_METRICS", "transitions", "wave_change"]
 
@@ -94,8 +95,17 @@ def transitions(
     ``to_stage`` (1-4), ``count`` and ``probability`` (row-normalised: the share of those at
     ``from_stage`` on the first wave who are at ``to_stage`` on the second). Hidden groups have a
     single row with the reason (``trend``) and no matrix.
+
+    Each from-stage row of a shown group is itself checked (:func:`_hidden_rows`): ``row_stage``
+    names it, ``row_shown`` says whether its pairs are given, and a hidden row is one line with
+    ``row_message`` and no ``from_stage``, ``to_stage``, ``count`` or ``probability``.
+
+    Only a panel wave and the panel wave right after it can be compared (the release checks the
+    cohort of those two only); any other pair raises :class:`~allypath.errors.RequestProblem`.
     """
     require(scored, ["stage", panel_key])
+    # k as the release decides with (without one, gated_pairs solves one with this same policy)
+    rules = release.policy if release is not None else (policy or PrivacyPolicy())
     rows = []
     for before, after in gated_pairs(
         placed(scored),
@@ -117,10 +127,25 @@ def transitions(
         end = after.rows.set_index(panel_key)["stage"].astype(int).reindex(start.index)
         matrix = np.zeros((4, 4), dtype=int)
         np.add.at(matrix, (start.to_numpy() - 1, end.to_numpy() - 1), 1)
+        held = _hidden_rows(matrix, rules)
         totals = matrix.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             probability = np.where(totals > 0, matrix / totals, np.nan)
         for i in range(4):
+            if i in held:  # one row saying why, with no stage pair, count or share in it
+                rows.append(
+                    {
+                        **base,
+                        "from_stage": pd.NA,
+                        "to_stage": pd.NA,
+                        "count": pd.NA,
+                        "probability": np.nan,
+                        "row_stage": i + 1,
+                        "row_shown": False,
+                        "row_message": _row_message(held[i], rules),
+                    }
+                )
+                continue
             for j in range(4):
                 rows.append(
                     {
@@ -129,6 +154,59 @@ def transitions(
                         "to_stage": j + 1,
                         "count": int(matrix[i, j]),
                         "probability": float(probability[i, j]),
+                        "row_stage": i + 1,
+                        "row_shown": True,
+                        "row_message": pd.NA,
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def _hidden_rows(matrix: np.ndarray, policy: PrivacyPolicy) -> dict[int, str]:
+    """The from-stage rows of a cohort's matrix that may not be shown, with their reason code.
+
+    A row (the cohort members at one stage on the first wave) is a group, and where they are on the
+    second wave is its stage split, so the release's rules apply to it as to any cell: fewer than k
+    people is hidden ("below_k"); a split where one stage holds all but at most one member is hidden
+    ("attribute": a member who knows his own move would learn the others'). Rows are hidden whole,
+    never shown in bands: a banded row could be completed by subtraction like a hidden one.
+
+    Complementary rows: the row sizes (the first wave's split) and the column sizes (the second
+    wave's split) of the cohort are published, so the hidden rows taken together are always known
+    (second-wave split minus the shown rows). One hidden row would be recovered exactly; so, while
+    the hidden rows together are fewer than k people or their joint split is disclosive by the same
+    test, the smallest shown row is hidden too ("complementary"). This is the simplest rule that
+    holds: what subtraction yields is then a group the release itself would show, and every row
+    hidden alone stays inside it. Hiding every row is always safe (it leaves only the two published
+    splits). The result depends on the matrix and k only, so every viewer gets the same rows.
+    """
+    sizes = matrix.sum(axis=1)
+    held: dict[int, str] = {}
+    for row in range(len(sizes)):
+        if 0 < sizes[row] < policy.k:
+            held[row] = "below_k"
+        elif disclosive(matrix[row], int(sizes[row])):
+            held[row] = "attribute"
+
+    def recoverable() -> bool:
+        rows = list(held)
+        together = int(sizes[rows].sum())
+        return together > 0 and (together < policy.k or disclosive(matrix[rows].sum(axis=0), together))
+
+    while recoverable():
+        rest = [row for row in range(len(sizes)) if row not in held and sizes[row] > 0]
+        if not rest:
+            break  # every row hidden: only the cohort's published splits remain
+        held[min(rest, key=lambda row: (int(sizes[row]), row))] = "complementary"
+    return held
+
+
+_ROW_REASONS = {
+    "below_k": "fewer than {k} people were at this stage on the first wave",
+    "attribute": "hidden so that no one's stage on the second wave can be worked out",
+    "complementary": "hidden so that a smaller group's moves cannot be worked out",
+}
+
+
+def _row_message(code: str, policy: PrivacyPolicy) -> str:
+    return _ROW_REASONS[code].format(k=policy.k)

@@ -8,21 +8,25 @@ share of policy facts identified correctly (0-1).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from allypath.analytics._gating import (
     GatedGroup,
+    by_columns,
     discloses_answers,
     gated_groups,
     group_means,
     hidden_row,
     placed,
+    view_release,
 )
 from allypath.model import BARRIERS, DIAGNOSTIC_QUESTIONS, ENABLERS, NORMS
-from allypath.privacy import PrivacyPolicy, Release
+from allypath.privacy import PrivacyPolicy, Release, plain_reason, solve_answerers
+from allypath.privacy.release import DETAIL_STAGES
 
 __all__ = [
     "AWARE_THRESHOLD",
@@ -86,6 +90,76 @@ def _groups(
 ) -> tuple[list[GatedGroup], PrivacyPolicy]:
     chosen = release.policy if release is not None else policy or PrivacyPolicy()
     return gated_groups(placed(scored), by, release, policy=chosen, filters=filters), chosen
+
+
+@dataclass(frozen=True)
+class _Question:
+    """One question answered by a subgroup of each group (skipping it leaves the score blank), with
+    the release of its answerers (:func:`~allypath.privacy.release.solve_answerers`)."""
+
+    column: str  # the question's score (blank: not answered)
+    answerers: Release | None  # None: the data has no such question
+    filters: dict[str, Hashable]
+    policy: PrivacyPolicy
+
+    def reason(self, code: str) -> str:
+        return plain_reason(code, self.policy)
+
+    def published(self, group: GatedGroup) -> tuple[int | None, bool, str]:
+        """How many of ``group`` answered (None: hidden), whether their yes-share may be shown, and
+        why not in plain words ("" when everything is shown)."""
+        if self.answerers is None or not group.figures:
+            return None, False, ""
+        cell = self.answerers.cell({**self.filters, **group.values})
+        if cell.n is None:
+            code = "below_k_answers" if cell.reason == "below_k" else "complementary_answers"
+            return None, False, self.reason(code)
+        if cell.detail < DETAIL_STAGES:
+            return cell.n, False, self.reason("answer_split")
+        return cell.n, True, ""
+
+
+def _questions(
+    scored: pd.DataFrame,
+    by: str | Sequence[str],
+    release: Release | None,
+    policy: PrivacyPolicy | None,
+    filters: Mapping[str, Hashable] | None,
+    questions: Mapping[str, tuple[Sequence[str], Callable[[pd.DataFrame], pd.Series]]],
+) -> tuple[list[GatedGroup], dict[str, _Question]]:
+    """The gated groups and, per question, its answerers' release.
+
+    Why a release of the answerers (and not "publish a figure only where its sibling cells pass, and
+    band ``answered``"): the release machinery already solves complementary suppression over every
+    declared table, the hierarchy and every linear combination at once, and its result depends on
+    the data and the declared tables only. A sibling rule would be a second, weaker solver (it
+    misses combinations across tables) and banding ``answered`` would not stop two shares from
+    being subtracted. So every answer count and share comes from one more release, solved the
+    same way over the whole organisation; nothing depends on which cells a viewer asked for.
+
+    ``questions`` maps a name to (the columns that are blank when the question is skipped, the
+    yes-answer of each row). Every answer count and yes-share below comes from these releases, which
+    are solved over the whole organisation's tables at once (not per cell asked), so the figures
+    neither depend on what anyone looked at before nor differ between two views in a way that
+    isolates fewer than k answerers (see ``solve_answerers``).
+    """
+    filters = dict(filters or {})
+    rows = placed(scored)
+    chosen = release.policy if release is not None else policy or PrivacyPolicy()
+    if release is None:  # the same tables gated_groups would solve on the spot
+        release = view_release(rows, by_columns(by), filters, chosen)
+    groups = gated_groups(rows, by, release, policy=chosen, filters=filters)
+    out = {}
+    for name, (columns, yes) in questions.items():
+        present = [c for c in columns if c in rows.columns]
+        numbers = rows[present].apply(pd.to_numeric, errors="coerce") if present else rows.iloc[:, :0]
+        answered = numbers.notna().any(axis=1) if present else pd.Series(False, index=rows.index)
+        solved = None
+        if present:
+            flags = yes(numbers).fillna(False).to_numpy(dtype=bool)
+            solved = solve_answerers(release, rows, answered.to_numpy(dtype=bool), flags)
+        out[name] = _Question(columns[0], solved, filters, chosen)
+    return groups, out
 
 
 def factor_heatmap(
@@ -185,33 +259,60 @@ def policy_awareness(
 ) -> pd.DataFrame:
     """Claimed versus verified policy awareness, and participation, per group.
 
-    - ``answered``: respondents who answered the policy questions (shown only when at least k).
+    - ``answered``: respondents who answered the policy questions.
     - ``claimed_share``: of those, the share whose claimed awareness is at least 3.5.
     - ``verified_share``: of those with a knowledge check, the share with at least 75% correct;
       ``verified_mean`` is the mean share correct.
     - ``participation_share``: share of the group who took part in at least one initiative.
+    - ``claimed_message``, ``verified_message``, ``participation_message``: why the figures of that
+      question are hidden for a shown group, in plain words (NA when shown).
+
+    Those who answered a question are a subgroup of the group, and two groups' counts and shares
+    could be subtracted ("6 answered overall, 5 in unit A": 1 in unit B, and his answer). So each
+    question's answerers are a release of their own, solved with the same complementary
+    suppression as the group sizes: a count and its shares are shown only where that release
+    shows the answerers' cell, and a share only where it tells no one's answer, also by difference.
     """
-    groups, chosen = _groups(scored, by, release, policy, filters)
-    k = chosen.k
+    groups, questions = _questions(
+        scored,
+        by,
+        release,
+        policy,
+        filters,
+        {
+            "claimed": (["score_knowledge_claimed"], lambda v: v.iloc[:, 0] >= AWARE_THRESHOLD),
+            "verified": (["score_knowledge_check"], lambda v: v.iloc[:, 0] >= VERIFIED_THRESHOLD),
+            "participation": (["participation_count"], lambda v: v.iloc[:, 0] > 0),
+        },
+    )
     rows = []
     for group in groups:
         row = hidden_row(group)
-        values = dict.fromkeys(
+        values: dict[str, object] = dict.fromkeys(
             ("answered", "claimed_share", "verified_mean", "verified_share", "participation_share"),
             float("nan"),
         )
-        if group.figures:
-            claimed = _values(group.rows, "score_knowledge_claimed")
-            checked = _values(group.rows, "score_knowledge_check")
-            taken = _values(group.rows, "participation_count")
-            if len(claimed) >= k:  # the answerers are a subgroup: the same minimum applies
-                values["answered"] = len(claimed)
-                values["claimed_share"] = share(claimed >= AWARE_THRESHOLD)
-            if len(checked) >= k:
-                values["verified_mean"] = _bounded_mean(checked, (0.0, 1.0))
-                values["verified_share"] = share(checked >= VERIFIED_THRESHOLD)
-            if len(taken) >= k:
-                values["participation_share"] = share(taken > 0)
+        for name in questions:
+            values[f"{name}_message"] = pd.NA
+        for name, question in questions.items():
+            count, split, message = question.published(group)
+            if count is not None:
+                answers = _values(group.rows, question.column)
+                yes = {
+                    "claimed": answers >= AWARE_THRESHOLD,
+                    "verified": answers >= VERIFIED_THRESHOLD,
+                    "participation": answers > 0,
+                }[name]
+                value = share(yes) if split else float("nan")
+                values[f"{name}_share"] = value
+                if name == "claimed":
+                    values["answered"] = count
+                if name == "verified":
+                    values["verified_mean"] = _bounded_mean(answers, (0.0, 1.0))
+                if not message and np.isnan(value):  # share() withholds it: it tells every answer
+                    message = question.reason("answer_split")
+            if message:
+                values[f"{name}_message"] = message
         rows.append({**row, **values})
     return pd.DataFrame(rows)
 
@@ -262,24 +363,34 @@ def turning_points(
 ) -> pd.DataFrame:
     """Share of each group naming each turning point (columns ``tp_<option>`` if present).
 
-    Shares are among those who answered the question (any ``tp_`` column not blank), and only where
-    at least k answered (the answerers are a subgroup: the same minimum applies, as for policy
-    awareness). Without ``tp_`` columns the result has the group columns only.
+    Shares are among those who answered the question (any ``tp_`` column not blank). Those are a
+    subgroup of the group, released as for policy awareness: per option, the release of the
+    answerers (with naming the option as the yes-answer) says whether the share may be shown, so no
+    difference of two shown shares tells the answer of fewer than k people. ``answers_message``
+    says in plain words why shares are hidden for a shown group (NA when all are shown). Without
+    ``tp_`` columns the result has the group columns only.
     """
     options = [c for c in scored.columns if c.startswith("tp_")]
-    groups, rules = _groups(scored, by, release, policy, filters)
+    questions = {option: (options, lambda v, option=option: v[option].fillna(0) > 0) for option in options}
+    groups, answered = _questions(scored, by, release, policy, filters, questions)
     rows = []
     for group in groups:
         row = hidden_row(group)
-        answered = (
-            group.rows[options].notna().any(axis=1) if options and group.figures else pd.Series(dtype=bool)
-        )
+        messages = []
         for option in options:
+            count, split, message = answered[option].published(group)
             value = float("nan")
-            if group.figures and int(answered.sum()) >= rules.k:
-                chosen = pd.to_numeric(group.rows.loc[answered, option], errors="coerce").fillna(0)
-                value = share(chosen > 0)
+            if split:
+                chosen = pd.to_numeric(group.rows[option], errors="coerce").fillna(0)
+                said = group.rows[options].notna().any(axis=1)
+                value = share(chosen[said] > 0)
+            if message:
+                messages.append(message)
+            elif count is not None and np.isnan(value):  # share() withholds it: it tells every answer
+                messages.append(answered[option].reason("answer_split"))
             row[option.removeprefix("tp_")] = value
+        if options:
+            row["answers_message"] = messages[0] if messages else pd.NA
         rows.append(row)
     return pd.DataFrame(rows)
 

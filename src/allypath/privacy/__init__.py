@@ -11,7 +11,14 @@ from allypath.privacy.breakdowns import Breakdown, default_breakdowns, parse_bre
 from allypath.privacy.decision import Decision, Reason
 from allypath.privacy.groups import describe
 from allypath.privacy.policy import K_FLOOR, PrivacyPolicy
-from allypath.privacy.release import PublishedCell, Release, finest_cells, plain_reason, solve_release
+from allypath.privacy.release import (
+    PublishedCell,
+    Release,
+    finest_cells,
+    plain_reason,
+    solve_answerers,
+    solve_release,
+)
 
 __all__ = [
     "K_FLOOR",
@@ -28,5 +35,6 @@ __all__ = [
     "finest_cells",
     "parse_breakdowns",
     "plain_reason",
+    "solve_answerers",
     "solve_release",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -38,7 +39,9 @@ __all__ = [
     "DETAIL_STAGES",
     "PublishedCell",
     "Release",
+    "cohort_flags",
     "finest_cells",
+    "solve_answerers",
     "solve_release",
 ]
 
@@ -64,6 +67,9 @@ _REASONS = {
     "single out the newest responses",
     "below_k_text": "fewer than {k_text} people wrote comments",
     "comment_overlap": "hidden so that the comments of a smaller group cannot be singled out",
+    "below_k_answers": "fewer than {k} people answered these questions",
+    "complementary_answers": "hidden so that the answers of a smaller group cannot be worked out",
+    "answer_split": "hidden so that no one's answer can be worked out",
 }
 
 
@@ -129,6 +135,7 @@ class Release:
     cells: dict[tuple[Any, ...], PublishedCell] = field(default_factory=dict)
     open_waves: frozenset[str] = frozenset()
     hierarchy: tuple[str, ...] = ()
+    panel_waves: tuple[str, ...] = ()  # in order: cohort cells link each to the one right after it
 
     # ------------------------------------------------------------------ look-ups
     def declares(self, columns: Iterable[str]) -> bool:
@@ -198,6 +205,15 @@ class Release:
     def is_open(self, wave: Hashable) -> bool:
         return str(wave) in self.open_waves
 
+    def next_panel_wave(self, wave: Hashable) -> str | None:
+        """The panel wave right after ``wave`` (None for the last one or a wave outside the panel):
+        the only wave its cohort cells link it to, so the only one a transition may compare it with."""
+        order = list(self.panel_waves)
+        if str(wave) not in order:
+            return None
+        position = order.index(str(wave))
+        return order[position + 1] if position + 1 < len(order) else None
+
     # ------------------------------------------------------------------ what was decided, in numbers
     def shown_share(self) -> float:
         """Share of declared cells whose size is shown."""
@@ -217,6 +233,7 @@ class Release:
             "wave_column": self.wave_column,
             "open_waves": sorted(self.open_waves),
             "hierarchy": list(self.hierarchy),
+            "panel_waves": list(self.panel_waves),
             "cells": [
                 [
                     str(c.wave),
@@ -245,6 +262,7 @@ class Release:
             data["wave_column"],
             open_waves=frozenset(data["open_waves"]),
             hierarchy=tuple(data.get("hierarchy", ())),
+            panel_waves=tuple(data.get("panel_waves", ())),
         )
         for wave, columns, values, flags, n, *rest in data["cells"]:
             cell = PublishedCell(wave, tuple(columns), tuple(values), tuple(flags), n, *rest)
@@ -270,8 +288,12 @@ def _commenters(rows: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     return wrote.astype(np.int64)
 
 
-def _cohort_flags(rows: pd.DataFrame, wave_column: str, panel_waves: Sequence[Hashable]) -> pd.DataFrame:
-    """``returning``/``continuing`` per row: its panel key answered the previous / next panel wave."""
+def cohort_flags(rows: pd.DataFrame, wave_column: str, panel_waves: Sequence[Hashable]) -> pd.DataFrame:
+    """``returning``/``continuing`` per row: its panel key answered the previous / next panel wave.
+
+    The release's cohort cells are solved on these flags; views that read cohort rows (transitions)
+    select them with this same function, so they hold exactly the people the release checked.
+    """
     rows = rows.copy()
     rows[RETURNING] = False
     rows[CONTINUING] = False
@@ -379,7 +401,7 @@ def solve_release(
         if wave_column is not None and wave_column not in rows.columns:
             raise DataError(f"the data has no wave column {wave_column!r}", column=wave_column)
         if panel_waves:
-            rows = _cohort_flags(rows, wave_column or "wave", panel_waves)
+            rows = cohort_flags(rows, wave_column or "wave", panel_waves)
         group = [*([wave_column] if wave_column else []), *columns, *flags]
         finest = finest_cells(rows, group)
     levels = list(hierarchy)
@@ -395,7 +417,12 @@ def solve_release(
             finest[column] = finest[column].to_numpy(dtype=object)
     opened = {str(w) for w in open_waves}
     release = Release(
-        policy, tuple(breakdowns), wave_column, open_waves=frozenset(opened), hierarchy=tuple(levels)
+        policy,
+        tuple(breakdowns),
+        wave_column,
+        open_waves=frozenset(opened),
+        hierarchy=tuple(levels),
+        panel_waves=tuple(str(w) for w in panel_waves),
     )
     waves = [SINGLE_WAVE] if wave_column is None else sorted({str(w) for w in finest[wave_column].dropna()})
     wave_text = finest[wave_column].astype(str) if wave_column is not None else None
@@ -417,3 +444,67 @@ def solve_release(
             )
             release.cells[_key(wave, published.filters, published.flags)] = published
     return release
+
+
+# ---------------------------------------------------------------------- the answerers of a question
+
+#: Answerer releases already solved, by the content they were solved from (see solve_answerers).
+_ANSWERERS: OrderedDict[str, Release] = OrderedDict()
+_ANSWERERS_SIZE = 64
+
+
+def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, yes: Any) -> Release:
+    """The release of the respondents who answered a question, solved like ``release`` itself.
+
+    Why a second release rather than "at least k answerers" per cell: the answerers of a question
+    are a subgroup of every cell, and per cell the test cannot see the others. "6 answered
+    overall, 5 in unit A" (both at least k) tells that 1 answered in unit B, and the two shares
+    then tell his answer. So the answerers are solved as a population of their own over the very
+    tables, hierarchy and open waves of ``release``, with the same primary, complementary and
+    linear-audit suppression: no combination of shown answerer counts isolates 1..k-1 answerers,
+    and as a share is published only with its count, no yes-count of such a group either (its
+    derivation would need the same combination). ``yes`` enters as the stage split (stage 1 yes,
+    2 no), so the solver's attribute rule, which also checks differences of cells, says where a
+    share would tell every other answerer's answer (``detail`` below ``DETAIL_STAGES``).
+
+    ``placed_rows`` are the rows ``release`` was solved from (placed ones); ``answered`` and
+    ``yes`` are boolean arrays aligned with them. The result depends on the data and the declared
+    tables only, never on which cells anyone asked for before, so it is cached by that content.
+    """
+    answered = np.asarray(answered, dtype=bool)
+    yes = np.asarray(yes, dtype=bool)
+    columns = sorted({c for b in release.breakdowns for c in b.columns})
+    group = [*([release.wave_column] if release.wave_column else []), *columns]
+    check_columns(release.breakdowns, placed_rows.columns)
+    rows = placed_rows.loc[answered, group].copy()  # no comment columns: only counts are solved
+    rows["stage"] = np.where(yes[answered], 1, 2)
+    finest = finest_cells(rows, group)
+    settings = json.dumps(
+        [
+            release.policy.k,
+            release.policy.k_text,
+            [b.key for b in release.breakdowns],
+            release.wave_column,
+            list(release.hierarchy),
+            sorted(release.open_waves),
+        ]
+    )
+    digest = hashlib.blake2b(
+        settings.encode() + finest.to_csv(index=False).encode(), digest_size=16
+    ).hexdigest()
+    solved = _ANSWERERS.get(digest)
+    if solved is None:
+        solved = solve_release(
+            rows,
+            release.breakdowns,
+            release.policy,
+            wave_column=release.wave_column,
+            hierarchy=release.hierarchy,
+            open_waves=release.open_waves,
+            finest=finest,
+        )
+        _ANSWERERS[digest] = solved
+        while len(_ANSWERERS) > _ANSWERERS_SIZE:
+            _ANSWERERS.popitem(last=False)
+    _ANSWERERS.move_to_end(digest)
+    return solved

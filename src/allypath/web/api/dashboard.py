@@ -150,6 +150,15 @@ class Awareness(Decision):
     verified_share: float | None = None
     verified_mean: float | None = None
     participation_share: float | None = None
+    claimed_message: str | None = Field(
+        None, description="why the claimed share is hidden for a shown group, in words (null: shown)"
+    )
+    verified_message: str | None = Field(
+        None, description="why the verified share and mean are hidden for a shown group, in words"
+    )
+    participation_message: str | None = Field(
+        None, description="why the participation share is hidden for a shown group, in words"
+    )
 
 
 class Diagnostic(Decision):

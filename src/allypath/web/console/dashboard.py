@@ -259,11 +259,14 @@ def _matrix(rows: tuple[Record, ...]) -> dict[str, Any]:
     """One group's transition rows as a 4 x 4 table (or its reason when hidden)."""
     first = rows[0] if rows else {"group": "", "visible": False, "message": "no panel members"}
     cells = {(r["from_stage"], r["to_stage"]): r for r in rows if r.get("from_stage") is not None}
+    # a from-stage row the privacy rules hide comes as one line with its reason and no figures
+    held = {int(r["row_stage"]): r["row_message"] for r in rows if r.get("row_shown") is False}
     table = [
         (
             STAGE_NAMES[i],
             [cells.get((i + 1, j + 1), {}).get("probability") for j in range(4)],
             sum(cells.get((i + 1, j + 1), {}).get("count") or 0 for j in range(4)),
+            held.get(i + 1),
         )
         for i in range(4)
     ]

@@ -36,6 +36,9 @@ from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, Wave
 __all__ = ["ATTRIBUTES", "OrgRelease", "declared_breakdowns", "org_policy", "org_release"]
 
 ATTRIBUTES = ("level", "region")
+# Bumped when a stored release lacks something views now read (2: the panel waves' order, which
+# transitions check), so a release stored by older code is solved again rather than misread.
+RELEASE_FORMAT = 2
 _MEMORY: OrderedDict[str, Release] = OrderedDict()
 _MEMORY_SIZE = 32
 
@@ -93,7 +96,9 @@ def _digest(
         rows = pd.util.hash_pandas_object(frame[keys].astype("string"), index=False).to_numpy()
         digest.update(rows.tobytes())
     state = [[w.pk, w.status, still_open(w), w.k, w.k_text, w.privacy_mode] for w in waves]
-    digest.update(json.dumps([state, [b.key for b in breakdowns], policy.k, policy.k_text]).encode())
+    digest.update(
+        json.dumps([RELEASE_FORMAT, state, [b.key for b in breakdowns], policy.k, policy.k_text]).encode()
+    )
     return digest.hexdigest()
 
 
