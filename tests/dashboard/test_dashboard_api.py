@@ -240,6 +240,27 @@ def test_transitions_only_compare_a_panel_wave_with_the_next_one(northwind, bob,
     assert between.pk  # the wave between them is the one to compare with
 
 
+def test_transitions_are_given_for_the_whole_organisation_only(northwind, bob, as_user):
+    """Each group's matrix passes the row rules on its own, but the whole panel's row minus one unit's
+    (or a unit's minus its sub-unit's) would give the moves of the few left, which no rule checked:
+    no group's matrix and no filtered one is ever given, by the API or the page."""
+    client = as_user(bob)
+    body = client.get(f"{API}/transitions", {"by": "unit"}).json()
+    assert body["overall"]["visible"] and body["overall"]["cells"]
+    assert body["groups"] == [] and "whole organisation only" in body["note"]
+    whole = client.get(f"{API}/transitions").json()
+    assert whole["overall"] == body["overall"] and whole["note"] is None
+    for name, value in (("unit", "Sales"), ("level", "Staff"), ("region", "EMEA")):
+        answer = client.get(f"{API}/transitions", {name: value})
+        assert answer.status_code == 422, answer.content
+        refused = answer.json()
+        assert refused["code"] == "whole_organisation_only" and name in str(refused)
+        assert "cells" not in str(refused)
+    page = client.get("/console/northwind/dashboard/transitions/", {"by": "unit"}).content.decode()
+    assert "Transitions are shown for the whole organisation only" in page
+    assert page.count("<caption class=\"visually-hidden\">Transitions of") == 1  # everyone's only
+
+
 def test_transitions_of_anonymous_waves_are_refused_with_the_reason(northwind, bob, as_user, make_wave):
     import datetime as dt
 

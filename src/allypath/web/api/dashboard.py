@@ -280,6 +280,9 @@ class TransitionsOut(Schema):
     overall: TransitionGroup | None
     groups: list[TransitionGroup]
     message: str | None = Field(None, description="why there is nothing to compare (one launched wave)")
+    note: str | None = Field(
+        None, description="why no group is given: transitions are shown for the whole organisation only"
+    )
 
 
 class Proposal(Schema):
@@ -591,6 +594,7 @@ def get_transitions(request: HttpRequest, slug: str, params: Query[TwoWaves]) ->
             overall=_transition(result.overall),
             groups=[g for rows in result.groups if (g := _transition(rows)) is not None],
             message=result.message,
+            note=result.note,
         )
 
     return _answer(request, slug, build, two_waves=True)

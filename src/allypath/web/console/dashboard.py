@@ -248,6 +248,7 @@ def transitions(request: HttpRequest, slug: str) -> HttpResponse:
                 pd.DataFrame(list(result.overall)), title="Stage transitions: everyone in the panel"
             )
             parts["groups"] = [_matrix(rows) for rows in result.groups]
+            parts["note"] = result.note
         return parts
 
     return render_tab(

@@ -108,6 +108,7 @@ class Transitions(Result):
     overall: tuple[Record, ...] = ()
     groups: tuple[tuple[Record, ...], ...] = ()
     message: str | None = None
+    note: str | None = None  # why no group's matrix is given (a breakdown was asked for)
 
 
 @dataclass(frozen=True)

@@ -370,6 +370,16 @@ def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
     return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
+#: Why transitions are never shown by group or for a filtered selection. Each group's matrix passes the
+#: row rules on its own (analytics.change), but the release solves group sizes and stage splits, not
+#: matrix rows: the whole panel's row minus one unit's (or a unit's minus its sub-unit's) would give the
+#: moves of the few people left, which no rule has checked.
+WHOLE_ORGANISATION_ONLY = (
+    "transitions are shown for the whole organisation only, not by group or for a filtered selection:"
+    " one group's table taken from another's could show where a few people moved"
+)
+
+
 def transitions_view(
     request: HttpRequest, query: DashboardQuery, view: str = "dashboard.transitions"
 ) -> Transitions:
@@ -380,25 +390,18 @@ def transitions_view(
         raise DashboardInputError(
             422, "not_panel", "to_wave", "transitions need two pseudonymous-panel waves (these are anonymous)"
         )
+    narrowed = [name for name in ("unit", "level", "region") if getattr(query, name)]
+    if narrowed:  # a filter, or a viewer who may see part of the organisation only
+        raise DashboardInputError(422, "whole_organisation_only", narrowed[0], WHOLE_ORGANISATION_ONLY)
     waves = _pair(query)
 
     def work(release: Release, frame: pd.DataFrame) -> Transitions:
         total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Transitions(query, total)
-        overall = records(transitions(frame, [], waves, release=release, filters=query.filters))
-        grouped: dict[str, list[Record]] = {}
-        if query.by_column:
-            table = transitions(frame, query.by_column, waves, release=release, filters=query.filters)
-            for row in records(table):
-                grouped.setdefault(row["group"], []).append(row)
-        return Transitions(
-            query,
-            total,
-            waves=waves,
-            overall=tuple(overall),
-            groups=tuple(tuple(rows) for rows in grouped.values()),
-        )
+        overall = records(transitions(frame, [], waves, release=release))
+        note = WHOLE_ORGANISATION_ONLY if query.by_column else None
+        return Transitions(query, total, waves=waves, overall=tuple(overall), note=note)
 
     return refuse_if_hidden(run_on_release(request, query, view, work))
 
