@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -37,8 +39,10 @@ __all__ = [
     "DETAIL_BANDS",
     "DETAIL_NONE",
     "DETAIL_STAGES",
+    "AnswererStore",
     "PublishedCell",
     "Release",
+    "answerer_store",
     "cohort_flags",
     "finest_cells",
     "solve_answerers",
@@ -453,6 +457,21 @@ _ANSWERERS: OrderedDict[str, Release] = OrderedDict()
 _ANSWERERS_SIZE = 64
 
 
+class AnswererStore(Protocol):
+    """Where answerer releases are kept beyond this process, by the digest of what they were solved
+    from (the web keeps them beside the organisation's release: solved once per state of the data,
+    as that one is, not once per process)."""
+
+    def get(self, digest: str) -> Release | None: ...
+
+    def put(self, digest: str, release: Release, seconds: float) -> None: ...
+
+
+#: The store :func:`solve_answerers` reads and fills, set by the caller around its views (None: this
+#: process's memory only).
+answerer_store: ContextVar[AnswererStore | None] = ContextVar("answerer_store", default=None)
+
+
 def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, yes: Any) -> Release:
     """The release of the respondents who answered a question, solved like ``release`` itself.
 
@@ -492,8 +511,12 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
     digest = hashlib.blake2b(
         settings.encode() + finest.to_csv(index=False).encode(), digest_size=16
     ).hexdigest()
+    store = answerer_store.get()
     solved = _ANSWERERS.get(digest)
+    if solved is None and store is not None:
+        solved = store.get(digest)
     if solved is None:
+        started = time.perf_counter()
         solved = solve_release(
             rows,
             release.breakdowns,
@@ -503,6 +526,9 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
             open_waves=release.open_waves,
             finest=finest,
         )
+        if store is not None:
+            store.put(digest, solved, time.perf_counter() - started)
+    if digest not in _ANSWERERS:
         _ANSWERERS[digest] = solved
         while len(_ANSWERERS) > _ANSWERERS_SIZE:
             _ANSWERERS.popitem(last=False)

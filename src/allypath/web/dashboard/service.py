@@ -41,11 +41,12 @@ from allypath.analytics import (
 from allypath.analytics.narrative import QUESTIONS, Summary, released_figures, summarise
 from allypath.model import STAGE_KEYS
 from allypath.privacy import Release, describe
+from allypath.privacy.release import answerer_store
 from allypath.reports.board import Board, build_board, records, refused_board
 from allypath.web.audit import record_access
 from allypath.web.dashboard.frames import invitation_frame, unit_column
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery
-from allypath.web.dashboard.release import org_release, still_open
+from allypath.web.dashboard.release import StoredAnswerers, org_release, still_open
 from allypath.web.dashboard.results import (
     CommentGroup,
     Comments,
@@ -106,7 +107,12 @@ def run_on_release(
 ) -> T:
     """``work`` on the organisation's release and rows, audited as ``view`` on the request's group."""
     published = org_release(query.org)
-    result = work(published.release, published.frame)
+    # answer-based figures read (or solve once and keep) the organisation's answerer releases
+    token = answerer_store.set(StoredAnswerers(query.org))
+    try:
+        result = work(published.release, published.frame)
+    finally:
+        answerer_store.reset(token)
     record_access(request, org=query.org, wave=query.wave, group=query.description, view=view)
     return result
 
