@@ -258,7 +258,7 @@ def test_transitions_are_given_for_the_whole_organisation_only(northwind, bob, a
         assert "cells" not in str(refused)
     page = client.get("/console/northwind/dashboard/transitions/", {"by": "unit"}).content.decode()
     assert "Transitions are shown for the whole organisation only" in page
-    assert page.count("<caption class=\"visually-hidden\">Transitions of") == 1  # everyone's only
+    assert page.count('<caption class="visually-hidden">Transitions of') == 1  # everyone's only
 
 
 def test_transitions_of_anonymous_waves_are_refused_with_the_reason(northwind, bob, as_user, make_wave):
@@ -355,3 +355,40 @@ def test_an_organisation_too_small_to_show_answers_every_view_with_the_reason_an
     assert exported.status_code == 200
     (row,) = csv.DictReader(io.StringIO(exported.content.decode()))
     assert (row["unit"], row["n"], row["suppressed"], row["share_apathy"]) == ("overall", "", "below_k", "")
+
+
+def test_a_trend_gives_each_change_its_likely_range_and_calls_only_a_clear_one_a_change(
+    northwind, bob, as_user
+):
+    from allypath.web.dashboard.service import with_change_intervals
+
+    body = as_user(bob).get(f"{API}/trends").json()
+    overall = body["overall"]
+    low, high = overall["index_change_interval"]
+    assert low <= overall["index_change"] <= high
+    assert overall["index_verdict"] == ("rise" if low > 0 else "fall" if high < 0 else "unclear")
+    for key, (low, high) in overall["share_change_interval"].items():
+        assert low <= overall["share_change"][key] <= high
+    # Built both ways: the same small change is no change on 40 men, a large one is, up or down.
+    base = {
+        "visible": True,
+        "n_before": 40,
+        "n_after": 40,
+        "share_apathy_before": 0.3,
+        "share_apathy_after": 0.2,
+    }
+    assert (
+        with_change_intervals({**base, "index_before": 50.0, "index_after": 53.0})["index_verdict"]
+        == "unclear"
+    )
+    assert (
+        with_change_intervals({**base, "index_before": 30.0, "index_after": 62.0})["index_verdict"] == "rise"
+    )
+    assert (
+        with_change_intervals({**base, "index_before": 62.0, "index_after": 30.0})["index_verdict"] == "fall"
+    )
+    row = with_change_intervals({**base, "index_before": 50.0, "index_after": 53.0})
+    assert row["share_apathy_change_low"] < 0 < row["share_apathy_change_high"]  # -10 pts on 40: unclear
+    page = as_user(bob).get("/console/northwind/dashboard/trends/").content.decode()
+    assert "the range it likely lies in (95%)" in page
+    assert "a clear rise" in page or "a clear fall" in page or "not a clear change" in page

@@ -253,6 +253,17 @@ class TrendRow(Decision):
     index_before: float | None = None
     index_after: float | None = None
     index_change: float | None = None
+    share_change_interval: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description="stage key -> the change's 95% interval (Newcombe), in shares; a change is clear"
+        " only when the interval leaves out 0",
+    )
+    index_change_interval: tuple[float, float] | None = Field(
+        None, description="the index change's 95% interval, the widest its means allow"
+    )
+    index_verdict: str | None = Field(
+        None, description="rise or fall when the interval leaves out 0, else unclear (not a change)"
+    )
 
 
 class TrendsOut(Schema):
@@ -397,6 +408,15 @@ def _trend(row: Record) -> TrendRow:
         index_before=row.get("index_before") if visible else None,
         index_after=row.get("index_after") if visible else None,
         index_change=row.get("index_change") if visible else None,
+        share_change_interval={
+            k: (row[f"share_{k}_change_low"], row[f"share_{k}_change_high"])
+            for k in STAGE_KEYS
+            if visible and row.get(f"share_{k}_change_low") is not None
+        },
+        index_change_interval=(row["index_change_low"], row["index_change_high"])
+        if visible and row.get("index_change_low") is not None
+        else None,
+        index_verdict=row.get("index_verdict") if visible else None,
     )
 
 

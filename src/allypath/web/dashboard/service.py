@@ -38,7 +38,14 @@ from allypath.analytics import (
     wave_change,
     wilson_interval,
 )
-from allypath.analytics.narrative import QUESTIONS, Summary, released_figures, summarise
+from allypath.analytics.narrative import (
+    QUESTIONS,
+    Summary,
+    difference_interval,
+    index_change_interval,
+    released_figures,
+    summarise,
+)
 from allypath.model import STAGE_KEYS
 from allypath.privacy import Release, describe
 from allypath.privacy.release import answerer_store
@@ -361,10 +368,14 @@ def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
         total = total_row(frame, query, release)
         if not total.get("visible", False):
             return Trends(query, total)
-        change = records(wave_change(frame, [], waves, release=release, filters=query.filters))
+        change = [
+            with_change_intervals(r)
+            for r in records(wave_change(frame, [], waves, release=release, filters=query.filters))
+        ]
         rows: list[dict[str, Any]] = []
         if query.by_column:
-            rows = records(wave_change(frame, query.by_column, waves, release=release, filters=query.filters))
+            table = wave_change(frame, query.by_column, waves, release=release, filters=query.filters)
+            rows = [with_change_intervals(r) for r in records(table)]
         return Trends(
             query,
             total,
@@ -374,6 +385,27 @@ def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
         )
 
     return refuse_if_hidden(run_on_release(request, query, view, work))
+
+
+def with_change_intervals(row: dict[str, Any]) -> dict[str, Any]:
+    """A trend row with each change's 95% interval (``<name>_change_low`` / ``_high``) and, for the
+    index, whether it is a clear change (``index_verdict``: rise, fall or unclear), from the shown
+    figures only: the stage shares by Newcombe's interval, the index by the widest interval its means
+    allow (analytics.narrative, as the summary decides "a change since last wave")."""
+    n_before, n_after = row.get("n_before"), row.get("n_after")
+    if not row.get("visible") or not n_before or not n_after:
+        return row
+    for key in STAGE_KEYS:
+        before, after = row.get(f"share_{key}_before"), row.get(f"share_{key}_after")
+        if before is not None and after is not None:
+            _, low, high = difference_interval(float(before), int(n_before), float(after), int(n_after))
+            row[f"share_{key}_change_low"], row[f"share_{key}_change_high"] = low, high
+    before, after = row.get("index_before"), row.get("index_after")
+    if before is not None and after is not None:
+        _, low, high = index_change_interval(float(before), int(n_before), float(after), int(n_after))
+        row["index_change_low"], row["index_change_high"] = low, high
+        row["index_verdict"] = "rise" if low > 0 else "fall" if high < 0 else "unclear"
+    return row
 
 
 #: Why transitions are never shown by group or for a filtered selection. Each group's matrix passes the
