@@ -143,6 +143,10 @@ def test_an_analyst_adopts_a_proposed_intervention_and_follows_it_on_the_next_wa
     assert item.filters == {"wave": "2026 Q1", "unit": "Ops"} and item.reason and item.priority == 1
     html = client.get(BASE + "plan/", {"wave": northwind.first.pk}).content.decode()
     assert "in the plan" in html and "Change on 2026 Q3" in html and re.search(r"Index [+-]\d", html)
+    # the index change says whether it is a clear one, and its likely range when it is not
+    assert re.search(
+        r"Index [+-][\d.]+ \((a clear rise|a clear fall|not a clear change: likely between)", html
+    )
     edit = client.post(
         BASE + f"plan/{item.pk}/",
         {f"i{item.pk}-owner": "Sam", f"i{item.pk}-due": "2027-01-15", f"i{item.pk}-status": "in_progress"},

@@ -493,9 +493,12 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
         progress: list[dict[str, Any]] = []
         if later is not None and adopted:
             pair = (query.labels[query.wave.pk], query.labels[later.pk])
-            progress = records(
-                plan_progress(frame, [a.as_plan_item() for a in adopted], pair, release=release)
-            )
+            progress = [
+                with_change_intervals(r)
+                for r in records(
+                    plan_progress(frame, [a.as_plan_item() for a in adopted], pair, release=release)
+                )
+            ]
         return Plan(
             query,
             total,
