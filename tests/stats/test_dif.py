@@ -186,7 +186,7 @@ def test_report_section_caution_for_one_item_problem_for_many(responses) -> None
     one = plant_dif(responses, first, "language", "fr", 1.5)
     _, section = dif_section(one, INSTRUMENT, MODEL, ["language", "division"], min_group_size=100, seed=0)
     assert section.status == "caution"
-    assert f"{first} (" in section.verdict and "fr agree more than" in section.verdict
+    assert f"({first})" in section.verdict and "fr agree more than" in section.verdict  # question, then id
     assert "Across division: not tested" in section.verdict
     many, planted = one, [first, APATHY[0], REFLECTIVE[1], ENERGISED[2]]
     for k, item in enumerate(planted[1:]):
