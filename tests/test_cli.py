@@ -373,3 +373,31 @@ def test_auto_engine_is_duckdb_for_a_folder_or_glob_and_memory_for_a_file(tmp_pa
     assert choose_engine("auto", tmp_path / "part-*.parquet") is Engine.duckdb
     assert choose_engine("auto", tmp_path / "x.parquet") is Engine.memory
     assert choose_engine(Engine.spark, tmp_path / "x.csv") is Engine.spark
+
+
+def test_two_summaries_of_one_file_cannot_be_subtracted_to_one_mans_answer(tmp_path):
+    """By org: 6 answered the policy question. By unit: unit A's 5 must not be given beside it, or
+    6 - 5 = the one man of unit B who answered, and the shares his answer (a reviewer's attack)."""
+    rows = []
+    for unit, answers in {"A": [4.0, 4.0, 2.0, 2.0, 2.0], "B": [4.5, None, None, None, None]}.items():
+        for i, answer in enumerate(answers):
+            rows.append(
+                {
+                    "respondent_id": f"{unit}{i}",
+                    "org": "x",
+                    "unit": unit,
+                    "stage": [1, 2, 3, 4][i % 4],
+                    "status": "scored",
+                    "between_stages": False,
+                    "score_knowledge_claimed": answer,
+                }
+            )
+    out = tmp_path / "s.parquet"
+    pd.DataFrame(rows).to_parquet(out)
+    by_org = run("summary", out, "--by", "org", "--k", "3").stdout
+    by_unit = run("summary", out, "--by", "unit", "--k", "3").stdout
+    counts = [
+        int(n) for n in re.findall(r"policy awareness, of the (\d+) who answered: \d+%", by_org + by_unit)
+    ]
+    assert not ({6, 5} <= set(counts))  # never both: their difference is one man
+    assert "of the 1 who answered" not in by_unit

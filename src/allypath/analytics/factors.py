@@ -26,7 +26,6 @@ from allypath.analytics._gating import (
 )
 from allypath.model import BARRIERS, DIAGNOSTIC_QUESTIONS, ENABLERS, NORMS
 from allypath.privacy import PrivacyPolicy, Release, plain_reason, solve_answerers
-from allypath.privacy.release import DETAIL_STAGES
 
 __all__ = [
     "AWARE_THRESHOLD",
@@ -101,6 +100,7 @@ class _Question:
     answerers: Release | None  # None: the data has no such question
     filters: dict[str, Hashable]
     policy: PrivacyPolicy
+    asked: frozenset[Hashable] = frozenset()  # the waves where someone answered it (None: no waves)
 
     def reason(self, code: str) -> str:
         return plain_reason(code, self.policy)
@@ -110,12 +110,19 @@ class _Question:
         why not in plain words ("" when everything is shown)."""
         if self.answerers is None or not group.figures:
             return None, False, ""
-        cell = self.answerers.cell({**self.filters, **group.values})
+        where = {**self.filters, **group.values}
+        wave_column = self.answerers.wave_column
+        if (where.get(wave_column) if wave_column else None) not in self.asked:
+            return None, False, ""  # not asked in this wave (e.g. no policies declared): nothing hidden
+        cell = self.answerers.cell(where)
         if cell.n is None:
             code = "below_k_answers" if cell.reason == "below_k" else "complementary_answers"
             return None, False, self.reason(code)
-        if cell.detail < DETAIL_STAGES:
-            return cell.n, False, self.reason("answer_split")
+        # The release's attribute rule on a yes/no answer (cell.detail) is not applied: with most
+        # fine cells all "no", its greedy complementary choice hid the whole organisation's share
+        # (participation of 306 men in the demo). The share is withheld only where it tells every
+        # answer of its own cell (``share``); a group of k or more all answering alike can still be
+        # read by difference (docs/privacy.md, Known limits), never a group under k.
         return cell.n, True, ""
 
 
@@ -158,7 +165,12 @@ def _questions(
         if present:
             flags = yes(numbers).fillna(False).to_numpy(dtype=bool)
             solved = solve_answerers(release, rows, answered.to_numpy(dtype=bool), flags)
-        out[name] = _Question(columns[0], solved, filters, chosen)
+        wave_column = release.wave_column
+        if wave_column and wave_column in rows.columns:
+            asked = frozenset(rows.loc[answered.to_numpy(dtype=bool), wave_column].unique())
+        else:
+            asked = frozenset([None]) if bool(answered.any()) else frozenset()
+        out[name] = _Question(columns[0], solved, filters, chosen, asked)
     return groups, out
 
 
@@ -263,7 +275,8 @@ def policy_awareness(
     - ``claimed_share``: of those, the share whose claimed awareness is at least 3.5.
     - ``verified_share``: of those with a knowledge check, the share with at least 75% correct;
       ``verified_mean`` is the mean share correct.
-    - ``participation_share``: share of the group who took part in at least one initiative.
+    - ``participation_share``: share of the group who took part in at least one initiative, of the
+      ``participation_answered`` who answered that question.
     - ``claimed_message``, ``verified_message``, ``participation_message``: why the figures of that
       question are hidden for a shown group, in plain words (NA when shown).
 
@@ -289,7 +302,14 @@ def policy_awareness(
     for group in groups:
         row = hidden_row(group)
         values: dict[str, object] = dict.fromkeys(
-            ("answered", "claimed_share", "verified_mean", "verified_share", "participation_share"),
+            (
+                "answered",
+                "claimed_share",
+                "verified_mean",
+                "verified_share",
+                "participation_answered",
+                "participation_share",
+            ),
             float("nan"),
         )
         for name in questions:
@@ -307,6 +327,8 @@ def policy_awareness(
                 values[f"{name}_share"] = value
                 if name == "claimed":
                     values["answered"] = count
+                if name == "participation":
+                    values["participation_answered"] = count
                 if name == "verified":
                     values["verified_mean"] = _bounded_mean(answers, (0.0, 1.0))
                 if not message and np.isnan(value):  # share() withholds it: it tells every answer

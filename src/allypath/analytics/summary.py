@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from allypath.analytics._gating import gated_groups, group_means, placed
-from allypath.analytics.factors import AWARE_THRESHOLD, LIKERT, share
+from allypath.analytics.factors import AWARE_THRESHOLD, LIKERT, policy_awareness, share
 from allypath.analytics.mix import wilson_interval
 from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
 from allypath.model import intervention as model_intervention
@@ -47,6 +48,16 @@ class GroupSummary:
     participation_interval: Interval = _NO_INTERVAL
     top_barriers: list[tuple[str, float]] = field(default_factory=list)
     actions: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _number(row: Mapping[Hashable, Any] | None, column: str) -> float:
+    value = None if row is None else row.get(column)
+    return float("nan") if value is None or pd.isna(value) else float(value)
+
+
+def _whole(row: Mapping[Hashable, Any] | None, column: str) -> int:
+    value = _number(row, column)
+    return 0 if value != value else int(value)
 
 
 def _interval(value: float, n: int) -> Interval:
@@ -95,6 +106,10 @@ def summarise_groups(
     Pass the organisation's ``release`` so the figures are the published ones.
     """
     out = []
+    # Answer counts and shares from the answerers' releases, as the dashboard has them: two groups'
+    # "answered" could otherwise be subtracted to one man's answer (analytics.factors).
+    table = policy_awareness(scored, by, release=release, policy=policy, filters=filters)
+    answers: dict[str, Mapping[Hashable, Any]] = {str(row["group"]): row for row in table.to_dict("records")}
     for gated in gated_groups(placed(scored), by, release, policy=policy, filters=filters):
         group, decision, frame = gated.values[by], gated.decision, gated.rows
         if not gated.figures or gated.detail < 2:
@@ -103,16 +118,17 @@ def summarise_groups(
             continue
         mix = frame["stage"].astype(int).value_counts(normalize=True)
         stage_mix = {s.number: float(mix.get(s.number, 0.0)) for s in STAGES}
-        aware_scores = frame.get("score_knowledge_claimed", pd.Series(dtype=float)).dropna()
-        participation = frame.get("participation_count", pd.Series(dtype=float)).dropna()
+        shown = answers.get(gated.label)
+        answered = _whole(shown, "answered")
+        took_part_among = _whole(shown, "participation_answered")
         # Means as the heatmap publishes them: withheld where one member's answer would pin the others'.
         factors = [f for f in (*BARRIERS, *NORMS) if f.key != "low_policy_awareness"]
         means = group_means([gated], gated.frame, [f"score_{f.construct}" for f in factors], scale=LIKERT)
         barriers = [(f, float(means[0, j])) for j, f in enumerate(factors) if means[0, j] == means[0, j]]
         barriers.sort(key=lambda pair: -pair[1])
         between = share(frame["between_stages"].astype(bool))
-        aware = share(aware_scores >= AWARE_THRESHOLD) if len(aware_scores) else float("nan")
-        took_part = share(participation > 0) if len(participation) else float("nan")
+        aware = _number(shown, "claimed_share")
+        took_part = _number(shown, "participation_share")
         out.append(
             GroupSummary(
                 group=str(group),
@@ -122,11 +138,11 @@ def summarise_groups(
                 stage_intervals={number: _interval(value, len(frame)) for number, value in stage_mix.items()},
                 between_share=between,
                 between_interval=_interval(between, len(frame)),
-                policy_answered=len(aware_scores),
+                policy_answered=answered,
                 policy_aware_share=aware,
-                policy_aware_interval=_interval(aware, len(aware_scores)),
+                policy_aware_interval=_interval(aware, answered),
                 participation_share=took_part,
-                participation_interval=_interval(took_part, len(participation)),
+                participation_interval=_interval(took_part, took_part_among),
                 top_barriers=[(f.label.get_lang("en"), value) for f, value in barriers[:3]],
                 actions=_actions(stage_mix, barriers[:3]),
             )

@@ -57,14 +57,19 @@ def summary(
     a sample of the men it stands for. Barrier means are on the 1-5 agreement scale."""
     from allypath.analytics import summarise_groups
     from allypath.model import STAGES
-    from allypath.privacy import PrivacyPolicy
+    from allypath.privacy import PrivacyPolicy, solve_release
     from allypath.tables import read_table
 
     with refusing():
         frame = read_table(scored)
         if by not in frame.columns:
             raise AllypathError(f"{scored}: no column {by!r} to group by")
-        groups = summarise_groups(frame, by, PrivacyPolicy(k=k, k_text=max(10, k)))
+        policy = PrivacyPolicy(k=k, k_text=max(10, k))
+        # One release over every declared breakdown, as `allypath report` solves it: two summaries of
+        # one file (by org, by unit) then agree and cannot be subtracted to a small group's figures.
+        declared, hierarchy = _declared(None, (by,), set(frame.columns))
+        release = solve_release(frame, declared, policy, wave_column=None, hierarchy=hierarchy)
+        groups = summarise_groups(frame, by, release=release)
     if "status" in frame.columns:
         status = frame["status"].astype("string")
         console.print(placement_line(int((status == "scored").sum()), int((status == "suspect").sum())))

@@ -492,6 +492,10 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
     """
     answered = np.asarray(answered, dtype=bool)
     yes = np.asarray(yes, dtype=bool)
+    if release.wave_column and release.open_waves:
+        # An open wave's answer figures are never shown (counts only), and each new answer would
+        # change the digest and solve again in the next request: its rows are left out.
+        answered = answered & ~placed_rows[release.wave_column].isin(release.open_waves).to_numpy()
     columns = sorted({c for b in release.breakdowns for c in b.columns})
     group = [*([release.wave_column] if release.wave_column else []), *columns]
     check_columns(release.breakdowns, placed_rows.columns)

@@ -154,7 +154,7 @@ class Awareness(Decision):
         None, description="why the claimed share is hidden for a shown group, in words (null: shown)"
     )
     verified_message: str | None = Field(
-        None, description="why the verified share and mean are hidden for a shown group, in words"
+        None, description="why the verified share is hidden for a shown group, in words"
     )
     participation_message: str | None = Field(
         None, description="why the participation share is hidden for a shown group, in words"
