@@ -220,3 +220,20 @@ def test_the_panel_page_shows_the_margin_with_the_change(client, panel):
     assert "Compared with your earlier answers" in page
     assert "We cannot say that you moved: your index went from 40 to 45" in page
     assert "Your developmental index went from" not in page  # never the bare claim
+
+
+def test_the_panel_comparison_says_between_two_stages_when_the_page_does(panel):
+    """Between two stages now, the comparison with his earlier wave names both, never the likelier
+    alone beside "your answers sit between"; not between, it keeps "now they fit best with"."""
+    response = panel((40.0, 6.0), (45.0, 6.0))
+    result = response.result
+    response.result = {**result, "between_stages": True, "trailing_stage": 2, "leading_stage": 3, "stage": 2}
+    for language in LANGUAGES:
+        report = build_report(response, language)
+        assert report["between"] and report["comparison"]
+    english = build_report(response, "en")["comparison"]
+    assert "now they sit between “Ambivalence” and “Reflective and responsible”" in english
+    assert "now they fit best with" not in english
+    assert "se situent entre" in build_report(response, "fr")["comparison"]
+    response.result = {**result, "between_stages": False, "stage": 3}
+    assert "now they fit best with “Reflective and responsible”" in build_report(response, "en")["comparison"]

@@ -243,12 +243,14 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     earlier = _earlier(response)
     if earlier is not None and earlier.result.get("status") == "scored":
         before = _stage_label(earlier.result.get("stage"), language)
-        context["comparison"] = words["compare"].format(
-            wave=earlier.wave.name,
-            date=local_date(earlier.submitted_on, language),
-            earlier=before,
-            now=context["stage_label"],
-        )
+        when = {"wave": earlier.wave.name, "date": local_date(earlier.submitted_on, language)}
+        if pair is not None:  # between two stages now, as the page says above: not the likelier alone
+            a, b = (stage(n).label.get_lang(language) for n in pair)
+            context["comparison"] = words["compare_now_between"].format(**when, earlier=before, a=a, b=b)
+        else:
+            context["comparison"] = words["compare"].format(
+                **when, earlier=before, now=context["stage_label"]
+            )
         # A change of his index is claimed only beyond the margin of error of a difference, as the
         # journey pages say it; without both indexes nothing is said.
         moved = movement(earlier.result, result)

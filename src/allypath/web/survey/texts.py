@@ -397,6 +397,13 @@ UI: dict[str, Text] = {
         "Lors de « {wave} » ({date}), vos réponses correspondaient le mieux à « {earlier} » ; aujourd'hui à « {now} ».",
         "في «{wave}» ({date}) كانت إجاباتك أقرب إلى «{earlier}»، وهي الآن أقرب إلى «{now}».",
     ),
+    # The same when his answers now sit between two stages (the page says so above): never one of them.
+    "compare_now_between": _t(
+        "In “{wave}” ({date}) your answers fit best with “{earlier}”; now they sit between “{a}” and “{b}”.",
+        "Lors de « {wave} » ({date}), vos réponses correspondaient le mieux à « {earlier} » ; aujourd'hui,"
+        " elles se situent entre « {a} » et « {b} ».",
+        "في «{wave}» ({date}) كانت إجاباتك أقرب إلى «{earlier}»، وهي الآن بين «{a}» و«{b}».",
+    ),
     # His index between two waves, against the margin of error of a difference
     # (allypath.web.journey.movement), in the journey's own words so both pages say it alike.
     "compare_moved_forward": JOURNEY_WORDS["moved_forward"],
