@@ -211,6 +211,10 @@ def test_transitions_follow_the_panel_members_who_answered_both_waves(northwind,
     cohort = len(placed[0] & placed[1])
     assert sum(c["count"] for c in overall["cells"]) <= cohort and cohort > 40  # placed on both
     rows = {start: [c for c in overall["cells"] if c["from_stage"] == start] for start in range(1, 5)}
+    # every from-stage row is either given whole or named with the reason it is hidden
+    hidden = {row["from_stage"]: row["message"] for row in overall["hidden_rows"]}
+    assert hidden and all("fewer than 5" in why or "worked out" in why for why in hidden.values())
+    assert {start for start, row in rows.items() if row} | set(hidden) == {1, 2, 3, 4}
     for row in rows.values():
         # a from-stage row is given whole (all four destinations) and only for k people or more
         assert not row or (len(row) == 4 and sum(c["count"] for c in row) >= 5)

@@ -281,8 +281,16 @@ class Cell(Schema):
     probability: float | None
 
 
+class HiddenRow(Schema):
+    from_stage: int
+    message: str = Field(..., description="why this from-stage row gives no figure, in words")
+
+
 class TransitionGroup(Decision):
     cells: list[Cell] = Field(default_factory=list)
+    hidden_rows: list[HiddenRow] = Field(
+        default_factory=list, description="the from-stage rows the privacy rules hide, each with its reason"
+    )
 
 
 class TransitionsOut(Schema):
@@ -430,7 +438,12 @@ def _transition(rows: tuple[Record, ...]) -> TransitionGroup | None:
         for r in rows
         if r["visible"] and r.get("from_stage") is not None
     ]
-    return TransitionGroup(**_decision(rows[0]), cells=cells)
+    hidden = [
+        HiddenRow(from_stage=int(r["row_stage"]), message=str(r["row_message"]))
+        for r in rows
+        if r["visible"] and r.get("row_shown") is False
+    ]
+    return TransitionGroup(**_decision(rows[0]), cells=cells, hidden_rows=hidden)
 
 
 def _answer(
