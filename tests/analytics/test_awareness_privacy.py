@@ -268,3 +268,22 @@ def test_an_answer_arriving_in_an_open_wave_does_not_solve_the_answerers_again()
     changed = pd.concat([frame, late], ignore_index=True)
     policy_awareness(changed, "unit", release=release_of(changed), filters={"wave": "W1"})
     assert len(_ANSWERERS) > solved
+
+
+def test_the_perception_gap_of_one_man_cannot_be_read_by_difference():
+    """5 men of unit A placed themselves, 1 of unit B's 5: the total's and A's figures over those who
+    placed themselves are never both given (their difference is B's one man), and B says why."""
+    from allypath.analytics import perception_gap
+
+    frame = _frame(
+        {"A": [1.0, 0.0, -1.0, 1.0, 0.0], "B": [2.0, np.nan, np.nan, np.nan, np.nan]}, "perception_gap"
+    )
+    frame["perceived_stage"] = (frame["stage"] + frame["perception_gap"]).where(
+        frame["perception_gap"].notna()
+    )
+    release = _release(frame)
+    total = perception_gap(frame, [], release=release, filters={"wave": "W1"}).iloc[0]
+    units = perception_gap(frame, ["unit"], release=release, filters={"wave": "W1"}).set_index("unit")
+    assert pd.isna(units.loc["B", "mean_gap"]) and "fewer than 5" in units.loc["B", "perceived_message"]
+    assert pd.isna(total["mean_gap"]) or pd.isna(units.loc["A", "mean_gap"])
+    assert not pd.isna(units.loc["A", "mean_scored"])  # the group's own stages are no subgroup's

@@ -351,19 +351,27 @@ def perception_gap(
 
     ``mean_perceived`` and ``mean_scored`` stages, ``mean_gap`` (perceived minus scored) and the
     shares who see themselves further along (``over_share``), behind (``under_share``) or alike.
+    Those who placed themselves are a subgroup of the group: their figures are given only where their
+    release (as for policy awareness) shows their count, else ``perceived_message`` says why.
     """
-    groups, _ = _groups(scored, by, release, policy, filters)
+    questions = {"perceived": (["perception_gap"], lambda v: v.iloc[:, 0] > 0)}
+    groups, asked = _questions(scored, by, release, policy, filters, questions)
     rows = []
     for group in groups:
         row = hidden_row(group)
-        stats = dict.fromkeys(
+        stats: dict[str, object] = dict.fromkeys(
             ("mean_perceived", "mean_scored", "mean_gap", "over_share", "under_share", "aligned_share"),
             float("nan"),
         )
-        if group.figures and "perception_gap" in group.rows:
+        stats["perceived_message"] = pd.NA
+        if group.figures:
+            stats["mean_scored"] = _mean(group.rows, "stage")
+        count, _, message = asked["perceived"].published(group)
+        if message:
+            stats["perceived_message"] = message
+        if count is not None and "perception_gap" in group.rows:
             gap = pd.to_numeric(group.rows["perception_gap"], errors="coerce").dropna()
             stats["mean_perceived"] = _mean(group.rows, "perceived_stage")
-            stats["mean_scored"] = _mean(group.rows, "stage")
             if len(gap):
                 stats.update(
                     mean_gap=float(gap.mean()),
