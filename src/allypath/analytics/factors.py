@@ -105,25 +105,25 @@ class _Question:
     def reason(self, code: str) -> str:
         return plain_reason(code, self.policy)
 
-    def published(self, group: GatedGroup) -> tuple[int | None, bool, str]:
-        """How many of ``group`` answered (None: hidden), whether their yes-share may be shown, and
-        why not in plain words ("" when everything is shown)."""
+    def published(self, group: GatedGroup) -> tuple[int | None, str]:
+        """How many of ``group`` answered (None: hidden, and then their figures too) and why not in
+        plain words ("" when shown, or when there is nothing to hide)."""
         if self.answerers is None or not group.figures:
-            return None, False, ""
+            return None, ""
         where = {**self.filters, **group.values}
         wave_column = self.answerers.wave_column
         if (where.get(wave_column) if wave_column else None) not in self.asked:
-            return None, False, ""  # not asked in this wave (e.g. no policies declared): nothing hidden
+            return None, ""  # not asked in this wave (e.g. no policies declared): nothing hidden
         cell = self.answerers.cell(where)
         if cell.n is None:
             code = "below_k_answers" if cell.reason == "below_k" else "complementary_answers"
-            return None, False, self.reason(code)
+            return None, self.reason(code)
         # The release's attribute rule on a yes/no answer (cell.detail) is not applied: with most
         # fine cells all "no", its greedy complementary choice hid the whole organisation's share
         # (participation of 306 men in the demo). The share is withheld only where it tells every
         # answer of its own cell (``share``); a group of k or more all answering alike can still be
         # read by difference (docs/privacy.md, Known limits), never a group under k.
-        return cell.n, True, ""
+        return cell.n, ""
 
 
 def _questions(
@@ -315,7 +315,7 @@ def policy_awareness(
         for name in questions:
             values[f"{name}_message"] = pd.NA
         for name, question in questions.items():
-            count, split, message = question.published(group)
+            count, message = question.published(group)
             if count is not None:
                 answers = _values(group.rows, question.column)
                 yes = {
@@ -323,7 +323,7 @@ def policy_awareness(
                     "verified": answers >= VERIFIED_THRESHOLD,
                     "participation": answers > 0,
                 }[name]
-                value = share(yes) if split else float("nan")
+                value = share(yes)
                 values[f"{name}_share"] = value
                 if name == "claimed":
                     values["answered"] = count
@@ -366,7 +366,7 @@ def perception_gap(
         stats["perceived_message"] = pd.NA
         if group.figures:
             stats["mean_scored"] = _mean(group.rows, "stage")
-        count, _, message = asked["perceived"].published(group)
+        count, message = asked["perceived"].published(group)
         if message:
             stats["perceived_message"] = message
         if count is not None and "perception_gap" in group.rows:
@@ -408,9 +408,9 @@ def turning_points(
         row = hidden_row(group)
         messages = []
         for option in options:
-            count, split, message = answered[option].published(group)
+            count, message = answered[option].published(group)
             value = float("nan")
-            if split:
+            if count is not None:
                 chosen = pd.to_numeric(group.rows[option], errors="coerce").fillna(0)
                 said = group.rows[options].notna().any(axis=1)
                 value = share(chosen[said] > 0)
