@@ -32,7 +32,7 @@ from allypath.errors import DataError
 from allypath.privacy.breakdowns import Breakdown, check_columns
 from allypath.privacy.decision import Decision, Reason, hidden, shown
 from allypath.privacy.policy import PrivacyPolicy
-from allypath.privacy.solve import DETAIL_BANDS, DETAIL_NONE, DETAIL_STAGES, Table, solve_wave
+from allypath.privacy.solve import DETAIL_BANDS, DETAIL_NONE, DETAIL_STAGES, FinestCells, Table, solve_wave
 
 __all__ = [
     "COHORT_FLAGS",
@@ -54,7 +54,6 @@ RETURNING, CONTINUING = "returning", "continuing"
 COHORT_FLAGS = (RETURNING, CONTINUING)
 COMMENT_COLUMNS = ("ot1", "ot2")
 SINGLE_WAVE = "all responses"
-_MEASURES = frozenset({"n", "stage_1", "stage_2", "stage_3", "stage_4", "commenters"})
 EMPTY = "\x00empty"  # marks filters that select nobody (a unit and another unit not above it)
 
 _REASONS = {
@@ -299,20 +298,14 @@ def cohort_flags(rows: pd.DataFrame, wave_column: str, panel_waves: Sequence[Has
     select them with this same function, so they hold exactly the people the release checked.
     """
     rows = rows.copy()
-    rows[RETURNING] = False
-    rows[CONTINUING] = False
-    keys = {
-        str(w): set(rows.loc[rows[wave_column].astype(str) == str(w), "panel_key"].dropna())
-        for w in panel_waves
-    }
-    order = [str(w) for w in panel_waves]
-    for position, wave in enumerate(order):
-        mine = rows[wave_column].astype(str) == wave
-        key = rows["panel_key"]
-        if position > 0:
-            rows.loc[mine, RETURNING] = key[mine].isin(keys[order[position - 1]]).to_numpy()
-        if position + 1 < len(order):
-            rows.loc[mine, CONTINUING] = key[mine].isin(keys[order[position + 1]]).to_numpy()
+    order = {str(w): position for position, w in enumerate(panel_waves)}
+    wave = rows[wave_column].astype(str).map(order).fillna(-1).to_numpy(dtype=np.int64)
+    key, _ = pd.factorize(rows["panel_key"], use_na_sentinel=True)  # -1: no panel key
+    width = int(key.max(initial=-1)) + 1
+    linked = (wave >= 0) & (key >= 0)
+    answered = np.unique(wave[linked] * width + key[linked])  # (panel wave, key) pairs that answered
+    rows[RETURNING] = linked & (wave > 0) & np.isin((wave - 1) * width + key, answered)
+    rows[CONTINUING] = linked & (wave + 1 < len(order)) & np.isin((wave + 1) * width + key, answered)
     return rows
 
 
@@ -414,11 +407,7 @@ def solve_release(
     if flags:  # cohorts of the total and of every one-column table, on both sides
         cohort = [t for t in tables if len(t.columns) <= 1]
         tables += [Table(t.columns, (flag,)) for flag in flags for t in cohort]
-    # plain object columns: factorising them per wave is many times faster than Arrow-backed strings
-    finest = finest.copy()
-    for column in finest.columns:
-        if column not in _MEASURES:
-            finest[column] = finest[column].to_numpy(dtype=object)
+    arrays = FinestCells.of(finest.reset_index(drop=True), tables)  # read once, cut by wave below
     opened = {str(w) for w in open_waves}
     release = Release(
         policy,
@@ -429,9 +418,9 @@ def solve_release(
         panel_waves=tuple(str(w) for w in panel_waves),
     )
     waves = [SINGLE_WAVE] if wave_column is None else sorted({str(w) for w in finest[wave_column].dropna()})
-    wave_text = finest[wave_column].astype(str) if wave_column is not None else None
+    wave_text = finest[wave_column].astype(str).to_numpy() if wave_column is not None else None
     for wave in waves:
-        part = finest if wave_text is None else finest[(wave_text == wave).to_numpy()]
+        part = arrays if wave_text is None else arrays.take(np.flatnonzero(wave_text == wave))
         for cell in solve_wave(part, tables, policy, hierarchy=parent_of, open_wave=wave in opened):
             published = PublishedCell(
                 wave,

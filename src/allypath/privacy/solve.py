@@ -44,7 +44,7 @@ from allypath.privacy.audit import DEFAULT_BUDGET, _explain, find_small_derivabl
 from allypath.privacy.policy import PrivacyPolicy
 from allypath.privacy.probe import MAX_K, find_light_sets, find_small_sets, probes
 
-__all__ = ["DETAIL_BANDS", "DETAIL_NONE", "DETAIL_STAGES", "SolvedCell", "Table", "solve_wave"]
+__all__ = ["DETAIL_BANDS", "DETAIL_NONE", "DETAIL_STAGES", "FinestCells", "SolvedCell", "Table", "solve_wave"]
 
 DETAIL_STAGES, DETAIL_BANDS, DETAIL_NONE = 2, 1, 0
 STAGE_COUNT = 4
@@ -87,21 +87,58 @@ class SolvedCell:
     stages: np.ndarray = field(default_factory=lambda: np.zeros(STAGE_COUNT, dtype=np.int64))
 
 
-def _codes(finest: pd.DataFrame, columns: set[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Each column as sorted integer codes (-1 for no value) and the values they stand for."""
-    out = {}
-    for column in columns:
-        codes, uniques = pd.factorize(finest[column], sort=True, use_na_sentinel=True)
-        out[column] = (codes, np.asarray(uniques, dtype=object))
-    return out
+@dataclass(frozen=True)
+class FinestCells:
+    """One wave's (or several waves') finest cells as plain arrays, read from the frame once.
+
+    ``codes`` holds each declared column as sorted integer codes (-1 for no value) with the values
+    they stand for; a wave's part is a :meth:`take` of positions. Codes sorted over all waves keep
+    each wave's order of values, so the cells come out in the same order as when factorised apart.
+    """
+
+    counts: np.ndarray
+    stages: np.ndarray
+    commenters: np.ndarray
+    codes: dict[str, tuple[np.ndarray, np.ndarray]]
+    flags: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, finest: pd.DataFrame, tables: Sequence[Table]) -> FinestCells:
+        codes = {}
+        for column in sorted({c for t in tables for c in t.columns}):
+            # plain objects: factorising them is many times faster than Arrow-backed strings
+            values = finest[column].to_numpy(dtype=object)
+            found, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+            codes[column] = (found, np.asarray(uniques, dtype=object))
+        return cls(
+            finest["n"].to_numpy(dtype=np.int64),
+            finest[[f"stage_{s}" for s in range(1, STAGE_COUNT + 1)]].to_numpy(dtype=np.int64),
+            finest["commenters"].to_numpy(dtype=np.int64),
+            codes,
+            {f: finest[f].fillna(False).to_numpy(dtype=bool) for t in tables for f in t.flags},
+        )
+
+    def __len__(self) -> int:
+        return int(self.counts.size)
+
+    def take(self, positions: np.ndarray) -> FinestCells:
+        return FinestCells(
+            self.counts[positions],
+            self.stages[positions],
+            self.commenters[positions],
+            {c: (found[positions], uniques) for c, (found, uniques) in self.codes.items()},
+            {f: on[positions] for f, on in self.flags.items()},
+        )
 
 
-def _cells(finest: pd.DataFrame, tables: Sequence[Table]) -> list[SolvedCell]:
-    counts = finest["n"].to_numpy(dtype=np.int64)
-    stages = finest[[f"stage_{s}" for s in range(1, STAGE_COUNT + 1)]].to_numpy(dtype=np.int64)
-    commenters = finest["commenters"].to_numpy(dtype=np.int64)
-    codes = _codes(finest, {c for t in tables for c in t.columns})
-    flags = {f: finest[f].fillna(False).to_numpy(dtype=bool) for t in tables for f in t.flags}
+def _cells(finest: FinestCells, tables: Sequence[Table]) -> list[SolvedCell]:
+    counts, stages, commenters, codes, flags = (
+        finest.counts,
+        finest.stages,
+        finest.commenters,
+        finest.codes,
+        finest.flags,
+    )
     out: list[SolvedCell] = []
     for table in tables:
         keep = np.ones(len(finest), dtype=bool)
@@ -516,7 +553,7 @@ def _comment_pass(cells: list[SolvedCell], finest_commenters: np.ndarray, k_text
 
 
 def solve_wave(
-    finest: pd.DataFrame,
+    finest: pd.DataFrame | FinestCells,
     tables: Sequence[Table],
     policy: PrivacyPolicy,
     *,
@@ -527,31 +564,39 @@ def solve_wave(
     """Every cell of ``tables`` in one wave with what may be shown of it (see the module docstring).
 
     ``finest`` has the declared columns, ``n``, ``stage_1``..``stage_4`` and ``commenters`` per
-    finest cell; ``hierarchy`` maps a unit column to the column one level up (``unit2`` -> ``unit``).
+    finest cell (a frame, or :class:`FinestCells` already read from one); ``hierarchy`` maps a unit
+    column to the column one level up (``unit2`` -> ``unit``).
     An ``open_wave`` still collecting answers shows counts only (no split, no comments): successive
     snapshots would otherwise give away the newest responses.
     """
-    finest = finest.reset_index(drop=True)
+    if isinstance(finest, pd.DataFrame):
+        finest = FinestCells.of(finest.reset_index(drop=True), tables)
     hierarchy = dict(hierarchy or {})
     cells = _cells(finest, tables)
-    weights = finest["n"].to_numpy(dtype=np.int64)
-    relations = _relations(cells, tables, hierarchy, len(finest))
+    weights = finest.counts
+    size = len(finest)
+    relations = _relations(cells, tables, hierarchy, size)
     for cell in cells:
         if cell.n < policy.k:
             cell.shown, cell.reason = False, "below_k"
     while True:
         changed = _line_pass(cells, relations, policy.k)
         if not changed:
-            changed = _audit_pass(cells, len(finest), weights, policy.k, budget)
+            changed = _audit_pass(cells, size, weights, policy.k, budget)
         if not changed:
             break
-    _restore_pass(cells, len(finest), weights)
+    _restore_pass(cells, size, weights)
     if open_wave:
         for cell in cells:
             cell.detail = DETAIL_NONE
             cell.split_reason = "open_wave" if cell.shown else ""
             cell.comment_reason = "open_wave" if cell.shown else cell.reason
         return cells
+    _attribute_pass(cells, relations)
+    while _stage_audit(cells, weights, finest.stages, budget):
+        _attribute_pass(cells, relations, keep=True)
+    _comment_pass(cells, finest.commenters, policy.k_text)
+    return cells
     _attribute_pass(cells, relations)
     finest_stages = finest[[f"stage_{n}" for n in range(1, STAGE_COUNT + 1)]].to_numpy(dtype=np.int64)
     while _stage_audit(cells, weights, finest_stages, budget):
