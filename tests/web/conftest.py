@@ -26,8 +26,10 @@ if not apps.ready:
     django.setup()
 
 import pytest
+from django.conf import settings as site_settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from allypath.instrument import Instrument, load_instrument
@@ -36,6 +38,13 @@ from allypath.web.orgs.invitations import issue_link_tokens as tokens_of
 from allypath.web.orgs.models import Membership, Organisation, Role, Wave
 from allypath.web.orgs.seeding import launch_wave, new_wave, write_hris
 from answer_patterns import sample_answers
+
+# Argon2 spends 0.2 s of CPU on a hash by design, and the tests create a user or log in with a
+# password many hundred times: they hash with MD5, as Django advises for tests (about a fifth of the
+# web and dashboard tests' time). The production list is checked, and used for one real hash, in
+# tests/web/test_settings_and_health.py and tests/web/test_console_access.py.
+PRODUCTION_PASSWORD_HASHERS = list(site_settings.PASSWORD_HASHERS)
+override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
 
 PASSWORD = "correct horse battery staple"
 

@@ -12,6 +12,8 @@ from django.test import Client
 
 from allypath.web.orgs.models import Membership, Wave, WaveStatus
 
+from .conftest import PASSWORD, PRODUCTION_PASSWORD_HASHERS
+
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 
@@ -116,8 +118,12 @@ def test_a_correct_login_reaches_the_console(alice):
     assert client.get("/console/acme/").status_code == 200
 
 
-def test_passwords_are_hashed_with_argon2(alice):
-    assert alice.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(alice, settings):
+    settings.PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS  # the tests hash with MD5 (conftest)
+    alice.set_password(PASSWORD)
+    alice.save()
+    assert alice.password.startswith("argon2$")
+    assert Client().post("/console/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
 
 
 def test_org_admins_add_a_viewer_who_then_sees_the_organisation(client, login, alice, acme):

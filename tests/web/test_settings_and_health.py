@@ -12,6 +12,8 @@ from django.conf import settings
 from allypath.errors import ConfigurationError
 from allypath.web.config import load_settings
 
+from .conftest import PRODUCTION_PASSWORD_HASHERS
+
 GOOD_KEY = "k" * 40
 
 
@@ -133,7 +135,9 @@ def test_sqlite_runs_in_wal_with_full_sync_busy_timeout_and_immediate_transactio
 
 
 def test_passwords_use_argon2_first():
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    # the production list: the tests themselves hash with MD5 (tests/web/conftest.py)
+    assert PRODUCTION_PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert "MD5" not in " ".join(PRODUCTION_PASSWORD_HASHERS)
 
 
 @pytest.mark.db
