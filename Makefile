@@ -33,15 +33,12 @@ demo: install ## Set up and run the demo (simulate, score and summarise the two 
 
 # One BLAS thread per test worker: two xdist workers already fill the two cores.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
-# loadgroup: a module marked xdist_group (costly module fixtures: reports, a Spark session) runs on
-# one worker and builds them once; every other test is handed out one by one, as with --dist load.
-XDIST := -n 2 --dist loadgroup
 
 test: install system-deps ## Set up and run every test on SQLite (and again the DB tests on PostgreSQL if ALLYPATH_TEST_POSTGRES_URL is set)
-	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 	@if [ -n "$${ALLYPATH_TEST_POSTGRES_URL:-}" ]; then \
 		echo "== database tests again on PostgreSQL ($${ALLYPATH_TEST_POSTGRES_URL})"; \
-		$(TEST_ENV) DATABASE_URL="$${ALLYPATH_TEST_POSTGRES_URL}" $(BIN)/python -m pytest $(XDIST) -m db $(PYTEST_ARGS) || [ $$? -eq 5 ]; \
+		$(TEST_ENV) DATABASE_URL="$${ALLYPATH_TEST_POSTGRES_URL}" $(BIN)/python -m pytest -n 2 -m db $(PYTEST_ARGS) || [ $$? -eq 5 ]; \
 	else \
 		echo "PostgreSQL: set ALLYPATH_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test to run the database tests on it too"; \
 	fi

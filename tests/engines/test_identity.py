@@ -21,8 +21,6 @@ INSTRUMENT = allypath.load_instrument()
 ITEM_IDS = {c.id for c in INSTRUMENT.columns}
 SHORT_IDS = {c.id for c in INSTRUMENT.form("short").columns}
 BAD_ROW = 917  # a short-form row in the fourth DuckDB batch of 300
-# One xdist worker runs this module (make test uses --dist loadgroup): one Spark session, files built once.
-pytestmark = pytest.mark.xdist_group("test_identity")
 
 
 @pytest.fixture(scope="module")

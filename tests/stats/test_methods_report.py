@@ -40,8 +40,6 @@ from allypath.stats import (
 
 N = 5000
 SEED = 0
-# One xdist worker runs this module (make test uses --dist loadgroup): its report is built once.
-pytestmark = pytest.mark.xdist_group("test_methods_report")
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,6 @@ MODEL = load_stage_model()
 RELIABLE = "Stage placement is reliable."
 CONSTRUCT_IDS = [c.id for c in INSTRUMENT.constructs]
 ITEM_IDS = [i.id for i in INSTRUMENT.items]
-# One xdist worker runs this module (make test uses --dist loadgroup): its reports are built once.
-pytestmark = pytest.mark.xdist_group("test_methods_verdicts")
 
 
 def shuffled(n: int, seed: int) -> pd.DataFrame:
