@@ -32,13 +32,15 @@ demo: install ## Set up and run the demo (simulate, score and summarise the two 
 	@bash scripts/demo.sh
 
 # One BLAS thread per test worker: two xdist workers already fill the two cores.
+# The PostgreSQL pass leaves out the browser tests: what they add is the page in chromium, and the
+# requests under them are the HTTP tests' requests, which run on both databases (about a minute).
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 test: install system-deps ## Set up and run every test on SQLite (and again the DB tests on PostgreSQL if ALLYPATH_TEST_POSTGRES_URL is set)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 	@if [ -n "$${ALLYPATH_TEST_POSTGRES_URL:-}" ]; then \
-		echo "== database tests again on PostgreSQL ($${ALLYPATH_TEST_POSTGRES_URL})"; \
-		$(TEST_ENV) DATABASE_URL="$${ALLYPATH_TEST_POSTGRES_URL}" $(BIN)/python -m pytest -n 2 -m db $(PYTEST_ARGS) || [ $$? -eq 5 ]; \
+		echo "== database tests again on PostgreSQL ($${ALLYPATH_TEST_POSTGRES_URL}), the browser ones once only"; \
+		$(TEST_ENV) DATABASE_URL="$${ALLYPATH_TEST_POSTGRES_URL}" $(BIN)/python -m pytest -n 2 -m "db and not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]; \
 	else \
 		echo "PostgreSQL: set ALLYPATH_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test to run the database tests on it too"; \
 	fi
