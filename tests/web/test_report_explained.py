@@ -48,19 +48,22 @@ def stored(client, acme, make_wave, issue_tokens, answers_for, instrument):
 
 
 def test_the_index_and_its_band_are_explained_in_one_sentence(stored):
-    response = stored(index=26.4, index_se=23.2)
+    # the range is the 95 % one (1.96 standard errors), as the margin for a change in his journey
+    response = stored(index=46.4, index_se=5.0)
     report = build_report(response, "en")
     assert report["index_sentence"] == (
-        "Your developmental index is 26 out of 100, one score for the whole path from 0 (the start of"
+        "Your developmental index is 46 out of 100, one score for the whole path from 0 (the start of"
         " “Apathy”) to 100 (fully “Energised and motivated”); answers like yours place it most likely"
-        " between 3 and 50."
+        " between 37 and 56."
     )
     # the band is cut at the ends of the scale, never below 0 or above 100
     near_top = build_report(stored(index=95.0, index_se=8.0), "en")["index_sentence"]
-    assert "between 87 and 100." in near_top
+    assert "between 79 and 100." in near_top
     assert "give or take" not in near_top and near_top.count(".") == 1
+    wide = build_report(stored(index=26.4, index_se=23.2), "en")["index_sentence"]
+    assert "between 0 and 72." in wide
     french = build_report(stored(language="fr", index=26.4, index_se=23.2), "fr")["index_sentence"]
-    assert french.startswith("Votre indice de progression est de 26 sur 100") and "entre 3 et 50." in french
+    assert french.startswith("Votre indice de progression est de 26 sur 100") and "entre 0 et 72." in french
 
 
 @pytest.mark.parametrize("number", [1, 2, 3])

@@ -25,7 +25,7 @@ from allypath import recommend
 from allypath.model import STAGES, stage
 from allypath.recommendations import Recommendation
 from allypath.scoring import PROBABILITY_COLUMNS, context_columns
-from allypath.web.journey.movement import movement
+from allypath.web.journey.movement import Z, movement
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.survey.models import Response
 from allypath.web.survey.texts import FIRST_STEPS, NEXT_STAGE, RESOURCES, ui
@@ -215,7 +215,8 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
         bars.append(Bar(s.label.get_lang(language), percent, s.number == current.number, text))
     context["bars"] = bars
     if result.get("index") is not None:
-        index, spread = float(result["index"]), float(result.get("index_se") or 0)
+        # the 95 % range, the margin his journey uses for a change ("most likely" is not one SE)
+        index, spread = float(result["index"]), Z * float(result.get("index_se") or 0)
         context["index_sentence"] = words["index"].format(
             index=round(index),
             low=round(max(0.0, index - spread)),
