@@ -40,7 +40,7 @@ from allypath.web.orgs.seeding import launch_wave, new_wave, write_hris
 from answer_patterns import sample_answers
 
 # Argon2 spends 0.2 s of CPU on a hash by design, and the tests create a user or log in with a
-# password many hundred times: they hash with MD5, as Django advises for tests (about a fifth of the
+# password in most web, dashboard and security tests: they hash with MD5, as Django advises for tests (about a fifth of the
 # web and dashboard tests' time). The production list is checked, and used for one real hash, in
 # tests/web/test_settings_and_health.py and tests/web/test_console_access.py.
 PRODUCTION_PASSWORD_HASHERS = list(site_settings.PASSWORD_HASHERS)

@@ -597,9 +597,3 @@ def solve_wave(
         _attribute_pass(cells, relations, keep=True)
     _comment_pass(cells, finest.commenters, policy.k_text)
     return cells
-    _attribute_pass(cells, relations)
-    finest_stages = finest[[f"stage_{n}" for n in range(1, STAGE_COUNT + 1)]].to_numpy(dtype=np.int64)
-    while _stage_audit(cells, weights, finest_stages, budget):
-        _attribute_pass(cells, relations, keep=True)
-    _comment_pass(cells, finest["commenters"].to_numpy(dtype=np.int64), policy.k_text)
-    return cells
