@@ -26,6 +26,7 @@ from allypath.reports import (
     stacked_bar_chart,
     stage_cfa_model,
 )
+from allypath.reports.methods import construct_name
 from allypath.stats import (
     FactorAnalysis,
     calibrate,
@@ -220,7 +221,9 @@ def test_classification_section_is_classification_by_group(report: MethodsReport
 def test_html_shows_the_same_numbers(report: MethodsReport, html: str):
     table = re.search(r"<caption>Reliability</caption>(.*?)</table>", html, re.S)
     assert table is not None
-    row = re.search(r"<tr><td>stage_energised</td>(.*?)</tr>", table.group(1), re.S)
+    # the table names the scale as people read it; the JSON keeps its id
+    energised = construct_name(allypath.load_instrument(), "stage_energised")
+    row = re.search(rf"<tr><td>{re.escape(energised)}</td>(.*?)</tr>", table.group(1), re.S)
     assert row is not None
     cells = re.findall(r"<td>(.*?)</td>", row.group(1))
     alpha = report.data["reliability"]["stage_energised"]["alpha"]

@@ -14,6 +14,7 @@ from allypath.errors import StatsError
 from allypath.instrument import Instrument, load_instrument
 from allypath.reports.charts import Chart, bar_chart, heatmap, line_chart
 from allypath.reports.methods import (
+    FIT_INDEX_GLOSS,
     FIT_LEVELS,
     ReportTable,
     Section,
@@ -21,6 +22,7 @@ from allypath.reports.methods import (
     _some,
     construct_name,
     item_name,
+    plain_header,
     stage_cfa_model,
 )
 from allypath.stats import SEMResult, cfa, measurement_invariance
@@ -38,6 +40,7 @@ def _fit_rating(fit: dict[str, float]) -> str:
 
 
 _FIT_KEYS = ("ntotal", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
+_FIT_HEADERS = [plain_header(k) for k in _FIT_KEYS]
 
 
 _RATING_WORDS = {"good": "well", "acceptable": "acceptably", "poor": "poorly"}
@@ -116,16 +119,18 @@ def _one_cfa(
             "the same thing here, so report them together, not as separate findings."
         )
         status = _worse(status, "caution")
+    # Charts name factors by their labels; the items keep their ids (too long as questions on an axis).
     factors = list(dict.fromkeys(loads["lhs"].astype(str)))
+    label = {f: construct_name(instrument, f) for f in factors}
     tidy = pd.DataFrame(
         {
             "item": loads["rhs"].astype(str).to_numpy(),
-            "factor": loads["lhs"].astype(str).to_numpy(),
+            "factor": loads["lhs"].astype(str).map(label).to_numpy(),
             "standardised loading": loads["std_all"].astype(float).to_numpy(),
         }
     )
     charts: list[Any] = [
-        ReportTable(f"Fit: {name}", list(_FIT_KEYS), [[_whole(k, fit[k]) for k in _FIT_KEYS]]),
+        ReportTable(f"Fit: {name}", _FIT_HEADERS, [[_whole(k, fit[k]) for k in _FIT_KEYS]]),
         bar_chart(
             tidy,
             x="standardised loading",
@@ -144,7 +149,7 @@ def _one_cfa(
         lookup = {(a, b): r for a, b, r in pairs}
         grid = pd.DataFrame(
             [
-                (a, b, 1.0 if a == b else lookup.get((a, b), lookup.get((b, a), math.nan)))
+                (label[a], label[b], 1.0 if a == b else lookup.get((a, b), lookup.get((b, a), math.nan)))
                 for a in factors
                 for b in factors
             ],
@@ -195,7 +200,7 @@ def _improper_cfa(
         "scales do not measure separate things here; report them together, not as separate findings."
     )
     row = [_whole(k, fit[k]) for k in _FIT_KEYS]
-    table = ReportTable(f"Fit: {name} (improper solution)", list(_FIT_KEYS), [row])
+    table = ReportTable(f"Fit: {name} (improper solution)", _FIT_HEADERS, [row])
     return numbers, sentence, "problem", [table]
 
 
@@ -245,11 +250,15 @@ def cfa_section(scored_items: pd.DataFrame, instrument: Instrument) -> tuple[dic
     method = (
         "Maximum-likelihood CFA (lavaan conventions), reverse-keyed items reversed, listwise deletion; "
         "factors correlate freely and the first loading of each is fixed at 1. Cut-offs: CFI >= .95, "
-        "RMSEA <= .06, SRMR <= .08 good; CFI >= .90, RMSEA <= .08 acceptable (Hu & Bentler 1999)."
+        "RMSEA <= .06, SRMR <= .08 good; CFI >= .90, RMSEA <= .08 acceptable (Hu & Bentler 1999). "
+        + FIT_INDEX_GLOSS
     )
     return numbers, Section("cfa", "Confirmatory factor analysis", verdict, status, method, tables, charts)
 
 
+_INVARIANCE_HEADERS = [
+    plain_header(k) for k in ("chisq", "df", "cfi", "rmsea", "srmr", "delta_cfi", "delta_rmsea")
+]
 _LEVEL_ADVICE = {
     None: "not even the same structure holds in every group: do not compare these groups on the scales",
     "configural": "the same structure holds, but compare neither averages nor relations across these groups",
@@ -310,7 +319,7 @@ def invariance_section(
         tables.append(
             ReportTable(
                 f"Invariance across {column}",
-                ["level", "chisq", "df", "cfi", "rmsea", "srmr", "delta cfi", "delta rmsea", "result"],
+                ["level", *_INVARIANCE_HEADERS, "result"],
                 [
                     [
                         r["level"],
@@ -359,6 +368,6 @@ def invariance_section(
         "Multigroup CFA of the stage model per grouping (groups with at least "
         f"{min_size} complete responses): configural, metric (equal loadings), scalar (+ intercepts), strict "
         "(+ residuals). A level holds when CFI drops by at most .010 and RMSEA rises by at most .015 "
-        "(Chen 2007)."
+        "(Chen 2007). " + FIT_INDEX_GLOSS
     )
     return numbers, Section("invariance", "Measurement invariance", verdict, status, method, tables, charts)

@@ -142,7 +142,7 @@ def _table(column: str, result: DIFResult, instrument: Instrument) -> ReportTabl
             "at stage",
             "agrees more",
             "agrees less",
-            "LR",
+            "LR chi-square",
             "p adjusted",
             "size",
             "flagged",

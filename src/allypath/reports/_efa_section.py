@@ -16,6 +16,7 @@ from allypath.reports.methods import (
     ReportTable,
     Section,
     _likert_items,
+    construct_name,
 )
 from allypath.stats import (
     FactorAnalysis,
@@ -111,7 +112,7 @@ def efa_section(scored_items: pd.DataFrame, instrument: Instrument, seed: int) -
     factor_table = ReportTable(
         "Factors matched to stage scales",
         ["stage scale", "factor"],
-        [[k, v] for k, v in factor_of.items()],
+        [[construct_name(instrument, k), v] for k, v in factor_of.items()],
     )
     method = (
         f"Stage items (reverse-keyed items reversed): KMO and Bartlett's test; Horn's parallel analysis "

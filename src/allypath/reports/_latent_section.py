@@ -7,13 +7,18 @@ import pandas as pd
 
 from allypath._values import plain_deep
 from allypath.errors import StatsError
-from allypath.instrument import Instrument
+from allypath.instrument import Instrument, load_instrument
 from allypath.reports.charts import STAGE_COLORS, bar_chart, line_chart, stacked_bar_chart
 from allypath.reports.methods import (
+    BIC_GLOSS,
+    ENTROPY_GLOSS,
     LATENT_STARTS,
     STAGE_LABELS,
     ReportTable,
     Section,
+    construct_name,
+    plain_columns,
+    plain_header,
 )
 from allypath.scoring import PROBABILITY_COLUMNS, StageModel, score
 from allypath.stats import (
@@ -28,9 +33,27 @@ __all__ = ["MIN_AGREEMENT", "calibration_section", "latent_section"]
 #: Below this share of respondents placed in the same stage as by the default model, a calibrated
 #: model changes the picture too much to be adopted on the report's word alone.
 MIN_AGREEMENT = 0.80
+#: The columns of compare_latent the profile table shows (the chart's data table shows them all).
+_PROFILE_COLUMNS = ("k", "loglik", "npar", "bic", "entropy", "smallest_share")
+#: The calibration's fit report as its table shows it.
+_CALIBRATION_FIELDS = (
+    "n_placed",
+    "loglik_base",
+    "loglik",
+    "npar",
+    "bic",
+    "relative_entropy",
+    "iterations",
+    "converged",
+)
 
 
-def latent_section(scored: pd.DataFrame, seed: int) -> tuple[dict, Section]:
+def latent_section(
+    scored: pd.DataFrame, seed: int, instrument: Instrument | None = None
+) -> tuple[dict, Section]:
+    """Latent profiles of the stage scale scores; the scales are named as ``instrument`` (default:
+    the packaged one) calls them."""
+    instrument = instrument or load_instrument()
     columns = [c for c in scored.columns if c.startswith("score_stage_")]
     scores = scored.loc[scored["status"] == "scored", columns].astype(float)
     table = compare_latent(scores, range(1, 7), kind="profile", n_init=LATENT_STARTS, seed=seed)
@@ -63,15 +86,15 @@ def latent_section(scored: pd.DataFrame, seed: int) -> tuple[dict, Section]:
         for p in ordered
     ]
     profile_rows = [
-        (names[p], col.replace("score_stage_", ""), float(means.loc[p, col]))
+        (names[p], construct_name(instrument, col.removeprefix("score_")), float(means.loc[p, col]))
         for p in ordered
         for col in columns
     ]
     charts = [
         line_chart(
-            table.assign(k=table["k"].astype(str)),
-            x="k",
-            y="bic",
+            plain_columns(table.assign(k=table["k"].astype(str))),
+            x=plain_header("k"),
+            y=plain_header("bic"),
             title="BIC by number of profiles",
             description="BIC of latent profile models with 1 to 6 profiles of the stage scale scores; "
             "lower is better.",
@@ -91,20 +114,13 @@ def latent_section(scored: pd.DataFrame, seed: int) -> tuple[dict, Section]:
             "least to the most developed (Energised minus Apathy score).",
         ),
     ]
-    rows = [
-        [r["k"], r["loglik"], r["npar"], r["bic"], r["entropy"], r["smallest_share"]]
-        for r in numbers["compare"]
-    ]
-    tables = [
-        ReportTable(
-            "Latent profile models", ["profiles", "loglik", "npar", "BIC", "entropy", "smallest"], rows
-        )
-    ]
+    rows = [[r[k] for k in _PROFILE_COLUMNS] for r in numbers["compare"]]
+    tables = [ReportTable("Latent profile models", [plain_header(k) for k in _PROFILE_COLUMNS], rows)]
     method = (
         "Latent profile models (mclust VVI: own variances, no covariances) of the four stage scale "
         "scores with "
         f"1-6 profiles ({LATENT_STARTS} starts each), compared with a one-factor continuum by BIC "
-        "(stages_vs_continuum; Kass & Raftery 1995)."
+        f"(stages_vs_continuum; Kass & Raftery 1995). {BIC_GLOSS}; entropy: {ENTROPY_GLOSS}."
     )
     return numbers, Section(
         "latent", "Latent profiles of the scale scores", verdict, status, method, tables, charts
@@ -247,22 +263,18 @@ def calibration_section(
                 rule_label="",
             )
         )
-    fields = (
-        "n_placed",
-        "loglik_base",
-        "loglik",
-        "npar",
-        "bic",
-        "relative_entropy",
-        "iterations",
-        "converged",
-    )
-    tables = [ReportTable("Calibration fit", list(fields), [[report.get(k) for k in fields]])]
+    tables = [
+        ReportTable(
+            "Calibration fit",
+            [plain_header(k) for k in _CALIBRATION_FIELDS],
+            [[report.get(k) for k in _CALIBRATION_FIELDS]],
+        )
+    ]
     method = (
         "Maximum marginal likelihood by EM over the stage and the acquiescence (Gauss-Hermite nodes), "
         "from the default model: item offsets, thresholds, affinity table, context slope, acquiescence SD "
         "and stage mix "
-        "(docs/methods.md)."
+        f"(docs/methods.md). {BIC_GLOSS}; {ENTROPY_GLOSS}."
     )
     return numbers, Section(
         "calibration", "Calibration of the scoring model", verdict, status, method, tables, charts

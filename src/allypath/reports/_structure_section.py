@@ -9,7 +9,7 @@ import pandas as pd
 
 from allypath.errors import StatsError
 from allypath.instrument import Instrument
-from allypath.reports.methods import ReportTable, Section
+from allypath.reports.methods import BIC_GLOSS, ReportTable, Section, plain_header
 from allypath.scoring import StageModel
 from allypath.stats import stage_structure
 
@@ -43,7 +43,8 @@ def structure_section(
         "trait whose items are single-peaked (quadratic in the trait: an ideal-point model). Models "
         "are compared by the log-likelihood of held-out respondents (2-fold cross-validation, paired "
         f"z >= 2) and by a parametric bootstrap under the continuum ({bootstrap} draws); "
-        f"at most {MAX_RESPONDENTS:,} respondents, drawn at random."
+        f"at most {MAX_RESPONDENTS:,} respondents, drawn at random. The table also gives each model's "
+        f"{BIC_GLOSS}."
     )
     try:
         result = stage_structure(sample, instrument=instrument, model=model, bootstrap=bootstrap, seed=seed)
@@ -57,7 +58,7 @@ def structure_section(
     models = result.evidence["models"]
     table = ReportTable(
         "Structure models",
-        ["model", "loglik", "parameters", "BIC", "held-out loglik"],
+        ["model", *(plain_header(k) for k in ("loglik", "npar", "bic", "heldout_loglik"))],
         [[name, m["loglik"], m["npar"], m["bic"], m["heldout_loglik"]] for name, m in models.items()],
     )
     comparisons = ReportTable(

@@ -37,6 +37,8 @@ __all__ = [
     "construct_name",
     "item_name",
     "methods_report",
+    "plain_columns",
+    "plain_header",
     "stage_cfa_model",
 ]
 
@@ -168,6 +170,62 @@ def item_name(instrument: Instrument, item_id: str, limit: int = 60) -> str:
     return f"“{text}” ({item_id})"
 
 
+#: What the raw keys of the stats results mean, as table and chart headers say it: the JSON
+#: (``report.data``) keeps the keys, only what HTML and PDF show is renamed. ``k`` and ``n`` are the
+#: profiles and respondents of a latent profile model, the one result shown by its raw keys (the
+#: reliability table's ``k``, its items, is headed by hand). No dots, brackets or quotes: a chart's
+#: headers are Vega-Lite field names, where those mean nested access.
+PLAIN_HEADERS = {
+    "k": "profiles",
+    "n": "respondents",
+    "ntotal": "respondents",
+    "n_placed": "respondents placed",
+    "loglik": "log-likelihood",
+    "loglik_base": "log-likelihood (default model)",
+    "heldout_loglik": "held-out log-likelihood",
+    "npar": "parameters",
+    "chisq": "chi-square",
+    "pvalue": "p",
+    "cfi": "CFI",
+    "tli": "TLI",
+    "rmsea": "RMSEA",
+    "srmr": "SRMR",
+    "delta_cfi": "change in CFI",
+    "delta_rmsea": "change in RMSEA",
+    "aic": "AIC",
+    "bic": "BIC",
+    "sabic": "sample-size adjusted BIC",
+    "smallest_share": "share of the smallest profile",
+    "lowest_bic": "lowest BIC",
+}
+
+# The acronyms of those headers, spelled out once for the method text of each section that shows them.
+FIT_INDEX_GLOSS = (
+    "CFI and TLI (comparative and Tucker-Lewis fit index: how much better the model fits than one of "
+    "unrelated items; 1 is best), RMSEA (root mean square error of approximation: misfit per degree "
+    "of freedom, df; 0 is best), SRMR (standardised root mean square residual: the typical gap between "
+    "observed and model-implied correlations; 0 is best), AIC and BIC (information criteria: misfit "
+    "penalised for parameters; lower is better, comparable only between models of the same answers)."
+)
+BIC_GLOSS = (
+    "BIC (Bayesian information criterion: misfit penalised for the number of parameters; lower is better)"
+)
+ENTROPY_GLOSS = (
+    "relative entropy (how clearly respondents are assigned: 0 no better than chance, 1 unambiguously)"
+)
+
+
+def plain_header(key: str) -> str:
+    """A raw result key as a header people read ("loglik" -> "log-likelihood"); other keys lose
+    their underscores."""
+    return PLAIN_HEADERS.get(key, key.replace("_", " "))
+
+
+def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with raw keys as column names people read: a chart's axes and its data table."""
+    return frame.rename(columns=plain_header)
+
+
 # --------------------------------------------------------------------------- inputs
 
 
@@ -275,7 +333,9 @@ def _sample(
         )
     ]
     group_rows = [[g, str(k), v] for g, sizes in numbers["group_sizes"].items() for k, v in sizes.items()]
-    tables = [ReportTable("Group sizes", ["column", "group", "responses"], group_rows)] if group_rows else []
+    tables = (
+        [ReportTable("Group sizes", ["grouping", "group", "responses"], group_rows)] if group_rows else []
+    )
     method = (
         "Placement uses the default scoring model; a respondent is placed when every stage scale is "
         "answered enough. Missingness is the share of blank answers per rating item."
@@ -351,8 +411,9 @@ def _alpha_rating(alpha: float) -> str:
 
 def _reliability_section(scales: dict[str, Any], instrument: Instrument) -> Section:
     fitted = {k: v for k, v in scales.items() if "alpha" in v}
+    names = {k: construct_name(instrument, k) for k in fitted}
     rows = [
-        [k, v["k"], v["n"], v["alpha"], v["ci_low"], v["ci_high"], v["omega_total"], v["rating"]]
+        [names[k], v["k"], v["n"], v["alpha"], v["ci_low"], v["ci_high"], v["omega_total"], v["rating"]]
         for k, v in fitted.items()
     ]
     weak = [k for k, v in fitted.items() if v["alpha"] < 0.7]
@@ -377,7 +438,7 @@ def _reliability_section(scales: dict[str, Any], instrument: Instrument) -> Sect
         status = "problem" if stage_weak else "caution"
         if stage_weak:
             verdict += f" Stage scales below .70 ({', '.join(stage_weak)}) make stage placement less certain."
-    chart_data = pd.DataFrame({"scale": list(fitted), "alpha": [v["alpha"] for v in fitted.values()]})
+    chart_data = pd.DataFrame({"scale": list(names.values()), "alpha": [v["alpha"] for v in fitted.values()]})
     charts = (
         [
             bar_chart(
@@ -430,8 +491,8 @@ def _items_section(item_rows: dict[str, Any], instrument: Instrument) -> Section
         status = "good"
     rows = [
         [
-            k,
-            v["construct"],
+            k,  # the id stays: researchers look the item up by it
+            construct_name(instrument, v["construct"]),
             v["reverse"],
             v["n"],
             v["missing"],
@@ -452,7 +513,7 @@ def _items_section(item_rows: dict[str, Any], instrument: Instrument) -> Section
     by_construct = (
         pd.DataFrame(
             {
-                "construct": [v["construct"] for v in item_rows.values()],
+                "construct": [construct_name(instrument, v["construct"]) for v in item_rows.values()],
                 "missing": [v["missing"] for v in item_rows.values()],
             }
         )
@@ -606,7 +667,7 @@ def methods_report(
     )
     sections.append(section)
     tick("latent profiles")
-    numbers["latent"], section = latent_section(scored, seed)
+    numbers["latent"], section = latent_section(scored, seed, instrument)
     sections.append(section)
     tick("calibration")
     numbers["calibration"], section = calibration_section(
