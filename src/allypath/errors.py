@@ -95,6 +95,9 @@ class RequestProblem(AllypathError):  # noqa: N818 - a refused request, not a se
         self.code = code
         super().__init__(message)
 
+    #: Seconds after which the same request may succeed (a 503 while figures are prepared), else None.
+    retry_after: int | None = None
+
     def field_errors(self) -> list[tuple[str, str, str]]:
         """``(field, message, code)`` for each field at fault, as the API lists them."""
         return [] if self.field is None else [(self.field, self.message, self.code)]

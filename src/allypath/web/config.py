@@ -108,6 +108,19 @@ class WebSettings(BaseSettings):
         description="largest size an uploaded workbook may unpack to (a zip of XML), checked before reading",
     )
     max_upload_rows: int = Field(200_000, ge=100, description="most rows an uploaded file may hold")
+    solve_in_request_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="an organisation whose last release took longer to solve has its next one solved in a "
+        "process of its own (python -m allypath.web prepare_releases); its pages say the figures are being "
+        "prepared meanwhile",
+    )
+    solve_in_request_rows: int = Field(
+        20_000,
+        ge=0,
+        description="with no solve on record, an organisation with more responses than this has its release "
+        "solved in a process of its own",
+    )
     login_failure_limit: int = Field(5, ge=2, le=50, description="failed logins before a lockout")
     login_cooloff_minutes: int = Field(15, ge=1, description="lockout length after too many failures")
     submit_limit_per_token: int = Field(

@@ -223,6 +223,11 @@ ALLYPATH_MAX_BODY_BYTES = ENV.max_body_bytes
 ALLYPATH_MAX_UPLOAD_BYTES = ENV.max_upload_bytes
 ALLYPATH_MAX_UNPACKED_BYTES = ENV.max_unpacked_bytes  # allypath.web.uploads: checked before parsing
 ALLYPATH_MAX_UPLOAD_ROWS = ENV.max_upload_rows
+# allypath.web.dashboard.deferred: which releases are solved outside the request that needs them, and
+# where the process solving them leaves its claim and its log
+ALLYPATH_SOLVE_IN_REQUEST_SECONDS = ENV.solve_in_request_seconds
+ALLYPATH_SOLVE_IN_REQUEST_ROWS = ENV.solve_in_request_rows
+ALLYPATH_DATA_DIR = ENV.data_dir
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
 EMAIL_BACKEND = ENV.email_backend_path

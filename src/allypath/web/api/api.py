@@ -28,6 +28,7 @@ from allypath.web.api.schemas import (
     SubmissionIn,
     WaveOut,
 )
+from allypath.web.dashboard.deferred import with_retry_after
 from allypath.web.dashboard.rates import rates_view
 from allypath.web.orgs.access import get_for
 from allypath.web.orgs.models import Membership, Role, Wave
@@ -77,7 +78,7 @@ def _request_problem(request: HttpRequest, exc: RequestProblem) -> HttpResponse:
     errors = [
         {"field": field, "message": message, "code": code} for field, message, code in exc.field_errors()
     ]
-    return _error(request, exc.status, exc.code, exc.message, errors)
+    return with_retry_after(_error(request, exc.status, exc.code, exc.message, errors), exc)
 
 
 @api.exception_handler(HttpError)
@@ -170,7 +171,7 @@ def get_wave(request: HttpRequest, wave_id: int) -> Wave:
 
 @api.get(
     "/waves/{wave_id}/response-rates",
-    response={200: RatesOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: RatesOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 503: ErrorOut},
     auth=django_auth,
     summary="Usable responses per unit (groups the privacy gate refuses are hidden)",
 )

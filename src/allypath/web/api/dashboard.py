@@ -32,7 +32,8 @@ from allypath.web.dashboard.service import QUESTIONS, Summary
 
 router = Router(tags=["dashboard"], auth=django_auth)
 
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# 503: a large organisation's figures are being prepared (code release_being_prepared, Retry-After)
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 503: ErrorOut}
 Breakdown = Literal["unit", "level", "region"]
 
 

@@ -38,6 +38,7 @@ from allypath.reports.board import (
     transition_chart,
 )
 from allypath.web.dashboard import service
+from allypath.web.dashboard.deferred import with_retry_after
 from allypath.web.dashboard.forms import AdoptForm, PlanItemForm
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery, filter_options, resolve
 from allypath.web.dashboard.results import Record, Result
@@ -148,7 +149,9 @@ def problem_page(request: HttpRequest, problem: RequestProblem) -> HttpResponse:
     assert match is not None  # a dashboard URL with its slug: console.problems checks
     tab = "dashboard" if match.url_name == "dashboard_export" else str(match.url_name)
     context = dashboard_context(request, match.kwargs["slug"], tab, problem=problem)
-    return render(request, "console/dashboard/problem.html", context, status=problem.status)
+    return with_retry_after(
+        render(request, "console/dashboard/problem.html", context, status=problem.status), problem
+    )
 
 
 def refused_context(result: Result) -> dict[str, Any]:

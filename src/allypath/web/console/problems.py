@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from allypath.errors import RequestProblem
 from allypath.web.console import dashboard
+from allypath.web.dashboard.deferred import with_retry_after
 
 __all__ = ["problem_response"]
 
@@ -23,4 +24,4 @@ def problem_response(request: HttpRequest, problem: RequestProblem) -> HttpRespo
     if match is not None and match.view_name.startswith("console:dashboard") and "slug" in match.kwargs:
         return dashboard.problem_page(request, problem)
     context = {"title": "This request cannot be answered", "problem": problem}
-    return render(request, "console/problem.html", context, status=problem.status)
+    return with_retry_after(render(request, "console/problem.html", context, status=problem.status), problem)

@@ -19,6 +19,7 @@ from allypath.errors import AllypathError, ConfigurationError, DataError
 from allypath.web.audit import record_access
 from allypath.web.console.audience import audience_summary
 from allypath.web.console.forms import HrisUploadForm, MemberAddForm, MembershipForm, WaveForm
+from allypath.web.dashboard.deferred import ReleaseNotReady
 from allypath.web.dashboard.query import DashboardInputError
 from allypath.web.dashboard.rates import rates_view, response_rates
 from allypath.web.orgs.access import get_for, membership_for, organisations_of
@@ -167,7 +168,10 @@ def _wave_counts(request: HttpRequest, wave: Wave, membership: Membership) -> di
     so the list shows what every viewer sees; a count below the wave's k is not shown."""
     if not wave.has_response_rates:  # a draft, or imported from a file: the reason in words
         return {"invited": "—", "responded": wave.no_rates_reason}
-    table = response_rates(wave)
+    try:
+        table = response_rates(wave)
+    except ReleaseNotReady:  # a large organisation's counts are being solved in a process of their own
+        return {"invited": wave.invitations.count(), "responded": "being counted"}
     record_access(request, org=wave.org, wave=wave, group="all", view="console.waves")
     responded = table.responded if table.responded is not None else f"fewer than {table.k}"
     return {"invited": table.invited, "responded": responded}
@@ -214,8 +218,11 @@ def wave_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     wave = wave_for(request, slug, pk)
     membership = membership_for(request.user, wave.org)
+    rates_pending = ""
     try:  # from the organisation's release, like the dashboard: the same counts for every viewer
         rates = rates_view(request, wave, membership, view="console.response_rates")
+    except ReleaseNotReady as pending:
+        rates, rates_pending = None, pending.message
     except DashboardInputError:  # no rates for this wave: the page says what kind of wave it is
         rates = None
     context = base_context(
@@ -224,6 +231,7 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         wave.name,
         wave=wave,
         rates=rates,
+        rates_pending=rates_pending,
         can_manage=membership.has_role(Role.ORG_ADMIN),
         invited=wave.invitations.count(),
         audience=audience_summary(wave),

@@ -29,6 +29,7 @@ from allypath.privacy import (
     parse_breakdowns,
     solve_release,
 )
+from allypath.web.dashboard.deferred import ReleaseNotReady, solves_in_request, start_preparing
 from allypath.web.dashboard.frames import response_frame, unit_column, wave_labels
 from allypath.web.dashboard.models import Publication, PublishedRelease
 from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, WaveStatus
@@ -136,9 +137,15 @@ class StoredAnswerers:
     once per process (at 25,000 respondents with the default breakdowns, three of them took 168 s)."""
 
     org: Organisation
+    may_defer: bool = True  # False in the process that prepares them (see org_release)
 
     def get(self, digest: str) -> Release | None:
-        return _stored(self.org, ANSWERERS_PREFIX + digest)
+        found = _stored(self.org, ANSWERERS_PREFIX + digest)
+        if found is None and self.may_defer and not solves_in_request(self.org, 0):
+            # their cost follows the release's (three of them took 2.3 times as long)
+            start_preparing(self.org)
+            raise ReleaseNotReady(self.org)
+        return found
 
     def put(self, digest: str, release: Release, seconds: float) -> None:
         _store(self.org, ANSWERERS_PREFIX + digest, release, seconds)
@@ -153,8 +160,13 @@ def still_open(wave: Wave) -> bool:
     return wave.status == WaveStatus.OPEN and timezone.localdate() <= wave.closes_on
 
 
-def org_release(org: Organisation) -> OrgRelease:
-    """The organisation's release over its launched waves (solved once per state of the data)."""
+def org_release(org: Organisation, *, may_defer: bool = True) -> OrgRelease:
+    """The organisation's release over its launched waves (solved once per state of the data).
+
+    A large organisation's release is not solved here while ``may_defer``: a process of its own is
+    started to solve it and :class:`~allypath.web.dashboard.deferred.ReleaseNotReady` raised
+    (:mod:`.deferred` says why); the command that process runs passes ``may_defer=False``.
+    """
     waves = list(Wave.objects.filter(org=org).exclude(status=WaveStatus.DRAFT).order_by("opens_on", "pk"))
     labels = wave_labels(Wave.objects.filter(org=org))
     depth = _depth(org)
@@ -164,6 +176,9 @@ def org_release(org: Organisation) -> OrgRelease:
     digest = _digest(frame, waves, breakdowns, policy)
     release = _MEMORY.get(digest) or _stored(org, digest)
     if release is None:
+        if may_defer and not solves_in_request(org, len(frame)):
+            start_preparing(org)
+            raise ReleaseNotReady(org)
         started = time.perf_counter()
         release = solve_release(
             frame,
