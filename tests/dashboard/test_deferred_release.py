@@ -167,6 +167,33 @@ def test_closing_a_small_organisations_wave_starts_nothing(
     assert started == []
 
 
+def test_a_request_waits_for_a_preparing_process_rather_than_solve_the_same_release_beside_it(
+    northwind, bob, as_user, fresh_process, started
+):
+    client = as_user(bob)
+    with deferred.preparing_lock(northwind.org):  # the cron job, say, is solving it
+        pending = client.get(f"{API}/overview", {"wave": northwind.first.pk})
+        assert pending.status_code == 503
+        assert not PublishedRelease.objects.filter(org=northwind.org).exists()
+    assert client.get(f"{API}/overview", {"wave": northwind.first.pk}).status_code == 200
+
+
+def test_a_wave_closing_is_prepared_at_once_if_the_organisation_was_ever_slow_to_solve(
+    northwind, settings, started
+):
+    org = northwind.org
+    settings.ALLYPATH_SOLVE_IN_REQUEST_SECONDS = 10
+    PublishedRelease.objects.create(org=org, digest="d1", payload=b"", solve_seconds=2.0)
+    assert not deferred.prepare_if_large(org)
+    # slow once (the wave's full solve), quick since (only the open wave, counts only): a closing
+    # solves a whole wave again, at the cost of the slow one
+    PublishedRelease.objects.create(org=org, digest="d2", payload=b"", solve_seconds=40.0)
+    PublishedRelease.objects.create(org=org, digest="d3", payload=b"", solve_seconds=1.0)
+    assert deferred.solves_in_request(org, 100)
+    assert deferred.prepare_if_large(org)
+    assert started == [PREPARE]
+
+
 def test_the_command_names_an_unknown_organisation(northwind):
     with pytest.raises(CommandError, match="'nowhere'"):
         call_command("prepare_releases", "--org", "nowhere", "--quiet")

@@ -22,7 +22,9 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -42,11 +44,15 @@ __all__ = [
     "AnswererStore",
     "PublishedCell",
     "Release",
+    "WaveStore",
     "answerer_store",
+    "cell_rows",
+    "cells_of_rows",
     "cohort_flags",
     "finest_cells",
     "solve_answerers",
     "solve_release",
+    "wave_store",
 ]
 
 #: Flag columns marking panel members linked to the previous / next panel wave.
@@ -237,22 +243,7 @@ class Release:
             "open_waves": sorted(self.open_waves),
             "hierarchy": list(self.hierarchy),
             "panel_waves": list(self.panel_waves),
-            "cells": [
-                [
-                    str(c.wave),
-                    list(c.columns),
-                    [_json(v) for v in c.values],
-                    list(c.flags),
-                    c.n,
-                    c.reason,
-                    c.detail,
-                    c.split_reason,
-                    c.comments,
-                    c.comment_reason,
-                    c.comment_band,
-                ]
-                for c in self.cells.values()
-            ],
+            "cells": cell_rows(self.cells.values()),
         }
 
     @classmethod
@@ -267,10 +258,37 @@ class Release:
             hierarchy=tuple(data.get("hierarchy", ())),
             panel_waves=tuple(data.get("panel_waves", ())),
         )
-        for wave, columns, values, flags, n, *rest in data["cells"]:
-            cell = PublishedCell(wave, tuple(columns), tuple(values), tuple(flags), n, *rest)
-            release.cells[_key(wave, cell.filters, cell.flags)] = cell
+        for cell in cells_of_rows(data["cells"]):
+            release.cells[_key(cell.wave, cell.filters, cell.flags)] = cell
         return release
+
+
+def cell_rows(cells: Iterable[PublishedCell]) -> list[list[Any]]:
+    """``cells`` as JSON-ready rows (:meth:`Release.to_dict`, the wave store)."""
+    return [
+        [
+            str(c.wave),
+            list(c.columns),
+            [_json(v) for v in c.values],
+            list(c.flags),
+            c.n,
+            c.reason,
+            c.detail,
+            c.split_reason,
+            c.comments,
+            c.comment_reason,
+            c.comment_band,
+        ]
+        for c in cells
+    ]
+
+
+def cells_of_rows(rows: Iterable[Sequence[Any]]) -> list[PublishedCell]:
+    """The cells of :func:`cell_rows`' rows."""
+    return [
+        PublishedCell(wave, tuple(columns), tuple(values), tuple(flags), n, *rest)
+        for wave, columns, values, flags, n, *rest in rows
+    ]
 
 
 def _json(value: Any) -> Any:
@@ -419,24 +437,105 @@ def solve_release(
     )
     waves = [SINGLE_WAVE] if wave_column is None else sorted({str(w) for w in finest[wave_column].dropna()})
     wave_text = finest[wave_column].astype(str).to_numpy() if wave_column is not None else None
+    store = wave_store.get()
     for wave in waves:
         part = arrays if wave_text is None else arrays.take(np.flatnonzero(wave_text == wave))
-        for cell in solve_wave(part, tables, policy, hierarchy=parent_of, open_wave=wave in opened):
-            published = PublishedCell(
-                wave,
-                cell.table.columns,
-                cell.values,
-                cell.table.flags,
-                cell.n if cell.shown else None,
-                cell.reason,
-                cell.detail,
-                cell.split_reason,
-                cell.comments,
-                cell.comment_reason,
-                comment_band(cell.commenters, policy.k_text) if cell.comments else "",
-            )
+        digest = _wave_digest(wave, part, tables, policy, parent_of, wave in opened) if store else ""
+        cells = store.get(digest) if store else None
+        if cells is None:
+            started = time.perf_counter()
+            cells = _solve_one_wave(wave, part, tables, policy, parent_of, wave in opened)
+            if store:
+                store.put(digest, cells, time.perf_counter() - started)
+        for published in cells:
             release.cells[_key(wave, published.filters, published.flags)] = published
     return release
+
+
+def _solve_one_wave(
+    wave: str,
+    part: FinestCells,
+    tables: Sequence[Table],
+    policy: PrivacyPolicy,
+    parent_of: dict[str, str],
+    is_open: bool,
+) -> list[PublishedCell]:
+    return [
+        PublishedCell(
+            wave,
+            cell.table.columns,
+            cell.values,
+            cell.table.flags,
+            cell.n if cell.shown else None,
+            cell.reason,
+            cell.detail,
+            cell.split_reason,
+            cell.comments,
+            cell.comment_reason,
+            comment_band(cell.commenters, policy.k_text) if cell.comments else "",
+        )
+        for cell in solve_wave(part, tables, policy, hierarchy=parent_of, open_wave=is_open)
+    ]
+
+
+# ---------------------------------------------------------------------- each wave's solve, kept
+
+
+class WaveStore(Protocol):
+    """Where one wave's solved cells are kept, by the digest of everything they were solved from
+    (:func:`_wave_digest`). Each wave is solved on its own (the audit never mixes waves), so while
+    one wave collects answers the others' decisions can be read back instead of solved again."""
+
+    def get(self, digest: str) -> list[PublishedCell] | None: ...
+
+    def put(self, digest: str, cells: list[PublishedCell], seconds: float) -> None: ...
+
+
+#: The store :func:`solve_release` reads and fills, set by the caller (None: every wave is solved).
+wave_store: ContextVar[WaveStore | None] = ContextVar("wave_store", default=None)
+
+_SOLVER_FILES = ("solve.py", "audit.py", "probe.py", "decision.py", "release.py")
+
+
+@cache
+def _solver_digest() -> bytes:
+    """The solver's own code: a change to any rule makes every kept wave be solved again."""
+    folder = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=16)
+    for name in _SOLVER_FILES:
+        digest.update((folder / name).read_bytes())
+    return digest.digest()
+
+
+def _wave_digest(
+    wave: str,
+    part: FinestCells,
+    tables: Sequence[Table],
+    policy: PrivacyPolicy,
+    parent_of: dict[str, str],
+    is_open: bool,
+) -> str:
+    """What one wave's decisions depend on: its finest cells by their values (not by codes, which
+    shift when another wave brings a new value), the tables, the hierarchy, the policy and the
+    solver's code."""
+    digest = hashlib.blake2b(_solver_digest(), digest_size=20)
+    settings = [
+        wave,
+        is_open,
+        policy.k,
+        policy.k_text,
+        [[list(t.columns), list(t.flags)] for t in tables],
+        sorted(parent_of.items()),
+    ]
+    digest.update(json.dumps(settings, default=str).encode())
+    for array in (part.counts, part.stages, part.commenters):
+        digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
+    for column, (found, uniques) in sorted(part.codes.items()):
+        values = [None if code < 0 else uniques[code] for code in found.tolist()]
+        digest.update(json.dumps([column, values], default=str).encode())
+    for flag, on in sorted(part.flags.items()):
+        digest.update(flag.encode() + np.ascontiguousarray(on, dtype=bool).tobytes())
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------- the answerers of a question

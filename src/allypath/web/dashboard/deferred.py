@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Max, QuerySet
 from django.http import HttpResponse
 from filelock import FileLock, Timeout
 
@@ -37,6 +38,7 @@ __all__ = [
     "claim_path",
     "prepare_if_large",
     "preparing_lock",
+    "preparing_now",
     "solves_in_request",
     "start_preparing",
     "with_retry_after",
@@ -77,25 +79,45 @@ def with_retry_after(response: HttpResponse, problem: RequestProblem) -> HttpRes
 def solves_in_request(org: Organisation, responses: int) -> bool:
     """Whether ``org``'s release may be solved inside a request: its last solve was quick or, with none
     on record, it has few responses."""
-    last = (
-        PublishedRelease.objects.filter(org=org)
-        .exclude(digest__startswith="answers-")
-        .order_by("-pk")
-        .values_list("solve_seconds", flat=True)
-        .first()
-    )
+    last = _whole_solves(org).order_by("-pk").values_list("solve_seconds", flat=True).first()
     if last is not None:
         return float(last) <= float(settings.ALLYPATH_SOLVE_IN_REQUEST_SECONDS)
     return responses <= int(settings.ALLYPATH_SOLVE_IN_REQUEST_ROWS)
 
 
+def _whole_solves(org: Organisation) -> QuerySet[PublishedRelease]:
+    """The solve times of ``org``'s whole releases (not a wave's part, not the answers' releases)."""
+    return (
+        PublishedRelease.objects.filter(org=org)
+        .exclude(digest__startswith="answers-")
+        .exclude(digest__startswith="wave-")
+    )
+
+
 def prepare_if_large(org: Organisation) -> bool:
-    """Start preparing ``org``'s release now if a request would not solve it (returns whether started)."""
+    """Start preparing ``org``'s release now if it has ever been large (returns whether started).
+
+    Called when a wave closes: that wave is then solved again in full, at the cost its first solve
+    had, whatever the last solve took (while it was open, only it was solved, counts only).
+    """
     from allypath.web.survey.models import Response  # the survey app's model, read here only
 
-    if solves_in_request(org, Response.objects.filter(wave__org=org).count()):
+    slowest = _whole_solves(org).aggregate(slowest=Max("solve_seconds"))["slowest"]
+    threshold = float(settings.ALLYPATH_SOLVE_IN_REQUEST_SECONDS)
+    if slowest is not None and float(slowest) <= threshold:
+        return False
+    if (
+        slowest is None
+        and Response.objects.filter(wave__org=org).count() <= settings.ALLYPATH_SOLVE_IN_REQUEST_ROWS
+    ):
         return False
     return start_preparing(org)
+
+
+def preparing_now(org: Organisation) -> bool:
+    """Whether a process is solving ``org``'s releases now (a request then waits for it rather than
+    solve the same release beside it)."""
+    return _running(org)
 
 
 def _folder() -> Path:

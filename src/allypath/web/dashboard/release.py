@@ -24,12 +24,14 @@ from django.utils import timezone
 from allypath.privacy import (
     Breakdown,
     PrivacyPolicy,
+    PublishedCell,
     Release,
     default_breakdowns,
     parse_breakdowns,
     solve_release,
 )
-from allypath.web.dashboard.deferred import ReleaseNotReady, solves_in_request, start_preparing
+from allypath.privacy.release import cell_rows, cells_of_rows, wave_store
+from allypath.web.dashboard.deferred import ReleaseNotReady, preparing_now, solves_in_request, start_preparing
 from allypath.web.dashboard.frames import response_frame, unit_column, wave_labels
 from allypath.web.dashboard.models import Publication, PublishedRelease
 from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, WaveStatus
@@ -38,6 +40,7 @@ __all__ = [
     "ATTRIBUTES",
     "OrgRelease",
     "StoredAnswerers",
+    "StoredWaves",
     "declared_breakdowns",
     "org_policy",
     "org_release",
@@ -141,7 +144,11 @@ class StoredAnswerers:
 
     def get(self, digest: str) -> Release | None:
         found = _stored(self.org, ANSWERERS_PREFIX + digest)
-        if found is None and self.may_defer and not solves_in_request(self.org, 0):
+        if (
+            found is None
+            and self.may_defer
+            and (preparing_now(self.org) or not solves_in_request(self.org, 0))
+        ):
             # their cost follows the release's (three of them took 2.3 times as long)
             start_preparing(self.org)
             raise ReleaseNotReady(self.org)
@@ -153,6 +160,42 @@ class StoredAnswerers:
 
 #: Marks a stored answerer release among the organisation's stored releases.
 ANSWERERS_PREFIX = "answers-"
+#: Marks one wave's stored cells (:class:`StoredWaves`) among them.
+WAVE_PREFIX = "wave-"
+
+
+@dataclass(frozen=True)
+class StoredWaves:
+    """Each wave's solved cells (:data:`allypath.privacy.release.wave_store`) kept beside the
+    organisation's release: a new answer in an open wave changes the release's digest, but only that
+    wave's cells (and, between panel waves, the previous wave's cohorts) need solving again; the
+    others are read back."""
+
+    org: Organisation
+
+    def get(self, digest: str) -> list[PublishedCell] | None:
+        row = (
+            PublishedRelease.objects.filter(org=self.org, digest=WAVE_PREFIX + digest)
+            .values_list("payload", flat=True)
+            .first()
+        )
+        return None if row is None else cells_of_rows(json.loads(zlib.decompress(bytes(row))))
+
+    def put(self, digest: str, cells: list[PublishedCell], seconds: float) -> None:
+        payload = zlib.compress(json.dumps(cell_rows(cells), separators=(",", ":"), default=str).encode(), 6)
+        shown = sum(c.shown for c in cells)
+        try:
+            with transaction.atomic():
+                PublishedRelease.objects.create(
+                    org=self.org,
+                    digest=WAVE_PREFIX + digest,
+                    payload=payload,
+                    cells=len(cells),
+                    shown=shown,
+                    solve_seconds=seconds,
+                )
+        except IntegrityError:  # another process solved the same wave a moment ago: the same cells
+            pass
 
 
 def still_open(wave: Wave) -> bool:
@@ -176,18 +219,22 @@ def org_release(org: Organisation, *, may_defer: bool = True) -> OrgRelease:
     digest = _digest(frame, waves, breakdowns, policy)
     release = _MEMORY.get(digest) or _stored(org, digest)
     if release is None:
-        if may_defer and not solves_in_request(org, len(frame)):
+        if may_defer and (preparing_now(org) or not solves_in_request(org, len(frame))):
             start_preparing(org)
             raise ReleaseNotReady(org)
         started = time.perf_counter()
-        release = solve_release(
-            frame,
-            breakdowns,
-            policy,
-            hierarchy=hierarchy(depth),
-            open_waves=[labels[w.pk] for w in waves if still_open(w)],
-            panel_waves=[labels[w.pk] for w in waves if w.privacy_mode == PrivacyMode.PANEL],
-        )
+        token = wave_store.set(StoredWaves(org))
+        try:
+            release = solve_release(
+                frame,
+                breakdowns,
+                policy,
+                hierarchy=hierarchy(depth),
+                open_waves=[labels[w.pk] for w in waves if still_open(w)],
+                panel_waves=[labels[w.pk] for w in waves if w.privacy_mode == PrivacyMode.PANEL],
+            )
+        finally:
+            wave_store.reset(token)
         _store(org, digest, release, time.perf_counter() - started)
     _MEMORY[digest] = release
     _MEMORY.move_to_end(digest)
