@@ -131,7 +131,8 @@ def recommend(result: Mapping[str, Any], *, language: str = "en", limit: int = 8
                 factor.key,
                 label,
                 factor.personal_tips[0].get_lang(language),
-                _reason(language, "weak", label=label, score=awareness),
+                # Not "your answers about “Low awareness of policies” were low": said directly.
+                _reason(language, "weak_knowledge", score=awareness),
             )
         )
     return [Recommendation(n, *row) for n, row in enumerate(out[:limit], start=1)]
@@ -143,18 +144,29 @@ _REASONS = {
         "between": "You are between “{label}” and “{other}”: a step that belongs to the next stage.",
         "strong": "You agreed on average ({score:.1f} of 5) with the statements about “{label}”.",
         "weak": "Your answers about “{label}” were low ({score:.1f} of 5).",
+        "weak_knowledge": "You said you know little of your organisation's policies ({score:.1f} of 5).",
     },
+    # French spacing: a no-break space inside « » and before ":", as the survey pages write it.
     "fr": {
-        "stage": "Vos réponses vous situent surtout à l’étape « {label} ».",
-        "between": "Vous êtes entre « {label} » et « {other} » : une piste de l’étape suivante.",
-        "strong": "Vous êtes en moyenne d’accord ({score:.1f} sur 5) avec les énoncés sur « {label} ».",
-        "weak": "Vos réponses sur « {label} » sont basses ({score:.1f} sur 5).",
+        "stage": "Vos réponses vous situent surtout à l’étape «\u00a0{label}\u00a0».",
+        "between": (
+            "Vous êtes entre «\u00a0{label}\u00a0» et «\u00a0{other}\u00a0»\u00a0: "
+            "une piste de l’étape suivante."
+        ),
+        "strong": (
+            "Vous êtes en moyenne d’accord ({score:.1f} sur 5) avec les énoncés sur «\u00a0{label}\u00a0»."
+        ),
+        "weak": "Vos réponses sur «\u00a0{label}\u00a0» sont basses ({score:.1f} sur 5).",
+        "weak_knowledge": (
+            "Vous avez indiqué connaître peu les politiques de votre organisation ({score:.1f} sur 5)."
+        ),
     },
     "ar": {
         "stage": "تضعك إجاباتك في الغالب في مرحلة «{label}».",
         "between": "أنت بين «{label}» و«{other}»: خطوة تنتمي إلى المرحلة التالية.",
         "strong": "وافقتَ في المتوسط ({score:.1f} من 5) على العبارات المتعلقة بـ«{label}».",
         "weak": "كانت إجاباتك عن «{label}» منخفضة ({score:.1f} من 5).",
+        "weak_knowledge": "ذكرتَ أنك لا تعرف إلا القليل عن سياسات مؤسستك ({score:.1f} من 5).",
     },
 }
 

@@ -261,12 +261,11 @@ def test_submitting_too_few_answers_asks_first_and_going_back_keeps_the_link_unu
 ):
     client.post(f"/s/{token}/", {"language": "en"})
     total = page_count(instrument.form("short"))
-    questions = len(instrument.form("short").items)
     r = client.post(f"/s/{token}/p/{total}/", {"action": "submit", "language": "en"})
     html = r.content.decode()
     assert r.status_code == 200
     assert "Send with only a few answers?" in html
-    assert f"You answered 0 of {questions} questions." in html
+    assert "You have not answered any question yet." in html  # not "You answered 0 of 29 questions"
     assert f'href="/s/{token}/p/1/?lang=en"' in html and 'value="submit_anyway"' in html
     assert not Response.objects.exists() and Draft.objects.count() == 1
 

@@ -59,9 +59,18 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, words: tuple[str, ...] = ()
+) -> HttpResponse:
+    """The API's JSON error; on a respondent's page, a page in his language saying ``words`` (keys of
+    the survey's page words: a title, then sentences); elsewhere the plain ``message``."""
     if _is_api(request):
         return JsonResponse({"detail": message, "code": code, "errors": []}, status=status)
+    if words:
+        from allypath.web.survey.views import is_respondent_page, problem_page
+
+        if is_respondent_page(request):
+            return problem_page(request, status, *words)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
@@ -70,7 +79,9 @@ class SubmissionRateLimitMiddleware:
 
     Limits come from ``ALLYPATH_SUBMIT_LIMIT_PER_TOKEN`` and ``ALLYPATH_SUBMIT_LIMIT_PER_IP`` (0 turns a
     limit off). Counters live in the ``ratelimit`` cache (local memory: per worker process, so a
-    two-worker server allows up to twice the figure; a shared cache makes it exact).
+    two-worker server allows up to twice the figure; a shared cache makes it exact). The API gets its
+    JSON error; a survey page gets a page in the respondent's language, with the same status and
+    Retry-After.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -90,9 +101,17 @@ class SubmissionRateLimitMiddleware:
         per_token = settings.ALLYPATH_SUBMIT_LIMIT_PER_TOKEN
         per_ip = settings.ALLYPATH_SUBMIT_LIMIT_PER_IP
         if per_ip and _over("ip", _address_key(request), per_ip):
-            return _too_many(request, "too many submissions from this network; wait a minute")
+            return _too_many(
+                request,
+                "too many submissions from this network; wait a minute",
+                ("busy_h", "busy_network", "busy_not_saved"),
+            )
         if per_token and token and _over("token", hashlib.sha256(token.encode()).hexdigest(), per_token):
-            return _too_many(request, "too many submissions for this link; wait a minute")
+            return _too_many(
+                request,
+                "too many submissions for this link; wait a minute",
+                ("busy_h", "busy_link", "busy_not_saved"),
+            )
         return None
 
     @staticmethod
@@ -133,8 +152,8 @@ def _over(kind: str, key: str, limit: int) -> bool:
     return count > limit
 
 
-def _too_many(request: HttpRequest, message: str) -> HttpResponse:
-    response = _error(request, 429, "rate_limited", message)
+def _too_many(request: HttpRequest, message: str, words: tuple[str, ...]) -> HttpResponse:
+    response = _error(request, 429, "rate_limited", message, words)
     response["Retry-After"] = str(WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS)
     return response
 
@@ -185,6 +204,7 @@ class StorageFullMiddleware:
             503,
             "storage_full",
             "The server could not store this: its disk is full. Nothing was saved; please try again later.",
+            ("full_h", "full"),
         )
         response["Retry-After"] = "300"
         return response

@@ -8,13 +8,24 @@ The library, dilemmas, guides, stages, barriers and contexts come with their own
 
 from __future__ import annotations
 
+import re
+
 from allypath.model import Text
 
-__all__ = ["FORMAT_NAMES", "WORDS", "words"]
+__all__ = ["FORMAT_NAMES", "WORDS", "french_spacing", "words"]
+
+_FR_BEFORE = re.compile(r"[ \u00a0\u202f]?([:;?!»])(?=\s|$|[).,])")
+_FR_AFTER = re.compile(r"«[ \u00a0\u202f]?")
+
+
+def french_spacing(text: str) -> str:
+    """French typography: a no-break space (U+00A0, as in "42\u00a0%") before : ; ? ! and » and after «,
+    so that a line never starts with a colon or a lone quotation mark ("Pourquoi ceci\u00a0: ...")."""
+    return _FR_AFTER.sub("«\u00a0", _FR_BEFORE.sub("\u00a0\\1", text))
 
 
 def _t(en: str, fr: str, ar: str) -> Text:
-    return Text({"en": en, "fr": fr, "ar": ar})
+    return Text({"en": en, "fr": french_spacing(fr), "ar": ar})
 
 
 FORMAT_NAMES: dict[str, Text] = {
@@ -26,6 +37,8 @@ FORMAT_NAMES: dict[str, Text] = {
 }
 
 WORDS: dict[str, Text] = {
+    # After a label, before what it introduces ("Why this: ..."); French puts a no-break space before it.
+    "colon": _t(":", " :", ":"),
     "skip": _t("Skip to your journey", "Aller à votre parcours", "انتقل إلى مسارك"),
     "journey_h": _t("Your private journey", "Votre parcours privé", "مسارك الخاص"),
     "private": _t(
@@ -206,19 +219,19 @@ WORDS: dict[str, Text] = {
     "placed_at": _t("{label}", "{label}", "{label}"),
     "placed_between": _t("between “{a}” and “{b}”", "entre « {a} » et « {b} »", "بين «{a}» و«{b}»"),
     "sure_high": _t(
-        "we are fairly sure of this ({p} in 100)",
-        "nous en sommes assez sûrs ({p} sur 100)",
-        "نحن متأكدون من ذلك إلى حد كبير ({p} من 100)",
+        "we are fairly sure of this ({p} chances in 100)",
+        "nous en sommes assez sûrs ({p} chances sur 100)",
+        "نحن متأكدون من ذلك إلى حد كبير ({p} فرصة من أصل 100)",
     ),
     "sure_mid": _t(
-        "this is likely, not certain ({p} in 100)",
-        "c'est probable, pas certain ({p} sur 100)",
-        "هذا مرجّح لكنه ليس مؤكدًا ({p} من 100)",
+        "this is likely, not certain ({p} chances in 100)",
+        "c'est probable, pas certain ({p} chances sur 100)",
+        "هذا مرجّح لكنه ليس مؤكدًا ({p} فرصة من أصل 100)",
     ),
     "sure_low": _t(
-        "this is uncertain: your answers fit more than one stage ({p} in 100)",
-        "c'est incertain : vos réponses correspondent à plus d'une étape ({p} sur 100)",
-        "هذا غير مؤكد: إجاباتك تتوافق مع أكثر من مرحلة ({p} من 100)",
+        "this is uncertain: your answers fit more than one stage ({p} chances in 100)",
+        "c'est incertain : vos réponses correspondent à plus d'une étape ({p} chances sur 100)",
+        "هذا غير مؤكد: إجاباتك تتوافق مع أكثر من مرحلة ({p} فرصة من أصل 100)",
     ),
     "index_margin": _t(
         "Developmental index {index} out of 100, give or take {margin}.",

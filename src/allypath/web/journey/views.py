@@ -36,11 +36,11 @@ from allypath.web.journey.models import CirclePlan
 from allypath.web.journey.movement import certainty, index_margin, is_placed, movement
 from allypath.web.journey.store import MAX_COMMITMENTS, JourneyState, editing, load
 from allypath.web.journey.texts import FORMAT_NAMES, words
+from allypath.web.orgs.emails import local_date
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.survey.answers import check_answers, parse_posted
 from allypath.web.survey.models import Response
 from allypath.web.survey.pages import error_messages, questions
-from allypath.web.survey.report import local_date
 from allypath.web.survey.scoring import score_one
 from allypath.web.survey.views import _ALL_LANGUAGES, _language, _missing, _page_context, _response_for
 
@@ -154,7 +154,7 @@ def _where(result: dict[str, Any], language: str, jw: dict[str, str]) -> str:
     else:
         where = jw["placed_at"].format(label=label)
     key, p = certainty(result)
-    return f"{where}: {jw[key].format(p=p)}"
+    return f"{where}{jw['colon']} {jw[key].format(p=p)}"
 
 
 def _reasons(
@@ -315,7 +315,8 @@ def item(request: HttpRequest, receipt: str, item_id: str) -> HttpResponse:
         "item.html",
         title=lang(chosen.title),
         item=chosen,
-        format=lang(FORMAT_NAMES[chosen.format]),
+        # the format and reading time are the page's words (in its language), not the item's
+        format=FORMAT_NAMES[chosen.format].get_lang(visit.language),
         minutes=visit.context["jw"]["minutes"].format(n=chosen.reading_minutes),
         body=lang(chosen.body),
         question=lang(chosen.question) if chosen.question else "",

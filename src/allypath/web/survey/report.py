@@ -14,7 +14,6 @@ Numbers and dates follow the report's language through Django's localisation: "4
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,11 +25,12 @@ from allypath.model import STAGES, stage
 from allypath.recommendations import Recommendation
 from allypath.scoring import PROBABILITY_COLUMNS, context_columns
 from allypath.web.journey.movement import Z, movement
+from allypath.web.orgs.emails import local_date  # the e-mails' dates: one way to write a date
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.survey.models import Response
 from allypath.web.survey.texts import FIRST_STEPS, NEXT_STAGE, RESOURCES, ui
 
-__all__ = ["CONTEXT_CLEAR_PROBABILITY", "build_report"]
+__all__ = ["CONTEXT_CLEAR_PROBABILITY", "build_report", "local_date"]
 
 #: A context's stage is shown only when its top probability reaches this; otherwise the report says
 #: that the answers in that context do not point to one stage. Context placements rest on four
@@ -50,12 +50,6 @@ def local_number(value: float, digits: int, language: str) -> str:
     """``value`` with ``digits`` decimals as ``language`` writes it (Django's formats: "4,3" in French)."""
     with translation.override(language):
         return str(formats.number_format(value, digits, use_l10n=True))
-
-
-def local_date(value: dt.date, language: str) -> str:
-    """``value`` as ``language`` writes a date ("12 mars 2026", "March 12, 2026"), never ISO."""
-    with translation.override(language):
-        return str(formats.date_format(value, "DATE_FORMAT", use_l10n=True))
 
 
 _DECIMAL = re.compile(r"(?<![\d.,])(\d+)\.(\d+)(?!\d|[.,]\d)")
@@ -187,7 +181,9 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
         form = wave_instrument(response.wave.instrument_id, response.wave.instrument_version).form(
             response.wave.form
         )
-        if result.get("status") != "suspect":
+        if result.get("status") != "suspect" and not response.answers:
+            context["insufficient"] = words["insufficient_none"]  # never "you answered 0 of 29"
+        elif result.get("status") != "suspect":
             context["insufficient"] = words["insufficient"].format(
                 answered=len(response.answers), questions=len(form.items)
             )
@@ -210,7 +206,9 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     context["recommendations"] = _titled(recs, current.number, words, language)
     bars = []
     for s, col in zip(STAGES, PROBABILITY_COLUMNS, strict=True):
-        percent = round(100 * float(result.get(col) or 0))
+        # An estimate is never certain: a match is shown between 1 % and 99 %, never 0 % or 100 %
+        # (the journey's "chances in 100" stop at 99 too).
+        percent = min(99, max(1, round(100 * float(result.get(col) or 0))))
         text = words["percent"].format(value=local_number(percent, 0, language))
         bars.append(Bar(s.label.get_lang(language), percent, s.number == current.number, text))
     context["bars"] = bars

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from allypath.model import Text
 from allypath.web.journey.texts import WORDS as JOURNEY_WORDS
+from allypath.web.journey.texts import french_spacing
 
 __all__ = ["FIRST_STEPS", "LANGUAGE_NAMES", "NEXT_STAGE", "RESOURCES", "UI", "ui"]
 
@@ -16,7 +17,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 
 def _t(en: str, fr: str, ar: str) -> Text:
-    return Text({"en": en, "fr": fr, "ar": ar})
+    return Text({"en": en, "fr": french_spacing(fr), "ar": ar})
 
 
 UI: dict[str, Text] = {
@@ -110,6 +111,21 @@ UI: dict[str, Text] = {
         "You answered {answered} of {questions} questions.",
         "Vous avez répondu à {answered} questions sur {questions}.",
         "أجبت عن {answered} من أصل {questions} سؤالًا.",
+    ),
+    "thin_none": _t(
+        "You have not answered any question yet.",
+        "Vous n'avez encore répondu à aucune question.",
+        "لم تُجب عن أي سؤال بعد.",
+    ),
+    "thin_why_none": _t(
+        "Without answers the survey cannot say where you stand, so your report would only offer general "
+        "first steps. You can go back and answer some questions, or send anyway. Once sent, nothing can be "
+        "added.",
+        "Sans réponses, l'enquête ne peut pas dire où vous en êtes : votre rapport ne proposerait que des "
+        "premières pistes générales. Vous pouvez revenir répondre à quelques questions, ou envoyer quand "
+        "même. Une fois l'envoi fait, rien ne pourra être ajouté.",
+        "من دون إجابات لا يستطيع الاستبيان أن يحدد موقعك، فلن يقدّم تقريرك إلا خطوات أولى عامة. يمكنك العودة "
+        "للإجابة عن بعض الأسئلة، أو الإرسال على أي حال. بعد الإرسال لا يمكن إضافة شيء.",
     ),
     "thin_why": _t(
         "With this few answers the survey cannot say where you stand, so your report would only offer "
@@ -294,6 +310,7 @@ UI: dict[str, Text] = {
         "مؤشر التطور لديك {index} من 100، وهو رقم واحد للمسار كله من 0 (بداية مرحلة «{first}») إلى 100 (مرحلة «{last}» بالكامل)؛ وإجابات كإجاباتك تضعه على الأرجح بين {low} و{high}.",
     ),
     "percent": _t("{value}%", "{value}\u00a0%", "{value}%"),
+    "colon": JOURNEY_WORDS["colon"],
     "next_stage_h": _t("The next stage", "L'étape suivante", "المرحلة التالية"),
     "next_stage": _t(
         "The next stage is “{label}”.",
@@ -419,6 +436,15 @@ UI: dict[str, Text] = {
         "لا يعرض تقريرك مرحلة: أجبت عن {answered} من أصل {questions} سؤالًا، وتحديد موقعك يتطلب الإجابة عن "
         "معظم العبارات الخاصة بكل مرحلة. إليك بدلًا من ذلك خطوات أولى عامة.",
     ),
+    "insufficient_none": _t(
+        "Your report does not show a stage: you did not answer any question, and saying where you stand "
+        "needs answers to most of the statements about each stage. Here are general first steps instead.",
+        "Votre rapport n'indique pas d'étape : vous n'avez répondu à aucune question, et situer votre regard "
+        "demande des réponses à la plupart des affirmations de chaque étape. Voici plutôt des premières "
+        "pistes générales.",
+        "لا يعرض تقريرك مرحلة: لم تُجب عن أي سؤال، وتحديد موقعك يتطلب الإجابة عن معظم العبارات الخاصة بكل "
+        "مرحلة. إليك بدلًا من ذلك خطوات أولى عامة.",
+    ),
     "suspect": _t(
         "Your report does not show a stage: your answers do not follow a pattern the model can read "
         "(for example the same answer to many questions in a row), so a stage would not be reliable. "
@@ -452,6 +478,29 @@ UI: dict[str, Text] = {
         "Check the receipt code: it has 24 letters and digits, in groups of four.",
         "Vérifiez le code : il compte 24 lettres et chiffres, par groupes de quatre.",
         "تحقق من رمز الإيصال: يتكون من 24 حرفًا ورقمًا في مجموعات من أربعة.",
+    ),
+    # A request refused before it reached the survey (security.py): too many in a minute, a full disk.
+    "busy_h": _t("Please wait a minute", "Merci d'attendre une minute", "يُرجى الانتظار دقيقة"),
+    "busy_link": _t(
+        "Too many submissions in a short time: wait a minute, then try again.",
+        "Trop d'envois en peu de temps : attendez une minute, puis réessayez.",
+        "أُرسل الكثير في وقت قصير: انتظر دقيقة ثم أعد المحاولة.",
+    ),
+    "busy_network": _t(
+        "Too many submissions from your network in a short time: wait a minute, then try again.",
+        "Trop d'envois depuis votre réseau en peu de temps : attendez une minute, puis réessayez.",
+        "أُرسل الكثير من شبكتك في وقت قصير: انتظر دقيقة ثم أعد المحاولة.",
+    ),
+    "busy_not_saved": _t(
+        "What you just sent was not saved. Your browser's Back button takes you back to it.",
+        "Ce que vous venez d'envoyer n'a pas été enregistré. Le bouton Retour de votre navigateur vous y ramène.",
+        "لم يُحفظ ما أرسلته للتو. يعيدك زر الرجوع في متصفحك إليه.",
+    ),
+    "full_h": _t("Nothing was saved", "Rien n'a été enregistré", "لم يُحفظ شيء"),
+    "full": _t(
+        "The server could not store this: its disk is full. Nothing was saved; please try again later.",
+        "Le serveur n'a pas pu enregistrer ceci : son disque est plein. Rien n'a été enregistré ; réessayez plus tard.",
+        "تعذّر على الخادم حفظ هذا لأن قرصه ممتلئ. لم يُحفظ شيء؛ يُرجى المحاولة لاحقًا.",
     ),
 }
 

@@ -11,8 +11,10 @@ with the same link sees the survey's start, the same whether or not anyone start
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from allypath.instrument import Instrument
 from allypath.model import is_rtl
+from allypath.web.orgs.emails import local_date
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import draft_key, form_submission_id, normalise_receipt, receipt_hash
 from allypath.web.orgs.models import PrivacyMode, Wave
@@ -85,10 +88,43 @@ def _gone(request: HttpRequest, problem: LinkError, token: str = "") -> HttpResp
     words = context["words"]
     context["title"] = words[f"gone_{problem.kind}_h"]
     context["message"] = words[f"gone_{problem.kind}"].format(
-        closes=wave.closes_on.isoformat() if wave else "", opens=wave.opens_on.isoformat() if wave else ""
+        closes=local_date(wave.closes_on, language) if wave else "",
+        opens=local_date(wave.opens_on, language) if wave else "",
     )
     context["receipt_form"] = problem.kind == "used"
     status = 404 if problem.kind == "unknown" else 410
+    return render(request, "survey/gone.html", context, status=status)
+
+
+_RESPONDENT_PATH = re.compile(r"^/(?:s/(?P<token>[^/]{1,200})|r)/")
+
+
+def is_respondent_page(request: HttpRequest) -> bool:
+    """True for a survey link's pages and the report's and journey's (``/s/...``, ``/r/...``)."""
+    return _RESPONDENT_PATH.match(request.path) is not None
+
+
+def problem_page(request: HttpRequest, status: int, title: str, *messages: str) -> HttpResponse:
+    """A refusal on a respondent's page (too many submissions, a full disk) as a page in his language:
+    the ``?lang`` or posted language when the survey offers it, else his link's, as the views choose it.
+    ``title`` and ``messages`` are keys of the page words."""
+    offered: list[str] | tuple[str, ...] = _ALL_LANGUAGES
+    fallback = "en"
+    asked = request.GET.get("lang") or request.POST.get("language") or ""
+    match = _RESPONDENT_PATH.match(request.path)
+    token = match["token"] if match else None
+    if token and asked not in _ALL_LANGUAGES:
+        try:  # only when no language was asked: a refusal should stay cheap
+            link = open_link(token)
+            offered, fallback = link.wave.languages, _preferred(link, _draft(request, token, link))
+        except LinkError as problem:
+            offered = problem.wave.languages if problem.wave else offered
+        except DatabaseError:  # the disk may be full: English rather than a second failure
+            pass
+    language = _language(request, offered, fallback)
+    context = _page_context(request, language, offered)
+    words = context["words"]
+    context.update(title=words[title], message=" ".join(words[m] for m in messages))
     return render(request, "survey/gone.html", context, status=status)
 
 
@@ -152,7 +188,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         title=instrument.title.get_lang(language),
         who=words["who"].format(k=wave.k, k_text=wave.k_text),
         privacy_note=words["panel"] if wave.privacy_mode == PrivacyMode.PANEL else words["anonymous"],
-        optional=words["optional"].format(closes=wave.closes_on.isoformat()),
+        optional=words["optional"].format(closes=local_date(wave.closes_on, language)),
         has_draft=draft is not None,
     )
     return render(request, "survey/intro.html", context)
@@ -267,7 +303,12 @@ def _too_few_answers(
     # Only too few answers: answers set aside as careless are not "thin" (the report explains them).
     if score_one(draft.answers, instrument, wave.form).get("status") != "insufficient":
         return None
-    return {"thin_count": words["thin_count"].format(answered=len(draft.answers), questions=len(form.items))}
+    if not draft.answers:
+        return {"thin_count": words["thin_none"], "thin_why": words["thin_why_none"]}
+    return {
+        "thin_count": words["thin_count"].format(answered=len(draft.answers), questions=len(form.items)),
+        "thin_why": words["thin_why"],
+    }
 
 
 def _submit(
@@ -300,7 +341,7 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
     context = _page_context(request, language, link.wave.languages)
     context.update(
         title=context["words"]["saved_h"],
-        message=context["words"]["saved"].format(closes=link.wave.closes_on.isoformat()),
+        message=context["words"]["saved"].format(closes=local_date(link.wave.closes_on, language)),
         continue_url=reverse("survey:start", args=[token]) + f"?lang={language}",
     )
     return render(request, "survey/saved.html", context)
