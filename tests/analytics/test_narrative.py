@@ -206,8 +206,9 @@ def test_the_top_actions_come_from_the_plan_with_the_released_figure_behind_each
         PlanItem("flexible_work_modelling", "everyone", {}, 2, "x", ("barrier",), {"always_available": 3.81}),
     )
     summary = summarise(Released(total(MIX, 200), factors={"always_available": 3.81}, plan=plan))
+    low, high = (f"{float(v):.0%}" for v in wilson_interval(0.4 * 200, 200))
     assert summary.actions == (
-        "Safe spaces: 40% of the men are at Ambivalence.",
+        f"Safe spaces: 40% of the men (likely between {low} and {high}) are at Ambivalence.",
         "Modelling flexible work: the always-available norm is strong (3.8 of 5).",
     )
     assert summarise(Released(total(MIX, 200))).actions[0].startswith("No action is proposed")

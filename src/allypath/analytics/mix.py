@@ -242,11 +242,17 @@ def nonresponse_band(
     if group.decision.n > invited:
         raise DataError("more respondents than invited", column="invited")
     out: dict[str, object] = {**row, "invited": invited, "response_rate": float("nan")}
+    if group.visible and invited >= k:
+        # the count is published (the total's n) and the invited are HR's own: the rate is shown,
+        # the same figure as the wave page's, even where the band itself cannot be
+        out["response_rate"] = group.decision.n / invited
     if not group.figures or group.detail < DETAIL_STAGES or invited < k:
         out.update({f"{p}_{k}": float("nan") for k in STAGE_KEYS for p in ("respondent", "low", "high")})
-        if group.visible:
-            out.update({"n": pd.NA, "visible": False, "reason": "below_k"})
+        if group.visible:  # the group is shown, its band is not: say the true reason
+            code, message = _band_hidden(group, invited, k)
+            out.update({"visible": False, "reason": code, "message": message})
         return pd.DataFrame([out])
+
     (figures,) = _mix_rows([group], 0.95)
     mix = np.array([figures[f"share_{k}"] for k in STAGE_KEYS], dtype=float)
     response = group.decision.n / invited
@@ -257,3 +263,21 @@ def nonresponse_band(
         out[f"low_{key}"] = float(min(mix[index], apathetic[index]))
         out[f"high_{key}"] = float(max(mix[index], apathetic[index]))
     return pd.DataFrame([out])
+
+
+#: Why the band of a shown group is not shown while its wave is open (the count and rate are).
+BAND_OPEN = (
+    "the stage mix of those who did not answer is estimated once the wave closes (while answers"
+    " arrive, only the response count and rate are published)"
+)
+
+
+def _band_hidden(group: GatedGroup, invited: int, k: int) -> tuple[str, str]:
+    """(reason code, plain words) of a shown group whose non-response band is not shown."""
+    if not group.figures:
+        return "open_wave", BAND_OPEN
+    if invited < k:
+        return "below_k", f"fewer than {k} people were invited"
+    code = group.cell.split_reason if group.cell is not None else ""
+    why = plain_reason(code, PrivacyPolicy()) if code else "the stage split is not published"
+    return code or "attribute", f"it is worked out from every stage's share, and for this selection {why}"

@@ -209,6 +209,7 @@ class Released:
     change: Mapping[str, Any] | None = None
     waves: tuple[str, str] | None = None
     plan: tuple[PlanItem, ...] = ()
+    open_wave: bool = False  # the wave still collects answers: the release publishes counts only
 
 
 def _first(frame: pd.DataFrame) -> dict[str, Any] | None:
@@ -240,7 +241,8 @@ def released_figures(
         change = _first(wave_change(scored, [], pair, release=release, filters=rest, wave_column=wave_column))
         waves = (str(previous), str(current))
     plan = action_plan(scored, [], release=release, filters=filters, limit=actions)
-    return Released(total, factors, change, waves, tuple(plan))
+    opened = release is not None and current is not None and release.is_open(current)
+    return Released(total, factors, change, waves, tuple(plan), open_wave=opened)
 
 
 # --------------------------------------------------------------------------- the words
@@ -376,8 +378,8 @@ def summarise(released: Released, language: str = "en") -> Summary:
         **base,
         where=_where(total, say),
         moved=_moved(released, say),
-        factors=_factors(means, say),
-        answers=tuple(_answer(q, means, say) for q in QUESTIONS),
+        factors=(say("no_factors_open"),) if released.open_wave else _factors(means, say),
+        answers=tuple(_answer(q, means, say, open_wave=released.open_wave) for q in QUESTIONS),
         actions=_actions(released, means, say),
     )
 
@@ -543,11 +545,15 @@ def _reading(key: str, value: float, say: _Say) -> str:
     return say("reading", label=say.factor(key), mean=say.mean(value), reading=say.words[word])
 
 
-def _answer(question: Question, means: Mapping[str, float | None], say: _Say) -> Answer:
+def _answer(
+    question: Question, means: Mapping[str, float | None], say: _Say, *, open_wave: bool = False
+) -> Answer:
     found = verdict(question, means)
     text = question.text(say.language)
     if found == "unknown":
-        return Answer(question.key, text, found, say("unknown"), say("answer_unknown"))
+        # an open wave publishes its counts only: the answers are not too few, they are not out yet
+        why = say("answer_open") if open_wave else say("answer_unknown")
+        return Answer(question.key, text, found, say("unknown"), why)
     items = [
         _reading(key, value, say)
         for key in (*question.enablers, *question.barriers)
@@ -561,7 +567,7 @@ def _answer(question: Question, means: Mapping[str, float | None], say: _Say) ->
 
 def _actions(released: Released, means: Mapping[str, float | None], say: _Say) -> tuple[str, ...]:
     if not released.plan:
-        return (say("no_actions"),)
+        return (say("no_actions_open") if released.open_wave else say("no_actions"),)
     out = []
     for item in released.plan:
         label = _INTERVENTIONS[item.intervention].label.get_lang(say.language)
@@ -576,8 +582,16 @@ def _why(item: PlanItem, total: Mapping[str, Any], means: Mapping[str, float | N
     if code == "stage_action":
         for number, key in enumerate(STAGE_KEYS, start=1):
             share = _number(total.get(f"share_{key}"))
-            if key in keys and share is not None:
-                return say("why_stage", share=say.pct(share), stage=say.stage(number))
+            low, high = _number(total.get(f"low_{key}")), _number(total.get(f"high_{key}"))
+            if key in keys and share is not None and low is not None and high is not None:
+                # the share with its 95% interval, as "Where the men are" gives it
+                return say(
+                    "why_stage",
+                    share=say.pct(share),
+                    low=say.pct(low),
+                    high=say.pct(high),
+                    stage=say.stage(number),
+                )
     if code in ("barrier", "enabler_gap"):
         found = [k for k in keys if k in _FACTORS]
         if found:

@@ -29,12 +29,23 @@ import pandas as pd
 from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, group_means, placed
 from allypath.analytics.change import wave_change
 from allypath.analytics.factors import LIKERT
-from allypath.analytics.mix import STAGE_KEYS
+from allypath.analytics.mix import STAGE_KEYS, wilson_interval
 from allypath.errors import DataError
 from allypath.model import BARRIERS, ENABLERS, INTERVENTIONS, NORMS, STAGES, intervention
 from allypath.privacy import PrivacyPolicy, Release
 
-__all__ = ["PLAN_STATUSES", "SIZEABLE", "STAGE_ACTIONS", "PlanItem", "action_plan", "plan_progress"]
+__all__ = [
+    "PLAN_STATUSES",
+    "SIZEABLE",
+    "STAGE_ACTIONS",
+    "PlanItem",
+    "action_plan",
+    "context_phrase",
+    "no_plan_reason",
+    "plan_progress",
+    "situated",
+    "stage_lead",
+]
 
 PLAN_STATUSES = ("proposed", "adopted", "in_progress", "done", "dropped")
 STRONG, WEAK = 3.5, 2.5
@@ -107,10 +118,19 @@ def _factor_means(group: GatedGroup) -> dict[str, float]:
     return {factor.key: float(means[0, j]) for j, factor in enumerate(factors)}
 
 
+def _between(share: float, n: int) -> str:
+    """The 95% interval of a share of ``n`` men in words ("likely between 18% and 61%"): the Wilson
+    score interval (:func:`~allypath.analytics.mix.wilson_interval`) the stage mix, and so the
+    summary's "likely between", gives every share."""
+    low, high = wilson_interval(share * n, n)
+    return f"likely between {float(low):.0%} and {float(high):.0%}"
+
+
 def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
     rows = group.rows
     stage = pd.to_numeric(rows["stage"], errors="coerce")
     mix = {s.number: float((stage == s.number).mean()) for s in STAGES}
+    n = len(rows)
     out: dict[str, _Candidate] = {}
 
     def add(key: str, score: float, reason: str, code: str, evidence: dict[str, float]) -> None:
@@ -127,7 +147,10 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
         if share >= SIZEABLE:
             label = STAGES[number - 1].short_label.get_lang(language)
             need = STAGES[number - 1].action.get_lang(language)
-            reason = f"{share:.0%} of the group is at {label}, which calls for {need[:1].lower()}{need[1:]}"
+            reason = (
+                f"{share:.0%} of the group ({_between(share, n)}) is at {label},"
+                f" which calls for {need[:1].lower()}{need[1:]}"
+            )
             # equal shares: the earlier stage first (a hair's difference, far below any real share)
             score = _STAGE_ACTION + share + (len(STAGES) - number) * 1e-9
             add(key, score, reason, "stage_action", {STAGE_KEYS[number - 1]: share})
@@ -156,7 +179,7 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
     if behind is not None:
         context, mean, gap = behind
         reason = (
-            f"the group stands furthest back {_context_label(context, language)} (average stage"
+            f"the group stands furthest back {context_phrase(context, language)} (average stage"
             f" {mean:.1f} against {float(stage.mean()):.1f} overall)"
         )
         add("scenario_training", _OBSTACLE + min(gap, 1.0), reason, "context", {f"context_{context}": mean})
@@ -166,9 +189,10 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
             continue
         share = sum(mix[s] for s in item.stages)
         if share > 0:
-            stages = ", ".join(STAGES[s - 1].short_label.get_lang(language) for s in item.stages)
+            stages = " or ".join(STAGES[s - 1].short_label.get_lang(language) for s in item.stages)
             evidence = {STAGE_KEYS[s - 1]: mix[s] for s in item.stages}
-            add(item.key, share, f"suits {share:.0%} of the group by stage ({stages})", "stage_mix", evidence)
+            reason = f"suits the men at {stages}: {share:.0%} of the group ({_between(share, n)})"
+            add(item.key, share, reason, "stage_mix", evidence)
     return out
 
 
@@ -181,6 +205,71 @@ def _context_label(context: str, language: str) -> str:
             label = construct.label.get_lang(language)
             return label[:1].lower() + label[1:]
     return context.replace("_", " ")
+
+
+def context_phrase(context: str, language: str = "en") -> str:
+    """Where a work context is, as it sits after a verb: "in team meetings", "in flexible work and
+    caregiving" (the instrument's labels start with "In" for some contexts and not for others)."""
+    label = _context_label(context, language)
+    return situated(label) if language == "en" else label
+
+
+def situated(label: str) -> str:
+    """An English context label lower-cased behind "in" ("Flexible work and caregiving" -> "in
+    flexible work and caregiving"; "In team meetings" -> "in team meetings")."""
+    label = label[:1].lower() + label[1:]
+    return label if label.startswith("in ") else f"in {label}"
+
+
+def stage_lead(row: Mapping[str, object]) -> str:
+    """The sentence that opens a group's plan: where its largest share of men stands, with the 95%
+    interval the stage mix publishes ("most" only when that share is more than half)."""
+    shares = {}
+    for number, key in enumerate(STAGE_KEYS, start=1):
+        share, low, high = (row.get(f"{p}_{key}") for p in ("share", "low", "high"))
+        if not all(isinstance(v, float | int) and v == v for v in (share, low, high)):
+            return ""
+        shares[number] = (float(share), float(low), float(high))  # type: ignore[arg-type]
+    best = max(v[0] for v in shares.values())
+    top = [number for number, v in shares.items() if v[0] == best]
+    if len(top) > 1:
+        names = " and ".join(STAGES[i - 1].short_label["en"] for i in top)
+        each = "; ".join(
+            f"{STAGES[i - 1].short_label['en']} likely between {shares[i][1]:.0%} and {shares[i][2]:.0%}"
+            for i in top
+        )
+        return f"The largest shares of the group, {best:.0%} each ({each}), are at {names}."
+    number = top[0]
+    share, low, high = shares[number]
+    stage = STAGES[number - 1]
+    need = stage.action["en"]
+    who = "Most of the group" if share > 0.5 else "The largest share of the group"
+    return (
+        f"{who}, {share:.0%} (likely between {low:.0%} and {high:.0%}), is at {stage.short_label['en']},"
+        f" a stage that calls for {need[:1].lower()}{need[1:]}."
+    )
+
+
+#: Why a group shown on the plan page gets no proposal while its wave is open.
+PLAN_OPEN = (
+    "No intervention is proposed yet: the plan is drawn from the group's stage split and scores,"
+    " which are published when the wave closes (while it is open, only response counts are)."
+)
+
+
+def no_plan_reason(row: Mapping[str, object], *, wave_open: bool = False) -> str:
+    """Why a shown group has no proposed intervention, in words: the wave is still open, or the
+    release hides (or bands) its stage split, which the plan is drawn from, and why."""
+    if wave_open:
+        return PLAN_OPEN
+    if row.get("split") in ("hidden", "bands"):
+        why = row.get("split_message") or "the release does not publish it"
+        shown = "only two bands of it are shown" if row.get("split") == "bands" else "it is not shown"
+        return (
+            f"No intervention is proposed for this group: the plan is drawn from every stage's share,"
+            f" and {shown} ({why})."
+        )
+    return "No intervention stands out for this group."
 
 
 def _context_furthest_back(group: GatedGroup, overall: float) -> tuple[str, float, float] | None:

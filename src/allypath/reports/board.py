@@ -12,6 +12,7 @@ Django-free: the web and the CLI both call it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -307,7 +308,7 @@ def board_html(board: Board) -> str:
         for name, wanted in kinds.items()
     ]
     context = {
-        "board": board,
+        "board": dataclasses.replace(board, notes=[*board.notes, *_split_notes(rows), INTERVALS_NOTE]),
         "overall": rows[0] if rows else None,
         "groups": rows[1:],
         "hidden": hidden,
@@ -336,6 +337,30 @@ def board_html(board: Board) -> str:
         "reasons": sorted({(r["suppressed"], r["note"]) for r in hidden}),
     }
     return env.get_template("board.html").render(**context)
+
+
+#: The methods note's "95% interval" in plain words (its paragraph names the interval only).
+INTERVALS_NOTE = (
+    "In plain words: a 95% interval (Wilson's, for a share) is a range that holds the true share 95 times"
+    " in 100, so the share is likely within it. A change between waves is called a change only when its"
+    " range lies wholly above or wholly below zero, so that chance alone is unlikely to explain it."
+)
+
+
+def _split_notes(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What the report hides of the groups it shows: a group whose size is shown but whose stage
+    split is hidden, or shown in two bands only, named with the reason (a hidden row says its own)."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        if not row.get("suppressed") and row.get("split") in ("hidden", "bands"):
+            found.setdefault((str(row["split"]), str(row.get("note") or "")), []).append(str(row["label"]))
+    notes = []
+    for (split, why), labels in found.items():
+        names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        what = "not the stage split" if split == "hidden" else "the stage split in two bands only"
+        names = names.replace(EVERYONE_LABEL, EVERYONE_LABEL.lower())
+        notes.append(f"For {names} the size is shown, but {what}" + (f": {why}." if why else "."))
+    return notes
 
 
 def board_pdf(board: Board) -> bytes:

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from allypath.analytics import context_profiles, policy_awareness
 from allypath.analytics.factors import turning_points
+from allypath.analytics.plans import situated
 from allypath.instrument import Instrument
 from allypath.model import STAGES, TURNING_POINTS
 from allypath.privacy import Release
@@ -42,6 +43,7 @@ class Contexts(Result):
     turning: tuple[Record, ...] = ()  # (label, share) of those who answered, the whole selection
     awareness: Record | None = None
     policies_declared: bool = False
+    wave_open: bool = False  # the wave still collects answers: the release publishes counts only
 
 
 def context_labels(instrument: Instrument | None = None) -> tuple[tuple[str, str], ...]:
@@ -52,13 +54,24 @@ def context_labels(instrument: Instrument | None = None) -> tuple[tuple[str, str
     )
 
 
-def _stage_word(mean: float | None) -> str:
-    if mean is None:
+#: A group's row while its wave is open: no context's average is published yet.
+OPEN = "Figures appear when the wave closes: while it is open, only response counts are published."
+
+
+def _stage_word(shown: float | None) -> str:
+    """The stage nearest ``shown``, the average as the page prints it (one decimal), so the same
+    printed number always gets the same words; halfway (2.5) is between two stages."""
+    if shown is None:
         return ""
-    return STAGES[min(max(round(mean), 1), 4) - 1].short_label["en"]
+    tenths = round(shown * 10)
+    if tenths % 10 == 5:
+        low = min(max(tenths // 10, 1), 3)
+        names = (STAGES[low - 1].short_label["en"], STAGES[low].short_label["en"])
+        return f"between {names[0]} and {names[1]}"
+    return STAGES[min(max(round(tenths / 10), 1), 4) - 1].short_label["en"]
 
 
-def _profile(row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+def _profile(row: dict[str, Any], keys: list[str], *, wave_open: bool = False) -> dict[str, Any]:
     """The row with, per context, the nearest stage's name and whether it stands apart, in words."""
     means = [row.get(k) for k in keys]
     known = [m for m in means if m is not None]
@@ -73,24 +86,46 @@ def _profile(row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
                 apart = "further along"
         # rounded once here: the table and the chart print this same value (never two roundings)
         shown = None if mean is None else round(float(mean), 1)
-        cells.append({"key": key, "mean": shown, "stage": _stage_word(mean), "apart": apart})
+        cells.append({"key": key, "mean": shown, "stage": _stage_word(shown), "apart": apart})
     row["cells"] = cells
-    row["sentence"] = _sentence(cells)
+    row["sentence"] = OPEN if wave_open else _sentence(cells)
     return row
 
 
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _sentence(cells: list[dict[str, Any]]) -> str:
-    back = [c["key"] for c in cells if c["apart"] == "further back"]
-    along = [c["key"] for c in cells if c["apart"] == "further along"]
+    """The row in words, from the shown averages only: a withheld one is never called "the same"."""
+    known = [c for c in cells if c["mean"] is not None]
+    if not known:
+        return (
+            "No context's average is shown for this group: each would tell a member how the others"
+            " answered, or nobody answered these questions."
+        )
+    if len(known) == 1:
+        return "Only one context's average is shown for this group, so its contexts cannot be compared."
+    withheld = " Contexts shown with a dash are withheld and not compared." if len(known) < len(cells) else ""
     labels = dict(context_labels())
+
+    def where(keys: list[str]) -> str:
+        return _join([situated(labels.get(k, k.replace("_", " "))) for k in keys])
+
+    back = [c["key"] for c in known if c["apart"] == "further back"]
+    along = [c["key"] for c in known if c["apart"] == "further along"]
     parts = []
     if along:
-        parts.append("further along " + " and ".join(labels.get(k, k).lower() for k in along))
+        parts.append("further along " + where(along))
     if back:
-        parts.append("further back " + " and ".join(labels.get(k, k).lower() for k in back))
+        parts.append("further back " + where(back))
     if not parts:
-        return "About the same stage in every context (no context differs by a quarter of a stage or more)."
-    return ("Stands " + "; ".join(parts) + " than in its other contexts.").replace("  ", " ")
+        every = "every context" if not withheld else "every context shown"
+        return (
+            f"About the same stage in {every} (no context differs by a quarter of a stage or more)."
+            + withheld
+        )
+    return "Stands " + "; ".join(parts) + " than in its other contexts." + withheld
 
 
 def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.contexts") -> Contexts:
@@ -112,15 +147,20 @@ def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dash
             {"label": t.label["en"], "share": points.get(t.key)} for t in TURNING_POINTS if t.key in points
         )
         (awareness,) = records(policy_awareness(frame, [], release=release, filters=filters))
+        opened = release.is_open(query.labels[query.wave.pk])
         return Contexts(
             query,
             total,
             contexts=labels,
-            overall=_profile(overall, keys),
-            rows=with_value([_profile(r, keys) if r.get("visible") else r for r in rows], query.by_column),
+            overall=_profile(overall, keys, wave_open=opened),
+            rows=with_value(
+                [_profile(r, keys, wave_open=opened) if r.get("visible") else r for r in rows],
+                query.by_column,
+            ),
             turning=turning,
             awareness=awareness,
             policies_declared=bool(query.org.policies),
+            wave_open=opened,
         )
 
     return refuse_if_hidden(run_on_release(request, query, view, work))

@@ -70,6 +70,7 @@ class Overview(Result):
     diagnostics: tuple[Record, ...] = ()
     contexts: tuple[Record, ...] = ()
     set_aside: str = ""  # the wave's answers set aside as careless, for the whole organisation, in words
+    wave_open: bool = False  # the wave still collects answers: the release publishes its counts only
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Plan(Result):
     adopted: tuple[AdoptedItem, ...] = ()
     later: Wave | None = None
     progress: tuple[Record, ...] = ()
+    wave_open: bool = False  # the wave still collects answers: no group's figures are published yet
 
     def progress_of(self, item: AdoptedItem | PlanItem) -> Record | None:
         """The change of an adopted item's group on the later wave (None before there is one)."""

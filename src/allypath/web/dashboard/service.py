@@ -46,6 +46,7 @@ from allypath.analytics.narrative import (
     released_figures,
     summarise,
 )
+from allypath.analytics.plans import no_plan_reason, stage_lead
 from allypath.model import STAGE_KEYS
 from allypath.privacy import Release, describe
 from allypath.privacy.release import answerer_store
@@ -222,6 +223,7 @@ def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard
             diagnostics=tuple(records(diagnostic_answers(frame, [], release=release, filters=filters))),
             contexts=tuple(records(context_profiles(frame, [], release=release, filters=filters))),
             set_aside=set_aside,
+            wave_open=release.is_open(query.labels[query.wave.pk]),
         )
 
     return refuse_if_hidden(run_on_release(request, query, view, work))
@@ -256,8 +258,9 @@ def set_aside_sentence(frame: pd.DataFrame, wave: str, k: int, *, wave_open: boo
 
 
 def _rate(band: Record) -> Rate:
-    """The response rate of the band's group with its Wilson interval (shown only with the group)."""
-    if not band["visible"] or band["response_rate"] is None:
+    """The response rate of the band's group with its Wilson interval (shown with the group's count:
+    the band itself may be hidden, e.g. while the wave is open, but the count and rate are published)."""
+    if band.get("n") is None or band.get("response_rate") is None:
         return Rate(visible=False, message=band["message"] or "hidden by the privacy rules")
     low, high = wilson_interval(band["n"], band["invited"])
     return Rate(
@@ -487,8 +490,13 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
         if not total.get("visible", False):
             return Plan(query, total, adopted=adopted, later=later)
         filters = query.wave_filters
-        # the groups' decisions first (hidden ones say why), then the plan for the shown ones
-        rows = records(stage_mix(frame, by, release=release, filters=filters))
+        # the groups' decisions first (hidden ones say why), then the plan for the shown ones; each
+        # shown group with the sentence that opens its plan, or why it has none
+        opened = release.is_open(query.labels[query.wave.pk])
+        rows = [
+            {**row, "lead": stage_lead(row), "no_plan": no_plan_reason(row, wave_open=opened)}
+            for row in records(stage_mix(frame, by, release=release, filters=filters))
+        ]
         items = action_plan(frame, by, release=release, filters=filters)
         progress: list[dict[str, Any]] = []
         if later is not None and adopted:
@@ -507,6 +515,7 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
             adopted=adopted,
             later=later,
             progress=tuple(progress),
+            wave_open=opened,
         )
 
     return refuse_if_hidden(run_on_release(request, query, view, work))
