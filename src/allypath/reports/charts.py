@@ -17,12 +17,14 @@ from __future__ import annotations
 import hashlib
 import html
 import math
+import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -175,6 +177,71 @@ def _color(
     )
 
 
+#: Column names read out as other words (a statistic's name alone says little to HR).
+_FIELD_WORDS = {"mean": "average score", "from": "first wave", "to": "second wave"}
+_SPOKEN = "_spoken"  # the column of each mark's accessible text (the SVG's aria-label)
+
+
+def _field_title(column: str, title: str | None = None) -> str:
+    """A field's name as a screen reader says it: the axis title if there is one, else the column's name
+    in words ("share of respondents" -> "Share of respondents", "index_before" -> "Index before")."""
+    text = title or _FIELD_WORDS.get(column, column.replace("_", " ").strip())
+    return text[:1].upper() + text[1:]
+
+
+def _spoken_value(value: Any, value_format: str | None = None) -> str:
+    """A value as the chart writes it: ``value_format`` (a d3 format, e.g. ``.0%`` or ``,.1f``) for the
+    charted number, thousands separators for counts, up to three decimals for other numbers."""
+    if value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
+        return "no figure"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Real):
+        if value_format:
+            try:
+                return format(value, value_format.replace("~", ""))
+            except (TypeError, ValueError):  # a d3 format Python does not know (e.g. "s")
+                pass
+        if isinstance(value, numbers.Integral):
+            return f"{int(value):,}"
+        return f"{float(value):,.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _with_spoken(
+    frame: pd.DataFrame,
+    fields: Sequence[tuple[str, str | None, str | None]],
+    values: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """``frame`` with the accessible text of each mark in a column of its own, read by screen readers.
+
+    ``fields`` are (column, title, d3 format) in the order they are read; the other columns of the data
+    follow with their own names, so each field is said once ("Group: Sales; Stage: Apathy; Share of
+    respondents: 7%"), never a raw fraction beside its percentage. ``values`` replaces the values read
+    (e.g. each segment's share of its bar when the bars are normalised).
+    """
+    shown = frame if values is None else values
+    firsts = {column: (column, title, fmt) for column, title, fmt in reversed(fields)}  # each once
+    order = [firsts.pop(column) for column, _, _ in fields if column in firsts]
+    named = {column for column, _, _ in order}
+    order += [(str(c), None, None) for c in frame.columns if not str(c).startswith("_") and c not in named]
+    columns = {column: shown[column].tolist() for column, _, _ in order}
+    spoken = [
+        "; ".join(
+            f"{_field_title(column, title)}: {_spoken_value(columns[column][i], fmt)}"
+            for column, title, fmt in order
+        )
+        for i in range(len(frame))
+    ]
+    out = frame.copy()
+    out[_SPOKEN] = spoken
+    return out
+
+
+def _description_channel() -> Any:
+    return alt.Description(f"{_SPOKEN}:N")
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -208,11 +275,13 @@ def bar_chart(
     groups = data[color].nunique() if color and dodge else 1
     height = max(60, bar_height * len(order) * groups)
     scale = alt.Scale(domain=list(domain)) if domain else alt.Undefined
-    base = alt.Chart(data)
+    spoken = [(y, y_title, None), *([(color, None, None)] if color else []), (x, x_title, value_format)]
+    base = alt.Chart(_with_spoken(data, spoken))
     encoding: dict[str, Any] = {
         "x": alt.X(f"{x}:Q", title=x_title or x, scale=scale, axis=alt.Axis(format=value_format)),
         "y": alt.Y(f"{y}:N", title=y_title if y_title is not None else y, sort=order),
         "tooltip": [alt.Tooltip(f"{c}") for c in data.columns],
+        "description": _description_channel(),
     }
     if color:
         encoding["color"] = _color(color, color_domain, colors, color, data[color].nunique())
@@ -224,10 +293,14 @@ def bar_chart(
     if rule is not None:
         rule_frame = pd.DataFrame({"value": [rule], "label": [rule_label or f"{rule:g}"]})
         rule_chart = alt.Chart(rule_frame)
-        layers.append(rule_chart.mark_rule(color=_RULE, strokeDash=[4, 3]).encode(x="value:Q"))
+        layers.append(
+            rule_chart.mark_rule(
+                color=_RULE, strokeDash=[4, 3], description=f"Reference line: {rule_label or f'{rule:g}'}"
+            ).encode(x="value:Q")
+        )
         layers.append(
             rule_chart.mark_text(
-                color=_RULE, align="left", dx=3, dy=-4, baseline="bottom", fontSize=12
+                color=_RULE, align="left", dx=3, dy=-4, baseline="bottom", fontSize=12, aria=False
             ).encode(x="value:Q", y=alt.value(0), text="label:N")
         )
     chart = alt.layer(*layers).properties(title=title, width=width, height=height)
@@ -257,7 +330,21 @@ def stacked_bar_chart(
     """
     order = list(dict.fromkeys(data[category].astype(str)))
     stack_order = list(stack_domain) if stack_domain else list(dict.fromkeys(data[stack].astype(str)))
-    frame = data.copy()
+    value_name = value_title or (f"share of {value}" if normalize else value)
+    read = data.copy()
+    if normalize:  # each segment is read as its share of the bar, as the axis shows it
+        amounts = pd.to_numeric(read[value], errors="coerce")
+        totals = amounts.groupby(read[category].astype(str)).transform("sum")
+        read[value] = amounts / totals.where(totals != 0)
+    frame = _with_spoken(
+        data,
+        [
+            (category, category_title, None),
+            (stack, None, None),
+            (value, value_name, ".0%" if normalize else ",.0f"),
+        ],
+        values=read,
+    )
     frame["_order"] = frame[stack].astype(str).map({s: i for i, s in enumerate(stack_order)})
     chart = (
         alt.Chart(frame)
@@ -266,7 +353,7 @@ def stacked_bar_chart(
             x=alt.X(
                 f"sum({value}):Q",
                 stack="normalize" if normalize else "zero",
-                title=value_title or (f"share of {value}" if normalize else value),
+                title=value_name,
                 axis=alt.Axis(format=".0%" if normalize else ",.0f"),
             ),
             y=alt.Y(
@@ -275,6 +362,7 @@ def stacked_bar_chart(
             color=_color(stack, stack_order, colors, stack, len(stack_order)),
             order=alt.Order("_order:Q"),
             tooltip=[alt.Tooltip(c) for c in data.columns],
+            description=_description_channel(),
         )
         .properties(title=title, width=width, height=max(50, bar_height * len(order)))
     )
@@ -304,7 +392,7 @@ def heatmap(
     """
     x_order = list(dict.fromkeys(data[x].astype(str)))
     y_order = list(dict.fromkeys(data[y].astype(str)))
-    frame = data.copy()
+    frame = _with_spoken(data, [(y, None, None), (x, None, None), (value, None, value_format)])
     threshold = label_threshold if label_threshold is not None else -math.inf
     frame["_salient"] = frame[value].abs() >= threshold
     # long column labels are slanted so the cells can stay square
@@ -321,11 +409,15 @@ def heatmap(
             legend=None,
         ),
         tooltip=[alt.Tooltip(c) for c in data.columns],
+        description=_description_channel(),
     )
     text_value = alt.Text(f"{value}:Q", format=value_format)
-    # dark text on the pale cells keeps WCAG contrast; weight, not colour, marks the salient values
-    strong = base.mark_text(fontSize=12, fontWeight="bold", color="#000000").encode(text=text_value)
-    weak = base.mark_text(fontSize=12, color="#333333").encode(text=text_value)
+    # dark text on the pale cells keeps WCAG contrast; weight, not colour, marks the salient values.
+    # The written values repeat their cell's, which a screen reader has already said: hidden from it.
+    strong = base.mark_text(fontSize=12, fontWeight="bold", color="#000000", aria=False).encode(
+        text=text_value
+    )
+    weak = base.mark_text(fontSize=12, color="#333333", aria=False).encode(text=text_value)
     labels = alt.layer(strong.transform_filter("datum._salient"), weak.transform_filter("!datum._salient"))
     chart = alt.layer(cells, labels).properties(
         title=title, width=cell_size * len(x_order), height=max(60, 18 * len(y_order))
@@ -369,6 +461,7 @@ def line_chart(
             axis=alt.Axis(format=value_format),
         ),
         "tooltip": [alt.Tooltip(c) for c in data.columns],
+        "description": _description_channel(),
     }
     encoding["color"] = (
         _color(color, color_domain, colors, color, data[color].nunique()) if color else alt.value(_ACCENT)
@@ -383,7 +476,10 @@ def line_chart(
             encoding["color"] = _color(
                 color, color_domain, colors, color, data[color].nunique(), legend=False
             )
-    layers: list[Any] = [alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(**encoding)]
+    spoken = [*([(color, None, None)] if color else []), (x, x_title, None), (y, y_title, value_format)]
+    layers: list[Any] = [
+        alt.Chart(_with_spoken(data, spoken)).mark_line(point=True, strokeWidth=2.5).encode(**encoding)
+    ]
     if color and label_ends:
         # each line named at its last point: the reader never has to match a colour to a legend
         ends = data.groupby(color, sort=False).tail(1).copy()
@@ -392,7 +488,7 @@ def line_chart(
         ]
         layers.append(
             alt.Chart(ends)
-            .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold")
+            .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold", aria=False)  # the point said it
             .encode(
                 x=alt.X(f"{x}:{x_type}", sort=x_order),
                 y=alt.Y(f"{y}:Q"),
@@ -403,7 +499,7 @@ def line_chart(
     if rule is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"value": [rule]}))
-            .mark_rule(color=_RULE, strokeDash=[4, 3])
+            .mark_rule(color=_RULE, strokeDash=[4, 3], description=f"Reference line: {rule:g}")
             .encode(y="value:Q")
         )
     chart = alt.layer(*layers).properties(title=title, width=width, height=height)

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from allypath.web.audit.models import AccessEvent, SignInEvent
+from allypath.web.audit.names import group_name, view_name
 from allypath.web.orgs.access import get_for, membership_for
 from allypath.web.orgs.models import Organisation, Role
 
@@ -26,6 +27,8 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     org = _org(request, slug)
     events = AccessEvent.objects.filter(org=org).select_related("wave")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    # the stored codes stay as written (append-only); the page names them in words
+    entries = [(e, view_name(e.view), group_name(e.group)) for e in page]
     context = {
         "title": "Audit log",
         "org": org,
@@ -33,6 +36,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         "lang": "en",
         "dir": "ltr",
         "page": page,
+        "entries": entries,
         "sign_ins": _members_sign_ins(org)[:SIGN_INS_SHOWN],
     }
     return render(request, "audit/log.html", context)

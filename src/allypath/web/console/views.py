@@ -4,6 +4,8 @@ when the user's role is too small. Viewers read; analysts read per unit; org adm
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -241,13 +243,28 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "console/wave.html", context)
 
 
-def _instrument_title(wave: Wave) -> str:
-    """The questionnaire's title as respondents see it (in English), or "" when this server no longer
-    has the version the wave was launched with (the page then names it by its id alone)."""
+#: The id of the standard questionnaire allypath ships (every packaged version carries it).
+STANDARD_INSTRUMENT_ID = "allypath-core"
+
+
+class InstrumentTitle(NamedTuple):
+    """The wave's questionnaire in words: its ``title`` as respondents see it (in English; "" when this
+    server no longer has the version the wave was launched with) and ``source``, which questionnaire
+    the version is of ("the standard allypath questionnaire", or the organisation's own)."""
+
+    title: str
+    source: str
+
+
+def _instrument_title(wave: Wave) -> InstrumentTitle:
+    """The questionnaire's title and what it is a version of, never its internal id."""
     try:
-        return wave_instrument(wave.instrument_id, wave.instrument_version).title.get_lang("en")
+        title = wave_instrument(wave.instrument_id, wave.instrument_version).title.get_lang("en")
     except ConfigurationError:
-        return ""
+        title = ""
+    if wave.instrument_id == STANDARD_INSTRUMENT_ID:
+        return InstrumentTitle(title, "the standard allypath questionnaire")
+    return InstrumentTitle(title, f"{wave.org.name}'s own questionnaire")  # its title comes first
 
 
 @login_required

@@ -23,16 +23,31 @@ from allypath.web.orgs.models import Organisation, Role, Unit
 NAMES = {"level": "level", "region": "region"}
 
 
-def _name(breakdown: Breakdown) -> str:
-    """A breakdown in words: "unit (level 2) × level"."""
-    parts = []
-    for column in breakdown.columns:
-        if column.startswith("unit"):
-            depth = column.removeprefix("unit") or "1"
-            parts.append("unit" if depth == "1" else f"unit (level {depth})")
-        else:
-            parts.append(NAMES.get(column, column))
-    return " × ".join(parts)
+def _unit_examples(org: Organisation) -> dict[int, str]:
+    """One of the organisation's own units at each depth (0 = top), to show what a unit level means."""
+    examples: dict[int, str] = {}
+    for depth, path in Unit.objects.filter(org=org).order_by("depth", "path").values_list("depth", "path"):
+        examples.setdefault(depth, path)
+    return examples
+
+
+def _unit_name(column: str, examples: dict[int, str]) -> str:
+    """A unit column in words: "unit (e.g. Corporate)", "sub-unit (e.g. Corporate/APAC)"."""
+    tiers = int(column.removeprefix("unit") or "1")  # unit, unit2, unit3 ...: tiers from the top
+    name = "unit" if tiers == 1 else "sub-unit" if tiers == 2 else f"sub-unit, {tiers} tiers deep"
+    example = examples.get(tiers - 1)
+    return f"{name} (e.g. {example})" if example else name
+
+
+def _name(breakdown: Breakdown, examples: dict[int, str] | None = None) -> str:
+    """A breakdown in words: "sub-unit (e.g. Corporate/APAC) and level together"."""
+    parts = [
+        _unit_name(column, examples or {}) if column.startswith("unit") else NAMES.get(column, column)
+        for column in breakdown.columns
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) + " together"
 
 
 @login_required
@@ -41,6 +56,7 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
     depth = max((u.depth for u in Unit.objects.filter(org=org)), default=0)
     possible = default_breakdowns(ATTRIBUTES, hierarchy(depth))
     current = set(declared_breakdowns(org, depth))
+    examples = _unit_examples(org)
     if request.method == "POST":
         chosen = [b for b in possible if request.POST.get(b.key) == "on"]
         if not chosen:
@@ -55,12 +71,12 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
                 record_access(
                     request,
                     org=org,
-                    group="published breakdowns: " + ", ".join(_name(b) for b in chosen),
+                    group="published breakdowns: " + "; ".join(_name(b) for b in chosen),
                     view="console.publication.change",
                 )
             messages.success(request, "Saved. Every page now shows the figures of these breakdowns.")
             return redirect("console:publication", slug=org.slug)
-    rows = [(b.key, _name(b), b in current) for b in possible]
+    rows = [(b.key, _name(b, examples), b in current) for b in possible]
     context = {
         "title": "What the organisation publishes",
         "org": org,
