@@ -237,3 +237,27 @@ def test_heatmaps_say_each_cell_once_with_readable_names_and_the_written_value()
     chart = transition_chart(moves, title="Transitions")
     assert chart is not None
     assert _spoken(chart.svg) == ["First wave: from Apathy; Second wave: to Ambivalence; Probability: 25%"]
+
+
+@pytest.mark.db
+@pytest.mark.django_db
+def test_the_excel_export_reads_in_words_and_the_csv_keeps_the_apis_keys(northwind, bob, as_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = as_user(bob)
+    params = {"wave": northwind.first.pk, "by": "unit"}
+    page = client.get("/console/northwind/dashboard/", params).content.decode()
+    assert "Excel workbook" in page and "CSV data for analysts" in page
+    book = load_workbook(io.BytesIO(client.get("/console/northwind/dashboard/export.xlsx", params).content))
+    sheet = book["Board report"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = [str(c) for c in rows[0]]
+    assert "Apathy: share (%)" in header and "Respondents" in header and "Unit" in header
+    assert not [h for h in header if "_" in h], header
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["Unit"] == "Everyone"
+    assert 0 <= float(first["Apathy: share (%)"]) <= 100 and float(first["Apathy: share (%)"]) > 1
+    csv_text = client.get("/console/northwind/dashboard/export.csv", params).content.decode()
+    assert csv_text.startswith("group,unit,n,suppressed")

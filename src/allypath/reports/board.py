@@ -65,6 +65,7 @@ __all__ = [
     "build_board",
     "factor_chart",
     "index_change_chart",
+    "readable_table",
     "records",
     "refused_board",
     "stage_mix_chart",
@@ -370,9 +371,37 @@ def board_pdf(board: Board) -> bytes:
     return bytes(HTML(string=board_html(board)).write_pdf())
 
 
-def table_xlsx(table: pd.DataFrame, path: str | Path) -> Path:
+def table_xlsx(table: pd.DataFrame, path: str | Path, *, sheet: str = "aggregates") -> Path:
     """The aggregate table as a one-sheet workbook (formula-injection safe, see :func:`write_xlsx`)."""
-    return write_xlsx(table, path, sheet="aggregates")
+    return write_xlsx(table, path, sheet=sheet)
+
+
+_SPLITS = {"stages": "all four stages", "bands": "two bands only", "hidden": "not shown", "": ""}
+
+
+def readable_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The aggregate table as people read it (the workbook HR downloads): column names in words,
+    shares as percentages, no codes. The CSV keeps the keys and fractions of the API, for analysts."""
+    names = {"group": "Group", "n": "Respondents", "note": "Why hidden", "split": "Stage split"}
+    by = _by_columns(table)
+    for column in by:
+        names[column] = {"level": "Level", "region": "Region", "unit": "Unit"}.get(column, "Sub-unit")
+    bands = {"early": "Apathy or Ambivalence", "late": "Reflective or Energised"}
+    for key, stage in [*zip(STAGE_KEYS, STAGE_NAMES, strict=True), *bands.items()]:
+        names[f"share_{key}"] = f"{stage}: share (%)"
+        names[f"low_{key}"] = f"{stage}: likely at least (%)"
+        names[f"high_{key}"] = f"{stage}: likely at most (%)"
+        names[f"expected_{key}"] = f"{stage}: share counting each man's chance of each stage (%)"
+    names.update({key: f"{label} (average, 1 to 5)" for key, label in FACTOR_LABELS.items()})
+    out = table.copy()
+    for column in out.columns:
+        if column.startswith(("share_", "low_", "high_", "expected_")):
+            out[column] = (pd.to_numeric(out[column], errors="coerce") * 100).round(1)
+    for column in by:
+        out[column] = out[column].replace("overall", EVERYONE_LABEL)
+    out["split"] = out["split"].fillna("").map(lambda v: _SPLITS.get(str(v), str(v)))
+    out = out.drop(columns=["suppressed"])  # its reason in words is "Why hidden"
+    return out.rename(columns=names)
 
 
 FORMATS = ("pdf", "html", "csv", "xlsx")

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from allypath.errors import RequestProblem
 from allypath.model import STAGE_KEYS
 from allypath.reports.board import (
+    EVERYONE_LABEL,
     FACTOR_LABELS,
     INTERVENTION_LABELS,
     STAGE_NAMES,
@@ -32,6 +33,7 @@ from allypath.reports.board import (
     board_pdf,
     factor_chart,
     index_change_chart,
+    readable_table,
     stage_mix_chart,
     table_csv,
     table_xlsx,
@@ -64,6 +66,13 @@ EXPORTS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+#: The export links as HR reads them: the workbook has headers in words, the CSV the API's keys.
+EXPORT_LABELS = {
+    "pdf": "PDF",
+    "html": "web page",
+    "xlsx": "Excel workbook",
+    "csv": "CSV data for analysts (the API's column keys)",
+}
 
 
 # --------------------------------------------------------------------------- page scaffolding
@@ -93,7 +102,8 @@ def dashboard_context(request: HttpRequest, slug: str, tab: str, **extra: Any) -
     suffix = "?" + request.GET.urlencode() if request.GET else ""
     links = [(reverse(f"console:{name}", args=[slug]) + suffix, label, name == tab) for name, label in TABS]
     exports = [
-        (fmt.upper(), reverse("console:dashboard_export", args=[slug, fmt]) + suffix) for fmt in EXPORTS
+        (EXPORT_LABELS[fmt], reverse("console:dashboard_export", args=[slug, fmt]) + suffix)
+        for fmt in EXPORTS
     ]
     _, language = dashboard_language(request)
     return {
@@ -168,7 +178,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         parts = refused_context(result)
         if not result.refused:
             parts["mix_chart"] = stage_mix_chart(
-                pd.DataFrame([{**result.total, "group": "everyone"}]), title="Stage mix", label="group"
+                pd.DataFrame([{**result.total, "group": EVERYONE_LABEL}]), title="Stage mix", label="group"
             )
         return parts
 
@@ -195,7 +205,7 @@ def heatmap(request: HttpRequest, slug: str) -> HttpResponse:
         result = service.heatmap_view(request, query)
         parts = refused_context(result)
         if not result.refused:
-            rows = [{**(result.overall or {}), "value": "everyone"}, *result.rows]
+            rows = [{**(result.overall or {}), "value": EVERYONE_LABEL}, *result.rows]
             frame = pd.DataFrame(rows)
             parts["rows"] = rows
             parts["factors"] = list(FACTOR_LABELS.items())
@@ -222,7 +232,7 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
             parts["one_wave"] = result.message
         elif not result.refused and result.waves is not None:
             change = result.change
-            rows = ([{**change, "value": "everyone"}] if change else []) + list(result.rows)
+            rows = ([{**change, "value": EVERYONE_LABEL}] if change else []) + list(result.rows)
             parts["rows"] = rows
             parts["waves"] = result.waves
             parts["index_chart"] = index_change_chart(
@@ -393,7 +403,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     elif fmt == "csv":
         body = table_csv(report.table)
     else:
-        body = _xlsx_bytes(report.table)
+        body = _xlsx_bytes(readable_table(report.table))
     response = HttpResponse(body, content_type=EXPORTS[fmt])
     name = f"{query.org.slug}-wave-{query.wave.pk}-by-{query.by}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -410,5 +420,5 @@ def _xlsx_bytes(table: Any) -> bytes:
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder:
-        path = table_xlsx(table, Path(folder) / "report.xlsx")
+        path = table_xlsx(table, Path(folder) / "report.xlsx", sheet="Board report")
         return path.read_bytes()
