@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,10 +37,12 @@ __all__ = [
     "fmt",
     "json_safe",
     "key_value_table",
+    "output_file",
     "placement_line",
     "print_error",
     "print_json",
     "progress_bar",
+    "refuse_output",
     "refusing",
 ]
 
@@ -84,13 +87,72 @@ def fail(exc: Exception | str) -> NoReturn:
 
 
 @contextmanager
-def refusing(*kinds: type[Exception]) -> Iterator[None]:
-    """Turn every error allypath raises on purpose (and ``kinds``) into :func:`fail`."""
+def refusing(*kinds: type[Exception], out: Path | None = None) -> Iterator[None]:
+    """Turn every error allypath raises on purpose (and ``kinds``) into :func:`fail`. With ``out``
+    (the command's output), an operating-system error (disk full, file too large, no such folder)
+    also becomes one line naming the file it concerns."""
     caught: tuple[type[Exception], ...] = (AllypathError, *kinds)
     try:
         yield
     except caught as exc:
         fail(exc)
+    except OSError as exc:
+        if out is None:
+            raise
+        fail(_os_error(exc, out))
+
+
+def _os_error(exc: OSError, out: Path) -> str:
+    """``exc`` in one line: the file it names when that is not the output (an input that could not be
+    read), else the output that could not be written."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    name = exc.filename
+    if name is not None:
+        named = Path(os.fsdecode(name))
+        is_output = named == out or (
+            named.parent.resolve() == out.parent.resolve() and named.name.startswith(f".{out.name}.")
+        )
+        if not is_output:
+            return f"{named}: {reason}"
+    return f"{out}: cannot write the output ({reason}); the previous file, if any, is left as it was"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def refuse_output(out: Path | None, *inputs: Path | None) -> None:
+    """Raise an :class:`AllypathError` when ``out`` cannot be written safely: it is one of the
+    command's ``inputs`` (writing would destroy them), or its folder is missing or a file."""
+    if out is None:
+        return
+    for source in inputs:
+        if source is not None and _same_file(out, source):
+            raise AllypathError(
+                f"--out {out} is the input file {source}: writing it would destroy the input; "
+                "choose another output file"
+            )
+    parent = out.parent
+    if not parent.exists():
+        raise AllypathError(f"{out}: the folder {parent} does not exist")
+    if not parent.is_dir():
+        raise AllypathError(f"{out}: {parent} is not a folder")
+
+
+@contextmanager
+def output_file(out: Path) -> Iterator[Path]:
+    """A temporary file beside ``out`` with its suffix (writers choose the format by it), moved over
+    ``out`` in one step when the block succeeds: a failed write leaves the previous ``out`` intact and
+    no temporary file behind."""
+    from allypath._files import atomic_path
+
+    with atomic_path(out) as tmp:
+        yield tmp
 
 
 def progress_bar() -> Progress:

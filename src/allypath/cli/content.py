@@ -14,7 +14,9 @@ from allypath.cli._common import (
     UserOrderGroup,
     console,
     deprecated_alias,
+    output_file,
     print_error,
+    refuse_output,
     refusing,
 )
 from allypath.errors import AllypathError
@@ -83,7 +85,13 @@ def content_check(
     failed = False
     for path in files:
         try:
+            if path.is_dir():
+                raise AllypathError(f"{path} is a folder: give a content file (.yaml)")
             built = validate_content_file(path)
+        except OSError as exc:
+            print_error(f"{path}: cannot read it ({exc.strerror or exc})")
+            failed = True
+            continue
         except AllypathError as exc:
             print_error(exc)
             failed = True
@@ -118,10 +126,11 @@ def content_deck(
     """
     from allypath.reports.deck import workshop_deck, write_deck
 
-    with refusing(ValueError):
+    with refusing(ValueError, out=out):
+        refuse_output(out)
         deck = workshop_deck(stage, context, language=language.value, n=dilemmas)
-        with console.status("Rendering the deck"):
-            write_deck(deck, out, notes=notes)
+        with console.status("Rendering the deck"), output_file(out) as tmp:
+            write_deck(deck, tmp, notes=notes)
     console.print(f"wrote a {len(deck.dilemmas)}-dilemma workshop deck ({language.value}) to {out}")
 
 

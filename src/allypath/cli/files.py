@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from allypath.cli._common import DefaultCommandGroup, Language, console, refusing
+from allypath.cli._common import DefaultCommandGroup, Language, console, refuse_output, refusing
 from allypath.errors import AllypathError
 
 __all__ = ["SourceFormat", "export_command", "import_app"]
@@ -62,7 +62,8 @@ def import_detect(
     from allypath.instrument import load_instrument
     from allypath.io import detect_mapping, read_any, save_mapping
 
-    with refusing():
+    with refusing(out=out):
+        refuse_output(out, source_path)
         proposal = detect_mapping(read_any(source_path, format=format and format.value), load_instrument())
         if out is None:
             typer.echo(proposal.to_yaml())
@@ -84,12 +85,21 @@ def import_apply(
     """Apply a reviewed mapping: the export becomes wide responses (all rows or none)."""
     from allypath.instrument import load_instrument
     from allypath.io import apply_mapping, read_any, write_wide
+    from allypath.io.apply import check_answers
+    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
 
-    with refusing():
+    with refusing(out=out):
         if mapping is None or out is None:
             raise AllypathError("importing needs --mapping (from `allypath import detect`) and --out")
+        refuse_output(out, source_path, mapping)
         source = read_any(source_path, format=format and format.value)
-        frame = apply_mapping(source, mapping, load_instrument())
+        instrument = load_instrument()
+        frame = apply_mapping(source, mapping, instrument)
+        # The answers as `allypath score` checks them: a mapping cannot put a 6 on a 1-5 item.
+        check_answers(frame, source, mapping, instrument)
+        if ID_COLUMN in frame.columns:
+            # Each respondent once (`allypath score` refuses the file otherwise, naming the rows)
+            refuse_duplicate_ids(frame[ID_COLUMN], file=str(source_path))
         write_wide(frame, out)
     console.print(f"imported {len(frame):,} responses from {source_path} ({source.format}) -> {out}")
 
@@ -104,7 +114,8 @@ def export_command(
     from allypath.io import write_spss, write_wide, write_xlsx
     from allypath.tables import read_table
 
-    with refusing():
+    with refusing(out=out):
+        refuse_output(out, source)
         frame = read_table(source)
         suffix = out.suffix.lower()
         if suffix == ".sav":

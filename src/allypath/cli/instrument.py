@@ -19,6 +19,8 @@ from allypath.cli._common import (
     UserOrderGroup,
     console,
     deprecated_alias,
+    fail,
+    refuse_output,
     refusing,
 )
 
@@ -92,13 +94,24 @@ def instrument_check(file: Annotated[Path, typer.Argument(help="Instrument YAML 
     from allypath.instrument import validate_instrument_file
 
     with refusing():
-        inst = validate_instrument_file(file)
+        _refuse_folder(file, "instrument")
+        try:
+            inst = validate_instrument_file(file)
+        except OSError as exc:
+            fail(f"{file}: cannot read it ({exc.strerror or exc})")
     short = inst.form("short")
     console.print(
         f"[green]valid[/]: {inst.id} {inst.version} — {len(inst.constructs)} constructs, "
         f"{len(inst.items)} items ({len(short.items)} in the short form), "
         f"languages {', '.join(inst.languages)}"
     )
+
+
+def _refuse_folder(path: Path, what: str) -> None:
+    from allypath.errors import AllypathError
+
+    if path.is_dir():
+        raise AllypathError(f"{path} is a folder: give the {what} file (.yaml)")
 
 
 @instrument_app.command("codebook")
@@ -110,7 +123,8 @@ def codebook_command(
     from allypath.io import codebook_rows, write_codebook
 
     instrument = load_instrument()
-    with refusing():
+    with refusing(out=out):
+        refuse_output(out)
         write_codebook(instrument, out)
     console.print(f"codebook of {len(codebook_rows(instrument))} columns written to {out}")
 

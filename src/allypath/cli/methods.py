@@ -19,6 +19,7 @@ from allypath.cli._common import (
     key_value_table,
     print_json,
     progress_bar,
+    refuse_output,
     refusing,
 )
 from allypath.cli.stats import DataArgument, read_data, split_list
@@ -70,7 +71,8 @@ def calibrate(
     from allypath.stats import stage_structure
     from allypath.stats.calibration import temperature_in_words
 
-    with refusing():
+    with refusing(out=out):
+        refuse_output(out, data, base_model, instrument)
         frame = read_data(data)
         active = load_instrument(instrument)
         base = load_stage_model(base_model)
@@ -187,16 +189,23 @@ def methods(
     from allypath.instrument import load_instrument
     from allypath.reports import methods_report
     from allypath.scoring import load_stage_model
+    from allypath.scoring.answers import read_answers
 
     suffix = out.suffix.lower() if out is not None else ""
-    with refusing():
+    with refusing(out=out):
         if out is None and not as_json:
             raise StatsError("give --out REPORT.html (or .pdf), or --json to print the numbers")
         if out is not None and suffix not in (".html", ".htm", ".pdf"):
             raise StatsError(f"{out}: the report is written as .html or .pdf, not {suffix or '(no suffix)'}")
         if calibration is not None and run_calibration:
             raise StatsError("give either --calibration MODEL or --calibrate, not both")
+        refuse_output(out, data, calibration, instrument)
         frame = read_data(data)
+        active = load_instrument(instrument)
+        if "stage" not in frame.columns:
+            # The report scores these rows itself, setting bad answers aside; check them first as
+            # `allypath score` does, so that a bad cell is refused (file, row, column), not dropped.
+            read_answers(frame, active, on_error="raise", source=str(data))
         calibrated = load_stage_model(calibration) if calibration is not None else None
         with progress_bar() as progress:
             task = progress.add_task("methods report", total=None)
@@ -206,7 +215,7 @@ def methods(
 
             report = methods_report(
                 frame,
-                instrument=load_instrument(instrument),
+                instrument=active,
                 group_columns=tuple(split_list(group_columns)),
                 calibration=calibrated,
                 calibrate=run_calibration,

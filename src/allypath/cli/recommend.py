@@ -28,9 +28,19 @@ def recommend(
 
     with refusing():
         frame = read_table(scored)
-    rows = frame[frame["respondent_id"].astype("string") == respondent]
+    if "respondent_id" not in frame.columns:
+        fail(AllypathError(f"{scored}: no respondent_id column, so no respondent can be found"))
+    if "stage" not in frame.columns:
+        fail(AllypathError(f"file {scored} is not scored (no stage column): run `allypath score` first"))
+    matches = (frame["respondent_id"].astype("string").str.strip() == respondent.strip()).fillna(False)
+    rows = frame[matches.to_numpy()]
     if rows.empty:
         fail(AllypathError(f"{scored}: no row with respondent_id {respondent!r}"))
+    if len(rows) > 1:
+        # 1-based data rows, as every error counts them
+        numbers = [str(int(i) + 1) for i in matches.to_numpy().nonzero()[0]]
+        where = f"{', '.join(numbers[:-1])} and {numbers[-1]}"
+        fail(AllypathError(f"{scored}: respondent_id {respondent!r} is ambiguous: it is on rows {where}"))
     recs = run_recommend({str(k): v for k, v in rows.iloc[0].items()}, language=language.value)
     if as_json:
         sys.stdout.write(json.dumps([r.to_dict() for r in recs], ensure_ascii=False, indent=2) + "\n")

@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from allypath.cli._common import console, fail, placement_line, progress_bar, refusing
+from allypath.cli._common import (
+    console,
+    fail,
+    output_file,
+    placement_line,
+    progress_bar,
+    refuse_output,
+    refusing,
+)
 from allypath.errors import AllypathError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,6 +70,7 @@ def summary(
 
     with refusing():
         frame = read_table(scored)
+        _refuse_duplicate_ids(frame, scored)
         if by not in frame.columns:
             raise AllypathError(f"{scored}: no column {by!r} to group by")
         policy = PrivacyPolicy(k=k, k_text=max(10, k))
@@ -152,7 +161,8 @@ def report(
 
     if out.suffix.lower().lstrip(".") not in FORMATS:
         fail(AllypathError(f"{out}: write the report as .pdf, .html, .csv or .xlsx"))
-    with refusing():
+    with refusing(out=out):
+        refuse_output(out, data)
         policy = PrivacyPolicy(k=k, k_text=max(10, k))
         name = title or f"Allyship diagnostic: {data.name}"
         columns = parse_breakdowns(by, field="--by")[0].columns
@@ -162,7 +172,8 @@ def report(
             board = _spark_board(data, columns, breakdowns, policy, name)
         else:
             board = _memory_board(data, columns, breakdowns, policy, name)
-        write_board(board, out)
+        with output_file(out) as tmp:
+            write_board(board, tmp)
     table = board.table
     hidden = int((table["suppressed"] != "").sum())
     console.print(
@@ -170,6 +181,14 @@ def report(
         f"declared: {', '.join(str(b) for b in board.declared)}), "
         f"engine {engine.value} -> {out}"
     )
+
+
+def _refuse_duplicate_ids(frame: pd.DataFrame, path: Path) -> None:
+    """Two rows of one respondent would count him twice: refused, naming the file and both rows."""
+    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
+
+    if ID_COLUMN in frame.columns:
+        refuse_duplicate_ids(frame[ID_COLUMN], file=str(path))
 
 
 #: Attribute columns of the wide format that are published by default (docs/architecture.md).
@@ -211,8 +230,11 @@ def _memory_board(
     from allypath.tables import read_table
 
     frame = read_table(data)
+    _refuse_duplicate_ids(frame, data)
     declared, hierarchy = _declared(breakdowns, by, set(frame.columns))
-    scored = frame if "stage" in frame.columns else allypath.score(frame, on_error="mark", source=str(data))
+    # Unscored rows are scored with the checks of `allypath score`: a bad answer is refused (file, row,
+    # column), never dropped from the report without a word.
+    scored = frame if "stage" in frame.columns else allypath.score(frame, on_error="raise", source=str(data))
     release = solve_release(scored, declared, policy, wave_column=None, hierarchy=hierarchy)
     board = build_board(
         scored,
@@ -244,7 +266,7 @@ def _duckdb_board(
         # Scored and counted in one pass: each scored batch is counted by the finest cells of the
         # declared columns and dropped, so no scored row is written anywhere (writing and reading
         # back a scored file was a third of the command's time).
-        scorer = BatchScorer(on_error="mark", source=str(data))
+        scorer = BatchScorer(on_error="raise", source=str(data))
         with progress_bar() as bar:
             task = bar.add_task("scoring and counting (rows)", total=count_parquet_rows(data))
             table = aggregate_unscored_duckdb(

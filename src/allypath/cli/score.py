@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from allypath.cli._common import Form, InstrumentOption, console, placement_line, progress_bar, refusing
+from allypath.cli._common import (
+    Form,
+    InstrumentOption,
+    console,
+    placement_line,
+    progress_bar,
+    refuse_output,
+    refusing,
+)
 from allypath.engines import Engine, choose_engine
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,7 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from allypath.instrument import Instrument
     from allypath.scoring import StageModel
 
-__all__ = ["score", "simulate"]
+__all__ = ["MAX_SIMULATED", "score", "simulate"]
+
+#: The most respondents ``simulate`` makes in one file (a larger number would not fit in memory).
+MAX_SIMULATED = 100_000_000
 
 
 class OnError(StrEnum):
@@ -41,7 +52,10 @@ class _Job:
 
 def simulate(
     out: Annotated[Path, typer.Option("--out", help="Output file (.csv or .parquet).")],
-    n: Annotated[int, typer.Option("--n", min=1, help="Number of respondents.")] = 576,
+    n: Annotated[
+        int,
+        typer.Option("--n", min=1, max=MAX_SIMULATED, help="Number of respondents (at most 100,000,000)."),
+    ] = 576,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 0,
     form: Annotated[Form, typer.Option(help="Which form the respondents answer.")] = Form.full,
     wave: Annotated[str, typer.Option(help="Value of the wave column.")] = "2026-Q1",
@@ -50,7 +64,8 @@ def simulate(
     from allypath.synth import simulate as run_simulation
     from allypath.tables import write_table
 
-    with refusing(), console.status(f"Simulating {n:,} respondents"):
+    with refusing(out=out), console.status(f"Simulating {n:,} respondents"):
+        refuse_output(out)
         frame = run_simulation(n, seed=seed, form=form.value, wave=wave)
         write_table(frame, out)
     console.print(f"wrote {len(frame):,} respondents to {out}")
@@ -97,7 +112,8 @@ def score(
     from allypath.scoring import load_stage_model
 
     chosen = choose_engine(engine, source)
-    with refusing():
+    with refusing(out=out):
+        refuse_output(out, source, model, instrument)
         inst = load_instrument(instrument)
         stage_model = load_stage_model(model)
         if careless is not None:
@@ -143,12 +159,19 @@ def _score_streamed(job: _Job, progress: Progress) -> tuple[int, int, int, str]:
     """A Parquet file scored batch by batch (memory bounded by the batch; the in-memory cells)."""
     import pyarrow.parquet as pq
 
+    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
     from allypath.scoring.stream import score_parquet
 
     try:
         total: int | None = pq.read_metadata(job.source).num_rows
+        if ID_COLUMN in pq.read_schema(job.source).names:
+            ids = pq.read_table(job.source, columns=[ID_COLUMN]).column(ID_COLUMN)
+        else:
+            ids = None
     except (OSError, ValueError):
-        total = None  # score_parquet names the problem
+        total = ids = None  # score_parquet names the problem
+    if ids is not None:
+        refuse_duplicate_ids(ids, file=str(job.source))
     task = progress.add_task("scoring (rows)", total=total)
     summary = score_parquet(
         job.source,
@@ -167,6 +190,7 @@ def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
     from allypath.scoring import score_arrow
     from allypath.tables import read_arrow, write_arrow
 
@@ -174,6 +198,8 @@ def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
     # and no pandas frame is built (at a million rows that conversion cost as much as the scoring).
     task = progress.add_task("reading", total=3)
     table = read_arrow(job.source)
+    if ID_COLUMN in table.column_names:
+        refuse_duplicate_ids(table.column(ID_COLUMN), file=str(job.source))
     progress.update(task, advance=1, description=f"scoring {table.num_rows:,} rows")
     scored = score_arrow(
         table,

@@ -22,7 +22,7 @@ from allypath.io.mapping import ItemMapping, Mapping, load_mapping, value_key
 if TYPE_CHECKING:
     from allypath.instrument import Instrument, Item
 
-__all__ = ["apply_mapping"]
+__all__ = ["apply_mapping", "check_answers"]
 
 _UNTICKED = frozenset({"", "0", "n", "no", "false", "not selected", "not checked"})
 
@@ -96,6 +96,47 @@ def apply_mapping(
     return pd.DataFrame(out, index=index, copy=False)
 
 
+def check_answers(
+    frame: pd.DataFrame,
+    source: SourceTable,
+    mapping: Mapping | str | os.PathLike[str],
+    instrument: Instrument,
+) -> None:
+    """Raise a :class:`DataError` unless ``frame`` (from :func:`apply_mapping`) passes the checks
+    ``allypath score`` makes (:func:`read_answers`: a number, whole, on the item's scale), so a
+    mapping's ``values`` or ``range`` cannot write an answer the instrument does not have. The error
+    names the file, the row, the source column and the item."""
+    from allypath.scoring.answers import read_answers
+
+    if not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    origin: dict[str, tuple[str | None, str]] = {}
+    for entry in mapping.items:
+        if not _has_item(instrument, entry.item):
+            continue
+        item = instrument.item(entry.item)
+        for name, column in zip(item.column_ids(), _origins(entry, item), strict=True):
+            origin[name] = (column, entry.item)
+    try:
+        read_answers(frame, instrument, on_error="raise", source=source.file)
+    except DataError as exc:
+        column, item_id = origin.get(exc.column or "", (exc.column, exc.column))
+        raise DataError(
+            f"the mapping gives item {item_id!r} an answer it cannot have: {exc.message}",
+            file=source.file,
+            row=exc.row,
+            column=column,
+        ) from None
+
+
+def _origins(entry: ItemMapping, item: Item) -> list[str | None]:
+    """The source column of each output column of ``item`` (a checklist's per option)."""
+    if item.type == "checklist":
+        ids = [o.id for o in item.options]
+        return [entry.columns.get(str(i), entry.column) if entry.columns else entry.column for i in ids]
+    return [entry.column]
+
+
 def _check_references(source: SourceTable, mapping: Mapping, instrument: Instrument | None) -> None:
     for item_id in mapping.required:
         entry = mapping.item(item_id)
@@ -130,6 +171,13 @@ def _check_references(source: SourceTable, mapping: Mapping, instrument: Instrum
                 file=mapping.file,
             )
         item = instrument.item(entry.item)
+        if entry.kind == "text" and item.type != "text":
+            raise DataError(
+                f"item {entry.item!r} is a {item.type} item: its answers are numbers on its scale, "
+                "so it cannot be mapped as 'type: text'",
+                file=mapping.file,
+                column=entry.item,
+            )
         known = {o.id for o in item.options if o.id is not None}
         targets = list(entry.columns) + (list(entry.values.values()) if entry.split else [])
         for option in targets:

@@ -8,6 +8,7 @@ it as text and never evaluates it, even after the cell is edited (CWE-1236, "CSV
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -176,10 +177,19 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
         header.append(cell)
     worksheet.append(header)
     columns = [_python_values(df[name], file=file, column=str(name)) for name in df.columns]
-    for values in zip(*columns, strict=True):
-        worksheet.append([_text_cell(worksheet, v) if isinstance(v, str) else v for v in values])
-    with atomic_path(path) as tmp:
-        workbook.save(tmp)
+    try:
+        for values in zip(*columns, strict=True):
+            worksheet.append([_text_cell(worksheet, v) if isinstance(v, str) else v for v in values])
+        with atomic_path(path) as tmp:
+            workbook.save(tmp)
+    except BaseException:
+        # openpyxl leaves the sheet's stream open when a write fails (disk full, file too large); closed
+        # later by the garbage collector, it would print a second traceback. Close it now, quietly.
+        writer = getattr(worksheet, "_writer", None)
+        with contextlib.suppress(Exception):
+            if writer is not None:
+                writer.xf.close()
+        raise
     return Path(path)
 
 
