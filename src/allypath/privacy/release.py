@@ -440,11 +440,12 @@ def solve_release(
     store = wave_store.get()
     for wave in waves:
         part = arrays if wave_text is None else arrays.take(np.flatnonzero(wave_text == wave))
-        digest = _wave_digest(wave, part, tables, policy, parent_of, wave in opened) if store else ""
+        one = _Wave(wave, part, tuple(tables), policy, parent_of, wave in opened)
+        digest = one.digest() if store else ""
         cells = store.get(digest) if store else None
         if cells is None:
             started = time.perf_counter()
-            cells = _solve_one_wave(wave, part, tables, policy, parent_of, wave in opened)
+            cells = one.solve()
             if store:
                 store.put(digest, cells, time.perf_counter() - started)
         for published in cells:
@@ -452,30 +453,61 @@ def solve_release(
     return release
 
 
-def _solve_one_wave(
-    wave: str,
-    part: FinestCells,
-    tables: Sequence[Table],
-    policy: PrivacyPolicy,
-    parent_of: dict[str, str],
-    is_open: bool,
-) -> list[PublishedCell]:
-    return [
-        PublishedCell(
-            wave,
-            cell.table.columns,
-            cell.values,
-            cell.table.flags,
-            cell.n if cell.shown else None,
-            cell.reason,
-            cell.detail,
-            cell.split_reason,
-            cell.comments,
-            cell.comment_reason,
-            comment_band(cell.commenters, policy.k_text) if cell.comments else "",
+@dataclass(frozen=True)
+class _Wave:
+    """One wave's part of the solve: everything its decisions depend on."""
+
+    wave: str
+    part: FinestCells
+    tables: tuple[Table, ...]
+    policy: PrivacyPolicy
+    parent_of: dict[str, str]
+    is_open: bool
+
+    def solve(self) -> list[PublishedCell]:
+        solved = solve_wave(
+            self.part, self.tables, self.policy, hierarchy=self.parent_of, open_wave=self.is_open
         )
-        for cell in solve_wave(part, tables, policy, hierarchy=parent_of, open_wave=is_open)
-    ]
+        return [
+            PublishedCell(
+                self.wave,
+                cell.table.columns,
+                cell.values,
+                cell.table.flags,
+                cell.n if cell.shown else None,
+                cell.reason,
+                cell.detail,
+                cell.split_reason,
+                cell.comments,
+                cell.comment_reason,
+                comment_band(cell.commenters, self.policy.k_text) if cell.comments else "",
+            )
+            for cell in solved
+        ]
+
+    def digest(self) -> str:
+        """What the decisions depend on: the wave's finest cells by their values (not by codes, which
+        shift when another wave brings a new value), the tables, the hierarchy, the policy and the
+        solver's code."""
+        digest = hashlib.blake2b(_solver_digest(), digest_size=20)
+        settings = [
+            self.wave,
+            self.is_open,
+            self.policy.k,
+            self.policy.k_text,
+            [[list(t.columns), list(t.flags)] for t in self.tables],
+            sorted(self.parent_of.items()),
+        ]
+        digest.update(json.dumps(settings, default=str).encode())
+        part = self.part
+        for array in (part.counts, part.stages, part.commenters):
+            digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
+        for column, (found, uniques) in sorted(part.codes.items()):
+            values = [None if code < 0 else uniques[code] for code in found.tolist()]
+            digest.update(json.dumps([column, values], default=str).encode())
+        for flag, on in sorted(part.flags.items()):
+            digest.update(flag.encode() + np.ascontiguousarray(on, dtype=bool).tobytes())
+        return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------- each wave's solve, kept
@@ -483,7 +515,7 @@ def _solve_one_wave(
 
 class WaveStore(Protocol):
     """Where one wave's solved cells are kept, by the digest of everything they were solved from
-    (:func:`_wave_digest`). Each wave is solved on its own (the audit never mixes waves), so while
+    (:meth:`_Wave.digest`). Each wave is solved on its own (the audit never mixes waves), so while
     one wave collects answers the others' decisions can be read back instead of solved again."""
 
     def get(self, digest: str) -> list[PublishedCell] | None: ...
@@ -505,37 +537,6 @@ def _solver_digest() -> bytes:
     for name in _SOLVER_FILES:
         digest.update((folder / name).read_bytes())
     return digest.digest()
-
-
-def _wave_digest(
-    wave: str,
-    part: FinestCells,
-    tables: Sequence[Table],
-    policy: PrivacyPolicy,
-    parent_of: dict[str, str],
-    is_open: bool,
-) -> str:
-    """What one wave's decisions depend on: its finest cells by their values (not by codes, which
-    shift when another wave brings a new value), the tables, the hierarchy, the policy and the
-    solver's code."""
-    digest = hashlib.blake2b(_solver_digest(), digest_size=20)
-    settings = [
-        wave,
-        is_open,
-        policy.k,
-        policy.k_text,
-        [[list(t.columns), list(t.flags)] for t in tables],
-        sorted(parent_of.items()),
-    ]
-    digest.update(json.dumps(settings, default=str).encode())
-    for array in (part.counts, part.stages, part.commenters):
-        digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
-    for column, (found, uniques) in sorted(part.codes.items()):
-        values = [None if code < 0 else uniques[code] for code in found.tolist()]
-        digest.update(json.dumps([column, values], default=str).encode())
-    for flag, on in sorted(part.flags.items()):
-        digest.update(flag.encode() + np.ascontiguousarray(on, dtype=bool).tobytes())
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------- the answerers of a question
