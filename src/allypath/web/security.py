@@ -66,12 +66,17 @@ def _error(
     the survey's page words: a title, then sentences); elsewhere the plain ``message``."""
     if _is_api(request):
         return JsonResponse({"detail": message, "code": code, "errors": []}, status=status)
-    if words:
-        from allypath.web.survey.views import is_respondent_page, problem_page
-
-        if is_respondent_page(request):
-            return problem_page(request, status, *words)
+    if words and respondent_refusal is not None:
+        page = respondent_refusal(request, status, words)
+        if page is not None:
+            return page
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+#: The page a respondent gets for a refusal, in his language, or None off his pages: set by the survey
+#: app when it is ready (allypath.web.survey.apps). This module imports no app, since the
+#: organisations app imports it.
+respondent_refusal: Callable[[HttpRequest, int, tuple[str, ...]], HttpResponse | None] | None = None
 
 
 class SubmissionRateLimitMiddleware:
