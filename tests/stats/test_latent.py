@@ -279,6 +279,7 @@ def test_relative_entropy_is_one_when_certain_and_zero_when_uniform() -> None:
         (pd.DataFrame({"a": [1, 2] * 20, "b": [3] * 40}), 2, "'b' is constant"),
         (pd.DataFrame({"a": [1, 2] * 20, "b": np.linspace(0, 1, 40)}), 2, "'b' holds the non-integer"),
         (pd.DataFrame({"a": [1, 2] * 20, "b": [np.nan] * 40}), 2, "'b' has no observed values"),
+        (pd.DataFrame({"a": [1, 2] * 20, "b": [1.0, 2.0] * 19 + [1e300, 2.0]}), 2, "'b' holds the value 1e"),
         (pd.DataFrame({"a": [1, 2] * 20, "b": [1, 2] * 20}), 0, "n_classes"),
         (pd.DataFrame({"a": [1, np.nan, 2, np.nan] * 5, "b": [np.nan, 1, np.nan, 2] * 5}), 1, "listwise"),
         (np.zeros((0, 3)), 2, "empty"),

@@ -82,6 +82,9 @@ class CategoricalDesign:
         return onehot
 
 
+_LARGEST_CODE = 2.0**53
+
+
 def _item_categories(column: pd.Series, name: str) -> tuple[object, ...]:
     """The categories of one item, in code order; refuses what cannot be a category."""
     observed = column.dropna()
@@ -99,6 +102,13 @@ def _item_categories(column: pd.Series, name: str) -> tuple[object, ...]:
             raise StatsError(
                 f"item {name!r} holds the non-integer value {bad!r}; latent class analysis needs "
                 "categorical codes (integers or labels), not continuous scores"
+            )
+        if np.any(np.abs(values) > _LARGEST_CODE):
+            # past 2**53 a float is no longer an exact whole number, and past 2**63 no code at all
+            bad = observed[np.abs(values) > _LARGEST_CODE].iloc[0]
+            raise StatsError(
+                f"item {name!r} holds the value {float(bad):g}, too large to be a category code; check the "
+                "data for a mistyped answer"
             )
         categories = tuple(int(v) for v in np.sort(np.unique(values)))
     elif is_numeric_dtype(column.dtype):
