@@ -397,3 +397,20 @@ def test_simulate_refuses_an_absurd_number_of_respondents(tmp_path):
     assert result.exit_code == EXIT_ERROR and not isinstance(result.exception, OverflowError)
     assert "--n" in result.output and "100000000" in result.output
     assert _left_in(tmp_path) == set()
+
+
+# --------------------------------------------------------------------------- the summary's groups
+
+
+def test_the_summary_says_when_placed_respondents_have_no_group(tmp_path, scored):
+    frame = pd.read_csv(scored, dtype=str, keep_default_na=False)
+    complete = run("summary", scored, "--by", "org")
+    assert complete.exit_code == 0, complete.output
+    assert "have no org" not in complete.output
+    frame.loc[:59, "org"] = ""  # 60 rows with no org: in the total, in no group
+    blank = tmp_path / "blank.csv"
+    frame.to_csv(blank, index=False)
+    result = run("summary", blank, "--by", "org")
+    assert result.exit_code == 0, result.output
+    assert "Some placed respondents have no org" in result.output
+    assert "60" not in result.output.split("have no org")[1].split("\n")[0]  # no count of them

@@ -113,12 +113,25 @@ def summary(
         for n, (action, why) in enumerate(group.actions, start=1):
             console.print(f"  action {n}: [bold]{action}[/] — {why}")
         console.print()
+    if _some_without(frame, by):
+        # no count: the total less the shown groups could then tell a hidden group's size
+        console.print(
+            f"Some placed respondents have no {by}: they count in the placement line above, in no group.",
+            style="dim",
+        )
     if any(group.visible for group in groups):
         console.print(
             "Likely between: where the share among all the men a group stands for most likely lies"
             " (95% interval); a group's answers are a sample of them.",
             style="dim",
         )
+
+
+def _some_without(frame: pd.DataFrame, by: str) -> bool:
+    """Whether a placed row has no value (blank or missing) in the group column ``by``."""
+    placed = frame if "status" not in frame.columns else frame[(frame["status"] == "scored").fillna(False)]
+    values = placed[by].astype("string").str.strip()
+    return bool((values.isna() | (values == "")).any())
 
 
 def _likely(interval: tuple[float, float]) -> str:
