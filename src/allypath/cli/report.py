@@ -204,6 +204,16 @@ def _refuse_duplicate_ids(frame: pd.DataFrame, path: Path) -> None:
         refuse_duplicate_ids(frame[ID_COLUMN], file=str(path))
 
 
+def _refuse_duplicate_ids_parquet(data: Path) -> None:
+    """:func:`_refuse_duplicate_ids` out of core, for the DuckDB and Spark engines (the same message)."""
+    from allypath.engines import refuse_duplicate_ids_parquet
+
+    with progress_bar() as bar:
+        task = bar.add_task("checking that each respondent_id is on one row", total=1)
+        refuse_duplicate_ids_parquet(data)
+        bar.update(task, completed=1)
+
+
 #: Attribute columns of the wide format that are published by default (docs/architecture.md).
 ATTRIBUTES = ("org", "level", "region")
 
@@ -273,6 +283,7 @@ def _duckdb_board(
 
     columns = _parquet_columns(data)
     declared, hierarchy = _declared(breakdowns, by, columns)
+    _refuse_duplicate_ids_parquet(data)
     if "stage" in columns:  # already scored: aggregate the file as it is
         table = aggregate_duckdb(data, list(by), policy, breakdowns=declared, hierarchy=hierarchy)
     else:
@@ -318,6 +329,7 @@ def _spark_board(
     from allypath.engines.spark_engine import aggregate_spark
 
     declared, hierarchy = _declared(breakdowns, by, _parquet_columns(data))
+    _refuse_duplicate_ids_parquet(data)
     with progress_bar() as bar:
         task = bar.add_task("starting Spark", total=None)
         spark = local_spark(cores=os.cpu_count() or 2)

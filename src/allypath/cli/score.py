@@ -218,8 +218,18 @@ def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
 
 
 def _score_with_engine(chosen: Engine, job: _Job, progress: Progress) -> tuple[int, int, str]:
-    from allypath.engines import BatchScorer, count_parquet_rows, score_parquet_duckdb, score_parquet_spark
+    from allypath.engines import (
+        BatchScorer,
+        count_parquet_rows,
+        refuse_duplicate_ids_parquet,
+        score_parquet_duckdb,
+        score_parquet_spark,
+    )
 
+    # Each respondent once, as the in-memory path checks (the same message, naming both rows).
+    checking = progress.add_task("checking that each respondent_id is on one row", total=1)
+    refuse_duplicate_ids_parquet(job.source)
+    progress.update(checking, completed=1)
     scorer = BatchScorer(job.inst, job.stage_model, job.form, job.on_error.value, None, str(job.source))
     if chosen is Engine.duckdb:
         task = progress.add_task("scoring with duckdb (rows)", total=count_parquet_rows(job.source))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - imported on first use below (DuckDB is n
     from allypath.engines.duckdb_engine import (
         count_parquet_rows,
         parquet_source,
+        refuse_duplicate_ids_parquet,
         report_columns,
         score_parquet_duckdb,
     )
@@ -35,6 +36,7 @@ __all__ = [
     "parquet_source",
     "plain_frame",
     "plain_table",
+    "refuse_duplicate_ids_parquet",
     "report_columns",
     "score_parquet_duckdb",
     "score_parquet_spark",
@@ -76,6 +78,7 @@ _LAZY = {
     "plain_table": "batches",
     "count_parquet_rows": "duckdb_engine",
     "parquet_source": "duckdb_engine",
+    "refuse_duplicate_ids_parquet": "duckdb_engine",
     "report_columns": "duckdb_engine",
     "score_parquet_duckdb": "duckdb_engine",
     "local_spark": "spark_engine",

@@ -30,6 +30,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "count_parquet_rows",
     "parquet_source",
+    "refuse_duplicate_ids_parquet",
     "report_columns",
     "score_parquet_duckdb",
     "tally_parquet_duckdb",
@@ -68,6 +69,94 @@ def count_parquet_rows(source: str | Path) -> int:
         except duckdb.Error as exc:
             raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
     return int(row[0]) if row else 0
+
+
+def refuse_duplicate_ids_parquet(source: str | Path, column: str = "respondent_id") -> None:
+    """Refuse Parquet input in which one ``respondent_id`` is on two rows, as the in-memory path does
+    (:func:`allypath.io.ids.refuse_duplicate_ids`: the same message, naming the file and both rows).
+
+    A respondent counted twice would also let a group of fewer than k people pass the privacy gate.
+    DuckDB counts the distinct ids out of core; only when some repeat are the rows looked up. Blank
+    ids are not compared; ids are compared as text with their surrounding spaces removed.
+    """
+    pattern = parquet_source(source)
+    with duckdb.connect() as con:
+        try:
+            relation = con.read_parquet(pattern, union_by_name=True)
+            if column not in relation.columns:
+                return
+            con.execute("SET enable_progress_bar = false")
+            if _no_repeated_id(con, pattern, column, str(relation.types[relation.columns.index(column)])):
+                return
+            # Column names are quoted (_quoted) and the file pattern is a parameter: nothing else
+            # varies in these statements.
+            ids = (
+                f"SELECT nullif(trim(CAST({_quoted(column)} AS VARCHAR), {_SPACES}), '') AS id, "  # noqa: S608
+                "filename, file_row_number "
+                "FROM read_parquet(?, union_by_name = true, filename = true, file_row_number = true)"
+            )
+            total = f"SELECT count(id) - count(DISTINCT id) FROM ({ids})"  # noqa: S608
+            row = con.execute(total, [pattern]).fetchone()
+            repeats = int(row[0]) if row else 0
+            if not repeats:
+                return
+            # The first row (in the files' order, as the rows are read) whose id came earlier, then
+            # that id's first row.
+            ranked = (
+                "SELECT *, row_number() OVER (PARTITION BY id ORDER BY filename, file_row_number) AS k "  # noqa: S608
+                f"FROM ({ids}) WHERE id IS NOT NULL"
+            )
+            second = con.execute(
+                f"SELECT id, filename, file_row_number FROM ({ranked}) "  # noqa: S608
+                "WHERE k = 2 ORDER BY filename, file_row_number LIMIT 1",
+                [pattern],
+            ).fetchone()
+            assert second is not None
+            first = con.execute(
+                f"SELECT filename, file_row_number FROM ({ids}) WHERE id = ? "  # noqa: S608
+                "ORDER BY filename, file_row_number LIMIT 1",
+                [pattern, second[0]],
+            ).fetchone()
+            assert first is not None
+        except duckdb.Error as exc:
+            raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
+    value, second_file, second_row = second
+    first_file, first_row = first
+    more = f"; {repeats - 1} more row(s) repeat an earlier id" if repeats > 1 else ""
+    if first_file == second_file:
+        where, file = f"rows {first_row + 1} and {second_row + 1}", first_file
+    else:
+        where = f"row {first_row + 1} of {first_file} and row {second_row + 1} of {second_file}"
+        file = str(source)
+    raise DataError(
+        f"respondent_id {value!r} is on {where}: each respondent must appear once{more}",
+        file=file,
+        column=column,
+    )
+
+
+#: The whitespace the in-memory check strips, as a SQL literal of real characters (no escapes in SQL).
+_SPACES = "' \t\n\r\v\f'"
+
+
+def _no_repeated_id(con: duckdb.DuckDBPyConnection, pattern: str, column: str, kind: str) -> bool:
+    """True when no id repeats, told by one pass over the ids as stored (a distinct count of the
+    values themselves is less than half the time of one over trimmed copies); False means the exact
+    comparison is needed: an id repeats, or some may be blank or padded with spaces."""
+    raw = _quoted(column)
+    text = kind in {"VARCHAR", "BLOB"}
+    # Blank, or starting or ending with a space or control character (ord of '' is 0): a test of two
+    # characters, where trimming every id took as long as the distinct count itself.
+    odd = f"count(*) FILTER (WHERE ord({raw}[1]) <= 32 OR ord({raw}[-1]) <= 32)" if text else "0"
+    row = con.execute(
+        f"SELECT count({raw}) - count(DISTINCT {raw}), {odd} FROM read_parquet(?, union_by_name = true)",  # noqa: S608
+        [pattern],
+    ).fetchone()
+    return row is not None and int(row[0]) == 0 and int(row[1]) == 0
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def report_columns(by: Iterable[str]) -> list[str]:

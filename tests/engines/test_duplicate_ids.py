@@ -1,0 +1,99 @@
+"""A respondent_id on two rows is refused by the DuckDB and Spark engines as by the in-memory path:
+the same message naming the file and both rows, and nothing written. Counted twice, three men would
+pass a gate of five."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+import allypath
+from allypath.cli import app
+from allypath.cli._common import EXIT_ERROR
+from allypath.engines import refuse_duplicate_ids_parquet
+from allypath.errors import DataError
+from allypath.io.ids import refuse_duplicate_ids
+
+runner = CliRunner()
+
+
+def _message(check: object) -> str | None:
+    try:
+        check()  # type: ignore[operator]
+    except DataError as exc:
+        return str(exc)
+    return None
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["a", "b", " c", "d", "c", "a", "", None, "", "b"],  # padded, blank and missing ids
+        ["x", "y", "z", "y"],
+        [10, 20, 30, 20, 10],  # whole numbers
+        ["p\t", "q", "p", "r"],  # a tab
+        ["a", "", "", None, None, "b"],  # blanks repeat: not compared
+        ["a", "b", "c"],
+    ],
+)
+def test_same_verdict_and_message_as_the_in_memory_path(tmp_path: Path, ids: list[object]) -> None:
+    table = pa.table({"respondent_id": ids, "x": list(range(len(ids)))})
+    path = tmp_path / "one.parquet"
+    pq.write_table(table, path)
+    expected = _message(lambda: refuse_duplicate_ids(table.column("respondent_id"), file=str(path)))
+    assert _message(lambda: refuse_duplicate_ids_parquet(path)) == expected
+
+
+def test_a_repeat_across_files_names_each_file_and_row(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    pq.write_table(pa.table({"respondent_id": ["r1", "r2", "r3"]}), lake / "a.parquet")
+    pq.write_table(pa.table({"respondent_id": ["r4", "r5", "r2"]}), lake / "b.parquet")
+    message = _message(lambda: refuse_duplicate_ids_parquet(lake))
+    assert message is not None
+    assert f"'r2' is on row 2 of {lake / 'a.parquet'} and row 3 of {lake / 'b.parquet'}" in message
+
+
+def test_no_id_column_and_distinct_ids_pass(tmp_path: Path) -> None:
+    pq.write_table(pa.table({"x": [1, 1, 2]}), tmp_path / "no_ids.parquet")
+    refuse_duplicate_ids_parquet(tmp_path / "no_ids.parquet")
+    pq.write_table(pa.table({"respondent_id": [f"r{i}" for i in range(5000)]}), tmp_path / "ids.parquet")
+    refuse_duplicate_ids_parquet(tmp_path / "ids.parquet")
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two files of simulated responses, the second repeating an id of the first."""
+    folder = tmp_path_factory.mktemp("dup") / "lake"
+    folder.mkdir()
+    table = pa.Table.from_pandas(allypath.simulate(120, seed=3), preserve_index=False)
+    pq.write_table(table.slice(0, 60), folder / "a.parquet")
+    second = table.slice(60, 60)
+    ids = second.column("respondent_id").to_pylist()
+    ids[10] = table.column("respondent_id")[5].as_py()
+    index = second.schema.get_field_index("respondent_id")
+    pq.write_table(second.set_column(index, "respondent_id", pa.array(ids)), folder / "b.parquet")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score", "{lake}", "--out", "{out}", "--engine", "duckdb"],
+        ["score", "{lake}", "--out", "{out}", "--engine", "spark"],
+        ["report", "{lake}", "--by", "unit", "--out", "{out}", "--engine", "duckdb"],
+        ["report", "{lake}", "--by", "unit", "--out", "{out}", "--engine", "spark"],
+    ],
+)
+def test_the_commands_refuse_it_and_write_nothing(lake: Path, tmp_path: Path, command: list[str]) -> None:
+    out = tmp_path / ("scored.parquet" if command[0] == "score" else "report.csv")
+    args = [part.format(lake=lake, out=out) for part in command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == EXIT_ERROR, result.output
+    text = " ".join(result.output.split())
+    assert "is on row 6 of" in text and "and row 11 of" in text and "each respondent must appear once" in text
+    assert not out.exists()
