@@ -183,6 +183,31 @@ def test_the_cluster_entry_point_runs_in_local_mode(
     assert_identical(scored.loc[in_memory["respondent_id"]].reset_index(), in_memory)
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_the_cluster_entry_point_refuses_a_repeated_id(
+    messy: pd.DataFrame, spark: object, tmp_path: Path
+) -> None:
+    """Counted twice on a cluster, three men would pass a gate of five: the job stops before counting,
+    naming the id (spaces around it ignored, as everywhere) and its file."""
+    from allypath.engines.spark_submit import main
+
+    ids = [str(i) for i in messy["respondent_id"]]
+    first = min(ids[2], ids[3])
+    ids[7], ids[9] = f" {ids[3]} ", ids[2]
+    frame = messy.assign(respondent_id=ids)
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    frame.to_parquet(lake / "part-0.parquet", index=False)
+    counts = tmp_path / "counts"
+    with pytest.raises(DataError) as refused:
+        main([str(lake), "--by", "unit", "--counts", str(counts), "--master", "local[1]"])
+    assert f"respondent_id {first!r} is on two rows or more" in str(refused.value)
+    assert "part-0.parquet" in str(refused.value) and "1 more row(s) repeat an earlier id" in str(
+        refused.value
+    )
+    assert not counts.exists()
+
+
 @pytest.fixture(scope="module")
 def keyed(messy: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The messy rows with some empty levels and regions (a missing key is a cell of its own), in

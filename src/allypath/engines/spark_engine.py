@@ -37,6 +37,7 @@ __all__ = [
     "ARROW_BATCH_ROWS",
     "aggregate_spark",
     "local_spark",
+    "refuse_duplicate_ids_spark",
     "score_parquet_spark",
     "score_spark",
     "tally_spark",
@@ -68,6 +69,40 @@ def local_spark(cores: int = 2, memory: str = "2g", batch_rows: int = ARROW_BATC
         .config("spark.sql.files.maxPartitionBytes", "64m")
         .config("spark.driver.extraJavaOptions", "-Dlog4j.rootLogger=ERROR,console")
         .getOrCreate()
+    )
+
+
+def refuse_duplicate_ids_spark(frame: DataFrame, source: str, column: str = "respondent_id") -> None:
+    """Refuse a ``respondent_id`` on two rows of ``frame`` (read from ``source``), for a cluster job.
+
+    The rule of :func:`allypath.io.ids.refuse_duplicate_ids` (ids compared as text without the
+    spaces around them, blank ids not compared), counted in Spark's workers. The message names the
+    id and the files holding it, not row numbers: Spark's partitions keep no row order. On one
+    machine the command line uses :func:`allypath.engines.refuse_duplicate_ids_parquet` instead,
+    which names the rows.
+    """
+    from pyspark.sql import functions as sql
+
+    if column not in frame.columns:
+        return
+    ids = sql.regexp_replace(sql.col(column).cast("string"), r"^\s+|\s+$", "")
+    present = frame.select(ids.alias("id")).where(sql.col("id").isNotNull() & (sql.col("id") != ""))
+    repeated = present.groupBy("id").count().where(sql.col("count") > 1)
+    found = repeated.orderBy("id").limit(1).collect()
+    if not found:
+        return
+    value = found[0]["id"]
+    extra = repeated.agg(sql.sum(sql.col("count") - 1).alias("extra")).collect()[0]["extra"]
+    files = sorted(
+        row["file"]
+        for row in frame.where(ids == value).select(sql.input_file_name().alias("file")).distinct().collect()
+    )
+    more = f"; {int(extra) - 1} more row(s) repeat an earlier id" if int(extra) > 1 else ""
+    raise DataError(
+        f"respondent_id {value!r} is on two rows or more (in {', '.join(files)}): each respondent must "
+        f"appear once{more}",
+        file=source,
+        column=column,
     )
 
 

@@ -23,7 +23,13 @@ from collections.abc import Sequence
 
 from allypath._values import plain
 from allypath.engines.batches import BatchScorer
-from allypath.engines.spark_engine import ARROW_BATCH_ROWS, score_spark, tally_spark, tally_spark_files
+from allypath.engines.spark_engine import (
+    ARROW_BATCH_ROWS,
+    refuse_duplicate_ids_spark,
+    score_spark,
+    tally_spark,
+    tally_spark_files,
+)
 
 __all__ = ["main"]
 
@@ -67,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     spark = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch_rows)).getOrCreate()
     scorer = BatchScorer(form=args.form, on_error=args.on_error, source=args.source)
     frame = spark.read.parquet(args.source)
+    refuse_duplicate_ids_spark(frame, args.source)  # counted twice, three men would pass a gate of five
     summary: dict[str, object] = {}
     if args.out:
         score_spark(frame, scorer).write.mode("overwrite").parquet(args.out)
