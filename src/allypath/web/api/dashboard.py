@@ -325,6 +325,15 @@ class Adopted(Schema):
     owner: str
     due: dt.date | None
     status: str
+    reason: str = Field(
+        description="why it is in the plan, with the group's figures in the current results; when they no"
+        " longer propose it (the group's figures are hidden or have changed), a sentence saying so, with no"
+        " figure"
+    )
+    evidence: dict[str, float] = Field(
+        default_factory=dict,
+        description="the figures behind the reason in the current results (empty when no longer proposed)",
+    )
     progress: TrendRow | None = Field(None, description="the group's change on the next wave, if any")
     library_items: list[str] = Field(default_factory=list, description="content library items it points to")
     through_circles: bool = Field(False, description="delivered through the organisation's ally circles")
@@ -663,6 +672,9 @@ def get_plan(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> Stat
                 owner=a.owner,
                 due=a.due,
                 status=a.status,
+                # today's reason and figures, never those stored when it was adopted
+                reason=result.reason_of(a),
+                evidence=result.evidence_of(a),
                 progress=_trend(p) if (p := result.progress_of(a)) else None,
                 library_items=list(a.library_items or []),
                 through_circles=a.circle_plan_id is not None,

@@ -315,8 +315,14 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
                     (row, [(i, (i.group, i.intervention) in adopted) for i in items.get(row["group"], [])])
                     for row in result.rows
                 ],
+                # each item's reason is today's (never the text stored when it was adopted)
                 adopted=[
-                    (a, result.progress_of(a), PlanItemForm(instance=a, prefix=f"i{a.pk}"))
+                    (
+                        a,
+                        result.reason_of(a),
+                        result.progress_of(a),
+                        PlanItemForm(instance=a, prefix=f"i{a.pk}"),
+                    )
                     for a in result.adopted
                 ],
                 later=result.later,

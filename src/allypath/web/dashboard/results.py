@@ -19,6 +19,7 @@ from allypath.web.orgs.models import Wave
 from allypath.web.plans.models import AdoptedItem
 
 __all__ = [
+    "NOT_CURRENT",
     "CommentGroup",
     "Comments",
     "Groups",
@@ -112,10 +113,24 @@ class Transitions(Result):
     note: str | None = None  # why no group's matrix is given (a breakdown was asked for)
 
 
+#: What an adopted item says when the current results no longer propose it for its group. No figure:
+#: the group may now be hidden, and any figure next to the one quoted when it was adopted could tell
+#: how a few people (say, one who withdrew his answers) stood.
+NOT_CURRENT = (
+    "The figures behind this item are not in the current results: the group's figures are now hidden,"
+    " or they have changed and no longer point to this intervention."
+)
+
+
 @dataclass(frozen=True)
 class Plan(Result):
     """Groups' decisions, the interventions proposed for the shown ones, the adopted plan and the
-    change of each adopted group on the ``later`` wave."""
+    change of each adopted group on the ``later`` wave.
+
+    An adopted item's reason and figures are today's (:meth:`reason_of`, :meth:`evidence_of`), from
+    the same release as the rest of the page: never the text stored when it was adopted, which quotes
+    figures of a release that may since have changed (answers withdrawn or added, a wave re-solved).
+    """
 
     rows: tuple[Record, ...] = ()
     items: tuple[PlanItem, ...] = ()
@@ -123,6 +138,9 @@ class Plan(Result):
     later: Wave | None = None
     progress: tuple[Record, ...] = ()
     wave_open: bool = False  # the wave still collects answers: no group's figures are published yet
+    # today's proposals for the adopted items' groups that ``items`` does not cover (adopted under
+    # another breakdown or selection), each group drawn on its own from the same release
+    current: tuple[PlanItem, ...] = ()
 
     def progress_of(self, item: AdoptedItem | PlanItem) -> Record | None:
         """The change of an adopted item's group on the later wave (None before there is one)."""
@@ -134,6 +152,27 @@ class Plan(Result):
     def proposed(self, group: str, intervention: str) -> PlanItem | None:
         """The proposal of ``intervention`` for ``group``, if the plan proposes it."""
         return next((i for i in self.items if (i.group, i.intervention) == (group, intervention)), None)
+
+    def now(self, item: AdoptedItem) -> PlanItem | None:
+        """Today's proposal behind an adopted item (None: the current results no longer propose it)."""
+        return next(
+            (
+                p
+                for p in (*self.items, *self.current)
+                if (p.group, p.intervention) == (item.group, item.intervention)
+            ),
+            None,
+        )
+
+    def reason_of(self, item: AdoptedItem) -> str:
+        """Why an adopted item is in the plan, with today's figures, or :data:`NOT_CURRENT`."""
+        found = self.now(item)
+        return found.reason if found is not None else NOT_CURRENT
+
+    def evidence_of(self, item: AdoptedItem) -> dict[str, float]:
+        """Today's figures behind an adopted item (empty when the current results no longer propose it)."""
+        found = self.now(item)
+        return dict(found.evidence) if found is not None else {}
 
 
 @dataclass(frozen=True)

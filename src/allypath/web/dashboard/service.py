@@ -24,6 +24,7 @@ import pandas as pd
 from django.http import HttpRequest
 
 from allypath.analytics import (
+    PlanItem,
     action_plan,
     comments,
     context_profiles,
@@ -498,6 +499,12 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
             for row in records(stage_mix(frame, by, release=release, filters=filters))
         ]
         items = action_plan(frame, by, release=release, filters=filters)
+        # Each adopted item says why with today's figures, never with the text stored when it was
+        # adopted: the release may have changed since, and the old figure beside today's could tell
+        # how a few people stood. The page's own proposals cover the groups of its breakdown; any
+        # other adopted group (adopted under another breakdown or selection) is drawn on its own.
+        covered = {row["group"] for row in rows}
+        current = _proposals_for(frame, [a for a in adopted if a.group not in covered], release)
         progress: list[dict[str, Any]] = []
         if later is not None and adopted:
             pair = (query.labels[query.wave.pk], query.labels[later.pk])
@@ -516,11 +523,28 @@ def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboar
             later=later,
             progress=tuple(progress),
             wave_open=opened,
+            current=tuple(current),
         )
 
     return refuse_if_hidden(run_on_release(request, query, view, work))
 
 
+def _proposals_for(frame: pd.DataFrame, adopted: Sequence[AdoptedItem], release: Release) -> list[PlanItem]:
+    """Today's proposals for the groups of ``adopted``, each group drawn on its own from ``release``
+    (its filters name it whatever breakdown it was adopted under, so it gets the same cell, decision
+    and reasons as on a page broken down that way)."""
+    out: list[PlanItem] = []
+    done: set[str] = set()
+    for item in adopted:
+        if item.group in done or not set(item.filters) <= set(frame.columns):
+            continue  # drawn already, or a column the data no longer has (no proposal, no figure)
+        done.add(item.group)
+        out += action_plan(frame, [], release=release, filters=dict(item.filters))
+    return out
+
+
+# ``reason``, ``evidence`` and ``stage_action`` are kept as a record of what was proposed, and never
+# shown: what HR sees is today's proposal (Plan.reason_of), see AdoptedItem.
 _COPIED = ("filters", "priority", "reason", "reason_codes", "evidence", "enabler", "stage_action")
 
 

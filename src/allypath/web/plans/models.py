@@ -4,6 +4,12 @@ An :class:`AdoptedItem` is a copy of what :func:`allypath.analytics.action_plan`
 (intervention, priority, reasons, the figures behind them) plus what HR decided: owner, due date,
 status. It keeps the group's filters, so :func:`allypath.analytics.plan_progress` can follow the same
 group on a later wave.
+
+The copied reasons and figures are never shown (docs/privacy.md: every figure anyone sees comes from
+the organisation's current release). They quote the release of the day the item was adopted; since
+then answers may have been withdrawn or added, or a wave re-solved, and the old figure beside today's
+could tell how a few people stood. Pages, API answers and exports say why an item is in the plan
+from today's proposal instead (:meth:`allypath.web.dashboard.results.Plan.reason_of`).
 """
 
 from __future__ import annotations
@@ -32,11 +38,14 @@ class AdoptedItem(models.Model):
     filters = models.JSONField(help_text="the group's attribute filters (wave included)")
     intervention = models.CharField(max_length=100)
     priority = models.PositiveSmallIntegerField()
+    # What was proposed on the day it was adopted: a record only, NEVER displayed (see the module's
+    # docstring; show Plan.reason_of / Plan.evidence_of). The columns stay so that no migration is
+    # needed and an item still says what it was adopted for in the database.
     reason = models.TextField()
     reason_codes = models.JSONField(default=list)
     evidence = models.JSONField(default=dict)
     enabler = models.CharField(max_length=100, blank=True)
-    stage_action = models.TextField(blank=True)
+    stage_action = models.TextField(blank=True)  # as ``reason``: a record only, never displayed
     owner = models.CharField(max_length=200, blank=True)
     due = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default="adopted")
@@ -92,17 +101,20 @@ class AdoptedItem(models.Model):
         return [titles.get(i, "an item no longer in the library") for i in ids]
 
     def as_plan_item(self) -> PlanItem:
-        """The analytics form, for :func:`allypath.analytics.plan_progress`."""
+        """The analytics form, for :func:`allypath.analytics.plan_progress` and the follow-up: the
+        group (by its filters) and what HR decided. Without the reason and figures stored on adoption,
+        so no result built from it can carry them (what the group's change is measured on needs only
+        its filters; the change of each factor once named in its evidence is shown nowhere)."""
         return PlanItem(
             intervention=self.intervention,
             group=self.group,
             filters=dict(self.filters),
             priority=self.priority,
-            reason=self.reason,
+            reason="",
             reason_codes=tuple(self.reason_codes),
-            evidence={str(k): float(v) for k, v in self.evidence.items()},
+            evidence={},
             enabler=self.enabler or None,
-            stage_action=self.stage_action,
+            stage_action="",
             owner=self.owner,
             due=self.due,
             status=self.status,
