@@ -4,6 +4,12 @@ A :class:`PublishedRelease` holds the decisions of one solve, keyed by a digest 
 depend on (the usable responses, the waves' states and minimum sizes, the declared breakdowns), so
 every process serves the same release without solving it again, and a new response, a closed wave
 or a changed declaration gives a new digest and a new solve.
+
+Only the current state's rows are kept: when a new release is stored, the organisation's rows of
+earlier states are deleted (:func:`allypath.web.dashboard.release.org_release`). Kept, one row per
+state of an open wave would be a history of the data, each row listing the cells of its day; a cell
+appearing from one row to the next would date the answer of the one man who made it, which the
+responses themselves deliberately do not.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils import timezone
 
 from allypath.web.orgs.models import Organisation
 
@@ -34,7 +41,12 @@ class PublishedRelease(models.Model):
     cells = models.PositiveIntegerField(default=0)
     shown = models.PositiveIntegerField(default=0)
     solve_seconds = models.FloatField(default=0.0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The slowest whole solve the organisation has had, carried from row to row: earlier rows are
+    # deleted (below), and a closing wave is solved again at the cost of its first solve.
+    slowest_seconds = models.FloatField(default=0.0)
+    # The day only, as for responses: a time of day beside each new release would date the answers
+    # that changed it (DESIGN §6: timestamps coarsened to the day, no order that follows submissions).
+    created_on = models.DateField(default=timezone.localdate)
 
     class Meta:
         constraints: ClassVar = [

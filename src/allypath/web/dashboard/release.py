@@ -14,7 +14,7 @@ import json
 import time
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from django.db import IntegrityError, transaction
@@ -31,7 +31,13 @@ from allypath.privacy import (
     solve_release,
 )
 from allypath.privacy.release import cell_rows, cells_of_rows, wave_store
-from allypath.web.dashboard.deferred import ReleaseNotReady, preparing_now, solves_in_request, start_preparing
+from allypath.web.dashboard.deferred import (
+    ReleaseNotReady,
+    preparing_now,
+    slowest_solve,
+    solves_in_request,
+    start_preparing,
+)
 from allypath.web.dashboard.frames import response_frame, unit_column, wave_labels
 from allypath.web.dashboard.models import Publication, PublishedRelease
 from allypath.web.orgs.models import Organisation, PrivacyMode, Unit, Wave, WaveStatus
@@ -120,15 +126,31 @@ def _stored(org: Organisation, digest: str) -> Release | None:
     return Release.from_dict(json.loads(zlib.decompress(bytes(row))))
 
 
-def _store(org: Organisation, digest: str, release: Release, seconds: float) -> None:
+def _store(
+    org: Organisation, digest: str, release: Release, seconds: float, *, keep: set[str] | None = None
+) -> None:
+    """Store a solved release. With ``keep`` (the organisation's whole release: the digests of the
+    waves' parts it was made of), the organisation's other rows, those of earlier states of the data,
+    are deleted in the same transaction, and the slowest solve on record is carried to the new row."""
     payload = zlib.compress(json.dumps(release.to_dict(), separators=(",", ":"), default=str).encode(), 6)
     cells = len(release.cells)
     shown = sum(c.shown for c in release.cells.values())
     try:
         with transaction.atomic():
+            slowest = max(seconds, slowest_solve(org) or 0.0) if keep is not None else 0.0
             PublishedRelease.objects.create(
-                org=org, digest=digest, payload=payload, cells=cells, shown=shown, solve_seconds=seconds
+                org=org,
+                digest=digest,
+                payload=payload,
+                cells=cells,
+                shown=shown,
+                solve_seconds=seconds,
+                slowest_seconds=slowest,
             )
+            if keep is not None:
+                # Rows of earlier states: read by no one once this one exists (each is found by the
+                # digest of its state), and together a history of when the answers came.
+                PublishedRelease.objects.filter(org=org).exclude(digest__in={digest, *keep}).delete()
     except IntegrityError:  # another process solved the same data a moment ago: the same decisions
         pass
 
@@ -172,8 +194,12 @@ class StoredWaves:
     others are read back."""
 
     org: Organisation
+    # the stored digests of the waves' parts read or written while solving: the ones the release
+    # stored after them is made of, kept when earlier states' rows are deleted
+    used: set[str] = field(default_factory=set)
 
     def get(self, digest: str) -> list[PublishedCell] | None:
+        self.used.add(WAVE_PREFIX + digest)
         row = (
             PublishedRelease.objects.filter(org=self.org, digest=WAVE_PREFIX + digest)
             .values_list("payload", flat=True)
@@ -182,6 +208,7 @@ class StoredWaves:
         return None if row is None else cells_of_rows(json.loads(zlib.decompress(bytes(row))))
 
     def put(self, digest: str, cells: list[PublishedCell], seconds: float) -> None:
+        self.used.add(WAVE_PREFIX + digest)
         payload = zlib.compress(json.dumps(cell_rows(cells), separators=(",", ":"), default=str).encode(), 6)
         shown = sum(c.shown for c in cells)
         try:
@@ -223,7 +250,8 @@ def org_release(org: Organisation, *, may_defer: bool = True) -> OrgRelease:
             start_preparing(org)
             raise ReleaseNotReady(org)
         started = time.perf_counter()
-        token = wave_store.set(StoredWaves(org))
+        parts = StoredWaves(org)
+        token = wave_store.set(parts)
         try:
             release = solve_release(
                 frame,
@@ -235,7 +263,7 @@ def org_release(org: Organisation, *, may_defer: bool = True) -> OrgRelease:
             )
         finally:
             wave_store.reset(token)
-        _store(org, digest, release, time.perf_counter() - started)
+        _store(org, digest, release, time.perf_counter() - started, keep=parts.used)
     _MEMORY[digest] = release
     _MEMORY.move_to_end(digest)
     while len(_MEMORY) > _MEMORY_SIZE:
