@@ -8,11 +8,11 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from typer.core import TyperGroup
 
 from allypath.errors import AllypathError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "EXIT_ERROR",
     "DefaultCommandGroup",
@@ -30,6 +33,7 @@ __all__ = [
     "JsonOption",
     "Language",
     "UserOrderGroup",
+    "check_item_answers",
     "console",
     "deprecated_alias",
     "err",
@@ -153,6 +157,36 @@ def output_file(out: Path) -> Iterator[Path]:
 
     with atomic_path(out) as tmp:
         yield tmp
+
+
+def check_item_answers(
+    frame: pd.DataFrame,
+    file: Path,
+    *,
+    instrument: Path | None = None,
+    columns: Iterable[object] | None = None,
+) -> None:
+    """Refuse an answer the instrument does not have, as ``allypath score`` and ``allypath import``
+    refuse it (:func:`allypath.scoring.answers.read_answers`, which
+    :func:`allypath.io.apply.check_answers` runs too): a number, whole, on the item's scale.
+
+    Only the instrument's answer columns among ``columns`` (default: every column) are checked; other
+    columns are left to the caller. The instrument is ``instrument`` (default: the packaged one), or
+    the packaged version the file's columns were answered on. Raises a
+    :class:`~allypath.errors.DataError` naming the file, the row, the column and the value.
+    """
+    from allypath.instrument import instrument_for_columns, load_instrument
+    from allypath.scoring.answers import read_answers
+
+    form = instrument_for_columns([str(c) for c in frame.columns], load_instrument(instrument))
+    wanted = frame.columns if columns is None else columns
+    items = [
+        name
+        for name in dict.fromkeys(wanted)
+        if isinstance(name, str) and form.has_column(name) and not form.column(name).is_text
+    ]
+    if items:
+        read_answers(frame[items], form, on_error="raise", source=str(file))
 
 
 def progress_bar() -> Progress:

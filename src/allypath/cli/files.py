@@ -8,8 +8,15 @@ from typing import Annotated
 
 import typer
 
-from allypath.cli._common import DefaultCommandGroup, Language, console, refuse_output, refusing
-from allypath.errors import AllypathError
+from allypath.cli._common import (
+    DefaultCommandGroup,
+    Language,
+    check_item_answers,
+    console,
+    refuse_output,
+    refusing,
+)
+from allypath.errors import AllypathError, DataError
 
 __all__ = ["SourceFormat", "export_command", "import_app"]
 
@@ -110,6 +117,10 @@ def export_command(
     language: Annotated[Language, typer.Option(help="Language of SPSS labels.")] = Language.en,
 ) -> None:
     """Export responses for SPSS, Excel or other tools (formula-injection safe in Excel)."""
+    # All rows or none, unchanged: an answer off its item's scale (as `allypath score` refuses it), or a
+    # value the format cannot hold exactly (a text longer than an SPSS text variable or an Excel cell,
+    # a whole number SPSS or Excel would round), is refused naming the row and column; nothing is
+    # written. (The docstring is the command's help, and docs/cli.md is generated from it.)
     from allypath.instrument import load_instrument
     from allypath.io import write_spss, write_wide, write_xlsx
     from allypath.tables import read_table
@@ -117,11 +128,24 @@ def export_command(
     with refusing(out=out):
         refuse_output(out, source)
         frame = read_table(source)
+        # A labelled .sav declares each item's scale: an answer off it would contradict the labels.
+        check_item_answers(frame, source)
         suffix = out.suffix.lower()
-        if suffix == ".sav":
-            write_spss(frame, out, load_instrument(), language=language.value)
-        elif suffix == ".xlsx":
-            write_xlsx(frame, out)
-        else:
-            write_wide(frame, out)
+        try:
+            if suffix == ".sav":
+                write_spss(frame, out, load_instrument(), language=language.value)
+            elif suffix == ".xlsx":
+                write_xlsx(frame, out)
+            else:
+                write_wide(frame, out)
+        except DataError as exc:
+            if exc.row is None and exc.column is None:
+                raise
+            # A cell the format cannot hold: the row and column are the input's, where it is fixed.
+            raise DataError(
+                f"{exc.message}; nothing was written to {out}",
+                file=str(source),
+                row=exc.row,
+                column=exc.column,
+            ) from None
     console.print(f"wrote {len(frame):,} rows to {out}")

@@ -18,6 +18,7 @@ from allypath.cli._common import (
     InstrumentOption,
     JsonOption,
     UserOrderGroup,
+    check_item_answers,
     console,
     err,
     fmt,
@@ -25,12 +26,12 @@ from allypath.cli._common import (
     print_json,
     refusing,
 )
-from allypath.errors import StatsError
+from allypath.errors import DataError, StatsError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DataArgument", "read_data", "split_list", "stats_app"]
+__all__ = ["DataArgument", "check_data", "read_data", "split_list", "stats_app"]
 
 
 class StatsGroup(UserOrderGroup):
@@ -89,6 +90,40 @@ def read_data(path: Path) -> pd.DataFrame:
 
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+#: The largest magnitude an analysed value may have: past 2**53 a number is no longer exact (the limit
+#: ``stats lca`` sets on a category code), and squares of far larger ones (1e300) overflow to NaN.
+_LARGEST = 2.0**53
+
+
+def check_data(
+    frame: pd.DataFrame, columns: list[str], path: Path, *, instrument: Path | None = None
+) -> None:
+    """Refuse a value no analysis should take, before any runs, naming the file, row, column and
+    value: an answer off its item's scale (as ``allypath score`` refuses it) in the instrument's
+    columns; an infinite or absurdly large number (a typo such as 1e300) in any other column."""
+    import numpy as np
+    import pandas as pd
+
+    check_item_answers(frame, path, instrument=instrument, columns=columns)
+    for name in dict.fromkeys(columns):
+        series = frame[name]
+        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue  # text: each analysis says it is not numeric
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(values) | (np.abs(values) > _LARGEST)
+        if bad.any():
+            row = int(np.argmax(bad))
+            value = float(values[row])
+            why = "is not a finite number" if np.isinf(value) else "is too large to analyse"
+            raise DataError(
+                f"the value {value:g} {why}; check the data for a mistyped answer",
+                file=str(path),
+                row=row + 1,
+                column=str(name),
+            )
 
 
 def _columns(frame: pd.DataFrame, items: str | None, path: Path, *, allow_reverse: bool = False) -> list[str]:
@@ -152,6 +187,7 @@ def reliability(
             keys = _columns(frame, items, data, allow_reverse=True)
         # only the scale's columns: other columns (ids, group labels) are not the analysis' business
         columns = list(dict.fromkeys(k[1:] if k.startswith("-") else k for k in keys))
+        check_data(frame, columns, data, instrument=instrument)
         result = cronbach_alpha(frame[columns], keys, missing=missing.value)
         omega_h, n_factors = scale_omega_h(frame[list(result.items)], missing=missing.value)
     payload = {**result.to_dict(), "omega_h": omega_h, "omega_h_factors": n_factors if omega_h else None}
@@ -204,6 +240,7 @@ def efa(
     with refusing():
         frame = read_data(data)
         columns = _columns(frame, items, data)
+        check_data(frame, columns, data)
         rotation_name = None if rotation is Rotation.none else rotation.value
         fa = FactorAnalysis(factors, method.value, rotation_name, missing=missing.value).fit(frame[columns])
     if as_json:
@@ -230,6 +267,13 @@ def efa(
 ModelOption = Annotated[str, typer.Option("--model", help="lavaan model syntax ('f =~ x1 + x2 + x3; ...').")]
 
 
+def _model_columns(frame: pd.DataFrame, model: str) -> list[str]:
+    """The data columns a lavaan model observes (a name the data lacks is the model fit's to report)."""
+    from allypath.stats.lavaan_syntax import parse_model
+
+    return [name for name in parse_model(model).observed if name in frame.columns]
+
+
 def _fit_rows(fit: dict[str, Any]) -> list[tuple[str, Any]]:
     keys = ("ntotal", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
             "srmr", "gfi", "loglik", "aic", "bic")  # fmt: skip
@@ -248,7 +292,9 @@ def cfa(
     from allypath.stats import cfa as run_cfa
 
     with refusing():
-        result = run_cfa(read_data(data), model, group=group, std_lv=std_lv)
+        frame = read_data(data)
+        check_data(frame, _model_columns(frame, model), data)
+        result = run_cfa(frame, model, group=group, std_lv=std_lv)
     if as_json:
         # Fit measures at the top level under lavaan's names (chisq, df, cfi, ...), as other tools
         # read them; the full result (estimates, options, groups, and "fit" again) follows.
@@ -287,8 +333,10 @@ def invariance(
     from allypath.stats import measurement_invariance
 
     with refusing():
+        frame = read_data(data)
+        check_data(frame, _model_columns(frame, model), data)
         result = measurement_invariance(
-            read_data(data), model, group, split_list(levels), group_partial=split_list(partial or "")
+            frame, model, group, split_list(levels), group_partial=split_list(partial or "")
         )
     if as_json:
         print_json(result.to_dict())
@@ -326,7 +374,9 @@ def lca(
 
     with refusing():
         frame = read_data(data)
-        result = latent_class(frame[_columns(frame, items, data)], classes, n_init=n_init, seed=seed)
+        columns = _columns(frame, items, data)
+        check_data(frame, columns, data)
+        result = latent_class(frame[columns], classes, n_init=n_init, seed=seed)
     payload = {
         **result.to_dict(),
         "n_dropped": result.n_dropped,
@@ -357,9 +407,9 @@ def lpa(
 
     with refusing():
         frame = read_data(data)
-        result = latent_profile(
-            frame[_columns(frame, items, data)], profiles, covariance=covariance, n_init=n_init, seed=seed
-        )
+        columns = _columns(frame, items, data)
+        check_data(frame, columns, data)
+        result = latent_profile(frame[columns], profiles, covariance=covariance, n_init=n_init, seed=seed)
     payload = {**result.to_dict(), "n_dropped": result.n_dropped, "converged": result.converged}
     if as_json:
         print_json(payload)

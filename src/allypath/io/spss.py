@@ -39,6 +39,10 @@ _WHOLE_FORMAT = re.compile(r"^[A-Z]+\d+(\.0)?$")
 _SPSS_NAME = re.compile(r"^[^\W\d_][\w.@#$]*$")
 _RESERVED = frozenset({"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"})
 _CHECKED_LABELS = {0: "not chosen", 1: "chosen"}
+# SPSS's widest text variable (A32767), in bytes of the file's encoding (UTF-8, as pyreadstat writes).
+_SPSS_MAX_TEXT_BYTES = 32_767
+# SPSS stores every number as a double: whole numbers are exact up to 2**53, rounded beyond.
+_SPSS_MAX_EXACT = 2**53
 
 
 def read_spss(path: str | os.PathLike[str]) -> SourceTable:
@@ -182,7 +186,9 @@ def write_spss(
     Raises
     ------
     DataError
-        A column name SPSS does not accept, or a column pyreadstat cannot store.
+        A column name SPSS does not accept, a column pyreadstat cannot store, or a value SPSS would
+        change: a text over 32,767 bytes (SPSS cuts it), a whole number beyond 2**53 (SPSS rounds
+        it). The error names the row and column; nothing is written.
     """
     file = str(path)
     for name in df.columns:
@@ -194,12 +200,14 @@ def write_spss(
         if isinstance(column.dtype, pd.BooleanDtype):
             column = column.astype("Int64")
         if pd.api.types.is_integer_dtype(column.dtype):
+            _refuse_inexact(column, file, str(name))
             out[name] = column.astype("float64")
             formats[name] = _whole_format(column)
         elif column.dtype == object and _is_temporal(column):
             out[name] = column  # datetime.date / datetime.time objects: pyreadstat sets the format
         elif pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
             out[name] = column.astype("str").where(column.notna(), "")
+            _refuse_long_text(out[name], file, str(name))
         else:
             out[name] = column
     labels, value_labels, measures = _instrument_labels(instrument, list(df.columns), language)
@@ -227,6 +235,36 @@ def write_spss(
     except pyreadstat.PyreadstatError as exc:
         raise DataError(f"cannot be written as SPSS ({exc})", file=file) from None
     return Path(path)
+
+
+def _refuse_inexact(column: pd.Series, file: str, name: str) -> None:
+    """Refuse a whole number a double cannot hold exactly (SPSS would store it rounded)."""
+    too_big = (column.abs() > _SPSS_MAX_EXACT).fillna(False).to_numpy(dtype=bool)
+    if too_big.any():
+        row = int(np.argmax(too_big))
+        raise DataError(
+            f"the whole number {column.iloc[row]} is too large for SPSS, which would store it rounded "
+            f"(numbers are exact up to {_SPSS_MAX_EXACT:,}); store it as text, or export to .csv or .parquet",
+            file=file,
+            row=row + 1,
+            column=name,
+        )
+
+
+def _refuse_long_text(text: pd.Series, file: str, name: str) -> None:
+    """Refuse a text longer than an SPSS text variable holds (SPSS would cut it)."""
+    # A character takes at most 4 bytes in UTF-8: only texts over a quarter of the limit are encoded.
+    long = text.str.len().to_numpy(dtype="float64", na_value=0) > _SPSS_MAX_TEXT_BYTES // 4
+    for row in np.flatnonzero(long):
+        size = len(str(text.iloc[row]).encode("utf-8"))
+        if size > _SPSS_MAX_TEXT_BYTES:
+            raise DataError(
+                f"the text is {size:,} bytes long, over the {_SPSS_MAX_TEXT_BYTES:,} bytes an SPSS text "
+                "variable holds, so SPSS would cut it; shorten it, or export to .csv or .parquet",
+                file=file,
+                row=int(row) + 1,
+                column=name,
+            )
 
 
 def _is_temporal(column: pd.Series) -> bool:

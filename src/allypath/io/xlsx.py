@@ -3,7 +3,9 @@
 Reading renders every cell as text and types the columns with the same inference as the wide CSV,
 so a sheet and its CSV export give the same frame. Writing stores every text cell as a string with
 Excel's quote prefix when it starts with ``= + - @``, a tab or a carriage return: Excel then shows
-it as text and never evaluates it, even after the cell is edited (CWE-1236, "CSV injection").
+it as text and never evaluates it, even after the cell is edited (CWE-1236, "CSV injection"). A value
+a workbook cannot hold as it is (a text over 32,767 characters, a control character, an infinity, a
+whole number of more than 15 digits) is refused, naming its row and column, rather than changed.
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ __all__ = ["FORMULA_TRIGGERS", "read_xlsx", "write_xlsx"]
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_MAX_ROWS = 1_048_576
 _EXCEL_MAX_COLUMNS = 16_384
-# Characters XML 1.0 cannot hold (openpyxl refuses them); replaced so an export never fails on
-# a stray control character pasted into a comment.
+# Excel's longest cell text, in characters as Excel counts them (UTF-16 code units); openpyxl
+# cuts longer texts without a word.
+_EXCEL_MAX_TEXT = 32_767
+# Excel keeps 15 significant digits of a number: a whole number with more is rounded on opening.
+_EXCEL_DIGITS = 15
+# Characters XML 1.0 cannot hold (openpyxl refuses them, and a workbook cannot store them).
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ID_COLUMNS = ("respondent_id",)
 
@@ -152,12 +158,19 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
     pathlib.Path
         The written path.
 
+    Raises
+    ------
+    DataError
+        Too many rows or columns, or a value a workbook would not hold as it is: a text over 32,767
+        characters (Excel's cell limit), a control character (XML cannot hold it), an infinite number,
+        a whole number of more than 15 significant digits (Excel rounds it), a time-zone-aware
+        timestamp. The error names the row and column; nothing is written.
+
     Notes
     -----
     Every text cell is stored as a string; one starting with ``= + - @``, a tab or a carriage
     return also gets Excel's quote prefix (shown as a leading apostrophe in the formula bar), so it
     is never evaluated. Missing values are empty cells; the header row is bold and frozen.
-    Characters that XML cannot hold (control characters) are replaced by U+FFFD.
     """
     file = str(path)
     if len(df) >= _EXCEL_MAX_ROWS or len(df.columns) > _EXCEL_MAX_COLUMNS:
@@ -166,6 +179,10 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
             f"({_EXCEL_MAX_ROWS - 1} rows, {_EXCEL_MAX_COLUMNS} columns); write CSV or Parquet",
             file=file,
         )
+    # Every value is checked before the sheet's stream opens (a refusal leaves nothing to close).
+    for name in df.columns:
+        _check_text(str(name), file=file, row=0, column=str(name))
+    columns = [_python_values(df[name], file=file, column=str(name)) for name in df.columns]
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     worksheet.freeze_panes = "A2"
@@ -175,9 +192,8 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
         cell = _text_cell(worksheet, str(name))
         cell.font = bold
         header.append(cell)
-    worksheet.append(header)
-    columns = [_python_values(df[name], file=file, column=str(name)) for name in df.columns]
     try:
+        worksheet.append(header)
         for values in zip(*columns, strict=True):
             worksheet.append([_text_cell(worksheet, v) if isinstance(v, str) else v for v in values])
         with atomic_path(path) as tmp:
@@ -194,7 +210,7 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
 
 
 def _text_cell(worksheet: Any, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value=_ILLEGAL_XML.sub("\ufffd", text))
+    cell = WriteOnlyCell(worksheet, value=text)  # checked by _check_text: openpyxl would cut or refuse it
     cell.data_type = "s"  # never a formula, whatever the first character
     if text.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
@@ -211,12 +227,60 @@ def _python_values(series: pd.Series, *, file: str, column: str) -> list[Any]:
         )
     values = series.astype(object).where(series.notna(), None).tolist()
     out: list[Any] = []
-    for value in values:
+    for row, value in enumerate(values, start=1):
         if isinstance(value, np.generic):
             value = value.item()
         if isinstance(value, pd.Timestamp):
             value = value.to_pydatetime()
-        if isinstance(value, float) and not math.isfinite(value):
-            value = None
+        if isinstance(value, str):
+            _check_text(value, file=file, row=row, column=column)
+        elif isinstance(value, float) and not math.isfinite(value):
+            if math.isnan(value):
+                value = None  # missing: an empty cell
+            else:
+                raise DataError(
+                    f"the value {value} cannot be stored in Excel, which has no infinity; "
+                    "export to .csv or .parquet",
+                    file=file,
+                    row=row,
+                    column=column,
+                )
+        elif isinstance(value, int) and not isinstance(value, bool) and _digits(value) > _EXCEL_DIGITS:
+            raise DataError(
+                f"the whole number {value} has more than {_EXCEL_DIGITS} digits, which Excel would round; "
+                "store it as text, or export to .csv or .parquet",
+                file=file,
+                row=row,
+                column=column,
+            )
         out.append(value)
     return out
+
+
+def _digits(number: int) -> int:
+    """The significant digits of a whole number (trailing zeros are not: Excel keeps 10**20 exactly)."""
+    return len(str(abs(number)).rstrip("0")) or 1
+
+
+def _check_text(text: str, *, file: str, row: int, column: str) -> None:
+    """Refuse a text a workbook cannot hold as it is: openpyxl would cut a long one, or fail."""
+    # Excel counts UTF-16 code units: a character outside the Basic Multilingual Plane is two.
+    size = len(text) if len(text) <= _EXCEL_MAX_TEXT // 2 else len(text.encode("utf-16-le")) // 2
+    if size > _EXCEL_MAX_TEXT:
+        raise DataError(
+            f"the text is {size:,} characters long, over the {_EXCEL_MAX_TEXT:,} an Excel cell holds, "
+            "so Excel would cut it; export to .csv or .parquet",
+            file=file,
+            row=row,
+            column=column,
+        )
+    control = _ILLEGAL_XML.search(text)
+    if control is not None:
+        raise DataError(
+            f"the text holds the control character U+{ord(control.group()):04X} (position "
+            f"{control.start() + 1}), which an Excel file cannot store; remove it, or export to .csv "
+            "or .parquet",
+            file=file,
+            row=row,
+            column=column,
+        )
