@@ -215,3 +215,15 @@ def test_export_writes_formula_looking_text_as_text(tmp_path, raw):
     assert cell.value == formula and cell.data_type == "s" and cell.quotePrefix
     with zipfile.ZipFile(out) as archive:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+
+
+def test_the_analyses_read_does_not_apply_as_missing_not_as_a_rating(tmp_path):
+    """A 0 on an item that offers "does not apply to me" is missing in every score; analysed as a
+    rating below 1 it would bias the statistic. Other columns keep their zeros."""
+    from allypath.cli.stats import check_data
+
+    frame = pd.DataFrame({"en4": [0, 3, 5, 0], "en1": [1, 2, 3, 4], "age": [0, 30, 40, 50]})
+    checked = check_data(frame, ["en4", "en1", "age"], tmp_path / "x.csv")
+    assert checked["en4"].isna().tolist() == [True, False, False, True]
+    assert checked["en1"].tolist() == [1, 2, 3, 4] and checked["age"].tolist() == [0, 30, 40, 50]
+    assert frame["en4"].tolist() == [0, 3, 5, 0]  # the caller's data is left as it is

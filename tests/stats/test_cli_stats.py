@@ -75,12 +75,14 @@ def test_r_write_csv_row_names_are_dropped_with_a_note_on_stderr(bfi: Path):
 
 def test_reliability_of_an_instrument_construct_takes_its_reverse_keys(simulated: Path):
     out = run_json("stats", "reliability", simulated, "--construct", "stage_energised")
-    frame = pd.read_parquet(simulated)
-    direct = cronbach_alpha(
-        frame[[f"en{i}" for i in range(1, 7)]], ["en1", "en2", "en3", "en4", "en5", "-en6"]
-    )
+    frame = pd.read_parquet(simulated)[[f"en{i}" for i in range(1, 7)]]
+    keys = ["en1", "en2", "en3", "en4", "en5", "-en6"]
+    # en4 offers "does not apply to me" (0): missing, as every score counts it, not a rating below 1
+    assert (frame["en4"] == 0).sum() > 0
+    direct = cronbach_alpha(frame.replace({"en4": {0: float("nan")}}), keys)
     assert out["reversed_items"] == ["en6"] and out["construct"] == "stage_energised"
     assert out["alpha"] == pytest.approx(direct.alpha, abs=1e-12)
+    assert out["alpha"] != pytest.approx(cronbach_alpha(frame, keys).alpha, abs=1e-6)
 
 
 def test_reliability_prints_a_rich_table(bfi: Path):

@@ -165,7 +165,7 @@ def check_item_answers(
     *,
     instrument: Path | None = None,
     columns: Iterable[object] | None = None,
-) -> None:
+) -> pd.DataFrame:
     """Refuse an answer the instrument does not have, as ``allypath score`` and ``allypath import``
     refuse it (:func:`allypath.scoring.answers.read_answers`, which
     :func:`allypath.io.apply.check_answers` runs too): a number, whole, on the item's scale.
@@ -174,6 +174,9 @@ def check_item_answers(
     columns are left to the caller. The instrument is ``instrument`` (default: the packaged one), or
     the packaged version the file's columns were answered on. Raises a
     :class:`~allypath.errors.DataError` naming the file, the row, the column and the value.
+
+    Returns ``frame`` with those columns as scoring reads them: numbers, and "does not apply to me"
+    (0, where the item offers it) missing, as every score counts it, not a rating below 1.
     """
     from allypath.instrument import instrument_for_columns, load_instrument
     from allypath.scoring.answers import read_answers
@@ -185,8 +188,13 @@ def check_item_answers(
         for name in dict.fromkeys(wanted)
         if isinstance(name, str) and form.has_column(name) and not form.column(name).is_text
     ]
-    if items:
-        read_answers(frame[items], form, on_error="raise", source=str(file))
+    if not items:
+        return frame
+    answers = read_answers(frame[items], form, on_error="raise", source=str(file))
+    checked = frame.copy()
+    for name in items:
+        checked[name] = answers.matrix[:, answers.position[name]].astype("float64")
+    return checked
 
 
 def progress_bar() -> Progress:

@@ -99,14 +99,17 @@ _LARGEST = 2.0**53
 
 def check_data(
     frame: pd.DataFrame, columns: list[str], path: Path, *, instrument: Path | None = None
-) -> None:
+) -> pd.DataFrame:
     """Refuse a value no analysis should take, before any runs, naming the file, row, column and
     value: an answer off its item's scale (as ``allypath score`` refuses it) in the instrument's
-    columns; an infinite or absurdly large number (a typo such as 1e300) in any other column."""
+    columns; an infinite or absurdly large number (a typo such as 1e300) in any other column.
+
+    Returns the data to analyse: the instrument's answers as scoring reads them ("does not apply to
+    me", stored as 0, is missing: analysed as a rating below 1 it would bias every statistic)."""
     import numpy as np
     import pandas as pd
 
-    check_item_answers(frame, path, instrument=instrument, columns=columns)
+    frame = check_item_answers(frame, path, instrument=instrument, columns=columns)
     for name in dict.fromkeys(columns):
         series = frame[name]
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -124,6 +127,7 @@ def check_data(
                 row=row + 1,
                 column=str(name),
             )
+    return frame
 
 
 def _columns(frame: pd.DataFrame, items: str | None, path: Path, *, allow_reverse: bool = False) -> list[str]:
@@ -187,7 +191,7 @@ def reliability(
             keys = _columns(frame, items, data, allow_reverse=True)
         # only the scale's columns: other columns (ids, group labels) are not the analysis' business
         columns = list(dict.fromkeys(k[1:] if k.startswith("-") else k for k in keys))
-        check_data(frame, columns, data, instrument=instrument)
+        frame = check_data(frame, columns, data, instrument=instrument)
         result = cronbach_alpha(frame[columns], keys, missing=missing.value)
         omega_h, n_factors = scale_omega_h(frame[list(result.items)], missing=missing.value)
     payload = {**result.to_dict(), "omega_h": omega_h, "omega_h_factors": n_factors if omega_h else None}
@@ -240,7 +244,7 @@ def efa(
     with refusing():
         frame = read_data(data)
         columns = _columns(frame, items, data)
-        check_data(frame, columns, data)
+        frame = check_data(frame, columns, data)
         rotation_name = None if rotation is Rotation.none else rotation.value
         fa = FactorAnalysis(factors, method.value, rotation_name, missing=missing.value).fit(frame[columns])
     if as_json:
@@ -293,7 +297,7 @@ def cfa(
 
     with refusing():
         frame = read_data(data)
-        check_data(frame, _model_columns(frame, model), data)
+        frame = check_data(frame, _model_columns(frame, model), data)
         result = run_cfa(frame, model, group=group, std_lv=std_lv)
     if as_json:
         # Fit measures at the top level under lavaan's names (chisq, df, cfi, ...), as other tools
@@ -334,7 +338,7 @@ def invariance(
 
     with refusing():
         frame = read_data(data)
-        check_data(frame, _model_columns(frame, model), data)
+        frame = check_data(frame, _model_columns(frame, model), data)
         result = measurement_invariance(
             frame, model, group, split_list(levels), group_partial=split_list(partial or "")
         )
@@ -375,7 +379,7 @@ def lca(
     with refusing():
         frame = read_data(data)
         columns = _columns(frame, items, data)
-        check_data(frame, columns, data)
+        frame = check_data(frame, columns, data)
         result = latent_class(frame[columns], classes, n_init=n_init, seed=seed)
     payload = {
         **result.to_dict(),
@@ -408,7 +412,7 @@ def lpa(
     with refusing():
         frame = read_data(data)
         columns = _columns(frame, items, data)
-        check_data(frame, columns, data)
+        frame = check_data(frame, columns, data)
         result = latent_profile(frame[columns], profiles, covariance=covariance, n_init=n_init, seed=seed)
     payload = {**result.to_dict(), "n_dropped": result.n_dropped, "converged": result.converged}
     if as_json:
