@@ -8,8 +8,10 @@ share of policy facts identified correctly (0-1).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,7 @@ from allypath.privacy import PrivacyPolicy, Release, plain_reason, solve_answere
 __all__ = [
     "AWARE_THRESHOLD",
     "VERIFIED_THRESHOLD",
+    "chance_margin",
     "context_profiles",
     "diagnostic_answers",
     "factor_heatmap",
@@ -44,6 +47,40 @@ AGREE, DISAGREE = 3.5, 2.5  # on the 1-5 scale: agreement and disagreement on av
 SCALE_MAX = 5.0
 LIKERT = (1.0, SCALE_MAX)  # construct means run from 1 to 5
 FACTORS = (*BARRIERS, *NORMS, *ENABLERS)
+STAGE_SCALE = (1.0, 4.0)  # a context's average stage runs from 1 (Apathy) to 4 (Energised)
+Z95 = NormalDist().inv_cdf(0.975)
+
+
+def chance_margin(n: float | None, scale: tuple[float, float]) -> float | None:
+    """How far a mean of ``n`` answers on ``scale`` may move by chance: the widest 95% margin, in
+    tenths, rounded up (None without a size).
+
+    The pages show a group's mean with this margin, so it is worked out from what they publish
+    anyway: the group's size ``n`` (the release's) and the scale. Never from the group's own spread:
+    with its mean and standard deviation, a member who knows his own answer learns the others' sum
+    and sum of squares, which in a small group can pin their answers. Nor from the number who
+    answered the question, which is not published (men may skip a question): the group's size is,
+    so where some skipped the real margin is a little wider, and the pages say so.
+
+    The spread taken is the widest any answers on the scale can have, half its range (Popoviciu's
+    inequality, 1935: a variable within [a, b] has a variance of at most (b - a)^2 / 4; 2 points on
+    the 1-5 agreement scale, 1.5 stages on 1-4), so the margin is never narrower than chance
+    allows: a difference wider than two groups' margins together is not chance. Typical answers
+    spread less (construct means about 0.5 to 0.9 on the simulator), so the real margin is usually
+    smaller; the pages say "up to". Rounded up to a tenth, as the pages print means to a tenth.
+
+    Examples
+    --------
+    >>> chance_margin(12, (1.0, 5.0)), chance_margin(100, (1.0, 5.0)), chance_margin(12, (1.0, 4.0))
+    (1.2, 0.4, 0.9)
+    >>> chance_margin(None, (1.0, 5.0)) is None
+    True
+    """
+    if n is None or (isinstance(n, float) and math.isnan(n)) or float(n) < 1:
+        return None
+    low, high = scale
+    half = Z95 * (high - low) / 2 / math.sqrt(float(n))
+    return math.ceil(round(half * 10, 6)) / 10
 
 
 def share(yes: pd.Series) -> float:
@@ -277,6 +314,9 @@ def policy_awareness(
       ``verified_mean`` is the mean share correct.
     - ``participation_share``: share of the group who took part in at least one initiative, of the
       ``participation_answered`` who answered that question.
+    - ``verified_answered``: those with a knowledge check, the count ``verified_share`` is of.
+      Each count is the one its answerers' release shows (never a hidden one): the pages give a
+      share's 95% Wilson range from it.
     - ``claimed_message``, ``verified_message``, ``participation_message``: why the figures of that
       question are hidden for a shown group, in plain words (NA when shown).
 
@@ -305,6 +345,7 @@ def policy_awareness(
             (
                 "answered",
                 "claimed_share",
+                "verified_answered",
                 "verified_mean",
                 "verified_share",
                 "participation_answered",
@@ -330,6 +371,7 @@ def policy_awareness(
                 if name == "participation":
                     values["participation_answered"] = count
                 if name == "verified":
+                    values["verified_answered"] = count
                     values["verified_mean"] = _bounded_mean(answers, (0.0, 1.0))
                 if not message and np.isnan(value):  # share() withholds it: it tells every answer
                     message = question.reason("answer_split")
@@ -397,8 +439,10 @@ def turning_points(
     subgroup of the group, released as for policy awareness: per option, the release of the
     answerers (with naming the option as the yes-answer) says whether the share may be shown, so no
     difference of two shown shares tells the answer of fewer than k people. ``answers_message``
-    says in plain words why shares are hidden for a shown group (NA when all are shown). Without
-    ``tp_`` columns the result has the group columns only.
+    says in plain words why shares are hidden for a shown group (NA when all are shown), and
+    ``answered`` how many answered, the count the answerers' release shows (NA when it hides it; the
+    answerers are the same for every option, so is their count). Without ``tp_`` columns the result
+    has the group columns only.
     """
     options = [c for c in scored.columns if c.startswith("tp_")]
     questions = {option: (options, lambda v, option=option: v[option].fillna(0) > 0) for option in options}
@@ -407,8 +451,10 @@ def turning_points(
     for group in groups:
         row = hidden_row(group)
         messages = []
+        counts: set[int | None] = set()
         for option in options:
             count, message = answered[option].published(group)
+            counts.add(count)
             value = float("nan")
             if count is not None:
                 chosen = pd.to_numeric(group.rows[option], errors="coerce").fillna(0)
@@ -421,6 +467,8 @@ def turning_points(
             row[option.removeprefix("tp_")] = value
         if options:
             row["answers_message"] = messages[0] if messages else pd.NA
+            (count,) = counts if len(counts) == 1 else (None,)
+            row["answered"] = pd.NA if count is None else count
         rows.append(row)
     return pd.DataFrame(rows)
 

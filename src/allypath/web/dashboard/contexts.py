@@ -144,7 +144,10 @@ def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dash
             rows = records(context_profiles(frame, query.by_column, release=release, filters=filters))
         (points,) = records(turning_points(frame, [], release=release, filters=filters))
         turning = tuple(
-            {"label": t.label["en"], "share": points.get(t.key)} for t in TURNING_POINTS if t.key in points
+            # ``answered``: the count its answerers' release shows, for the share's range (None: hidden)
+            {"label": t.label["en"], "share": points.get(t.key), "answered": points.get("answered")}
+            for t in TURNING_POINTS
+            if t.key in points
         )
         (awareness,) = records(policy_awareness(frame, [], release=release, filters=filters))
         opened = release.is_open(query.labels[query.wave.pk])

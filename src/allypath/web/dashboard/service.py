@@ -305,11 +305,22 @@ def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
         rows = []
         for row in records(mix):
             _merge(row, rates, ("invited", "response_rate", "low", "high"), prefix="rate_")
-            _merge(row, aware, ("claimed_share", "verified_share", "participation_share"))
+            # with the counts their answerers' releases show, for each share's range
+            _merge(row, aware, AWARENESS_COLUMNS)
             rows.append(row)
         return Groups(query, total, rows=with_value(rows, by))
 
     return refuse_if_hidden(run_on_release(request, query, view, work))
+
+
+AWARENESS_COLUMNS = (
+    "claimed_share",
+    "verified_share",
+    "participation_share",
+    "answered",
+    "verified_answered",
+    "participation_answered",
+)
 
 
 def _by_group(table: pd.DataFrame) -> pd.DataFrame:

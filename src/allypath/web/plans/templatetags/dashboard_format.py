@@ -1,7 +1,10 @@
-"""Template filters of the dashboard pages: shares as percentages, scores, dict lookups.
+"""Template filters of the dashboard pages: shares as percentages, scores, dict lookups, and the
+uncertainty of a share or a mean in words.
 
 A missing value (``None``: hidden by the gate, or not measured) shows as an em dash; the page says
-why next to it.
+why next to it. A range is given only from figures the page may show (a share with the count of
+those it is of, as the release shows it; a mean with its group's published size): where one is
+missing, no range at all.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from typing import Any
 
 from django import template
 
+from allypath.analytics import wilson_interval
+from allypath.analytics.factors import LIKERT, STAGE_SCALE, chance_margin
+
 register = template.Library()
+
+#: The scales a page's means are on, by the name a template gives (``row.n|margin:"agree"``).
+SCALES = {"agree": LIKERT, "stage": STAGE_SCALE}
 
 
 def _missing(value: Any) -> bool:
@@ -63,3 +72,44 @@ def get(mapping: Any, key: Any) -> Any:
 def prefixed(key: str, prefix: str) -> str:
     """``key|prefixed:"share_"`` -> ``share_<key>`` (to look up a stage's column)."""
     return f"{prefix}{key}"
+
+
+@register.filter
+def likely(share: Any, answered: Any) -> str:
+    """``share|likely:answered``: "likely between 18% and 61%", the 95% Wilson interval of a share
+    of ``answered`` people ("" when either is missing: no range from a count the page may not show).
+    """
+    if _missing(share) or _missing(answered) or float(answered) < 1:
+        return ""
+    n = float(answered)
+    low, high = wilson_interval(round(float(share) * n), n)
+    return f"likely between {pct(float(low))} and {pct(float(high))}"
+
+
+@register.filter
+def between(share: Any, answered: Any) -> str:
+    """``share|between:answered``: "18%–61%", the 95% Wilson interval alone, for a table cell under
+    its share (as the stage shares' ranges read); "" when either is missing."""
+    if _missing(share) or _missing(answered) or float(answered) < 1:
+        return ""
+    n = float(answered)
+    low, high = wilson_interval(round(float(share) * n), n)
+    return f"{pct(float(low))}–{pct(float(high))}"
+
+
+@register.filter
+def margin(n: Any, scale: str) -> str:
+    """``row.n|margin:"agree"``: "±0.6", how far a mean of a group of ``n`` may move by chance at
+    most (:func:`~allypath.analytics.factors.chance_margin`: from the size only, never the group's
+    spread); "" without a size."""
+    found = None if _missing(n) else chance_margin(float(n), SCALES[scale])
+    return "" if found is None else f"±{found:.1f}"
+
+
+@register.filter
+def shows_any(row: Any, keys: Any) -> bool:
+    """Whether ``row`` shows a value for any of ``keys`` (keys, or (key, label) pairs)."""
+    if not row:
+        return False
+    names = [k[0] if isinstance(k, tuple | list) else k for k in keys]
+    return any(not _missing(get(row, k)) for k in names)
