@@ -13,6 +13,7 @@ writing them (the report's aggregates, :class:`allypath.engines.aggregate.CellTa
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -71,21 +72,26 @@ def count_parquet_rows(source: str | Path) -> int:
     return int(row[0]) if row else 0
 
 
-def refuse_duplicate_ids_parquet(source: str | Path, column: str = "respondent_id") -> None:
+def refuse_duplicate_ids_parquet(
+    source: str | Path, column: str = "respondent_id", *, memory_limit: str = "1GB", threads: int = 2
+) -> None:
     """Refuse Parquet input in which one ``respondent_id`` is on two rows, as the in-memory path does
     (:func:`allypath.io.ids.refuse_duplicate_ids`: the same message, naming the file and both rows).
 
     A respondent counted twice would also let a group of fewer than k people pass the privacy gate.
     DuckDB counts the distinct ids out of core; only when some repeat are the rows looked up. Blank
     ids are not compared; ids are compared as text with their surrounding spaces removed.
+
+    Memory is bounded by ``memory_limit``: beyond it DuckDB spills the ids to a temporary folder of
+    its own, deleted afterwards (with no limit, 100 million distinct ids took 6 GB).
     """
     pattern = parquet_source(source)
-    with duckdb.connect() as con:
+    with tempfile.TemporaryDirectory(prefix="allypath-ids-") as spill, _connect(memory_limit, threads) as con:
+        con.execute("SET temp_directory = ?", [spill])
         try:
             relation = con.read_parquet(pattern, union_by_name=True)
             if column not in relation.columns:
                 return
-            con.execute("SET enable_progress_bar = false")
             if _no_repeated_id(con, pattern, column, str(relation.types[relation.columns.index(column)])):
                 return
             # Column names are quoted (_quoted) and the file pattern is a parameter: nothing else
