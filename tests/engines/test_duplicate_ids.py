@@ -101,12 +101,12 @@ def test_the_commands_refuse_it_and_write_nothing(lake: Path, tmp_path: Path, co
 
 def test_ids_beyond_the_memory_limit_spill_to_disk_rather_than_fail(tmp_path: Path) -> None:
     """The check's memory is bounded (with no limit, 100 million ids took 6 GB): half a million ids
-    under a 40 MB limit are still counted, and a repeat among them still found."""
+    under a 64 MB limit are still counted, and a repeat among them still found."""
     ids = pa.array([f"respondent-{i:09d}" for i in range(500_000)])
     pq.write_table(pa.table({"respondent_id": ids}), tmp_path / "many.parquet")
-    refuse_duplicate_ids_parquet(tmp_path / "many.parquet", memory_limit="40MB")
+    refuse_duplicate_ids_parquet(tmp_path / "many.parquet", memory_limit="64MB")
     repeated = ids.to_pylist()
     repeated[-1] = repeated[7]
     pq.write_table(pa.table({"respondent_id": repeated}), tmp_path / "repeat.parquet")
     with pytest.raises(DataError, match="rows 8 and 500000"):
-        refuse_duplicate_ids_parquet(tmp_path / "repeat.parquet", memory_limit="40MB")
+        refuse_duplicate_ids_parquet(tmp_path / "repeat.parquet", memory_limit="64MB")
