@@ -85,7 +85,7 @@ def test_a_large_organisation_is_prepared_once_in_the_background_then_every_page
 
     out = io.StringIO()
     call_command("prepare_releases", "--org", "northwind", "--quiet", stdout=out)
-    assert "Northwind: " in out.getvalue() and "release ready" in out.getvalue()
+    assert out.getvalue() == ""  # --quiet: nothing but errors (tests/web/test_at_rest_host_files.py)
     assert not deferred.claim_path(northwind.org).exists()
 
     # A new worker: every page, and the overview's answers, read what the command stored

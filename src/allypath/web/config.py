@@ -9,6 +9,8 @@ time. ``make docs`` writes the table of docs/web.md from these fields (``scripts
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,7 +19,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from allypath.errors import ConfigurationError
 
-__all__ = ["WebSettings", "load_settings"]
+__all__ = [
+    "SPOOLED_UPLOADS",
+    "STAGED_UPLOADS",
+    "UPLOAD_MAX_AGE",
+    "WebSettings",
+    "load_settings",
+    "sweep_uploads",
+]
 
 _MIN_SECRET = 32
 _EMAIL_BACKENDS = {
@@ -298,26 +307,78 @@ def _read_panel_file(path: Path, data_dir: Path) -> str:
 
 
 _SCAN_LIMIT = 1024 * 1024  # files beside the database that could hold a copied key (secrets.env...)
+# The database itself is not read (it is no text file an operator writes a key into, and may be large and
+# busy): the default SQLite file and its journals.
+_DATABASE_FILES = (
+    "allypath.sqlite3",
+    "allypath.sqlite3-wal",
+    "allypath.sqlite3-shm",
+    "allypath.sqlite3-journal",
+)
 
 
 def _refuse_beside_data(secret: str, data_dir: Path) -> None:
     """Refuse to run when the panel secret is written in a file of the data directory.
 
     With the secret beside the database, whoever reads the host maps every panel key to an employee id
-    by hashing the HRIS list: the pseudonymous panel would be a list of names.
+    by hashing the HRIS list: the pseudonymous panel would be a list of names. Every file of every
+    folder under it is read (symbolic links to folders are not followed), except files larger than
+    :data:`_SCAN_LIMIT` (1 MB: a key is copied into a small text file) and the database's own files.
     """
     if not data_dir.is_dir():
         return
     needle = secret.encode()
-    for path in sorted(data_dir.iterdir()):
+    for folder, subfolders, names in os.walk(data_dir):  # unreadable folders are skipped
+        subfolders.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            if path.parent == data_dir and name in _DATABASE_FILES:
+                continue
+            try:
+                if path.is_file() and path.stat().st_size <= _SCAN_LIMIT and needle in path.read_bytes():
+                    raise ValueError(
+                        f"ALLYPATH_PANEL_SECRET is written in {path}, inside ALLYPATH_DATA_DIR: move it "
+                        "out (ALLYPATH_PANEL_SECRET_FILE outside the data directory, or the environment)"
+                    )
+            except OSError:
+                continue
+
+
+#: Folders of ALLYPATH_DATA_DIR holding uploads (a survey tool's raw export: ids, e-mails, addresses and
+#: times beside answers; an HRIS list): uploads under review (``console.import_stage``), and the files
+#: Django spools an upload of more than 2 MB into while it arrives (``FILE_UPLOAD_TEMP_DIR``).
+STAGED_UPLOADS = "imports"
+SPOOLED_UPLOADS = "uploading"
+#: Seconds an upload is kept after its last use (24 h): a review left open is not kept for ever.
+UPLOAD_MAX_AGE = 24 * 3600
+
+
+def sweep_uploads(data_dir: Path, max_age: float = UPLOAD_MAX_AGE) -> int:
+    """Remove the uploads in ``data_dir`` unused for ``max_age`` seconds; return how many went.
+
+    Run when an upload is staged or opened, and daily by ``send_due_reminders`` (which the organisations
+    app runs: hence here, not in the console's import_stage), so an abandoned one is gone within
+    ``max_age`` plus a day even when nobody uploads again.
+    """
+    limit = time.time() - max_age
+    removed = 0
+    for name in (STAGED_UPLOADS, SPOOLED_UPLOADS):
         try:
-            if path.is_file() and path.stat().st_size <= _SCAN_LIMIT and needle in path.read_bytes():
-                raise ValueError(
-                    f"ALLYPATH_PANEL_SECRET is written in {path}, inside ALLYPATH_DATA_DIR: move it "
-                    "out (ALLYPATH_PANEL_SECRET_FILE outside the data directory, or the environment)"
-                )
-        except OSError:
+            entries = list((data_dir / name).iterdir())
+        except OSError:  # not created yet
             continue
+        for entry in entries:
+            try:
+                if entry.lstat().st_mtime >= limit:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink()
+                removed += 1
+            except FileNotFoundError:  # removed meanwhile (an import done, another sweep)
+                continue
+    return removed
 
 
 def _variable(loc: tuple[int | str, ...]) -> str:

@@ -13,7 +13,8 @@ from typing import Any
 
 import dj_database_url
 
-from allypath.web.config import load_settings
+from allypath.web.config import SPOOLED_UPLOADS, load_settings
+from allypath.web.logging_filters import hide_secrets_in
 
 # mypy's Django plugin (django-stubs) imports this module with no secrets in the environment.
 ENV = load_settings(type_checking="mypy" in sys.modules)
@@ -119,7 +120,7 @@ def _database() -> dict[str, Any]:
         if config["ENGINE"].endswith("sqlite3"):
             config["OPTIONS"] = _SQLITE_OPTIONS
         return config
-    # Kept open between requests as PostgreSQL's are: a new SQLite connection and its four PRAGMAs cost
+    # Kept open between requests as PostgreSQL's are: a new SQLite connection and its PRAGMAs cost
     # about a tenth of a survey page (0.35 of 3.7 ms; benchmarks/bench_survey_load.py).
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -136,12 +137,15 @@ ENV.data_dir.chmod(0o700)
 
 
 # WAL lets readers run beside the writer; synchronous=FULL makes a committed response durable; the busy
-# timeout and IMMEDIATE transactions make concurrent writers queue instead of failing with "locked".
+# timeout and IMMEDIATE transactions make concurrent writers queue instead of failing with "locked";
+# secure_delete overwrites deleted rows with zeros (a used invitation's link, a sealed draft, a discarded
+# import) instead of leaving them in free pages for whoever reads the file, whatever the build's default.
 _SQLITE_OPTIONS: dict[str, Any] = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
     "init_command": (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON"
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000; "
+        "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON"
     ),
 }
 
@@ -219,6 +223,11 @@ WHITENOISE_USE_FINDERS = True
 # Request bodies: the survey and the API take small JSON or form bodies; HRIS files go through uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.max_body_bytes
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A larger upload (an HRIS list, a survey tool's export: ids, e-mails, answers) is spooled to a file while
+# it arrives: inside the data directory (0700), not the system's /tmp. Django removes it at the end of
+# the request; one left by a killed worker goes with the uploads' sweep (config.sweep_uploads).
+FILE_UPLOAD_TEMP_DIR = ENV.data_dir / SPOOLED_UPLOADS
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, exist_ok=True)
 ALLYPATH_MAX_BODY_BYTES = ENV.max_body_bytes
 ALLYPATH_MAX_UPLOAD_BYTES = ENV.max_upload_bytes
 ALLYPATH_MAX_UNPACKED_BYTES = ENV.max_unpacked_bytes  # allypath.web.uploads: checked before parsing
@@ -293,11 +302,78 @@ CONTENT_SECURITY_POLICY = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+# Logs carry no survey token or receipt code (threat (c): whoever reads the host's logs): the segment
+# after /s/ and /r/ in a logged path or request line becomes "***" and the request object is dropped
+# (allypath.web.logging_filters), on the loggers that log paths and on every handler Django's own
+# records reach (django.security.* has a logger per exception class). django.request stays at errors
+# and gunicorn's access log off (scripts/serve.sh); gunicorn's error log is masked too.
+_HIDE = ["hide_secrets"]
+_SECURITY_LOGGERS = [
+    "django.security",
+    *(
+        f"django.security.{name}"
+        for name in (
+            "csrf",
+            "DisallowedHost",
+            "DisallowedRedirect",
+            "DisallowedModelAdminLookup",
+            "DisallowedModelAdminToField",
+            "InvalidSessionKey",
+            "RequestDataTooBig",
+            "SuspiciousFileOperation",
+            "SuspiciousMultipartForm",
+            "SuspiciousOperation",
+            "SuspiciousSession",
+            "TooManyFieldsSent",
+            "TooManyFilesSent",
+        )
+    ),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # Request logs would carry survey tokens in URLs: keep django.request at warnings and above, and
-    # let gunicorn's access log stay off (scripts/serve.sh).
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+    "filters": {
+        "hide_secrets": {"()": "allypath.web.logging_filters.HideSecretPaths"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    # Django's own handlers (django.utils.log.DEFAULT_LOGGING), each with the filter
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": _HIDE},
+        "console_debug": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "filters": ["require_debug_true", *_HIDE],
+        },
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": _HIDE,
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", *_HIDE],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["console_debug", "mail_admins"], "level": "INFO"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "filters": _HIDE},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": _HIDE,
+        },
+        **{name: {"filters": _HIDE} for name in _SECURITY_LOGGERS},
+    },
 }
+hide_secrets_in("gunicorn.error", "gunicorn.access")  # configured by gunicorn: named here, not in LOGGING

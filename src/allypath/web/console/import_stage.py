@@ -4,8 +4,11 @@ A staged upload lives in ``<ALLYPATH_DATA_DIR>/imports/<key>/`` (never under the
 file as uploaded, the mapping under review (``mapping.yaml``), the problems of the last check
 (``problems.csv``) and ``meta.json`` (organisation, uploader, the file's name, format and row count).
 The folder is readable by the server's user only, belongs to one organisation and one uploader (anyone
-else gets a 404), is removed once the import is done or discarded, and any older than
-:data:`MAX_AGE` is removed at the next upload. ``key`` is 128 random bits.
+else gets a 404), is removed once the import is done or discarded, and one unused for :data:`MAX_AGE`
+(24 h: the sweep counts from the last upload, review or check) is removed when any stage is created or
+opened and by the daily ``send_due_reminders`` (:func:`allypath.web.config.sweep_uploads`), so a raw
+export left under review is gone within a day or two even if nobody uploads again. ``key`` is 128
+random bits.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import os
 import re
 import secrets
 import shutil
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,7 @@ from django.http import Http404
 
 from allypath.errors import DataError
 from allypath.io import Mapping, SourceTable, detect_format, detect_mapping, read_any
+from allypath.web.config import STAGED_UPLOADS, UPLOAD_MAX_AGE, sweep_uploads
 from allypath.web.orgs.instruments import available_instrument
 from allypath.web.orgs.models import Organisation
 from allypath.web.security import spreadsheet_safe
@@ -38,15 +41,21 @@ __all__ = ["ALLOWED_SUFFIXES", "MAX_AGE", "Stage", "create_stage", "open_stage"]
 
 #: File types the console accepts (the readers of allypath.io; format detection does the rest).
 ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".sav", ".zsav", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet")
-MAX_AGE = 24 * 3600  # seconds a staged upload is kept
+MAX_AGE = UPLOAD_MAX_AGE  # seconds a staged upload is kept after its last use
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 _PROBLEM_FIELDS = ("file", "row", "column", "message")
 
 
 def _root() -> Path:
-    root = Path(settings.ENV.data_dir) / "imports"
+    root = Path(settings.ENV.data_dir) / STAGED_UPLOADS
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     return root
+
+
+def _sweep() -> None:
+    """Remove staged (and spooled) uploads unused for MAX_AGE: abandoned reviews must not keep
+    respondents' data."""
+    sweep_uploads(Path(settings.ENV.data_dir), MAX_AGE)
 
 
 @dataclass(frozen=True)
@@ -117,17 +126,6 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _sweep(root: Path) -> None:
-    """Remove staged uploads older than MAX_AGE (abandoned reviews must not keep respondents' data)."""
-    limit = time.time() - MAX_AGE
-    for folder in root.iterdir():
-        try:
-            if folder.is_dir() and folder.stat().st_mtime < limit:
-                shutil.rmtree(folder, ignore_errors=True)
-        except FileNotFoundError:
-            continue
-
-
 def _safe_name(name: str) -> str:
     base = Path(name.replace("\\", "/")).name
     return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or "upload"
@@ -147,7 +145,7 @@ def create_stage(
             file=name,
         )
     root = _root()
-    _sweep(root)
+    _sweep()
     key = secrets.token_hex(16)
     folder = root / key
     folder.mkdir(mode=0o700)
@@ -183,6 +181,7 @@ def open_stage(org: Organisation, user: Any, key: str) -> Stage:
     """The staged upload ``key`` of ``org`` made by ``user``; 404 for any other (or a removed one)."""
     if not _KEY.match(key):
         raise Http404("not found")
+    _sweep()  # this one too, when unused for MAX_AGE (404 then, as for a removed one)
     folder = _root() / key
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))

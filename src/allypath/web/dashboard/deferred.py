@@ -173,7 +173,10 @@ def start_preparing(org: Organisation) -> bool:
         except FileExistsError:  # another request took it over a moment ago
             return False
     os.close(descriptor)
-    with open(_folder() / f"org-{org.pk}.log", "ab") as log:
+    # The last run's errors only: truncated at each start (never a history of runs, each of which follows
+    # new responses), and --quiet prints nothing else (no counts, no times) into it.
+    log_fd = os.open(_folder() / f"org-{org.pk}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(log_fd, "wb") as log:
         subprocess.Popen(  # noqa: S603 - our own interpreter and command, no shell, no user input
             [sys.executable, "-m", "allypath.web", "prepare_releases", "--org", org.slug, "--quiet"],
             stdin=subprocess.DEVNULL,

@@ -5,6 +5,11 @@ the answerer releases, for the current state of its data; each is solved once an
 solves and stores them now, outside any request. A large organisation's pages start it by themselves
 when they need it (:mod:`allypath.web.dashboard.deferred`); run it from cron as well (every few minutes
 while a wave is open, and after one closes) and HR never waits for the figures.
+
+Without ``--quiet`` it shows a progress bar and a line per organisation (its responses, groups shown
+and seconds: what its HR sees, for the operator at a terminal). With ``--quiet`` (pages, cron) it prints
+nothing but errors: any file the output lands in on the host stays without a history of counts or
+times, which would follow the answers as they come in.
 """
 
 from __future__ import annotations
@@ -71,7 +76,9 @@ class Command(BaseCommand):
             "--org", action="append", dest="orgs", metavar="SLUG", help="only this organisation (repeatable)"
         )
         parser.add_argument(
-            "--quiet", action="store_true", help="no progress bar (as started by a page, in the background)"
+            "--quiet",
+            action="store_true",
+            help="print nothing but errors (as started by a page, in the background, and from cron)",
         )
 
     def handle(self, *args: Any, orgs: list[str] | None = None, quiet: bool = False, **options: Any) -> None:
@@ -85,7 +92,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no organisation has the slug {', '.join(repr(s) for s in unknown)}")
             launched = launched.filter(slug__in=orgs)
         chosen = list(launched)
-        if not chosen:
+        if not chosen and not quiet:
             self.stdout.write("No organisation has a launched wave: nothing to prepare.")
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), disable=quiet
@@ -100,6 +107,10 @@ class Command(BaseCommand):
                     finally:
                         claim_path(org).unlink(missing_ok=True)
                 progress.advance(task)
+                if quiet:
+                    # Its output lands in a file on the host (the page's process, cron's mail or log):
+                    # a line per run, each after new answers, would date the answers to the minute.
+                    continue
                 self.stdout.write(
                     f"{org.name}: {done.responses:,} responses, {done.shown:,} of {done.groups:,} groups "
                     f"shown; release ready in {done.release_seconds:.1f} s, answers' figures in "

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from allypath.web.config import sweep_uploads
 from allypath.web.orgs.invitations import MailError, send_due_reminders
 
 
@@ -16,6 +18,7 @@ class Command(BaseCommand):
     help = "Send the reminder e-mails that waves have scheduled for today (run it daily)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        sweep_uploads(settings.ENV.data_dir)  # uploads left under review for a day (raw exports) go too
         try:
             waves = send_due_reminders()
         except MailError as exc:
