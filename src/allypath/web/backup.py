@@ -10,8 +10,8 @@
 The database is the one the web app uses (``DATABASE_URL`` or SQLite in ``ALLYPATH_DATA_DIR``). Restore
 refuses a database that already holds organisations unless ``--force``: stop the server before.
 Backups hold survey answers and keyed hashes: store them like the database itself (they are written
-0600, a new folder 0700). A PostgreSQL backup first rewrites the responses in random order, so the
-dump's row order does not follow submission order.
+0600, a new folder 0700). A PostgreSQL backup first rewrites the responses and the invitations in
+random order, in one transaction, so the dump's row order follows neither submission nor use order.
 """
 
 from __future__ import annotations
@@ -175,14 +175,21 @@ def _run(args: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed: {done.stderr.strip()[-2000:]}")
 
 
-#: Rewrites every response in random heap order in one transaction (as
+#: The tables rewritten in random heap order, all in one transaction, before ``pg_dump`` (as
 #: ``allypath.web.survey.storage.scramble_order`` does for one wave at close): pg_dump writes rows in
-#: heap order, which otherwise follows submission order, open waves included.
-_PG_SCRAMBLE = (
-    "CREATE TEMP TABLE allypath_scramble ON COMMIT DROP AS SELECT * FROM survey_response",
-    "DELETE FROM survey_response",
-    "INSERT INTO survey_response SELECT * FROM allypath_scramble ORDER BY random()",
-)
+#: heap order, which otherwise follows submission order for responses and the order of use for
+#: invitations (marking one used writes a new row version at the heap's end), open waves included.
+#: Foreign keys to invitations (their tokens) are deferred to the commit, when the same ids are back.
+_PG_SCRAMBLED = ("survey_response", "orgs_invitation")
+
+
+def _pg_scramble_statements(table: str) -> tuple[str, ...]:
+    scratch = f"allypath_scramble_{table}"
+    return (
+        f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS SELECT * FROM {table}",  # noqa: S608
+        f"DELETE FROM {table}",  # noqa: S608
+        f"INSERT INTO {table} SELECT * FROM {scratch} ORDER BY random()",  # noqa: S608
+    )
 
 
 def _pg_connect(config: dict[str, Any]) -> Any:
@@ -201,11 +208,20 @@ def _pg_connect(config: dict[str, Any]) -> Any:
 
 def _pg_scramble(config: dict[str, Any]) -> None:
     with _pg_connect(config) as con:
-        if con.execute("SELECT to_regclass('survey_response')").fetchone() in (None, (None,)):
-            return
+        tables = [
+            table
+            for table in _PG_SCRAMBLED
+            if con.execute("SELECT to_regclass(%s)", (table,)).fetchone() not in (None, (None,))
+        ]
         with con.transaction():
-            for statement in _PG_SCRAMBLE:
-                con.execute(statement)
+            if "orgs_invitation" in tables:
+                # Submissions mark their invitation used while the site serves: wait for those in
+                # flight and hold off new ones until the commit (they then see the rewritten rows),
+                # or a row marked used after it was copied would come back unused. Reads go on.
+                con.execute("LOCK TABLE orgs_invitation IN EXCLUSIVE MODE")
+            for table in tables:
+                for statement in _pg_scramble_statements(table):
+                    con.execute(statement)
 
 
 def _pg_backup(config: dict[str, Any], out: Path) -> None:

@@ -4,6 +4,8 @@ A token exists in clear only in the CSV export or the e-mail that carries it; th
 SHA-256. Links are shown once: the CSV holds only invitations that never had a link. Reminders go by
 e-mail to every unused invitation, chosen here, so HR never learns who has answered (the console shows
 no count either: with the number of people without an e-mail address it could reveal one person).
+Nor does the database: a reminder stores the same for a used invitation as for an unused one (see
+:func:`send_reminders`), so whoever reads it cannot tell between which reminders an answer came.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from allypath.errors import AllypathError
@@ -205,6 +208,12 @@ class MailError(AllypathError):
     """The mail server refused an e-mail: those sent before it stand, the rest can be sent again."""
 
 
+def _mail(connection: BaseEmailBackend, wave: Wave, kind: EmailKind, inv: Invitation, token: str) -> None:
+    email = render_email(wave, kind, _language(wave, inv.employee), survey_link(token))
+    message = EmailMessage(email.subject, email.body, to=[inv.employee.email], connection=connection)
+    connection.send_messages([message])
+
+
 def _send_each(
     wave: Wave, invitations: list[Invitation], kind: EmailKind, mark: Callable[[Invitation], None]
 ) -> int:
@@ -219,11 +228,7 @@ def _send_each(
                 with transaction.atomic():
                     ((_, token),) = _issue([inv])
                     mark(inv)
-                    email = render_email(wave, kind, _language(wave, inv.employee), survey_link(token))
-                    message = EmailMessage(
-                        email.subject, email.body, to=[inv.employee.email], connection=connection
-                    )
-                    connection.send_messages([message])
+                    _mail(connection, wave, kind, inv, token)
                 sent += 1
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(
@@ -250,19 +255,38 @@ def send_invitations(wave: Wave) -> int:
 def send_reminders(wave: Wave) -> None:
     """E-mail a fresh link to every unused invitation that already had one. Returns nothing on purpose:
     the number reminded, beside what HR knows of the population, could reveal who answered.
+
+    What is stored must not say who was reminded either: a count of reminders per invitation, or tokens
+    issued to unused invitations only, would date each answer between two reminders, and the responses'
+    days and coarse attributes would then often name its author. So one transaction first gives every
+    invitation the reminder covers (it had a link and has an address), used or not, a new token, in
+    primary-key order: an unused one the token its e-mail will carry, a used one the hash of a token
+    that is never sent. No invitation row changes. Only then do the e-mails go, to the unused ones. A
+    mail server failing half-way leaves the others' new tokens unsent, like the used ones': they open
+    nothing anyone holds, and the next run sends everyone still unused a fresh link.
     """
     _require_open(wave)
-    pending = list(
-        wave.invitations.filter(used=False, tokens__isnull=False)
-        .exclude(employee__email="")
-        .select_related("employee")
-        .distinct()
-    )
-
-    def mark(inv: Invitation) -> None:
-        Invitation.objects.filter(pk=inv.pk).update(reminders_sent=F("reminders_sent") + 1)
-
-    _send_each(wave, pending, "reminder", mark)
+    with transaction.atomic():
+        covered = list(
+            wave.invitations.filter(tokens__isnull=False)
+            .exclude(employee__email="")
+            .select_related("employee")
+            .distinct()
+            .order_by("pk")
+        )
+        issued = _issue(covered)  # same rows, ids and day for used and unused invitations
+    connection = get_connection()
+    try:
+        with connection:  # one SMTP session for the run
+            for inv, token in issued:
+                if not inv.used:
+                    _mail(connection, wave, "reminder", inv, token)
+    except (OSError, smtplib.SMTPException) as exc:
+        # No count here either: it is shown to HR and may reach a log.
+        raise MailError(
+            f"the mail server refused a reminder ({exc.__class__.__name__}); the reminders were not all "
+            "sent: send them again once the server works"
+        ) from None
 
 
 def due_reminder_days(wave: Wave, today: dt.date) -> list[str]:

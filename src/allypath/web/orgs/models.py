@@ -451,6 +451,10 @@ class Wave(models.Model):
         if self.status != WaveStatus.OPEN:
             raise WaveStateError(f"wave {self.pk} is {self.status}; only an open wave can be closed")
         with transaction.atomic():
+            # Wait for the submissions in flight on this wave before anything else (their transactions
+            # mark an invitation used, store a response and delete a draft, in that order): the survey
+            # app rewrites the wave's invitations and responses below, which must not miss or undo one.
+            list(Invitation.objects.select_for_update().filter(wave=self).values_list("pk", flat=True))
             self.status = WaveStatus.CLOSED
             self.save()
             # Unfinished drafts can never be sent now: their answers have no reason to stay.
@@ -476,7 +480,11 @@ class Invitation(models.Model):
     """One invited employee in one wave, with the coarse attributes his response will carry.
 
     ``used`` says whether the invitation was answered, never when: it is set in the same transaction
-    that stores the response, and nothing on either row points to the other.
+    that stores the response, and nothing on either row points to the other. Nothing else on the row,
+    or on its tokens, may differ with the time of use (a count of reminders received would date the
+    answer between two reminders): see :func:`allypath.web.orgs.invitations.send_reminders`. On
+    PostgreSQL the rows are rewritten in random order with the responses (``xmin`` and heap order
+    would give the order of use).
     """
 
     wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="invitations")
@@ -486,7 +494,6 @@ class Invitation(models.Model):
     region = models.CharField(max_length=100, blank=True)
     used = models.BooleanField(default=False)
     sent_on = models.DateField(null=True, blank=True)
-    reminders_sent = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints: ClassVar = [
@@ -500,6 +507,9 @@ class Invitation(models.Model):
 class InvitationToken(models.Model):
     """The SHA-256 of one personal link's token. A reminder adds a new token; any of them opens the survey
     until the invitation is used. The token itself exists only in the CSV export or e-mail that carried it.
+
+    A reminder adds a token to every invitation it covers, used or not (a used one gets the hash of a
+    token that is never sent), so the tokens' number, ids and ``issued_on`` do not date the answer.
     """
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")

@@ -1,41 +1,63 @@
 """Storage that keeps no trace of the order in which responses arrived (docs/privacy.md, anonymous mode).
 
 Responses have random UUID keys and no sequence. On SQLite their table is ``WITHOUT ROWID`` (migration
-0003), so it is stored in key order. PostgreSQL keeps rows in its heap in insertion order (``ctid``,
-and what ``pg_dump`` writes) and stamps each with its transaction (``xmin``), the same as the
-invitation marked used with it. :func:`scramble_order` rewrites a wave's responses in random order in
-one transaction: afterwards neither the heap order nor ``xmin`` follows submission order. It runs when
-a wave closes (and may run any time: ids and contents are unchanged).
+0003), so it is stored in key order; an invitation's row stays where it was created (its rowid is its
+id) when it is marked used. PostgreSQL keeps rows in its heap in insertion order (``ctid``, and what
+``pg_dump`` writes) and stamps each with its transaction (``xmin``): a response with the same ``xmin``
+as the invitation marked used with it, and an update writes a new row version at the heap's end, so
+the used invitations sorted by ``xmin`` or heap order follow the order of use, which the responses'
+days then date. :func:`scramble_order` rewrites a wave's responses and its invitations in random order
+in one transaction: afterwards neither the heap order nor ``xmin`` follows submission or use order. It
+runs when a wave closes (and may run any time: ids and contents are unchanged).
 """
 
 from __future__ import annotations
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
-from allypath.web.orgs.models import Wave
+from allypath.web.orgs.models import Invitation, Wave
 
 __all__ = ["scramble_order"]
 
 _TABLE = "survey_response"
 
 
-def scramble_order(wave: Wave) -> int:
-    """Rewrite ``wave``'s responses in random physical order (PostgreSQL; SQLite needs nothing).
+def _rewrite(cursor: CursorWrapper, table: str, wave_id: int) -> int:
+    """Copy ``table``'s rows of the wave aside, delete them, put them back in random order.
 
-    Returns how many rows were rewritten. Ids and contents stay the same, so anything holding a
-    response id (the disclosure ledger) is unaffected.
+    Foreign keys pointing at the rows (an invitation's tokens) are checked at commit (Django declares
+    them ``DEFERRABLE INITIALLY DEFERRED``), when the same ids are back.
+    """
+    scratch = f"allypath_scramble_{table}"
+    # ON COMMIT DROP waits for the outermost commit: a second wave closed in the same transaction
+    # would find the table still there.
+    cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+    cursor.execute(
+        f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608 - constant names
+        f"SELECT * FROM {table} WHERE wave_id = %s",
+        [wave_id],
+    )
+    cursor.execute(f"DELETE FROM {table} WHERE wave_id = %s", [wave_id])  # noqa: S608
+    cursor.execute(f"INSERT INTO {table} SELECT * FROM {scratch} ORDER BY random()")  # noqa: S608
+    return int(cursor.rowcount)
+
+
+def scramble_order(wave: Wave) -> int:
+    """Rewrite ``wave``'s responses and invitations in random physical order (PostgreSQL; SQLite needs
+    nothing), in one transaction: every row then carries that transaction's ``xmin``.
+
+    Returns how many responses were rewritten. Ids and contents stay the same, so anything holding a
+    response id (the disclosure ledger) or an invitation id (its tokens) is unaffected.
     """
     if connection.vendor != "postgresql":
         return 0
+    invitations = Invitation._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        # ON COMMIT DROP waits for the outermost commit: a second wave closed in the same transaction
-        # would find the table still there.
-        cursor.execute("DROP TABLE IF EXISTS allypath_scramble")
-        cursor.execute(
-            f"CREATE TEMP TABLE allypath_scramble ON COMMIT DROP AS "  # noqa: S608 - constant names
-            f"SELECT * FROM {_TABLE} WHERE wave_id = %s",
-            [wave.pk],
-        )
-        cursor.execute(f"DELETE FROM {_TABLE} WHERE wave_id = %s", [wave.pk])  # noqa: S608
-        cursor.execute(f"INSERT INTO {_TABLE} SELECT * FROM allypath_scramble ORDER BY random()")  # noqa: S608
-        return int(cursor.rowcount)
+        # First wait for submissions in flight on this wave and hold off new ones: a row marked used
+        # after it was copied would come back unused (and one response more would stay in place). A
+        # submission still waiting when the wave is closed then finds no row to mark and is refused.
+        cursor.execute(f"SELECT id FROM {invitations} WHERE wave_id = %s FOR UPDATE", [wave.pk])  # noqa: S608
+        rewritten = _rewrite(cursor, _TABLE, wave.pk)
+        _rewrite(cursor, invitations, wave.pk)
+        return rewritten
