@@ -74,27 +74,29 @@ def prefixed(key: str, prefix: str) -> str:
     return f"{prefix}{key}"
 
 
-@register.filter
-def likely(share: Any, answered: Any) -> str:
-    """``share|likely:answered``: "likely between 18% and 61%", the 95% Wilson interval of a share
-    of ``answered`` people ("" when either is missing: no range from a count the page may not show).
-    """
+def _wilson(share: Any, answered: Any) -> tuple[str, str] | None:
+    """The 95% Wilson interval of a share of ``answered`` people, as percentages (None when either is
+    missing: no range from a count the page may not show)."""
     if _missing(share) or _missing(answered) or float(answered) < 1:
-        return ""
+        return None
     n = float(answered)
     low, high = wilson_interval(round(float(share) * n), n)
-    return f"likely between {pct(float(low))} and {pct(float(high))}"
+    return pct(float(low)), pct(float(high))
+
+
+@register.filter
+def likely(share: Any, answered: Any) -> str:
+    """``share|likely:answered``: "likely between 18% and 61%" ("" when either is missing)."""
+    found = _wilson(share, answered)
+    return "" if found is None else f"likely between {found[0]} and {found[1]}"
 
 
 @register.filter
 def between(share: Any, answered: Any) -> str:
-    """``share|between:answered``: "18%–61%", the 95% Wilson interval alone, for a table cell under
-    its share (as the stage shares' ranges read); "" when either is missing."""
-    if _missing(share) or _missing(answered) or float(answered) < 1:
-        return ""
-    n = float(answered)
-    low, high = wilson_interval(round(float(share) * n), n)
-    return f"{pct(float(low))}–{pct(float(high))}"
+    """``share|between:answered``: "18%–61%", the range alone, for a table cell under its share (as
+    the stage shares' ranges read); "" when either is missing."""
+    found = _wilson(share, answered)
+    return "" if found is None else f"{found[0]}–{found[1]}"
 
 
 @register.filter
