@@ -79,8 +79,9 @@ def test_a_survey_page_reads_two_rows_and_a_submission_three_before_it_writes(
     acme, make_wave, issue_tokens, answers_for, instrument
 ):
     """The link (with its invitation, wave, organisation, employee) and the draft for a page; the link,
-    an earlier submission with the id and the speakers of his language for a submission: no session,
-    no other look-up."""
+    an earlier submission with the id and the speakers of his language for a submission, and once his
+    invitation is claimed, its wave's status (it may have closed meanwhile): no session, no other
+    look-up."""
     import json
     import uuid
 
@@ -104,5 +105,5 @@ def test_a_survey_page_reads_two_rows_and_a_submission_three_before_it_writes(
         answer = Client().post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
         assert answer.status_code == 201
     statements = [q["sql"].split()[0] for q in sent.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert statements == ["SELECT", "SELECT", "SELECT", "UPDATE", "INSERT"]
+    assert statements == ["SELECT", "SELECT", "SELECT", "UPDATE", "SELECT", "INSERT"]
     assert not any("django_session" in q["sql"] for q in [*page.captured_queries, *sent.captured_queries])

@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -23,9 +23,9 @@ from django.utils import timezone
 from allypath.errors import RequestProblem
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import panel_key, receipt_for, receipt_hash, submission_key
-from allypath.web.orgs.models import Employee, Invitation, PrivacyMode, Wave
+from allypath.web.orgs.models import Employee, Invitation, InvitationToken, PrivacyMode, Wave, WaveStatus
 from allypath.web.survey.answers import AnswerError, check_answers
-from allypath.web.survey.links import LinkError, find_link, usable_link
+from allypath.web.survey.links import LinkError, OpenLink, find_link, usable_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.prepared import columns, fetch_one, join, once, values
 from allypath.web.survey.scoring import RUSHED_REASON, score_one, set_aside
@@ -150,6 +150,59 @@ def find_submitted(token: str, submission_id: uuid.UUID) -> SubmissionResult | N
     return SubmissionResult(receipt_for(token, submission_id), False, existing.pk)
 
 
+def _usable(found: InvitationToken | None) -> OpenLink:
+    """:func:`usable_link`, its refusal as the API's error (409 for a used link, a closed wave...)."""
+    try:
+        return usable_link(found)
+    except LinkError as problem:
+        raise SubmissionError(
+            _LINK_STATUS[problem.kind],
+            f"link_{problem.kind}",
+            str(problem),
+            (FieldProblem("token", str(problem), problem.kind),),
+        ) from None
+
+
+def _claim(invitation: Invitation, token: str) -> None:
+    """Mark ``invitation`` used in the caller's transaction, or refuse with what the link is now.
+
+    The link was found usable before the answers were checked and scored; by the time the row is
+    claimed its wave may have closed. Each statement here reads what was committed when it started,
+    so what holds now is read after the claim, which waited for whatever held the row:
+
+    - a close that committed first leaves the row unused on SQLite (the answers would land in a closed
+      wave) and rewritten on PostgreSQL (the claim finds no row: that is not "already used");
+    - a backup's rewrite on PostgreSQL leaves the row unused under a new version: claimed at the
+      second try.
+    """
+    for _ in range(2):
+        if Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
+            status = fetch_one(_wave_status_sql(), [invitation.wave_id])
+            if status is not None and status[0] == WaveStatus.OPEN:
+                return
+            kind = "closed" if status is not None and status[0] == WaveStatus.CLOSED else "not_open"
+            _refuse(kind)
+        _usable(find_link(token))  # not claimed: used, closed or expired now, as the link says
+    _refuse("used")
+
+
+def _refuse(kind: str) -> NoReturn:
+    message = {"closed": "this survey is closed", "not_open": "this survey is not open yet"}.get(
+        kind, "this invitation has already been used"
+    )
+    raise SubmissionError(
+        _LINK_STATUS[kind], f"link_{kind}", message, (FieldProblem("token", message, kind),)
+    )
+
+
+def _wave_status_sql() -> str:
+    cols = columns(Wave, "w", only=("status",))
+    return once(
+        "wave_status",
+        lambda: f"SELECT {cols.sql} FROM {cols.table} WHERE {cols.column('id')} = %s",  # noqa: S608
+    )
+
+
 def submit(
     token: str,
     submission_id: uuid.UUID,
@@ -181,15 +234,7 @@ def submit(
         replay = _replay(key, body, found.invitation.wave, token, submission_id)
         if replay is not None:
             return replay
-    try:
-        link = usable_link(found)  # the token is looked up once, above
-    except LinkError as problem:
-        raise SubmissionError(
-            _LINK_STATUS[problem.kind],
-            f"link_{problem.kind}",
-            str(problem),
-            (FieldProblem("token", str(problem), problem.kind),),
-        ) from None
+    link = _usable(found)  # the token is looked up once, above
     wave = link.wave
     instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
     clean, answer_errors = check_answers(answers, instrument.form(wave.form))
@@ -227,14 +272,7 @@ def submit(
     )
     try:
         with transaction.atomic():
-            claimed = Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True)
-            if not claimed:
-                raise SubmissionError(
-                    409,
-                    "link_used",
-                    "this invitation has already been used",
-                    (FieldProblem("token", "this invitation has already been used", "used"),),
-                )
+            _claim(invitation, token)
             response.save(force_insert=True)
             if draft is not None:
                 Draft.objects.filter(key=draft).delete()
