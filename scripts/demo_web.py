@@ -9,8 +9,8 @@ survey link and one private report link.
 
     DJANGO_SETTINGS_MODULE=allypath.web.settings .venv/bin/python scripts/demo_web.py [--scale 0.1]
 
-Without ALLYPATH_SECRET_KEY in the environment, the key is read from (or created in) var/secrets.env,
-the file scripts/serve.sh uses too.
+Without ALLYPATH_SECRET_KEY(_FILE) or ALLYPATH_PANEL_SECRET(_FILE) in the environment, development keys
+are kept in ~/.config/allypath/ (outside the data directory), the files scripts/serve.sh uses too.
 """
 
 from __future__ import annotations
@@ -33,27 +33,61 @@ DEMO_SLUGS = {"Meridian Energy": "meridian-energy", "Castellan Finance": "castel
 ADMIN = "demo-admin"
 
 
-def ensure_secrets(var: Path) -> None:
-    """Development keys for a laptop demo: the secret key in var/secrets.env (mode 600); the panel secret
-    outside the data directory (~/.config/allypath/panel-secret), never beside the database."""
-    if not os.environ.get("ALLYPATH_PANEL_SECRET") and not os.environ.get("ALLYPATH_PANEL_SECRET_FILE"):
-        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "allypath"
-        config.mkdir(mode=0o700, parents=True, exist_ok=True)
-        panel = config / "panel-secret"
-        if not panel.exists():
-            panel.touch(mode=0o600)
-            panel.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
-        os.environ["ALLYPATH_PANEL_SECRET_FILE"] = str(panel)
-    if os.environ.get("ALLYPATH_SECRET_KEY"):
-        return
-    path = var / "secrets.env"
+#: The development secrets and their files in ~/.config/allypath/. Neither is ever kept in the data
+#: directory: beside the database, the secret key would unseal every ally-circle volunteer's contact and
+#: stage, and the panel secret would name every panel respondent.
+DEV_SECRETS = {"ALLYPATH_PANEL_SECRET": "panel-secret", "ALLYPATH_SECRET_KEY": "secret-key"}
+
+
+def _keep_outside(setting: str, path: Path, old: str | None) -> None:
+    """Create ``path`` once (0600 in a 0700 folder) with ``old``, the value an older demo wrote in
+    var/secrets.env (so whatever was sealed or signed under it stays valid), or a random key."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
     if not path.exists():
-        var.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.touch(mode=0o600)
-        path.write_text(f"ALLYPATH_SECRET_KEY={secrets.token_urlsafe(48)}\n", encoding="utf-8")
-    for line in path.read_text(encoding="utf-8").splitlines():
+        path.write_text((old or secrets.token_urlsafe(48)) + "\n", encoding="utf-8")
+    elif old and path.read_text(encoding="utf-8").strip() != old:
+        # Deleting it would lose what this data directory sealed or signed under it: the operator chooses.
+        raise SystemExit(
+            f"var/secrets.env holds another {setting} than {path}. Move the value from var/secrets.env "
+            f"into a file outside the data directory (chmod 600) and set {setting}_FILE to it; or delete "
+            f"that line to use {path} (what was sealed or signed under the old value is then lost)."
+        )
+
+
+def ensure_secrets(var: Path) -> None:
+    """Development keys for a laptop demo, outside the data directory (``DEV_SECRETS``; XDG_CONFIG_HOME
+    respected), unless the environment gives them; an older demo's var/secrets.env values are moved out."""
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "allypath"
+    env_file = var / "secrets.env"
+    lines = env_file.read_text(encoding="utf-8").splitlines() if env_file.exists() else []
+    written: dict[str, str] = {}
+    for line in lines:  # the last one wins, as when the shell reads the file
         name, _, value = line.partition("=")
-        if name and value and name.strip() != "ALLYPATH_PANEL_SECRET":
+        if name.strip() and value.strip():
+            written[name.strip()] = value.strip()
+    moved: set[str] = set()
+    for setting, file_name in DEV_SECRETS.items():
+        if os.environ.get(setting) or os.environ.get(f"{setting}_FILE"):
+            continue
+        _keep_outside(setting, config / file_name, written.get(setting))
+        os.environ[f"{setting}_FILE"] = str(config / file_name)
+        moved.add(setting)
+    if not env_file.exists():
+        return
+    # The panel secret goes even when the environment gives it, as scripts/serve.sh does.
+    removed = moved | {"ALLYPATH_PANEL_SECRET"}
+    kept = [line for line in lines if line.partition("=")[0].strip() not in removed]
+    if not any(line.strip() for line in kept):
+        env_file.unlink()  # it held only the keys moved out
+    elif len(kept) < len(lines):
+        env_file.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+    if "ALLYPATH_SECRET_KEY" not in moved:
+        return
+    for line in kept:  # other settings an operator wrote there
+        name, _, value = line.partition("=")
+        if name.strip() and value.strip() and name.strip() not in DEV_SECRETS:
             os.environ.setdefault(name.strip(), value.strip())
 
 

@@ -1,30 +1,52 @@
 #!/usr/bin/env bash
 # Serve allypath on 127.0.0.1:8000: migrate, collect static files, run gunicorn.
-# Settings come from the environment (docs/web.md). Without ALLYPATH_SECRET_KEY, a development key is
-# read from (or created in) var/secrets.env (mode 600). The panel secret never goes there: beside the
-# database it would let whoever reads the host name every panel respondent. Without
-# ALLYPATH_PANEL_SECRET(_FILE), it is kept in ~/.config/allypath/panel-secret (0600, folder 0700).
+# Settings come from the environment (docs/web.md). Neither secret is ever kept in the data directory
+# (var/): beside the database, the secret key would unseal every ally-circle volunteer's contact and stage,
+# and the panel secret would name every panel respondent. Without ALLYPATH_SECRET_KEY(_FILE), a
+# development key is kept in ~/.config/allypath/secret-key; without ALLYPATH_PANEL_SECRET(_FILE), one in
+# ~/.config/allypath/panel-secret (0600, folder 0700; XDG_CONFIG_HOME respected). An older demo kept
+# them in var/secrets.env: they are moved out with the same value, so whatever was sealed or signed under
+# them stays valid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 export DJANGO_SETTINGS_MODULE=allypath.web.settings
 DATA_DIR=${ALLYPATH_DATA_DIR:-var}
+CONFIG_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/allypath"
+SECRETS_ENV="$DATA_DIR/secrets.env"
+
+# keep_outside SETTING FILE_NAME: point SETTING_FILE at CONFIG_DIR/FILE_NAME, created once, and move
+# SETTING's value out of var/secrets.env into it.
+keep_outside() {
+  local setting=$1 file="$CONFIG_DIR/$2" old=""
+  export "${setting}_FILE=$file"
+  (umask 077 && mkdir -p "$CONFIG_DIR") && chmod 700 "$CONFIG_DIR"
+  [ -f "$SECRETS_ENV" ] && old=$(sed -n "s/^$setting=//p" "$SECRETS_ENV" | tail -n 1)
+  if [ ! -f "$file" ]; then
+    (umask 077 && { [ -n "$old" ] && echo "$old" || "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))'; } > "$file")
+  elif [ -n "$old" ] && [ "$old" != "$(tr -d '[:space:]' < "$file")" ]; then
+    # Deleting it would lose what this data directory sealed or signed under it: the operator chooses.
+    echo "$SECRETS_ENV holds another $setting than $file. Move the value from $SECRETS_ENV into a file" \
+      "outside the data directory (chmod 600) and set ${setting}_FILE to it; or delete that line to use" \
+      "$file (what was sealed or signed under the old value is then lost)." >&2
+    exit 1
+  fi
+  if [ -f "$SECRETS_ENV" ]; then sed -i "/^$setting=/d" "$SECRETS_ENV"; fi
+}
+
 if [ -z "${ALLYPATH_PANEL_SECRET:-}" ] && [ -z "${ALLYPATH_PANEL_SECRET_FILE:-}" ]; then
-  export ALLYPATH_PANEL_SECRET_FILE="${XDG_CONFIG_HOME:-$HOME/.config}/allypath/panel-secret"
-  (umask 077 && mkdir -p "$(dirname "$ALLYPATH_PANEL_SECRET_FILE")")
-  if [ ! -f "$ALLYPATH_PANEL_SECRET_FILE" ]; then
-    # an older demo kept it in var/secrets.env: move it out (same value, so panel keys stay valid)
-    old=$(sed -n 's/^ALLYPATH_PANEL_SECRET=//p' "$DATA_DIR/secrets.env" 2>/dev/null || true)
-    (umask 077 && { [ -n "$old" ] && echo "$old" || "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))'; } > "$ALLYPATH_PANEL_SECRET_FILE")
-  fi
+  keep_outside ALLYPATH_PANEL_SECRET panel-secret
 fi
-[ -f "$DATA_DIR/secrets.env" ] && sed -i '/^ALLYPATH_PANEL_SECRET=/d' "$DATA_DIR/secrets.env"
-if [ -z "${ALLYPATH_SECRET_KEY:-}" ]; then
-  (umask 077 && mkdir -p "$DATA_DIR")
-  if [ ! -f "$DATA_DIR/secrets.env" ]; then
-    (umask 077 && "$PY" -c 'import secrets; print(f"ALLYPATH_SECRET_KEY={secrets.token_urlsafe(48)}")' > "$DATA_DIR/secrets.env")
-  fi
-  set -a; . "$DATA_DIR/secrets.env"; set +a
+[ -f "$SECRETS_ENV" ] && sed -i '/^ALLYPATH_PANEL_SECRET=/d' "$SECRETS_ENV"
+key_here=""
+if [ -z "${ALLYPATH_SECRET_KEY:-}" ] && [ -z "${ALLYPATH_SECRET_KEY_FILE:-}" ]; then
+  keep_outside ALLYPATH_SECRET_KEY secret-key
+  key_here=1
+fi
+if [ -f "$SECRETS_ENV" ] && ! grep -q '[^[:space:]]' "$SECRETS_ENV"; then
+  rm -f "$SECRETS_ENV"  # it held only the keys moved out
+elif [ -f "$SECRETS_ENV" ] && [ -n "$key_here" ]; then
+  set -a; . "$SECRETS_ENV"; set +a  # other settings an operator wrote there
 fi
 "$PY" -m allypath.web migrate --no-input
 "$PY" -m allypath.web collectstatic --no-input --verbosity 0

@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 _MIN_SECRET = 32
+# mypy's Django plugin imports the settings with no secrets: a key that never serves anything.
+_TYPE_CHECKING_KEY = "type-checking-placeholder-" + "x" * _MIN_SECRET
 _EMAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
@@ -51,8 +53,15 @@ class WebSettings(BaseSettings):
 
     secret_key: SecretStr | None = Field(
         None,
-        description="Django's signing key (>= 32 characters); also derives receipt codes; required "
-        "unless ALLYPATH_DEBUG",
+        description="Django's signing key (>= 32 characters); also derives receipt codes and the key "
+        "that seals ally-circle volunteers' stage, unit and contact, so it is held outside the data "
+        "directory and its backups: the app refuses to start when this value is written in any file of "
+        "ALLYPATH_DATA_DIR; required unless ALLYPATH_DEBUG",
+    )
+    secret_key_file: Path | None = Field(
+        None,
+        description="a file holding the secret key (instead of ALLYPATH_SECRET_KEY), outside "
+        "ALLYPATH_DATA_DIR and readable by its owner only",
     )
     debug: bool = Field(False, description="development mode: tracebacks in pages, a throwaway secret key")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
@@ -209,8 +218,18 @@ class WebSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _secrets(self) -> WebSettings:
+        if self.secret_key_file is not None:
+            if self.secret_key is not None:
+                raise ValueError("set ALLYPATH_SECRET_KEY or ALLYPATH_SECRET_KEY_FILE, not both")
+            key = _read_secret_file("ALLYPATH_SECRET_KEY_FILE", self.secret_key_file, self.data_dir)
+            object.__setattr__(self, "secret_key", SecretStr(key))
         key = self.secret_key.get_secret_value() if self.secret_key else ""
         if not self.debug and len(key) < _MIN_SECRET:
+            if self.secret_key_file is not None:
+                raise ValueError(
+                    f"ALLYPATH_SECRET_KEY_FILE {self.secret_key_file} must hold at least {_MIN_SECRET} "
+                    "random characters"
+                )
             raise ValueError(
                 f"ALLYPATH_SECRET_KEY must be set to at least {_MIN_SECRET} random characters "
                 "(or set ALLYPATH_DEBUG=true on a development machine)"
@@ -218,12 +237,20 @@ class WebSettings(BaseSettings):
         if self.panel_secret_file is not None:
             if self.panel_secret is not None:
                 raise ValueError("set ALLYPATH_PANEL_SECRET or ALLYPATH_PANEL_SECRET_FILE, not both")
-            object.__setattr__(
-                self, "panel_secret", SecretStr(_read_panel_file(self.panel_secret_file, self.data_dir))
+            panel_text = _read_secret_file(
+                "ALLYPATH_PANEL_SECRET_FILE", self.panel_secret_file, self.data_dir
             )
-        if self.panel_secret is not None:
-            panel = self.panel_secret.get_secret_value()
-            _refuse_beside_data(panel, self.data_dir)
+            object.__setattr__(self, "panel_secret", SecretStr(panel_text))
+        watched: dict[str, str] = {}
+        # A key shorter than the minimum (allowed with ALLYPATH_DEBUG only) guards nothing real and would
+        # be found by chance in unrelated files; the type-checking placeholder is in no file of the host.
+        if len(key) >= _MIN_SECRET and key != _TYPE_CHECKING_KEY:
+            watched["ALLYPATH_SECRET_KEY"] = key
+        panel = self.panel_secret.get_secret_value() if self.panel_secret is not None else None
+        if panel is not None:
+            watched["ALLYPATH_PANEL_SECRET"] = panel
+        _refuse_beside_data(watched, self.data_dir)
+        if panel is not None:
             if len(panel) < _MIN_SECRET:
                 raise ValueError(f"ALLYPATH_PANEL_SECRET must have at least {_MIN_SECRET} characters")
             if panel == key:
@@ -289,20 +316,22 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _read_panel_file(path: Path, data_dir: Path) -> str:
-    """The panel secret from the operator's file: never one that travels with the data or its backups."""
+def _read_secret_file(setting: str, path: Path, data_dir: Path) -> str:
+    """A secret from the operator's file: never one that travels with the data or its backups."""
     if _inside(path, data_dir):
         raise ValueError(
-            f"ALLYPATH_PANEL_SECRET_FILE {path} is inside ALLYPATH_DATA_DIR: keep the panel secret "
+            f"{setting} {path} is inside ALLYPATH_DATA_DIR: move the file out of the data directory, "
             "away from the database and its backups (operator custody)"
         )
     try:
         mode = path.stat().st_mode
         text = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ValueError(f"ALLYPATH_PANEL_SECRET_FILE {path} cannot be read: {exc.strerror}") from None
+        raise ValueError(f"{setting} {path} cannot be read: {exc.strerror}") from None
     if mode & 0o077:
-        raise ValueError(f"ALLYPATH_PANEL_SECRET_FILE {path} is readable by others: chmod 600 it")
+        raise ValueError(f"{setting} {path} is readable by others: chmod 600 it")
+    if not text:
+        raise ValueError(f"{setting} {path} is empty: write the secret in it")
     return text
 
 
@@ -317,17 +346,26 @@ _DATABASE_FILES = (
 )
 
 
-def _refuse_beside_data(secret: str, data_dir: Path) -> None:
-    """Refuse to run when the panel secret is written in a file of the data directory.
+# What each secret opens for whoever reads the data directory, said when it is found there.
+_EXPOSES = {
+    "ALLYPATH_SECRET_KEY": "with it he unseals every ally-circle volunteer's contact beside his stage",
+    "ALLYPATH_PANEL_SECRET": "with it he maps every panel key to an employee id",
+}
 
-    With the secret beside the database, whoever reads the host maps every panel key to an employee id
-    by hashing the HRIS list: the pseudonymous panel would be a list of names. Every file of every
-    folder under it is read (symbolic links to folders are not followed), except files larger than
-    :data:`_SCAN_LIMIT` (1 MB: a key is copied into a small text file) and the database's own files.
+
+def _refuse_beside_data(watched: dict[str, str], data_dir: Path) -> None:
+    """Refuse to run when a secret (``{setting: value}``) is written in a file of the data directory.
+
+    Whoever reads the host (a backup, a copied disk) would hold it beside the database: with the panel
+    secret he maps every panel key to an employee id by hashing the HRIS list; with the secret key he
+    unseals the ally-circle volunteers' contact, stage and unit. One walk looks for every secret. Every
+    file of every folder under it is read (symbolic links to folders are not followed), except files
+    larger than :data:`_SCAN_LIMIT` (1 MB: a key is copied into a small text file) and the database's
+    own files.
     """
-    if not data_dir.is_dir():
+    needles = {setting: value.encode() for setting, value in watched.items() if value}
+    if not needles or not data_dir.is_dir():
         return
-    needle = secret.encode()
     for folder, subfolders, names in os.walk(data_dir):  # unreadable folders are skipped
         subfolders.sort()
         for name in sorted(names):
@@ -335,13 +373,22 @@ def _refuse_beside_data(secret: str, data_dir: Path) -> None:
             if path.parent == data_dir and name in _DATABASE_FILES:
                 continue
             try:
-                if path.is_file() and path.stat().st_size <= _SCAN_LIMIT and needle in path.read_bytes():
-                    raise ValueError(
-                        f"ALLYPATH_PANEL_SECRET is written in {path}, inside ALLYPATH_DATA_DIR: move it "
-                        "out (ALLYPATH_PANEL_SECRET_FILE outside the data directory, or the environment)"
-                    )
+                if not path.is_file() or path.stat().st_size > _SCAN_LIMIT:
+                    continue
+                content = path.read_bytes()
             except OSError:
                 continue
+            found = [setting for setting, needle in needles.items() if needle in content]
+            if found:
+                raise ValueError(
+                    " ".join(
+                        f"{setting} is written in {path}, inside ALLYPATH_DATA_DIR: whoever reads that "
+                        f"directory or its backups finds it, and {_EXPOSES[setting]}. Delete it from that "
+                        f"file and give it in the environment, or in {setting}_FILE outside the data "
+                        "directory."
+                        for setting in found
+                    )
+                )
 
 
 #: Folders of ALLYPATH_DATA_DIR holding uploads (a survey tool's raw export: ids, e-mails, addresses and
@@ -395,9 +442,10 @@ def load_settings(*, type_checking: bool = False) -> WebSettings:
     it gets a placeholder key (never used to serve anything).
     """
     try:
-        if type_checking and not os.environ.get("ALLYPATH_SECRET_KEY"):
-            placeholder = SecretStr("type-checking-placeholder-" + "x" * _MIN_SECRET)
-            return WebSettings(secret_key=placeholder)  # type: ignore[call-arg]
+        if type_checking and not (
+            os.environ.get("ALLYPATH_SECRET_KEY") or os.environ.get("ALLYPATH_SECRET_KEY_FILE")
+        ):
+            return WebSettings(secret_key=SecretStr(_TYPE_CHECKING_KEY))  # type: ignore[call-arg]
         return WebSettings()  # type: ignore[call-arg]  # every field has a default or comes from the env
     except ValidationError as exc:
         lines = []
