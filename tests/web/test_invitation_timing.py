@@ -34,6 +34,7 @@ from allypath.web import backup
 from allypath.web.orgs import invitations
 from allypath.web.orgs.invitations import MailError, send_invitations, send_reminders
 from allypath.web.orgs.models import Invitation, InvitationToken
+from allypath.web.survey.models import Response
 
 pytestmark = [pytest.mark.db]
 
@@ -180,7 +181,8 @@ def test_the_migration_evens_out_the_tokens_that_earlier_reminders_gave_unused_i
         _submit(client, links[person], answers_for(instrument.form("short")))
     # what reminders stored before: two runs the next day, new tokens for the unused invitations only
     _later(monkeypatch, 1)
-    unused = list(Invitation.objects.filter(wave=wave, used=False).exclude(employee__email="").order_by("pk"))
+    invited = Invitation.objects.filter(wave=wave).exclude(employee__email="").order_by("pk")
+    unused = [invitation for invitation in invited if not invitation.claimed]
     invitations._issue(unused)
     invitations._issue(unused)
     view = host_view(wave.pk)
@@ -234,7 +236,9 @@ def test_on_postgresql_closing_a_wave_rewrites_its_invitations_out_of_the_order_
     wave = make_wave(acme)
     tokens = issue_tokens(wave)
     order = _answered_in_order(client, tokens, answers_for(instrument.form("short")), 12)
-    assert _used_by(BY_XMIN, wave.pk) == order  # the leak, while the wave is open
+    # While the wave is open no invitation row says it was used (they were marked in the order of use,
+    # each with its response's xmin); the claims name no invitation.
+    assert _used_by(BY_XMIN, wave.pk) == []
     held = dict(InvitationToken.objects.values_list("token_hash", "invitation_id"))
     wave.close()
     invitation_xmins = _xmins("orgs_invitation", wave.pk)
@@ -332,13 +336,15 @@ def test_on_postgresql_a_submission_that_waits_for_a_backups_rewrite_goes_throug
     tokens = issue_tokens(wave)
     answers = answers_for(instrument.form("short"))
     with _psycopg() as scramble:  # the backup's rewrite, held open
-        scramble.execute("LOCK TABLE orgs_invitation IN EXCLUSIVE MODE")
-        for statement in backup._pg_scramble_statements("orgs_invitation"):
-            scramble.execute(statement)
+        scramble.execute(f"LOCK TABLE {', '.join(backup._PG_SCRAMBLED)} IN EXCLUSIVE MODE")
+        for table in backup._PG_SCRAMBLED:
+            for statement in backup._pg_scramble_statements(table):
+                scramble.execute(statement)
         thread, out = _in_thread(lambda: _submit(Client(), tokens["S002"], answers))
         time.sleep(0.5)
         assert thread.is_alive()
         scramble.commit()
     thread.join(60)
-    assert out == [None]  # stored (201), not "already used"
-    assert Invitation.objects.get(wave=wave, employee__employee_id="S002").used
+    assert out == [None]  # stored (201), not "already used", and not deleted with the copied rows
+    assert Invitation.objects.get(wave=wave, employee__employee_id="S002").claimed
+    assert Response.objects.filter(wave=wave).count() == 1

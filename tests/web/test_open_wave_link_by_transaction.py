@@ -1,8 +1,8 @@
-"""A known limit, kept visible: on PostgreSQL, while a wave is open, a response and the invitation it
-used were written by one transaction, so both rows carry the same ``xmin`` until the wave closes (or a
-backup rewrites them) and a database reader can pair them. docs/security.md states the limit; the test
-turns green (and ``strict`` then fails it, to be removed) once a submission no longer writes the
-invitation's row in the response's transaction."""
+"""On PostgreSQL every row carries the transaction that wrote it (``xmin``). A submission used to mark
+its invitation used in the transaction that stored the response, so while the wave was open a database
+reader paired each response with its invitation. Now the submission writes no invitation row: it claims
+the invitation under a key only the server can compute (``InvitationClaim``), and the used flags are set
+from the claims in one batch at close."""
 
 from __future__ import annotations
 
@@ -17,11 +17,6 @@ pytestmark = [pytest.mark.db]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: xmin is its row stamp")
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limit (docs/security.md): a submission claims its invitation's row in the transaction "
-    "that stores the response, so both share an xmin while the wave is open",
-)
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_an_open_waves_response_shares_no_transaction_with_its_invitation(
     acme, make_wave, issue_tokens, answers_for, instrument
@@ -36,7 +31,19 @@ def test_on_postgresql_an_open_waves_response_shares_no_transaction_with_its_inv
     with connection.cursor() as cursor:
         cursor.execute("SELECT xmin::text FROM survey_response WHERE wave_id = %s", [wave.pk])
         responses = {row[0] for row in cursor.fetchall()}
-        cursor.execute("SELECT xmin::text FROM orgs_invitation WHERE wave_id = %s AND used", [wave.pk])
-        used = {row[0] for row in cursor.fetchall()}
-    assert len(used) == 3 and len(responses) == 3
-    assert not responses & used  # no response pairs with the invitation it used
+        cursor.execute("SELECT xmin::text FROM orgs_invitation WHERE wave_id = %s", [wave.pk])
+        invitations = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT xmin::text, key FROM orgs_invitationclaim WHERE wave_id = %s", [wave.pk])
+        claims = cursor.fetchall()
+        cursor.execute("SELECT id FROM orgs_invitation WHERE wave_id = %s", [wave.pk])
+        ids = {str(row[0]) for row in cursor.fetchall()}
+    assert len(responses) == 3
+    assert not responses & invitations  # was: each response's xmin on the invitation it used
+    assert len(claims) == 3  # written with the responses (as a savepoint: the next xid)...
+    assert not {key for _, key in claims} & ids  # ...they name no invitation
+    wave.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM orgs_invitation WHERE wave_id = %s AND used", [wave.pk])
+        assert cursor.fetchone()[0] == 3
+        cursor.execute("SELECT count(*) FROM orgs_invitationclaim WHERE wave_id = %s", [wave.pk])
+        assert cursor.fetchone()[0] == 0

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from allypath.web.orgs.keys import panel_key, token_hash
-from allypath.web.orgs.models import Invitation, Wave
+from allypath.web.orgs.models import Invitation, InvitationClaim, Wave
 from allypath.web.survey.models import Draft, Response
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
@@ -188,8 +188,18 @@ def test_a_response_row_holds_no_token_employee_id_address_or_time(client, body,
 
 def test_the_invitation_is_marked_used_without_pointing_to_the_response(client, body, wave):
     post(client, body)
+    # While the wave is open the submission leaves the invitation's row as it was: it is claimed under
+    # a key the database cannot turn into an invitation (its row would share the response's xmin).
+    claimed = [i.employee.employee_id for i in Invitation.objects.all() if i.claimed]
+    assert claimed == ["S001"]
+    assert not Invitation.objects.filter(used=True).exists()
+    (claim,) = InvitationClaim.objects.values_list("key", flat=True)
+    ids = {str(pk) for pk in Invitation.objects.values_list("pk", flat=True)}
+    assert claim not in ids and len(claim) == 64
+    wave.close()  # the claims become used flags in one batch, and go
     invitation = Invitation.objects.get(used=True)
     assert invitation.employee.employee_id == "S001"
+    assert not InvitationClaim.objects.exists()
     names = {f.name for f in Invitation._meta.get_fields()}
     assert not any("response" in n for n in names)
     assert not any(f.related_model is Invitation for f in Response._meta.get_fields() if f.is_relation)

@@ -44,7 +44,7 @@ def test_a_wave_closed_while_the_answers_were_scored_refuses_them_as_closed(
     assert answer.status_code == 409, answer.content
     assert answer.json()["code"] == "link_closed"
     assert not Response.objects.filter(wave=wave).exists()
-    assert not Invitation.objects.filter(wave=wave, used=True).exists()
+    assert not any(invitation.claimed for invitation in Invitation.objects.filter(wave=wave))
     wave.refresh_from_db()
     assert wave.status == WaveStatus.CLOSED
 
@@ -93,12 +93,12 @@ def test_on_postgresql_a_submission_waiting_for_a_close_is_refused_as_closed_not
         finally:
             connections.close_all()
 
-    with _psycopg() as closing:  # what Wave.close does, held open: lock, close, rewrite
-        closing.execute("SELECT id FROM orgs_invitation WHERE wave_id = %s FOR UPDATE", (wave.pk,))
+    with _psycopg() as closing:  # what Wave.close does, held open: lock the wave, close it, rewrite
+        closing.execute("SELECT id FROM orgs_wave WHERE id = %s FOR UPDATE", (wave.pk,))
         thread = threading.Thread(target=send)
         thread.start()
         time.sleep(0.5)
-        assert thread.is_alive()  # the claim waits for the close
+        assert thread.is_alive()  # the submission waits for the close
         closing.execute("UPDATE orgs_wave SET status = 'closed' WHERE id = %s", (wave.pk,))
         for statement in backup._pg_scramble_statements("orgs_invitation"):
             closing.execute(statement)
@@ -109,4 +109,4 @@ def test_on_postgresql_a_submission_waiting_for_a_close_is_refused_as_closed_not
     assert answer.status_code == 409, answer.content
     assert answer.json()["code"] == "link_closed"  # was "link_used": the claim found no row
     assert not Response.objects.filter(wave=wave).exists()
-    assert not Invitation.objects.filter(wave=wave, used=True).exists()
+    assert not any(invitation.claimed for invitation in Invitation.objects.filter(wave=wave))

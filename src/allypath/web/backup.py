@@ -180,7 +180,7 @@ def _run(args: list[str], env: dict[str, str], what: str) -> None:
 #: heap order, which otherwise follows submission order for responses and the order of use for
 #: invitations (marking one used writes a new row version at the heap's end), open waves included.
 #: Foreign keys to invitations (their tokens) are deferred to the commit, when the same ids are back.
-_PG_SCRAMBLED = ("survey_response", "orgs_invitation")
+_PG_SCRAMBLED = ("survey_response", "orgs_invitation", "orgs_invitationclaim")
 
 
 def _pg_scramble_statements(table: str) -> tuple[str, ...]:
@@ -214,11 +214,12 @@ def _pg_scramble(config: dict[str, Any]) -> None:
             if con.execute("SELECT to_regclass(%s)", (table,)).fetchone() not in (None, (None,))
         ]
         with con.transaction():
-            if "orgs_invitation" in tables:
-                # Submissions mark their invitation used while the site serves: wait for those in
-                # flight and hold off new ones until the commit (they then see the rewritten rows),
-                # or a row marked used after it was copied would come back unused. Reads go on.
-                con.execute("LOCK TABLE orgs_invitation IN EXCLUSIVE MODE")
+            if tables:
+                # Submissions claim invitations and store responses while the site serves: wait for
+                # those in flight and hold off new ones until the commit (they then see the rewritten
+                # rows), or a row written after its table was copied would be deleted with the copy's
+                # originals and never come back. Reads go on.
+                con.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
             for table in tables:
                 for statement in _pg_scramble_statements(table):
                     con.execute(statement)

@@ -29,7 +29,7 @@ from allypath.errors import AllypathError
 from allypath.web.orgs.coarsen import Coarse, coarsen
 from allypath.web.orgs.emails import EmailKind, render_email
 from allypath.web.orgs.errors import WaveStateError
-from allypath.web.orgs.keys import new_token, token_hash
+from allypath.web.orgs.keys import claim_key, new_token, token_hash
 from allypath.web.orgs.models import Audience, Employee, Invitation, InvitationToken, Unit, Wave, WaveStatus
 from allypath.web.security import spreadsheet_safe
 
@@ -275,11 +275,13 @@ def send_reminders(wave: Wave) -> None:
             .order_by("pk")
         )
         issued = _issue(covered)  # same rows, ids and day for used and unused invitations
+        # answered: marked used at an earlier close, or claimed while this wave is open
+        claims = set(wave.claims.values_list("key", flat=True))
     connection = get_connection()
     try:
         with connection:  # one SMTP session for the run
             for inv, token in issued:
-                if not inv.used:
+                if not inv.used and claim_key(inv.pk) not in claims:
                     _mail(connection, wave, "reminder", inv, token)
     except (OSError, smtplib.SMTPException) as exc:
         # No count here either: it is shown to HR and may reach a log.

@@ -105,3 +105,12 @@ def panel_key(org_id: int, employee_id: str) -> str:
 
         raise ConfigurationError("ALLYPATH_PANEL_SECRET is not set: panel waves cannot take responses")
     return hmac.new(secret.encode(), f"{org_id}:{employee_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def claim_key(invitation_id: int) -> str:
+    """The key under which a submission claims invitation ``invitation_id`` (:class:`InvitationClaim`):
+    an HMAC under the server's secret key, so the database alone cannot tell which invitation a claim
+    is -- the claim is written in the transaction that stores the response, and shares its ``xmin``.
+    """
+    message = f"claim:{invitation_id}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from allypath.privacy import K_FLOOR
 from allypath.web.orgs.errors import WaveFrozenError, WaveStateError
+from allypath.web.orgs.keys import claim_key
 
 
 class Organisation(models.Model):
@@ -452,11 +453,13 @@ class Wave(models.Model):
             raise WaveStateError(f"wave {self.pk} is {self.status}; only an open wave can be closed")
         with transaction.atomic():
             # Wait for the submissions in flight on this wave before anything else (their transactions
-            # mark an invitation used, store a response and delete a draft, in that order): the survey
-            # app rewrites the wave's invitations and responses below, which must not miss or undo one.
-            list(Invitation.objects.select_for_update().filter(wave=self).values_list("pk", flat=True))
+            # claim an invitation, share-lock the wave's row, store a response and delete a draft): the
+            # claims become used flags below, and the survey app rewrites the wave's invitations and
+            # responses, which must not miss or undo one. A submission that comes after finds it closed.
+            list(Wave.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
             self.status = WaveStatus.CLOSED
             self.save()
+            self._mark_claimed_used()
             # Unfinished drafts can never be sent now: their answers have no reason to stay.
             self.drafts.all().delete()
             # Nothing more will be added: the survey app loses the order in which responses came
@@ -464,6 +467,14 @@ class Wave(models.Model):
             from allypath.web.orgs.signals import wave_closed
 
             wave_closed.send(sender=Wave, wave=self)
+
+    def _mark_claimed_used(self) -> None:
+        """The open wave's claims as its invitations' ``used`` flags, in one statement, then no claims."""
+        claims = set(self.claims.values_list("key", flat=True))
+        if claims:
+            pks = self.invitations.values_list("pk", flat=True)
+            Invitation.objects.filter(pk__in=[pk for pk in pks if claim_key(pk) in claims]).update(used=True)
+            self.claims.all().delete()
 
     def revert_to_draft(self) -> None:
         """Undo a launch made by mistake; refused once anyone has answered."""
@@ -479,12 +490,14 @@ class Wave(models.Model):
 class Invitation(models.Model):
     """One invited employee in one wave, with the coarse attributes his response will carry.
 
-    ``used`` says whether the invitation was answered, never when: it is set in the same transaction
-    that stores the response, and nothing on either row points to the other. Nothing else on the row,
-    or on its tokens, may differ with the time of use (a count of reminders received would date the
-    answer between two reminders): see :func:`allypath.web.orgs.invitations.send_reminders`. On
-    PostgreSQL the rows are rewritten in random order with the responses (``xmin`` and heap order
-    would give the order of use).
+    ``used`` says whether the invitation was answered, never when. While the wave is open a submission
+    does not write this row: it claims the invitation by an :class:`InvitationClaim` in the transaction
+    that stores the response (on PostgreSQL a row written there would carry the response's ``xmin``,
+    pairing the two). ``used`` is set from the claims in one batch when the wave closes
+    (:meth:`Wave.close`); until then :meth:`claimed` tells. Nothing else on the row, or on its
+    tokens, may differ with the time of use (a count of reminders received would date the answer
+    between two reminders): see :func:`allypath.web.orgs.invitations.send_reminders`. On PostgreSQL
+    the rows are rewritten in random order with the responses at close and before a backup.
     """
 
     wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="invitations")
@@ -502,6 +515,27 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk} ({self.wave})"
+
+    @property
+    def claimed(self) -> bool:
+        """Answered: marked used at close, or claimed by a submission of the open wave."""
+        return self.used or InvitationClaim.objects.filter(key=claim_key(self.pk)).exists()
+
+
+class InvitationClaim(models.Model):
+    """That one invitation of an open wave was answered, under :func:`~.keys.claim_key` of its id.
+
+    Written with the response, in its transaction; its key is unique, so a link answers once. Without
+    the server's secret key nothing on the row says which invitation it claims: it carries the
+    response's ``xmin`` on PostgreSQL, and names no invitation. At close the claims become the
+    invitations' ``used`` flags (one batch, one transaction) and are deleted.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="claims")
+
+    def __str__(self) -> str:
+        return f"a claim in {self.wave}"
 
 
 class InvitationToken(models.Model):

@@ -8,8 +8,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from allypath.errors import AllypathError
-from allypath.web.orgs.keys import token_hash
-from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Organisation, Wave, WaveStatus
+from allypath.web.orgs.keys import claim_key, token_hash
+from allypath.web.orgs.models import (
+    Employee,
+    Invitation,
+    InvitationClaim,
+    InvitationToken,
+    Organisation,
+    Wave,
+    WaveStatus,
+)
 from allypath.web.survey.prepared import Columns, columns, fetch_one, instance, join, once
 
 __all__ = ["LinkError", "OpenLink", "find_link", "open_link", "usable_link"]
@@ -95,4 +103,12 @@ def usable_link(found: InvitationToken | None, today: dt.date | None = None) -> 
         raise LinkError("not_open", "this survey is not open yet", wave)
     if today > wave.closes_on:
         raise LinkError("expired", f"this link expired on {wave.closes_on.isoformat()}", wave)
+    if _claimed(invitation.pk):  # answered while the wave is open (``used`` is set at close)
+        raise LinkError("used", "this invitation has already been used", wave)
     return OpenLink(invitation, wave)
+
+
+def _claimed(invitation_id: int) -> bool:
+    cols = columns(InvitationClaim, "c", only=("key",))
+    sql = once("claim", lambda: f"SELECT {cols.sql} FROM {cols.table} WHERE {cols.column('key')} = %s")  # noqa: S608
+    return fetch_one(sql, [claim_key(invitation_id)]) is not None

@@ -22,8 +22,16 @@ from django.utils import timezone
 
 from allypath.errors import RequestProblem
 from allypath.web.orgs.instruments import wave_instrument
-from allypath.web.orgs.keys import panel_key, receipt_for, receipt_hash, submission_key
-from allypath.web.orgs.models import Employee, Invitation, InvitationToken, PrivacyMode, Wave, WaveStatus
+from allypath.web.orgs.keys import claim_key, panel_key, receipt_for, receipt_hash, submission_key
+from allypath.web.orgs.models import (
+    Employee,
+    Invitation,
+    InvitationClaim,
+    InvitationToken,
+    PrivacyMode,
+    Wave,
+    WaveStatus,
+)
 from allypath.web.survey.answers import AnswerError, check_answers
 from allypath.web.survey.links import LinkError, OpenLink, find_link, usable_link
 from allypath.web.survey.models import Draft, Response
@@ -163,27 +171,27 @@ def _usable(found: InvitationToken | None) -> OpenLink:
         ) from None
 
 
-def _claim(invitation: Invitation, token: str) -> None:
-    """Mark ``invitation`` used in the caller's transaction, or refuse with what the link is now.
+def _claim(invitation: Invitation) -> None:
+    """Claim ``invitation`` in the caller's transaction, or refuse with what the link is now.
 
-    The link was found usable before the answers were checked and scored; by the time the row is
-    claimed its wave may have closed. Each statement here reads what was committed when it started,
-    so what holds now is read after the claim, which waited for whatever held the row:
+    The claim is an :class:`InvitationClaim` under a key only the server can compute: the invitation's
+    own row is not written here (on PostgreSQL it would carry this transaction's ``xmin``, the
+    response's, and pair the two for whoever reads the database). Its unique key makes a second
+    claim of the same invitation fail.
 
-    - a close that committed first leaves the row unused on SQLite (the answers would land in a closed
-      wave) and rewritten on PostgreSQL (the claim finds no row: that is not "already used");
-    - a backup's rewrite on PostgreSQL leaves the row unused under a new version: claimed at the
-      second try.
+    The link was found usable before the answers were checked and scored; by then the wave may have
+    closed. After the claim (which takes the write lock on SQLite), the wave's row is read with a
+    shared lock: a close in progress (it locks the row for update) is waited for and then seen, and a
+    close that starts later waits for this transaction, whose claim it then turns into a used flag.
     """
-    for _ in range(2):
-        if Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
-            status = fetch_one(_wave_status_sql(), [invitation.wave_id])
-            if status is not None and status[0] == WaveStatus.OPEN:
-                return
-            kind = "closed" if status is not None and status[0] == WaveStatus.CLOSED else "not_open"
-            _refuse(kind)
-        _usable(find_link(token))  # not claimed: used, closed or expired now, as the link says
-    _refuse("used")
+    try:
+        with transaction.atomic():  # a savepoint: the unique key refuses a second claim
+            InvitationClaim.objects.create(key=claim_key(invitation.pk), wave_id=invitation.wave_id)
+    except IntegrityError:
+        _refuse("used")
+    status = fetch_one(_wave_status_sql(), [invitation.wave_id])
+    if status is None or status[0] != WaveStatus.OPEN:
+        _refuse("closed" if status is not None and status[0] == WaveStatus.CLOSED else "not_open")
 
 
 def _refuse(kind: str) -> NoReturn:
@@ -197,9 +205,10 @@ def _refuse(kind: str) -> NoReturn:
 
 def _wave_status_sql() -> str:
     cols = columns(Wave, "w", only=("status",))
+    share = " FOR SHARE" if connection.features.has_select_for_update else ""  # SQLite: one writer
     return once(
         "wave_status",
-        lambda: f"SELECT {cols.sql} FROM {cols.table} WHERE {cols.column('id')} = %s",  # noqa: S608
+        lambda: f"SELECT {cols.sql} FROM {cols.table} WHERE {cols.column('id')} = %s{share}",  # noqa: S608
     )
 
 
@@ -272,7 +281,7 @@ def submit(
     )
     try:
         with transaction.atomic():
-            _claim(invitation, token)
+            _claim(invitation)
             response.save(force_insert=True)
             if draft is not None:
                 Draft.objects.filter(key=draft).delete()
