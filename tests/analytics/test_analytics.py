@@ -189,7 +189,9 @@ def test_factor_heatmap(frame: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(
     ("value", "verdict", "start"),
-    [(4.0, "yes", "Mostly yes"), (3.0, "mixed", "Mixed"), (2.0, "no", "Mostly no")],
+    # groups of about 20: a mean may move by up to about 0.9 by chance, so 3.0 is too close to call
+    # (the verdict as the score stands stays "mixed") and only 4.6 and 1.4 are clear
+    [(4.6, "yes", "Mostly yes"), (3.0, "mixed", "Too close to call"), (1.4, "no", "Mostly no")],
 )
 def test_diagnostic_answers_in_plain_words(
     frame: pd.DataFrame, value: float, verdict: str, start: str
@@ -479,7 +481,7 @@ def test_action_plans_rank_interventions_with_reasons(frame: pd.DataFrame) -> No
     safe = next(item for item in u0 if item.intervention == "safe_spaces")
     assert (
         "barrier" in safe.reason_codes
-        and "Fear of saying the wrong thing is strong (4.4 of 5)" in safe.reason
+        and "Fear of saying the wrong thing is strong (4.4 of 5, give or take up to 0.9)" in safe.reason
     )
     assert safe.evidence["fear"] == pytest.approx(4.4)
     visible = next(item for item in u0 if item.intervention == "leadership_visibility")
@@ -667,6 +669,7 @@ def test_the_demo_plan_puts_each_organisations_largest_stage_action_first_and_it
         mine = [i for i in items if i.group == org]
         largest = max(mix, key=lambda s: mix[s])
         assert mine[0].intervention == STAGE_ACTIONS[largest]
-        assert any("always-available norm is strong" in i.reason for i in mine)  # its strongest barrier
+        # its strongest barrier (named "may be strong" where its margin reaches below 3.5)
+        assert any(re.search("always-available norm (is|may be) strong", i.reason) for i in mine)
         tops[org] = [i.intervention for i in mine[:3]]
     assert len({tuple(top) for top in tops.values()}) == 2  # each organisation its own order

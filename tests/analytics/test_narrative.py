@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from allypath.analytics import stage_mix, wilson_interval
+from allypath.analytics.factors import LIKERT, chance_margin
 from allypath.analytics.narrative import (
     QUESTIONS,
     Released,
@@ -66,9 +67,9 @@ def test_each_question_answers_yes_when_its_enablers_are_in_place_and_no_when_th
     yes = summarise(Released(total(MIX, 200), factors=means_for(question, 4.2, 2.0)))
     no = summarise(Released(total(MIX, 200), factors=means_for(question, 1.8, 2.0)))
     assert yes.answers[index].verdict == "yes" and yes.answers[index].sentence.startswith("Yes. ")
-    assert "4.2 of 5 (in place)" in yes.answers[index].sentence
+    assert "4.2 of 5, give or take up to 0.3 (in place)" in yes.answers[index].sentence
     assert no.answers[index].verdict == "no" and no.answers[index].sentence.startswith("No. ")
-    assert "1.8 of 5 (missing)" in no.answers[index].sentence
+    assert "1.8 of 5, give or take up to 0.3 (missing)" in no.answers[index].sentence
     # the other questions have no figure here: not known, in both cases
     for other in (0, 1, 2):
         if other != index:
@@ -101,7 +102,9 @@ def test_a_verdict_rests_on_the_figure_as_shown_not_on_a_hidden_digit():
     question = QUESTIONS[0]
     # 2.54 is written 2.5: the answer must read it as 2.5, disagreement on average, and say "no"
     summary = summarise(Released(total(MIX, 200), factors={"safety": 2.54}))
-    assert summary.answers[0].verdict == "no" and "2.5 of 5 (missing)" in summary.answers[0].sentence
+    # (on the line, 200 men's margin could move it either way: "no" as it stands, too close to call)
+    answer = summary.answers[0]
+    assert answer.verdict == "no" and "2.5 of 5, give or take up to 0.3 (missing)" in answer.sentence
     assert verdict(question, {"safety": 2.56}) == "partly"
 
 
@@ -190,9 +193,10 @@ def test_the_strongest_barriers_and_enablers_and_the_weakest_enabler():
     lines = summarise(Released(total(MIX, 200), factors=factors)).factors
     assert (
         lines[0]
-        == "The strongest barriers: the always-available norm (3.8 of 5) and fear of saying the wrong thing (3.6 of 5)."
+        == "The strongest barriers: the always-available norm (3.8 of 5, give or take up to 0.3) and fear of"
+        " saying the wrong thing (3.6 of 5, give or take up to 0.3)."
     )
-    assert lines[1] == "The strongest enablers: organisational support (3.9 of 5)."
+    assert lines[1] == "The strongest enablers: organisational support (3.9 of 5, give or take up to 0.3)."
     assert lines[2].startswith("The weakest enabler: allyship recognised") and "say is missing" in lines[2]
     weak = summarise(Released(total(MIX, 200), factors={"fear": 3.0, "support": 3.0})).factors
     assert weak[0].startswith("No barrier is strong") and weak[1].startswith("No enabler is clearly in place")
@@ -209,7 +213,7 @@ def test_the_top_actions_come_from_the_plan_with_the_released_figure_behind_each
     low, high = (f"{float(v):.0%}" for v in wilson_interval(0.4 * 200, 200))
     assert summary.actions == (
         f"Safe spaces: 40% of the men (likely between {low} and {high}) are at Ambivalence.",
-        "Modelling flexible work: the always-available norm is strong (3.8 of 5).",
+        "Modelling flexible work: the always-available norm is strong (3.8 of 5, give or take up to 0.3).",
     )
     assert summarise(Released(total(MIX, 200))).actions[0].startswith("No action is proposed")
 
@@ -227,7 +231,10 @@ def test_french_and_arabic_write_their_own_words_numbers_and_direction():
         "Le groupe le plus nombreux est à l'étape Ambivalence : 50\u00a0% d'entre eux "
         "(probablement entre 46\u00a0% et 54\u00a0%)."
     )
-    assert fr.answers[0].sentence.startswith("Oui. ") and "4,2 sur 5 (en place)" in fr.answers[0].sentence
+    assert (
+        fr.answers[0].sentence.startswith("Oui. ")
+        and "4,2 sur 5, à 0,2 près au plus (en place)" in fr.answers[0].sentence
+    )
     assert "of 5" not in fr.text and "The " not in fr.text
     assert ar.direction == "rtl" and fr.direction == en.direction == "ltr"
     assert ar.answers[0].label == "نعم" and "4,2 من 5" in ar.answers[0].sentence
@@ -258,6 +265,7 @@ def allowed_numbers(released: Released) -> set[str]:
         for part in ("share", "low", "high"):
             out.add(str(round(row[f"{part}_{key}"] * 100)))
     out |= {f"{v:.1f}" for v in released.factors.values() if isinstance(v, float) and not np.isnan(v)}
+    out.add(f"{chance_margin(row['n'], LIKERT):.1f}")  # the means' margin, from the published size
     change = released.change
     if change:
         n1, n2 = int(change["n_before"]), int(change["n_after"])

@@ -72,7 +72,9 @@ def check_board(pdf: Path, folder: Path) -> list[str]:
     assert "Key message" in cover and "men answered and were placed on the model." in cover
     assert "What to do first" in cover
     for question in QUESTIONS:  # each answered on the cover
-        assert re.search(re.escape(question) + r" (Yes|Partly|No|Not known)\b", cover), question
+        assert re.search(re.escape(question) + r" (Yes|Partly|No|Not known|Too close to call)\b", cover), (
+            question
+        )
     # the summary follows the cover, then the figures
     assert pages[1].startswith("Summary Where the men are")
     for heading in (

@@ -26,6 +26,7 @@ from allypath.analytics._gating import (
     placed,
     view_release,
 )
+from allypath.analytics.margin_words import give_or_take, straddles
 from allypath.model import BARRIERS, DIAGNOSTIC_QUESTIONS, ENABLERS, NORMS
 from allypath.privacy import PrivacyPolicy, Release, plain_reason, solve_answerers
 
@@ -249,11 +250,29 @@ def _verdict(score: float) -> str:
 
 
 _ANSWERS = {
-    "yes": "Mostly yes: on average men agree ({score:.1f} on a 1-5 scale).",
-    "mixed": "Mixed: men neither clearly agree nor disagree ({score:.1f} on a 1-5 scale).",
-    "no": "Mostly no: on average men disagree ({score:.1f} on a 1-5 scale).",
+    "yes": "Mostly yes: on average men agree ({score:.1f} on a 1-5 scale{margin}).",
+    "mixed": "Mixed: men neither clearly agree nor disagree ({score:.1f} on a 1-5 scale{margin}).",
+    "no": "Mostly no: on average men disagree ({score:.1f} on a 1-5 scale{margin}).",
     "unknown": "No answer: too few responses to these questions.",
 }
+#: Where the score's margin reaches across 3.5 or 2.5: the answer it gives as it stands, in doubt.
+_CLOSE = (
+    "Too close to call: as it stands the score says {said}, but chance alone could move it across the"
+    " line ({score:.1f} on a 1-5 scale{margin})."
+)
+_SAID = {"yes": "mostly yes", "mixed": "mixed", "no": "mostly no"}
+
+
+def _answer(verdict: str, score: float, margin: float | None) -> str:
+    """The answer in words, the score with its margin; "too close to call" where the margin straddles
+    the line the verdict was read from (3.5 or 2.5, each read inclusively as :func:`_verdict` does)."""
+    if verdict == "unknown":
+        return _ANSWERS[verdict]
+    shown = float(f"{score:.1f}")  # read as written, as the verdict's words give it
+    words = give_or_take(margin)
+    if straddles(shown, margin, at_least=[AGREE], at_most=[DISAGREE]):
+        return _CLOSE.format(said=_SAID[verdict], score=score, margin=words)
+    return _ANSWERS[verdict].format(score=score, margin=words)
 
 
 def diagnostic_answers(
@@ -269,7 +288,10 @@ def diagnostic_answers(
 
     A question's score is the mean of its constructs' group means; 3.5 and above reads "mostly
     yes", 2.5 and below "mostly no", in between "mixed". One row per group and question:
-    ``question`` (key), ``text``, ``score``, ``verdict`` (yes/mixed/no/unknown), ``answer``.
+    ``question`` (key), ``text``, ``score``, ``verdict`` (yes/mixed/no/unknown, as the score stands),
+    ``answer``. The answer gives the score with the widest margin chance allows for the group's
+    published size (:func:`chance_margin`) and says "too close to call" where that margin reaches
+    across 3.5 or 2.5.
     """
     groups, _ = _groups(scored, by, release, policy, filters)
     constructs = sorted({c for q in DIAGNOSTIC_QUESTIONS for c in q.constructs})
@@ -285,13 +307,14 @@ def diagnostic_answers(
                 known = [m for m in known if not np.isnan(m)]
                 score = float(np.mean(known)) if known else float("nan")
             verdict = _verdict(score)
+            margin = chance_margin(group.decision.n, LIKERT) if group.figures else None
             row.update(
                 {
                     "question": question.key,
                     "text": question.text.get_lang(language),
                     "score": score,
                     "verdict": verdict if group.figures else pd.NA,
-                    "answer": _ANSWERS[verdict].format(score=score) if group.figures else pd.NA,
+                    "answer": _answer(verdict, score, margin) if group.figures else pd.NA,
                 }
             )
             rows.append(row)

@@ -23,9 +23,12 @@ What the summary says and the rules behind it (docs/summary.md):
   variance of at most m (100 - m), Bhatia-Davis), so the index is called a change only when even
   that interval excludes zero.
 - **Barriers and enablers**: the strongest barriers and norms (3.5 of 5 or more is strong), the
-  strongest and the weakest enabler.
+  strongest and the weakest enabler. Every mean carries its margin in words ("3.8 of 5, give or take
+  up to 0.4"): :func:`~allypath.analytics.factors.chance_margin` for the selection's published size,
+  as the heatmap gives it.
 - **The research's three questions**, each answered yes / partly / no from the constructs in
-  :data:`QUESTIONS` (see :func:`verdict`).
+  :data:`QUESTIONS` (see :func:`verdict`), or "too close to call" where the means moved by their
+  margin could give another answer (:func:`close_call`).
 - **What to do first**: the first actions of the selection's plan (:func:`allypath.analytics.action_plan`),
   each with the released figure behind it.
 """
@@ -41,7 +44,8 @@ import pandas as pd
 
 from allypath._values import plain
 from allypath.analytics.change import wave_change
-from allypath.analytics.factors import factor_heatmap
+from allypath.analytics.factors import LIKERT, chance_margin, factor_heatmap
+from allypath.analytics.margin_words import MARGIN_WORDS, straddles
 from allypath.analytics.mix import stage_mix, wilson_interval
 from allypath.analytics.narrative_words import WORDS
 from allypath.analytics.plans import PlanItem, action_plan
@@ -57,6 +61,7 @@ __all__ = [
     "Question",
     "Released",
     "Summary",
+    "close_call",
     "difference_interval",
     "index_change_interval",
     "released_figures",
@@ -143,6 +148,35 @@ def verdict(question: Question, means: Mapping[str, float | None]) -> str:
     if average <= DISAGREE and max(enablers) < AGREE:
         return "no"
     return "partly"
+
+
+def close_call(question: Question, means: Mapping[str, float | None], margin: float | None) -> bool:
+    """Whether ``question``'s verdict is too close to call: moving every mean by up to ``margin``
+    (:func:`~allypath.analytics.factors.chance_margin`, one for the whole selection) could change it.
+
+    The verdict only climbs (no, partly, yes) as enablers rise and barriers fall, so it is enough
+    to compare the two extremes: every enabler down and barrier up by the margin, and the reverse.
+
+    Examples
+    --------
+    >>> q = QUESTIONS[0]
+    >>> close_call(q, {"safety": 3.8, "fear": 3.0}, 0.2), close_call(q, {"safety": 3.8, "fear": 3.0}, 0.4)
+    (False, True)
+    >>> close_call(q, {"safety": 3.0}, None), close_call(q, {}, 0.4)
+    (False, False)
+    """
+    if margin is None:
+        return False
+
+    def moved(by: float) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        for keys, sign in ((question.enablers, 1), (question.barriers, -1)):
+            for key in keys:
+                value = _number(means.get(key))
+                out[key] = None if value is None else round(value + sign * by, 1)
+        return out
+
+    return verdict(question, moved(-margin)) != verdict(question, moved(margin))
 
 
 # --------------------------------------------------------------------------- intervals
@@ -279,6 +313,13 @@ class _Say:
     def __call__(self, key: str, **values: Any) -> str:
         return self.words[key].format(**values)
 
+    def scored(self, key: str, margin: float | None, **values: Any) -> str:
+        """``key``'s words with a mean and its margin ("3.8 of 5, give or take up to 0.4"), or
+        without one where the size is not known."""
+        if margin is None:
+            return self(key, **values)
+        return MARGIN_WORDS[self.language][key].format(margin=self.mean(margin), **values)
+
     def pct(self, share: float) -> str:
         return _PERCENT[self.language].format(round(share * 100))
 
@@ -313,13 +354,15 @@ class _Say:
 
 @dataclass(frozen=True)
 class Answer:
-    """One research question answered: ``verdict`` is yes, partly, no or unknown."""
+    """One research question answered: ``verdict`` is yes, partly, no or unknown, as the means stand;
+    ``close`` when their margin could change it (then ``label`` says "Too close to call")."""
 
     question: str
     text: str
     verdict: str
     label: str
     sentence: str
+    close: bool = False
 
 
 @dataclass(frozen=True)
@@ -374,13 +417,15 @@ def summarise(released: Released, language: str = "en") -> Summary:
         return Summary(**base, hidden=say("hidden"))
     # rounded once, as the summary and the heatmap write them: a verdict never rests on a hidden digit
     means = {key: _round1(released.factors.get(key)) for key in _FACTORS}
+    # how far a mean of the selection's published size may move by chance, as the heatmap says it
+    margin = chance_margin(_number(total.get("n")), LIKERT)
     return Summary(
         **base,
         where=_where(total, say),
         moved=_moved(released, say),
-        factors=(say("no_factors_open"),) if released.open_wave else _factors(means, say),
-        answers=tuple(_answer(q, means, say, open_wave=released.open_wave) for q in QUESTIONS),
-        actions=_actions(released, means, say),
+        factors=(say("no_factors_open"),) if released.open_wave else _factors(means, say, margin),
+        answers=tuple(_answer(q, means, say, margin, open_wave=released.open_wave) for q in QUESTIONS),
+        actions=_actions(released, means, say, margin),
     )
 
 
@@ -503,9 +548,9 @@ def _moved(released: Released, say: _Say) -> tuple[str, ...]:
     return tuple(sentences) or (say("no_change_figures", previous=previous),)
 
 
-def _factors(means: Mapping[str, float | None], say: _Say) -> tuple[str, ...]:
+def _factors(means: Mapping[str, float | None], say: _Say, margin: float | None) -> tuple[str, ...]:
     def item(key: str, value: float) -> str:
-        return say("factor_item", label=say.factor(key), mean=say.mean(value))
+        return say.scored("factor_item", margin, label=say.factor(key), mean=say.mean(value))
 
     obstacles = sorted(
         ((m, k) for k, m in means.items() if m is not None and _FACTORS[k].kind in ("barrier", "norm")),
@@ -537,16 +582,21 @@ def _factors(means: Mapping[str, float | None], say: _Say) -> tuple[str, ...]:
     return tuple(sentences)
 
 
-def _reading(key: str, value: float, say: _Say) -> str:
+def _reading(key: str, value: float, say: _Say, margin: float | None) -> str:
     if _FACTORS[key].kind == "enabler":
         word = "enabler_good" if value >= AGREE else "enabler_bad" if value <= DISAGREE else "enabler_mid"
     else:
         word = "barrier_bad" if value >= AGREE else "barrier_good" if value <= DISAGREE else "barrier_mid"
-    return say("reading", label=say.factor(key), mean=say.mean(value), reading=say.words[word])
+    return say.scored("reading", margin, label=say.factor(key), mean=say.mean(value), reading=say.words[word])
 
 
 def _answer(
-    question: Question, means: Mapping[str, float | None], say: _Say, *, open_wave: bool = False
+    question: Question,
+    means: Mapping[str, float | None],
+    say: _Say,
+    margin: float | None = None,
+    *,
+    open_wave: bool = False,
 ) -> Answer:
     found = verdict(question, means)
     text = question.text(say.language)
@@ -555,27 +605,42 @@ def _answer(
         why = say("answer_open") if open_wave else say("answer_unknown")
         return Answer(question.key, text, found, say("unknown"), why)
     items = [
-        _reading(key, value, say)
+        _reading(key, value, say, margin)
         for key in (*question.enablers, *question.barriers)
         if (value := means.get(key)) is not None
     ]
     label = say(found)
     listed = say.words["items"].join(items)
-    sentence = say("answer", verdict=label, items=listed[:1].upper() + listed[1:])
+    listed = listed[:1].upper() + listed[1:]
+    if close_call(question, means, margin):
+        close = MARGIN_WORDS[say.language]["close"]
+        words = MARGIN_WORDS[say.language]["answer_close"]
+        face = label.lower() if say.language in ("en", "fr") else label
+        sentence = words.format(label=close, verdict=face, margin=say.mean(margin or 0), items=listed)
+        return Answer(question.key, text, found, close, sentence, close=True)
+    sentence = say("answer", verdict=label, items=listed)
     return Answer(question.key, text, found, label, sentence)
 
 
-def _actions(released: Released, means: Mapping[str, float | None], say: _Say) -> tuple[str, ...]:
+def _actions(
+    released: Released, means: Mapping[str, float | None], say: _Say, margin: float | None
+) -> tuple[str, ...]:
     if not released.plan:
         return (say("no_actions_open") if released.open_wave else say("no_actions"),)
     out = []
     for item in released.plan:
         label = _INTERVENTIONS[item.intervention].label.get_lang(say.language)
-        out.append(say("action", label=label, why=_why(item, released.total, means, say)))
+        out.append(say("action", label=label, why=_why(item, released.total, means, say, margin)))
     return tuple(out)
 
 
-def _why(item: PlanItem, total: Mapping[str, Any], means: Mapping[str, float | None], say: _Say) -> str:
+def _why(
+    item: PlanItem,
+    total: Mapping[str, Any],
+    means: Mapping[str, float | None],
+    say: _Say,
+    margin: float | None,
+) -> str:
     """The reason of the tier that ranked ``item``, with the released figure behind it only."""
     code = item.reason_codes[0] if item.reason_codes else "stage_mix"
     keys = list(item.evidence)
@@ -599,7 +664,10 @@ def _why(item: PlanItem, total: Mapping[str, Any], means: Mapping[str, float | N
             value = means.get(found[0])
             if value is None:
                 return say(f"{kind}_plain", label=say.factor(found[0]))
-            return say(kind, label=say.factor(found[0]), mean=say.mean(value))
+            # strong from 3.5 of 5 (weak up to 2.5): within the margin of that line, only "may be"
+            line = {"at_least": [AGREE]} if code == "barrier" else {"at_most": [DISAGREE]}
+            kind += "_close" if straddles(value, margin, **line) else ""
+            return say.scored(kind, margin, label=say.factor(found[0]), mean=say.mean(value))
     if code == "context":
         from allypath.analytics.plans import _context_label
 

@@ -28,7 +28,8 @@ import pandas as pd
 
 from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, group_means, placed
 from allypath.analytics.change import wave_change
-from allypath.analytics.factors import LIKERT
+from allypath.analytics.factors import LIKERT, STAGE_SCALE, chance_margin
+from allypath.analytics.margin_words import give_or_take, straddles
 from allypath.analytics.mix import STAGE_KEYS, wilson_interval
 from allypath.errors import DataError
 from allypath.model import BARRIERS, ENABLERS, INTERVENTIONS, NORMS, STAGES, intervention
@@ -154,8 +155,10 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
             # equal shares: the earlier stage first (a hair's difference, far below any real share)
             score = _STAGE_ACTION + share + (len(STAGES) - number) * 1e-9
             add(key, score, reason, "stage_action", {STAGE_KEYS[number - 1]: share})
-    # 2. what holds them back: barriers and norms, missing enablers, a context further back
+    # 2. what holds them back: barriers and norms, missing enablers, a context further back; each
+    # mean with the widest margin chance allows for the group's published size (as the heatmap)
     means = _factor_means(group)
+    margin = chance_margin(group.decision.n, LIKERT)
     for factor in (*BARRIERS, *NORMS, *ENABLERS):
         mean = means[factor.key]
         if mean != mean:  # NaN: not measured, or withheld
@@ -167,20 +170,28 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
         label = factor.label.get_lang(language)
         code = "enabler_gap" if factor.kind == "enabler" else "barrier"
         words = "is weak" if factor.kind == "enabler" else "is strong"
+        # past its line by less than the margin: chance alone could put it on the other side
+        line = {"at_most": [WEAK]} if low_is_bad else {"at_least": [STRONG]}
+        close = straddles(float(f"{mean:.1f}"), margin, **line)
+        if close:
+            words = words.replace("is ", "may be ")
+        figure = f"{mean:.1f} of 5{give_or_take(margin)}" + (": too close to call" if close else "")
         for key in factor.interventions:
             add(
                 key,
                 _OBSTACLE + min(gap / SCALE_SPAN, 1.0),
-                f"{label} {words} ({mean:.1f} of 5)",
+                f"{label} {words} ({figure})",
                 code,
                 {factor.key: mean},
             )
     behind = _context_furthest_back(group, float(stage.mean()))
     if behind is not None:
         context, mean, gap = behind
+        # both means of the same group's published size: the same margin (on the 1-4 stage scale)
+        each = give_or_take(chance_margin(group.decision.n, STAGE_SCALE)).replace(",", ", each", 1)
         reason = (
             f"the group stands furthest back {context_phrase(context, language)} (average stage"
-            f" {mean:.1f} against {float(stage.mean()):.1f} overall)"
+            f" {mean:.1f} against {float(stage.mean()):.1f} overall{each})"
         )
         add("scenario_training", _OBSTACLE + min(gap, 1.0), reason, "context", {f"context_{context}": mean})
     # 3. stage fit: the share of the group at the stages an intervention suits

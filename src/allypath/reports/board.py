@@ -26,8 +26,9 @@ import pandas as pd
 from allypath._values import records
 from allypath.analytics import PlanItem, action_plan, diagnostic_answers, policy_awareness
 from allypath.analytics._gating import placed, view_release
+from allypath.analytics.factors import LIKERT, chance_margin
 from allypath.analytics.narrative import QUESTIONS as SUMMARY_QUESTIONS
-from allypath.analytics.narrative import Summary, released_figures, summarise, verdict
+from allypath.analytics.narrative import Summary, close_call, released_figures, summarise, verdict
 from allypath.engines.aggregate import (
     DECIMALS,
     FACTOR_COLUMNS,
@@ -43,11 +44,15 @@ from allypath.privacy import Breakdown, PrivacyPolicy, Release
 from allypath.reports.board_charts import factor_chart, index_change_chart, stage_mix_chart, transition_chart
 from allypath.reports.labels import (
     ANSWER_WORDS,
+    BY_WORDS,
+    COVER_WORDS,
     EVERYONE_LABEL,
     FACTOR_LABELS,
     INTERVENTION_LABELS,
     INTERVENTION_TEXT,
+    MONTHS,
     STAGE_NAMES,
+    stage_names,
 )
 
 # The labels, charts, records and both aggregations are re-exported: the console and the CLI import
@@ -106,7 +111,7 @@ class Board:
     ``band`` the non-response band row and ``rate`` the response rate (web only: they need the
     invited counts). ``summary`` is the selection's summary in words (:mod:`allypath.analytics.narrative`),
     the same the console's pages open with. Parts left ``None`` were not available (e.g. the DuckDB
-    engine has no rows).
+    engine has no rows). ``language`` is the summary's: the cover and the first pages follow it.
     """
 
     title: str
@@ -125,6 +130,7 @@ class Board:
     notes: list[str] = field(default_factory=list)
     declared: list[Breakdown] = field(default_factory=list)
     generated: dt.date = field(default_factory=dt.date.today)
+    language: str = "en"
 
 
 def build_board(
@@ -174,6 +180,7 @@ def build_board(
         diagnostics=diagnostics,
         plan=plan,
         summary=summary,
+        language=summary.language,
         **extra,
     )
 
@@ -231,9 +238,38 @@ def _css_string(value: str) -> Any:
 
 def _group_answers(row: Mapping[str, Any]) -> list[str]:
     """A group's answers to the three questions from its published factor means, by the summary's
-    rule, on the means as the table writes them (one decimal)."""
+    rule, on the means as the table writes them (one decimal); "too close to call" where the means'
+    margin for the group's published size could change the answer (as the summary says it)."""
     means = {key: None if row.get(key) is None else float(f"{float(row[key]):.1f}") for key in FACTOR_COLUMNS}
-    return [ANSWER_WORDS[verdict(q, means)] for q in SUMMARY_QUESTIONS]
+    margin = _margin(row)
+    return [
+        ANSWER_WORDS["close" if close_call(q, means, margin) else verdict(q, means)]
+        for q in SUMMARY_QUESTIONS
+    ]
+
+
+def _margin(row: Mapping[str, Any]) -> float | None:
+    """How far a mean of the row's group may move by chance (its published size; None when hidden)."""
+    n = row.get("n")
+    return None if row.get("suppressed") or n is None else chance_margin(float(n), LIKERT)
+
+
+def _margin_note(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The tables' means with their margins in words: everyone's, and the smallest shown group's."""
+    found = [(row["label"], row["n"], m) for row in rows if (m := _margin(row)) is not None]
+    if not found:
+        return ""
+    label, n, margin = found[0]
+    name = label.lower() if label == EVERYONE_LABEL else label
+    listed = f"{margin:.1f} for {name} (a group of {n})"
+    small = max(found[1:], key=lambda f: (f[2], -f[1]), default=None)
+    if small is not None and small[2] != margin:
+        listed += f", up to {small[2]:.1f} for the smallest group shown ({small[0]}, {small[1]})"
+    return (
+        f"By chance alone a group's averages could be off by up to {listed}: judged from the group's"
+        " size only, as spread out as the 1-5 scale allows, so the real margin is usually smaller. Two"
+        " groups whose averages differ by more than their two margins added together differ beyond chance."
+    )
 
 
 def _by_columns(table: pd.DataFrame) -> list[str]:
@@ -251,9 +287,35 @@ def _human(row: Mapping[str, Any], by: Sequence[str]) -> str:
     return ", ".join(values)
 
 
-def _date(day: dt.date) -> str:
-    """A date as people write it: 4 December 2026."""
-    return f"{day.day} {day:%B %Y}"
+def _date(day: dt.date, language: str = "en") -> str:
+    """A date as people write it: 4 December 2026 (4 décembre 2026)."""
+    month = MONTHS[language][day.month - 1] if language in MONTHS else f"{day:%B}"
+    return f"{day.day} {month} {day.year}"
+
+
+def _cover(board: Board) -> dict[str, Any]:
+    """The cover's and the first pages' words in the report's language. The title and subtitle come
+    from the caller: the console's English pieces ("…: allyship diagnostic", "Wave …", "the whole
+    organisation") are put in the language."""
+    language = board.language if board.language in COVER_WORDS else "en"
+    words = COVER_WORDS[language]
+    english = COVER_WORDS["en"]
+    title, subtitle = board.title, board.subtitle
+    if language != "en":
+        if title.endswith(english["title_suffix"]):
+            title = title.removesuffix(english["title_suffix"]) + words["title_suffix"]
+        if subtitle.startswith(english["wave"]):
+            subtitle = words["wave"] + subtitle.removeprefix(english["wave"])
+        subtitle = subtitle.replace(english["whole"], words["whole"])
+    return {
+        "language": language,
+        "direction": "rtl" if language == "ar" else "ltr",
+        "words": words,
+        "title": title,
+        "subtitle": subtitle,
+        "by": BY_WORDS.get(language, {}).get(board.by_label, board.by_label),
+        "stages": stage_names(language),
+    }
 
 
 def _key_message(summary: Summary | None) -> dict[str, Any] | None:
@@ -303,6 +365,7 @@ def board_html(board: Board) -> str:
         plan.setdefault(names.get(item.group, item.group), []).append((item, text))
     adopted = [{**a, "label": names.get(a["group"], a["group"])} for a in board.adopted]
     group_answers = [(row, _group_answers(row)) for row in rows[1:]]
+    cover = _cover(board)
     kinds = {"barriers": ("barrier", "norm"), "enablers": ("enabler",)}
     factor_tables = [
         (name, [(f.key, FACTOR_LABELS[f.key]) for f in FACTORS if f.kind in wanted])
@@ -322,9 +385,14 @@ def board_html(board: Board) -> str:
         "questions": [(q.key, q.text("en")) for q in SUMMARY_QUESTIONS],
         "group_answers": group_answers,
         "key": _key_message(board.summary),
-        "generated": _date(board.generated),
+        "generated": _date(board.generated, cover["language"]),
+        "cover": cover,
+        "margin_note": _margin_note(rows),
         "mix_chart": stage_mix_chart(
-            table, title=f"Stage mix: everyone and by {board.by_label}", label="label"
+            table,
+            title=cover["words"]["mix_title"].format(by=cover["by"]),
+            label="label",
+            names=cover["stages"],
         ),
         "barrier_chart": factor_chart(
             table,

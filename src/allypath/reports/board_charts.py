@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from allypath.analytics.factors import LIKERT, chance_margin
 from allypath.engines.aggregate import DECIMALS
 from allypath.model import FACTORS, STAGE_KEYS
 from allypath.reports.charts import STAGE_COLORS, Chart, heatmap, line_chart, stacked_bar_chart
@@ -61,8 +62,22 @@ def _hidden_note(rows: pd.DataFrame, shown: int) -> str:
     )
 
 
-def stage_mix_chart(rows: pd.DataFrame, *, title: str, label: str = "group") -> Chart | None:
-    """Stacked bars of the stage shares of every shown row of a ``stage_mix``-like table."""
+def _margin_words(shown: pd.DataFrame) -> str:
+    """How far the drawn means may move by chance, from the shown groups' published sizes: up to the
+    largest group's margin to the smallest's (:func:`~allypath.analytics.factors.chance_margin`)."""
+    sizes = pd.to_numeric(shown["n"], errors="coerce").dropna() if "n" in shown.columns else pd.Series()
+    if sizes.empty:
+        return ""
+    low, high = (chance_margin(float(n), LIKERT) for n in (sizes.max(), sizes.min()))
+    span = f"{low:.1f}" if low == high else f"{low:.1f} (the largest group) to {high:.1f} (the smallest)"
+    return f" By chance alone a mean could be off by up to {span}, judged from each group's size."
+
+
+def stage_mix_chart(
+    rows: pd.DataFrame, *, title: str, label: str = "group", names: Sequence[str] = STAGE_NAMES
+) -> Chart | None:
+    """Stacked bars of the stage shares of every shown row of a ``stage_mix``-like table; ``names``
+    are the stages' names in the legend (the report's language)."""
     shown = _shown(rows)
     if shown.empty:
         return None
@@ -70,7 +85,7 @@ def stage_mix_chart(rows: pd.DataFrame, *, title: str, label: str = "group") -> 
         [
             {"group": str(row[label]), "stage": name, "share": round(float(row[f"share_{key}"]), DECIMALS)}
             for _, row in shown.iterrows()
-            for name, key in zip(STAGE_NAMES, STAGE_KEYS, strict=True)
+            for name, key in zip(names, STAGE_KEYS, strict=True)
         ]
     )
     description = (
@@ -85,7 +100,7 @@ def stage_mix_chart(rows: pd.DataFrame, *, title: str, label: str = "group") -> 
         stack="stage",
         title=title,
         description=description,
-        stack_domain=list(STAGE_NAMES),
+        stack_domain=list(names),
         colors=list(STAGE_COLORS),
         category_title="",
         value_title="share of respondents",
@@ -115,6 +130,7 @@ def factor_chart(
     description = (
         f"Mean score (1-5) of each {' and '.join(kinds)} per group; "
         + ("low values (red) are missing enablers." if enabler else "high values (red) are strong obstacles.")
+        + _margin_words(shown)
         + _hidden_note(rows, len(shown))
     )
     return _chart(

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- prose in three languages reads better unbroken
 """The English names the board report and the console show for stages, factors and interventions.
 
 One place for them, so the report, the dashboard pages and the API name things alike. They come from
@@ -10,16 +11,137 @@ from allypath.model import FACTORS, INTERVENTIONS, STAGES
 
 __all__ = [
     "ANSWER_WORDS",
+    "BY_WORDS",
+    "COVER_WORDS",
     "EVERYONE_LABEL",
     "FACTOR_LABELS",
     "INTERVENTION_LABELS",
     "INTERVENTION_TEXT",
+    "MONTHS",
     "STAGE_NAMES",
+    "stage_names",
 ]
 
 STAGE_NAMES = tuple(s.short_label.get_lang("en") for s in STAGES)
 FACTOR_LABELS = {f.key: f.label.get_lang("en") for f in FACTORS}
 INTERVENTION_LABELS = {i.key: i.label.get_lang("en") for i in INTERVENTIONS}
 INTERVENTION_TEXT = {i.key: i.description.get_lang("en") for i in INTERVENTIONS}
-ANSWER_WORDS = {"yes": "Yes", "partly": "Partly", "no": "No", "unknown": "Not known"}
+ANSWER_WORDS = {
+    "yes": "Yes",
+    "partly": "Partly",
+    "no": "No",
+    "unknown": "Not known",
+    "close": "Too close to call",
+}
 EVERYONE_LABEL = "Everyone"
+
+#: The words of the board report's first pages (its cover, the page footer, the overview's headings)
+#: in the summary's languages; the report's later pages are in English.
+COVER_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "key_message": "Key message",
+        "about": "Gender Equity Mindset Model: where groups of men stand on the path to allyship, what holds them back, and what HR can do next.",
+        "placed": "{n} respondents placed",
+        "too_few": "Too few respondents to report",
+        "invited": " of {invited} invited ({rate} answered)",
+        "results_by": "results by {by}; groups of fewer than {k} are never shown.",
+        "prepared": "Prepared {date}. The summary overleaf explains each answer with its figures.",
+        "sep": ";",
+        "page": "Page ",
+        "page_of": " of ",
+        "title_suffix": ": allyship diagnostic",
+        "wave": "Wave ",
+        "whole": "the whole organisation",
+        "overview": "Overview",
+        "mix_caption": "Stage mix of everyone, with 95% intervals",
+        "stage": "Stage",
+        "share": "Share of the men",
+        "likely": "Likely between",
+        "expected": "Share counting each man's chance of each stage",
+        "mix_title": "Stage mix: everyone and by {by}",
+    },
+    "fr": {
+        "key_message": "Message clé",
+        "about": "Modèle Gender Equity Mindset : où en sont les groupes d'hommes sur le chemin de l'engagement pour l'égalité, ce qui les freine et ce que les RH peuvent faire ensuite.",
+        "placed": "{n} répondants situés sur le modèle",
+        "too_few": "Trop peu de répondants pour publier des résultats",
+        "invited": " sur {invited} invités ({rate} ont répondu)",
+        "results_by": "résultats par {by} ; les groupes de moins de {k} personnes ne sont jamais montrés.",
+        "prepared": "Préparé le {date}. Le résumé qui suit explique chaque réponse avec ses chiffres.",
+        "sep": "\u00a0;",
+        "page": "Page ",
+        "page_of": " sur ",
+        "title_suffix": " : diagnostic de l'engagement des hommes pour l'égalité",
+        "wave": "Vague ",
+        "whole": "toute l'organisation",
+        "overview": "Vue d'ensemble",
+        "mix_caption": "Répartition de tous les hommes entre les étapes, avec les intervalles à 95 %",
+        "stage": "Étape",
+        "share": "Part des hommes",
+        "likely": "Probablement entre",
+        "expected": "Part en comptant la probabilité de chaque homme d'être à chaque étape",
+        "mix_title": "Répartition entre les étapes : tous et par {by}",
+    },
+    "ar": {
+        "key_message": "الرسالة الأساسية",
+        "about": "نموذج عقلية المساواة بين الجنسين: أين تقف مجموعات الرجال على طريق المناصرة، وما الذي يعيقها، وما الذي يمكن للموارد البشرية فعله بعد ذلك.",
+        "placed": "عدد المشاركين الذين حُدِّد موقعهم على النموذج: {n}",
+        "too_few": "عدد المشاركين أقل من أن تُنشر النتائج",
+        "invited": " من أصل {invited} مدعوًا (نسبة الإجابة {rate})",
+        "results_by": "النتائج حسب {by}؛ لا تُعرض أبدًا المجموعات التي تضم أقل من {k} أشخاص.",
+        "prepared": "أُعدّ في {date}. تشرح الخلاصة في الصفحة التالية كل إجابة بأرقامها.",
+        "sep": "؛",
+        "page": "صفحة ",
+        "page_of": " من ",
+        "title_suffix": ": تشخيص مناصرة الرجال للمساواة",
+        "wave": "الموجة ",
+        "whole": "المؤسسة بأكملها",
+        "overview": "نظرة عامة",
+        "mix_caption": "توزيع جميع الرجال على المراحل، مع نطاقات الثقة 95%",
+        "stage": "المرحلة",
+        "share": "نسبة الرجال",
+        "likely": "على الأرجح بين",
+        "expected": "النسبة مع احتساب احتمال وجود كل رجل في كل مرحلة",
+        "mix_title": "التوزيع على المراحل: الجميع وحسب {by}",
+    },
+}
+#: The breakdowns' names in a sentence ("results by unit"), by language; English keeps the key.
+BY_WORDS = {
+    "fr": {"unit": "unité", "level": "niveau", "region": "région", "team": "équipe"},
+    "ar": {"unit": "الوحدة", "level": "المستوى", "region": "المنطقة", "team": "الفريق"},
+}
+MONTHS = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "ar": (
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ),
+}
+
+
+def stage_names(language: str) -> tuple[str, ...]:
+    """The stages' short names in ``language`` (English where it has none)."""
+    return tuple(s.short_label.get_lang(language) for s in STAGES)
