@@ -22,7 +22,10 @@ def test_answerer_releases_are_stored_once_and_read_back_by_a_new_process(
     privacy_release._ANSWERERS.clear()  # a process that has solved nothing yet
     first = client.get(f"{API}/overview", {"wave": northwind.first.pk}).json()
     stored = PublishedRelease.objects.filter(org=northwind.org, digest__startswith=ANSWERERS_PREFIX)
-    assert stored.count() == 3  # claimed awareness, the knowledge check, participation
+    # claimed awareness, the knowledge check, participation, and the answerers of each skippable
+    # question the overview averages (analytics._gating.AnswerGate): at least those three
+    solved = stored.count()
+    assert solved >= 3
     # Another process: nothing in memory, and solving is not allowed: every figure comes from the store.
     privacy_release._ANSWERERS.clear()
 
@@ -31,5 +34,5 @@ def test_answerer_releases_are_stored_once_and_read_back_by_a_new_process(
 
     monkeypatch.setattr(privacy_release, "solve_release", no_solving)
     again = client.get(f"{API}/overview", {"wave": northwind.first.pk}).json()
-    assert again["awareness"] == first["awareness"]
-    assert stored.count() == 3
+    assert again == first
+    assert stored.count() == solved

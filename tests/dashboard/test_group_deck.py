@@ -81,6 +81,16 @@ def built(northwind):
                 result[f"context_{context}_stage"] = cycle[i % len(cycle)]
             row.result, row.status, row.stage = result, "scored", number
             row.save(update_fields=["result", "status", "stage"])
+    # Everyone else in the wave answers every context too: a mean over a context's answerers is shown
+    # only where the release of those answerers shows them, and a few answerers elsewhere (Tech's
+    # three hiring managers) would have this group's hiring figure withheld beside theirs.
+    for row in Response.objects.filter(wave=northwind.first).exclude(unit__path__in=list(BUILT)):
+        result = dict(row.result)
+        for context in CONTEXTS:
+            if result.get(f"context_{context}_stage") is None:
+                result[f"context_{context}_stage"] = 3
+        row.result = result
+        row.save(update_fields=["result"])
     return northwind
 
 
@@ -105,7 +115,8 @@ def released_choice(org: Any, wave_label: str, unit: str) -> tuple[int, str]:
     assert mix["visible"] and mix["split"] == "stages", mix
     shares = [mix[f"share_{key}"] for key in STAGE_KEYS]
     means = {key: profile[key] for key in CONTEXTS}
-    return shares.index(max(shares)) + 1, min(CONTEXTS, key=lambda k: means[k])
+    shown = [k for k in CONTEXTS if means[k] is not None]  # a withheld context is not compared
+    return shares.index(max(shares)) + 1, min(shown, key=lambda k: means[k])
 
 
 # --------------------------------------------------------------------------- the choice itself

@@ -19,8 +19,10 @@ Meridian (k = 5) is built so that a difference WOULD give someone away without t
 answer "does not apply to me": in the simulator 36% skip the hiring context, 9% the leadership
 enabler.) Ops is 12 men, Ops/Desk one of them: Ops minus Ops/Floor is one man, and the release hides Ops/Floor. Where everyone answered,
 means are exactly as safe as counts (test 1; test 2 shows the same check finds the Ops/Desk man in
-an ungated table). Where some skipped, a mean is over its answerers, a subgroup the release never
-checked: tests 3 and 4 (xfail) show the leak.
+an ungated table). Where some skipped, a mean is over its answerers, a subgroup the organisation's
+release never checks: it is shown only where the release of that question's answerers shows them
+(analytics._gating.AnswerGate). Tests 3 and 4 failed before that gate: Sales minus Sales/East gave the
+one Sales/West hiring manager's stage, and the API's full-precision floats gave the answer counts.
 """
 
 from __future__ import annotations
@@ -365,13 +367,6 @@ def test_the_same_check_finds_the_one_man_in_a_table_without_the_release(meridia
     assert fear.people == desk and fear.total == 5.0  # 12 * 2.25 - 11 * 2.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a mean is over its question's answerers, which no release checks: Sales (7 leadership "
-    "answerers) minus Sales/East (5) gives the sum of the 2 Sales/West answerers, Sales minus "
-    "Sales/East on the hiring context gives the one Sales/West hiring manager's stage, and Tech's "
-    "hiring-context mean is of 3 men",
-)
 def test_no_combination_of_shown_means_isolates_fewer_than_k_answerers(meridian, viewer):
     """Over every measure, counting who answered each: no shown mean, and no combination of them,
     is the sum of 1..k-1 answerers."""
@@ -381,12 +376,6 @@ def test_no_combination_of_shown_means_isolates_fewer_than_k_answerers(meridian,
     assert found == [], _report(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the heatmap API and the CSV export give means at full precision: Sales' leadership mean "
-    "22/7 and Sales/East's 19/5 tell their answer counts (7 and 5), and their difference the sum (3) "
-    "of the 2 Sales/West men whose own mean is withheld",
-)
 def test_an_attacker_reading_answer_counts_from_the_published_floats_learns_no_small_group(meridian, viewer):
     """The attacker without ground truth: a leadership score is the mean of its 2 items (a multiple of
     1/2), so a published mean S/a with a prime a > 2 tells its answer count a; two nested groups'

@@ -27,7 +27,7 @@ from allypath.privacy import (
     solve_release,
 )
 from allypath.privacy.decision import hidden, shown
-from allypath.privacy.release import CONTINUING, DETAIL_NONE, RETURNING, cohort_flags
+from allypath.privacy.release import CONTINUING, DETAIL_NONE, RETURNING, cohort_flags, solve_answerers
 
 __all__ = [
     "GatedGroup",
@@ -47,6 +47,24 @@ WAVE = "wave"
 
 
 @dataclass(frozen=True)
+class AnswerGate:
+    """What a mean over the answerers of one question needs besides the group's own cell: the release
+    its groups come from, the placed rows it was solved from, and the group's cell key.
+
+    A question a man may skip is averaged over those who answered it, a subgroup of every group that
+    no release has checked: "2.5 over the 6 of Sales" and "2.8 over the 5 who answered in Sales/East"
+    give the one answer from Sales/West. So such a mean is shown only where the release of that
+    question's answerers (:func:`~allypath.privacy.release.solve_answerers`, solved like the
+    organisation's over every declared table) shows the group's answerers.
+    """
+
+    release: Release
+    source: pd.DataFrame
+    where: dict[str, Hashable]
+    cohort: bool = False  # a panel cohort's cell: no release of its answerers, so nothing shown
+
+
+@dataclass(frozen=True)
 class GatedGroup:
     """One group of a view: attribute values, label, its rows' positions in ``frame``, its cell.
 
@@ -60,6 +78,7 @@ class GatedGroup:
     index: np.ndarray
     decision: Decision
     cell: PublishedCell | None = None
+    gate: AnswerGate | None = None  # None: means over all its rows need nothing more (a pair of waves)
 
     @property
     def visible(self) -> bool:
@@ -219,8 +238,9 @@ def gated_groups(
     if with_total or not columns:
         cell = release.cell(filters)
         _check_size(describe(filters), cell, len(frame))
+        gate = AnswerGate(release, scored, dict(filters))
         total = GatedGroup(
-            {}, describe(filters), frame, np.arange(len(frame)), _decision(release, cell), cell
+            {}, describe(filters), frame, np.arange(len(frame)), _decision(release, cell), cell, gate
         )
         out.append(total)
         if not columns:
@@ -228,7 +248,8 @@ def gated_groups(
     for values, label, index in split(frame, columns, filters):
         cell = release.cell({**filters, **values})
         _check_size(label, cell, index.size)
-        out.append(GatedGroup(values, label, frame, index, _decision(release, cell), cell))
+        gate = AnswerGate(release, scored, {**filters, **values})
+        out.append(GatedGroup(values, label, frame, index, _decision(release, cell), cell, gate))
     return out
 
 
@@ -276,6 +297,7 @@ def gated_pairs(
         )
         scored = scored[linked]
         flags = ((CONTINUING,), (RETURNING,))
+    source = scored  # the placed rows the release was solved from (before the cohort's are taken)
     first, second = (filtered(scored, {**filters, wave_column: w}) for w in waves)
     parts: dict[str, tuple[dict[str, Hashable], np.ndarray, np.ndarray]] = {}
     empty = np.zeros(0, dtype=np.int64)
@@ -304,10 +326,16 @@ def gated_pairs(
                 )
         if decision.visible and (a.size == 0 or b.size == 0):
             decision = hidden(0, Reason.TREND, "no respondents on one of the two waves")
+        # a mean over a question's answerers, on each wave, as gated_groups has it; a panel cohort's
+        # answerers have no release of their own: its means of such questions are withheld
+        gates = [
+            AnswerGate(release, source, {**filters, **values, wave_column: w}, cohort=cohort is not None)
+            for w in waves
+        ]
         out.append(
             (
-                GatedGroup(values, label, first, a, decision, cells[0]),
-                GatedGroup(values, label, second, b, decision, cells[1]),
+                GatedGroup(values, label, first, a, decision, cells[0], gates[0]),
+                GatedGroup(values, label, second, b, decision, cells[1], gates[1]),
             )
         )
     return out
@@ -342,8 +370,26 @@ def group_means(
             means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         if scale is not None:
             means = np.where(discloses_answers(means, counts, scale), np.nan, means)
-        out[:, j] = means
+        out[:, j] = np.where(_answerers_hidden(groups, column), np.nan, means)
     return out
+
+
+def _answerers_hidden(groups: Sequence[GatedGroup], column: str) -> np.ndarray:
+    """Per group, True where the release of ``column``'s answerers hides the group's answerers
+    (:class:`AnswerGate`); all False when every placed row answered it (the release's own people)."""
+    hidden = np.zeros(len(groups), dtype=bool)
+    gate = next((g.gate for g in groups if g.gate is not None), None)  # any: the answerers are org-wide
+    if gate is None or column not in gate.source.columns:
+        return hidden
+    values = pd.to_numeric(gate.source[column], errors="coerce")
+    answered = values.notna().to_numpy(dtype=bool)
+    if answered.all():
+        return hidden
+    answerers = solve_answerers(gate.release, gate.source, answered, np.zeros(answered.size, dtype=bool))
+    for position, group in enumerate(groups):
+        if group.figures and group.gate is not None:
+            hidden[position] = group.gate.cohort or answerers.cell(group.gate.where).n is None
+    return hidden
 
 
 def discloses_answers(means: np.ndarray, counts: np.ndarray, scale: tuple[float, float]) -> np.ndarray:

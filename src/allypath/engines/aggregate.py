@@ -172,6 +172,9 @@ def _finest_sql(columns: Sequence[str], present: set[str]) -> str:
     parts = ["count(*) AS n"]
     parts += [f"count(*) FILTER (WHERE stage = {s}) AS stage_{s}" for s in range(1, 5)]
     parts.append(f"count(*) FILTER (WHERE {wrote}) AS commenters" if wrote else "0 AS commenters")
+    for score in _SCORES:  # who answered each score: the answerers' own release (see _answerer_gates)
+        counted = f"count({_quoted(score)})" if score in present else "count(*)"  # absent: no mean at all
+        parts.append(f"{counted} AS {_quoted('answered_' + score)}")
     placed_rows = "WHERE status = 'scored'" if "status" in present else ""
     select = f"{keys}, " if columns else ""
     group = f"GROUP BY {keys}" if columns else ""
@@ -219,10 +222,12 @@ def aggregate_duckdb(
         con.close()
     for column in needed:  # DuckDB's NULL is pandas' None/NaN: both mean "no value" to the release
         finest[column] = finest[column].astype(object).where(finest[column].notna(), None)
+    gates = _answerer_gates(finest, needed, declared, policy, hierarchy)
+    finest = finest.drop(columns=[f"answered_{score}" for score in _SCORES])
     release = solve_release(
         pd.DataFrame(), declared, policy, wave_column=None, hierarchy=hierarchy, finest=finest
     )
-    return _release_rows(result, columns, release)
+    return _release_rows(result, columns, release, gates)
 
 
 def _declared(
@@ -277,13 +282,45 @@ def tally_table(
     missing = [c for c in needed if c not in tally.columns]
     if missing:
         raise ValueError(f"the tally does not count by {', '.join(missing)}")
+    finest = tally.finest(needed, answered=_SCORES)
+    gates = _answerer_gates(finest, needed, declared, policy, hierarchy)
+    finest = finest.drop(columns=[f"answered_{score}" for score in _SCORES])
     release = solve_release(
-        pd.DataFrame(), declared, policy, wave_column=None, hierarchy=hierarchy, finest=tally.finest(needed)
+        pd.DataFrame(), declared, policy, wave_column=None, hierarchy=hierarchy, finest=finest
     )
-    return _release_rows(tally.figures(columns), columns, release)
+    return _release_rows(tally.figures(columns), columns, release, gates)
 
 
-def _release_rows(result: pd.DataFrame, by: list[str], release: Release) -> pd.DataFrame:
+#: The factors' score columns, each once (a factor's mean is over those who answered its score).
+_SCORES = tuple(dict.fromkeys(f"score_{factor.construct}" for factor in FACTORS))
+
+
+def _answerer_gates(
+    finest: pd.DataFrame,
+    columns: Sequence[str],
+    declared: Sequence[Breakdown],
+    policy: PrivacyPolicy,
+    hierarchy: Sequence[str],
+) -> dict[str, Release]:
+    """Per score some placed men left blank, its answerers' release from the finest cells' counts, as
+    ``solve_answerers`` solves it from rows (``analytics._gating.AnswerGate``: a mean over them is
+    shown only where it shows them)."""
+    gates: dict[str, Release] = {}
+    for score in _SCORES:
+        answered = finest[f"answered_{score}"].to_numpy(dtype=np.int64)
+        if (answered == finest["n"].to_numpy(dtype=np.int64)).all():
+            continue  # everyone answered: the release's own people
+        cells = finest[list(columns)].assign(n=answered, stage_1=0, stage_2=answered, stage_3=0, stage_4=0)
+        cells = cells.assign(commenters=0)[answered > 0].reset_index(drop=True)  # each answerer a "no"
+        gates[score] = solve_release(
+            pd.DataFrame(), declared, policy, wave_column=None, hierarchy=hierarchy, finest=cells
+        )
+    return gates
+
+
+def _release_rows(
+    result: pd.DataFrame, by: list[str], release: Release, gates: Mapping[str, Release]
+) -> pd.DataFrame:
     total = result[result["grouping_id"] != 0]
     groups = result[result["grouping_id"] == 0]
     keep = np.ones(len(groups), dtype=bool)
@@ -292,15 +329,17 @@ def _release_rows(result: pd.DataFrame, by: list[str], release: Release) -> pd.D
     groups = groups[keep]
     values = [tuple(plain(row[f"by_{c}"]) for c in by) for _, row in groups.iterrows()]
     order = sorted(range(len(values)), key=lambda i: values[i])
-    rows = [_count_row({}, total.iloc[0] if len(total) else None, release)]
+    rows = [_count_row({}, total.iloc[0] if len(total) else None, release, gates)]
     rows[0].update({c: "overall" for c in by})
     for i in order:
         filters = dict(zip(by, values[i], strict=True))
-        rows.append(_count_row(filters, groups.iloc[i], release))
+        rows.append(_count_row(filters, groups.iloc[i], release, gates))
     return finish_table(pd.DataFrame(rows), by)
 
 
-def _count_row(filters: dict[str, Any], row: pd.Series | None, release: Release) -> dict[str, Any]:
+def _count_row(
+    filters: dict[str, Any], row: pd.Series | None, release: Release, gates: Mapping[str, Release]
+) -> dict[str, Any]:
     cell = release.cell(filters)
     out: dict[str, Any] = {"group": describe(filters), **filters}
     if row is None or cell.n is None:
@@ -329,6 +368,9 @@ def _count_row(filters: dict[str, Any], row: pd.Series | None, release: Release)
         answered = int(row[f"answered_{factor.key}"] or 0)
         if mean is not None and discloses_answers(np.array([float(mean)]), np.array([answered]), LIKERT)[0]:
             mean = None  # as the in-memory path: a mean that pins everyone's answer is withheld
+        gate = gates.get(f"score_{factor.construct}")
+        if mean is not None and gate is not None and gate.cell(filters).n is None:
+            mean = None  # its answerers are withheld by their own release (as the in-memory path)
         if mean is not None and factor.key == "low_policy_awareness":
             mean = SCALE_MAX + 1 - float(mean)  # as analytics.factor_heatmap: reads like a barrier
         out[factor.key] = mean
@@ -480,13 +522,19 @@ class CellTally:
             key |= codes[:, j]
         return key
 
-    def finest(self, columns: Sequence[str]) -> pd.DataFrame:
-        """The finest cells of ``columns`` (all of the tally's, in any order): what ``_finest_sql`` gives."""
+    def finest(self, columns: Sequence[str], answered: Sequence[str] = ()) -> pd.DataFrame:
+        """The finest cells of ``columns`` (all of the tally's, in any order): what ``_finest_sql`` gives;
+        with ``answered`` (columns of :data:`TALLY_VALUES`) also how many answered each
+        (``answered_<column>``)."""
         data: dict[str, Any] = {c: self._values_of(c, self._cells[:, self.columns.index(c)]) for c in columns}
         names = ["n", *(f"stage_{s}" for s in range(1, 5)), "commenters"]
         for j, name in enumerate(names):
             data[name] = self._sums[:, j].astype(np.int64)
-        return pd.DataFrame(data, columns=[*columns, *names])
+        for name in answered:
+            data[f"answered_{name}"] = self._sums[:, _COUNTS + 2 * TALLY_VALUES.index(name) + 1].astype(
+                np.int64
+            )
+        return pd.DataFrame(data, columns=[*columns, *names, *(f"answered_{name}" for name in answered)])
 
     def figures(self, by: Sequence[str]) -> pd.DataFrame:
         """The figures of every group of ``by`` and of the total: what ``_duck_sql`` gives."""

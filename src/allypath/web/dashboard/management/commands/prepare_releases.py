@@ -21,7 +21,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from allypath.analytics import perception_gap, policy_awareness, turning_points
+from allypath.analytics import (
+    context_profiles,
+    diagnostic_answers,
+    factor_heatmap,
+    perception_gap,
+    policy_awareness,
+    turning_points,
+)
 from allypath.privacy.release import answerer_store
 from allypath.web.dashboard.deferred import claim_path, preparing_lock
 from allypath.web.dashboard.release import StoredAnswerers, org_release
@@ -46,12 +53,20 @@ def prepare_org(org: Organisation) -> Prepared:
     release_seconds = time.perf_counter() - started
     started = time.perf_counter()
     if len(published.frame):
-        # The questions whose answerers are released of their own (analytics.factors._questions): the
-        # same calls the pages make, for the whole organisation; the answerer releases do not depend
-        # on the group or the filters a page chose.
+        # The questions whose answerers are released of their own (analytics.factors._questions), and
+        # the means over the answerers of a question a man may skip (analytics._gating.AnswerGate):
+        # the same calls the pages make, for the whole organisation; the answerer releases do not
+        # depend on the group or the filters a page chose.
         token = answerer_store.set(StoredAnswerers(org, may_defer=False))
         try:
-            for figures in (policy_awareness, perception_gap, turning_points):
+            for figures in (
+                policy_awareness,
+                perception_gap,
+                turning_points,
+                factor_heatmap,
+                diagnostic_answers,
+                context_profiles,
+            ):
                 figures(published.frame, [], release=published.release)
         finally:
             answerer_store.reset(token)
