@@ -15,6 +15,10 @@ from typing import Any
 
 # The settings read the environment once, at import: set a test environment before Django loads.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allypath.web.settings")
+# A developer's shell may point at his key files (scripts/serve.sh's ~/.config/allypath): the tests use
+# their own keys, and a key with its file set too is refused ("not both").
+os.environ.pop("ALLYPATH_SECRET_KEY_FILE", None)
+os.environ.pop("ALLYPATH_PANEL_SECRET_FILE", None)
 os.environ.setdefault("ALLYPATH_SECRET_KEY", "test-secret-key-for-allypath-web-tests-0123456789")
 os.environ.setdefault("ALLYPATH_PANEL_SECRET", "test-panel-secret-held-outside-the-db-0123456789")
 os.environ.setdefault("ALLYPATH_DATA_DIR", tempfile.mkdtemp(prefix="allypath-web-tests-"))
