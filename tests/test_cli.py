@@ -207,8 +207,8 @@ def test_summary_prints_each_organisation(simulated, tmp_path):
 
 
 def test_summary_shares_carry_their_likely_range_in_words(simulated, tmp_path):
-    """Whole percentages with the range each likely lies in, barriers on their 1-5 scale; a share that
-    would tell members' answers says so instead of printing "nan%"."""
+    """Whole percentages with the range each likely lies in, barriers on their 1-5 scale with their
+    margin; a share that would tell members' answers says so instead of printing "nan%"."""
     out = tmp_path / "s.parquet"
     run("score", simulated, "--out", out)
     text = run("summary", out, "--by", "org").stdout
@@ -216,7 +216,8 @@ def test_summary_shares_carry_their_likely_range_in_words(simulated, tmp_path):
     assert re.search(
         r"policy awareness, of the \d+ who answered: \d+% \(likely between \d+% and \d+%\)", text
     )
-    assert re.search(r"\(\d\.\d of 5\)", text) and not re.search(r"\d\.\d\d\)", text)
+    assert re.search(r"\(\d\.\d of 5, give or take up to \d\.\d(: too close to call)?\)", text)
+    assert not re.search(r"\d\.\d\d\)", text) and not re.search(r"\d\.\d of 5\)", text)
     assert not re.search(r"\d\.\d%", text) and not re.search(r"\bnan\b", text)
     frame = pd.read_parquet(out)
     frame["participation_count"] = 0.0  # nobody took part: the share would tell every member's answer

@@ -14,6 +14,7 @@ import pytest
 import allypath
 from allypath.privacy import PrivacyPolicy
 from allypath.reports.board import _group_answers, board_html, build_board
+from allypath.reports.labels import board_subtitle, board_title
 
 #: The English the cover printed in every language before (and prints in English now).
 ENGLISH = (
@@ -48,8 +49,8 @@ def render(scored: pd.DataFrame, language: str) -> str:
         scored,
         "team",
         policy=PrivacyPolicy(k=5),
-        title="Northwind: allyship diagnostic",
-        subtitle="Wave 2026 Q1 · the whole organisation",
+        title=board_title("Northwind", language),
+        subtitle=board_subtitle("2026 Q1", None, language),
         by_label="unit",
         language=language,
     )

@@ -7,7 +7,8 @@ The research asks HR to meet each man where he is, so the ranking follows the mo
    gets its own action -- light informal content for Apathy, safe spaces for Ambivalence, structured
    pathways for Reflective, leadership roles for Energised -- the largest stage first.
 2. **What holds them back** (``barrier``, ``enabler_gap``, ``context``): a barrier or masculine norm
-   at 3.5 or more on the 1-5 scale (low policy awareness: claimed awareness at 2.5 or less), an
+   at 3.5 or more on the 1-5 scale (low policy awareness: claimed awareness at 2.5 or less, quoted as
+   the heatmap shows it, 6 minus claimed awareness, so that 3.5 or more reads "strong" there too), an
    enabler at 2.5 or less, or a work context where the group stands clearly further back than
    overall (scenario training on that situation); the further past the threshold, the earlier.
 3. **Stage fit** (``stage_mix``): other interventions by the share of the group at the stages they
@@ -28,7 +29,7 @@ import pandas as pd
 
 from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, group_means, placed
 from allypath.analytics.change import wave_change
-from allypath.analytics.factors import LIKERT, STAGE_SCALE, chance_margin
+from allypath.analytics.factors import LIKERT, SCALE_MAX, STAGE_SCALE, chance_margin
 from allypath.analytics.margin_words import give_or_take, straddles
 from allypath.analytics.mix import STAGE_KEYS, wilson_interval
 from allypath.errors import DataError
@@ -163,8 +164,11 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
         mean = means[factor.key]
         if mean != mean:  # NaN: not measured, or withheld
             continue
-        low_is_bad = factor.kind == "enabler" or factor.key == "low_policy_awareness"
-        gap = (WEAK - mean) if low_is_bad else (mean - STRONG)
+        # low policy awareness on the heatmap's reading (6 - claimed awareness): higher is a stronger
+        # obstacle, so "is strong (3.9 of 5)" says what the number says (claimed awareness 2.1)
+        shown = SCALE_MAX + 1 - mean if factor.key == "low_policy_awareness" else mean
+        low_is_bad = factor.kind == "enabler"
+        gap = (WEAK - shown) if low_is_bad else (shown - STRONG)
         if gap < 0:
             continue
         label = factor.label.get_lang(language)
@@ -172,10 +176,10 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
         words = "is weak" if factor.kind == "enabler" else "is strong"
         # past its line by less than the margin: chance alone could put it on the other side
         line = {"at_most": [WEAK]} if low_is_bad else {"at_least": [STRONG]}
-        close = straddles(float(f"{mean:.1f}"), margin, **line)
+        close = straddles(float(f"{shown:.1f}"), margin, **line)
         if close:
             words = words.replace("is ", "may be ")
-        figure = f"{mean:.1f} of 5{give_or_take(margin)}" + (": too close to call" if close else "")
+        figure = f"{shown:.1f} of 5{give_or_take(margin)}" + (": too close to call" if close else "")
         for key in factor.interventions:
             add(
                 key,

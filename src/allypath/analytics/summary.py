@@ -3,6 +3,11 @@
 A summary reports, per group: the stage mix, the share between stages, policy awareness among those
 who answered the policy questions, participation, the strongest barriers and norms, and the
 interventions that fit the group best. Groups the gate hides carry only the reason.
+
+Each barrier's mean is said with its margin in words (:func:`barrier_words`: "3.8 of 5, give or take up
+to 0.4", the widest chance allows for the group's published size, as the heatmap gives it) and whether
+it is strong (3.5 of 5 or more, the action plans' line): "may be strong ... too close to call" where
+the margin reaches across 3.5.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ from typing import Any
 import pandas as pd
 
 from allypath.analytics._gating import gated_groups, group_means, placed
-from allypath.analytics.factors import AWARE_THRESHOLD, LIKERT, policy_awareness, share
+from allypath.analytics.factors import AWARE_THRESHOLD, LIKERT, chance_margin, policy_awareness, share
+from allypath.analytics.margin_words import give_or_take, straddles
 from allypath.analytics.mix import wilson_interval
 from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
 from allypath.model import intervention as model_intervention
 from allypath.privacy import PrivacyPolicy, Release
 
-__all__ = ["AWARE_THRESHOLD", "GroupSummary", "summarise_groups"]
+__all__ = ["AWARE_THRESHOLD", "STRONG", "GroupSummary", "barrier_words", "summarise_groups"]
+
+#: A barrier or norm at 3.5 of 5 or more is strong (the action plans' and the summary's line).
+STRONG = 3.5
 
 
 Interval = tuple[float, float]
@@ -31,7 +40,9 @@ _NO_INTERVAL: Interval = (float("nan"), float("nan"))
 class GroupSummary:
     """One group's summary. Each share comes with its 95% Wilson interval (``*_interval``: where the
     share of the whole population the group stands for likely lies); a share withheld because it would
-    tell members' answers is NaN, its interval too."""
+    tell members' answers is NaN, its interval too. ``barrier_margin`` is how far a mean of the group's
+    published size may move by chance on the 1-5 scale (:func:`~allypath.analytics.factors.chance_margin`;
+    None where no size is published); :meth:`barrier_lines` says each top barrier with it."""
 
     group: str
     n: int
@@ -48,6 +59,29 @@ class GroupSummary:
     participation_interval: Interval = _NO_INTERVAL
     top_barriers: list[tuple[str, float]] = field(default_factory=list)
     actions: list[tuple[str, str]] = field(default_factory=list)
+    barrier_margin: float | None = None
+
+    def barrier_lines(self) -> list[str]:
+        """The top barriers in words, each mean with its margin and whether it is strong."""
+        return [barrier_words(label, value, self.barrier_margin) for label, value in self.top_barriers]
+
+
+def barrier_words(label: str, mean: float, margin: float | None) -> str:
+    """A barrier's mean with its margin in words, and whether it is strong (3.5 of 5 or more, read on
+    the mean as written); "may be strong ... too close to call" where the margin reaches across 3.5.
+
+    >>> barrier_words("Fear", 4.24, 0.3)
+    'Fear is strong (4.2 of 5, give or take up to 0.3)'
+    >>> barrier_words("Fear", 3.8, 0.4)
+    'Fear may be strong (3.8 of 5, give or take up to 0.4: too close to call)'
+    >>> barrier_words("Fear", 3.1, 0.3), barrier_words("Fear", 3.1, None)
+    ('Fear is not strong (3.1 of 5, give or take up to 0.3)', 'Fear is not strong (3.1 of 5)')
+    """
+    shown = float(f"{mean:.1f}")
+    figure = f"{mean:.1f} of 5{give_or_take(margin)}"
+    if straddles(shown, margin, at_least=[STRONG]):
+        return f"{label} may be strong ({figure}: too close to call)"
+    return f"{label} {'is' if shown >= STRONG else 'is not'} strong ({figure})"
 
 
 def _number(row: Mapping[Hashable, Any] | None, column: str) -> float:
@@ -145,6 +179,7 @@ def summarise_groups(
                 participation_interval=_interval(took_part, took_part_among),
                 top_barriers=[(f.label.get_lang("en"), value) for f, value in barriers[:3]],
                 actions=_actions(stage_mix, barriers[:3]),
+                barrier_margin=chance_margin(decision.n, LIKERT),
             )
         )
     return out

@@ -62,7 +62,9 @@ def summary(
     """A readable per-group summary: stage mix, awareness, participation, barriers, actions.
 
     Shares are whole percentages with the range they likely lie in (95% Wilson interval): a group is
-    a sample of the men it stands for. Barrier means are on the 1-5 agreement scale."""
+    a sample of the men it stands for. Barrier means are on the 1-5 agreement scale, each with the
+    widest margin chance allows for the group's size, and "too close to call" where that margin
+    reaches across 3.5 (strong)."""
     from allypath.analytics import summarise_groups
     from allypath.model import STAGES
     from allypath.privacy import PrivacyPolicy, solve_release
@@ -108,7 +110,7 @@ def summary(
         console.print(
             f"  took part in initiatives: {_share(group.participation_share, group.participation_interval)}"
         )
-        barriers = "; ".join(f"{label} ({value:.1f} of 5)" for label, value in group.top_barriers)
+        barriers = "; ".join(group.barrier_lines())
         console.print(f"  strongest barriers: {barriers or 'none published for this group'}")
         for n, (action, why) in enumerate(group.actions, start=1):
             console.print(f"  action {n}: [bold]{action}[/] — {why}")
@@ -122,7 +124,9 @@ def summary(
     if any(group.visible for group in groups):
         console.print(
             "Likely between: where the share among all the men a group stands for most likely lies"
-            " (95% interval); a group's answers are a sample of them.",
+            " (95% interval); a group's answers are a sample of them. Give or take up to: how far a"
+            " group's average could be off by chance alone, judged from its size only, so the real"
+            " margin is usually smaller.",
             style="dim",
         )
 

@@ -193,8 +193,10 @@ def refused_board(
     title: str,
     subtitle: str = "",
     by_label: str = "",
+    language: str = "en",
 ) -> Board:
-    """The report of a selection the gate hides as a whole: its one row says why, nothing else shows."""
+    """The report of a selection the gate hides as a whole: its one row says why, nothing else shows.
+    Its cover is in ``language``, as a shown selection's report is."""
     row = {"group": total["group"], by: "overall", "n": None, "split": ""}
     row.update(suppressed=total.get("reason") or "below_k", note=total.get("message") or "hidden")
     return Board(
@@ -205,6 +207,7 @@ def refused_board(
         policy=policy,
         table=finish_table(pd.DataFrame([row]), [by]),
         notes=["The privacy rules hide this whole selection, so the report shows no figure."],
+        language=language,
     )
 
 
@@ -294,25 +297,16 @@ def _date(day: dt.date, language: str = "en") -> str:
 
 
 def _cover(board: Board) -> dict[str, Any]:
-    """The cover's and the first pages' words in the report's language. The title and subtitle come
-    from the caller: the console's English pieces ("…: allyship diagnostic", "Wave …", "the whole
-    organisation") are put in the language."""
+    """The cover's and the first pages' words in the report's language. The title and subtitle are
+    the caller's, already in that language (:func:`~allypath.reports.labels.board_title`)."""
     language = board.language if board.language in COVER_WORDS else "en"
     words = COVER_WORDS[language]
-    english = COVER_WORDS["en"]
-    title, subtitle = board.title, board.subtitle
-    if language != "en":
-        if title.endswith(english["title_suffix"]):
-            title = title.removesuffix(english["title_suffix"]) + words["title_suffix"]
-        if subtitle.startswith(english["wave"]):
-            subtitle = words["wave"] + subtitle.removeprefix(english["wave"])
-        subtitle = subtitle.replace(english["whole"], words["whole"])
     return {
         "language": language,
         "direction": "rtl" if language == "ar" else "ltr",
         "words": words,
-        "title": title,
-        "subtitle": subtitle,
+        "title": board.title,
+        "subtitle": board.subtitle,
         "by": BY_WORDS.get(language, {}).get(board.by_label, board.by_label),
         "stages": stage_names(language),
     }

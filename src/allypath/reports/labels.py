@@ -19,6 +19,8 @@ __all__ = [
     "INTERVENTION_TEXT",
     "MONTHS",
     "STAGE_NAMES",
+    "board_subtitle",
+    "board_title",
     "stage_names",
 ]
 
@@ -35,8 +37,8 @@ ANSWER_WORDS = {
 }
 EVERYONE_LABEL = "Everyone"
 
-#: The words of the board report's first pages (its cover, the page footer, the overview's headings)
-#: in the summary's languages; the report's later pages are in English.
+#: The words of the board report's first pages (its cover, its title and subtitle, the page footer,
+#: the overview's headings) in the summary's languages; the report's later pages are in English.
 COVER_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "key_message": "Key message",
@@ -49,8 +51,8 @@ COVER_WORDS: dict[str, dict[str, str]] = {
         "sep": ";",
         "page": "Page ",
         "page_of": " of ",
-        "title_suffix": ": allyship diagnostic",
-        "wave": "Wave ",
+        "title": "{org}: allyship diagnostic",
+        "subtitle": "Wave {wave} · {scope}",
         "whole": "the whole organisation",
         "overview": "Overview",
         "mix_caption": "Stage mix of everyone, with 95% intervals",
@@ -71,8 +73,8 @@ COVER_WORDS: dict[str, dict[str, str]] = {
         "sep": "\u00a0;",
         "page": "Page ",
         "page_of": " sur ",
-        "title_suffix": " : diagnostic de l'engagement des hommes pour l'égalité",
-        "wave": "Vague ",
+        "title": "{org} : diagnostic de l'engagement des hommes pour l'égalité",
+        "subtitle": "Vague {wave} · {scope}",
         "whole": "toute l'organisation",
         "overview": "Vue d'ensemble",
         "mix_caption": "Répartition de tous les hommes entre les étapes, avec les intervalles à 95 %",
@@ -93,8 +95,8 @@ COVER_WORDS: dict[str, dict[str, str]] = {
         "sep": "؛",
         "page": "صفحة ",
         "page_of": " من ",
-        "title_suffix": ": تشخيص مناصرة الرجال للمساواة",
-        "wave": "الموجة ",
+        "title": "{org}: تشخيص مناصرة الرجال للمساواة",
+        "subtitle": "الموجة {wave} · {scope}",
         "whole": "المؤسسة بأكملها",
         "overview": "نظرة عامة",
         "mix_caption": "توزيع جميع الرجال على المراحل، مع نطاقات الثقة 95%",
@@ -145,3 +147,27 @@ MONTHS = {
 def stage_names(language: str) -> tuple[str, ...]:
     """The stages' short names in ``language`` (English where it has none)."""
     return tuple(s.short_label.get_lang(language) for s in STAGES)
+
+
+def _cover_words(language: str) -> dict[str, str]:
+    return COVER_WORDS.get(language, COVER_WORDS["en"])
+
+
+def board_title(org: str, language: str = "en") -> str:
+    """The board report's title in ``language`` (English where it has none).
+
+    >>> board_title("Northwind"), board_title("Northwind", "fr")
+    ('Northwind: allyship diagnostic', "Northwind : diagnostic de l'engagement des hommes pour l'égalité")
+    """
+    return _cover_words(language)["title"].format(org=org)
+
+
+def board_subtitle(wave: str, scope: str | None = None, language: str = "en") -> str:
+    """The board report's subtitle in ``language``: the wave and the selection, the whole organisation
+    where ``scope`` is None (a filtered selection is named by its values, which are the data's own).
+
+    >>> board_subtitle("2026 Q1"), board_subtitle("2026 Q1", "Sales · Manager", "fr")
+    ('Wave 2026 Q1 · the whole organisation', 'Vague 2026 Q1 · Sales · Manager')
+    """
+    words = _cover_words(language)
+    return words["subtitle"].format(wave=wave, scope=words["whole"] if scope is None else scope)

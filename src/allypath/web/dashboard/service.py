@@ -52,6 +52,7 @@ from allypath.model import STAGE_KEYS
 from allypath.privacy import Release, describe
 from allypath.privacy.release import answerer_store
 from allypath.reports.board import Board, build_board, records, refused_board
+from allypath.reports.labels import board_subtitle, board_title
 from allypath.web.audit import record_access
 from allypath.web.dashboard.frames import invitation_frame, unit_column
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery
@@ -638,13 +639,14 @@ def board(request: HttpRequest, query: DashboardQuery, view: str, language: str 
         {"group": a.group, "intervention": a.intervention, "owner": a.owner, "due": a.due, "status": a.status}
         for a in adopted_items(query)
     ]
-    scope = describe(query.filters) if query.filters else "the whole organisation"
     label = {"unit": "unit", "level": "level", "region": "region"}[query.by or "unit"]
 
     previous = previous_wave(query.wave)
     before = query.labels[previous.pk] if previous is not None else None
-    title = f"{query.org.name}: allyship diagnostic"
-    subtitle = f"Wave {query.labels[query.wave.pk]} · {scope}"
+    # in the report's language from the first: the cover prints them as they are
+    title = board_title(query.org.name, language)
+    scope = describe(query.filters) if query.filters else None
+    subtitle = board_subtitle(query.labels[query.wave.pk], scope, language)
 
     def work(release: Release, frame: pd.DataFrame) -> Board:
         total = total_row(frame, query, release)
@@ -652,7 +654,13 @@ def board(request: HttpRequest, query: DashboardQuery, view: str, language: str 
             if query.chosen:
                 raise FilterRefusedError(total)
             return refused_board(
-                total, by=by, policy=release.policy, title=title, subtitle=subtitle, by_label=label
+                total,
+                by=by,
+                policy=release.policy,
+                title=title,
+                subtitle=subtitle,
+                by_label=label,
+                language=language,
             )
         built = build_board(
             frame,
