@@ -111,6 +111,22 @@ def globex(make_org: Callable[..., Organisation]) -> Organisation:
     return make_org("globex", [("G001", "Ops", "Staff", "EMEA", "g1@globex.test", "en")])
 
 
+def psycopg_connection() -> Any:
+    """A connection of its own to the test database (PostgreSQL): a second session beside Django's,
+    for a test that holds locks or a transaction open while a request runs."""
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return psycopg.connect(
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+    )
+
+
 def member(username: str, org: Organisation | None, role: str = Role.VIEWER, **flags: Any) -> User:
     """A user with the test password, a member of ``org`` (None: of nothing) with ``role``."""
     user = User.objects.create_user(username, f"{username}@example.test", PASSWORD, **flags)

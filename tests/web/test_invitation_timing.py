@@ -35,6 +35,7 @@ from allypath.web.orgs import invitations
 from allypath.web.orgs.invitations import MailError, send_invitations, send_reminders
 from allypath.web.orgs.models import Invitation, InvitationToken
 from allypath.web.survey.models import Response
+from web.conftest import psycopg_connection
 
 pytestmark = [pytest.mark.db]
 
@@ -271,19 +272,6 @@ def test_on_postgresql_a_backup_rewrites_the_invitations_out_of_the_order_of_use
     )
 
 
-def _psycopg() -> Any:
-    import psycopg
-
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        dbname=settings["NAME"],
-    )
-
-
 def _in_thread(target: Any) -> tuple[threading.Thread, list[Any]]:
     """Run ``target`` in a thread of its own (its own database connection); returns the thread and
     a list that gets its result or exception."""
@@ -314,7 +302,7 @@ def test_on_postgresql_a_submission_in_flight_during_the_rewrite_is_neither_lost
     issue_tokens(wave)
     pk = Invitation.objects.filter(wave=wave).order_by("pk").values_list("pk", flat=True)[3]
     config = _config()
-    with _psycopg() as other:
+    with psycopg_connection() as other:
         other.execute("UPDATE orgs_invitation SET used = true WHERE id = %s", (pk,))  # not committed yet
         thread, out = _in_thread(wave.close if rewrite == "close" else lambda: backup._pg_scramble(config))
         time.sleep(0.5)
@@ -335,7 +323,7 @@ def test_on_postgresql_a_submission_that_waits_for_a_backups_rewrite_goes_throug
     wave = make_wave(acme)
     tokens = issue_tokens(wave)
     answers = answers_for(instrument.form("short"))
-    with _psycopg() as scramble:  # the backup's rewrite, held open
+    with psycopg_connection() as scramble:  # the backup's rewrite, held open
         scramble.execute(f"LOCK TABLE {', '.join(backup._PG_SCRAMBLED)} IN EXCLUSIVE MODE")
         for table in backup._PG_SCRAMBLED:
             for statement in backup._pg_scramble_statements(table):

@@ -18,6 +18,7 @@ from allypath.web import backup
 from allypath.web.orgs.models import Invitation, WaveStatus
 from allypath.web.survey import submission
 from allypath.web.survey.models import Response
+from web.conftest import psycopg_connection
 
 pytestmark = [pytest.mark.db]
 
@@ -62,19 +63,6 @@ def test_a_submission_checked_before_a_close_that_waits_for_it_is_stored(
     assert Response.objects.filter(wave=wave).count() == 1
 
 
-def _psycopg() -> Any:
-    import psycopg
-
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        dbname=settings["NAME"],
-    )
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: row locks and rewrites")
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_a_submission_waiting_for_a_close_is_refused_as_closed_not_used(
@@ -93,7 +81,7 @@ def test_on_postgresql_a_submission_waiting_for_a_close_is_refused_as_closed_not
         finally:
             connections.close_all()
 
-    with _psycopg() as closing:  # what Wave.close does, held open: lock the wave, close it, rewrite
+    with psycopg_connection() as closing:  # what Wave.close does, held open: lock the wave, close it, rewrite
         closing.execute("SELECT id FROM orgs_wave WHERE id = %s FOR UPDATE", (wave.pk,))
         thread = threading.Thread(target=send)
         thread.start()
