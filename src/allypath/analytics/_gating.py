@@ -9,6 +9,8 @@ tables are solved on the spot: the filtered total and its breakdown.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -275,11 +277,13 @@ def gated_pairs(
     where both are published and hold the same people (nobody moved between groups).
     """
     require(scored, [wave_column])
+    source = scored  # the placed rows the release was solved from (before the cohort's are taken)
     filters = {c: v for c, v in dict(filters or {}).items() if c != wave_column}
     columns = by_columns(by)
     if release is None:
         both = scored[scored[wave_column].isin(list(waves)).to_numpy()]
         release = view_release(both, columns, filters, policy, waves=waves, panel=cohort is not None)
+        source = both
     flags: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     if cohort is not None:
         require(scored, [cohort])
@@ -297,7 +301,6 @@ def gated_pairs(
         )
         scored = scored[linked]
         flags = ((CONTINUING,), (RETURNING,))
-    source = scored  # the placed rows the release was solved from (before the cohort's are taken)
     first, second = (filtered(scored, {**filters, wave_column: w}) for w in waves)
     parts: dict[str, tuple[dict[str, Hashable], np.ndarray, np.ndarray]] = {}
     empty = np.zeros(0, dtype=np.int64)
@@ -385,11 +388,38 @@ def _answerers_hidden(groups: Sequence[GatedGroup], column: str) -> np.ndarray:
     answered = values.notna().to_numpy(dtype=bool)
     if answered.all():
         return hidden
-    answerers = solve_answerers(gate.release, gate.source, answered, np.zeros(answered.size, dtype=bool))
+    if all(g.gate is None or g.gate.cohort for g in groups):  # a cohort's answerers: no release, none shown
+        return np.array([g.figures and g.gate is not None for g in groups], dtype=bool)
+    answerers = _answerers_of(gate, column, answered)
     for position, group in enumerate(groups):
         if group.figures and group.gate is not None:
             hidden[position] = group.gate.cohort or answerers.cell(group.gate.where).n is None
     return hidden
+
+
+#: Answerer releases by (release, column, which rows answered): ``solve_answerers`` finds a solved one
+#: only after grouping every row into its finest cells and hashing them (about 0.3 s per question at
+#: 100,000 rows), which a page of a dozen means would pay on every request. The release is kept with
+#: its entry, so its id cannot be reused while the entry lives.
+_ANSWERER_GATES: OrderedDict[tuple[int, str, str], tuple[Release, Release]] = OrderedDict()
+_ANSWERER_GATES_SIZE = 128
+
+
+def _answerers_of(gate: AnswerGate, column: str, answered: np.ndarray) -> Release:
+    """The release of ``column``'s answerers among ``gate.source`` (solved or found by
+    :func:`solve_answerers`), remembered for the same release and the same answering rows."""
+    rows = hashlib.blake2b(answered.tobytes(), digest_size=16)
+    rows.update(np.ascontiguousarray(gate.source.index.to_numpy()).tobytes())
+    key = (id(gate.release), column, rows.hexdigest())
+    found = _ANSWERER_GATES.get(key)
+    if found is not None and found[0] is gate.release:
+        _ANSWERER_GATES.move_to_end(key)
+        return found[1]
+    solved = solve_answerers(gate.release, gate.source, answered, np.zeros(answered.size, dtype=bool))
+    _ANSWERER_GATES[key] = (gate.release, solved)
+    while len(_ANSWERER_GATES) > _ANSWERER_GATES_SIZE:
+        _ANSWERER_GATES.popitem(last=False)
+    return solved
 
 
 def discloses_answers(means: np.ndarray, counts: np.ndarray, scale: tuple[float, float]) -> np.ndarray:
