@@ -20,7 +20,16 @@ from allypath.web.orgs.models import (
 )
 from allypath.web.survey.prepared import Columns, columns, fetch_one, instance, join, once
 
-__all__ = ["LinkError", "OpenLink", "find_link", "open_link", "usable_link"]
+__all__ = ["REFUSALS", "LinkError", "OpenLink", "find_link", "open_link", "usable_link"]
+
+
+#: Why a link cannot take answers, by :class:`LinkError` kind (the expired one names its day).
+REFUSALS = {
+    "unknown": "this link is not a valid invitation",
+    "used": "this invitation has already been used",
+    "closed": "this survey is closed",
+    "not_open": "this survey is not open yet",
+}
 
 
 class LinkError(AllypathError):
@@ -91,20 +100,20 @@ def open_link(token: str, today: dt.date | None = None) -> OpenLink:
 def usable_link(found: InvitationToken | None, today: dt.date | None = None) -> OpenLink:
     """:func:`open_link` on a token already looked up with :func:`find_link` (one query per request)."""
     if found is None:
-        raise LinkError("unknown", "this link is not a valid invitation")
+        raise LinkError("unknown", REFUSALS["unknown"])
     invitation = found.invitation
     wave = invitation.wave
     today = today or timezone.localdate()
     if invitation.used:
-        raise LinkError("used", "this invitation has already been used", wave)
+        raise LinkError("used", REFUSALS["used"], wave)
     if wave.status == WaveStatus.CLOSED:
-        raise LinkError("closed", "this survey is closed", wave)
+        raise LinkError("closed", REFUSALS["closed"], wave)
     if wave.status != WaveStatus.OPEN or today < wave.opens_on:
-        raise LinkError("not_open", "this survey is not open yet", wave)
+        raise LinkError("not_open", REFUSALS["not_open"], wave)
     if today > wave.closes_on:
         raise LinkError("expired", f"this link expired on {wave.closes_on.isoformat()}", wave)
     if _claimed(invitation.pk):  # answered while the wave is open (``used`` is set at close)
-        raise LinkError("used", "this invitation has already been used", wave)
+        raise LinkError("used", REFUSALS["used"], wave)
     return OpenLink(invitation, wave)
 
 

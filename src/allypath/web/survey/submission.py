@@ -33,7 +33,7 @@ from allypath.web.orgs.models import (
     WaveStatus,
 )
 from allypath.web.survey.answers import AnswerError, check_answers
-from allypath.web.survey.links import LinkError, OpenLink, find_link, usable_link
+from allypath.web.survey.links import REFUSALS, LinkError, OpenLink, find_link, usable_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.prepared import columns, fetch_one, join, once, values
 from allypath.web.survey.scoring import RUSHED_REASON, score_one, set_aside
@@ -163,12 +163,7 @@ def _usable(found: InvitationToken | None) -> OpenLink:
     try:
         return usable_link(found)
     except LinkError as problem:
-        raise SubmissionError(
-            _LINK_STATUS[problem.kind],
-            f"link_{problem.kind}",
-            str(problem),
-            (FieldProblem("token", str(problem), problem.kind),),
-        ) from None
+        _refuse(problem.kind, str(problem))
 
 
 def _claim(invitation: Invitation) -> None:
@@ -194,13 +189,12 @@ def _claim(invitation: Invitation) -> None:
         _refuse("closed" if status is not None and status[0] == WaveStatus.CLOSED else "not_open")
 
 
-def _refuse(kind: str) -> NoReturn:
-    message = {"closed": "this survey is closed", "not_open": "this survey is not open yet"}.get(
-        kind, "this invitation has already been used"
-    )
+def _refuse(kind: str, message: str | None = None) -> NoReturn:
+    """The API's error for a link of ``kind`` (:data:`REFUSALS`), with the field it concerns."""
+    message = message or REFUSALS[kind]
     raise SubmissionError(
         _LINK_STATUS[kind], f"link_{kind}", message, (FieldProblem("token", message, kind),)
-    )
+    ) from None
 
 
 def _wave_status_sql() -> str:
