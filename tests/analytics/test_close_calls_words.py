@@ -98,14 +98,33 @@ def test_the_command_lines_strongest_barriers_carry_their_margin_and_the_close_c
 # ---------------------------------------------------------------- low policy awareness in the plans
 
 
-def awareness_reason(n: int, claimed: float) -> str | None:
+def awareness_reason(n: int, claimed: float, skipped: int = 0) -> str | None:
+    """The plan's reason naming low policy awareness in one unit of ``n`` men, ``skipped`` of whom
+    left the policy questions blank; its stored evidence is the heatmap's reading too."""
     frame = scored_frame(n, seed=6, units=1)
     frame["score_knowledge_claimed"] = claimed
+    frame.loc[frame.index[:skipped], "score_knowledge_claimed"] = float("nan")
     items = action_plan(frame, "unit", policy=K5, limit=20)
-    reasons = [i.reason for i in items if "low_policy_awareness" in i.evidence]
+    found = [i for i in items if "low_policy_awareness" in i.evidence]
     heat = factor_heatmap(frame, "unit", policy=K5).iloc[0]["low_policy_awareness"]
     assert heat == pytest.approx(6 - claimed)  # the heatmap's reading: higher is a stronger obstacle
-    return reasons[0] if reasons else None
+    for item in found:  # stored as the heatmap's column of that name reads it, not claimed awareness
+        assert item.evidence["low_policy_awareness"] == pytest.approx(heat)
+    return found[0].reason if found else None
+
+
+def test_low_policy_awareness_carries_the_margin_of_those_who_answered_it():
+    """240 of 400 men skip the policy questions: the mean is over 160, so its margin is theirs (0.4),
+    not the group's (0.2); and 3.7 is then too close to call, where 400 answers would settle it."""
+    assert (chance_margin(400, LIKERT), chance_margin(160, LIKERT)) == (0.2, 0.4)
+    reason = awareness_reason(400, 2.1, skipped=240)
+    assert reason is not None and "is strong (3.9 of 5, give or take up to 0.4)" in reason
+    close = awareness_reason(400, 2.3, skipped=240)
+    assert (
+        close is not None and "may be strong (3.7 of 5, give or take up to 0.4: too close to call)" in close
+    )
+    settled = awareness_reason(400, 2.3)
+    assert settled is not None and "is strong (3.7 of 5, give or take up to 0.2)" in settled
 
 
 def test_low_policy_awareness_is_quoted_on_the_heatmaps_reading_so_strong_reads_high():

@@ -1,10 +1,11 @@
 """Numbers carry their uncertainty in words, from published figures only.
 
 - A mean (the heatmap's scores on 1-5, the contexts page's average stage on 1-4) comes with how far
-  it could move by chance, worked out from the group's published size and the widest spread the
+  it could move by chance, worked out from the number of men it is over and the widest spread the
   scale allows: never from the group's own spread (with the mean and the spread of a small group a
-  member who knows his own answer can pin the others'), never from the number who answered a
-  question (not published).
+  member who knows his own answer can pin the others'). Where some men skipped a question the mean
+  is over its answerers, fewer than the group, as the release of that question's answerers shows
+  them; a row gives the widest margin of its means, so "up to" holds for every one of them.
 - A share of those who answered (policy awareness, verified awareness, taking part, turning points)
   comes with its 95% Wilson range, from the count of those who answered as the answerers' release
   shows it; where that release hides the count, the share and its range are both absent.
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from allypath.model import FACTORS
 from allypath.web.dashboard.frames import knowledge_share
 from allypath.web.survey.models import Response
 
@@ -84,28 +86,67 @@ def contexts(client: Any, wave: Any) -> str:
 # --------------------------------------------------------------------------- means: a margin from the size
 
 
+def fewest_answering(page: str, group: str, rows: list[Response]) -> int:
+    """The fewest men of ``rows`` who answered any factor the heatmap's ``group`` row shows a mean of
+    (counted here from the stored scores; the row's cells follow the model's factors in order)."""
+    cells = heatmap_rows(page)[group].split()[len(group.split()) : -1]
+    assert len(cells) == len(FACTORS), cells
+    shown = [f for f, cell in zip(FACTORS, cells, strict=True) if re.fullmatch(r"\d\.\d", cell)]
+    assert shown
+    return min(sum(1 for r in rows if r.result.get(f"score_{f.construct}") is not None) for f in shown)
+
+
 def test_each_shown_heatmap_row_says_how_far_its_averages_could_move_by_chance(northwind, bob, as_user):
     page = heatmap(as_user(bob), northwind.first)
     rows = heatmap_rows(page)
-    everyone, ops = len(placed(northwind.first)), len(placed(northwind.first, "Ops"))
+    everyone_rows, ops_rows = placed(northwind.first), placed(northwind.first, "Ops")
+    everyone = fewest_answering(page, "Everyone", everyone_rows)
+    ops = fewest_answering(page, "Ops", ops_rows)
+    assert everyone < len(everyone_rows)  # some skipped a question: the margin is from its answerers
     assert rows["Everyone"].endswith(margin(everyone, 1, 5)), rows["Everyone"]
     assert rows["Ops"].endswith(margin(ops, 1, 5)), rows["Ops"]
+    assert margin(everyone, 1, 5) != margin(len(everyone_rows), 1, 5)  # wider than the size alone gives
     assert margin(everyone, 1, 5) != margin(ops, 1, 5)  # the size decides it
     # hidden groups: their reason, no margin (no figure of theirs at all)
     for hidden in ("Sales", "Tech"):
         assert "±" not in rows[hidden] and not re.search(r"\d", rows[hidden].replace("5 people", ""))
     text = words(page)
-    assert f"for everyone selected (a group of {everyone}) up to about {margin(everyone, 1, 5)}" in text
+    assert (
+        f"for everyone selected (a group of {len(everyone_rows)}) up to about {margin(everyone, 1, 5)}"
+        in text
+    )
     assert "usually smaller" in text and "differ beyond chance" in text
 
 
+def context_fewest_answering(page: str, group: str, rows: list[Response]) -> int:
+    """The fewest men of ``rows`` who answered any situation the contexts table's ``group`` row shows
+    an average of (counted here from the stored stages; columns in the instrument's order)."""
+    table = page.split("<table>", 1)[1].split("</table>", 1)[0]
+    row = re.search(rf'<th scope="row">{group}[^<]*</th>(.*?)</tr>', table, re.S)
+    assert row, group
+    cells = [
+        re.sub(r"<[^>]+>", " ", c).strip()
+        for c in re.findall(r'<td class="num[^"]*">(.*?)</td>', row.group(1), re.S)
+    ]
+    situations = [c for c in rows[0].result if c.startswith("context_") and c.endswith("_stage")]
+    assert len(cells) == len(situations), cells
+    shown = [c for c, cell in zip(situations, cells, strict=True) if re.match(r"\d\.\d", cell)]
+    assert shown
+    return min(sum(1 for r in rows if r.result.get(c) is not None) for c in shown)
+
+
 def test_each_shown_context_profile_says_how_far_its_averages_could_move_by_chance(northwind, bob, as_user):
-    text = words(contexts(as_user(bob), northwind.first))
-    everyone, ops = len(placed(northwind.first)), len(placed(northwind.first, "Ops"))
+    page = contexts(as_user(bob), northwind.first)
+    text = words(page)
+    everyone_rows, ops_rows = placed(northwind.first), placed(northwind.first, "Ops")
+    everyone = context_fewest_answering(page, "Everyone selected", everyone_rows)
+    ops = context_fewest_answering(page, "Ops", ops_rows)
+    assert everyone < len(everyone_rows)  # men skipped the hiring situation: fewer answered it
     assert (
-        f"off by up to about {margin(everyone, 1, 4)} for everyone selected (a group of {everyone})"
-        f" and {margin(ops, 1, 4)} for Ops ({ops})."
+        f"off by up to about {margin(everyone, 1, 4)} for everyone selected (a group of {len(everyone_rows)})"
+        f" and {margin(ops, 1, 4)} for Ops ({len(ops_rows)})."
     ) in text
+    assert margin(everyone, 1, 4) != margin(len(everyone_rows), 1, 4)
     sentence = text.split("An average stage could move by chance", 1)[1].split(". ", 1)[0]
     assert "Sales" not in sentence and "Tech" not in sentence  # hidden: no margin
 
@@ -230,22 +271,41 @@ def test_the_margins_do_not_depend_on_a_groups_spread(northwind, bob, as_user):
     )
 
 
-def test_the_margins_do_not_depend_on_how_many_answered_a_question(northwind, bob, as_user):
-    """Eight men of Ops skip the fear questions and the meetings situation (the number who answered
-    is not published): the averages move, their margins do not."""
+def test_a_margin_widens_with_the_men_who_skipped_a_question(northwind, bob, as_user):
+    """Men of Ops skip the fear questions and the meetings situation, until fewer answered them than
+    any other question: those averages are over fewer men, so the row's margin widens to theirs (from
+    the count the answerers' release shows); a margin from the group's size alone, as before, would
+    have said "up to" a figure chance can exceed."""
     client = as_user(bob)
     page, profile = heatmap(client, northwind.first), contexts(client, northwind.first)
     before = heatmap_rows(page)["Ops"]
-    sentence = words(profile).split("An average stage could move by chance", 1)[1].split(". That", 1)[0]
     rows = sorted(placed(northwind.first, "Ops"), key=lambda r: -(r.result.get(FEAR) or 0))
-    for row in rows[:8]:
+    fewest_before = fewest_answering(page, "Ops", rows)
+    context_before = context_fewest_answering(profile, "Ops", rows)
+    left = fewest_before - 3  # fewer than answered any question the row shows
+    # the skippers spread over Ops' two units (staff only), so each unit keeps k answerers: 8 of
+    # EMEA's 18 staff and the rest of APAC's 12. Sales' answerers must stay fewer than Ops' (Tech is
+    # below k, so the answerers' release hides the smaller of the two beside it): 9 of its staff skip.
+    emea = [r for r in rows if r.unit.path == "Ops/EMEA" and "director" not in r.level.lower()][:8]
+    apac = [r for r in rows if r.unit.path == "Ops/APAC"][: len(rows) - left - len(emea)]
+    sales = placed(northwind.first, "Sales")
+    sales = [r for r in sales if r.unit.path == "Sales/EMEA" and "manager" not in r.level.lower()][:5] + [
+        r for r in sales if r.unit.path == "Sales/Americas"
+    ][:4]
+    assert len(emea) == 8 and len(apac) == len(rows) - left - 8 <= 7 and len(sales) == 9
+    for row in (*emea, *apac, *sales):
         row.result = {**row.result, FEAR: None, MEETINGS: None}
         row.save(update_fields=["result"])
-    after = heatmap_rows(heatmap(client, northwind.first))["Ops"]
-    assert after != before  # the fear average of those who still answered moved
-    assert after.split()[-1] == before.split()[-1] == margin(len(rows), 1, 5)
-    again = words(contexts(client, northwind.first))
-    assert sentence in again and margin(len(rows), 1, 4) in sentence
+    page = heatmap(client, northwind.first)
+    after = heatmap_rows(page)["Ops"]
+    assert fewest_answering(page, "Ops", rows) == left  # the fear average is still shown, over fewer
+    assert before.split()[-1] == margin(fewest_before, 1, 5)
+    assert after.split()[-1] == margin(left, 1, 5) != before.split()[-1]
+    profile_after = contexts(client, northwind.first)
+    assert context_fewest_answering(profile_after, "Ops", rows) == left < context_before
+    sentence = words(profile_after).split("An average stage could move by chance", 1)[1].split(". That", 1)[0]
+    assert f"{margin(left, 1, 4)} for Ops ({len(rows)})" in sentence
+    assert margin(left, 1, 4) != margin(context_before, 1, 4)
 
 
 def test_each_groups_awareness_and_taking_part_carry_their_range(northwind, bob, as_user):
@@ -263,3 +323,18 @@ def test_each_groups_awareness_and_taking_part_carry_their_range(northwind, bob,
 
     assert bare(*reversed(claimed)) + " / " in cells
     assert bare(*reversed(took_part)) in cells
+
+
+def test_the_api_gives_each_heatmap_row_the_margin_the_page_prints(northwind, bob, as_user):
+    client = as_user(bob)
+    page = heatmap_rows(heatmap(client, northwind.first))
+    body = client.get(
+        "/api/v1/orgs/northwind/dashboard/heatmap", {"wave": northwind.first.pk, "by": "unit"}
+    ).json()
+    assert f"±{body['overall']['margin']:.1f}" == page["Everyone"].split()[-1]
+    for group in body["groups"]:
+        if group["visible"]:
+            assert f"±{group['margin']:.1f}" == page[group["value"]].split()[-1]
+        else:  # a hidden group: no margin either (it would hint at its answerers)
+            assert group["margin"] is None
+    assert any(not g["visible"] for g in body["groups"])

@@ -5,6 +5,7 @@ legend), and the report's means carry their margins, its group answers too close
 from __future__ import annotations
 
 import html as html_lib
+import math
 import re
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 import allypath
+from allypath.model import FACTORS
 from allypath.privacy import PrivacyPolicy
 from allypath.reports.board import _group_answers, board_html, build_board
 from allypath.reports.labels import board_subtitle, board_title
@@ -117,13 +119,37 @@ def test_a_french_or_arabic_cover_holds_no_english_sentence(scored, language, ow
     assert "Apathy" not in legend and "Energised" not in legend
 
 
+def _margin(n: int) -> float:
+    """The widest 95% margin of a mean of n answers on 1-5, rounded up to a tenth (worked out here)."""
+    return math.ceil(1.959963984540054 * 2 / math.sqrt(n) * 10 - 1e-9) / 10
+
+
 def test_the_reports_means_carry_their_margins_in_words(scored):
+    """Each group's margin is from the fewest men who answered any of its factor questions (about 3 in
+    10 skip the policy questions), never from the group's size alone, which would say "up to" a
+    narrower figure than chance allows."""
     page = render(scored, "en")
     heatmap = text_of(page.split('id="heatmap"', 1)[1].split("</section>", 1)[0])
-    assert re.search(r"could be off by up to 0\.3 for everyone \(a group of \d+\)", heatmap), heatmap[:600]
-    assert re.search(r"up to 0\.4 for the smallest group shown \((Ops|Sales), \d+\)", heatmap)
+    placed = scored[scored["status"] == "scored"]
+    columns = list(dict.fromkeys(f"score_{f.construct}" for f in FACTORS))
+    fewest = {"everyone": int(placed[columns].notna().sum().min())}
+    fewest |= {team: int(rows[columns].notna().sum().min()) for team, rows in placed.groupby("team")}
+    assert fewest["everyone"] < len(placed)  # some skipped: the margin is theirs, wider than the size's
+    assert _margin(fewest["everyone"]) > _margin(len(placed))
     assert (
-        "By chance alone a mean could be off by up to 0.3 (the largest group) to 0.4 (the smallest)"
+        f"could be off by up to {_margin(fewest['everyone']):.1f} for everyone (a group of {len(placed)})"
+        in heatmap
+    )
+    widest = max(_margin(fewest[team]) for team in ("Ops", "Sales"))
+    named = [
+        f"up to {widest:.1f} for {team} (a group of {int((placed['team'] == team).sum())}), the widest shown"
+        for team in ("Ops", "Sales")
+        if _margin(fewest[team]) == widest
+    ]
+    assert any(words in heatmap for words in named), named
+    margins = [_margin(fewest[t]) for t in ("everyone", "Ops", "Sales")]
+    assert (
+        f"By chance alone a mean could be off by up to {min(margins):.1f} to {max(margins):.1f}, by group"
         in heatmap
     )
 

@@ -38,7 +38,9 @@ __all__ = [
     "gated_groups",
     "gated_pairs",
     "group_means",
+    "group_means_and_sizes",
     "hidden_row",
+    "mean_sizes",
     "placed",
     "require",
     "split",
@@ -356,12 +358,25 @@ def group_means(
     With ``scale`` (the answers' lowest and highest value) a mean is withheld where it would tell a
     member who knows his own answer what all the others answered (:func:`discloses_answers`).
     """
+    return group_means_and_sizes(groups, frame, columns, scale=scale)[0]
+
+
+def group_means_and_sizes(
+    groups: Sequence[GatedGroup],
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    scale: tuple[float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`group_means` and, beside each shown mean, the published number of men it is over
+    (:func:`mean_sizes`; NaN where the mean is not shown): what its margin is worked out from."""
     shown_groups = [(p, g.index) for p, g in enumerate(groups) if g.figures]
     rows = (
         np.concatenate([index for _, index in shown_groups]) if shown_groups else np.zeros(0, dtype=np.int64)
     )
     owner = np.concatenate([np.full(index.size, p) for p, index in shown_groups]) if shown_groups else rows
     out = np.full((len(groups), len(columns)), np.nan)
+    sizes = np.full((len(groups), len(columns)), np.nan)
     for j, column in enumerate(columns):
         if column not in frame.columns:
             continue
@@ -373,28 +388,39 @@ def group_means(
             means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         if scale is not None:
             means = np.where(discloses_answers(means, counts, scale), np.nan, means)
-        out[:, j] = np.where(_answerers_hidden(groups, column), np.nan, means)
-    return out
+        published = mean_sizes(groups, column)
+        gated = np.array([g.figures and g.gate is not None for g in groups], dtype=bool)
+        hidden = gated & np.isnan(published)
+        out[:, j] = np.where(hidden, np.nan, means)
+        sizes[:, j] = np.where(np.isnan(out[:, j]), np.nan, published)
+    return out, sizes
 
 
-def _answerers_hidden(groups: Sequence[GatedGroup], column: str) -> np.ndarray:
-    """Per group, True where the release of ``column``'s answerers hides the group's answerers
-    (:class:`AnswerGate`); all False when every placed row answered it (the release's own people)."""
-    hidden = np.zeros(len(groups), dtype=bool)
+def mean_sizes(groups: Sequence[GatedGroup], column: str) -> np.ndarray:
+    """Per group, the published number of men a mean of ``column`` is over, for its margin: the
+    group's size where every placed man answered ``column`` (or the group has no :class:`AnswerGate`),
+    else the group's answerers as the release of ``column``'s answerers shows them. NaN where the
+    group shows no figures or that release hides its answerers.
+
+    A mean of a question some men skipped is over fewer men than the group, so a margin from the
+    group's size would be too narrow; the answerers' release publishes their number where it shows
+    them (its counts pass the same checks as any other), never a count it hides.
+    """
+    sizes = np.array([float(g.decision.n or 0) if g.figures else np.nan for g in groups])
     gate = next((g.gate for g in groups if g.gate is not None), None)  # any: the answerers are org-wide
     if gate is None or column not in gate.source.columns:
-        return hidden
-    values = pd.to_numeric(gate.source[column], errors="coerce")
-    answered = values.notna().to_numpy(dtype=bool)
+        return sizes
+    answered = pd.to_numeric(gate.source[column], errors="coerce").notna().to_numpy(dtype=bool)
     if answered.all():
-        return hidden
-    if all(g.gate is None or g.gate.cohort for g in groups):  # a cohort's answerers: no release, none shown
-        return np.array([g.figures and g.gate is not None for g in groups], dtype=bool)
-    answerers = _answerers_of(gate, column, answered)
+        return sizes
+    cohorts_only = all(g.gate is None or g.gate.cohort for g in groups)
+    # a cohort's answerers: no release of them, so none shown (and no release solved to say so)
+    answerers = None if cohorts_only else _answerers_of(gate, column, answered)
     for position, group in enumerate(groups):
         if group.figures and group.gate is not None:
-            hidden[position] = group.gate.cohort or answerers.cell(group.gate.where).n is None
-    return hidden
+            found = None if answerers is None or group.gate.cohort else answerers.cell(group.gate.where).n
+            sizes[position] = np.nan if found is None else float(found)
+    return sizes
 
 
 #: Answerer releases by (release, column, which rows answered): ``solve_answerers`` finds a solved one

@@ -21,7 +21,7 @@ from allypath.analytics._gating import (
     by_columns,
     discloses_answers,
     gated_groups,
-    group_means,
+    group_means_and_sizes,
     hidden_row,
     placed,
     view_release,
@@ -40,6 +40,7 @@ __all__ = [
     "perception_gap",
     "policy_awareness",
     "turning_points",
+    "widest_margins",
 ]
 
 AWARE_THRESHOLD = 3.5  # mean claimed policy awareness at "agree" or above
@@ -57,11 +58,11 @@ def chance_margin(n: float | None, scale: tuple[float, float]) -> float | None:
     tenths, rounded up (None without a size).
 
     The pages show a group's mean with this margin, so it is worked out from what they publish
-    anyway: the group's size ``n`` (the release's) and the scale. Never from the group's own spread:
-    with its mean and standard deviation, a member who knows his own answer learns the others' sum
-    and sum of squares, which in a small group can pin their answers. Nor from the number who
-    answered the question, which is not published (men may skip a question): the group's size is,
-    so where some skipped the real margin is a little wider, and the pages say so.
+    anyway: the number of men the mean is over (the group's size in the release, or where some
+    skipped the question, the count the release of its answerers shows: :func:`widest_margins`)
+    and the scale. Never from the group's own spread: with its mean and standard deviation, a
+    member who knows his own answer learns the others' sum and sum of squares, which in a small
+    group can pin their answers.
 
     The spread taken is the widest any answers on the scale can have, half its range (Popoviciu's
     inequality, 1935: a variable within [a, b] has a variance of at most (b - a)^2 / 4; 2 points on
@@ -82,6 +83,27 @@ def chance_margin(n: float | None, scale: tuple[float, float]) -> float | None:
     low, high = scale
     half = Z95 * (high - low) / 2 / math.sqrt(float(n))
     return math.ceil(round(half * 10, 6)) / 10
+
+
+def widest_margins(sizes: np.ndarray, scale: tuple[float, float]) -> list[float | None]:
+    """Per group, the widest :func:`chance_margin` among its shown means: ``sizes`` (groups x means)
+    holds the published number each shown mean is over (NaN where not shown,
+    :func:`~allypath.analytics._gating.group_means_and_sizes`), so the smallest decides. None where
+    the group shows no mean.
+
+    One margin per group, the widest, keeps "up to" true of every mean beside it: a question 30% of
+    the men skipped has a margin about a fifth wider than the group's size alone would give.
+
+    Examples
+    --------
+    >>> widest_margins(np.array([[100.0, 70.0], [np.nan, np.nan]]), (1.0, 5.0))
+    [0.5, None]
+    """
+    out: list[float | None] = []
+    for row in np.atleast_2d(np.asarray(sizes, dtype=float)):
+        known = row[~np.isnan(row)]
+        out.append(chance_margin(float(known.min()), scale) if known.size else None)
+    return out
 
 
 def share(yes: pd.Series) -> float:
@@ -224,11 +246,15 @@ def factor_heatmap(
 
     For barriers and norms higher means a stronger obstacle; ``low_policy_awareness`` is shown as
     ``6 - knowledge_claimed`` so that it reads the same way. For enablers higher is better.
-    ``DataFrame.attrs["factors"]`` maps each column to its kind and English label.
+    ``margin`` is the widest any of the row's means may move by chance (:func:`widest_margins`;
+    None where none is shown). ``DataFrame.attrs["factors"]`` maps each column to its kind and
+    English label.
     """
     groups, _ = _groups(scored, by, release, policy, filters)
     frame = groups[0].frame if groups else scored.iloc[:0]
-    means = group_means(groups, frame, [f"score_{f.construct}" for f in FACTORS], scale=LIKERT)
+    columns = [f"score_{f.construct}" for f in FACTORS]
+    means, sizes = group_means_and_sizes(groups, frame, columns, scale=LIKERT)
+    margins = widest_margins(sizes, LIKERT)
     rows = []
     for position, group in enumerate(groups):
         row = hidden_row(group)
@@ -237,6 +263,7 @@ def factor_heatmap(
             if factor.key == "low_policy_awareness":
                 value = SCALE_MAX + 1 - value
             row[factor.key] = value
+        row["margin"] = margins[position]
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs["factors"] = {f.key: {"kind": f.kind, "label": f.label.get_lang("en")} for f in FACTORS}
@@ -289,25 +316,28 @@ def diagnostic_answers(
     A question's score is the mean of its constructs' group means; 3.5 and above reads "mostly
     yes", 2.5 and below "mostly no", in between "mixed". One row per group and question:
     ``question`` (key), ``text``, ``score``, ``verdict`` (yes/mixed/no/unknown, as the score stands),
-    ``answer``. The answer gives the score with the widest margin chance allows for the group's
-    published size (:func:`chance_margin`) and says "too close to call" where that margin reaches
-    across 3.5 or 2.5.
+    ``answer``. The answer gives the score with the widest margin chance allows for the number of
+    men its means are over (:func:`widest_margins`) and says "too close to call" where that margin
+    reaches across 3.5 or 2.5.
     """
     groups, _ = _groups(scored, by, release, policy, filters)
     constructs = sorted({c for q in DIAGNOSTIC_QUESTIONS for c in q.constructs})
     frame = groups[0].frame if groups else scored.iloc[:0]
-    means = group_means(groups, frame, [f"score_{c}" for c in constructs], scale=LIKERT)
+    means, sizes = group_means_and_sizes(groups, frame, [f"score_{c}" for c in constructs], scale=LIKERT)
     rows = []
     for position, group in enumerate(groups):
         for question in DIAGNOSTIC_QUESTIONS:
             row = hidden_row(group)
             score = float("nan")
+            margin = None
             if group.figures:
-                known = [means[position, constructs.index(c)] for c in question.constructs]
+                at = [constructs.index(c) for c in question.constructs]
+                known = [means[position, j] for j in at]
                 known = [m for m in known if not np.isnan(m)]
                 score = float(np.mean(known)) if known else float("nan")
+                # a mean of means moves by no more than the widest of theirs
+                (margin,) = widest_margins(sizes[position, at], LIKERT)
             verdict = _verdict(score)
-            margin = chance_margin(group.decision.n, LIKERT) if group.figures else None
             row.update(
                 {
                     "question": question.key,
@@ -507,16 +537,20 @@ def context_profiles(
     """Mean stage per work context per group (columns ``context_<name>_stage``), one column each.
 
     Men shift between stages with context; a group's profile shows where it is furthest along
-    (e.g. team meetings) and where it lags (e.g. hiring and promotion).
+    (e.g. team meetings) and where it lags (e.g. hiring and promotion). ``margin`` is the widest
+    any of the row's averages may move by chance on the 1-4 stage scale (:func:`widest_margins`:
+    a situation many men skip, such as hiring, is averaged over fewer of them).
     """
     contexts = [c for c in scored.columns if c.startswith("context_") and c.endswith("_stage")]
     groups, _ = _groups(scored, by, release, policy, filters)
     frame = groups[0].frame if groups else scored.iloc[:0]
-    means = group_means(groups, frame, contexts, scale=(1.0, 4.0))
+    means, sizes = group_means_and_sizes(groups, frame, contexts, scale=STAGE_SCALE)
+    margins = widest_margins(sizes, STAGE_SCALE)
     rows = []
     for position, group in enumerate(groups):
         row = hidden_row(group)
         for j, column in enumerate(contexts):
             row[column.removeprefix("context_").removesuffix("_stage")] = float(means[position, j])
+        row["margin"] = margins[position]
         rows.append(row)
     return pd.DataFrame(rows)

@@ -24,8 +24,8 @@ What the summary says and the rules behind it (docs/summary.md):
   that interval excludes zero.
 - **Barriers and enablers**: the strongest barriers and norms (3.5 of 5 or more is strong), the
   strongest and the weakest enabler. Every mean carries its margin in words ("3.8 of 5, give or take
-  up to 0.4"): :func:`~allypath.analytics.factors.chance_margin` for the selection's published size,
-  as the heatmap gives it.
+  up to 0.4"): the heatmap's margin for the selection, the widest of its means' (each from the
+  number it is over: :func:`~allypath.analytics.factors.widest_margins`).
 - **The research's three questions**, each answered yes / partly / no from the constructs in
   :data:`QUESTIONS` (see :func:`verdict`), or "too close to call" where the means moved by their
   margin could give another answer (:func:`close_call`).
@@ -417,8 +417,11 @@ def summarise(released: Released, language: str = "en") -> Summary:
         return Summary(**base, hidden=say("hidden"))
     # rounded once, as the summary and the heatmap write them: a verdict never rests on a hidden digit
     means = {key: _round1(released.factors.get(key)) for key in _FACTORS}
-    # how far a mean of the selection's published size may move by chance, as the heatmap says it
-    margin = chance_margin(_number(total.get("n")), LIKERT)
+    # how far the selection's means may move by chance, as the heatmap says it: the widest of them,
+    # from the number each is over (fewer than the selection where men skipped a question)
+    margin = _number(released.factors.get("margin"))
+    if margin is None and "margin" not in released.factors:  # figures built without a margin
+        margin = chance_margin(_number(total.get("n")), LIKERT)
     return Summary(
         **base,
         where=_where(total, say),

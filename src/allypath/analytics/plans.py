@@ -27,9 +27,9 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, group_means, placed
+from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, group_means_and_sizes, placed
 from allypath.analytics.change import wave_change
-from allypath.analytics.factors import LIKERT, SCALE_MAX, STAGE_SCALE, chance_margin
+from allypath.analytics.factors import LIKERT, SCALE_MAX, STAGE_SCALE, chance_margin, widest_margins
 from allypath.analytics.margin_words import give_or_take, straddles
 from allypath.analytics.mix import STAGE_KEYS, wilson_interval
 from allypath.errors import DataError
@@ -110,14 +110,19 @@ class _Candidate:
     evidence: dict[str, float]
 
 
-def _factor_means(group: GatedGroup) -> dict[str, float]:
-    """Each barrier's, norm's and enabler's mean in ``group`` exactly as the heatmap publishes it: NaN
-    where not measured, and where a member who knows his own answer would read everyone else's from it
-    (:func:`~allypath.analytics._gating.discloses_answers`). A plan's reasons are shown and stored, so
-    they may quote no figure the heatmap withholds."""
+def _factor_means(group: GatedGroup) -> dict[str, tuple[float, float | None]]:
+    """Each barrier's, norm's and enabler's mean in ``group`` exactly as the heatmap publishes it, with
+    its margin: NaN where not measured, and where a member who knows his own answer would read
+    everyone else's from it (:func:`~allypath.analytics._gating.discloses_answers`). A plan's reasons
+    are shown and stored, so they may quote no figure the heatmap withholds. The margin is from the
+    number the mean is over (a question some men skipped has fewer: :func:`chance_margin`)."""
     factors = (*BARRIERS, *NORMS, *ENABLERS)
-    means = group_means([group], group.frame, [f"score_{f.construct}" for f in factors], scale=LIKERT)
-    return {factor.key: float(means[0, j]) for j, factor in enumerate(factors)}
+    columns = [f"score_{f.construct}" for f in factors]
+    means, sizes = group_means_and_sizes([group], group.frame, columns, scale=LIKERT)
+    return {
+        factor.key: (float(means[0, j]), widest_margins(sizes[0, [j]], LIKERT)[0])
+        for j, factor in enumerate(factors)
+    }
 
 
 def _between(share: float, n: int) -> str:
@@ -157,11 +162,10 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
             score = _STAGE_ACTION + share + (len(STAGES) - number) * 1e-9
             add(key, score, reason, "stage_action", {STAGE_KEYS[number - 1]: share})
     # 2. what holds them back: barriers and norms, missing enablers, a context further back; each
-    # mean with the widest margin chance allows for the group's published size (as the heatmap)
+    # mean with the widest margin chance allows for the number it is over (as the heatmap)
     means = _factor_means(group)
-    margin = chance_margin(group.decision.n, LIKERT)
     for factor in (*BARRIERS, *NORMS, *ENABLERS):
-        mean = means[factor.key]
+        mean, margin = means[factor.key]
         if mean != mean:  # NaN: not measured, or withheld
             continue
         # low policy awareness on the heatmap's reading (6 - claimed awareness): higher is a stronger
@@ -186,13 +190,16 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
                 _OBSTACLE + min(gap / SCALE_SPAN, 1.0),
                 f"{label} {words} ({figure})",
                 code,
-                {factor.key: mean},
+                {factor.key: shown},  # as the heatmap's column of that name reads it
             )
     behind = _context_furthest_back(group, float(stage.mean()))
     if behind is not None:
-        context, mean, gap = behind
-        # both means of the same group's published size: the same margin (on the 1-4 stage scale)
-        each = give_or_take(chance_margin(group.decision.n, STAGE_SCALE)).replace(",", ", each", 1)
+        context, mean, gap, answered = behind
+        # the wider of the two margins, the context's (over those who answered it: men skip hiring),
+        # on the 1-4 stage scale
+        margins = [chance_margin(answered, STAGE_SCALE), chance_margin(group.decision.n, STAGE_SCALE)]
+        each = give_or_take(max((m for m in margins if m is not None), default=None))
+        each = each.replace(",", ", each", 1)
         reason = (
             f"the group stands furthest back {context_phrase(context, language)} (average stage"
             f" {mean:.1f} against {float(stage.mean()):.1f} overall{each})"
@@ -287,24 +294,26 @@ def no_plan_reason(row: Mapping[str, object], *, wave_open: bool = False) -> str
     return "No intervention stands out for this group."
 
 
-def _context_furthest_back(group: GatedGroup, overall: float) -> tuple[str, float, float] | None:
+def _context_furthest_back(group: GatedGroup, overall: float) -> tuple[str, float, float, float] | None:
     """The work context whose mean stage lies furthest below the group's, if by at least
-    :data:`CONTEXT_GAP`: (context name, its mean stage, the gap). Context means as the contexts view
-    publishes them (withheld where they would pin the other members' stages)."""
+    :data:`CONTEXT_GAP`: (context name, its mean stage, the gap, the published number of men the
+    mean is over). Context means as the contexts view publishes them (withheld where they would pin
+    the other members' stages)."""
     columns = [c for c in group.frame.columns if c.startswith("context_") and c.endswith("_stage")]
     if not columns or overall != overall:
         return None
-    values = group_means([group], group.frame, columns, scale=(1.0, float(len(STAGES))))[0]
+    values, sizes = group_means_and_sizes([group], group.frame, columns, scale=STAGE_SCALE)
     means = {
-        column.removeprefix("context_").removesuffix("_stage"): float(value)
-        for column, value in zip(columns, values, strict=True)
+        column.removeprefix("context_").removesuffix("_stage"): (float(value), float(size))
+        for column, value, size in zip(columns, values[0], sizes[0], strict=True)
         if value == value
     }
     if not means:
         return None
-    context = min(means, key=lambda name: (means[name], name))
-    gap = overall - means[context]
-    return (context, means[context], gap) if gap >= CONTEXT_GAP else None
+    context = min(means, key=lambda name: (means[name][0], name))
+    mean, answered = means[context]
+    gap = overall - mean
+    return (context, mean, gap, answered) if gap >= CONTEXT_GAP else None
 
 
 def action_plan(

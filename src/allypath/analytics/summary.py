@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from allypath.analytics._gating import gated_groups, group_means, placed
-from allypath.analytics.factors import AWARE_THRESHOLD, LIKERT, chance_margin, policy_awareness, share
+from allypath.analytics._gating import gated_groups, group_means_and_sizes, placed
+from allypath.analytics.factors import AWARE_THRESHOLD, LIKERT, policy_awareness, share, widest_margins
 from allypath.analytics.margin_words import give_or_take, straddles
 from allypath.analytics.mix import wilson_interval
 from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
@@ -40,9 +40,10 @@ _NO_INTERVAL: Interval = (float("nan"), float("nan"))
 class GroupSummary:
     """One group's summary. Each share comes with its 95% Wilson interval (``*_interval``: where the
     share of the whole population the group stands for likely lies); a share withheld because it would
-    tell members' answers is NaN, its interval too. ``barrier_margin`` is how far a mean of the group's
-    published size may move by chance on the 1-5 scale (:func:`~allypath.analytics.factors.chance_margin`;
-    None where no size is published); :meth:`barrier_lines` says each top barrier with it."""
+    tell members' answers is NaN, its interval too. ``barrier_margin`` is how far the top barriers'
+    means may move by chance on the 1-5 scale, the widest of theirs (each from the number of men it is
+    over: :func:`~allypath.analytics.factors.widest_margins`; None where none is shown);
+    :meth:`barrier_lines` says each top barrier with it."""
 
     group: str
     n: int
@@ -157,9 +158,12 @@ def summarise_groups(
         took_part_among = _whole(shown, "participation_answered")
         # Means as the heatmap publishes them: withheld where one member's answer would pin the others'.
         factors = [f for f in (*BARRIERS, *NORMS) if f.key != "low_policy_awareness"]
-        means = group_means([gated], gated.frame, [f"score_{f.construct}" for f in factors], scale=LIKERT)
-        barriers = [(f, float(means[0, j])) for j, f in enumerate(factors) if means[0, j] == means[0, j]]
-        barriers.sort(key=lambda pair: -pair[1])
+        columns = [f"score_{f.construct}" for f in factors]
+        means, sizes = group_means_and_sizes([gated], gated.frame, columns, scale=LIKERT)
+        barriers = [(f, float(means[0, j]), j) for j, f in enumerate(factors) if means[0, j] == means[0, j]]
+        barriers.sort(key=lambda found: -found[1])
+        top = [(f, value) for f, value, _ in barriers[:3]]
+        (margin,) = widest_margins(sizes[0, [j for _, _, j in barriers[:3]]], LIKERT)
         between = share(frame["between_stages"].astype(bool))
         aware = _number(shown, "claimed_share")
         took_part = _number(shown, "participation_share")
@@ -177,9 +181,9 @@ def summarise_groups(
                 policy_aware_interval=_interval(aware, answered),
                 participation_share=took_part,
                 participation_interval=_interval(took_part, took_part_among),
-                top_barriers=[(f.label.get_lang("en"), value) for f, value in barriers[:3]],
-                actions=_actions(stage_mix, barriers[:3]),
-                barrier_margin=chance_margin(decision.n, LIKERT),
+                top_barriers=[(f.label.get_lang("en"), value) for f, value in top],
+                actions=_actions(stage_mix, top),
+                barrier_margin=margin,
             )
         )
     return out

@@ -63,8 +63,8 @@ def summary(
 
     Shares are whole percentages with the range they likely lie in (95% Wilson interval): a group is
     a sample of the men it stands for. Barrier means are on the 1-5 agreement scale, each with the
-    widest margin chance allows for the group's size, and "too close to call" where that margin
-    reaches across 3.5 (strong)."""
+    widest margin chance allows for the number of men who answered, and "too close to call" where
+    that margin reaches across 3.5 (strong)."""
     from allypath.analytics import summarise_groups
     from allypath.model import STAGES
     from allypath.privacy import PrivacyPolicy, solve_release
@@ -125,8 +125,8 @@ def summary(
         console.print(
             "Likely between: where the share among all the men a group stands for most likely lies"
             " (95% interval); a group's answers are a sample of them. Give or take up to: how far a"
-            " group's average could be off by chance alone, judged from its size only, so the real"
-            " margin is usually smaller.",
+            " group's average could be off by chance alone, judged from how many men answered it, so the"
+            " real margin is usually smaller.",
             style="dim",
         )
 

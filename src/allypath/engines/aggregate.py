@@ -4,7 +4,8 @@
 (DuckDB group-bys over a Parquet dataset of any size, bounded memory) give the same table: one row for
 the whole selection (``overall``) and one per group, with the group size ``n``, ``suppressed`` (the
 gate's reason code, empty when shown) and ``note`` (why, in words), the stage shares with Wilson
-intervals, the mean stage probabilities and the mean of every barrier, norm and enabler; hidden values
+intervals, the mean stage probabilities and the mean of every barrier, norm and enabler, and ``margin``,
+the widest any of those means may move by chance (each from the number of men it is over); hidden values
 are empty. On the DuckDB path the finest cells of the declared breakdowns are solved into the same
 release as in memory, so both hide the same cells (tests/dashboard/test_board.py compares them).
 
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 from allypath._values import plain, records
 from allypath.analytics import factor_heatmap, stage_mix, wilson_interval
 from allypath.analytics._gating import discloses_answers, placed, view_release
-from allypath.analytics.factors import LIKERT
+from allypath.analytics.factors import LIKERT, widest_margins
 from allypath.analytics.mix import BAND_COLUMNS, SPLITS
 from allypath.errors import DataError
 from allypath.model import FACTORS, STAGE_KEYS
@@ -69,6 +70,7 @@ TABLE_COLUMNS = [
     "low_early",
     "high_early",
     *FACTOR_COLUMNS,
+    "margin",
 ]
 DECIMALS = 6
 SCALE_MAX = 5  # the 1-5 agreement scale; low policy awareness reads 6 - claimed awareness
@@ -127,7 +129,7 @@ def aggregate_table(
             out.update(n=row["n"], suppressed="", note=row["split_message"] or "", split=row["split"] or "")
             out.update({c: row[c] for c in (*MIX_COLUMNS, *BAND_COLUMNS)})
             if figures is not None:
-                out.update({c: plain(figures[c]) for c in FACTOR_COLUMNS if c in figures.index})
+                out.update({c: plain(figures[c]) for c in (*FACTOR_COLUMNS, "margin") if c in figures.index})
         rows.append(out)
     if rows:
         for column in columns:
@@ -363,6 +365,7 @@ def _count_row(
         out.update(
             share_early=early, share_late=1 - early, low_early=float(band_low), high_early=float(band_high)
         )
+    sizes = []  # the published number each shown mean is over, for the row's margin
     for factor in FACTORS:
         mean = plain(row[factor.key])
         answered = int(row[f"answered_{factor.key}"] or 0)
@@ -374,6 +377,11 @@ def _count_row(
         if mean is not None and factor.key == "low_policy_awareness":
             mean = SCALE_MAX + 1 - float(mean)  # as analytics.factor_heatmap: reads like a barrier
         out[factor.key] = mean
+        if mean is not None:
+            answerers = n if gate is None else gate.cell(filters).n
+            sizes.append(np.nan if answerers is None else float(answerers))
+    # as analytics.factor_heatmap: the widest margin of the row's means
+    (out["margin"],) = widest_margins(np.array([sizes]) if sizes else np.full((1, 1), np.nan), LIKERT)
     return out
 
 

@@ -252,9 +252,15 @@ def _group_answers(row: Mapping[str, Any]) -> list[str]:
 
 
 def _margin(row: Mapping[str, Any]) -> float | None:
-    """How far a mean of the row's group may move by chance (its published size; None when hidden)."""
+    """How far the row's means may move by chance (None when hidden): the table's ``margin``, the
+    widest of them, each from the number of men it is over; a table without one, from the size."""
+    if row.get("suppressed"):
+        return None
+    if "margin" in row:
+        margin = row["margin"]
+        return None if margin is None or margin != margin else float(margin)
     n = row.get("n")
-    return None if row.get("suppressed") or n is None else chance_margin(float(n), LIKERT)
+    return None if n is None else chance_margin(float(n), LIKERT)
 
 
 def _margin_note(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -267,10 +273,11 @@ def _margin_note(rows: Sequence[Mapping[str, Any]]) -> str:
     listed = f"{margin:.1f} for {name} (a group of {n})"
     small = max(found[1:], key=lambda f: (f[2], -f[1]), default=None)
     if small is not None and small[2] != margin:
-        listed += f", up to {small[2]:.1f} for the smallest group shown ({small[0]}, {small[1]})"
+        listed += f", up to {small[2]:.1f} for {small[0]} (a group of {small[1]}), the widest shown"
     return (
-        f"By chance alone a group's averages could be off by up to {listed}: judged from the group's"
-        " size only, as spread out as the 1-5 scale allows, so the real margin is usually smaller. Two"
+        f"By chance alone a group's averages could be off by up to {listed}: judged from how many men"
+        " answered (fewer than the group where some skipped a question) and as spread out as the 1-5"
+        " scale allows, so the real margin is usually smaller. Two"
         " groups whose averages differ by more than their two margins added together differ beyond chance."
     )
 

@@ -63,14 +63,19 @@ def _hidden_note(rows: pd.DataFrame, shown: int) -> str:
 
 
 def _margin_words(shown: pd.DataFrame) -> str:
-    """How far the drawn means may move by chance, from the shown groups' published sizes: up to the
-    largest group's margin to the smallest's (:func:`~allypath.analytics.factors.chance_margin`)."""
-    sizes = pd.to_numeric(shown["n"], errors="coerce").dropna() if "n" in shown.columns else pd.Series()
-    if sizes.empty:
+    """How far the drawn means may move by chance: from the smallest shown group's margin to the
+    largest's. The table's ``margin`` is each row's widest (each mean from the number of men it is
+    over, :func:`~allypath.analytics.factors.widest_margins`); a table without one, from the sizes."""
+    if "margin" in shown.columns:
+        margins = pd.to_numeric(shown["margin"], errors="coerce").dropna().tolist()
+    else:
+        sizes = pd.to_numeric(shown["n"], errors="coerce").dropna() if "n" in shown.columns else pd.Series()
+        margins = [m for n in sizes if (m := chance_margin(float(n), LIKERT)) is not None]
+    if not margins:
         return ""
-    low, high = (chance_margin(float(n), LIKERT) for n in (sizes.max(), sizes.min()))
-    span = f"{low:.1f}" if low == high else f"{low:.1f} (the largest group) to {high:.1f} (the smallest)"
-    return f" By chance alone a mean could be off by up to {span}, judged from each group's size."
+    low, high = min(margins), max(margins)
+    span = f"{low:.1f}" if low == high else f"{low:.1f} to {high:.1f}, by group"
+    return f" By chance alone a mean could be off by up to {span}, judged from how many men answered."
 
 
 def stage_mix_chart(

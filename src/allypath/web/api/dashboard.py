@@ -335,7 +335,8 @@ def get_heatmap(request: HttpRequest, slug: str, params: Query[Breakdown1]) -> S
 
         def heat(row: Record) -> HeatRow:
             scores = {k: row.get(k) for k in FACTOR_LABELS} if row["visible"] else {}
-            return HeatRow(**_decision(row), scores=scores)
+            margin = row.get("margin") if row["visible"] else None
+            return HeatRow(**_decision(row), scores=scores, margin=margin)
 
         factors = [FactorOut(key=k, kind=v["kind"], label=v["label"]) for k, v in result.factors.items()]
         overall = heat(result.overall) if result.overall is not None else None

@@ -201,6 +201,12 @@ class FactorOut(Schema):
 
 class HeatRow(Decision):
     scores: dict[str, float | None] = Field(default_factory=dict, description="factor key -> mean (1-5)")
+    margin: float | None = Field(
+        None,
+        description="how far any of the row's means may move by chance (95%, the widest the 1-5 scale"
+        " allows, from the number of men each mean is over: fewer than the group where some skipped a"
+        " question); null when no mean is shown",
+    )
 
 
 class HeatmapOut(Schema):

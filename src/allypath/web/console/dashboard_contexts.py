@@ -8,7 +8,6 @@ import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from allypath.analytics.factors import STAGE_SCALE, chance_margin
 from allypath.reports.charts import Chart, heatmap
 from allypath.web.console.dashboard import refused_context, render_tab
 from allypath.web.dashboard.contexts import Contexts, contexts_view
@@ -50,17 +49,18 @@ def _chart(result: Contexts) -> Chart | None:
 
 def _margins(result: Contexts) -> list[dict[str, Any]]:
     """Per shown profile (everyone selected, then each group with an average shown): its name, its
-    published size and how far its averages may move by chance, from that size only (never the
-    group's spread nor the hidden number who answered a situation: ``chance_margin``)."""
+    published size and how far its averages may move by chance: the profile's ``margin``, the widest
+    of its averages, each from the number of men who answered that situation as the release of its
+    answerers shows it (never the group's spread: :func:`~allypath.analytics.factors.widest_margins`)."""
     named = [("everyone selected", result.overall)] + [
         (str(row.get("value") or row.get("group")), row) for row in result.rows if row.get("visible")
     ]
     out = []
     for name, row in named:
         shown = row and any(c["mean"] is not None for c in row.get("cells", []))
-        found = chance_margin(row.get("n"), STAGE_SCALE) if row and shown else None
-        if row and found is not None:
-            out.append({"name": name, "n": row["n"], "margin": f"±{found:.1f}"})
+        found = row.get("margin") if row and shown else None
+        if row and found is not None and found == found:
+            out.append({"name": name, "n": row["n"], "margin": f"±{float(found):.1f}"})
     return out
 
 

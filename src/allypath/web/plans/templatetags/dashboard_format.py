@@ -109,6 +109,14 @@ def margin(n: Any, scale: str) -> str:
 
 
 @register.filter
+def plus_minus(margin: Any) -> str:
+    """``row.margin|plus_minus``: "±0.6", a margin a view worked out (the widest of a row's means,
+    each from the number of men it is over: :func:`~allypath.analytics.factors.widest_margins`);
+    "" without one."""
+    return "" if _missing(margin) else f"±{float(margin):.1f}"
+
+
+@register.filter
 def shows_any(row: Any, keys: Any) -> bool:
     """Whether ``row`` shows a value for any of ``keys`` (keys, or (key, label) pairs)."""
     if not row:
