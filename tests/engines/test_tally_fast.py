@@ -1,4 +1,4 @@
-"""Issue 19, point 2: the DuckDB report counts scored batches as they come (engines.aggregate.CellTally)
+"""Issue 19, point 2: the DuckDB report counts scored batches as they come (engines.tally.CellTally)
 instead of writing them to a file and reading it back. The tables must be the ones the file path and
 the in-memory path give, cell for cell, on data with missing answers, bad rows and both forms, and
 whichever way the tally numbers its cells."""
@@ -16,7 +16,7 @@ import pytest
 
 import allypath
 from allypath.engines import BatchScorer, score_parquet_duckdb
-from allypath.engines import aggregate as aggregate_module
+from allypath.engines import tally as tally_module
 from allypath.engines.aggregate import (
     CellTally,
     _finest_sql,
@@ -108,10 +108,10 @@ def test_the_tally_finds_the_same_cells_whichever_way_it_numbers_them(
     numbering: str, source: Path, through_a_file: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if numbering != "dense":  # every batch's combinations numbered by a sort, not counted densely
-        monkeypatch.setattr(aggregate_module, "_DENSE_CELLS", 0)
-        monkeypatch.setattr(aggregate_module, "_DENSE_PER_ROW", 0)
+        monkeypatch.setattr(tally_module, "_DENSE_CELLS", 0)
+        monkeypatch.setattr(tally_module, "_DENSE_PER_ROW", 0)
     if numbering == "dictionary":  # codes that no longer pack into one number
-        monkeypatch.setattr(aggregate_module, "_PACK_BITS", 2)
+        monkeypatch.setattr(tally_module, "_PACK_BITS", 2)
     tally = tally_parquet_duckdb(source, BatchScorer(on_error="mark"), NEEDED, batch_rows=64)
     assert (tally._index is not None) == (numbering == "dictionary")
     table = tally_table(tally, "unit", POLICY, breakdowns=DECLARED, hierarchy=["unit"])

@@ -8,7 +8,7 @@ the interpreter lock while they decode and encode; the kernel runs its blocks on
 at most three batches are in flight. ``keep`` narrows the job to the output columns a caller needs
 (the report's aggregates need a dozen of ~80): attribute columns not kept are never read, and only
 the kept columns are written. :func:`tally_parquet_duckdb` counts the scored batches instead of
-writing them (the report's aggregates, :class:`allypath.engines.aggregate.CellTally`).
+writing them (the report's aggregates, :class:`allypath.engines.tally.CellTally`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from allypath._files import atomic_path
-from allypath.engines.aggregate import CellTally
 from allypath.engines.batches import BatchScorer, conform, file_schema
+from allypath.engines.tally import CellTally
 from allypath.errors import DataError
 
 __all__ = [

@@ -6,7 +6,7 @@ record batch of the output schema. ``keep`` narrows the job to the columns a cal
 DuckDB: attribute columns not kept are never read and the scored strings only are cast.
 
 The report's aggregates need no scored row at all: :func:`tally_spark` has each partition score its
-batches and count them into one :class:`~allypath.engines.aggregate.CellTally`, and send that alone
+batches and count them into one :class:`~allypath.engines.tally.CellTally`, and send that alone
 (one small record batch per partition) to the driver, which adds them up and solves the release
 exactly as the DuckDB path does (:func:`aggregate_spark`). Spark's own reader hands the workers
 their batches through rows (its Parquet columns to rows, rows to Arrow), which costs more than the
@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
-from allypath.engines.aggregate import CellTally, _declared, tally_schema, tally_table
+from allypath.engines.aggregate import _declared, tally_table
 from allypath.engines.batches import BatchScorer
+from allypath.engines.tally import CellTally, tally_schema
 from allypath.errors import ConfigurationError, DataError
 from allypath.privacy import Breakdown, PrivacyPolicy
 from allypath.scoring.engine import kept_columns
