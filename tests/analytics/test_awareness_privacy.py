@@ -154,14 +154,6 @@ def test_the_lone_answerer_of_the_turning_points_cannot_be_worked_out_either() -
     assert said and all(" " in m and "_" not in m for m in said)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known limit (docs/privacy.md): the answerers' release protects answer counts, not the yes/no "
-        "split across differences; its greedy choice hid whole-organisation shares (the demo's "
-        "participation of 306 men), so a group of k or more all answering alike can be read by difference"
-    ),
-)
 def test_a_share_that_tells_a_whole_unit_by_difference_is_withheld() -> None:
     # both units have k answerers; every man in B says he knows the policies. B's own share is
     # withheld ("100%" tells each his colleagues' answer), and so must be total minus unit A.
@@ -175,6 +167,12 @@ def test_a_share_that_tells_a_whole_unit_by_difference_is_withheld() -> None:
     assert not attacker.breaches(K)
     unit_a = policy_awareness(frame, [], release=release, filters={"wave": "W1", "unit": "A"})
     assert unit_a.iloc[0]["answered"] == 5  # the count is no secret; only the difference's split is
+    # the smaller cell's share goes, not the whole organisation's: HR keeps the headline figure
+    total = policy_awareness(frame, [], release=release, filters={"wave": "W1"}).iloc[0]
+    assert total["claimed_share"] == pytest.approx(7 / 10)
+    assert pd.isna(unit_a.iloc[0]["claimed_share"]) and unit_a.iloc[0]["claimed_message"] == (
+        "hidden so that no one's answer can be worked out"
+    )
 
 
 def test_where_every_group_has_k_answerers_the_figures_are_shown() -> None:

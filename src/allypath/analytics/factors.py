@@ -29,6 +29,7 @@ from allypath.analytics._gating import (
 from allypath.analytics.margin_words import give_or_take, straddles
 from allypath.model import BARRIERS, DIAGNOSTIC_QUESTIONS, ENABLERS, NORMS
 from allypath.privacy import PrivacyPolicy, Release, plain_reason, solve_answerers
+from allypath.privacy.release import DETAIL_STAGES
 
 __all__ = [
     "AWARE_THRESHOLD",
@@ -178,12 +179,16 @@ class _Question:
         if cell.n is None:
             code = "below_k_answers" if cell.reason == "below_k" else "complementary_answers"
             return None, self.reason(code)
-        # The release's attribute rule on a yes/no answer (cell.detail) is not applied: with most
-        # fine cells all "no", its greedy complementary choice hid the whole organisation's share
-        # (participation of 306 men in the demo). The share is withheld only where it tells every
-        # answer of its own cell (``share``); a group of k or more all answering alike can still be
-        # read by difference (docs/privacy.md, Known limits), never a group under k.
         return cell.n, ""
+
+    def split_shown(self, group: GatedGroup) -> bool:
+        """Whether the answerers' release shows ``group``'s yes/no split: its attribute rule hides
+        it where the share, alone or against the other shown shares (a parent minus its children),
+        would tell every answer of some answerers; it hides the smaller cell's split where it can,
+        so the whole organisation's share stays (``solve_answerers``)."""
+        if self.answerers is None or not group.figures:
+            return False
+        return self.answerers.cell({**self.filters, **group.values}).detail >= DETAIL_STAGES
 
 
 def _questions(
@@ -417,7 +422,7 @@ def policy_awareness(
                     "verified": answers >= VERIFIED_THRESHOLD,
                     "participation": answers > 0,
                 }[name]
-                value = share(yes)
+                value = share(yes) if question.split_shown(group) else float("nan")
                 values[f"{name}_share"] = value
                 if name == "claimed":
                     values["answered"] = count
@@ -426,7 +431,7 @@ def policy_awareness(
                 if name == "verified":
                     values["verified_answered"] = count
                     values["verified_mean"] = _bounded_mean(answers, (0.0, 1.0))
-                if not message and np.isnan(value):  # share() withholds it: it tells every answer
+                if not message and np.isnan(value):  # it would tell answers, alone or by difference
                     message = question.reason("answer_split")
             if message:
                 values[f"{name}_message"] = message
@@ -512,10 +517,10 @@ def turning_points(
             if count is not None:
                 chosen = pd.to_numeric(group.rows[option], errors="coerce").fillna(0)
                 said = group.rows[options].notna().any(axis=1)
-                value = share(chosen[said] > 0)
+                value = share(chosen[said] > 0) if answered[option].split_shown(group) else float("nan")
             if message:
                 messages.append(message)
-            elif count is not None and np.isnan(value):  # share() withholds it: it tells every answer
+            elif count is not None and np.isnan(value):  # it would tell answers, alone or by difference
                 messages.append(answered[option].reason("answer_split"))
             row[option.removeprefix("tp_")] = value
         if options:

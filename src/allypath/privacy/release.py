@@ -379,6 +379,7 @@ def solve_release(
     open_waves: Iterable[Hashable] = (),
     panel_waves: Sequence[Hashable] = (),
     finest: pd.DataFrame | None = None,
+    spare_parents: bool = False,
 ) -> Release:
     """Solve the publication of ``responses`` over ``breakdowns`` (the total is always included).
 
@@ -393,6 +394,8 @@ def solve_release(
     open_waves : waves still collecting answers (counts only).
     panel_waves : panel waves in order: their returning and continuing members become cohort cells.
     finest : the finest cells already computed (e.g. by DuckDB); ``responses`` is then ignored.
+    spare_parents : where a parent's split minus its children's would tell its rest's answers, hide
+        the smallest child's split rather than the parent's (``solve_answerers``).
 
     Examples
     --------
@@ -440,7 +443,7 @@ def solve_release(
     store = wave_store.get()
     for wave in waves:
         part = arrays if wave_text is None else arrays.take(np.flatnonzero(wave_text == wave))
-        one = _Wave(wave, part, tuple(tables), policy, parent_of, wave in opened)
+        one = _Wave(wave, part, tuple(tables), policy, parent_of, wave in opened, spare_parents)
         digest = one.digest() if store else ""
         cells = store.get(digest) if store else None
         if cells is None:
@@ -463,10 +466,16 @@ class _Wave:
     policy: PrivacyPolicy
     parent_of: dict[str, str]
     is_open: bool
+    spare_parents: bool = False
 
     def solve(self) -> list[PublishedCell]:
         solved = solve_wave(
-            self.part, self.tables, self.policy, hierarchy=self.parent_of, open_wave=self.is_open
+            self.part,
+            self.tables,
+            self.policy,
+            hierarchy=self.parent_of,
+            open_wave=self.is_open,
+            spare_parents=self.spare_parents,
         )
         return [
             PublishedCell(
@@ -493,6 +502,7 @@ class _Wave:
         settings = [
             self.wave,
             self.is_open,
+            *(["spare_parents"] if self.spare_parents else []),  # the main release's digests unchanged
             self.policy.k,
             self.policy.k_text,
             [[list(t.columns), list(t.flags)] for t in self.tables],
@@ -573,7 +583,10 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
     and as a share is published only with its count, no yes-count of such a group either (its
     derivation would need the same combination). ``yes`` enters as the stage split (stage 1 yes,
     2 no), so the solver's attribute rule, which also checks differences of cells, says where a
-    share would tell every other answerer's answer (``detail`` below ``DETAIL_STAGES``).
+    share would tell every other answerer's answer (``detail`` below ``DETAIL_STAGES``). Where a
+    difference would tell it ("all 10 minus the 5 of unit A" is unit B, all of whom said yes), the
+    smaller cell's share is hidden, not the larger's (``spare_parents``): most fine cells of a rare
+    answer are all "no", and hiding parents there climbed to the whole organisation's share.
 
     ``placed_rows`` are the rows ``release`` was solved from (placed ones); ``answered`` and
     ``yes`` are boolean arrays aligned with them. The result depends on the data and the declared
@@ -593,6 +606,7 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
     finest = finest_cells(rows, group)
     settings = json.dumps(
         [
+            "spare_parents",
             release.policy.k,
             release.policy.k_text,
             [b.key for b in release.breakdowns],
@@ -601,8 +615,10 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
             sorted(release.open_waves),
         ]
     )
+    # the solver's code too, as each wave's solve is stored (a stored release of an older solver's
+    # decisions is never read back)
     digest = hashlib.blake2b(
-        settings.encode() + finest.to_csv(index=False).encode(), digest_size=16
+        _solver_digest() + settings.encode() + finest.to_csv(index=False).encode(), digest_size=16
     ).hexdigest()
     store = answerer_store.get()
     solved = _ANSWERERS.get(digest)
@@ -618,6 +634,7 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
             hierarchy=release.hierarchy,
             open_waves=release.open_waves,
             finest=finest,
+            spare_parents=True,
         )
         if store is not None:
             store.put(digest, solved, time.perf_counter() - started)

@@ -407,10 +407,19 @@ def _at(counts: np.ndarray, detail: int) -> np.ndarray:
 
 
 def _attribute_pass(
-    cells: list[SolvedCell], relations: list[tuple[int, list[int]]], *, keep: bool = False
+    cells: list[SolvedCell],
+    relations: list[tuple[int, list[int]]],
+    *,
+    keep: bool = False,
+    spare_parents: bool = False,
 ) -> None:
     """Each shown cell's detail from its own split and what its lines give away; ``keep`` starts
-    from the details already lowered (by the stage audit) instead of from every stage."""
+    from the details already lowered (by the stage audit) instead of from every stage.
+
+    Where a line gives away its rest (a parent minus its children that show as much), the parent's
+    detail is lowered; with ``spare_parents`` the smallest of those children's instead, until the
+    rest is safe or no child is left to lower: the larger cell keeps its split (a question's
+    answerers, where most fine cells answer alike, would otherwise lose the whole organisation's)."""
     for cell in cells:
         if not cell.shown:
             cell.detail = DETAIL_NONE
@@ -432,7 +441,13 @@ def _attribute_pass(
                 continue
             rest = cell.stages - sum((cells[c].stages for c in known), np.zeros(STAGE_COUNT, dtype=np.int64))
             if disclosive(_at(rest, cell.detail), rest_n):
-                cell.detail -= 1
+                if spare_parents and known:
+                    child = cells[min(known, key=lambda c: _order(cells[c], c))]
+                    child.detail = cell.detail - 1
+                    while child.detail > DETAIL_NONE and disclosive(_at(child.stages, child.detail), child.n):
+                        child.detail -= 1
+                else:
+                    cell.detail -= 1
                 changed = True
     for cell in cells:
         if cell.shown and cell.detail < DETAIL_STAGES:
@@ -560,6 +575,7 @@ def solve_wave(
     hierarchy: dict[str, str] | None = None,
     open_wave: bool = False,
     budget: int = DEFAULT_BUDGET,
+    spare_parents: bool = False,
 ) -> list[SolvedCell]:
     """Every cell of ``tables`` in one wave with what may be shown of it (see the module docstring).
 
@@ -567,7 +583,8 @@ def solve_wave(
     finest cell (a frame, or :class:`FinestCells` already read from one); ``hierarchy`` maps a unit
     column to the column one level up (``unit2`` -> ``unit``).
     An ``open_wave`` still collecting answers shows counts only (no split, no comments): successive
-    snapshots would otherwise give away the newest responses.
+    snapshots would otherwise give away the newest responses. ``spare_parents``: where a line gives
+    away its rest, lower a child's split rather than the parent's (:func:`_attribute_pass`).
     """
     if isinstance(finest, pd.DataFrame):
         finest = FinestCells.of(finest.reset_index(drop=True), tables)
@@ -592,8 +609,8 @@ def solve_wave(
             cell.split_reason = "open_wave" if cell.shown else ""
             cell.comment_reason = "open_wave" if cell.shown else cell.reason
         return cells
-    _attribute_pass(cells, relations)
+    _attribute_pass(cells, relations, spare_parents=spare_parents)
     while _stage_audit(cells, weights, finest.stages, budget):
-        _attribute_pass(cells, relations, keep=True)
+        _attribute_pass(cells, relations, keep=True, spare_parents=spare_parents)
     _comment_pass(cells, finest.commenters, policy.k_text)
     return cells
