@@ -285,3 +285,35 @@ def test_the_perception_gap_of_one_man_cannot_be_read_by_difference():
     assert pd.isna(units.loc["B", "mean_gap"]) and "fewer than 5" in units.loc["B", "perceived_message"]
     assert pd.isna(total["mean_gap"]) or pd.isna(units.loc["A", "mean_gap"])
     assert not pd.isna(units.loc["A", "mean_scored"])  # the group's own stages are no subgroup's
+
+
+def test_a_perception_share_that_tells_a_whole_unit_by_difference_is_withheld():
+    """Every man of unit B sees himself where the scoring puts him: B's "the same" share is 100% and
+    withheld, and so must be one of the total's and A's (the total minus A is B). The total keeps
+    its three shares; A's go, with the reason in words. Its mean gap over 5 men of A is kept."""
+    from allypath.analytics import perception_gap
+
+    frame = _frame({"A": [1.0, 0.0, -1.0, 1.0, -1.0], "B": [0.0, 0.0, 0.0, 0.0, 0.0]}, "perception_gap")
+    frame["perceived_stage"] = (frame["stage"] + frame["perception_gap"]).clip(1, 4)
+    release = _release(frame)
+    total = perception_gap(frame, [], release=release, filters={"wave": "W1"}).iloc[0]
+    units = perception_gap(frame, ["unit"], release=release, filters={"wave": "W1"}).set_index("unit")
+    assert total["aligned_share"] == pytest.approx(6 / 10) and total["over_share"] == pytest.approx(2 / 10)
+    assert pd.isna(units.loc["B", "aligned_share"])
+    a = units.loc["A"]
+    assert pd.isna(a["aligned_share"]) and pd.isna(a["over_share"]) and pd.isna(a["under_share"])
+    assert a["perceived_message"] == "hidden so that no one's answer can be worked out"
+    assert a["mean_gap"] == pytest.approx(0.0)
+
+
+def test_a_mean_perceived_stage_that_tells_every_answer_is_withheld():
+    """All five men of unit B place themselves at Apathy: a mean of 1.0 tells each one's answer."""
+    from allypath.analytics import perception_gap
+
+    frame = _frame({"A": [1.0, 0.0, -1.0, 1.0, -1.0], "B": [0.0, -1.0, -2.0, -3.0, 0.0]}, "perception_gap")
+    frame["perceived_stage"] = np.where(
+        frame["unit"] == "B", 1, (frame["stage"] + frame["perception_gap"]).clip(1, 4)
+    )
+    units = perception_gap(frame, ["unit"], release=_release(frame), filters={"wave": "W1"}).set_index("unit")
+    assert pd.isna(units.loc["B", "mean_perceived"])
+    assert not pd.isna(units.loc["A", "mean_perceived"])

@@ -228,7 +228,12 @@ def _questions(
         answered = numbers.notna().any(axis=1) if present else pd.Series(False, index=rows.index)
         solved = None
         if present:
-            flags = yes(numbers).fillna(False).to_numpy(dtype=bool)
+            said = yes(numbers)
+            flags = (
+                said.fillna(False).to_numpy(dtype=bool)
+                if pd.api.types.is_bool_dtype(said)
+                else said.fillna(0).to_numpy(dtype=np.int64)  # codes 1..4: an answer of several kinds
+            )
             solved = solve_answerers(release, rows, answered.to_numpy(dtype=bool), flags)
         wave_column = release.wave_column
         if wave_column and wave_column in rows.columns:
@@ -454,7 +459,7 @@ def perception_gap(
     Those who placed themselves are a subgroup of the group: their figures are given only where their
     release (as for policy awareness) shows their count, else ``perceived_message`` says why.
     """
-    questions = {"perceived": (["perception_gap"], lambda v: v.iloc[:, 0] > 0)}
+    questions = {"perceived": (["perception_gap"], _gap_kind)}
     groups, asked = _questions(scored, by, release, policy, filters, questions)
     rows = []
     for group in groups:
@@ -471,16 +476,25 @@ def perception_gap(
             stats["perceived_message"] = message
         if count is not None and "perception_gap" in group.rows:
             gap = pd.to_numeric(group.rows["perception_gap"], errors="coerce").dropna()
-            stats["mean_perceived"] = _mean(group.rows, "perceived_stage")
+            # means withheld where they pin every other answer, as every mean (_bounded_mean)
+            stats["mean_perceived"] = _bounded_mean(_values(group.rows, "perceived_stage"), STAGE_SCALE)
             if len(gap):
-                stats.update(
-                    mean_gap=float(gap.mean()),
-                    over_share=share(gap > 0),
-                    under_share=share(gap < 0),
-                    aligned_share=share(gap == 0),
-                )
+                stats["mean_gap"] = _bounded_mean(gap, (-3.0, 3.0))
+                if asked["perceived"].split_shown(group):  # three kinds, audited across differences
+                    stats.update(
+                        over_share=share(gap > 0), under_share=share(gap < 0), aligned_share=share(gap == 0)
+                    )
+                else:
+                    stats["perceived_message"] = asked["perceived"].reason("answer_split")
         rows.append({**row, **stats})
     return pd.DataFrame(rows)
+
+
+def _gap_kind(numbers: pd.DataFrame) -> pd.Series:
+    """Each man's perception gap as a kind: 1 further along than scored, 2 behind, 3 the same (the
+    answerers' release audits the three shares like stages)."""
+    gap = numbers.iloc[:, 0]
+    return pd.Series(np.select([gap > 0, gap < 0, gap == 0], [1, 2, 3], 0), index=gap.index, dtype=np.int64)
 
 
 def turning_points(

@@ -589,11 +589,15 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
     answer are all "no", and hiding parents there climbed to the whole organisation's share.
 
     ``placed_rows`` are the rows ``release`` was solved from (placed ones); ``answered`` and
-    ``yes`` are boolean arrays aligned with them. The result depends on the data and the declared
-    tables only, never on which cells anyone asked for before, so it is cached by that content.
+    ``yes`` are arrays aligned with them: ``yes`` boolean, or integer codes 1..4 for an answer of
+    up to four kinds (further along, behind, the same), each audited like a stage. The result
+    depends on the data and the declared tables only, never on which cells anyone asked for
+    before, so it is cached by that content.
     """
     answered = np.asarray(answered, dtype=bool)
-    yes = np.asarray(yes, dtype=bool)
+    yes = np.asarray(yes)
+    # a yes/no answer is split 1 yes, 2 no; an answer of up to four kinds (codes 1..4) as it is
+    codes = yes.astype(np.int64) if np.issubdtype(yes.dtype, np.integer) else np.where(yes.astype(bool), 1, 2)
     if release.wave_column and release.open_waves:
         # An open wave's answer figures are never shown (counts only), and each new answer would
         # change the digest and solve again in the next request: its rows are left out.
@@ -602,7 +606,7 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
     group = [*([release.wave_column] if release.wave_column else []), *columns]
     check_columns(release.breakdowns, placed_rows.columns)
     rows = placed_rows.loc[answered, group].copy()  # no comment columns: only counts are solved
-    rows["stage"] = np.where(yes[answered], 1, 2)
+    rows["stage"] = codes[answered]
     finest = finest_cells(rows, group)
     settings = json.dumps(
         [
