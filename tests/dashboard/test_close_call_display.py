@@ -170,7 +170,8 @@ def test_the_report_of_a_selection_hidden_as_a_whole_follows_the_language(northw
     assert "The privacy rules hide this whole selection" in english
     assert cover(english) == ("en", "Northwind: allyship diagnostic", "Wave 2026 Q1 · Tech")
     french = client.get(BASE + "export.html", {**params, "lang": "fr"}).content.decode()
-    assert "The privacy rules hide this whole selection" in french  # the same refused report...
+    assert "Les règles de confidentialité masquent toute cette sélection" in french  # the same refusal...
+    assert "The privacy rules hide this whole selection" not in french
     language, title, subtitle = cover(french)
     assert (language, title, subtitle) == ("fr", TITLES["fr"][0], "Vague 2026 Q1 · Tech")
     assert "Préparé le" in french.split("</header>", 1)[0]  # ...its cover in French

@@ -30,8 +30,11 @@ import pandas as pd
 from allypath.analytics._gating import GatedGroup, by_columns, gated_groups, group_means_and_sizes, placed
 from allypath.analytics.change import wave_change
 from allypath.analytics.factors import LIKERT, SCALE_MAX, STAGE_SCALE, chance_margin, widest_margins
-from allypath.analytics.margin_words import give_or_take, straddles
+from allypath.analytics.margin_words import MARGIN_WORDS, straddles
 from allypath.analytics.mix import STAGE_KEYS, wilson_interval
+from allypath.analytics.narrative_words import WORDS
+from allypath.analytics.plan_words import PLAN_WORDS, decimal, percent, plan_words
+from allypath.analytics.reason_words import reason_in
 from allypath.errors import DataError
 from allypath.model import BARRIERS, ENABLERS, INTERVENTIONS, NORMS, STAGES, intervention
 from allypath.privacy import PrivacyPolicy, Release
@@ -125,12 +128,47 @@ def _factor_means(group: GatedGroup) -> dict[str, tuple[float, float | None]]:
     }
 
 
-def _between(share: float, n: int) -> str:
+def _between(share: float, n: int, language: str = "en") -> str:
     """The 95% interval of a share of ``n`` men in words ("likely between 18% and 61%"): the Wilson
     score interval (:func:`~allypath.analytics.mix.wilson_interval`) the stage mix, and so the
     summary's "likely between", gives every share."""
     low, high = wilson_interval(share * n, n)
-    return f"likely between {float(low):.0%} and {float(high):.0%}"
+    return plan_words(language)["between"].format(
+        low=percent(float(low), language), high=percent(float(high), language)
+    )
+
+
+def _need(action: str, language: str) -> str:
+    """A stage's action as it sits in a sentence: lower-cased in English ("which calls for safe
+    spaces ..."), quoted as the model words it in French and Arabic."""
+    return action if language in PLAN_WORDS and language != "en" else action[:1].lower() + action[1:]
+
+
+def _stage_name(number: int, language: str) -> str:
+    """A stage's short name as the plan's sentences quote it (in guillemets in Arabic)."""
+    return plan_words(language)["stage_name"].format(stage=STAGES[number - 1].short_label.get_lang(language))
+
+
+def _listed(items: Sequence[str], words: Mapping[str, str], word: str) -> str:
+    """``items`` joined with ``word`` ("or", "and") before the last, as ``words``' language lists."""
+    if len(items) <= 1:
+        return "".join(items)
+    return words[f"{word}_list"].join(items[:-1]) + words[word] + items[-1]
+
+
+def _obstacle_reason(
+    factor_kind: str, label: str, shown: float, margin: float | None, close: bool, language: str
+) -> str:
+    """Why a barrier (or norm) or an enabler is on the plan: its mean with its margin, as the summary
+    says it (:data:`~allypath.analytics.margin_words.MARGIN_WORDS`); "may be" where too close to call."""
+    key = "why_enabler" if factor_kind == "enabler" else "why_barrier"
+    # a factor's name inside a French sentence is lower-cased, as the summary writes it
+    name = label[:1].lower() + label[1:] if language == "fr" else label
+    language = language if language in MARGIN_WORDS else "en"
+    if margin is None:
+        return WORDS[language][key].format(label=name, mean=decimal(shown, language))
+    words = MARGIN_WORDS[language][key + ("_close" if close else "")]
+    return words.format(label=name, mean=decimal(shown, language), margin=decimal(margin, language))
 
 
 def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
@@ -138,6 +176,7 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
     stage = pd.to_numeric(rows["stage"], errors="coerce")
     mix = {s.number: float((stage == s.number).mean()) for s in STAGES}
     n = len(rows)
+    words = plan_words(language)
     out: dict[str, _Candidate] = {}
 
     def add(key: str, score: float, reason: str, code: str, evidence: dict[str, float]) -> None:
@@ -152,11 +191,11 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
     for number, key in STAGE_ACTIONS.items():
         share = mix[number]
         if share >= SIZEABLE:
-            label = STAGES[number - 1].short_label.get_lang(language)
-            need = STAGES[number - 1].action.get_lang(language)
-            reason = (
-                f"{share:.0%} of the group ({_between(share, n)}) is at {label},"
-                f" which calls for {need[:1].lower()}{need[1:]}"
+            reason = words["stage_action"].format(
+                share=percent(share, language),
+                between=_between(share, n, language),
+                stage=_stage_name(number, language),
+                need=_need(STAGES[number - 1].action.get_lang(language), language),
             )
             # equal shares: the earlier stage first (a hair's difference, far below any real share)
             score = _STAGE_ACTION + share + (len(STAGES) - number) * 1e-9
@@ -175,20 +214,16 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
         gap = (WEAK - shown) if low_is_bad else (shown - STRONG)
         if gap < 0:
             continue
-        label = factor.label.get_lang(language)
         code = "enabler_gap" if factor.kind == "enabler" else "barrier"
-        words = "is weak" if factor.kind == "enabler" else "is strong"
         # past its line by less than the margin: chance alone could put it on the other side
         line = {"at_most": [WEAK]} if low_is_bad else {"at_least": [STRONG]}
         close = straddles(float(f"{shown:.1f}"), margin, **line)
-        if close:
-            words = words.replace("is ", "may be ")
-        figure = f"{shown:.1f} of 5{give_or_take(margin)}" + (": too close to call" if close else "")
+        said = _obstacle_reason(factor.kind, factor.label.get_lang(language), shown, margin, close, language)
         for key in factor.interventions:
             add(
                 key,
                 _OBSTACLE + min(gap / SCALE_SPAN, 1.0),
-                f"{label} {words} ({figure})",
+                said,
                 code,
                 {factor.key: shown},  # as the heatmap's column of that name reads it
             )
@@ -198,11 +233,13 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
         # the wider of the two margins, the context's (over those who answered it: men skip hiring),
         # on the 1-4 stage scale
         margins = [chance_margin(answered, STAGE_SCALE), chance_margin(group.decision.n, STAGE_SCALE)]
-        each = give_or_take(max((m for m in margins if m is not None), default=None))
-        each = each.replace(",", ", each", 1)
-        reason = (
-            f"the group stands furthest back {context_phrase(context, language)} (average stage"
-            f" {mean:.1f} against {float(stage.mean()):.1f} overall{each})"
+        widest = max((m for m in margins if m is not None), default=None)
+        each = "" if widest is None else words["each"].format(margin=decimal(widest, language))
+        reason = words["context"].format(
+            context=context_phrase(context, language),
+            mean=decimal(mean, language),
+            overall=decimal(float(stage.mean()), language),
+            each=each,
         )
         add("scenario_training", _OBSTACLE + min(gap, 1.0), reason, "context", {f"context_{context}": mean})
     # 3. stage fit: the share of the group at the stages an intervention suits
@@ -211,9 +248,11 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
             continue
         share = sum(mix[s] for s in item.stages)
         if share > 0:
-            stages = " or ".join(STAGES[s - 1].short_label.get_lang(language) for s in item.stages)
+            stages = _listed([_stage_name(s, language) for s in item.stages], words, "or")
             evidence = {STAGE_KEYS[s - 1]: mix[s] for s in item.stages}
-            reason = f"suits the men at {stages}: {share:.0%} of the group ({_between(share, n)})"
+            reason = words["fit_one" if len(item.stages) == 1 else "fit_many"].format(
+                stages=stages, share=percent(share, language), between=_between(share, n, language)
+            )
             add(item.key, share, reason, "stage_mix", evidence)
     return out
 
@@ -243,9 +282,15 @@ def situated(label: str) -> str:
     return label if label.startswith("in ") else f"in {label}"
 
 
-def stage_lead(row: Mapping[str, object]) -> str:
+def stage_lead(row: Mapping[str, object], language: str = "en") -> str:
     """The sentence that opens a group's plan: where its largest share of men stands, with the 95%
-    interval the stage mix publishes ("most" only when that share is more than half)."""
+    interval the stage mix publishes ("most" only when that share is more than half), in
+    ``language`` (en, fr or ar)."""
+    words = plan_words(language)
+
+    def between(low: float, high: float) -> str:
+        return words["between"].format(low=percent(low, language), high=percent(high, language))
+
     shares = {}
     for number, key in enumerate(STAGE_KEYS, start=1):
         share, low, high = (row.get(f"{p}_{key}") for p in ("share", "low", "high"))
@@ -255,43 +300,37 @@ def stage_lead(row: Mapping[str, object]) -> str:
     best = max(v[0] for v in shares.values())
     top = [number for number, v in shares.items() if v[0] == best]
     if len(top) > 1:
-        names = " and ".join(STAGES[i - 1].short_label["en"] for i in top)
-        each = "; ".join(
-            f"{STAGES[i - 1].short_label['en']} likely between {shares[i][1]:.0%} and {shares[i][2]:.0%}"
+        names = _listed([_stage_name(i, language) for i in top], words, "and")
+        each = words["tie_items"].join(
+            words["tie_item"].format(stage=_stage_name(i, language), between=between(*shares[i][1:]))
             for i in top
         )
-        return f"The largest shares of the group, {best:.0%} each ({each}), are at {names}."
+        return words["lead_tie"].format(share=percent(best, language), each=each, stages=names)
     number = top[0]
     share, low, high = shares[number]
-    stage = STAGES[number - 1]
-    need = stage.action["en"]
-    who = "Most of the group" if share > 0.5 else "The largest share of the group"
-    return (
-        f"{who}, {share:.0%} (likely between {low:.0%} and {high:.0%}), is at {stage.short_label['en']},"
-        f" a stage that calls for {need[:1].lower()}{need[1:]}."
+    return words["lead_most" if share > 0.5 else "lead_largest"].format(
+        share=percent(share, language),
+        between=between(low, high),
+        stage=_stage_name(number, language),
+        need=_need(STAGES[number - 1].action.get_lang(language), language),
     )
 
 
 #: Why a group shown on the plan page gets no proposal while its wave is open.
-PLAN_OPEN = (
-    "No intervention is proposed yet: the plan is drawn from the group's stage split and scores,"
-    " which are published when the wave closes (while it is open, only response counts are)."
-)
+PLAN_OPEN = plan_words("en")["open"]
 
 
-def no_plan_reason(row: Mapping[str, object], *, wave_open: bool = False) -> str:
-    """Why a shown group has no proposed intervention, in words: the wave is still open, or the
-    release hides (or bands) its stage split, which the plan is drawn from, and why."""
+def no_plan_reason(row: Mapping[str, object], *, wave_open: bool = False, language: str = "en") -> str:
+    """Why a shown group has no proposed intervention, in words (``language``: en, fr or ar): the
+    wave is still open, or the release hides (or bands) its stage split, which the plan is drawn
+    from, and why."""
+    words = plan_words(language)
     if wave_open:
-        return PLAN_OPEN
+        return words["open"]
     if row.get("split") in ("hidden", "bands"):
-        why = row.get("split_message") or "the release does not publish it"
-        shown = "only two bands of it are shown" if row.get("split") == "bands" else "it is not shown"
-        return (
-            f"No intervention is proposed for this group: the plan is drawn from every stage's share,"
-            f" and {shown} ({why})."
-        )
-    return "No intervention stands out for this group."
+        why = reason_in(str(row.get("split_message") or ""), language) or words["split_unknown"]
+        return words["split_bands" if row.get("split") == "bands" else "split_hidden"].format(why=why)
+    return words["none"]
 
 
 def _context_furthest_back(group: GatedGroup, overall: float) -> tuple[str, float, float, float] | None:
@@ -346,7 +385,7 @@ def action_plan(
                     group=group.label,
                     filters={**base, **group.values},
                     priority=priority,
-                    reason="; ".join(candidate.reasons),
+                    reason=plan_words(language)["reasons"].join(candidate.reasons),
                     reason_codes=tuple(candidate.codes),
                     evidence=candidate.evidence,
                     enabler=intervention(key).enabler,

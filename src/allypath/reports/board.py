@@ -4,8 +4,9 @@ Everything comes from :mod:`allypath.analytics` as the organisation's release pu
 passes the organisation's release, the CLI solves one over the file's declared breakdowns), so a
 hidden group carries its reason and no figure. Its rooms: the aggregate table in memory or with DuckDB
 (:mod:`allypath.engines.aggregate`), the charts the console draws too
-(:mod:`allypath.reports.board_charts`), the names of things (:mod:`allypath.reports.labels`); this
-module gathers them into a :class:`Board` and renders it.
+(:mod:`allypath.reports.board_charts`), the names of things (:mod:`allypath.reports.labels`) and the
+report's words in its language (:mod:`allypath.reports.board_words`); this module gathers them into a
+:class:`Board` and renders it.
 
 Django-free: the web and the CLI both call it.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
 import math
 from collections.abc import Hashable, Mapping, Sequence
@@ -27,8 +29,10 @@ from allypath._values import records
 from allypath.analytics import PlanItem, action_plan, diagnostic_answers, policy_awareness
 from allypath.analytics._gating import placed, view_release
 from allypath.analytics.factors import LIKERT, chance_margin
+from allypath.analytics.narrative import LANGUAGES, Summary, close_call, released_figures, summarise, verdict
 from allypath.analytics.narrative import QUESTIONS as SUMMARY_QUESTIONS
-from allypath.analytics.narrative import Summary, close_call, released_figures, summarise, verdict
+from allypath.analytics.plan_words import decimal
+from allypath.analytics.reason_words import reason_in
 from allypath.engines.aggregate import (
     DECIMALS,
     FACTOR_COLUMNS,
@@ -39,17 +43,16 @@ from allypath.engines.aggregate import (
 )
 from allypath.errors import DataError
 from allypath.io.xlsx import FORMULA_TRIGGERS, write_xlsx
-from allypath.model import FACTORS, STAGE_KEYS
+from allypath.model import FACTORS, INTERVENTIONS, STAGE_KEYS
 from allypath.privacy import Breakdown, PrivacyPolicy, Release
 from allypath.reports.board_charts import factor_chart, index_change_chart, stage_mix_chart, transition_chart
+from allypath.reports.board_words import BOARD_WORDS, answer_words, board_words
 from allypath.reports.labels import (
-    ANSWER_WORDS,
     BY_WORDS,
     COVER_WORDS,
     EVERYONE_LABEL,
     FACTOR_LABELS,
     INTERVENTION_LABELS,
-    INTERVENTION_TEXT,
     MONTHS,
     STAGE_NAMES,
     stage_names,
@@ -111,7 +114,8 @@ class Board:
     ``band`` the non-response band row and ``rate`` the response rate (web only: they need the
     invited counts). ``summary`` is the selection's summary in words (:mod:`allypath.analytics.narrative`),
     the same the console's pages open with. Parts left ``None`` were not available (e.g. the DuckDB
-    engine has no rows). ``language`` is the summary's: the cover and the first pages follow it.
+    engine has no rows). ``language`` is the summary's: the whole report follows it (its words in
+    :mod:`allypath.reports.labels` and :mod:`allypath.reports.board_words`, the plan's reasons).
     """
 
     title: str
@@ -155,6 +159,7 @@ def build_board(
     """
     filters = dict(filters or {})
     columns = by_list(by)
+    language = language if language in LANGUAGES else "en"
     if release is None:
         release = view_release(placed(scored), columns, filters, policy)
     table = aggregate_table(scored, columns, release=release, filters=filters)
@@ -166,7 +171,7 @@ def build_board(
         ],
         ignore_index=True,
     )
-    plan = action_plan(scored, columns, release=release, filters=filters, limit=plan_limit)
+    plan = action_plan(scored, columns, release=release, filters=filters, limit=plan_limit, language=language)
     figures = released_figures(scored, release=release, filters=filters, previous=previous)
     summary = summarise(figures, language)
     return Board(
@@ -206,21 +211,25 @@ def refused_board(
         by_label=by_label or by,
         policy=policy,
         table=finish_table(pd.DataFrame([row]), [by]),
-        notes=["The privacy rules hide this whole selection, so the report shows no figure."],
+        notes=[board_words(language)["refused"]],
         language=language,
     )
 
 
-def _pct(value: Any, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{float(value) * 100:.{digits}f}%"
+#: A percentage's sign as each language writes it (French spaces it, as the summary does).
+_PERCENT = {"fr": "\u00a0%"}
 
 
-def _num(value: Any, digits: int = 2) -> str:
+def _pct(value: Any, digits: int = 0, language: str = "en") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{float(value):.{digits}f}"
+    return decimal(float(value) * 100, language, digits) + _PERCENT.get(language, "%")
+
+
+def _num(value: Any, digits: int = 2, language: str = "en") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return decimal(float(value), language, digits)
 
 
 def _nobreak(value: str) -> Any:
@@ -239,15 +248,16 @@ def _css_string(value: str) -> Any:
     return Markup(f'"{text}"')  # noqa: S704 - escaped for a CSS string above
 
 
-def _group_answers(row: Mapping[str, Any]) -> list[str]:
+def _group_answers(row: Mapping[str, Any], language: str = "en") -> list[str]:
     """A group's answers to the three questions from its published factor means, by the summary's
     rule, on the means as the table writes them (one decimal); "too close to call" where the means'
-    margin for the group's published size could change the answer (as the summary says it)."""
+    margin for the group's published size could change the answer (as the summary says it), in
+    ``language``."""
     means = {key: None if row.get(key) is None else float(f"{float(row[key]):.1f}") for key in FACTOR_COLUMNS}
     margin = _margin(row)
+    answers = answer_words(language)
     return [
-        ANSWER_WORDS["close" if close_call(q, means, margin) else verdict(q, means)]
-        for q in SUMMARY_QUESTIONS
+        answers["close" if close_call(q, means, margin) else verdict(q, means)] for q in SUMMARY_QUESTIONS
     ]
 
 
@@ -263,23 +273,19 @@ def _margin(row: Mapping[str, Any]) -> float | None:
     return None if n is None else chance_margin(float(n), LIKERT)
 
 
-def _margin_note(rows: Sequence[Mapping[str, Any]]) -> str:
+def _margin_note(rows: Sequence[Mapping[str, Any]], language: str = "en") -> str:
     """The tables' means with their margins in words: everyone's, and the smallest shown group's."""
     found = [(row["label"], row["n"], m) for row in rows if (m := _margin(row)) is not None]
     if not found:
         return ""
+    words = board_words(language)
     label, n, margin = found[0]
-    name = label.lower() if label == EVERYONE_LABEL else label
-    listed = f"{margin:.1f} for {name} (a group of {n})"
+    name = words["everyone_in"] if label == words["everyone"] else label
+    listed = words["margin_for"].format(margin=decimal(margin, language), name=name, n=n)
     small = max(found[1:], key=lambda f: (f[2], -f[1]), default=None)
     if small is not None and small[2] != margin:
-        listed += f", up to {small[2]:.1f} for {small[0]} (a group of {small[1]}), the widest shown"
-    return (
-        f"By chance alone a group's averages could be off by up to {listed}: judged from how many men"
-        " answered (fewer than the group where some skipped a question) and as spread out as the 1-5"
-        " scale allows, so the real margin is usually smaller. Two"
-        " groups whose averages differ by more than their two margins added together differ beyond chance."
-    )
+        listed += words["margin_widest"].format(margin=decimal(small[2], language), name=small[0], n=small[1])
+    return words["margin_note"].format(listed=listed)
 
 
 def _by_columns(table: pd.DataFrame) -> list[str]:
@@ -288,12 +294,13 @@ def _by_columns(table: pd.DataFrame) -> list[str]:
     return columns[1 : columns.index("n")] if "n" in columns else []
 
 
-def _human(row: Mapping[str, Any], by: Sequence[str]) -> str:
-    """A row's name in plain words: the overall row is "Everyone", a group its values of the
-    breakdown ("Ops/EMEA", "Ops/EMEA, Staff"): the wave and the filters are in the subtitle."""
+def _human(row: Mapping[str, Any], by: Sequence[str], everyone: str = EVERYONE_LABEL) -> str:
+    """A row's name in plain words: the overall row is "Everyone" (``everyone``: the report's
+    language's word), a group its values of the breakdown ("Ops/EMEA", "Ops/EMEA, Staff"): the wave
+    and the filters are in the subtitle."""
     values = [str(row[c]) for c in by if row.get(c) not in (None, "")]
     if not values or all(v == "overall" for v in values):
-        return EVERYONE_LABEL
+        return everyone
     return ", ".join(values)
 
 
@@ -339,70 +346,85 @@ def board_html(board: Board) -> str:
 
     Printed (the PDF): a cover with the key message, the summary, then the figures; every page
     numbered; tables split so that each fits a portrait page with every column; groups named in
-    plain words (never ``unit=...``).
+    plain words (never ``unit=...``). Every word is in the report's language, numbers too (3,8 in
+    French and Arabic); an Arabic report reads right to left.
     """
     import jinja2
 
+    cover = _cover(board)
+    language = cover["language"]
+    words = board_words(language)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("allypath.reports", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["pct"] = _pct
-    env.filters["num"] = _num
+    env.filters["pct"] = functools.partial(_pct, language=language)
+    env.filters["num"] = functools.partial(_num, language=language)
     env.filters["css_string"] = _css_string
     env.filters["nobreak"] = _nobreak
+    # a published row's reason is in English words: said in the report's
+    env.filters["reason"] = lambda text: reason_in(str(text or ""), language, board.policy)
     by = _by_columns(board.table)
     table = board.table.copy()
-    table["label"] = [_human(row, by) for row in records(board.table)]
+    table["label"] = [_human(row, by, words["everyone"]) for row in records(board.table)]
+    table["note"] = [reason_in(str(note or ""), language, board.policy) for note in table["note"]]
     rows = records(table)
     names = {row["group"]: row["label"] for row in rows}
     hidden = [r for r in rows if r["suppressed"]]
+    interventions = {i.key: i.label.get_lang(language) for i in INTERVENTIONS}
+    texts = {i.key: i.description.get_lang(language) for i in INTERVENTIONS}
     plan: dict[str, list[tuple[PlanItem, str]]] = {}
     described: set[str] = set()  # each intervention explained once, where it first appears
     for item in board.plan or []:
-        text = "" if item.intervention in described else INTERVENTION_TEXT.get(item.intervention, "")
+        text = "" if item.intervention in described else texts.get(item.intervention, "")
         described.add(item.intervention)
         plan.setdefault(names.get(item.group, item.group), []).append((item, text))
-    adopted = [{**a, "label": names.get(a["group"], a["group"])} for a in board.adopted]
-    group_answers = [(row, _group_answers(row)) for row in rows[1:]]
-    cover = _cover(board)
+    adopted = [
+        {
+            **a,
+            "label": names.get(a["group"], a["group"]),
+            "status": words.get(f"status_{a.get('status')}", a.get("status")),
+        }
+        for a in board.adopted
+    ]
+    group_answers = [(row, _group_answers(row, language)) for row in rows[1:]]
     kinds = {"barriers": ("barrier", "norm"), "enablers": ("enabler",)}
     factor_tables = [
-        (name, [(f.key, FACTOR_LABELS[f.key]) for f in FACTORS if f.kind in wanted])
+        (name, [(f.key, f.label.get_lang(language)) for f in FACTORS if f.kind in wanted])
         for name, wanted in kinds.items()
     ]
+    notes = [*board.notes, *_split_notes(rows, language), words["intervals_note"]]
     context = {
-        "board": dataclasses.replace(board, notes=[*board.notes, *_split_notes(rows), INTERVALS_NOTE]),
+        "board": dataclasses.replace(board, notes=notes),
+        "t": words,
         "overall": rows[0] if rows else None,
         "groups": rows[1:],
         "hidden": hidden,
-        "stage_names": STAGE_NAMES,
+        "stage_names": cover["stages"],
         "stage_keys": STAGE_KEYS,
         "factor_tables": factor_tables,
-        "interventions": INTERVENTION_LABELS,
+        "interventions": interventions,
         "plan": plan,
         "adopted": adopted,
-        "questions": [(q.key, q.text("en")) for q in SUMMARY_QUESTIONS],
+        "questions": [(q.key, q.text(language)) for q in SUMMARY_QUESTIONS],
         "group_answers": group_answers,
         "key": _key_message(board.summary),
-        "generated": _date(board.generated, cover["language"]),
+        "generated": _date(board.generated, language),
         "cover": cover,
-        "margin_note": _margin_note(rows),
+        "margin_note": _margin_note(rows, language),
         "mix_chart": stage_mix_chart(
             table,
             title=cover["words"]["mix_title"].format(by=cover["by"]),
             label="label",
             names=cover["stages"],
+            language=language,
         ),
         "barrier_chart": factor_chart(
-            table,
-            kinds=("barrier", "norm"),
-            title="Barriers and norms (1-5, higher is worse)",
-            label="label",
+            table, kinds=("barrier", "norm"), title=words["barriers_title"], label="label", language=language
         ),
         "enabler_chart": factor_chart(
-            table, kinds=("enabler",), title="Enablers (1-5, higher is better)", label="label"
+            table, kinds=("enabler",), title=words["enablers_title"], label="label", language=language
         ),
         "reasons": sorted({(r["suppressed"], r["note"]) for r in hidden}),
     }
@@ -410,26 +432,26 @@ def board_html(board: Board) -> str:
 
 
 #: The methods note's "95% interval" in plain words (its paragraph names the interval only).
-INTERVALS_NOTE = (
-    "In plain words: a 95% interval (Wilson's, for a share) is a range that holds the true share 95 times"
-    " in 100, so the share is likely within it. A change between waves is called a change only when its"
-    " range lies wholly above or wholly below zero, so that chance alone is unlikely to explain it."
-)
+INTERVALS_NOTE = BOARD_WORDS["en"]["intervals_note"]
 
 
-def _split_notes(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+def _split_notes(rows: Sequence[Mapping[str, Any]], language: str = "en") -> list[str]:
     """What the report hides of the groups it shows: a group whose size is shown but whose stage
     split is hidden, or shown in two bands only, named with the reason (a hidden row says its own)."""
+    words = board_words(language)
     found: dict[tuple[str, str], list[str]] = {}
     for row in rows:
         if not row.get("suppressed") and row.get("split") in ("hidden", "bands"):
             found.setdefault((str(row["split"]), str(row.get("note") or "")), []).append(str(row["label"]))
     notes = []
     for (split, why), labels in found.items():
-        names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-        what = "not the stage split" if split == "hidden" else "the stage split in two bands only"
-        names = names.replace(EVERYONE_LABEL, EVERYONE_LABEL.lower())
-        notes.append(f"For {names} the size is shown, but {what}" + (f": {why}." if why else "."))
+        names = (
+            labels[0] if len(labels) == 1 else words["and_list"].join(labels[:-1]) + words["and"] + labels[-1]
+        )
+        what = words["split_hidden"] if split == "hidden" else words["split_bands"]
+        names = names.replace(words["everyone"], words["everyone_in"])
+        said = words["split_note_why"] if why else words["split_note"]
+        notes.append(said.format(names=names, what=what, why=why))
     return notes
 
 

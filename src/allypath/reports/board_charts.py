@@ -3,11 +3,20 @@
 Each takes rows as the release publishes them (hidden groups carry no figure and are left out, with a
 note saying how many), so a page and its export show the same picture. Drawings are memoised: the same
 figures are drawn again on every visit of a page.
+
+The board report draws them in its language (``language``: en, fr or ar): the legend, the axis titles,
+the descriptions and what a screen reader says of each mark in that language's words
+(:data:`~allypath.reports.board_words.CHART_WORDS`), numbers with its decimal comma. The console draws
+them in English.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import html
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,10 +25,12 @@ import numpy as np
 import pandas as pd
 
 from allypath.analytics.factors import LIKERT, chance_margin
+from allypath.analytics.plan_words import decimal
 from allypath.engines.aggregate import DECIMALS
 from allypath.model import FACTORS, STAGE_KEYS
-from allypath.reports.charts import STAGE_COLORS, Chart, heatmap, line_chart, stacked_bar_chart
-from allypath.reports.labels import FACTOR_LABELS, STAGE_NAMES
+from allypath.reports.board_words import chart_words
+from allypath.reports.charts import STAGE_COLORS, Chart, heatmap, line_chart, render_svg, stacked_bar_chart
+from allypath.reports.labels import STAGE_NAMES
 
 __all__ = ["factor_chart", "index_change_chart", "stage_mix_chart", "transition_chart"]
 
@@ -28,16 +39,89 @@ _CHARTS: OrderedDict[str, Chart] = OrderedDict()
 _CHART_CACHE = 64  # the same figures are drawn again on every visit of a page: ~0.2 s a chart
 
 
-def _chart(draw: Callable[..., Chart], data: pd.DataFrame, **options: Any) -> Chart:
-    key = json.dumps([draw.__name__, data.to_json(orient="split"), options], sort_keys=True, default=str)
+#: Numbers as d3 writes them in each language other than English (Vega's ``config.locale``).
+_NUMBER_LOCALES: dict[str, dict[str, Any]] = {
+    "fr": {
+        "decimal": ",",
+        "thousands": "\u00a0",
+        "grouping": [3],
+        "currency": ["", "\u00a0€"],
+        "percent": "\u00a0%",
+    },
+    "ar": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", ""], "percent": "%"},
+}
+_SPOKEN = "_spoken"  # the column of each mark's accessible text (reports.charts)
+
+
+def _chart(
+    draw: Callable[..., Chart],
+    data: pd.DataFrame,
+    *,
+    language: str = "en",
+    guides: dict[str, str] | None = None,
+    **options: Any,
+) -> Chart:
+    key = json.dumps(
+        [draw.__name__, data.to_json(orient="split"), options, language, guides], sort_keys=True, default=str
+    )
     if key in _CHARTS:
         _CHARTS.move_to_end(key)
         return _CHARTS[key]
     chart = draw(data, **options)
+    if language in _NUMBER_LOCALES:
+        chart = _localised(chart, language, guides or {})
     _CHARTS[key] = chart
     if len(_CHARTS) > _CHART_CACHE:
         _CHARTS.popitem(last=False)
     return chart
+
+
+def _localised(chart: Chart, language: str, guides: dict[str, str]) -> Chart:
+    """``chart`` drawn again with ``language``'s numbers (3,8 and 20 %) and each mark's spoken value
+    with the same numbers; Vega's own words for a screen reader, English sentences ("X-axis for a
+    discrete scale with ..."), replaced by ``guides`` (``axisX``, ``axisY``, ``legend``) and the
+    chart's title (the renderer ignores a spec's own ``description`` of an axis)."""
+    spec = copy.deepcopy(chart.spec)
+    spec.setdefault("config", {})["locale"] = {"number": _NUMBER_LOCALES[language]}
+    for rows in spec.get("datasets", {}).values():
+        for row in rows:
+            if isinstance(row, dict) and isinstance(row.get(_SPOKEN), str):
+                row[_SPOKEN] = _spoken_in(row[_SPOKEN], language)
+    svg = render_svg(spec, title=chart.title, description=chart.description)
+    said = {**guides, "title": chart.title}
+    for guide, (role, opening) in _GUIDES.items():
+        if guide in said:
+            pattern = rf'(aria-roledescription="{role}" aria-label="){opening}[^"]*(")'
+            svg = re.sub(pattern, _saying(html.escape(said[guide], quote=True)), svg)
+    return dataclasses.replace(chart, spec=spec, svg=svg)
+
+
+def _saying(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that puts ``text`` between a match's two groups (no escape is read in it)."""
+    return lambda match: match.group(1) + text + match.group(2)
+
+
+#: Vega's English description of each guide: its role and how its words open.
+_GUIDES = {
+    "axisX": ("axis", "X-axis"),
+    "axisY": ("axis", "Y-axis"),
+    "legend": ("legend", ""),
+    "title": ("title", "Title text"),
+}
+
+
+def _spoken_in(text: str, language: str) -> str:
+    """A mark's spoken words ("Groupe: Ops; Moyenne: 3.8") with its value, the last, as ``language``
+    writes numbers ("3,8", "20 %")."""
+    head, sep, value = text.rpartition(": ")
+    locale = _NUMBER_LOCALES[language]
+    value = value.replace(".", locale["decimal"]).replace("%", locale["percent"])
+    return head + sep + value
+
+
+def _guide(words: dict[str, str], name: str, items: Sequence[str]) -> str:
+    """A screen reader's description of an axis or a legend: its name and its values."""
+    return words["guide"].format(name=name[:1].upper() + name[1:], items=words["list"].join(items))
 
 
 def _visible(rows: pd.DataFrame) -> np.ndarray:
@@ -53,16 +137,14 @@ def _shown(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[_visible(rows) & rows["share_apathy"].notna().to_numpy()]
 
 
-def _hidden_note(rows: pd.DataFrame, shown: int) -> str:
+def _hidden_note(rows: pd.DataFrame, shown: int, language: str = "en") -> str:
     hidden = len(rows) - shown
-    return (
-        f" {hidden} group{'s' if hidden != 1 else ''} hidden by the privacy rules (see the table)."
-        if hidden
-        else ""
-    )
+    if not hidden:
+        return ""
+    return chart_words(language)["hidden_one" if hidden == 1 else "hidden_many"].format(n=hidden)
 
 
-def _margin_words(shown: pd.DataFrame) -> str:
+def _margin_words(shown: pd.DataFrame, language: str = "en") -> str:
     """How far the drawn means may move by chance: from the smallest shown group's margin to the
     largest's. The table's ``margin`` is each row's widest (each mean from the number of men it is
     over, :func:`~allypath.analytics.factors.widest_margins`); a table without one, from the sizes."""
@@ -74,55 +156,81 @@ def _margin_words(shown: pd.DataFrame) -> str:
     if not margins:
         return ""
     low, high = min(margins), max(margins)
-    span = f"{low:.1f}" if low == high else f"{low:.1f} to {high:.1f}, by group"
-    return f" By chance alone a mean could be off by up to {span}, judged from how many men answered."
+    words = chart_words(language)
+    low_text, high_text = decimal(low, language), decimal(high, language)
+    span = (
+        words["span_one"].format(low=low_text)
+        if low == high
+        else words["span_range"].format(low=low_text, high=high_text)
+    )
+    return words["margin"].format(span=span)
 
 
 def stage_mix_chart(
-    rows: pd.DataFrame, *, title: str, label: str = "group", names: Sequence[str] = STAGE_NAMES
+    rows: pd.DataFrame,
+    *,
+    title: str,
+    label: str = "group",
+    names: Sequence[str] = STAGE_NAMES,
+    language: str = "en",
 ) -> Chart | None:
     """Stacked bars of the stage shares of every shown row of a ``stage_mix``-like table; ``names``
-    are the stages' names in the legend (the report's language)."""
+    are the stages' names in the legend, ``language`` the words around them (the report's)."""
     shown = _shown(rows)
     if shown.empty:
         return None
+    words = chart_words(language)
+    group, stage, share = words["group"], words["stage"], words["share"]
     long = pd.DataFrame(
         [
-            {"group": str(row[label]), "stage": name, "share": round(float(row[f"share_{key}"]), DECIMALS)}
+            {group: str(row[label]), stage: name, share: round(float(row[f"share_{key}"]), DECIMALS)}
             for _, row in shown.iterrows()
             for name, key in zip(names, STAGE_KEYS, strict=True)
         ]
     )
-    description = (
-        f"Share of respondents at each stage for {len(shown)} group{'s' if len(shown) != 1 else ''}."
-        + _hidden_note(rows, len(shown))
+    description = words["mix_one" if len(shown) == 1 else "mix_many"].format(n=len(shown)) + _hidden_note(
+        rows, len(shown), language
     )
+    guides = None
+    if language in _NUMBER_LOCALES:
+        groups = list(dict.fromkeys(long[group]))
+        guides = {
+            "axisX": words["share_title"],
+            "axisY": _guide(words, group, groups),
+            "legend": _guide(words, stage, list(names)),
+        }
     return _chart(
         stacked_bar_chart,
         long,
-        category="group",
-        value="share",
-        stack="stage",
+        language=language,
+        guides=guides,
+        category=group,
+        value=share,
+        stack=stage,
         title=title,
         description=description,
         stack_domain=list(names),
         colors=list(STAGE_COLORS),
         category_title="",
-        value_title="share of respondents",
+        value_title=words["share_title"],
     )
 
 
 def factor_chart(
-    rows: pd.DataFrame, *, kinds: Sequence[str], title: str, label: str = "group"
+    rows: pd.DataFrame, *, kinds: Sequence[str], title: str, label: str = "group", language: str = "en"
 ) -> Chart | None:
-    """Heatmap of group means (1-5) of the factors of ``kinds``; red marks where it hurts."""
+    """Heatmap of group means (1-5) of the factors of ``kinds``; red marks where it hurts. Factors
+    are named and the chart described in ``language`` (the report's)."""
     keys = [f.key for f in FACTORS if f.kind in kinds and f.key in rows.columns]
+    labels = {f.key: f.label.get_lang(language) for f in FACTORS}
+    words = chart_words(language)
+    group, factor, mean = words["group"], words["factor"], words["mean"]
     shown = rows[_visible(rows)] if not rows.empty else rows
     long = pd.DataFrame(
         [
             # rounded once, as the table writes it (f"{x:.1f}"): rounding to 2 places first made
             # 2.849 show as 2.9 in the chart and 2.8 in the table
-            {"group": str(row[label]), "factor": FACTOR_LABELS[key], "mean": float(f"{float(row[key]):.1f}")}
+            {group: str(row[label]), factor: labels[key], mean: float(f"{float(row[key]):.1f}")}
             for _, row in shown.iterrows()
             for key in keys
             if row[key] is not None and not pd.isna(row[key])
@@ -132,18 +240,26 @@ def factor_chart(
         return None
     enabler = "enabler" in kinds  # high is good: the colours run the other way
     colors = ("#d6604d", "#f7f7f7", "#4393c3") if enabler else ("#4393c3", "#f7f7f7", "#d6604d")
+    named = words["kinds_and"].join(words.get(f"kind_{kind}", kind) for kind in kinds)
     description = (
-        f"Mean score (1-5) of each {' and '.join(kinds)} per group; "
-        + ("low values (red) are missing enablers." if enabler else "high values (red) are strong obstacles.")
-        + _margin_words(shown)
-        + _hidden_note(rows, len(shown))
+        words["factor_enablers" if enabler else "factor_barriers"].format(kinds=named)
+        + _margin_words(shown, language)
+        + _hidden_note(rows, len(shown), language)
     )
+    guides = None
+    if language in _NUMBER_LOCALES:
+        guides = {
+            "axisX": _guide(words, factor, list(dict.fromkeys(long[factor]))),
+            "axisY": _guide(words, group, list(dict.fromkeys(long[group]))),
+        }
     return _chart(
         heatmap,
         long,
-        x="factor",
-        y="group",
-        value="mean",
+        language=language,
+        guides=guides,
+        x=factor,
+        y=group,
+        value=mean,
         title=title,
         description=description,
         domain=(1.0, 5.0),

@@ -38,7 +38,8 @@ ANSWER_WORDS = {
 EVERYONE_LABEL = "Everyone"
 
 #: The words of the board report's first pages (its cover, its title and subtitle, the page footer,
-#: the overview's headings) in the summary's languages; the report's later pages are in English.
+#: the overview's headings) in the summary's languages; the later pages' are in
+#: :mod:`allypath.reports.board_words`.
 COVER_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "key_message": "Key message",
