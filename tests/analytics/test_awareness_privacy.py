@@ -290,7 +290,7 @@ def test_the_perception_gap_of_one_man_cannot_be_read_by_difference():
 def test_a_perception_share_that_tells_a_whole_unit_by_difference_is_withheld():
     """Every man of unit B sees himself where the scoring puts him: B's "the same" share is 100% and
     withheld, and so must be one of the total's and A's (the total minus A is B). The total keeps
-    its three shares; A's go, with the reason in words. Its mean gap over 5 men of A is kept."""
+    its three shares; A's go, with the reason in words, and its mean gap with them."""
     from allypath.analytics import perception_gap
 
     frame = _frame({"A": [1.0, 0.0, -1.0, 1.0, -1.0], "B": [0.0, 0.0, 0.0, 0.0, 0.0]}, "perception_gap")
@@ -303,7 +303,7 @@ def test_a_perception_share_that_tells_a_whole_unit_by_difference_is_withheld():
     a = units.loc["A"]
     assert pd.isna(a["aligned_share"]) and pd.isna(a["over_share"]) and pd.isna(a["under_share"])
     assert a["perceived_message"] == "hidden so that no one's answer can be worked out"
-    assert a["mean_gap"] == pytest.approx(0.0)
+    assert pd.isna(a["mean_gap"])  # with its split: a mean at the end would pin B as the share does
 
 
 def test_a_mean_perceived_stage_that_tells_every_answer_is_withheld():
@@ -314,6 +314,38 @@ def test_a_mean_perceived_stage_that_tells_every_answer_is_withheld():
     frame["perceived_stage"] = np.where(
         frame["unit"] == "B", 1, (frame["stage"] + frame["perception_gap"]).clip(1, 4)
     )
-    units = perception_gap(frame, ["unit"], release=_release(frame), filters={"wave": "W1"}).set_index("unit")
+    release = _release(frame)
+    units = perception_gap(frame, ["unit"], release=release, filters={"wave": "W1"}).set_index("unit")
+    total = perception_gap(frame, [], release=release, filters={"wave": "W1"}).iloc[0]
     assert pd.isna(units.loc["B", "mean_perceived"])
-    assert not pd.isna(units.loc["A", "mean_perceived"])
+    # and A's, whose difference with the total's would give B's: the total's stays
+    assert pd.isna(units.loc["A", "mean_perceived"]) and not pd.isna(total["mean_perceived"])
+
+
+def test_a_verified_mean_is_withheld_with_the_share_it_would_give_by_difference():
+    """With one declared policy the verified mean is the verified share: unit A's mean beside the
+    total's would tell that every man of B got it right, as A's share would (review finding)."""
+    frame = _frame({"A": [1.0, 1.0, 0.0, 0.0, 0.0], "B": [1.0, 1.0, 1.0, 1.0, 1.0]}, "score_knowledge_check")
+    release = _release(frame)
+    total = policy_awareness(frame, [], release=release, filters={"wave": "W1"}).iloc[0]
+    unit_a = policy_awareness(frame, [], release=release, filters={"wave": "W1", "unit": "A"}).iloc[0]
+    assert total["verified_share"] == pytest.approx(0.7) and total["verified_mean"] == pytest.approx(0.7)
+    assert pd.isna(unit_a["verified_share"]) and pd.isna(unit_a["verified_mean"])
+    assert unit_a["verified_answered"] == 5
+
+
+def test_a_mean_perceived_stage_is_withheld_where_a_difference_would_pin_a_group():
+    """Every man of unit B places himself at Energised: the total's and A's mean perceived stages
+    would give B's sum, 5 x 4. A's goes (with its gap figures' reason), the total's stays."""
+    from allypath.analytics import perception_gap
+
+    frame = _frame({"A": [0.0] * 5, "B": [0.0] * 5}, "perception_gap")
+    seen = {"A": [1, 2, 3, 2, 1], "B": [4, 4, 4, 4, 4]}
+    frame["perceived_stage"] = [seen[u][i] for u, i in zip(frame["unit"], [0, 1, 2, 3, 4] * 2, strict=True)]
+    frame["perception_gap"] = frame["perceived_stage"] - frame["stage"]
+    release = _release(frame)
+    total = perception_gap(frame, [], release=release, filters={"wave": "W1"}).iloc[0]
+    units = perception_gap(frame, ["unit"], release=release, filters={"wave": "W1"}).set_index("unit")
+    assert total["mean_perceived"] == pytest.approx(2.9)
+    assert pd.isna(units.loc["A", "mean_perceived"]) and pd.isna(units.loc["B", "mean_perceived"])
+    assert units.loc["A", "perceived_message"] == "hidden so that no one's answer can be worked out"

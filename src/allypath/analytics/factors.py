@@ -210,10 +210,11 @@ def _questions(
     same way over the whole organisation; nothing depends on which cells a viewer asked for.
 
     ``questions`` maps a name to (the columns that are blank when the question is skipped, the
-    yes-answer of each row). Every answer count and yes-share below comes from these releases, which
-    are solved over the whole organisation's tables at once (not per cell asked), so the figures
-    neither depend on what anyone looked at before nor differ between two views in a way that
-    isolates fewer than k answerers (see ``solve_answerers``).
+    answer of each row: True for yes, or a code 1..4 for an answer of several kinds). Every answer
+    count and share below comes from these releases, which are solved over the whole
+    organisation's tables at once (not per cell asked), so the figures neither depend on what
+    anyone looked at before nor differ between two views in a way that isolates fewer than k
+    answerers (see ``solve_answerers``).
     """
     filters = dict(filters or {})
     rows = placed(scored)
@@ -435,7 +436,11 @@ def policy_awareness(
                     values["participation_answered"] = count
                 if name == "verified":
                     values["verified_answered"] = count
-                    values["verified_mean"] = _bounded_mean(answers, (0.0, 1.0))
+                    # with the split: one declared policy makes the mean the share itself, and a
+                    # difference of means pins a group at 0% or 100% as a difference of shares does
+                    values["verified_mean"] = (
+                        _bounded_mean(answers, (0.0, 1.0)) if question.split_shown(group) else float("nan")
+                    )
                 if not message and np.isnan(value):  # it would tell answers, alone or by difference
                     message = question.reason("answer_split")
             if message:
@@ -459,7 +464,12 @@ def perception_gap(
     Those who placed themselves are a subgroup of the group: their figures are given only where their
     release (as for policy awareness) shows their count, else ``perceived_message`` says why.
     """
-    questions = {"perceived": (["perception_gap"], _gap_kind)}
+    questions = {
+        "perceived": (["perception_gap"], _gap_kind),
+        # the stage each placed himself at, audited like stages: a difference of two mean
+        # perceived stages would otherwise tell a group all at Apathy (or all Energised)
+        "stage_seen": (["perceived_stage"], _stage_kind),
+    }
     groups, asked = _questions(scored, by, release, policy, filters, questions)
     rows = []
     for group in groups:
@@ -476,18 +486,26 @@ def perception_gap(
             stats["perceived_message"] = message
         if count is not None and "perception_gap" in group.rows:
             gap = pd.to_numeric(group.rows["perception_gap"], errors="coerce").dropna()
-            # means withheld where they pin every other answer, as every mean (_bounded_mean)
-            stats["mean_perceived"] = _bounded_mean(_values(group.rows, "perceived_stage"), STAGE_SCALE)
-            if len(gap):
+            # means withheld where they pin every other answer (_bounded_mean), and with their
+            # split where a difference of two would (a group all at one end answered alike)
+            if asked["stage_seen"].split_shown(group):
+                stats["mean_perceived"] = _bounded_mean(_values(group.rows, "perceived_stage"), STAGE_SCALE)
+            if len(gap) and asked["perceived"].split_shown(group):  # three kinds, audited across differences
                 stats["mean_gap"] = _bounded_mean(gap, (-3.0, 3.0))
-                if asked["perceived"].split_shown(group):  # three kinds, audited across differences
-                    stats.update(
-                        over_share=share(gap > 0), under_share=share(gap < 0), aligned_share=share(gap == 0)
-                    )
-                else:
-                    stats["perceived_message"] = asked["perceived"].reason("answer_split")
+                stats.update(
+                    over_share=share(gap > 0), under_share=share(gap < 0), aligned_share=share(gap == 0)
+                )
+            withheld = ("mean_perceived", "mean_gap", "over_share", "under_share", "aligned_share")
+            if len(gap) and any(np.isnan(float(stats[k])) for k in withheld):  # type: ignore[arg-type]
+                stats["perceived_message"] = asked["perceived"].reason("answer_split")
         rows.append({**row, **stats})
     return pd.DataFrame(rows)
+
+
+def _stage_kind(numbers: pd.DataFrame) -> pd.Series:
+    """The stage each man placed himself at, 1..4 (0: none), as the answerers' release audits it."""
+    stage = numbers.iloc[:, 0].round()
+    return pd.Series(np.where(stage.between(1, 4), stage.fillna(0), 0), index=stage.index, dtype=np.int64)
 
 
 def _gap_kind(numbers: pd.DataFrame) -> pd.Series:

@@ -15,12 +15,8 @@ from typing import Any
 from django import template
 
 from allypath.analytics import wilson_interval
-from allypath.analytics.factors import LIKERT, STAGE_SCALE, chance_margin
 
 register = template.Library()
-
-#: The scales a page's means are on, by the name a template gives (``row.n|margin:"agree"``).
-SCALES = {"agree": LIKERT, "stage": STAGE_SCALE}
 
 
 def _missing(value: Any) -> bool:
@@ -97,15 +93,6 @@ def between(share: Any, answered: Any) -> str:
     the stage shares' ranges read); "" when either is missing."""
     found = _wilson(share, answered)
     return "" if found is None else f"{found[0]}–{found[1]}"
-
-
-@register.filter
-def margin(n: Any, scale: str) -> str:
-    """``row.n|margin:"agree"``: "±0.6", how far a mean of a group of ``n`` may move by chance at
-    most (:func:`~allypath.analytics.factors.chance_margin`: from the size only, never the group's
-    spread); "" without a size."""
-    found = None if _missing(n) else chance_margin(float(n), SCALES[scale])
-    return "" if found is None else f"±{found:.1f}"
 
 
 @register.filter
