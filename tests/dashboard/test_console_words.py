@@ -256,7 +256,9 @@ def test_the_excel_export_reads_in_words_and_the_csv_keeps_the_apis_keys(northwi
     header = [str(c) for c in rows[0]]
     assert "Apathy: share (%)" in header and "Respondents" in header and "Unit" in header
     assert not [h for h in header if "_" in h], header
+    assert not [h for h in header if h.islower()], header  # no bare key ("margin", "note") for HR
     first = dict(zip(header, rows[1], strict=True))
+    assert float(first["Averages could be off by chance by up to (1 to 5 scale)"]) > 0
     assert first["Unit"] == "Everyone"
     assert 0 <= float(first["Apathy: share (%)"]) <= 100 and float(first["Apathy: share (%)"]) > 1
     csv_text = client.get("/console/northwind/dashboard/export.csv", params).content.decode()

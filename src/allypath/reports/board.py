@@ -484,6 +484,7 @@ def readable_table(table: pd.DataFrame) -> pd.DataFrame:
         names[f"high_{key}"] = f"{stage}: likely at most (%)"
         names[f"expected_{key}"] = f"{stage}: share counting each man's chance of each stage (%)"
     names.update({key: f"{label} (average, 1 to 5)" for key, label in FACTOR_LABELS.items()})
+    names["margin"] = "Averages could be off by chance by up to (1 to 5 scale)"
     out = table.copy()
     for column in out.columns:
         if column.startswith(("share_", "low_", "high_", "expected_")):
