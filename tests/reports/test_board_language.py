@@ -8,6 +8,7 @@ import html as html_lib
 import math
 import re
 import string
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,8 @@ def scored() -> pd.DataFrame:
     return frame
 
 
-def render(scored: pd.DataFrame, language: str) -> str:
+def board_of(scored: pd.DataFrame, language: str, **options: Any) -> Board:
+    """Northwind's report by team in ``language``, dated 4 December 2026 (``options``: build_board's)."""
     import datetime as dt
 
     board = build_board(
@@ -58,9 +60,14 @@ def render(scored: pd.DataFrame, language: str) -> str:
         subtitle=board_subtitle("2026 Q1", None, language),
         by_label="unit",
         language=language,
+        **options,
     )
     board.generated = dt.date(2026, 12, 4)
-    return board_html(board)
+    return board
+
+
+def render(scored: pd.DataFrame, language: str) -> str:
+    return board_html(board_of(scored, language))
 
 
 def text_of(fragment: str) -> str:
@@ -263,19 +270,7 @@ def hiding(scored: pd.DataFrame) -> pd.DataFrame:
 
 def render_whole(frame: pd.DataFrame, language: str) -> str:
     """The report with every part the web adds: an adopted plan, response rates, policy awareness."""
-    import datetime as dt
-
-    board = build_board(
-        frame,
-        "team",
-        policy=PrivacyPolicy(k=5),
-        title=board_title("Northwind", language),
-        subtitle=board_subtitle("2026 Q1", None, language),
-        by_label="unit",
-        language=language,
-        plan_limit=10,
-    )
-    board.generated = dt.date(2026, 12, 4)
+    board = board_of(frame, language, plan_limit=10)
     group = next(row["group"] for row in records(board.table)[1:] if not row["suppressed"])
     board.adopted = [
         {

@@ -462,7 +462,9 @@ def perception_gap(
     ``mean_perceived`` and ``mean_scored`` stages, ``mean_gap`` (perceived minus scored) and the
     shares who see themselves further along (``over_share``), behind (``under_share``) or alike.
     Those who placed themselves are a subgroup of the group: their figures are given only where their
-    release (as for policy awareness) shows their count, else ``perceived_message`` says why.
+    release (as for policy awareness) shows their count and their split (the perceived stages for
+    ``mean_perceived``, the three kinds of gap for the rest: a difference of two groups' figures must
+    not pin another group's answers), else ``perceived_message`` says why.
     """
     questions = {
         "perceived": (["perception_gap"], _gap_kind),

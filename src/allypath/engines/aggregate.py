@@ -380,5 +380,5 @@ def _count_row(
             answerers = n if gate is None else gate.cell(filters).n
             sizes.append(np.nan if answerers is None else float(answerers))
     # as analytics.factor_heatmap: the widest margin of the row's means
-    (out["margin"],) = widest_margins(np.array([sizes]) if sizes else np.full((1, 1), np.nan), LIKERT)
+    (out["margin"],) = widest_margins(np.array([sizes or [np.nan]]), LIKERT)
     return out

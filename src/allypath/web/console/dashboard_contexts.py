@@ -60,7 +60,7 @@ def _margins(result: Contexts) -> list[dict[str, Any]]:
         shown = row and any(c["mean"] is not None for c in row.get("cells", []))
         found = row.get("margin") if row and shown else None
         if row and found is not None and found == found:
-            out.append({"name": name, "n": row["n"], "margin": f"±{float(found):.1f}"})
+            out.append({"name": name, "n": row["n"], "margin": found})  # the page prints it: plus_minus
     return out
 
 
