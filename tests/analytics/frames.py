@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
+import allypath
 from allypath.model import BARRIERS, ENABLERS, NORMS
+from allypath.scoring import CarelessRules, load_stage_model
 
 CONSTRUCTS = sorted({f.construct for f in (*BARRIERS, *NORMS, *ENABLERS)})
 CONTEXTS = ("team_meetings", "hiring_promotion")
@@ -53,3 +58,35 @@ def scored_frame(
             frame["panel_key"] = [f"p{i}" for i in people]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def answers_frame(units: Mapping[str, Sequence[float]], column: str) -> pd.DataFrame:
+    """One wave, one level; per unit its men's values of ``column`` (NaN: skipped the question)."""
+    rows = []
+    for unit, answers in units.items():
+        for i, answer in enumerate(answers):
+            rows.append(
+                {
+                    "respondent_id": f"{unit}{i}",
+                    "wave": "W1",
+                    "unit": unit,
+                    "level": "Staff",
+                    "stage": [1, 2, 3, 4][i % 4],
+                    "status": "scored",
+                    column: answer,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def simulated_teams(teams: Mapping[str, int], *, seed: int = 21) -> pd.DataFrame:
+    """``sum(teams)`` simulated men scored, each in a team of ``teams``' sizes (shuffled).
+
+    The team sizes count placed rows, so no row is set aside as careless here (those checks have
+    their own tests)."""
+    model = dataclasses.replace(load_stage_model(), careless=CarelessRules.off())
+    frame = allypath.score(allypath.simulate(sum(teams.values()), seed=seed), model=model)
+    team = np.concatenate([[t] * n for t, n in teams.items()])
+    np.random.default_rng(1).shuffle(team)
+    frame["team"] = pd.array(team, dtype="string")
+    return frame

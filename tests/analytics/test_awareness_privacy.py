@@ -19,6 +19,7 @@ import pytest
 from allypath.analytics import policy_awareness, turning_points
 from allypath.privacy import PrivacyPolicy, Release, parse_breakdowns, solve_release
 from allypath.privacy.release import _ANSWERERS
+from analytics.frames import answers_frame
 from privacy.attacker import Attacker
 
 K = 5
@@ -35,25 +36,6 @@ VIEWS: tuple[tuple[dict[str, object], list[str]], ...] = (
     ({"wave": "W1", "unit": "B"}, ["level"]),
     ({"wave": "W1", "level": "Staff"}, ["unit"]),
 )
-
-
-def _frame(units: dict[str, Sequence[float]], column: str) -> pd.DataFrame:
-    """One wave, one level; per unit the answers to ``column`` (NaN: skipped the question)."""
-    rows = []
-    for unit, answers in units.items():
-        for i, answer in enumerate(answers):
-            rows.append(
-                {
-                    "respondent_id": f"{unit}{i}",
-                    "wave": "W1",
-                    "unit": unit,
-                    "level": "Staff",
-                    "stage": [1, 2, 3, 4][i % 4],
-                    "status": "scored",
-                    column: answer,
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def _release(frame: pd.DataFrame) -> Release:
@@ -106,7 +88,7 @@ def _fresh() -> None:
 
 
 def test_the_lone_answerer_of_a_unit_cannot_be_worked_out_by_subtraction() -> None:
-    frame = _frame(
+    frame = answers_frame(
         {"A": [4.0, 4.0, 2.0, 2.0, 2.0], "B": [4.5, np.nan, np.nan, np.nan, np.nan]},
         "score_knowledge_claimed",
     )
@@ -137,7 +119,7 @@ def test_the_lone_answerer_of_a_unit_cannot_be_worked_out_by_subtraction() -> No
 
 def test_the_lone_answerer_of_the_turning_points_cannot_be_worked_out_either() -> None:
     # unit A: all 5 answered, 2 named "daughter"; unit B: 1 of 5 answered and named it
-    frame = _frame(
+    frame = answers_frame(
         {"A": [1.0, 1.0, 0.0, 0.0, 0.0], "B": [1.0, np.nan, np.nan, np.nan, np.nan]}, "tp_daughter"
     )
     frame["tp_father"] = np.where(frame["tp_daughter"].isna(), np.nan, 1.0 - frame["tp_daughter"])
@@ -157,7 +139,7 @@ def test_the_lone_answerer_of_the_turning_points_cannot_be_worked_out_either() -
 def test_a_share_that_tells_a_whole_unit_by_difference_is_withheld() -> None:
     # both units have k answerers; every man in B says he knows the policies. B's own share is
     # withheld ("100%" tells each his colleagues' answer), and so must be total minus unit A.
-    frame = _frame(
+    frame = answers_frame(
         {"A": [4.0, 4.0, 2.0, 2.0, 2.0], "B": [4.0, 4.0, 4.0, 4.0, 4.0]}, "score_knowledge_claimed"
     )
     release = _release(frame)
@@ -176,7 +158,7 @@ def test_a_share_that_tells_a_whole_unit_by_difference_is_withheld() -> None:
 
 
 def test_where_every_group_has_k_answerers_the_figures_are_shown() -> None:
-    frame = _frame(
+    frame = answers_frame(
         {
             "A": [4.0, 4.0, 4.0, 2.0, 2.0, 2.0],
             "B": [4.0, 4.0, 2.0, 2.0, 2.0, np.nan],  # one skipped: 5 answerers are enough
@@ -197,7 +179,7 @@ def test_where_every_group_has_k_answerers_the_figures_are_shown() -> None:
 
 
 def test_where_every_group_has_k_answerers_the_turning_points_are_shown() -> None:
-    frame = _frame(
+    frame = answers_frame(
         {"A": [1.0, 1.0, 1.0, 0.0, 0.0, 0.0], "B": [1.0, 1.0, 0.0, 0.0, 0.0, np.nan]}, "tp_daughter"
     )
     release = _release(frame)
@@ -209,7 +191,7 @@ def test_where_every_group_has_k_answerers_the_turning_points_are_shown() -> Non
 
 
 def test_the_figures_do_not_depend_on_what_was_asked_before() -> None:
-    frame = _frame(
+    frame = answers_frame(
         {"A": [4.0, 4.0, 2.0, 2.0, 2.0], "B": [4.5, np.nan, np.nan, np.nan, np.nan]},
         "score_knowledge_claimed",
     )
@@ -229,7 +211,7 @@ def test_the_figures_do_not_depend_on_what_was_asked_before() -> None:
 def test_a_question_nobody_was_asked_says_no_reason_and_one_that_was_does():
     """No knowledge check in this wave (no policies declared): nothing is hidden, so no "fewer than k
     answered" reason; the claimed awareness everyone answered is shown as usual."""
-    frame = _frame({"A": [4.0] * 6 + [2.0] * 4, "B": [2.0] * 6 + [4.0] * 4}, "score_knowledge_claimed")
+    frame = answers_frame({"A": [4.0] * 6 + [2.0] * 4, "B": [2.0] * 6 + [4.0] * 4}, "score_knowledge_claimed")
     frame["score_knowledge_check"] = np.nan
     table = policy_awareness(frame, "unit", release=_release(frame), filters={"wave": "W1"})
     assert table["verified_message"].isna().all() and table["verified_share"].isna().all()
@@ -245,7 +227,9 @@ def test_a_question_nobody_was_asked_says_no_reason_and_one_that_was_does():
 def test_an_answer_arriving_in_an_open_wave_does_not_solve_the_answerers_again():
     """Open waves publish counts only, so their rows stay out of the answerers' release: a new answer
     while a wave is open leaves the solved release as it is (it was solved in the request before)."""
-    closed = _frame({"A": [4.0] * 6 + [2.0] * 4, "B": [2.0] * 6 + [4.0] * 4}, "score_knowledge_claimed")
+    closed = answers_frame(
+        {"A": [4.0] * 6 + [2.0] * 4, "B": [2.0] * 6 + [4.0] * 4}, "score_knowledge_claimed"
+    )
     open_rows = closed.assign(wave="W2", respondent_id=lambda f: f["respondent_id"] + "-2")
     frame = pd.concat([closed, open_rows], ignore_index=True)
 
@@ -273,7 +257,7 @@ def test_the_perception_gap_of_one_man_cannot_be_read_by_difference():
     placed themselves are never both given (their difference is B's one man), and B says why."""
     from allypath.analytics import perception_gap
 
-    frame = _frame(
+    frame = answers_frame(
         {"A": [1.0, 0.0, -1.0, 1.0, 0.0], "B": [2.0, np.nan, np.nan, np.nan, np.nan]}, "perception_gap"
     )
     frame["perceived_stage"] = (frame["stage"] + frame["perception_gap"]).where(
@@ -293,7 +277,9 @@ def test_a_perception_share_that_tells_a_whole_unit_by_difference_is_withheld():
     its three shares; A's go, with the reason in words, and its mean gap with them."""
     from allypath.analytics import perception_gap
 
-    frame = _frame({"A": [1.0, 0.0, -1.0, 1.0, -1.0], "B": [0.0, 0.0, 0.0, 0.0, 0.0]}, "perception_gap")
+    frame = answers_frame(
+        {"A": [1.0, 0.0, -1.0, 1.0, -1.0], "B": [0.0, 0.0, 0.0, 0.0, 0.0]}, "perception_gap"
+    )
     frame["perceived_stage"] = (frame["stage"] + frame["perception_gap"]).clip(1, 4)
     release = _release(frame)
     total = perception_gap(frame, [], release=release, filters={"wave": "W1"}).iloc[0]
@@ -310,7 +296,9 @@ def test_a_mean_perceived_stage_that_tells_every_answer_is_withheld():
     """All five men of unit B place themselves at Apathy: a mean of 1.0 tells each one's answer."""
     from allypath.analytics import perception_gap
 
-    frame = _frame({"A": [1.0, 0.0, -1.0, 1.0, -1.0], "B": [0.0, -1.0, -2.0, -3.0, 0.0]}, "perception_gap")
+    frame = answers_frame(
+        {"A": [1.0, 0.0, -1.0, 1.0, -1.0], "B": [0.0, -1.0, -2.0, -3.0, 0.0]}, "perception_gap"
+    )
     frame["perceived_stage"] = np.where(
         frame["unit"] == "B", 1, (frame["stage"] + frame["perception_gap"]).clip(1, 4)
     )
@@ -325,7 +313,9 @@ def test_a_mean_perceived_stage_that_tells_every_answer_is_withheld():
 def test_a_verified_mean_is_withheld_with_the_share_it_would_give_by_difference():
     """With one declared policy the verified mean is the verified share: unit A's mean beside the
     total's would tell that every man of B got it right, as A's share would (review finding)."""
-    frame = _frame({"A": [1.0, 1.0, 0.0, 0.0, 0.0], "B": [1.0, 1.0, 1.0, 1.0, 1.0]}, "score_knowledge_check")
+    frame = answers_frame(
+        {"A": [1.0, 1.0, 0.0, 0.0, 0.0], "B": [1.0, 1.0, 1.0, 1.0, 1.0]}, "score_knowledge_check"
+    )
     release = _release(frame)
     total = policy_awareness(frame, [], release=release, filters={"wave": "W1"}).iloc[0]
     unit_a = policy_awareness(frame, [], release=release, filters={"wave": "W1", "unit": "A"}).iloc[0]
@@ -339,7 +329,7 @@ def test_a_mean_perceived_stage_is_withheld_where_a_difference_would_pin_a_group
     would give B's sum, 5 x 4. A's goes (with its gap figures' reason), the total's stays."""
     from allypath.analytics import perception_gap
 
-    frame = _frame({"A": [0.0] * 5, "B": [0.0] * 5}, "perception_gap")
+    frame = answers_frame({"A": [0.0] * 5, "B": [0.0] * 5}, "perception_gap")
     seen = {"A": [1, 2, 3, 2, 1], "B": [4, 4, 4, 4, 4]}
     frame["perceived_stage"] = [seen[u][i] for u, i in zip(frame["unit"], [0, 1, 2, 3, 4] * 2, strict=True)]
     frame["perception_gap"] = frame["perceived_stage"] - frame["stage"]

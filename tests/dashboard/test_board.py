@@ -4,7 +4,6 @@ spreadsheet safety, and the PDF checked page by page."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from allypath.cli import app
 from allypath.engines.aggregate import aggregate_duckdb, aggregate_table
 from allypath.privacy import PrivacyPolicy
 from allypath.reports.board import table_csv
-from allypath.scoring import CarelessRules, load_stage_model
+from analytics.frames import simulated_teams
 
 # team sizes chosen for every rule: G (6) is hidden only because H (2) and I (2 usable) would
 # otherwise be worked out by subtraction from the total (complementary suppression); H and I are
@@ -31,13 +30,7 @@ TEAMS = {"A": 307, "B": 200, "C": 150, "D": 90, "E": 30, "F": 12, "G": 6, "H": 2
 
 @pytest.fixture(scope="module")
 def scored() -> pd.DataFrame:
-    # The team sizes count placed rows, so no row may be set aside as careless here (those checks
-    # have their own tests; suspect rows count nowhere, like the insufficient one below).
-    model = dataclasses.replace(load_stage_model(), careless=CarelessRules.off())
-    frame = allypath.score(allypath.simulate(800, seed=21), model=model)
-    team = np.concatenate([[t] * n for t, n in TEAMS.items()])
-    np.random.default_rng(1).shuffle(team)
-    frame["team"] = pd.array(team, dtype="string")
+    frame = simulated_teams(TEAMS)
     # unscored rows are not counted anywhere (they have no stage): one in team I
     frame.loc[frame.index[frame["team"] == "I"][0], "status"] = "insufficient"
     return frame

@@ -29,7 +29,16 @@ from allypath.privacy import (
     solve_release,
 )
 from allypath.privacy.decision import hidden, shown
-from allypath.privacy.release import CONTINUING, DETAIL_NONE, RETURNING, cohort_flags, solve_answerers
+from allypath.privacy.release import (
+    CONTINUING,
+    DETAIL_NONE,
+    DETAIL_STAGES,
+    ENDS,
+    RETURNING,
+    cohort_flags,
+    end_codes,
+    solve_answerers,
+)
 
 __all__ = [
     "GatedGroup",
@@ -369,7 +378,12 @@ def group_means_and_sizes(
     scale: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`group_means` and, beside each shown mean, the published number of men it is over
-    (:func:`mean_sizes`; NaN where the mean is not shown): what its margin is worked out from."""
+    (:func:`mean_sizes`; NaN where the mean is not shown): what its margin is worked out from.
+
+    With ``scale``, a group's mean is also withheld where the release of the column's ends
+    (:func:`~allypath.privacy.release.end_codes`, solved over every declared table) hides that group's
+    split: a difference of shown means ("the total minus unit A") would give a group of men all at
+    one end of the scale, and so every one's answers, though no mean shown on its own does."""
     shown_groups = [(p, g.index) for p, g in enumerate(groups) if g.figures]
     rows = (
         np.concatenate([index for _, index in shown_groups]) if shown_groups else np.zeros(0, dtype=np.int64)
@@ -388,15 +402,17 @@ def group_means_and_sizes(
             means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         if scale is not None:
             means = np.where(discloses_answers(means, counts, scale), np.nan, means)
-        published = mean_sizes(groups, column)
+        published = mean_sizes(groups, column, scale=scale)
         gated = np.array([g.figures and g.gate is not None for g in groups], dtype=bool)
-        hidden = gated & np.isnan(published)
+        hidden = gated & (np.isnan(published) | _ends_withheld(groups, column, scale))
         out[:, j] = np.where(hidden, np.nan, means)
         sizes[:, j] = np.where(np.isnan(out[:, j]), np.nan, published)
     return out, sizes
 
 
-def mean_sizes(groups: Sequence[GatedGroup], column: str) -> np.ndarray:
+def mean_sizes(
+    groups: Sequence[GatedGroup], column: str, *, scale: tuple[float, float] | None = None
+) -> np.ndarray:
     """Per group, the published number of men a mean of ``column`` is over, for its margin: the
     group's size where every placed man answered ``column`` (or the group has no :class:`AnswerGate`),
     else the group's answerers as the release of ``column``'s answerers shows them. NaN where the
@@ -404,7 +420,8 @@ def mean_sizes(groups: Sequence[GatedGroup], column: str) -> np.ndarray:
 
     A mean of a question some men skipped is over fewer men than the group, so a margin from the
     group's size would be too narrow; the answerers' release publishes their number where it shows
-    them (its counts pass the same checks as any other), never a count it hides.
+    them (its counts pass the same checks as any other), never a count it hides. (With ``scale``
+    the release is that of the column's ends, :func:`_ends_withheld`: its counts are the same.)
     """
     sizes = np.array([float(g.decision.n or 0) if g.figures else np.nan for g in groups])
     gate = next((g.gate for g in groups if g.gate is not None), None)  # any: the answerers are org-wide
@@ -415,7 +432,7 @@ def mean_sizes(groups: Sequence[GatedGroup], column: str) -> np.ndarray:
         return sizes
     cohorts_only = all(g.gate is None or g.gate.cohort for g in groups)
     # a cohort's answerers: no release of them, so none shown (and no release solved to say so)
-    answerers = None if cohorts_only else _answerers_of(gate, column, answered)
+    answerers = None if cohorts_only else _answerers_of(gate, column, scale)
     for position, group in enumerate(groups):
         if group.figures and group.gate is not None:
             found = None if answerers is None or group.gate.cohort else answerers.cell(group.gate.where).n
@@ -427,21 +444,59 @@ def mean_sizes(groups: Sequence[GatedGroup], column: str) -> np.ndarray:
 #: only after grouping every row into its finest cells and hashing them (about 0.3 s per question at
 #: 100,000 rows), which a page of a dozen means would pay on every request. The release is kept with
 #: its entry, so its id cannot be reused while the entry lives.
-_ANSWERER_GATES: OrderedDict[tuple[int, str, str], tuple[Release, Release]] = OrderedDict()
+_ANSWERER_GATES: OrderedDict[tuple[int, str, str, tuple[float, float] | None], tuple[Release, Release]] = (
+    OrderedDict()
+)
 _ANSWERER_GATES_SIZE = 128
 
 
-def _answerers_of(gate: AnswerGate, column: str, answered: np.ndarray) -> Release:
+def _ends_withheld(
+    groups: Sequence[GatedGroup], column: str, scale: tuple[float, float] | None
+) -> np.ndarray:
+    """Per group, whether the release of ``column``'s ends hides its split (so its mean is withheld).
+
+    A mean pins every member's answer when all of them but one are at the same end of the scale; the
+    release of the ends (:func:`~allypath.privacy.release.end_codes`, ``telling=ENDS``) finds that in
+    each group and in every difference its shown groups allow, as the stage split's audit does, and
+    hides the smaller group's split. A panel cohort's groups have no such release: their means keep
+    the per-group rule (:func:`discloses_answers`) only.
+    """
+    out = np.zeros(len(groups), dtype=bool)
+    # any group's gate: the release of the ends is organisation-wide (solved whichever groups a view
+    # shows, as prepare_releases solves it for the pages, with or without figures to show)
+    gate = next((g.gate for g in groups if g.gate is not None and not g.gate.cohort), None)
+    if scale is None or gate is None or column not in gate.source.columns:
+        return out
+    values = pd.to_numeric(gate.source[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if not (end_codes(values, scale) != 2).any():
+        # no man at either end: no group, shown or worked out, can be pinned there (a line's rest and
+        # any set the audit finds hold 0 or at least k men), so there is nothing to solve
+        return out
+    ends = _answerers_of(gate, column, scale)
+    for position, group in enumerate(groups):
+        if group.figures and group.gate is not None and not group.gate.cohort:
+            cell = ends.cell(group.gate.where)
+            out[position] = cell.n is not None and cell.detail < DETAIL_STAGES
+    return out
+
+
+def _answerers_of(gate: AnswerGate, column: str, scale: tuple[float, float] | None = None) -> Release:
     """The release of ``column``'s answerers among ``gate.source`` (solved or found by
-    :func:`solve_answerers`), remembered for the same release and the same answering rows."""
+    :func:`solve_answerers`), with ``scale`` that of its ends (where each answer lies on it); remembered
+    for the same release, the same rows and the same codes."""
+    values = pd.to_numeric(gate.source[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    answered = ~np.isnan(values)
+    codes = np.full(answered.size, 2, dtype=np.int64) if scale is None else end_codes(values, scale)
     rows = hashlib.blake2b(answered.tobytes(), digest_size=16)
+    rows.update(codes.tobytes())
     rows.update(np.ascontiguousarray(gate.source.index.to_numpy()).tobytes())
-    key = (id(gate.release), column, rows.hexdigest())
+    key = (id(gate.release), column, rows.hexdigest(), scale)
     found = _ANSWERER_GATES.get(key)
     if found is not None and found[0] is gate.release:
         _ANSWERER_GATES.move_to_end(key)
         return found[1]
-    solved = solve_answerers(gate.release, gate.source, answered, np.zeros(answered.size, dtype=bool))
+    telling = None if scale is None else ENDS
+    solved = solve_answerers(gate.release, gate.source, answered, codes, telling=telling)
     _ANSWERER_GATES[key] = (gate.release, solved)
     while len(_ANSWERER_GATES) > _ANSWERER_GATES_SIZE:
         _ANSWERER_GATES.popitem(last=False)

@@ -481,7 +481,9 @@ def perception_gap(
             float("nan"),
         )
         stats["perceived_message"] = pd.NA
-        if group.figures:
+        if group.detail == DETAIL_STAGES:
+            # the mean of the stages follows from the split, so it is given only with every stage
+            # shown: where the release hides the split ("all 5 at Apathy"), a mean of 1.0 would tell it
             stats["mean_scored"] = _mean(group.rows, "stage")
         count, message = asked["perceived"].published(group)
         if message:

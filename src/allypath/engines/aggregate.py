@@ -29,11 +29,11 @@ from allypath.analytics import factor_heatmap, stage_mix, wilson_interval
 from allypath.analytics._gating import discloses_answers, placed, view_release
 from allypath.analytics.factors import LIKERT, widest_margins
 from allypath.analytics.mix import BAND_COLUMNS, SPLITS
-from allypath.engines.tally import TALLY_SUMS, TALLY_VALUES, CellTally, tally_schema
+from allypath.engines.tally import SCORE_ENDS, TALLY_SUMS, TALLY_VALUES, CellTally, tally_schema
 from allypath.errors import DataError
 from allypath.model import FACTORS, STAGE_KEYS
 from allypath.privacy import Breakdown, PrivacyPolicy, Release, describe, solve_release
-from allypath.privacy.release import COMMENT_COLUMNS
+from allypath.privacy.release import COMMENT_COLUMNS, DETAIL_STAGES, ENDS
 
 if TYPE_CHECKING:  # pragma: no cover - the engine imports DuckDB, loaded on first use
     from allypath.engines.batches import BatchScorer
@@ -173,9 +173,13 @@ def _finest_sql(columns: Sequence[str], present: set[str]) -> str:
     parts = ["count(*) AS n"]
     parts += [f"count(*) FILTER (WHERE stage = {s}) AS stage_{s}" for s in range(1, 5)]
     parts.append(f"count(*) FILTER (WHERE {wrote}) AS commenters" if wrote else "0 AS commenters")
-    for score in _SCORES:  # who answered each score: the answerers' own release (see _answerer_gates)
+    low, high = SCORE_ENDS
+    for score in _SCORES:  # who answered each score, and who is at its ends: its release (_answerer_gates)
         counted = f"count({_quoted(score)})" if score in present else "count(*)"  # absent: no mean at all
         parts.append(f"{counted} AS {_quoted('answered_' + score)}")
+        for part, test in (("low", f"<= {low + 1e-9!r}"), ("high", f">= {high - 1e-9!r}")):
+            ends = f"count(*) FILTER (WHERE {_quoted(score)} {test})" if score in present else "0"
+            parts.append(f"{ends} AS {_quoted(part + '_' + score)}")
     placed_rows = "WHERE status = 'scored'" if "status" in present else ""
     select = f"{keys}, " if columns else ""
     group = f"GROUP BY {keys}" if columns else ""
@@ -224,7 +228,7 @@ def aggregate_duckdb(
     for column in needed:  # DuckDB's NULL is pandas' None/NaN: both mean "no value" to the release
         finest[column] = finest[column].astype(object).where(finest[column].notna(), None)
     gates = _answerer_gates(finest, needed, declared, policy, hierarchy)
-    finest = finest.drop(columns=[f"answered_{score}" for score in _SCORES])
+    finest = finest.drop(columns=_GATE_COLUMNS)
     release = solve_release(
         pd.DataFrame(), declared, policy, wave_column=None, hierarchy=hierarchy, finest=finest
     )
@@ -285,7 +289,7 @@ def tally_table(
         raise ValueError(f"the tally does not count by {', '.join(missing)}")
     finest = tally.finest(needed, answered=_SCORES)
     gates = _answerer_gates(finest, needed, declared, policy, hierarchy)
-    finest = finest.drop(columns=[f"answered_{score}" for score in _SCORES])
+    finest = finest.drop(columns=_GATE_COLUMNS)
     release = solve_release(
         pd.DataFrame(), declared, policy, wave_column=None, hierarchy=hierarchy, finest=finest
     )
@@ -294,6 +298,8 @@ def tally_table(
 
 #: The factors' score columns, each once (a factor's mean is over those who answered its score).
 _SCORES = tuple(dict.fromkeys(f"score_{factor.construct}" for factor in FACTORS))
+#: The finest cells' columns the answerers' releases are solved from (not the organisation's).
+_GATE_COLUMNS = [f"{part}_{score}" for score in _SCORES for part in ("answered", "low", "high")]
 
 
 def _answerer_gates(
@@ -303,18 +309,31 @@ def _answerer_gates(
     policy: PrivacyPolicy,
     hierarchy: Sequence[str],
 ) -> dict[str, Release]:
-    """Per score some placed men left blank, its answerers' release from the finest cells' counts, as
-    ``solve_answerers`` solves it from rows (``analytics._gating.AnswerGate``: a mean over them is
-    shown only where it shows them)."""
+    """Per score, the release of its answerers and its ends from the finest cells' counts, as
+    ``solve_answerers`` solves it from rows (``analytics._gating``): a mean is shown only where it
+    shows the group's answerers (some men may leave a score blank) and their split between the ends
+    (no difference of shown means pins a group at 1 or at 5)."""
     gates: dict[str, Release] = {}
     for score in _SCORES:
         answered = finest[f"answered_{score}"].to_numpy(dtype=np.int64)
-        if (answered == finest["n"].to_numpy(dtype=np.int64)).all():
-            continue  # everyone answered: the release's own people
-        cells = finest[list(columns)].assign(n=answered, stage_1=0, stage_2=answered, stage_3=0, stage_4=0)
-        cells = cells.assign(commenters=0)[answered > 0].reset_index(drop=True)  # each answerer a "no"
+        low = finest[f"low_{score}"].to_numpy(dtype=np.int64)
+        high = finest[f"high_{score}"].to_numpy(dtype=np.int64)
+        if (answered == finest["n"].to_numpy(dtype=np.int64)).all() and not (low.any() or high.any()):
+            continue  # everyone answered and no one is at an end: the release's own cells decide
+        # as end_codes: 1 at the low end, 4 at the high end, 2 between
+        cells = finest[list(columns)].assign(
+            n=answered, stage_1=low, stage_2=answered - low - high, stage_3=0, stage_4=high
+        )
+        cells = cells.assign(commenters=0)[answered > 0].reset_index(drop=True)
         gates[score] = solve_release(
-            pd.DataFrame(), declared, policy, wave_column=None, hierarchy=hierarchy, finest=cells
+            pd.DataFrame(),
+            declared,
+            policy,
+            wave_column=None,
+            hierarchy=hierarchy,
+            finest=cells,
+            spare_parents=True,
+            telling=ENDS,
         )
     return gates
 
@@ -373,6 +392,8 @@ def _count_row(
         gate = gates.get(f"score_{factor.construct}")
         if mean is not None and gate is not None and gate.cell(filters).n is None:
             mean = None  # its answerers are withheld by their own release (as the in-memory path)
+        if mean is not None and gate is not None and gate.cell(filters).detail < DETAIL_STAGES:
+            mean = None  # a difference of shown means would pin a group at an end (as in memory)
         if mean is not None and factor.key == "low_policy_awareness":
             mean = SCALE_MAX + 1 - float(mean)  # as analytics.factor_heatmap: reads like a barrier
         out[factor.key] = mean

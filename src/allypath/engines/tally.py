@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from allypath.model import FACTORS, STAGE_KEYS
 from allypath.privacy.release import COMMENT_COLUMNS
 
-__all__ = ["TALLY_SUMS", "TALLY_VALUES", "CellTally", "tally_schema"]
+__all__ = ["TALLY_ENDS", "TALLY_SUMS", "TALLY_VALUES", "CellTally", "tally_schema"]
 
 
 #: Columns a placed row is counted and summed by in a :class:`CellTally`: the stage probabilities
@@ -26,13 +26,20 @@ TALLY_VALUES = (
     *(f"p_{key}" for key in STAGE_KEYS),
     *dict.fromkeys(f"score_{factor.construct}" for factor in FACTORS),
 )
+#: The construct scores whose ends are counted too (the men at 1 and at 5 of a 1-5 score): a mean is
+#: withheld where a difference of shown means would pin a group at an end, which the release of the
+#: score's ends decides from these counts (``privacy.release.end_codes``).
+TALLY_ENDS = tuple(name for name in TALLY_VALUES if name.startswith("score_"))
+SCORE_ENDS = (1.0, 5.0)
 _COUNTS = 6  # n, stage_1..stage_4, commenters; then a sum and a count per value column
+_ENDS_AT = _COUNTS + 2 * len(TALLY_VALUES)  # then the low and high ends of each score of TALLY_ENDS
 #: The counts and sums of a cell as :meth:`CellTally.to_arrow` names them (the tally's own order).
 TALLY_SUMS = (
     "n",
     *(f"stage_{s}" for s in range(1, 5)),
     "commenters",
     *(f"{part}_{name}" for name in TALLY_VALUES for part in ("sum", "count")),
+    *(f"{part}_{name}" for name in TALLY_ENDS for part in ("low", "high")),
 )
 _PACK_BITS = 62  # cells are found by their columns' codes packed into one int64 while they fit
 # A batch counts into every combination of its columns' values while there are at most this many
@@ -57,7 +64,7 @@ class CellTally:
         self._codes: list[dict[Any, int]] = [{None: 0} for _ in self.columns]  # value -> code
         self._names: list[list[Any]] = [[None] for _ in self.columns]  # code -> value
         self._cells = np.zeros((0, len(self.columns)), dtype=np.int64)  # each cell's codes
-        self._sums = np.zeros((0, _COUNTS + 2 * len(TALLY_VALUES)), dtype=np.float64)
+        self._sums = np.zeros((0, len(TALLY_SUMS)), dtype=np.float64)
         self._bits: tuple[int, ...] | None = None  # the packing of the keys below
         self._keys = np.zeros(0, dtype=np.int64)  # packed codes, sorted
         self._at = np.zeros(0, dtype=np.intp)  # the cell of each sorted key
@@ -98,9 +105,13 @@ class CellTally:
         names = set(scored.column_names)
         for j, name in enumerate(TALLY_VALUES):
             if name in names:
-                total, count = _sum_count(scored.column(name), cell, width, sums[:, 0])
+                values = scored.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False)
+                total, count = _sum_count(values, cell, width, sums[:, 0])
                 sums[:, _COUNTS + 2 * j] = total
                 sums[:, _COUNTS + 2 * j + 1] = count
+                if name in TALLY_ENDS:
+                    at = _ENDS_AT + 2 * TALLY_ENDS.index(name)
+                    sums[:, at], sums[:, at + 1] = _ends(values, cell, width)
         seen = np.flatnonzero(sums[:size, 0] > 0)
         if not len(seen):
             return
@@ -168,7 +179,8 @@ class CellTally:
     def finest(self, columns: Sequence[str], answered: Sequence[str] = ()) -> pd.DataFrame:
         """The finest cells of ``columns`` (all of the tally's, in any order): what ``_finest_sql`` gives;
         with ``answered`` (columns of :data:`TALLY_VALUES`) also how many answered each
-        (``answered_<column>``)."""
+        (``answered_<column>``) and, for those of :data:`TALLY_ENDS`, how many are at its low and its
+        high end (``low_<column>``, ``high_<column>``)."""
         data: dict[str, Any] = {c: self._values_of(c, self._cells[:, self.columns.index(c)]) for c in columns}
         names = ["n", *(f"stage_{s}" for s in range(1, 5)), "commenters"]
         for j, name in enumerate(names):
@@ -177,7 +189,16 @@ class CellTally:
             data[f"answered_{name}"] = self._sums[:, _COUNTS + 2 * TALLY_VALUES.index(name) + 1].astype(
                 np.int64
             )
-        return pd.DataFrame(data, columns=[*columns, *names, *(f"answered_{name}" for name in answered)])
+        ends = [name for name in answered if name in TALLY_ENDS]
+        for name in ends:
+            at = _ENDS_AT + 2 * TALLY_ENDS.index(name)
+            data[f"low_{name}"] = self._sums[:, at].astype(np.int64)
+            data[f"high_{name}"] = self._sums[:, at + 1].astype(np.int64)
+        extra = [
+            *(f"answered_{name}" for name in answered),
+            *(f"{p}_{n}" for n in ends for p in ("low", "high")),
+        ]
+        return pd.DataFrame(data, columns=[*columns, *names, *extra])
 
     def figures(self, by: Sequence[str]) -> pd.DataFrame:
         """The figures of every group of ``by`` and of the total: what ``_duck_sql`` gives."""
@@ -323,15 +344,25 @@ def _commented(scored: pa.Table) -> np.ndarray | None:
     return wrote
 
 
+def _ends(values: np.ndarray, cell: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, how many values of a 1-5 score are at its low end and how many at its high end (as
+    ``privacy.release.end_codes`` places them). Few men sit at an end, so the cells of those few are
+    counted, not weights over every row."""
+    low, high = SCORE_ENDS
+    with np.errstate(invalid="ignore"):
+        at_low = cell[values <= low + 1e-9]
+        at_high = cell[values >= high - 1e-9]
+    return np.bincount(at_low, minlength=width), np.bincount(at_high, minlength=width)
+
+
 def _sum_count(
-    column: pa.ChunkedArray, cell: np.ndarray, width: int, rows: np.ndarray
+    values: np.ndarray, cell: np.ndarray, width: int, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per cell, the sum and the number of a value column's values (missing and NaN left out).
 
     A cell without a missing value among its rows sums to a number and counts all its rows: one
     pass. Only when a cell's sum is NaN are the missing values masked (a second pass).
     """
-    values = column.cast(pa.float64()).to_numpy(zero_copy_only=False)
     total = np.bincount(cell, weights=values, minlength=width)
     if not np.isnan(total[:-1]).any():
         return total, rows.copy()

@@ -41,6 +41,7 @@ __all__ = [
     "DETAIL_BANDS",
     "DETAIL_NONE",
     "DETAIL_STAGES",
+    "ENDS",
     "AnswererStore",
     "PublishedCell",
     "Release",
@@ -49,6 +50,7 @@ __all__ = [
     "cell_rows",
     "cells_of_rows",
     "cohort_flags",
+    "end_codes",
     "finest_cells",
     "solve_answerers",
     "solve_release",
@@ -380,6 +382,7 @@ def solve_release(
     panel_waves: Sequence[Hashable] = (),
     finest: pd.DataFrame | None = None,
     spare_parents: bool = False,
+    telling: Sequence[int] | None = None,
 ) -> Release:
     """Solve the publication of ``responses`` over ``breakdowns`` (the total is always included).
 
@@ -396,6 +399,8 @@ def solve_release(
     finest : the finest cells already computed (e.g. by DuckDB); ``responses`` is then ignored.
     spare_parents : where a parent's split minus its children's would tell its rest's answers, hide
         the smallest child's split rather than the parent's (``solve_answerers``).
+    telling : the stages (0..3) whose "all but one" would tell members' answers (None: every stage;
+        ``solve_answerers``' ends of a scale: the two ends only).
 
     Examples
     --------
@@ -443,7 +448,16 @@ def solve_release(
     store = wave_store.get()
     for wave in waves:
         part = arrays if wave_text is None else arrays.take(np.flatnonzero(wave_text == wave))
-        one = _Wave(wave, part, tuple(tables), policy, parent_of, wave in opened, spare_parents)
+        one = _Wave(
+            wave,
+            part,
+            tuple(tables),
+            policy,
+            parent_of,
+            wave in opened,
+            spare_parents,
+            None if telling is None else tuple(telling),
+        )
         digest = one.digest() if store else ""
         cells = store.get(digest) if store else None
         if cells is None:
@@ -467,6 +481,7 @@ class _Wave:
     parent_of: dict[str, str]
     is_open: bool
     spare_parents: bool = False
+    telling: tuple[int, ...] | None = None
 
     def solve(self) -> list[PublishedCell]:
         solved = solve_wave(
@@ -476,6 +491,7 @@ class _Wave:
             hierarchy=self.parent_of,
             open_wave=self.is_open,
             spare_parents=self.spare_parents,
+            telling=self.telling,
         )
         return [
             PublishedCell(
@@ -503,6 +519,7 @@ class _Wave:
             self.wave,
             self.is_open,
             *(["spare_parents"] if self.spare_parents else []),  # the main release's digests unchanged
+            *([["telling", list(self.telling)]] if self.telling is not None else []),
             self.policy.k,
             self.policy.k_text,
             [[list(t.columns), list(t.flags)] for t in self.tables],
@@ -571,7 +588,34 @@ class AnswererStore(Protocol):
 answerer_store: ContextVar[AnswererStore | None] = ContextVar("answerer_store", default=None)
 
 
-def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, yes: Any) -> Release:
+#: The stages :func:`end_codes` puts the two ends of a scale in (1 and 4; 2 is "between"): the
+#: ``telling`` stages of a release of a scale's ends.
+ENDS = (0, 3)
+
+
+def end_codes(values: Any, scale: tuple[float, float]) -> np.ndarray:
+    """Each value as the code of where it lies on ``scale``: 1 at its low end, 4 at its high end, 2
+    between (and for a missing value). With ``telling=ENDS``, :func:`solve_answerers` then withholds
+    a group's split, and with it its mean, where all its members but one would be known to be at an
+    end: a mean pins everyone's answers exactly there, across differences of groups too.
+
+    >>> end_codes([1.0, 2.5, 5.0, float("nan")], (1.0, 5.0)).tolist()
+    [1, 2, 4, 2]
+    """
+    numbers = np.asarray(values, dtype=float)
+    low, high = scale
+    with np.errstate(invalid="ignore"):
+        return np.where(numbers <= low + 1e-9, 1, np.where(numbers >= high - 1e-9, 4, 2)).astype(np.int64)
+
+
+def solve_answerers(
+    release: Release,
+    placed_rows: pd.DataFrame,
+    answered: Any,
+    yes: Any,
+    *,
+    telling: Sequence[int] | None = None,
+) -> Release:
     """The release of the respondents who answered a question, solved like ``release`` itself.
 
     Why a second release rather than "at least k answerers" per cell: the answerers of a question
@@ -590,7 +634,9 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
 
     ``placed_rows`` are the rows ``release`` was solved from (placed ones); ``answered`` and
     ``yes`` are arrays aligned with them: ``yes`` boolean, or integer codes 1..4 for an answer of
-    up to four kinds (further along, behind, the same), each audited like a stage. The result
+    up to four kinds (further along, behind, the same), each audited like a stage; ``telling``
+    names the codes (as stages 0..3) whose "all but one" tells an answer (None: every code; for a
+    mean, :data:`ENDS` of :func:`end_codes`: "all between the ends" tells nothing). The result
     depends on the data and the declared tables only, never on which cells anyone asked for
     before, so it is cached by that content.
     """
@@ -611,6 +657,7 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
     settings = json.dumps(
         [
             "spare_parents",
+            *([["telling", list(telling)]] if telling is not None else []),
             release.policy.k,
             release.policy.k_text,
             [b.key for b in release.breakdowns],
@@ -639,6 +686,7 @@ def solve_answerers(release: Release, placed_rows: pd.DataFrame, answered: Any, 
             open_waves=release.open_waves,
             finest=finest,
             spare_parents=True,
+            telling=telling,
         )
         if store is not None:
             store.put(digest, solved, time.perf_counter() - started)

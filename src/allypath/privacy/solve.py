@@ -397,13 +397,30 @@ def _bands(counts: np.ndarray) -> np.ndarray:
     return np.array([counts[0] + counts[1], counts[2] + counts[3]])
 
 
-def disclosive(counts: np.ndarray, n: int) -> bool:
-    """True when one category holds all members but at most one (so members can be told apart)."""
-    return n > 0 and int(counts.max(initial=0)) >= n - 1
+def disclosive(counts: np.ndarray, n: int, telling: Sequence[int] | None = None) -> bool:
+    """True when one category holds all members but at most one (so members can be told apart).
+
+    ``telling``: the categories for which that tells something (None: all). Where the categories say
+    whether a man is at one end of a scale (``solve_answerers``' ends), "all between the ends" tells
+    nothing anyone's answer could be read from, so only the ends count."""
+    if n <= 0:
+        return False
+    held = counts if telling is None else counts[list(telling)]
+    return int(held.max(initial=0)) >= n - 1
 
 
-def _at(counts: np.ndarray, detail: int) -> np.ndarray:
-    return counts if detail == DETAIL_STAGES else _bands(counts)
+def _telling_bands(telling: Sequence[int] | None) -> list[int] | None:
+    """The bands in which "all but one" tells: those made of telling stages only."""
+    if telling is None:
+        return None
+    return [band for band, pair in enumerate(((0, 1), (2, 3))) if set(pair) <= set(telling)]
+
+
+def _tells(counts: np.ndarray, n: int, detail: int, telling: Sequence[int] | None) -> bool:
+    """:func:`disclosive` of ``counts`` at ``detail`` (every stage, or the two bands)."""
+    if detail == DETAIL_STAGES:
+        return disclosive(counts, n, telling)
+    return disclosive(_bands(counts), n, _telling_bands(telling))
 
 
 def _attribute_pass(
@@ -412,6 +429,7 @@ def _attribute_pass(
     *,
     keep: bool = False,
     spare_parents: bool = False,
+    telling: Sequence[int] | None = None,
 ) -> None:
     """Each shown cell's detail from its own split and what its lines give away; ``keep`` starts
     from the details already lowered (by the stage audit) instead of from every stage.
@@ -419,14 +437,15 @@ def _attribute_pass(
     Where a line gives away its rest (a parent minus its children that show as much), the parent's
     detail is lowered; with ``spare_parents`` the smallest of those children's instead, until the
     rest is safe or no child is left to lower: the larger cell keeps its split (a question's
-    answerers, where most fine cells answer alike, would otherwise lose the whole organisation's)."""
+    answerers, where most fine cells answer alike, would otherwise lose the whole organisation's).
+    ``telling``: the stages whose "all but one" discloses (:func:`disclosive`)."""
     for cell in cells:
         if not cell.shown:
             cell.detail = DETAIL_NONE
             continue
         if not keep:
             cell.detail = DETAIL_STAGES
-        while cell.detail > DETAIL_NONE and disclosive(_at(cell.stages, cell.detail), cell.n):
+        while cell.detail > DETAIL_NONE and _tells(cell.stages, cell.n, cell.detail, telling):
             cell.detail -= 1
     changed = True
     while changed:
@@ -440,11 +459,11 @@ def _attribute_pass(
             if rest_n <= 0:
                 continue
             rest = cell.stages - sum((cells[c].stages for c in known), np.zeros(STAGE_COUNT, dtype=np.int64))
-            if disclosive(_at(rest, cell.detail), rest_n):
+            if _tells(rest, rest_n, cell.detail, telling):
                 if spare_parents and known:
                     child = cells[min(known, key=lambda c: _order(cells[c], c))]
                     child.detail = cell.detail - 1
-                    while child.detail > DETAIL_NONE and disclosive(_at(child.stages, child.detail), child.n):
+                    while child.detail > DETAIL_NONE and _tells(child.stages, child.n, child.detail, telling):
                         child.detail -= 1
                 else:
                     cell.detail -= 1
@@ -474,7 +493,11 @@ def _cover(matrix: sp.csr_matrix, atom_of: np.ndarray, atoms: int) -> sp.csr_mat
 
 
 def _stage_audit(
-    cells: list[SolvedCell], weights: np.ndarray, finest_stages: np.ndarray, budget: int
+    cells: list[SolvedCell],
+    weights: np.ndarray,
+    finest_stages: np.ndarray,
+    budget: int,
+    telling: Sequence[int] | None = None,
 ) -> bool:
     """Lower the detail of one cell where the shown stage counts pin a set's stages.
 
@@ -483,7 +506,8 @@ def _stage_audit(
     Such a set is made of atoms that are themselves all (but at most one person) at that stage, so
     per stage the search runs over those atoms only: any number of fully homogeneous atoms and at most
     one atom with a single other member (weights 1 and m + 1, limit 2 (m + 1)). Returns True when it
-    lowered a cell's detail (the caller repeats until nothing is found).
+    lowered a cell's detail (the caller repeats until nothing is found). Only the ``telling`` stages
+    are searched (None: all).
     """
     family = [i for i, c in enumerate(cells) if c.shown and c.detail == DETAIL_STAGES]
     if not family:
@@ -495,9 +519,9 @@ def _stage_audit(
     np.add.at(atom_stages, atom_of[member], finest_stages[member])
     cover = _cover(matrix, atom_of, sizes.size)
     if cover.shape[0] * cover.shape[1] > DENSE_AUDIT_CELLS:
-        return _probe_stages(cells, family, cover, sizes, atom_stages)
+        return _probe_stages(cells, family, cover, sizes, atom_stages, telling)
     dense = cover.toarray()
-    for stage in range(STAGE_COUNT):
+    for stage in range(STAGE_COUNT) if telling is None else telling:
         others = sizes - atom_stages[:, stage]
         candidate = others <= 1
         if not candidate.any():
@@ -520,13 +544,14 @@ def _probe_stages(
     cover: sp.csr_matrix,
     sizes: np.ndarray,
     atom_stages: np.ndarray,
+    telling: Sequence[int] | None = None,
 ) -> bool:
     """:func:`_stage_audit` for large waves, by null-space probes: every derivable union of up to
     four atoms in which one stage holds all members but at most one lowers the detail of the
     smallest cell holding some of it (unless a cell lowered this round already does)."""
     by_atom = cover.tocsc()
     changed = False
-    for stage in range(STAGE_COUNT):
+    for stage in range(STAGE_COUNT) if telling is None else telling:
         others = sizes - atom_stages[:, stage]
         eligible = np.where(others <= 1, 1, 0)
         if not eligible.any():
@@ -576,6 +601,7 @@ def solve_wave(
     open_wave: bool = False,
     budget: int = DEFAULT_BUDGET,
     spare_parents: bool = False,
+    telling: Sequence[int] | None = None,
 ) -> list[SolvedCell]:
     """Every cell of ``tables`` in one wave with what may be shown of it (see the module docstring).
 
@@ -585,6 +611,7 @@ def solve_wave(
     An ``open_wave`` still collecting answers shows counts only (no split, no comments): successive
     snapshots would otherwise give away the newest responses. ``spare_parents``: where a line gives
     away its rest, lower a child's split rather than the parent's (:func:`_attribute_pass`).
+    ``telling``: the stages whose "all but one" discloses (None: all; :func:`disclosive`).
     """
     if isinstance(finest, pd.DataFrame):
         finest = FinestCells.of(finest.reset_index(drop=True), tables)
@@ -609,8 +636,8 @@ def solve_wave(
             cell.split_reason = "open_wave" if cell.shown else ""
             cell.comment_reason = "open_wave" if cell.shown else cell.reason
         return cells
-    _attribute_pass(cells, relations, spare_parents=spare_parents)
-    while _stage_audit(cells, weights, finest.stages, budget):
-        _attribute_pass(cells, relations, keep=True, spare_parents=spare_parents)
+    _attribute_pass(cells, relations, spare_parents=spare_parents, telling=telling)
+    while _stage_audit(cells, weights, finest.stages, budget, telling):
+        _attribute_pass(cells, relations, keep=True, spare_parents=spare_parents, telling=telling)
     _comment_pass(cells, finest.commenters, policy.k_text)
     return cells

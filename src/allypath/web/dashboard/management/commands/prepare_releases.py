@@ -28,6 +28,7 @@ from allypath.analytics import (
     perception_gap,
     policy_awareness,
     turning_points,
+    wave_change,
 )
 from allypath.privacy.release import answerer_store
 from allypath.web.dashboard.deferred import claim_path, preparing_lock
@@ -54,7 +55,8 @@ def prepare_org(org: Organisation) -> Prepared:
     started = time.perf_counter()
     if len(published.frame):
         # The questions whose answerers are released of their own (analytics.factors._questions), and
-        # the means over the answerers of a question a man may skip (analytics._gating.AnswerGate):
+        # the means over the answerers of a question a man may skip (analytics._gating.AnswerGate) and
+        # the release of each averaged column's ends (analytics._gating._ends_withheld):
         # the same calls the pages make, for the whole organisation; the answerer releases do not
         # depend on the group or the filters a page chose.
         token = answerer_store.set(StoredAnswerers(org, may_defer=False))
@@ -68,6 +70,13 @@ def prepare_org(org: Organisation) -> Prepared:
                 context_profiles,
             ):
                 figures(published.frame, [], release=published.release)
+            # the trends' index is averaged too (its release of where each man lies on 0-100 is the
+            # organisation's, whichever two waves a page compares)
+            wave_column = published.release.wave_column
+            if wave_column and wave_column in published.frame.columns:
+                waves = list(dict.fromkeys(published.frame[wave_column].dropna()))
+                if len(waves) >= 2:
+                    wave_change(published.frame, [], (waves[0], waves[1]), release=published.release)
         finally:
             answerer_store.reset(token)
     cells = published.release.cells.values()
