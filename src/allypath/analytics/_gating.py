@@ -440,8 +440,8 @@ def mean_sizes(
     return sizes
 
 
-#: Answerer releases by (release, column, which rows answered): ``solve_answerers`` finds a solved one
-#: only after grouping every row into its finest cells and hashing them (about 0.3 s per question at
+#: Answerer releases by (release, column, the rows' answers and their codes, scale): ``solve_answerers``
+#: finds one only after grouping every row into its finest cells and hashing them (about 0.3 s per question at
 #: 100,000 rows), which a page of a dozen means would pay on every request. The release is kept with
 #: its entry, so its id cannot be reused while the entry lives.
 _ANSWERER_GATES: OrderedDict[tuple[int, str, str, tuple[float, float] | None], tuple[Release, Release]] = (

@@ -47,6 +47,7 @@ from allypath.model import FACTORS, INTERVENTIONS, STAGE_KEYS
 from allypath.privacy import Breakdown, PrivacyPolicy, Release
 from allypath.reports.board_charts import factor_chart, index_change_chart, stage_mix_chart, transition_chart
 from allypath.reports.board_words import BOARD_WORDS, answer_words, board_words
+from allypath.reports.charts import printable
 from allypath.reports.labels import (
     BY_WORDS,
     COVER_WORDS,
@@ -456,10 +457,11 @@ def _split_notes(rows: Sequence[Mapping[str, Any]], language: str = "en") -> lis
 
 
 def board_pdf(board: Board) -> bytes:
-    """The report as a PDF (WeasyPrint; the same HTML and SVG as :func:`board_html`)."""
+    """The report as a PDF (WeasyPrint; the same HTML and SVG as :func:`board_html`, a chart whose
+    text needs shaping, as Arabic does, drawn as an image: :func:`~allypath.reports.charts.printable`)."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=board_html(board)).write_pdf())
+    return bytes(HTML(string=printable(board_html(board))).write_pdf())
 
 
 def table_xlsx(table: pd.DataFrame, path: str | Path, *, sheet: str = "aggregates") -> Path:

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import math
@@ -34,6 +35,7 @@ __all__ = [
     "bar_chart",
     "heatmap",
     "line_chart",
+    "printable",
     "render_svg",
     "stacked_bar_chart",
 ]
@@ -135,6 +137,43 @@ def render_svg(spec: dict[str, Any], *, title: str, description: str) -> str:
         f'<desc id="{prefix}-desc">{html.escape(description)}</desc>'
     )
     return raw[:opening_end] + label + raw[opening_end:]
+
+
+#: Scripts whose text must be shaped, or set right to left, to be read (Arabic, Hebrew, the Indic
+#: scripts, Thai): WeasyPrint sets an SVG's text unshaped and left to right.
+_NEEDS_SHAPING = re.compile("[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f\ufb1d-\ufdff\ufe70-\ufeff]")
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+_PRINT_SCALE = 3  # the chart's pixels per CSS pixel in print: 288 dpi, as sharp as the page's text
+
+
+def printable(page: str) -> str:
+    """``page`` (HTML) made ready for WeasyPrint: every inline SVG whose text is in a script that needs
+    shaping is replaced by an image of it drawn by resvg (vl-convert), which shapes and orders the
+    text as a browser does (WeasyPrint would print "الجميع" as unjoined letters, last first). The
+    image keeps the SVG's size, and its title and description as its alt text; every other SVG stays
+    as it is (vector). The web page keeps the SVG: browsers draw it right.
+    """
+
+    def image(match: re.Match[str]) -> str:
+        svg = match.group(0)
+        text = re.sub(r"<[^>]+>", " ", svg)
+        if not _NEEDS_SHAPING.search(html.unescape(text)):
+            return svg
+        import vl_convert as vlc
+
+        png = base64.b64encode(vlc.svg_to_png(svg, scale=_PRINT_SCALE)).decode("ascii")
+        opening = svg[: svg.index(">")]
+        size = " ".join(
+            f'{name}="{found.group(1)}"'
+            for name in ("width", "height")
+            if (found := re.search(rf'\s{name}="([0-9.]+)"', opening))
+        )
+        labels = re.findall(r"<(?:title|desc)\b[^>]*>(.*?)</(?:title|desc)>", svg, re.S)
+        said = [html.unescape(label) for label in labels]
+        alt = html.escape(". ".join(s.strip() for s in said if s.strip()), quote=True)
+        return f'<img class="chart-image" src="data:image/png;base64,{png}" {size} alt="{alt}">'
+
+    return _INLINE_SVG.sub(image, page)
 
 
 def _finish(chart: alt.TopLevelMixin, data: pd.DataFrame, title: str, description: str) -> Chart:

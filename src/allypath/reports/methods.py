@@ -22,7 +22,7 @@ from allypath._values import plain_deep
 from allypath.errors import StatsError
 from allypath.instrument import Construct, Instrument, load_instrument
 from allypath.model import STAGES
-from allypath.reports.charts import STAGE_COLORS, Chart, bar_chart, stacked_bar_chart
+from allypath.reports.charts import STAGE_COLORS, Chart, bar_chart, printable, stacked_bar_chart
 from allypath.scoring import StageModel, choose_form, load_stage_model, score
 from allypath.stats import (
     CalibrationResult,
@@ -129,7 +129,7 @@ class MethodsReport:
         from allypath._files import atomic_path
 
         with atomic_path(Path(path)) as tmp:
-            HTML(string=self.to_html()).write_pdf(tmp)
+            HTML(string=printable(self.to_html())).write_pdf(tmp)
 
 
 def _format_cell(value: Any, digits: int = 3) -> str:

@@ -1,0 +1,78 @@
+"""Charts whose words are Arabic print readably: WeasyPrint sets an SVG's text unshaped and left to
+right ("الجميع" came out as its letters apart, last first, on the Arabic board's charts), so for the
+PDF such a chart is drawn by resvg (vl-convert), which shapes it as a browser does
+(``reports.charts.printable``). A chart in a script WeasyPrint sets right stays vector SVG."""
+
+from __future__ import annotations
+
+import base64
+import re
+import subprocess
+
+import pandas as pd
+import pytest
+
+from allypath.reports.charts import bar_chart, printable
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _chart(names: list[str], title: str) -> str:
+    frame = pd.DataFrame({"group": names, "share": [0.2, 0.5]})
+    return bar_chart(frame, x="share", y="group", title=title).svg
+
+
+def test_a_chart_in_arabic_becomes_an_image_of_its_size_with_its_words_as_alt_text() -> None:
+    svg = _chart(["الجميع", "المبيعات"], "التوزيع على المراحل")
+    page = f"<p>قبل</p><figure>{svg}</figure><p>بعد</p>"
+    printed = printable(page)
+    assert "<svg" not in printed and printed.startswith("<p>قبل</p><figure><img")
+    image = re.search(r'<img class="chart-image" src="data:image/png;base64,([^"]+)"([^>]*)>', printed)
+    assert image is not None
+    assert base64.b64decode(image.group(1)).startswith(PNG)
+    width = re.search(r'\swidth="([0-9.]+)"', svg[: svg.index(">")])
+    assert width is not None and f'width="{width.group(1)}"' in image.group(2)  # same size on the page
+    assert 'alt="التوزيع على المراحل. ' in image.group(2)  # the title, then what the chart shows
+
+
+def test_a_chart_in_latin_letters_stays_vector_svg() -> None:
+    svg = _chart(["Everyone", "Sales"], "Stage mix")
+    page = f"<figure>{svg}</figure>"
+    assert printable(page) == page
+
+
+def test_one_arabic_name_in_an_english_chart_is_enough() -> None:
+    # an English report of a unit named in Arabic would print that name unjoined too
+    svg = _chart(["Everyone", "المبيعات"], "Stage mix")
+    assert "<img" in printable(svg)
+
+
+@pytest.mark.parametrize(("language", "images"), [("ar", True), ("en", False)])
+def test_the_arabic_board_pdf_draws_its_charts_as_images_and_the_english_one_does_not(
+    language: str, images: bool, tmp_path
+) -> None:
+    import numpy as np
+
+    import allypath
+    from allypath.privacy import PrivacyPolicy
+    from allypath.reports.board import board_pdf, build_board
+    from allypath.reports.labels import board_subtitle, board_title
+
+    scored = allypath.score(allypath.simulate(240, seed=5))
+    scored["team"] = pd.array(np.where(np.arange(len(scored)) % 2, "Ops", "Sales"), dtype="string")
+    board = build_board(
+        scored,
+        "team",
+        policy=PrivacyPolicy(k=5),
+        title=board_title("Northwind", language),
+        subtitle=board_subtitle("2026 Q1", None, language),
+        by_label="unit",
+        language=language,
+    )
+    path = tmp_path / "board.pdf"
+    path.write_bytes(board_pdf(board))
+    listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True)
+    found = [line for line in listed.stdout.splitlines()[2:] if line.strip()]
+    assert bool(found) is images
+    if images:
+        assert len(found) >= 3  # the stage mix, the barriers and the enablers
