@@ -66,6 +66,22 @@ def test_the_index_and_its_band_are_explained_in_one_sentence(stored):
     assert french.startswith("Votre indice de progression est de 26 sur 100") and "entre 0 et 72." in french
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_a_band_that_rounds_to_one_number_is_not_read_as_certainty(stored, language):
+    # answers all at one end: the model's band is a fraction of a point, which printed "between 0 and 0"
+    sentence = build_report(stored(language=language, index=0.0, index_se=0.01), language)["index_sentence"]
+    said = {
+        "en": "within about a point of that.",
+        "fr": "à environ un point près.",
+        "ar": "في حدود نقطة واحدة تقريبًا",
+    }[language]
+    assert said in sentence
+    assert not re.search(r"\d+\D{1,6}\d+\.$", sentence)  # no "between 0 and 0." at its end
+    # one point of band is a band again
+    wider = build_report(stored(language=language, index=0.0, index_se=0.5), language)["index_sentence"]
+    assert said not in wider
+
+
 @pytest.mark.parametrize("number", [1, 2, 3])
 def test_the_report_names_the_next_stage_and_what_moving_there_looks_like(stored, number):
     report = build_report(stored(stage=number, between_stages=False), "en")

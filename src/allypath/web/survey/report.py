@@ -215,10 +215,12 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     if result.get("index") is not None:
         # the 95 % range, the margin his journey uses for a change ("most likely" is not one SE)
         index, spread = float(result["index"]), Z * float(result.get("index_se") or 0)
-        context["index_sentence"] = words["index"].format(
+        low, high = round(max(0.0, index - spread)), round(min(100.0, index + spread))
+        # "between 0 and 0" reads as certainty: a range that rounds to one number is "about a point"
+        context["index_sentence"] = words["index" if low < high else "index_narrow"].format(
             index=round(index),
-            low=round(max(0.0, index - spread)),
-            high=round(min(100.0, index + spread)),
+            low=low,
+            high=high,
             first=STAGES[0].label.get_lang(language),
             last=STAGES[-1].label.get_lang(language),
         )

@@ -309,6 +309,12 @@ UI: dict[str, Text] = {
         "Votre indice de progression est de {index} sur 100, un score unique pour tout le parcours, de 0 (le début de l'étape « {first} ») à 100 (pleinement à l'étape « {last} ») ; des réponses comme les vôtres le situent très probablement entre {low} et {high}.",
         "مؤشر التطور لديك {index} من 100، وهو رقم واحد للمسار كله من 0 (بداية مرحلة «{first}») إلى 100 (مرحلة «{last}» بالكامل)؛ وإجابات كإجاباتك تضعه على الأرجح بين {low} و{high}.",
     ),
+    # the range rounds to one number: said as "about a point" (an estimate is never exactly certain)
+    "index_narrow": _t(
+        "Your developmental index is {index} out of 100, one score for the whole path from 0 (the start of “{first}”) to 100 (fully “{last}”); answers like yours place it within about a point of that.",
+        "Votre indice de progression est de {index} sur 100, un score unique pour tout le parcours, de 0 (le début de l'étape « {first} ») à 100 (pleinement à l'étape « {last} ») ; des réponses comme les vôtres le situent à environ un point près.",
+        "مؤشر التطور لديك {index} من 100، وهو رقم واحد للمسار كله من 0 (بداية مرحلة «{first}») إلى 100 (مرحلة «{last}» بالكامل)؛ وإجابات كإجاباتك تضعه في حدود نقطة واحدة تقريبًا من هذا الرقم.",
+    ),
     "percent": _t("{value}%", "{value}\u00a0%", "{value}%"),
     "colon": JOURNEY_WORDS["colon"],
     "next_stage_h": _t("The next stage", "L'étape suivante", "المرحلة التالية"),
