@@ -257,3 +257,23 @@ def test_the_dashboard_opens_on_the_latest_wave_with_results_not_a_wave_just_lau
     # asked for, the new wave is still shown (with no figures yet)
     asked = main_of(as_user(bob).get(BASE, {"wave": launched.pk}).content.decode())
     assert f'<span class="value">{placed}</span>' not in asked
+
+
+def test_the_overview_says_why_verified_awareness_is_missing_and_where_to_declare_policies(
+    northwind, bob, as_user
+):
+    # Northwind declared no policies: men's answers to the knowledge check have nothing to be checked
+    # against, and the card said "—" beside the claimed share with no word of why
+    assert not northwind.org.policies
+    html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk}).content.decode())
+    assert "verified: nothing is checked until you <a href=" in html
+    assert "declare the policies your organisation offers</a>" in html
+    # declared: the same answers are checked, the share is shown and the sentence goes
+    northwind.org.policies = {"parental_leave": True, "flexible_work": True, "pay_gap_review": False}
+    northwind.org.save()
+    html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk}).content.decode())
+    assert "nothing is checked until" not in html
+    assert "no answers to the knowledge check" not in html
+    assert re.search(
+        r"claimed / verified by the knowledge check; of those who answered, claimed [^;<]+, verified", html
+    )
