@@ -268,12 +268,16 @@ def test_the_overview_says_why_verified_awareness_is_missing_and_where_to_declar
     html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk}).content.decode())
     assert "verified: nothing is checked until you <a href=" in html
     assert "declare the policies your organisation offers</a>" in html
+    groups = main_of(as_user(bob).get(BASE + "groups/", {"wave": northwind.first.pk}).content.decode())
+    assert "Verified awareness is a dash everywhere for another reason" in groups
     # declared: the same answers are checked, the share is shown and the sentence goes
     northwind.org.policies = {"parental_leave": True, "flexible_work": True, "pay_gap_review": False}
     northwind.org.save()
     html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk}).content.decode())
     assert "nothing is checked until" not in html
     assert "no answers to the knowledge check" not in html
+    groups = main_of(as_user(bob).get(BASE + "groups/", {"wave": northwind.first.pk}).content.decode())
+    assert "for another reason" not in groups
     assert re.search(
         r"claimed / verified by the knowledge check; of those who answered, claimed [^;<]+, verified", html
     )
