@@ -281,3 +281,16 @@ def test_the_overview_says_why_verified_awareness_is_missing_and_where_to_declar
     assert re.search(
         r"claimed / verified by the knowledge check; of those who answered, claimed [^;<]+, verified", html
     )
+
+
+def test_with_policies_declared_a_wave_nobody_answered_the_check_in_says_so(northwind, bob, as_user):
+    from allypath.web.survey.models import Response
+
+    northwind.org.policies = {"parental_leave": True, "flexible_work": True}
+    northwind.org.save()
+    for response in Response.objects.filter(wave=northwind.first):
+        response.answers = {k: v for k, v in response.answers.items() if k != "kc"}  # the check skipped
+        response.save()
+    html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk}).content.decode())
+    assert "verified: no answers to the knowledge check in this wave" in html
+    assert "nothing is checked until" not in html
