@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from allypath.analytics import context_profiles, factor_heatmap
+from allypath.analytics._gating import discloses_answers
 from allypath.privacy import PrivacyPolicy, Release, parse_breakdowns, solve_release
 from allypath.privacy.release import _ANSWERERS
 from analytics.frames import answers_frame
@@ -107,3 +108,40 @@ def test_the_mean_stage_is_not_given_where_the_release_hides_the_stage_split() -
     assert units.loc["B", "visible"]  # B's size is shown
     assert pd.isna(units.loc["B", "mean_scored"])
     assert units.loc["A", "mean_scored"] == pytest.approx(13 / 6)  # stages 1 2 3 4 1 2: shown
+
+
+def test_with_panel_waves_no_difference_of_shown_means_pins_the_hidden_units() -> None:
+    """A reviewer's case: with panel waves the organisation's release has cohort cells and the release
+    of the ends has none, so the two may hide different units to protect a small one. The mean of a
+    column every man answered was shown wherever the organisation's release showed the group; in W3
+    it hid U1 and U5, the ends' release U0 and U1, and with U1's and U5's men all at 1 the total minus
+    every shown unit gave 9 men with 9 points. A mean is now shown only where both show the group."""
+    from allypath.privacy import Breakdown
+    from analytics.frames import scored_frame
+
+    rng = np.random.default_rng(7)
+    frame = scored_frame(60, seed=7, units=8, waves=3, panel=True)
+    frame = frame[rng.random(len(frame)) > 0.25].reset_index(drop=True)
+    frame.loc[rng.random(len(frame)) < 0.15, FEAR] = 1.0
+    declared = [Breakdown.of("unit"), Breakdown.of("level"), Breakdown.of("unit", "level")]
+
+    def solved(rows: pd.DataFrame) -> Release:
+        return solve_release(
+            rows, declared, PrivacyPolicy(k=K), hierarchy=["unit"], panel_waves=["W1", "W2", "W3"]
+        )
+
+    units = sorted(frame["unit"].unique())
+    hidden = [u for u in units if solved(frame).cell({"wave": "W3", "unit": u}).n is None]
+    late = (frame["wave"] == "W3").to_numpy()
+    frame.loc[late & frame["unit"].isin(hidden).to_numpy(), FEAR] = 1.0
+    release = solved(frame)
+    total = factor_heatmap(frame, [], release=release, filters={"wave": "W3"}).iloc[0]
+    table = factor_heatmap(frame, ["unit"], release=release, filters={"wave": "W3"})
+    assert total["visible"] and not pd.isna(total["fear"])
+    shown = table[table["fear"].notna()]
+    rest_n = int(total["n"]) - int(shown["n"].sum())
+    rest_sum = float(total["fear"]) * int(total["n"]) - float((shown["fear"] * shown["n"]).sum())
+    assert rest_n >= K
+    # the rest's mean pins no one, even for a member who knows his own score
+    mean = np.array([rest_sum / rest_n])
+    assert not discloses_answers(mean, np.array([rest_n]), (1.0, 5.0))[0], (rest_n, rest_sum)

@@ -453,7 +453,8 @@ _ANSWERER_GATES_SIZE = 128
 def _ends_withheld(
     groups: Sequence[GatedGroup], column: str, scale: tuple[float, float] | None
 ) -> np.ndarray:
-    """Per group, whether the release of ``column``'s ends hides its split (so its mean is withheld).
+    """Per group, whether the release of ``column``'s ends hides it or its split (so its mean is
+    withheld).
 
     A mean pins every member's answer when all of them but one are at the same end of the scale; the
     release of the ends (:func:`~allypath.privacy.release.end_codes`, ``telling=ENDS``) finds that in
@@ -475,8 +476,11 @@ def _ends_withheld(
     ends = _answerers_of(gate, column, scale)
     for position, group in enumerate(groups):
         if group.figures and group.gate is not None and not group.gate.cohort:
+            # hidden there as a group too: the ends were audited over the groups that release shows,
+            # which with panel waves (cohort cells in the organisation's release, none in this one)
+            # need not be the groups the page shows; a mean is shown only where both show the group
             cell = ends.cell(group.gate.where)
-            out[position] = cell.n is not None and cell.detail < DETAIL_STAGES
+            out[position] = cell.n is None or cell.detail < DETAIL_STAGES
     return out
 
 
