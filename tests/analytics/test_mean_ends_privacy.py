@@ -145,3 +145,28 @@ def test_with_panel_waves_no_difference_of_shown_means_pins_the_hidden_units() -
     # the rest's mean pins no one, even for a member who knows his own score
     mean = np.array([rest_sum / rest_n])
     assert not discloses_answers(mean, np.array([rest_n]), (1.0, 5.0))[0], (rest_n, rest_sum)
+
+
+def test_the_share_between_stages_of_a_unit_is_not_read_by_difference() -> None:
+    """A reviewer's case: all 5 men of unit B are between two stages, so B's share (100%) is withheld;
+    the organisation's 8 of 11 and unit A's 3 of 6 gave it back (8 - 3 = 5 of 5). The share is now
+    audited across differences as the awareness shares are: the organisation keeps its share, A's goes."""
+    from allypath.analytics import summarise_groups
+    from allypath.privacy import Breakdown
+
+    frame = answers_frame({"A": [3.0, 4.0, 2.0, 3.5, 2.5, 4.0], "B": [3.0] * 5}, FEAR)
+    frame["org"] = "Org"
+    frame["between_stages"] = [True, False, False, True, False, True] + [True] * 5
+    release = solve_release(
+        frame,
+        [Breakdown.of("org"), Breakdown.of("unit")],
+        PrivacyPolicy(k=K),
+        wave_column=None,
+        hierarchy=["unit"],
+    )
+    (org,) = summarise_groups(frame, "org", release=release)
+    units = {g.group: g for g in summarise_groups(frame, "unit", release=release)}
+    assert org.visible and org.between_share == pytest.approx(8 / 11)
+    assert units["A"].visible and units["B"].visible
+    assert np.isnan(units["B"].between_share)  # 100%: withheld on its own, as before
+    assert np.isnan(units["A"].between_share)  # else 8 of 11 minus 3 of 6 is B's 5 of 5

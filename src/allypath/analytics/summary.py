@@ -16,15 +16,17 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from allypath.analytics._gating import gated_groups, group_means_and_sizes, placed
+from allypath.analytics._gating import GatedGroup, gated_groups, group_means_and_sizes, placed
 from allypath.analytics.factors import AWARE_THRESHOLD, LIKERT, policy_awareness, share, widest_margins
 from allypath.analytics.margin_words import give_or_take, straddles
 from allypath.analytics.mix import wilson_interval
 from allypath.model import BARRIERS, INTERVENTIONS, NORMS, STAGES, Factor, Intervention
 from allypath.model import intervention as model_intervention
 from allypath.privacy import PrivacyPolicy, Release
+from allypath.privacy.release import DETAIL_STAGES, solve_answerers
 
 __all__ = ["AWARE_THRESHOLD", "STRONG", "GroupSummary", "barrier_words", "summarise_groups"]
 
@@ -128,6 +130,25 @@ def _actions(stage_mix: dict[int, float], barriers: list[tuple[Factor, float]]) 
     return actions
 
 
+def _between_release(groups: list[GatedGroup]) -> Release | None:
+    """The release the share between two stages is given from: a yes/no of every placed man, so the
+    total's share minus unit A's would tell unit B's ("all 5 between stages") where B's own is
+    withheld. It is solved as the awareness answers are (``solve_answerers``: every placed man an
+    answerer, "between" his yes) and a share is given only where it shows the group's split."""
+    gate = next((g.gate for g in groups if g.gate is not None and not g.gate.cohort), None)
+    if gate is None or "between_stages" not in gate.source.columns:
+        return None
+    between = gate.source["between_stages"].fillna(False).astype(bool).to_numpy()
+    return solve_answerers(gate.release, gate.source, np.ones(between.size, dtype=bool), between)
+
+
+def _between_shown(group: GatedGroup, solved: Release | None) -> bool:
+    gate = group.gate
+    if solved is None or gate is None or gate.cohort:
+        return False
+    return solved.cell(gate.where).detail >= DETAIL_STAGES
+
+
 def summarise_groups(
     scored: pd.DataFrame,
     by: str,
@@ -145,7 +166,9 @@ def summarise_groups(
     # "answered" could otherwise be subtracted to one man's answer (analytics.factors).
     table = policy_awareness(scored, by, release=release, policy=policy, filters=filters)
     answers: dict[str, Mapping[Hashable, Any]] = {str(row["group"]): row for row in table.to_dict("records")}
-    for gated in gated_groups(placed(scored), by, release, policy=policy, filters=filters):
+    groups = gated_groups(placed(scored), by, release, policy=policy, filters=filters)
+    between_release = _between_release(groups)
+    for gated in groups:
         group, decision, frame = gated.values[by], gated.decision, gated.rows
         if not gated.figures or gated.detail < 2:
             reason = decision.message or "the stage split is not published for this group"
@@ -164,7 +187,8 @@ def summarise_groups(
         barriers.sort(key=lambda found: -found[1])
         top = [(f, value) for f, value, _ in barriers[:3]]
         (margin,) = widest_margins(sizes[0, [j for _, _, j in barriers[:3]]], LIKERT)
-        between = share(frame["between_stages"].astype(bool))
+        shown_between = _between_shown(gated, between_release)
+        between = share(frame["between_stages"].astype(bool)) if shown_between else float("nan")
         aware = _number(shown, "claimed_share")
         took_part = _number(shown, "participation_share")
         out.append(
