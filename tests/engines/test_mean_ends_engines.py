@@ -12,8 +12,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from allypath.engines.aggregate import CellTally, aggregate_duckdb, aggregate_table, tally_table
@@ -61,3 +63,23 @@ def test_the_duckdb_and_counted_paths_withhold_the_same_means(scored: pd.DataFra
     for start in range(0, len(scored), 300):  # batches, as the engines count them
         tally.add(pa.Table.from_pandas(scored.iloc[start : start + 300][keep], preserve_index=False))
     assert table_csv(tally_table(tally, "team", POLICY)) == memory
+
+
+def test_a_file_holding_nan_for_missing_scores_gives_the_same_table(
+    scored: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A reviewer's case: a Parquet file written with NaN (not null) for a score a man left blank.
+    DuckDB counted the NaN as an answer, averaged every fear mean to NaN (blank) and put it at the high
+    end, while memory and the tally leave it out; the table is now the same on every path."""
+    frame = scored.copy()
+    frame.loc[frame.index[:40], "score_barrier_fear"] = np.nan
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    where = table.schema.get_field_index("score_barrier_fear")
+    nans = pa.array(frame["score_barrier_fear"].to_numpy(), from_pandas=False)  # NaN stays NaN
+    table = table.set_column(where, "score_barrier_fear", nans)
+    assert table.column("score_barrier_fear").null_count == 0
+    pq.write_table(table, tmp_path / "scored.parquet")
+    memory = table_csv(aggregate_table(frame, "team", policy=POLICY))
+    duck = table_csv(aggregate_duckdb(tmp_path / "scored.parquet", "team", POLICY))
+    assert duck == memory
+    assert _table(duck).set_index("team").loc["overall", "fear"] != ""

@@ -140,6 +140,19 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _over_numbers(aggregate: str, column: str, test: str = "") -> str:
+    """``aggregate`` ("avg", "count") of a value column's numbers, a NaN left out as missing (as pandas
+    and the tally leave it): a file written with NaN rather than null would otherwise count it as an
+    answer, average to NaN, and place it at the high end (DuckDB orders NaN above every number).
+    ``test`` adds a condition on the column (``>= 5``). The connection must not propagate the files'
+    statistics (:func:`aggregate_duckdb`): Parquet's leave NaN out, and DuckDB 2.0 then folds
+    ``isnan`` to false."""
+    quoted = _quoted(column)
+    target = "*" if aggregate == "count" and test else quoted
+    also = f" AND {quoted} {test}" if test else ""
+    return f"{aggregate}({target}) FILTER (WHERE NOT isnan({quoted}){also})"
+
+
 def _duck_sql(by: Sequence[str], columns: set[str]) -> str:
     """Counts per stage, mean probabilities and factor means per group and overall, in one scan."""
     keys = ", ".join(_quoted(c) for c in by)
@@ -148,12 +161,12 @@ def _duck_sql(by: Sequence[str], columns: set[str]) -> str:
     for number, key in enumerate(STAGE_KEYS, start=1):
         parts.append(f"count(*) FILTER (WHERE stage = {number}) AS count_{key}")
         probability = f"p_{key}"
-        mean = f"avg({_quoted(probability)})" if probability in columns else "NULL"
+        mean = _over_numbers("avg", probability) if probability in columns else "NULL"
         parts.append(f"{mean} AS expected_{key}")
     for factor in FACTORS:
         column = f"score_{factor.construct}"
-        mean = f"avg({_quoted(column)})" if column in columns else "NULL"
-        count = f"count({_quoted(column)})" if column in columns else "0"
+        mean = _over_numbers("avg", column) if column in columns else "NULL"
+        count = _over_numbers("count", column) if column in columns else "0"
         parts.append(f"{mean} AS {_quoted(factor.key)}")
         parts.append(f"{count} AS {_quoted('answered_' + factor.key)}")
     placed_rows = "WHERE status = 'scored'" if "status" in columns else ""  # as analytics: placed rows
@@ -175,10 +188,10 @@ def _finest_sql(columns: Sequence[str], present: set[str]) -> str:
     parts.append(f"count(*) FILTER (WHERE {wrote}) AS commenters" if wrote else "0 AS commenters")
     low, high = SCORE_ENDS
     for score in _SCORES:  # who answered each score, and who is at its ends: its release (_answerer_gates)
-        counted = f"count({_quoted(score)})" if score in present else "count(*)"  # absent: no mean at all
+        counted = _over_numbers("count", score) if score in present else "count(*)"  # absent: no mean at all
         parts.append(f"{counted} AS {_quoted('answered_' + score)}")
         for part, test in (("low", f"<= {low + 1e-9!r}"), ("high", f">= {high - 1e-9!r}")):
-            ends = f"count(*) FILTER (WHERE {_quoted(score)} {test})" if score in present else "0"
+            ends = _over_numbers("count", score, test) if score in present else "0"
             parts.append(f"{ends} AS {_quoted(part + '_' + score)}")
     placed_rows = "WHERE status = 'scored'" if "status" in present else ""
     select = f"{keys}, " if columns else ""
@@ -208,6 +221,9 @@ def aggregate_duckdb(
     con = duckdb.connect()
     try:
         con.execute("SET threads = 2")
+        # Parquet's column statistics leave NaN out, and DuckDB folds isnan() to false from them: a
+        # file written with NaN for a missing score would count it as an answer (_over_numbers)
+        con.execute("SET disabled_optimizers = 'statistics_propagation'")
         relation = con.read_parquet(parquet_source(source), union_by_name=True)
         present = set(relation.columns)
         for column in needed:
