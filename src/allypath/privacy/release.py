@@ -365,6 +365,24 @@ def finest_cells(
     return pd.DataFrame(data)
 
 
+def _in_order(finest: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``finest`` sorted as :func:`finest_cells` sorts its cells (by each column's sorted values in
+    turn, a missing value first), whatever order an engine gave them in: the same cells then get the
+    same decisions on every engine."""
+    present = [c for c in columns if c in finest.columns]
+    if len(finest) < 2 or not present:
+        return finest.reset_index(drop=True)
+    codes = []
+    for column in present:
+        try:
+            found, _ = pd.factorize(finest[column], sort=True, use_na_sentinel=True)
+        except TypeError:  # values that do not compare (text beside numbers): by their text
+            text = finest[column].map(lambda v: None if v is None else str(v))
+            found, _ = pd.factorize(text, sort=True, use_na_sentinel=True)
+        codes.append(found)
+    return finest.iloc[np.lexsort(codes[::-1])].reset_index(drop=True)
+
+
 def _placed(rows: pd.DataFrame) -> pd.DataFrame:
     if "status" not in rows.columns:
         return rows
@@ -427,6 +445,10 @@ def solve_release(
             rows = cohort_flags(rows, wave_column or "wave", panel_waves)
         group = [*([wave_column] if wave_column else []), *columns, *flags]
         finest = finest_cells(rows, group)
+    else:
+        # given by an engine (DuckDB's group-by, a tally) in its own order: put in finest_cells' order,
+        # as the solver's choices (which cell of a leak to hide first) follow the cells' order
+        finest = _in_order(finest, [*([wave_column] if wave_column else []), *columns, *flags])
     levels = list(hierarchy)
     parent_of = {child: parent for parent, child in pairwise(levels)}
     tables = [Table(())] + [Table(b.columns) for b in breakdowns if b.columns]
