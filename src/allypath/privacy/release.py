@@ -33,11 +33,13 @@ import pandas as pd
 from allypath.errors import DataError
 from allypath.privacy.breakdowns import Breakdown, check_columns
 from allypath.privacy.decision import Decision, Reason, hidden, shown
+from allypath.privacy.finest import COMMENT_COLUMNS, _in_order, _json, finest_cells
 from allypath.privacy.policy import PrivacyPolicy
 from allypath.privacy.solve import DETAIL_BANDS, DETAIL_NONE, DETAIL_STAGES, FinestCells, Table, solve_wave
 
 __all__ = [
     "COHORT_FLAGS",
+    "COMMENT_COLUMNS",
     "DETAIL_BANDS",
     "DETAIL_NONE",
     "DETAIL_STAGES",
@@ -60,7 +62,6 @@ __all__ = [
 #: Flag columns marking panel members linked to the previous / next panel wave.
 RETURNING, CONTINUING = "returning", "continuing"
 COHORT_FLAGS = (RETURNING, CONTINUING)
-COMMENT_COLUMNS = ("ot1", "ot2")
 SINGLE_WAVE = "all responses"
 EMPTY = "\x00empty"  # marks filters that select nobody (a unit and another unit not above it)
 
@@ -293,24 +294,6 @@ def cells_of_rows(rows: Iterable[Sequence[Any]]) -> list[PublishedCell]:
     ]
 
 
-def _json(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
-# ---------------------------------------------------------------------- building the release
-
-
-def _commenters(rows: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    present = [c for c in columns if c in rows.columns]
-    if not present:
-        return np.zeros(len(rows), dtype=np.int64)
-    wrote = np.zeros(len(rows), dtype=bool)
-    for column in present:
-        text = rows[column].astype("string").str.strip()
-        wrote |= (text.notna() & (text != "")).to_numpy(dtype=bool)
-    return wrote.astype(np.int64)
-
-
 def cohort_flags(rows: pd.DataFrame, wave_column: str, panel_waves: Sequence[Hashable]) -> pd.DataFrame:
     """``returning``/``continuing`` per row: its panel key answered the previous / next panel wave.
 
@@ -327,60 +310,6 @@ def cohort_flags(rows: pd.DataFrame, wave_column: str, panel_waves: Sequence[Has
     rows[RETURNING] = linked & (wave > 0) & np.isin((wave - 1) * width + key, answered)
     rows[CONTINUING] = linked & (wave + 1 < len(order)) & np.isin((wave + 1) * width + key, answered)
     return rows
-
-
-def finest_cells(
-    rows: pd.DataFrame, columns: Sequence[str], *, comment_columns: Sequence[str] = COMMENT_COLUMNS
-) -> pd.DataFrame:
-    """Usable responses grouped by every column at once: ``n``, ``stage_1``..``stage_4``, ``commenters``.
-
-    A missing value is a value here ("level unknown"): those respondents are in the totals and in
-    no level's cell.
-    """
-    stage = pd.to_numeric(rows["stage"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    measures = np.zeros((len(rows), 6), dtype=np.int64)
-    measures[:, 0] = 1
-    for number in range(1, 5):
-        measures[:, number] = stage == number
-    measures[:, 5] = _commenters(rows, comment_columns)
-    names = ["n", *(f"stage_{s}" for s in range(1, 5)), "commenters"]
-    if not len(rows):
-        return pd.DataFrame(columns=[*columns, *names])
-    factors = [pd.factorize(rows[c], sort=True, use_na_sentinel=True) for c in columns]
-    if factors:
-        key = np.stack([codes for codes, _ in factors], axis=1)
-        combos, inverse = np.unique(key, axis=0, return_inverse=True)
-        inverse = inverse.ravel()
-    else:
-        combos, inverse = np.zeros((1, 0), dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
-    sums = np.zeros((len(combos), measures.shape[1]), dtype=np.int64)
-    np.add.at(sums, inverse, measures)
-    data: dict[str, Any] = {}
-    for position, (column, (_, uniques)) in enumerate(zip(columns, factors, strict=True)):
-        values = np.asarray(uniques, dtype=object)
-        codes = combos[:, position]
-        data[column] = [None if code < 0 else _json(values[code]) for code in codes]
-    for position, name in enumerate(names):
-        data[name] = sums[:, position]
-    return pd.DataFrame(data)
-
-
-def _in_order(finest: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """``finest`` sorted as :func:`finest_cells` sorts its cells (by each column's sorted values in
-    turn, a missing value first), whatever order an engine gave them in: the same cells then get the
-    same decisions on every engine."""
-    present = [c for c in columns if c in finest.columns]
-    if len(finest) < 2 or not present:
-        return finest.reset_index(drop=True)
-    codes = []
-    for column in present:
-        try:
-            found, _ = pd.factorize(finest[column], sort=True, use_na_sentinel=True)
-        except TypeError:  # values that do not compare (text beside numbers): by their text
-            text = finest[column].map(lambda v: None if v is None else str(v))
-            found, _ = pd.factorize(text, sort=True, use_na_sentinel=True)
-        codes.append(found)
-    return finest.iloc[np.lexsort(codes[::-1])].reset_index(drop=True)
 
 
 def _placed(rows: pd.DataFrame) -> pd.DataFrame:
@@ -575,7 +504,7 @@ class WaveStore(Protocol):
 #: The store :func:`solve_release` reads and fills, set by the caller (None: every wave is solved).
 wave_store: ContextVar[WaveStore | None] = ContextVar("wave_store", default=None)
 
-_SOLVER_FILES = ("solve.py", "audit.py", "probe.py", "decision.py", "release.py")
+_SOLVER_FILES = ("solve.py", "audit.py", "probe.py", "decision.py", "release.py", "finest.py")
 
 
 @cache
