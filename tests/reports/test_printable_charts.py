@@ -54,21 +54,13 @@ def test_the_arabic_board_pdf_draws_its_charts_as_images_and_the_english_one_doe
     import numpy as np
 
     import allypath
-    from allypath.privacy import PrivacyPolicy
-    from allypath.reports.board import board_pdf, build_board
-    from allypath.reports.labels import board_subtitle, board_title
+    from allypath.reports.board import board_pdf
+
+    from .test_board_language import board_of
 
     scored = allypath.score(allypath.simulate(240, seed=5))
     scored["team"] = pd.array(np.where(np.arange(len(scored)) % 2, "Ops", "Sales"), dtype="string")
-    board = build_board(
-        scored,
-        "team",
-        policy=PrivacyPolicy(k=5),
-        title=board_title("Northwind", language),
-        subtitle=board_subtitle("2026 Q1", None, language),
-        by_label="unit",
-        language=language,
-    )
+    board = board_of(scored, language)
     path = tmp_path / "board.pdf"
     path.write_bytes(board_pdf(board))
     listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True)
