@@ -158,7 +158,7 @@ def test_the_english_plan_says_it_as_before():
 
 def test_the_english_reasons_are_the_privacy_rules_own_words():
     """The table's English repeats the privacy rules' wording: a reworded reason is noticed here."""
-    from allypath.privacy.release import _REASONS
+    from allypath.privacy.reasons import _REASONS
 
     english = REASON_WORDS["en"]
     for code in _REASONS:

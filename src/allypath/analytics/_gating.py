@@ -226,7 +226,7 @@ def _decision(release: Release, cell: PublishedCell) -> Decision:
     reason = Reason.BELOW_K if cell.reason == "below_k" else Reason.COMPLEMENTARY
     if cell.reason not in ("below_k", "complementary"):
         reason = Reason.NOT_PUBLISHED
-    return hidden(0, reason, release.message(cell.reason))
+    return hidden(0, reason, release.message(cell.reason, cell.wave))
 
 
 def gated_groups(
@@ -329,7 +329,7 @@ def gated_pairs(
         decision: Decision = shown(cells[1].n or 0)
         for wave, cell, index in zip(waves, cells, (a, b), strict=True):
             if cell.n is None:
-                decision = _trend_hidden(label, wave, release.message(cell.reason))
+                decision = _trend_hidden(label, wave, release.message(cell.reason, wave))
                 break
             _check_size(label, cell, index.size)
         if decision.visible and cohort is not None:

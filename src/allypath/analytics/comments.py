@@ -75,6 +75,6 @@ def comments(
         else:
             code = cell.comment_reason or cell.reason
             reason = _REASONS.get(code, Reason.NOT_PUBLISHED)
-            decision = hidden(0, reason, release.message(code))
+            decision = hidden(0, reason, release.message(code, cell.wave))
         out.append(CommentSet(label, values, decision, tuple(texts), cell.comment_band))
     return out

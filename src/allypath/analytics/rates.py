@@ -92,7 +92,7 @@ def unit_rates(
     def count(path: str | None) -> tuple[int | None, str]:
         filters: Mapping[str, Hashable] = {} if path is None else {unit_columns[by_path[path].depth]: path}
         cell = release.cell({**filters}, wave=wave)
-        return cell.n, release.message(cell.reason)
+        return cell.n, release.message(cell.reason, wave)
 
     total, total_note = count(None)
     rows: list[RateRow] = []
@@ -118,7 +118,7 @@ def unit_rates(
     if scope:
         rows = [r for r in rows if any(r.path == s or r.path.startswith(s + "/") for s in scope)]
     return RateTable(
-        k=release.policy.k,
+        k=release.policy_of(wave).k,
         invited=sum(u.invited for u in units),
         responded=total,
         rows=tuple(rows),

@@ -35,6 +35,7 @@ from allypath.privacy.breakdowns import Breakdown, check_columns
 from allypath.privacy.decision import Decision, Reason, hidden, shown
 from allypath.privacy.finest import COMMENT_COLUMNS, _in_order, _json, finest_cells
 from allypath.privacy.policy import PrivacyPolicy
+from allypath.privacy.reasons import comment_band, plain_reason
 from allypath.privacy.solve import DETAIL_BANDS, DETAIL_NONE, DETAIL_STAGES, FinestCells, Table, solve_wave
 
 __all__ = [
@@ -52,8 +53,10 @@ __all__ = [
     "cell_rows",
     "cells_of_rows",
     "cohort_flags",
+    "comment_band",
     "end_codes",
     "finest_cells",
+    "plain_reason",
     "solve_answerers",
     "solve_release",
     "wave_store",
@@ -64,42 +67,6 @@ RETURNING, CONTINUING = "returning", "continuing"
 COHORT_FLAGS = (RETURNING, CONTINUING)
 SINGLE_WAVE = "all responses"
 EMPTY = "\x00empty"  # marks filters that select nobody (a unit and another unit not above it)
-
-_REASONS = {
-    "below_k": "fewer than {k} people",
-    "complementary": "hidden so that a smaller group cannot be worked out",
-    "not_declared": (
-        "this combination is not among the breakdowns the organisation publishes; an organisation "
-        "admin can add it"
-    ),
-    "pooled": "figures are published per wave; choose one wave",
-    "bands": "shown in two bands (early and later stages) so that no one's stage can be worked out",
-    "attribute": "the stage split is hidden so that no one's stage can be worked out",
-    "open_wave": "results appear when the wave closes: while answers arrive, each new figure would "
-    "single out the newest responses",
-    "below_k_text": "fewer than {k_text} people wrote comments",
-    "comment_overlap": "hidden so that the comments of a smaller group cannot be singled out",
-    "below_k_answers": "fewer than {k} people answered these questions",
-    "complementary_answers": "hidden so that the answers of a smaller group cannot be worked out",
-    "answer_split": "hidden so that no one's answer can be worked out",
-}
-
-
-def plain_reason(code: str, policy: PrivacyPolicy) -> str:
-    """The reason ``code`` in plain words (empty for no reason)."""
-    if not code:
-        return ""
-    return _REASONS.get(code, "hidden by the privacy rules").format(k=policy.k, k_text=policy.k_text)
-
-
-def comment_band(commenters: int, k_text: int) -> str:
-    """Commenters as a band, never exact: "10 to 19", "20 to 49", "50 or more" (for k_text 10)."""
-    edges = (k_text, 2 * k_text, 5 * k_text)
-    if commenters >= edges[2]:
-        return f"{edges[2]} or more"
-    if commenters >= edges[1]:
-        return f"{edges[1]} to {edges[2] - 1}"
-    return f"{edges[0]} to {edges[1] - 1}"
 
 
 @dataclass(frozen=True)
@@ -148,11 +115,21 @@ class Release:
     open_waves: frozenset[str] = frozenset()
     hierarchy: tuple[str, ...] = ()
     panel_waves: tuple[str, ...] = ()  # in order: cohort cells link each to the one right after it
+    # a wave's own tables where they are fewer than ``breakdowns`` (the web fixes each wave's when its
+    # first figures are published: a release solved anew over other tables could be subtracted from it)
+    wave_breakdowns: dict[str, tuple[Breakdown, ...]] = field(default_factory=dict)
+    # the ones declared now, where some of ``breakdowns`` are only earlier waves' (empty: all of them)
+    current: tuple[Breakdown, ...] = ()
+    # a wave's own minimum sizes where they differ from ``policy`` (fixed with its tables: solved anew
+    # with another k, its secondary suppression could show a cell it had hidden)
+    wave_policies: dict[str, PrivacyPolicy] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ look-ups
-    def declares(self, columns: Iterable[str]) -> bool:
+    def declares(self, columns: Iterable[str], wave: Hashable | None = None) -> bool:
+        """``columns`` name a declared table (of ``wave``, when given)."""
         wanted = set(columns)
-        return not wanted or any(set(b.columns) == wanted for b in self.breakdowns)
+        tables = self.breakdowns if wave is None else self.wave_breakdowns.get(str(wave), self.breakdowns)
+        return not wanted or any(set(b.columns) == wanted for b in tables)
 
     def cell(
         self, filters: Mapping[str, Hashable], *, flags: Iterable[str] = (), wave: Hashable | None = None
@@ -176,6 +153,9 @@ class Release:
             return found
         if not self.declares(filters):
             return self._refused(wave, filters, flags, "not_declared")
+        if not self.declares(filters, wave):
+            now = not self.current or any(set(b.columns) == set(filters) for b in self.current)
+            return self._refused(wave, filters, flags, "not_declared_wave" if now else "not_declared")
         # a declared combination with no usable response: nothing to show, and no one to single out
         return PublishedCell(wave, tuple(filters), tuple(filters.values()), flags, None, "below_k")
 
@@ -209,10 +189,15 @@ class Release:
             "below_k": Reason.BELOW_K,
             "complementary": Reason.COMPLEMENTARY,
         }.get(cell.reason, Reason.NOT_PUBLISHED)
-        return hidden(0, reason, self.message(cell.reason))
+        return hidden(0, reason, self.message(cell.reason, cell.wave))
 
-    def message(self, code: str) -> str:
-        return plain_reason(code, self.policy)
+    def policy_of(self, wave: Hashable | None) -> PrivacyPolicy:
+        """The minimum sizes ``wave`` was solved with (the release's without a wave)."""
+        return self.policy if wave is None else self.wave_policies.get(str(wave), self.policy)
+
+    def message(self, code: str, wave: Hashable | None = None) -> str:
+        """The reason ``code`` in words, with ``wave``'s minimum sizes."""
+        return plain_reason(code, self.policy_of(wave))
 
     def is_open(self, wave: Hashable) -> bool:
         return str(wave) in self.open_waves
@@ -246,20 +231,40 @@ class Release:
             "open_waves": sorted(self.open_waves),
             "hierarchy": list(self.hierarchy),
             "panel_waves": list(self.panel_waves),
+            **(
+                {"wave_breakdowns": {w: [b.key for b in t] for w, t in sorted(self.wave_breakdowns.items())}}
+                if self.wave_breakdowns
+                else {}
+            ),
+            **({"current": [b.key for b in self.current]} if self.current else {}),
+            **(
+                {"wave_policies": {w: [p.k, p.k_text] for w, p in sorted(self.wave_policies.items())}}
+                if self.wave_policies
+                else {}
+            ),
             "cells": cell_rows(self.cells.values()),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Release:
         policy = PrivacyPolicy(k=int(data["k"]), k_text=int(data["k_text"]))
-        breakdowns = tuple(Breakdown(tuple(b.split("*")) if b else ()) for b in data["breakdowns"])
+
+        def tables(keys: Iterable[str]) -> tuple[Breakdown, ...]:
+            return tuple(Breakdown(tuple(b.split("*")) if b else ()) for b in keys)
+
         release = cls(
             policy,
-            breakdowns,
+            tables(data["breakdowns"]),
             data["wave_column"],
             open_waves=frozenset(data["open_waves"]),
             hierarchy=tuple(data.get("hierarchy", ())),
             panel_waves=tuple(data.get("panel_waves", ())),
+            wave_breakdowns={w: tables(keys) for w, keys in data.get("wave_breakdowns", {}).items()},
+            current=tables(data.get("current", ())),
+            wave_policies={
+                w: PrivacyPolicy(k=int(k), k_text=int(k_text))
+                for w, (k, k_text) in data.get("wave_policies", {}).items()
+            },
         )
         for cell in cells_of_rows(data["cells"]):
             release.cells[_key(cell.wave, cell.filters, cell.flags)] = cell
@@ -330,6 +335,9 @@ def solve_release(
     finest: pd.DataFrame | None = None,
     spare_parents: bool = False,
     telling: Sequence[int] | None = None,
+    wave_breakdowns: Mapping[str, Sequence[Breakdown]] | None = None,
+    current: Sequence[Breakdown] = (),
+    wave_policies: Mapping[str, PrivacyPolicy] | None = None,
 ) -> Release:
     """Solve the publication of ``responses`` over ``breakdowns`` (the total is always included).
 
@@ -348,6 +356,11 @@ def solve_release(
         the smallest child's split rather than the parent's (``solve_answerers``).
     telling : the stages (0..3) whose "all but one" would tell members' answers (None: every stage;
         ``solve_answerers``' ends of a scale: the two ends only).
+    wave_breakdowns : a wave's own tables, some of ``breakdowns``, where it publishes fewer (a wave
+        not named publishes them all).
+    current : the breakdowns declared now, where ``breakdowns`` also holds earlier waves' (they word
+        why a wave lacks a table: added after it, or no longer declared).
+    wave_policies : a wave's own minimum sizes, where they differ from ``policy``.
 
     Examples
     --------
@@ -380,10 +393,11 @@ def solve_release(
         finest = _in_order(finest, [*([wave_column] if wave_column else []), *columns, *flags])
     levels = list(hierarchy)
     parent_of = {child: parent for parent, child in pairwise(levels)}
-    tables = [Table(())] + [Table(b.columns) for b in breakdowns if b.columns]
-    if flags:  # cohorts of the total and of every one-column table, on both sides
-        cohort = [t for t in tables if len(t.columns) <= 1]
-        tables += [Table(t.columns, (flag,)) for flag in flags for t in cohort]
+    own = {str(w): tuple(b) for w, b in (wave_breakdowns or {}).items()}
+    for wave, tables_of_wave in own.items():
+        if not set(tables_of_wave) <= set(breakdowns):
+            raise ValueError(f"wave {wave}'s breakdowns must be among the declared ones")
+    tables = _tables(breakdowns, flags)
     arrays = FinestCells.of(finest.reset_index(drop=True), tables)  # read once, cut by wave below
     opened = {str(w) for w in open_waves}
     release = Release(
@@ -393,6 +407,9 @@ def solve_release(
         open_waves=frozenset(opened),
         hierarchy=tuple(levels),
         panel_waves=tuple(str(w) for w in panel_waves),
+        wave_breakdowns=own,
+        current=tuple(current),
+        wave_policies={str(w): p for w, p in (wave_policies or {}).items()},
     )
     waves = [SINGLE_WAVE] if wave_column is None else sorted({str(w) for w in finest[wave_column].dropna()})
     wave_text = finest[wave_column].astype(str).to_numpy() if wave_column is not None else None
@@ -402,8 +419,8 @@ def solve_release(
         one = _Wave(
             wave,
             part,
-            tuple(tables),
-            policy,
+            tuple(tables) if wave not in own else tuple(_tables(own[wave], flags)),
+            release.policy_of(wave),
             parent_of,
             wave in opened,
             spare_parents,
@@ -419,6 +436,14 @@ def solve_release(
         for published in cells:
             release.cells[_key(wave, published.filters, published.flags)] = published
     return release
+
+
+def _tables(breakdowns: Sequence[Breakdown], flags: Sequence[str]) -> list[Table]:
+    """The total and the declared tables, and with panel waves the cohorts of the total and of every
+    one-column table, on both sides."""
+    tables = [Table(())] + [Table(b.columns) for b in breakdowns if b.columns]
+    cohort = [t for t in tables if len(t.columns) <= 1]
+    return tables + [Table(t.columns, (flag,)) for flag in flags for t in cohort]
 
 
 @dataclass(frozen=True)
@@ -504,7 +529,7 @@ class WaveStore(Protocol):
 #: The store :func:`solve_release` reads and fills, set by the caller (None: every wave is solved).
 wave_store: ContextVar[WaveStore | None] = ContextVar("wave_store", default=None)
 
-_SOLVER_FILES = ("solve.py", "audit.py", "probe.py", "decision.py", "release.py", "finest.py")
+_SOLVER_FILES = ("solve.py", "audit.py", "probe.py", "decision.py", "release.py", "finest.py", "reasons.py")
 
 
 @cache
@@ -615,6 +640,16 @@ def solve_answerers(
             release.wave_column,
             list(release.hierarchy),
             sorted(release.open_waves),
+            *(
+                [{w: [b.key for b in t] for w, t in sorted(release.wave_breakdowns.items())}]
+                if release.wave_breakdowns
+                else []
+            ),
+            *(
+                [{w: [p.k, p.k_text] for w, p in sorted(release.wave_policies.items())}]
+                if release.wave_policies
+                else []
+            ),
         ]
     )
     # the solver's code too, as each wave's solve is stored (a stored release of an older solver's
@@ -638,6 +673,8 @@ def solve_answerers(
             finest=finest,
             spare_parents=True,
             telling=telling,
+            wave_breakdowns=release.wave_breakdowns,
+            wave_policies=release.wave_policies,
         )
         if store is not None:
             store.put(digest, solved, time.perf_counter() - started)

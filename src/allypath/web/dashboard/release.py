@@ -15,6 +15,7 @@ import time
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from django.db import IntegrityError, transaction
@@ -50,6 +51,7 @@ __all__ = [
     "declared_breakdowns",
     "org_policy",
     "org_release",
+    "published_settings",
 ]
 
 ATTRIBUTES = ("level", "region")
@@ -100,6 +102,41 @@ def declared_breakdowns(org: Organisation, depth: int | None = None) -> list[Bre
     return default_breakdowns(ATTRIBUTES, levels)
 
 
+@dataclass(frozen=True)
+class WavePublication:
+    """What one wave's figures are published over: fixed when they are first published."""
+
+    breakdowns: list[Breakdown]
+    policy: PrivacyPolicy
+
+
+def published_settings(
+    waves: list[Wave], current: list[Breakdown], policy: PrivacyPolicy
+) -> dict[int, WavePublication]:
+    """Each launched wave's breakdowns and minimum sizes, by its id: the ones it was first published
+    over. A wave published for the first time now is fixed to the organisation's ``current`` declared
+    breakdowns and ``policy`` here, once: a later declaration (or a later wave's larger k) applies to
+    the waves after it, as a release solved anew over other tables or sizes could be subtracted from
+    the figures already seen (a cell hidden in one and shown in the other)."""
+    settings = {"breakdowns": [b.key for b in current], "k": policy.k, "k_text": policy.k_text}
+    loose = [w.pk for w in waves if w.publication is None]
+    if loose:
+        # only where still unset: of two requests at once, the first one's stays
+        Wave.objects.filter(pk__in=loose, publication__isnull=True).update(publication=settings)
+        fixed = dict(Wave.objects.filter(pk__in=loose).values_list("pk", "publication"))
+        for wave in waves:
+            if wave.pk in fixed:
+                wave.publication = fixed[wave.pk]
+    return {w.pk: _publication_of(w.publication or settings) for w in waves}
+
+
+def _publication_of(settings: dict[str, Any]) -> WavePublication:
+    return WavePublication(
+        parse_breakdowns(settings["breakdowns"]),
+        PrivacyPolicy(k=int(settings["k"]), k_text=int(settings["k_text"])),
+    )
+
+
 def _digest(
     frame: pd.DataFrame, waves: list[Wave], breakdowns: list[Breakdown], policy: PrivacyPolicy
 ) -> str:
@@ -112,7 +149,7 @@ def _digest(
     if len(frame):
         rows = pd.util.hash_pandas_object(frame[keys].astype("string"), index=False).to_numpy()
         digest.update(rows.tobytes())
-    state = [[w.pk, w.status, still_open(w), w.k, w.k_text, w.privacy_mode] for w in waves]
+    state = [[w.pk, w.status, still_open(w), w.k, w.k_text, w.privacy_mode, w.publication] for w in waves]
     digest.update(
         json.dumps([RELEASE_FORMAT, state, [b.key for b in breakdowns], policy.k, policy.k_text]).encode()
     )
@@ -241,8 +278,17 @@ def org_release(org: Organisation, *, may_defer: bool = True) -> OrgRelease:
     labels = wave_labels(Wave.objects.filter(org=org))
     depth = _depth(org)
     frame = response_frame(waves, labels, depth, org.policies)
-    breakdowns = declared_breakdowns(org, depth)
+    declared = declared_breakdowns(org, depth)
     policy = org_policy(org)
+    fixed = published_settings(waves, declared, policy)
+    # the declared ones and any a wave was published over before (its figures are out); a breakdown
+    # of unit levels the organisation no longer has is left out
+    known = {*hierarchy(depth), *ATTRIBUTES}
+    everything = dict.fromkeys([*declared, *(b for w in waves for b in fixed[w.pk].breakdowns)])
+    breakdowns = [b for b in everything if set(b.columns) <= known]
+    own = {labels[w.pk]: [b for b in fixed[w.pk].breakdowns if b in breakdowns] for w in waves}
+    own = {wave: tables for wave, tables in own.items() if set(tables) != set(breakdowns)}
+    sizes = {labels[w.pk]: fixed[w.pk].policy for w in waves if fixed[w.pk].policy != policy}
     digest = _digest(frame, waves, breakdowns, policy)
     release = _MEMORY.get(digest) or _stored(org, digest)
     if release is None:
@@ -260,6 +306,9 @@ def org_release(org: Organisation, *, may_defer: bool = True) -> OrgRelease:
                 hierarchy=hierarchy(depth),
                 open_waves=[labels[w.pk] for w in waves if still_open(w)],
                 panel_waves=[labels[w.pk] for w in waves if w.privacy_mode == PrivacyMode.PANEL],
+                wave_breakdowns=own,
+                current=declared if own else (),
+                wave_policies=sizes,
             )
         finally:
             wave_store.reset(token)

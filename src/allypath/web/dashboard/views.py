@@ -1,8 +1,10 @@
 """The organisation's declared breakdowns: which tables it publishes (org admins change them).
 
-Every figure HR sees is read from the release solved over these tables, so changing them changes
-what everyone sees, at once and for all accounts: the change is recorded in the audit log, and the
-next page view solves the release anew (its digest includes the declaration).
+Every figure HR sees is read from the release solved over these tables, the same for all accounts.
+A wave keeps the tables its figures were first published over (``Wave.publication``, fixed by
+:func:`~allypath.web.dashboard.release.published_settings`): a change applies to the waves published
+after it, as a release of a wave solved anew over other tables could be subtracted from the one seen.
+The change is recorded in the audit log.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from allypath.privacy import Breakdown, default_breakdowns
+from allypath.privacy import Breakdown, default_breakdowns, parse_breakdowns
 from allypath.web.audit import record_access
 from allypath.web.dashboard.models import Publication
 from allypath.web.dashboard.release import ATTRIBUTES, declared_breakdowns, hierarchy
 from allypath.web.orgs.access import get_for, membership_for
-from allypath.web.orgs.models import Organisation, Role, Unit
+from allypath.web.orgs.models import Organisation, Role, Unit, Wave, WaveStatus
 
 NAMES = {"level": "level", "region": "region"}
 
@@ -57,6 +59,12 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
     possible = default_breakdowns(ATTRIBUTES, hierarchy(depth))
     current = set(declared_breakdowns(org, depth))
     examples = _unit_examples(org)
+    published = [
+        (wave.name, [_name(b, examples) for b in parse_breakdowns((wave.publication or {})["breakdowns"])])
+        for wave in Wave.objects.filter(org=org, publication__isnull=False)
+        .exclude(status=WaveStatus.DRAFT)
+        .order_by("opens_on", "pk")
+    ]
     if request.method == "POST":
         chosen = [b for b in possible if request.POST.get(b.key) == "on"]
         if not chosen:
@@ -74,7 +82,12 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
                     group="published breakdowns: " + "; ".join(_name(b) for b in chosen),
                     view="console.publication.change",
                 )
-            messages.success(request, "Saved. Every page now shows the figures of these breakdowns.")
+            messages.success(
+                request,
+                "Saved. Waves published from now on show the figures of these breakdowns."
+                if published
+                else "Saved. Every page now shows the figures of these breakdowns.",
+            )
             return redirect("console:publication", slug=org.slug)
     rows = [(b.key, _name(b, examples), b in current) for b in possible]
     context = {
@@ -84,5 +97,6 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
         "dir": "ltr",
         "membership": membership_for(request.user, org),
         "rows": rows,
+        "published": published,
     }
     return render(request, "dashboard/publication.html", context)

@@ -255,6 +255,13 @@ class Wave(models.Model):
     # daily by cron), and the ones already sent.
     reminders_on = models.JSONField("reminder days", default=list, blank=True)
     reminders_done = models.JSONField(default=list, blank=True)
+    # What its figures are published over, fixed when they are first published
+    # (web.dashboard.release.published_settings): {"breakdowns": ["unit", "unit*level", ...], "k": 5,
+    # "k_text": 10}, the organisation's declared breakdowns and minimum sizes then. A release solved anew
+    # over other tables or another k could be subtracted from the one already seen. None until then.
+    publication = models.JSONField(
+        "what its figures are published over", null=True, blank=True, editable=False, default=None
+    )
 
     objects = WaveQuerySet.as_manager()
 
