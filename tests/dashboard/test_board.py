@@ -150,7 +150,17 @@ def test_the_cli_names_a_missing_group_column_and_an_unknown_output_format(tmp_p
     )
     assert missing.exit_code == 2 and "division" in missing.output
     wrong = runner.invoke(
-        app, ["report", str(tmp_path / "scored.csv"), "--by", "team", "--out", str(tmp_path / "r.docx")]
+        app,
+        [
+            "report",
+            str(tmp_path / "scored.csv"),
+            "--by",
+            "team",
+            "--breakdowns",
+            "team",
+            "--out",
+            str(tmp_path / "r.docx"),
+        ],
     )
     assert wrong.exit_code == 2 and ".pdf, .html, .csv or .xlsx" in wrong.output
     small = runner.invoke(
@@ -159,6 +169,8 @@ def test_the_cli_names_a_missing_group_column_and_an_unknown_output_format(tmp_p
             "report",
             str(tmp_path / "scored.csv"),
             "--by",
+            "team",
+            "--breakdowns",
             "team",
             "--out",
             str(tmp_path / "r.csv"),
@@ -176,7 +188,16 @@ def test_text_cells_of_the_csv_and_xlsx_cannot_run_as_spreadsheet_formulas(score
     for suffix in ("csv", "xlsx"):
         result = runner.invoke(
             app,
-            ["report", str(_write(frame, tmp_path)), "--by", "team", "--out", str(tmp_path / f"r.{suffix}")],
+            [
+                "report",
+                str(_write(frame, tmp_path)),
+                "--by",
+                "team",
+                "--breakdowns",
+                "team",
+                "--out",
+                str(tmp_path / f"r.{suffix}"),
+            ],
         )
         assert result.exit_code == 0, result.output
     rows = rows_of((tmp_path / "r.csv").read_text())
@@ -199,6 +220,8 @@ def test_the_cli_pdf_has_a_title_page_and_every_section_on_non_blank_pages(score
             "report",
             str(_write(scored, tmp_path)),
             "--by",
+            "team",
+            "--breakdowns",
             "team",
             "--out",
             str(tmp_path / "r.pdf"),

@@ -84,15 +84,55 @@ def test_four_reports_on_one_file_combine_to_no_small_group_and_no_stage(scored,
     assert levels["Director"]["n"] in ("", "6")
 
 
-def test_a_breakdown_outside_the_declared_set_is_added_and_solved_with_the_rest(scored, tmp_path):
+def test_a_breakdown_outside_the_declared_set_is_refused_with_how_to_declare_it(scored, tmp_path):
+    """Adding it to this call's tables made this call a publication of its own: a review subtracted
+    `--by level` minus `--by unit*level` minus `--by unit*level*region` (the last solved over one table
+    more) down to 3 people, all Energised."""
     _, path = scored
     out = tmp_path / "x.csv"
-    result = CliRunner().invoke(
+    refused = CliRunner().invoke(app, ["report", str(path), "--by", "unit*level*region", "--out", str(out)])
+    assert refused.exit_code == 2 and not out.exists()
+    words = " ".join(refused.output.split())
+    assert "unit × level × region is not among the declared ones" in words
+    assert "--breakdowns unit,level,region,level*region,unit*level,unit*region,unit*level*region" in words
+    narrower = CliRunner().invoke(
         app, ["report", str(path), "--by", "unit*region", "--breakdowns", "unit,level", "--out", str(out)]
     )
-    assert result.exit_code == 0, result.output
-    assert "unit × region" in result.output  # declared with the others, never answered on its own
+    assert narrower.exit_code == 2 and "--breakdowns unit,level,unit*region" in " ".join(
+        narrower.output.split()
+    )
+    summary = CliRunner().invoke(app, ["summary", str(path), "--by", "region", "--breakdowns", "unit,level"])
+    assert summary.exit_code == 2 and "region is not among the declared ones" in " ".join(
+        summary.output.split()
+    )
     bad = CliRunner().invoke(
         app, ["report", str(path), "--by", "unit", "--breakdowns", "unit,team", "--out", str(out)]
     )
     assert bad.exit_code == 2 and "team" in bad.output
+
+
+def test_three_depths_of_one_declaration_combine_to_no_small_group_and_no_stage(scored, tmp_path):
+    frame, path = scored
+    declared = "unit,level,region,unit*level,unit*level*region"
+    attacker = Attacker(len(frame))
+    for by in ("level", "unit*level", "unit*level*region"):
+        out = tmp_path / f"{by.replace('*', '-')}.csv"
+        result = CliRunner().invoke(
+            app, ["report", str(path), "--by", by, "--breakdowns", declared, "--out", str(out), "--k", str(K)]
+        )
+        assert result.exit_code == 0, result.output
+        columns = by.split("*")
+        with out.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if row["n"] == "":
+                    continue
+                keep = np.ones(len(frame), dtype=bool)
+                if row[columns[0]] != "overall":
+                    for column in columns:
+                        keep &= (frame[column] == row[column]).to_numpy()
+                members = np.flatnonzero(keep)
+                split = None
+                if row["split"] == "stages":
+                    split = np.array([round(float(row[f"share_{s}"]) * members.size) for s in STAGES])
+                attacker.see(row["group"], members, members.size, float(members.size), split)
+    assert not attacker.breaches(K), attacker.breaches(K)[0]

@@ -11,6 +11,8 @@ A file without a ``stage`` column is scored first. Every call solves the publica
 declared breakdowns (default: the attribute columns present among org, unit, level and region, the unit
 hierarchy ``unit``, ``unit2``, ... and every pair of them; ``--breakdowns`` declares them) and writes
 the requested table from it, so separate calls on one file agree cell for cell and combine safely.
+A ``--by`` outside the declared set is refused (added to one call's tables, it made that call a
+publication of its own, which could be subtracted from another's): declare it with ``--breakdowns``.
 ``--engine duckdb`` computes the same finest cells with DuckDB (scoring out of core first when needed),
 and ``--engine spark`` counts them in Spark's workers (local mode, every core; a cluster runs
 ``allypath.engines.spark_submit``, docs/spark.md), so every engine hides the same cells. The CSV has one
@@ -37,7 +39,7 @@ from allypath.cli._common import (
     refuse_output,
     refusing,
 )
-from allypath.errors import AllypathError
+from allypath.errors import AllypathError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,6 +60,10 @@ def summary(
     scored: Annotated[Path, typer.Argument(help="Scored file from `allypath score`.")],
     by: Annotated[str, typer.Option("--by", help="Group column.")] = "org",
     k: Annotated[int, typer.Option("--k", help="Minimum group size (floor 3).")] = 5,
+    breakdowns: Annotated[
+        str | None,
+        typer.Option(help="Declared breakdowns, as for `allypath report` (the same default)."),
+    ] = None,
 ) -> None:
     """A readable per-group summary: stage mix, awareness, participation, barriers, actions.
 
@@ -78,7 +84,7 @@ def summary(
         policy = PrivacyPolicy(k=k, k_text=max(10, k))
         # One release over every declared breakdown, as `allypath report` solves it: two summaries of
         # one file (by org, by unit) then agree and cannot be subtracted to a small group's figures.
-        declared, hierarchy = _declared(None, (by,), set(frame.columns))
+        declared, hierarchy = _declared(breakdowns, (by,), set(frame.columns))
         release = solve_release(frame, declared, policy, wave_column=None, hierarchy=hierarchy)
         groups = summarise_groups(frame, by, release=release)
     if "status" in frame.columns:
@@ -238,9 +244,20 @@ def _declared(text: str | None, by: tuple[str, ...], columns: set[str]) -> tuple
         declared = parse_breakdowns(text, field="--breakdowns")
     else:
         declared = default_breakdowns([a for a in ATTRIBUTES if a in columns], hierarchy)
-    wanted = Breakdown(by)
+    for column in by:
+        if column not in columns:
+            raise DataError(f"no column {column!r} to group by", column="--by")
     if all(set(b.columns) != set(by) for b in declared):
-        declared.append(wanted)
+        # Adding it here would make this call a publication of its own: its release, solved over one
+        # table more, can show a cell another call's hides, and the two could be subtracted.
+        keys = [b.key for b in declared]
+        raise DataError(
+            f"the breakdown {Breakdown(by)} is not among the declared ones ({', '.join(keys)}); declare "
+            f"it with --breakdowns {','.join([*keys, '*'.join(by)])} and make every report of this data "
+            "with the same --breakdowns: figures of two declarations could be subtracted to single out "
+            "a small group",
+            column="--by",
+        )
     for breakdown in declared:
         for column in breakdown.columns:
             if column not in columns:
