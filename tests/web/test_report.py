@@ -140,11 +140,61 @@ def test_a_panel_report_compares_with_his_own_earlier_wave(
                 "receipt"
             ]
         )
+    # His report offers the comparison; it needs the receipt code of his earlier answers
     html = client.get(f"/r/{receipts[1]}/").content.decode()
-    assert "Compared with your earlier answers" in html
-    assert "Autumn" in html
-    # The earlier report has nothing earlier to compare with.
-    assert "Compared with" not in client.get(f"/r/{receipts[0]}/").content.decode()
+    assert "enter the receipt code you were given then" in html and "Autumn" not in html
+    compared = client.post(f"/r/{receipts[1]}/", {"earlier": receipts[0].lower()}).content.decode()
+    assert "In “Autumn”" in compared
+    # the PDF with the comparison is asked for with the code in the request, never in its address
+    assert 'name="earlier" value="' + receipts[0] + '"' in compared
+    pdf = client.post(f"/r/{receipts[1]}/pdf", {"earlier": receipts[0]})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The earlier report has nothing earlier to compare with: his later code is refused there.
+    refused = client.post(f"/r/{receipts[0]}/", {"earlier": receipts[1]}).content.decode()
+    assert "That code is not the receipt of an earlier survey of yours" in refused
+    assert "Autumn" not in client.get(f"/r/{receipts[0]}/").content.decode()
+
+
+def test_whoever_holds_his_link_cannot_read_his_earlier_result(
+    client, acme, make_wave, issue_tokens, answers_for, instrument
+):
+    """A review: HR (or anyone given the links) answered Spring in his place with his link and the
+    report it got back showed his Autumn stage, index and date, found by the panel key alone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    autumn = make_wave(
+        acme,
+        privacy_mode="panel",
+        name="Autumn",
+        opens_on=today - dt.timedelta(days=200),
+        closes_on=today + dt.timedelta(days=1),
+    )
+    spring = make_wave(acme, privacy_mode="panel", name="Spring")
+    form = instrument.form("short")
+    receipts = {}
+    tokens = {wave.name: issue_tokens(wave) for wave in (autumn, spring)}
+    for who, wave, level in (("N001", autumn, 2), ("N002", autumn, 3), ("N001", spring, 4)):
+        body = {
+            "token": tokens[wave.name][who],
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_for(form, level),
+            "language": "en",
+        }
+        answer = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
+        receipts[(who, wave.name)] = answer.json()["receipt"]
+    taken = receipts[("N001", "Spring")]  # the link holder's receipt for N001's Spring link
+    for page in (client.get(f"/r/{taken}/"), client.get(f"/r/{taken}/pdf")):
+        assert page.status_code == 200
+        assert b"Autumn" not in page.content and "In “".encode() not in page.content
+    # another man's earlier receipt (N002's, the same organisation and wave) is not his
+    other = client.post(f"/r/{taken}/", {"earlier": receipts[("N002", "Autumn")]}).content.decode()
+    assert "That code is not the receipt of an earlier survey of yours" in other and "Autumn" not in other
+    for junk in ("", "not a code", "A" * 200):
+        answer = client.post(f"/r/{taken}/", {"earlier": junk})
+        assert answer.status_code == 200 and b"Autumn" not in answer.content
 
 
 def _context_result(stage: int, top: float) -> dict:

@@ -167,11 +167,13 @@ def test_a_panel_report_dates_the_earlier_wave_as_the_language_writes_dates(
         closes_on=today + dt.timedelta(days=1),
     )
     later = make_wave(acme, privacy_mode="panel", name="Spring")
-    for wave, level in ((earlier, 2), (later, 4)):
+    receipts = [
         _post(client, issue_tokens(wave)["N001"], answers_for(instrument.form("short"), level), "fr")
+        for wave, level in ((earlier, 2), (later, 4))
+    ]
     response = Response.objects.get(wave=later)
     submitted = Response.objects.get(wave=earlier).submitted_on
     for language in ("fr", "ar", "en"):
-        sentence = build_report(response, language)["comparison"]
+        sentence = build_report(response, language, receipts[0])["comparison"]
         assert local_date(submitted, language) in sentence, sentence
         assert not ISO_DATE.search(sentence)

@@ -4,8 +4,9 @@ Order of the page: strengths first, then where he stands and how sure that is ("
 wording, the developmental index and its band explained in one sentence), what the next stage is and
 what moving there looks like, how he sees himself against his answers, his profile across
 situations, next steps from :func:`allypath.recommend` (titled by what they are, never by a bare
-stage name), resources, and in a panel wave his own earlier result, with his index's change claimed
-only beyond the margin of error (:func:`allypath.web.journey.movement.movement`, the journey's words).
+stage name), resources, and in a panel wave, once he gives the receipt code of his earlier answers
+(never stored), his own earlier result, with his index's change claimed only beyond the margin of
+error (:func:`allypath.web.journey.movement.movement`, the journey's words).
 Between two stages, his self-placement is set against both stages, never against the likelier alone.
 
 Numbers and dates follow the report's language through Django's localisation: "4,3 sur 5" and
@@ -27,6 +28,7 @@ from allypath.scoring import PROBABILITY_COLUMNS, context_columns
 from allypath.web.journey.movement import Z, movement
 from allypath.web.orgs.emails import local_date  # the e-mails' dates: one way to write a date
 from allypath.web.orgs.instruments import wave_instrument
+from allypath.web.orgs.keys import normalise_receipt, receipt_hash
 from allypath.web.survey.models import Response
 from allypath.web.survey.texts import FIRST_STEPS, NEXT_STAGE, RESOURCES, ui
 
@@ -150,24 +152,29 @@ def _perceived(
     return words[key].format(perceived=label, a=a, b=b)
 
 
-def _earlier(response: Response) -> Response | None:
-    if not response.panel_key:
+def _earlier(response: Response, receipt: str) -> Response | None:
+    """His response to an earlier panel wave, found by the receipt code he was given then, and only if
+    it is his (the same panel key). Never by the panel key alone: whoever holds his link could answer
+    in his place and read his earlier result on the report he gets back."""
+    code = normalise_receipt(receipt)
+    if not response.panel_key or code is None:
         return None
     return (
         Response.objects.filter(
+            receipt_hash=receipt_hash(code),
             panel_key=response.panel_key,
             wave__org_id=response.wave.org_id,
             wave__opens_on__lt=response.wave.opens_on,
         )
         .exclude(pk=response.pk)
         .select_related("wave")
-        .order_by("-wave__opens_on")
         .first()
     )
 
 
-def build_report(response: Response, language: str) -> dict[str, Any]:
-    """Template context of the report in ``language``."""
+def build_report(response: Response, language: str, earlier_receipt: str | None = None) -> dict[str, Any]:
+    """Template context of the report in ``language``; in a panel wave, compared with his earlier
+    answers where ``earlier_receipt`` is the receipt code he was given for them."""
     words = ui(language)
     result: dict[str, Any] = response.result
     scored = result.get("status") == "scored"
@@ -241,8 +248,14 @@ def build_report(response: Response, language: str) -> dict[str, Any]:
     # The short form asks no context questions: then the section is left out rather than shown empty.
     if any(row.stage != words["context_unknown"] for row in contexts):
         context["contexts"] = contexts
-    earlier = _earlier(response)
+    context["compare_offered"] = bool(response.panel_key)
+    earlier = _earlier(response, earlier_receipt) if earlier_receipt else None
+    if earlier_receipt and earlier is None:
+        context["compare_refused"] = words["compare_not_found"]
+    elif earlier is not None and earlier.result.get("status") != "scored":
+        context["compare_refused"] = words["compare_unscored"]
     if earlier is not None and earlier.result.get("status") == "scored":
+        context["earlier_receipt"] = normalise_receipt(earlier_receipt or "")
         before = _stage_label(earlier.result.get("stage"), language)
         when = {"wave": earlier.wave.name, "date": local_date(earlier.submitted_on, language)}
         if pair is not None:  # between two stages now, as the page says above: not the likelier alone

@@ -427,6 +427,28 @@ UI: dict[str, Text] = {
         " elles se situent entre « {a} » et « {b} ».",
         "في «{wave}» ({date}) كانت إجاباتك أقرب إلى «{earlier}»، وهي الآن بين «{a}» و«{b}».",
     ),
+    # The comparison needs the receipt code of his earlier answers: his link alone must never show them.
+    "compare_offer": _t(
+        "To compare with your answers to an earlier survey, enter the receipt code you were given then. "
+        "It is not stored: without it, no one who holds your survey link can see your earlier result.",
+        "Pour comparer avec vos réponses à une enquête précédente, saisissez le code de reçu que vous aviez "
+        "reçu alors. Il n'est pas conservé : sans lui, personne qui détient votre lien d'enquête ne peut "
+        "voir votre résultat précédent.",
+        "لمقارنة إجاباتك بإجاباتك في استبيان سابق، أدخل رمز الإيصال الذي حصلت عليه حينها. لا يُحفظ هذا "
+        "الرمز: ومن دونه لا يستطيع أي شخص يملك رابط استبيانك أن يرى نتيجتك السابقة.",
+    ),
+    "compare_code": _t("Your earlier receipt code", "Votre code de reçu précédent", "رمز إيصالك السابق"),
+    "compare_button": _t("Compare", "Comparer", "قارن"),
+    "compare_not_found": _t(
+        "That code is not the receipt of an earlier survey of yours. Check it and try again.",
+        "Ce code n'est pas le reçu d'une de vos enquêtes précédentes. Vérifiez-le et réessayez.",
+        "هذا الرمز ليس إيصالًا لاستبيان سابق خاص بك. تحقّق منه وحاول مرة أخرى.",
+    ),
+    "compare_unscored": _t(
+        "Your earlier answers did not show a stage, so there is nothing to compare with.",
+        "Vos réponses précédentes n'indiquaient pas d'étape : il n'y a donc rien à comparer.",
+        "لم تُظهر إجاباتك السابقة مرحلةً، لذلك لا يوجد ما تمكن المقارنة به.",
+    ),
     # His index between two waves, against the margin of error of a difference
     # (allypath.web.journey.movement), in the journey's own words so both pages say it alike.
     "compare_moved_forward": JOURNEY_WORDS["moved_forward"],

@@ -362,17 +362,20 @@ def _missing(request: HttpRequest) -> HttpResponse:
     return render(request, "survey/gone.html", context, status=404)
 
 
+@require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, receipt: str) -> HttpResponse:
-    """The private report: reachable only with the receipt code."""
+    """The private report: reachable only with the receipt code. In a panel wave, a POST with the
+    receipt code of his earlier answers (``earlier``) adds the comparison with them."""
     response, code = _response_for(receipt)
     if response is None:
         return _missing(request)
     language = _language(request, _ALL_LANGUAGES, response.language)
     context = _page_context(request, language, _ALL_LANGUAGES)
-    context.update(build_report(response, language))
+    context.update(build_report(response, language, _earlier_code(request)))
     context.update(
         title=context["words"]["report_h"],
         receipt=code,
+        report_url=reverse("survey:report", args=[code]) + f"?lang={language}",
         pdf_url=reverse("survey:report_pdf", args=[code]) + f"?lang={language}",
     )
     result = render(request, "survey/report.html", context)
@@ -380,13 +383,21 @@ def report(request: HttpRequest, receipt: str) -> HttpResponse:
     return result
 
 
+def _earlier_code(request: HttpRequest) -> str | None:
+    """The earlier receipt code he typed (a POST only: never in an address, which logs keep)."""
+    if request.method != "POST":
+        return None
+    return str(request.POST.get("earlier", "")).strip()[:40] or None
+
+
+@require_http_methods(["GET", "POST"])
 def report_pdf(request: HttpRequest, receipt: str) -> HttpResponse:
     response, code = _response_for(receipt)
     if response is None:
         return _missing(request)
     language = _language(request, _ALL_LANGUAGES, response.language)
     context = _page_context(request, language, _ALL_LANGUAGES)
-    context.update(build_report(response, language))
+    context.update(build_report(response, language, _earlier_code(request)))
     context.update(title=context["words"]["report_h"], receipt=code)
     pdf = render_pdf("survey/report_pdf.html", context)
     result = HttpResponse(pdf, content_type="application/pdf")
