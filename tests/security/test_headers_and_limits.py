@@ -161,10 +161,39 @@ def test_one_link_cannot_post_more_than_its_allowance_per_minute(client, tokens,
 @override_settings(ALLYPATH_SUBMIT_LIMIT_PER_TOKEN=5, ALLYPATH_SUBMIT_LIMIT_PER_IP=0)
 def test_the_survey_form_posts_count_against_the_same_link_allowance(client, tokens):
     url = f"/s/{tokens['S003']}/"
+    assert client.post(url, {"language": "en"}).status_code == 302  # he starts: his browser's secret
     codes = [client.post(url, {"language": "en"}).status_code for _ in range(6)]
     assert codes[:5] == [302] * 5 and codes[5] == 429
     refused = client.post(url, {"language": "en"})
     assert refused["Retry-After"].isdigit() and 1 <= int(refused["Retry-After"]) <= 60
+
+
+@override_settings(ALLYPATH_SUBMIT_LIMIT_PER_TOKEN=30, ALLYPATH_SUBMIT_LIMIT_PER_IP=0)
+def test_whoever_holds_a_link_cannot_count_the_persons_saves_nor_lock_him_out(tokens, instrument):
+    """A review: one counter per link for everyone. The link holder's refused posts went through 30
+    times on an unused link and 27 on one whose owner was answering, and the owner got 429s."""
+    from django.core.cache import caches
+
+    from web.test_survey_pages import fill_page
+
+    def allowed_before_429(token: str) -> int:
+        holder = Client(REMOTE_ADDR="10.9.9.9")  # another browser, another address
+        body = json.dumps({"token": token, "submission_id": "x", "answers": {}, "language": "xx"})
+        for n in range(1, 100):
+            code = holder.post("/api/v1/responses", body, content_type="application/json").status_code
+            if code == 429:
+                return n - 1
+            assert code == 422  # nothing stored
+        raise AssertionError("no limit")
+
+    caches["ratelimit"].clear()
+    unused, answering = tokens["S004"], tokens["S005"]
+    owner = Client(REMOTE_ADDR="10.1.1.1")
+    owner.post(f"/s/{answering}/", {"language": "en"})
+    assert fill_page(owner, answering, 1, instrument).status_code == 302
+    assert fill_page(owner, answering, 2, instrument).status_code == 302
+    assert allowed_before_429(unused) == allowed_before_429(answering) == 30
+    assert fill_page(owner, answering, 3, instrument).status_code == 302  # his own allowance is intact
 
 
 @override_settings(ALLYPATH_SUBMIT_LIMIT_PER_TOKEN=0, ALLYPATH_SUBMIT_LIMIT_PER_IP=4)

@@ -142,7 +142,9 @@ class WebSettings(BaseSettings):
     login_failure_limit: int = Field(5, ge=2, le=50, description="failed logins before a lockout")
     login_cooloff_minutes: int = Field(15, ge=1, description="lockout length after too many failures")
     submit_limit_per_token: int = Field(
-        30, ge=0, description="survey/API posts per personal link per minute (0: no limit)"
+        30,
+        ge=0,
+        description="survey/API posts per personal link per minute, counted for each browser (or address) apart (0: no limit)",
     )
     submit_limit_per_ip: int = Field(
         300, ge=0, description="survey/API posts per client address per minute (0: no limit)"

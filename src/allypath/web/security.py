@@ -80,7 +80,8 @@ respondent_refusal: Callable[[HttpRequest, int, tuple[str, ...]], HttpResponse |
 
 
 class SubmissionRateLimitMiddleware:
-    """429 when one personal link or one client address posts more than its per-minute allowance.
+    """429 when one client posts more than its per-minute allowance on one personal link, or one client
+    address in all.
 
     Limits come from ``ALLYPATH_SUBMIT_LIMIT_PER_TOKEN`` and ``ALLYPATH_SUBMIT_LIMIT_PER_IP`` (0 turns a
     limit off). Counters live in the ``ratelimit`` cache (local memory: per worker process, so a
@@ -111,7 +112,7 @@ class SubmissionRateLimitMiddleware:
                 "too many submissions from this network; wait a minute",
                 ("busy_h", "busy_network", "busy_not_saved"),
             )
-        if per_token and token and _over("token", hashlib.sha256(token.encode()).hexdigest(), per_token):
+        if per_token and token and _over("token", _link_key(request, token), per_token):
             return _too_many(
                 request,
                 "too many submissions for this link; wait a minute",
@@ -135,6 +136,16 @@ class SubmissionRateLimitMiddleware:
             return ""
         token = body.get("token") if isinstance(body, dict) else None
         return token if isinstance(token, str) else ""
+
+
+def _link_key(request: HttpRequest, token: str) -> str:
+    """A link's counter, one per client: his browser (the respondent's cookie) or else his address.
+    One counter per link for everyone let whoever holds the link count the person's own saves (posts
+    that stored nothing went through fewer times while he was answering) and lock him out of his
+    survey for the minute."""
+    secret = request.COOKIES.get(settings.ALLYPATH_RESPONDENT_COOKIE, "")
+    client = f"browser:{secret}" if secret else f"address:{_address_key(request)}"
+    return hashlib.sha256(f"{token}\x00{client}".encode()).hexdigest()
 
 
 def _address_key(request: HttpRequest) -> str:
