@@ -144,7 +144,10 @@ class WebSettings(BaseSettings):
     submit_limit_per_token: int = Field(
         30,
         ge=0,
-        description="survey/API posts per personal link per minute, counted for each browser (or address) apart (0: no limit)",
+        description=(
+            "survey/API posts per personal link per minute, counted for each browser (or address) apart"
+            " (0: no limit)"
+        ),
     )
     submit_limit_per_ip: int = Field(
         300, ge=0, description="survey/API posts per client address per minute (0: no limit)"
