@@ -111,15 +111,19 @@ def _sqlite_backup(source: Path, out: Path) -> None:
         raise BackupError(f"{source}: no database file to back up")
     partial = _private_partial(out)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    try:
+        # VACUUM INTO, not the backup API: it writes a consistent snapshot rebuilt table by table in
+        # key order (random ids for responses), where a page-for-page copy kept the file's layout, and
+        # the overflow pages SQLite appends as long rows arrive gave the order of submission. Nothing
+        # deleted comes along (the free pages stay behind). The copy is self-contained (no -wal).
+        src.execute("VACUUM INTO ?", (str(partial),))
+    finally:
+        src.close()
     dst = sqlite3.connect(partial)
     try:
-        src.backup(dst)
-        # One self-contained file: the copy must not depend on a -wal file beside it.
-        dst.execute("PRAGMA journal_mode=DELETE")
         _integrity(dst, partial)
     finally:
         dst.close()
-        src.close()
     _fsync(partial)
     os.replace(partial, out)
 
