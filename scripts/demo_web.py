@@ -122,9 +122,28 @@ def answers_from_row(row: Any, form: Any) -> dict[str, Any]:
 
 
 def remove_demo_data() -> None:
-    from allypath.web.orgs.models import Employee, Invitation, InvitationToken, Organisation, Unit, Wave
+    """The demo organisations of an earlier run go, so the new ones take their names. One whose
+    dashboard someone opened has entries in the audit log, which nothing deletes (it is append-only):
+    it is kept under another address, "(earlier demo run)", with no one's access."""
+    from allypath.web.audit.models import AccessEvent
+    from allypath.web.orgs.models import (
+        Employee,
+        Invitation,
+        InvitationToken,
+        Membership,
+        Organisation,
+        Unit,
+        Wave,
+    )
     from allypath.web.survey.models import Draft, Response
 
+    for audited in Organisation.objects.filter(
+        slug__in=DEMO_SLUGS.values(), pk__in=AccessEvent.objects.values("org_id")
+    ):
+        Membership.objects.filter(org=audited).delete()
+        audited.slug = f"{audited.slug}-earlier-{audited.pk}"
+        audited.name = f"{audited.name} (earlier demo run)"
+        audited.save(update_fields=["slug", "name"])
     orgs = Organisation.objects.filter(slug__in=DEMO_SLUGS.values())
     Response.objects.filter(wave__org__in=orgs).delete()
     Draft.objects.filter(wave__org__in=orgs).delete()

@@ -49,3 +49,27 @@ def test_the_demo_seeds_two_organisations_with_launched_waves_and_responses(demo
     # Seeding again replaces the demo data instead of failing on it.
     again = demo.seed(scale=0.02, out=tmp_path, quiet=True)
     assert Organisation.objects.filter(slug__in=again["orgs"]).count() == 2
+
+
+def test_seeding_again_after_hr_looked_keeps_the_audit_log_and_the_new_demo_takes_the_names(
+    demo, tmp_path, client
+):
+    """`make demo` a second time failed once someone had opened a demo dashboard: the audit log (which
+    nothing deletes) protected the old waves from the reseed."""
+    from allypath.web.audit.models import AccessEvent
+
+    facts = demo.seed(scale=0.02, out=tmp_path, quiet=True)
+    admin = User.objects.get(username=facts["admin"])
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/console/meridian-energy/waves/").status_code == 200
+    logged = AccessEvent.objects.count()
+    assert logged > 0
+    again = demo.seed(scale=0.02, out=tmp_path, quiet=True)
+    assert Organisation.objects.filter(slug__in=again["orgs"]).count() == 2
+    assert AccessEvent.objects.count() == logged  # nothing of the log went
+    earlier = Organisation.objects.get(name="Meridian Energy (earlier demo run)")
+    assert earlier.slug.startswith("meridian-energy-earlier-") and not earlier.memberships.exists()
+    admin = User.objects.get(username=again["admin"])  # a new password: a new session
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    listed = client.get("/console/").content.decode()
+    assert "earlier demo run" not in listed and "Meridian Energy" in listed
