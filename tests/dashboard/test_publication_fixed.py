@@ -27,6 +27,8 @@ API = "/api/v1/orgs/northwind/dashboard/groups"
 PUBLICATION = "/console/northwind/publication/"
 # the default minus "sub-unit" and "level" (and the crossings with level): the reviewer's choice
 NARROWER = ["unit", "region", "level*region", "unit*region", "unit2*region"]
+DEFAULT = ["unit", "unit2", "level", "region", "level*region", "unit*level", "unit*region"]
+DEFAULT += ["unit2*level", "unit2*region"]
 ADDED_AFTER = "this breakdown was added after this wave's figures were first published"
 
 
@@ -97,6 +99,10 @@ def test_a_wave_published_after_the_change_follows_it_and_the_earlier_ones_keep_
     first = client.get(API, {"wave": northwind.first.pk, **crossed}).json()["groups"]
     assert any(g["visible"] for g in first)
     assert Wave.objects.get(pk=third.pk).publication == {"breakdowns": NARROWER, "k": 5, "k_text": 10}
+    # a wave published over what is ticked now says so in a few words
+    assert client.post(PUBLICATION, {key: "on" for key in DEFAULT}, follow=True).status_code == 200
+    page = client.get(PUBLICATION).content.decode()
+    assert "<td>2026 Q1</td><td>the same as those ticked below</td>" in page
 
 
 def test_a_breakdown_added_later_is_refused_for_earlier_waves_with_its_reason(northwind, alice, as_user):

@@ -59,12 +59,17 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
     possible = default_breakdowns(ATTRIBUTES, hierarchy(depth))
     current = set(declared_breakdowns(org, depth))
     examples = _unit_examples(org)
-    published = [
-        (wave.name, [_name(b, examples) for b in parse_breakdowns((wave.publication or {})["breakdowns"])])
-        for wave in Wave.objects.filter(org=org, publication__isnull=False)
+    published = []
+    for wave in (
+        Wave.objects.filter(org=org, publication__isnull=False)
         .exclude(status=WaveStatus.DRAFT)
         .order_by("opens_on", "pk")
-    ]
+    ):
+        kept = parse_breakdowns((wave.publication or {})["breakdowns"])
+        same = set(kept) == current
+        published.append(
+            (wave.name, ["the same as those ticked below"] if same else [_name(b, examples) for b in kept])
+        )
     if request.method == "POST":
         chosen = [b for b in possible if request.POST.get(b.key) == "on"]
         if not chosen:
