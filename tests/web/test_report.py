@@ -151,8 +151,10 @@ def test_a_panel_report_compares_with_his_own_earlier_wave(
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # The earlier report has nothing earlier to compare with: his later code is refused there.
     refused = client.post(f"/r/{receipts[0]}/", {"earlier": receipts[1]}).content.decode()
-    assert "That code is not the receipt of an earlier survey of yours" in refused
-    assert "Autumn" not in client.get(f"/r/{receipts[0]}/").content.decode()
+    assert "Autumn" not in refused
+    # and offers no comparison: the organisation ran no panel wave before it
+    first = client.get(f"/r/{receipts[0]}/").content.decode()
+    assert "Autumn" not in first and "enter the receipt code you were given then" not in first
 
 
 def test_whoever_holds_his_link_cannot_read_his_earlier_result(

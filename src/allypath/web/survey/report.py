@@ -29,6 +29,7 @@ from allypath.web.journey.movement import Z, movement
 from allypath.web.orgs.emails import local_date  # the e-mails' dates: one way to write a date
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.keys import normalise_receipt, receipt_hash
+from allypath.web.orgs.models import PrivacyMode, Wave
 from allypath.web.survey.models import Response
 from allypath.web.survey.texts import FIRST_STEPS, NEXT_STAGE, RESOURCES, ui
 
@@ -172,6 +173,12 @@ def _earlier(response: Response, receipt: str) -> Response | None:
     )
 
 
+def _earlier_panel_wave(response: Response) -> bool:
+    return Wave.objects.filter(
+        org_id=response.wave.org_id, privacy_mode=PrivacyMode.PANEL, opens_on__lt=response.wave.opens_on
+    ).exists()
+
+
 def build_report(response: Response, language: str, earlier_receipt: str | None = None) -> dict[str, Any]:
     """Template context of the report in ``language``; in a panel wave, compared with his earlier
     answers where ``earlier_receipt`` is the receipt code he was given for them."""
@@ -248,7 +255,8 @@ def build_report(response: Response, language: str, earlier_receipt: str | None 
     # The short form asks no context questions: then the section is left out rather than shown empty.
     if any(row.stage != words["context_unknown"] for row in contexts):
         context["contexts"] = contexts
-    context["compare_offered"] = bool(response.panel_key)
+    # offered where the organisation ran a panel wave before this one (a fact about waves, not him)
+    context["compare_offered"] = bool(response.panel_key) and _earlier_panel_wave(response)
     earlier = _earlier(response, earlier_receipt) if earlier_receipt else None
     if earlier_receipt and earlier is None:
         context["compare_refused"] = words["compare_not_found"]
