@@ -153,3 +153,19 @@ def test_a_later_wave_with_a_larger_k_leaves_the_waves_already_published_as_they
     assert _by_name(later, "Tech")["message"] == "fewer than 7 people"
     assert Wave.objects.get(pk=third.pk).publication["k"] == 7
     assert Wave.objects.get(pk=northwind.first.pk).publication["k"] == 5
+
+
+def test_a_launch_undone_before_anyone_answered_is_published_anew_when_launched_again(
+    northwind, alice, as_user, make_wave
+):
+    client = as_user(alice)
+    opens = timezone.localdate() - dt.timedelta(days=1)
+    third = make_wave(northwind.org, name="2027 Q1", privacy_mode="panel", opens_on=opens, k=5, k_text=10)
+    assert client.get(API, {"wave": third.pk}).status_code == 200  # its (empty) figures: fixed now
+    assert Wave.objects.get(pk=third.pk).publication["breakdowns"] == DEFAULT
+    third.refresh_from_db()
+    third.revert_to_draft()
+    assert client.post(PUBLICATION, {key: "on" for key in NARROWER}).status_code == 302
+    third.launch()
+    assert client.get(API, {"wave": third.pk}).status_code == 200
+    assert Wave.objects.get(pk=third.pk).publication["breakdowns"] == NARROWER

@@ -491,6 +491,7 @@ class Wave(models.Model):
             raise WaveStateError(f"wave {self.pk} has responses: its launch cannot be undone")
         self.status = WaveStatus.DRAFT
         self.launched_on = None
+        self.publication = None  # nothing answered, nothing to keep: a new launch publishes anew
         self.save()
 
 
