@@ -149,35 +149,11 @@ def test_the_cli_names_a_missing_group_column_and_an_unknown_output_format(tmp_p
         app, ["report", str(tmp_path / "scored.csv"), "--by", "division", "--out", str(tmp_path / "r.csv")]
     )
     assert missing.exit_code == 2 and "division" in missing.output
-    wrong = runner.invoke(
-        app,
-        [
-            "report",
-            str(tmp_path / "scored.csv"),
-            "--by",
-            "team",
-            "--breakdowns",
-            "team",
-            "--out",
-            str(tmp_path / "r.docx"),
-        ],
-    )
+    csv_file = str(tmp_path / "scored.csv")
+    declared = ["--by", "team", "--breakdowns", "team"]
+    wrong = runner.invoke(app, ["report", csv_file, *declared, "--out", str(tmp_path / "r.docx")])
     assert wrong.exit_code == 2 and ".pdf, .html, .csv or .xlsx" in wrong.output
-    small = runner.invoke(
-        app,
-        [
-            "report",
-            str(tmp_path / "scored.csv"),
-            "--by",
-            "team",
-            "--breakdowns",
-            "team",
-            "--out",
-            str(tmp_path / "r.csv"),
-            "--k",
-            "2",
-        ],
-    )
+    small = runner.invoke(app, ["report", csv_file, *declared, "--out", str(tmp_path / "r.csv"), "--k", "2"])
     assert small.exit_code == 2 and "k must be" in small.output
 
 

@@ -43,11 +43,33 @@ def scored(tmp_path_factory) -> tuple[pd.DataFrame, Path]:
     return frame, path
 
 
-def _report(path: Path, by: str, out: Path) -> list[dict[str, str]]:
-    result = CliRunner().invoke(app, ["report", str(path), "--by", by, "--out", str(out), "--k", str(K)])
+def _report(path: Path, by: str, out: Path, *more: str) -> list[dict[str, str]]:
+    result = CliRunner().invoke(
+        app, ["report", str(path), "--by", by, "--out", str(out), "--k", str(K), *more]
+    )
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _show(attacker: Attacker, frame: pd.DataFrame, by: str, rows: list[dict[str, str]]) -> None:
+    """Every shown row of a report by ``by`` to the attacker, its members known from its values;
+    each figure checked against the truth."""
+    columns = by.split("*")
+    for row in rows:
+        if row["n"] == "":
+            assert row["suppressed"] and row["note"] and all(row[f"share_{s}"] == "" for s in STAGES)
+            continue
+        keep = np.ones(len(frame), dtype=bool)
+        if row[columns[0]] != "overall":
+            for column in columns:
+                keep &= (frame[column] == row[column]).to_numpy()
+        members = np.flatnonzero(keep)
+        assert int(row["n"]) == members.size  # the figure is the truth
+        split = None
+        if row["split"] == "stages":
+            split = np.array([round(float(row[f"share_{s}"]) * members.size) for s in STAGES])
+        attacker.see(row["group"], members, members.size, float(members.size), split)
 
 
 def test_four_reports_on_one_file_combine_to_no_small_group_and_no_stage(scored, tmp_path):
@@ -57,21 +79,7 @@ def test_four_reports_on_one_file_combine_to_no_small_group_and_no_stage(scored,
     for by in ("unit", "level", "region", "unit*level"):
         rows = _report(path, by, tmp_path / f"{by.replace('*', '-')}.csv")
         tables[by] = rows
-        columns = by.split("*")
-        for row in rows:
-            if row["n"] == "":
-                assert row["suppressed"] and row["note"] and all(row[f"share_{s}"] == "" for s in STAGES)
-                continue
-            keep = np.ones(len(frame), dtype=bool)
-            if row[columns[0]] != "overall":
-                for column in columns:
-                    keep &= (frame[column] == row[column]).to_numpy()
-            members = np.flatnonzero(keep)
-            assert int(row["n"]) == members.size  # the figure is the truth
-            split = None
-            if row["split"] == "stages":
-                split = np.array([round(float(row[f"share_{s}"]) * members.size) for s in STAGES])
-            attacker.see(row["group"], members, members.size, float(members.size), split)
+        _show(attacker, frame, by, rows)
     assert not attacker.breaches(K), attacker.breaches(K)[0]
     # the four calls are four tables of one publication: the same cell, the same figures
     overall = {by: (rows[0]["n"], rows[0]["share_apathy"]) for by, rows in tables.items()}
@@ -116,23 +124,6 @@ def test_three_depths_of_one_declaration_combine_to_no_small_group_and_no_stage(
     declared = "unit,level,region,unit*level,unit*level*region"
     attacker = Attacker(len(frame))
     for by in ("level", "unit*level", "unit*level*region"):
-        out = tmp_path / f"{by.replace('*', '-')}.csv"
-        result = CliRunner().invoke(
-            app, ["report", str(path), "--by", by, "--breakdowns", declared, "--out", str(out), "--k", str(K)]
-        )
-        assert result.exit_code == 0, result.output
-        columns = by.split("*")
-        with out.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                if row["n"] == "":
-                    continue
-                keep = np.ones(len(frame), dtype=bool)
-                if row[columns[0]] != "overall":
-                    for column in columns:
-                        keep &= (frame[column] == row[column]).to_numpy()
-                members = np.flatnonzero(keep)
-                split = None
-                if row["split"] == "stages":
-                    split = np.array([round(float(row[f"share_{s}"]) * members.size) for s in STAGES])
-                attacker.see(row["group"], members, members.size, float(members.size), split)
+        rows = _report(path, by, tmp_path / f"{by.replace('*', '-')}.csv", "--breakdowns", declared)
+        _show(attacker, frame, by, rows)
     assert not attacker.breaches(K), attacker.breaches(K)[0]
