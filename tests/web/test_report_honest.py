@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 LANGUAGES = ("en", "fr", "ar")
 RECEIPTS: dict[uuid.UUID, str] = {}  # a stored response's receipt code, to open its page
+EARLIER: dict[uuid.UUID, str] = {}  # a later panel response's earlier receipt code, to compare with
 
 
 def _post(client, token: str, answers: dict, language: str) -> str:
@@ -163,32 +164,37 @@ def panel(client, acme, make_wave, issue_tokens, answers_for, instrument):
             closes_on=today + dt.timedelta(days=1),
         )
         later = make_wave(acme, privacy_mode="panel", name="Spring")
-        receipt = ""
+        receipts = []
         for wave, level, (index, se) in ((earlier, 2, before), (later, 3, after)):
             token = issue_tokens(wave)["N001"]
-            receipt = _post(client, token, answers_for(instrument.form("short"), level), language)
+            receipts.append(_post(client, token, answers_for(instrument.form("short"), level), language))
             response = Response.objects.get(wave=wave)
             assert response.result["status"] == "scored"
             response.result = {**response.result, "index": index, "index_se": se}
             response.save()
-        RECEIPTS[response.pk] = receipt  # the later one's, to open the page
+        RECEIPTS[response.pk], EARLIER[response.pk] = receipts[1], receipts[0]  # to open and compare
         return response
 
     return make
+
+
+def _compared(response, language: str) -> dict:
+    """His report compared with his earlier answers (he gave their receipt code)."""
+    return build_report(response, language, EARLIER[response.pk])
 
 
 def test_a_change_inside_the_margin_is_not_called_a_change(panel):
     margin = Z * math.hypot(6.0, 6.0)  # about 16.6
     response = panel((40.0, 6.0), (40.0 + margin - 2, 6.0))
     for language in LANGUAGES:
-        assert build_report(response, language)["comparison_index"]
-    said = build_report(response, "en")["comparison_index"]
+        assert _compared(response, language)["comparison_index"]
+    said = _compared(response, "en")["comparison_index"]
     assert said.startswith("We cannot say that you moved")
     assert "within the margin of error (about 17)" in said
     assert "from 40 to 55" in said
-    french = build_report(response, "fr")["comparison_index"]
+    french = _compared(response, "fr")["comparison_index"]
     assert "marge d'erreur" in french and "Nous ne pouvons pas dire" in french
-    assert "هامش الخطأ" in build_report(response, "ar")["comparison_index"]
+    assert "هامش الخطأ" in _compared(response, "ar")["comparison_index"]
 
 
 @pytest.mark.parametrize(
@@ -199,7 +205,7 @@ def test_a_change_inside_the_margin_is_not_called_a_change(panel):
     ],
 )
 def test_a_change_well_beyond_the_margin_is_said_to_be_likely(panel, before, after, opening):
-    said = build_report(panel((before, 3.0), (after, 3.0)), "en")["comparison_index"]
+    said = _compared(panel((before, 3.0), (after, 3.0)), "en")["comparison_index"]
     assert said.startswith(opening)
     assert "more than the margin of error (about 8)" in said and "cannot say" not in said
 
@@ -207,7 +213,7 @@ def test_a_change_well_beyond_the_margin_is_said_to_be_likely(panel, before, aft
 @pytest.mark.parametrize(("se", "moved"), [(3.0, True), (12.0, False)])
 def test_the_same_change_is_called_movement_only_when_the_margins_are_small(panel, se, moved):
     """A 20-point change: beyond the margin with index_se 3 (about 8), inside it with 12 (about 33)."""
-    said = build_report(panel((40.0, se), (60.0, se)), "en")["comparison_index"]
+    said = _compared(panel((40.0, se), (60.0, se)), "en")["comparison_index"]
     if moved:
         assert "likely moved forward" in said and "cannot say" not in said
     else:
@@ -216,7 +222,8 @@ def test_the_same_change_is_called_movement_only_when_the_margins_are_small(pane
 
 def test_the_panel_page_shows_the_margin_with_the_change(client, panel):
     response = panel((40.0, 6.0), (45.0, 6.0))
-    page = html_lib.unescape(client.get(f"/r/{RECEIPTS[response.pk]}/").content.decode())
+    page = client.post(f"/r/{RECEIPTS[response.pk]}/", {"earlier": EARLIER[response.pk]}).content.decode()
+    page = html_lib.unescape(page)
     assert "Compared with your earlier answers" in page
     assert "We cannot say that you moved: your index went from 40 to 45" in page
     assert "Your developmental index went from" not in page  # never the bare claim
@@ -229,11 +236,11 @@ def test_the_panel_comparison_says_between_two_stages_when_the_page_does(panel):
     result = response.result
     response.result = {**result, "between_stages": True, "trailing_stage": 2, "leading_stage": 3, "stage": 2}
     for language in LANGUAGES:
-        report = build_report(response, language)
+        report = _compared(response, language)
         assert report["between"] and report["comparison"]
-    english = build_report(response, "en")["comparison"]
+    english = _compared(response, "en")["comparison"]
     assert "now they sit between “Ambivalence” and “Reflective and responsible”" in english
     assert "now they fit best with" not in english
-    assert "se situent entre" in build_report(response, "fr")["comparison"]
+    assert "se situent entre" in _compared(response, "fr")["comparison"]
     response.result = {**result, "between_stages": False, "stage": 3}
-    assert "now they fit best with “Reflective and responsible”" in build_report(response, "en")["comparison"]
+    assert "now they fit best with “Reflective and responsible”" in _compared(response, "en")["comparison"]
