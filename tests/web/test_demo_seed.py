@@ -38,7 +38,9 @@ def test_the_demo_seeds_two_organisations_with_launched_waves_and_responses(demo
     for slug, org in facts["orgs"].items():
         assert Response.objects.filter(wave__org__slug=slug).count() == org["responses"] > 0
         invited = Invitation.objects.filter(wave__org__slug=slug)
-        assert sum(invitation.claimed for invitation in invited) == org["responses"]
+        # an open wave knows which links answered (to refuse a second answer); a closed one keeps nothing
+        answered = org["responses"] if slug == "castellan-finance" else 0
+        assert sum(invitation.claimed for invitation in invited) == answered
         opened = client.get(org["unused_link"]).status_code
         assert opened == (200 if slug == "castellan-finance" else 410), (slug, opened)
         assert client.get(org["report"]).status_code == 200

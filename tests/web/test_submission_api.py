@@ -186,7 +186,9 @@ def test_a_response_row_holds_no_token_employee_id_address_or_time(client, body,
     assert row["id"].version == 4  # random, says nothing about order
 
 
-def test_the_invitation_is_marked_used_without_pointing_to_the_response(client, body, wave):
+def test_the_invitation_is_claimed_without_pointing_to_the_response_and_forgotten_at_close(
+    client, body, wave, tokens
+):
     post(client, body)
     # While the wave is open the submission leaves the invitation's row as it was: it is claimed under
     # a key the database cannot turn into an invitation (its row would share the response's xmin).
@@ -196,10 +198,15 @@ def test_the_invitation_is_marked_used_without_pointing_to_the_response(client, 
     (claim,) = InvitationClaim.objects.values_list("key", flat=True)
     ids = {str(pk) for pk in Invitation.objects.values_list("pk", flat=True)}
     assert claim not in ids and len(claim) == 64
-    wave.close()  # the claims become used flags in one batch, and go
-    invitation = Invitation.objects.get(used=True)
-    assert invitation.employee.employee_id == "S001"
+    wave.close()  # a closed wave takes no answer: who answered is not kept (the claims go, no flag)
+    assert not Invitation.objects.filter(used=True).exists()
     assert not InvitationClaim.objects.exists()
+    assert not any(i.claimed for i in Invitation.objects.all())
+    # his link now says the wave is closed, as an unanswered one does; a second answer is refused
+    again = post(client, {**body, "submission_id": str(uuid.uuid4())})
+    other = post(client, {**body, "token": tokens["S002"], "submission_id": str(uuid.uuid4())})
+    assert again.status_code == other.status_code == 409
+    assert again.json()["errors"] == other.json()["errors"]
     names = {f.name for f in Invitation._meta.get_fields()}
     assert not any("response" in n for n in names)
     assert not any(f.related_model is Invitation for f in Response._meta.get_fields() if f.is_relation)

@@ -215,6 +215,31 @@ def test_the_respondents_own_browser_goes_back_to_his_report_from_the_used_link(
     assert again.status_code == 303 and again["Location"] == report
 
 
+def test_after_the_wave_closes_his_browser_still_goes_back_to_his_report_and_others_see_it_closed(
+    client, token, tokens, wave, instrument
+):
+    """Closing forgets which links answered (no invitation is marked used): his link then reads
+    "closed" like an unanswered one, for anyone but his own browser, which his report still answers."""
+    client.post(f"/s/{token}/", {"language": "en"})
+    total = page_count(instrument.form("short"))
+    for number in range(1, total):
+        fill_page(client, token, number, instrument)
+    report = fill_page(client, token, total, instrument, action="submit")["Location"].split("?")[0]
+    wave.refresh_from_db()
+    wave.close()
+    again = client.get(f"/s/{token}/")
+    assert again.status_code == 303 and again["Location"] == report
+    unanswered = next(t for t in tokens.values() if t != token)
+    pages = [Client().get(f"/s/{t}/") for t in (token, unanswered)]
+    assert [p.status_code for p in pages] == [410, 410]
+    seen = [
+        re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", p.content.decode().replace(t, "T"))
+        for p, t in zip(pages, (token, unanswered), strict=True)
+    ]
+    assert seen[0] == seen[1]
+    assert 'name="code"' in pages[0].content.decode()  # the receipt form, to open his report
+
+
 def test_another_browser_on_a_used_link_gets_no_report_even_with_the_old_submission_id(
     client, token, instrument
 ):

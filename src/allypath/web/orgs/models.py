@@ -461,12 +461,15 @@ class Wave(models.Model):
         with transaction.atomic():
             # Wait for the submissions in flight on this wave before anything else (their transactions
             # claim an invitation, share-lock the wave's row, store a response and delete a draft): the
-            # claims become used flags below, and the survey app rewrites the wave's invitations and
-            # responses, which must not miss or undo one. A submission that comes after finds it closed.
+            # claims go below, and the survey app rewrites the wave's invitations and responses, which
+            # must not miss or undo one. A submission that comes after finds it closed.
             list(Wave.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
             self.status = WaveStatus.CLOSED
             self.save()
-            self._mark_claimed_used()
+            # Which invitations were answered is needed only to refuse a second answer, and a closed
+            # wave takes none: it is not kept (no invitation is marked used), so whoever reads the
+            # database or a backup cannot tell who of a group's invitees answered.
+            self.claims.all().delete()
             # Unfinished drafts can never be sent now: their answers have no reason to stay.
             self.drafts.all().delete()
             # Nothing more will be added: the survey app loses the order in which responses came
@@ -474,14 +477,6 @@ class Wave(models.Model):
             from allypath.web.orgs.signals import wave_closed
 
             wave_closed.send(sender=Wave, wave=self)
-
-    def _mark_claimed_used(self) -> None:
-        """The open wave's claims as its invitations' ``used`` flags, in one statement, then no claims."""
-        claims = set(self.claims.values_list("key", flat=True))
-        if claims:
-            pks = self.invitations.values_list("pk", flat=True)
-            Invitation.objects.filter(pk__in=[pk for pk in pks if claim_key(pk) in claims]).update(used=True)
-            self.claims.all().delete()
 
     def revert_to_draft(self) -> None:
         """Undo a launch made by mistake; refused once anyone has answered."""
@@ -498,14 +493,15 @@ class Wave(models.Model):
 class Invitation(models.Model):
     """One invited employee in one wave, with the coarse attributes his response will carry.
 
-    ``used`` says whether the invitation was answered, never when. While the wave is open a submission
-    does not write this row: it claims the invitation by an :class:`InvitationClaim` in the transaction
-    that stores the response (on PostgreSQL a row written there would carry the response's ``xmin``,
-    pairing the two). ``used`` is set from the claims in one batch when the wave closes
-    (:meth:`Wave.close`); until then :meth:`claimed` tells. Nothing else on the row, or on its
-    tokens, may differ with the time of use (a count of reminders received would date the answer
-    between two reminders): see :func:`allypath.web.orgs.invitations.send_reminders`. On PostgreSQL
-    the rows are rewritten in random order with the responses at close and before a backup.
+    While the wave is open a submission does not write this row: it claims the invitation by an
+    :class:`InvitationClaim` in the transaction that stores the response (on PostgreSQL a row written
+    there would carry the response's ``xmin``, pairing the two); :meth:`claimed` tells. When the wave
+    closes the claims are deleted and nothing says who answered (:meth:`Wave.close`). ``used`` is set
+    only on invitations of waves closed by earlier versions, which marked the claims used then.
+    Nothing else on the row, or on its tokens, may differ with the time of use (a count of reminders
+    received would date the answer between two reminders): see
+    :func:`allypath.web.orgs.invitations.send_reminders`. On PostgreSQL the rows are rewritten in random
+    order with the responses at close and before a backup.
     """
 
     wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="invitations")

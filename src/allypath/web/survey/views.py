@@ -74,9 +74,10 @@ def _page_context(
 
 
 def _gone(request: HttpRequest, problem: LinkError, token: str = "") -> HttpResponse:
-    if problem.kind == "used" and token:
+    if problem.kind in ("used", "closed") and token:
         # The browser that sent the answers goes back to its report; any other sees only that the
-        # link was used (which a link holder learns anyway: a used link cannot take answers).
+        # link was used (which a link holder learns anyway: a used link cannot take answers), or
+        # once the wave is closed, that it is closed (nothing keeps who answered then).
         secret = browser_secret(request)
         done = find_submitted(token, form_submission_id(token, secret)) if secret else None
         if done is not None:
@@ -91,7 +92,7 @@ def _gone(request: HttpRequest, problem: LinkError, token: str = "") -> HttpResp
         closes=local_date(wave.closes_on, language) if wave else "",
         opens=local_date(wave.opens_on, language) if wave else "",
     )
-    context["receipt_form"] = problem.kind == "used"
+    context["receipt_form"] = problem.kind in ("used", "closed")
     status = 404 if problem.kind == "unknown" else 410
     return render(request, "survey/gone.html", context, status=status)
 
