@@ -19,9 +19,6 @@ def _json(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-# ---------------------------------------------------------------------- building the release
-
-
 def _commenters(rows: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     present = [c for c in columns if c in rows.columns]
     if not present:

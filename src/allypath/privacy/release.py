@@ -231,19 +231,23 @@ class Release:
             "open_waves": sorted(self.open_waves),
             "hierarchy": list(self.hierarchy),
             "panel_waves": list(self.panel_waves),
-            **(
-                {"wave_breakdowns": {w: [b.key for b in t] for w, t in sorted(self.wave_breakdowns.items())}}
-                if self.wave_breakdowns
-                else {}
-            ),
-            **({"current": [b.key for b in self.current]} if self.current else {}),
-            **(
-                {"wave_policies": {w: [p.k, p.k_text] for w, p in sorted(self.wave_policies.items())}}
-                if self.wave_policies
-                else {}
-            ),
+            **self._per_wave(),
             "cells": cell_rows(self.cells.values()),
         }
+
+    def _per_wave(self) -> dict[str, Any]:
+        """The waves' own tables and sizes and the current declaration, where a wave differs (none:
+        nothing, so a release without them stores what it did before they existed)."""
+        per_wave: dict[str, Any] = {}
+        if self.wave_breakdowns:
+            per_wave["wave_breakdowns"] = {
+                w: [b.key for b in t] for w, t in sorted(self.wave_breakdowns.items())
+            }
+        if self.current:
+            per_wave["current"] = [b.key for b in self.current]
+        if self.wave_policies:
+            per_wave["wave_policies"] = {w: [p.k, p.k_text] for w, p in sorted(self.wave_policies.items())}
+        return per_wave
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Release:
@@ -640,16 +644,7 @@ def solve_answerers(
             release.wave_column,
             list(release.hierarchy),
             sorted(release.open_waves),
-            *(
-                [{w: [b.key for b in t] for w, t in sorted(release.wave_breakdowns.items())}]
-                if release.wave_breakdowns
-                else []
-            ),
-            *(
-                [{w: [p.k, p.k_text] for w, p in sorted(release.wave_policies.items())}]
-                if release.wave_policies
-                else []
-            ),
+            *([release._per_wave()] if release._per_wave() else []),
         ]
     )
     # the solver's code too, as each wave's solve is stored (a stored release of an older solver's
@@ -674,6 +669,7 @@ def solve_answerers(
             spare_parents=True,
             telling=telling,
             wave_breakdowns=release.wave_breakdowns,
+            current=release.current,
             wave_policies=release.wave_policies,
         )
         if store is not None:

@@ -2,8 +2,10 @@
 
 Responses have random UUID keys and no sequence. On SQLite their table is ``WITHOUT ROWID`` (migration
 0003), so it is stored in key order; an invitation's row stays where it was created (its rowid is its
-id) when it is marked used. The bytes of a long row still land where it arrived, so a closed wave's
-responses are rewritten in random order on SQLite too (:func:`_scramble_sqlite`). PostgreSQL keeps rows
+id), and no invitation is marked used any more (a closed wave keeps no trace of who answered: waves
+closed by earlier versions were marked, in one batch at close). The bytes of a long row still land
+where it arrived, so a closed wave's responses are rewritten in random order on SQLite too
+(:func:`_scramble_sqlite`). PostgreSQL keeps rows
 in its heap in insertion order (``ctid``, and what ``pg_dump`` writes) and stamps each with its
 transaction (``xmin``): a response with the same ``xmin`` as the invitation marked used with it, and an
 update writes a new row version at the heap's end, so the used invitations sorted by ``xmin`` or heap
