@@ -480,7 +480,9 @@ def readable_table(table: pd.DataFrame) -> pd.DataFrame:
     for column in by:
         names[column] = {"level": "Level", "region": "Region", "unit": "Unit"}.get(column, "Sub-unit")
     bands = {"early": "Apathy or Ambivalence", "late": "Reflective or Energised"}
+    percent: list[str] = []  # the shares and their bounds (fractions in the table)
     for key, stage in [*zip(STAGE_KEYS, STAGE_NAMES, strict=True), *bands.items()]:
+        percent += [f"{part}_{key}" for part in ("share", "low", "high", "expected")]
         names[f"share_{key}"] = f"{stage}: share (%)"
         names[f"low_{key}"] = f"{stage}: likely at least (%)"
         names[f"high_{key}"] = f"{stage}: likely at most (%)"
@@ -488,8 +490,10 @@ def readable_table(table: pd.DataFrame) -> pd.DataFrame:
     names.update({key: f"{label} (average, 1 to 5)" for key, label in FACTOR_LABELS.items()})
     names["margin"] = "Averages could be off by chance by up to (1 to 5 scale)"
     out = table.copy()
+    # named, not matched by prefix: a factor's key may start the same way (``low_policy_awareness``
+    # is an average on the 1-5 scale)
     for column in out.columns:
-        if column.startswith(("share_", "low_", "high_", "expected_")):
+        if column in percent:
             out[column] = (pd.to_numeric(out[column], errors="coerce") * 100).round(1)
     for column in by:
         out[column] = out[column].replace("overall", EVERYONE_LABEL)
