@@ -76,6 +76,10 @@ AGREE, DISAGREE = 3.5, 2.5
 ROUGH = 0.20
 Z95 = 1.959963984540054
 INDEX_MAX = 100.0
+#: The four stage shares of "what moved" are four tests on one page: each is decided at 1 - 0.05/4
+#: (Bonferroni), so that a page claims any change where nothing moved at most 5% of the time
+#: (16-18% with 95% each, measured on two waves drawn from one population).
+STAGE_CHANGE_LEVEL = 1 - 0.05 / len(STAGE_KEYS)
 
 
 # --------------------------------------------------------------------------- the three questions
@@ -183,9 +187,10 @@ def close_call(question: Question, means: Mapping[str, float | None], margin: fl
 
 
 def difference_interval(
-    before: float, n_before: int, after: float, n_after: int
+    before: float, n_before: int, after: float, n_after: int, level: float = 0.95
 ) -> tuple[float, float, float]:
-    """The change ``after - before`` of a share with its 95% Newcombe hybrid score interval.
+    """The change ``after - before`` of a share with its Newcombe hybrid score interval (95% unless
+    ``level`` says otherwise).
 
     Newcombe, R. G. (1998). Interval estimation for the difference between independent
     proportions. Statistics in Medicine 17, 873-890 (method 10). Panel waves share members; their
@@ -197,8 +202,8 @@ def difference_interval(
     >>> round(d, 2), round(low, 3), round(high, 3)
     (-0.15, -0.273, -0.02)
     """
-    l1, u1 = (float(v) for v in wilson_interval(before * n_before, n_before))
-    l2, u2 = (float(v) for v in wilson_interval(after * n_after, n_after))
+    l1, u1 = (float(v) for v in wilson_interval(before * n_before, n_before, level))
+    l2, u2 = (float(v) for v in wilson_interval(after * n_after, n_after, level))
     delta = after - before
     low = delta - math.sqrt((after - l2) ** 2 + (u1 - before) ** 2)
     high = delta + math.sqrt((u2 - after) ** 2 + (before - l1) ** 2)
@@ -515,7 +520,7 @@ def _moved(released: Released, say: _Say) -> tuple[str, ...]:
         before, after = _number(change.get(f"share_{key}_before")), _number(change.get(f"share_{key}_after"))
         if before is None or after is None:
             continue
-        delta, low, high = difference_interval(before, int(n_before), after, int(n_after))
+        delta, low, high = difference_interval(before, int(n_before), after, int(n_after), STAGE_CHANGE_LEVEL)
         if low > 0 or high < 0:
             sentences.append(
                 say(
@@ -565,22 +570,29 @@ def _factors(means: Mapping[str, float | None], say: _Say, margin: float | None)
     )
     if not obstacles and not enablers:
         return (say("no_factors"),)
+
+    def strength(pairs: list[tuple[float, str]], kind: str) -> list[str]:
+        """ "Strong" (or "in place") only where chance could not put the mean below 3.5; a mean its
+        margin could put on either side of the line is named as too close to call, as the plans do."""
+        close = [item(k, m) for m, k in pairs if straddles(m, margin, at_least=[AGREE])][:3]
+        strong = [item(k, m) for m, k in pairs if m >= AGREE and not straddles(m, margin, at_least=[AGREE])]
+        if strong:
+            out = [say(kind, items=say.join(strong[:3]))]
+        elif close:
+            out = [say(f"{kind}_none_clear")]
+        else:
+            out = [say(f"{kind}_none", items=say.join([item(k, m) for m, k in pairs[:2]]))]
+        return out + ([say(f"{kind}_close", items=say.join(close))] if close else [])
+
     sentences = []
     if obstacles:
-        strong = [item(k, m) for m, k in obstacles if m >= AGREE][:3]
-        if strong:
-            sentences.append(say("barriers", items=say.join(strong)))
-        else:
-            sentences.append(say("barriers_none", items=say.join([item(k, m) for m, k in obstacles[:2]])))
+        sentences += strength(obstacles, "barriers")
     if enablers:
-        strong = [item(k, m) for m, k in enablers if m >= AGREE][:3]
-        if strong:
-            sentences.append(say("enablers", items=say.join(strong)))
-        else:
-            sentences.append(say("enablers_none", items=say.join([item(k, m) for m, k in enablers[:2]])))
+        sentences += strength(enablers, "enablers")
         weakest_mean, weakest = enablers[-1]
         if len(enablers) > 1 and weakest_mean < AGREE:
-            missing = say.words["weakest_missing"] if weakest_mean <= DISAGREE else ""
+            clearly = weakest_mean <= DISAGREE and not straddles(weakest_mean, margin, at_most=[DISAGREE])
+            missing = say.words["weakest_missing"] if clearly else ""
             sentences.append(say("weakest", item=item(weakest, weakest_mean), missing=missing))
     return tuple(sentences)
 
