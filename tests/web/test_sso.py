@@ -45,6 +45,7 @@ PEOPLE = [
     ProviderUser(sub="alice-at-idp", claims={"email": "Alice@Example.test", "email_verified": True}),
     ProviderUser(sub="bob-at-idp", claims={"email": "bob@example.test", "email_verified": True}),
     ProviderUser(sub="stranger", claims={"email": "nobody@example.test", "email_verified": True}),
+    ProviderUser(sub="charlie-at-idp", claims={"email": "charlie@example.test", "email_verified": True}),
     ProviderUser(sub="alice-unverified", claims={"email": "alice@example.test", "email_verified": False}),
     ProviderUser(sub="no-mail", claims={}),
 ]
@@ -245,6 +246,47 @@ def test_the_session_and_sign_out_work(sso, alice, client):
         ("sso", "signed_in"),
         ("sso", "signed_out"),
     ]
+
+
+def test_switching_an_account_off_ends_its_single_sign_on_sessions(sso, alice, acme, client):
+    """As a password session ends (Django's backend refuses an inactive account); the library's
+    get_user returned any account by id, so an SSO session stayed in for its 8 hours."""
+    sign_in(client, "alice-at-idp")
+    assert client.get(f"/console/{acme.slug}/audit/").status_code == 200
+    User.objects.filter(pk=alice.pk).update(is_active=False)  # offboarded
+    assert client.get(f"/console/{acme.slug}/audit/")["Location"].startswith("/console/login/")
+    assert client.get(f"/api/v1/orgs/{acme.slug}/dashboard/overview").status_code == 401
+
+
+def test_an_org_admin_cannot_give_a_new_account_another_organisations_address(sso, alice, charlie, acme):
+    """Another account with charlie's address would have turned charlie away from single sign-on (two
+    accounts, one address) and filed his attempts under Acme's member."""
+    admin = Client()
+    admin.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    form = {"username": "mallory", "role": "viewer", "password": "a long pass phrase 42"}
+    refused = admin.post(f"/console/{acme.slug}/people/", {**form, "email": "Charlie@Example.TEST"})
+    assert refused.status_code == 200
+    assert "this e-mail address is not available" in refused.content.decode()
+    assert not User.objects.filter(username="mallory").exists()
+    sign_in_client = Client()
+    sign_in(sign_in_client, "charlie-at-idp")
+    assert signed_in_as(sign_in_client) == charlie
+    added = admin.post(f"/console/{acme.slug}/people/", {**form, "email": "mallory@example.test"})
+    assert added.status_code == 302 and User.objects.filter(username="mallory").exists()
+
+
+def test_refusals_of_an_address_two_accounts_hold_are_shown_to_no_organisation(sso, alice, charlie, acme):
+    # two accounts with one address, as versions before addresses were unique allowed
+    Membership.objects.create(
+        user=User.objects.create_user("mallory", "charlie@example.test", PASSWORD), org=acme, role=Role.VIEWER
+    )
+    sign_in(Client(), "charlie-at-idp")
+    assert SignInEvent.objects.get(outcome="refused").username == "charlie@example.test"
+    for admin, org in ((alice, acme), (charlie, charlie.memberships.get().org)):
+        browser = Client()
+        browser.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+        page = browser.get(f"/console/{org.slug}/audit/").content.decode()
+        assert "charlie@example.test" not in page[page.index("Sign-ins of members") :]
 
 
 def test_turning_single_sign_on_off_ends_its_sessions(sso, alice, client, settings):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -46,9 +48,21 @@ def _members_sign_ins(org: Organisation) -> QuerySet[SignInEvent]:
     """Sign-ins, sign-outs and refused sign-ins of the organisation's members, newest first.
 
     A refusal has no account: it is shown when the user name typed, or the e-mail address the sign-in
-    service gave, is a member's (someone trying a member's password shows up here).
+    service gave, is a member's (someone trying a member's password shows up here). An address that
+    more than one account holds (made before addresses were unique) is nobody's in particular: its
+    refusals are shown to no organisation, so another organisation's account cannot read them.
     """
     members = org.memberships.values_list("user_id", "user__username", "user__email")
     ids = [m[0] for m in members]
-    names = [name for m in members for name in m[1:] if name]
+    emails = {m[2].lower() for m in members if m[2]}
+    shared = {
+        row["key"]
+        for row in get_user_model()
+        .objects.annotate(key=Lower("email"))
+        .filter(key__in=emails)
+        .values("key")
+        .annotate(holders=Count("id"))
+        .filter(holders__gt=1)
+    }
+    names = [m[1] for m in members] + [m[2] for m in members if m[2] and m[2].lower() not in shared]
     return SignInEvent.objects.filter(Q(user_id__in=ids) | Q(user_id=None, username__in=names))

@@ -207,7 +207,8 @@ class MemberAddForm(forms.Form):
     An existing account is never attached from here: issue 14 found that any org admin could attach
     (and so confirm) any user name of the site, another organisation's included. A taken name gets
     one answer, whoever holds it ("not available": names are unique across the site, so that much is
-    unavoidable); staff add an existing account to another organisation in the admin site.
+    unavoidable); staff add an existing account to another organisation in the admin site. E-mail
+    addresses are unique the same way: single sign-on finds an account by its address.
     """
 
     username = forms.CharField(max_length=150)
@@ -223,6 +224,11 @@ class MemberAddForm(forms.Form):
         username = data.get("username", "")
         if username and User.objects.filter(username__iexact=username).exists():
             self.add_error("username", "this user name is not available: choose another")
+        email = data.get("email", "")
+        # Single sign-on finds the account by its e-mail address: a second account with another's
+        # address (of any organisation) would turn him away and file his attempts under this one.
+        if email and User.objects.filter(email__iexact=email).exists():
+            self.add_error("email", "this e-mail address is not available: it belongs to another account")
         password = data.get("password") or ""
         if password:
             try:

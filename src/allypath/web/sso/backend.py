@@ -97,7 +97,10 @@ class OIDCBackend(OIDCAuthenticationBackend):
     def get_user(self, user_id: Any) -> Any:
         if not settings.ALLYPATH_OIDC_ENABLED:
             return None  # turning single sign-on off ends the sessions it opened
-        return super().get_user(user_id)
+        user = super().get_user(user_id)
+        # An account switched off loses its open sessions at once, as Django's password backend has
+        # it (the library's get_user returns any account by id).
+        return user if user is not None and user.is_active else None
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         """The signature and nonce (the library), then the issuer, audience and expiry (OIDC Core 3.1.3.7)."""
