@@ -185,8 +185,11 @@ EXPECTED: dict[str, Expect] = {
     "console/<slug:slug>/dashboard/plan/adopt/": Expect(
         get=lambda role, org: "login" if role == "anonymous" else "405", post=console("analyst")
     ),
+    # The world's plan item is the whole organisation's: outside a scoped analyst's units, so to him it
+    # is not there (his plan page does not list it either).
     "console/<slug:slug>/dashboard/plan/<int:pk>/": Expect(
-        get=lambda role, org: "login" if role == "anonymous" else "405", post=console("analyst")
+        get=lambda role, org: "login" if role == "anonymous" else "405",
+        post=lambda role, org: "404" if role == "scoped_analyst" else console("analyst")(role, org),
     ),
     "console/<slug:slug>/dashboard/comments/": Expect(get=gated(console("viewer"))),
     "console/<slug:slug>/dashboard/export.<str:fmt>": Expect(get=gated(console("viewer"))),
@@ -440,6 +443,38 @@ def test_the_api_lists_only_the_users_own_organisations(world):
         slugs = {o["slug"] for o in client_for(world.users[role]).get("/api/v1/orgs").json()}
         expected = {"globex"} if role == "other_org_admin" else set() if role == "staff" else {"acme"}
         assert slugs == expected, role
+
+
+@pytest.mark.django_db
+def test_a_scoped_analyst_changes_only_plan_items_of_his_units(world, erin, acme):
+    """A plan item adopted for another unit is not on his plan page; its id, guessed, let him rewrite
+    and delete it (a review found it), and told him it existed (302 against 404)."""
+    wave = Wave.objects.get(org=acme)
+    client = client_for(erin)
+
+    def item(filters: dict[str, str]) -> AdoptedItem:
+        return AdoptedItem.objects.create(
+            org=acme,
+            wave=wave,
+            group=filters["unit"],
+            filters=filters,
+            intervention="safe-spaces",
+            priority=1,
+        )
+
+    sales, own = item({"unit": "Sales"}), item({"unit": "Engineering"})
+    change = {f"i{sales.pk}-owner": "erin was here", f"i{sales.pk}-status": "dropped"}
+    missing = client.post(f"/console/{acme.slug}/dashboard/plan/999999/", {"action": "remove"})
+    for data in (change, {"action": "remove"}):
+        answer = client.post(f"/console/{acme.slug}/dashboard/plan/{sales.pk}/", data)
+        assert answer.status_code == missing.status_code == 404
+        assert answer.content == missing.content
+    sales.refresh_from_db()
+    assert (sales.owner, sales.status) != ("erin was here", "dropped")
+    assert (
+        client.post(f"/console/{acme.slug}/dashboard/plan/{own.pk}/", {"action": "remove"}).status_code == 302
+    )
+    assert not AdoptedItem.objects.filter(pk=own.pk).exists()
 
 
 @pytest.mark.django_db

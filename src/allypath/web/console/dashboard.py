@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -380,6 +380,8 @@ def plan_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change an adopted item's owner, due date or status, or remove it."""
     org = get_for(request.user, Organisation, slug=slug, role=Role.ANALYST)
     item = get_object_or_404(AdoptedItem, pk=pk, org=org)
+    if not service.in_scope(item, membership_for(request.user, org)):
+        raise Http404("not found")  # as an item that does not exist: outside his units he sees none
     target = reverse("console:dashboard_plan", kwargs={"slug": slug}) + f"?wave={item.wave_id}"
     if request.POST.get("action") == "remove":
         item.delete()

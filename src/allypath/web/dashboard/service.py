@@ -70,7 +70,7 @@ from allypath.web.dashboard.results import (
     Transitions,
     Trends,
 )
-from allypath.web.orgs.models import Wave, WaveStatus
+from allypath.web.orgs.models import Membership, Wave, WaveStatus
 from allypath.web.plans.models import AdoptedItem
 
 __all__ = [
@@ -489,6 +489,15 @@ def adopted_items(query: DashboardQuery) -> list[AdoptedItem]:
         return list(items)
     column = unit_column(query.unit.depth)
     return [i for i in items if i.filters.get(column) == query.unit.path]
+
+
+def in_scope(item: AdoptedItem, membership: Membership) -> bool:
+    """Whether ``membership`` may see and change ``item``: an analyst limited to some units only
+    where the item was adopted for one of them or a unit below (as the plan page lists them)."""
+    if membership.role != "analyst":
+        return True
+    units = list(membership.units.all())
+    return not units or any(item.filters.get(unit_column(u.depth)) == u.path for u in units)
 
 
 def plan_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.plan") -> Plan:
