@@ -480,9 +480,20 @@ def test_a_scoped_analyst_changes_only_plan_items_of_his_units(world, erin, acme
 @pytest.mark.django_db
 def test_a_scoped_analyst_sees_response_rates_of_his_units_only(world, erin, acme):
     wave = Wave.objects.get(org=acme)
-    rows = client_for(erin).get(f"/api/v1/waves/{wave.pk}/response-rates").json()["rows"]
+    table = client_for(erin).get(f"/api/v1/waves/{wave.pk}/response-rates").json()
+    rows = table["rows"]
     assert rows, "the scoped analyst sees his own unit"
     assert all(r["unit"].startswith("Engineering") for r in rows), rows
+    # and his totals are his unit's: the organisation invited 19, Engineering 7 (a review found the 19)
+    assert wave.invitations.count() == 19
+    assert table["invited"] == 7
+    assert table["invited"] == sum(r["invited"] for r in rows if r["unit"] == "Engineering")
+    page = client_for(erin).get(f"/console/{acme.slug}/waves/{wave.pk}/").content.decode()
+    assert "Your units (Engineering): 7 invited" in page and "Whole organisation" not in page
+    listed = client_for(erin).get(f"/console/{acme.slug}/waves/").content.decode()
+    assert ">7<" in listed.replace(" ", "") and ">19<" not in listed.replace(" ", "")
+    whole = client_for(world.users["analyst"]).get(f"/api/v1/waves/{wave.pk}/response-rates").json()
+    assert whole["invited"] == 19
 
 
 @pytest.mark.django_db

@@ -76,7 +76,7 @@ def unit_rates(
     """The per-unit response-rate table of ``wave`` from ``release``.
 
     ``unit_columns`` names the release's column of each depth (``unit``, ``unit2``, ...); ``scope``
-    (unit paths) keeps an analyst's own units and those below them.
+    (unit paths) keeps an analyst's own units and those below them, and makes the totals theirs.
     """
     by_path = {u.path: u for u in units}
     invited: dict[str, int] = defaultdict(int)
@@ -115,11 +115,18 @@ def unit_rates(
             visit(kid, n)
 
     visit(None, total)
+    invited_total = sum(u.invited for u in units)
     if scope:
         rows = [r for r in rows if any(r.path == s or r.path.startswith(s + "/") for s in scope)]
+        # his totals are his units' (each a published count), not the organisation's he may not see
+        roots = [p for p in set(scope) if p in by_path and not any(p.startswith(o + "/") for o in scope)]
+        counts = [count(p) for p in sorted(roots)]
+        invited_total = sum(invited[p] for p in roots)
+        hidden = [note for n, note in counts if n is None]
+        total, total_note = (None, hidden[0]) if hidden else (sum(n or 0 for n, _ in counts), "")
     return RateTable(
         k=release.policy_of(wave).k,
-        invited=sum(u.invited for u in units),
+        invited=invited_total,
         responded=total,
         rows=tuple(rows),
         note=total_note if total is None else "",

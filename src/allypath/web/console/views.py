@@ -166,12 +166,13 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _wave_counts(request: HttpRequest, wave: Wave, membership: Membership) -> dict[str, object]:
-    """Invited and usable responses of the whole organisation, from the one release (like the wave page),
-    so the list shows what every viewer sees; a count below the wave's k is not shown."""
+    """Invited and usable responses from the one release (like the wave page): the whole
+    organisation's, or an analyst's own units' where he is limited to some; a count below the wave's
+    k is not shown."""
     if not wave.has_response_rates:  # a draft, or imported from a file: the reason in words
         return {"invited": "—", "responded": wave.no_rates_reason}
     try:
-        table = response_rates(wave)
+        table = response_rates(wave, membership)
     except ReleaseNotReady:  # a large organisation's counts are being solved in a process of their own
         return {"invited": wave.invitations.count(), "responded": "being counted"}
     record_access(request, org=wave.org, wave=wave, group="all", view="console.waves")
@@ -235,6 +236,8 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         rates=rates,
         rates_pending=rates_pending,
         can_manage=membership.has_role(Role.ORG_ADMIN),
+        # an analyst limited to some units gets their totals (response_rates), and is told so
+        rates_scope=[u.name for u in membership.units.all()] if membership.role == Role.ANALYST else [],
         invited=wave.invitations.count(),
         audience=audience_summary(wave),
         instrument_title=_instrument_title(wave),
