@@ -263,3 +263,16 @@ def test_the_excel_export_reads_in_words_and_the_csv_keeps_the_apis_keys(northwi
     assert 0 <= float(first["Apathy: share (%)"]) <= 100 and float(first["Apathy: share (%)"]) > 1
     csv_text = client.get("/console/northwind/dashboard/export.csv", params).content.decode()
     assert csv_text.startswith("group,unit,n,suppressed")
+
+
+@pytest.mark.db
+@pytest.mark.django_db
+def test_an_address_edited_by_hand_is_refused_in_words_not_parameter_names(northwind, bob, as_user):
+    client = as_user(bob)
+    wave = northwind.first.pk
+    by = client.get("/console/northwind/dashboard/groups/", {"wave": wave, "by": "team"})
+    extra = client.get("/console/northwind/dashboard/groups/", {"wave": wave, "levle": "Staff"})
+    assert by.status_code == extra.status_code == 422
+    assert "results are broken down by unit, level or region only" in by.content.decode()
+    assert "this page does not take &#x27;levle&#x27; in its address" in extra.content.decode()
+    assert "must be one of" not in by.content.decode() + extra.content.decode()

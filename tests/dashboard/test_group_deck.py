@@ -291,7 +291,9 @@ def test_who_may_see_the_deck(built, bob, erin, charlie, as_user, client):
 def test_a_bad_download_names_the_field(built, bob, as_user):
     page = get(as_user(bob), built, unit="Ops/APAC", download="pptx")
     assert page.status_code == 422
-    assert "download must be one of notes, slides" in page.content.decode()
+    assert "downloads as speaker notes or as slides only (the address asked for &#x27;pptx&#x27;)" in (
+        page.content.decode()
+    )
 
 
 @pytest.mark.django_db

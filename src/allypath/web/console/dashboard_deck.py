@@ -131,7 +131,10 @@ def _parameters(request: HttpRequest) -> tuple[QueryDict, str, str | None]:
     params.pop("by", None)
     if download is not None and download not in DOWNLOADS:
         raise DashboardInputError(
-            422, "invalid_parameter", "download", f"download must be one of {', '.join(DOWNLOADS)}"
+            422,
+            "invalid_parameter",
+            "download",
+            f"the deck downloads as speaker notes or as slides only (the address asked for {download!r})",
         )
     return params, language, download
 

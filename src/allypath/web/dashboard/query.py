@@ -248,7 +248,10 @@ def resolve(
     for name in params:
         if name not in PARAMETERS:
             raise DashboardInputError(
-                422, "unknown_parameter", name, f"unknown parameter {name!r}; use {', '.join(PARAMETERS)}"
+                422,
+                "unknown_parameter",
+                name,
+                f"this page does not take {name!r} in its address (it takes {', '.join(PARAMETERS)})",
             )
         getlist = getattr(params, "getlist", None)
         if getlist is not None and len(getlist(name)) > 1:
@@ -277,7 +280,10 @@ def resolve(
     by = _one(params, "by") or by_default
     if by is not None and by not in BREAKDOWNS:
         raise DashboardInputError(
-            422, "invalid_parameter", "by", f"by must be one of {', '.join(BREAKDOWNS)}"
+            422,
+            "invalid_parameter",
+            "by",
+            f"results are broken down by unit, level or region only (the address asked for {by!r})",
         )
     if by in ("level", "region") and by in chosen:
         raise DashboardInputError(422, "by_filtered", "by", f"the data is already filtered to one {by}")
