@@ -56,6 +56,24 @@ def test_a_group_that_moved_like_the_others_gets_no_clear_difference():
     assert "No clear difference" in result.sentence and NOTE in result.sentence
 
 
+def test_a_small_group_at_the_top_on_both_waves_did_not_clearly_move_more():
+    """Six men all at Reflective or Energised on both waves, against groups slipping 6 points: a
+    Wald interval has no width at 100 % and said "this group moved more, likely between 1 and 11
+    points more" (a review's case); their own change is unknown within some 40 points."""
+    slipping = {unit: (300, 0.50, 0.44) for unit in "BCD"}
+    (result,) = follow_up(
+        _scored({"A": (6, 1.0, 1.0), **slipping}), [_item("A")], WAVES, policy=PrivacyPolicy(k=5)
+    )
+    assert result.verdict == "no_clear"
+    assert result.low < 0 < result.high  # type: ignore[operator]
+    assert result.high - result.low > 0.4  # type: ignore[operator]
+    # the same comparison with 300 men at the top both times is a clear difference
+    (many,) = follow_up(
+        _scored({"A": (300, 1.0, 1.0), **slipping}), [_item("A")], WAVES, policy=PrivacyPolicy(k=5)
+    )
+    assert many.verdict == "more"
+
+
 def test_a_group_that_fell_behind_is_said_to_have_moved_less():
     scored = _scored({"A": (60, 0.50, 0.10), **OTHERS})
     (result,) = follow_up(scored, [_item("A")], WAVES, policy=PrivacyPolicy(k=5))

@@ -7,7 +7,9 @@ waves), the change in the share of men at **Reflective or Energised** - the two 
 calls aware and active, the share a plan hopes to raise - in the adopting group, against the same
 change pooled over the groups of the same breakdown that adopted nothing (weighted by their sizes).
 The figure is the difference of the two changes (a difference in differences) with a 95 % interval
-from the two changes' binomial variances.
+built from each change's Newcombe interval (Wilson score limits, MOVER: Zou and Donner 2008). A
+Wald interval from binomial variances has no width at a share of 0 or 100 %, and called six men who
+were all at Reflective or Energised on both waves a group that "moved more".
 
 It is an **association, not proof**: the groups were not assigned at random, they differ in other
 ways, and men who answered once are not always the men who answered again. Every sentence says so.
@@ -26,12 +28,12 @@ import pandas as pd
 
 from allypath._values import records
 from allypath.analytics.change import wave_change
+from allypath.analytics.narrative import difference_interval
 from allypath.analytics.plans import PlanItem
 from allypath.privacy import PrivacyPolicy, Release
 
 __all__ = ["FollowUp", "follow_up"]
 
-Z95 = 1.959964  # two-sided 95 %
 _LATE = ("reflective", "energised")
 NOTE = "Association, not proof: the groups were not chosen at random and may differ in other ways."
 
@@ -74,10 +76,21 @@ def _sides(row: dict[str, object]) -> tuple[float, float, float, float] | None:
     return figures[0], figures[1], figures[2], figures[3]
 
 
-def _change(before: float, n_before: float, after: float, n_after: float) -> tuple[float, float]:
-    """A change of share and its variance (two independent binomial proportions)."""
-    variance = before * (1 - before) / n_before + after * (1 - after) / n_after
-    return after - before, variance
+def _change(before: float, n_before: float, after: float, n_after: float) -> tuple[float, float, float]:
+    """A change of share with its 95 % Newcombe interval (two independent proportions)."""
+    return difference_interval(before, round(n_before), after, round(n_after))
+
+
+def _difference(
+    mine: tuple[float, float, float], theirs: tuple[float, float, float]
+) -> tuple[float, float, float]:
+    """``mine - theirs`` of two changes with their intervals, by MOVER (Zou and Donner 2008): each
+    side's distance to its own limits, which Wilson's limits keep wide at 0 and 100 %."""
+    (d1, l1, u1), (d2, l2, u2) = mine, theirs
+    difference = d1 - d2
+    low = difference - math.sqrt((d1 - l1) ** 2 + (u2 - d2) ** 2)
+    high = difference + math.sqrt((u1 - d1) ** 2 + (d2 - l2) ** 2)
+    return difference, low, high
 
 
 def _points(value: float) -> str:
@@ -152,14 +165,13 @@ def follow_up(
             out.append(FollowUp(item.group, item.intervention, "not_shown", sentence))
             continue
         n_before, before, n_after, after = mine_sides
-        mine, mine_var = _change(before, n_before, after, n_after)
+        own_change = _change(before, n_before, after, n_after)
         table = np.array(others)  # one row per comparison group: n, share before; n, share after
         pooled_before = float(table[:, 0] @ table[:, 1] / table[:, 0].sum())
         pooled_after = float(table[:, 2] @ table[:, 3] / table[:, 2].sum())
-        theirs, theirs_var = _change(pooled_before, table[:, 0].sum(), pooled_after, table[:, 2].sum())
-        difference = mine - theirs
-        half = Z95 * math.sqrt(mine_var + theirs_var)
-        low, high = difference - half, difference + half
+        their_change = _change(pooled_before, table[:, 0].sum(), pooled_after, table[:, 2].sum())
+        mine, theirs = own_change[0], their_change[0]
+        difference, low, high = _difference(own_change, their_change)
         verdict = "more" if low > 0 else "less" if high < 0 else "no_clear"
         out.append(
             FollowUp(
