@@ -535,6 +535,40 @@ def test_a_context_where_the_group_stands_further_back_brings_scenario_training(
     assert not any("context" in i.reason_codes for i in again)
 
 
+def test_a_context_stands_apart_only_beyond_a_quarter_stage_and_the_margin_from_the_other_contexts() -> None:
+    from allypath.analytics.plans import stands_apart
+
+    means = {"team": 3.0, "hiring": 2.5, "flexible": 3.0, "informal": 3.0, "withheld": None}
+    assert stands_apart(means, 0.2) == {
+        "team": "",
+        "hiring": "further back",
+        "flexible": "",
+        "informal": "",
+        "withheld": "",
+    }
+    # the same half stage within what chance could make of a small group's averages: nothing apart
+    assert set(stands_apart(means, 0.7).values()) == {""}
+    # against the others, not a centre that holds the context itself (3.0 and 2.8: 0.2 apart)
+    assert stands_apart({"team": 3.0, "hiring": 2.8}, None) == {"team": "", "hiring": ""}
+    assert stands_apart({"a": 3.1, "b": 3.0, "c": 2.75}, 0.1)["c"] == "further back"
+
+
+def test_a_group_whose_contexts_match_each_mans_stage_is_not_told_one_lags() -> None:
+    """A review's case: men mostly at Energised, every situation answered at each man's own stage
+    (the simulator's way); a context placed from four answers leans toward the middle stages, and
+    read against the overall stage 'the group stands furthest back in team meetings' came out in
+    20 draws of 20."""
+    import allypath
+
+    pool = allypath.simulate(4000, seed=22)
+    for draw in range(4):
+        four = pool[pool["true_stage"] == 4].sample(84, random_state=draw)
+        three = pool[pool["true_stage"] == 3].sample(36, random_state=draw)
+        scored = allypath.score(pd.concat([four, three]).assign(unit="Team"))
+        items = action_plan(scored, "unit", policy=K5, limit=20)
+        assert items and not any("context" in i.reason_codes for i in items), draw
+
+
 def test_the_plan_quotes_no_mean_the_heatmap_or_the_contexts_view_withholds(frame: pd.DataFrame) -> None:
     """A mean at the scale's end tells a member who knows his own answer everyone else's: the heatmap
     and the contexts view withhold it, so the plan (shown, stored with adopted items) may not quote it;

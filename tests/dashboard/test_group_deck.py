@@ -149,6 +149,17 @@ def test_the_deck_is_chosen_from_what_the_release_says_of_the_group(built, bob, 
 
 
 @pytest.mark.django_db
+def test_a_group_with_no_situation_further_back_is_not_told_it_has_one(built, bob, as_user):
+    """Ops/EMEA answered every situation at stage 3 (the fixture): its deck still takes a situation
+    (the lowest average, on a tie the first), but the page does not call it the one where the
+    group stands furthest back; Ops/APAC's hiring, a stage behind its others, is."""
+    level = section(get(as_user(bob), built, unit="Ops/EMEA"))
+    assert "Situation: <strong>In team meetings</strong>, its lowest average, though no situation" in level
+    assert "furthest back: <strong>" not in level
+    assert "furthest back: <strong>" in section(get(as_user(bob), built, unit="Ops/APAC"))
+
+
+@pytest.mark.django_db
 def test_the_two_built_groups_get_different_decks(built, bob, as_user):
     client = as_user(bob)
     one = section(get(client, built, unit="Ops/APAC"))

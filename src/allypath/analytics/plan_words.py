@@ -18,7 +18,7 @@ PLAN_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "between": "likely between {low} and {high}",
         "stage_action": "{share} of the group ({between}) is at {stage}, which calls for {need}",
-        "context": "the group stands furthest back {context} (average stage {mean} against {overall} overall{each})",
+        "context": "the group stands furthest back {context} (average stage {mean} against {overall} in its other situations{each})",
         "each": ", each give or take up to {margin}",
         "fit_one": "suits the men at {stages}: {share} of the group ({between})",
         "fit_many": "suits the men at {stages}: {share} of the group ({between})",
@@ -42,7 +42,7 @@ PLAN_WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "between": "probablement entre {low} et {high}",
         "stage_action": "{share} du groupe ({between}) est à l'étape {stage}, pour laquelle le modèle préconise « {need} »",
-        "context": "le groupe est le plus en retrait dans une situation : {context} (étape moyenne {mean} contre {overall} toutes situations confondues{each})",
+        "context": "le groupe est le plus en retrait dans une situation : {context} (étape moyenne {mean} contre {overall} dans ses autres situations{each})",
         "each": ", à {margin} près au plus pour chacune",
         "fit_one": "convient aux hommes à l'étape {stages} : {share} du groupe ({between})",
         "fit_many": "convient aux hommes aux étapes {stages} : {share} du groupe ({between})",
@@ -66,7 +66,7 @@ PLAN_WORDS: dict[str, dict[str, str]] = {
     "ar": {
         "between": "على الأرجح بين {low} و{high}",
         "stage_action": "{share} من المجموعة ({between}) في مرحلة {stage}، وهي مرحلة يوصي فيها النموذج بـ«{need}»",
-        "context": "تتأخر المجموعة أكثر ما تتأخر في موقف واحد: {context} (متوسط المرحلة {mean} مقابل {overall} في عموم المواقف{each})",
+        "context": "تتأخر المجموعة أكثر ما تتأخر في موقف واحد: {context} (متوسط المرحلة {mean} مقابل {overall} في مواقفها الأخرى{each})",
         "each": "، بهامش قد يصل إلى {margin} لكلٍّ منهما",
         "fit_one": "يناسب الرجال في مرحلة {stages}: {share} من المجموعة ({between})",
         "fit_many": "يناسب الرجال في مراحل {stages}: {share} من المجموعة ({between})",

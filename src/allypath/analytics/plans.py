@@ -50,6 +50,7 @@ __all__ = [
     "plan_progress",
     "situated",
     "stage_lead",
+    "stands_apart",
 ]
 
 PLAN_STATUSES = ("proposed", "adopted", "in_progress", "done", "dropped")
@@ -57,7 +58,8 @@ STRONG, WEAK = 3.5, 2.5
 SCALE_SPAN = 1.5  # from the threshold to the end of the 1-5 scale
 #: A stage holding at least this share of the group gets its own action.
 SIZEABLE = 0.15
-#: A context's mean stage this far below the group's mean stage is a context to work on.
+#: A context's mean stage this far from the group's average across its contexts stands apart (and
+#: never by less than the margin chance allows its averages: :func:`stands_apart`).
 CONTEXT_GAP = 0.25
 # The tiers' scores: stage actions 3-4, obstacles 1-2, stage fit 0-1.
 _STAGE_ACTION, _OBSTACLE = 3.0, 1.0
@@ -227,9 +229,9 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
                 code,
                 {factor.key: shown},  # as the heatmap's column of that name reads it
             )
-    behind = _context_furthest_back(group, float(stage.mean()))
+    behind = _context_furthest_back(group)
     if behind is not None:
-        context, mean, gap, answered = behind
+        context, mean, centre, gap, answered = behind
         # the wider of the two margins, the context's (over those who answered it: men skip hiring),
         # on the 1-4 stage scale
         margins = [chance_margin(answered, STAGE_SCALE), chance_margin(group.decision.n, STAGE_SCALE)]
@@ -238,7 +240,7 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
         reason = words["context"].format(
             context=context_phrase(context, language),
             mean=decimal(mean, language),
-            overall=decimal(float(stage.mean()), language),
+            overall=decimal(centre, language),
             each=each,
         )
         add("scenario_training", _OBSTACLE + min(gap, 1.0), reason, "context", {f"context_{context}": mean})
@@ -333,13 +335,39 @@ def no_plan_reason(row: Mapping[str, object], *, wave_open: bool = False, langua
     return words["none"]
 
 
-def _context_furthest_back(group: GatedGroup, overall: float) -> tuple[str, float, float, float] | None:
-    """The work context whose mean stage lies furthest below the group's, if by at least
-    :data:`CONTEXT_GAP`: (context name, its mean stage, the gap, the published number of men the
+def stands_apart(means: Mapping[str, float | None], margin: float | None) -> dict[str, str]:
+    """Per context: "further back", "further along" or "" against the group's average in its other
+    contexts shown (withheld ones, None or NaN, are left out and never apart).
+
+    A context stands apart when its average is at least :data:`CONTEXT_GAP` from that of the others,
+    and at least ``margin`` (the most chance could move the row's averages, as the pages print it):
+    the action plan, the contexts page and the workshop deck all read this one rule. The other
+    contexts, not the group's overall stage: a context is placed from four answers, so its average
+    leans toward the middle stages, and a group mostly at Energised read "further back in team
+    meetings" (3.2 against 3.7) where every context matched each man's own stage (a review's
+    simulation, 20 draws of 20).
+    """
+    known = {k: float(v) for k, v in means.items() if v is not None and v == v}
+    out = {key: "" for key in means}
+    if len(known) < 2:
+        return out
+    needed = max(CONTEXT_GAP, margin or 0.0)
+    for key, value in known.items():
+        centre = (sum(known.values()) - value) / (len(known) - 1)
+        if value <= centre - needed:
+            out[key] = "further back"
+        elif value >= centre + needed:
+            out[key] = "further along"
+    return out
+
+
+def _context_furthest_back(group: GatedGroup) -> tuple[str, float, float, float, float] | None:
+    """The work context that stands furthest back (:func:`stands_apart`), if any: (context name, its
+    mean stage, the group's average in its other contexts, the gap, the published number of men the
     mean is over). Context means as the contexts view publishes them (withheld where they would pin
     the other members' stages)."""
     columns = [c for c in group.frame.columns if c.startswith("context_") and c.endswith("_stage")]
-    if not columns or overall != overall:
+    if not columns:
         return None
     values, sizes = group_means_and_sizes([group], group.frame, columns, scale=STAGE_SCALE)
     means = {
@@ -347,12 +375,19 @@ def _context_furthest_back(group: GatedGroup, overall: float) -> tuple[str, floa
         for column, value, size in zip(columns, values[0], sizes[0], strict=True)
         if value == value
     }
-    if not means:
+    if len(means) < 2:
         return None
-    context = min(means, key=lambda name: (means[name][0], name))
+    margin = max(
+        widest_margins(sizes, STAGE_SCALE)[0] or 0.0, chance_margin(group.decision.n, STAGE_SCALE) or 0.0
+    )
+    apart = stands_apart({name: mean for name, (mean, _) in means.items()}, margin)
+    back = [name for name, where in apart.items() if where == "further back"]
+    if not back:
+        return None
+    context = min(back, key=lambda name: (means[name][0], name))
     mean, answered = means[context]
-    gap = overall - mean
-    return (context, mean, gap, answered) if gap >= CONTEXT_GAP else None
+    centre = (sum(m for m, _ in means.values()) - mean) / (len(means) - 1)
+    return context, mean, centre, centre - mean, answered
 
 
 def action_plan(

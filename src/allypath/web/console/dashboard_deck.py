@@ -25,6 +25,7 @@ from django.shortcuts import render
 
 from allypath._values import records
 from allypath.analytics import context_profiles
+from allypath.analytics.plans import stands_apart
 from allypath.model import stage as stage_of
 from allypath.privacy import Release
 from allypath.reports.deck import deck_pdf, pick_for_group, workshop_deck
@@ -67,6 +68,8 @@ class GroupDeck:
     stage: int | None = None
     context: str | None = None
     refusal: str = ""
+    # whether the chosen context stands clearly further back (the plan's rule), or is only the lowest
+    context_apart: bool = False
 
 
 def _refusal(release: Release, query: DashboardQuery) -> str:
@@ -100,7 +103,13 @@ def group_deck(request: HttpRequest, query: DashboardQuery, view: str = "dashboa
         picked = pick_for_group(total, profile, contexts)
         if picked is None:  # shown, but without its stage split or any context mean
             return GroupDeck(query, refusal=_refusal(release, query))
-        return GroupDeck(query, stage=picked[0], context=picked[1])
+        margin = profile.get("margin")
+        apart = stands_apart(
+            {key: profile.get(key) for key in contexts}, margin if isinstance(margin, float) else None
+        )
+        return GroupDeck(
+            query, stage=picked[0], context=picked[1], context_apart=apart[picked[1]] == "further back"
+        )
 
     return run_on_release(request, query, view, work)
 
@@ -161,6 +170,7 @@ def deck(request: HttpRequest, slug: str) -> HttpResponse:
             "titles": [d.title.get_lang(language) for d in built.dilemmas],
             "stage_label": stage_of(chosen.stage).label["en"],
             "context_label": dict(context_labels()).get(chosen.context, chosen.context),
+            "context_apart": chosen.context_apart,
             "downloads": _links(request, language),
         }
     else:

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from allypath.analytics import context_profiles, policy_awareness
 from allypath.analytics.factors import turning_points
-from allypath.analytics.plans import situated
+from allypath.analytics.plans import CONTEXT_GAP, situated, stands_apart
 from allypath.instrument import Instrument
 from allypath.model import STAGES, TURNING_POINTS
 from allypath.privacy import Release
@@ -28,9 +28,10 @@ from allypath.web.orgs.instruments import available_instrument
 
 __all__ = ["APART", "Contexts", "context_labels", "contexts_view"]
 
-#: A context mean this far (in stages) from the group's own average across contexts is called out:
-#: the same quarter of a stage the action plan uses for "a context where the group stands further back".
-APART = 0.25
+#: A context mean this far (in stages) from the group's average in its other contexts is called out,
+#: and never by less than the row's margin (:func:`allypath.analytics.plans.stands_apart`, the
+#: action plan's rule for "a context where the group stands further back").
+APART = CONTEXT_GAP
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,14 @@ def _stage_word(shown: float | None) -> str:
 def _profile(row: dict[str, Any], keys: list[str], *, wave_open: bool = False) -> dict[str, Any]:
     """The row with, per context, the nearest stage's name and whether it stands apart, in words."""
     means = [row.get(k) for k in keys]
-    known = [m for m in means if m is not None]
-    centre = sum(known) / len(known) if known else None
+    margin = row.get("margin")
+    # the plan's and the deck's rule: a quarter of a stage from the others, and beyond the margin
+    apart_of = stands_apart(
+        dict(zip(keys, means, strict=True)), margin if isinstance(margin, float) else None
+    )
     cells = []
     for key, mean in zip(keys, means, strict=True):
-        apart = ""
-        if mean is not None and centre is not None and len(known) > 1:
-            if mean <= centre - APART:
-                apart = "further back"
-            elif mean >= centre + APART:
-                apart = "further along"
+        apart = apart_of[key]
         # rounded once here: the table and the chart print this same value (never two roundings)
         shown = None if mean is None else round(float(mean), 1)
         cells.append({"key": key, "mean": shown, "stage": _stage_word(shown), "apart": apart})
@@ -122,8 +121,8 @@ def _sentence(cells: list[dict[str, Any]]) -> str:
     if not parts:
         every = "every context" if not withheld else "every context shown"
         return (
-            f"About the same stage in {every} (no context differs by a quarter of a stage or more)."
-            + withheld
+            f"About the same stage in {every} (no context differs by a quarter of a stage or more, and"
+            " by more than chance could make)." + withheld
         )
     return "Stands " + "; ".join(parts) + " than in its other contexts." + withheld
 
