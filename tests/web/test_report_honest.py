@@ -244,3 +244,19 @@ def test_the_panel_comparison_says_between_two_stages_when_the_page_does(panel):
     assert "se situent entre" in _compared(response, "fr")["comparison"]
     response.result = {**result, "between_stages": False, "stage": 3}
     assert "now they fit best with “Reflective and responsible”" in _compared(response, "en")["comparison"]
+
+
+# -- how sure, where the answers fit the stages loosely ----------------------------------------------
+
+
+def test_answers_that_fit_the_stages_loosely_are_told_the_stage_is_a_first_indication(stored, client):
+    loose = stored(person_fit=-1.9)
+    assert loose.result["status"] == "scored"
+    for language in LANGUAGES:
+        said = build_report(loose, language).get("loose_fit")
+        assert said and "{" not in said, language
+    assert "a first indication, not a firm result" in build_report(loose, "en")["loose_fit"]
+    page = client.get(f"/r/{RECEIPTS[loose.pk]}/").content.decode()
+    assert "a first indication, not a firm result" in page
+    # the other way: answers that fit as most people's do get no such sentence
+    assert "loose_fit" not in build_report(stored(person_fit=0.4), "en")

@@ -23,7 +23,21 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CarelessRules", "flag_careless"]
+__all__ = ["LOOSE_FIT", "CarelessRules", "fits_loosely", "flag_careless"]
+
+#: Below this person fit, a man's answers fit the four stages less well than 9 in 10 people whose
+#: answers follow the stage model (lz is about standard normal there: its 10th percentile). Not
+#: enough to set the answers aside, but enough not to call the stage "fairly sure": on the short
+#: form's 27 questions, uniformly random answers pass the careless checks three times in four, and
+#: 29% were told "we are fairly sure" of a stage (a review's simulation of 4,000).
+LOOSE_FIT = -1.28
+
+
+def fits_loosely(person_fit: object) -> bool:
+    """Whether a placement's person fit is below :data:`LOOSE_FIT` (False when it is unknown)."""
+    if isinstance(person_fit, bool) or not isinstance(person_fit, int | float | np.floating):
+        return False
+    return bool(person_fit < LOOSE_FIT)
 
 
 @dataclass(frozen=True)

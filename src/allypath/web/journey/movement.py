@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from allypath.scoring import PROBABILITY_COLUMNS
+from allypath.scoring.careless import fits_loosely
 
 __all__ = ["Movement", "Z", "certainty", "index_margin", "is_placed", "movement"]
 
@@ -36,10 +37,14 @@ def _number(value: Any) -> float | None:
 
 
 def certainty(result: Mapping[str, Any]) -> tuple[str, int]:
-    """``("sure_high" | "sure_mid" | "sure_low", probability in 100)`` of the placed stage (at most 99)."""
+    """``("sure_high" | "sure_mid" | "sure_low" | "sure_loose", probability in 100)`` of the placed
+    stage (at most 99). Answers that fit the stages loosely (:func:`~allypath.scoring.careless.fits_loosely`)
+    are never called sure or likely, whatever the model's probability: random answers get one too."""
     probabilities = [p for c in PROBABILITY_COLUMNS if (p := _number(result.get(c))) is not None]
     top = max(probabilities, default=0.0)
     key = "sure_high" if top >= SURE else "sure_mid" if top >= LIKELY else "sure_low"
+    if key != "sure_low" and fits_loosely(result.get("person_fit")):
+        key = "sure_loose"
     return key, min(99, round(100 * top))  # an estimate is never "100 in 100"
 
 

@@ -228,6 +228,14 @@ WORDS: dict[str, Text] = {
         "c'est probable, pas certain ({p} chances sur 100)",
         "هذا مرجّح لكنه ليس مؤكدًا ({p} فرصة من أصل 100)",
     ),
+    "sure_loose": _t(
+        "take this as a first indication: your answers fit the stages less well than most people's"
+        " ({p} chances in 100 on the model's reading)",
+        "à prendre comme une première indication : vos réponses correspondent moins bien aux étapes que"
+        " celles de la plupart des gens ({p} chances sur 100 selon le modèle)",
+        "اعتبر ذلك مؤشرًا أوليًا: تتوافق إجاباتك مع المراحل بدرجة أقل مما هو الحال لدى معظم الناس"
+        " ({p} فرصة من أصل 100 وفق قراءة النموذج)",
+    ),
     "sure_low": _t(
         "this is uncertain: your answers fit more than one stage ({p} chances in 100)",
         "c'est incertain : vos réponses correspondent à plus d'une étape ({p} chances sur 100)",

@@ -25,6 +25,7 @@ from allypath import recommend
 from allypath.model import STAGES, stage
 from allypath.recommendations import Recommendation
 from allypath.scoring import PROBABILITY_COLUMNS, context_columns
+from allypath.scoring.careless import fits_loosely
 from allypath.web.journey.movement import Z, movement
 from allypath.web.orgs.emails import local_date  # the e-mails' dates: one way to write a date
 from allypath.web.orgs.instruments import wave_instrument
@@ -217,6 +218,8 @@ def build_report(response: Response, language: str, earlier_receipt: str | None 
         context["between"] = words["between"].format(a=a, b=b)
     if "between" not in context:
         context["stage_sentence"] = words["stage_is"].format(label=context["stage_label"])
+    if fits_loosely(result.get("person_fit")):
+        context["loose_fit"] = words["loose_fit"]
     context["recommendations"] = _titled(recs, current.number, words, language)
     bars = []
     for s, col in zip(STAGES, PROBABILITY_COLUMNS, strict=True):

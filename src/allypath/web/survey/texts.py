@@ -286,6 +286,15 @@ UI: dict[str, Text] = {
         "Vos réponses correspondent le mieux à l'étape « {label} ».",
         "تتوافق إجاباتك أكثر ما تتوافق مع مرحلة «{label}».",
     ),
+    "loose_fit": _t(
+        "Your answers fit the four stages less well than most people's: read the stage and the"
+        " percentages below as a first indication, not a firm result.",
+        "Vos réponses correspondent moins bien aux quatre étapes que celles de la plupart des gens :"
+        " lisez l'étape et les pourcentages ci-dessous comme une première indication, pas comme un"
+        " résultat ferme.",
+        "تتوافق إجاباتك مع المراحل الأربع بدرجة أقل مما هو الحال لدى معظم الناس: اقرأ المرحلة"
+        " والنسب أدناه كمؤشر أولي لا كنتيجة نهائية.",
+    ),
     "between": _t(
         "Your answers sit between “{a}” and “{b}”: you show signs of both, which is common while views are changing.",
         "Vos réponses se situent entre « {a} » et « {b} » : vous présentez des signes des deux, ce qui est fréquent "
