@@ -55,9 +55,15 @@ def read_yaml(path: Path, error: type[Exception], what: str) -> object:
         raise error(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     import yaml
 
+    from allypath._yaml import UniqueKeyLoader
+
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem:
+            raise error(f"{path}:{where}: {exc.problem}") from None  # a key given twice
         raise error(f"{path}:{where} is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise error(f"{path}: is nested too deeply to be a {what} file") from None

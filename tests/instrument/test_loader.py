@@ -175,6 +175,16 @@ def test_validator_names_the_line_of_broken_yaml(tmp_path):
         validate_instrument_file(path)
 
 
+def test_validator_refuses_a_key_given_twice_with_its_line(tmp_path):
+    """An item with ``scale:`` twice passed the check ("valid"): PyYAML keeps the last one."""
+    path = tmp_path / "twice.yaml"
+    path.write_text("id: x\nversion: '1'\nconstructs:\n  - id: c\n    kind: barrier\n    kind: enabler\n")
+    with pytest.raises(
+        InstrumentError, match=r"line 6, column 5: the key 'kind' is given twice \(first on line 5\)"
+    ):
+        validate_instrument_file(path)
+
+
 def test_validator_refuses_non_utf8(tmp_path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes("id: caf\xe9\n".encode("latin-1"))

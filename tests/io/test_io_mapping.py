@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -230,6 +231,47 @@ def test_bad_mapping_files_name_the_problem(tmp_path: Path) -> None:
     assert error.value.row == 3
     with pytest.raises(DataError, match="no such mapping file"):
         load_mapping(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize("value", ["no", "'false'", "0", "yes"])
+def test_a_yes_no_setting_takes_true_or_false_only(value: str) -> None:
+    """``keep_unmapped: no`` stays text (answer labels do), and text read as a flag was true: the
+    import copied names, e-mail and IP addresses into the responses (a review found it)."""
+    with pytest.raises(DataError, match=r"'keep_unmapped' must be true or false"):
+        Mapping.from_yaml(f"keep_unmapped: {value}\nitems:\n  ap01: Q1\n")
+    with pytest.raises(DataError, match=r"'ap01.split' must be true or false"):
+        Mapping.from_yaml(f"items:\n  ap01: {{column: Q1, split: {value}, values: {{a: 1}}}}\n")
+    assert Mapping.from_yaml("keep_unmapped: false\nitems:\n  ap01: Q1\n").keep_unmapped is False
+    assert Mapping.from_yaml("keep_unmapped: true\nitems:\n  ap01: Q1\n").keep_unmapped is True
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        (
+            "items:\n  ap01:\n    column: Q1\n    values:\n      Disagree: 2\n      Disagree: 4\n",
+            6,
+            "'Disagree'",
+        ),
+        ("items:\n  ap01:\n    column: Q1\n    values: {1: 1, 1.0: 5}\n", 4, "1.0"),
+        ("respondent_id: ResponseId\nrespondent_id: RecipientEmail\nitems: {}\n", 2, "'respondent_id'"),
+    ],
+)
+def test_a_key_given_twice_is_refused_with_its_line(text: str, line: int, key: str) -> None:
+    """PyYAML keeps the last of two equal keys: every 'Disagree' became 4, every 1 became 5, the
+    e-mail addresses became the respondent ids, all with exit 0."""
+    with pytest.raises(DataError, match=rf"the key {re.escape(key)} is given twice") as error:
+        Mapping.from_yaml(text, file="m.yaml")
+    assert (error.value.file, error.value.row) == ("m.yaml", line)
+
+
+def test_review_aids_and_values_that_crashed_are_refused_in_words() -> None:
+    with pytest.raises(DataError, match=r"'confidence' must be a number from 0 to 1 \(got 'reviewed'\)"):
+        Mapping.from_yaml("items:\n  ap01: {column: Q1, confidence: reviewed}\n")
+    with pytest.raises(DataError, match="maps to inf, not a scale value"):
+        Mapping.from_yaml("items:\n  ap01: {column: Q1, values: {Agree: .inf}}\n")
+    with pytest.raises(DataError, match="nested too deeply"):
+        Mapping.from_yaml("items: " + "[" * 3000 + "]" * 3000 + "\n")
 
 
 def test_apply_mapping_accepts_a_path(french_export: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ refused with the field named.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -70,3 +71,32 @@ def test_a_bad_temperature_is_refused_naming_the_field(value: object) -> None:
     raw = BASE.to_dict() | {"temperature": value}
     with pytest.raises(ConfigurationError, match="field temperature"):
         StageModel.from_dict(raw, source="model.yaml")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"thresholds": [-2.2, float("nan"), 0.8, 2.2]}, "thresholds"),
+        ({"discrimination": {"stage": float("nan")}}, "discrimination.stage"),
+        ({"discrimination": {"stage": "high"}}, "discrimination.stage"),
+        ({"item_offsets": [1, 2]}, "item_offsets"),
+        ({"acquiescence": {"sd": "wide"}}, "acquiescence.sd"),
+        ({"between_stages": [0.6]}, "between_stages"),
+        ({"categories": "five"}, "categories"),
+    ],
+)
+def test_a_model_file_with_a_non_number_is_refused_naming_the_field(change: dict, field: str) -> None:
+    """A NaN threshold placed everyone at Apathy with exit 0; text crashed with a traceback."""
+    raw = BASE.to_dict()
+    for key, value in change.items():
+        raw[key] = value if not isinstance(value, dict) else {**(raw.get(key) or {}), **value}
+    with pytest.raises(ConfigurationError, match=rf"model\.yaml: field {re.escape(field)}"):
+        StageModel.from_dict(raw, source="model.yaml")
+
+
+def test_a_model_file_with_a_key_given_twice_is_refused(tmp_path) -> None:
+    path = tmp_path / "model.yaml"
+    BASE.save(path)
+    path.write_text(path.read_text(encoding="utf-8") + "temperature: 2.0\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="the key 'temperature' is given twice"):
+        load_stage_model(path)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 
+from allypath._yaml import UniqueKeyLoader
 from allypath.errors import DataError
 from allypath.io._records import squash
 from allypath.io._text import atomic_path
@@ -53,8 +54,9 @@ _ITEM_KEYS = frozenset({"type", "column", "columns", "values", "range", "split",
 _REVIEW_KEYS = frozenset({"confidence", "value_confidence", "source_text", "note"})
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false. ``Yes``, ``No``, ``on`` stay text (answer labels)."""
+class _Loader(UniqueKeyLoader):
+    """YAML 1.2 booleans: only true/false. ``Yes``, ``No``, ``on`` stay text (answer labels). A key
+    given twice is refused (:class:`~allypath._yaml.UniqueKeyLoader`)."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -264,7 +266,7 @@ class Mapping:
             attributes={str(k): str(v) for k, v in attributes.items()},
             required=required,
             missing=missing,
-            keep_unmapped=bool(data.get("keep_unmapped", False)),
+            keep_unmapped=_flag(data.get("keep_unmapped", False), "keep_unmapped", file),
             instrument=_opt_str(data.get("instrument")),
             version=_opt_str(data.get("version")),
             source_format=_opt_str(data.get("source_format")),
@@ -287,7 +289,12 @@ class Mapping:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             row = mark.line + 1 if mark is not None else None
-            raise DataError(f"is not valid YAML ({exc})", file=file, row=row) from None
+            problem = (
+                getattr(exc, "problem", None) if isinstance(exc, yaml.constructor.ConstructorError) else None
+            )
+            raise DataError(problem or f"is not valid YAML ({exc})", file=file, row=row) from None
+        except RecursionError:
+            raise DataError("is nested too deeply to be a mapping", file=file) from None
         return cls.from_dict(data, file=file)
 
 
@@ -312,6 +319,14 @@ def _as_list(value: Any, key: str, file: str | None) -> list[Any]:
         return []
     if not isinstance(value, list):
         raise DataError(f"'{key}' must be a list", file=file)
+    return value
+
+
+def _flag(value: Any, key: str, file: str | None) -> bool:
+    """A yes/no setting: YAML's true or false only. ``no`` stays text here (answer labels), and text
+    read as a flag is true: ``keep_unmapped: no`` copied names and e-mail addresses into the output."""
+    if not isinstance(value, bool):
+        raise DataError(f"'{key}' must be true or false (got {value!r})", file=file)
     return value
 
 
@@ -348,7 +363,9 @@ def _item_from_dict(item: str, data: Any, file: str | None) -> ItemMapping:
     values = data.get("values") or {}
     if not isinstance(values, dict):
         raise DataError(f"{where}: 'values' must map source values to scale values", file=file)
-    split = bool(data.get("split", False)) or (kind == "checklist" and column is not None)
+    split = _flag(data.get("split", False), f"{item}.split", file) or (
+        kind == "checklist" and column is not None
+    )
     if split and not values:
         raise DataError(f"{where}: a joined checklist needs 'values' (label -> option id)", file=file)
     value_range = data.get("range")
@@ -366,8 +383,12 @@ def _item_from_dict(item: str, data: Any, file: str | None) -> ItemMapping:
                 raise DataError(
                     f"{where}: value {key!r} maps to {target!r}, which is not a number", file=file
                 )
+            if not math.isfinite(target):
+                raise DataError(f"{where}: value {key!r} maps to {target!r}, not a scale value", file=file)
     value_confidence = data.get("value_confidence") or {}
     confidence = data.get("confidence")
+    if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))):
+        raise DataError(f"{where}: 'confidence' must be a number from 0 to 1 (got {confidence!r})", file=file)
     return ItemMapping(
         item=item,
         kind=kind,  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ import numpy as np
 import yaml
 
 from allypath._files import packaged_path
+from allypath._yaml import UniqueKeyLoader
 from allypath.errors import ConfigurationError
 from allypath.instrument import Instrument, Item
 from allypath.scoring.careless import CarelessRules
@@ -157,6 +158,30 @@ class StageModel:
         def fail(message: str) -> ConfigurationError:
             return ConfigurationError(f"scoring model {source}: {message}")
 
+        def number(value: Any, name: str) -> float:
+            """A finite number, or an error naming the field: NaN scored everyone at Apathy."""
+            if isinstance(value, bool):
+                raise fail(f"field {name} must be a number (got {value!r})")
+            try:
+                out = float(value)
+            except (TypeError, ValueError):
+                raise fail(f"field {name} must be a number (got {value!r})") from None
+            if not np.isfinite(out):
+                raise fail(f"field {name} must be a finite number (got {value!r})")
+            return out
+
+        def numbers(name: str) -> dict[str, float]:
+            given = raw.get(name) or {}
+            if not isinstance(given, Mapping):
+                raise fail(f"field {name} must map names to numbers (got {given!r})")
+            return {str(k): number(v, f"{name}.{k}") for k, v in given.items()}
+
+        def section(name: str) -> Mapping[str, Any]:
+            given = raw.get(name) or {}
+            if not isinstance(given, Mapping):
+                raise fail(f"field {name} must be a mapping (got {given!r})")
+            return given
+
         try:
             thresholds = np.asarray(raw["thresholds"], dtype=float)
             affinity = np.asarray(raw["affinity"], dtype=float)
@@ -165,27 +190,27 @@ class StageModel:
             raise fail(f"field {exc.args[0]!r} is missing") from None
         except (TypeError, ValueError) as exc:
             raise fail(f"numbers expected ({exc})") from None
+        for name, values in (("thresholds", thresholds), ("affinity", affinity), ("prior", prior)):
+            if not np.isfinite(values).all():
+                raise fail(f"field {name} must hold finite numbers (it holds {values.tolist()!r})")
         if thresholds.ndim != 1 or len(thresholds) < 1 or np.any(np.diff(thresholds) <= 0):
             raise fail("field thresholds must be a strictly increasing list")
-        if "categories" in raw and int(raw["categories"]) != len(thresholds) + 1:
+        if "categories" in raw and number(raw["categories"], "categories") != len(thresholds) + 1:
             raise fail("field categories must equal len(thresholds) + 1")
         if affinity.shape != (N_STAGES, N_STAGES):
             raise fail(f"field affinity must be a 4 x 4 matrix, got shape {affinity.shape}")
         if prior.shape != (N_STAGES,) or np.any(prior <= 0) or abs(prior.sum() - 1) > 1e-6:
             raise fail("field prior must be four positive probabilities summing to 1")
-        between = raw.get("between_stages", {})
-        acquiescence = raw.get("acquiescence") or {}
-        acq_sd = float(acquiescence.get("sd", 0.0))
-        nodes = int(acquiescence.get("quadrature_nodes", 1))
-        if acq_sd < 0 or not 1 <= nodes <= 41:
-            raise fail("field acquiescence needs sd >= 0 and 1 <= quadrature_nodes <= 41")
-        share = float(raw.get("min_answered_share", 0.60))
+        between = section("between_stages")
+        acquiescence = section("acquiescence")
+        acq_sd = number(acquiescence.get("sd", 0.0), "acquiescence.sd")
+        nodes = number(acquiescence.get("quadrature_nodes", 1), "acquiescence.quadrature_nodes")
+        if acq_sd < 0 or not 1 <= nodes <= 41 or not nodes.is_integer():
+            raise fail("field acquiescence needs sd >= 0 and a whole 1 <= quadrature_nodes <= 41")
+        share = number(raw.get("min_answered_share", 0.60), "min_answered_share")
         if not 0 < share <= 1:
             raise fail("field min_answered_share must be in (0, 1]")
-        try:
-            temperature = float(raw.get("temperature", 1.0))
-        except (TypeError, ValueError):
-            raise fail("field temperature must be a number") from None
+        temperature = number(raw.get("temperature", 1.0), "temperature")
         if not 0.05 <= temperature <= 20:
             raise fail("field temperature must lie between 0.05 and 20 (1 leaves probabilities as they are)")
         try:
@@ -197,14 +222,16 @@ class StageModel:
             version=str(raw.get("version", "0")),
             thresholds=thresholds,
             affinity=affinity,
-            discrimination={str(k): float(v) for k, v in (raw.get("discrimination") or {}).items()},
+            discrimination=numbers("discrimination"),
             prior=prior,
-            item_offsets={str(k): float(v) for k, v in (raw.get("item_offsets") or {}).items()},
-            item_discrimination={str(k): float(v) for k, v in (raw.get("item_discrimination") or {}).items()},
+            item_offsets=numbers("item_offsets"),
+            item_discrimination=numbers("item_discrimination"),
             acquiescence_sd=acq_sd,
-            quadrature_nodes=nodes,
-            min_top_probability=float(between.get("min_top_probability", 0.60)),
-            min_top_gap=float(between.get("min_top_gap", 0.20)),
+            quadrature_nodes=int(nodes),
+            min_top_probability=number(
+                between.get("min_top_probability", 0.60), "between_stages.min_top_probability"
+            ),
+            min_top_gap=number(between.get("min_top_gap", 0.20), "between_stages.min_top_gap"),
             min_answered_share=share,
             careless=careless,
             temperature=temperature,
@@ -223,7 +250,7 @@ class StageModel:
 def _load(resolved: str) -> StageModel:
     path = Path(resolved)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)  # noqa: S506 (safe)
     except FileNotFoundError:
         raise ConfigurationError(f"scoring model {path}: no such file") from None
     except yaml.YAMLError as exc:
