@@ -133,6 +133,16 @@ def test_validator_rejects_a_duplicate_item_id_naming_it(tmp_path, raw):
         validate_instrument_file(write(tmp_path, raw))
 
 
+def test_validator_takes_short_as_true_or_false_only(tmp_path, raw):
+    """A quoted 'no' is text, and text read as a flag is true: it put the item on the short form."""
+    item = raw["constructs"][0]["items"][0]
+    item["short"] = "no"
+    with pytest.raises(
+        InstrumentError, match=rf"item {item['id']}: field short must be true or false \(got 'no'\)"
+    ):
+        validate_instrument_file(write(tmp_path, raw))
+
+
 def test_validator_rejects_a_missing_translation_naming_item_and_field(tmp_path, raw):
     item = raw["constructs"][0]["items"][2]
     del item["text"]["ar"]

@@ -119,6 +119,10 @@ def _options(
         if key in seen:
             problems.add(owhere, f"duplicate option {key!r}")
         seen.add(key)
+        exclusive = spec.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            problems.add(owhere, f"field exclusive must be true or false (got {exclusive!r})")
+            exclusive = False
         correct = spec.get("correct")
         if correct is not None and not isinstance(correct, bool):
             problems.add(owhere, "field correct must be true or false")
@@ -128,7 +132,7 @@ def _options(
                 id=key if isinstance(key, str) else None,
                 value=key if isinstance(key, int) else None,
                 correct=correct,
-                exclusive=bool(spec.get("exclusive", False)),
+                exclusive=exclusive,
             )
         )
     values = sorted(o.value for o in options if o.value is not None)
@@ -187,6 +191,10 @@ def _item(
     if reverse and item_type != "likert":
         problems.add(where, "field reverse applies to likert items only")
     not_applicable = _not_applicable(raw, where, item_type, scale, na_text, problems)
+    short = raw.get("short", False)
+    if not isinstance(short, bool):  # bool("no") is true: a quoted 'no' put the item on the short form
+        problems.add(where, f"field short must be true or false (got {short!r})")
+        short = False
     return Item(
         id=item_id,
         construct=str(cid),
@@ -198,7 +206,7 @@ def _item(
         stage=stage,
         reverse=reverse,
         context=construct.get("context"),
-        short=bool(raw.get("short", False)),
+        short=short,
         not_applicable=not_applicable,
     )
 
