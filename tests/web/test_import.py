@@ -79,3 +79,17 @@ def test_an_unsupported_file_type_is_refused(client, login, alice, acme):
     r = client.post(f"/console/{acme.slug}/import/", {"file": SimpleUploadedFile("org.pdf", b"%PDF-1.4")})
     assert r.status_code == 422
     assert "unsupported file type .pdf" in r.content.decode()
+
+
+def test_a_file_with_no_one_in_it_switches_no_one_off(client, login, alice, acme):
+    """A header-only upload read as "everyone has left": 25 active employees became 0 (a review)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(alice)
+    active = Employee.objects.filter(org=acme, active=True).count()
+    assert active == 25
+    upload = SimpleUploadedFile("org.csv", b"employee_id,unit,level,region\n")
+    r = client.post(f"/console/{acme.slug}/import/", {"file": upload})
+    assert r.status_code == 422
+    assert "the file lists no one" in r.content.decode() and "org.csv" in r.content.decode()
+    assert Employee.objects.filter(org=acme, active=True).count() == active

@@ -43,6 +43,13 @@ def import_hris(org: Organisation, path: str | os.PathLike[str]) -> ImportSummar
     (kept, since past invitations refer to them).
     """
     table = read_hris(path)
+    if table.employees.empty:
+        # read as "everyone has left", a header-only file switched off the whole organisation
+        raise DataError(
+            "the file lists no one: importing it would mark everyone in the organisation as gone;"
+            " upload the full list of employees",
+            file=str(path),
+        )
     with transaction.atomic():
         units = {u.path: u for u in Unit.objects.filter(org=org)}
         added_units = 0
