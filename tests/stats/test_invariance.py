@@ -198,3 +198,16 @@ def test_an_improper_configural_model_supports_no_level() -> None:
     assert list(result.levels["status"]) == ["improper", "not tested", "not tested", "not tested"]
     assert result.supported_level is None
     assert "improper solution" in result.verdict and "No level of invariance is supported." in result.verdict
+
+
+def test_a_group_that_answered_no_complete_row_is_refused_not_dropped(hs: pd.DataFrame):
+    """One school never answered x1: listwise deletion dropped the whole group and invariance
+    "held" across the one group left, df 0 (a review found it); blank everywhere crashed."""
+    schools = hs["school"].dropna().unique()
+    one_blank = hs.assign(x1=np.where(hs["school"] == schools[1], np.nan, hs["x1"]))
+    with pytest.raises(
+        StatsError, match=rf"group '{schools[1]}' has no row that answers every model variable \(x1 blank"
+    ):
+        measurement_invariance(one_blank, HS_MODEL, group="school")
+    with pytest.raises(StatsError, match=r"no row answers every model variable \(x1 blank in every row\)"):
+        measurement_invariance(hs.assign(x1=np.nan), HS_MODEL, group="school")

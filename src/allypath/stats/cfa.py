@@ -266,11 +266,27 @@ def _model_frame(
         columns[name] = values.astype(float)
     frame = pd.DataFrame(columns, index=data.index)
     keep = frame.notna().all(axis=1)
+    if not keep.any():
+        raise StatsError(f"no row answers every model variable{_blank_columns(frame)}")
     labels = None
     if group is not None:
         keep &= data[group].notna()
         labels = data.loc[keep, group].map(_group_label)
+        # a group every row of which lacks a variable would vanish, and the fit (and "invariance
+        # holds") be about the other groups only, with nothing said
+        for value in _group_order(data.loc[data[group].notna(), group].map(_group_label)):
+            if value not in set(labels):
+                rows = frame.loc[data[group].notna() & (data[group].map(_group_label) == value)]
+                raise StatsError(
+                    f"group {value!r} has no row that answers every model variable{_blank_columns(rows)}"
+                )
     return frame.loc[keep], labels
+
+
+def _blank_columns(frame: pd.DataFrame) -> str:
+    """Which model variables are blank in every row of ``frame``, to say why no row is complete."""
+    blank = [str(c) for c in frame.columns if frame[c].isna().all()]
+    return f" ({', '.join(blank)} blank in every row)" if blank else ""
 
 
 def _group_label(value: Any) -> str:
