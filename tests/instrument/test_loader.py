@@ -143,6 +143,21 @@ def test_validator_takes_short_as_true_or_false_only(tmp_path, raw):
         validate_instrument_file(write(tmp_path, raw))
 
 
+def test_validator_refuses_a_scale_it_cannot_read_in_words_not_a_traceback_or_a_hang(tmp_path, raw):
+    """``anchors: [1]`` raised IndexError; a max of 10**23 built anchors for minutes (a review)."""
+    key, scale = next(iter(raw["response_scales"].items()))
+    raw["response_scales"][key] = {**scale, "anchors": [1]}
+    with pytest.raises(
+        InstrumentError, match=rf"scale {key}: field anchors must map each value to its words"
+    ):
+        validate_instrument_file(write(tmp_path, raw))
+    raw["response_scales"][key] = {**scale, "max": 10**23}
+    with pytest.raises(
+        InstrumentError, match=rf"scale {key}: fields min/max give \d+ points; a scale has at most 101"
+    ):
+        validate_instrument_file(write(tmp_path, raw))
+
+
 def test_validator_rejects_a_missing_translation_naming_item_and_field(tmp_path, raw):
     item = raw["constructs"][0]["items"][2]
     del item["text"]["ar"]

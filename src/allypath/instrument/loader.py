@@ -64,6 +64,10 @@ def _text(raw: Any, where: str, field: str, languages: tuple[str, ...], problems
     return Text(clean)
 
 
+#: The most points a response scale may have (0-10 ratings have 11; the kernel's codes are one byte).
+MAX_SCALE_POINTS = 101
+
+
 def _scales(raw: Any, languages: tuple[str, ...], problems: Problems) -> dict[str, Scale]:
     scales: dict[str, Scale] = {}
     if not isinstance(raw, dict) or not raw:
@@ -78,7 +82,16 @@ def _scales(raw: Any, languages: tuple[str, ...], problems: Problems) -> dict[st
         if not isinstance(lo, int) or not isinstance(hi, int) or lo >= hi:
             problems.add(where, f"fields min/max must be integers with min < max (got {lo!r}, {hi!r})")
             continue
+        if hi - lo + 1 > MAX_SCALE_POINTS:
+            # each point needs its anchor in every language: a typo of a max ran for minutes
+            problems.add(
+                where, f"fields min/max give {hi - lo + 1} points; a scale has at most {MAX_SCALE_POINTS}"
+            )
+            continue
         anchors_raw = spec.get("anchors") or {}
+        if not isinstance(anchors_raw, dict):
+            problems.add(where, f"field anchors must map each value to its words (got {anchors_raw!r})")
+            continue
         anchors: dict[int, Text] = {}
         for value in range(lo, hi + 1):
             if value not in anchors_raw:
