@@ -227,3 +227,22 @@ def test_the_analyses_read_does_not_apply_as_missing_not_as_a_rating(tmp_path):
     assert checked["en4"].isna().tolist() == [True, False, False, True]
     assert checked["en1"].tolist() == [1, 2, 3, 4] and checked["age"].tolist() == [0, 30, 40, 50]
     assert frame["en4"].tolist() == [0, 3, 5, 0]  # the caller's data is left as it is
+
+
+# --------------------------------------------------------------------------- a scored file edited by hand
+
+
+@pytest.mark.parametrize(("value", "row", "shown"), [("two", 1, "'two'"), (9, 6, "9"), (0, 3, "0")])
+@pytest.mark.parametrize("command", ["summary", "report"])
+def test_a_scored_file_with_a_stage_edited_by_hand_is_refused_naming_the_cell(
+    tmp_path, raw, command, value, row, shown
+):
+    """'two' crashed summary (ValueError), 9 crashed report (IndexError) and summary took it."""
+    scored = tmp_path / "s.csv"
+    assert run("score", raw, "--out", scored).exit_code == 0
+    bad = _with(scored, tmp_path, "stage", row, value)
+    extra = ("--out", tmp_path / "r.html") if command == "report" else ()
+    line = one_line_error(run(command, bad, *extra))
+    assert f"file {bad}, row {row}, column 'stage'" in line
+    assert f"a stage is 1, 2, 3 or 4, or blank where none was placed (got {shown}" in line
+    assert not (tmp_path / "r.html").exists()

@@ -79,6 +79,7 @@ def summary(
     with refusing():
         frame = read_table(scored)
         _refuse_duplicate_ids(frame, scored)
+        _refuse_bad_stages(frame, scored)
         if by not in frame.columns:
             raise AllypathError(f"{scored}: no column {by!r} to group by")
         policy = PrivacyPolicy(k=k, k_text=max(10, k))
@@ -214,6 +215,30 @@ def _refuse_duplicate_ids(frame: pd.DataFrame, path: Path) -> None:
         refuse_duplicate_ids(frame[ID_COLUMN], file=str(path))
 
 
+def _refuse_bad_stages(frame: pd.DataFrame, path: Path) -> None:
+    """A scored file's stages are 1-4 or blank: a file edited by hand ("two", 9) crashed the report
+    or was summarised with stage 9, so the first bad cell is named (file, row, column)."""
+    import numpy as np
+    import pandas as pd
+
+    if "stage" not in frame.columns:
+        return
+    raw = frame["stage"]
+    stage = pd.to_numeric(raw, errors="coerce")
+    bad = (raw.notna() & stage.isna()) | (stage.notna() & ~stage.isin([1, 2, 3, 4]))
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        cell = raw.iloc[row]
+        cell = cell.item() if isinstance(cell, np.generic) else cell  # 9.0, not np.float64(9.0)
+        raise DataError(
+            f"a stage is 1, 2, 3 or 4, or blank where none was placed (got {cell!r});"
+            " score the answers again with `allypath score` rather than editing the stages",
+            file=str(path),
+            row=row + 1,
+            column="stage",
+        )
+
+
 def _refuse_duplicate_ids_parquet(data: Path) -> None:
     """:func:`_refuse_duplicate_ids` out of core, for the DuckDB and Spark engines (the same message)."""
     from allypath.engines import refuse_duplicate_ids_parquet
@@ -275,6 +300,7 @@ def _memory_board(
 
     frame = read_table(data)
     _refuse_duplicate_ids(frame, data)
+    _refuse_bad_stages(frame, data)
     declared, hierarchy = _declared(breakdowns, by, set(frame.columns))
     # Unscored rows are scored with the checks of `allypath score`: a bad answer is refused (file, row,
     # column), never dropped from the report without a word.
