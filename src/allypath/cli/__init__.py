@@ -9,6 +9,9 @@ which command replaces them.
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import typer
 
 from allypath.cli._common import UserOrderGroup, deprecated_alias
@@ -54,6 +57,21 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    # SIGTERM (a job scheduler's stop, `kill`) ends the run as Ctrl-C does: through the `finally`
+    # blocks, so a half-written output's temporary file is removed and the previous output kept
+    raise SystemExit(128 + signum)
+
+
+@app.callback()
+def _every_command() -> None:
+    """A diagnostic for gender-equity allyship at work (Gender Equity Mindset Model)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
 app.command("simulate")(simulate)
 app.command("score")(score)
 app.command("summary")(summary)
