@@ -265,3 +265,21 @@ def test_a_bad_cell_is_named_at_the_same_row_whichever_decodes(mixed_files: Path
         errors.append((caught.value.row, caught.value.column))
     assert errors[0] == errors[1]
     assert errors[0][0] == 41  # the first bad cell, frame index 40: data row 41 (rows are 1-based)
+
+
+def test_a_bad_cell_in_a_later_file_of_a_folder_is_named_by_that_file_and_its_own_row(
+    messy: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A review: 'file d, row 204' for row 54 of d/b.parquet. Rows are counted within each file."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    good = messy.drop(index=[40, 41, 42]).reset_index(drop=True)  # the messy frame's bad cells out
+    item = next(c for c in good.columns if c in ITEM_IDS and c.startswith("ap"))
+    good.iloc[:150].to_parquet(folder / "a.parquet", index=False)
+    second = good.iloc[150:400].reset_index(drop=True)
+    second[item] = second[item].astype(object)
+    second.loc[53, item] = 9
+    second.to_parquet(folder / "b.parquet", index=False)
+    with pytest.raises(DataError) as caught:
+        score_parquet_duckdb(folder, tmp_path / "o.parquet", BatchScorer(source=str(folder)), batch_rows=64)
+    assert (caught.value.file, caught.value.row, caught.value.column) == (str(folder / "b.parquet"), 54, item)

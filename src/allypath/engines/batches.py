@@ -22,6 +22,9 @@ from allypath.scoring.engine import kept_columns
 
 __all__ = ["BatchScorer", "file_schema", "kept_columns", "plain_frame", "plain_table", "scored_count"]
 
+#: Schema metadata key of a batch read from one file of a folder: the file, for error messages.
+FILE_KEY = b"allypath_file"
+
 #: Dictionary columns of scored batches (status, reason, stage_label, form, ...) take one index
 #: width in every batch, so batches of one run share a schema without decoding their strings.
 DICTIONARY = pa.dictionary(pa.int32(), pa.large_string())
@@ -91,11 +94,18 @@ class BatchScorer:
     source: str | None = None
     rows_done: int = 0
     placed: int = 0
+    # where the current file of a folder began (rows_done then) and its name: an error names the
+    # file and its own row, not the folder and a row counted across files
+    file_start: int = 0
+    file: str | None = None
 
     def score(self, table: pa.Table, keep: Sequence[str] | None = None) -> pa.Table:
         """``score_arrow`` on one batch (only ``keep``'s columns, if given): dictionary columns kept,
         rows and placed counted."""
         wanted = None if keep is None else [*keep, "status"]  # the status counts the placed rows
+        named = (table.schema.metadata or {}).get(FILE_KEY)
+        if named is not None and named.decode() != self.file:
+            self.file, self.file_start = named.decode(), self.rows_done
         try:
             scored = score_arrow(
                 table,
@@ -108,8 +118,10 @@ class BatchScorer:
                 keep=wanted,
             )
         except DataError as exc:
-            row = None if exc.row is None else exc.row + self.rows_done
-            raise DataError(exc.message, file=exc.file, row=row, column=exc.column) from None
+            within = self.rows_done - (self.file_start if self.file is not None else 0)
+            row = None if exc.row is None else exc.row + within
+            file = self.file if self.file is not None else exc.file
+            raise DataError(exc.message, file=file, row=row, column=exc.column) from None
         self.rows_done += table.num_rows
         self.placed += scored_count(scored)
         if keep is not None and not kept_columns(["status"], keep):

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from allypath._files import atomic_path
-from allypath.engines.batches import BatchScorer, conform, file_schema
+from allypath.engines.batches import FILE_KEY, BatchScorer, conform, file_schema
 from allypath.engines.tally import CellTally
 from allypath.errors import DataError
 
@@ -243,7 +243,9 @@ def _arrow_batches(
             columns = [name for name in schema.names if name in present]
             for batch in parquet.iter_batches(batch_rows, columns=columns):
                 if batch.num_rows:
-                    yield _as_schema(pa.Table.from_batches([batch]), schema)
+                    # the file it came from, so that an error names it and its own row (BatchScorer)
+                    table = _as_schema(pa.Table.from_batches([batch]), schema)
+                    yield table.replace_schema_metadata({FILE_KEY: file.encode()})
         except (OSError, pa.ArrowException) as exc:
             raise DataError(f"cannot read Parquet input ({exc})", file=file) from None
 
