@@ -246,3 +246,28 @@ def test_a_scored_file_with_a_stage_edited_by_hand_is_refused_naming_the_cell(
     assert f"file {bad}, row {row}, column 'stage'" in line
     assert f"a stage is 1, 2, 3 or 4, or blank where none was placed (got {shown}" in line
     assert not (tmp_path / "r.html").exists()
+
+
+def test_an_excel_export_into_a_folder_that_cannot_be_written_prints_one_line(raw):
+    """The refusal came with a second traceback ('Exception ignored ... I/O operation on closed
+    file') from openpyxl's row stream, left open and finished at exit (a review found it)."""
+    import subprocess
+    import sys
+
+    target = Path("/sys/allypath-export-test.xlsx")  # /sys is mounted read-only, even for root
+    try:
+        target.write_bytes(b"")
+    except OSError:
+        pass
+    else:  # pragma: no cover - a machine whose /sys takes files
+        target.unlink()
+        pytest.skip("/sys is writable on this machine: no read-only folder to write into")
+    done = subprocess.run(
+        [sys.executable, "-m", "allypath.cli", "export", str(raw), "--out", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == EXIT_ERROR
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "cannot write the output" in lines[0], lines

@@ -193,15 +193,20 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
         cell.font = bold
         header.append(cell)
     try:
-        worksheet.append(header)
-        for values in zip(*columns, strict=True):
-            worksheet.append([_text_cell(worksheet, v) if isinstance(v, str) else v for v in values])
+        # the output's place first: a folder that cannot be written fails before any row is streamed
         with atomic_path(path) as tmp:
+            worksheet.append(header)
+            for values in zip(*columns, strict=True):
+                worksheet.append([_text_cell(worksheet, v) if isinstance(v, str) else v for v in values])
             workbook.save(tmp)
     except BaseException:
-        # openpyxl leaves the sheet's stream open when a write fails (disk full, file too large); closed
-        # later by the garbage collector, it would print a second traceback. Close it now, quietly.
-        writer = getattr(worksheet, "_writer", None)
+        # openpyxl leaves the sheet's row generator and stream open when a write fails (disk full,
+        # file too large); finished later by the garbage collector, they print a second traceback
+        # ("I/O operation on closed file"). Close both now, the generator first, quietly.
+        rows, writer = getattr(worksheet, "_rows", None), getattr(worksheet, "_writer", None)
+        with contextlib.suppress(Exception):
+            if rows is not None:
+                rows.close()
         with contextlib.suppress(Exception):
             if writer is not None:
                 writer.xf.close()
