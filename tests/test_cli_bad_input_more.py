@@ -271,3 +271,18 @@ def test_an_excel_export_into_a_folder_that_cannot_be_written_prints_one_line(ra
     assert done.returncode == EXIT_ERROR
     lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and "cannot write the output" in lines[0], lines
+
+
+def test_a_semicolon_csv_is_scored_as_its_comma_twin(tmp_path, raw):
+    """`score` refused it with 'pass delimiter=';'', an option the command line does not have."""
+    import csv
+
+    with raw.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    semi = tmp_path / "semi.csv"
+    with semi.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out, delimiter=";").writerows(rows)
+    for source, out in ((raw, tmp_path / "a.csv"), (semi, tmp_path / "b.csv")):
+        result = run("score", source, "--out", out)
+        assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv"))

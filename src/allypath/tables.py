@@ -25,7 +25,7 @@ def read_table(path: str | Path, *, notes: list[str] | None = None) -> pd.DataFr
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        table = read_csv(path)
+        table = read_csv(path, delimiter=None)  # a semicolon CSV (Excel in many locales) reads as it is
         if notes is not None:
             notes.extend(table.metadata.get("notes", []))
         return table.data
@@ -41,7 +41,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> None:
 
 def read_arrow(path: str | Path) -> pa.Table:
     """:func:`read_table` as an Arrow table: the same checks, no pandas (for large inputs)."""
-    return read_wide_arrow(path)
+    return read_wide_arrow(path, delimiter=None)
 
 
 def write_arrow(table: pa.Table, path: str | Path) -> None:

@@ -217,3 +217,21 @@ class TestSpss:
         assert table.column("ותק_ב").label is None
         assert table.data["ותק_ב"].iloc[:5].tolist() == [33, 34, 15, 35, 28]
         assert table.metadata["encoding"] == "UTF-8"
+
+
+@pytest.mark.parametrize("name", ["sample.csv", "sample_legacy.csv"])
+def test_a_qualtrics_export_saved_again_with_semicolons_reads_the_same(
+    exports_dir: Path, tmp_path: Path, name: str
+) -> None:
+    """Excel in a French or German locale saves CSV with semicolons: such a re-save was reported as
+    'the CSV quoting is broken near line 3' (a review). The readers take the header's delimiter."""
+    import csv
+
+    with (exports_dir / name).open(encoding="utf-8-sig", newline="") as source:
+        rows = list(csv.reader(source))
+    semi = tmp_path / name
+    with semi.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out, delimiter=";").writerows(rows)
+    comma, again = read_qualtrics(exports_dir / name), read_qualtrics(semi)
+    assert again.names == comma.names and again.metadata["delimiter"] == ";"
+    pd.testing.assert_frame_equal(again.data, comma.data)

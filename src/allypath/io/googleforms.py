@@ -48,7 +48,9 @@ def read_google_forms(path: str | os.PathLike[str]) -> SourceTable:
         (a repeated title gets `` (2)``); types as in :func:`read_csv`.
     """
     file = str(path)
-    records, info = load_records(path, header_rows=1, delimiter=",")
+    records, info = load_records(
+        path, header_rows=1, delimiter=None
+    )  # sniffed: a re-save in Excel may use semicolons
     header = [squash(h) for h in records[0]]
     names = unique_names(header)
     rows = data_rows(records, header_rows=1, names=names, file=file)

@@ -64,7 +64,7 @@ def read_qualtrics(path: str | os.PathLike[str]) -> SourceTable:
         not UTF-8 -- naming file, row and column.
     """
     file = str(path)
-    probe, _ = peek_records(path, count=3, delimiter=",")
+    probe, _ = peek_records(path, count=3, delimiter=None)  # sniffed: a re-save in Excel may use semicolons
     if looks_like_qualtrics(probe):
         legacy = probe[0][:3] == ["V1", "V2", "V3"]
     elif len(probe) >= 2:
@@ -78,7 +78,9 @@ def read_qualtrics(path: str | os.PathLike[str]) -> SourceTable:
         )
     has_import_ids = not legacy and len(probe) >= 3 and bool(_IMPORT_ID.match(probe[2][0]))
     header_rows = 3 if has_import_ids else 2
-    records, info = load_records(path, header_rows=header_rows, delimiter=",")
+    records, info = load_records(
+        path, header_rows=header_rows, delimiter=None
+    )  # sniffed: a re-save in Excel may use semicolons
     names, labels = records[0], records[1]
     width = len(names)
     labels = labels + [""] * (width - len(labels))

@@ -51,7 +51,9 @@ def read_surveymonkey(path: str | os.PathLike[str]) -> SourceTable:
         wrong number of fields, bytes that are not UTF-8 -- naming file, row and column.
     """
     file = str(path)
-    records, info = load_records(path, header_rows=2, delimiter=",")
+    records, info = load_records(
+        path, header_rows=2, delimiter=None
+    )  # sniffed: a re-save in Excel may use semicolons
     questions, subs = records[0], records[1]
     if len(subs) != len(questions):
         raise DataError(

@@ -48,16 +48,18 @@ _STRING_COLUMNS = ("respondent_id",)
 _UNITS_KEY = "allypath.timestamp_units"
 
 
-def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTable:
+def read_csv(path: str | os.PathLike[str], *, delimiter: str | None = ",") -> SourceTable:
     """Read a plain wide CSV (one header row, one row per response).
 
     Parameters
     ----------
     path : path-like
         A UTF-8 file (a byte-order mark is fine; UTF-16 with a byte-order mark is transcoded).
-    delimiter : str
+    delimiter : str or None
         The field delimiter; the wide format uses ``,``. A file that is plainly separated by something
-        else is refused with a message naming the delimiter to pass.
+        else is refused with a message naming the delimiter to pass. ``None`` takes the one its
+        header line uses (``,``, ``;``, tab or ``|``: what the command line does, since a spreadsheet
+        saved in a French or German locale separates with semicolons).
 
     Returns
     -------
@@ -77,6 +79,8 @@ def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTab
     >>> table.data["ap01"].dtype  # doctest: +SKIP
     Int64Dtype()
     """
+    if delimiter is None:
+        delimiter = _header_delimiter(path)
     table, encoding, notes = _csv_arrow(path, delimiter=delimiter)
     file = str(path)
     frame, types = frame_from_arrow(table)
@@ -87,6 +91,18 @@ def read_csv(path: str | os.PathLike[str], *, delimiter: str = ",") -> SourceTab
         format="csv",
         file=file,
         metadata={"encoding": encoding, "delimiter": delimiter, "notes": notes},
+    )
+
+
+def _header_delimiter(path: str | os.PathLike[str]) -> str:
+    """The delimiter the file's first line uses (``,`` for an empty file: its own error follows)."""
+    with open_or_fail(path) as handle:
+        head = handle.read(_HEAD_BYTES)
+    encoding = detect_encoding(head)
+    return (
+        sniff_delimiter(head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0])
+        if head
+        else ","
     )
 
 
@@ -406,15 +422,18 @@ def wide_batch_writer(
             writer.close()
 
 
-def read_wide_arrow(path: str | os.PathLike[str], *, delimiter: str = ",") -> pa.Table:
+def read_wide_arrow(path: str | os.PathLike[str], *, delimiter: str | None = ",") -> pa.Table:
     """A wide CSV or Parquet file (by extension) as an Arrow table, with every check of
     :func:`read_csv` and :func:`read_parquet` but no conversion to pandas.
 
     For large files on their way to :func:`allypath.scoring.score_arrow`: the answers are checked on
-    the Arrow columns and attribute columns pass through as they were read.
+    the Arrow columns and attribute columns pass through as they were read. ``delimiter=None``
+    takes the header line's (as :func:`read_csv`).
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
+        if delimiter is None:
+            delimiter = _header_delimiter(path)
         return _csv_arrow(path, delimiter=delimiter)[0]  # row names dropped as in read_csv
     if suffix in (".parquet", ".pq"):
         return _parquet_arrow(path)
