@@ -286,3 +286,17 @@ def test_a_semicolon_csv_is_scored_as_its_comma_twin(tmp_path, raw):
         result = run("score", source, "--out", out)
         assert result.exit_code == 0, result.output
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv"))
+
+
+def test_small_refusals_say_what_to_do(tmp_path, raw):
+    """Three messages a review found unhelpful: export's formats left out .sav and .xlsx, a bad --by
+    named no file, a folder with --engine memory read as 'unknown file type (none)'."""
+    line = one_line_error(run("export", raw, "--out", tmp_path / "x.txt"))
+    assert "use .sav (SPSS), .xlsx (Excel), .csv or .parquet" in line
+    line = one_line_error(run("summary", raw, "--by", "nope"))
+    assert f"file {raw}" in line and "no column 'nope' to group by (--by)" in line
+    folder = tmp_path / "d"
+    folder.mkdir()
+    pd.read_csv(raw).to_parquet(folder / "a.parquet")
+    line = one_line_error(run("score", folder, "--out", tmp_path / "o.csv", "--engine", "memory"))
+    assert f"file {folder}" in line and "read with --engine duckdb or --engine spark" in line

@@ -131,6 +131,10 @@ def export_command(
         # A labelled .sav declares each item's scale: an answer off it would contradict the labels.
         check_item_answers(frame, source)
         suffix = out.suffix.lower()
+        if suffix not in (".sav", ".xlsx", ".csv", ".parquet", ".pq"):
+            raise DataError(
+                "unknown output format: use .sav (SPSS), .xlsx (Excel), .csv or .parquet", file=str(out)
+            )
         try:
             if suffix == ".sav":
                 write_spss(frame, out, load_instrument(), language=language.value)

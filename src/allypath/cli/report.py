@@ -81,11 +81,11 @@ def summary(
         _refuse_duplicate_ids(frame, scored)
         _refuse_bad_stages(frame, scored)
         if by not in frame.columns:
-            raise AllypathError(f"{scored}: no column {by!r} to group by")
+            raise DataError(f"the data has no column {by!r} to group by (--by)", file=str(scored))
         policy = PrivacyPolicy(k=k, k_text=max(10, k))
         # One release over every declared breakdown, as `allypath report` solves it: two summaries of
         # one file (by org, by unit) then agree and cannot be subtracted to a small group's figures.
-        declared, hierarchy = _declared(breakdowns, (by,), set(frame.columns))
+        declared, hierarchy = _declared(breakdowns, (by,), set(frame.columns), scored)
         release = solve_release(frame, declared, policy, wave_column=None, hierarchy=hierarchy)
         groups = summarise_groups(frame, by, release=release)
     if "status" in frame.columns:
@@ -261,7 +261,9 @@ def _hierarchy(columns: set[str]) -> list[str]:
     return levels
 
 
-def _declared(text: str | None, by: tuple[str, ...], columns: set[str]) -> tuple[list[Breakdown], list[str]]:
+def _declared(
+    text: str | None, by: tuple[str, ...], columns: set[str], source: Path
+) -> tuple[list[Breakdown], list[str]]:
     from allypath.privacy import Breakdown, default_breakdowns, parse_breakdowns
 
     hierarchy = _hierarchy(columns)
@@ -271,7 +273,7 @@ def _declared(text: str | None, by: tuple[str, ...], columns: set[str]) -> tuple
         declared = default_breakdowns([a for a in ATTRIBUTES if a in columns], hierarchy)
     for column in by:
         if column not in columns:
-            raise DataError(f"no column {column!r} to group by", column="--by")
+            raise DataError(f"the data has no column {column!r} to group by (--by)", file=str(source))
     if all(set(b.columns) != set(by) for b in declared):
         # Adding it here would make this call a publication of its own: its release, solved over one
         # table more, can show a cell another call's hides, and the two could be subtracted.
@@ -301,7 +303,7 @@ def _memory_board(
     frame = read_table(data)
     _refuse_duplicate_ids(frame, data)
     _refuse_bad_stages(frame, data)
-    declared, hierarchy = _declared(breakdowns, by, set(frame.columns))
+    declared, hierarchy = _declared(breakdowns, by, set(frame.columns), data)
     # Unscored rows are scored with the checks of `allypath score`: a bad answer is refused (file, row,
     # column), never dropped from the report without a word.
     scored = frame if "stage" in frame.columns else allypath.score(frame, on_error="raise", source=str(data))
@@ -329,7 +331,7 @@ def _duckdb_board(
     )
 
     columns = _parquet_columns(data)
-    declared, hierarchy = _declared(breakdowns, by, columns)
+    declared, hierarchy = _declared(breakdowns, by, columns, data)
     _refuse_duplicate_ids_parquet(data)
     if "stage" in columns:  # already scored: aggregate the file as it is
         table = aggregate_duckdb(data, list(by), policy, breakdowns=declared, hierarchy=hierarchy)
@@ -375,7 +377,7 @@ def _spark_board(
     from allypath.engines import local_spark
     from allypath.engines.spark_engine import aggregate_spark
 
-    declared, hierarchy = _declared(breakdowns, by, _parquet_columns(data))
+    declared, hierarchy = _declared(breakdowns, by, _parquet_columns(data), data)
     _refuse_duplicate_ids_parquet(data)
     with progress_bar() as bar:
         task = bar.add_task("starting Spark", total=None)

@@ -111,8 +111,8 @@ def score(
     from allypath.instrument import load_instrument
     from allypath.scoring import load_stage_model
 
-    chosen = choose_engine(engine, source)
     with refusing(out=out):
+        chosen = choose_engine(engine, source)
         refuse_output(out, source, model, instrument)
         inst = load_instrument(instrument)
         stage_model = load_stage_model(model)

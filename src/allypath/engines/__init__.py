@@ -12,6 +12,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from allypath.errors import DataError
+
 if TYPE_CHECKING:  # pragma: no cover - imported on first use below (DuckDB is not needed to choose)
     from allypath.engines.aggregate import aggregate_duckdb, aggregate_table, aggregate_unscored_duckdb
     from allypath.engines.batches import BatchScorer, plain_frame, plain_table
@@ -61,12 +63,17 @@ def choose_engine(engine: Engine | str, source: Path) -> Engine:
     ('duckdb', 'spark')
     """
     engine = Engine(engine)
+    text = str(source)
+    many = any(ch in text for ch in "*?[") or source.is_dir()
+    if engine is Engine.memory and many:
+        raise DataError(
+            "a folder or a glob of Parquet files is read with --engine duckdb or --engine spark;"
+            " the memory engine reads one .csv or .parquet file",
+            file=text,
+        )
     if engine is not Engine.auto:
         return engine
-    text = str(source)
-    if any(ch in text for ch in "*?[") or source.is_dir():
-        return Engine.duckdb
-    return Engine.memory
+    return Engine.duckdb if many else Engine.memory
 
 
 _LAZY = {
