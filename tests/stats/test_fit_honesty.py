@@ -133,3 +133,33 @@ def test_a_model_that_does_not_converge_is_reported_as_not_fitted(
     numbers, sentence, status, _ = _one_cfa("stages", TWO_FACTORS, distinct, [])
     assert "did not converge" in numbers["skipped"] and status != "good"
     assert "could not be fitted" in sentence and "fits" not in sentence
+
+
+def _crossed(cross: float, items: int, noise: float, seed: int, n: int) -> tuple[str, pd.DataFrame]:
+    """Two factors of ``items`` items each; the last item of A and the first of B also load ``cross``
+    on the other factor, which the two-factor model leaves out."""
+    names = [f"a{i}" for i in range(1, items + 1)] + [f"b{i}" for i in range(1, items + 1)]
+    load = np.zeros((2 * items, 2))
+    load[:items, 0] = load[items:, 1] = 0.7
+    load[items - 1, 1] = load[items, 0] = cross
+    rng = np.random.default_rng(seed)
+    values = rng.normal(size=(n, 2)) @ load.T + rng.normal(size=(n, 2 * items)) * noise
+    model = f"A =~ {' + '.join(names[:items])}; B =~ {' + '.join(names[items:])}"
+    return model, pd.DataFrame(values, columns=names)
+
+
+@pytest.mark.parametrize(
+    ("cross", "items", "noise", "seed", "rating", "words"),
+    [
+        (0.0, 3, 0.6, 1, "good", "fits well"),
+        (0.15, 4, 0.7, 2, "acceptable", "fits acceptably"),
+        (0.3, 3, 0.6, 1, "poor", "fits poorly"),
+    ],
+)
+def test_each_fit_verdict_comes_out_on_data_built_for_it(cross, items, noise, seed, rating, words) -> None:
+    """The report's three ratings of a proper model, on data whose left-out cross-loadings grow:
+    'fits poorly' and 'fits acceptably' had no test (a review)."""
+    model, data = _crossed(cross, items, noise, seed, n=800 if items == 4 else 600)
+    numbers, sentence, status, _ = _one_cfa("barriers_norms_enablers", model, data, [])
+    assert numbers["rating"] == rating and words in sentence
+    assert status == ("good" if rating == "good" else "caution")

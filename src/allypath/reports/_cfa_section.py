@@ -197,7 +197,8 @@ def _improper_cfa(
         f"The model of {name} has an improper solution, estimates no real population can have "
         f"({_some(reasons, 3, '; ')}), so its fit "
         f"indices (CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}) do not show that it fits: these "
-        "scales do not measure separate things here; report them together, not as separate findings."
+        "scales may not measure separate things here, or may measure little at all (see their "
+        "reliability); do not report them as separate findings until that is settled."
     )
     row = [_whole(k, fit[k]) for k in _FIT_KEYS]
     table = ReportTable(f"Fit: {name} (improper solution)", _FIT_HEADERS, [row])
