@@ -707,3 +707,22 @@ def test_the_demo_plan_puts_each_organisations_largest_stage_action_first_and_it
         assert any(re.search("always-available norm (is|may be) strong", i.reason) for i in mine)
         tops[org] = [i.intervention for i in mine[:3]]
     assert len({tuple(top) for top in tops.values()}) == 2  # each organisation its own order
+
+
+def test_a_stage_action_past_its_line_by_less_than_chance_allows_says_so() -> None:
+    """24% of 21 men (likely between 11% and 45%) is past the 15% line only by chance perhaps: the
+    reason says so, as a barrier within its margin 'may be strong'; 24% of 400 is past it clearly."""
+    from allypath.analytics.plans import STAGE_ACTIONS
+
+    def reason(n: int) -> str:
+        frame = scored_frame(n, seed=3, units=1)
+        energised = round(0.24 * n)
+        frame["stage"] = [4] * energised + [2] * (n - energised)
+        (item,) = [
+            i for i in action_plan(frame, "unit", policy=K5, limit=8) if i.intervention == STAGE_ACTIONS[4]
+        ]
+        assert "stage_action" in item.reason_codes
+        return item.reason
+
+    assert "too close to call" in reason(21) and "likely between 11% and 45%" in reason(21)
+    assert "too close to call" not in reason(400) and "which calls for" in reason(400)

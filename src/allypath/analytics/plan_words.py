@@ -18,6 +18,7 @@ PLAN_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "between": "likely between {low} and {high}",
         "stage_action": "{share} of the group ({between}) is at {stage}, which calls for {need}",
+        "stage_action_close": "{share} of the group ({between}) is at {stage}, which calls for {need}; so few men may be under the 15% that makes a stage's own action worthwhile (too close to call)",
         "context": "the group stands furthest back {context} (average stage {mean} against {overall} in its other situations{each})",
         "each": ", each give or take up to {margin}",
         "fit_one": "suits the men at {stages}: {share} of the group ({between})",
@@ -42,6 +43,7 @@ PLAN_WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "between": "probablement entre {low} et {high}",
         "stage_action": "{share} du groupe ({between}) est à l'étape {stage}, pour laquelle le modèle préconise « {need} »",
+        "stage_action_close": "{share} du groupe ({between}) est à l'étape {stage}, pour laquelle le modèle préconise « {need} » ; avec si peu d'hommes, la part réelle pourrait être sous les 15 % qui justifient l'action propre à une étape (trop serré pour trancher)",
         "context": "le groupe est le plus en retrait dans une situation : {context} (étape moyenne {mean} contre {overall} dans ses autres situations{each})",
         "each": ", à {margin} près au plus pour chacune",
         "fit_one": "convient aux hommes à l'étape {stages} : {share} du groupe ({between})",
@@ -66,6 +68,7 @@ PLAN_WORDS: dict[str, dict[str, str]] = {
     "ar": {
         "between": "على الأرجح بين {low} و{high}",
         "stage_action": "{share} من المجموعة ({between}) في مرحلة {stage}، وهي مرحلة يوصي فيها النموذج بـ«{need}»",
+        "stage_action_close": "{share} من المجموعة ({between}) في مرحلة {stage}، وهي مرحلة يوصي فيها النموذج بـ«{need}»؛ ومع هذا العدد القليل قد تكون النسبة الفعلية دون 15% التي تستحق عندها المرحلة إجراءها الخاص (يتعذّر الحسم)",
         "context": "تتأخر المجموعة أكثر ما تتأخر في موقف واحد: {context} (متوسط المرحلة {mean} مقابل {overall} في مواقفها الأخرى{each})",
         "each": "، بهامش قد يصل إلى {margin} لكلٍّ منهما",
         "fit_one": "يناسب الرجال في مرحلة {stages}: {share} من المجموعة ({between})",

@@ -193,7 +193,10 @@ def _candidates(group: GatedGroup, language: str) -> dict[str, _Candidate]:
     for number, key in STAGE_ACTIONS.items():
         share = mix[number]
         if share >= SIZEABLE:
-            reason = words["stage_action"].format(
+            # past the line by less than chance allows: said so, as a barrier within its margin is
+            low, _ = wilson_interval(share * n, n)
+            key_words = "stage_action_close" if float(low) < SIZEABLE else "stage_action"
+            reason = words[key_words].format(
                 share=percent(share, language),
                 between=_between(share, n, language),
                 stage=_stage_name(number, language),
