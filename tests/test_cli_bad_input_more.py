@@ -300,3 +300,26 @@ def test_small_refusals_say_what_to_do(tmp_path, raw):
     pd.read_csv(raw).to_parquet(folder / "a.parquet")
     line = one_line_error(run("score", folder, "--out", tmp_path / "o.csv", "--engine", "memory"))
     assert f"file {folder}" in line and "read with --engine duckdb or --engine spark" in line
+
+
+def test_a_csv_holding_only_a_byte_order_mark_is_refused_in_words(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf")
+    line = one_line_error(run("score", path, "--out", tmp_path / "o.csv"))
+    assert "the header row is blank" in line
+
+
+def test_the_duckdb_report_refuses_a_scored_parquet_with_a_stage_edited_by_hand(tmp_path, raw):
+    """Stage 9 was counted in a group's n and in none of its stages (shares summing to 0.997), exit 0."""
+    scored = tmp_path / "s.parquet"
+    assert run("score", raw, "--out", scored).exit_code == 0
+    good = run("report", scored, "--engine", "duckdb", "--by", "unit", "--out", tmp_path / "ok.csv")
+    assert good.exit_code == 0, good.output
+    frame = pd.read_parquet(scored)
+    frame.loc[5, "stage"] = 9
+    frame.to_parquet(scored)
+    line = one_line_error(
+        run("report", scored, "--engine", "duckdb", "--by", "unit", "--out", tmp_path / "r.csv")
+    )
+    assert f"file {scored}, row 6, column 'stage'" in line and "(got 9.0)" in line
+    assert not (tmp_path / "r.csv").exists()

@@ -32,3 +32,19 @@ def test_a_terminated_score_leaves_the_previous_output_and_no_temporary_file(tmp
     assert child.wait(timeout=120) == 128 + signal.SIGTERM
     assert out.read_text(encoding="utf-8") == "previous output"
     assert _temporaries(tmp_path) == []
+
+
+def test_a_stop_that_a_library_turns_into_its_own_error_still_ends_as_a_stop(monkeypatch) -> None:
+    """SIGTERM inside a DuckDB query came back as "RuntimeError: Query interrupted", a traceback and
+    exit 1 (a review): once a stop signal has come, any error ends the run with 128 + the signal."""
+    import pytest
+
+    from allypath.cli import _common
+
+    monkeypatch.setattr(_common, "_STOPPED", [])
+    with pytest.raises(RuntimeError), _common.refusing():
+        raise RuntimeError("Query interrupted")  # no signal yet: a real error stays one
+    monkeypatch.setattr(_common, "_STOPPED", [signal.SIGTERM])
+    with pytest.raises(SystemExit) as stopped, _common.refusing():
+        raise RuntimeError("Query interrupted")
+    assert stopped.value.code == 128 + signal.SIGTERM

@@ -163,3 +163,24 @@ def test_surveymonkey_rows_and_a_tick_or_blank_checklist(tmp_path: Path) -> None
     assert wide["kc_pay_gap"].tolist()[::2] == [0, 1]
     assert wide.loc[1, ["kc_parental_leave", "kc_pay_gap"]].isna().all()  # nothing ticked
     assert wide["ap01"].tolist()[:2] == [4, 5]
+
+
+def test_a_comma_export_whose_titles_hold_semicolons_is_read_with_commas(tmp_path: Path) -> None:
+    """French titles put spaces around semicolons; read from the header alone they outnumbered the
+    commas, and the export was read as semicolon-separated (a review). The delimiter that splits
+    the first records evenly is taken."""
+    from allypath.io.googleforms import read_google_forms
+
+    path = tmp_path / "form.csv"
+    path.write_text(
+        "Timestamp,Je me sens à l'aise ; je parle ; librement,Mon équipe m'écoute ; parfois ; souvent\n"
+        "2024/01/01 10:00:00,4,5\n2024/01/01 10:05:00,2,3\n",
+        encoding="utf-8",
+    )
+    table = read_google_forms(path)
+    assert table.metadata["delimiter"] == "," and len(table.names) == 3
+    semi = tmp_path / "semi.csv"
+    semi.write_text(
+        path.read_text(encoding="utf-8").replace(",", ";").replace(" ; ", " / "), encoding="utf-8"
+    )
+    assert read_google_forms(semi).metadata["delimiter"] == ";"

@@ -17,11 +17,12 @@ What the summary says and the rules behind it (docs/summary.md):
   largest" only when its interval overlaps no other stage's, otherwise the overlapping stages are
   named as too close to call. Where the release shows only two bands, the bands.
 - **What moved since the previous wave**: a stage share, or the developmental index, is called a
-  change only when its 95% interval excludes zero; the others are "no clear change". Shares use
+  change only when its interval excludes zero; the others are "no clear change". Shares use
   Newcombe's hybrid score interval for a difference of proportions, from the released shares and
-  sizes; the index uses the widest interval its released means allow (a mean on 0-100 has a
-  variance of at most m (100 - m), Bhatia-Davis), so the index is called a change only when even
-  that interval excludes zero.
+  sizes, at 98.75% each (the four shares share 5%: :data:`STAGE_CHANGE_LEVEL`); the index uses the
+  widest 95% interval its released means allow (a mean on 0-100 has a variance of at most
+  m (100 - m), Bhatia-Davis), so the index is called a change only when even that interval excludes
+  zero.
 - **Barriers and enablers**: the strongest barriers and norms (3.5 of 5 or more is strong), the
   strongest and the weakest enabler. Every mean carries its margin in words ("3.8 of 5, give or take
   up to 0.4"): the heatmap's margin for the selection, the widest of its means' (each from the

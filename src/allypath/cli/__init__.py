@@ -14,7 +14,7 @@ import threading
 
 import typer
 
-from allypath.cli._common import UserOrderGroup, deprecated_alias
+from allypath.cli._common import UserOrderGroup, deprecated_alias, stop_on_signal
 from allypath.cli.backup import backup_command, restore_command
 from allypath.cli.content import content_app
 from allypath.cli.files import export_command, import_app
@@ -59,17 +59,11 @@ app = typer.Typer(
 )
 
 
-def _terminated(signum: int, _frame: object) -> None:
-    # SIGTERM (a job scheduler's stop, `kill`) ends the run as Ctrl-C does: through the `finally`
-    # blocks, so a half-written output's temporary file is removed and the previous output kept
-    raise SystemExit(128 + signum)
-
-
 @app.callback()
 def _every_command() -> None:
     """A diagnostic for gender-equity allyship at work (Gender Equity Mindset Model)."""
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)
+        signal.signal(signal.SIGTERM, stop_on_signal)
 
 
 app.command("simulate")(simulate)

@@ -90,6 +90,16 @@ def fail(exc: Exception | str) -> NoReturn:
     raise typer.Exit(code=EXIT_ERROR)
 
 
+_STOPPED: list[int] = []  # the signal that stopped this run, once one has
+
+
+def stop_on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM (a scheduler's stop, ``kill``) ends the run as Ctrl-C does: through the ``finally``
+    blocks, so a half-written output's temporary file is removed and the previous output kept."""
+    _STOPPED.append(signum)
+    raise SystemExit(128 + signum)
+
+
 @contextmanager
 def refusing(*kinds: type[Exception], out: Path | None = None) -> Iterator[None]:
     """Turn every error allypath raises on purpose (and ``kinds``) into :func:`fail`. With ``out``
@@ -104,6 +114,10 @@ def refusing(*kinds: type[Exception], out: Path | None = None) -> Iterator[None]
         if out is None:
             raise
         fail(_os_error(exc, out))
+    except Exception:
+        if _STOPPED:  # DuckDB turns the stop raised inside its query into "Query interrupted"
+            raise SystemExit(128 + _STOPPED[0]) from None
+        raise
 
 
 def _os_error(exc: OSError, out: Path) -> str:

@@ -230,13 +230,23 @@ def _refuse_bad_stages(frame: pd.DataFrame, path: Path) -> None:
         row = int(np.flatnonzero(bad.to_numpy())[0])
         cell = raw.iloc[row]
         cell = cell.item() if isinstance(cell, np.generic) else cell  # 9.0, not np.float64(9.0)
-        raise DataError(
-            f"a stage is 1, 2, 3 or 4, or blank where none was placed (got {cell!r});"
-            " score the answers again with `allypath score` rather than editing the stages",
-            file=str(path),
-            row=row + 1,
-            column="stage",
-        )
+        raise DataError(_BAD_STAGE.format(cell), file=str(path), row=row + 1, column="stage")
+
+
+_BAD_STAGE = (
+    "a stage is 1, 2, 3 or 4, or blank where none was placed (got {!r});"
+    " score the answers again with `allypath score` rather than editing the stages"
+)
+
+
+def _refuse_bad_stages_parquet(data: Path) -> None:
+    """:func:`_refuse_bad_stages` out of core, for a scored Parquet input of the DuckDB engine."""
+    from allypath.engines.duckdb_engine import first_bad_stage_parquet
+
+    found = first_bad_stage_parquet(data)
+    if found is not None:
+        file, row, cell = found
+        raise DataError(_BAD_STAGE.format(cell), file=file, row=row, column="stage")
 
 
 def _refuse_duplicate_ids_parquet(data: Path) -> None:
@@ -334,6 +344,7 @@ def _duckdb_board(
     declared, hierarchy = _declared(breakdowns, by, columns, data)
     _refuse_duplicate_ids_parquet(data)
     if "stage" in columns:  # already scored: aggregate the file as it is
+        _refuse_bad_stages_parquet(data)
         table = aggregate_duckdb(data, list(by), policy, breakdowns=declared, hierarchy=hierarchy)
     else:
         # Scored and counted in one pass: each scored batch is counted by the finest cells of the

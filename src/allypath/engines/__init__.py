@@ -64,7 +64,8 @@ def choose_engine(engine: Engine | str, source: Path) -> Engine:
     """
     engine = Engine(engine)
     text = str(source)
-    many = any(ch in text for ch in "*?[") or source.is_dir()
+    # an existing file is one file, whatever its name holds ("survey [2024].csv")
+    many = source.is_dir() or (not source.is_file() and any(ch in text for ch in "*?["))
     if engine is Engine.memory and many:
         raise DataError(
             "a folder or a glob of Parquet files is read with --engine duckdb or --engine spark;"

@@ -30,6 +30,7 @@ from allypath.errors import DataError
 __all__ = [
     "REPORT_COLUMNS",
     "count_parquet_rows",
+    "first_bad_stage_parquet",
     "parquet_source",
     "refuse_duplicate_ids_parquet",
     "report_columns",
@@ -70,6 +71,26 @@ def count_parquet_rows(source: str | Path) -> int:
         except duckdb.Error as exc:
             raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
     return int(row[0]) if row else 0
+
+
+def first_bad_stage_parquet(source: str | Path) -> tuple[str, int, object] | None:
+    """The first cell of a scored Parquet input's ``stage`` that is not 1-4 or blank, as (file, 1-based
+    row within it, value), or None. A file edited by hand (stage 9) was counted in a group's n and in
+    none of its stages."""
+    pattern = parquet_source(source)
+    with _connect("1GB", 2) as con:
+        try:
+            # NaN (a float column's blank) is not a bad stage: DuckDB holds NaN equal to itself
+            row = con.execute(
+                "SELECT filename, file_row_number, CAST(stage AS VARCHAR), TRY_CAST(stage AS DOUBLE) AS x "
+                "FROM read_parquet(?, union_by_name = true, filename = true, file_row_number = true) "
+                "WHERE stage IS NOT NULL AND (x IS NULL OR (x NOT IN (1, 2, 3, 4) AND x <> 'NaN'::DOUBLE)) "
+                "ORDER BY filename, file_row_number LIMIT 1",
+                [pattern],
+            ).fetchone()
+        except duckdb.Error as exc:
+            raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
+    return None if row is None else (str(row[0]), int(row[1]) + 1, row[2] if row[3] is None else row[3])
 
 
 def refuse_duplicate_ids_parquet(

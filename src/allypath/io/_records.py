@@ -16,9 +16,8 @@ from allypath.io._source import SourceColumn, SourceTable
 from allypath.io._text import (
     decode_records,
     detect_encoding,
-    first_line,
     read_bytes,
-    sniff_delimiter,
+    sniff_delimiter_of,
 )
 
 __all__ = [
@@ -50,7 +49,7 @@ def load_records(
     raw = read_bytes(path)
     encoding = detect_encoding(raw)
     if delimiter is None:
-        delimiter = sniff_delimiter(first_line(raw, encoding))
+        delimiter = sniff_delimiter_of(raw[: 64 * 1024].decode(encoding, errors="replace"))
     records, encoding = decode_records(raw, file=file, delimiter=delimiter, header_rows=header_rows)
     if len(records) < header_rows:
         raise DataError(
@@ -79,7 +78,7 @@ def peek_records(
     encoding = detect_encoding(head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     if delimiter is None:
-        delimiter = sniff_delimiter(text.splitlines()[0] if text else "")
+        delimiter = sniff_delimiter_of(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[list[str]] = []
     try:

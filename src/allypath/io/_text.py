@@ -27,6 +27,7 @@ __all__ = [
     "first_line",
     "read_bytes",
     "sniff_delimiter",
+    "sniff_delimiter_of",
 ]
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
@@ -79,6 +80,33 @@ def sniff_delimiter(line: str) -> str:
             counts[ch] += 1
     best = max(_DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
+
+
+def sniff_delimiter_of(text: str, lines: int = 5) -> str:
+    """The delimiter that splits the first records of ``text`` into the same number of fields (more
+    than one), a comma first; else :func:`sniff_delimiter` of the first line.
+
+    The first line alone misleads where a header holds question titles: French typography puts
+    spaces around semicolons ("Votre rôle ; votre équipe"), which outnumbered the commas of a
+    comma-separated Google Forms header.
+    """
+    text = text.lstrip("\ufeff")
+    for delimiter in _DELIMITERS:
+        widths = []
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            for record in reader:
+                if record:
+                    widths.append(len(record))
+                if len(widths) == lines:
+                    break
+        except csv.Error:
+            continue
+        # a record cut off by the end of the sample may be short: it is not held against the delimiter
+        complete = widths[:-1] if len(widths) == lines or len(widths) < 2 else widths
+        if len(complete) >= 2 and complete[0] > 1 and len(set(complete)) == 1:
+            return delimiter
+    return sniff_delimiter(text.splitlines()[0] if text else "")
 
 
 def decode_records(

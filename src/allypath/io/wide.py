@@ -31,6 +31,7 @@ from allypath.io._text import (
     detect_encoding,
     read_bytes,
     sniff_delimiter,
+    sniff_delimiter_of,
 )
 
 __all__ = [
@@ -95,15 +96,11 @@ def read_csv(path: str | os.PathLike[str], *, delimiter: str | None = ",") -> So
 
 
 def _header_delimiter(path: str | os.PathLike[str]) -> str:
-    """The delimiter the file's first line uses (``,`` for an empty file: its own error follows)."""
+    """The delimiter the file's first records use (``,`` for an empty file, or one holding only a
+    byte-order mark: their own errors follow)."""
     with open_or_fail(path) as handle:
         head = handle.read(_HEAD_BYTES)
-    encoding = detect_encoding(head)
-    return (
-        sniff_delimiter(head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0])
-        if head
-        else ","
-    )
+    return sniff_delimiter_of(head.decode(detect_encoding(head), errors="replace"))
 
 
 _ROW_NAMES_NOTE = (

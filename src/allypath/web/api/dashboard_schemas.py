@@ -226,8 +226,9 @@ class TrendRow(Decision):
     index_change: float | None = None
     share_change_interval: dict[str, tuple[float, float]] = Field(
         default_factory=dict,
-        description="stage key -> the change's 95% interval (Newcombe), in shares; a change is clear"
-        " only when the interval leaves out 0",
+        description="stage key -> the change's interval (Newcombe) at 98.75%, in shares: the four"
+        " stages share 5% (Bonferroni), as the summary decides; a change is clear only when the interval"
+        " leaves out 0",
     )
     index_change_interval: tuple[float, float] | None = Field(
         None, description="the index change's 95% interval, the widest its means allow"

@@ -42,12 +42,11 @@ from allypath.analytics import (
 from allypath.analytics.narrative import (
     QUESTIONS,
     Summary,
-    difference_interval,
-    index_change_interval,
     released_figures,
     summarise,
 )
 from allypath.analytics.plans import no_plan_reason, stage_lead
+from allypath.analytics.trend_intervals import with_change_intervals
 from allypath.model import STAGE_KEYS
 from allypath.privacy import Release, describe
 from allypath.privacy.release import answerer_store
@@ -401,27 +400,6 @@ def trends_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
         )
 
     return refuse_if_hidden(run_on_release(request, query, view, work))
-
-
-def with_change_intervals(row: dict[str, Any]) -> dict[str, Any]:
-    """A trend row with each change's 95% interval (``<name>_change_low`` / ``_high``) and, for the
-    index, whether it is a clear change (``index_verdict``: rise, fall or unclear), from the shown
-    figures only: the stage shares by Newcombe's interval, the index by the widest interval its means
-    allow (analytics.narrative, as the summary decides "a change since last wave")."""
-    n_before, n_after = row.get("n_before"), row.get("n_after")
-    if not row.get("visible") or not n_before or not n_after:
-        return row
-    for key in STAGE_KEYS:
-        before, after = row.get(f"share_{key}_before"), row.get(f"share_{key}_after")
-        if before is not None and after is not None:
-            _, low, high = difference_interval(float(before), int(n_before), float(after), int(n_after))
-            row[f"share_{key}_change_low"], row[f"share_{key}_change_high"] = low, high
-    before, after = row.get("index_before"), row.get("index_after")
-    if before is not None and after is not None:
-        _, low, high = index_change_interval(float(before), int(n_before), float(after), int(n_after))
-        row["index_change_low"], row["index_change_high"] = low, high
-        row["index_verdict"] = "rise" if low > 0 else "fall" if high < 0 else "unclear"
-    return row
 
 
 #: Why transitions are never shown by group or for a filtered selection. Each group's matrix passes the
