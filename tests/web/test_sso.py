@@ -289,6 +289,32 @@ def test_refusals_of_an_address_two_accounts_hold_are_shown_to_no_organisation(s
         assert "charlie@example.test" not in page[page.index("Sign-ins of members") :]
 
 
+def test_a_user_name_that_is_another_accounts_address_is_refused_and_reads_none_of_its_refusals(
+    sso, alice, charlie, acme
+):
+    """A review of the fix above: Globex's admin could name a new member 'alice@example.test', and
+    Alice's refused sign-ins, filed under her address, showed on Globex's audit page."""
+    globex = charlie.memberships.get().org
+    admin = Client()
+    admin.force_login(charlie, backend="django.contrib.auth.backends.ModelBackend")
+    form = {
+        "username": "Alice@Example.test",
+        "email": "",
+        "role": "viewer",
+        "password": "a long pass phrase 42",
+    }
+    refused = admin.post(f"/console/{globex.slug}/people/", form)
+    assert refused.status_code == 200 and "this user name is not available" in refused.content.decode()
+    # such a member from before the check reads none of her refusals either
+    Membership.objects.create(
+        user=User.objects.create_user("alice@example.test", "", PASSWORD), org=globex, role=Role.VIEWER
+    )
+    sign_in(Client(), "alice-unverified")
+    assert SignInEvent.objects.get(outcome="refused").username == "alice@example.test"
+    page = admin.get(f"/console/{globex.slug}/audit/").content.decode()
+    assert "alice@example.test" not in page[page.index("Sign-ins of members") :]
+
+
 def test_turning_single_sign_on_off_ends_its_sessions(sso, alice, client, settings):
     sign_in(client, "alice-at-idp")
     settings.ALLYPATH_OIDC_ENABLED = False

@@ -55,14 +55,20 @@ def _members_sign_ins(org: Organisation) -> QuerySet[SignInEvent]:
     members = org.memberships.values_list("user_id", "user__username", "user__email")
     ids = [m[0] for m in members]
     emails = {m[2].lower() for m in members if m[2]}
+    users = get_user_model().objects.annotate(key=Lower("email"))
     shared = {
         row["key"]
-        for row in get_user_model()
-        .objects.annotate(key=Lower("email"))
-        .filter(key__in=emails)
+        for row in users.filter(key__in=emails)
         .values("key")
         .annotate(holders=Count("id"))
         .filter(holders__gt=1)
     }
-    names = [m[1] for m in members] + [m[2] for m in members if m[2] and m[2].lower() not in shared]
+    # a member whose user name is another account's address would be shown that account's refusals
+    others = set(
+        users.exclude(pk__in=ids)
+        .filter(key__in=[m[1].lower() for m in members])
+        .values_list("key", flat=True)
+    )
+    names = [m[1] for m in members if m[1].lower() not in others]
+    names += [m[2] for m in members if m[2] and m[2].lower() not in shared]
     return SignInEvent.objects.filter(Q(user_id__in=ids) | Q(user_id=None, username__in=names))

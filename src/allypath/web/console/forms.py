@@ -222,7 +222,12 @@ class MemberAddForm(forms.Form):
         data = super().clean() or {}
         User = get_user_model()
         username = data.get("username", "")
-        if username and User.objects.filter(username__iexact=username).exists():
+        # nor another account's e-mail address: a refused sign-in is filed under the name or address
+        # it gave, and would be read as this new member's
+        taken = User.objects.filter(username__iexact=username).exists() or (
+            "@" in username and User.objects.filter(email__iexact=username).exists()
+        )
+        if username and taken:
             self.add_error("username", "this user name is not available: choose another")
         email = data.get("email", "")
         # Single sign-on finds the account by its e-mail address: a second account with another's
