@@ -323,3 +323,13 @@ def test_the_duckdb_report_refuses_a_scored_parquet_with_a_stage_edited_by_hand(
     )
     assert f"file {scored}, row 6, column 'stage'" in line and "(got 9.0)" in line
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_a_file_whose_name_holds_brackets_is_one_file(tmp_path, raw):
+    """'survey [2024].csv' was taken for a glob: refused by the memory engine, sent to DuckDB by auto."""
+    named = tmp_path / "survey [2024].csv"
+    named.write_bytes(raw.read_bytes())
+    for engine in ("memory", "auto"):
+        result = run("score", named, "--out", tmp_path / f"{engine}.csv", "--engine", engine)
+        assert result.exit_code == 0, result.output
+        assert "engine memory" in result.output

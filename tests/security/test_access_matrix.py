@@ -490,6 +490,7 @@ def test_a_scoped_analyst_sees_response_rates_of_his_units_only(world, erin, acm
     assert table["invited"] == sum(r["invited"] for r in rows if r["unit"] == "Engineering")
     page = client_for(erin).get(f"/console/{acme.slug}/waves/{wave.pk}/").content.decode()
     assert "Your units (Engineering): 7 invited" in page and "Whole organisation" not in page
+    assert "<dt>Invited</dt><dd>7</dd>" in page and ">19<" not in page.replace(" ", "")  # the header too
     listed = client_for(erin).get(f"/console/{acme.slug}/waves/").content.decode()
     assert ">7<" in listed.replace(" ", "") and ">19<" not in listed.replace(" ", "")
     whole = client_for(world.users["analyst"]).get(f"/api/v1/waves/{wave.pk}/response-rates").json()

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -165,6 +165,19 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _invited(wave: Wave, membership: Membership) -> int:
+    """People invited to ``wave``: the whole organisation's, or within an analyst's units where he is
+    limited to some (as his response-rate totals are)."""
+    invitations = wave.invitations.all()
+    if membership.role == Role.ANALYST:
+        scope = Q()
+        for unit in membership.units.all():
+            scope |= Q(unit__path=unit.path) | Q(unit__path__startswith=unit.path + "/")
+        if scope:
+            invitations = invitations.filter(scope)
+    return invitations.count()
+
+
 def _wave_counts(request: HttpRequest, wave: Wave, membership: Membership) -> dict[str, object]:
     """Invited and usable responses from the one release (like the wave page): the whole
     organisation's, or an analyst's own units' where he is limited to some; a count below the wave's
@@ -174,7 +187,7 @@ def _wave_counts(request: HttpRequest, wave: Wave, membership: Membership) -> di
     try:
         table = response_rates(wave, membership)
     except ReleaseNotReady:  # a large organisation's counts are being solved in a process of their own
-        return {"invited": wave.invitations.count(), "responded": "being counted"}
+        return {"invited": _invited(wave, membership), "responded": "being counted"}
     record_access(request, org=wave.org, wave=wave, group="all", view="console.waves")
     responded = table.responded if table.responded is not None else f"fewer than {table.k}"
     return {"invited": table.invited, "responded": responded}
@@ -238,7 +251,7 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         can_manage=membership.has_role(Role.ORG_ADMIN),
         # an analyst limited to some units gets their totals (response_rates), and is told so
         rates_scope=[u.name for u in membership.units.all()] if membership.role == Role.ANALYST else [],
-        invited=wave.invitations.count(),
+        invited=_invited(wave, membership),
         audience=audience_summary(wave),
         instrument_title=_instrument_title(wave),
         language_names=[LANGUAGE_NAMES.get(code, code) for code in wave.languages],
