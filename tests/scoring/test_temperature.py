@@ -100,3 +100,10 @@ def test_a_model_file_with_a_key_given_twice_is_refused(tmp_path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "temperature: 2.0\n", encoding="utf-8")
     with pytest.raises(ConfigurationError, match="the key 'temperature' is given twice"):
         load_stage_model(path)
+
+
+def test_a_model_file_nested_too_deeply_is_refused_in_words(tmp_path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("prior: " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="nested too deeply"):
+        load_stage_model(path)

@@ -255,6 +255,8 @@ def _load(resolved: str) -> StageModel:
         raise ConfigurationError(f"scoring model {path}: no such file") from None
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"scoring model {path}: not valid YAML ({exc})") from None
+    except RecursionError:
+        raise ConfigurationError(f"scoring model {path}: is nested too deeply to be a model file") from None
     if not isinstance(raw, dict):
         raise ConfigurationError(f"scoring model {path}: the file must hold a YAML mapping")
     return StageModel.from_dict(raw, source=str(path))

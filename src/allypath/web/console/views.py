@@ -250,7 +250,7 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         rates_pending=rates_pending,
         can_manage=membership.has_role(Role.ORG_ADMIN),
         # an analyst limited to some units gets their totals (response_rates), and is told so
-        rates_scope=[u.name for u in membership.units.all()] if membership.role == Role.ANALYST else [],
+        rates_scope=[u.path for u in membership.units.all()] if membership.role == Role.ANALYST else [],
         invited=_invited(wave, membership),
         audience=audience_summary(wave),
         instrument_title=_instrument_title(wave),
