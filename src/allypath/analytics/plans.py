@@ -380,10 +380,10 @@ def _context_furthest_back(group: GatedGroup) -> tuple[str, float, float, float,
     }
     if len(means) < 2:
         return None
-    margin = max(
-        widest_margins(sizes, STAGE_SCALE)[0] or 0.0, chance_margin(group.decision.n, STAGE_SCALE) or 0.0
+    # the row's margin as the contexts page prints it (context_profiles): its smallest answered count
+    apart = stands_apart(
+        {name: mean for name, (mean, _) in means.items()}, widest_margins(sizes, STAGE_SCALE)[0]
     )
-    apart = stands_apart({name: mean for name, (mean, _) in means.items()}, margin)
     back = [name for name, where in apart.items() if where == "further back"]
     if not back:
         return None

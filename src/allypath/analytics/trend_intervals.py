@@ -16,11 +16,10 @@ __all__ = ["with_change_intervals"]
 
 
 def with_change_intervals(row: dict[str, Any]) -> dict[str, Any]:
-    """A trend row with each change's interval (``<name>_change_low`` / ``_high``: the shares' at
-    98.75%, as the summary decides them, the index's at 95%) and, for the
-    index, whether it is a clear change (``index_verdict``: rise, fall or unclear), from the shown
-    figures only: the stage shares by Newcombe's interval, the index by the widest interval its means
-    allow (as the summary decides "a change since last wave"); the trends page and API show them."""
+    """A trend row with each change's interval (``<name>_change_low`` / ``_high``) and whether the
+    index's change is clear (``index_verdict``: rise, fall or unclear), from the shown figures only:
+    the stage shares by Newcombe's interval at 98.75% (:data:`STAGE_CHANGE_LEVEL`), the index by the
+    widest 95% interval its means allow, as the summary decides "a change since last wave"."""
     n_before, n_after = row.get("n_before"), row.get("n_after")
     if not row.get("visible") or not n_before or not n_after:
         return row
