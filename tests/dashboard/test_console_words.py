@@ -276,3 +276,4 @@ def test_an_address_edited_by_hand_is_refused_in_words_not_parameter_names(north
     assert "results are broken down by unit, level or region only" in by.content.decode()
     assert "this page does not take &#x27;levle&#x27; in its address" in extra.content.decode()
     assert "must be one of" not in by.content.decode() + extra.content.decode()
+    assert "from_wave" not in extra.content.decode()  # no list of the address's keys

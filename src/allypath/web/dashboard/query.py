@@ -251,7 +251,8 @@ def resolve(
                 422,
                 "unknown_parameter",
                 name,
-                f"this page does not take {name!r} in its address (it takes {', '.join(PARAMETERS)})",
+                # Words for a person who edited the address by hand; the API's ``field`` names the key.
+                f"this page does not take {name!r} in its address: open the page from its menu, or remove it",
             )
         getlist = getattr(params, "getlist", None)
         if getlist is not None and len(getlist(name)) > 1:
