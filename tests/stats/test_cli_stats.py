@@ -300,3 +300,41 @@ def test_validate_writes_the_html_report(tmp_path: Path, simulated: Path):
 def test_validate_refuses_an_unknown_report_format(tmp_path: Path, simulated: Path):
     result = run("methods", simulated, "--out", tmp_path / "methods.docx")
     assert result.exit_code == 2 and ".html or .pdf" in result.stderr
+
+
+def test_lca_reports_each_iteration_and_the_starts_that_converged(data: Path):
+    frame = pd.read_csv(data / "poLCA_carcinoma.csv")
+    seen: list[tuple[int, int]] = []
+    watched = latent_class(frame, 3, n_init=5, progress=lambda i, stopped: seen.append((i, stopped)))
+    quiet = latent_class(frame, 3, n_init=5)
+    assert watched.loglik == quiet.loglik  # watching changes nothing
+    assert [i for i, _ in seen] == list(range(1, len(seen) + 1))
+    stopped = [s for _, s in seen]
+    assert stopped == sorted(stopped) and stopped[0] < 5 and stopped[-1] == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("lca", "poLCA_carcinoma.csv", "--classes", 3, "--n-init", 4), "of 4 starts converged"),
+        (("lpa", "HolzingerSwineford1939.csv", "--profiles", 2, "--items", "x1,x4,x7"), "fitting 2 profiles"),
+        (("efa", "HolzingerSwineford1939.csv", "--factors", 2, "--items", "x1,x2,x3,x4,x5,x6"), "fitting 2"),
+        (("cfa", "HolzingerSwineford1939.csv", "--model", HS_MODEL), "fitting the model"),
+    ],
+)
+def test_a_fit_shows_a_progress_bar_on_stderr_and_keeps_stdout_clean(
+    data: Path, monkeypatch, args: tuple, words: str
+):
+    """Long fits (an LCA with 10 starts on 100,000 rows takes about 45 s) say what they are doing."""
+    import io
+
+    from rich.console import Console
+
+    import allypath.cli._common as common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=True, width=200))
+    command, file, *rest = args
+    out = run_json("stats", command, data / file, *rest)
+    assert out  # the JSON on stdout is whole
+    assert words in screen.getvalue()

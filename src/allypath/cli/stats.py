@@ -7,6 +7,8 @@ naming the cause.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -24,6 +26,7 @@ from allypath.cli._common import (
     fmt,
     key_value_table,
     print_json,
+    progress_bar,
     refusing,
 )
 from allypath.errors import DataError, StatsError
@@ -95,6 +98,19 @@ def split_list(text: str) -> list[str]:
 #: The largest magnitude an analysed value may have: past 2**53 a number is no longer exact (the limit
 #: ``stats lca`` sets on a category code), and squares of far larger ones (1e300) overflow to NaN.
 _LARGEST = 2.0**53
+
+
+@contextmanager
+def _working() -> Iterator[Callable[..., None]]:
+    """A transient progress bar on stderr while the data are read and the model is fitted; yields
+    ``say(description, **fields)`` to name the step (and, with ``total``/``completed``, its share)."""
+    with progress_bar() as progress:
+        task = progress.add_task("reading the data", total=None)
+
+        def say(description: str, **fields: Any) -> None:
+            progress.update(task, description=description, **fields)
+
+        yield say
 
 
 def check_data(
@@ -176,7 +192,7 @@ def reliability(
     from allypath.instrument import load_instrument
     from allypath.stats import construct_keys, cronbach_alpha, scale_omega_h
 
-    with refusing():
+    with refusing(), _working() as say:
         if items is not None and construct is not None:
             raise StatsError("give either --items or --construct, not both")
         frame = read_data(data)
@@ -192,6 +208,7 @@ def reliability(
         # only the scale's columns: other columns (ids, group labels) are not the analysis' business
         columns = list(dict.fromkeys(k[1:] if k.startswith("-") else k for k in keys))
         frame = check_data(frame, columns, data, instrument=instrument)
+        say("alpha and omega")
         result = cronbach_alpha(frame[columns], keys, missing=missing.value)
         omega_h, n_factors = scale_omega_h(frame[list(result.items)], missing=missing.value)
     payload = {**result.to_dict(), "omega_h": omega_h, "omega_h_factors": n_factors if omega_h else None}
@@ -241,10 +258,11 @@ def efa(
     """Exploratory factor analysis with rotation, as psych::fa."""
     from allypath.stats import FactorAnalysis
 
-    with refusing():
+    with refusing(), _working() as say:
         frame = read_data(data)
         columns = _columns(frame, items, data)
         frame = check_data(frame, columns, data)
+        say(f"fitting {factors} factor(s) to {len(columns)} items")
         rotation_name = None if rotation is Rotation.none else rotation.value
         fa = FactorAnalysis(factors, method.value, rotation_name, missing=missing.value).fit(frame[columns])
     if as_json:
@@ -295,9 +313,10 @@ def cfa(
     """Confirmatory factor analysis by maximum likelihood, as lavaan::cfa."""
     from allypath.stats import cfa as run_cfa
 
-    with refusing():
+    with refusing(), _working() as say:
         frame = read_data(data)
         frame = check_data(frame, _model_columns(frame, model), data)
+        say("fitting the model")
         result = run_cfa(frame, model, group=group, std_lv=std_lv)
     if as_json:
         # Fit measures at the top level under lavaan's names (chisq, df, cfi, ...), as other tools
@@ -336,9 +355,10 @@ def invariance(
     """Measurement invariance (configural, metric, scalar, strict) with Chen's criteria."""
     from allypath.stats import measurement_invariance
 
-    with refusing():
+    with refusing(), _working() as say:
         frame = read_data(data)
         frame = check_data(frame, _model_columns(frame, model), data)
+        say("fitting the model at each level")
         result = measurement_invariance(
             frame, model, group, split_list(levels), group_partial=split_list(partial or "")
         )
@@ -376,11 +396,16 @@ def lca(
     """Latent class analysis of categorical items, as poLCA."""
     from allypath.stats import latent_class
 
-    with refusing():
+    with refusing(), _working() as say:
         frame = read_data(data)
         columns = _columns(frame, items, data)
         frame = check_data(frame, columns, data)
-        result = latent_class(frame[columns], classes, n_init=n_init, seed=seed)
+        say(f"EM from {n_init} random starts", total=n_init, completed=0)
+
+        def step(iteration: int, stopped: int) -> None:
+            say(f"EM iteration {iteration:,}: {stopped} of {n_init} starts converged", completed=stopped)
+
+        result = latent_class(frame[columns], classes, n_init=n_init, seed=seed, progress=step)
     payload = {
         **result.to_dict(),
         "n_dropped": result.n_dropped,
@@ -409,10 +434,11 @@ def lpa(
     """Latent profile analysis of continuous scores (Gaussian mixture), as mclust."""
     from allypath.stats import latent_profile
 
-    with refusing():
+    with refusing(), _working() as say:
         frame = read_data(data)
         columns = _columns(frame, items, data)
         frame = check_data(frame, columns, data)
+        say(f"fitting {profiles} profiles from {n_init} starts")
         result = latent_profile(frame[columns], profiles, covariance=covariance, n_init=n_init, seed=seed)
     payload = {**result.to_dict(), "n_dropped": result.n_dropped, "converged": result.converged}
     if as_json:

@@ -12,6 +12,7 @@ carcinoma/3 0.01 s, values/3 0.3 s, gss82/4 1-2 s, election/4 0.5 s, all at poLC
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,6 +239,7 @@ def fit_categorical_em(
     rng: np.random.Generator,
     tol: float,
     max_iter: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CategoricalFit:
     """Run ``n_init`` EM starts side by side and keep the one with the highest log-likelihood.
 
@@ -245,7 +247,8 @@ def fit_categorical_em(
     ``pi_k = sum_n f_n post[n, k] / N``, ``p_kj(r) = sum_n f_n post[n, k] [y_nj = r] / (N pi_k)``,
     with ``f_n`` the pattern counts. A start stops when its log-likelihood changes by less than
     ``tol`` in one iteration (poLCA's rule) and leaves the batch, so slow starts do not hold up the
-    others' arithmetic.
+    others' arithmetic. ``progress`` is called after every iteration with the iteration and the
+    number of starts that have stopped (for progress bars).
     """
     onehot = design.one_hot()
     counts = design.counts
@@ -277,8 +280,10 @@ def fit_categorical_em(
         if done.any():
             converged[active[done]] = True
             active = active[~done]
-            if active.size == 0:
-                break
+        if progress is not None:
+            progress(iteration, n_init - active.size)
+        if active.size == 0:
+            break
 
     # The log-likelihood at the final parameters (the loop's value belongs to the step before).
     _, log_pattern = _normalise_log(_log_joint(onehot, shares, probs))

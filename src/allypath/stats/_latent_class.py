@@ -6,6 +6,7 @@ Conventions (missing rows, class order, fit statistics) are those of :mod:`allyp
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,7 @@ def latent_class(
     seed: int = 0,
     tol: float = 1e-10,
     max_iter: int = 20_000,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LatentClassResult:
     """Latent class analysis of categorical items by maximum likelihood (poLCA's model and EM).
 
@@ -110,6 +112,8 @@ def latent_class(
         Seed of the starting values; the same seed gives the same result.
     tol, max_iter : float, int
         Convergence threshold on the log-likelihood change, and iteration cap, per start.
+    progress : callable, optional
+        Called after every EM iteration with (iteration, starts stopped so far), for progress bars.
 
     Returns
     -------
@@ -154,6 +158,7 @@ def latent_class(
             rng=np.random.default_rng(seed),
             tol=tol,
             max_iter=max_iter,
+            progress=progress,
         )
         pattern_posterior = class_posteriors(design.one_hot(), fit.shares, fit.probs)
     if not fit.converged:
