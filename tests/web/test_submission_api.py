@@ -284,3 +284,28 @@ def test_the_stored_body_hash_does_not_give_away_the_language_or_equal_answers(c
             {"answers": body["answers"], "language": language}, sort_keys=True, separators=(",", ":")
         )
         assert hashlib.sha256(canonical.encode()).hexdigest() not in (first, second)
+
+
+def test_a_double_click_whose_first_request_commits_mid_way_gets_its_receipt_not_a_refusal(
+    client, body, monkeypatch
+):
+    """The second request looks the link up, then the first one stores the answers, then the second
+    checks the claim: it is the same submission, so it gets the same receipt (it used to get 409)."""
+    from allypath.web.survey import links
+
+    check_claim = links._claimed
+    first: dict[str, Any] = {}
+
+    def first_request_commits_now(invitation_id: int) -> bool:
+        monkeypatch.setattr(links, "_claimed", check_claim)
+        first["response"] = post(client, body)
+        return check_claim(invitation_id)
+
+    monkeypatch.setattr(links, "_claimed", first_request_commits_now)
+    second = post(client, body)
+    assert first["response"].status_code == 201
+    assert second.status_code == 200, second.content
+    assert second.json()["receipt"] == first["response"].json()["receipt"]
+    assert Response.objects.count() == 1
+    other = post(client, body | {"submission_id": str(uuid.uuid4())})
+    assert other.status_code == 409  # another submission on the used link is still refused

@@ -27,13 +27,12 @@ from allypath.web.orgs.models import (
     Employee,
     Invitation,
     InvitationClaim,
-    InvitationToken,
     PrivacyMode,
     Wave,
     WaveStatus,
 )
 from allypath.web.survey.answers import AnswerError, check_answers
-from allypath.web.survey.links import REFUSALS, LinkError, OpenLink, find_link, usable_link
+from allypath.web.survey.links import REFUSALS, LinkError, find_link, usable_link
 from allypath.web.survey.models import Draft, Response
 from allypath.web.survey.prepared import columns, fetch_one, join, once, values
 from allypath.web.survey.scoring import RUSHED_REASON, score_one, set_aside
@@ -158,14 +157,6 @@ def find_submitted(token: str, submission_id: uuid.UUID) -> SubmissionResult | N
     return SubmissionResult(receipt_for(token, submission_id), False, existing.pk)
 
 
-def _usable(found: InvitationToken | None) -> OpenLink:
-    """:func:`usable_link`, its refusal as the API's error (409 for a used link, a closed wave...)."""
-    try:
-        return usable_link(found)
-    except LinkError as problem:
-        _refuse(problem.kind, str(problem))
-
-
 def _claim(invitation: Invitation) -> None:
     """Claim ``invitation`` in the caller's transaction, or refuse with what the link is now.
 
@@ -232,12 +223,16 @@ def submit(
     key = submission_key(token, submission_id)
     found = find_link(token)
     body = body_hash(answers, language, str(submission_id))
-    # A retry of a stored submission succeeds whatever happened to the link since (it was used by it).
-    if found is not None:
-        replay = _replay(key, body, found.invitation.wave, token, submission_id)
+    try:
+        link = usable_link(found)  # the token is looked up once, above
+    except LinkError as problem:
+        # A retry of a stored submission succeeds whatever happened to the link since (it was used by
+        # it). Looked for only once the link is refused, so that a first request that commits while
+        # this one runs (a double click) is found too, and a fresh submission pays no extra query.
+        replay = _replay(key, body, found.invitation.wave, token, submission_id) if found else None
         if replay is not None:
             return replay
-    link = _usable(found)  # the token is looked up once, above
+        _refuse(problem.kind, str(problem))
     wave = link.wave
     instrument = wave_instrument(wave.instrument_id, wave.instrument_version)
     clean, answer_errors = check_answers(answers, instrument.form(wave.form))
