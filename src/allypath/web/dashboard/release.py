@@ -174,6 +174,10 @@ def _store(
     shown = sum(c.shown for c in release.cells.values())
     try:
         with transaction.atomic():
+            if keep is not None:
+                # One whole release stored at a time per organisation: without the lock, two states
+                # stored at once on PostgreSQL each missed the other's uncommitted row and both stayed.
+                list(Organisation.objects.select_for_update().filter(pk=org.pk).values_list("pk"))
             slowest = max(seconds, slowest_solve(org) or 0.0) if keep is not None else 0.0
             PublishedRelease.objects.create(
                 org=org,
