@@ -211,3 +211,26 @@ def test_circle_settings_are_checked(client, alice, acme):
     r = client.post(f"/console/{acme.slug}/circles/", {"action": "save", "min_size": "5", "max_size": "4"})
     assert r.status_code == 422 and "cannot be smaller" in r.content.decode()
     assert client.post(f"/console/{acme.slug}/circles/", {"action": "form"}).status_code == 422
+
+
+def test_a_first_volunteering_sent_from_two_tabs_at_once_is_stored_once(
+    client, submitted, open_circles, acme, monkeypatch
+):
+    """Both tabs find no row; the other tab stores his while this one is under way. This one used to
+    break the unique key (a 500 on PostgreSQL); it now updates the row."""
+    from allypath.web.journey import circles
+
+    code = normalise_receipt(submitted())
+    assert code is not None
+    unlock = Volunteer.unlock
+
+    def other_tab_first(row: Volunteer, key: bytes) -> Volunteer:
+        monkeypatch.setattr(Volunteer, "unlock", unlock)
+        circles.volunteer(code, acme, stage=2, unit="Sales", can_host=False, contact="tab-a@example.test")
+        return unlock(row, key)
+
+    monkeypatch.setattr(Volunteer, "unlock", other_tab_first)
+    circles.volunteer(code, acme, stage=2, unit="Sales", can_host=True, contact="tab-b@example.test")
+    assert Volunteer.objects.count() == 1
+    mine = find_volunteer(code)
+    assert mine is not None and mine.details["contact"] == "tab-b@example.test"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from allypath.content import CircleGuide, CircleRules, form_circles, load_circle_guides
 from allypath.content import Volunteer as Candidate
@@ -36,7 +36,20 @@ def find_volunteer(code: str) -> Volunteer | None:
 def volunteer(
     code: str, org: Organisation, *, stage: int, unit: str, can_host: bool, contact: str
 ) -> Volunteer:
-    """Put him on his organisation's circle list (or update his details while he waits)."""
+    """Put him on his organisation's circle list (or update his details while he waits).
+
+    His first volunteering sent from two tabs at once finds no row in either: the second insert
+    breaks the unique key, and that request starts again and updates the first one's row.
+    """
+    try:
+        return _volunteer(code, org, stage=stage, unit=unit, can_host=can_host, contact=contact)
+    except IntegrityError:
+        return _volunteer(code, org, stage=stage, unit=unit, can_host=can_host, contact=contact)
+
+
+def _volunteer(
+    code: str, org: Organisation, *, stage: int, unit: str, can_host: bool, contact: str
+) -> Volunteer:
     with transaction.atomic():
         found = Volunteer.objects.select_for_update().filter(key=volunteer_key(code)).first()
         row = found if found is not None else Volunteer(key=volunteer_key(code), org=org)
