@@ -143,3 +143,37 @@ def test_unreadable_parquet_is_refused(tmp_path: Path):
     bad.write_bytes(b"not parquet at all")
     with pytest.raises(DataError, match=r"bad\.parquet"):
         score_parquet_duckdb(bad, tmp_path / "o.parquet", BatchScorer())
+
+
+def test_cli_engine_duckdb_writes_the_same_csv_as_memory(tmp_path, responses):
+    """A .csv output of the duckdb engine used to get Parquet bytes and a traceback (exit 1), the
+    file left behind; it is now the memory engine's CSV, byte for byte."""
+    from typer.testing import CliRunner
+
+    from allypath.cli import app
+
+    source = tmp_path / "in.parquet"
+    responses.to_parquet(source, index=False)
+    runner = CliRunner()
+    outs = {}
+    for engine in ("memory", "duckdb"):
+        outs[engine] = tmp_path / f"{engine}.csv"
+        done = runner.invoke(app, ["score", str(source), "--out", str(outs[engine]), "--engine", engine])
+        assert done.exit_code == 0, done.output
+        assert "set aside as careless" in done.output
+    assert outs["duckdb"].read_bytes() == outs["memory"].read_bytes()
+    assert outs["duckdb"].read_bytes().startswith(b'"respondent_id"')
+
+
+def test_cli_engine_spark_refuses_a_csv_output_before_any_work(tmp_path, responses):
+    from typer.testing import CliRunner
+
+    from allypath.cli import app
+
+    source = tmp_path / "in.parquet"
+    responses.to_parquet(source, index=False)
+    out = tmp_path / "scored.csv"
+    done = CliRunner().invoke(app, ["score", str(source), "--out", str(out), "--engine", "spark"])
+    assert done.exit_code == 2
+    assert "spark engine writes a folder of Parquet files" in done.output
+    assert not out.exists()

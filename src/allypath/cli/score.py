@@ -20,6 +20,7 @@ from allypath.cli._common import (
     refusing,
 )
 from allypath.engines import Engine, choose_engine
+from allypath.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.progress import Progress
@@ -88,8 +89,9 @@ def score(
         Engine,
         typer.Option(
             help=(
-                "memory (this process; a Parquet file streamed by batches), duckdb (out-of-core), spark"
-                ' (pip install "allypath\\[spark]"); auto: duckdb for a folder or glob, memory otherwise.'
+                "memory (this process; a Parquet file streamed by batches), duckdb (out-of-core, Parquet"
+                ' input), spark (pip install "allypath\\[spark]"); auto: duckdb for a folder or glob, memory'
+                " otherwise."
             )
         ),
     ] = Engine.auto,
@@ -113,6 +115,12 @@ def score(
 
     with refusing(out=out):
         chosen = choose_engine(engine, source)
+        if chosen is Engine.spark and out.suffix.lower() == ".csv":
+            raise DataError(
+                "the spark engine writes a folder of Parquet files: give --out a folder name"
+                " (--engine duckdb or memory write a .csv file)",
+                file=str(out),
+            )
         refuse_output(out, source, model, instrument)
         inst = load_instrument(instrument)
         stage_model = load_stage_model(model)
@@ -142,17 +150,18 @@ def score(
 
 
 def _count_status(path: Path, value: str) -> int:
-    """Rows of a scored file (CSV, Parquet or a Parquet folder) whose ``status`` is ``value``."""
-    import pandas as pd
-
-    from allypath.tables import read_table
+    """Rows of a scored file (CSV, Parquet or a Parquet folder) whose ``status`` is ``value``; only
+    that column is read (the output may hold millions of rows)."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
 
     status = (
-        read_table(path)["status"]
-        if path.suffix == ".csv"
-        else pd.read_parquet(path, columns=["status"])["status"]
-    )
-    return int((status.astype("string") == value).sum())
+        pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(include_columns=["status"]))
+        if path.suffix.lower() == ".csv"
+        else pq.read_table(path, columns=["status"])
+    ).column("status")
+    return int(pc.sum(pc.equal(status.cast("string"), value)).as_py() or 0)
 
 
 def _score_streamed(job: _Job, progress: Progress) -> tuple[int, int, int, str]:

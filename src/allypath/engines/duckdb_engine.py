@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from allypath._files import atomic_path
@@ -412,16 +413,21 @@ def _write(
     keep: Sequence[str] | None,
     on_batch: Callable[[int], None] | None,
 ) -> int:
-    """:func:`_pump` into one Parquet file, which appears only when every batch is written."""
+    """:func:`_pump` into one Parquet file (a CSV file for an ``out`` ending in ``.csv``, as the
+    memory engine writes it), which appears only when every batch is written."""
+
+    def open_writer(tmp: Path, schema: pa.Schema) -> pq.ParquetWriter | pacsv.CSVWriter:
+        return pacsv.CSVWriter(tmp, schema) if out.suffix.lower() == ".csv" else pq.ParquetWriter(tmp, schema)
+
     with atomic_path(out) as tmp:
-        writer: pq.ParquetWriter | None = None
+        writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
         schema: pa.Schema | None = None
 
         def write(scored: pa.Table) -> None:
             nonlocal writer, schema
             if schema is None:
                 schema = file_schema(scored.schema)
-                writer = pq.ParquetWriter(tmp, schema)
+                writer = open_writer(tmp, schema)
             assert writer is not None
             writer.write_table(conform(scored, schema))
 
@@ -430,7 +436,7 @@ def _write(
             if writer is None:  # no rows: the schema of an empty scored table
                 empty = scorer.fresh().score(schema_in.empty_table(), keep)
                 schema = file_schema(empty.schema)
-                writer = pq.ParquetWriter(tmp, schema)
+                writer = open_writer(tmp, schema)
                 writer.write_table(schema.empty_table())
         finally:
             if writer is not None:
