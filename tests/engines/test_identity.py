@@ -279,3 +279,34 @@ def test_workers_reading_the_files_fill_a_missing_column_and_slice_one_file(
         assert table_csv(on_spark) == table_csv(duck), by
     with pytest.raises(ValueError, match="give a path"):
         aggregate_spark(spark.read.parquet(str(tmp_path)), "unit", policy, reader="arrow")
+
+
+@pytest.mark.slow
+def test_the_cluster_entry_point_run_by_hand_in_local_mode_uses_its_own_python(
+    source: Path, in_memory: pd.DataFrame, tmp_path: Path
+) -> None:
+    """docs/spark.md: `python -m allypath.engines.spark_submit ... --master local[2]` on one machine.
+    Its workers used the PATH's python3, which lacks pyarrow here: every task failed. A process of
+    its own, as a user starts it (no PYSPARK_PYTHON, a PATH whose python3 is the system's)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")}
+    env["PATH"] = "/usr/bin:/bin"
+    counts = tmp_path / "cells"
+    args = [str(source), "--by", "unit", "--counts", str(counts), "--reader", "arrow", "--master", "local[1]"]
+    done = subprocess.run(
+        [sys.executable, "-m", "allypath.engines.spark_submit", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["rows"] == len(in_memory)
+    placed = in_memory[in_memory["status"] == "scored"]
+    assert int(pd.read_parquet(counts)["n"].sum()) == len(placed)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from collections.abc import Sequence
 
 from allypath._values import plain
@@ -70,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     builder = SparkSession.builder.appName("allypath")
     if args.master:
         builder = builder.master(args.master)
+    if (args.master or "").startswith("local"):
+        # Local workers are started from this machine's PATH, whose python3 may lack allypath and
+        # pyarrow (a ModuleNotFoundError in every task): they run this interpreter, as local_spark's do.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch_rows)).getOrCreate()
     scorer = BatchScorer(form=args.form, on_error=args.on_error, source=args.source)
     frame = spark.read.parquet(args.source)
