@@ -85,8 +85,8 @@ def import_detect(
 @import_app.command("apply", no_args_is_help=True)
 def import_apply(
     source_path: SourceArgument,
-    mapping: Annotated[Path | None, typer.Option("--mapping", help="Reviewed mapping YAML.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output file (.csv or .parquet).")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="Reviewed mapping YAML (needed).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output file (.csv or .parquet; needed).")] = None,
     format: FormatOption = None,
 ) -> None:
     """Apply a reviewed mapping: the export becomes wide responses (all rows or none)."""

@@ -170,7 +170,13 @@ def report(
     ] = "unit",
     breakdowns: Annotated[
         str | None,
-        typer.Option(help="Declared breakdowns, e.g. unit,level,region,unit*level (default: see above)."),
+        typer.Option(
+            help=(
+                "Declared breakdowns, e.g. unit,level,region,unit*level (default: the columns among org,"
+                " unit, level and region that the data hold, the unit hierarchy unit2, unit3, ..., and"
+                " every pair of them)."
+            )
+        ),
     ] = None,
     k: Annotated[int, typer.Option("--k", help="Minimum group size (floor 3).")] = 5,
     engine: Annotated[
