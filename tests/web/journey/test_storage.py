@@ -83,3 +83,27 @@ def test_only_days_are_kept_in_the_sealed_journey(client, submitted):
     assert code is not None
     made = load(code).commitments[0]
     assert len(made.made_on) == len("2026-01-01") and made.made_on.count("-") == 2
+
+
+def test_his_first_change_made_in_two_tabs_at_once_keeps_both(submitted, monkeypatch):
+    """Neither tab finds a row; the other tab saves its commitment while this one is under way. This
+    one used to save its state over it (the other commitment lost); it now starts from the other's."""
+    from allypath.web.journey import store
+
+    code = normalise_receipt(submitted(employee="S003"))
+    assert code
+    seal = store.seal
+
+    def other_tab_first(*args: object) -> str:
+        monkeypatch.setattr(store, "seal", seal)
+        with editing(code) as other:
+            other.add_commitment("Ask a colleague how the meeting felt")
+        return seal(*args)
+
+    monkeypatch.setattr(store, "seal", other_tab_first)
+    with editing(code) as state:
+        state.add_commitment("Speak up when an idea is talked over")
+    assert sorted(c.text for c in load(code).commitments) == [
+        "Ask a colleague how the meeting felt",
+        "Speak up when an idea is talked over",
+    ]

@@ -162,6 +162,14 @@ def editing(code: str) -> Iterator[JourneyState]:
     key = journey_key(code)
     with transaction.atomic():
         row = Journey.objects.select_for_update().filter(key=key).first()
+        if row is None:
+            # His first change: there is no row to lock, so two tabs would each start from nothing and
+            # the later one's save would drop the other's change. An empty row is stored first (the
+            # second tab's insert waits for the first's, then finds its row) and locked as any other.
+            empty = seal(JourneyState().to_json(), _cipher_key(code), key)
+            today = timezone.localdate()
+            Journey.objects.get_or_create(key=key, defaults={"sealed": empty, "updated_on": today})
+            row = Journey.objects.select_for_update().get(key=key)
         state = _open(row, code)
         yield state
         sealed = seal(state.to_json(), _cipher_key(code), key)
