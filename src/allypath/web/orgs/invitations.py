@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import fcntl
 import io
+import os
 import smtplib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db import connection as db_connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -170,15 +175,32 @@ class LinksExport:
     count: int
 
 
+def _unlinked(invitations: list[Invitation]) -> list[Invitation]:
+    """Those of ``invitations`` (locked by the caller) that still have no token, read afresh.
+
+    A new statement after the lock: on PostgreSQL the locking read itself, having waited for another
+    send or export to commit, still judges that transaction's new tokens by its older snapshot."""
+    linked = set(
+        InvitationToken.objects.filter(invitation_id__in=[inv.pk for inv in invitations]).values_list(
+            "invitation_id", flat=True
+        )
+    )
+    return [inv for inv in invitations if inv.pk not in linked]
+
+
 def _issue_pending(wave: Wave) -> list[tuple[Invitation, str]]:
     """Tokens for every invitation of ``wave`` that never had one (marked sent today)."""
     _require_open(wave)
     with transaction.atomic():
-        pending = list(
+        # Locked, so that two exports, or an export and a send, at once cannot both hand out a link for
+        # the same person (SQLite has one writer at a time: IMMEDIATE transactions, see settings).
+        locked = (
             wave.invitations.filter(tokens__isnull=True)
             .select_related("employee")
+            .select_for_update(of=("self",))
             .order_by("employee__employee_id")
         )
+        pending = _unlinked(list(locked))
         issued = _issue(pending)
         Invitation.objects.filter(pk__in=[inv.pk for inv in pending]).update(sent_on=timezone.localdate())
     return issued
@@ -217,15 +239,23 @@ def _mail(connection: BaseEmailBackend, wave: Wave, kind: EmailKind, inv: Invita
 def _send_each(
     wave: Wave, invitations: list[Invitation], kind: EmailKind, mark: Callable[[Invitation], None]
 ) -> int:
-    """E-mail each person a new link, one transaction per person: his token is stored (and ``mark``
-    applied) only once the mail server has accepted his e-mail, so a failure half-way leaves no link
-    that was never sent and sends no link that was not stored. The first refusal stops the run."""
+    """E-mail each person who still has no link a new one, one transaction per person: his token is
+    stored (and ``mark`` applied) only once the mail server has accepted his e-mail, so a failure
+    half-way leaves no link that was never sent and sends no link that was not stored. The first
+    refusal stops the run.
+
+    ``invitations`` were read before: each is locked and checked again in its transaction, as another
+    send (a double click, two admins) or a links export may have given him a link since. Issuing a
+    second would leave him two working links, one of them perhaps in HR's CSV."""
     sent = 0
     connection = get_connection()
     try:
         with connection:  # one SMTP session for the run
             for inv in invitations:
                 with transaction.atomic():
+                    locked = list(Invitation.objects.select_for_update().filter(pk=inv.pk))
+                    if not _unlinked(locked):
+                        continue
                     ((_, token),) = _issue([inv])
                     mark(inv)
                     _mail(connection, wave, kind, inv, token)
@@ -264,8 +294,21 @@ def send_reminders(wave: Wave) -> None:
     that is never sent. No invitation row changes. Only then do the e-mails go, to the unused ones. A
     mail server failing half-way leaves the others' new tokens unsent, like the used ones': they open
     nothing anyone holds, and the next run sends everyone still unused a fresh link.
+
+    One round at a time for a wave: a round asked for while another is running (a double click, two
+    admins, the daily command) sends nothing, as that one reminds everyone it would. The other's tokens
+    are stored before its e-mails go, so only a lock held until they have gone can tell (see
+    :func:`_reminder_round`). Once a round has ended, even by a mail server failure, the next is a round
+    of its own.
     """
     _require_open(wave)
+    with _reminder_round(wave) as alone:
+        if alone:
+            _remind(wave)
+
+
+def _remind(wave: Wave) -> None:
+    """One round of :func:`send_reminders`, run under the wave's reminder lock."""
     with transaction.atomic():
         covered = list(
             wave.invitations.filter(tokens__isnull=False)
@@ -289,6 +332,49 @@ def send_reminders(wave: Wave) -> None:
             f"the mail server refused a reminder ({exc.__class__.__name__}); the reminders were not all "
             "sent: send them again once the server works"
         ) from None
+
+
+_REMINDER_LOCKS = 0x616C7972  # PostgreSQL advisory lock class of reminder rounds ("alyr"), key the wave
+
+
+@contextmanager
+def _reminder_round(wave: Wave) -> Iterator[bool]:
+    """Hold the wave's reminder lock for the block, or yield False at once if another round holds it.
+
+    Held across the tokens' transaction and the e-mails after it, which no row lock can be: on SQLite
+    it would stop every submission while the e-mails go. PostgreSQL: a session advisory lock, which
+    every app server sees and which ends with the session if the process dies. SQLite, whose app
+    servers share one host: an exclusive ``flock`` on a file of the data directory, which ends with its
+    descriptor (each open of the file is locked apart, so threads of one process exclude each other too).
+    The file stays empty: its name says only that the wave has had a reminder round, as its tokens do.
+    """
+    if db_connection.vendor == "postgresql":
+        key = (_REMINDER_LOCKS, wave.pk % 2**31)
+        with db_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            (alone,) = cursor.fetchone() or (False,)
+        try:
+            yield bool(alone)
+        finally:
+            if alone:
+                try:
+                    with db_connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+                except DatabaseError:  # a caller's broken transaction: end the session, and the lock
+                    db_connection.close()  # (held on, it would silently skip every later round)
+        return
+    folder = Path(settings.ALLYPATH_DATA_DIR) / "locks"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    fd = os.open(folder / f"reminders-wave-{wave.pk}", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+        else:
+            yield True
+    finally:
+        os.close(fd)  # and with it the lock
 
 
 def due_reminder_days(wave: Wave, today: dt.date) -> list[str]:
