@@ -11,6 +11,7 @@ Privacy rules that live here, in the model layer, so no view or script can skip 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -199,6 +200,8 @@ FROZEN_FIELDS = (
 
 
 _FROZEN_NAMES = frozenset(FROZEN_FIELDS) | {"org"}
+#: A field's name where it differs from its column's attribute (``update_fields`` may give either).
+_ATTNAMES = {"org": "org_id"}
 
 
 class WaveQuerySet(models.QuerySet["Wave"]):
@@ -206,11 +209,20 @@ class WaveQuerySet(models.QuerySet["Wave"]):
 
     def update(self, **kwargs: Any) -> int:
         frozen = sorted(set(kwargs) & _FROZEN_NAMES)
-        if frozen and self.exclude(status=WaveStatus.DRAFT).exists():
-            raise WaveFrozenError(f"launched waves cannot change {', '.join(frozen)}")
-        if kwargs.get("status") == WaveStatus.DRAFT and self.filter(responses__isnull=False).exists():
-            raise WaveStateError("a wave with responses cannot go back to draft")
-        return super().update(**kwargs)
+        if not frozen and "status" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            # The rows locked first (a submission in flight holds its wave's row share-locked until it
+            # commits; on SQLite the transaction holds the one write lock): nothing is launched or
+            # answered between the checks and the write.
+            list(self.select_for_update(of=("self",)).values_list("pk", flat=True))
+            if frozen and self.exclude(status=WaveStatus.DRAFT).exists():
+                raise WaveFrozenError(f"launched waves cannot change {', '.join(frozen)}")
+            if kwargs.get("status") == WaveStatus.DRAFT and (
+                self.filter(responses__isnull=False).exists() or self.filter(claims__isnull=False).exists()
+            ):
+                raise WaveStateError("a wave with responses cannot go back to draft")
+            return super().update(**kwargs)
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         if {str(f) for f in fields} & (_FROZEN_NAMES | {"status"}):
@@ -340,23 +352,61 @@ class Wave(models.Model):
         return {}
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            self._check_freeze()
-        super().save(*args, **kwargs)
+        if self.pk is None or kwargs.get("force_insert"):
+            super().save(*args, **kwargs)
+            return
+        # The freeze is checked and the row written in one transaction, the row locked by the check:
+        # nothing can launch the wave or store an answer in it between the two.
+        with transaction.atomic(using=kwargs.get("using")):
+            self._check_freeze(kwargs.get("update_fields"))
+            super().save(*args, **kwargs)
 
-    def _check_freeze(self) -> None:
-        stored = Wave.objects.filter(pk=self.pk).values("status", *FROZEN_FIELDS).first()
+    def _check_freeze(self, update_fields: Iterable[str] | None = None) -> None:
+        """Refuse a write that changes a launched wave's frozen settings, or takes a wave holding answers
+        back to draft. ``update_fields``: the fields written (None: all of them).
+
+        Call it in the transaction that writes: it locks the wave's row for update, which waits for the
+        submissions in flight (from its claim to its commit a submission holds the row share-locked; on
+        SQLite the transaction holds the one write lock), so their answers are seen here.
+        """
+        stored = Wave.objects.select_for_update().filter(pk=self.pk).values("status", *FROZEN_FIELDS).first()
         if stored is None:
             return
+        written = (
+            set(FROZEN_FIELDS) | {"status"}
+            if update_fields is None
+            else {_ATTNAMES.get(name, name) for name in update_fields}
+        )
         if stored["status"] != WaveStatus.DRAFT:
-            changed = [name for name in FROZEN_FIELDS if getattr(self, name) != stored[name]]
+            changed = [
+                name for name in FROZEN_FIELDS if name in written and getattr(self, name) != stored[name]
+            ]
             if changed:
                 raise WaveFrozenError(
                     f"wave {self.pk} was launched: {', '.join(changed)} can no longer change "
                     "(respondents were told these settings)"
                 )
-        if self.status == WaveStatus.DRAFT and stored["status"] != WaveStatus.DRAFT and self.has_responses:
+        if (
+            "status" in written
+            and self.status == WaveStatus.DRAFT
+            and stored["status"] != WaveStatus.DRAFT
+            and self._answered()
+        ):
             raise WaveStateError(f"wave {self.pk} has responses: its launch cannot be undone")
+
+    def _answered(self) -> bool:
+        """Whether anyone answered: a response stored, or an invitation claimed by a submission."""
+        return self.responses.exists() or self.claims.exists()
+
+    def _lock(self) -> None:
+        """Lock the wave's row for update (in the caller's transaction) and reload every field from it.
+
+        The lock waits for the submissions in flight on this wave (they share-lock its row from their
+        claim to their commit; on SQLite the transaction already holds the one write lock), and for
+        anything else writing the row, such as the first dashboard look fixing ``publication``: what
+        the caller then checks and writes is the wave as it is, not as it was when it was loaded.
+        """
+        self.refresh_from_db(from_queryset=Wave.objects.select_for_update())
 
     @property
     def has_responses(self) -> bool:
@@ -456,16 +506,18 @@ class Wave(models.Model):
         self.save()
 
     def close(self) -> None:
-        if self.status != WaveStatus.OPEN:
-            raise WaveStateError(f"wave {self.pk} is {self.status}; only an open wave can be closed")
         with transaction.atomic():
             # Wait for the submissions in flight on this wave before anything else (their transactions
             # claim an invitation, share-lock the wave's row, store a response and delete a draft): the
             # claims go below, and the survey app rewrites the wave's invitations and responses, which
-            # must not miss or undo one. A submission that comes after finds it closed.
-            list(Wave.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
+            # must not miss or undo one. A submission that comes after finds it closed. The status is
+            # read under the lock (a close clicked twice closes once), and only the status is written:
+            # a publication fixed since this object was loaded stays.
+            self._lock()
+            if self.status != WaveStatus.OPEN:
+                raise WaveStateError(f"wave {self.pk} is {self.status}; only an open wave can be closed")
             self.status = WaveStatus.CLOSED
-            self.save()
+            self.save(update_fields=["status"])
             # Which invitations were answered is needed only to refuse a second answer, and a closed
             # wave takes none: it is not kept (no invitation is marked used), so whoever reads the
             # database or a backup cannot tell who of a group's invitees answered.
@@ -479,15 +531,22 @@ class Wave(models.Model):
             wave_closed.send(sender=Wave, wave=self)
 
     def revert_to_draft(self) -> None:
-        """Undo a launch made by mistake; refused once anyone has answered."""
-        if self.status == WaveStatus.DRAFT:
-            return
-        if self.has_responses:
-            raise WaveStateError(f"wave {self.pk} has responses: its launch cannot be undone")
-        self.status = WaveStatus.DRAFT
-        self.launched_on = None
-        self.publication = None  # nothing answered, nothing to keep: a new launch publishes anew
-        self.save()
+        """Undo a launch made by mistake; refused once anyone has answered.
+
+        The answers are looked for under the wave's row lock, in the transaction that writes the draft
+        status: a submission in flight is waited for and its answer seen (refused), and one that comes
+        after finds a draft and is refused. Only the fields this changes are written.
+        """
+        with transaction.atomic():
+            self._lock()
+            if self.status == WaveStatus.DRAFT:
+                return
+            if self._answered():
+                raise WaveStateError(f"wave {self.pk} has responses: its launch cannot be undone")
+            self.status = WaveStatus.DRAFT
+            self.launched_on = None
+            self.publication = None  # nothing answered, nothing to keep: a new launch publishes anew
+            self.save(update_fields=["status", "launched_on", "publication"])
 
 
 class Invitation(models.Model):

