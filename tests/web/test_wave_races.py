@@ -32,9 +32,9 @@ from django.test import Client
 from allypath.privacy import PrivacyPolicy, parse_breakdowns
 from allypath.web.dashboard.release import published_settings
 from allypath.web.orgs.errors import WaveStateError
-from allypath.web.orgs.models import Wave, WaveStatus
+from allypath.web.orgs.models import Membership, Organisation, Role, Wave, WaveStatus
 from allypath.web.survey.models import Response
-from web.conftest import psycopg_connection
+from web.conftest import member, psycopg_connection
 
 pytestmark = [pytest.mark.db]
 
@@ -247,3 +247,71 @@ def test_a_revert_keeps_what_was_saved_since_the_wave_was_loaded(acme, make_wave
     stored = Wave.objects.get(pk=wave.pk)
     assert stored.status == WaveStatus.DRAFT
     assert stored.emails == other.emails
+
+
+# -- C. the organisation keeps an admin ---------------------------------------------------------------
+
+
+@pytest.fixture
+def two_admins(acme: Organisation) -> tuple[User, User]:
+    return member("alice", acme, Role.ORG_ADMIN), member("erin", acme, Role.ORG_ADMIN)
+
+
+def _membership_url(org: Organisation, user: User) -> str:
+    return f"/console/{org.slug}/people/{Membership.objects.get(org=org, user=user).pk}/"
+
+
+def _admins(org: Organisation) -> set[str]:
+    return set(
+        Membership.objects.filter(org=org, role=Role.ORG_ADMIN).values_list("user__username", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["remove", "demote"])
+def test_two_admins_removing_or_demoting_each_other_at_once_leave_one_admin(acme, two_admins, change):
+    alice, erin = two_admins
+    data = {"action": "remove"} if change == "remove" else {"role": Role.VIEWER}
+    step = ("delete", Membership) if change == "remove" else ("save_base", Membership)
+    erins_url, alices_url = _membership_url(acme, erin), _membership_url(acme, alice)
+
+    def erin_changes_alice() -> int:
+        return _as(erin).post(alices_url, data).status_code
+
+    with competing_at(step[1], step[0], erin_changes_alice) as started:
+        answer = _as(alice).post(erins_url, data)
+    assert answer.status_code in (302, 403), answer.status_code
+    assert started[0].result() in (302, 403, 404)  # done, refused, or no longer a member
+    assert len(_admins(acme)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_admin_cannot_demote_himself(acme, two_admins):
+    alice, erin = two_admins
+    assert _as(alice).post(_membership_url(acme, erin), {"action": "remove"}).status_code == 302
+    assert _admins(acme) == {"alice"}
+    answer = _as(alice).post(_membership_url(acme, alice), {"role": Role.VIEWER}, follow=True)
+    assert "only admin" in answer.content.decode()
+    assert _admins(acme) == {"alice"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_demoted_meanwhile_changes_no_role(acme, two_admins):
+    """Erin makes bob an admin while alice takes erin's admin role away: erin's change is made before
+    the demotion (she was an admin then), or refused; never after it."""
+    alice, erin = two_admins
+    bob = member("bob", acme, Role.VIEWER)
+    bobs_url, erins_url = _membership_url(acme, bob), _membership_url(acme, erin)
+
+    def alice_demotes_erin() -> tuple[int, set[str]]:
+        status = _as(alice).post(erins_url, {"role": Role.VIEWER}).status_code
+        return status, _admins(acme)  # the admins once the demotion is done
+
+    with competing_at(Membership, "save_base", alice_demotes_erin) as started:
+        answer = _as(erin).post(bobs_url, {"role": Role.ORG_ADMIN})
+    assert answer.status_code in (302, 403), answer.status_code
+    demoted, admins_then = started[0].result()
+    assert demoted == 302
+    assert "erin" not in _admins(acme)
+    if "bob" in _admins(acme):  # erin's change was made: before her demotion, not after it
+        assert "bob" in admins_then

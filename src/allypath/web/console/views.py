@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -147,22 +147,55 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     org = membership.org
     form = MembershipForm(request.POST or None, instance=membership)
     if request.method == "POST":
-        if request.POST.get("action") == "remove":
-            if membership.user_id == request.user.pk:
-                messages.error(request, "You cannot remove your own membership.")
-            else:
-                membership.delete()
-                messages.success(request, "Membership removed.")
-            return redirect("console:people", slug=org.slug)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Role updated.")
+        removing = request.POST.get("action") == "remove"
+        if removing or form.is_valid():
+            with transaction.atomic():
+                refusal = _membership_change_refused(request, org, membership, removing, form)
+                if refusal:
+                    messages.error(request, refusal)
+                elif removing:
+                    membership.delete()
+                    messages.success(request, "Membership removed.")
+                else:
+                    form.save()
+                    messages.success(request, "Role updated.")
             return redirect("console:people", slug=org.slug)
     return render(
         request,
         "console/membership.html",
         base_context(request, org, f"Role of {membership.user}", form=form, member=membership),
     )
+
+
+def _membership_change_refused(
+    request: HttpRequest, org: Organisation, membership: Membership, removing: bool, form: MembershipForm
+) -> str:
+    """Why removing ``membership`` (or giving it the form's role) is refused, in words; "" when allowed.
+
+    Run in the transaction that makes the change. The organisation's admin memberships are locked
+    first (on SQLite the transaction holds the one write lock), then the target's: two admins removing
+    or demoting each other at once are taken one after the other, and the second sees the first's
+    change. The acting user's role is checked again under the lock, and the last admin is kept.
+    """
+    admins = dict(
+        Membership.objects.select_for_update()
+        .filter(org=org, role=Role.ORG_ADMIN)
+        .order_by("pk")
+        .values_list("pk", "user_id")
+    )
+    if request.user.pk not in admins.values():
+        raise PermissionDenied("this needs the organisation admin role")
+    if not Membership.objects.select_for_update().filter(pk=membership.pk, org=org).exists():
+        return "This membership was removed in the meantime: nothing was changed."
+    if removing and membership.user_id == request.user.pk:
+        return "You cannot remove your own membership."
+    leaves_admins = removing or form.cleaned_data["role"] != Role.ORG_ADMIN
+    if leaves_admins and set(admins) == {membership.pk}:
+        return (
+            f"{membership.user} is the organisation's only admin: make someone else an admin first, "
+            "so that the organisation keeps one."
+        )
+    return ""
 
 
 def _invited(wave: Wave, membership: Membership) -> int:
