@@ -22,19 +22,22 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.test import Client
 
 from allypath.privacy import PrivacyPolicy, parse_breakdowns
 from allypath.web.dashboard.release import published_settings
 from allypath.web.orgs.errors import WaveStateError
-from allypath.web.orgs.models import Membership, Organisation, Role, Wave, WaveStatus
+from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
+from allypath.web.orgs.seeding import write_hris
 from allypath.web.survey.models import Response
-from web.conftest import member, psycopg_connection
+from web.conftest import ACME_PEOPLE, member, psycopg_connection
 
 pytestmark = [pytest.mark.db]
 
@@ -315,3 +318,47 @@ def test_an_admin_demoted_meanwhile_changes_no_role(acme, two_admins):
     assert "erin" not in _admins(acme)
     if "bob" in _admins(acme):  # erin's change was made: before her demotion, not after it
         assert "bob" in admins_then
+
+
+# -- D. the same people file uploaded twice at once ---------------------------------------------------
+
+
+def _upload(client: Client, org: Organisation, path: Path) -> Any:
+    upload = SimpleUploadedFile("people.csv", path.read_bytes(), content_type="text/csv")
+    return client.post(f"/console/{org.slug}/import/", {"file": upload})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_colliding_with_a_unit_saved_meanwhile_is_answered_in_words(tmp_path, monkeypatch):
+    """Whatever else adds a unit under the same path while a file is imported (the unique key refuses
+    the import's own): the page says so and to upload again, not a server error."""
+    org = Organisation.objects.create(name="Initech", slug="initech")
+    admin = member("alice", org, Role.ORG_ADMIN)
+    people = write_hris(tmp_path / "people.csv", ACME_PEOPLE)
+    save_base = Unit.save_base
+
+    def same_path_first(self: Unit, *args: Any, **kwargs: Any) -> None:
+        if not Unit.objects.filter(org=org, path=self.path).exists():
+            Unit.objects.bulk_create([Unit(org=org, path=self.path, name=self.name, depth=self.depth)])
+        save_base(self, *args, **kwargs)
+
+    monkeypatch.setattr(Unit, "save_base", same_path_first)
+    answer = _upload(_as(admin), org, people)
+    assert answer.status_code == 422, answer.status_code
+    assert "Upload the file again" in answer.content.decode()
+    assert not Employee.objects.filter(org=org).exists()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_same_people_file_uploaded_twice_at_once_imports_once_without_an_error(
+    tmp_path,
+):
+    org = Organisation.objects.create(name="Initech", slug="initech")
+    admin = member("alice", org, Role.ORG_ADMIN)
+    people = write_hris(tmp_path / "people.csv", ACME_PEOPLE)
+    with competing_at(Unit, "save_base", lambda: _upload(_as(admin), org, people).status_code) as started:
+        answer = _upload(_as(admin), org, people)
+    assert answer.status_code == 302, answer.status_code
+    assert started[0].result() == 302
+    assert Employee.objects.filter(org=org, active=True).count() == len(ACME_PEOPLE)

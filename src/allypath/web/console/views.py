@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -87,6 +87,11 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
             summary = import_hris_upload(org, upload.name, upload.chunks())  # streamed, not held whole
         except DataError as exc:
             problems = str(exc)
+        except IntegrityError:  # nothing was imported: the import is one transaction
+            problems = (
+                "Another change to this organisation's people or units was saved while this file was "
+                "being imported, so nothing was imported. Upload the file again."
+            )
         else:
             messages.success(
                 request,

@@ -51,6 +51,11 @@ def import_hris(org: Organisation, path: str | os.PathLike[str]) -> ImportSummar
             file=str(path),
         )
     with transaction.atomic():
+        # One import of an organisation at a time: its row is locked before its units and people are
+        # read, so a second upload (the same file sent twice) waits for the first and then finds its
+        # units and people instead of adding them again against the unique keys. SQLite's transaction
+        # holds the one write lock from its start.
+        list(Organisation.objects.select_for_update().filter(pk=org.pk).values_list("pk", flat=True))
         units = {u.path: u for u in Unit.objects.filter(org=org)}
         added_units = 0
         for row in table.units.to_dict("records"):  # parents come first
