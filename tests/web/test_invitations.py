@@ -70,7 +70,7 @@ def test_reminders_go_only_to_unused_invitations_with_a_fresh_link_and_the_old_o
         client.post("/api/v1/responses", json.dumps(body), content_type="application/json").status_code == 201
     )
     mailoutbox.clear()
-    assert send_reminders(wave) is None  # nothing countable comes back to HR
+    assert send_reminders(wave) is True  # whether it ran: nothing countable comes back to HR
     reminded = {m.to[0] for m in mailoutbox}
     assert "s1@acme.test" not in reminded
     assert len(reminded) == 23
@@ -94,6 +94,30 @@ def test_the_reminder_confirmation_shows_no_count(client, login, alice, acme, wa
     html = r.content.decode()
     assert "Reminders sent to everyone who has not answered yet." in html
     assert f"{len(mailoutbox) - 24} reminder" not in html and "24 reminder" not in html
+
+
+def test_a_reminder_click_while_a_round_is_under_way_says_none_was_sent(
+    client, login, alice, acme, wave, mailoutbox, monkeypatch
+):
+    """A double click: the second request finds the first round running and sends nothing; it says so
+    instead of "Reminders sent"."""
+    from contextlib import contextmanager
+
+    from allypath.web.orgs import invitations
+
+    send_invitations(wave)
+    mailoutbox.clear()
+
+    @contextmanager
+    def another_round_running(_wave: object):
+        yield False
+
+    monkeypatch.setattr(invitations, "_reminder_round", another_round_running)
+    login(alice)
+    r = client.post(f"/console/{acme.slug}/waves/{wave.pk}/action/", {"action": "remind"}, follow=True)
+    html = r.content.decode()
+    assert "A reminder round for this wave was already under way" in html
+    assert "Reminders sent" not in html and not mailoutbox
 
 
 def test_the_links_csv_download_is_for_org_admins_after_the_warning_and_is_audited(

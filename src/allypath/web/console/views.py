@@ -340,8 +340,14 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             sent = send_invitations(wave)
             messages.success(request, f"{sent} invitation e-mails sent.")
         elif action == "remind":
-            send_reminders(wave)
-            messages.success(request, "Reminders sent to everyone who has not answered yet.")
+            if send_reminders(wave):
+                messages.success(request, "Reminders sent to everyone who has not answered yet.")
+            else:
+                messages.info(
+                    request,
+                    "A reminder round for this wave was already under way (another click or another"
+                    " admin): it reminds everyone who has not answered yet, so no second one was sent.",
+                )
         else:
             messages.error(request, "Unknown action.")
     except (AllypathError, ValidationError) as exc:

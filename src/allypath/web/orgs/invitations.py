@@ -282,9 +282,10 @@ def send_invitations(wave: Wave) -> int:
     return _send_each(wave, pending, "invitation", mark)
 
 
-def send_reminders(wave: Wave) -> None:
-    """E-mail a fresh link to every unused invitation that already had one. Returns nothing on purpose:
-    the number reminded, beside what HR knows of the population, could reveal who answered.
+def send_reminders(wave: Wave) -> bool:
+    """E-mail a fresh link to every unused invitation that already had one. Returns whether this call
+    ran the round (False: another round of the wave was under way), never the number reminded: beside
+    what HR knows of the population, it could reveal who answered.
 
     What is stored must not say who was reminded either: a count of reminders per invitation, or tokens
     issued to unused invitations only, would date each answer between two reminders, and the responses'
@@ -305,6 +306,7 @@ def send_reminders(wave: Wave) -> None:
     with _reminder_round(wave) as alone:
         if alone:
             _remind(wave)
+    return alone
 
 
 def _remind(wave: Wave) -> None:
