@@ -1,17 +1,20 @@
 """Append-only audit log of every access to report data (who, which organisation, wave and group, which
-view, when), visible to organisation admins at ``/console/<org>/audit/``.
+view, when) and of every change to the survey set-up made through the console, visible to organisation
+admins at ``/console/<org>/audit/``.
 
-Call :func:`record_access` from every view, API endpoint and export that shows aggregates.
+Call :func:`record_access` from every view, API endpoint and export that shows aggregates, and
+:func:`record_change` from every console action that launches, closes or reverts a wave, e-mails
+people, imports the people file or changes console memberships.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["AuditLogError", "record_access"]
+__all__ = ["AuditLogError", "record_access", "record_change"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from allypath.web.audit.log import AuditLogError, record_access
+    from allypath.web.audit.log import AuditLogError, record_access, record_change
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,5 @@
-"""``record_access``: the one call every aggregate view, API endpoint and export makes."""
+"""``record_access``: the one call every aggregate view, API endpoint and export makes; ``record_change``:
+the one call every console action that changes the survey set-up makes."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from allypath.web.audit.models import AccessEvent, AuditLogError
+from allypath.web.audit.models import AccessEvent, AuditLogError, ChangeEvent
 from allypath.web.orgs.models import Organisation, Wave
 
-__all__ = ["AuditLogError", "record_access"]
+__all__ = ["AuditLogError", "ChangeEvent", "record_access", "record_change"]
 
 
 def record_access(
@@ -37,4 +38,32 @@ def record_access(
         wave=wave,
         group=str(group)[:500],
         view=str(view)[:200],
+    )
+
+
+def record_change(
+    request_or_user: HttpRequest | Any,
+    *,
+    org: Organisation,
+    action: ChangeEvent.Action,
+    wave: Wave | None = None,
+    detail: str = "",
+) -> None:
+    """Append one entry: ``user`` made the change ``action`` to ``org`` (and ``wave``), with what it did
+    in words (``detail``). Call it in the request that made the change, once it has been made.
+
+    It raises on a wave of another organisation, so a wrong call cannot write a misleading entry.
+    """
+    user: Any = getattr(request_or_user, "user", request_or_user)
+    if wave is not None and wave.org_id != org.pk:
+        raise AuditLogError(f"wave {wave.pk} is not a wave of {org.slug}")
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    ChangeEvent.objects.create(
+        user_id=user.pk if authenticated else None,
+        username=user.get_username() if authenticated else "(anonymous)",
+        org=org,
+        wave_id=wave.pk if wave is not None else None,
+        wave_name=wave.name[:200] if wave is not None else "",
+        action=action,
+        detail=str(detail)[:500],
     )

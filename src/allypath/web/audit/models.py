@@ -1,5 +1,7 @@
-"""The audit log: one row per access to report data, and one per HR sign-in, refused sign-in or sign-out;
-never changed or removed through the application.
+"""The audit log: one row per access to report data, one per HR sign-in, refused sign-in or sign-out,
+and one per change an HR user made to the organisation's survey set-up (a wave launched, closed or
+taken back to draft, invitations or reminders sent, the people file imported, a member added, given
+another role or removed); never changed or removed through the application.
 
 Append-only is enforced here, in the model layer (``save`` refuses updates, ``delete`` and the
 queryset's ``update``/``delete``/``bulk_update`` refuse), and again by database triggers (migration
@@ -112,3 +114,42 @@ class SignInEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.method} {self.outcome} {self.reason}".rstrip()
+
+
+class ChangeEvent(AppendOnlyModel):
+    """A change an HR user made through the console: who, when, what, to which wave, and its outcome
+    in words (``detail``: "2 people added, 0 updated, 830 no longer in the file").
+
+    The wave is kept as id and name, not as a foreign key, so that deleting a draft wave is not blocked
+    by its history and the history still names it. Nothing about respondents is kept: no count of
+    reminders (beside the population, it could tell who answered), no answer, no person's name but
+    the console member's whose membership changed.
+    """
+
+    class Action(models.TextChoices):
+        WAVE_CREATED = "wave_created", "created the wave"
+        WAVE_LAUNCHED = "wave_launched", "launched the wave"
+        LAUNCH_UNDONE = "launch_undone", "undid the launch"
+        WAVE_CLOSED = "wave_closed", "closed the wave"
+        INVITATIONS_SENT = "invitations_sent", "e-mailed invitations"
+        REMINDERS_SENT = "reminders_sent", "e-mailed reminders"
+        PEOPLE_IMPORTED = "people_imported", "imported the people file"
+        MEMBER_ADDED = "member_added", "added a console member"
+        ROLE_CHANGED = "role_changed", "changed a member's role"
+        MEMBER_REMOVED = "member_removed", "removed a console member"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    username = models.CharField(max_length=150)
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="change_events")
+    wave_id = models.BigIntegerField(null=True, blank=True)
+    wave_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["org", "-at"], name="audit_change_org_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.detail}".rstrip()

@@ -10,13 +10,14 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from allypath.web.audit.models import AccessEvent, SignInEvent
+from allypath.web.audit.models import AccessEvent, ChangeEvent, SignInEvent
 from allypath.web.audit.names import group_name, view_name
 from allypath.web.orgs.access import get_for, membership_for
 from allypath.web.orgs.models import Organisation, Role
 
 PAGE_SIZE = 100
 SIGN_INS_SHOWN = 100
+CHANGES_SHOWN = 200
 
 
 def _org(request: HttpRequest, slug: str) -> Organisation:
@@ -40,6 +41,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "entries": entries,
         "sign_ins": _members_sign_ins(org)[:SIGN_INS_SHOWN],
+        "changes": ChangeEvent.objects.filter(org=org)[:CHANGES_SHOWN],
     }
     return render(request, "audit/log.html", context)
 
