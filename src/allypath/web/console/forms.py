@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
 
 from allypath.web.orgs.emails import EMAIL_KINDS, check_email, default_email, wave_email
 from allypath.web.orgs.instruments import available_instrument
@@ -21,6 +22,17 @@ class HrisUploadForm(forms.Form):
 
 def _names(values: Iterable[object]) -> list[tuple[str, str]]:
     return [(v, v) for v in sorted({str(v) for v in values if v})]
+
+
+def closing_day_passed(closes_on: dt.date) -> str:
+    """Why a wave closing on ``closes_on`` cannot be saved or launched ("" when it can): its closing day
+    has passed, so nobody could answer, and its invitations would ask people for what they cannot do."""
+    if closes_on >= timezone.localdate():
+        return ""
+    return (
+        f"“Closes on” ({closes_on.day} {closes_on:%B %Y}) has already passed, so nobody could answer: "
+        "choose today or a later day."
+    )
 
 
 class WaveForm(forms.ModelForm):
@@ -128,6 +140,13 @@ class WaveForm(forms.ModelForm):
             self.instance.instrument_version = instrument.version
             if not self.initial.get("languages"):
                 self.initial["languages"] = list(instrument.languages)
+
+    def clean_closes_on(self) -> dt.date:
+        closes_on: dt.date = self.cleaned_data["closes_on"]
+        too_late = closing_day_passed(closes_on)
+        if too_late:
+            raise forms.ValidationError(too_late)
+        return closes_on
 
     def clean_reminders_on(self) -> list[str]:
         text = self.cleaned_data.get("reminders_on") or ""

@@ -32,7 +32,15 @@ from allypath.web.orgs.invitations import (
     send_invitations,
     send_reminders,
 )
-from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave
+from allypath.web.orgs.models import (
+    Employee,
+    Membership,
+    Organisation,
+    Role,
+    Unit,
+    Wave,
+    WavePhase,
+)
 from allypath.web.survey.texts import LANGUAGE_NAMES
 
 
@@ -291,6 +299,8 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         rates_scope=[u.path for u in membership.units.all()] if membership.role == Role.ANALYST else [],
         invited=_invited(wave, membership),
         audience=audience_summary(wave),
+        # an ended wave (its closing day passed) sends no invitations, reminders or links
+        ended=wave.phase() == WavePhase.ENDED,
         instrument_title=_instrument_title(wave),
         language_names=[LANGUAGE_NAMES.get(code, code) for code in wave.languages],
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from allypath.errors import AllypathError
 from allypath.model.text import is_rtl
 from allypath.web.console.audience import audience_summary
-from allypath.web.console.forms import WaveEmailsForm
+from allypath.web.console.forms import WaveEmailsForm, closing_day_passed
 from allypath.web.console.views import base_context, wave_for
 from allypath.web.orgs.emails import EMAIL_KINDS, PLACEHOLDERS, local_date, render_email
 from allypath.web.orgs.instruments import wave_instrument
@@ -39,8 +39,11 @@ def wave_launch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, "Not done: only a draft survey wave can be launched.")
         return redirect("console:wave", slug=slug, pk=pk)
     summary = audience_summary(wave)
+    too_late = closing_day_passed(wave.closes_on)
     if request.method == "POST":
-        if request.POST.get("confirm_count") != str(summary["size"]):
+        if too_late:
+            messages.error(request, f"Not done: {too_late}")
+        elif request.POST.get("confirm_count") != str(summary["size"]):
             messages.error(
                 request,
                 f"The people list changed since the page was shown: {summary['size']} people would now be "
@@ -63,7 +66,9 @@ def wave_launch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     "invitations from this page when you are ready.",
                 )
                 return redirect("console:wave", slug=slug, pk=pk)
-    context = base_context(request, wave.org, f"Launch {wave.name}", wave=wave, audience=summary)
+    context = base_context(
+        request, wave.org, f"Launch {wave.name}", wave=wave, audience=summary, too_late=too_late
+    )
     return render(request, "console/wave_launch.html", context)
 
 

@@ -147,8 +147,18 @@ def _late_coarse(wave: Wave, people: list[Employee], units: list[Unit]) -> dict[
 
 
 def _require_open(wave: Wave) -> None:
+    """Refuse, in words HR reads, to issue or send links for a wave nobody can answer: a draft, a closed
+    wave, or an ended one (its closing day has passed: a link would open nothing, and a reminder would
+    say there is still time)."""
+    if wave.status == WaveStatus.DRAFT:
+        raise WaveStateError("this wave has not been launched: links are sent only once it is launched")
     if wave.status != WaveStatus.OPEN:
-        raise WaveStateError(f"wave {wave.pk} is {wave.status}: links are issued only while it is open")
+        raise WaveStateError("this wave is closed: no more invitations, reminders or links are sent")
+    if timezone.localdate() > wave.closes_on:
+        raise WaveStateError(
+            f"this wave has ended: its closing day ({wave.closes_on.day} {wave.closes_on:%B %Y}) has "
+            "passed, so nobody can answer any more and no invitations, reminders or links are sent"
+        )
 
 
 def _issue(invitations: list[Invitation]) -> list[tuple[Invitation, str]]:

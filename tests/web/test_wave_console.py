@@ -1,0 +1,113 @@
+"""The wave pages of the HR console, as a reviewer used them: dates already past, a close or an undone
+launch that cannot be taken back without a confirmation, and refusals in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.messages import get_messages
+from django.utils import timezone
+
+from allypath.web.orgs.errors import WaveStateError
+from allypath.web.orgs.invitations import export_links_csv, send_invitations, send_reminders
+from allypath.web.orgs.models import InvitationToken, Wave, WaveStatus
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+
+def _days(n: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=n)
+
+
+def _said(response) -> str:
+    """The message ``response`` (to a POST) left for the next page: the last one (those of earlier
+    requests whose pages were not fetched come before it)."""
+    return [str(m) for m in get_messages(response.wsgi_request)][-1]
+
+
+def _settings(**changes: object) -> dict[str, object]:
+    return {
+        "name": "Autumn",
+        "audience": "men",
+        "form": "full",
+        "languages": ["en"],
+        "privacy_mode": "anonymous",
+        "k": 5,
+        "k_text": 10,
+        "opens_on": _days(1).isoformat(),
+        "closes_on": _days(30).isoformat(),
+        **changes,
+    }
+
+
+# -- 1. a wave whose closing day has passed ------------------------------------------------------------
+
+
+def test_a_closing_day_already_past_is_refused_when_a_wave_is_created_or_edited(client, login, alice, acme):
+    login(alice)
+    past = {"opens_on": _days(-60).isoformat(), "closes_on": _days(-30).isoformat()}
+    r = client.post(f"/console/{acme.slug}/waves/new/", _settings(**past))
+    assert r.status_code == 200 and not Wave.objects.filter(name="Autumn").exists()
+    assert r.context["form"].errors["closes_on"] == [
+        f"“Closes on” ({_days(-30).day} {_days(-30):%B %Y}) has already passed, so nobody could answer: "
+        "choose today or a later day."
+    ]
+    client.post(f"/console/{acme.slug}/waves/new/", _settings())
+    wave = Wave.objects.get(name="Autumn")
+    r = client.post(f"/console/{acme.slug}/waves/{wave.pk}/edit/", _settings(name="Edited", **past))
+    assert r.status_code == 200 and "“Closes on”" in r.context["form"].errors["closes_on"][0]
+    wave.refresh_from_db()
+    assert wave.name == "Autumn" and wave.closes_on == _days(30)
+
+
+def test_a_draft_whose_closing_day_has_passed_cannot_be_launched(client, login, alice, acme, make_wave):
+    wave = make_wave(acme, launch=False, opens_on=_days(-60), closes_on=_days(-30))  # saved before it passed
+    login(alice)
+    url = f"/console/{acme.slug}/waves/{wave.pk}/launch/"
+    page = client.get(url).content.decode()
+    assert "This wave cannot be launched: “Closes on”" in page and "has already passed" in page
+    assert "Launch and invite" not in page
+    r = client.post(url, {"confirm_count": "25"})
+    assert "Not done: “Closes on”" in _said(r)
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.DRAFT and not wave.invitations.exists()
+
+
+def test_an_ended_wave_sends_no_invitations_reminders_or_links(
+    client, login, alice, acme, make_wave, issue_tokens, mailoutbox
+):
+    wave = make_wave(acme)
+    issue_tokens(wave)  # some had links while it was open; the others were never invited
+    wave.invitations.filter(employee__employee_id__startswith="S").first().tokens.all().delete()
+    Wave.objects.filter(pk=wave.pk).update(opens_on=_days(-60), closes_on=_days(-30))
+    wave.refresh_from_db()
+    tokens = InvitationToken.objects.count()
+
+    for service in (send_invitations, send_reminders, export_links_csv):
+        with pytest.raises(WaveStateError, match="has ended"):
+            service(wave)
+    login(alice)
+    base = f"/console/{acme.slug}/waves/{wave.pk}"
+    for action in ("invite", "remind"):
+        said = _said(client.post(f"{base}/action/", {"action": action}))
+        assert (
+            said.startswith("Not done: this wave has ended: its closing day")
+            and "wave " + str(wave.pk) not in said
+        )
+    r = client.post(f"{base}/links.csv", {"confirm": "yes"})
+    assert r.status_code == 302 and "this wave has ended" in _said(r)
+    assert mailoutbox == [] and InvitationToken.objects.count() == tokens
+
+    page = client.get(f"{base}/").content.decode()
+    for button in ("E-mail invitations", "E-mail reminders", "Download new personal links"):
+        assert button not in page
+    assert "Close the wave" in page and "no invitations, reminders or links are sent" in page
+
+
+def test_an_open_wave_still_offers_invitations_reminders_and_links(client, login, alice, acme, make_wave):
+    wave = make_wave(acme)
+    login(alice)
+    page = client.get(f"/console/{acme.slug}/waves/{wave.pk}/").content.decode()
+    for button in ("E-mail invitations", "E-mail reminders", "Download new personal links"):
+        assert button in page
