@@ -167,6 +167,7 @@ def test_an_hr_partner_sets_up_a_wave_and_reads_the_answers_to_the_three_questio
     assert answer_through_the_api(browser, url, wave) == 56
 
     page.goto(f"{url}/console/harbour/waves/{wave.pk}/")
+    page.get_by_label("Close now: no one can answer after this, and unfinished drafts are deleted").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Close the wave").click()
     wave.refresh_from_db()

@@ -79,7 +79,9 @@ def test_analysts_read_but_do_not_administer(client, login, dave, acme_urls):
 
 def test_org_admins_can_close_their_wave(client, login, alice, acme, acme_wave):
     login(alice)
-    r = client.post(f"/console/{acme.slug}/waves/{acme_wave.pk}/action/", {"action": "close"})
+    r = client.post(
+        f"/console/{acme.slug}/waves/{acme_wave.pk}/action/", {"action": "close", "confirm": "yes"}
+    )
     assert r.status_code == 302
     acme_wave.refresh_from_db()
     assert acme_wave.status == WaveStatus.CLOSED

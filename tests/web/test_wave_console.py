@@ -4,6 +4,7 @@ launch that cannot be taken back without a confirmation, and refusals in plain w
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -14,6 +15,8 @@ from allypath.web.orgs.invitations import export_links_csv, send_invitations, se
 from allypath.web.orgs.models import InvitationToken, Wave, WaveStatus
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+CLOSE_BOX = "Close now: no one can answer after this, and unfinished drafts are deleted"
 
 
 def _days(n: int) -> dt.date:
@@ -111,3 +114,25 @@ def test_an_open_wave_still_offers_invitations_reminders_and_links(client, login
     page = client.get(f"/console/{acme.slug}/waves/{wave.pk}/").content.decode()
     for button in ("E-mail invitations", "E-mail reminders", "Download new personal links"):
         assert button in page
+
+
+# -- 2. closing asks for a confirmation, checked by the server too ----------------------------------------
+
+
+def test_closing_needs_its_confirmation_box_ticked(client, login, alice, acme, make_wave, issue_tokens):
+    wave = make_wave(acme)
+    client.post(f"/s/{issue_tokens(wave)['S001']}/", {"language": "en"})  # an unfinished draft
+    login(alice)
+    base = f"/console/{acme.slug}/waves/{wave.pk}"
+    page = client.get(f"{base}/").content.decode()
+    box = re.search(r'<label><input type="checkbox" name="confirm" value="yes" required> ([^<]+)</label>\s*'
+                    r'<button type="submit" name="action" value="close"', page)  # fmt: skip
+    assert box and box.group(1) == CLOSE_BOX
+    r = client.post(f"{base}/action/", {"action": "close"})
+    assert _said(r).startswith("Not done: tick the box to confirm that the wave closes now")
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.OPEN and wave.drafts.count() == 1
+    r = client.post(f"{base}/action/", {"action": "close", "confirm": "yes"})
+    assert "Wave closed" in _said(r)
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.CLOSED and wave.drafts.count() == 0

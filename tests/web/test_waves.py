@@ -132,7 +132,7 @@ def test_closing_in_the_console_deletes_unfinished_drafts(
     client.post(f"/s/{token}/", {"language": "en"})
     assert wave.drafts.count() == 1
     login(alice)
-    client.post(f"/console/{acme.slug}/waves/{wave.pk}/action/", {"action": "close"})
+    client.post(f"/console/{acme.slug}/waves/{wave.pk}/action/", {"action": "close", "confirm": "yes"})
     assert wave.drafts.count() == 0
 
 

@@ -331,6 +331,14 @@ def _instrument_title(wave: Wave) -> InstrumentTitle:
     return InstrumentTitle(title, f"{wave.org.name}'s own questionnaire")  # its title comes first
 
 
+#: The actions that cannot be taken back, and why one posted without its confirmation box is refused:
+#: the wave page asks for the box to be ticked (the browser's ``required``), and the server checks too.
+CONFIRMATIONS = {
+    "close": "tick the box to confirm that the wave closes now: nobody can answer after this, and "
+    "unfinished drafts are deleted.",
+}
+
+
 @login_required
 @require_POST
 def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -339,7 +347,9 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         if action == "launch":  # only from the confirmation page, which states whom it invites
             return redirect("console:wave_launch", slug=slug, pk=pk)
-        if action == "close":
+        if action in CONFIRMATIONS and request.POST.get("confirm") != "yes":
+            messages.error(request, f"Not done: {CONFIRMATIONS[action]}")
+        elif action == "close":
             wave.close()
             wave.drafts.all().delete()
             messages.success(request, "Wave closed; unfinished drafts were deleted.")
