@@ -4,7 +4,9 @@ launch that cannot be taken back without a confirmation, and refusals in plain w
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import uuid
 
 import pytest
 from django.contrib.messages import get_messages
@@ -42,6 +44,17 @@ def _settings(**changes: object) -> dict[str, object]:
         "closes_on": _days(30).isoformat(),
         **changes,
     }
+
+
+def _answer(client, wave, token, answers_for, instrument) -> None:
+    body = {
+        "token": token,
+        "submission_id": str(uuid.uuid4()),
+        "answers": answers_for(instrument.form("short")),
+        "language": "en",
+    }
+    r = client.post("/api/v1/responses", json.dumps(body), content_type="application/json")
+    assert r.status_code == 201
 
 
 # -- 1. a wave whose closing day has passed ------------------------------------------------------------
@@ -136,3 +149,30 @@ def test_closing_needs_its_confirmation_box_ticked(client, login, alice, acme, m
     assert "Wave closed" in _said(r)
     wave.refresh_from_db()
     assert wave.status == WaveStatus.CLOSED and wave.drafts.count() == 0
+
+
+# -- 3. a launch can be undone from the wave's page while nobody has answered -----------------------------
+
+
+def test_the_wave_page_undoes_a_launch_nobody_answered_after_a_confirmation(
+    client, login, alice, acme, make_wave, issue_tokens, answers_for, instrument
+):
+    wave = make_wave(acme)
+    login(alice)
+    base = f"/console/{acme.slug}/waves/{wave.pk}"
+    page = client.get(f"{base}/").content.decode()
+    assert 'value="revert"' in page and "Undo the launch" in page
+    assert "links stop working until the wave is launched again" in page
+    r = client.post(f"{base}/action/", {"action": "revert"})
+    assert _said(r).startswith("Not done: tick the box to confirm that the launch is undone")
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.OPEN
+    r = client.post(f"{base}/action/", {"action": "revert", "confirm": "yes"})
+    assert "its links no longer work" in _said(r)
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.DRAFT
+
+    answered = make_wave(acme, name="Answered")
+    _answer(client, answered, issue_tokens(answered)["S001"], answers_for, instrument)
+    page = client.get(f"/console/{acme.slug}/waves/{answered.pk}/").content.decode()
+    assert 'value="revert"' not in page and "Undo the launch" not in page

@@ -40,6 +40,7 @@ from allypath.web.orgs.models import (
     Unit,
     Wave,
     WavePhase,
+    WaveStatus,
 )
 from allypath.web.survey.texts import LANGUAGE_NAMES
 
@@ -301,6 +302,8 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         audience=audience_summary(wave),
         # an ended wave (its closing day passed) sends no invitations, reminders or links
         ended=wave.phase() == WavePhase.ENDED,
+        # a launch can be undone while nobody has answered (the model checks again under its lock)
+        can_undo_launch=wave.status == WaveStatus.OPEN and not wave._answered(),
         instrument_title=_instrument_title(wave),
         language_names=[LANGUAGE_NAMES.get(code, code) for code in wave.languages],
     )
@@ -336,6 +339,8 @@ def _instrument_title(wave: Wave) -> InstrumentTitle:
 CONFIRMATIONS = {
     "close": "tick the box to confirm that the wave closes now: nobody can answer after this, and "
     "unfinished drafts are deleted.",
+    "revert": "tick the box to confirm that the launch is undone: the links stop working until the wave "
+    "is launched again.",
 }
 
 
@@ -355,7 +360,11 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Wave closed; unfinished drafts were deleted.")
         elif action == "revert":
             wave.revert_to_draft()
-            messages.success(request, "The wave is a draft again.")
+            messages.success(
+                request,
+                "The launch was undone: the wave is a draft again and its links no longer work. Its "
+                "settings can be changed; launch it again to invite people.",
+            )
         elif action == "invite":
             sent = send_invitations(wave)
             messages.success(request, f"{sent} invitation e-mails sent.")
