@@ -176,3 +176,39 @@ def test_the_wave_page_undoes_a_launch_nobody_answered_after_a_confirmation(
     _answer(client, answered, issue_tokens(answered)["S001"], answers_for, instrument)
     page = client.get(f"/console/{acme.slug}/waves/{answered.pk}/").content.decode()
     assert 'value="revert"' not in page and "Undo the launch" not in page
+
+
+# -- 4. the wave form: one plain message per problem, naming the field by its label -----------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"k": 2}, "k", "“Smallest group shown” must be at least 3."),
+        ({"k_text": 2}, "k_text", "“Smallest group whose comments are shown” must be at least 3."),
+        (
+            {"k_text": 4},
+            "k_text",
+            "“Smallest group whose comments are shown” cannot be smaller than “Smallest group shown” (5).",
+        ),
+        ({"languages": []}, "languages", "Choose at least one language."),
+        (
+            {"opens_on": _days(40).isoformat()},
+            "closes_on",
+            "“Closes on” must be on or after “Opens on”.",
+        ),
+    ],
+)
+def test_the_wave_form_says_each_problem_once_in_plain_words(
+    client, login, alice, acme, changes, field, message
+):
+    login(alice)
+    r = client.post(f"/console/{acme.slug}/waves/new/", _settings(**changes))
+    assert r.status_code == 200 and not Wave.objects.filter(name="Autumn").exists()
+    assert dict(r.context["form"].errors) == {field: [message]}
+
+
+def test_a_refused_k_leaves_no_message_about_comments_judged_by_the_old_k(client, login, alice, acme):
+    login(alice)
+    r = client.post(f"/console/{acme.slug}/waves/new/", _settings(k="five", k_text=4))
+    assert list(r.context["form"].errors) == ["k"]

@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 
+from allypath.privacy import K_FLOOR
 from allypath.web.orgs.emails import EMAIL_KINDS, check_email, default_email, wave_email
 from allypath.web.orgs.instruments import available_instrument
 from allypath.web.orgs.models import Employee, Membership, Role, Unit, Wave
@@ -112,6 +114,9 @@ class WaveForm(forms.ModelForm):
             "uncertainty",
         }
 
+    #: Whether ``k_text`` passed its own field's checks (set by :meth:`clean`).
+    _k_text_valid = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instrument = available_instrument()
@@ -135,6 +140,15 @@ class WaveForm(forms.ModelForm):
         # the model's own initial values ([] for both) would show as "[]" and as no language ticked
         if not isinstance(self.initial.get("reminders_on"), str):
             self.initial["reminders_on"] = ", ".join(self.instance.reminders_on or [])
+        # one message per problem, naming the field by its label (not Django's "Ensure this value...")
+        self.fields["languages"].error_messages["required"] = "Choose at least one language."
+        for name in ("k", "k_text"):
+            size = self.fields[name]
+            assert isinstance(size, forms.IntegerField)
+            size.min_value = K_FLOOR
+            size.validators.append(MinValueValidator(K_FLOOR))
+            size.widget.attrs["min"] = str(K_FLOOR)
+            size.error_messages["min_value"] = f"“{size.label}” must be at least {K_FLOOR}."
         if not self.instance.pk:
             self.instance.instrument_id = instrument.id
             self.instance.instrument_version = instrument.version
@@ -147,6 +161,32 @@ class WaveForm(forms.ModelForm):
         if too_late:
             raise forms.ValidationError(too_late)
         return closes_on
+
+    def clean(self) -> dict[str, Any]:
+        """The checks the wave's own (:meth:`Wave.clean`) makes on these fields, in words naming them."""
+        data = super().clean() or {}
+        self._k_text_valid = "k_text" in data  # as a number of its own, before any comparison
+        k, k_text = data.get("k"), data.get("k_text")
+        if k is not None and k_text is not None and k_text < k:
+            self.add_error(
+                "k_text",
+                f"“{self.fields['k_text'].label}” cannot be smaller than “{self.fields['k'].label}” ({k}).",
+            )
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "“Closes on” must be on or after “Opens on”.")
+        return data
+
+    def full_clean(self) -> None:
+        """The form's checks, then the wave's (in the model), and one message per field: the wave's
+        repeat the form's in its own words, and judge a field the form refused by the value it had
+        before (a ``k`` the form refused leaves the wave's ``k`` to compare ``k_text`` with)."""
+        super().full_clean()
+        errors = self.errors
+        if "k" in errors and self._k_text_valid:
+            errors.pop("k_text", None)
+        for messages in errors.values():
+            del messages[1:]
 
     def clean_reminders_on(self) -> list[str]:
         text = self.cleaned_data.get("reminders_on") or ""
