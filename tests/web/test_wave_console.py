@@ -212,3 +212,21 @@ def test_a_refused_k_leaves_no_message_about_comments_judged_by_the_old_k(client
     login(alice)
     r = client.post(f"/console/{acme.slug}/waves/new/", _settings(k="five", k_text=4))
     assert list(r.context["form"].errors) == ["k"]
+
+
+# -- 5. refusals name the wave in words, not by its database id --------------------------------------------
+
+
+def test_a_refused_close_or_undo_does_not_name_the_wave_by_its_id(
+    client, login, alice, acme, make_wave, issue_tokens, answers_for, instrument
+):
+    wave = make_wave(acme)
+    _answer(client, wave, issue_tokens(wave)["S001"], answers_for, instrument)
+    login(alice)
+    url = f"/console/{acme.slug}/waves/{wave.pk}/action/"
+    said = _said(client.post(url, {"action": "revert", "confirm": "yes"}))
+    assert said == "Not done: someone has already answered this wave: its launch cannot be undone"
+    client.post(url, {"action": "close", "confirm": "yes"})
+    said = _said(client.post(url, {"action": "close", "confirm": "yes"}))
+    assert said == "Not done: this wave is already closed: only an open wave can be closed"
+    assert f"wave {wave.pk}" not in said

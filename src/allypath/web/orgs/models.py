@@ -181,6 +181,14 @@ PHASE_SENTENCES = {
 }
 
 
+#: A wave's status in the refusals HR reads ("this wave is ..."), never its id or internal code.
+_STATUS_WORDS: dict[str, str] = {
+    WaveStatus.DRAFT: "a draft that was never launched",
+    WaveStatus.OPEN: "already launched",
+    WaveStatus.CLOSED: "already closed",
+}
+
+
 #: Settings that define what was promised to respondents: frozen from launch on.
 FROZEN_FIELDS = (
     "org_id",
@@ -477,10 +485,10 @@ class Wave(models.Model):
         """Open the wave: from here on its settings are frozen."""
         if self.is_imported:
             raise WaveStateError(
-                f"wave {self.pk} is an imported wave: it takes its responses from a file, not from links"
+                "this wave was imported from a file: it takes its responses from the file, not from links"
             )
         if self.status != WaveStatus.DRAFT:
-            raise WaveStateError(f"wave {self.pk} is {self.status}; only a draft can be launched")
+            raise WaveStateError(f"this wave is {_STATUS_WORDS[self.status]}: only a draft can be launched")
         self.full_clean()
         if self.privacy_mode == PrivacyMode.PANEL and not settings.PANEL_SECRET:
             raise WaveStateError("a panel wave needs ALLYPATH_PANEL_SECRET to be set on the server")
@@ -515,7 +523,9 @@ class Wave(models.Model):
             # a publication fixed since this object was loaded stays.
             self._lock()
             if self.status != WaveStatus.OPEN:
-                raise WaveStateError(f"wave {self.pk} is {self.status}; only an open wave can be closed")
+                raise WaveStateError(
+                    f"this wave is {_STATUS_WORDS[self.status]}: only an open wave can be closed"
+                )
             self.status = WaveStatus.CLOSED
             self.save(update_fields=["status"])
             # Which invitations were answered is needed only to refuse a second answer, and a closed
@@ -542,7 +552,7 @@ class Wave(models.Model):
             if self.status == WaveStatus.DRAFT:
                 return
             if self._answered():
-                raise WaveStateError(f"wave {self.pk} has responses: its launch cannot be undone")
+                raise WaveStateError("someone has already answered this wave: its launch cannot be undone")
             self.status = WaveStatus.DRAFT
             self.launched_on = None
             self.publication = None  # nothing answered, nothing to keep: a new launch publishes anew
