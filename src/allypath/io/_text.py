@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from allypath.errors import DataError
 
@@ -137,16 +138,22 @@ def decode_records(
     Raises
     ------
     DataError
-        On a byte that is not UTF-8 (naming the first such row and column) or broken quoting.
+        On a byte that is not UTF-8 (naming the first such row and column), a damaged UTF-16 file
+        (cut off after an odd number of bytes, a broken surrogate pair) or broken quoting.
     """
     encoding = detect_encoding(raw)
     try:
         text = raw.decode(encoding)
         clean = True
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         # Decode again keeping the bad bytes as lone surrogates, so the CSV parser can still say
         # which record and field they sit in.
-        text = raw.decode(encoding, errors="surrogateescape")
+        try:
+            text = raw.decode(encoding, errors="surrogateescape")
+        except UnicodeDecodeError:
+            # UTF-16 cut off mid-character (an odd number of bytes) or with a broken surrogate pair:
+            # the bad bytes cannot all be kept as surrogates. Locate the first one from the text before it.
+            _raise_undecodable_at(raw, exc, file=file, delimiter=delimiter, header_rows=header_rows)
         clean = False
     records = _parse(text, file=file, delimiter=delimiter, header_rows=header_rows)
     if not clean:
@@ -201,6 +208,39 @@ def _raise_undecodable(
                 row=_row_number(index, header_rows),
                 column=column,
             )
+
+
+def _raise_undecodable_at(
+    raw: bytes, exc: UnicodeDecodeError, *, file: str, delimiter: str, header_rows: int
+) -> NoReturn:
+    """Raise a :class:`DataError` for the first undecodable bytes (``exc``), naming their row and
+    column as read from the text before them."""
+    encoding = detect_encoding(raw).replace("-sig", "")
+    marker = "\ue000"  # where the bad bytes begin: the record and field it ends up in are theirs
+    before = raw[: exc.start].decode(encoding, errors="replace").lstrip("\ufeff") + marker
+    try:
+        records = list(csv.reader(io.StringIO(before, newline=""), delimiter=delimiter))
+    except csv.Error:  # an unclosed quote before the bad bytes: no row can be named
+        records = []
+    at_end = exc.end == len(raw)
+    row: int | None = None
+    column: str | None = None
+    if records and (records[-1] != [marker] or not at_end):  # not a stray byte after the last row
+        index, position = len(records) - 1, len(records[-1]) - 1
+        names = records[0] if index else []
+        row = _row_number(index, header_rows)
+        column = names[position] if position < len(names) else f"#{position + 1}"
+    if exc.reason == "truncated data" and at_end:
+        what = (
+            f"the file has an odd number of bytes, which {encoding.upper()} text cannot have: it looks cut "
+            "off at the end"
+        )
+    else:
+        bad = " ".join(f"0x{b:02x}" for b in raw[exc.start : exc.end])
+        what = f"bytes {bad} are not valid {encoding.upper()} ({exc.reason}): the file is damaged"
+    raise DataError(
+        f"{what}; export it again, preferably as 'CSV UTF-8', and retry", file=file, row=row, column=column
+    )
 
 
 @contextlib.contextmanager
