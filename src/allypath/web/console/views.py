@@ -25,7 +25,14 @@ from allypath.web.dashboard.deferred import ReleaseNotReady
 from allypath.web.dashboard.query import DashboardInputError
 from allypath.web.dashboard.rates import rates_view, response_rates
 from allypath.web.orgs.access import get_for, membership_for, organisations_of
-from allypath.web.orgs.importing import import_hris_upload
+from allypath.web.orgs.importing import (
+    ConfirmationNeeded,
+    ImportSummary,
+    PendingImport,
+    confirm_hris_upload,
+    discard_hris_upload,
+    import_hris_upload,
+)
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.invitations import (
     export_links_csv,
@@ -87,13 +94,26 @@ def org_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def import_people(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a people file; one that would mark people as no longer in the organisation is only
+    imported once confirmed (its counts stated in words), from a copy kept for that."""
     org = org_for(request, slug, Role.ORG_ADMIN)
-    form = HrisUploadForm(request.POST or None, request.FILES or None)
+    key = request.POST.get("pending", "")
+    form = HrisUploadForm(None if key else request.POST or None, None if key else request.FILES or None)
     problems = ""
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+    pending: PendingImport | None = None
+    if key and request.POST.get("action") == "cancel":
+        discard_hris_upload(org, request.user, key)
+        messages.info(request, "Nothing was imported: the file was not kept.")
+        return redirect("console:import", slug=org.slug)
+    if key or (request.method == "POST" and form.is_valid()):
         try:
-            summary = import_hris_upload(org, upload.name, upload.chunks())  # streamed, not held whole
+            if key:
+                summary = confirm_hris_upload(org, request.user, key)
+            else:
+                upload = form.cleaned_data["file"]  # streamed, not held whole
+                summary = import_hris_upload(org, upload.name, upload.chunks(), user=request.user)
+        except ConfirmationNeeded as exc:
+            pending = exc.pending
         except DataError as exc:
             problems = str(exc)
         except IntegrityError:  # nothing was imported: the import is one transaction
@@ -108,11 +128,30 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
                 f"{summary.employees_deactivated} no longer in the file, {summary.units_added} new units.",
             )
             return redirect("console:units", slug=org.slug)
-    return render(
+    context = base_context(
         request,
-        "console/import.html",
-        base_context(request, org, "Import people", form=form, problems=problems),
-        status=422 if problems else 200,
+        org,
+        "Import people" if pending is None else "Import this file?",
+        form=form,
+        problems=problems,
+        pending=pending,
+        confirming_again=bool(key) and pending is not None,
+        question=_import_question(pending.summary) if pending is not None else "",
+    )
+    return render(request, "console/import.html", context, status=422 if problems else 200)
+
+
+def _import_question(summary: ImportSummary) -> str:
+    """What a people file would change, in a sentence (the confirmation of an import marking people gone)."""
+
+    def people(n: int) -> str:
+        return f"{n} {'person' if n == 1 else 'people'}"
+
+    units = summary.units_added
+    also = f" It also adds {units} new unit{'' if units == 1 else 's'}." if units else ""
+    return (
+        f"This file adds {people(summary.employees_added)}, updates {summary.employees_updated} and marks "
+        f"{people(summary.employees_deactivated)} as no longer in the organisation.{also}"
     )
 
 
