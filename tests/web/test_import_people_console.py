@@ -141,3 +141,33 @@ def test_people_changed_after_the_check_are_asked_about_again(client, login, ali
     assert len(_active(acme)) == 24
     done = client.post(f"/console/{acme.slug}/import/", {"pending": _pending_key(html), "action": "import"})
     assert done.status_code == 302 and _active(acme) == {"S000", "NEW1"}
+
+
+# -- what the page says: the columns (gender too) and how rows are numbered ---------------------------
+
+
+def test_the_page_lists_the_gender_column_and_its_values(client, login, alice, acme):
+    """Every wave and launch page says to import the file again with a gender column: the import
+    page did not list one."""
+    login(alice)
+    html = client.get(f"/console/{acme.slug}/import/").content.decode()
+    assert "<code>gender</code>" in html
+    for word in ("man", "woman", "another"):
+        assert f"<code>{word}</code>" in html
+
+
+def test_a_problem_row_says_how_rows_are_counted(client, login, alice, acme):
+    """A Latin-1 file: "row 1, column 'unit'" is the first row under the header (row 2 in a
+    spreadsheet), as in every import message; the page says so."""
+    login(alice)
+    r = _post(
+        client,
+        acme,
+        "latin1.csv",
+        "employee_id,unit,level,region\nL1,Sécurité,Staff,EMEA\n".encode("latin-1"),
+    )
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert "row 1, column &#x27;unit&#x27;: byte 0xe9" in html
+    assert "Rows count data rows from 1, below the header" in html
+    assert "row 1 is the first row under the header (row 2 in a spreadsheet), and row 0 is the header" in html
