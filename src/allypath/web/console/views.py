@@ -211,6 +211,14 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     messages.success(request, "Membership removed.")
                 else:
                     form.save()
+                    if membership.user_id == request.user.pk and membership.role != Role.ORG_ADMIN:
+                        # he can no longer open the people page: say so where he can still go
+                        messages.success(
+                            request,
+                            f"Your role in {org.name} is now {Role(membership.role).label.lower()}: you no "
+                            "longer manage its people and roles.",
+                        )
+                        return redirect("console:org", slug=org.slug)
                     messages.success(request, "Role updated.")
             return redirect("console:people", slug=org.slug)
     return render(
