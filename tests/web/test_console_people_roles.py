@@ -41,3 +41,25 @@ def test_an_admin_changing_someone_else_goes_back_to_the_people_page(acme):
     answer = _as(alice).post(_url(acme, bob), {"role": Role.ANALYST}, follow=True)
     assert answer.redirect_chain[-1][0] == f"/console/{acme.slug}/people/"
     assert "Role updated." in answer.content.decode()
+
+
+def test_removing_someone_without_the_confirmation_box_changes_nothing(acme):
+    """One click on "Remove from <org>" deleted the membership."""
+    alice, bob = member("alice", acme, Role.ORG_ADMIN), member("bob", acme, Role.VIEWER)
+    client = _as(alice)
+    page = client.get(_url(acme, bob)).content.decode()
+    assert 'type="checkbox" name="confirm" value="yes" id="confirm-remove" required' in page
+    assert f"Yes, remove bob from {acme.name}" in page
+    for data in ({"action": "remove"}, {"action": "remove", "confirm": "no"}):
+        refused = client.post(_url(acme, bob), data)
+        assert refused.status_code == 422
+        assert "Nothing was changed: tick the box to confirm" in refused.content.decode()
+        assert Membership.objects.filter(org=acme, user=bob).exists()
+
+
+def test_removing_someone_with_the_box_ticked_removes_him(acme):
+    alice, bob = member("alice", acme, Role.ORG_ADMIN), member("bob", acme, Role.VIEWER)
+    answer = _as(alice).post(_url(acme, bob), {"action": "remove", "confirm": "yes"}, follow=True)
+    assert answer.redirect_chain[-1][0] == f"/console/{acme.slug}/people/"
+    assert "Membership removed." in answer.content.decode()
+    assert not Membership.objects.filter(org=acme, user=bob).exists()

@@ -274,7 +274,7 @@ def _admins(org: Organisation) -> set[str]:
 @pytest.mark.parametrize("change", ["remove", "demote"])
 def test_two_admins_removing_or_demoting_each_other_at_once_leave_one_admin(acme, two_admins, change):
     alice, erin = two_admins
-    data = {"action": "remove"} if change == "remove" else {"role": Role.VIEWER}
+    data = {"action": "remove", "confirm": "yes"} if change == "remove" else {"role": Role.VIEWER}
     step = ("delete", Membership) if change == "remove" else ("save_base", Membership)
     erins_url, alices_url = _membership_url(acme, erin), _membership_url(acme, alice)
 
@@ -291,7 +291,10 @@ def test_two_admins_removing_or_demoting_each_other_at_once_leave_one_admin(acme
 @pytest.mark.django_db(transaction=True)
 def test_the_last_admin_cannot_demote_himself(acme, two_admins):
     alice, erin = two_admins
-    assert _as(alice).post(_membership_url(acme, erin), {"action": "remove"}).status_code == 302
+    assert (
+        _as(alice).post(_membership_url(acme, erin), {"action": "remove", "confirm": "yes"}).status_code
+        == 302
+    )
     assert _admins(acme) == {"alice"}
     answer = _as(alice).post(_membership_url(acme, alice), {"role": Role.VIEWER}, follow=True)
     assert "only admin" in answer.content.decode()

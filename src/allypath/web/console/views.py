@@ -198,33 +198,42 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
 def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_for(request.user, Membership, pk=pk, org__slug=slug, role=Role.ORG_ADMIN)
     org = membership.org
-    form = MembershipForm(request.POST or None, instance=membership)
-    if request.method == "POST":
-        removing = request.POST.get("action") == "remove"
-        if removing or form.is_valid():
-            with transaction.atomic():
-                refusal = _membership_change_refused(request, org, membership, removing, form)
-                if refusal:
-                    messages.error(request, refusal)
-                elif removing:
-                    membership.delete()
-                    messages.success(request, "Membership removed.")
-                else:
-                    form.save()
-                    if membership.user_id == request.user.pk and membership.role != Role.ORG_ADMIN:
-                        # he can no longer open the people page: say so where he can still go
-                        messages.success(
-                            request,
-                            f"Your role in {org.name} is now {Role(membership.role).label.lower()}: you no "
-                            "longer manage its people and roles.",
-                        )
-                        return redirect("console:org", slug=org.slug)
-                    messages.success(request, "Role updated.")
-            return redirect("console:people", slug=org.slug)
+    removing = request.method == "POST" and request.POST.get("action") == "remove"
+    form = MembershipForm(None if removing else request.POST or None, instance=membership)
+    refused = ""
+    if removing and request.POST.get("confirm") != "yes":
+        # the removal form's required box, checked here too: a POST without it changes nothing
+        refused = (
+            f"Nothing was changed: tick the box to confirm that {membership.user} is to be removed from "
+            f"{org.name}."
+        )
+    elif request.method == "POST" and (removing or form.is_valid()):
+        with transaction.atomic():
+            refusal = _membership_change_refused(request, org, membership, removing, form)
+            if refusal:
+                messages.error(request, refusal)
+            elif removing:
+                membership.delete()
+                messages.success(request, "Membership removed.")
+            else:
+                form.save()
+                if membership.user_id == request.user.pk and membership.role != Role.ORG_ADMIN:
+                    # he can no longer open the people page: say so where he can still go
+                    messages.success(
+                        request,
+                        f"Your role in {org.name} is now {Role(membership.role).label.lower()}: you no "
+                        "longer manage its people and roles.",
+                    )
+                    return redirect("console:org", slug=org.slug)
+                messages.success(request, "Role updated.")
+        return redirect("console:people", slug=org.slug)
     return render(
         request,
         "console/membership.html",
-        base_context(request, org, f"Role of {membership.user}", form=form, member=membership),
+        base_context(
+            request, org, f"Role of {membership.user}", form=form, member=membership, refused=refused
+        ),
+        status=422 if refused else 200,
     )
 
 
