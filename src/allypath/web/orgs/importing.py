@@ -151,7 +151,7 @@ def import_hris(
 _PREFIX = "people-"
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 _GONE_AWAY = (
-    "this upload is no longer waiting to be imported (it was imported or cancelled, or is more than a day"
+    "This upload is no longer waiting to be imported (it was imported or cancelled, or is more than a day"
     " old): upload the file again"
 )
 
