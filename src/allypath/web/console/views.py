@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from allypath.errors import AllypathError, ConfigurationError, DataError
-from allypath.web.audit import record_access
+from allypath.web.audit import record_access, record_change
+from allypath.web.audit.models import ChangeEvent
 from allypath.web.console.audience import audience_summary
 from allypath.web.console.forms import HrisUploadForm, MemberAddForm, MembershipForm, WaveForm
 from allypath.web.dashboard.deferred import ReleaseNotReady
@@ -122,11 +123,12 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
                 "being imported, so nothing was imported. Upload the file again."
             )
         else:
-            messages.success(
-                request,
-                f"Imported: {summary.employees_added} people added, {summary.employees_updated} updated, "
-                f"{summary.employees_deactivated} no longer in the file, {summary.units_added} new units.",
+            outcome = (
+                f"{summary.employees_added} people added, {summary.employees_updated} updated, "
+                f"{summary.employees_deactivated} no longer in the file, {summary.units_added} new units"
             )
+            record_change(request, org=org, action=ChangeEvent.Action.PEOPLE_IMPORTED, detail=outcome)
+            messages.success(request, f"Imported: {outcome}.")
             return redirect("console:units", slug=org.slug)
     context = base_context(
         request,
@@ -182,6 +184,12 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 user = User.objects.create_user(data["username"], data.get("email") or "", data["password"])
             Membership.objects.update_or_create(user=user, org=org, defaults={"role": data["role"]})
+            record_change(
+                request,
+                org=org,
+                action=ChangeEvent.Action.MEMBER_ADDED,
+                detail=f"{user.get_username()} as {Role(data['role']).label.lower()}",
+            )
         messages.success(
             request, f"{user.get_username()} is now {Role(data['role']).label.lower()} of {org.name}."
         )
@@ -214,9 +222,18 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.error(request, refusal)
             elif removing:
                 membership.delete()
+                record_change(
+                    request, org=org, action=ChangeEvent.Action.MEMBER_REMOVED, detail=str(membership.user)
+                )
                 messages.success(request, "Membership removed.")
             else:
                 form.save()
+                record_change(
+                    request,
+                    org=org,
+                    action=ChangeEvent.Action.ROLE_CHANGED,
+                    detail=f"{membership.user} is now {Role(membership.role).label.lower()}",
+                )
                 if membership.user_id == request.user.pk and membership.role != Role.ORG_ADMIN:
                     # he can no longer open the people page: say so where he can still go
                     messages.success(
@@ -310,6 +327,7 @@ def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = WaveForm(request.POST or None, instance=Wave(org=org))
     if request.method == "POST" and form.is_valid():
         wave = form.save()
+        record_change(request, org=org, wave=wave, action=ChangeEvent.Action.WAVE_CREATED)
         messages.success(request, "Draft wave created. Check its settings, then launch it.")
         return redirect("console:wave", slug=org.slug, pk=wave.pk)
     return render(request, "console/wave_form.html", base_context(request, org, "New wave", form=form))
@@ -413,9 +431,11 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         elif action == "close":
             wave.close()
             wave.drafts.all().delete()
+            record_change(request, org=wave.org, wave=wave, action=ChangeEvent.Action.WAVE_CLOSED)
             messages.success(request, "Wave closed; unfinished drafts were deleted.")
         elif action == "revert":
             wave.revert_to_draft()
+            record_change(request, org=wave.org, wave=wave, action=ChangeEvent.Action.LAUNCH_UNDONE)
             messages.success(
                 request,
                 "The launch was undone: the wave is a draft again and its links no longer work. Its "
@@ -423,9 +443,18 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         elif action == "invite":
             sent = send_invitations(wave)
+            record_change(
+                request,
+                org=wave.org,
+                wave=wave,
+                action=ChangeEvent.Action.INVITATIONS_SENT,
+                detail=f"{sent} sent",
+            )
             messages.success(request, f"{sent} invitation e-mails sent.")
         elif action == "remind":
             if send_reminders(wave):
+                # no count: beside the population, the number reminded could tell who answered
+                record_change(request, org=wave.org, wave=wave, action=ChangeEvent.Action.REMINDERS_SENT)
                 messages.success(request, "Reminders sent to everyone who has not answered yet.")
             else:
                 messages.info(

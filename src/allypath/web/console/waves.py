@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from allypath.errors import AllypathError
 from allypath.model.text import is_rtl
+from allypath.web.audit import record_change
+from allypath.web.audit.models import ChangeEvent
 from allypath.web.console.audience import audience_summary
 from allypath.web.console.forms import WaveEmailsForm, closing_day_passed
 from allypath.web.console.views import base_context, wave_for
@@ -60,6 +62,13 @@ def wave_launch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 messages.error(request, f"Not done: {text}")
             else:
+                record_change(
+                    request,
+                    org=wave.org,
+                    wave=wave,
+                    action=ChangeEvent.Action.WAVE_LAUNCHED,
+                    detail=f"{count} people invited",
+                )
                 messages.success(
                     request,
                     f"Wave launched: {count} people invited. Nobody has been e-mailed yet: send the "
