@@ -3,6 +3,9 @@
 HR may rewrite the subject and body of each e-mail in each language of a wave. An edit is checked before
 it is saved: the body must carry the personal link, and only the placeholders below may appear, so a
 typo cannot send 2,800 e-mails with "{lnik}" in them. What HR left unedited keeps allypath's wording.
+
+allypath's invitation states how long the survey takes through ``{duration}``, filled in from the wave's
+form (full or short) when the e-mail is written, so the same wording stays true when the form changes.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from django.utils import formats, translation
 
 from allypath.model import Text
+from allypath.web.survey.texts import duration
 
 if TYPE_CHECKING:
     from allypath.web.orgs.models import Wave
@@ -39,6 +43,8 @@ PLACEHOLDERS = {
     "closes": "the last day to answer",
     "k": "the smallest group whose results HR sees",
     "org": "the organisation's name",
+    "duration": "how long the survey takes (10 to 15 minutes for the full survey, about 5 for the short "
+    "pulse), in the e-mail's language",
 }
 
 
@@ -54,18 +60,18 @@ _DEFAULTS: dict[EmailKind, tuple[Text, Text]] = {
             "دعوتك: المساواة بين الجنسين في العمل من وجهة نظرك",
         ),
         _t(
-            "You are invited to a short survey on gender equity at work (10 to 15 minutes).\n\n"
+            "You are invited to a short survey on gender equity at work ({duration}).\n\n"
             "Your personal link: {link}\n\n"
             "Your answers are not shown to your employer: HR sees only results of groups of at least {k} "
             "people. After answering you get a private report that only you can open.\n"
             "The link works once and until {closes}. Please do not forward it.",
-            "Vous êtes invité à une courte enquête sur l'égalité femmes-hommes au travail (10 à 15 minutes)."
+            "Vous êtes invité à une courte enquête sur l'égalité femmes-hommes au travail ({duration})."
             "\n\nVotre lien personnel : {link}\n\n"
             "Vos réponses ne sont pas montrées à votre employeur : les RH ne voient que les résultats de "
             "groupes d'au moins {k} personnes. Après avoir répondu, vous recevez un rapport privé que vous "
             "seul pouvez ouvrir.\nLe lien fonctionne une fois, jusqu'au {closes}. Merci de ne pas le "
             "transférer.",
-            "أنت مدعو إلى استبيان قصير حول المساواة بين الجنسين في العمل (من 10 إلى 15 دقيقة).\n\n"
+            "أنت مدعو إلى استبيان قصير حول المساواة بين الجنسين في العمل ({duration}).\n\n"
             "رابطك الشخصي: {link}\n\n"
             "لا تُعرض إجاباتك على جهة عملك: لا ترى الموارد البشرية إلا نتائج مجموعات لا يقل عدد أفرادها "
             "عن {k}. بعد الإجابة تحصل على تقرير خاص لا يفتحه أحد غيرك.\n"
@@ -148,5 +154,6 @@ def render_email(wave: Wave, kind: EmailKind, language: str, link: str) -> Email
         "closes": local_date(wave.closes_on, language),
         "k": wave.k,
         "org": wave.org.name,
+        "duration": duration(wave.form, language),
     }
     return Email(email.subject.format(**values), email.body.format(**values))

@@ -11,7 +11,7 @@ from allypath.model import Text
 from allypath.web.journey.texts import WORDS as JOURNEY_WORDS
 from allypath.web.journey.texts import french_spacing
 
-__all__ = ["FIRST_STEPS", "LANGUAGE_NAMES", "NEXT_STAGE", "RESOURCES", "UI", "ui"]
+__all__ = ["DURATIONS", "FIRST_STEPS", "LANGUAGE_NAMES", "NEXT_STAGE", "RESOURCES", "UI", "duration", "ui"]
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
@@ -20,14 +20,28 @@ def _t(en: str, fr: str, ar: str) -> Text:
     return Text({"en": en, "fr": french_spacing(fr), "ar": ar})
 
 
+#: How long the survey takes, by the wave's form (``Wave.form``): the start page and the default
+#: invitation e-mail say it, so a short pulse is never advertised as the full survey's 10 to 15 minutes.
+DURATIONS: dict[str, Text] = {
+    "full": _t("10 to 15 minutes", "10 à 15 minutes", "من 10 إلى 15 دقيقة"),
+    "short": _t("about 5 minutes", "environ 5 minutes", "نحو 5 دقائق"),
+}
+
+
+def duration(form: str, language: str) -> str:
+    """How long a wave of ``form`` (full or short) takes, in ``language``; the full survey's when unknown."""
+    return DURATIONS.get(form, DURATIONS["full"]).get_lang(language)
+
+
 UI: dict[str, Text] = {
     "skip": _t("Skip to the questions", "Aller aux questions", "انتقل إلى الأسئلة"),
     "skip_report": _t("Skip to the report", "Aller au rapport", "انتقل إلى التقرير"),
     "language": _t("Language", "Langue", "اللغة"),
+    # {duration}: the wave's form, one of DURATIONS
     "intro_lead": _t(
-        "This survey asks how you see gender equity at work. It takes 10 to 15 minutes, on a phone or a computer.",
-        "Cette enquête porte sur votre regard sur l'égalité femmes-hommes au travail. Elle prend 10 à 15 minutes, sur téléphone ou ordinateur.",
-        "يسألك هذا الاستبيان عن نظرتك إلى المساواة بين الجنسين في العمل. يستغرق من 10 إلى 15 دقيقة على الهاتف أو الحاسوب.",
+        "This survey asks how you see gender equity at work. It takes {duration}, on a phone or a computer.",
+        "Cette enquête porte sur votre regard sur l'égalité femmes-hommes au travail. Elle prend {duration}, sur téléphone ou ordinateur.",
+        "يسألك هذا الاستبيان عن نظرتك إلى المساواة بين الجنسين في العمل. يستغرق {duration} على الهاتف أو الحاسوب.",
     ),
     "collected_h": _t("What we collect", "Ce que nous recueillons", "ما الذي نجمعه"),
     "collected": _t(

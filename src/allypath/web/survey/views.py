@@ -40,7 +40,7 @@ from allypath.web.survey.report import build_report
 from allypath.web.survey.scoring import score_one
 from allypath.web.survey.sealing import draft_cipher_key
 from allypath.web.survey.submission import SubmissionError, find_submitted, submit
-from allypath.web.survey.texts import LANGUAGE_NAMES, ui
+from allypath.web.survey.texts import LANGUAGE_NAMES, duration, ui
 
 _ALL_LANGUAGES = ("en", "fr", "ar")
 
@@ -187,6 +187,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     words = context["words"]
     context.update(
         title=instrument.title.get_lang(language),
+        intro_lead=words["intro_lead"].format(duration=duration(wave.form, language)),
         who=words["who"].format(k=wave.k, k_text=wave.k_text),
         privacy_note=words["panel"] if wave.privacy_mode == PrivacyMode.PANEL else words["anonymous"],
         optional=words["optional"].format(closes=local_date(wave.closes_on, language)),
