@@ -158,7 +158,8 @@ def test_an_analyst_adopts_a_proposed_intervention_and_follows_it_on_the_next_wa
     (adopted,) = plan["adopted"]
     assert adopted["status"] == "in_progress" and adopted["progress"]["visible"]
     assert adopted["progress"]["index_change"] is not None
-    assert client.post(BASE + f"plan/{item.pk}/", {"action": "remove"}).status_code == 302
+    remove = {"action": "remove", "confirm_remove": "yes"}  # the box ticked (test_plan_item_edit.py)
+    assert client.post(BASE + f"plan/{item.pk}/", remove).status_code == 302
     assert not AdoptedItem.objects.exists()
 
 

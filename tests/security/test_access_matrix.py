@@ -471,9 +471,8 @@ def test_a_scoped_analyst_changes_only_plan_items_of_his_units(world, erin, acme
         assert answer.content == missing.content
     sales.refresh_from_db()
     assert (sales.owner, sales.status) != ("erin was here", "dropped")
-    assert (
-        client.post(f"/console/{acme.slug}/dashboard/plan/{own.pk}/", {"action": "remove"}).status_code == 302
-    )
+    confirmed = {"action": "remove", "confirm_remove": "yes"}  # the box ticked (tests/dashboard)
+    assert client.post(f"/console/{acme.slug}/dashboard/plan/{own.pk}/", confirmed).status_code == 302
     assert not AdoptedItem.objects.filter(pk=own.pk).exists()
 
 

@@ -11,6 +11,7 @@ number.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -300,8 +301,41 @@ def comments(request: HttpRequest, slug: str) -> HttpResponse:
     return render_tab(request, slug, "dashboard_comments", "comments.html", compute)
 
 
+#: The plan page's own parameters a plan item's form carries back to it (its wave is the item's).
+_PLAN_PARAMS = ("unit", "level", "region", "by", "lang")
+#: The session key of a plan item's refused edit, shown once more on the plan page as it was typed.
+_REFUSED_EDIT = "dashboard_plan_refused_edit"
+
+
+def _plan_page(slug: str, item: AdoptedItem, request: HttpRequest) -> str:
+    """The plan page a plan item's form was sent from: the item's wave, the page's filters and breakdown."""
+    params = QueryDict(mutable=True)
+    params["wave"] = str(item.wave_id)
+    for name in _PLAN_PARAMS:
+        value = request.GET.get(name, "")
+        if value and len(value) <= 500:
+            params[name] = value
+    return reverse("console:dashboard_plan", kwargs={"slug": slug}) + "?" + params.urlencode()
+
+
+def _item_form(item: AdoptedItem, refused: dict[str, Any] | None) -> PlanItemForm:
+    """An adopted item's form: its stored values, or what was typed into it when that was refused (with
+    the reasons under the fields). The refused form works on a copy: nothing typed reaches the row."""
+    prefix = f"i{item.pk}"
+    if not refused or refused.get("item") != item.pk:
+        return PlanItemForm(instance=item, prefix=prefix)
+    data = QueryDict(mutable=True)
+    for name, values in (refused.get("data") or {}).items():
+        data.setlist(name, [str(v) for v in values])
+    form = PlanItemForm(data, instance=copy.copy(item), prefix=prefix)
+    form.is_valid()
+    return form
+
+
 @login_required
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
+    refused = request.session.pop(_REFUSED_EDIT, None)
+
     def compute(query: DashboardQuery) -> dict[str, Any]:
         result = service.plan_view(request, query)
         parts = refused_context(result)
@@ -321,7 +355,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
                         a,
                         result.reason_of(a),
                         result.progress_of(a),
-                        PlanItemForm(instance=a, prefix=f"i{a.pk}"),
+                        _item_form(a, refused),
                     )
                     for a in result.adopted
                 ],
@@ -377,22 +411,38 @@ def adopt(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def plan_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Change an adopted item's owner, due date or status, or remove it."""
+    """Change an adopted item's owner, due date or status, or remove it (only with its confirmation box
+    ticked: a Remove without it removes nothing and says so).
+
+    Back on the plan page it was sent from (the address carries the page's filters and breakdown); a
+    refused change is shown there again as typed, with the reasons in words, and nothing of it is kept.
+    """
     org = get_for(request.user, Organisation, slug=slug, role=Role.ANALYST)
     item = get_object_or_404(AdoptedItem, pk=pk, org=org)
     if not service.in_scope(item, membership_for(request.user, org)):
         raise Http404("not found")  # as an item that does not exist: outside his units he sees none
-    target = reverse("console:dashboard_plan", kwargs={"slug": slug}) + f"?wave={item.wave_id}"
+    target = _plan_page(slug, item, request)
+    what = f"{INTERVENTION_LABELS.get(item.intervention, item.intervention)} for {item.group}"
     if request.POST.get("action") == "remove":
+        if request.POST.get("confirm_remove") != "yes":
+            messages.error(
+                request,
+                f"Not removed: {what} is still in the plan. To remove it, tick “Yes, remove it from the "
+                "plan” and press Remove.",
+            )
+            return redirect(target)
         item.delete()
-        messages.success(request, "Removed from the plan.")
+        messages.success(request, f"Removed from the plan: {what}.")
         return redirect(target)
     form = PlanItemForm(request.POST, instance=item, prefix=f"i{item.pk}")
     if form.is_valid():
         form.save()
-        messages.success(request, "Plan item updated.")
+        messages.success(request, f"Plan item updated: {what}.")
     else:
-        messages.error(request, "Not saved: " + _errors(form))
+        mine = f"{form.prefix}-"
+        typed = {name: request.POST.getlist(name) for name in request.POST if name.startswith(mine)}
+        request.session[_REFUSED_EDIT] = {"item": item.pk, "data": typed}
+        messages.error(request, f"Not saved: your changes to {what} are shown below. {_errors(form)}")
     return redirect(target)
 
 
@@ -420,7 +470,13 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 def _errors(form: Any) -> str:
-    return "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
+    """A refused form's reasons as sentences, each named by its field's label (never its key)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        text = " ".join(str(e) for e in errors).rstrip(".")
+        parts.append(f"{field.label}: {text}." if field is not None and field.label else f"{text}.")
+    return " ".join(parts)
 
 
 def _xlsx_bytes(table: Any) -> bytes:

@@ -9,6 +9,9 @@ from django import forms
 from allypath.web.journey.models import CirclePlan
 from allypath.web.plans.models import AdoptedItem, library_titles
 
+#: What a due date that is no day of the calendar (2027-02-30) gets, after the field's label.
+DATE_PROBLEM = "enter a real date, e.g. 2027-02-28"
+
 
 class AdoptForm(forms.Form):
     """Which proposal to adopt: the request that showed it (wave, filters, breakdown), the group and
@@ -21,8 +24,13 @@ class AdoptForm(forms.Form):
     by = forms.CharField(required=False, max_length=20)
     group = forms.CharField(max_length=500)
     intervention = forms.CharField(max_length=100)
-    owner = forms.CharField(required=False, max_length=200)
-    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.CharField(required=False, max_length=200, label="Owner")
+    due = forms.DateField(
+        required=False,
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": DATE_PROBLEM},
+    )
 
 
 class PlanItemForm(forms.ModelForm):
@@ -43,6 +51,8 @@ class PlanItemForm(forms.ModelForm):
         model = AdoptedItem
         fields: ClassVar = ["owner", "due", "status", "library_items"]
         widgets: ClassVar = {"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels: ClassVar = {"owner": "Owner", "due": "Due date", "status": "Status"}
+        error_messages: ClassVar = {"due": {"invalid": DATE_PROBLEM}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,0 +1,69 @@
+"""A plan item followed in a real browser (Debian chromium via Playwright), as the review did: a refused
+change comes back as typed on the same breakdown with its reason by the field's label, and Remove does
+nothing until its confirmation box is ticked (no script: the site's policy allows none)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from allypath.web.plans.models import AdoptedItem
+from browser_support import console_sign_in, launched_chromium, serious_violations
+
+from .conftest import PASSWORD
+from .test_dashboard_pages import BASE, adopt, first_proposal
+
+pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with launched_chromium() as chromium:
+        yield chromium
+
+
+def test_a_refused_change_stays_as_typed_and_remove_asks_first(live_server, northwind, alice, browser):
+    client = Client()
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    assert (
+        adopt(client, northwind, intervention=first_proposal(client, northwind), owner="Jane HR").status_code
+        == 302
+    )
+    item = AdoptedItem.objects.get(wave=northwind.first)
+    page = browser.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    console_sign_in(page, live_server.url, "alice", PASSWORD)
+    page.goto(f"{live_server.url}{BASE}plan/?wave={northwind.first.pk}&by=unit")
+
+    row = page.locator("form.item-form")
+    row.locator(f'[name="i{item.pk}-owner"]').fill("")
+    row.locator(f'[name="i{item.pk}-status"]').select_option("in_progress")
+    row.locator(f'[name="i{item.pk}-through_circles"]').check()  # the organisation has none set up: refused
+    with page.expect_navigation():
+        row.get_by_role("button", name="Save").click()
+    assert "by=unit" in page.url
+    said = page.locator("ul.messages").inner_text()
+    assert "Not saved" in said and "Through the ally circles: this organisation has no ally circles" in said
+    row = page.locator("form.item-form")
+    assert row.locator(f'[name="i{item.pk}-owner"]').input_value() == ""
+    assert row.locator(f'[name="i{item.pk}-status"]').input_value() == "in_progress"
+    assert row.locator(f'[name="i{item.pk}-through_circles"]').is_checked()
+    item.refresh_from_db()
+    assert (item.owner, item.status, item.circle_plan_id) == ("Jane HR", "adopted", None)
+    assert serious_violations(page) == []  # the reasons under their fields, the fields labelled
+
+    page.locator("details.item-remove summary").click()
+    page.get_by_role("button", name="Remove").click()  # unticked: the browser does not send it
+    page.wait_for_timeout(300)
+    assert AdoptedItem.objects.filter(pk=item.pk).exists()
+    page.get_by_label("Yes, remove it from the plan").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Remove").click()
+    assert "Removed from the plan" in page.locator("ul.messages").inner_text() and "by=unit" in page.url
+    assert not AdoptedItem.objects.filter(pk=item.pk).exists()
+    assert blocked == []
+    page.close()
