@@ -239,6 +239,17 @@ def test_a_close_clicked_twice_closes_once(acme, make_wave, monkeypatch):
     assert closes == [wave.pk]
 
 
+@pytest.mark.django_db
+def test_a_launch_clicked_twice_launches_once(acme, make_wave):
+    """Both requests loaded the draft; the second launch ran again ("Wave launched: 0 people invited")."""
+    draft = make_wave(acme, launch=False)
+    first, second = Wave.objects.get(pk=draft.pk), Wave.objects.get(pk=draft.pk)  # both loaded as drafts
+    first.launch()
+    with pytest.raises(WaveStateError, match="only a draft can be launched"):
+        second.launch()
+    assert Wave.objects.get(pk=draft.pk).status == WaveStatus.OPEN
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_revert_keeps_what_was_saved_since_the_wave_was_loaded(acme, make_wave):
     wave = make_wave(acme)

@@ -487,14 +487,22 @@ class Wave(models.Model):
             raise WaveStateError(
                 "this wave was imported from a file: it takes its responses from the file, not from links"
             )
-        if self.status != WaveStatus.DRAFT:
-            raise WaveStateError(f"this wave is {_STATUS_WORDS[self.status]}: only a draft can be launched")
-        self.full_clean()
-        if self.privacy_mode == PrivacyMode.PANEL and not settings.PANEL_SECRET:
-            raise WaveStateError("a panel wave needs ALLYPATH_PANEL_SECRET to be set on the server")
-        self.status = WaveStatus.OPEN
-        self.launched_on = timezone.localdate()
-        self.save()
+        with transaction.atomic():
+            if self.pk is not None:
+                # The status as stored, read under the row's lock: of two launches at once (a double
+                # click, two admins), the second finds the wave open and is refused, not run again.
+                stored = Wave.objects.select_for_update().filter(pk=self.pk).values_list("status", flat=True)
+                self.status = next(iter(stored), self.status)
+            if self.status != WaveStatus.DRAFT:
+                raise WaveStateError(
+                    f"this wave is {_STATUS_WORDS[self.status]}: only a draft can be launched"
+                )
+            self.full_clean()
+            if self.privacy_mode == PrivacyMode.PANEL and not settings.PANEL_SECRET:
+                raise WaveStateError("a panel wave needs ALLYPATH_PANEL_SECRET to be set on the server")
+            self.status = WaveStatus.OPEN
+            self.launched_on = timezone.localdate()
+            self.save()
 
     def finish_import(self) -> None:
         """Close an imported wave whose responses are being stored (call it in their transaction).
