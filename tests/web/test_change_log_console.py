@@ -14,6 +14,7 @@ from allypath.web.audit.models import ChangeEvent
 from allypath.web.orgs.models import Membership, Role, Wave
 
 from .conftest import member
+from .test_wave_console import _settings
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
@@ -37,18 +38,7 @@ def _day(n: int) -> str:
 def test_a_waves_life_in_the_console_is_logged_step_by_step(acme, mailoutbox):
     alice = member("alice", acme, Role.ORG_ADMIN)
     client = _as(alice)
-    settings = {
-        "name": "Autumn",
-        "audience": "men",
-        "form": "full",
-        "languages": ["en"],
-        "privacy_mode": "anonymous",
-        "k": 5,
-        "k_text": 10,
-        "opens_on": _day(0),
-        "closes_on": _day(30),
-    }
-    assert client.post(f"/console/{acme.slug}/waves/new/", settings).status_code == 302
+    assert client.post(f"/console/{acme.slug}/waves/new/", _settings(opens_on=_day(0))).status_code == 302
     wave = Wave.objects.get(org=acme, name="Autumn")
     base = f"/console/{acme.slug}/waves/{wave.pk}"
     launch = client.get(f"{base}/launch/")

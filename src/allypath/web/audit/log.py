@@ -27,13 +27,10 @@ def record_access(
     Call it before the data leaves the server, in the same request. It raises on a wave of another
     organisation, so a wrong call cannot write a misleading entry.
     """
-    user: Any = getattr(request_or_user, "user", request_or_user)
-    if wave is not None and wave.org_id != org.pk:
-        raise AuditLogError(f"wave {wave.pk} is not a wave of {org.slug}")
-    authenticated = bool(getattr(user, "is_authenticated", False))
+    user_id, username = _who(request_or_user, org, wave)
     AccessEvent.objects.create(
-        user_id=user.pk if authenticated else None,
-        username=user.get_username() if authenticated else "(anonymous)",
+        user_id=user_id,
+        username=username,
         org=org,
         wave=wave,
         group=str(group)[:500],
@@ -54,16 +51,24 @@ def record_change(
 
     It raises on a wave of another organisation, so a wrong call cannot write a misleading entry.
     """
-    user: Any = getattr(request_or_user, "user", request_or_user)
-    if wave is not None and wave.org_id != org.pk:
-        raise AuditLogError(f"wave {wave.pk} is not a wave of {org.slug}")
-    authenticated = bool(getattr(user, "is_authenticated", False))
+    user_id, username = _who(request_or_user, org, wave)
     ChangeEvent.objects.create(
-        user_id=user.pk if authenticated else None,
-        username=user.get_username() if authenticated else "(anonymous)",
+        user_id=user_id,
+        username=username,
         org=org,
         wave_id=wave.pk if wave is not None else None,
         wave_name=wave.name[:200] if wave is not None else "",
         action=action,
         detail=str(detail)[:500],
     )
+
+
+def _who(request_or_user: HttpRequest | Any, org: Organisation, wave: Wave | None) -> tuple[int | None, str]:
+    """The entry's user id and name; refuses a wave of another organisation (a wrong call must not
+    write a misleading entry)."""
+    user: Any = getattr(request_or_user, "user", request_or_user)
+    if wave is not None and wave.org_id != org.pk:
+        raise AuditLogError(f"wave {wave.pk} is not a wave of {org.slug}")
+    if not getattr(user, "is_authenticated", False):
+        return None, "(anonymous)"
+    return user.pk, user.get_username()
