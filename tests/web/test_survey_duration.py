@@ -10,6 +10,8 @@ import pytest
 
 from allypath.web.orgs.invitations import send_invitations
 
+from .test_wave_setup import _email_post
+
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 SAID = {
@@ -70,19 +72,12 @@ def test_an_invitation_hr_wrote_is_sent_as_written(acme, make_wave, mailoutbox):
 def test_the_email_page_offers_the_duration_and_saving_it_unchanged_stores_no_edit(
     client, login, alice, acme, make_wave
 ):
-    from allypath.web.orgs.emails import wave_email
-
     wave = make_wave(acme, form="short")
     login(alice)
     url = f"/console/{acme.slug}/waves/{wave.pk}/emails/"
     page = html_text.unescape(client.get(url).content.decode())
     assert "{duration}" in page and "how long the survey takes" in page
-    data = {"action": "save"}
-    for kind in ("invitation", "reminder"):
-        for lang in wave.languages:
-            email = wave_email(wave, kind, lang)
-            data[f"{kind}_{lang}_subject"] = email.subject
-            data[f"{kind}_{lang}_body"] = email.body
+    data = _email_post(wave)  # the defaults as shown, saved unchanged
     client.post(url, data)
     wave.refresh_from_db()
     assert wave.emails == {}
