@@ -151,7 +151,7 @@ def test_closing_needs_its_confirmation_box_ticked(client, login, alice, acme, m
     assert wave.status == WaveStatus.CLOSED and wave.drafts.count() == 0
 
 
-# -- 3. a launch can be undone from the wave's page while nobody has answered -----------------------------
+# -- 3. a launch can be undone from the wave's page while nobody has answered (offered whoever has) -----------------------------
 
 
 def test_the_wave_page_undoes_a_launch_nobody_answered_after_a_confirmation(
@@ -173,9 +173,20 @@ def test_the_wave_page_undoes_a_launch_nobody_answered_after_a_confirmation(
     assert wave.status == WaveStatus.DRAFT
 
     answered = make_wave(acme, name="Answered")
+    url = f"/console/{acme.slug}/waves/{answered.pk}/"
+    client.get(url)  # shows, and so clears, the messages of the first wave's actions
+    before = client.get(url).content.decode()
     _answer(client, answered, issue_tokens(answered)["S001"], answers_for, instrument)
-    page = client.get(f"/console/{acme.slug}/waves/{answered.pk}/").content.decode()
-    assert 'value="revert"' not in page and "Undo the launch" not in page
+    after = client.get(url).content.decode()
+    # The page does not change when the first man answers (a review: offering the undo only while
+    # nobody had answered told HR the moment he did); the undo itself is refused, and changes nothing.
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", before) == token.sub("", after)
+    assert 'value="revert"' in after
+    r = client.post(f"{url}action/", {"action": "revert", "confirm": "yes"})
+    assert "its launch cannot be undone" in _said(r)
+    answered.refresh_from_db()
+    assert answered.status == WaveStatus.OPEN
 
 
 # -- 4. the wave form: one plain message per problem, naming the field by its label -----------------------

@@ -377,7 +377,9 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         # an ended wave (its closing day passed) sends no invitations, reminders or links
         ended=wave.phase() == WavePhase.ENDED,
         # a launch can be undone while nobody has answered (the model checks again under its lock)
-        can_undo_launch=wave.status == WaveStatus.OPEN and not wave._answered(),
+        # Offered on every open wave, whoever has answered: offered only while nobody had, the page told
+        # HR the moment the first man answered (one link handed out: whether and when he did).
+        can_undo_launch=wave.status == WaveStatus.OPEN,
         instrument_title=_instrument_title(wave),
         language_names=[LANGUAGE_NAMES.get(code, code) for code in wave.languages],
     )
