@@ -117,3 +117,23 @@ def test_backends_that_write_links_to_the_log_or_disk_are_refused_outside_debug(
     assert f"ALLYPATH_EMAIL_BACKEND={backend} writes every personal link" in done.stderr
     env["ALLYPATH_DEBUG"] = "true"
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
+
+
+def test_e_mails_sent_before_the_server_refused_one_are_in_the_change_log(wave, smtp, login, alice, acme):
+    """Ten invitations went out, then the server refused: the change log said nothing of them (a review)."""
+    from allypath.web.audit.models import ChangeEvent
+
+    client = login(alice)
+    smtp.refuse_after = 10
+    client.post(f"/console/{acme.slug}/waves/{wave.pk}/action/", {"action": "invite"})
+    smtp.refuse_after = None
+    client.post(f"/console/{acme.slug}/waves/{wave.pk}/action/", {"action": "invite"})
+    smtp.messages.clear()
+    smtp.refuse_after = 3
+    client.post(f"/console/{acme.slug}/waves/{wave.pk}/action/", {"action": "remind"})
+    logged = list(ChangeEvent.objects.filter(org=acme).order_by("id").values_list("action", "detail"))
+    assert logged == [
+        ("invitations_sent", "10 sent, then the mail server refused one"),
+        ("invitations_sent", "14 sent"),
+        ("reminders_sent", "interrupted by the mail server: not everyone was reminded"),
+    ]

@@ -36,6 +36,7 @@ from allypath.web.orgs.importing import (
 )
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.invitations import (
+    MailError,
     export_links_csv,
     send_invitations,
     send_reminders,
@@ -467,10 +468,29 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.error(request, "Unknown action.")
     except (AllypathError, ValidationError) as exc:
+        if isinstance(exc, MailError):  # some e-mails went out before the mail server refused one
+            _record_interrupted(request, wave, action, exc)
         messages.error(
             request, f"Not done: {'; '.join(exc.messages) if isinstance(exc, ValidationError) else exc}"
         )
     return HttpResponseRedirect(reverse("console:wave", kwargs={"slug": slug, "pk": pk}))
+
+
+def _record_interrupted(request: HttpRequest, wave: Wave, action: str | None, exc: MailError) -> None:
+    """The change log's entry for a run of e-mails the mail server stopped half-way: those sent stand."""
+    if action == "invite" and exc.sent:
+        record_change(
+            request,
+            org=wave.org,
+            wave=wave,
+            action=ChangeEvent.Action.INVITATIONS_SENT,
+            detail=f"{exc.sent} sent, then the mail server refused one",
+        )
+    elif action == "remind":  # no count, as for a whole round
+        detail = "interrupted by the mail server: not everyone was reminded"
+        record_change(
+            request, org=wave.org, wave=wave, action=ChangeEvent.Action.REMINDERS_SENT, detail=detail
+        )
 
 
 @login_required

@@ -237,7 +237,13 @@ def export_links_csv(wave: Wave) -> LinksExport:
 
 
 class MailError(AllypathError):
-    """The mail server refused an e-mail: those sent before it stand, the rest can be sent again."""
+    """The mail server refused an e-mail: those sent before it stand, the rest can be sent again.
+
+    ``sent``: invitations e-mailed before the refusal (None for reminders, which are never counted)."""
+
+    def __init__(self, message: str, sent: int | None = None) -> None:
+        super().__init__(message)
+        self.sent = sent
 
 
 def _mail(connection: BaseEmailBackend, wave: Wave, kind: EmailKind, inv: Invitation, token: str) -> None:
@@ -273,7 +279,8 @@ def _send_each(
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(
             f"the mail server refused an e-mail after {sent} were sent ({exc.__class__.__name__}); "
-            "nothing was stored for the others: send again once the server works"
+            "nothing was stored for the others: send again once the server works",
+            sent=sent,
         ) from None
     return sent
 
