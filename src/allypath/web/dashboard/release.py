@@ -177,7 +177,8 @@ def _store(
             if keep is not None:
                 # One whole release stored at a time per organisation: without the lock, two states
                 # stored at once on PostgreSQL each missed the other's uncommitted row and both stayed.
-                list(Organisation.objects.select_for_update().filter(pk=org.pk).values_list("pk"))
+                # (NO KEY: rows pointing at the organisation, such as audit entries, are not held up)
+                list(Organisation.objects.select_for_update(no_key=True).filter(pk=org.pk).values_list("pk"))
             slowest = max(seconds, slowest_solve(org) or 0.0) if keep is not None else 0.0
             PublishedRelease.objects.create(
                 org=org,

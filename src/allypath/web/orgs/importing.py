@@ -94,7 +94,9 @@ def import_hris(
         # read, so a second upload (the same file sent twice) waits for the first and then finds its
         # units and people instead of adding them again against the unique keys. SQLite's transaction
         # holds the one write lock from its start.
-        list(Organisation.objects.select_for_update().filter(pk=org.pk).values_list("pk", flat=True))
+        list(
+            Organisation.objects.select_for_update(no_key=True).filter(pk=org.pk).values_list("pk", flat=True)
+        )
         units = {u.path: u for u in Unit.objects.filter(org=org)}
         new_units = [row for row in table.units.to_dict("records") if _text(row["unit"]) not in units]
         existing = {e.employee_id: e for e in Employee.objects.filter(org=org)}
