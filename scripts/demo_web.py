@@ -125,7 +125,9 @@ def remove_demo_data() -> None:
     """The demo organisations of an earlier run go, so the new ones take their names. One whose
     dashboard someone opened has entries in the audit log, which nothing deletes (it is append-only):
     it is kept under another address, "(earlier demo run)", with no one's access."""
-    from allypath.web.audit.models import AccessEvent
+    from django.db.models import Q
+
+    from allypath.web.audit.models import AccessEvent, ChangeEvent
     from allypath.web.orgs.models import (
         Employee,
         Invitation,
@@ -137,9 +139,11 @@ def remove_demo_data() -> None:
     )
     from allypath.web.survey.models import Draft, Response
 
-    for audited in Organisation.objects.filter(
-        slug__in=DEMO_SLUGS.values(), pk__in=AccessEvent.objects.values("org_id")
-    ):
+    # the audit log (access and change entries, which nothing deletes) protects them: kept aside
+    audited_orgs = Q(pk__in=AccessEvent.objects.values("org_id")) | Q(
+        pk__in=ChangeEvent.objects.values("org_id")
+    )
+    for audited in Organisation.objects.filter(audited_orgs, slug__in=DEMO_SLUGS.values()):
         Membership.objects.filter(org=audited).delete()
         audited.slug = f"{audited.slug}-earlier-{audited.pk}"
         audited.name = f"{audited.name} (earlier demo run)"

@@ -75,3 +75,20 @@ def test_seeding_again_after_hr_looked_keeps_the_audit_log_and_the_new_demo_take
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
     listed = client.get("/console/").content.decode()
     assert "earlier demo run" not in listed and "Meridian Energy" in listed
+
+
+def test_seeding_again_after_hr_changed_something_keeps_the_change_log(demo, tmp_path, client):
+    """A change made in the console (a member added) is in the change log, which nothing deletes either:
+    the second seed failed with ProtectedError (a review)."""
+    from allypath.web.audit.models import ChangeEvent
+
+    facts = demo.seed(scale=0.02, out=tmp_path, quiet=True)
+    admin = User.objects.get(username=facts["admin"])
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    added = {"username": "newhr", "email": "", "password": "a long unusual phrase 42", "role": "viewer"}
+    client.post("/console/castellan-finance/people/", {**added, "password2": added["password"]})
+    assert ChangeEvent.objects.filter(action="member_added").count() == 1
+    again = demo.seed(scale=0.02, out=tmp_path, quiet=True)
+    assert Organisation.objects.filter(slug__in=again["orgs"]).count() == 2
+    assert ChangeEvent.objects.count() == 1
+    assert Organisation.objects.filter(name="Castellan Finance (earlier demo run)").exists()
