@@ -86,6 +86,29 @@ def test_a_partial_file_changes_nothing_before_it_is_confirmed(client, login, al
     assert again.status_code == 422 and "upload the file again" in again.content.decode()
 
 
+def test_a_second_click_while_the_first_imports_says_so_and_a_dead_import_is_taken_over(
+    client, login, alice, acme
+):
+    """The second click got a 422 page headed "Nothing was imported" while the first was importing; a
+    marker left by a process that died blocked the file for a day (a review)."""
+    import os
+    import time
+
+    login(alice)
+    key = _pending_key(_post(client, acme, "two.csv", PARTIAL).content.decode())
+    marker = _kept(key) / "importing"
+    marker.touch()  # the first click's import, under way
+    second = client.post(f"/console/{acme.slug}/import/", {"pending": key, "action": "import"}, follow=True)
+    html = second.content.decode()
+    assert second.redirect_chain[-1][0] == f"/console/{acme.slug}/units/"
+    assert "This file is being imported already (a second click?)" in html
+    assert "Nothing was imported" not in html and len(_active(acme)) == 25
+    old = time.time() - 3600
+    os.utime(marker, (old, old))  # that process died an hour ago
+    done = client.post(f"/console/{acme.slug}/import/", {"pending": key, "action": "import"}, follow=True)
+    assert "Imported: 1 people added" in done.content.decode() and _active(acme) == {"S000", "NEW1"}
+
+
 def test_cancelling_imports_nothing_and_removes_the_kept_copy(client, login, alice, acme):
     login(alice)
     key = _pending_key(_post(client, acme, "two.csv", PARTIAL).content.decode())

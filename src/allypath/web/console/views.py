@@ -29,6 +29,7 @@ from allypath.web.orgs.access import get_for, membership_for, organisations_of
 from allypath.web.orgs.importing import (
     ConfirmationNeeded,
     ImportSummary,
+    ImportUnderWay,
     PendingImport,
     confirm_hris_upload,
     discard_hris_upload,
@@ -116,6 +117,12 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
                 summary = import_hris_upload(org, upload.name, upload.chunks(), user=request.user)
         except ConfirmationNeeded as exc:
             pending = exc.pending
+        except ImportUnderWay:
+            messages.info(
+                request,
+                "This file is being imported already (a second click?): its result shows here in a moment.",
+            )
+            return redirect("console:units", slug=org.slug)
         except DataError as exc:
             problems = str(exc)
         except IntegrityError:  # nothing was imported: the import is one transaction

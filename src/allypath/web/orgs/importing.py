@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from allypath.web.uploads import check_upload
 __all__ = [
     "ConfirmationNeeded",
     "ImportSummary",
+    "ImportUnderWay",
     "PendingImport",
     "confirm_hris_upload",
     "discard_hris_upload",
@@ -59,6 +61,14 @@ class ConfirmationNeeded(Exception):  # noqa: N818 - a question for the user, no
         super().__init__(f"the import would mark {summary.employees_deactivated} people as gone")
         self.summary = summary
         self.pending = pending
+
+
+class ImportUnderWay(Exception):  # noqa: N818 - news for the user, not a fault
+    """The kept upload is being imported by an earlier click: this one does nothing."""
+
+
+#: An import's marker older than this belongs to a process that died: a new click takes the file over.
+STALE_IMPORT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -244,12 +254,14 @@ def confirm_hris_upload(org: Organisation, user: Any, key: str) -> ImportSummary
     """Import the kept upload ``key`` that ``user`` confirmed, if it still marks as gone the number of
     people shown; else :class:`ConfirmationNeeded` with the new counts (nothing changed)."""
     folder, meta = _open(org, user, key)
+    marker = folder / "importing"
     try:  # a second click on the confirmation waits for nothing: the first one imports
-        os.close(os.open(folder / "importing", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
-        raise DataError(
-            "this file is being imported already (a second click?)", file=str(meta["name"])
-        ) from None
+        if time.time() - marker.stat().st_mtime < STALE_IMPORT_SECONDS:
+            raise ImportUnderWay from None
+        # the process that began importing it died: this click imports it (the import is one transaction)
+        marker.touch()
     except FileNotFoundError:  # imported or cancelled meanwhile
         raise DataError(_GONE_AWAY) from None
     return _run(folder, meta, org, marks_gone=int(meta["summary"]["employees_deactivated"]))
