@@ -544,7 +544,7 @@ def test_an_upload_is_seen_only_by_the_admin_who_made_it(client, login, alice, a
 
 def test_an_imported_wave_is_never_launched_nor_open(acme, make_wave):
     wave = make_wave(acme, launch=False, kind=WaveKind.IMPORTED)
-    with pytest.raises(WaveStateError, match="imported wave"):
+    with pytest.raises(WaveStateError, match="imported from a file"):
         wave.launch()
     wave.finish_import()
     assert wave.status == WaveStatus.CLOSED and not wave.accepts_answers()
