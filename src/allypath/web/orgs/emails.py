@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from django.utils import formats, translation
 
 from allypath.model import Text
-from allypath.web.survey.texts import duration
+from allypath.web.orgs.durations import duration
 
 if TYPE_CHECKING:
     from allypath.web.orgs.models import Wave

@@ -10,6 +10,7 @@ from __future__ import annotations
 from allypath.model import Text
 from allypath.web.journey.texts import WORDS as JOURNEY_WORDS
 from allypath.web.journey.texts import french_spacing
+from allypath.web.orgs.durations import DURATIONS, duration
 
 __all__ = ["DURATIONS", "FIRST_STEPS", "LANGUAGE_NAMES", "NEXT_STAGE", "RESOURCES", "UI", "duration", "ui"]
 
@@ -18,19 +19,6 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 def _t(en: str, fr: str, ar: str) -> Text:
     return Text({"en": en, "fr": french_spacing(fr), "ar": ar})
-
-
-#: How long the survey takes, by the wave's form (``Wave.form``): the start page and the default
-#: invitation e-mail say it, so a short pulse is never advertised as the full survey's 10 to 15 minutes.
-DURATIONS: dict[str, Text] = {
-    "full": _t("10 to 15 minutes", "10 à 15 minutes", "من 10 إلى 15 دقيقة"),
-    "short": _t("about 5 minutes", "environ 5 minutes", "نحو 5 دقائق"),
-}
-
-
-def duration(form: str, language: str) -> str:
-    """How long a wave of ``form`` (full or short) takes, in ``language``; the full survey's when unknown."""
-    return DURATIONS.get(form, DURATIONS["full"]).get_lang(language)
 
 
 UI: dict[str, Text] = {
