@@ -5,6 +5,7 @@ vocabulary shared with respondents."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from allypath.errors import DataError
 from allypath.io import read_hris
+from allypath.web.orgs import invitations
 from allypath.web.orgs.importing import import_hris
 from allypath.web.orgs.invitations import AudienceError, create_invitations, send_due_reminders
 from allypath.web.orgs.models import Employee, Organisation, Wave, WavePhase, WaveStatus
@@ -249,6 +251,35 @@ def test_scheduled_reminders_go_once_on_their_day(acme, make_wave, issue_tokens,
     sent = len(mailoutbox)
     assert sent == 24  # everyone with an address, none has answered
     assert send_due_reminders(today + dt.timedelta(days=3)) == [] and len(mailoutbox) == sent  # not twice
+
+
+def test_a_second_run_that_listed_the_wave_before_the_first_ended_reminds_nobody_again(
+    acme, make_wave, issue_tokens, mailoutbox, monkeypatch
+):
+    """Two cron runs: the second lists the wave (its day still due) while the first sends, and takes the
+    wave's reminder lock once the first has ended. It must read the day as done, not remind again."""
+    today = timezone.localdate()
+    wave = make_wave(acme)
+    issue_tokens(wave)
+    wave.reminders_on = [today.isoformat()]
+    wave.full_clean()
+    wave.save()
+    round_of = invitations._reminder_round
+    first_run_done = []
+
+    @contextmanager
+    def the_first_run_ends_meanwhile(wave):
+        if not first_run_done:  # the second run has listed the wave; the first now runs to its end
+            first_run_done.append(True)
+            assert [w.pk for w in send_due_reminders(today)] == [wave.pk]
+        with round_of(wave) as alone:
+            yield alone
+
+    monkeypatch.setattr(invitations, "_reminder_round", the_first_run_ends_meanwhile)
+    assert send_due_reminders(today) == []  # the second run
+    assert len(mailoutbox) == 24  # the first run's reminders only
+    wave.refresh_from_db()
+    assert wave.reminders_done == [today.isoformat()]
 
 
 def test_the_reminder_command_says_what_it_did(acme, make_wave, capsys):

@@ -408,15 +408,26 @@ def send_due_reminders(today: dt.date | None = None) -> list[Wave]:
     Run daily (cron: ``python -m allypath.web send_due_reminders``). A day is marked done only once the
     whole run for its wave went through; if the mail server fails half-way, the next run reminds again
     everyone who has still not answered, with a fresh link.
+
+    The days due are read again under the wave's reminder lock: a second run that listed the wave while
+    the first was sending would otherwise find the lock free once the first had finished, and remind
+    everyone a second time for the same day. A wave whose round another run holds is left to that run.
     """
     today = today or timezone.localdate()
     reminded = []
-    for wave in Wave.objects.filter(status=WaveStatus.OPEN, opens_on__lte=today, closes_on__gte=today):
-        due = due_reminder_days(wave, today)
-        if not due:
+    for listed in Wave.objects.filter(status=WaveStatus.OPEN, opens_on__lte=today, closes_on__gte=today):
+        if not due_reminder_days(listed, today):
             continue
-        send_reminders(wave)
-        wave.reminders_done = sorted({*(wave.reminders_done or []), *due})
-        wave.save(update_fields=["reminders_done"])
+        with _reminder_round(listed) as alone:
+            if not alone:
+                continue
+            wave = Wave.objects.get(pk=listed.pk)  # as it is now, with the days marked done meanwhile
+            due = due_reminder_days(wave, today)
+            if wave.status != WaveStatus.OPEN or not due:
+                continue
+            _require_open(wave)
+            _remind(wave)
+            wave.reminders_done = sorted({*(wave.reminders_done or []), *due})
+            wave.save(update_fields=["reminders_done"])
         reminded.append(wave)
     return reminded
