@@ -119,6 +119,12 @@ def test_an_ended_wave_sends_no_invitations_reminders_or_links(
     for button in ("E-mail invitations", "E-mail reminders", "Download new personal links"):
         assert button not in page
     assert "Close the wave" in page and "no invitations, reminders or links are sent" in page
+    assert "Edit the e-mails" not in page
+    # nor does its e-mail editing page open from its address, or save
+    for response in (client.get(f"{base}/emails/"), client.post(f"{base}/emails/", {"action": "save"})):
+        assert response.status_code == 302 and _said(response) == "Not done: this wave sends no more e-mails."
+    wave.refresh_from_db()
+    assert wave.emails == {}
 
 
 def test_an_open_wave_still_offers_invitations_reminders_and_links(client, login, alice, acme, make_wave):

@@ -25,7 +25,7 @@ from allypath.web.console.views import base_context, wave_for
 from allypath.web.orgs.emails import EMAIL_KINDS, PLACEHOLDERS, local_date, render_email
 from allypath.web.orgs.instruments import wave_instrument
 from allypath.web.orgs.invitations import create_invitations
-from allypath.web.orgs.models import Role, WaveStatus
+from allypath.web.orgs.models import Role, WavePhase, WaveStatus
 from allypath.web.survey.pages import page_count, page_items, questions
 from allypath.web.survey.texts import LANGUAGE_NAMES, ui
 
@@ -86,7 +86,8 @@ def wave_launch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def wave_emails(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Edit the invitation and reminder e-mails, and preview them as one person would receive them."""
     wave = wave_for(request, slug, pk, Role.ORG_ADMIN)
-    if wave.status == WaveStatus.CLOSED or wave.is_imported:
+    # an ended wave (its closing day passed) sends none either: its e-mails are no longer HR's to edit
+    if wave.status == WaveStatus.CLOSED or wave.is_imported or wave.phase() == WavePhase.ENDED:
         messages.error(request, "Not done: this wave sends no more e-mails.")
         return redirect("console:wave", slug=slug, pk=pk)
     form = WaveEmailsForm(wave, request.POST or None)
