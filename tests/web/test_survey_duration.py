@@ -8,7 +8,9 @@ import html as html_text
 
 import pytest
 
+from allypath.web.orgs.durations import duration
 from allypath.web.orgs.invitations import send_invitations
+from allypath.web.orgs.models import Form as FormChoice
 
 from .test_wave_setup import _email_post
 
@@ -83,3 +85,10 @@ def test_the_email_page_offers_the_duration_and_saving_it_unchanged_stores_no_ed
     assert wave.emails == {}
     preview = html_text.unescape(client.post(url, data | {"action": "preview"}).content.decode())
     assert MAILED["short"]["ar"] in preview and "(10 to 15 minutes)" not in preview
+
+
+@pytest.mark.parametrize("form", ["full", "short"])
+def test_the_wave_forms_choice_says_the_time_the_pages_and_emails_say(form):
+    """HR picks the form by the time it takes: the choice must promise what respondents are then told."""
+    label = str(dict(FormChoice.choices)[form])
+    assert f"({duration(form, 'en')})" in label

@@ -237,6 +237,6 @@ def test_the_wave_page_names_the_questionnaire_and_its_languages_as_people_read_
     answer = client.get(f"/console/{acme.slug}/waves/{wave.pk}/")
     assert answer.status_code == 200
     page = answer.content.decode()
-    assert "“Gender equity at work: your perspective”, full survey (about 15 minutes), version 1.1.0" in page
+    assert "“Gender equity at work: your perspective”, full survey (10 to 15 minutes), version 1.1.0" in page
     assert "<dd>English, العربية</dd>" in page
     assert "en, ar" not in page

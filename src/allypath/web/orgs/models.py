@@ -147,7 +147,7 @@ class PrivacyMode(models.TextChoices):
 
 
 class Form(models.TextChoices):
-    FULL = "full", "Full survey (about 15 minutes)"
+    FULL = "full", "Full survey (10 to 15 minutes)"
     SHORT = "short", "Short pulse (about 5 minutes)"
 
 
