@@ -24,6 +24,7 @@ from allypath.cli.recommend import recommend
 from allypath.cli.report import report, summary
 from allypath.cli.score import score, simulate
 from allypath.cli.stats import stats_app
+from allypath.cli.stats_factors import factors as _factors  # noqa: F401 - registers "stats factors"
 
 __all__ = ["COMMANDS", "app", "main"]
 

@@ -31,6 +31,7 @@ __all__ = [
     "BartlettResult",
     "KMOResult",
     "ParallelResult",
+    "adequacy_label",
     "bartlett_sphericity",
     "kmo",
     "parallel_analysis",
@@ -117,6 +118,28 @@ def kmo(data_or_corr: object, *, missing: Missing = "pairwise") -> KMOResult:
     overall = float(r2.sum() / (r2.sum() + q2.sum()))
     per_item = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
     return KMOResult(overall, pd.Series(per_item, index=corr_frame.columns, name="msa"))
+
+
+#: Kaiser's (1974) names for the measure of sampling adequacy, from its lower bound up.
+_ADEQUACY = (
+    (0.9, "marvellous"),
+    (0.8, "meritorious"),
+    (0.7, "middling"),
+    (0.6, "mediocre"),
+    (0.5, "miserable"),
+)
+
+
+def adequacy_label(value: float) -> str:
+    """Kaiser's (1974) word for a KMO value: "marvellous" from .9 down to "miserable" from .5, and
+    "unacceptable" below .5.
+
+    Kaiser, H. F. (1974). An index of factorial simplicity. Psychometrika, 39, 31-36.
+
+    >>> adequacy_label(0.85), adequacy_label(0.49)
+    ('meritorious', 'unacceptable')
+    """
+    return next((word for bound, word in _ADEQUACY if value >= bound), "unacceptable")
 
 
 def bartlett_sphericity(
