@@ -384,28 +384,58 @@ def invariance(
     console.print(result.verdict, soft_wrap=True)
 
 
+ChartOption = Annotated[
+    Path | None,
+    typer.Option("--chart", help="With a range of counts: also draw BIC by count (SVG)."),
+]
+
+
 @stats_app.command("lca")
 def lca(
     data: DataArgument,
-    classes: Annotated[int, typer.Option("--classes", min=1, help="Number of latent classes.")] = 2,
+    classes: Annotated[
+        str, typer.Option("--classes", help="Number of latent classes (3), or a range to compare (1-6).")
+    ] = "2",
     items: ItemsOption = None,
     n_init: Annotated[int, typer.Option("--n-init", min=1, help="Random starts (poLCA nrep).")] = 20,
     seed: Annotated[int, typer.Option(help="Seed of the starts.")] = 0,
+    chart: ChartOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Latent class analysis of categorical items, as poLCA."""
+    """Latent class analysis of categorical items, as poLCA; a range of counts compares them."""
+    from allypath.cli.stats_compare import (
+        check_chart,
+        compare_counts,
+        comparison_payload,
+        parse_counts,
+        print_comparison,
+        write_chart,
+    )
     from allypath.stats import latent_class
 
-    with refusing(), _working() as say:
+    with refusing(out=chart), _working() as say:
+        counts = parse_counts(classes, "--classes")
+        check_chart(chart, counts, "--classes", data)
         frame = read_data(data)
         columns = _columns(frame, items, data)
         frame = check_data(frame, columns, data)
-        say(f"EM from {n_init} random starts", total=n_init, completed=0)
+        if len(counts) > 1:
+            options = {"n_init": n_init, "seed": seed}
+            table = compare_counts(frame[columns], counts, "class", options, say)
+            compared = comparison_payload(table, "class", options)
+            if chart is not None:
+                write_chart(chart, table, "class")
+        else:
+            (count,) = counts
+            say(f"EM from {n_init} random starts", total=n_init, completed=0)
 
-        def step(iteration: int, stopped: int) -> None:
-            say(f"EM iteration {iteration:,}: {stopped} of {n_init} starts converged", completed=stopped)
+            def step(iteration: int, stopped: int) -> None:
+                say(f"EM iteration {iteration:,}: {stopped} of {n_init} starts converged", completed=stopped)
 
-        result = latent_class(frame[columns], classes, n_init=n_init, seed=seed, progress=step)
+            result = latent_class(frame[columns], count, n_init=n_init, seed=seed, progress=step)
+    if len(counts) > 1:  # printed once the progress bar is gone
+        print_comparison(compared, "class", chart, as_json)
+        return
     payload = {
         **result.to_dict(),
         "n_dropped": result.n_dropped,
@@ -416,35 +446,59 @@ def lca(
     if as_json:
         print_json(payload)
         return
-    _print_latent_summary(f"Latent classes ({classes})", payload, "class")
+    _print_latent_summary(f"Latent classes ({count})", payload, "class")
 
 
 @stats_app.command("lpa")
 def lpa(
     data: DataArgument,
-    profiles: Annotated[int, typer.Option("--profiles", min=1, help="Number of latent profiles.")] = 2,
+    profiles: Annotated[
+        str, typer.Option("--profiles", help="Number of latent profiles (3), or a range to compare (1-6).")
+    ] = "2",
     items: ItemsOption = None,
     covariance: Annotated[
         str, typer.Option(help="mclust model: VVI (diag, default), EEI, EEE (tied), VVV (full), VII, EII.")
     ] = "diag",
     n_init: Annotated[int, typer.Option("--n-init", min=1, help="EM starts.")] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the starts.")] = 0,
+    chart: ChartOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Latent profile analysis of continuous scores (Gaussian mixture), as mclust."""
+    """Latent profile analysis of continuous scores (Gaussian mixture), as mclust; a range compares."""
+    from allypath.cli.stats_compare import (
+        check_chart,
+        compare_counts,
+        comparison_payload,
+        parse_counts,
+        print_comparison,
+        write_chart,
+    )
     from allypath.stats import latent_profile
 
-    with refusing(), _working() as say:
+    with refusing(out=chart), _working() as say:
+        counts = parse_counts(profiles, "--profiles")
+        check_chart(chart, counts, "--profiles", data)
         frame = read_data(data)
         columns = _columns(frame, items, data)
         frame = check_data(frame, columns, data)
-        say(f"fitting {profiles} profiles from {n_init} starts")
-        result = latent_profile(frame[columns], profiles, covariance=covariance, n_init=n_init, seed=seed)
+        if len(counts) > 1:
+            options = {"covariance": covariance, "n_init": n_init, "seed": seed}
+            table = compare_counts(frame[columns], counts, "profile", options, say)
+            compared = comparison_payload(table, "profile", options)
+            if chart is not None:
+                write_chart(chart, table, "profile")
+        else:
+            (count,) = counts
+            say(f"fitting {count} profiles from {n_init} starts")
+            result = latent_profile(frame[columns], count, covariance=covariance, n_init=n_init, seed=seed)
+    if len(counts) > 1:  # printed once the progress bar is gone
+        print_comparison(compared, "profile", chart, as_json)
+        return
     payload = {**result.to_dict(), "n_dropped": result.n_dropped, "converged": result.converged}
     if as_json:
         print_json(payload)
         return
-    _print_latent_summary(f"Latent profiles ({profiles}, {result.model})", payload, "profile")
+    _print_latent_summary(f"Latent profiles ({count}, {result.model})", payload, "profile")
     means = Table("profile", *[str(c) for c in result.means.columns], title="Profile means")
     for name, row in result.means.iterrows():
         means.add_row(str(name), *[fmt(v, 2) for v in row])
