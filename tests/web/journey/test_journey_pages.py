@@ -152,6 +152,48 @@ def test_commitments_are_written_ticked_off_and_removed(client, submitted):
     assert load(receipt).commitments == []
 
 
+def test_a_commitment_is_reworded_keeping_its_day_and_done_mark(client, submitted):
+    from allypath.web.journey.store import load
+
+    receipt = submitted()
+    client.post(f"/r/{receipt}/journey/commitments/", {"text": "Ask Sofia to finish"})
+    (made,) = load(receipt).commitments
+    client.post(f"/r/{receipt}/journey/commitments/{made.id}/", {"action": "done"})
+    done_on = load(receipt).commitments[0].done_on
+    page = client.get(f"/r/{receipt}/journey/").content.decode()
+    assert "Change the wording" in page and f'id="reword-{made.id}"' in page
+    url = f"/r/{receipt}/journey/commitments/{made.id}/"
+    r = client.post(
+        url, {"action": "reword", "text": "  Ask Sofia to finish her point in Tuesday's meeting. "}
+    )
+    assert r.status_code == 303 and r["Location"].endswith("#commitments-h")
+    (changed,) = load(receipt).commitments
+    assert changed.text == "Ask Sofia to finish her point in Tuesday's meeting."
+    assert (changed.id, changed.made_on, changed.done_on) == (made.id, made.made_on, done_on)
+    assert done_on is not None
+
+
+def test_a_bad_rewording_is_sent_back_beside_its_own_field_and_changes_nothing(client, submitted):
+    from allypath.web.journey.store import load
+
+    receipt = submitted()
+    for text in ("Listen first", "Sponsor Amira"):
+        client.post(f"/r/{receipt}/journey/commitments/", {"text": text})
+    first, second = load(receipt).commitments
+    url = f"/r/{receipt}/journey/commitments/{second.id}/"
+    r = client.post(url, {"action": "reword", "text": "y" * 301})
+    page = r.content.decode()
+    assert r.status_code == 422 and "300 characters or fewer" in page
+    assert f'id="reword-{second.id}-error"' in page and f'id="reword-{first.id}-error"' not in page
+    assert "y" * 301 in page  # his words kept in the field, to shorten
+    empty = client.post(url, {"action": "reword", "text": "  "})
+    assert empty.status_code == 422 and "Write what you will do." in empty.content.decode()
+    assert [c.text for c in load(receipt).commitments] == ["Listen first", "Sponsor Amira"]
+    missing = f"/r/{receipt}/journey/commitments/ffffffffffff/"
+    assert client.post(missing, {"action": "reword", "text": ""}).status_code == 404
+    assert client.post(missing, {"action": "reword", "text": "New words"}).status_code == 404
+
+
 def test_bad_commitments_are_refused_with_a_plain_message(client, submitted):
     from allypath.web.journey.store import load
 

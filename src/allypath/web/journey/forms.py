@@ -38,7 +38,12 @@ class CommitmentForm(forms.Form):
 
 
 class CommitmentActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("done", "done"), ("undo", "undo"), ("remove", "remove")])
+    """What a commitment's buttons ask: tick it off, untick it, remove it, or reword it (its new words
+    are checked by :class:`CommitmentForm`)."""
+
+    action = forms.ChoiceField(
+        choices=[("done", "done"), ("undo", "undo"), ("remove", "remove"), ("reword", "reword")]
+    )
 
 
 class DilemmaForm(forms.Form):

@@ -174,6 +174,13 @@ WORDS: dict[str, Text] = {
     "mark_done": _t("Mark as done", "Marquer comme fait", "علّمه منجزًا"),
     "mark_undone": _t("Not done yet", "Pas encore fait", "لم يُنجز بعد"),
     "remove": _t("Remove", "Retirer", "احذف"),
+    "commitment_reword": _t("Change the wording", "Modifier la formulation", "عدّل الصياغة"),
+    "commitment_reword_label": _t(
+        "The same commitment, in new words", "Le même engagement, en d'autres mots", "الالتزام نفسه بكلمات أخرى"
+    ),
+    "commitment_reword_save": _t(
+        "Save the new wording", "Enregistrer la nouvelle formulation", "احفظ الصياغة الجديدة"
+    ),
     # re-check
     "recheck_h": _t("A short re-check", "Un court point d'étape", "مراجعة قصيرة"),
     "recheck_intro": _t(

@@ -226,6 +226,7 @@ def _home(request: HttpRequest, visit: Visit, status: int = 200, **forms: Any) -
     context_labels = {
         c.context or c.id: c.label.get_lang(language) for c in instrument.constructs_of("context")
     }
+    reword = forms.get("reword")
     return visit.render(
         request,
         "home.html",
@@ -271,6 +272,8 @@ def _home(request: HttpRequest, visit: Visit, status: int = 200, **forms: Any) -
                 "made": jw["made_on"].format(day=_day(c.made_on, language)),
                 "done": jw["done_on"].format(day=_day(c.done_on, language)) if c.done_on else "",
                 "url": visit.url("commitment", c.id),
+                # the reword form sent back with an error: open, with his words and the error
+                "reword": reword[1] if reword and reword[0] == c.id else None,
             }
             for c in state.commitments
         ],
@@ -400,7 +403,7 @@ def commitment_add(request: HttpRequest, receipt: str) -> HttpResponse:
 
 @require_POST
 def commitment_change(request: HttpRequest, receipt: str, commitment_id: str) -> HttpResponse:
-    """Tick a commitment off, untick it, or remove it."""
+    """Tick a commitment off, untick it, remove it, or reword it (its day and done mark stay)."""
     visit = _visit(request, receipt)
     if visit is None:
         return _missing(request)
@@ -408,11 +411,19 @@ def commitment_change(request: HttpRequest, receipt: str, commitment_id: str) ->
     if not form.is_valid():
         return HttpResponse("Unknown action.", status=422, content_type="text/plain; charset=utf-8")
     action = form.cleaned_data["action"]
+    reworded = CommitmentForm(request.POST, words=visit.context["jw"]) if action == "reword" else None
+    if reworded is not None and not reworded.is_valid():
+        if load(visit.code).commitment(commitment_id) is None:
+            raise Http404("no such commitment")
+        # sent back with his words and the error beside the field he typed in, not the new one
+        return _home(request, visit, status=422, reword=(commitment_id, reworded))
     with editing(visit.code) as state:
         found = state.commitment(commitment_id)
         if found is None:
             raise Http404("no such commitment")
-        if action == "remove":
+        if reworded is not None:
+            found.text = reworded.cleaned_data["text"]
+        elif action == "remove":
             state.commitments.remove(found)
         else:
             found.done_on = timezone.localdate().isoformat() if action == "done" else None
