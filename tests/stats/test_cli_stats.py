@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import typer
@@ -123,6 +124,47 @@ def test_cfa_prints_fit_and_loadings(data: Path):
     result = run("stats", "cfa", data / "HolzingerSwineford1939.csv", "--model", HS_MODEL)
     assert result.exit_code == 0, result.output
     assert "85.306" in result.stdout and "visual" in result.stdout
+
+
+def test_cfa_says_how_the_model_fits_and_the_verdict_comes_both_ways(data: Path, tmp_path: Path):
+    """Holzinger-Swineford's three factors miss the cut-offs on RMSEA (.092): "fits poorly"; the same
+    model on data drawn from it: "fits well"."""
+    said = " ".join(
+        run("stats", "cfa", data / "HolzingerSwineford1939.csv", "--model", HS_MODEL).stdout.split()
+    )
+    assert "The model fits poorly by the usual cut-offs (CFI 0.931, RMSEA 0.092, SRMR 0.065;" in said
+    assert "CFI at least 0.95, RMSEA at most 0.06 and SRMR at most 0.08 for a good fit" in said
+    rng = np.random.default_rng(8)
+    factors = rng.multivariate_normal([0, 0, 0], [[1, 0.3, 0.2], [0.3, 1, 0.3], [0.2, 0.3, 1]], size=1500)
+    drawn = {
+        f"x{3 * f + i + 1}": 0.7 * factors[:, f] + 0.7 * rng.normal(size=1500)
+        for f in range(3)
+        for i in range(3)
+    }
+    path = tmp_path / "drawn.csv"
+    pd.DataFrame(drawn).to_csv(path, index=False)
+    out = run_json("stats", "cfa", path, "--model", HS_MODEL)
+    assert out["fit_rating"] == "good" and out["verdict"].startswith(
+        "The model fits well by the usual cut-offs"
+    )
+    poor = run_json("stats", "cfa", data / "HolzingerSwineford1939.csv", "--model", HS_MODEL)
+    assert poor["fit_rating"] == "poor"
+
+
+@pytest.mark.parametrize(
+    ("cfi", "rmsea", "srmr", "rating"),
+    [
+        (0.95, 0.06, 0.08, "good"),
+        (0.96, 0.061, 0.05, "acceptable"),
+        (0.90, 0.08, 0.10, "acceptable"),
+        (0.899, 0.05, 0.05, "poor"),
+        (0.97, 0.05, 0.101, "poor"),
+    ],
+)
+def test_the_fit_rating_changes_at_each_cut_off(cfi, rmsea, srmr, rating):
+    from allypath.stats.fit_indices import fit_rating
+
+    assert fit_rating({"cfi": cfi, "rmsea": rmsea, "srmr": srmr}) == rating
 
 
 def test_invariance_json_has_the_contract_shape_and_lavaan_values(data: Path, reference_dir: Path):

@@ -302,6 +302,24 @@ def _fit_rows(fit: dict[str, Any]) -> list[tuple[str, Any]]:
     return [(k, fit.get(k)) for k in keys]
 
 
+def _fit_verdict(fit: dict[str, Any], *, proper: bool) -> tuple[str | None, str]:
+    """The fit's rating by the usual cut-offs and a sentence saying it with the cut-offs (no rating for
+    an improper solution: its indices describe an impossible model)."""
+    from allypath.stats.fit_indices import FIT_CUTOFFS, fit_rating
+
+    values = f"CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}, SRMR {fit['srmr']:.3f}"
+    if not proper:
+        return None, f"The solution is improper ({values}): its fit measures do not show that the model fits."
+    rating = fit_rating(fit)
+    (g_cfi, g_rmsea, g_srmr), (a_cfi, a_rmsea, a_srmr) = FIT_CUTOFFS["good"], FIT_CUTOFFS["acceptable"]
+    words = {"good": "fits well", "acceptable": "fits acceptably", "poor": "fits poorly"}[rating]
+    return rating, (
+        f"The model {words} by the usual cut-offs ({values}; Hu & Bentler 1999: CFI at least {g_cfi:.2f}, "
+        f"RMSEA at most {g_rmsea:.2f} and SRMR at most {g_srmr:.2f} for a good fit, {a_cfi:.2f}, "
+        f"{a_rmsea:.2f} and {a_srmr:.2f} for an acceptable one)."
+    )
+
+
 @stats_app.command("cfa")
 def cfa(
     data: DataArgument,
@@ -318,12 +336,14 @@ def cfa(
         frame = check_data(frame, _model_columns(frame, model), data)
         say("fitting the model")
         result = run_cfa(frame, model, group=group, std_lv=std_lv)
+    rating, verdict = _fit_verdict(result.fit, proper=result.proper)
     if as_json:
         # Fit measures at the top level under lavaan's names (chisq, df, cfi, ...), as other tools
         # read them; the full result (estimates, options, groups, and "fit" again) follows.
-        print_json({**result.fit, **result.to_dict()})
+        print_json({**result.fit, **result.to_dict(), "fit_rating": rating, "verdict": verdict})
         return
     console.print(key_value_table("Fit (lavaan names)", _fit_rows(result.fit)))
+    console.print(verdict, soft_wrap=True)
     loadings = result.estimates[result.estimates["op"] == "=~"]
     table = Table("group", "factor", "item", "est", "se", "std_all", title="Loadings")
     for row in loadings.itertuples():

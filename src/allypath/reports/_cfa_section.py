@@ -27,16 +27,9 @@ from allypath.reports.methods import (
 )
 from allypath.stats import SEMResult, cfa, measurement_invariance
 from allypath.stats._admissible import improper_reasons
+from allypath.stats.fit_indices import fit_rating
 
 __all__ = ["cfa_section", "invariance_section"]
-
-
-def _fit_rating(fit: dict[str, float]) -> str:
-    if fit["cfi"] >= 0.95 and fit["rmsea"] <= 0.06 and fit["srmr"] <= 0.08:
-        return "good"
-    if fit["cfi"] >= 0.90 and fit["rmsea"] <= 0.08 and fit["srmr"] <= 0.10:
-        return "acceptable"
-    return "poor"
 
 
 _FIT_KEYS = ("ntotal", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
@@ -85,7 +78,7 @@ def _one_cfa(
     est = result.estimates
     loads = est[est["op"] == "=~"]
     covs = est[(est["op"] == "~~") & est["lhs"].isin(loads["lhs"]) & (est["lhs"] != est["rhs"])]
-    rating = _fit_rating(fit)
+    rating = fit_rating(fit)
     pairs = list(
         zip(covs["lhs"].astype(str), covs["rhs"].astype(str), covs["std_all"].astype(float), strict=True)
     )

@@ -25,7 +25,8 @@ Example
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 from scipy import optimize, special, stats
@@ -36,6 +37,7 @@ __all__ = [
     "baseline_chisq",
     "cfi",
     "fit_measures",
+    "fit_rating",
     "gfi",
     "loglik",
     "rmsea",
@@ -46,6 +48,24 @@ __all__ = [
 ]
 
 Array = np.ndarray
+
+#: Hu & Bentler's (1999) cut-offs, as (CFI at least, RMSEA at most, SRMR at most): good, then acceptable.
+FIT_CUTOFFS = {"good": (0.95, 0.06, 0.08), "acceptable": (0.90, 0.08, 0.10)}
+
+
+def fit_rating(fit: Mapping[str, float]) -> Literal["good", "acceptable", "poor"]:
+    """How a model fits by the usual cut-offs (:data:`FIT_CUTOFFS`, Hu & Bentler 1999): "good" when
+    CFI >= .95, RMSEA <= .06 and SRMR <= .08; "acceptable" when CFI >= .90, RMSEA <= .08 and
+    SRMR <= .10; else "poor". ``fit`` holds lavaan's ``cfi``, ``rmsea`` and ``srmr``. Says nothing of
+    an improper solution, whose indices show no fit at all: check that first.
+
+    >>> fit_rating({"cfi": 0.931, "rmsea": 0.092, "srmr": 0.065})
+    'poor'
+    """
+    for rating, (least_cfi, most_rmsea, most_srmr) in FIT_CUTOFFS.items():
+        if fit["cfi"] >= least_cfi and fit["rmsea"] <= most_rmsea and fit["srmr"] <= most_srmr:
+            return rating  # type: ignore[return-value]
+    return "poor"
 
 
 def cfi(chisq: float, df: float, baseline: float, baseline_df: float) -> float:

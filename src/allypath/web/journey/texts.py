@@ -176,7 +176,9 @@ WORDS: dict[str, Text] = {
     "remove": _t("Remove", "Retirer", "احذف"),
     "commitment_reword": _t("Change the wording", "Modifier la formulation", "عدّل الصياغة"),
     "commitment_reword_label": _t(
-        "The same commitment, in new words", "Le même engagement, en d'autres mots", "الالتزام نفسه بكلمات أخرى"
+        "The same commitment, in new words",
+        "Le même engagement, en d'autres mots",
+        "الالتزام نفسه بكلمات أخرى",
     ),
     "commitment_reword_save": _t(
         "Save the new wording", "Enregistrer la nouvelle formulation", "احفظ الصياغة الجديدة"
