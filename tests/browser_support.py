@@ -53,3 +53,69 @@ def launched_chromium() -> Iterator[Any]:
             chromium.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+#: The roles a person fills in or presses: each needs a name a screen reader can say.
+CONTROL_ROLES = {
+    "textbox",
+    "searchbox",
+    "radio",
+    "checkbox",
+    "combobox",
+    "listbox",
+    "spinbutton",
+    "button",
+    "slider",
+}
+
+#: What a page says about itself to a screen reader, read in the page (see ``page_facts``).
+_FACTS = r"""() => {
+  const refs = [];
+  for (const el of document.querySelectorAll('[aria-describedby], [aria-labelledby]')) {
+    for (const attr of ['aria-describedby', 'aria-labelledby']) {
+      for (const id of (el.getAttribute(attr) || '').split(/\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) refs.push(`${attr}="${id}" on ${el.tagName.toLowerCase()}#${el.id}`);
+      }
+    }
+  }
+  const loose = [];
+  for (const box of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    if (box.closest('details:not([open])')) continue;
+    const group = box.closest('fieldset');
+    const legend = group && group.querySelector(':scope > legend');
+    const single = box.type === 'checkbox' && (box.form || document).querySelectorAll(`[name="${box.name}"]`).length === 1;
+    if (!single && !(legend && legend.textContent.trim())) loose.push(box.name);
+  }
+  const html = document.documentElement;
+  return {
+    lang: html.getAttribute('lang'), dir: html.getAttribute('dir'), title: document.title,
+    h1: document.querySelectorAll('h1').length,
+    broken_refs: refs, boxes_outside_a_legend: [...new Set(loose)],
+    focused: document.activeElement ? document.activeElement.id : null,
+    too_wide: html.scrollWidth > html.clientWidth,
+  };
+}"""
+
+
+def unnamed_controls(page: Any) -> list[str]:
+    """The form controls and buttons Chromium's accessibility tree gives no name (empty when all are
+    named): the name a screen reader says, as Chromium computes it from labels, legends and ARIA."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    out = []
+    for node in nodes:
+        role = node.get("role", {}).get("value")
+        if node.get("ignored") or role not in CONTROL_ROLES:
+            continue
+        if not str(node.get("name", {}).get("value", "")).strip():
+            out.append(f"{role} (backend node {node.get('backendDOMNodeId')})")
+    return out
+
+
+def page_facts(page: Any) -> dict[str, Any]:
+    """lang, dir, title, the number of h1, aria references to ids that do not exist, radios and boxes
+    outside a fieldset with a legend, the focused element's id, whether the page scrolls sideways."""
+    return dict(page.evaluate(_FACTS))

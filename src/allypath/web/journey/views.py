@@ -70,7 +70,7 @@ class Visit:
         return reverse(f"journey:{name}", args=[self.code, *args]) + f"?lang={self.language}"
 
     def render(self, request: HttpRequest, template: str, status: int = 200, **extra: Any) -> HttpResponse:
-        self.context.update(extra)
+        self.context.update(extra, has_errors=status == 422)  # "Error: " leads the page's title
         shown = render(request, f"journey/{template}", self.context, status=status)
         shown["Cache-Control"] = "no-store"
         return shown
@@ -446,7 +446,7 @@ def recheck(request: HttpRequest, receipt: str) -> HttpResponse:
     if request.method == "POST":
         posted = parse_posted(request.POST, items)
         clean, problems = check_answers(posted, form)
-        errors = error_messages(problems, visit.context["words"])
+        errors = error_messages(problems, visit.context["words"], items, language)
         if not errors:
             result = score_one(clean, instrument, RECHECK_FORM)
             with editing(visit.code) as state:

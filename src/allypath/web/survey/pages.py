@@ -134,10 +134,24 @@ def questions(
     return out
 
 
-def error_messages(errors: list[AnswerError], words: Mapping[str, str]) -> dict[str, str]:
-    """Translated message per item id."""
+def error_messages(
+    errors: list[AnswerError],
+    words: Mapping[str, str],
+    items: tuple[Item, ...] = (),
+    language: str = "en",
+) -> dict[str, str]:
+    """Translated message per item id; an answer that cannot be combined with others is named, as the
+    page shows it ("I am not sure" on one question, "None of these" on another)."""
+    by_id = {item.id: item for item in items}
     out = {}
     for error in errors:
         template = words.get(f"err_{error.code}", words["err_other"])
-        out[error.item] = template.format(**error.params)
+        params = dict(error.params)
+        if error.code == "exclusive":
+            item = by_id.get(error.item)
+            alone = [o.text.get_lang(language) for o in item.options if o.exclusive] if item else []
+            if not alone:
+                template = words["err_other"]
+            params.setdefault("option", "”, “".join(alone))
+        out[error.item] = template.format(**params)
     return out

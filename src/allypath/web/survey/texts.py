@@ -154,6 +154,8 @@ UI: dict[str, Text] = {
     "errors_h": _t(
         "Please check these answers", "Merci de vérifier ces réponses", "يُرجى مراجعة هذه الإجابات"
     ),
+    # Put before the page's title when a page comes back with errors: the first thing a screen reader says.
+    "error_title": _t("Error", "Erreur", "خطأ"),
     "choose_one": _t("Choose one answer.", "Choisissez une réponse.", "اختر إجابة واحدة."),
     "choose_all": _t("Choose all that apply.", "Cochez tout ce qui s'applique.", "اختر كل ما ينطبق."),
     "text_hint": _t(
@@ -177,9 +179,9 @@ UI: dict[str, Text] = {
         "اختر إحدى الإجابات المعروضة.",
     ),
     "err_exclusive": _t(
-        "“None of these” cannot be combined with other answers.",
-        "« Aucune de ces propositions » ne peut pas être combinée avec d'autres réponses.",
-        "لا يمكن الجمع بين «لا شيء مما سبق» وإجابات أخرى.",
+        "“{option}” cannot be combined with other answers: untick it or the others.",
+        "« {option} » ne peut pas être cochée avec d'autres réponses : décochez-la ou décochez les autres.",
+        "لا يمكن الجمع بين «{option}» وإجابات أخرى: ألغِ اختيارها أو ألغِ اختيار الإجابات الأخرى.",
     ),
     "err_too_long": _t(
         "Please keep your answer under {max} characters.",

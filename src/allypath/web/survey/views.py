@@ -237,7 +237,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         draft.page = number
         draft.updated_on = timezone.localdate()
         draft.save()  # with the time on this page (active_seconds)
-        errors = error_messages(problems, words)
+        errors = error_messages(problems, words, items, language)
         if not errors or action == "back":
             if action == "back":
                 return HttpResponseRedirect(

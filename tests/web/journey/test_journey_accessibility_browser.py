@@ -1,0 +1,66 @@
+"""The private report and journey as a screen-reader and keyboard user meets them (WCAG 2.2 AA), in a
+real browser (Debian chromium via Playwright) on a 320 px screen, in English, French and Arabic.
+
+On every page: each control has a name Chromium's accessibility tree can say, one h1, the page's
+language and direction, radios in a fieldset with a legend, no aria reference to a missing id, nothing
+wider than the screen. A form sent back with an error (an empty commitment, a dilemma with no choice)
+says "Error" first in its title and moves the focus to its error summary, whose link leads to the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from browser_support import page_facts, unnamed_controls
+
+pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
+
+NARROW = {"width": 320, "height": 640}
+ERROR_WORD = {"en": "Error", "fr": "Erreur", "ar": "خطأ"}
+
+
+def _clean(page: Any, lang: str, where: str) -> dict[str, Any]:
+    facts = page_facts(page)
+    assert unnamed_controls(page) == [], where
+    assert facts["h1"] == 1, where
+    assert (facts["lang"], facts["dir"]) == (lang, "rtl" if lang == "ar" else "ltr"), where
+    assert facts["broken_refs"] == [], where
+    assert facts["boxes_outside_a_legend"] == [], where
+    assert not facts["too_wide"], where
+    return facts
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_report_and_journey_pages_and_their_errors_for_a_screen_reader(live_server, browser, submitted, lang):
+    receipt = submitted(employee="S002", level=2)
+    context = browser.new_context(viewport=NARROW, device_scale_factor=1)
+    page = context.new_page()
+    base = f"{live_server.url}/r/{receipt}"
+    for path in ("/", "/journey/", "/journey/recheck/", "/journey/circle/"):
+        page.goto(f"{base}{path}?lang={lang}")
+        facts = _clean(page, lang, path)
+        assert not facts["title"].startswith(ERROR_WORD[lang]), path
+
+    # an empty commitment: the page comes back with the error summary focused, its link to the box
+    page.goto(f"{base}/journey/?lang={lang}")
+    with page.expect_navigation():
+        page.locator("#commitment-text ~ * button, form:has(#commitment-text) button").first.click()
+    facts = _clean(page, lang, "empty commitment")
+    assert facts["title"].startswith(ERROR_WORD[lang])
+    assert facts["focused"] == "error-summary"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "commitment-text"
+
+    # a dilemma sent with no choice
+    page.goto(f"{base}/journey/?lang={lang}")
+    page.locator("#dilemmas-h ~ ul a").first.click()
+    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    facts = _clean(page, lang, "dilemma without a choice")
+    assert facts["title"].startswith(ERROR_WORD[lang])
+    assert facts["focused"] == "error-summary"
+    context.close()

@@ -1,0 +1,97 @@
+"""The survey and the HR console as a screen-reader and keyboard user meets them (WCAG 2.2 AA), in a
+real browser (Debian chromium via Playwright).
+
+What is checked, on every page walked: each control has a name Chromium's accessibility tree can say
+(1.3.1, 4.1.2), one h1 (1.3.1), the page's language and direction (3.1.1: fr, ar right to left), a
+title (2.4.2), every question of choices a fieldset with a legend (1.3.1), no aria-describedby or
+aria-labelledby pointing at nothing (a hint or an error a screen reader never reads), nothing wider
+than a 320 px screen (1.4.10). A page sent back with errors says "Error" first in its title and
+moves the focus to its error summary, whose links take the focus to the question (3.3.1, 2.4.3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from allypath.instrument import load_instrument
+from allypath.web.survey.pages import page_count, page_items
+from browser_support import page_facts, unnamed_controls
+
+pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
+
+NARROW = {"width": 320, "height": 640}  # 1280 px at 400% zoom (WCAG 1.4.10)
+
+
+def _exclusive_question(form_name: str) -> tuple[int, Any]:
+    """The first page of the form with a question where one answer goes with no other ("I am not
+    sure"), and that question."""
+    form = load_instrument().form(form_name)
+    return next(
+        (n, item)
+        for n in range(1, page_count(form) + 1)
+        for item in page_items(form, n)
+        if item.type == "checklist" and any(o.exclusive for o in item.options)
+    )
+
+
+ERROR_WORD = {"en": "Error", "fr": "Erreur", "ar": "خطأ"}
+
+
+@pytest.fixture
+def narrow_page(browser) -> Any:
+    context = browser.new_context(viewport=NARROW, device_scale_factor=1)
+    yield context.new_page()
+    context.close()
+
+
+def _clean(page: Any, lang: str = "en", where: str = "") -> dict[str, Any]:
+    facts = page_facts(page)
+    where = where or page.url
+    assert unnamed_controls(page) == [], where
+    assert facts["h1"] == 1, where
+    assert (facts["lang"], facts["dir"]) == (lang, "rtl" if lang == "ar" else "ltr"), where
+    assert facts["broken_refs"] == [], where
+    assert facts["boxes_outside_a_legend"] == [], where
+    assert not facts["title"].startswith("·"), where  # a title names the page
+    assert not facts["too_wide"], where
+    return facts
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_survey_pages_name_every_control_and_an_error_takes_the_focus(
+    live_server, narrow_page, acme, make_wave, issue_tokens, lang
+):
+    page = narrow_page
+    wave = make_wave(acme, form="full")
+    token = issue_tokens(wave)["S004"]
+    number, question = _exclusive_question(wave.form)
+    page.goto(f"{live_server.url}/s/{token}/?lang={lang}")
+    _clean(page, lang, "intro")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    facts = _clean(page, lang, "page 1")
+    assert not facts["title"].startswith(ERROR_WORD[lang])
+    for shown in page.locator(".question").all():
+        assert shown.evaluate("q => q.tagName") == "FIELDSET"  # every Likert scale is a group
+        assert shown.locator(":scope > legend").inner_text().strip()
+
+    # a question where "I am not sure" goes with nothing else: all ticked, the page comes back
+    page.goto(f"{live_server.url}/s/{token}/p/{number}/?lang={lang}")
+    for box in page.locator(f"input[name=q_{question.id}]").all():
+        box.check()
+    with page.expect_navigation():
+        page.locator("button[name=action][value=next]").click()
+    facts = _clean(page, lang, "page with an error")
+    assert facts["title"].startswith(ERROR_WORD[lang])
+    assert facts["focused"] == "error-summary"
+    alone = next(o for o in question.options if o.exclusive).text.get_lang(lang)
+    link = page.locator("#error-summary a").first
+    assert alone in link.inner_text()  # it names the answer to untick, not another question's
+    group = page.locator(".question.has-error")
+    assert group.get_attribute("aria-describedby")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == link.get_attribute("href")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == link.get_attribute("href").removeprefix("#")
