@@ -16,8 +16,11 @@ from typing import Any
 import pytest
 
 from allypath.instrument import load_instrument
+from allypath.web.orgs.models import Wave
 from allypath.web.survey.pages import page_count, page_items
-from browser_support import page_facts, unnamed_controls
+from browser_support import console_sign_in, page_facts, unnamed_controls
+
+from .conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
 
@@ -95,3 +98,53 @@ def test_survey_pages_name_every_control_and_an_error_takes_the_focus(
     assert page.evaluate("document.activeElement.getAttribute('href')") == link.get_attribute("href")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == link.get_attribute("href").removeprefix("#")
+
+
+def test_console_pages_tie_hints_and_errors_to_their_fields_and_fit_a_narrow_screen(
+    live_server, narrow_page, alice, acme, make_wave
+):
+    page = narrow_page
+    make_wave(acme)
+    page.goto(f"{live_server.url}/console/login/")
+    _clean(page, where="sign-in")
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password").fill("not the password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    facts = _clean(page, where="sign-in refused")
+    assert facts["title"].startswith("Error: Sign in")
+    assert facts["focused"] == "error-summary"
+
+    console_sign_in(page, live_server.url, "alice", PASSWORD)
+    wave = Wave.objects.get(org=acme)
+    for path in (
+        "",
+        "waves/",
+        "waves/new/",
+        f"waves/{wave.pk}/",
+        "people/",
+        "import/",
+        "imports/",
+        "audit/",
+        "library/",
+        "units/",
+        "policies/",
+    ):
+        page.goto(f"{live_server.url}/console/{acme.slug}/{path}")
+        _clean(page, where=path)
+    assert page.locator(".console-nav a[aria-current=page]").inner_text() == "Policies"
+
+    # a wave whose smallest group is too small: sent back, the error summary has the focus
+    page.goto(f"{live_server.url}/console/{acme.slug}/waves/new/")
+    page.get_by_label("Name", exact=True).fill("Autumn")
+    page.get_by_label("Smallest group shown").fill("1")
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
+    facts = _clean(page, where="wave form with an error")
+    assert facts["title"].startswith("Error:")
+    assert facts["focused"] == "error-summary"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_k"
+    assert "id_k_error" in str(page.locator("#id_k").get_attribute("aria-describedby"))
