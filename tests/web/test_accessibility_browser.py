@@ -76,6 +76,7 @@ def test_survey_pages_name_every_control_and_an_error_takes_the_focus(
         page.locator("main form button[type=submit]").first.click()
     facts = _clean(page, lang, "page 1")
     assert not facts["title"].startswith(ERROR_WORD[lang])
+    assert load_instrument().title.get_lang(lang) in facts["title"]  # "Page 1 of 18 – <the survey>"
     for shown in page.locator(".question").all():
         assert shown.evaluate("q => q.tagName") == "FIELDSET"  # every Likert scale is a group
         assert shown.locator(":scope > legend").inner_text().strip()
@@ -98,6 +99,19 @@ def test_survey_pages_name_every_control_and_an_error_takes_the_focus(
     assert page.evaluate("document.activeElement.getAttribute('href')") == link.get_attribute("href")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == link.get_attribute("href").removeprefix("#")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_mistyped_receipt_code_says_error_and_puts_the_focus_on_the_code(live_server, narrow_page, lang):
+    page = narrow_page
+    page.goto(f"{live_server.url}/?lang={lang}")
+    page.locator("#receipt-code").fill("AAAA-BBBB")
+    with page.expect_navigation():
+        page.locator("form.receipt-form button[type=submit]").click()
+    facts = _clean(page, lang, "receipt code refused")
+    assert facts["title"].startswith(ERROR_WORD[lang])
+    assert facts["focused"] == "receipt-code"
+    assert "receipt-error" in str(page.locator("#receipt-code").get_attribute("aria-describedby"))
 
 
 def test_console_pages_tie_hints_and_errors_to_their_fields_and_fit_a_narrow_screen(

@@ -42,6 +42,8 @@ def test_report_and_journey_pages_and_their_errors_for_a_screen_reader(live_serv
         page.goto(f"{base}{path}?lang={lang}")
         facts = _clean(page, lang, path)
         assert not facts["title"].startswith(ERROR_WORD[lang]), path
+        if path == "/":  # each suggested step is a heading a screen reader can jump to
+            assert page.locator("#next-h ~ ol h3").count() >= 1
 
     # an empty commitment: the page comes back with the error summary focused, its link to the box
     page.goto(f"{base}/journey/?lang={lang}")

@@ -266,6 +266,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
         shown_questions = questions(items, language, answers, errors, first)
         context.update(
             title=context["words"]["page_of"].format(n=number, total=total),
+            survey_title=form.title.get_lang(language),  # the browser tab says which survey, too
             number=number,
             total=total,
             questions=shown_questions,
