@@ -188,8 +188,12 @@ def stage_mix_chart(
             for name, key in zip(names, STAGE_KEYS, strict=True)
         ]
     )
-    description = words["mix_one" if len(shown) == 1 else "mix_many"].format(n=len(shown)) + _hidden_note(
-        rows, len(shown), language
+    # The stages in the order the segments run: colour is not the only way to tell them apart (WCAG 1.4.1).
+    order = words["mix_order"].format(stages=words["list"].join(names))
+    description = (
+        words["mix_one" if len(shown) == 1 else "mix_many"].format(n=len(shown))
+        + order
+        + _hidden_note(rows, len(shown), language)
     )
     guides = None
     if language in _NUMBER_LOCALES:

@@ -387,7 +387,9 @@ def stacked_bar_chart(
     frame["_order"] = frame[stack].astype(str).map({s: i for i, s in enumerate(stack_order)})
     chart = (
         alt.Chart(frame)
-        .mark_bar()
+        # a white line between segments: neighbours whose colours are close in lightness (orange and
+        # sky blue) stay apart for anyone who does not see the hue
+        .mark_bar(stroke="#ffffff", strokeWidth=1.5)
         .encode(
             x=alt.X(
                 f"sum({value}):Q",

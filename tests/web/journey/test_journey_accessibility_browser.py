@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from allypath.web.journey.models import CirclePlan
 from browser_support import page_facts, unnamed_controls
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
@@ -33,8 +34,11 @@ def _clean(page: Any, lang: str, where: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
-def test_report_and_journey_pages_and_their_errors_for_a_screen_reader(live_server, browser, submitted, lang):
+def test_report_and_journey_pages_and_their_errors_for_a_screen_reader(
+    live_server, browser, submitted, acme, lang
+):
     receipt = submitted(employee="S002", level=2)
+    CirclePlan.objects.create(org=acme, min_size=3, max_size=3)  # circles open: the circle page has a form
     context = browser.new_context(viewport=NARROW, device_scale_factor=1)
     page = context.new_page()
     base = f"{live_server.url}/r/{receipt}"
@@ -65,4 +69,16 @@ def test_report_and_journey_pages_and_their_errors_for_a_screen_reader(live_serv
     facts = _clean(page, lang, "dilemma without a choice")
     assert facts["title"].startswith(ERROR_WORD[lang])
     assert facts["focused"] == "error-summary"
+
+    # volunteering for an ally circle with no contact and the box unticked: both errors summarised
+    page.goto(f"{base}/journey/circle/?lang={lang}")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    facts = _clean(page, lang, "circle volunteering refused")
+    assert facts["title"].startswith(ERROR_WORD[lang])
+    assert facts["focused"] == "error-summary"
+    assert [a.get_attribute("href") for a in page.locator("#error-summary a").all()] == [
+        "#circle-contact",
+        "#circle-consent",
+    ]
     context.close()

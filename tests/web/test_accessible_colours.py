@@ -1,0 +1,78 @@
+"""Colour on the pages and in the dashboard's charts (WCAG 2.2 AA).
+
+The stage-mix bars use the Okabe-Ito colours, safe for colour-blind readers by hue; but orange and sky
+blue are nearly as light as each other (1.02:1) and as light as the white page (about 2.3:1), so for
+anyone who does not see hue the segments ran together and only colour said which stage is which
+(1.4.1, 1.4.11). Each segment now has a white edge and the chart's description names the stages in
+the order the segments run. The contrast ratios of the colours app.css sets are computed here from
+the CSS itself, so a new colour cannot fall below 4.5:1 for text or 3:1 for borders and focus rings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from allypath.reports.board_charts import stage_mix_chart
+
+CSS = Path(__file__).resolve().parents[2] / "src" / "allypath" / "web" / "static" / "allypath" / "app.css"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_contrast_formula_gives_wcags_known_ratios() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+
+
+def test_the_colours_of_app_css_are_readable_on_its_backgrounds() -> None:
+    root = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", CSS.read_text(encoding="utf-8")))
+    for text in ("ink", "soft-ink", "accent", "error"):
+        for background in ("paper", "tint"):
+            assert contrast(root[text], root[background]) >= 4.5, (text, background)
+    assert contrast(root["accent-ink"], root["accent"]) >= 4.5  # a primary button's label
+    for edge in ("line", "focus"):  # input borders and the focus ring (non-text, 1.4.11)
+        assert contrast(root[edge], root["paper"]) >= 3, edge
+        assert contrast(root[edge], root["tint"]) >= 3, edge
+
+
+@pytest.mark.parametrize(
+    ("language", "reads"),
+    [
+        ("en", "Each bar reads from the left: Apathy, Ambivalence, Reflective, Energised."),
+        ("fr", "Chaque barre se lit de gauche à droite\u00a0: Apathy, Ambivalence, Reflective, Energised."),
+        ("ar", "يُقرأ كل شريط من اليسار إلى اليمين: Apathy، Ambivalence، Reflective، Energised."),
+    ],
+)
+def test_stage_mix_segments_are_told_apart_without_colour(language: str, reads: str) -> None:
+    rows = pd.DataFrame(
+        [
+            {
+                "group": g,
+                "visible": True,
+                "share_apathy": 0.1,
+                "share_ambivalence": 0.4,
+                "share_reflective": 0.3,
+                "share_energised": 0.2,
+            }
+            for g in ("Sales", "Legal")
+        ]
+    )
+    chart = stage_mix_chart(rows, title="Stage mix", language=language)
+    assert chart is not None
+    assert reads in chart.description
+    bars = re.findall(r'<path[^>]*aria-roledescription="bar"[^>]*>', chart.svg)
+    assert len(bars) == 8
+    assert all('stroke="#ffffff"' in bar for bar in bars)  # a white edge between neighbours
