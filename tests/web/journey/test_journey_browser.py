@@ -131,7 +131,9 @@ def test_hr_adds_an_own_item_in_the_console_and_a_man_reads_it_on_his_phone(
     )
     with desk.expect_navigation():
         desk.get_by_role("button", name="Add the item").click()
-    assert desk.get_by_text("The questions must list at least 3 texts").is_visible()
+    # under the field, and (a link to it) in the error summary that takes the focus
+    assert desk.get_by_text("The questions must list at least 3 texts", exact=True).is_visible()
+    assert desk.locator("#error-summary a[href='#id_prompts']").is_visible()
     assert serious_violations(desk) == []
     desk.get_by_label("Questions to talk through (conversation prompts only)").fill(
         "Qu'est-ce qui vous retient ?\nQui, autour de vous, l'a pris ?\nQue diriez-vous à un collègue qui hésite ?"
