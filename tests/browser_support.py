@@ -86,11 +86,14 @@ _FACTS = r"""() => {
     const single = box.type === 'checkbox' && (box.form || document).querySelectorAll(`[name="${box.name}"]`).length === 1;
     if (!single && !(legend && legend.textContent.trim())) loose.push(box.name);
   }
+  const empty = [...document.querySelectorAll(
+    'header, footer, nav, main, aside, [role=region], section[aria-label], section[aria-labelledby]',
+  )].filter(el => !el.textContent.trim()).map(el => el.tagName.toLowerCase());
   const html = document.documentElement;
   return {
     lang: html.getAttribute('lang'), dir: html.getAttribute('dir'), title: document.title,
     h1: document.querySelectorAll('h1').length,
-    broken_refs: refs, boxes_outside_a_legend: [...new Set(loose)],
+    broken_refs: refs, boxes_outside_a_legend: [...new Set(loose)], empty_landmarks: empty,
     focused: document.activeElement ? document.activeElement.id : null,
     too_wide: html.scrollWidth > html.clientWidth,
   };
@@ -117,5 +120,6 @@ def unnamed_controls(page: Any) -> list[str]:
 
 def page_facts(page: Any) -> dict[str, Any]:
     """lang, dir, title, the number of h1, aria references to ids that do not exist, radios and boxes
-    outside a fieldset with a legend, the focused element's id, whether the page scrolls sideways."""
+    outside a fieldset with a legend, landmarks with nothing in them, the focused element's id,
+    whether the page scrolls sideways."""
     return dict(page.evaluate(_FACTS))

@@ -56,6 +56,7 @@ def _clean(page: Any, lang: str = "en", where: str = "") -> dict[str, Any]:
     assert facts["h1"] == 1, where
     assert (facts["lang"], facts["dir"]) == (lang, "rtl" if lang == "ar" else "ltr"), where
     assert facts["broken_refs"] == [], where
+    assert facts["empty_landmarks"] == [], where
     assert facts["boxes_outside_a_legend"] == [], where
     assert not facts["title"].startswith("·"), where  # a title names the page
     assert not facts["too_wide"], where
