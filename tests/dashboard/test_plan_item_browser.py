@@ -46,6 +46,8 @@ def test_a_refused_change_stays_as_typed_and_remove_asks_first(live_server, nort
     with page.expect_navigation():
         row.get_by_role("button", name="Save").click()
     assert "by=unit" in page.url
+    # the focus is on the row's "Not saved" line, by the fields to fix (a screen reader reads it first)
+    assert page.evaluate("document.activeElement.textContent").startswith("Not saved")
     said = page.locator("ul.messages").inner_text()
     assert "Not saved" in said and "Through the ally circles: this organisation has no ally circles" in said
     row = page.locator("form.item-form")
