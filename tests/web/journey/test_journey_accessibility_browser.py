@@ -3,8 +3,9 @@ real browser (Debian chromium via Playwright) on a 320 px screen, in English, Fr
 
 On every page: each control has a name Chromium's accessibility tree can say, one h1, the page's
 language and direction, radios in a fieldset with a legend, no aria reference to a missing id, nothing
-wider than the screen. A form sent back with an error (an empty commitment, a dilemma with no choice)
-says "Error" first in its title and moves the focus to its error summary, whose link leads to the field.
+wider than the screen. A form sent back with an error (an empty commitment or rewording, a dilemma with
+no choice) says "Error" first in its title and moves the focus to its error summary, whose link leads
+to the field.
 """
 
 from __future__ import annotations
@@ -60,6 +61,26 @@ def test_report_and_journey_pages_and_their_errors_for_a_screen_reader(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "commitment-text"
+
+    # a commitment reworded to nothing: its disclosure opens from the keyboard, and the refusal comes
+    # back with the summary focused, its link to that commitment's box
+    page.locator("#commitment-text").fill("Ask Sofia to finish her point")
+    with page.expect_navigation():
+        page.locator("form:has(#commitment-text) button").first.click()
+    _clean(page, lang, "a commitment written")
+    page.locator("details.reword summary").first.focus()
+    page.keyboard.press("Enter")
+    box = page.locator("details.reword textarea").first
+    box_id = box.get_attribute("id")
+    box.fill("")
+    with page.expect_navigation():
+        page.locator("details.reword button").first.click()
+    facts = _clean(page, lang, "an empty rewording")
+    assert facts["title"].startswith(ERROR_WORD[lang])
+    assert facts["focused"] == "error-summary"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == box_id
 
     # a dilemma sent with no choice
     page.goto(f"{base}/journey/?lang={lang}")

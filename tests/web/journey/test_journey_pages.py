@@ -185,6 +185,8 @@ def test_a_bad_rewording_is_sent_back_beside_its_own_field_and_changes_nothing(c
     page = r.content.decode()
     assert r.status_code == 422 and "300 characters or fewer" in page
     assert f'id="reword-{second.id}-error"' in page and f'id="reword-{first.id}-error"' not in page
+    assert f'<a href="#reword-{second.id}">Keep it to 300 characters or fewer.</a>' in page  # the summary
+    assert "<title>Error:" in page
     assert "y" * 301 in page  # his words kept in the field, to shorten
     empty = client.post(url, {"action": "reword", "text": "  "})
     assert empty.status_code == 422 and "Write what you will do." in empty.content.decode()

@@ -278,6 +278,7 @@ def _home(request: HttpRequest, visit: Visit, status: int = 200, **forms: Any) -
             for c in state.commitments
         ],
         commitment_form=forms.get("commitment_form") or CommitmentForm(words=jw),
+        reworded={"id": reword[0], "form": reword[1]} if reword else None,  # for the error summary
         add_url=visit.url("commitment_add"),
         recheck_url=visit.url("recheck"),
         progress_url=visit.url("progress") if state.rechecks else "",
