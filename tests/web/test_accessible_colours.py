@@ -1,10 +1,10 @@
 """Colour on the pages and in the dashboard's charts (WCAG 2.2 AA).
 
-The stage-mix bars use the Okabe-Ito colours, safe for colour-blind readers by hue; but orange and sky
-blue are nearly as light as each other (1.02:1) and as light as the white page (about 2.3:1), so for
-anyone who does not see hue the segments ran together and only colour said which stage is which
-(1.4.1, 1.4.11). Each segment now has a white edge and the chart's description names the stages in
-the order the segments run. The contrast ratios of the colours app.css sets are computed here from
+The stage-mix bars use colour-blind-safe colours; Okabe-Ito's orange and sky blue were nearly as light
+as each other (1.02:1) and as the white page (about 2.3:1), so for anyone who does not see hue the
+segments ran together and only colour said which stage is which (1.4.1, 1.4.11). Each segment now has
+a white edge, the chart's description names the stages in the order the segments run, and every stage
+colour reaches 3:1 against white. The contrast ratios of the colours app.css sets are computed here from
 the CSS itself, so a new colour cannot fall below 4.5:1 for text or 3:1 for borders and focus rings.
 """
 
@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from allypath.reports.board_charts import stage_mix_chart
+from allypath.reports.charts import STAGE_COLORS
 
 CSS = Path(__file__).resolve().parents[2] / "src" / "allypath" / "web" / "static" / "allypath" / "app.css"
 
@@ -76,3 +77,10 @@ def test_stage_mix_segments_are_told_apart_without_colour(language: str, reads: 
     bars = re.findall(r'<path[^>]*aria-roledescription="bar"[^>]*>', chart.svg)
     assert len(bars) == 8
     assert all('stroke="#ffffff"' in bar for bar in bars)  # a white edge between neighbours
+
+
+def test_each_stage_colour_stands_out_from_the_white_page_and_edges() -> None:
+    """Non-text contrast (1.4.11): a segment must be seen against the page and its white edges."""
+    ratios = {colour: round(contrast(colour, "#ffffff"), 2) for colour in STAGE_COLORS}
+    assert all(ratio >= 3 for ratio in ratios.values()), ratios
+    assert len(set(STAGE_COLORS)) == 4

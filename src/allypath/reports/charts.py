@@ -40,8 +40,11 @@ __all__ = [
     "stacked_bar_chart",
 ]
 
-# Colour-blind-safe (Okabe-Ito) colours for the four stages, Apathy .. Energised.
-STAGE_COLORS = ("#999999", "#E69F00", "#56B4E9", "#009E73")
+# Colour-blind-safe (Okabe-Ito) colours for the four stages, Apathy .. Energised, each at least 3:1
+# against the white page and the white edges between segments (WCAG 1.4.11): Okabe-Ito's own grey,
+# orange and sky blue were 2.3-2.8:1, so the grey is darkened and vermillion and blue take the
+# lighter two's places (tests/web/test_accessible_colours.py).
+STAGE_COLORS = ("#767676", "#D55E00", "#0072B2", "#009E73")
 # Okabe-Ito's eight colours, darkest first, for lines and groups (no red against green); lines
 # also carry their group's name at their end, so no colour has to be told apart
 GROUP_COLORS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
@@ -387,8 +390,8 @@ def stacked_bar_chart(
     frame["_order"] = frame[stack].astype(str).map({s: i for i, s in enumerate(stack_order)})
     chart = (
         alt.Chart(frame)
-        # a white line between segments: neighbours whose colours are close in lightness (orange and
-        # sky blue) stay apart for anyone who does not see the hue
+        # a white line between segments: neighbours whose colours are close in lightness (the grey and
+        # the vermillion of the stage mix) stay apart for anyone who does not see the hue
         .mark_bar(stroke="#ffffff", strokeWidth=1.5)
         .encode(
             x=alt.X(
