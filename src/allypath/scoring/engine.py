@@ -386,10 +386,20 @@ def _short_form_rows(answers: Answers, full: Instrument, instrument: Instrument)
     shared = [answers.position[c.id] for c in short_form.columns if c.item.kind in STAGE_INFORMATIVE_KINDS]
     if not full_only or not shared:
         return None
+    # Column by column (the matrix is column-major): a full-form file leaves no candidate row after
+    # its first few columns, and the short form's columns are read for the candidates alone.
     matrix = answers.matrix
-    none_of_full = np.isnan(matrix[:, full_only]).all(axis=1)
-    some_of_short = ~np.isnan(matrix[:, shared]).all(axis=1)
-    return none_of_full & some_of_short
+    none_of_full = np.isnan(matrix[:, full_only[0]])
+    for j in full_only[1:]:
+        if not none_of_full.any():
+            return none_of_full
+        none_of_full &= np.isnan(matrix[:, j])
+    candidates = np.flatnonzero(none_of_full)
+    some_of_short = np.zeros(len(candidates), dtype=bool)
+    for j in shared:
+        some_of_short |= ~np.isnan(matrix[candidates, j])
+    none_of_full[candidates] = some_of_short
+    return none_of_full
 
 
 def _take_rows(
@@ -442,8 +452,10 @@ def _explain_short_scales(
     sizes = rules.construct_sizes[rules.stage_scale_index]
     for name, need, size in zip(names, needed, sizes, strict=True):
         count = result.construct_counts[:, plan.construct_names.index(name)]
-        short = (count < need) & (reasons == "") & rows
-        if short.any():
+        # the few rows below the rule first: comparing every row's reason text costs more
+        short = np.flatnonzero((count < need) & rows)
+        short = short[reasons[short] == ""]
+        if len(short):
             reasons[short] = [
                 f"{name}: {c} of {size} items answered (needs {int(need)})" for c in count[short]
             ]
