@@ -140,3 +140,31 @@ def test_the_arrow_reader_and_writer_refuse_bad_files_by_name(tmp_path):
     with pytest.raises(DataError, match=r"unknown output format"):
         write_wide_arrow(twice.select([0]), tmp_path / "out.json")
     assert not target.exists()
+
+
+def test_answers_read_in_place_from_arrow_equal_the_checked_copy(simulated):
+    """Float columns whose every cell is fine are written straight from the Arrow buffer: NULLs at
+    any offset, chunks and slices of chunks, and a bad cell or a NaN among NULLs give the matrix and
+    the problems the pandas path gives."""
+    from allypath.scoring.answers import read_answers
+
+    instrument = allypath.load_instrument()
+    frame = simulated.head(300).copy()
+    frame.loc[[0, 7, 8, 9, 64, 65, 299], "ap1"] = np.nan  # NULLs across bitmap bytes
+    frame.loc[[3, 150], "ap7"] = [2.5, 9.0]  # a fraction and a value off the scale, beside NULLs
+    frame.loc[[5, 6], "ap7"] = np.nan
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    nan_cell = table.column("am1").to_pylist()
+    nan_cell[11] = float("nan")  # a NaN that is not a NULL reads as missing too
+    table = table.set_column(table.column_names.index("am1"), "am1", pa.array(nan_cell, pa.float64()))
+    # uneven chunks, each starting at an offset inside a byte of its buffer
+    pieces = [table.slice(0, 13), table.slice(13, 100), table.slice(113, 187)]
+    chunked = pa.concat_tables(pieces)
+    expected = read_answers(chunked.to_pandas(), instrument, on_error="mark")
+    got = read_answers(chunked, instrument, on_error="mark")
+    np.testing.assert_array_equal(got.matrix, expected.matrix)
+    assert got.problems.tolist() == expected.problems.tolist()
+    assert got.problems[3] == "column 'ap7': not a whole number (got 2.5)"
+    with pytest.raises(DataError) as raised:
+        read_answers(chunked, instrument, on_error="raise")
+    assert (raised.value.row, raised.value.column) == (4, "ap7")

@@ -115,6 +115,48 @@ def _arrow_pieces(column: pa.ChunkedArray) -> Iterator[tuple[int, np.ndarray, np
             start += len(values)
 
 
+def _unchecked_pieces(
+    column: pa.ChunkedArray, lo: int, hi: int, out: np.ndarray
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, bool]]:
+    """:func:`_arrow_pieces` of a float64 column, less the pieces whose every value is a whole number
+    on the scale ``lo``-``hi`` (or NULL): those are written into ``out`` here (NULL as NaN), as the
+    checks would write them, and only the others are yielded for the checks to find the bad cells.
+
+    The test reads the Arrow values in place (a NULL's slot holds any number, so its verdict is
+    overruled by the validity bits): one comparison chain where the checks copy the column with
+    NaN for NULL and test it for NaN, fractions and the two ends apart (2x the time, measured).
+    """
+    start = 0
+    for chunk in column.chunks:
+        for offset in range(0, len(chunk), _PIECE_ROWS):
+            piece = chunk.slice(offset, _PIECE_ROWS)
+            n = len(piece)
+            stop = start + n
+            values = np.frombuffer(piece.buffers()[1], dtype=np.float64, count=n, offset=piece.offset * 8)
+            with np.errstate(invalid="ignore"):
+                fine = (values >= lo) & (values <= hi) & (values == np.rint(values))
+            missing = _null_mask(piece) if piece.null_count else None
+            if missing is not None:
+                fine |= missing
+            if fine.all():
+                out[start:stop] = values
+                if missing is not None:
+                    out[start:stop][missing] = np.nan
+            else:
+                values = piece.to_numpy(zero_copy_only=False)
+                yield start, values, np.zeros(n, dtype=bool), False
+            start = stop
+
+
+def _null_mask(piece: pa.Array) -> np.ndarray:
+    """The NULL cells of an Arrow array with a validity bitmap, as a boolean array."""
+    bits = np.frombuffer(piece.buffers()[0], dtype=np.uint8)
+    first = piece.offset
+    valid = np.unpackbits(bits[first // 8 : (first + len(piece) + 7) // 8], bitorder="little")
+    valid = valid[first % 8 : first % 8 + len(piece)].view(bool)
+    return ~valid
+
+
 def _pandas_pieces(series: pd.Series) -> Iterator[tuple[int, np.ndarray, np.ndarray, bool]]:
     values, bad, integral = _numeric(series)
     for start in range(0, len(values), _PIECE_ROWS):
@@ -211,8 +253,13 @@ def _check_column(
     lo, hi = column.min, column.max
     whys = _whys(column)
     bad_rows: list[list[np.ndarray]] = [[], [], [], []]
-    pieces = _arrow_pieces(raw) if isinstance(raw, pa.ChunkedArray) else _pandas_pieces(raw)
     not_applicable = column.item.not_applicable is not None
+    if not isinstance(raw, pa.ChunkedArray):
+        pieces = _pandas_pieces(raw)
+    elif pa.types.is_float64(raw.type) and lo is not None and hi is not None and not not_applicable:
+        pieces = _unchecked_pieces(raw, lo, hi, out)
+    else:
+        pieces = _arrow_pieces(raw)
     # A 0 on a rating item that does not offer "does not apply to me" gets a reason that says so.
     explain_zero = explains_zero(column.item, lo, not_applicable)
     for start, values, not_numeric, integral in pieces:
