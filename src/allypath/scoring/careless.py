@@ -111,7 +111,11 @@ def flag_careless(
             checks.append((person_fit < rules.min_person_fit, "answers unlike any stage", None))
         if rules.max_answer_sd is not None:
             checks.append(
-                (answer_sd > rules.max_answer_sd, "answers more scattered than any consistent view gives", None)
+                (
+                    answer_sd > rules.max_answer_sd,
+                    "answers more scattered than any consistent view gives",
+                    None,
+                )
             )
         if rules.max_reverse_conflicts is not None:
             checks.append(
