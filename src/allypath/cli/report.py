@@ -339,6 +339,7 @@ def _memory_board(
 def _duckdb_board(
     data: Path, by: tuple[str, ...], breakdowns: str | None, policy: PrivacyPolicy, title: str
 ) -> Board:
+    from allypath._memory import keep_freed_memory
     from allypath.engines import (
         BatchScorer,
         aggregate_duckdb,
@@ -357,6 +358,7 @@ def _duckdb_board(
         # declared columns and dropped, so no scored row is written anywhere (writing and reading
         # back a scored file was a third of the command's time).
         scorer = BatchScorer(on_error="raise", source=str(data))
+        keep_freed_memory()  # one batch after another of the same sizes: their memory is reused
         with progress_bar() as bar:
             task = bar.add_task("scoring and counting (rows)", total=count_parquet_rows(data))
             table = aggregate_unscored_duckdb(

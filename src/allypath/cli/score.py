@@ -241,6 +241,9 @@ def _score_with_engine(chosen: Engine, job: _Job, progress: Progress) -> tuple[i
     progress.update(checking, completed=1)
     scorer = BatchScorer(job.inst, job.stage_model, job.form, job.on_error.value, None, str(job.source))
     if chosen is Engine.duckdb:
+        from allypath._memory import keep_freed_memory
+
+        keep_freed_memory()  # one batch after another of the same sizes: their memory is reused
         task = progress.add_task("scoring with duckdb (rows)", total=count_parquet_rows(job.source))
         rows = score_parquet_duckdb(
             job.source, job.out, scorer, on_batch=lambda done: progress.update(task, advance=done)
