@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -157,11 +158,23 @@ def test_answers_read_in_place_from_arrow_equal_the_checked_copy(simulated):
     nan_cell = table.column("am1").to_pylist()
     nan_cell[11] = float("nan")  # a NaN that is not a NULL reads as missing too
     table = table.set_column(table.column_names.index("am1"), "am1", pa.array(nan_cell, pa.float64()))
+    # a NULL whose slot holds a number beyond float32 (what a decoder may leave there)
+    held = np.array(table.column("am2").to_numpy(zero_copy_only=False))
+    valid = ~np.isnan(held)
+    held[20], valid[20] = 1e300, False
+    bits = pa.array(valid).buffers()[1]
+    am2 = pa.Array.from_buffers(
+        pa.float64(), len(held), [bits, pa.py_buffer(held)], null_count=int((~valid).sum())
+    )
+    table = table.set_column(table.column_names.index("am2"), "am2", am2)
     # uneven chunks, each starting at an offset inside a byte of its buffer
     pieces = [table.slice(0, 13), table.slice(13, 100), table.slice(113, 187)]
     chunked = pa.concat_tables(pieces)
     expected = read_answers(chunked.to_pandas(), instrument, on_error="mark")
-    got = read_answers(chunked, instrument, on_error="mark")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from the NULL's slot
+        got = read_answers(chunked, instrument, on_error="mark")
+    assert np.isnan(got.matrix[20, got.position["am2"]])
     np.testing.assert_array_equal(got.matrix, expected.matrix)
     assert got.problems.tolist() == expected.problems.tolist()
     assert got.problems[3] == "column 'ap7': not a whole number (got 2.5)"

@@ -139,7 +139,8 @@ def _unchecked_pieces(
             if missing is not None:
                 fine |= missing
             if fine.all():
-                out[start:stop] = values
+                with np.errstate(over="ignore", invalid="ignore"):  # a NULL's slot may hold any number
+                    out[start:stop] = values
                 if missing is not None:
                     out[start:stop][missing] = np.nan
             else:
