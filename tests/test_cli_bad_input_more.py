@@ -164,12 +164,30 @@ def test_export_refuses_a_text_the_format_would_cut_or_change(tmp_path, raw, suf
 def test_export_refuses_a_number_the_format_would_change(tmp_path, raw, suffix, column, value, why):
     frame = pd.read_csv(raw).copy().assign(**{column: 1 if column == "staff_no" else 1.5})
     frame.loc[2, column] = value
-    data = tmp_path / "numbers.csv"
-    frame.to_csv(data, index=False)
+    # An infinity comes from Parquet: in a CSV, "inf" is not a number written plainly, so the column
+    # is text and is written as the text it is (test_export_writes_an_infinity_read_as_text_as_text).
+    data = tmp_path / ("numbers.parquet" if value == np.inf else "numbers.csv")
+    frame.to_parquet(data, index=False) if data.suffix == ".parquet" else frame.to_csv(data, index=False)
     out = tmp_path / f"out{suffix}"
     message = one_line_error(run("export", data, "--out", out))
     assert message.startswith(f"error: file {data}, row 3, column '{column}': ") and why in message
     assert _left_in(tmp_path) == {data.name}
+
+
+def test_export_writes_an_infinity_read_as_text_as_text(tmp_path, raw):
+    frame = pd.read_csv(raw).copy().assign(ratio=1.5)
+    frame["ratio"] = frame["ratio"].astype(object)
+    frame.loc[2, "ratio"] = "inf"
+    data = tmp_path / "numbers.csv"
+    frame.to_csv(data, index=False)
+    out = tmp_path / "out.xlsx"
+    result = run("export", data, "--out", out)
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(out, read_only=True).active.iter_rows(min_row=1, max_row=4, values_only=True))
+    position = list(rows[0]).index("ratio")
+    assert [row[position] for row in rows[1:]] == ["1.5", "1.5", "inf"]
 
 
 @pytest.mark.parametrize(

@@ -128,9 +128,15 @@ def check_data(
     frame = check_item_answers(frame, path, instrument=instrument, columns=columns)
     for name in dict.fromkeys(columns):
         series = frame[name]
-        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            continue  # text: each analysis says it is not numeric
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        if pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_numeric_dtype(series):
+            values = series.to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            # Text (a column holding "inf" is read as text, as written): each analysis says it is not
+            # numeric, but an infinity someone wrote is named here with its row, as a number's is.
+            text = series.astype("string").str.strip()
+            values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):
             bad = np.isinf(values) | (np.abs(values) > _LARGEST)
         if bad.any():

@@ -8,7 +8,9 @@ the other cells in the same column that hold values outside the mapping.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["apply_mapping", "check_answers"]
 
+# An answer written in decimal digits (what :func:`_answer_number` accepts from a text cell).
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _UNTICKED = frozenset({"", "0", "n", "no", "false", "not selected", "not checked"})
 
 
@@ -291,9 +295,8 @@ def _scale(
                 shown = ", ".join(repr(k) for k in list(entry.values)[:8])
                 reason = f"is not in the mapping of item {entry.item!r} (it maps {shown})"
             continue
-        try:
-            number = float(key)
-        except ValueError:
+        number = _answer_number(value, key)
+        if number is None:
             bad.append(j)
             reason = f"of item {entry.item!r} is not a number and the mapping gives no 'values'"
             continue
@@ -334,6 +337,15 @@ def _numeric_scale(
     values = series.to_numpy(dtype="float64", na_value=np.nan)
     if numeric_missing:
         values = np.where(np.isin(values, numeric_missing), np.nan, values)
+    infinite = np.isinf(values)
+    if infinite.any():  # from a Parquet or SPSS file: a text file's "inf" is text, refused above
+        row = int(np.argmax(infinite))
+        raise DataError(
+            f"value {float(values[row])!r} of item {entry.item!r} is not a number",
+            file=source.file,
+            row=row + 1,
+            column=entry.column,
+        )
     if bounds is not None:
         outside = (values < bounds[0]) | (values > bounds[1])  # NaN compares False
         if allowed is not None:
@@ -352,6 +364,20 @@ def _numeric_scale(
     if np.all(np.isnan(values) | (values == np.round(values))):
         return pd.array(values, dtype="Int64")
     return pd.Series(values)
+
+
+def _answer_number(value: object, key: str) -> float | None:
+    """An answer cell as a number, or None when it is not one: decimal digits with an optional sign,
+    decimal part and exponent (``3``, ``03``, ``+3``, ``3.0``; spaces around it ignored), or a
+    finite number. Hexadecimal (``0x3``), ``NaN``, ``inf`` and words are not answers, whatever
+    Python's ``float`` makes of them (it reads ``nan`` and ``inf`` too)."""
+    if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
+        return None
+    try:
+        number = float(key)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _is_number(key: str) -> bool:

@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from allypath.errors import DataError
-from allypath.io._arrow import frame_from_arrow, read_arrow_csv
+from allypath.io._arrow import frame_from_arrow, read_arrow_csv, type_column
 from allypath.io._source import SourceColumn, SourceTable
 from allypath.io._text import (
     atomic_path,
@@ -129,7 +129,7 @@ def _csv_arrow(path: str | os.PathLike[str], *, delimiter: str) -> tuple[pa.Tabl
         head = source[:_HEAD_BYTES]
     header = _check_header(head, file=file, delimiter=delimiter)
     strings = [name for name in _STRING_COLUMNS if name in header]
-    table = _read_table(source, file=file, delimiter=delimiter, strings=strings)
+    table = _read_table(source, file=file, delimiter=delimiter, header=header, strings=strings)
     table = _drop_blank_trailing(table, header, file=file)
     notes: list[str] = []
     if _has_row_names(header):
@@ -142,11 +142,6 @@ def _csv_arrow(path: str | os.PathLike[str], *, delimiter: str) -> tuple[pa.Tabl
                 + ", ".join(recoded[:8])
                 + (", ..." if len(recoded) > 8 else "")
             )
-    for field in table.schema:
-        if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
-            # pyarrow keeps undecodable text as bytes; find the first bad cell to name it.
-            decode_records(_raw(source), file=file, delimiter=delimiter)
-            raise DataError("holds bytes that are not UTF-8", file=file, column=field.name)
     return table, encoding, notes
 
 
@@ -155,7 +150,8 @@ def _r_missing_as_null(table: pa.Table) -> tuple[pa.Table, list[str]]:
 
     Only for files that carry R's row names: elsewhere ``NA`` is an answer someone typed (see
     :func:`allypath.io._arrow.read_arrow_csv`). A text column keeps its ``NA`` unless every other
-    value is a number.
+    value is a number written plainly (the rule of :func:`allypath.io._arrow.type_column`: ``NA``
+    beside ``0042`` stays text).
     """
     recoded: list[str] = []
     for index, field in enumerate(table.schema):
@@ -165,14 +161,10 @@ def _r_missing_as_null(table: pa.Table) -> tuple[pa.Table, list[str]]:
         if not pc.any(pc.equal(column, "NA")).as_py():
             continue
         blanked = pc.if_else(pc.equal(column, "NA"), pa.scalar(None, field.type), column)
-        for target in (pa.int64(), pa.float64()):
-            try:
-                cast = pc.cast(blanked, target)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                continue
-            table = table.set_column(index, field.name, cast)
+        typed = type_column(blanked)
+        if pa.types.is_integer(typed.type) or pa.types.is_floating(typed.type):
+            table = table.set_column(index, field.name, typed)
             recoded.append(field.name)
-            break
     return table, recoded
 
 
@@ -257,12 +249,16 @@ def _check_header(head: bytes, *, file: str, delimiter: str) -> list[str]:
     return header
 
 
-def _read_table(source: bytes | str, *, file: str, delimiter: str, strings: list[str]) -> pa.Table:
+def _read_table(
+    source: bytes | str, *, file: str, delimiter: str, header: list[str], strings: list[str]
+) -> pa.Table:
     # Open-text answers may hold line breaks, so the newline-aware chunker is always used: pyarrow's
     # faster line chunker misreads a quoted value that spans a block boundary (measured: no
     # visible cost on a 1M x 103 file, see benchmarks/bench_import.py).
     try:
-        return read_arrow_csv(source, delimiter=delimiter, string_columns=strings, newlines_in_values=True)
+        return read_arrow_csv(
+            source, column_names=header, delimiter=delimiter, string_columns=strings, newlines_in_values=True
+        )
     except pa.ArrowInvalid as exc:
         _locate_parse_error(source, file=file, delimiter=delimiter)
         raise DataError(f"cannot be parsed as CSV: {exc}", file=file) from None
