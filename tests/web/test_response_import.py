@@ -568,3 +568,45 @@ def test_rows_are_scored_exactly_as_a_single_submission_is(instrument):
             # a batch and a single row agree to float32's precision, far inside the -2.2 threshold
             rel = 1e-6 if key == "person_fit" else 1e-12
             assert b[key] == (pytest.approx(value, rel=rel) if isinstance(value, float) else value), key
+
+
+# -- cells as written: unit codes keep their zeros, an answer that is not a number is refused -----------------
+
+
+def test_unit_codes_with_leading_zeros_find_their_own_units(
+    client, login, make_org, instrument, django_user_model
+):
+    """pyarrow read the unit column 0042, 007 as 42 and 7: 0042's rows went into unit 42, 007's nowhere."""
+    from allypath.web.orgs.models import Membership, Role
+
+    org = make_org(
+        "zeros", [(f"Z{n}", unit, "Staff", "EMEA", "", "en") for n, unit in enumerate(["0042", "42", "007"])]
+    )
+    admin = django_user_model.objects.create_user("zoe", "zoe@example.test", "x" * 16)
+    Membership.objects.create(user=admin, org=org, role=Role.ORG_ADMIN)
+    login(admin)
+    rows = [("0042", 2), ("0042", 3), ("42", 1), ("007", 4)]
+    url = preview_url(upload(client, "pulse.csv", wide_csv(rows, instrument.form("short")), org="zeros"))
+    done = client.post(url, {"action": "import", **settings_for(unit_column="Department", form="short")})
+    assert done.status_code == 302, done.content.decode()[:3000]
+    got = sorted(r.unit.path for r in Response.objects.filter(wave__org=org))
+    assert got == ["0042", "0042", "007", "42"]
+
+
+@pytest.mark.parametrize("cell", ["NaN", "nan", "0x3"])
+def test_an_answer_that_is_not_a_number_is_refused_by_row_and_column(client, login, alice, instrument, cell):
+    """pyarrow read NaN as a blank answer (the row was imported without it) and 0x3 as the answer 3."""
+    login(alice)
+    form = instrument.form("short")
+    content = wide_csv([("Engineering", 2)] * 3, form).decode().splitlines()
+    header = content[0].split(",")
+    column = next(i for i, name in enumerate(header) if name == "ap1")
+    cells = content[2].split(",")
+    cells[column] = cell
+    content[2] = ",".join(cells)
+    url = preview_url(upload(client, "pulse.csv", ("\n".join(content) + "\n").encode()))
+    before = counts()
+    problems = _refused(client.post(url, {"action": "import", **settings_for(unit_column="Department")}))
+    assert [p[1:3] for p in problems] == [["row 2", "ap1"]]
+    assert f"value &#x27;{cell}&#x27; of item &#x27;ap1&#x27; is not a number" in problems[0][3]
+    assert counts() == before
