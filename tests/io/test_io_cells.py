@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from allypath.errors import DataError
 from allypath.io import (
+    SourceTable,
     apply_mapping,
     read_any,
     read_csv,
@@ -137,7 +138,7 @@ def _surveymonkey(path: Path) -> Path:
     return path
 
 
-READERS: dict[str, tuple[Callable[[Path], Path], str, Callable[[Path], object]]] = {
+READERS: dict[str, tuple[Callable[[Path], Path], str, Callable[[Path], SourceTable]]] = {
     "csv": (lambda p: _wide(p, {"unit": CODES, "ap1": ANSWERS}), "x.csv", read_csv),
     "xlsx": (_xlsx, "x.xlsx", read_xlsx),
     "qualtrics": (_qualtrics, "x.csv", read_qualtrics),
@@ -152,11 +153,11 @@ def test_every_text_reader_keeps_codes_as_written_and_answers_as_numbers(tmp_pat
     write, name, read = READERS[reader]
     path = write(tmp_path / name)
     table = read(path)
-    assert table.format == reader  # type: ignore[attr-defined]
-    data = table.data  # type: ignore[attr-defined]
+    assert table.format == reader
+    data = table.data
     assert data["unit"].tolist() == CODES
-    assert table.column("unit").type == "string"  # type: ignore[attr-defined]
-    assert table.column("ap1").type == "integer"  # type: ignore[attr-defined]
+    assert table.column("unit").type == "string"
+    assert table.column("ap1").type == "integer"
     assert _values(data["ap1"]) == [3, 4, None, 5]
     assert read_any(path).data["unit"].tolist() == CODES
 
