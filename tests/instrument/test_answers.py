@@ -69,6 +69,16 @@ def test_each_bad_answer_alone_is_refused_by_both_the_same_way(item_id: str):
     assert [(e.code, e.message) for e in file_errors] == [(e.code, e.message) for e in web_errors]
 
 
+@pytest.mark.parametrize("value", [float("inf"), float("-inf")])
+def test_an_infinity_is_refused_by_both_the_same_way_not_raised(value: float):
+    # check_wide took inf for a whole number and raised OverflowError turning it into an int
+    answers = {**GOOD, "ap1": value}
+    _, web_errors = check_answers(answers, FORM)
+    (file_errors,) = check_wide(pd.DataFrame([wide(answers)]), FORM)
+    assert [(e.code, e.message) for e in file_errors] == [(e.code, e.message) for e in web_errors]
+    assert [e.code for e in web_errors] == ["not_whole"]
+
+
 def test_good_answers_pass_both():
     clean, errors = check_answers(GOOD, FORM)
     assert errors == [] and clean[NA_ITEM] == NOT_APPLICABLE and clean["ot1"] == "fine"

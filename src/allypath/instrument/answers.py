@@ -213,7 +213,8 @@ def _check_numbers(item: Item, column: pd.Series, found: dict[int, dict[str, Any
     blank = _blank_cells(column)
     values = pd.to_numeric(column.mask(blank), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     given = ~blank
-    fraction = given & ~np.isnan(values) & (values != np.rint(values))
+    # An infinity (a Parquet file can hold one) is not a whole number either: int() of it would raise.
+    fraction = given & ~np.isnan(values) & ((values != np.rint(values)) | np.isinf(values))
     for row in np.flatnonzero(fraction | (given & np.isnan(values))):
         shown = column.iloc[row] if np.isnan(values[row]) else float(values[row])
         found[int(row)][item.id] = AnswerError(item.id, "not_whole", f"must be a whole number, got {shown!r}")
