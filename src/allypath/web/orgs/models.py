@@ -540,6 +540,9 @@ class Wave(models.Model):
             # wave takes none: it is not kept (no invitation is marked used), so whoever reads the
             # database or a backup cannot tell who of a group's invitees answered.
             self.claims.all().delete()
+            # Flags set by versions from before claims, on a wave open since then (the survey app's
+            # rewrite below then moves every invitation, not only these, on PostgreSQL).
+            self.invitations.filter(used=True).update(used=False)
             # Unfinished drafts can never be sent now: their answers have no reason to stay.
             self.drafts.all().delete()
             # Nothing more will be added: the survey app loses the order in which responses came
@@ -573,8 +576,9 @@ class Invitation(models.Model):
     While the wave is open a submission does not write this row: it claims the invitation by an
     :class:`InvitationClaim` in the transaction that stores the response (on PostgreSQL a row written
     there would carry the response's ``xmin``, pairing the two); :meth:`claimed` tells. When the wave
-    closes the claims are deleted and nothing says who answered (:meth:`Wave.close`). ``used`` is set
-    only on invitations of waves closed by earlier versions, which marked the claims used then.
+    closes the claims are deleted and nothing says who answered (:meth:`Wave.close`). ``used`` was set
+    only by earlier versions (at close, from the claims); closing a wave clears it, and migration 0009
+    cleared it on the waves they closed.
     Nothing else on the row, or on its tokens, may differ with the time of use (a count of reminders
     received would date the answer between two reminders): see
     :func:`allypath.web.orgs.invitations.send_reminders`. On PostgreSQL the rows are rewritten in random

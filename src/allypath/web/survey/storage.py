@@ -3,16 +3,16 @@
 Responses have random UUID keys and no sequence. On SQLite their table is ``WITHOUT ROWID`` (migration
 0003), so it is stored in key order; an invitation's row stays where it was created (its rowid is its
 id), and no invitation is marked used any more (a closed wave keeps no trace of who answered: waves
-closed by earlier versions were marked, in one batch at close). The bytes of a long row still land
-where it arrived, so a closed wave's responses are rewritten in random order on SQLite too
-(:func:`_scramble_sqlite`). PostgreSQL keeps rows
-in its heap in insertion order (``ctid``, and what ``pg_dump`` writes) and stamps each with its
-transaction (``xmin``): a response with the same ``xmin`` as the invitation marked used with it, and an
-update writes a new row version at the heap's end, so the used invitations sorted by ``xmin`` or heap
-order follow the order of use, which the responses' days then date. :func:`scramble_order` rewrites a
-wave's responses and its invitations in random order in one transaction: afterwards neither the heap
-order nor ``xmin`` follows submission or use order. It runs when a wave closes (and may run any time:
-ids and contents are unchanged).
+closed by earlier versions were marked, in one batch at close, and are cleared by migration orgs 0009).
+The bytes of a long row still land where it arrived, so a closed wave's responses are rewritten in
+random order on SQLite too (:func:`_scramble_sqlite`). PostgreSQL keeps rows in its heap in insertion
+order (``ctid``, and what ``pg_dump`` writes) and stamps each with its transaction (``xmin``): a
+response with the same ``xmin`` as the invitation marked used with it, and an update writes a new row
+version at the heap's end, so the used invitations sorted by ``xmin`` or heap order follow the order of
+use, which the responses' days then date. :func:`scramble_order` rewrites a wave's responses and its
+invitations in random order in one transaction: afterwards neither the heap order nor ``xmin`` follows
+submission or use order. It runs when a wave closes (and may run any time: ids and contents are
+unchanged).
 """
 
 from __future__ import annotations
