@@ -283,3 +283,50 @@ def test_a_bad_cell_in_a_later_file_of_a_folder_is_named_by_that_file_and_its_ow
     with pytest.raises(DataError) as caught:
         score_parquet_duckdb(folder, tmp_path / "o.parquet", BatchScorer(source=str(folder)), batch_rows=64)
     assert (caught.value.file, caught.value.row, caught.value.column) == (str(folder / "b.parquet"), 54, item)
+
+
+@pytest.mark.parametrize("command", ["score", "tally"])
+def test_a_bad_cell_in_a_folder_partitioned_by_key_is_named_by_its_file_and_own_row(
+    messy: pd.DataFrame, tmp_path: Path, command: str
+) -> None:
+    """DuckDB decodes key folders (``org=b/``) and its batches run across files: an error named the
+    folder and a row counted across every file, which no one can find."""
+    folder = tmp_path / "d"
+    good = messy.drop(index=[40, 41, 42]).reset_index(drop=True).drop(columns=["org"])
+    item = next(c for c in good.columns if c in ITEM_IDS and c.startswith("ap"))
+    (folder / "org=a").mkdir(parents=True)
+    (folder / "org=b").mkdir()
+    good.iloc[:150].to_parquet(folder / "org=a" / "x.parquet", index=False)
+    second = good.iloc[150:400].reset_index(drop=True)
+    second[item] = second[item].astype(object)
+    second.loc[53, item] = 9
+    second.to_parquet(folder / "org=b" / "x.parquet", index=False)
+    scorer = BatchScorer(source=str(folder))
+
+    def job() -> object:
+        if command == "score":
+            return score_parquet_duckdb(folder, tmp_path / "o.parquet", scorer, batch_rows=1000)
+        return tally_parquet_duckdb(folder, scorer, ["org", "unit"], batch_rows=1000)
+
+    with pytest.raises(DataError) as caught:
+        job()
+    assert (caught.value.file, caught.value.row, caught.value.column) == (
+        str(folder / "org=b" / "x.parquet"),
+        54,
+        item,
+    )
+
+
+def test_a_folder_partitioned_by_key_scores_every_row_once_in_order(
+    messy: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Cutting DuckDB's batches at file ends loses, repeats or reorders no row."""
+    folder = tmp_path / "d"
+    frame = messy.drop(columns=["org"]).assign(respondent_id=[f"r{i}" for i in range(len(messy))])
+    for key, (start, stop) in {"a": (0, 70), "b": (70, 71), "c": (71, len(frame))}.items():
+        (folder / f"org={key}").mkdir(parents=True)
+        frame.iloc[start:stop].to_parquet(folder / f"org={key}" / "x.parquet", index=False)
+    out = tmp_path / "o.parquet"
+    rows = score_parquet_duckdb(folder, out, BatchScorer(on_error="mark"), batch_rows=64)
+    assert rows == len(frame)
+    assert pq.read_table(out, columns=["respondent_id"]).column(0).to_pylist() == list(frame["respondent_id"])

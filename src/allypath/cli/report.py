@@ -378,10 +378,11 @@ def _parquet_columns(data: Path) -> set[str]:
     import duckdb
 
     from allypath.engines import parquet_source
+    from allypath.engines.duckdb_engine import read_parquet_relation
 
     with duckdb.connect() as con:
         try:
-            return set(con.read_parquet(parquet_source(data), union_by_name=True).columns)
+            return set(read_parquet_relation(con, parquet_source(data)).columns)
         except duckdb.Error as exc:
             raise AllypathError(f"{data}: cannot read the Parquet input ({exc})") from None
 

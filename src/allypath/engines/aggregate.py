@@ -216,6 +216,7 @@ def aggregate_duckdb(
     import duckdb
 
     from allypath.engines import parquet_source
+    from allypath.engines.duckdb_engine import read_parquet_relation
 
     columns, declared, needed = _declared(by, breakdowns)
     con = duckdb.connect()
@@ -224,7 +225,7 @@ def aggregate_duckdb(
         # Parquet's column statistics leave NaN out, and DuckDB folds isnan() to false from them: a
         # file written with NaN for a missing score would count it as an answer (_over_numbers)
         con.execute("SET disabled_optimizers = 'statistics_propagation'")
-        relation = con.read_parquet(parquet_source(source), union_by_name=True)
+        relation = read_parquet_relation(con, parquet_source(source))
         present = set(relation.columns)
         for column in needed:
             if column not in present:

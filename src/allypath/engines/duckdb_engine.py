@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -33,6 +34,7 @@ __all__ = [
     "count_parquet_rows",
     "first_bad_stage_parquet",
     "parquet_source",
+    "read_parquet_relation",
     "refuse_duplicate_ids_parquet",
     "report_columns",
     "score_parquet_duckdb",
@@ -59,6 +61,25 @@ def parquet_source(path: str | Path) -> str:
     if not target.exists():
         raise DataError("no such file or folder", file=text)
     return text
+
+
+def read_parquet_relation(con: duckdb.DuckDBPyConnection, pattern: str) -> duckdb.DuckDBPyRelation:
+    """The files of ``pattern`` (:func:`parquet_source`) as one relation, columns unified by name.
+
+    A folder partitioned by key (``unit=a/``) has columns in its paths, which DuckDB's SQL
+    ``read_parquet`` reads by itself but its Python ``read_parquet`` only when asked: every reader here
+    asks whenever a folder between the pattern and a file is named ``key=value``.
+    """
+    return con.read_parquet(pattern, union_by_name=True, hive_partitioning=_partitioned(_files(con, pattern)))
+
+
+def _files(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]:
+    """The files of ``pattern``, in the order DuckDB reads them."""
+    return [str(row[0]) for row in con.execute("SELECT file FROM glob(?)", [pattern]).fetchall()]
+
+
+def _partitioned(files: Sequence[str]) -> bool:
+    return any("=" in part for f in files for part in Path(f).parts[:-1])
 
 
 def count_parquet_rows(source: str | Path) -> int:
@@ -111,7 +132,7 @@ def refuse_duplicate_ids_parquet(
     with tempfile.TemporaryDirectory(prefix="allypath-ids-") as spill, _connect(memory_limit, threads) as con:
         con.execute("SET temp_directory = ?", [spill])
         try:
-            relation = con.read_parquet(pattern, union_by_name=True)
+            relation = read_parquet_relation(con, pattern)
             if column not in relation.columns:
                 return
             if _no_repeated_id(con, pattern, column, str(relation.types[relation.columns.index(column)])):
@@ -227,21 +248,21 @@ def _open(
     pattern = parquet_source(source)
     con = _connect(memory_limit, threads)
     try:
-        relation = con.read_parquet(pattern, union_by_name=True)
+        files = _files(con, pattern)
+        partitioned = _partitioned(files)
+        relation = read_parquet_relation(con, pattern)
         for column in required:
             if column not in relation.columns:
                 raise DataError(f"the data has no column {column!r}", file=str(source), column=column)
         if keep is not None:
             wanted = scorer.input_columns(relation.columns, keep)
             relation = relation.select(*[duckdb.ColumnExpression(c) for c in wanted])
-        if decoder == "arrow":
-            files = [str(row[0]) for row in con.execute("SELECT file FROM glob(?)", [pattern]).fetchall()]
-            # A folder partitioned by key (``unit=a/``) has columns in its paths that only DuckDB reads.
-            if files and not any("=" in part for f in files for part in Path(f).parts[:-1]):
-                schema = relation.limit(0).to_arrow_table().schema
-                return con, schema, _arrow_batches(files, schema, batch_rows, keys)
+        if decoder == "arrow" and files and not partitioned:  # only DuckDB reads the keys in paths
+            schema = relation.limit(0).to_arrow_table().schema
+            return con, schema, _arrow_batches(files, schema, batch_rows, keys)
         reader = relation.to_arrow_reader(batch_rows)
-        return con, reader.schema, _batches(reader, str(source))
+        spans = _file_spans(files) if len(files) > 1 else []
+        return con, reader.schema, _batches(reader, str(source), spans)
     except duckdb.Error as exc:
         con.close()
         raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
@@ -358,7 +379,26 @@ def tally_parquet_duckdb(
     return tally
 
 
-def _batches(reader: pa.RecordBatchReader, file: str) -> Iterator[pa.Table]:
+def _file_spans(files: Sequence[str]) -> list[tuple[str, int]]:
+    """Each file with its rows (from its footer), in the order DuckDB reads them."""
+    spans = []
+    for file in files:
+        try:
+            spans.append((file, pq.read_metadata(file).num_rows))
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(f"cannot read Parquet input ({exc})", file=file) from None
+    return spans
+
+
+def _batches(
+    reader: pa.RecordBatchReader, file: str, spans: Sequence[tuple[str, int]] = ()
+) -> Iterator[pa.Table]:
+    """DuckDB's batches as tables. With ``spans`` (the files of a folder DuckDB decodes, with their
+    rows), a batch is cut where one file ends and each piece carries its file's name, so that an error
+    names the file and its own row (:class:`BatchScorer`), not the folder and a row counted across
+    files: DuckDB keeps the files' order and their rows' (``preserve_insertion_order``)."""
+    ends = np.cumsum([rows for _, rows in spans]) if spans else None
+    read = 0
     while True:
         try:
             batch = reader.read_next_batch()
@@ -366,8 +406,21 @@ def _batches(reader: pa.RecordBatchReader, file: str) -> Iterator[pa.Table]:
             return
         except (duckdb.Error, pa.ArrowException) as exc:
             raise DataError(f"cannot read Parquet input ({exc})", file=file) from None
-        if batch.num_rows:
-            yield pa.Table.from_batches([batch])
+        if not batch.num_rows:
+            continue
+        table = pa.Table.from_batches([batch])
+        if ends is None or read + table.num_rows > ends[-1]:  # rows the footers do not account for
+            read += table.num_rows
+            yield table
+            continue
+        start = read
+        while start < read + table.num_rows:
+            slot = int(np.searchsorted(ends, start, side="right"))
+            stop = min(int(ends[slot]), read + table.num_rows)
+            piece = table.slice(start - read, stop - start)
+            yield piece.replace_schema_metadata({FILE_KEY: spans[slot][0].encode()})
+            start = stop
+        read += table.num_rows
 
 
 def _next(tables: Iterator[pa.Table]) -> pa.Table | None:
