@@ -157,10 +157,10 @@ def test_closing_needs_its_confirmation_box_ticked(client, login, alice, acme, m
     assert wave.status == WaveStatus.CLOSED and wave.drafts.count() == 0
 
 
-# -- 3. a launch can be undone from the wave's page while nobody has answered (offered whoever has) -----------------------------
+# -- 3. a launch can be undone from the wave's page until the first link goes out (test_undo_launch.py) ---
 
 
-def test_the_wave_page_undoes_a_launch_nobody_answered_after_a_confirmation(
+def test_the_wave_page_undoes_a_launch_no_link_went_out_for_after_a_confirmation(
     client, login, alice, acme, make_wave, issue_tokens, answers_for, instrument
 ):
     wave = make_wave(acme)
@@ -168,29 +168,30 @@ def test_the_wave_page_undoes_a_launch_nobody_answered_after_a_confirmation(
     base = f"/console/{acme.slug}/waves/{wave.pk}"
     page = client.get(f"{base}/").content.decode()
     assert 'value="revert"' in page and "Undo the launch" in page
-    assert "links stop working until the wave is launched again" in page
+    assert "the wave becomes a draft again and nobody is invited" in page
     r = client.post(f"{base}/action/", {"action": "revert"})
     assert _said(r).startswith("Not done: tick the box to confirm that the launch is undone")
     wave.refresh_from_db()
     assert wave.status == WaveStatus.OPEN
     r = client.post(f"{base}/action/", {"action": "revert", "confirm": "yes"})
-    assert "its links no longer work" in _said(r)
+    assert "the wave is a draft again and nobody is invited" in _said(r)
     wave.refresh_from_db()
     assert wave.status == WaveStatus.DRAFT
 
     answered = make_wave(acme, name="Answered")
     url = f"/console/{acme.slug}/waves/{answered.pk}/"
+    token = issue_tokens(answered)["S001"]  # links out: no undo offered from here on
     client.get(url)  # shows, and so clears, the messages of the first wave's actions
     before = client.get(url).content.decode()
-    _answer(client, answered, issue_tokens(answered)["S001"], answers_for, instrument)
+    _answer(client, answered, token, answers_for, instrument)
     after = client.get(url).content.decode()
     # The page does not change when the first man answers (a review: offering the undo only while
-    # nobody had answered told HR the moment he did); the undo itself is refused, and changes nothing.
-    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
-    assert token.sub("", before) == token.sub("", after)
-    assert 'value="revert"' in after
+    # nobody had answered told HR the moment he did); the undo is refused, and changes nothing.
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert csrf.sub("", before) == csrf.sub("", after)
+    assert 'value="revert"' not in after and "its launch can no longer be undone" in after
     r = client.post(f"{url}action/", {"action": "revert", "confirm": "yes"})
-    assert "its launch cannot be undone" in _said(r)
+    assert "its launch can no longer be undone" in _said(r)
     answered.refresh_from_db()
     assert answered.status == WaveStatus.OPEN
 
@@ -242,7 +243,10 @@ def test_a_refused_close_or_undo_does_not_name_the_wave_by_its_id(
     login(alice)
     url = f"/console/{acme.slug}/waves/{wave.pk}/action/"
     said = _said(client.post(url, {"action": "revert", "confirm": "yes"}))
-    assert said == "Not done: someone has already answered this wave: its launch cannot be undone"
+    assert said == (
+        "Not done: personal links to this wave have gone out (invitations e-mailed or links downloaded): "
+        "its launch can no longer be undone; close the wave to end it"
+    )
     client.post(url, {"action": "close", "confirm": "yes"})
     said = _said(client.post(url, {"action": "close", "confirm": "yes"}))
     assert said == "Not done: this wave is already closed: only an open wave can be closed"

@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,17 @@ from django.test import Client
 from allypath.privacy import PrivacyPolicy, parse_breakdowns
 from allypath.web.dashboard.release import published_settings
 from allypath.web.orgs.errors import WaveStateError
-from allypath.web.orgs.models import Employee, Membership, Organisation, Role, Unit, Wave, WaveStatus
+from allypath.web.orgs.invitations import export_links_csv, send_invitations
+from allypath.web.orgs.models import (
+    Employee,
+    InvitationToken,
+    Membership,
+    Organisation,
+    Role,
+    Unit,
+    Wave,
+    WaveStatus,
+)
 from allypath.web.orgs.seeding import write_hris
 from allypath.web.survey.models import Response
 from web.conftest import ACME_PEOPLE, member, psycopg_connection
@@ -142,7 +152,7 @@ def _no_draft_holds_answers(wave: Wave) -> None:
     assert not (wave.status == WaveStatus.DRAFT and answered), "a draft wave holds answers"
 
 
-# -- A. a submission racing "revert to draft" ---------------------------------------------------------
+# -- A. a submission, or links going out, racing "revert to draft" -------------------------------------
 
 
 def _revert(wave: Wave) -> None:
@@ -156,24 +166,42 @@ def _save_as_draft(wave: Wave) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("undo", [_revert, _save_as_draft], ids=["revert_to_draft", "save"])
-def test_a_submission_stored_between_the_reverts_check_and_its_write_keeps_the_wave_launched(
+def test_once_a_link_is_out_an_undo_is_refused_before_it_writes_whatever_a_submission_does(
     acme, make_wave, issue_tokens, answers_for, instrument, undo
 ):
+    """An answer needs a link, and a launch whose links are out cannot be undone (test_undo_launch.py):
+    the undo is refused before it writes anything, so no submission can slip in between."""
     wave = make_wave(acme)
     token = issue_tokens(wave)["S001"]
     answers = answers_for(instrument.form("short"))
-    # a refusal (WaveStateError) means the answer was seen
     with (
         competing_at(Wave, "save_base", lambda: _submit(token, answers)) as started,
-        suppress(WaveStateError),
+        pytest.raises(WaveStateError, match="its launch can no longer be undone"),
     ):
         undo(Wave.objects.get(pk=wave.pk))
-    assert started[0].result() in (201, 409)  # stored, or refused because the wave is a draft
+    assert not started
+    assert _submit(token, answers) == 201
     _no_draft_holds_answers(wave)
-    wave.refresh_from_db()
-    if wave.status == WaveStatus.DRAFT:  # the revert went first: its settings may change, nothing is lost
-        assert not Response.objects.filter(wave=wave).exists()
-        assert started[0].result() == 409
+    assert Wave.objects.get(pk=wave.pk).status == WaveStatus.OPEN
+
+
+def _export_links(wave: Wave) -> int:
+    return export_links_csv(wave).count
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("send", [_export_links, send_invitations], ids=["links_csv", "e-mails"])
+def test_links_sent_between_the_reverts_check_and_its_write_go_to_nobody(acme, make_wave, mailoutbox, send):
+    """The send loaded the wave open before the revert; it gives links at the revert's write. The revert
+    holds the invitations' locks and deletes them: the send, waiting for them, finds nobody to give a
+    link to. No draft holds a link, and none went out."""
+    wave = make_wave(acme)
+    loaded = Wave.objects.get(pk=wave.pk)  # the send request: the wave was open when it checked
+    with competing_at(Wave, "save_base", lambda: send(loaded)) as started:
+        Wave.objects.get(pk=wave.pk).revert_to_draft()
+    assert started[0].result() == 0
+    assert Wave.objects.get(pk=wave.pk).status == WaveStatus.DRAFT
+    assert not InvitationToken.objects.filter(invitation__wave=wave).exists() and not mailoutbox
 
 
 @on_postgresql
@@ -182,7 +210,8 @@ def test_on_postgresql_a_revert_waits_for_a_submission_in_flight_and_is_refused(
     acme, make_wave, issue_tokens, answers_for, instrument
 ):
     """The other order: the submission has claimed its invitation (and share-locked the wave's row)
-    when the revert starts; the revert waits for its commit, then sees the answer."""
+    when the revert starts; the revert waits for its commit and is refused (the link is out, and the
+    answer would be seen too)."""
     wave = make_wave(acme)
     token = issue_tokens(wave)["S001"]
     answers = answers_for(instrument.form("short"))

@@ -50,7 +50,6 @@ from allypath.web.orgs.models import (
     Unit,
     Wave,
     WavePhase,
-    WaveStatus,
 )
 from allypath.web.survey.texts import LANGUAGE_NAMES
 
@@ -384,10 +383,10 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         audience=audience_summary(wave),
         # an ended wave (its closing day passed) sends no invitations, reminders or links
         ended=wave.phase() == WavePhase.ENDED,
-        # a launch can be undone while nobody has answered (the model checks again under its lock)
-        # Offered on every open wave, whoever has answered: offered only while nobody had, the page told
-        # HR the moment the first man answered (one link handed out: whether and when he did).
-        can_undo_launch=wave.status == WaveStatus.OPEN,
+        # A launch can be undone until the first personal link goes out (e-mailed or downloaded): a fact
+        # HR knows, never whether anyone answered (offered only while nobody had, the page told HR the
+        # moment the one man invited answered). The model checks again under its lock, in the same words.
+        can_undo_launch=wave.can_undo_launch,
         instrument_title=_instrument_title(wave),
         language_names=[LANGUAGE_NAMES.get(code, code) for code in wave.languages],
     )
@@ -423,8 +422,8 @@ def _instrument_title(wave: Wave) -> InstrumentTitle:
 CONFIRMATIONS = {
     "close": "tick the box to confirm that the wave closes now: nobody can answer after this, and "
     "unfinished drafts are deleted.",
-    "revert": "tick the box to confirm that the launch is undone: the links stop working until the wave "
-    "is launched again.",
+    "revert": "tick the box to confirm that the launch is undone: the wave becomes a draft again and "
+    "nobody is invited until it is launched again.",
 }
 
 
@@ -448,8 +447,8 @@ def wave_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             record_change(request, org=wave.org, wave=wave, action=ChangeEvent.Action.LAUNCH_UNDONE)
             messages.success(
                 request,
-                "The launch was undone: the wave is a draft again and its links no longer work. Its "
-                "settings can be changed; launch it again to invite people.",
+                "The launch was undone: the wave is a draft again and nobody is invited. Its settings "
+                "can be changed; launch it again to invite people.",
             )
         elif action == "invite":
             sent = send_invitations(wave)

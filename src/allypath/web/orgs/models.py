@@ -2,7 +2,8 @@
 
 Privacy rules that live here, in the model layer, so no view or script can skip them:
 - a wave's instrument and privacy settings are frozen at launch (:data:`FROZEN_FIELDS`), and a launch
-  cannot be undone once responses exist;
+  cannot be undone once a personal link has gone out (so never once responses exist, and never by a
+  rule that depends on them: :meth:`Wave.revert_to_draft`);
 - an invitation stores only hashes of its tokens, and whether it was used, never when;
 - employee ids stay with employees and invitations; responses (in the survey app) never point here
   except to the wave and to the coarse unit.
@@ -182,6 +183,13 @@ PHASE_SENTENCES = {
 
 
 #: A wave's status in the refusals HR reads ("this wave is ..."), never its id or internal code.
+#: Why a launch can no longer be undone: the one refusal, whatever else is true of the wave (its answers
+#: included), so that it says only what HR already knows.
+LAUNCH_KEPT = (
+    "personal links to this wave have gone out (invitations e-mailed or links downloaded): its launch "
+    "can no longer be undone; close the wave to end it"
+)
+
 _STATUS_WORDS: dict[str, str] = {
     WaveStatus.DRAFT: "a draft that was never launched",
     WaveStatus.OPEN: "already launched",
@@ -227,9 +235,11 @@ class WaveQuerySet(models.QuerySet["Wave"]):
             if frozen and self.exclude(status=WaveStatus.DRAFT).exists():
                 raise WaveFrozenError(f"launched waves cannot change {', '.join(frozen)}")
             if kwargs.get("status") == WaveStatus.DRAFT and (
-                self.filter(responses__isnull=False).exists() or self.filter(claims__isnull=False).exists()
+                self.filter(invitations__tokens__isnull=False).exists()
+                or self.filter(responses__isnull=False).exists()
+                or self.filter(claims__isnull=False).exists()
             ):
-                raise WaveStateError("a wave with responses cannot go back to draft")
+                raise WaveStateError(LAUNCH_KEPT)
             return super().update(**kwargs)
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
@@ -370,8 +380,9 @@ class Wave(models.Model):
             super().save(*args, **kwargs)
 
     def _check_freeze(self, update_fields: Iterable[str] | None = None) -> None:
-        """Refuse a write that changes a launched wave's frozen settings, or takes a wave holding answers
-        back to draft. ``update_fields``: the fields written (None: all of them).
+        """Refuse a write that changes a launched wave's frozen settings, or takes a wave back to draft
+        once its links have gone out (or it holds answers, which needs a link). ``update_fields``: the
+        fields written (None: all of them).
 
         Call it in the transaction that writes: it locks the wave's row for update, which waits for the
         submissions in flight (from its claim to its commit a submission holds the row share-locked; on
@@ -398,9 +409,9 @@ class Wave(models.Model):
             "status" in written
             and self.status == WaveStatus.DRAFT
             and stored["status"] != WaveStatus.DRAFT
-            and self._answered()
+            and (self.links_out() or self._answered())
         ):
-            raise WaveStateError(f"wave {self.pk} has responses: its launch cannot be undone")
+            raise WaveStateError(LAUNCH_KEPT)
 
     def _answered(self) -> bool:
         """Whether anyone answered: a response stored, or an invitation claimed by a submission."""
@@ -551,19 +562,47 @@ class Wave(models.Model):
 
             wave_closed.send(sender=Wave, wave=self)
 
-    def revert_to_draft(self) -> None:
-        """Undo a launch made by mistake; refused once anyone has answered.
+    def links_out(self) -> bool:
+        """Whether a personal link to this wave was ever issued: an invitation e-mailed, or a link written
+        to a links CSV (or handed to the demo's respondents). HR knows it (it pressed the button; the
+        change and access logs say so), and an answer never changes it: a submission issues no token and
+        deletes none, and a reminder gives new ones only to invitations that already had one."""
+        return InvitationToken.objects.filter(invitation__wave=self).exists()
 
-        The answers are looked for under the wave's row lock, in the transaction that writes the draft
-        status: a submission in flight is waited for and its answer seen (refused), and one that comes
-        after finds a draft and is refused. Only the fields this changes are written.
+    @property
+    def can_undo_launch(self) -> bool:
+        """Whether the console offers to undo the launch: an open survey wave no link has gone out for.
+        Decided by what HR knows, never by whether anyone answered (see :meth:`revert_to_draft`)."""
+        return not self.is_imported and self.status == WaveStatus.OPEN and not self.links_out()
+
+    def revert_to_draft(self) -> None:
+        """Undo a launch made by mistake: allowed only until the first personal link goes out.
+
+        The rule is a fact HR knows (it e-mailed invitations or downloaded links), never whether anyone
+        answered: refusing only once someone had answered would tell an admin who invited one man
+        whether, and by pressing again when, he did. Once links are out, HR closes the wave instead.
+
+        Checked under the wave's row lock, with the wave's invitations locked too: a links export or an
+        e-mail in flight (each locks the invitations it gives a link) is waited for and its link seen.
+        A send or export that comes after finds no invitation to give a link to: they are deleted here,
+        as nobody holds a link of theirs, and a new launch invites the audience of the settings then,
+        coarsened with the k then. The answers are looked for too, in the same transaction: without a
+        link nobody can answer, so that check never refuses in practice; if it ever did, its refusal is
+        the same words as the links' (no answer is lost, and none is told apart). Only the fields this
+        changes are written.
         """
         with transaction.atomic():
             self._lock()
             if self.status == WaveStatus.DRAFT:
                 return
-            if self._answered():
-                raise WaveStateError("someone has already answered this wave: its launch cannot be undone")
+            if self.is_imported or self.status != WaveStatus.OPEN:
+                raise WaveStateError(
+                    f"this wave is {_STATUS_WORDS[self.status]}: only an open wave's launch can be undone"
+                )
+            list(self.invitations.select_for_update().values_list("pk", flat=True))
+            if self.links_out() or self._answered():
+                raise WaveStateError(LAUNCH_KEPT)
+            self.invitations.all().delete()  # no link, no token, no draft, no answer: nothing to keep
             self.status = WaveStatus.DRAFT
             self.launched_on = None
             self.publication = None  # nothing answered, nothing to keep: a new launch publishes anew
