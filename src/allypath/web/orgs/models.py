@@ -182,7 +182,6 @@ PHASE_SENTENCES = {
 }
 
 
-#: A wave's status in the refusals HR reads ("this wave is ..."), never its id or internal code.
 #: Why a launch can no longer be undone: the one refusal, whatever else is true of the wave (its answers
 #: included), so that it says only what HR already knows.
 LAUNCH_KEPT = (
@@ -190,6 +189,7 @@ LAUNCH_KEPT = (
     "can no longer be undone; close the wave to end it"
 )
 
+#: A wave's status in the refusals HR reads ("this wave is ..."), never its id or internal code.
 _STATUS_WORDS: dict[str, str] = {
     WaveStatus.DRAFT: "a draft that was never launched",
     WaveStatus.OPEN: "already launched",
