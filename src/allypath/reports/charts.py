@@ -30,6 +30,7 @@ import pandas as pd
 
 __all__ = [
     "GROUP_COLORS",
+    "GROUP_LABEL_COLORS",
     "STAGE_COLORS",
     "Chart",
     "bar_chart",
@@ -49,6 +50,36 @@ STAGE_COLORS = ("#767676", "#D55E00", "#0072B2", "#009E73")
 # also carry their group's name at their end, so no colour has to be told apart
 GROUP_COLORS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
 GROUP_DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3))
+#: Text on the white page needs 4.5:1 (WCAG 1.4.3): six of the eight line colours are lighter than that
+#: (orange 2.3:1, sky blue 2.3:1, grey 2.9:1, pink 3.1:1, green 3.4:1, vermillion 3.9:1). A line keeps its
+#: colour and its name at its end is drawn in the same colour darkened until it reaches 4.5:1.
+_TEXT_CONTRAST = 4.5
+_INK = "#000000"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG's relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def label_colour(colour: str) -> str:
+    """``colour`` (``#rrggbb``) darkened just enough to be read as text on white (4.5:1), the same hue;
+    a colour already dark enough comes back as it is, and a colour that is no ``#rrggbb`` as black."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        return _INK
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    for step in range(100, -1, -1):
+        shade = "#{:02X}{:02X}{:02X}".format(*(round(c * step / 100) for c in rgb))
+        if 1.05 / (_luminance(shade) + 0.05) >= _TEXT_CONTRAST:
+            return shade if step < 100 else colour
+    return _INK  # not reached: black is 21:1
+
+
+#: The line colours as the names at the lines' ends are written (#C25600, #008662, #A36186, #9C6C00,
+#: #3B7CA1 and #767676 for the six light ones).
+GROUP_LABEL_COLORS = tuple(label_colour(c) for c in GROUP_COLORS)
 _ACCENT = "#0072B2"
 _RULE = "#D55E00"
 _FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -217,6 +248,20 @@ def _color(
         sort=list(domain) if domain else None,
         legend=alt.Undefined if legend else None,
     )
+
+
+def _label_ink(group: str, names: Sequence[str], colors: Sequence[str] | None, count: int) -> str:
+    """The text colour of ``group``'s name at its line's end: :func:`_color`'s colour for it, darkened."""
+    spelled = [str(name) for name in names]
+    if group not in spelled:
+        return _INK
+    if colors is not None:
+        palette: Sequence[str] = colors
+    elif count <= len(GROUP_COLORS):
+        palette = GROUP_COLORS
+    else:
+        return _INK  # tableau20's colours: black text beside the line's own coloured point
+    return label_colour(palette[spelled.index(group) % len(palette)])
 
 
 #: Column names read out as other words (a statistic's name alone says little to HR).
@@ -510,6 +555,7 @@ def line_chart(
     encoding["color"] = (
         _color(color, color_domain, colors, color, data[color].nunique()) if color else alt.value(_ACCENT)
     )
+    names: list[str] = []
     if color:
         names = list(color_domain) if color_domain else list(dict.fromkeys(data[color].astype(str)))
         dashes = [list(GROUP_DASHES[i % len(GROUP_DASHES)]) for i in range(len(names))]
@@ -517,9 +563,8 @@ def line_chart(
             f"{color}:N", scale=alt.Scale(domain=names, range=dashes), legend=None
         )
         if label_ends:  # the lines are named where they end: a legend would only repeat the names
-            encoding["color"] = _color(
-                color, color_domain, colors, color, data[color].nunique(), legend=False
-            )
+            # the domain given, so that the n-th name has the n-th colour, as its label below
+            encoding["color"] = _color(color, names, colors, color, data[color].nunique(), legend=False)
     spoken = [*([(color, None, None)] if color else []), (x, x_title, None), (y, y_title, value_format)]
     layers: list[Any] = [
         alt.Chart(_with_spoken(data, spoken)).mark_line(point=True, strokeWidth=2.5).encode(**encoding)
@@ -530,6 +575,9 @@ def line_chart(
         ends["_label"] = [
             f"{group}: {value:{value_format}}" for group, value in zip(ends[color], ends[y], strict=True)
         ]
+        # in its line's colour darkened to 4.5:1 (black past the eight Okabe-Ito colours)
+        count = data[color].nunique()
+        ends["_ink"] = [_label_ink(str(group), names, colors, count) for group in ends[color]]
         layers.append(
             alt.Chart(ends)
             .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold", aria=False)  # the point said it
@@ -537,7 +585,7 @@ def line_chart(
                 x=alt.X(f"{x}:{x_type}", sort=x_order),
                 y=alt.Y(f"{y}:Q"),
                 text="_label:N",
-                color=encoding["color"],
+                color=alt.Color("_ink:N", scale=None, legend=None),
             )
         )
     if rule is not None:
