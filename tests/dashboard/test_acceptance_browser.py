@@ -128,7 +128,7 @@ def test_an_hr_partner_sets_up_a_wave_and_reads_the_answers_to_the_three_questio
     today = timezone.localdate()
     page.fill("input[name=name]", "2027 spring")
     page.check("input[name=audience][value=men]")
-    page.select_option("select[name=audience_units]", ["Operations"])
+    page.check("input[name=audience_units][value=Operations]")
     page.check("input[name=form][value=short]")
     page.check("input[name=privacy_mode][value=anonymous]")
     page.fill("input[name=k]", "5")

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from allypath.instrument import load_instrument
-from allypath.web.orgs.models import Wave
+from allypath.web.orgs.models import Membership, Role, Wave
 from allypath.web.survey.pages import page_count, page_items
-from browser_support import console_sign_in, page_facts, unnamed_controls
+from browser_support import console_sign_in, page_facts, serious_violations, unnamed_controls
 
 from .conftest import PASSWORD
 
@@ -163,3 +163,45 @@ def test_console_pages_tie_hints_and_errors_to_their_fields_and_fit_a_narrow_scr
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "id_k"
     assert "id_k_error" in str(page.locator("#id_k").get_attribute("aria-describedby"))
+
+
+def test_a_waves_units_are_ticked_from_the_keyboard_and_hundreds_scroll_in_their_own_box(
+    live_server, narrow_page, alice, make_org
+):
+    """Each unit is a box ticked with the space bar (a multiple select needs Ctrl or Shift), named by its
+    path; an organisation's 312 units scroll inside a box of their own, and a refused form keeps them."""
+    teams = [
+        (f"P{d}{t:02d}", f"Division {d}/Team {t:02d}", "Staff", "EMEA", "", "en")
+        for d in range(12)
+        for t in range(25)
+    ]
+    big = make_org("big", teams)
+    Membership.objects.create(user=alice, org=big, role=Role.ORG_ADMIN)
+    page = narrow_page
+    console_sign_in(page, live_server.url, "alice", PASSWORD)
+    page.goto(f"{live_server.url}/console/{big.slug}/waves/new/")
+    _clean(page, where="wave form of an organisation with 312 units")
+    assert serious_violations(page) == []
+    units = page.get_by_role("group", name="Only these units")
+    assert units.get_by_role("checkbox").count() == 312
+    box = page.locator("#id_audience_units")
+    assert box.evaluate("b => b.scrollHeight > b.clientHeight")  # it scrolls within itself
+    assert box.bounding_box()["height"] <= NARROW["height"] * 0.6 + 1  # the form goes on below it
+
+    page.get_by_label("Division 11/Team 23", exact=True).focus()
+    page.keyboard.press("Tab")
+    last = page.get_by_label("Division 11/Team 24", exact=True)
+    assert page.evaluate("document.activeElement.value") == "Division 11/Team 24"
+    page.keyboard.press("Space")
+    assert last.is_checked()
+    inside, seen = box.bounding_box(), last.bounding_box()
+    assert inside["y"] <= seen["y"] and seen["y"] + seen["height"] <= inside["y"] + inside["height"] + 1
+
+    page.get_by_label("Smallest group shown").fill("1")
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
+    facts = _clean(page, where="wave form with an error and a unit ticked")
+    assert facts["title"].startswith("Error:") and facts["focused"] == "error-summary"
+    assert page.get_by_label("Division 11/Team 24", exact=True).is_checked()
+    assert units.locator("input:checked").count() == 1

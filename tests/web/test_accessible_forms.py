@@ -7,13 +7,19 @@ of a control names an element of the page (a hint or an error a screen reader ca
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from allypath.web.orgs.emails import wave_email
+from allypath.web.orgs.models import Membership, Role, Wave
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+CSS = Path(__file__).resolve().parents[2] / "src" / "allypath" / "web" / "static" / "allypath" / "app.css"
 
 
 def _title(html: str) -> str:
@@ -61,3 +67,74 @@ def test_a_refused_wave_and_member_say_error_and_tie_hints_to_their_fields(clien
         page = client.get(f"/console/{acme.slug}/{path}").content.decode()
         assert not _title(page).startswith("Error:"), path
         assert _missing_descriptions(page) == [], path
+
+
+def _unit_boxes(html: str) -> list[tuple[int, str, str, bool]]:
+    """(depth, value, label, ticked) of each box of the wave form's "Only these units" group."""
+    group = re.search(r"<fieldset[^>]*><legend>Only these units</legend>(.*?)</fieldset>", html, re.S)
+    assert group is not None, "the units are no group of boxes with a legend"
+    boxes = re.findall(
+        r'<div class="unit-box depth-(\d+)"><label for="([^"]+)"><input type="checkbox" name="audience_units" '
+        r'value="([^"]+)" id="\2"( checked)?>\s*([^<]+?)</label>',
+        group.group(1),
+    )
+    return [(int(depth), value, label, bool(ticked)) for depth, _, value, ticked, label in boxes]
+
+
+def test_a_waves_units_are_boxes_named_by_their_path_and_a_refused_form_keeps_them_ticked(
+    client, login, alice, acme
+):
+    """A multiple select needs Ctrl or Shift from the keyboard: each unit is a box ticked with the space
+    bar, labelled with its path (the hierarchy in words) and indented by its depth."""
+    login(alice)
+    html = client.get(f"/console/{acme.slug}/waves/new/").content.decode()
+    assert '<select name="audience_units"' not in html
+    assert _unit_boxes(html) == [
+        (0, "Engineering", "Engineering", False),
+        (0, "Sales", "Sales", False),
+        (1, "Sales/APAC", "Sales/APAC", False),
+        (1, "Sales/EMEA", "Sales/EMEA", False),
+        (2, "Sales/EMEA/North", "Sales/EMEA/North", False),
+    ]
+    settings = {
+        "name": "",  # refused: the boxes ticked come back ticked
+        "audience": "everyone",
+        "audience_units": ["Sales/EMEA/North", "Engineering"],
+        "form": "short",
+        "languages": ["en"],
+        "privacy_mode": "anonymous",
+        "k": 5,
+        "k_text": 10,
+        "opens_on": timezone.localdate().isoformat(),
+        "closes_on": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
+    }
+    html = client.post(f"/console/{acme.slug}/waves/new/", settings).content.decode()
+    assert _title(html).startswith("Error:")
+    assert [value for _, value, _, ticked in _unit_boxes(html) if ticked] == [
+        "Engineering",
+        "Sales/EMEA/North",
+    ]
+    assert client.post(f"/console/{acme.slug}/waves/new/", {**settings, "name": "Autumn"}).status_code == 302
+    assert sorted(Wave.objects.get(org=acme, name="Autumn").audience_units) == [
+        "Engineering",
+        "Sales/EMEA/North",
+    ]
+
+
+def test_hundreds_of_units_scroll_inside_their_own_box(client, login, alice, make_org):
+    """An HRIS file can bring hundreds of units: their boxes scroll in a box of their own (app.css), so
+    the rest of the form stays a screen away, and each deep unit still says its whole path."""
+    teams = [
+        (f"P{d}{t:02d}", f"Division {d}/Team {t:02d}", "Staff", "EMEA", "", "en")
+        for d in range(12)
+        for t in range(25)
+    ]
+    big = make_org("big", teams)
+    Membership.objects.create(user=alice, org=big, role=Role.ORG_ADMIN)
+    login(alice)
+    boxes = _unit_boxes(client.get(f"/console/{big.slug}/waves/new/").content.decode())
+    assert len(boxes) == 12 + 300
+    assert (1, "Division 11/Team 24", "Division 11/Team 24", False) in boxes
+    css = CSS.read_text(encoding="utf-8")
+    rule = re.search(r"\.unit-boxes \{([^}]*)\}", css)
+    assert rule is not None and "overflow-y: auto" in rule.group(1) and "max-block-size" in rule.group(1)

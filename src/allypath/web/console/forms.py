@@ -37,6 +37,25 @@ def closing_day_passed(closes_on: dt.date) -> str:
     )
 
 
+class UnitBoxes(forms.CheckboxSelectMultiple):
+    """An organisation's units as a list of boxes, one per unit named by its path and indented by its
+    depth, in a box that scrolls by itself when an organisation has many units (an HRIS file can bring
+    hundreds): ticked with the space bar alone, where a multiple select needs Ctrl or Shift."""
+
+    template_name = "console/widgets/unit_boxes.html"
+    #: The deepest indentation drawn (app.css): deeper units are indented as this one, their path says it.
+    DEEPEST = 5
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.depths: dict[str, int] = {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["depth"] = min(self.depths.get(str(option["value"]), 0), self.DEEPEST)
+        return option
+
+
 class WaveForm(forms.ModelForm):
     """A wave's settings in plain words: what respondents are told, and whom it invites."""
 
@@ -47,8 +66,8 @@ class WaveForm(forms.ModelForm):
         label="Only these units",
         choices=[],
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="leave empty to invite every unit; a unit includes the units below it",
+        widget=UnitBoxes,
+        help_text="leave all unticked to invite every unit; a unit includes the units below it",
     )
     audience_levels = forms.MultipleChoiceField(
         label="Only these levels",
@@ -126,10 +145,12 @@ class WaveForm(forms.ModelForm):
         languages.choices = [(lang, names.get(lang, lang)) for lang in instrument.languages]
         org_id = self.instance.org_id
         people = Employee.objects.filter(org_id=org_id, active=True)
+        units = dict(Unit.objects.filter(org_id=org_id).order_by("path").values_list("path", "depth"))
+        boxes = self.fields["audience_units"].widget
+        assert isinstance(boxes, UnitBoxes)
+        boxes.depths = units
         choices = {
-            "audience_units": [
-                (path, path) for path in Unit.objects.filter(org_id=org_id).values_list("path", flat=True)
-            ],
+            "audience_units": [(path, path) for path in units],
             "audience_levels": _names(people.values_list("level", flat=True).distinct()),
             "audience_regions": _names(people.values_list("region", flat=True).distinct()),
         }
