@@ -118,6 +118,34 @@ def unnamed_controls(page: Any) -> list[str]:
     return out
 
 
+def control_names(page: Any) -> list[tuple[str, str]]:
+    """(role, name) of each form control and button Chromium's accessibility tree shows, in page order:
+    the name a screen reader says for it. Date fields count (role "Date"), not their own parts (day,
+    month, year, the picker's button); controls in a closed disclosure are not in the tree."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {node["nodeId"]: node for node in nodes}
+
+    def in_a_date_field(node: dict[str, Any]) -> bool:
+        parent = by_id.get(node.get("parentId", ""))
+        while parent is not None:
+            if parent.get("role", {}).get("value") == "Date":
+                return True
+            parent = by_id.get(parent.get("parentId", ""))
+        return False
+
+    return [
+        (node["role"]["value"], str(node.get("name", {}).get("value", "")).strip())
+        for node in nodes
+        if not node.get("ignored")
+        and node.get("role", {}).get("value") in CONTROL_ROLES | {"Date"}
+        and not in_a_date_field(node)
+    ]
+
+
 def page_facts(page: Any) -> dict[str, Any]:
     """lang, dir, title, the number of h1, aria references to ids that do not exist, radios and boxes
     outside a fieldset with a legend, landmarks with nothing in them, the focused element's id,

@@ -128,6 +128,14 @@ def first_proposal(client, northwind) -> str:
     return found.group(1)
 
 
+def proposals(client, northwind) -> list[tuple[str, str]]:
+    """(group, intervention) of each proposal the plan page offers to adopt, in page order."""
+    html = client.get(BASE + "plan/", {"wave": northwind.first.pk}).content.decode()
+    return re.findall(
+        r'name="group" value="([^"]+)">\s*<input type="hidden" name="intervention" value="([a-z_]+)"', html
+    )
+
+
 def test_an_analyst_adopts_a_proposed_intervention_and_follows_it_on_the_next_wave(northwind, alice, as_user):
     client = as_user(alice)
     intervention = first_proposal(client, northwind)

@@ -1,9 +1,11 @@
 """A plan item followed in a real browser (Debian chromium via Playwright), as the review did: a refused
 change comes back as typed on the same breakdown with its reason by the field's label, and Remove does
-nothing until its confirmation box is ticked (no script: the site's policy allows none)."""
+nothing until its confirmation box is ticked (no script: the site's policy allows none). Every field
+and button of the plan page's many forms names the item it belongs to, for a screen reader."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,10 +13,10 @@ import pytest
 from django.test import Client
 
 from allypath.web.plans.models import AdoptedItem
-from browser_support import console_sign_in, launched_chromium, serious_violations
+from browser_support import console_sign_in, control_names, launched_chromium, serious_violations
 
 from .conftest import PASSWORD
-from .test_dashboard_pages import BASE, adopt, first_proposal
+from .test_dashboard_pages import BASE, adopt, first_proposal, proposals
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
 
@@ -68,4 +70,35 @@ def test_a_refused_change_stays_as_typed_and_remove_asks_first(live_server, nort
     assert "Removed from the plan" in page.locator("ul.messages").inner_text() and "by=unit" in page.url
     assert not AdoptedItem.objects.filter(pk=item.pk).exists()
     assert blocked == []
+    page.close()
+
+
+def test_each_plan_items_fields_say_which_item_they_belong_to(live_server, northwind, alice, browser):
+    """A screen reader's list of form fields (or a voice command "click Owner") met "Owner", "Due date",
+    "Adopt" once per proposal and "Owner", "Save"... once per adopted item: each now names its item, in
+    words the page does not show (what sighted people see stays "Owner")."""
+    client = Client()
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    for group, intervention in proposals(client, northwind)[:2]:
+        assert adopt(client, northwind, group=group, intervention=intervention).status_code == 302
+    page = browser.new_page()
+    console_sign_in(page, live_server.url, "alice", PASSWORD)
+    page.goto(f"{live_server.url}{BASE}plan/?wave={northwind.first.pk}&by=unit")
+    page.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
+    assert page.locator("form.item-form").count() == 2 and page.locator("form.adopt-form").count() >= 2
+    names = control_names(page)
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    assert repeated == []
+    for start in ("Owner", "Due date", "Adopt", "Save", "Status", "Remove"):  # each with its item's name
+        assert any(re.match(f"{start} ?: .+, Ops", name) for _, name in names), start
+    first = page.locator("form.adopt-form").first
+    label = first.locator("label").first
+    assert (
+        label.evaluate(
+            "l => [...l.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('')"
+        ).strip()
+        == "Owner"
+    )
+    assert first.locator("input[name=owner]").evaluate("i => i.labels[0].textContent").startswith("Owner: ")
+    assert serious_violations(page) == []
     page.close()
