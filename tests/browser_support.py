@@ -151,3 +151,21 @@ def page_facts(page: Any) -> dict[str, Any]:
     outside a fieldset with a legend, landmarks with nothing in them, the focused element's id,
     whether the page scrolls sideways."""
     return dict(page.evaluate(_FACTS))
+
+
+def clean_page(page: Any, lang: str = "en", where: str = "") -> dict[str, Any]:
+    """``page_facts`` of a page that passes the checks every page walked in the browser tests must:
+    every control named, one h1, the language and direction ``lang`` asks, no aria reference to
+    nothing, no empty landmark, every radio and box in a group with a legend, a title naming the page,
+    nothing wider than the screen (``where`` says which page failed)."""
+    facts = page_facts(page)
+    where = where or page.url
+    assert unnamed_controls(page) == [], where
+    assert facts["h1"] == 1, where
+    assert (facts["lang"], facts["dir"]) == (lang, "rtl" if lang == "ar" else "ltr"), where
+    assert facts["broken_refs"] == [], where
+    assert facts["empty_landmarks"] == [], where
+    assert facts["boxes_outside_a_legend"] == [], where
+    assert not facts["title"].startswith("·"), where  # a title names the page
+    assert not facts["too_wide"], where
+    return facts

@@ -50,6 +50,7 @@ def test_a_refused_change_stays_as_typed_and_remove_asks_first(live_server, nort
     assert "by=unit" in page.url
     # the focus is on the row's "Not saved" line, by the fields to fix (a screen reader reads it first)
     assert page.evaluate("document.activeElement.textContent").startswith("Not saved")
+    assert page.title().startswith("Error:")  # as a refused console form's title
     said = page.locator("ul.messages").inner_text()
     assert "Not saved" in said and "Through the ally circles: this organisation has no ally circles" in said
     row = page.locator("form.item-form")

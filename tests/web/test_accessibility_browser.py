@@ -18,7 +18,8 @@ import pytest
 from allypath.instrument import load_instrument
 from allypath.web.orgs.models import Membership, Role, Wave
 from allypath.web.survey.pages import page_count, page_items
-from browser_support import console_sign_in, page_facts, serious_violations, unnamed_controls
+from browser_support import clean_page as _clean
+from browser_support import console_sign_in, serious_violations
 
 from .conftest import PASSWORD
 
@@ -47,20 +48,6 @@ def narrow_page(browser) -> Any:
     context = browser.new_context(viewport=NARROW, device_scale_factor=1)
     yield context.new_page()
     context.close()
-
-
-def _clean(page: Any, lang: str = "en", where: str = "") -> dict[str, Any]:
-    facts = page_facts(page)
-    where = where or page.url
-    assert unnamed_controls(page) == [], where
-    assert facts["h1"] == 1, where
-    assert (facts["lang"], facts["dir"]) == (lang, "rtl" if lang == "ar" else "ltr"), where
-    assert facts["broken_refs"] == [], where
-    assert facts["empty_landmarks"] == [], where
-    assert facts["boxes_outside_a_legend"] == [], where
-    assert not facts["title"].startswith("·"), where  # a title names the page
-    assert not facts["too_wide"], where
-    return facts
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])

@@ -153,13 +153,54 @@ def render_tab(
     return render(request, f"console/dashboard/{template}", context)
 
 
+#: The filter (its control's id in console/dashboard/base.html, its label) each parameter is chosen with.
+_FILTERS = {
+    "wave": ("f-wave", "Wave"),
+    "from_wave": ("f-from", "From wave"),
+    "to_wave": ("f-to", "To wave"),
+    "unit": ("f-unit", "Unit"),
+    "level": ("f-level", "Level"),
+    "region": ("f-region", "Region"),
+    "by": ("f-by", "Break down by"),
+}
+#: Problems that are no refusal of what was chosen: the figures being prepared, no wave launched yet.
+_NOT_REFUSALS = ("release_being_prepared", "no_wave")
+
+
+def _refused_filter(request: HttpRequest, problem: RequestProblem, two_waves: bool) -> tuple[str, str]:
+    """(id, label) of the filter to change for a refused request: the one at fault, or for a group too
+    small to show the narrowest filter chosen; ("", "") when no filter of the page is at fault."""
+    field = problem.field or ""
+    if problem.code == "filter_refused":
+        chosen = [name for name in ("region", "level", "unit") if request.GET.get(name)]
+        field = chosen[0] if chosen else "unit"
+    if field == "wave" and two_waves:
+        field = "from_wave"
+    return _FILTERS.get(field, ("", ""))
+
+
 def problem_page(request: HttpRequest, problem: RequestProblem) -> HttpResponse:
     """The page of a dashboard request that cannot be answered (its tabs and filters, the message),
-    with the problem's status; the console's middleware answers every RequestProblem with it."""
+    with the problem's status; the console's middleware answers every RequestProblem with it.
+
+    A refused selection (a bad value, a group too small to show) is shown as the console's forms show
+    a refused form: "Error:" first in the title, and its message an error summary that takes the focus
+    and links to the filter to change (WCAG 3.3.1, 2.4.3)."""
     match = request.resolver_match
     assert match is not None  # a dashboard URL with its slug: console.problems checks
     tab = "dashboard" if match.url_name == "dashboard_export" else str(match.url_name)
-    context = dashboard_context(request, match.kwargs["slug"], tab, problem=problem)
+    refused = problem.code not in _NOT_REFUSALS
+    two_waves = tab in ("dashboard_trends", "dashboard_transitions")
+    control, label = _refused_filter(request, problem, two_waves) if refused else ("", "")
+    context = dashboard_context(
+        request,
+        match.kwargs["slug"],
+        tab,
+        problem=problem,
+        page_error=refused,
+        refused_control=control,
+        refused_label=label,
+    )
     return with_retry_after(
         render(request, "console/dashboard/problem.html", context, status=problem.status), problem
     )
@@ -362,6 +403,8 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
                 later=result.later,
                 interventions=INTERVENTION_LABELS,
             )
+            # a refused edit shown again as typed: "Error:" first in the title, as a refused form's
+            parts["page_error"] = any(form.errors for *_, form in parts["adopted"])
         return parts
 
     return render_tab(request, slug, "dashboard_plan", "plan.html", compute, by_default="unit")
