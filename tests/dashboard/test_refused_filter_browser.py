@@ -27,16 +27,6 @@ def browser() -> Iterator[Any]:
         yield chromium
 
 
-def _autofocus_done(page: Any) -> None:
-    """Wait (2 s at most) for the browser to move the focus from the page itself: it runs autofocus
-    when it next draws the page, which can come a moment after the page has loaded. (Polled from here:
-    the site's Content-Security-Policy refuses the eval Playwright's wait_for_function uses.)"""
-    for _ in range(20):
-        if page.evaluate("document.activeElement !== document.body"):
-            return
-        page.wait_for_timeout(100)
-
-
 @pytest.mark.parametrize(
     ("query", "heading", "control"),
     [
@@ -52,7 +42,6 @@ def test_a_refused_filter_says_error_and_takes_the_focus_to_its_summary_then_the
     console_sign_in(page, live_server.url, "bob", PASSWORD)
     page.goto(f"{live_server.url}{BASE}{query}")
     assert page.title().startswith("Error: Dashboard")
-    _autofocus_done(page)
     facts = clean_page(page, where=query)
     assert facts["focused"] == "error-summary"
     summary = page.locator("#error-summary")
@@ -72,7 +61,6 @@ def test_a_page_that_is_shown_says_no_error_and_leaves_the_focus_alone(live_serv
     page = browser.new_context(viewport=NARROW, device_scale_factor=1).new_page()
     console_sign_in(page, live_server.url, "bob", PASSWORD)
     page.goto(f"{live_server.url}{BASE}groups/?unit=Ops&by=unit")
-    _autofocus_done(page)
     facts = clean_page(page, where="groups of Ops")
     assert not facts["title"].startswith("Error") and page.locator("#error-summary").count() == 0
     assert facts["focused"] != "error-summary"
