@@ -121,6 +121,39 @@ def test_a_waves_units_are_boxes_named_by_their_path_and_a_refused_form_keeps_th
     ]
 
 
+def test_an_analysts_units_are_boxes_named_by_their_path_and_saved_as_ticked(client, login, alice, acme):
+    """The people page limited an analyst with a multiple select (Ctrl or Shift from the keyboard):
+    the same boxes as a wave's audience, labelled with the unit's path and indented by its depth."""
+    from allypath.web.orgs.models import Unit
+    from web.conftest import member
+
+    bob = member("bob", acme, Role.ANALYST)
+    membership = Membership.objects.get(org=acme, user=bob)
+    login(alice)
+    page = f"/console/{acme.slug}/people/{membership.pk}/"
+    html = client.get(page).content.decode()
+    assert '<select name="units"' not in html
+    group = re.search(r"<fieldset[^>]*><legend>Units</legend>(.*?)</fieldset>", html, re.S)
+    assert group is not None, "the units are no group of boxes with a legend"
+    boxes = re.findall(
+        r'<div class="unit-box depth-(\d+)"><label for="[^"]+"><input type="checkbox" name="units" '
+        r'value="(\d+)"[^>]*>\s*([^<]+?)</label>',
+        group.group(1),
+    )
+    paths = dict(Unit.objects.filter(org=acme).values_list("pk", "path"))
+    assert [(int(depth), paths[int(pk)], label) for depth, pk, label in boxes] == [
+        (0, "Engineering", "Engineering"),
+        (0, "Sales", "Sales"),
+        (1, "Sales/APAC", "Sales/APAC"),
+        (1, "Sales/EMEA", "Sales/EMEA"),
+        (2, "Sales/EMEA/North", "Sales/EMEA/North"),
+    ]
+    north = Unit.objects.get(org=acme, path="Sales/EMEA/North")
+    answer = client.post(page, {"action": "save", "role": Role.ANALYST, "units": [north.pk]})
+    assert answer.status_code == 302
+    assert [u.path for u in Membership.objects.get(pk=membership.pk).units.all()] == ["Sales/EMEA/North"]
+
+
 def test_hundreds_of_units_scroll_inside_their_own_box(client, login, alice, make_org):
     """An HRIS file can bring hundreds of units: their boxes scroll in a box of their own (app.css), so
     the rest of the form stays a screen away, and each deep unit still says its whole path."""

@@ -328,13 +328,19 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ("role", "units")
+        widgets: ClassVar = {"units": UnitBoxes}
         help_texts: ClassVar = {
-            "units": "analysts only: limit what they see to these units (none = whole organisation)"
+            "units": "analysts only: limit what they see to these units (leave all unticked for the whole "
+            "organisation; a unit includes the units below it)"
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = self.fields["units"]
         assert isinstance(units, forms.ModelMultipleChoiceField)
-        units.queryset = Unit.objects.filter(org=self.instance.org)
-        self.fields["units"].required = False
+        org_units = Unit.objects.filter(org=self.instance.org).order_by("path")
+        units.queryset = org_units
+        units.required = False
+        boxes = units.widget
+        assert isinstance(boxes, UnitBoxes)
+        boxes.depths = {str(pk): depth for pk, depth in org_units.values_list("pk", "depth")}
