@@ -1,4 +1,4 @@
-""""You have likely moved" checked as a retest: the same men answering twice, drawn by the generator.
+"""Whether "you have likely moved" holds up as a retest: the same men answering twice, drawn by the generator.
 
 The margin of a difference (:func:`allypath.web.journey.movement.movement`) comes from each
 placement's own uncertainty (the index's standard error), not from a measured test-retest
