@@ -335,7 +335,9 @@ def _key_message(summary: Summary | None) -> dict[str, Any] | None:
     if summary.hidden:
         return {"lines": [summary.hidden], "answers": [], "actions": [], "summary": summary}
     return {
-        "lines": list(summary.where[:2]),
+        # how many answered, the largest stage and its verdict ("clearly the largest", or which stages
+        # are too close to tell apart): the cover never names a largest stage without saying how sure
+        "lines": list(summary.where[:3]),
         "answers": list(summary.answers),
         "actions": list(summary.actions),
         "summary": summary,
