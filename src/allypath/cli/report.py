@@ -39,6 +39,7 @@ from allypath.cli._common import (
     refuse_output,
     refusing,
 )
+from allypath.cli._waves import WAVE_COLUMN, WaveChoice, choose_wave, refuse_repeats_within_waves
 from allypath.errors import AllypathError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,6 +65,7 @@ def summary(
         str | None,
         typer.Option(help="Declared breakdowns, as for `allypath report` (the same default)."),
     ] = None,
+    wave: Annotated[str | None, typer.Option("--wave", help=_WAVE_HELP)] = None,
 ) -> None:
     """A readable per-group summary: stage mix, awareness, participation, barriers, actions.
 
@@ -78,7 +80,8 @@ def summary(
 
     with refusing():
         frame = read_table(scored)
-        _refuse_duplicate_ids(frame, scored)
+        choice = choose_wave(frame, wave, str(scored))
+        _refuse_duplicate_ids(frame, scored, choice)
         _refuse_bad_stages(frame, scored)
         if by not in frame.columns:
             raise DataError(f"the data has no column {by!r} to group by (--by)", file=str(scored))
@@ -86,8 +89,13 @@ def summary(
         # One release over every declared breakdown, as `allypath report` solves it: two summaries of
         # one file (by org, by unit) then agree and cannot be subtracted to a small group's figures.
         declared, hierarchy = _declared(breakdowns, (by,), set(frame.columns), scored)
-        release = solve_release(frame, declared, policy, wave_column=None, hierarchy=hierarchy)
-        groups = summarise_groups(frame, by, release=release)
+        waves = _wave_column(choice)
+        release = solve_release(frame, declared, policy, wave_column=waves, hierarchy=hierarchy)
+        groups = summarise_groups(frame, by, release=release, filters=choice.filters())
+    if choice.several:
+        listed = ", ".join(choice.waves)
+        console.print(f"Wave {choice.chosen} (the data hold the waves {listed}; --wave chooses)")
+        frame = frame[frame[WAVE_COLUMN] == choice.chosen]
     if "status" in frame.columns:
         status = frame["status"].astype("string")
         console.print(placement_line(int((status == "scored").sum()), int((status == "suspect").sum())))
@@ -184,6 +192,7 @@ def report(
         typer.Option(help="memory (every section), duckdb or spark (aggregates of any size)."),
     ] = ReportEngine.memory,
     title: Annotated[str | None, typer.Option(help="Report title.")] = None,
+    wave: Annotated[str | None, typer.Option("--wave", help=_WAVE_HELP)] = None,
 ) -> None:
     """Board report by group (PDF, HTML) or its aggregates (CSV, XLSX), small groups hidden."""
     from allypath.privacy import PrivacyPolicy, parse_breakdowns
@@ -196,12 +205,14 @@ def report(
         policy = PrivacyPolicy(k=k, k_text=max(10, k))
         name = title or f"Allyship diagnostic: {data.name}"
         columns = parse_breakdowns(by, field="--by")[0].columns
+        if engine is not ReportEngine.memory:
+            _refuse_waves_out_of_core(data, wave, engine)
         if engine is ReportEngine.duckdb:
             board = _duckdb_board(data, columns, breakdowns, policy, name)
         elif engine is ReportEngine.spark:
             board = _spark_board(data, columns, breakdowns, policy, name)
         else:
-            board = _memory_board(data, columns, breakdowns, policy, name)
+            board = _memory_board(data, columns, breakdowns, policy, name, wave)
         with output_file(out) as tmp:
             write_board(board, tmp)
     table = board.table
@@ -213,12 +224,62 @@ def report(
     )
 
 
-def _refuse_duplicate_ids(frame: pd.DataFrame, path: Path) -> None:
-    """Two rows of one respondent would count him twice: refused, naming the file and both rows."""
+_WAVE_HELP = (
+    "The wave to report when the data hold several (a wave column): its figures, and its change since "
+    "the wave before it. Default: the last wave in the file."
+)
+
+
+def _wave_column(choice: WaveChoice) -> str | None:
+    """The release's wave column: the data's, when they hold several waves (solved over them all)."""
+    return WAVE_COLUMN if choice.several else None
+
+
+def _refuse_duplicate_ids(frame: pd.DataFrame, path: Path, choice: WaveChoice) -> None:
+    """Two rows of one respondent would count him twice: refused, naming the file and both rows. In
+    data of several waves, within a wave: the same man answering every wave is a panel."""
     from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
 
-    if ID_COLUMN in frame.columns:
+    if ID_COLUMN not in frame.columns:
+        return
+    if choice.several:
+        refuse_repeats_within_waves(frame[ID_COLUMN], frame[WAVE_COLUMN], file=str(path))
+    else:
         refuse_duplicate_ids(frame[ID_COLUMN], file=str(path))
+
+
+def _refuse_waves_out_of_core(data: Path, wave: str | None, engine: ReportEngine) -> None:
+    """The DuckDB and Spark reports count one wave: data of several are refused, not summed into one."""
+    import duckdb
+
+    from allypath.engines import parquet_source
+    from allypath.engines.duckdb_engine import read_parquet_relation
+
+    with duckdb.connect() as con:
+        try:
+            relation = read_parquet_relation(con, parquet_source(data))
+            if WAVE_COLUMN not in relation.columns:
+                waves: list[str] = []
+            else:
+                distinct = relation.query(
+                    "data",
+                    f"SELECT DISTINCT trim(CAST({WAVE_COLUMN} AS VARCHAR)) AS w FROM data "  # noqa: S608
+                    f"WHERE {WAVE_COLUMN} IS NOT NULL ORDER BY w LIMIT 7",
+                )
+                assert distinct is not None  # a SELECT always gives a relation
+                rows = distinct.fetchall()
+                waves = [str(row[0]) for row in rows if str(row[0])]
+        except duckdb.Error as exc:
+            raise AllypathError(f"{data}: cannot read the Parquet input ({exc})") from None
+    if wave is not None or len(waves) > 1:
+        listed = ", ".join(waves[:6]) + (", ..." if len(waves) > 6 else "")
+        raise DataError(
+            (f"the data hold the waves {listed}: " if len(waves) > 1 else "")
+            + f"the {engine.value} engine reports data of one wave, whole; give it one wave's files, or "
+            "report with --engine memory, which shows one wave (--wave) and its change since the one before",
+            file=str(data),
+            column=WAVE_COLUMN,
+        )
 
 
 def _refuse_bad_stages(frame: pd.DataFrame, path: Path) -> None:
@@ -309,7 +370,12 @@ def _declared(
 
 
 def _memory_board(
-    data: Path, by: tuple[str, ...], breakdowns: str | None, policy: PrivacyPolicy, title: str
+    data: Path,
+    by: tuple[str, ...],
+    breakdowns: str | None,
+    policy: PrivacyPolicy,
+    title: str,
+    wave: str | None = None,
 ) -> Board:
     import allypath
     from allypath.privacy import solve_release
@@ -317,20 +383,25 @@ def _memory_board(
     from allypath.tables import read_table
 
     frame = read_table(data)
-    _refuse_duplicate_ids(frame, data)
+    choice = choose_wave(frame, wave, str(data))
+    _refuse_duplicate_ids(frame, data, choice)
     _refuse_bad_stages(frame, data)
     declared, hierarchy = _declared(breakdowns, by, set(frame.columns), data)
     # Unscored rows are scored with the checks of `allypath score`: a bad answer is refused (file, row,
     # column), never dropped from the report without a word.
     scored = frame if "stage" in frame.columns else allypath.score(frame, on_error="raise", source=str(data))
-    release = solve_release(scored, declared, policy, wave_column=None, hierarchy=hierarchy)
+    release = solve_release(scored, declared, policy, wave_column=_wave_column(choice), hierarchy=hierarchy)
+    responses = int((scored[WAVE_COLUMN] == choice.chosen).sum()) if choice.several else len(scored)
+    subtitle = f"{responses:,} responses from {data.name}"
     board = build_board(
         scored,
         list(by),
         release=release,
         title=title,
-        subtitle=f"{len(scored):,} responses from {data.name}",
+        subtitle=f"{subtitle}: {choice.words()}" if choice.several else subtitle,
         by_label=" × ".join(by),
+        filters=choice.filters(),
+        previous=choice.previous,
     )
     board.declared = declared
     return board

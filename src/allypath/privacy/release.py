@@ -380,13 +380,18 @@ def solve_release(
     if finest is None:
         rows = _placed(responses)
         check_columns(breakdowns, rows.columns)
-        if "respondent_id" in rows.columns and rows["respondent_id"].dropna().duplicated().any():
-            # two rows of one response would count him twice in every cell
-            raise DataError("respondent_id must be unique within the data", column="respondent_id")
-        if "stage" not in rows.columns:
-            raise DataError("the data is not scored (no stage column)", column="stage")
         if wave_column is not None and wave_column not in rows.columns:
             raise DataError(f"the data has no wave column {wave_column!r}", column=wave_column)
+        if "respondent_id" in rows.columns:
+            # two rows of one response would count him twice in every cell; one man answering two
+            # waves is a panel (each wave's cells count him once)
+            key = [wave_column, "respondent_id"] if wave_column is not None else ["respondent_id"]
+            ids = rows[key].dropna(subset=["respondent_id"])
+            if ids.duplicated().any():
+                within = " within a wave" if wave_column is not None else " within the data"
+                raise DataError(f"respondent_id must be unique{within}", column="respondent_id")
+        if "stage" not in rows.columns:
+            raise DataError("the data is not scored (no stage column)", column="stage")
         if panel_waves:
             rows = cohort_flags(rows, wave_column or "wave", panel_waves)
         group = [*([wave_column] if wave_column else []), *columns, *flags]
