@@ -184,3 +184,40 @@ def test_a_comma_export_whose_titles_hold_semicolons_is_read_with_commas(tmp_pat
         path.read_text(encoding="utf-8").replace(",", ";").replace(" ; ", " / "), encoding="utf-8"
     )
     assert read_google_forms(semi).metadata["delimiter"] == ";"
+
+
+def test_limesurvey_a_skipped_multiple_choice_question_is_missing_not_none_ticked(
+    tmp_path: Path,
+) -> None:
+    """LimeSurvey writes ``Y`` for a ticked option and nothing otherwise, so a row with every
+    option of the question blank did not answer it. The reader turned every blank into 0, and the
+    row came out "answered, ticked none" (a review: 9 rows of a 40-row export). As for SurveyMonkey
+    and Qualtrics (docs/import-mapping.md), such a row is missing for every option, while a row
+    with some option ticked, or text in the question's ``[other]``, keeps 0 for the rest."""
+    from allypath.io import Mapping, apply_mapping
+
+    path = tmp_path / "results.csv"
+    heads = ["id. Response ID", "KC[SQ001]. Policies? [Parental leave]",
+             "KC[SQ002]. Policies? [Flexible work]", "KC[other]. Policies? [Other]", "AP1. A view"]
+    rows = [["1", "Y", "", "", "Agree"], ["2", "", "", "", "Agree"],
+            ["3", "", "", "Creche", "Agree"], ["4", "", "Y", "", ""]]  # fmt: skip
+    text = "".join(";".join(f'"{c}"' for c in r) + "\r\n" for r in [heads, *rows])
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    table = read_limesurvey(path)
+    assert table.column("KC[SQ001]").type == "integer"
+    sq1, sq2 = table.data["KC[SQ001]"], table.data["KC[SQ002]"]
+    assert sq1.tolist()[::2] == [1, 0] and sq2.tolist()[::2] == [0, 0]
+    assert pd.isna(sq1.iloc[1]) and pd.isna(sq2.iloc[1])  # row 2 skipped the question
+    assert sq1.iloc[3] == 0 and sq2.iloc[3] == 1
+    mapping = Mapping.from_dict(
+        {
+            "respondent_id": "id",
+            "items": {"kc": {"type": "checklist",
+                             "columns": {"parental_leave": "KC[SQ001]", "flexible_work": "KC[SQ002]"}}},
+        }
+    )  # fmt: skip
+    wide = apply_mapping(table, mapping)
+    assert wide["kc_parental_leave"].tolist()[::2] == [1, 0]
+    assert wide["kc_flexible_work"].tolist()[::2] == [0, 0]
+    assert wide.loc[1, ["kc_parental_leave", "kc_flexible_work"]].isna().all()
+    assert wide.loc[3, ["kc_parental_leave", "kc_flexible_work"]].tolist() == [0, 1]

@@ -49,7 +49,8 @@ def read_limesurvey(path: str | os.PathLike[str]) -> SourceTable:
         ``format="limesurvey"``. Columns are named by their question code (``G01Q02``,
         ``G01Q03[SQ001]``), labelled with the question text (tabs and line breaks collapsed). A
         sub-question column has ``group`` = the question code and ``option`` = the text in the
-        trailing brackets. Multiple-choice columns (``Y``/empty) become integers 1/0.
+        trailing brackets. Multiple-choice columns (``Y``/empty) become integers 1/0, blank where the
+        row left every column of the question empty (did not answer it).
         ``metadata["headings"]`` keeps each full original heading.
 
     Raises
@@ -106,22 +107,30 @@ def _column(heading: str) -> SourceColumn:
 
 
 def _tick_marks_to_numbers(columns: list[SourceColumn], rows: list[list[str]]) -> None:
-    """Turn the ``Y``/empty columns of multiple-choice questions into ``1``/``0`` in place.
+    """Turn the ``Y``/empty columns of multiple-choice questions into ``1``/``0``/blank in place.
 
     A question counts as multiple choice when every one of its sub-question columns holds only
-    ``Y``, ``N`` or nothing and at least one ``Y`` was given; a never-ticked option of such a
-    question is then 0 too. Other bracketed columns (``[other]``, ``[comment]``, arrays) keep their
-    values.
+    ``Y``, ``N`` or nothing and at least one ``Y`` was given. LimeSurvey writes the choice when
+    ticked and nothing otherwise, so, as for SurveyMonkey and Qualtrics (see
+    ``docs/import-mapping.md``): in a row where the question was answered -- some option ``Y`` or
+    ``N``, or text in its ``[other]``/``[comment]`` column -- an empty option is 0; a row with every
+    column of the question empty did not answer it and keeps every option blank (missing). Other
+    bracketed columns (``[other]``, ``[comment]``, arrays) keep their values.
     """
     groups: dict[str, list[int]] = {}
+    free: dict[str, list[int]] = {}
     for position, column in enumerate(columns):
+        if column.group is None:
+            continue
         free_text = column.name.endswith(("[other]", "[comment]"))
-        if column.group is not None and not free_text:
-            groups.setdefault(column.group, []).append(position)
-    for positions in groups.values():
+        (free if free_text else groups).setdefault(column.group, []).append(position)
+    for group, positions in groups.items():
         values = {row[p].strip() for row in rows for p in positions}
         if "Y" not in values or not values <= set(_TICKED):
             continue
+        evidence = positions + free.get(group, [])
         for row in rows:
+            if not any(row[p].strip() for p in evidence):
+                continue  # the question was skipped: every option stays blank
             for p in positions:
                 row[p] = _TICKED[row[p].strip()]
