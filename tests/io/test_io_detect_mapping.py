@@ -109,3 +109,34 @@ def test_numeric_columns_coded_from_zero_get_a_proposed_shift(tmp_path: Path) ->
     assert shifted.confidence <= 0.5
     assert "shifting by 1" in shifted.note
     assert apply_mapping(source, proposal)["ap02"].tolist() == [1, 5]
+
+
+def test_a_shift_from_zero_is_proposed_only_when_the_values_reach_both_ends(tmp_path: Path) -> None:
+    """Values that merely fit under the top of the shifted scale are no proof of a 0-based coding
+    (a review: a 0/1 ticked-option column was proposed for a 1..5 item as 0->1 ... 4->5, so a tick
+    became "Disagree", with a note claiming the values ran 0..4). A shift needs 0 and the top."""
+    text = "I do not see why men should take part in gender equity initiatives"
+    cases = {"0,1,2,3": None, "0,2,4": "values seen run 0..4 (3 different)"}
+    for values, note in cases.items():
+        path = tmp_path / "wide.csv"
+        rows = "".join(f"r{k},{v}\n" for k, v in enumerate(values.split(",")))
+        path.write_text(f"respondent_id,{text}\n{rows}", encoding="utf-8")
+        proposal = detect_mapping(read_any(path), build_instrument())
+        entry = proposal.item("ap02")
+        if note is None:
+            assert entry.values == {} and entry.range == (1.0, 5.0)
+            assert "observed values 0..3 fall outside the scale 1..5" in entry.note
+        else:
+            assert entry.values == {0: 1, 1: 2, 2: 3, 3: 4, 4: 5}
+            assert note in entry.note
+
+
+def test_a_zero_one_tick_column_is_not_proposed_for_an_agreement_item(tmp_path: Path) -> None:
+    """A column holding only 0 and 1 is a ticked option, not a 1..5 rating: not a candidate for an
+    item whose values do not include 0 (unless named after the item)."""
+    text = "I do not see why men should take part in gender equity initiatives"
+    path = tmp_path / "wide.csv"
+    path.write_text(f"respondent_id,{text}\nr1,0\nr2,1\nr3,\n", encoding="utf-8")
+    proposal = detect_mapping(read_any(path), build_instrument())
+    assert "ap02" in proposal.unmatched
+    assert all(entry.column != text for entry in proposal.items)

@@ -162,11 +162,12 @@ def detect_mapping(source: SourceTable, instrument: Instrument, *, min_confidenc
     corpus += [str(v) for c in source.columns for v in c.value_labels.values()]
     similarity = _Similarity(corpus)
     scores = similarity.best_over_languages([i.text for i in items], [c.text for c in candidates])
+    ticks = _tick_columns(source)
     for i, item in enumerate(items):
         for j, candidate in enumerate(candidates):
             if candidate.column is not None and candidate.column.name.casefold() == item.id:
                 scores[i, j] = 1.0  # the export already uses the item ids as column names
-            elif not _compatible(item, candidate, source):
+            elif not _compatible(item, candidate, source, ticks):
                 scores[i, j] = 0.0
     entries: dict[str, ItemMapping] = dict(exact)
     for i, j, score in _assign(scores, min_confidence):
@@ -240,7 +241,9 @@ def _item_corpus(item: Item) -> list[str]:
     return texts
 
 
-def _compatible(item: Item, candidate: _Candidate, source: SourceTable) -> bool:
+def _compatible(
+    item: Item, candidate: _Candidate, source: SourceTable, ticks: frozenset[str] = frozenset()
+) -> bool:
     if candidate.column is None:
         return item.type == "checklist"
     kind = candidate.column.type
@@ -250,6 +253,9 @@ def _compatible(item: Item, candidate: _Candidate, source: SourceTable) -> bool:
         return kind in {"string", "empty"}
     if item.type == "checklist":
         return kind == "string"  # joined choices in one cell (Google Forms, Qualtrics text)
+    if candidate.column.name in ticks:
+        # A 0/1 column (a ticked option) answers a scale only if 0 is one of its values.
+        return 0 in _anchors(item)
     return True
 
 
@@ -329,14 +335,17 @@ def _propose_scale(
             confidence=score,
             note=note,
         )
-    span = high - low
-    if observed.min() >= 0 and observed.max() <= span and set(on_scale) == set(range(low, high + 1)):
-        shifted = {int(v): int(v) + low for v in range(span + 1)}
+    if _coded_from_zero(observed, low, high, on_scale):
+        seen = np.unique(observed)
+        shifted = {int(v): int(v) + low for v in range(high - low + 1)}
         return ItemMapping(
             **base,  # type: ignore[arg-type]
             values=shifted,  # type: ignore[arg-type]
             confidence=score * 0.5,
-            note=f"values run 0..{span}, the scale {low}..{high}: proposed shifting by {low}",
+            note=(
+                f"values seen run {seen[0]:g}..{seen[-1]:g} ({len(seen)} different), the scale "
+                f"{low}..{high}: proposed shifting by {low}"
+            ),
         )
     return ItemMapping(
         **base,  # type: ignore[arg-type]
@@ -347,6 +356,33 @@ def _propose_scale(
             f"{low}..{high}: give 'values'"
         ),
     )
+
+
+def _coded_from_zero(observed: np.ndarray, low: int, high: int, on_scale: list[int]) -> bool:
+    """Whether numbers outside the scale look like the same scale coded from 0 (``0..high-low``).
+
+    The rule: every value is a whole number, and the values seen reach both ends of the shifted
+    scale -- 0 and ``high - low`` -- for a scale of at least three points with no gaps. Values that
+    merely fit under the top (a 0/1 tick column against a 1..5 scale, or 0..3 that may be a
+    four-point scale) are not proof of a shift: a tick would become "Disagree".
+    """
+    span = high - low
+    if span < 2 or set(on_scale) != set(range(low, high + 1)) or observed.size == 0:
+        return False
+    whole = bool(np.all(observed == np.round(observed)))
+    return whole and observed.min() == 0 and observed.max() == span
+
+
+def _tick_columns(source: SourceTable) -> frozenset[str]:
+    """Numeric columns holding nothing but 0 and 1 (with some 0): ticks, not a rating."""
+    ticks: set[str] = set()
+    for column in source.columns:
+        if column.type not in {"integer", "number"} or column.value_labels:
+            continue
+        seen = set(source.data[column.name].dropna().unique().tolist())
+        if seen and 0 in seen and seen <= {0, 1}:
+            ticks.add(column.name)
+    return frozenset(ticks)
 
 
 def _match_labels(
