@@ -197,8 +197,13 @@ def test_limesurvey_a_skipped_multiple_choice_question_is_missing_not_none_ticke
     from allypath.io import Mapping, apply_mapping
 
     path = tmp_path / "results.csv"
-    heads = ["id. Response ID", "KC[SQ001]. Policies? [Parental leave]",
-             "KC[SQ002]. Policies? [Flexible work]", "KC[other]. Policies? [Other]", "AP1. A view"]
+    heads = [
+        "id. Response ID",
+        "KC[SQ001]. Policies? [Parental leave]",
+        "KC[SQ002]. Policies? [Flexible work]",
+        "KC[other]. Policies? [Other]",
+        "AP1. A view",
+    ]
     rows = [["1", "Y", "", "", "Agree"], ["2", "", "", "", "Agree"],
             ["3", "", "", "Creche", "Agree"], ["4", "", "Y", "", ""]]  # fmt: skip
     text = "".join(";".join(f'"{c}"' for c in r) + "\r\n" for r in [heads, *rows])
