@@ -80,3 +80,40 @@ def test_codebook_in_markdown_and_csv(tmp_path):
     assert "ap1" in text
     assert "allypath-core" in text
     assert len(pd.read_csv(tmp_path / "cb.csv")) >= len(allypath.load_instrument().columns)
+
+
+def test_import_drops_rows_with_nothing_in_them_and_says_how_many(exports_dir, tmp_path):
+    """sample_missing.sav ends with a row holding nothing (no id, answer or attribute): it was imported
+    as a 7th response (a review). It is dropped and the summary line counts it; the row with an id and
+    no answer stays (it is someone)."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "respondent_id: mychar\nitems:\n  ap1:\n    column: mylabl\n    values: {Male: 1, Female: 2}\n"
+        "  ap7: myord\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "x.csv"
+    result = run("import", exports_dir / "sample_missing.sav", "--mapping", mapping, "--out", out)
+    assert result.exit_code == 0, result.output
+    line = " ".join(result.output.split())
+    assert "imported 6 responses" in line and "dropped 1 empty row(s) (no id, answer or attribute)" in line
+    assert pd.read_csv(out)["respondent_id"].tolist() == ["a", "b", "c", "d", "e", "Z"]
+
+
+def test_import_refuses_a_blank_id_naming_its_row_in_the_file(tmp_path):
+    """A blank respondent_id in a row that holds answers is refused like a repeated id, naming the
+    file, the row as counted in the file (an empty row before it set aside) and the column."""
+    source = tmp_path / "export.csv"
+    source.write_text("id,ap1,ap7\nr1,1,2\n,,\nr3,2,2\n,3,4\nr5,1,1\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("respondent_id: id\nitems:\n  ap1: ap1\n  ap7: ap7\n", encoding="utf-8")
+    out = tmp_path / "x.csv"
+    result = run("import", source, "--mapping", mapping, "--out", out)
+    assert result.exit_code != 0
+    text = " ".join(result.output.split())
+    assert f"file {source}, row 4, column 'respondent_id': the respondent_id is blank" in text
+    assert not out.exists()
+    source.write_text("id,ap1,ap7\nr1,1,2\n,,\nr3,2,2\n", encoding="utf-8")
+    result = run("import", source, "--mapping", mapping, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "imported 2 responses" in result.output and "dropped 1 empty row(s)" in result.output

@@ -208,6 +208,27 @@ def test_the_cluster_entry_point_refuses_a_repeated_id(
     assert not counts.exists()
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_the_cluster_entry_point_refuses_a_blank_id(
+    messy: pd.DataFrame, spark: object, tmp_path: Path
+) -> None:
+    """A blank id cannot be compared (two blank rows may be one man counted twice): refused as on one
+    machine, naming its file (a cluster keeps no row order) and how many rows are blank."""
+    from allypath.engines.spark_submit import main
+
+    ids: list[str | None] = [str(i) for i in messy["respondent_id"]]
+    ids[4], ids[6] = None, "  "
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    messy.assign(respondent_id=ids).to_parquet(lake / "part-0.parquet", index=False)
+    counts = tmp_path / "counts"
+    with pytest.raises(DataError) as refused:
+        main([str(lake), "--by", "unit", "--counts", str(counts), "--master", "local[1]"])
+    assert "the respondent_id is blank on 2 row(s)" in str(refused.value)
+    assert "part-0.parquet" in str(refused.value)
+    assert not counts.exists()
+
+
 @pytest.fixture(scope="module")
 def keyed(messy: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The messy rows with some empty levels and regions (a missing key is a cell of its own), in

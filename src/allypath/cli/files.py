@@ -92,7 +92,7 @@ def import_apply(
     """Apply a reviewed mapping: the export becomes wide responses (all rows or none)."""
     from allypath.instrument import load_instrument
     from allypath.io import apply_mapping, read_any, write_wide
-    from allypath.io.apply import check_answers
+    from allypath.io.apply import check_answers, drop_empty_rows
     from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
 
     with refusing(out=out):
@@ -104,11 +104,14 @@ def import_apply(
         frame = apply_mapping(source, mapping, instrument)
         # The answers as `allypath score` checks them: a mapping cannot put a 6 on a 1-5 item.
         check_answers(frame, source, mapping, instrument)
+        # A row with nothing at all (an empty trailing row of an SPSS file or a sheet) is no response.
+        frame, rows, dropped = drop_empty_rows(frame)
         if ID_COLUMN in frame.columns:
-            # Each respondent once (`allypath score` refuses the file otherwise, naming the rows)
-            refuse_duplicate_ids(frame[ID_COLUMN], file=str(source_path))
+            # Each respondent once, and named (`allypath score` refuses the file otherwise)
+            refuse_duplicate_ids(frame[ID_COLUMN], file=str(source_path), rows=rows)
         write_wide(frame, out)
-    console.print(f"imported {len(frame):,} responses from {source_path} ({source.format}) -> {out}")
+    note = f"; dropped {dropped:,} empty row(s) (no id, answer or attribute)" if dropped else ""
+    console.print(f"imported {len(frame):,} responses from {source_path} ({source.format}) -> {out}{note}")
 
 
 def export_command(

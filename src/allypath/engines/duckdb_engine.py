@@ -118,12 +118,14 @@ def first_bad_stage_parquet(source: str | Path) -> tuple[str, int, object] | Non
 def refuse_duplicate_ids_parquet(
     source: str | Path, column: str = "respondent_id", *, memory_limit: str = "1GB", threads: int = 2
 ) -> None:
-    """Refuse Parquet input in which one ``respondent_id`` is on two rows, as the in-memory path does
-    (:func:`allypath.io.ids.refuse_duplicate_ids`: the same message, naming the file and both rows).
+    """Refuse Parquet input in which a ``respondent_id`` is blank or on two rows, as the in-memory path
+    does (:func:`allypath.io.ids.refuse_duplicate_ids`: the same message, naming the file and the
+    first blank row, or both rows of a repeated id). Input without the column is not checked.
 
     A respondent counted twice would also let a group of fewer than k people pass the privacy gate.
-    DuckDB groups the ids out of core; only when some repeat are the rows looked up. Blank
-    ids are not compared; ids are compared as text with their surrounding spaces removed.
+    DuckDB groups the ids out of core; only when some repeat are the rows looked up. Ids are
+    compared as text with their surrounding spaces removed; a blank one (missing, NaN, or only
+    spaces) is refused before any is compared.
 
     Memory is bounded by ``memory_limit``: beyond it DuckDB spills the ids to a temporary folder of
     its own, deleted afterwards (with no limit, 100 million distinct ids took 6 GB).
@@ -135,7 +137,9 @@ def refuse_duplicate_ids_parquet(
             relation = read_parquet_relation(con, pattern)
             if column not in relation.columns:
                 return
-            if _no_repeated_id(con, pattern, column, str(relation.types[relation.columns.index(column)])):
+            kind = str(relation.types[relation.columns.index(column)])
+            _refuse_blank_id(con, pattern, column, kind)
+            if _no_repeated_id(con, pattern, column, kind):
                 return
             # Column names are quoted (_quoted) and the file pattern is a parameter: nothing else
             # varies in these statements.
@@ -183,6 +187,33 @@ def refuse_duplicate_ids_parquet(
 
 #: The whitespace the in-memory check strips, as a SQL literal of real characters (no escapes in SQL).
 _SPACES = "' \t\n\r\v\f'"
+
+
+def _refuse_blank_id(con: duckdb.DuckDBPyConnection, pattern: str, column: str, kind: str) -> None:
+    """Raise :func:`allypath.io.ids.blank_id_error` for the first row (in the files' order) whose id
+    is missing, NaN or only spaces; one pass over the ids, trimming only those that start with a
+    space or control character (``ord('')`` is -1)."""
+    from allypath.io.ids import blank_id_error
+
+    raw = _quoted(column)
+    blank = f"{raw} IS NULL"
+    if kind == "VARCHAR":
+        blank += f" OR (ord({raw}[1]) <= 32 AND trim({raw}, {_SPACES}) = '')"
+    elif kind in {"FLOAT", "DOUBLE"}:
+        # As text: DuckDB 2.0 answers isnan() from the Parquet statistics, which leave NaN out (false
+        # for a NaN that is there).
+        blank += f" OR CAST({raw} AS VARCHAR) IN ('nan', '-nan')"
+    # Aggregate filters, not WHERE: a WHERE is pushed down to the same statistics.
+    row = con.execute(
+        f"SELECT count(*) FILTER (WHERE {blank}), min({{'f': filename, 'r': file_row_number}}) "  # noqa: S608
+        f"FILTER (WHERE {blank}) FROM read_parquet(?, union_by_name = true, filename = true, "
+        "file_row_number = true)",
+        [pattern],
+    ).fetchone()
+    if row is None or not row[0]:
+        return
+    first = row[1]
+    raise blank_id_error(int(first["r"]) + 1, int(row[0]) - 1, file=str(first["f"]), column=column)
 
 
 def _no_repeated_id(con: duckdb.DuckDBPyConnection, pattern: str, column: str, kind: str) -> bool:

@@ -74,20 +74,35 @@ def local_spark(cores: int = 2, memory: str = "2g", batch_rows: int = ARROW_BATC
 
 
 def refuse_duplicate_ids_spark(frame: DataFrame, source: str, column: str = "respondent_id") -> None:
-    """Refuse a ``respondent_id`` on two rows of ``frame`` (read from ``source``), for a cluster job.
+    """Refuse a blank ``respondent_id``, or one on two rows, of ``frame`` (read from ``source``), for
+    a cluster job.
 
     The rule of :func:`allypath.io.ids.refuse_duplicate_ids` (ids compared as text without the
-    spaces around them, blank ids not compared), counted in Spark's workers. The message names the
-    id and the files holding it, not row numbers: Spark's partitions keep no row order. On one
-    machine the command line uses :func:`allypath.engines.refuse_duplicate_ids_parquet` instead,
-    which names the rows.
+    spaces around them; a blank one -- missing, NaN or only spaces -- refused first), counted in
+    Spark's workers. The message names the id and the files holding it, not row numbers: Spark's
+    partitions keep no row order. On one machine the command line uses
+    :func:`allypath.engines.refuse_duplicate_ids_parquet` instead, which names the rows.
     """
     from pyspark.sql import functions as sql
 
     if column not in frame.columns:
         return
     ids = sql.regexp_replace(sql.col(column).cast("string"), r"^\s+|\s+$", "")
-    present = frame.select(ids.alias("id")).where(sql.col("id").isNotNull() & (sql.col("id") != ""))
+    blank = ids.isNull() | (ids == "")
+    if frame.schema[column].dataType.typeName() in {"float", "double"}:
+        blank = blank | sql.isnan(sql.col(column))
+    blanks = frame.where(blank).select(sql.input_file_name().alias("file"))
+    count = blanks.count()
+    if count:
+        files = sorted(row["file"] for row in blanks.distinct().collect())
+        raise DataError(
+            f"the respondent_id is blank on {count} row(s) (in {', '.join(files)}): each row needs its "
+            "respondent's id, so that no one is counted twice (a file without ids has no respondent_id "
+            "column)",
+            file=source,
+            column=column,
+        )
+    present = frame.select(ids.alias("id"))
     repeated = present.groupBy("id").count().where(sql.col("count") > 1)
     found = repeated.orderBy("id").limit(1).collect()
     if not found:

@@ -24,7 +24,7 @@ from allypath.io.mapping import ItemMapping, Mapping, load_mapping, value_key
 if TYPE_CHECKING:
     from allypath.instrument import Instrument, Item
 
-__all__ = ["apply_mapping", "check_answers"]
+__all__ = ["apply_mapping", "check_answers", "drop_empty_rows"]
 
 # An answer written in decimal digits (what :func:`_answer_number` accepts from a text cell).
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -98,6 +98,21 @@ def apply_mapping(
                 _claim(out, name, source, mapping)
                 out[name] = source.data[name].reset_index(drop=True)
     return pd.DataFrame(out, index=index, copy=False)
+
+
+def drop_empty_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """``frame`` (from :func:`apply_mapping`) without the rows holding nothing at all -- no id, no
+    answer, no attribute, no kept column -- such as the empty trailing row an SPSS file or a
+    spreadsheet may end with.
+
+    Returns the rows kept (re-indexed from 0), each kept row's 1-based row number in the source
+    (for errors that name rows), and how many rows were dropped.
+    """
+    empty = frame.isna().all(axis=1).to_numpy(dtype=bool) if frame.shape[1] else np.ones(len(frame), bool)
+    kept = np.flatnonzero(~empty)
+    if not empty.any():
+        return frame, kept + 1, 0
+    return frame.iloc[kept].reset_index(drop=True), kept + 1, int(empty.sum())
 
 
 def check_answers(

@@ -1,6 +1,8 @@
-"""Each respondent once: a ``respondent_id`` on two rows is refused where the data comes in (``allypath
-score``, ``allypath import``), naming the file and both rows, rather than counted twice or refused
-later without them."""
+"""Each respondent once, and each row named: a ``respondent_id`` on two rows, or a blank
+``respondent_id`` in a file that has the column, is refused where the data comes in (``allypath
+score``, ``allypath import``), naming the file and the rows, rather than counted twice (or, blank,
+never comparable) or refused later without them. A file with no ``respondent_id`` column at all is
+not checked."""
 
 from __future__ import annotations
 
@@ -11,23 +13,51 @@ import numpy as np
 from allypath.errors import DataError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["ID_COLUMN", "refuse_duplicate_ids"]
+__all__ = ["ID_COLUMN", "blank_id_error", "refuse_duplicate_ids"]
 
 ID_COLUMN = "respondent_id"
 
 
-def refuse_duplicate_ids(ids: pd.Series | pa.ChunkedArray | pa.Array, *, file: str | None) -> None:
-    """Raise a :class:`DataError` naming ``file`` and the first two rows (1-based data rows) that share
-    a respondent_id; blank ids are not compared."""
+def blank_id_error(row: int, others: int, *, file: str | None, column: str = ID_COLUMN) -> DataError:
+    """The error for a blank id on ``row`` (1-based) and ``others`` more blank rows (every engine's)."""
+    more = f"; {others} more row(s) have a blank id" if others else ""
+    return DataError(
+        "the respondent_id is blank: each row needs its respondent's id, so that no one is counted "
+        f"twice (a file without ids has no respondent_id column){more}",
+        file=file,
+        row=row,
+        column=column,
+    )
+
+
+def refuse_duplicate_ids(
+    ids: pd.Series | pa.ChunkedArray | pa.Array,
+    *,
+    file: str | None,
+    rows: Sequence[int] | np.ndarray | None = None,
+) -> None:
+    """Raise a :class:`DataError` naming ``file`` and the first row whose respondent_id is blank
+    (missing, or only spaces), else the first two rows (1-based data rows) that share a
+    respondent_id (compared as text without the spaces around them).
+
+    ``rows`` gives each id's row number in the file when it is not its position plus 1 (an import
+    that set empty rows aside).
+    """
     import pyarrow as pa
 
     values = ids.to_pandas() if isinstance(ids, pa.ChunkedArray | pa.Array) else ids
     text = values.reset_index(drop=True).astype("string").str.strip()
-    present = text.notna() & (text != "")
-    repeated = (text.duplicated(keep="first") & present).to_numpy()
+    number = np.arange(1, len(text) + 1) if rows is None else np.asarray(rows, dtype=np.int64)
+    present = (text.notna() & (text != "")).to_numpy(dtype=bool)
+    if not present.all():
+        blank = np.flatnonzero(~present)
+        raise blank_id_error(int(number[blank[0]]), len(blank) - 1, file=file)
+    repeated = text.duplicated(keep="first").to_numpy()
     if not repeated.any():
         return
     second = int(np.flatnonzero(repeated)[0])
@@ -36,8 +66,8 @@ def refuse_duplicate_ids(ids: pd.Series | pa.ChunkedArray | pa.Array, *, file: s
     others = int(repeated.sum()) - 1
     more = f"; {others} more row(s) repeat an earlier id" if others else ""
     raise DataError(
-        f"respondent_id {value!r} is on rows {first + 1} and {second + 1}: each respondent must appear "
-        f"once{more}",
+        f"respondent_id {value!r} is on rows {number[first]} and {number[second]}: each respondent must "
+        f"appear once{more}",
         file=file,
         column=ID_COLUMN,
     )
