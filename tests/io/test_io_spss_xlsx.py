@@ -133,3 +133,73 @@ def test_xlsx_reader_types_and_sheet_choice(tmp_path: Path) -> None:
     assert read_xlsx(path).names == ("nothing here",)
     with pytest.raises(DataError, match="no sheet 'missing'"):
         read_xlsx(path, sheet="missing")
+
+
+def _workbook(path: Path, rows: list[list[object]], *, at: str = "A1") -> Path:
+    """A workbook written by openpyxl (which calculates nothing): its formulas have no saved value."""
+    from openpyxl import Workbook
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    book = Workbook()
+    sheet = book.active
+    letter, top = coordinate_from_string(at)
+    left = column_index_from_string(letter)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.cell(row=top + r, column=left + c, value=value)
+    book.save(path)
+    return path
+
+
+def _rewrite_sheet(path: Path, old: str, new: str) -> None:
+    """Replace text in the first sheet's XML (what Excel would have saved)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    assert old in xml
+    members["xl/worksheets/sheet1.xml"] = xml.replace(old, new).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_xlsx_formulas_without_a_saved_value_are_refused_not_read_as_blank(tmp_path: Path) -> None:
+    """A workbook written by a script and never opened in Excel stores no result for its formulas;
+    python-calamine read those cells as blank answers, silently (a review: `=2+1` and `=1/0` became
+    two missing answers of a 20-row import). They are refused, naming file, row and column."""
+    rows: list[list[object]] = [
+        ["respondent_id", "ap1", "ap7"],
+        ["r1", 4, 2],
+        ["r2", "=2+1", 3],
+        ["r3", 1, "=1/0"],
+    ]
+    path = _workbook(tmp_path / "script.xlsx", rows)
+    with pytest.raises(DataError) as refused:
+        read_xlsx(path)
+    error = refused.value
+    assert (error.file, error.row, error.column) == (str(path), 2, "ap1")
+    assert "cell B3: a formula without a saved value (=2+1)" in error.message
+    assert "open the file in Excel and save it, or export it as CSV" in error.message
+    assert "1 more cell(s) like it" in error.message
+    # The table starting at C3: rows and columns still count from its header.
+    moved = _workbook(tmp_path / "moved.xlsx", rows, at="C3")
+    with pytest.raises(DataError) as refused:
+        read_xlsx(moved)
+    assert (refused.value.row, refused.value.column) == (2, "ap1")
+    assert "cell D5" in refused.value.message
+
+
+def test_xlsx_error_cells_are_refused_and_saved_results_read(tmp_path: Path) -> None:
+    """An error value (#DIV/0!, #N/A) is no answer either: refused, not blank. A formula Excel saved
+    with its result reads as that result, and a formula whose saved result is empty text as blank."""
+    path = _workbook(tmp_path / "error.xlsx", [["respondent_id", "ap1"], ["r1", 4], ["r2", "#N/A"]])
+    with pytest.raises(DataError) as refused:
+        read_xlsx(path)
+    assert (refused.value.row, refused.value.column) == (2, "ap1")
+    assert "the cell holds the error #N/A" in refused.value.message
+    saved = _workbook(tmp_path / "saved.xlsx", [["respondent_id", "ap1", "ot1"], ["r1", "=2+1", '=""']])
+    _rewrite_sheet(saved, "<f>2+1</f><v />", "<f>2+1</f><v>3</v>")
+    _rewrite_sheet(saved, '<c r="C2"><f>""</f><v />', '<c r="C2" t="str"><f>""</f><v></v>')
+    table = read_xlsx(saved)
+    assert table.data["ap1"].tolist() == [3]
+    assert table.data["ot1"].isna().all()

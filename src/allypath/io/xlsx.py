@@ -29,6 +29,7 @@ from allypath.errors import DataError
 from allypath.io._records import build_table, unique_names
 from allypath.io._source import SourceColumn, SourceTable
 from allypath.io._text import atomic_path
+from allypath.io._xlsx_cells import refuse_unsaved_cells
 
 __all__ = ["FORMULA_TRIGGERS", "read_xlsx", "write_xlsx"]
 
@@ -65,7 +66,10 @@ def read_xlsx(path: str | os.PathLike[str], sheet: str | int | None = None) -> S
     Raises
     ------
     DataError
-        An empty or unreadable file, an unknown sheet, a blank or duplicate column name.
+        An empty or unreadable file, an unknown sheet, a blank or duplicate column name; in an
+        ``.xlsx``/``.xlsm``, a formula cell without a saved value (a workbook written by a script and
+        never opened in Excel) or a cell holding an error such as ``#DIV/0!``, which python-calamine
+        would read as blank -- naming the file, row and column.
     """
     file = str(path)
     if not os.path.exists(file):
@@ -83,10 +87,14 @@ def read_xlsx(path: str | os.PathLike[str], sheet: str | int | None = None) -> S
             sheet = names[sheet]
         if sheet not in names:
             raise DataError(f"has no sheet {sheet!r} (sheets: {names})", file=file)
-        cells = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=True)
+        worksheet = workbook.get_sheet_by_name(sheet)
+        cells = worksheet.to_python(skip_empty_area=True)
+        start = worksheet.start  # the first used cell: row 0 and column 0 of ``cells``
     except CalamineError as exc:
         raise DataError(f"is not a readable workbook ({exc})", file=file) from None
     rows = [[cell_text(value) for value in row] for row in cells]
+    # python-calamine reads a formula with no saved value, and an error (#DIV/0!), as a blank cell
+    refuse_unsaved_cells(file, sheet, start, [name.strip() for name in rows[0]] if rows else [])
     while rows and not any(rows[-1]):
         rows.pop()  # formatted but empty rows at the bottom
     if not rows or not any(rows[0]):
