@@ -3,9 +3,9 @@
 A workbook stores each formula with the value it last computed. One written by a script (openpyxl,
 pandas) and never opened in Excel has no such value, and an error cell (``#DIV/0!``, ``#N/A``) has
 no number: python-calamine returns an empty cell for both, and an answer would silently become
-missing. python-calamine exposes no formulas, so the sheet's XML is read here: a regular-expression
-pass over it (in C) finds whether any formula or error cell exists at all, and only then are its
-cells parsed to name the first one.
+missing. python-calamine exposes no formulas, so the sheet's XML is read here: a byte search over
+it finds whether such a cell may exist at all (see ``_SUSPECT``), and only then are its cells parsed
+to name the first one.
 
 The XML comes from an uploaded file: a document type declaration (which no spreadsheet program
 writes, and which entity attacks need) is refused before any parsing, and the standard library's
@@ -31,16 +31,23 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STRICT = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# A formula element (any namespace prefix) or an error-typed cell.
-_SUSPECT = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?f[\s/>]|\st=["']e["']""")
+# Bytes that every sheet with a formula lacking its saved value, or an error cell, contains:
+# ``<v />`` / ``<v/>`` / ``<v></v>`` (openpyxl writes an empty value), a formula closing its cell
+# with no value (``</f></c>``, a shared formula's ``<f t="shared" si="0"/></c>``), ``t="e"``, and
+# ``:f`` (namespace-prefixed tags such as ``<x:f>``, which only the parser reads). A sheet of
+# calculated formulas holds none of them (except ``<v></v>``, an empty text result): it is not
+# parsed. Plain byte searches: on a 126 MB sheet they take 0.6 s where a regular expression took
+# 1-3 s and the parser 17 s.
+_SUSPECT = (b"<v/>", b"<v />", b"<v></v>", b"</f></c>", b"/></c>", b't="e"', b"t='e'", b":f")
 _CHUNK = 1 << 20
 _REFERENCE = re.compile(r"^([A-Z]+)([0-9]+)$")
 _NO_VALUE = (
-    "a formula without a saved value ({formula}): the workbook was written by a program that does "
-    "not calculate, and reads as a blank cell; open the file in Excel and save it, or export it as CSV"
+    "cell {cell} holds a formula without a saved value ({formula}): the workbook was written by a "
+    "program that does not calculate, and reads as a blank cell; open the file in Excel and save it, "
+    "or export it as CSV"
 )
 _ERROR = (
-    "the cell holds the error {error} instead of a value (a formula that failed); fix it in the "
+    "cell {cell} holds the error {error} instead of a value (a formula that failed); fix it in the "
     "workbook, or clear the cell if there is no answer"
 )
 
@@ -74,7 +81,7 @@ def refuse_unsaved_cells(file: str, sheet: str, start: tuple[int, int] | None, h
         position = _column_index(match.group(1)) - left
         column = header[position] if 0 <= position < len(header) else f"#{position + 1}"
     others = f"; {more} more cell(s) like it" if more else ""
-    raise DataError(f"cell {reference}: {message}{others}", file=file, row=row, column=column)
+    raise DataError(f"{message}{others}", file=file, row=row, column=column)
 
 
 def _sheet_member(archive: zipfile.ZipFile, sheet: str, file: str) -> str | None:
@@ -110,16 +117,18 @@ def _declared(data: bytes, file: str) -> bytes:
 
 
 def _any_suspect(stream: IO[bytes], file: str) -> bool:
-    """Whether the XML holds a formula or an error cell at all (chunks overlap: no match is cut)."""
+    """Whether the XML may hold a formula without a value or an error cell (chunks overlap: no match
+    is cut)."""
     tail = b""
     first = True
     while chunk := stream.read(_CHUNK):
         if first:
             _declared(chunk, file)  # a declaration comes before the root element
             first = False
-        if _SUSPECT.search(tail + chunk):
+        window = tail + chunk
+        if any(pattern in window for pattern in _SUSPECT):
             return True
-        tail = chunk[-64:]
+        tail = chunk[-16:]
     return False
 
 
@@ -141,11 +150,12 @@ def _bad_cells(stream: IO[bytes]) -> list[tuple[str, str]]:
             elif name == "v":
                 value = child
         text = value.text if value is not None else None
+        cell = element.get("r", "?")
         if kind == "e" and text:
-            found.append((element.get("r", "?"), _ERROR.format(error=text.strip())))
+            found.append((cell, _ERROR.format(cell=cell, error=text.strip())))
         elif formula is not None and (value is None or (not text and kind not in {"str", "inlineStr"})):
             shown = f"={formula.text[:60]}" if formula.text else "a shared formula"
-            found.append((element.get("r", "?"), _NO_VALUE.format(formula=shown)))
+            found.append((cell, _NO_VALUE.format(cell=cell, formula=shown)))
         element.clear()
     return found
 
