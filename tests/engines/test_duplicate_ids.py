@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -147,6 +148,20 @@ def test_a_blank_id_is_refused_naming_the_row_on_every_engine(tmp_path: Path) ->
     frame.drop(columns="respondent_id").to_csv(without, index=False)
     result = runner.invoke(app, ["score", str(without), "--out", str(tmp_path / "s2.csv")])
     assert result.exit_code == 0, result.output
+
+
+def test_an_id_column_with_no_id_at_all_is_a_file_without_ids_on_every_engine(tmp_path: Path) -> None:
+    """An anonymous export that keeps the respondent_id header but fills no cell has no id to compare:
+    taken as a file without the column, not refused row by row."""
+    frame = allypath.simulate(30, seed=4).assign(respondent_id=pd.Series([None] * 30, dtype="string"))
+    parquet = tmp_path / "anonymous.parquet"
+    frame.to_parquet(parquet, index=False)
+    refuse_duplicate_ids_parquet(parquet)
+    for engine in ("memory", "duckdb"):
+        out = tmp_path / f"scored-{engine}.parquet"
+        more = [] if engine == "memory" else ["--engine", engine]
+        result = runner.invoke(app, ["score", str(parquet), "--out", str(out), *more, "--on-error", "mark"])
+        assert result.exit_code == 0, (engine, result.output)
 
 
 def test_a_blank_id_in_a_second_file_names_that_file_and_row(tmp_path: Path) -> None:

@@ -213,8 +213,22 @@ def test_xlsx_calculated_formulas_are_not_parsed(tmp_path: Path, monkeypatch: py
     saved = _workbook(tmp_path / "saved.xlsx", [["respondent_id", "ap1"], ["r1", "=2+1"]])
     _rewrite_sheet(saved, "<f>2+1</f><v />", "<f>2+1</f><v>3</v>")
 
-    def parsed(stream: object) -> list[tuple[str, str]]:
+    def parsed(stream: object, file: str) -> list[tuple[str, str]]:
         raise AssertionError("the sheet was parsed")
 
     monkeypatch.setattr(_xlsx_cells, "_bad_cells", parsed)
     assert read_xlsx(saved).data["ap1"].tolist() == [3]
+
+
+def test_xlsx_xml_that_declares_a_document_type_is_refused_unparsed(tmp_path: Path) -> None:
+    """The sheet's XML comes from an uploaded file: an entity declaration (a billion laughs, an
+    external file) is refused before and by the parser (defusedxml), never expanded."""
+    path = _workbook(tmp_path / "entities.xlsx", [["respondent_id", "ap1"], ["r1", "=2+1"]])
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    declaration = '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    root = xml.index("<worksheet")  # after the XML declaration, before the root element
+    _rewrite_sheet(path, xml[root : root + 10], declaration + xml[root : root + 10])
+    with pytest.raises(DataError) as refused:
+        read_xlsx(path)
+    assert "declares a document type" in refused.value.message

@@ -206,11 +206,12 @@ def _refuse_blank_id(con: duckdb.DuckDBPyConnection, pattern: str, column: str, 
     # Aggregate filters, not WHERE: a WHERE is pushed down to the same statistics.
     row = con.execute(
         f"SELECT count(*) FILTER (WHERE {blank}), min({{'f': filename, 'r': file_row_number}}) "  # noqa: S608
-        f"FILTER (WHERE {blank}) FROM read_parquet(?, union_by_name = true, filename = true, "
+        f"FILTER (WHERE {blank}), count(*) FROM read_parquet(?, union_by_name = true, filename = true, "
         "file_row_number = true)",
         [pattern],
     ).fetchone()
-    if row is None or not row[0]:
+    # no blank id, or no id at all (an anonymous export that keeps the header: nothing to check)
+    if row is None or not row[0] or row[0] == row[2]:
         return
     first = row[1]
     raise blank_id_error(int(first["r"]) + 1, int(row[0]) - 1, file=str(first["f"]), column=column)

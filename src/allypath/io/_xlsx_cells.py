@@ -8,8 +8,8 @@ it finds whether such a cell may exist at all (see ``_SUSPECT``), and only then 
 to name the first one.
 
 The XML comes from an uploaded file: a document type declaration (which no spreadsheet program
-writes, and which entity attacks need) is refused before any parsing, and the standard library's
-parser expands no external entity and, with Expat 2.4.1 or later, no entity without a limit.
+writes, and which entity attacks need) is refused before any parsing, and the parsing itself is
+defusedxml's (no document type, no entity, no external reference).
 
 Only Office Open XML workbooks (``.xlsx``, ``.xlsm``) are checked; ``.xls`` and ``.ods`` are not.
 """
@@ -21,7 +21,10 @@ import re
 import zipfile
 from collections.abc import Sequence
 from typing import IO
-from xml.etree import ElementTree
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeTree
 
 from allypath.errors import DataError
 
@@ -69,7 +72,7 @@ def refuse_unsaved_cells(file: str, sheet: str, start: tuple[int, int] | None, h
             if not _any_suspect(stream, file):
                 return
         with archive.open(member) as stream:
-            found = _bad_cells(stream)
+            found = _bad_cells(stream, file)
     if not found:
         return
     (reference, message), more = found[0], len(found) - 1
@@ -89,7 +92,7 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str, file: str) -> str | None
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         return None
-    workbook = ElementTree.fromstring(_declared(archive.read("xl/workbook.xml"), file))  # noqa: S314
+    workbook = _parsed(_declared(archive.read("xl/workbook.xml"), file), file)
     rid = None
     for element in workbook.iter():
         if element.tag in {f"{_MAIN}sheet", f"{_STRICT}sheet"} and element.get("name") == sheet:
@@ -100,13 +103,20 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str, file: str) -> str | None
     if rid is None or "xl/_rels/workbook.xml.rels" not in names:
         return None
     relations = _declared(archive.read("xl/_rels/workbook.xml.rels"), file)
-    for relation in ElementTree.fromstring(relations):  # noqa: S314 (no DTD: see the module)
+    for relation in _parsed(relations, file):
         if relation.tag == f"{_PACKAGE_REL}Relationship" and relation.get("Id") == rid:
             target = relation.get("Target") or ""
             path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             path = posixpath.normpath(path)
             return path if path in names else None
     return None
+
+
+def _parsed(data: bytes, file: str) -> Element:
+    try:
+        return SafeTree.fromstring(data, forbid_dtd=True)
+    except (ParseError, DefusedXmlException) as exc:
+        raise DataError(f"the workbook's XML cannot be read ({exc})", file=file) from None
 
 
 def _declared(data: bytes, file: str) -> bytes:
@@ -132,10 +142,17 @@ def _any_suspect(stream: IO[bytes], file: str) -> bool:
     return False
 
 
-def _bad_cells(stream: IO[bytes]) -> list[tuple[str, str]]:
+def _bad_cells(stream: IO[bytes], file: str) -> list[tuple[str, str]]:
     """(reference, message) of every formula cell without a saved value and every error cell."""
+    try:
+        return _cells_without_values(stream)
+    except (ParseError, DefusedXmlException) as exc:
+        raise DataError(f"the workbook's XML cannot be read ({exc})", file=file) from None
+
+
+def _cells_without_values(stream: IO[bytes]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for _, element in ElementTree.iterparse(stream, events=("end",)):  # noqa: S314 (checked: no DTD)
+    for _, element in SafeTree.iterparse(stream, events=("end",), forbid_dtd=True):
         tag = _local(element.tag)
         if tag == "row":
             element.clear()  # its cells were looked at: memory stays one row's

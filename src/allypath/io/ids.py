@@ -42,7 +42,7 @@ def refuse_duplicate_ids(
     rows: Sequence[int] | np.ndarray | None = None,
 ) -> None:
     """Raise a :class:`DataError` naming ``file`` and the first row whose respondent_id is blank
-    (missing, or only spaces), else the first two rows (1-based data rows) that share a
+    (missing, or only spaces) where others are not, else the first two rows (1-based data rows) that share a
     respondent_id (compared as text without the spaces around them).
 
     ``rows`` gives each id's row number in the file when it is not its position plus 1 (an import
@@ -54,6 +54,8 @@ def refuse_duplicate_ids(
     text = values.reset_index(drop=True).astype("string").str.strip()
     number = np.arange(1, len(text) + 1) if rows is None else np.asarray(rows, dtype=np.int64)
     present = (text.notna() & (text != "")).to_numpy(dtype=bool)
+    if not present.any():
+        return  # a column of no id at all (an anonymous export that keeps the header): no ids to check
     if not present.all():
         blank = np.flatnonzero(~present)
         raise blank_id_error(int(number[blank[0]]), len(blank) - 1, file=file)
