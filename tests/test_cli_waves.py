@@ -140,6 +140,11 @@ def test_one_man_in_every_wave_is_a_panel_but_twice_in_one_wave_is_refused(tmp_p
     result = run("report", path, "--by", "org", "--out", tmp_path / "r.csv")
     assert result.exit_code != 0
     assert "respondent_id 'm3' is on rows 204 and 206, both of wave 2026-Q3" in result.output
+    second.loc[9, "respondent_id"] = None  # a blank id among filled ones, as in data of one wave
+    pd.concat([first, second], ignore_index=True).to_parquet(path, index=False)
+    result = run("report", path, "--by", "org", "--out", tmp_path / "r.csv")
+    assert result.exit_code != 0
+    assert "row 210" in result.output and "the respondent_id is blank" in result.output
 
 
 def test_the_duckdb_report_refuses_to_sum_several_waves(moved: Path, tmp_path: Path) -> None:

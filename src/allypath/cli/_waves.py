@@ -93,10 +93,19 @@ def choose_wave(frame: pd.DataFrame, wanted: str | None, file: str) -> WaveChoic
 
 def refuse_repeats_within_waves(ids: pd.Series, waves: pd.Series, *, file: str) -> None:
     """A ``respondent_id`` on two rows of one wave is refused, naming the file and both rows (data
-    rows, 1-based); across waves it is the same man answering again. Blank ids are not compared."""
+    rows, 1-based); across waves it is the same man answering again. A blank id among filled ones is
+    refused first, as :func:`allypath.io.ids.refuse_duplicate_ids` refuses it (a column of no id at all
+    has nothing to compare)."""
+    from allypath.io.ids import blank_id_error
+
     text = ids.reset_index(drop=True).astype("string").str.strip()
     wave = waves.reset_index(drop=True).astype("string").str.strip()
     present = (text.notna() & (text != "")).to_numpy(dtype=bool)
+    if not present.any():
+        return
+    if not present.all():
+        blank = np.flatnonzero(~present)
+        raise blank_id_error(int(blank[0]) + 1, len(blank) - 1, file=file)
     keys = text.fillna("") + "\x1f" + wave.fillna("")
     repeated = keys.duplicated(keep="first").to_numpy(dtype=bool) & present
     if not repeated.any():
