@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,15 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "responses") -> Path:
+def write_xlsx(
+    df: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    sheet: str = "responses",
+    number_formats: Mapping[str, str] | None = None,
+    notes: Sequence[tuple[str, str]] = (),
+    notes_sheet: str = "Read me",
+) -> Path:
     """Write ``df`` to a one-sheet ``.xlsx``, atomically and formula-injection safe.
 
     Parameters
@@ -160,6 +169,12 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
         The ``.xlsx`` to write; it appears complete or not at all.
     sheet : str
         The sheet name.
+    number_formats : mapping, optional
+        Excel number formats of some columns (``"0%"``, ``"0.0"``): how a number is shown, never
+        what is stored (the cell keeps every digit).
+    notes : sequence of (column, meaning), optional
+        Written to a second sheet, ``notes_sheet``, one row each under the headings "column" and
+        "what it holds": what a reader of the workbook needs to read its columns.
 
     Returns
     -------
@@ -191,6 +206,9 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
     for name in df.columns:
         _check_text(str(name), file=file, row=0, column=str(name))
     columns = [_python_values(df[name], file=file, column=str(name)) for name in df.columns]
+    for name, meaning in notes:
+        _check_text(f"{name} {meaning}", file=file, row=0, column=str(name))
+    formats = [(number_formats or {}).get(str(name)) for name in df.columns]
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     worksheet.freeze_panes = "A2"
@@ -205,7 +223,14 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
         with atomic_path(path) as tmp:
             worksheet.append(header)
             for values in zip(*columns, strict=True):
-                worksheet.append([_text_cell(worksheet, v) if isinstance(v, str) else v for v in values])
+                worksheet.append(
+                    [_cell(worksheet, value, shown) for value, shown in zip(values, formats, strict=True)]
+                )
+            if notes:
+                readme = workbook.create_sheet(notes_sheet)
+                readme.append([_bold(_text_cell(readme, heading)) for heading in ("column", "what it holds")])
+                for name, meaning in notes:
+                    readme.append([_text_cell(readme, name), _text_cell(readme, meaning)])
             workbook.save(tmp)
     except BaseException:
         # openpyxl leaves the sheet's row generator and stream open when a write fails (disk full,
@@ -220,6 +245,22 @@ def write_xlsx(df: pd.DataFrame, path: str | os.PathLike[str], *, sheet: str = "
                 writer.xf.close()
         raise
     return Path(path)
+
+
+def _cell(worksheet: Any, value: Any, number_format: str | None) -> Any:
+    """A value as the sheet stores it: text never a formula, a number in ``number_format`` if given."""
+    if isinstance(value, str):
+        return _text_cell(worksheet, value)
+    if number_format is None or value is None or isinstance(value, bool):
+        return value
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def _bold(cell: WriteOnlyCell) -> WriteOnlyCell:
+    cell.font = Font(bold=True)
+    return cell
 
 
 def _text_cell(worksheet: Any, text: str) -> WriteOnlyCell:

@@ -71,6 +71,7 @@ __all__ = [
     "aggregate_table",
     "board_html",
     "board_pdf",
+    "board_xlsx",
     "build_board",
     "factor_chart",
     "index_change_chart",
@@ -471,6 +472,57 @@ def table_xlsx(table: pd.DataFrame, path: str | Path, *, sheet: str = "aggregate
     return write_xlsx(table, path, sheet=sheet)
 
 
+#: The workbook's "Read me" sheet: how to read its columns, in the words of the report.
+WORKBOOK_NOTES = (
+    ("Group", "Everyone is the whole selection; each row after it is one group."),
+    (
+        "Why hidden",
+        "A group whose figures could single someone out is hidden (fewer men than the minimum group "
+        "size, or figures that could be worked out from others); its row says why.",
+    ),
+    ("Stage split", "How much of the split between the four stages is shown for the group."),
+    (
+        "share (%)",
+        "The share of the group's men placed at the stage. A group's answers are a sample of the men it "
+        "stands for: the real share likely lies between 'likely at least' and 'likely at most' (95%).",
+    ),
+    (
+        "share counting each man's chance of each stage (%)",
+        "The same share, counting how sure each man's placement is; close to the share when placements "
+        "are sure.",
+    ),
+    (
+        "(average, 1 to 5)",
+        "Average agreement from 1 (strongly disagree) to 5 (strongly agree). For barriers and norms, "
+        "higher is a stronger obstacle (low awareness of policies reads the same way); for enablers, "
+        "higher means more in place. From 3.5 a barrier counts as strong and an enabler as in place.",
+    ),
+    (
+        "Averages could be off by chance by up to",
+        "How far the group's averages could be off by chance alone, judged from how many men answered: "
+        "the real margin is usually smaller.",
+    ),
+    ("Numbers", "Shown rounded; each cell keeps every digit (select it to see them)."),
+)
+
+
+def board_xlsx(table: pd.DataFrame, path: str | Path) -> Path:
+    """The workbook HR downloads: :func:`readable_table` (names in words, shares in %), shown to one
+    decimal, with a "Read me" sheet saying how to read each kind of column (:data:`WORKBOOK_NOTES`).
+    The same from the console and from ``allypath report --out x.xlsx``."""
+    readable = readable_table(table)
+    one_decimal = [
+        str(c) for c in readable.columns if str(c).endswith(("(%)", "(average, 1 to 5)", "(1 to 5 scale)"))
+    ]
+    return write_xlsx(
+        readable,
+        path,
+        sheet="Board report",
+        number_formats=dict.fromkeys(one_decimal, "0.0"),
+        notes=WORKBOOK_NOTES,
+    )
+
+
 _SPLITS = {"stages": "all four stages", "bands": "two bands only", "hidden": "not shown", "": ""}
 
 
@@ -516,7 +568,7 @@ def write_board(board: Board, path: str | Path) -> Path:
             f"cannot write a report as {target.suffix!r}; use .pdf, .html, .csv or .xlsx", file=str(path)
         )
     if kind == "xlsx":
-        return table_xlsx(board.table, target)
+        return board_xlsx(board.table, target)
     if kind == "pdf":
         target.write_bytes(board_pdf(board))
     else:

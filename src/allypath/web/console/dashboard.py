@@ -32,12 +32,11 @@ from allypath.reports.board import (
     STAGE_NAMES,
     board_html,
     board_pdf,
+    board_xlsx,
     factor_chart,
     index_change_chart,
-    readable_table,
     stage_mix_chart,
     table_csv,
-    table_xlsx,
     transition_chart,
 )
 from allypath.web.dashboard import service
@@ -504,7 +503,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     elif fmt == "csv":
         body = table_csv(report.table)
     else:
-        body = _xlsx_bytes(readable_table(report.table))
+        body = _xlsx_bytes(report.table)
     response = HttpResponse(body, content_type=EXPORTS[fmt])
     name = f"{query.org.slug}-wave-{query.wave.pk}-by-{query.by}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -527,5 +526,5 @@ def _xlsx_bytes(table: Any) -> bytes:
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder:
-        path = table_xlsx(table, Path(folder) / "report.xlsx", sheet="Board report")
+        path = board_xlsx(table, Path(folder) / "report.xlsx")
         return path.read_bytes()
