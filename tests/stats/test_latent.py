@@ -276,8 +276,13 @@ def test_relative_entropy_is_one_when_certain_and_zero_when_uniform() -> None:
     ("data", "n_classes", "message"),
     [
         (pd.DataFrame({"a": [1, 2] * 3, "b": [1, 2, 2, 1, 1, 2]}), 3, "free parameters"),
-        (pd.DataFrame({"a": [1, 2] * 20, "b": [3] * 40}), 2, "'b' is constant"),
-        (pd.DataFrame({"a": [1, 2] * 20, "b": np.linspace(0, 1, 40)}), 2, "'b' holds the non-integer"),
+        (pd.DataFrame({"a": [1, 2] * 20, "b": [3] * 40}), 2, r"'b' is constant \(only the value 3 is"),
+        # the value as written, not np.float64(0.025641...)
+        (
+            pd.DataFrame({"a": [1, 2] * 20, "b": np.linspace(0, 1, 40)}),
+            2,
+            "'b' holds the non-integer value 0.0256",
+        ),
         (pd.DataFrame({"a": [1, 2] * 20, "b": [np.nan] * 40}), 2, "'b' has no observed values"),
         (pd.DataFrame({"a": [1, 2] * 20, "b": [1.0, 2.0] * 19 + [1e300, 2.0]}), 2, "'b' holds the value 1e"),
         (pd.DataFrame({"a": [1, 2] * 20, "b": [1, 2] * 20}), 0, "n_classes"),

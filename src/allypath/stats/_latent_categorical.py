@@ -101,7 +101,7 @@ def _item_categories(column: pd.Series, name: str) -> tuple[object, ...]:
         if not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
             bad = observed[~(np.isfinite(values) & (values == np.round(values)))].iloc[0]
             raise StatsError(
-                f"item {name!r} holds the non-integer value {bad!r}; latent class analysis needs "
+                f"item {name!r} holds the non-integer value {float(bad):g}; latent class analysis needs "
                 "categorical codes (integers or labels), not continuous scores"
             )
         if np.any(np.abs(values) > _LARGEST_CODE):
@@ -122,7 +122,7 @@ def _item_categories(column: pd.Series, name: str) -> tuple[object, ...]:
             raise StatsError(f"item {name!r} mixes values that cannot be ordered: {exc}") from exc
     if len(categories) < 2:
         raise StatsError(
-            f"item {name!r} is constant (only the value {categories[0]!r} is observed); "
+            f"item {name!r} is constant (only the value {_plain(categories[0])!r} is observed); "
             "it carries no information about classes: drop it"
         )
     return categories
@@ -298,3 +298,8 @@ def fit_categorical_em(
         converged=bool(converged[best]),
         start_logliks=final,
     )
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the plain Python value it holds (``3``, not ``np.int64(3)``) for messages."""
+    return value.item() if isinstance(value, np.generic) else value
