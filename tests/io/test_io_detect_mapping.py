@@ -140,3 +140,27 @@ def test_a_zero_one_tick_column_is_not_proposed_for_an_agreement_item(tmp_path: 
     proposal = detect_mapping(read_any(path), build_instrument())
     assert "ap02" in proposal.unmatched
     assert all(entry.column != text for entry in proposal.items)
+
+
+def test_a_group_of_ticks_goes_to_the_checklist_whose_options_it_holds(tmp_path: Path) -> None:
+    """A LimeSurvey question "Which of these policies exist where you work?" with two tick columns
+    (Parental leave, Flexible work) was proposed for the initiatives item ``ep`` (its question reads
+    more alike) with no column at all, a proposal that could not even be loaded, while ``kc``, whose
+    options those columns are, stayed unmatched (a review). The columns decide between checklists."""
+    from allypath.instrument import load_instrument
+    from allypath.io import read_limesurvey
+
+    path = tmp_path / "results.csv"
+    heads = [
+        "id. Response ID",
+        "KC[SQ001]. Which of these policies exist where you work? [Parental leave]",
+        "KC[SQ002]. Which of these policies exist where you work? [Flexible work]",
+    ]
+    rows = [["1", "Y", ""], ["2", "", "Y"], ["3", "Y", "Y"]]
+    text = "".join(";".join(f'"{c}"' for c in r) + "\r\n" for r in [heads, *rows])
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    proposal = detect_mapping(read_limesurvey(path), load_instrument())
+    entries = {entry.item: entry for entry in proposal.items}
+    assert "ep" not in entries
+    assert dict(entries["kc"].columns) == {"parental_leave": "KC[SQ001]", "flexible_work": "KC[SQ002]"}
+    assert Mapping.from_yaml(proposal.to_yaml()).items == proposal.items  # the proposal loads back

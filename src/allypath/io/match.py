@@ -169,6 +169,8 @@ def detect_mapping(source: SourceTable, instrument: Instrument, *, min_confidenc
                 scores[i, j] = 1.0  # the export already uses the item ids as column names
             elif not _compatible(item, candidate, source, ticks):
                 scores[i, j] = 0.0
+            elif item.type == "checklist" and candidate.column is None:
+                scores[i, j] = _group_score(item, candidate, similarity, float(scores[i, j]))
     entries: dict[str, ItemMapping] = dict(exact)
     for i, j, score in _assign(scores, min_confidence):
         entry = _propose(items[i], candidates[j], score, source, similarity)
@@ -419,14 +421,34 @@ def _match_labels(
     return mapped, confidence, note
 
 
+def _option_pairs(item: Item, group: _Candidate, sim: _Similarity) -> list[tuple[int, int, float]]:
+    """(option, member, similarity) of the checklist's options matched to the group's columns."""
+    options = [o for o in item.options if o.id is not None]
+    texts = [m.option or m.label or m.name for m in group.members]
+    return _assign(sim.best_over_languages([o.text for o in options], texts), 0.2)
+
+
+def _group_score(item: Item, group: _Candidate, sim: _Similarity, question: float) -> float:
+    """How well a group of tick columns answers a checklist: its question and its columns.
+
+    A group whose question reads alike but none of whose columns is one of the checklist's options
+    (the policies asked about, proposed for the initiatives taken part in, with no column) is no
+    candidate. One whose every column is an option is one, however its question is worded: the
+    question's words and the share of its columns that are options count half each (an export may ask
+    fewer options than the instrument).
+    """
+    pairs = _option_pairs(item, group, sim)
+    if not pairs:
+        return 0.0
+    return max(question, (question + len(pairs) / len(group.members)) / 2)
+
+
 def _propose_group(
     item: Item, group: _Candidate, score: float, source: SourceTable, sim: _Similarity
 ) -> ItemMapping:
     options = [o for o in item.options if o.id is not None]
     members = list(group.members)
-    texts = [m.option or m.label or m.name for m in members]
-    scores = sim.best_over_languages([o.text for o in options], texts)
-    pairs = _assign(scores, 0.2)
+    pairs = _option_pairs(item, group, sim)
     columns = {str(options[r].id): members[c].name for r, c, _ in pairs}
     confidence = {str(options[r].id): round(s, 2) for r, _, s in pairs}
     mr = (source.metadata.get("multiple_response_sets") or {}).get(group.key) or {}
