@@ -99,12 +99,12 @@ def test_the_counts_are_one_waves_not_both_summed(moved: Path, tmp_path: Path) -
     assert "There is no earlier wave with results to compare with" in _text(text_out)
 
 
-def test_the_summary_says_which_wave_it_shows(tmp_path: Path) -> None:
-    first, second = _wave("2026-Q1", STEADY, 3), _wave("2026-Q3", MOVED, 4)
-    second["respondent_id"] = "q3-" + second["respondent_id"]  # `allypath score` takes each id once
-    answers, scored = tmp_path / "a.parquet", tmp_path / "s.parquet"
-    pd.concat([first, second]).to_parquet(answers, index=False)
-    assert run("score", answers, "--out", scored, "--on-error", "mark").exit_code == 0
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_the_summary_says_which_wave_it_shows(moved: Path, tmp_path: Path, suffix: str) -> None:
+    # `allypath score` takes a panel (the same ids in each wave), as the report and the summary do
+    scored = tmp_path / f"s.{suffix}"
+    result = run("score", moved, "--out", scored, "--on-error", "mark")
+    assert result.exit_code == 0, result.output
     result = run("summary", scored, "--by", "org", "--wave", "2026-Q1")
     assert result.exit_code == 0, result.output
     assert "Wave 2026-Q1 (the data hold the waves 2026-Q1, 2026-Q3; --wave chooses)" in result.stdout
@@ -145,6 +145,20 @@ def test_one_man_in_every_wave_is_a_panel_but_twice_in_one_wave_is_refused(tmp_p
     result = run("report", path, "--by", "org", "--out", tmp_path / "r.csv")
     assert result.exit_code != 0
     assert "row 210" in result.output and "the respondent_id is blank" in result.output
+
+
+def test_score_takes_a_panel_but_refuses_one_man_twice_in_a_wave(tmp_path: Path) -> None:
+    first, second = _wave("2026-Q1", STEADY, 7, 200), _wave("2026-Q3", STEADY, 8, 200)
+    second.loc[5, "respondent_id"] = "m3"
+    path = tmp_path / "panel.csv"
+    pd.concat([first, second], ignore_index=True).to_csv(path, index=False)
+    result = run("score", path, "--out", tmp_path / "s.csv", "--on-error", "mark")
+    assert result.exit_code != 0
+    assert "respondent_id 'm3' is on rows 204 and 206, both of wave 2026-Q3" in result.output
+    alone = tmp_path / "one-wave.csv"
+    second.to_csv(alone, index=False)  # one wave: an id twice is refused as ever
+    result = run("score", alone, "--out", tmp_path / "s1.csv", "--on-error", "mark")
+    assert result.exit_code != 0 and "respondent_id 'm3' is on rows 4 and 6" in result.output
 
 
 def test_the_duckdb_report_refuses_to_sum_several_waves(moved: Path, tmp_path: Path) -> None:

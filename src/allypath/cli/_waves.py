@@ -22,7 +22,7 @@ from allypath.errors import DataError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["WAVE_COLUMN", "WaveChoice", "choose_wave", "refuse_repeats_within_waves"]
+__all__ = ["WAVE_COLUMN", "WaveChoice", "choose_wave", "refuse_id_repeats", "refuse_repeats_within_waves"]
 
 WAVE_COLUMN = "wave"
 
@@ -120,3 +120,18 @@ def refuse_repeats_within_waves(ids: pd.Series, waves: pd.Series, *, file: str) 
         file=file,
         column="respondent_id",
     )
+
+
+def refuse_id_repeats(ids: pd.Series, waves: pd.Series | None, *, file: str) -> None:
+    """Each respondent once, or once in each wave where the data hold several (``waves``: the wave
+    column, None without one): :func:`allypath.io.ids.refuse_duplicate_ids` or
+    :func:`refuse_repeats_within_waves`, so that ``allypath score`` takes the panel files the report
+    and the summary take."""
+    from allypath.io.ids import refuse_duplicate_ids
+
+    if waves is not None:
+        text = waves.astype("string").str.strip()
+        if text[text.notna() & (text != "")].nunique() > 1:
+            refuse_repeats_within_waves(ids, waves, file=file)
+            return
+    refuse_duplicate_ids(ids, file=file)

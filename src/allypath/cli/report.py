@@ -39,7 +39,7 @@ from allypath.cli._common import (
     refuse_output,
     refusing,
 )
-from allypath.cli._waves import WAVE_COLUMN, WaveChoice, choose_wave, refuse_repeats_within_waves
+from allypath.cli._waves import WAVE_COLUMN, WaveChoice, choose_wave, refuse_id_repeats
 from allypath.errors import AllypathError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,7 +81,7 @@ def summary(
     with refusing():
         frame = read_table(scored)
         choice = choose_wave(frame, wave, str(scored))
-        _refuse_duplicate_ids(frame, scored, choice)
+        _refuse_duplicate_ids(frame, scored)
         _refuse_bad_stages(frame, scored)
         if by not in frame.columns:
             raise DataError(f"the data has no column {by!r} to group by (--by)", file=str(scored))
@@ -235,17 +235,14 @@ def _wave_column(choice: WaveChoice) -> str | None:
     return WAVE_COLUMN if choice.several else None
 
 
-def _refuse_duplicate_ids(frame: pd.DataFrame, path: Path, choice: WaveChoice) -> None:
+def _refuse_duplicate_ids(frame: pd.DataFrame, path: Path) -> None:
     """Two rows of one respondent would count him twice: refused, naming the file and both rows. In
     data of several waves, within a wave: the same man answering every wave is a panel."""
-    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
+    from allypath.io.ids import ID_COLUMN
 
-    if ID_COLUMN not in frame.columns:
-        return
-    if choice.several:
-        refuse_repeats_within_waves(frame[ID_COLUMN], frame[WAVE_COLUMN], file=str(path))
-    else:
-        refuse_duplicate_ids(frame[ID_COLUMN], file=str(path))
+    if ID_COLUMN in frame.columns:
+        waves = frame[WAVE_COLUMN] if WAVE_COLUMN in frame.columns else None
+        refuse_id_repeats(frame[ID_COLUMN], waves, file=str(path))
 
 
 def _refuse_waves_out_of_core(data: Path, wave: str | None, engine: ReportEngine) -> None:
@@ -384,7 +381,7 @@ def _memory_board(
 
     frame = read_table(data)
     choice = choose_wave(frame, wave, str(data))
-    _refuse_duplicate_ids(frame, data, choice)
+    _refuse_duplicate_ids(frame, data)
     _refuse_bad_stages(frame, data)
     declared, hierarchy = _declared(breakdowns, by, set(frame.columns), data)
     # Unscored rows are scored with the checks of `allypath score`: a bad answer is refused (file, row,

@@ -168,19 +168,20 @@ def _score_streamed(job: _Job, progress: Progress) -> tuple[int, int, int, str]:
     """A Parquet file scored batch by batch (memory bounded by the batch; the in-memory cells)."""
     import pyarrow.parquet as pq
 
-    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
+    from allypath.cli._waves import WAVE_COLUMN, refuse_id_repeats
+    from allypath.io.ids import ID_COLUMN
     from allypath.scoring.stream import score_parquet
 
     try:
         total: int | None = pq.read_metadata(job.source).num_rows
-        if ID_COLUMN in pq.read_schema(job.source).names:
-            ids = pq.read_table(job.source, columns=[ID_COLUMN]).column(ID_COLUMN)
-        else:
-            ids = None
+        names = pq.read_schema(job.source).names
+        wanted = [c for c in (ID_COLUMN, WAVE_COLUMN) if c in names]
+        ids = pq.read_table(job.source, columns=wanted) if ID_COLUMN in names else None
     except (OSError, ValueError):
         total = ids = None  # score_parquet names the problem
     if ids is not None:
-        refuse_duplicate_ids(ids, file=str(job.source))
+        waves = ids.column(WAVE_COLUMN).to_pandas() if WAVE_COLUMN in ids.column_names else None
+        refuse_id_repeats(ids.column(ID_COLUMN).to_pandas(), waves, file=str(job.source))
     task = progress.add_task("scoring (rows)", total=total)
     summary = score_parquet(
         job.source,
@@ -199,7 +200,8 @@ def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
+    from allypath.cli._waves import WAVE_COLUMN, refuse_id_repeats
+    from allypath.io.ids import ID_COLUMN
     from allypath.scoring import score_arrow
     from allypath.tables import read_arrow, write_arrow
 
@@ -208,7 +210,8 @@ def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
     task = progress.add_task("reading", total=3)
     table = read_arrow(job.source)
     if ID_COLUMN in table.column_names:
-        refuse_duplicate_ids(table.column(ID_COLUMN), file=str(job.source))
+        waves = table.column(WAVE_COLUMN).to_pandas() if WAVE_COLUMN in table.column_names else None
+        refuse_id_repeats(table.column(ID_COLUMN).to_pandas(), waves, file=str(job.source))
     progress.update(task, advance=1, description=f"scoring {table.num_rows:,} rows")
     scored = score_arrow(
         table,
