@@ -538,7 +538,16 @@ class WaveStore(Protocol):
 #: The store :func:`solve_release` reads and fills, set by the caller (None: every wave is solved).
 wave_store: ContextVar[WaveStore | None] = ContextVar("wave_store", default=None)
 
-_SOLVER_FILES = ("solve.py", "audit.py", "probe.py", "decision.py", "release.py", "finest.py", "reasons.py")
+_SOLVER_FILES = (
+    "solve.py",
+    "audit.py",
+    "probe.py",
+    "comments.py",
+    "decision.py",
+    "release.py",
+    "finest.py",
+    "reasons.py",
+)
 
 
 @cache

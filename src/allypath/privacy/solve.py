@@ -41,6 +41,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from allypath.privacy.audit import DEFAULT_BUDGET, _explain, find_small_derivable
+from allypath.privacy.comments import comment_pass
 from allypath.privacy.policy import PrivacyPolicy
 from allypath.privacy.probe import MAX_K, find_light_sets, find_small_sets, probes
 
@@ -568,30 +569,6 @@ def _probe_stages(
     return changed
 
 
-def _comment_pass(cells: list[SolvedCell], finest_commenters: np.ndarray, k_text: int) -> None:
-    rng = np.random.default_rng(20262)
-    signature = np.zeros((finest_commenters.size, 2), dtype=np.int64)
-    commenting = finest_commenters > 0
-    for cell in cells:  # cells come in table order, each table's values sorted: a fixed order
-        if not cell.shown:
-            cell.comment_reason = cell.reason or "below_k"
-            continue
-        if cell.commenters < k_text:
-            cell.comment_reason = "below_k_text"
-            continue
-        mark = rng.integers(0, 2**40, size=2, dtype=np.int64)
-        trial = signature.copy()
-        trial[cell.members] += mark
-        keys = trial[commenting]
-        _, inverse = np.unique(keys, axis=0, return_inverse=True)
-        venn = np.bincount(inverse.ravel(), weights=finest_commenters[commenting])
-        if ((venn > 0) & (venn < k_text)).any():
-            cell.comment_reason = "comment_overlap"
-            continue
-        signature = trial
-        cell.comments = True
-
-
 def solve_wave(
     finest: pd.DataFrame | FinestCells,
     tables: Sequence[Table],
@@ -639,5 +616,5 @@ def solve_wave(
     _attribute_pass(cells, relations, spare_parents=spare_parents, telling=telling)
     while _stage_audit(cells, weights, finest.stages, budget, telling):
         _attribute_pass(cells, relations, keep=True, spare_parents=spare_parents, telling=telling)
-    _comment_pass(cells, finest.commenters, policy.k_text)
+    comment_pass(cells, finest.commenters, policy.k_text)
     return cells
