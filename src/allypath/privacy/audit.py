@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import null_space, qr
 
-__all__ = ["Finding", "find_small_derivable"]
+__all__ = ["Finding", "cheapest_cut", "find_small_derivable"]
 
 _TOL = 1e-7
 DEFAULT_BUDGET = 200_000
@@ -183,3 +183,44 @@ def find_small_derivable(
             return Finding(tuple(int(a) for a in members), size, _explain(matrix, full))
         chunk, capacity = [], min(capacity * 4, 8192)
     return None
+
+
+def cheapest_cut(incidence: np.ndarray, atoms: tuple[int, ...], costs: np.ndarray) -> tuple[int, ...]:
+    """Groups (rows) to withhold so that the set of ``atoms``, derivable now, no longer is: the
+    cheapest (least total ``costs``) of the cuts tried.
+
+    A set is derivable exactly when its indicator t lies in the row space, so it no longer is once
+    the rows left all miss some change v of the atoms with t . v != 0. The cuts tried: every row that
+    sees one member of an atom a of the set change; every row that sees a member of a swap with one
+    of an atom b outside it (the rows holding one of a, b: b in a sibling of the set's group spares
+    every group holding both, such as their parents); and one row alone where every combination
+    giving the set needs it (its coefficient is the same non-zero in all of them). Each breaks this
+    set; the caller audits again for the rest.
+
+    A parent of atoms 0, 1, 2 and two of its children, atoms 0 and 1: atom 2 is the parent minus
+    both. Withholding the smaller child breaks that, where withholding the parent would cost more.
+
+    >>> B = np.array([[1, 1, 1], [1, 0, 0], [0, 1, 0]])
+    >>> cheapest_cut(B, (2,), np.array([100, 60, 30]))
+    (2,)
+    """
+    held = np.asarray(incidence, dtype=bool)
+    costs = np.asarray(costs, dtype=float)
+    inside = np.zeros(held.shape[1], dtype=bool)
+    inside[list(atoms)] = True
+    options: list[tuple[float, tuple[int, ...]]] = []
+    for a in sorted(atoms):
+        options.append((float(costs @ held[:, a]), tuple(np.flatnonzero(held[:, a]).tolist())))
+        swap = costs @ (held != held[:, [a]])  # the rows that see a swap of a with each b
+        swap[inside] = np.inf
+        b = int(np.argmin(swap))
+        if swap[b] < np.inf:
+            options.append((float(swap[b]), tuple(np.flatnonzero(held[:, a] != held[:, b]).tolist())))
+    matrix = held.T.astype(float)
+    coefficients, *_ = np.linalg.lstsq(matrix, inside.astype(float), rcond=None)  # pragma: no mutate
+    free = null_space(matrix)  # combinations giving nothing: adding one gives the set again
+    needed = (np.abs(coefficients) > 1e-9) & (
+        np.abs(free).max(axis=1, initial=0.0) < 1e-9
+    )  # pragma: no mutate
+    options += [(float(costs[r]), (int(r),)) for r in np.flatnonzero(needed)]
+    return min(options)[1]

@@ -23,8 +23,9 @@ Method, deterministic and independent of who asks what:
    in two bands (Apathy or Ambivalence / Reflective or Energised) if those pass, else not at all.
    The same test runs on what the lines give away (a shown cell minus its children that show at
    least as much detail), and lowers the parent's detail until nothing can be worked out; then an
-   exact search over every combination of the splits shown (:func:`_stage_audit`) lowers one more
-   cell's detail while any set's stage counts would still pin its members' stages.
+   exact search over every combination of the splits shown (:func:`_stage_audit`), while any set's
+   stage counts would pin its members' stages, lowers the cheapest cells that cut it (a sibling of a
+   small group, not its parents: :func:`~allypath.privacy.audit.cheapest_cut`).
 5. **Comments**: a cell's comment list is shown when it has at least ``k_text`` commenters and, with
    every list shown before it in a fixed order, every Venn cell of the lists holds 0 or at least
    ``k_text`` commenters (lists can be compared line by line).
@@ -40,7 +41,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from allypath.privacy.audit import DEFAULT_BUDGET, _explain, find_small_derivable
+from allypath.privacy.audit import DEFAULT_BUDGET, _explain, cheapest_cut, find_small_derivable
 from allypath.privacy.comments import comment_pass
 from allypath.privacy.policy import PrivacyPolicy
 from allypath.privacy.probe import MAX_K, find_light_sets, find_small_sets, probes
@@ -532,9 +533,16 @@ def _stage_audit(
         found = find_small_derivable(dense, search, 2 * (m + 1), budget=budget)
         if found is None:
             continue
-        involved = list(found.groups) if found.groups and not found.undecided else list(range(len(family)))
-        victim = min((family[g] for g in involved), key=lambda c: _order(cells[c], c))
-        cells[victim].detail = DETAIL_BANDS
+        if found.undecided or not found.atoms:
+            victims = [min(family, key=lambda c: _order(cells[c], c))]
+        else:
+            # the cheapest cut of this set (:func:`cheapest_cut`): a sibling of a small group rather
+            # than its parents. Lowering the smallest cell of one combination, as before, left every
+            # other combination standing and climbed cell by cell to the whole organisation.
+            costs = np.array([cells[i].n for i in family], dtype=np.int64)
+            victims = [family[r] for r in cheapest_cut(dense, found.atoms, costs)]
+        for victim in victims:
+            cells[victim].detail = DETAIL_BANDS
         return True
     return False
 
