@@ -22,10 +22,12 @@ Method, deterministic and independent of who asks what:
    most one of its members (then even a member who knows his own answer cannot tell another's); else
    in two bands (Apathy or Ambivalence / Reflective or Energised) if those pass, else not at all.
    The same test runs on what the lines give away (a shown cell minus its children that show at
-   least as much detail), and lowers the parent's detail until nothing can be worked out; then an
-   exact search over every combination of the splits shown (:func:`_stage_audit`), while any set's
-   stage counts would pin its members' stages, lowers the cheapest cells that cut it (a sibling of a
-   small group, not its parents: :func:`~allypath.privacy.audit.cheapest_cut`).
+   least as much detail), and lowers the parent's detail (at full detail in a wave searched exactly,
+   its smallest such child's) until nothing can be worked out; then an exact search over every
+   combination of the splits shown (:func:`_stage_audit`), while any set's stage counts would pin
+   its members' stages, lowers the cheapest cells that cut it (a sibling of a small group, not its
+   parents: :func:`~allypath.privacy.audit.cheapest_cut`). A lowered cell whose split the cells
+   showing every stage determine anyway is shown again (:func:`_restore_detail`).
 5. **Comments**: a cell's comment list is shown when it has at least ``k_text`` commenters and, with
    every list shown before it in a fixed order, every Venn cell of the lists holds 0 or at least
    ``k_text`` commenters (lists can be compared line by line).
@@ -134,13 +136,8 @@ class FinestCells:
 
 
 def _cells(finest: FinestCells, tables: Sequence[Table]) -> list[SolvedCell]:
-    counts, stages, commenters, codes, flags = (
-        finest.counts,
-        finest.stages,
-        finest.commenters,
-        finest.codes,
-        finest.flags,
-    )
+    counts, stages, commenters, codes = finest.counts, finest.stages, finest.commenters, finest.codes
+    flags = finest.flags
     out: list[SolvedCell] = []
     for table in tables:
         keep = np.ones(len(finest), dtype=bool)
@@ -431,6 +428,7 @@ def _attribute_pass(
     *,
     keep: bool = False,
     spare_parents: bool = False,
+    spare_full: bool = False,
     telling: Sequence[int] | None = None,
 ) -> None:
     """Each shown cell's detail from its own split and what its lines give away; ``keep`` starts
@@ -440,6 +438,11 @@ def _attribute_pass(
     detail is lowered; with ``spare_parents`` the smallest of those children's instead, until the
     rest is safe or no child is left to lower: the larger cell keeps its split (a question's
     answerers, where most fine cells answer alike, would otherwise lose the whole organisation's).
+    ``spare_full``: the same where the parent shows every stage, for a wave whose stage audit is
+    exact (:func:`_stages_exact`): a child lowered there whose split other cells still give (its own
+    children's sum) leaves the rest derivable, and the audit finds and cuts it; elsewhere (the probes
+    search sets of up to four atoms, and no audit combines the bands) the parent's split is lowered,
+    which no sum of other cells may give back (else :func:`_restore_detail` shows it again).
     ``telling``: the stages whose "all but one" discloses (:func:`disclosive`)."""
     for cell in cells:
         if not cell.shown:
@@ -454,15 +457,9 @@ def _attribute_pass(
         changed = False
         for parent, children in relations:
             cell = cells[parent]
-            if cell.detail == DETAIL_NONE:
-                continue
             known = [c for c in children if cells[c].shown and cells[c].detail >= cell.detail]
-            rest_n = cell.n - sum(cells[c].n for c in known)
-            if rest_n <= 0:
-                continue
-            rest = cell.stages - sum((cells[c].stages for c in known), np.zeros(STAGE_COUNT, dtype=np.int64))
-            if _tells(rest, rest_n, cell.detail, telling):
-                if spare_parents and known:
+            if _rest_tells(cells, parent, known, telling):
+                if (spare_parents or (spare_full and cell.detail == DETAIL_STAGES)) and known:
                     child = cells[min(known, key=lambda c: _order(cells[c], c))]
                     child.detail = cell.detail - 1
                     while child.detail > DETAIL_NONE and _tells(child.stages, child.n, child.detail, telling):
@@ -473,6 +470,63 @@ def _attribute_pass(
     for cell in cells:
         if cell.shown and cell.detail < DETAIL_STAGES:
             cell.split_reason = "bands" if cell.detail == DETAIL_BANDS else "attribute"
+
+
+def _rest_tells(
+    cells: Sequence[SolvedCell], parent: int, known: Sequence[int], telling: Sequence[int] | None
+) -> bool:
+    """The parent's split (at its detail) minus its ``known`` children's tells its rest's stages."""
+    cell = cells[parent]
+    rest_n = cell.n - sum(cells[c].n for c in known)
+    if cell.detail == DETAIL_NONE or rest_n <= 0:
+        return False
+    rest = cell.stages - sum((cells[c].stages for c in known), np.zeros(STAGE_COUNT, dtype=np.int64))
+    return _tells(rest, rest_n, cell.detail, telling)
+
+
+def _restore_detail(
+    cells: list[SolvedCell],
+    relations: list[tuple[int, list[int]]],
+    size: int,
+    telling: Sequence[int] | None,
+) -> None:
+    """Show every stage again of a cell whose split the cells showing every stage determine anyway.
+
+    Its split is then a combination of theirs: it adds nothing to what can be worked out (the stage
+    audit, run over them, found nothing). The line rule lowers a parent whose rest tells (everyone
+    minus every unit but a small one all at one stage); once the audit cut that rest elsewhere (a
+    sibling), the parent's split followed from other tables (the levels' sum): hiding it protected
+    nobody. Shown again only where its own split and every line through it still tell nothing, as
+    the line rule asks; in a fixed order, each against the ones before."""
+    family = [c for c in cells if c.shown and c.detail == DETAIL_STAGES]
+    lowered = [
+        i
+        for i, c in enumerate(cells)
+        if c.shown and c.detail < DETAIL_STAGES and not _tells(c.stages, c.n, DETAIL_STAGES, telling)
+    ]
+    if not family or not lowered or (len(family) + len(lowered)) * size > MAX_RESTORE_CELLS:
+        return
+    basis = _incidence(family, size)
+    targets = _incidence([cells[i] for i in lowered], size)
+    coefficients, *_ = np.linalg.lstsq(basis.T, targets.T, rcond=None)
+    residual = np.abs(basis.T @ coefficients - targets.T).max(axis=0)
+    lines: dict[int, list[tuple[int, list[int]]]] = {}
+    for parent, children in relations:
+        for member in {parent, *children}:
+            lines.setdefault(member, []).append((parent, children))
+    for index, gap in zip(lowered, residual, strict=True):
+        if gap >= 1e-7:
+            continue
+        cell = cells[index]
+        before = cell.detail
+        cell.detail = DETAIL_STAGES
+        for parent, children in lines.get(index, []):
+            known = [c for c in children if cells[c].shown and cells[c].detail >= cells[parent].detail]
+            if _rest_tells(cells, parent, known, telling):
+                cell.detail = before
+                break
+        else:
+            cell.split_reason = ""
 
 
 def _matrix(cells: Sequence[SolvedCell], size: int) -> sp.csr_matrix:
@@ -492,6 +546,15 @@ def _cover(matrix: sp.csr_matrix, atom_of: np.ndarray, atoms: int) -> sp.csr_mat
     cover = (matrix @ onehot).tocsr()
     cover.data = np.ones_like(cover.data)
     return cover
+
+
+def _stages_exact(cells: Sequence[SolvedCell], weights: np.ndarray) -> bool:
+    """Every stage audit of the wave searches densely (exactly): its cells x atoms, at most those
+    of every shown cell, are within :data:`DENSE_AUDIT_CELLS`."""
+    shown = [c for c in cells if c.shown]
+    return (
+        not shown or len(shown) * _atoms(_matrix(shown, weights.size), weights)[1].size <= DENSE_AUDIT_CELLS
+    )
 
 
 def _stage_audit(
@@ -621,8 +684,12 @@ def solve_wave(
             cell.split_reason = "open_wave" if cell.shown else ""
             cell.comment_reason = "open_wave" if cell.shown else cell.reason
         return cells
-    _attribute_pass(cells, relations, spare_parents=spare_parents, telling=telling)
+    exact = _stages_exact(cells, weights)
+    _attribute_pass(cells, relations, spare_parents=spare_parents, spare_full=exact, telling=telling)
     while _stage_audit(cells, weights, finest.stages, budget, telling):
-        _attribute_pass(cells, relations, keep=True, spare_parents=spare_parents, telling=telling)
+        _attribute_pass(
+            cells, relations, keep=True, spare_parents=spare_parents, spare_full=exact, telling=telling
+        )
+    _restore_detail(cells, relations, size, telling)
     comment_pass(cells, finest.commenters, policy.k_text)
     return cells
