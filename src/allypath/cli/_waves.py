@@ -6,7 +6,7 @@ A file of two waves was summed into one group of everyone who ever answered, and
 and the report compares it with the wave before it, as the console's dashboard does. Waves are taken
 in the order they first appear in the file: labels such as "Spring" and "Autumn" have no order of
 their own, and files are appended wave after wave. One man may answer every wave (a panel): his id
-then repeats across waves, but not within one.
+then repeats across waves, but not within one (:func:`allypath.io.ids.refuse_duplicate_ids`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from allypath.errors import DataError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["WAVE_COLUMN", "WaveChoice", "choose_wave", "refuse_id_repeats", "refuse_repeats_within_waves"]
+__all__ = ["WAVE_COLUMN", "WaveChoice", "choose_wave"]
 
 WAVE_COLUMN = "wave"
 
@@ -89,49 +89,3 @@ def choose_wave(frame: pd.DataFrame, wanted: str | None, file: str) -> WaveChoic
         )
     at = labels.index(wanted.strip()) if wanted is not None else len(labels) - 1
     return WaveChoice(tuple(labels), distinct[at], distinct[at - 1] if at > 0 else None)
-
-
-def refuse_repeats_within_waves(ids: pd.Series, waves: pd.Series, *, file: str) -> None:
-    """A ``respondent_id`` on two rows of one wave is refused, naming the file and both rows (data
-    rows, 1-based); across waves it is the same man answering again. A blank id among filled ones is
-    refused first, as :func:`allypath.io.ids.refuse_duplicate_ids` refuses it (a column of no id at all
-    has nothing to compare)."""
-    from allypath.io.ids import blank_id_error
-
-    text = ids.reset_index(drop=True).astype("string").str.strip()
-    wave = waves.reset_index(drop=True).astype("string").str.strip()
-    present = (text.notna() & (text != "")).to_numpy(dtype=bool)
-    if not present.any():
-        return
-    if not present.all():
-        blank = np.flatnonzero(~present)
-        raise blank_id_error(int(blank[0]) + 1, len(blank) - 1, file=file)
-    keys = text.fillna("") + "\x1f" + wave.fillna("")
-    repeated = keys.duplicated(keep="first").to_numpy(dtype=bool) & present
-    if not repeated.any():
-        return
-    second = int(np.flatnonzero(repeated)[0])
-    first = int(np.flatnonzero((keys == keys.iloc[second]).to_numpy(dtype=bool))[0])
-    others = int(repeated.sum()) - 1
-    more = f"; {others} more row(s) repeat an earlier id of their wave" if others else ""
-    raise DataError(
-        f"respondent_id {text.iloc[second]!r} is on rows {first + 1} and {second + 1}, both of wave "
-        f"{wave.iloc[second]}: each respondent must appear once in a wave{more}",
-        file=file,
-        column="respondent_id",
-    )
-
-
-def refuse_id_repeats(ids: pd.Series, waves: pd.Series | None, *, file: str) -> None:
-    """Each respondent once, or once in each wave where the data hold several (``waves``: the wave
-    column, None without one): :func:`allypath.io.ids.refuse_duplicate_ids` or
-    :func:`refuse_repeats_within_waves`, so that ``allypath score`` takes the panel files the report
-    and the summary take."""
-    from allypath.io.ids import refuse_duplicate_ids
-
-    if waves is not None:
-        text = waves.astype("string").str.strip()
-        if text[text.notna() & (text != "")].nunique() > 1:
-            refuse_repeats_within_waves(ids, waves, file=file)
-            return
-    refuse_duplicate_ids(ids, file=file)

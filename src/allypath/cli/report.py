@@ -39,7 +39,7 @@ from allypath.cli._common import (
     refuse_output,
     refusing,
 )
-from allypath.cli._waves import WAVE_COLUMN, WaveChoice, choose_wave, refuse_id_repeats
+from allypath.cli._waves import WAVE_COLUMN, WaveChoice, choose_wave
 from allypath.errors import AllypathError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -238,11 +238,11 @@ def _wave_column(choice: WaveChoice) -> str | None:
 def _refuse_duplicate_ids(frame: pd.DataFrame, path: Path) -> None:
     """Two rows of one respondent would count him twice: refused, naming the file and both rows. In
     data of several waves, within a wave: the same man answering every wave is a panel."""
-    from allypath.io.ids import ID_COLUMN
+    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
 
     if ID_COLUMN in frame.columns:
         waves = frame[WAVE_COLUMN] if WAVE_COLUMN in frame.columns else None
-        refuse_id_repeats(frame[ID_COLUMN], waves, file=str(path))
+        refuse_duplicate_ids(frame[ID_COLUMN], file=str(path), waves=waves)
 
 
 def _refuse_waves_out_of_core(data: Path, wave: str | None, engine: ReportEngine) -> None:

@@ -168,8 +168,8 @@ def _score_streamed(job: _Job, progress: Progress) -> tuple[int, int, int, str]:
     """A Parquet file scored batch by batch (memory bounded by the batch; the in-memory cells)."""
     import pyarrow.parquet as pq
 
-    from allypath.cli._waves import WAVE_COLUMN, refuse_id_repeats
-    from allypath.io.ids import ID_COLUMN
+    from allypath.cli._waves import WAVE_COLUMN
+    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
     from allypath.scoring.stream import score_parquet
 
     try:
@@ -181,7 +181,7 @@ def _score_streamed(job: _Job, progress: Progress) -> tuple[int, int, int, str]:
         total = ids = None  # score_parquet names the problem
     if ids is not None:
         waves = ids.column(WAVE_COLUMN).to_pandas() if WAVE_COLUMN in ids.column_names else None
-        refuse_id_repeats(ids.column(ID_COLUMN).to_pandas(), waves, file=str(job.source))
+        refuse_duplicate_ids(ids.column(ID_COLUMN), file=str(job.source), waves=waves)
     task = progress.add_task("scoring (rows)", total=total)
     summary = score_parquet(
         job.source,
@@ -200,8 +200,8 @@ def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from allypath.cli._waves import WAVE_COLUMN, refuse_id_repeats
-    from allypath.io.ids import ID_COLUMN
+    from allypath.cli._waves import WAVE_COLUMN
+    from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
     from allypath.scoring import score_arrow
     from allypath.tables import read_arrow, write_arrow
 
@@ -211,7 +211,7 @@ def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
     table = read_arrow(job.source)
     if ID_COLUMN in table.column_names:
         waves = table.column(WAVE_COLUMN).to_pandas() if WAVE_COLUMN in table.column_names else None
-        refuse_id_repeats(table.column(ID_COLUMN).to_pandas(), waves, file=str(job.source))
+        refuse_duplicate_ids(table.column(ID_COLUMN), file=str(job.source), waves=waves)
     progress.update(task, advance=1, description=f"scoring {table.num_rows:,} rows")
     scored = score_arrow(
         table,

@@ -40,13 +40,16 @@ def refuse_duplicate_ids(
     *,
     file: str | None,
     rows: Sequence[int] | np.ndarray | None = None,
+    waves: pd.Series | None = None,
 ) -> None:
     """Raise a :class:`DataError` naming ``file`` and the first row whose respondent_id is blank
-    (missing, or only spaces) where others are not, else the first two rows (1-based data rows) that share a
-    respondent_id (compared as text without the spaces around them).
+    (missing, or only spaces) where others are not, else the first two rows (1-based data rows) that
+    share a respondent_id (compared as text without the spaces around them).
 
     ``rows`` gives each id's row number in the file when it is not its position plus 1 (an import
-    that set empty rows aside).
+    that set empty rows aside). ``waves`` is the data's wave column, if it has one: where it holds
+    several waves an id may come back in each (the same man answering again: a panel), and is refused
+    only twice within one wave.
     """
     import pyarrow as pa
 
@@ -59,17 +62,24 @@ def refuse_duplicate_ids(
     if not present.all():
         blank = np.flatnonzero(~present)
         raise blank_id_error(int(number[blank[0]]), len(blank) - 1, file=file)
-    repeated = text.duplicated(keep="first").to_numpy()
+    wave = None if waves is None else waves.reset_index(drop=True).astype("string").str.strip()
+    if wave is not None and wave[wave.notna() & (wave != "")].nunique() < 2:
+        wave = None  # one wave: each id once in the data
+    keys = text if wave is None else text + "\x1f" + wave.fillna("")
+    repeated = keys.duplicated(keep="first").to_numpy()
     if not repeated.any():
         return
     second = int(np.flatnonzero(repeated)[0])
-    value = text.iloc[second]
-    first = int(np.flatnonzero((text == value).fillna(False).to_numpy())[0])
+    first = int(np.flatnonzero((keys == keys.iloc[second]).fillna(False).to_numpy())[0])
     others = int(repeated.sum()) - 1
-    more = f"; {others} more row(s) repeat an earlier id" if others else ""
-    raise DataError(
-        f"respondent_id {value!r} is on rows {number[first]} and {number[second]}: each respondent must "
-        f"appear once{more}",
-        file=file,
-        column=ID_COLUMN,
-    )
+    where = f"rows {number[first]} and {number[second]}"
+    if wave is None:
+        more = f"; {others} more row(s) repeat an earlier id" if others else ""
+        message = f"respondent_id {text.iloc[second]!r} is on {where}: each respondent must appear once{more}"
+    else:
+        more = f"; {others} more row(s) repeat an earlier id of their wave" if others else ""
+        message = (
+            f"respondent_id {text.iloc[second]!r} is on {where}, both of wave {wave.iloc[second]}: each "
+            f"respondent must appear once in a wave{more}"
+        )
+    raise DataError(message, file=file, column=ID_COLUMN)
