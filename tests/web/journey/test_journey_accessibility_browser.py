@@ -10,29 +10,15 @@ to the field.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from allypath.web.journey.models import CirclePlan
-from browser_support import page_facts, unnamed_controls
+from browser_support import clean_page as _clean
 
 pytestmark = [pytest.mark.browser, pytest.mark.db, pytest.mark.django_db(transaction=True)]
 
 NARROW = {"width": 320, "height": 640}
 ERROR_WORD = {"en": "Error", "fr": "Erreur", "ar": "خطأ"}
-
-
-def _clean(page: Any, lang: str, where: str) -> dict[str, Any]:
-    facts = page_facts(page)
-    assert unnamed_controls(page) == [], where
-    assert facts["h1"] == 1, where
-    assert (facts["lang"], facts["dir"]) == (lang, "rtl" if lang == "ar" else "ltr"), where
-    assert facts["broken_refs"] == [], where
-    assert facts["empty_landmarks"] == [], where
-    assert facts["boxes_outside_a_legend"] == [], where
-    assert not facts["too_wide"], where
-    return facts
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
