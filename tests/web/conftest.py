@@ -156,6 +156,20 @@ def charlie(globex: Organisation) -> User:
 
 
 @pytest.fixture
+def big(make_org: Callable[..., Organisation], alice: User) -> Organisation:
+    """An organisation of 312 units (12 divisions of 25 teams, as an HRIS file can bring), which alice
+    administers: long unit lists are tried on it."""
+    teams = [
+        (f"P{d}{t:02d}", f"Division {d}/Team {t:02d}", "Staff", "EMEA", "", "en")
+        for d in range(12)
+        for t in range(25)
+    ]
+    org = make_org("big", teams)
+    Membership.objects.create(user=alice, org=org, role=Role.ORG_ADMIN)
+    return org
+
+
+@pytest.fixture
 def login(client: Client) -> Callable[[User], Client]:
     def as_user(user: User) -> Client:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from allypath.instrument import load_instrument
-from allypath.web.orgs.models import Membership, Role, Wave
+from allypath.web.orgs.models import Wave
 from allypath.web.survey.pages import page_count, page_items
 from browser_support import clean_page as _clean
 from browser_support import console_sign_in, serious_violations
@@ -153,17 +153,10 @@ def test_console_pages_tie_hints_and_errors_to_their_fields_and_fit_a_narrow_scr
 
 
 def test_a_waves_units_are_ticked_from_the_keyboard_and_hundreds_scroll_in_their_own_box(
-    live_server, narrow_page, alice, make_org
+    live_server, narrow_page, big
 ):
     """Each unit is a box ticked with the space bar (a multiple select needs Ctrl or Shift), named by its
     path; an organisation's 312 units scroll inside a box of their own, and a refused form keeps them."""
-    teams = [
-        (f"P{d}{t:02d}", f"Division {d}/Team {t:02d}", "Staff", "EMEA", "", "en")
-        for d in range(12)
-        for t in range(25)
-    ]
-    big = make_org("big", teams)
-    Membership.objects.create(user=alice, org=big, role=Role.ORG_ADMIN)
     page = narrow_page
     console_sign_in(page, live_server.url, "alice", PASSWORD)
     page.goto(f"{live_server.url}/console/{big.slug}/waves/new/")

@@ -69,12 +69,15 @@ def test_a_refused_wave_and_member_say_error_and_tie_hints_to_their_fields(clien
         assert _missing_descriptions(page) == [], path
 
 
-def _unit_boxes(html: str) -> list[tuple[int, str, str, bool]]:
-    """(depth, value, label, ticked) of each box of the wave form's "Only these units" group."""
-    group = re.search(r"<fieldset[^>]*><legend>Only these units</legend>(.*?)</fieldset>", html, re.S)
+def _unit_boxes(
+    html: str, legend: str = "Only these units", name: str = "audience_units"
+) -> list[tuple[int, str, str, bool]]:
+    """(depth, value, label, ticked) of each box of a form's group of units (console.forms.UnitBoxes):
+    by default the wave form's "Only these units"."""
+    group = re.search(rf"<fieldset[^>]*><legend>{legend}</legend>(.*?)</fieldset>", html, re.S)
     assert group is not None, "the units are no group of boxes with a legend"
     boxes = re.findall(
-        r'<div class="unit-box depth-(\d+)"><label for="([^"]+)"><input type="checkbox" name="audience_units" '
+        rf'<div class="unit-box depth-(\d+)"><label for="([^"]+)"><input type="checkbox" name="{name}" '
         r'value="([^"]+)" id="\2"( checked)?>\s*([^<]+?)</label>',
         group.group(1),
     )
@@ -133,15 +136,9 @@ def test_an_analysts_units_are_boxes_named_by_their_path_and_saved_as_ticked(cli
     page = f"/console/{acme.slug}/people/{membership.pk}/"
     html = client.get(page).content.decode()
     assert '<select name="units"' not in html
-    group = re.search(r"<fieldset[^>]*><legend>Units</legend>(.*?)</fieldset>", html, re.S)
-    assert group is not None, "the units are no group of boxes with a legend"
-    boxes = re.findall(
-        r'<div class="unit-box depth-(\d+)"><label for="[^"]+"><input type="checkbox" name="units" '
-        r'value="(\d+)"[^>]*>\s*([^<]+?)</label>',
-        group.group(1),
-    )
+    boxes = _unit_boxes(html, legend="Units", name="units")
     paths = dict(Unit.objects.filter(org=acme).values_list("pk", "path"))
-    assert [(int(depth), paths[int(pk)], label) for depth, pk, label in boxes] == [
+    assert [(depth, paths[int(pk)], label) for depth, pk, label, _ in boxes] == [
         (0, "Engineering", "Engineering"),
         (0, "Sales", "Sales"),
         (1, "Sales/APAC", "Sales/APAC"),
@@ -154,16 +151,9 @@ def test_an_analysts_units_are_boxes_named_by_their_path_and_saved_as_ticked(cli
     assert [u.path for u in Membership.objects.get(pk=membership.pk).units.all()] == ["Sales/EMEA/North"]
 
 
-def test_hundreds_of_units_scroll_inside_their_own_box(client, login, alice, make_org):
+def test_hundreds_of_units_scroll_inside_their_own_box(client, login, alice, big):
     """An HRIS file can bring hundreds of units: their boxes scroll in a box of their own (app.css), so
     the rest of the form stays a screen away, and each deep unit still says its whole path."""
-    teams = [
-        (f"P{d}{t:02d}", f"Division {d}/Team {t:02d}", "Staff", "EMEA", "", "en")
-        for d in range(12)
-        for t in range(25)
-    ]
-    big = make_org("big", teams)
-    Membership.objects.create(user=alice, org=big, role=Role.ORG_ADMIN)
     login(alice)
     boxes = _unit_boxes(client.get(f"/console/{big.slug}/waves/new/").content.decode())
     assert len(boxes) == 12 + 300
