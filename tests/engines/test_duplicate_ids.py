@@ -172,3 +172,58 @@ def test_a_blank_id_in_a_second_file_names_that_file_and_row(tmp_path: Path) -> 
     message = _message(lambda: refuse_duplicate_ids_parquet(lake))
     assert message is not None
     assert message.startswith(f"file {lake / 'b.parquet'}, row 2, column 'respondent_id'")
+
+
+@pytest.mark.parametrize(
+    ("ids", "waves"),
+    [
+        (["a", "b", "a", "b"], ["Q1", "Q1", "Q2", "Q2"]),  # a panel: each man once in each wave
+        (["a", "b", "a", "a"], ["Q1", "Q1", "Q2", "Q2"]),  # twice within the second wave
+        (["a", "a", "b", "b", "c", "c"], ["Q1", "Q2", "Q1", "Q1", "Q3", "Q3"]),  # two more repeats
+        (["a", "a", "b"], ["Q1", " Q1", "Q2"]),  # one wave written with a space
+        (["a", "a"], ["Q1", None]),  # one wave and a blank one: ids across the whole data
+        (["a", "b", "a"], ["Q1", "Q2", None]),  # a blank wave is a wave of its own
+        ([" a", "a ", "b"], ["Q1", "Q2", "Q1"]),  # padded ids, each in its wave
+        ([" a", "a ", "b"], ["Q1", "Q1", "Q2"]),  # padded ids in one wave
+        ([1, 2, 1, 2], [1, 1, 2, 2]),  # waves as numbers
+        (["a", "", "a"], ["Q1", "Q1", "Q2"]),  # a blank id is refused whatever the waves
+    ],
+)
+def test_ids_once_per_wave_as_the_in_memory_path(
+    tmp_path: Path, ids: list[object], waves: list[object]
+) -> None:
+    """Data of several waves may hold the same man in each (a panel): refused only twice within one
+    wave, with the in-memory path's verdict and message (score --engine duckdb refused every panel)."""
+    table = pa.table({"respondent_id": ids, "wave": waves})
+    path = tmp_path / "waves.parquet"
+    pq.write_table(table, path)
+    expected = _message(
+        lambda: refuse_duplicate_ids(
+            table.column("respondent_id"), file=str(path), waves=table["wave"].to_pandas()
+        )
+    )
+    assert _message(lambda: refuse_duplicate_ids_parquet(path, waves="wave")) == expected
+
+
+def test_a_panel_in_a_folder_of_waves_is_scored_by_every_engine(tmp_path: Path) -> None:
+    """The same 40 men in two waves' files (a folder partitioned by wave, as a lake keeps them) are
+    scored by DuckDB and Spark as in memory; a man twice in one wave is still refused, naming both
+    files' rows."""
+    frame = allypath.simulate(40, seed=6).drop(columns="wave")
+    lake = tmp_path / "lake"
+    for wave in ("2026-Q1", "2026-Q3"):
+        (lake / f"wave={wave}").mkdir(parents=True)
+        frame.to_parquet(lake / f"wave={wave}" / "part.parquet", index=False)
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / f"scored-{engine}.parquet"
+        result = runner.invoke(app, ["score", str(lake), "--out", str(out), "--engine", engine])
+        assert result.exit_code == 0, (engine, result.output)
+        assert pq.read_table(out).num_rows == 80  # Spark writes a folder of parts
+    frame.iloc[:3].to_parquet(lake / "wave=2026-Q3" / "again.parquet", index=False)
+    result = runner.invoke(
+        app, ["score", str(lake), "--out", str(tmp_path / "x.parquet"), "--engine", "duckdb"]
+    )
+    assert result.exit_code == EXIT_ERROR
+    text = " ".join(result.output.split())
+    assert "both of wave 2026-Q3: each respondent must appear once in a wave; 2 more row(s)" in text, text
+    assert not (tmp_path / "x.parquet").exists()

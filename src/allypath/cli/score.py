@@ -230,6 +230,7 @@ def _score_in_memory(job: _Job, progress: Progress) -> tuple[int, int, str]:
 
 
 def _score_with_engine(chosen: Engine, job: _Job, progress: Progress) -> tuple[int, int, str]:
+    from allypath.cli._waves import WAVE_COLUMN
     from allypath.engines import (
         BatchScorer,
         count_parquet_rows,
@@ -238,9 +239,10 @@ def _score_with_engine(chosen: Engine, job: _Job, progress: Progress) -> tuple[i
         score_parquet_spark,
     )
 
-    # Each respondent once, as the in-memory path checks (the same message, naming both rows).
+    # Each respondent once (in each wave: a panel), as the in-memory path checks (the same message,
+    # naming both rows).
     checking = progress.add_task("checking that each respondent_id is on one row", total=1)
-    refuse_duplicate_ids_parquet(job.source)
+    refuse_duplicate_ids_parquet(job.source, waves=WAVE_COLUMN)
     progress.update(checking, completed=1)
     scorer = BatchScorer(job.inst, job.stage_model, job.form, job.on_error.value, None, str(job.source))
     if chosen is Engine.duckdb:

@@ -20,10 +20,10 @@ if TYPE_CHECKING:  # pragma: no cover - imported on first use below (DuckDB is n
     from allypath.engines.duckdb_engine import (
         count_parquet_rows,
         parquet_source,
-        refuse_duplicate_ids_parquet,
         report_columns,
         score_parquet_duckdb,
     )
+    from allypath.engines.duckdb_ids import refuse_duplicate_ids_parquet
     from allypath.engines.spark_engine import local_spark, score_parquet_spark
 
 __all__ = [
@@ -86,7 +86,7 @@ _LAZY = {
     "plain_table": "batches",
     "count_parquet_rows": "duckdb_engine",
     "parquet_source": "duckdb_engine",
-    "refuse_duplicate_ids_parquet": "duckdb_engine",
+    "refuse_duplicate_ids_parquet": "duckdb_ids",
     "report_columns": "duckdb_engine",
     "score_parquet_duckdb": "duckdb_engine",
     "local_spark": "spark_engine",

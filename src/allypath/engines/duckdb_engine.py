@@ -13,7 +13,6 @@ writing them (the report's aggregates, :class:`allypath.engines.tally.CellTally`
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -35,7 +34,6 @@ __all__ = [
     "first_bad_stage_parquet",
     "parquet_source",
     "read_parquet_relation",
-    "refuse_duplicate_ids_parquet",
     "report_columns",
     "score_parquet_duckdb",
     "tally_parquet_duckdb",
@@ -113,129 +111,6 @@ def first_bad_stage_parquet(source: str | Path) -> tuple[str, int, object] | Non
         except duckdb.Error as exc:
             raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
     return None if row is None else (str(row[0]), int(row[1]) + 1, row[2] if row[3] is None else row[3])
-
-
-def refuse_duplicate_ids_parquet(
-    source: str | Path, column: str = "respondent_id", *, memory_limit: str = "1GB", threads: int = 2
-) -> None:
-    """Refuse Parquet input in which a ``respondent_id`` is blank or on two rows, as the in-memory path
-    does (:func:`allypath.io.ids.refuse_duplicate_ids`: the same message, naming the file and the
-    first blank row, or both rows of a repeated id). Input without the column is not checked.
-
-    A respondent counted twice would also let a group of fewer than k people pass the privacy gate.
-    DuckDB groups the ids out of core; only when some repeat are the rows looked up. Ids are
-    compared as text with their surrounding spaces removed; a blank one (missing, NaN, or only
-    spaces) is refused before any is compared.
-
-    Memory is bounded by ``memory_limit``: beyond it DuckDB spills the ids to a temporary folder of
-    its own, deleted afterwards (with no limit, 100 million distinct ids took 6 GB).
-    """
-    pattern = parquet_source(source)
-    with tempfile.TemporaryDirectory(prefix="allypath-ids-") as spill, _connect(memory_limit, threads) as con:
-        con.execute("SET temp_directory = ?", [spill])
-        try:
-            relation = read_parquet_relation(con, pattern)
-            if column not in relation.columns:
-                return
-            kind = str(relation.types[relation.columns.index(column)])
-            _refuse_blank_id(con, pattern, column, kind)
-            if _no_repeated_id(con, pattern, column, kind):
-                return
-            # Column names are quoted (_quoted) and the file pattern is a parameter: nothing else
-            # varies in these statements.
-            ids = (
-                f"SELECT nullif(trim(CAST({_quoted(column)} AS VARCHAR), {_SPACES}), '') AS id, "  # noqa: S608
-                "filename, file_row_number "
-                "FROM read_parquet(?, union_by_name = true, filename = true, file_row_number = true)"
-            )
-            # Grouped aggregates and joins, which DuckDB spills past its memory limit (a DISTINCT
-            # count ran out of memory at 100 million ids under 1 GB, and so did lists of rows).
-            position = "{'f': filename, 'r': file_row_number}"
-            firsts = (
-                f"SELECT id, count(*) AS c, min({position}) AS p FROM ({ids}) "  # noqa: S608
-                "WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1"
-            )
-            row = con.execute(f"SELECT coalesce(sum(c - 1), 0) FROM ({firsts})", [pattern]).fetchone()  # noqa: S608
-            repeats = int(row[0]) if row else 0
-            if not repeats:
-                return
-            # The first row (in the files' order, as the rows are read) whose id came earlier, and
-            # that id's first row.
-            found = con.execute(
-                f"SELECT i.id, f.p, {position} AS q FROM ({ids}) AS i JOIN ({firsts}) AS f USING (id) "  # noqa: S608
-                f"WHERE {position} > f.p ORDER BY q LIMIT 1",
-                [pattern, pattern],
-            ).fetchone()
-            assert found is not None
-        except duckdb.Error as exc:
-            raise DataError(f"cannot read Parquet input ({exc})", file=str(source)) from None
-    value, first, second = found
-    first_file, first_row = first["f"], first["r"]
-    second_file, second_row = second["f"], second["r"]
-    more = f"; {repeats - 1} more row(s) repeat an earlier id" if repeats > 1 else ""
-    if first_file == second_file:
-        where, file = f"rows {first_row + 1} and {second_row + 1}", first_file
-    else:
-        where = f"row {first_row + 1} of {first_file} and row {second_row + 1} of {second_file}"
-        file = str(source)
-    raise DataError(
-        f"respondent_id {value!r} is on {where}: each respondent must appear once{more}",
-        file=file,
-        column=column,
-    )
-
-
-#: The whitespace the in-memory check strips, as a SQL literal of real characters (no escapes in SQL).
-_SPACES = "' \t\n\r\v\f'"
-
-
-def _refuse_blank_id(con: duckdb.DuckDBPyConnection, pattern: str, column: str, kind: str) -> None:
-    """Raise :func:`allypath.io.ids.blank_id_error` for the first row (in the files' order) whose id
-    is missing, NaN or only spaces; one pass over the ids, trimming only those that start with a
-    space or control character (``ord('')`` is -1)."""
-    from allypath.io.ids import blank_id_error
-
-    raw = _quoted(column)
-    blank = f"{raw} IS NULL"
-    if kind == "VARCHAR":
-        blank += f" OR (ord({raw}[1]) <= 32 AND trim({raw}, {_SPACES}) = '')"
-    elif kind in {"FLOAT", "DOUBLE"}:
-        # As text: DuckDB 2.0 answers isnan() from the Parquet statistics, which leave NaN out (false
-        # for a NaN that is there).
-        blank += f" OR CAST({raw} AS VARCHAR) IN ('nan', '-nan')"
-    # Aggregate filters, not WHERE: a WHERE is pushed down to the same statistics.
-    row = con.execute(
-        f"SELECT count(*) FILTER (WHERE {blank}), min({{'f': filename, 'r': file_row_number}}) "  # noqa: S608
-        f"FILTER (WHERE {blank}), count(*) FROM read_parquet(?, union_by_name = true, filename = true, "
-        "file_row_number = true)",
-        [pattern],
-    ).fetchone()
-    # no blank id, or no id at all (an anonymous export that keeps the header: nothing to check)
-    if row is None or not row[0] or row[0] == row[2]:
-        return
-    first = row[1]
-    raise blank_id_error(int(first["r"]) + 1, int(row[0]) - 1, file=str(first["f"]), column=column)
-
-
-def _no_repeated_id(con: duckdb.DuckDBPyConnection, pattern: str, column: str, kind: str) -> bool:
-    """True when no id repeats, told by one pass over the ids as stored (grouping them as stored
-    takes less than half the time of grouping trimmed copies); False means the exact
-    comparison is needed: an id repeats, or some may be blank or padded with spaces."""
-    raw = _quoted(column)
-    text = kind == "VARCHAR"
-    # Blank, or starting or ending with a space or control character (ord of '' is 0): a test of two
-    # characters, where trimming every id took as long as the distinct count itself.
-    odd = f"count(*) FILTER (WHERE ord({raw}[1]) <= 32 OR ord({raw}[-1]) <= 32)" if text else "0"
-    # Grouped by the id's 64-bit hash, which DuckDB spills past its memory limit (a DISTINCT count
-    # does not) and groups faster than the text (a third less time at 100 million ids). Two ids of
-    # one hash only send the check on to the exact comparison.
-    row = con.execute(
-        f"SELECT coalesce(sum(c - 1) FILTER (WHERE c > 1), 0), coalesce(sum(odd), 0) FROM ("  # noqa: S608
-        f"SELECT count(*) AS c, {odd} AS odd FROM read_parquet(?, union_by_name = true) "
-        f"WHERE {raw} IS NOT NULL GROUP BY hash({raw}))",
-        [pattern],
-    ).fetchone()
-    return row is not None and int(row[0]) == 0 and int(row[1]) == 0
 
 
 def _quoted(name: str) -> str:
