@@ -239,9 +239,9 @@ def test_html_shows_the_same_numbers(report: MethodsReport, html: str):
 
 
 def test_the_structure_section_is_stage_structure_on_the_same_answers(report: MethodsReport, responses):
+    from allypath._blas import single_threaded_blas
     from allypath.reports._structure_section import MAX_RESPONDENTS
     from allypath.stats import stage_structure
-    from allypath.stats._correlation import single_threaded_blas
 
     rows = np.sort(np.random.default_rng(SEED).choice(len(responses), MAX_RESPONDENTS, replace=False))
     with single_threaded_blas():  # as the report runs it; with BLAS threads it takes minutes

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import null_space, qr
 
+from allypath._blas import single_threaded_blas_in
+
 __all__ = ["Finding", "cheapest_cut", "find_small_derivable"]
 
 _TOL = 1e-7
@@ -110,6 +112,7 @@ def _explain(incidence: np.ndarray, vector: np.ndarray) -> tuple[int, ...]:
     return tuple(int(i) for i in np.flatnonzero(np.abs(coefficients) > 1e-9))  # pragma: no mutate
 
 
+@single_threaded_blas_in  # small matrices: BLAS threads only add synchronisation (allypath._blas)
 def find_small_derivable(
     incidence: np.ndarray, weights: np.ndarray, k: int, *, budget: int = DEFAULT_BUDGET
 ) -> Finding | None:

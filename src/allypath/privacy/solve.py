@@ -43,6 +43,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from allypath._blas import single_threaded_blas_in
 from allypath.privacy.audit import DEFAULT_BUDGET, _explain, cheapest_cut, find_small_derivable
 from allypath.privacy.comments import comment_pass
 from allypath.privacy.policy import PrivacyPolicy
@@ -640,6 +641,9 @@ def _probe_stages(
     return changed
 
 
+# Many small null spaces, QRs and least squares (incidence matrices of a few hundred groups): BLAS
+# threads made them 100 times slower on a busy machine (allypath._blas).
+@single_threaded_blas_in
 def solve_wave(
     finest: pd.DataFrame | FinestCells,
     tables: Sequence[Table],

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from allypath._blas import single_threaded_blas
 from allypath._values import plain_deep
 from allypath.errors import StatsError
 from allypath.instrument import Construct, Instrument, load_instrument
@@ -28,7 +29,6 @@ from allypath.stats import (
     CalibrationResult,
     cronbach_alpha,
 )
-from allypath.stats._correlation import single_threaded_blas
 
 __all__ = [
     "MethodsReport",

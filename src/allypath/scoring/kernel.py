@@ -21,10 +21,10 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
+
+from allypath._blas import single_threaded_blas
 
 __all__ = ["JointTable", "KernelResult", "ScoringPlan", "StagePart", "joint_tables", "run_kernel"]
 
@@ -406,7 +406,7 @@ def run_kernel(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int = CHUNK_RO
     # BLAS is kept to one thread for every block, the first included: its own threads would compete
     # with the kernel's and with the caller's (a block with two BLAS threads ran 2.5x slower on a
     # busy machine, measured) for a product that one thread does in microseconds.
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with single_threaded_blas():
         return _run_blocks(matrix, plan, chunk_rows)
 
 
@@ -430,14 +430,6 @@ def _run_blocks(matrix: np.ndarray, plan: ScoringPlan, chunk_rows: int) -> Kerne
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(score_into, starts[1:]))
     return result
-
-
-@cache
-def _blas_controller() -> ThreadpoolController:
-    """The process's BLAS libraries, found once: ``threadpool_limits`` scans every loaded library
-    on each call (16 ms in a process that has imported the command line's modules, once per batch
-    when a file is scored batch by batch)."""
-    return ThreadpoolController()
 
 
 def _allocate(like: KernelResult, n: int) -> KernelResult:

@@ -14,14 +14,11 @@ Conventions follow R's ``psych`` package, because the results are checked agains
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from threadpoolctl import ThreadpoolController
 
 from allypath.errors import StatsError
 
@@ -32,7 +29,6 @@ __all__ = [
     "correlation_input",
     "cov2cor",
     "item_frame",
-    "single_threaded_blas",
     "smc",
 ]
 
@@ -207,20 +203,3 @@ def smc(corr: Matrix) -> Matrix:
         inverse = np.linalg.pinv(corr)
     result: Matrix = np.clip(1.0 - 1.0 / np.diag(inverse), 0.0, 1.0)
     return result
-
-
-@cache
-def _threadpool_controller() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
-def single_threaded_blas() -> AbstractContextManager[Any]:
-    """Limit BLAS to one thread for a block of many tiny linear-algebra calls.
-
-    numpy and scipy each bundle their own OpenBLAS. An optimiser alternating between them (numpy's
-    ``eigh`` in the objective, scipy's L-BFGS-B between calls) leaves each library's idle threads
-    spinning against the other's, which made a 5-item minres fit 60 times slower (0.1 s instead of
-    2 ms) on a 2-core machine. Matrices of a few dozen items gain nothing from BLAS threads.
-    """
-    limiter: AbstractContextManager[Any] = _threadpool_controller().limit(limits=1, user_api="blas")
-    return limiter

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from allypath._blas import single_threaded_blas
 from allypath.errors import ConfigurationError, StatsError
 from allypath.instrument import Instrument, Item, load_instrument
 from allypath.model import STAGES
@@ -58,7 +59,6 @@ from allypath.stats._calibration_temperature import (
     left_out_scales,
     temper,
 )
-from allypath.stats._correlation import single_threaded_blas
 from allypath.stats._latent_common import information_criteria, relative_entropy
 from allypath.stats.structure import StructureResult
 

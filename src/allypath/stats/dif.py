@@ -36,11 +36,11 @@ from scipy.optimize import minimize
 from scipy.stats import chi2
 from statsmodels.stats.multitest import multipletests
 
+from allypath._blas import single_threaded_blas
 from allypath.errors import StatsError
 from allypath.instrument import Instrument, load_instrument
 from allypath.scoring import StageModel, choose_form, load_stage_model, score
 from allypath.stats._calibration_em import N_STAGES, ItemDesign, ModelParameters, log_tables
-from allypath.stats._correlation import single_threaded_blas
 from allypath.stats.calibration import _design, _parameters, _standard_nodes
 
 __all__ = ["DIF_BANDS", "DIFResult", "ItemDIF", "item_dif"]

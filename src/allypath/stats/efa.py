@@ -36,13 +36,13 @@ import pandas as pd
 from scipy import optimize
 from scipy import stats as scipy_stats
 
+from allypath._blas import single_threaded_blas
 from allypath.errors import StatsError
 from allypath.stats._correlation import (
     Matrix,
     Missing,
     check_positive_definite,
     correlation_input,
-    single_threaded_blas,
     smc,
 )
 from allypath.stats.rotation import ROTATIONS, rotate

@@ -41,24 +41,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.optimize as sopt
-from threadpoolctl import ThreadpoolController
 
+from allypath._blas import single_threaded_blas
 from allypath.errors import StatsError
 from allypath.stats.lavaan_syntax import ParameterRow, ParameterTable
 
 __all__ = ["GroupSample", "MLSolution", "fit_ml", "standardized_solution"]
 
 Array = np.ndarray
-
-# The matrices here are tiny: multi-threaded BLAS only adds synchronisation cost, and on a
-# busy 2-core machine it made each solve ~100x slower. One controller, created on first use.
-_BLAS: list[ThreadpoolController] = []
-
-
-def _single_threaded_blas() -> object:
-    if not _BLAS:
-        _BLAS.append(ThreadpoolController())
-    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)
@@ -559,7 +549,7 @@ def fit_ml(
     """
     if information not in ("expected", "observed"):
         raise StatsError(f"information must be 'expected' or 'observed', not {information!r}")
-    with _single_threaded_blas():  # type: ignore[attr-defined]
+    with single_threaded_blas():  # tiny matrices: BLAS threads only add synchronisation
         return _fit(table, samples, information, tol, max_iter)
 
 
