@@ -58,8 +58,8 @@ def _with(raw: Path, folder: Path, column: str, row: int, value: str | float, na
 
 BAD_ANSWERS = [
     (1e300, "outside the scale 1-5 (got 1e+300)"),
-    (7, "outside the scale 1-5 (got 7"),
-    (-1, "outside the scale 1-5 (got -1"),
+    (7, "outside the scale 1-5 (got 7)"),  # as written, where the float column holds 7.0
+    (-1, "outside the scale 1-5 (got -1)"),
     (2.5, "not a whole number (got 2.5)"),
 ]
 STATS = {
@@ -339,7 +339,7 @@ def test_the_duckdb_report_refuses_a_scored_parquet_with_a_stage_edited_by_hand(
     line = one_line_error(
         run("report", scored, "--engine", "duckdb", "--by", "unit", "--out", tmp_path / "r.csv")
     )
-    assert f"file {scored}, row 6, column 'stage'" in line and "(got 9.0)" in line
+    assert f"file {scored}, row 6, column 'stage'" in line and "(got 9)" in line
     assert not (tmp_path / "r.csv").exists()
 
 

@@ -45,6 +45,6 @@ def test_every_row_and_every_kind_of_problem_is_listed(exports_dir: Path) -> Non
     ]
     messages = {(p.row, p.column): p.message for p in found.problems}
     assert "zz9" in messages[(None, None)]
-    assert messages[(3, "myord")].startswith("value 3.0 is not in the mapping of item 'ap1'")
-    assert messages[(4, "mynum")] == "value '-1.4' of item 'am1' is outside its scale 1..5"
+    assert messages[(3, "myord")].startswith("value 3 is not in the mapping of item 'ap1'")
+    assert messages[(4, "mynum")] == "value -1.4 of item 'am1' is outside its scale 1..5"
     assert all(p.file == str(exports_dir / "sample.sav") for p in found.problems if p.row is not None)

@@ -45,7 +45,7 @@ def test_numbers_accept_the_code_only_where_the_item_offers_it(tmp_path: Path) -
     allowed = Mapping(items=(ItemMapping(item="en4", column="A"),))
     assert apply_mapping(source, allowed, INSTRUMENT)["en4"].tolist() == [0, 4]
     refused = Mapping(items=(ItemMapping(item="en1", column="B"),))
-    with pytest.raises(DataError, match=r"value '0' of item 'en1' is outside its scale 1\.\.5"):
+    with pytest.raises(DataError, match=r"value 0 of item 'en1' is outside its scale 1\.\.5"):
         apply_mapping(source, refused, INSTRUMENT)
 
 

@@ -75,7 +75,7 @@ def test_bad_cells_are_marked_with_the_same_reasons(simulated):
     assert_same(left, right)
     reasons = right.column("reason").to_pylist()
     assert "column 'ap3': not a number (got 'x')" in reasons[2]
-    assert "column 're2': outside the scale 1-5 (got 9.0)" in reasons[5]
+    assert "column 're2': outside the scale 1-5 (got 9)" in reasons[5]
     assert "column 'am1': not a whole number (got 2.5)" in reasons[7]
     assert right.column("status").to_pylist().count("insufficient") >= 3
 

@@ -137,10 +137,10 @@ def test_reasons_name_the_bad_cells() -> None:
     """The cases above reach the checks they are about."""
     base = _respondents(1, 9, "full")[0]
     reason = [str(score_record({**base, **c}, INSTRUMENT, on_error="mark")["reason"]) for c in BAD_CELLS]
-    assert reason[0] == "column 'ap3': outside the scale 1-5 (got 9.0)"
+    assert reason[0] == "column 'ap3': outside the scale 1-5 (got 9)"
     assert reason[1] == "column 'ap3': outside the scale 1-5 (got 9)"
     assert reason[2] == "column 're2': not a whole number (got 2.5)"
-    assert reason[3].endswith("0 ('does not apply to me') is not an answer here (got 0.0)")
+    assert reason[3].endswith("0 ('does not apply to me') is not an answer here (got 0)")
     assert reason[5] == "column 'ap1': not a number (got 'x')"
     assert reason[9] == "column 'ap1': outside the scale 1-5 (got 7)"
     assert reason[11] == reason[0]  # ap3 comes before re2 in the record

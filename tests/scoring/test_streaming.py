@@ -98,7 +98,7 @@ def test_streamed_output_equals_the_whole_file_cell_for_cell(messy, tmp_path, ba
     assert summary.form == scored.schema.metadata[b"allypath.form"].decode() == "mixed"
     # The data exercise what the test is about: bad cells, thin answers, careless rows, both forms.
     reasons = scored.column("reason").to_pylist()
-    assert "outside the scale 1-5 (got 9.0)" in reasons[150]
+    assert "outside the scale 1-5 (got 9)" in reasons[150]
     assert "not a whole number (got 2.5)" in reasons[520]
     assert "0 ('does not apply to me') is not an answer here" in reasons[700]
     assert "not a number (got 'x')" in reasons[610]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from allypath._written import as_written
 from allypath.cli._common import (
     console,
     fail,
@@ -292,13 +293,12 @@ def _refuse_bad_stages(frame: pd.DataFrame, path: Path) -> None:
     bad = (raw.notna() & stage.isna()) | (stage.notna() & ~stage.isin([1, 2, 3, 4]))
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        cell = raw.iloc[row]
-        cell = cell.item() if isinstance(cell, np.generic) else cell  # 9.0, not np.float64(9.0)
+        cell = as_written(raw.iloc[row])
         raise DataError(_BAD_STAGE.format(cell), file=str(path), row=row + 1, column="stage")
 
 
 _BAD_STAGE = (
-    "a stage is 1, 2, 3 or 4, or blank where none was placed (got {!r});"
+    "a stage is 1, 2, 3 or 4, or blank where none was placed (got {});"
     " score the answers again with `allypath score` rather than editing the stages"
 )
 
@@ -310,7 +310,7 @@ def _refuse_bad_stages_parquet(data: Path) -> None:
     found = first_bad_stage_parquet(data)
     if found is not None:
         file, row, cell = found
-        raise DataError(_BAD_STAGE.format(cell), file=file, row=row, column="stage")
+        raise DataError(_BAD_STAGE.format(as_written(cell)), file=file, row=row, column="stage")
 
 
 def _refuse_duplicate_ids_parquet(data: Path) -> None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from allypath._written import as_written
 from allypath.instrument.definition import NOT_APPLICABLE, Instrument, Item
 
 if TYPE_CHECKING:
@@ -58,9 +59,9 @@ def _is_blank(value: object) -> bool:
 
 def _check_number(item: Item, value: object) -> tuple[int | None, AnswerError | None]:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, AnswerError(item.id, "not_whole", f"must be a whole number, got {value!r}")
+        return None, AnswerError(item.id, "not_whole", f"must be a whole number, got {as_written(value)}")
     if isinstance(value, float) and not value.is_integer():
-        return None, AnswerError(item.id, "not_whole", f"must be a whole number, got {value!r}")
+        return None, AnswerError(item.id, "not_whole", f"must be a whole number, got {as_written(value)}")
     number = int(value)
     if item.type == "likert":
         assert item.scale is not None
@@ -216,8 +217,8 @@ def _check_numbers(item: Item, column: pd.Series, found: dict[int, dict[str, Any
     # An infinity (a Parquet file can hold one) is not a whole number either: int() of it would raise.
     fraction = given & ~np.isnan(values) & ((values != np.rint(values)) | np.isinf(values))
     for row in np.flatnonzero(fraction | (given & np.isnan(values))):
-        shown = column.iloc[row] if np.isnan(values[row]) else float(values[row])
-        found[int(row)][item.id] = AnswerError(item.id, "not_whole", f"must be a whole number, got {shown!r}")
+        shown = as_written(column.iloc[row] if np.isnan(values[row]) else values[row])
+        found[int(row)][item.id] = AnswerError(item.id, "not_whole", f"must be a whole number, got {shown}")
     whole = given & ~fraction & ~np.isnan(values)
     if item.type == "likert":
         assert item.scale is not None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from allypath._written import as_written
 from allypath.errors import DataError
 from allypath.io._source import SourceColumn, SourceTable
 from allypath.io.googleforms import split_choices
@@ -269,9 +270,8 @@ def _bad_value(
     row = int(np.argmax(codes == first)) + 1
     count = int(np.isin(codes, bad).sum())
     value = uniques[first]
-    shown = value.item() if isinstance(value, np.generic) else value
     more = f"; {count} cell(s) in this column hold values outside the mapping" if count > 1 else ""
-    return DataError(f"value {shown!r} {reason}{more}", file=source.file, row=row, column=column)
+    return DataError(f"value {as_written(value)} {reason}{more}", file=source.file, row=row, column=column)
 
 
 def _scale(
@@ -317,7 +317,7 @@ def _scale(
             continue
         if bounds is not None and not bounds[0] <= number <= bounds[1] and number != allowed:
             bad.append(j)
-            reason = f"of item {entry.item!r} is outside its scale {_fmt(bounds[0])}..{_fmt(bounds[1])}"
+            reason = f"of item {entry.item!r} is outside its scale {_range(bounds)}"
             continue
         mapped[j] = number
     if bad:
@@ -356,7 +356,7 @@ def _numeric_scale(
     if infinite.any():  # from a Parquet or SPSS file: a text file's "inf" is text, refused above
         row = int(np.argmax(infinite))
         raise DataError(
-            f"value {float(values[row])!r} of item {entry.item!r} is not a number",
+            f"value {as_written(values[row])} of item {entry.item!r} is not a number",
             file=source.file,
             row=row + 1,
             column=entry.column,
@@ -370,8 +370,8 @@ def _numeric_scale(
             count = int(outside.sum())
             more = f"; {count} cell(s) in this column hold values outside it" if count > 1 else ""
             raise DataError(
-                f"value {_fmt(values[row])!r} of item {entry.item!r} is outside its scale "
-                f"{_fmt(bounds[0])}..{_fmt(bounds[1])}{more}",
+                f"value {as_written(values[row])} of item {entry.item!r} is outside its scale "
+                f"{_range(bounds)}{more}",
                 file=source.file,
                 row=row + 1,
                 column=entry.column,
@@ -403,8 +403,8 @@ def _is_number(key: str) -> bool:
     return True
 
 
-def _fmt(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
+def _range(bounds: tuple[float, float]) -> str:
+    return f"{as_written(bounds[0])}..{as_written(bounds[1])}"  # "1..5", not "1.0..5.0"
 
 
 def _text(source: SourceTable, entry: ItemMapping, missing: set[str]) -> pd.Series:

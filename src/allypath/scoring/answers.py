@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from allypath._written import as_written
 from allypath.errors import DataError
 from allypath.instrument import NOT_APPLICABLE, Column, Instrument
 from allypath.instrument.answers import answer_rules, explains_zero
@@ -165,17 +166,13 @@ def _pandas_pieces(series: pd.Series) -> Iterator[tuple[int, np.ndarray, np.ndar
         yield start, values[start:stop], bad[start:stop], integral
 
 
-def _shown(value: object) -> object:
-    """A cell as a person wrote it: numpy and Arrow scalars as plain Python values."""
-    if isinstance(value, pa.Scalar):
-        return value.as_py()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+def _shown(value: object) -> str:
+    """A cell as a message quotes it, as a person wrote it (:func:`allypath._written.as_written`)."""
+    return as_written(value.as_py() if isinstance(value, pa.Scalar) else value)
 
 
-def _problem_text(column: Column, raw: object, why: str) -> str:
-    return f"column {column.id!r}: {why} (got {raw!r})"
+def _problem_text(column: Column, raw: str, why: str) -> str:
+    return f"column {column.id!r}: {why} (got {raw})"
 
 
 def read_answers(
@@ -219,7 +216,7 @@ def read_answers(
             if on_error == "raise":
                 row = int(rows[0])
                 if first_error is None or row < first_error[0]:
-                    first_error = (row, column.id, f"{why} (got {_cell(raw, row)!r})")
+                    first_error = (row, column.id, f"{why} (got {_cell(raw, row)})")
             else:
                 fresh = rows[problems[rows] == ""]
                 problems[fresh] = [_problem_text(column, _cell(raw, r), why) for r in fresh]
@@ -290,7 +287,7 @@ def _check_column(
     return [(np.concatenate(rows), why) for rows, why in zip(bad_rows, whys, strict=True) if rows]
 
 
-def _cell(raw: pd.Series | pa.ChunkedArray, row: int) -> object:
+def _cell(raw: pd.Series | pa.ChunkedArray, row: int) -> str:
     return _shown(raw[row] if isinstance(raw, pa.ChunkedArray) else raw.iloc[row])
 
 
@@ -355,6 +352,6 @@ def read_record(
             slot = int(np.argmax(masks[:, k]))
             why = _whys(column)[slot]
             if on_error == "raise":
-                raise DataError(f"{why} (got {_shown(raws[k])!r})", file=source, row=1, column=column.id)
+                raise DataError(f"{why} (got {_shown(raws[k])})", file=source, row=1, column=column.id)
             problems[0] = _problem_text(column, _shown(raws[k]), why)
     return Answers(matrix=matrix, position=rules.position, present=frozenset(names), problems=problems)
