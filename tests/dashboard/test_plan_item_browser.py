@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from allypath.web.plans.models import AdoptedItem
+from allypath.web.plans.models import AdoptedItem, library_titles
 from browser_support import console_sign_in, control_names, launched_chromium, serious_violations
 
 from .conftest import PASSWORD
@@ -101,5 +101,67 @@ def test_each_plan_items_fields_say_which_item_they_belong_to(live_server, north
         == "Owner"
     )
     assert first.locator("input[name=owner]").evaluate("i => i.labels[0].textContent").startswith("Owner: ")
+    assert serious_violations(page) == []
+    page.close()
+
+
+#: Whether the focused element lies within the scrolling box around it (the keyboard scrolled to it).
+_FOCUS_IN_VIEW = """() => {
+  const box = document.activeElement, group = box.closest('.library-boxes');
+  const a = box.getBoundingClientRect(), b = group.getBoundingClientRect();
+  return a.top >= b.top && a.bottom <= b.bottom;
+}"""
+
+
+def test_the_library_items_are_boxes_ticked_with_the_keyboard_alone(live_server, northwind, alice, browser):
+    """The multiple select needed Ctrl to keep a choice and lost the others with one plain click: each
+    library item is now a box in a group named for the plan item, reached with Tab and ticked with
+    the space bar, in a list that scrolls by itself to the box the keyboard is on."""
+    client = Client()
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    assert adopt(client, northwind, intervention=first_proposal(client, northwind)).status_code == 302
+    item = AdoptedItem.objects.get(wave=northwind.first)
+    titles = list(library_titles(northwind.org.pk).items())
+    page = browser.new_page()
+    console_sign_in(page, live_server.url, "alice", PASSWORD)
+    page.goto(f"{live_server.url}{BASE}plan/?wave={northwind.first.pk}")
+    form = page.locator("form.item-form")
+    group = form.get_by_role("group", name=re.compile(r"^Library items ?: .+, Ops"))
+    assert group.get_by_role("checkbox").count() == len(titles)
+    first = group.get_by_role("checkbox", name=re.compile(f"^{re.escape(titles[0][1])} ?: .+, Ops"))
+    assert first.get_attribute("value") == titles[0][0]
+
+    form.locator(f'[name="i{item.pk}-status"]').focus()
+    page.keyboard.press("Tab")  # the field after Status is the first box
+    assert page.evaluate("document.activeElement.value") == titles[0][0]
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the third; the second left as it was
+    assert page.evaluate("document.activeElement.value") == titles[2][0]
+    for _ in range(len(titles) - 3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == titles[-1][0]
+    assert page.evaluate(_FOCUS_IN_VIEW)  # the list scrolled to the last box
+    assert group.evaluate("g => { const b = g.querySelector('.library-boxes'); return b.scrollTop > 0 }")
+    while not page.evaluate("document.activeElement.textContent").startswith("Save"):
+        page.keyboard.press("Tab")  # past "Through the ally circles"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    item.refresh_from_db()
+    assert item.library_items == [titles[0][0], titles[2][0]]
+    group = page.locator("form.item-form").get_by_role("group", name=re.compile(r"^Library items ?: "))
+    ticked = group.locator("input:checked")
+    assert [ticked.nth(n).get_attribute("value") for n in range(ticked.count())] == [
+        titles[0][0],
+        titles[2][0],
+    ]
+
+    group.get_by_role("checkbox").first.focus()
+    page.keyboard.press("Space")  # unticked
+    with page.expect_navigation():
+        page.locator("form.item-form").get_by_role("button", name=re.compile("^Save")).press("Enter")
+    item.refresh_from_db()
+    assert item.library_items == [titles[2][0]]
     assert serious_violations(page) == []
     page.close()

@@ -42,7 +42,10 @@ class PlanItemForm(forms.ModelForm):
         required=False,
         choices=[],  # the shipped library and the organisation's own: set per form
         label="Library items",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        # Boxes, not a multiple select: a select needs Ctrl to keep a choice, loses every other choice
+        # with one plain click, and reads poorly on phones and to screen readers. The plan page draws
+        # them in a fieldset named for the item (console/dashboard/plan.html).
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "%(value)s is not in the content library."},
     )
     through_circles = forms.BooleanField(required=False, label="Through the ally circles")
