@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from allypath.errors import DataError
+from allypath.io.waves import waves_in_order
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,10 +67,7 @@ def choose_wave(frame: pd.DataFrame, wanted: str | None, file: str) -> WaveChoic
         if wanted is not None:
             raise DataError(f"--wave {wanted}: the data have no wave column", file=file, column=WAVE_COLUMN)
         return WaveChoice(())
-    values = frame[WAVE_COLUMN]
-    text = values.astype("string").str.strip()
-    blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-    distinct = list(dict.fromkeys(values[~blank].tolist()))  # the values as stored, first seen first
+    distinct, blank = waves_in_order(frame[WAVE_COLUMN])  # the values as stored, first seen first
     labels = [str(value).strip() for value in distinct]
     if wanted is not None and wanted.strip() not in labels:
         raise DataError(

@@ -41,6 +41,7 @@ def refuse_duplicate_ids(
     file: str | None,
     rows: Sequence[int] | np.ndarray | None = None,
     waves: pd.Series | None = None,
+    column: str = ID_COLUMN,
 ) -> None:
     """Raise a :class:`DataError` naming ``file`` and the first row whose respondent_id is blank
     (missing, or only spaces) where others are not, else the first two rows (1-based data rows) that
@@ -49,7 +50,8 @@ def refuse_duplicate_ids(
     ``rows`` gives each id's row number in the file when it is not its position plus 1 (an import
     that set empty rows aside). ``waves`` is the data's wave column, if it has one: where it holds
     several waves an id may come back in each (the same man answering again: a panel), and is refused
-    only twice within one wave.
+    only twice within one wave. ``column`` is the ids' column, named in the error (a panel file may
+    key its people by another column than respondent_id).
     """
     import pyarrow as pa
 
@@ -61,7 +63,7 @@ def refuse_duplicate_ids(
         return  # a column of no id at all (an anonymous export that keeps the header): no ids to check
     if not present.all():
         blank = np.flatnonzero(~present)
-        raise blank_id_error(int(number[blank[0]]), len(blank) - 1, file=file)
+        raise blank_id_error(int(number[blank[0]]), len(blank) - 1, file=file, column=column)
     wave = None if waves is None else waves.reset_index(drop=True).astype("string").str.strip()
     if wave is not None and wave[wave.notna() & (wave != "")].nunique() < 2:
         wave = None  # one wave: each id once in the data
@@ -75,11 +77,11 @@ def refuse_duplicate_ids(
     where = f"rows {number[first]} and {number[second]}"
     if wave is None:
         more = f"; {others} more row(s) repeat an earlier id" if others else ""
-        message = f"respondent_id {text.iloc[second]!r} is on {where}: each respondent must appear once{more}"
+        message = f"{column} {text.iloc[second]!r} is on {where}: each respondent must appear once{more}"
     else:
         more = f"; {others} more row(s) repeat an earlier id of their wave" if others else ""
         message = (
-            f"respondent_id {text.iloc[second]!r} is on {where}, both of wave {wave.iloc[second]}: each "
+            f"{column} {text.iloc[second]!r} is on {where}, both of wave {wave.iloc[second]}: each "
             f"respondent must appear once in a wave{more}"
         )
-    raise DataError(message, file=file, column=ID_COLUMN)
+    raise DataError(message, file=file, column=column)
