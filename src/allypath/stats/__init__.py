@@ -1,5 +1,5 @@
-"""Psychometrics for the instrument: reliability, factor analysis, CFA/SEM, invariance, latent
-classes and profiles, and calibration of the stage scoring model.
+"""Psychometrics for the instrument: reliability (internal consistency), factor
+analysis, CFA/SEM, invariance, latent classes and profiles, and calibration of the stage scoring model.
 
 Every function is checked against the R package psychometricians use (psych, GPArotation, lavaan,
 semTools, poLCA, mclust; see ``tests/stats``) and every result has ``to_dict()`` with the R
@@ -31,6 +31,7 @@ from allypath.stats.factorability import (
     kmo,
     parallel_analysis,
 )
+from allypath.stats.icc import ICCResult, intraclass_correlations
 from allypath.stats.invariance import LEVEL_CONSTRAINTS, InvarianceResult, measurement_invariance
 from allypath.stats.latent import (
     LatentClassResult,
@@ -59,6 +60,7 @@ __all__ = [
     "DIFResult",
     "FactorAnalysis",
     "FitStatistics",
+    "ICCResult",
     "InvarianceResult",
     "ItemDIF",
     "KMOResult",
@@ -83,6 +85,7 @@ __all__ = [
     "extract_factors",
     "geomin",
     "information_criteria",
+    "intraclass_correlations",
     "item_dif",
     "kmo",
     "latent_class",
