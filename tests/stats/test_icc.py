@@ -53,7 +53,7 @@ def test_values_and_intervals_match_pingouin(matrix: np.ndarray):
         ("ICC(C,1)", result.icc3, result.icc3_ci),
     ]:
         assert value == pytest.approx(expected.loc[name, "ICC"], abs=1e-10), name
-        assert interval == pytest.approx(tuple(expected.loc[name, "CI95"]), abs=1e-10), name
+        assert interval == pytest.approx(tuple(np.asarray(expected.loc[name, "CI95"])), abs=1e-10), name
 
 
 def test_agreement_is_below_consistency_when_everyone_shifts_between_occasions():

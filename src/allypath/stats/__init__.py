@@ -1,4 +1,4 @@
-"""Psychometrics for the instrument: reliability (internal consistency), factor
+"""Psychometrics for the instrument: reliability (internal consistency and test-retest), factor
 analysis, CFA/SEM, invariance, latent classes and profiles, and calibration of the stage scoring model.
 
 Every function is checked against the R package psychometricians use (psych, GPArotation, lavaan,
@@ -46,6 +46,7 @@ from allypath.stats.latent import (
 )
 from allypath.stats.lavaan_syntax import ParsedModel, parse_model
 from allypath.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega, omega_total_one_factor
+from allypath.stats.retest import MeasureRetest, RetestResult, StageRetest, retest_reliability
 from allypath.stats.rotation import ROTATIONS, RotationResult, geomin, oblimin, promax, rotate, varimax
 from allypath.stats.scales import construct_keys, omega_h_factors, scale_omega_h
 from allypath.stats.structure import StructureResult, stage_structure, structure_items
@@ -66,12 +67,15 @@ __all__ = [
     "KMOResult",
     "LatentClassResult",
     "LatentProfileResult",
+    "MeasureRetest",
     "OmegaResult",
     "ParallelResult",
     "ParsedModel",
+    "RetestResult",
     "RotationResult",
     "SEMResult",
     "SplitHalfResult",
+    "StageRetest",
     "StageStructureResult",
     "StructureResult",
     "bartlett_sphericity",
@@ -100,6 +104,7 @@ __all__ = [
     "parse_model",
     "promax",
     "relative_entropy",
+    "retest_reliability",
     "rotate",
     "scale_omega_h",
     "sem",
