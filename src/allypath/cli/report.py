@@ -281,36 +281,22 @@ def _refuse_waves_out_of_core(data: Path, wave: str | None, engine: ReportEngine
 
 
 def _refuse_bad_stages(frame: pd.DataFrame, path: Path) -> None:
-    """A scored file's stages are 1-4 or blank: a file edited by hand ("two", 9) crashed the report
-    or was summarised with stage 9, so the first bad cell is named (file, row, column)."""
-    import numpy as np
-    import pandas as pd
+    """A scored file's stages are 1-4 or blank (:func:`allypath.io.stages.checked_stages`)."""
+    from allypath.io.stages import checked_stages
 
-    if "stage" not in frame.columns:
-        return
-    raw = frame["stage"]
-    stage = pd.to_numeric(raw, errors="coerce")
-    bad = (raw.notna() & stage.isna()) | (stage.notna() & ~stage.isin([1, 2, 3, 4]))
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        cell = as_written(raw.iloc[row])
-        raise DataError(_BAD_STAGE.format(cell), file=str(path), row=row + 1, column="stage")
-
-
-_BAD_STAGE = (
-    "a stage is 1, 2, 3 or 4, or blank where none was placed (got {});"
-    " score the answers again with `allypath score` rather than editing the stages"
-)
+    if "stage" in frame.columns:
+        checked_stages(frame["stage"], file=str(path))
 
 
 def _refuse_bad_stages_parquet(data: Path) -> None:
     """:func:`_refuse_bad_stages` out of core, for a scored Parquet input of the DuckDB engine."""
     from allypath.engines.duckdb_engine import first_bad_stage_parquet
+    from allypath.io.stages import BAD_STAGE
 
     found = first_bad_stage_parquet(data)
     if found is not None:
         file, row, cell = found
-        raise DataError(_BAD_STAGE.format(as_written(cell)), file=file, row=row, column="stage")
+        raise DataError(BAD_STAGE.format(as_written(cell)), file=file, row=row, column="stage")
 
 
 def _refuse_duplicate_ids_parquet(data: Path) -> None:

@@ -27,6 +27,7 @@ from scipy import stats as scipy_stats
 
 from allypath.errors import DataError
 from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
+from allypath.io.stages import checked_stages
 from allypath.io.waves import waves_in_order
 from allypath.stats.icc import intraclass_correlations
 
@@ -45,7 +46,6 @@ BANDS: tuple[tuple[str, float], ...] = (
     ("moderate", 0.5),
     ("poor", -np.inf),
 )
-STAGES = (1, 2, 3, 4)
 INDEX_COLUMN = "index"
 SCORE_PREFIX = "score_"
 
@@ -268,20 +268,6 @@ def _numbers(frame: pd.DataFrame, column: str, file: str | None) -> pd.Series:
     return values.astype("float64")
 
 
-def _stages(frame: pd.DataFrame, file: str | None) -> pd.Series:
-    stage = _numbers(frame, "stage", file)
-    bad = (stage.notna() & ~stage.isin(STAGES)).to_numpy(dtype=bool)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"a stage is 1, 2, 3 or 4, or blank where none was placed (got {stage.iloc[row]:g})",
-            file=file,
-            row=row + 1,
-            column="stage",
-        )
-    return stage
-
-
 def _measures(frame: pd.DataFrame, scores: Sequence[str] | None, file: str | None) -> list[str]:
     if scores is None:
         return [str(c) for c in frame.columns if c == INDEX_COLUMN or str(c).startswith(SCORE_PREFIX)]
@@ -407,7 +393,7 @@ def retest_reliability(
     ids = frame[id_column].astype("string").str.strip()
     if (ids.isna() | (ids == "")).all():
         raise DataError("no row has an id: the waves cannot be paired", file=file, column=id_column)
-    stage = _stages(frame, file)
+    stage = checked_stages(frame["stage"], file=file)
     scored = frame["status"].astype("string") == "scored" if "status" in frame.columns else stage.notna()
     names = _measures(frame, scores, file)
     values = pd.DataFrame({name: _numbers(frame, name, file) for name in names}, index=frame.index)
