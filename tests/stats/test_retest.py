@@ -194,6 +194,8 @@ def test_too_few_pairs_give_no_verdict(n: int, judged: bool):
         ((0.40, 0.80), "poor to good"),
         ((0.91, 0.97), "excellent"),
         ((0.85, 0.90), "good"),  # 0.9 itself is good: excellent is above it
+        ((0.8, 0.9004), "good"),  # judged as printed: 0.90
+        ((0.896, 0.95), "good to excellent"),  # printed 0.90 to 0.95
         ((0.50, 0.74), "moderate"),
         ((-0.10, 0.49), "poor"),
     ],

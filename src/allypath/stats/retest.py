@@ -70,9 +70,10 @@ def retest_bands(
     """
     if n < MIN_PAIRS:
         return None, f"too few people in both waves to judge ({n}; at least {MIN_PAIRS} are needed)"
-    low, high = interval
-    if not (np.isfinite(low) and np.isfinite(high)):
+    if not (np.isfinite(interval[0]) and np.isfinite(interval[1])):
         return None, "cannot be judged: the scores hardly vary between people"
+    # judged on the bounds as printed, so that "0.90" is never called above 0.9
+    low, high = round(float(interval[0]), 2), round(float(interval[1]), 2)
     bands = (_band(low), _band(high))
     name = bands[0] if bands[0] == bands[1] else f"{bands[0]} to {bands[1]}"
     return name, f"{name} (the {confidence:.0%} interval lies between {low:.2f} and {high:.2f})"
