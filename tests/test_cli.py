@@ -268,7 +268,7 @@ def test_groups_list_their_commands_in_order():
     shown = {
         "instrument": ["show", "export", "check", "codebook"],
         "import": ["detect", "apply"],
-        "stats": ["reliability", "efa", "cfa", "invariance", "lca", "lpa"],
+        "stats": ["reliability", "retest", "efa", "cfa", "invariance", "lca", "lpa"],
         "content": ["check", "deck"],
     }
     for group, commands in shown.items():

@@ -25,6 +25,7 @@ from allypath.cli.report import report, summary
 from allypath.cli.score import score, simulate
 from allypath.cli.stats import stats_app
 from allypath.cli.stats_factors import factors as _factors  # noqa: F401 - registers "stats factors"
+from allypath.cli.stats_retest import retest as _retest  # noqa: F401 - registers "stats retest"
 
 __all__ = ["COMMANDS", "app", "main"]
 

@@ -38,12 +38,13 @@ __all__ = ["DataArgument", "check_data", "read_data", "split_list", "stats_app"]
 
 
 class StatsGroup(UserOrderGroup):
-    order = ("reliability", "factors", "efa", "cfa", "invariance", "lca", "lpa")
+    order = ("reliability", "retest", "factors", "efa", "cfa", "invariance", "lca", "lpa")
 
 
 stats_app = typer.Typer(
     cls=StatsGroup,
-    help="Psychometrics: reliability, how many factors, EFA, CFA, invariance, latent classes and profiles.",
+    help="Psychometrics: reliability, test-retest, how many factors, EFA, CFA, invariance, latent classes "
+    "and profiles.",
     no_args_is_help=True,
 )
 
