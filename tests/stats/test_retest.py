@@ -290,3 +290,12 @@ def test_a_score_that_is_not_a_number_is_refused_naming_its_row():
 
 def test_a_score_column_the_data_lack_is_refused():
     _refused(_panel(40), "score_nothing", "no score column 'score_nothing'", scores=["score_nothing"])
+
+
+def test_the_last_wave_alone_as_first_has_no_wave_after_it():
+    _refused(_panel(40), "wave", "wave B is the data's last: there is no wave after it", first="B")
+
+
+def test_a_file_whose_ids_are_all_blank_cannot_be_paired():
+    frame = _panel(40).assign(respondent_id="")
+    _refused(frame, "respondent_id", "no row has an id: the waves cannot be paired")
