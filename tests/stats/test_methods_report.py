@@ -85,7 +85,7 @@ def test_sections_in_order_each_with_a_verdict(report: MethodsReport):
     keys = [s.key for s in report.sections]
     assert keys == [
         "sample", "items", "reliability", "efa", "cfa", "invariance", "dif", "structure", "classification",
-        "latent", "calibration",
+        "retest", "latent", "calibration",
     ]  # fmt: skip
     for section in report.sections:
         assert section.status in {"good", "caution", "problem", "info", "skipped"}

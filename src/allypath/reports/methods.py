@@ -82,7 +82,7 @@ class MethodsReport:
     ----------
     data : dict
         Every number per section key (``sample``, ``items``, ``reliability``, ``efa``, ``cfa``,
-        ``invariance``, ``dif``, ``structure``, ``classification``, ``latent``, ``calibration``),
+        ``invariance``, ``dif``, ``structure``, ``classification``, ``retest``, ``latent``, ``calibration``),
         JSON-ready.
     sections : list of Section
     meta : dict
@@ -596,6 +596,7 @@ def methods_report(
         "items across groups (DIF)",
         "stages or a continuum",
         "classification accuracy",
+        "test-retest",
         "latent profiles",
         "calibration",
     ]
@@ -628,6 +629,7 @@ def methods_report(
     from allypath.reports._dif_section import dif_section
     from allypath.reports._efa_section import efa_section
     from allypath.reports._latent_section import calibration_section, latent_section
+    from allypath.reports._retest_section import retest_section
     from allypath.reports._structure_section import structure_section
 
     numbers: dict[str, Any] = {}
@@ -665,6 +667,9 @@ def methods_report(
     numbers["classification"], section = classification_section(
         data, scored, instrument, base, groups, min_group_size=min_group_size
     )
+    sections.append(section)
+    tick("test-retest")
+    numbers["retest"], section = retest_section(scored, instrument)
     sections.append(section)
     tick("latent profiles")
     numbers["latent"], section = latent_section(scored, seed, instrument)
