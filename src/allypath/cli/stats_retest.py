@@ -31,15 +31,12 @@ ScoredArgument = Annotated[
 
 
 def measure_name(column: str) -> str:
-    """A measure as people read it: the index in words, a ``score_<construct>`` by its construct's label."""
+    """A measure as people read it: the index in words, a ``score_<construct>`` by its construct's label
+    (the methods report's names)."""
     from allypath.instrument import load_instrument
-    from allypath.reports.methods import construct_name
+    from allypath.reports._retest_section import measure_name as named
 
-    if column == "index":
-        return "Developmental index (0-100)"
-    if column.startswith("score_"):
-        return construct_name(load_instrument(), column.removeprefix("score_"))
-    return column
+    return named(load_instrument(), column)
 
 
 def _interval(value: float, interval: tuple[float, float]) -> str:
