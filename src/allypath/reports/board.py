@@ -47,7 +47,6 @@ from allypath.model import FACTORS, INTERVENTIONS, STAGE_KEYS
 from allypath.privacy import Breakdown, PrivacyPolicy, Release
 from allypath.reports.board_charts import factor_chart, index_change_chart, stage_mix_chart, transition_chart
 from allypath.reports.board_words import BOARD_WORDS, answer_words, board_words
-from allypath.reports.charts import printable
 from allypath.reports.labels import (
     BY_WORDS,
     COVER_WORDS,
@@ -58,6 +57,7 @@ from allypath.reports.labels import (
     STAGE_NAMES,
     stage_names,
 )
+from allypath.reports.pdf import pdf_bytes
 
 # The labels, charts, records and both aggregations are re-exported: the console and the CLI import
 # them from here.
@@ -460,11 +460,10 @@ def _split_notes(rows: Sequence[Mapping[str, Any]], language: str = "en") -> lis
 
 
 def board_pdf(board: Board) -> bytes:
-    """The report as a PDF (WeasyPrint; the same HTML and SVG as :func:`board_html`, a chart whose
-    text needs shaping, as Arabic does, drawn as an image: :func:`~allypath.reports.charts.printable`)."""
-    from weasyprint import HTML
-
-    return bytes(HTML(string=printable(board_html(board))).write_pdf())
+    """The report as a tagged PDF (:func:`~allypath.reports.pdf.pdf_bytes`; the same HTML and SVG as
+    :func:`board_html`, a chart whose text needs shaping, as Arabic does, drawn as an image:
+    :func:`~allypath.reports.charts.printable`)."""
+    return pdf_bytes(board_html(board))
 
 
 def table_xlsx(table: pd.DataFrame, path: str | Path, *, sheet: str = "aggregates") -> Path:

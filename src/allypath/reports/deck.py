@@ -25,6 +25,7 @@ from typing import Any
 from allypath.content import Dilemma, DilemmaSet, Profile, choose_dilemmas, next_items
 from allypath.errors import DataError
 from allypath.model import STAGE_KEYS, Text, is_rtl, stage
+from allypath.reports.pdf import pdf_bytes
 
 __all__ = [
     "LABELS",
@@ -290,10 +291,8 @@ def _css_string(value: str) -> Any:
 
 
 def deck_pdf(deck: Deck, *, notes: bool = True) -> bytes:
-    """The deck as a PDF (WeasyPrint), one landscape A4 page per slide."""
-    from weasyprint import HTML
-
-    return bytes(HTML(string=deck_html(deck, notes=notes)).write_pdf())
+    """The deck as a tagged PDF (:func:`~allypath.reports.pdf.pdf_bytes`), one landscape A4 page per slide."""
+    return pdf_bytes(deck_html(deck, notes=notes))
 
 
 def write_deck(deck: Deck, path: str | Path, *, notes: bool = True) -> Path:

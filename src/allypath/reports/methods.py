@@ -23,7 +23,7 @@ from allypath._values import plain_deep
 from allypath.errors import StatsError
 from allypath.instrument import Construct, Instrument, load_instrument
 from allypath.model import STAGES
-from allypath.reports.charts import STAGE_COLORS, Chart, bar_chart, printable, stacked_bar_chart
+from allypath.reports.charts import STAGE_COLORS, Chart, bar_chart, stacked_bar_chart
 from allypath.scoring import StageModel, choose_form, load_stage_model, score
 from allypath.stats import (
     CalibrationResult,
@@ -123,13 +123,12 @@ class MethodsReport:
         atomic_write_text(Path(path), self.to_html())
 
     def write_pdf(self, path: str | Path) -> None:
-        """Render the same HTML to PDF with WeasyPrint (print CSS: A4, page numbers)."""
-        from weasyprint import HTML
-
+        """Render the same HTML to a tagged PDF (print CSS: A4, page numbers; :mod:`allypath.reports.pdf`)."""
         from allypath._files import atomic_path
+        from allypath.reports.pdf import pdf_bytes
 
         with atomic_path(Path(path)) as tmp:
-            HTML(string=printable(self.to_html())).write_pdf(tmp)
+            Path(tmp).write_bytes(pdf_bytes(self.to_html()))
 
 
 def _format_cell(value: Any, digits: int = 3) -> str:

@@ -11,10 +11,10 @@ __all__ = ["render_pdf"]
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: loading Pango costs ~0.5 s, only PDFs need it
+    # imported here: allypath.reports loads the chart engine, which the survey's pages never need
+    from allypath.reports.pdf import pdf_bytes
 
     html = render_to_string(template, context)
     stylesheet = finders.find("allypath/report-print.css")
     assert isinstance(stylesheet, str), "allypath/report-print.css is missing from the static files"
-    # No base_url: the template has no external resources, so WeasyPrint fetches nothing.
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=stylesheet)])
+    return pdf_bytes(html, stylesheets=[stylesheet])
