@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ from allypath.stats import (
     parallel_analysis,
     stages_vs_continuum,
 )
+from pdf_tags import assert_accessible, charts_in
 
 N = 5000
 SEED = 0
@@ -271,9 +273,14 @@ def test_report_data_is_json_ready(report: MethodsReport):
     assert json.loads(text)["verdicts"]["calibration"]["status"] == "info"
 
 
-def test_pdf_renders_and_rasterises(report: MethodsReport, tmp_path: Path):
-    pdf = tmp_path / "methods.pdf"
-    report.write_pdf(pdf)
+@pytest.fixture(scope="module")
+def pdf(report: MethodsReport, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("methods") / "methods.pdf"
+    report.write_pdf(path)
+    return path
+
+
+def test_pdf_renders_and_rasterises(pdf: Path, tmp_path: Path):
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed to check the PDF"
     subprocess.run(
@@ -282,6 +289,13 @@ def test_pdf_renders_and_rasterises(report: MethodsReport, tmp_path: Path):
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == 3
     assert all(p.stat().st_size > 5000 for p in pages)  # not blank pages
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_a_figure_per_chart(html: str, pdf: Path):
+    title = re.search(r"<title>(.*?)</title>", html)
+    assert title is not None
+    found = assert_accessible(pdf, title=unescape(title.group(1)), charts=charts_in(html), tables=True)
+    assert found.structure["Caption"] >= 1  # a table's or a chart's caption
 
 
 def test_invariance_skips_small_groups_and_absent_columns(responses: pd.DataFrame):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 
 import pytest
 
 from allypath.web.orgs.keys import receipt_for
+from pdf_tags import assert_accessible, weasyprint_errors
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
@@ -109,6 +111,23 @@ def test_the_report_is_a_pdf_too(client, submit):
     assert r["Content-Type"] == "application/pdf"
     assert r.content.startswith(b"%PDF")
     assert len(r.content) > 5000
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "Your private report"), ("ar", "تقريرك الخاص")])
+def test_the_report_pdf_is_tagged_for_screen_readers_and_its_bars_are_not_figures(
+    client, submit, language, title, tmp_path, caplog
+):
+    receipt = submit(language=language)
+    with caplog.at_level(logging.ERROR, logger="weasyprint"):
+        # asked for in his language: the stored one is kept only where k invitees speak it
+        r = client.get(f"/r/{receipt}/pdf", {"lang": language})
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(r.content)
+    # the stage bars repeat the figures beside them (aria-hidden on the page): a Figure with nothing
+    # to say would be a blank stop for a screen reader, so the PDF has none
+    found = assert_accessible(pdf, title=title, charts=0, tables=False)
+    assert found.structure["H3"] >= 1 and found.structure["LI"] >= 4  # the four stages' bars, a list
+    assert weasyprint_errors(caplog) == []
 
 
 def test_a_panel_report_compares_with_his_own_earlier_wave(
