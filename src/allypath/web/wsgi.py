@@ -7,6 +7,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from allypath._blas import blas_controller
 from allypath.web.warm import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allypath.web.settings")
@@ -18,3 +19,10 @@ application = get_wsgi_application()
 # every shared page and make each worker copy it.
 warm_up()
 gc.freeze()
+
+# One BLAS thread per process, for good: each worker serves its requests on threads of its own (two
+# workers of two threads on two cores), and a request's linear algebra is small (one submission's
+# kernel, a release's null spaces), where BLAS threads per core only add synchronisation. Under load
+# the API took 280-293 submissions/s with one BLAS thread against 211-238 without (three alternating
+# runs of benchmarks/bench_survey_load.py). Set in the master, so every forked worker has it.
+blas_controller().limit(limits=1, user_api="blas")
