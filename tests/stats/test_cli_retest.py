@@ -4,8 +4,6 @@ means; --json is the library's result; bad files exit 2 with one line naming the
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import json
 from pathlib import Path
 
@@ -19,8 +17,9 @@ from allypath.cli import app
 from allypath.cli._common import json_safe
 from allypath.stats import retest_reliability
 
+from .panels import dealt_to_strangers, panel_answers
+
 runner = CliRunner()
-_STUDY_ORGS = inspect.signature(allypath.simulate).parameters["orgs"].default
 
 
 def run(*args: object):
@@ -36,16 +35,7 @@ def run_json(*args: object) -> dict:
 @pytest.fixture(scope="module")
 def scored_panel() -> pd.DataFrame:
     """30 men at each stage, scored in the waves Spring and Autumn at the same true stage."""
-    parts = []
-    for stage in (1, 2, 3, 4):
-        mix = tuple(1.0 if s == stage else 0.0 for s in range(1, 5))
-        orgs = tuple(dataclasses.replace(org, stage_mix=mix) for org in _STUDY_ORGS)
-        for k, wave in enumerate(("Spring", "Autumn")):
-            men = allypath.simulate(30, seed=40 + 10 * stage + k, orgs=orgs, wave=wave)
-            men["respondent_id"] = [f"p{stage}-{i}" for i in range(30)]
-            parts.append(men)
-    answers = pd.concat(parts, ignore_index=True).drop(columns=["true_stage"])
-    return allypath.score(answers, on_error="mark")
+    return allypath.score(panel_answers(dict.fromkeys((1, 2, 3, 4), 30), seed=40), on_error="mark")
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +48,7 @@ def panel_file(scored_panel: pd.DataFrame, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def shuffled_file(scored_panel: pd.DataFrame, tmp_path_factory) -> Path:
     """The same answers with the second wave's ids dealt out at random."""
-    frame = scored_panel.copy()
-    autumn = frame["wave"] == "Autumn"
-    frame.loc[autumn, "respondent_id"] = np.random.default_rng(1).permutation(
-        frame.loc[autumn, "respondent_id"]
-    )
+    frame = dealt_to_strangers(scored_panel, "Autumn", seed=1)
     path = tmp_path_factory.mktemp("shuffled") / "shuffled.csv"
     frame.to_csv(path, index=False)
     return path

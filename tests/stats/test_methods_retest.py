@@ -5,9 +5,7 @@ refuses becomes a section naming the problem, never an aborted report."""
 
 from __future__ import annotations
 
-import dataclasses
 import html as html_lib
-import inspect
 import re
 
 import numpy as np
@@ -20,23 +18,17 @@ from allypath.reports import MethodsReport, methods_report
 from allypath.reports._retest_section import retest_section
 from allypath.stats import retest_reliability
 
+from .panels import dealt_to_strangers
+from .panels import panel_answers as simulated_panel
+
 INSTRUMENT = allypath.load_instrument()
-_STUDY_ORGS = inspect.signature(allypath.simulate).parameters["orgs"].default
 TITLE = "How stable are scores when the same people answer again? (test-retest)"
 
 
 @pytest.fixture(scope="module")
 def panel_answers() -> pd.DataFrame:
     """Raw answers: 30 men at each stage, simulated in the waves Spring and Autumn at the same true stage."""
-    parts = []
-    for stage in (1, 2, 3, 4):
-        mix = tuple(1.0 if s == stage else 0.0 for s in range(1, 5))
-        orgs = tuple(dataclasses.replace(org, stage_mix=mix) for org in _STUDY_ORGS)
-        for k, wave in enumerate(("Spring", "Autumn")):
-            men = allypath.simulate(30, seed=40 + 10 * stage + k, orgs=orgs, wave=wave)
-            men["respondent_id"] = [f"p{stage}-{i}" for i in range(30)]
-            parts.append(men)
-    return pd.concat(parts, ignore_index=True).drop(columns=["true_stage"])
+    return simulated_panel(dict.fromkeys((1, 2, 3, 4), 30), seed=40)
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +38,7 @@ def scored_panel(panel_answers: pd.DataFrame) -> pd.DataFrame:
 
 def _shuffled(frame: pd.DataFrame) -> pd.DataFrame:
     """The same rows with the second wave's ids dealt out at random: each man paired with a stranger."""
-    out = frame.copy()
-    autumn = out["wave"] == "Autumn"
-    out.loc[autumn, "respondent_id"] = np.random.default_rng(1).permutation(out.loc[autumn, "respondent_id"])
-    return out
+    return dealt_to_strangers(frame, "Autumn", seed=1)
 
 
 def _hand_built(noise: float, *, random_second_stage: bool = False, n: int = 400) -> pd.DataFrame:

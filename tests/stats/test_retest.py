@@ -5,8 +5,6 @@ refused naming the file and column."""
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import json
 from typing import Any
 
@@ -21,30 +19,16 @@ from allypath.errors import DataError
 from allypath.stats import retest_reliability
 from allypath.stats.retest import MIN_PAIRS, retest_bands
 
-_STUDY_ORGS = inspect.signature(allypath.simulate).parameters["orgs"].default
+from .panels import panel_answers
+
 #: Men per true stage in the simulated panel (the apathetic answer least, as in the study).
 _PER_STAGE = {1: 60, 2: 120, 3: 120, 4: 60}
-
-
-def _men_at(stage: int, n: int, seed: int, wave: str) -> pd.DataFrame:
-    """``n`` men at ``stage`` answering wave ``wave``: ids ``p<stage>-<i>``, so that the same men come
-    back in every wave with answers drawn afresh (the seed)."""
-    mix = tuple(1.0 if s == stage else 0.0 for s in range(1, 5))
-    orgs = tuple(dataclasses.replace(org, stage_mix=mix) for org in _STUDY_ORGS)
-    men = allypath.simulate(n, seed=seed, orgs=orgs, wave=wave)
-    men["respondent_id"] = [f"p{stage}-{i}" for i in range(n)]
-    return men
 
 
 @pytest.fixture(scope="module")
 def stable_panel() -> pd.DataFrame:
     """720 men scored twice, each at the same true stage both times (new answers, new answering style)."""
-    waves = [
-        _men_at(stage, n, seed=10 * stage + k, wave=wave)
-        for k, wave in enumerate(("Spring", "Autumn"))
-        for stage, n in _PER_STAGE.items()
-    ]
-    answers = pd.concat(waves, ignore_index=True).drop(columns=["true_stage"])
+    answers = panel_answers(_PER_STAGE)
     return allypath.score(answers, on_error="mark")
 
 

@@ -45,16 +45,7 @@ def _interval(value: float, interval: tuple[float, float]) -> str:
 
 def _paired_line(result: RetestResult) -> str:
     """Which waves were paired, how many people, and who was left out (in words)."""
-    left = []
-    if result.only_first:
-        left.append(f"{result.only_first:,} answered wave {result.first} only")
-    if result.only_second:
-        left.append(f"{result.only_second:,} answered wave {result.second} only")
-    if result.not_scored:
-        left.append(
-            f"{result.not_scored:,} answered both but were not placed in one (too few answers, or set "
-            "aside as careless)"
-        )
+    left = result.left_out()
     out = "; left out: " + ", ".join(left) if left else "; no one was left out"
     return (
         f"Wave {result.first} paired with wave {result.second}: {result.n_pairs:,} people placed in both"

@@ -71,16 +71,7 @@ def _level(band: str | None) -> str | None:
 
 def _pairing(result: RetestResult) -> str:
     """Which waves were paired, how many people, and who was left out (in words)."""
-    left = []
-    if result.only_first:
-        left.append(f"{result.only_first:,} answered wave {result.first} only")
-    if result.only_second:
-        left.append(f"{result.only_second:,} answered wave {result.second} only")
-    if result.not_scored:
-        left.append(
-            f"{result.not_scored:,} answered both but were not placed in one (too few answers, or set "
-            "aside as careless)"
-        )
+    left = result.left_out()
     out = "left out: " + ", ".join(left) if left else "no one was left out"
     return (
         f"Wave {result.first} was paired with wave {result.second} (the last two of the waves "

@@ -181,6 +181,20 @@ class RetestResult:
     confidence: float
     min_pairs: int
 
+    def left_out(self) -> list[str]:
+        """Who was not paired, in words (empty when no one was left out)."""
+        left = []
+        if self.only_first:
+            left.append(f"{self.only_first:,} answered wave {self.first} only")
+        if self.only_second:
+            left.append(f"{self.only_second:,} answered wave {self.second} only")
+        if self.not_scored:
+            left.append(
+                f"{self.not_scored:,} answered both but were not placed in one (too few answers, or set "
+                "aside as careless)"
+            )
+        return left
+
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python summary (JSON-ready)."""
         return {
