@@ -19,12 +19,13 @@ Population model (parameters in :mod:`allypath.synth.calibration` and below):
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from allypath.instrument import NOT_APPLICABLE, Instrument, Item, load_instrument
+from allypath.instrument import NOT_APPLICABLE, Construct, Instrument, Item, load_instrument
 from allypath.scoring.stage_model import StageModel, load_stage_model
 from allypath.synth.calibration import DEFAULT_ORGS, STAGE_RESPONSE_PROPENSITY, OrgCalibration
 
@@ -69,6 +70,7 @@ NOT_APPLICABLE_NEEDS = {
     "er3": "development_plan",
 }
 DEFAULT_NOT_APPLICABLE = (0.15, 0.10, 0.05)
+UNIT_CLIMATE_SD = 0.35  # spread of the units' climates around their organisation's (latent scale)
 LEVELS = ("Individual contributor", "Manager", "Senior leader")
 TURNING_POINT_SHARES = {
     "partner": 0.30,
@@ -99,11 +101,16 @@ def respondent_stage_mix(org: OrgCalibration) -> np.ndarray:
 
 
 def _ordinal(
-    rng: np.random.Generator, location: np.ndarray, model: StageModel, slope: float = 1.0
+    rng: np.random.Generator,
+    location: np.ndarray,
+    model: StageModel,
+    slope: float = 1.0,
+    u: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Draw ordered-logit answers 1..k for each location."""
+    """Draw ordered-logit answers 1..k for each location (from the uniforms ``u`` when given)."""
     cum = 1.0 / (1.0 + np.exp(-slope * (model.thresholds[None, :] - location[:, None])))
-    u = rng.random(len(location))
+    if u is None:
+        u = rng.random(len(location))
     return 1 + (u[:, None] > cum).sum(axis=1)
 
 
@@ -114,11 +121,12 @@ def _likert(
     style: np.ndarray,
     model: StageModel,
     slope: float = 1.0,
+    u: np.ndarray | None = None,
 ) -> np.ndarray:
     """Answers on the item's own scale, with the acquiescent style acting on the raw answer."""
     assert item.scale is not None
     oriented = -location if item.reverse else location
-    raw = _ordinal(rng, oriented + style + _item_offset(item.id), model, slope)
+    raw = _ordinal(rng, oriented + style + _item_offset(item.id), model, slope, u)
     return (raw - 1 + item.scale.min).astype(float)
 
 
@@ -212,6 +220,21 @@ def simulate(
     return pd.concat([people, answers], axis=1)
 
 
+@dataclass(frozen=True)
+class Carried:
+    """What a man carries from one wave to the next (:mod:`allypath.synth.panel`), one entry per row.
+
+    ``style``: his acquiescence; ``unit_climate``: his unit's climate; ``uniforms(construct, item)``:
+    the uniforms his likert answer to ``item`` is drawn from (:func:`_ordinal`); ``lacking(need)``:
+    the uniform that says whether he lacks the opportunity ``need`` (:func:`_apply_not_applicable`).
+    """
+
+    style: np.ndarray
+    unit_climate: np.ndarray
+    uniforms: Callable[[Construct, Item], np.ndarray]
+    lacking: Callable[[str], np.ndarray]
+
+
 def _answers(
     rng: np.random.Generator,
     people: pd.DataFrame,
@@ -221,12 +244,18 @@ def _answers(
     model: StageModel,
     missing_rate: float,
     acquiescence_sd: float,
+    carried: Carried | None = None,
 ) -> pd.DataFrame:
+    """Every answer of ``people``; with ``carried``, what each man carries between waves is taken from
+    it instead of drawn (without it, the draws are those :func:`simulate` has always made)."""
     n = len(people)
     stage_idx = people["true_stage"].to_numpy().astype(int) - 1
-    style = rng.normal(0.0, acquiescence_sd, size=n)
-    unit_codes = pd.factorize(people["org"] + "/" + people["unit"])[0]
-    unit_climate = rng.normal(0.0, 0.35, size=unit_codes.max() + 1)[unit_codes]
+    if carried is None:
+        style = rng.normal(0.0, acquiescence_sd, size=n)
+        unit_codes = pd.factorize(people["org"] + "/" + people["unit"])[0]
+        unit_climate = rng.normal(0.0, UNIT_CLIMATE_SD, size=unit_codes.max() + 1)[unit_codes]
+    else:
+        style, unit_climate = carried.style, carried.unit_climate
     org_climate = np.array([orgs[k].enabler_climate for k in org_idx])
     columns: dict[str, np.ndarray] = {}
     for construct in instrument.constructs:
@@ -246,14 +275,16 @@ def _answers(
                     if construct.id == "knowledge_claimed":
                         location = location + np.array([orgs[k].policy_awareness_shift for k in org_idx])
                     slope = 1.3
-                columns[item.id] = _likert(rng, item, location, style, model, slope)
+                u = None if carried is None else carried.uniforms(construct, item)
+                columns[item.id] = _likert(rng, item, location, style, model, slope, u)
             elif item.type == "checklist":
                 columns.update(_checklist(rng, item, construct.kind, stage_idx, people, orgs))
             elif item.type == "single":
                 columns[item.id] = _single(rng, item, construct.kind, stage_idx)
     frame = pd.DataFrame(columns, index=people.index)
     _apply_missingness(rng, frame, instrument, stage_idx, org_idx, orgs, missing_rate)
-    _apply_not_applicable(rng, frame, instrument, people["level"].to_numpy())
+    lacking = None if carried is None else carried.lacking
+    _apply_not_applicable(rng, frame, instrument, people["level"].to_numpy(), lacking)
     for item in instrument.items:
         if item.type == "text":
             frame[item.id] = _open_text(rng, item.id, stage_idx)
@@ -333,12 +364,17 @@ def _apply_missingness(
 
 
 def _apply_not_applicable(
-    rng: np.random.Generator, frame: pd.DataFrame, instrument: Instrument, level: np.ndarray
+    rng: np.random.Generator,
+    frame: pd.DataFrame,
+    instrument: Instrument,
+    level: np.ndarray,
+    lacking_uniforms: Callable[[str], np.ndarray] | None = None,
 ) -> None:
     """Answer "Does not apply to me" where the person lacks the item's opportunity (blanks stay blank).
 
     Draws nothing when no item offers the answer, so an instrument without it (1.0.0) is simulated as
-    before.
+    before. ``lacking_uniforms(need)``, when given, replaces the draw for ``need`` (a panel's men keep
+    their opportunities from wave to wave).
     """
     items = [item for item in instrument.items if item.not_applicable is not None]
     if not items:
@@ -349,7 +385,8 @@ def _apply_not_applicable(
         need = NOT_APPLICABLE_NEEDS.get(item.id, f"item:{item.id}")
         if need not in lacking:
             shares = np.asarray(NOT_APPLICABLE_SHARES.get(need, DEFAULT_NOT_APPLICABLE))
-            lacking[need] = rng.random(len(frame)) < shares[level_index]
+            drawn = rng.random(len(frame)) if lacking_uniforms is None else lacking_uniforms(need)
+            lacking[need] = drawn < shares[level_index]
         answered = frame[item.id].notna().to_numpy()
         frame.loc[lacking[need] & answered, item.id] = float(NOT_APPLICABLE)
 
