@@ -5,6 +5,7 @@ The public Python API (docs/architecture.md)::
     import allypath
     instrument = allypath.load_instrument()
     responses = allypath.simulate(5000, seed=1)
+    panel = allypath.simulate_panel(500, waves=("2026-Q1", "2026-Q2"), seed=1)  # the same men twice
     scored = allypath.score(responses)
     steps = allypath.recommend(scored.iloc[0].to_dict())
 """
@@ -26,7 +27,7 @@ from allypath.errors import (
 from allypath.instrument import load_instrument
 from allypath.recommendations import recommend
 from allypath.scoring import score
-from allypath.synth import simulate
+from allypath.synth import simulate, simulate_panel
 
 try:  # one source of truth: the version pyproject.toml gives the installed package
     __version__ = version("allypath")
@@ -47,4 +48,5 @@ __all__ = [
     "recommend",
     "score",
     "simulate",
+    "simulate_panel",
 ]
