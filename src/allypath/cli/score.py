@@ -51,25 +51,108 @@ class _Job:
     on_error: OnError
 
 
+def _wave_names(value: str | None) -> list[str] | None:
+    """``--waves A,B,C`` as names; a blank or repeated name is refused naming the option."""
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",")]
+    if any(not name for name in names):
+        blank = f"{value!r} has a blank wave name: give names separated by commas"
+        raise typer.BadParameter(blank, param_hint=["--waves"])
+    repeated = next((name for k, name in enumerate(names) if name in names[:k]), None)
+    if repeated is not None:
+        raise typer.BadParameter(
+            f"wave {repeated!r} is given twice: name each wave once", param_hint=["--waves"]
+        )
+    return names
+
+
+def _source(ctx: typer.Context, name: str) -> str | None:
+    source = ctx.get_parameter_source(name)
+    return None if source is None else source.name
+
+
 def simulate(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="Output file (.csv or .parquet).")],
     n: Annotated[
         int,
-        typer.Option("--n", min=1, max=MAX_SIMULATED, help="Number of respondents (at most 100,000,000)."),
+        typer.Option(
+            "--n",
+            min=1,
+            max=MAX_SIMULATED,
+            help="Number of respondents (with --waves: of men; at most 100,000,000 rows).",
+        ),
     ] = 576,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 0,
     form: Annotated[Form, typer.Option(help="Which form the respondents answer.")] = Form.full,
     wave: Annotated[str, typer.Option(help="Value of the wave column.")] = "2026-Q1",
+    waves: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                "A panel: the same --n men answer each of these waves (names separated by commas, e.g."
+                " 2026-Q1,2026-Q2), with a true stage per wave; instead of --wave."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    move: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="With --waves: chance that a man moves one stage between one wave and the next (0: none).",
+        ),
+    ] = 0.2,
+    forward: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="With --waves: chance that a man who moves goes forward, not back."
+        ),
+    ] = 0.7,
+    attrition: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="With --waves: chance that a man skips a wave after the first."),
+    ] = 0.0,
 ) -> None:
-    """Simulate respondents of the two study organisations, with their true stage."""
+    """Simulate respondents of the two study organisations, with their true stage (or, with --waves,
+    the same men over several waves)."""
     from allypath.synth import simulate as run_simulation
+    from allypath.synth import simulate_panel
     from allypath.tables import write_table
 
-    with refusing(out=out), console.status(f"Simulating {n:,} respondents"):
+    names = _wave_names(waves)
+    # given on the command line, not left at their defaults (typer's click names the source)
+    given = [p for p in ("wave", "move", "forward", "attrition") if _source(ctx, p) == "COMMANDLINE"]
+    if names is None:
+        panel_only = [f"--{p}" for p in given if p != "wave"]
+        if panel_only:
+            raise typer.BadParameter("applies to a panel only: give --waves too", param_hint=panel_only[:1])
+    elif "wave" in given:
+        raise typer.BadParameter(
+            "give either --wave (one wave) or --waves (a panel), not both", param_hint=["--waves"]
+        )
+    if names is not None and n * len(names) > MAX_SIMULATED:
+        raise typer.BadParameter(
+            f"{n:,} men in {len(names)} waves make more than {MAX_SIMULATED:,} rows", param_hint=["--n"]
+        )
+    doing = (
+        f"Simulating {n:,} respondents" if names is None else f"Simulating {n:,} men in {len(names)} waves"
+    )
+    with refusing(out=out), console.status(doing):
         refuse_output(out)
-        frame = run_simulation(n, seed=seed, form=form.value, wave=wave)
+        if names is None:
+            frame = run_simulation(n, seed=seed, form=form.value, wave=wave)
+        else:
+            frame = simulate_panel(
+                n, waves=names, seed=seed, move=move, forward=forward, attrition=attrition, form=form.value
+            )
         write_table(frame, out)
-    console.print(f"wrote {len(frame):,} respondents to {out}")
+    if names is None:
+        console.print(f"wrote {len(frame):,} respondents to {out}")
+    else:
+        console.print(f"wrote {len(frame):,} rows, {n:,} men in the waves {', '.join(names)}, to {out}")
 
 
 def score(
