@@ -191,6 +191,11 @@ def simulate(
     acquiescence_sd : spread of the respondents' tendency to agree regardless of content.
     model : the ordinal model whose form generates stage and context items.
 
+    See Also
+    --------
+    allypath.synth.panel.simulate_panel : the same men over several waves (two calls of ``simulate``
+        draw strangers: a new answering style and new answers for every man).
+
     Examples
     --------
     >>> df = simulate(100, seed=1)
