@@ -11,7 +11,8 @@ import pytest
 
 import allypath
 from allypath.reports import MethodsReport, methods_report
-from allypath.reports.methods import PLAIN_HEADERS, construct_name, plain_header
+from allypath.reports.labels import construct_name
+from allypath.reports.methods import PLAIN_HEADERS, plain_header
 
 INSTRUMENT = allypath.load_instrument()
 CONSTRUCT_IDS = [c.id for c in INSTRUMENT.constructs]
@@ -151,3 +152,14 @@ def test_fit_acronyms_are_spelled_out_where_shown(report: MethodsReport) -> None
         for acronym, words in GLOSSES.items():
             if acronym in shown:
                 assert words in section.method, (section.key, acronym)
+
+
+def test_a_retest_measure_is_named_as_the_command_and_the_report_name_it() -> None:
+    """One public home for the names of the scored file's measures (``allypath.reports.labels``): the
+    retest command and the methods report both import it there."""
+    from allypath.reports.labels import measure_name
+
+    assert measure_name(INSTRUMENT, "index") == "Developmental index (0-100)"
+    assert measure_name(INSTRUMENT, "score_stage_apathy") == construct_name(INSTRUMENT, "stage_apathy")
+    assert measure_name(INSTRUMENT, "score_no_such_construct") == "no_such_construct"
+    assert measure_name(INSTRUMENT, "tenure") == "tenure"

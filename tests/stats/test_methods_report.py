@@ -27,7 +27,7 @@ from allypath.reports import (
     stacked_bar_chart,
     stage_cfa_model,
 )
-from allypath.reports.methods import construct_name
+from allypath.reports.labels import construct_name
 from allypath.stats import (
     FactorAnalysis,
     calibrate,

@@ -16,11 +16,13 @@ from rich.table import Table
 
 from allypath.cli._common import JsonOption, console, fmt, print_json, refusing
 from allypath.cli.stats import _working, read_data, stats_app
+from allypath.reports.labels import measure_name
 
 if TYPE_CHECKING:
+    from allypath.instrument import Instrument
     from allypath.stats import MeasureRetest, RetestResult, StageRetest
 
-__all__ = ["measure_name", "retest", "retest_notes"]
+__all__ = ["retest", "retest_notes"]
 
 ScoredArgument = Annotated[
     Path,
@@ -28,15 +30,6 @@ ScoredArgument = Annotated[
         help="Scored file from `allypath score` (.csv or .parquet), the same people in two or more waves."
     ),
 ]
-
-
-def measure_name(column: str) -> str:
-    """A measure as people read it: the index in words, a ``score_<construct>`` by its construct's label
-    (the methods report's names)."""
-    from allypath.instrument import load_instrument
-    from allypath.reports._retest_section import measure_name as named
-
-    return named(load_instrument(), column)
 
 
 def _interval(value: float, interval: tuple[float, float]) -> str:
@@ -53,7 +46,7 @@ def _paired_line(result: RetestResult) -> str:
     )
 
 
-def _measures_table(measures: tuple[MeasureRetest, ...], confidence: float) -> Table:
+def _measures_table(measures: tuple[MeasureRetest, ...], confidence: float, instrument: Instrument) -> Table:
     table = Table(
         "measure",
         f"ICC(2,1) ({confidence:.0%} interval)",
@@ -71,7 +64,7 @@ def _measures_table(measures: tuple[MeasureRetest, ...], confidence: float) -> T
     )
     for m in measures:
         table.add_row(
-            measure_name(m.measure),
+            measure_name(instrument, m.measure),
             _interval(m.icc2, m.icc2_ci),
             fmt(m.icc3, 2),
             fmt(m.pearson_r, 2),
@@ -138,6 +131,7 @@ def retest(
 
     Waves are in the order they first appear in the file, as `allypath summary` takes them: by
     default the last wave is paired with the one before it."""
+    from allypath.instrument import load_instrument
     from allypath.stats import retest_reliability
 
     with refusing(), _working() as say:
@@ -150,7 +144,7 @@ def retest(
         print_json(result.to_dict())
         return
     console.print(_paired_line(result), soft_wrap=True)
-    console.print(_measures_table(result.measures, result.confidence))
+    console.print(_measures_table(result.measures, result.confidence, load_instrument()))
     for line in _stage_lines(result.stage):
         console.print(line, soft_wrap=True)
     console.print(_stage_table(result.stage, result.first, result.second))

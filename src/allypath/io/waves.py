@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["waves_in_order"]
+__all__ = ["wave_labels", "waves_in_order"]
 
 
 def waves_in_order(values: pd.Series) -> tuple[list[Hashable], np.ndarray]:
@@ -24,3 +24,10 @@ def waves_in_order(values: pd.Series) -> tuple[list[Hashable], np.ndarray]:
     text = values.astype("string").str.strip()
     blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
     return list(dict.fromkeys(values[~blank].tolist())), blank
+
+
+def wave_labels(values: pd.Series) -> tuple[list[str], np.ndarray]:
+    """The waves of ``values`` as labels, first seen first: each stored value as text without its outer
+    spaces, so " A" and "A" are one wave; and the mask of blank rows, as :func:`waves_in_order`."""
+    distinct, blank = waves_in_order(values)
+    return list(dict.fromkeys(str(value).strip() for value in distinct)), blank

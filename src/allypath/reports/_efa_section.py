@@ -11,12 +11,12 @@ from scipy.optimize import linear_sum_assignment
 
 from allypath.instrument import Instrument
 from allypath.reports.charts import heatmap, line_chart
+from allypath.reports.labels import construct_name
 from allypath.reports.methods import (
     PARALLEL_ITERATIONS,
     ReportTable,
     Section,
     _likert_items,
-    construct_name,
 )
 from allypath.stats import (
     FactorAnalysis,

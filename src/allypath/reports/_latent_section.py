@@ -9,6 +9,7 @@ from allypath._values import plain_deep
 from allypath.errors import StatsError
 from allypath.instrument import Instrument, load_instrument
 from allypath.reports.charts import STAGE_COLORS, bar_chart, line_chart, stacked_bar_chart
+from allypath.reports.labels import construct_name
 from allypath.reports.methods import (
     BIC_GLOSS,
     ENTROPY_GLOSS,
@@ -16,7 +17,6 @@ from allypath.reports.methods import (
     STAGE_LABELS,
     ReportTable,
     Section,
-    construct_name,
     plain_columns,
     plain_header,
 )

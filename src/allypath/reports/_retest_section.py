@@ -11,11 +11,12 @@ import pandas as pd
 from allypath.errors import DataError
 from allypath.instrument import Instrument
 from allypath.io.ids import ID_COLUMN
-from allypath.io.waves import waves_in_order
+from allypath.io.waves import wave_labels
 from allypath.model import STAGES
-from allypath.reports.methods import ReportTable, Section, construct_name
+from allypath.reports.labels import measure_name
+from allypath.reports.methods import ReportTable, Section
 from allypath.stats import MeasureRetest, RetestResult, StageRetest, retest_reliability
-from allypath.stats.retest import INDEX_COLUMN, MIN_PAIRS, SCORE_PREFIX
+from allypath.stats.retest import INDEX_COLUMN, MIN_PAIRS
 
 __all__ = ["WAVE_COLUMN", "retest_section"]
 
@@ -33,20 +34,11 @@ _CAVEAT = (
 )
 
 
-def measure_name(instrument: Instrument, column: str) -> str:
-    """A retest measure as people read it (as ``allypath stats retest`` names it)."""
-    if column == INDEX_COLUMN:
-        return "Developmental index (0-100)"
-    if column.startswith(SCORE_PREFIX):
-        return construct_name(instrument, column.removeprefix(SCORE_PREFIX))
-    return column
-
-
 def _why_no_panel(scored: pd.DataFrame) -> str | None:
     """Why these data hold no panel to pair (in words), or None when some id comes back in a second wave."""
     if WAVE_COLUMN not in scored.columns:
         return "the data have no wave column"
-    labels = list(dict.fromkeys(str(w).strip() for w in waves_in_order(scored[WAVE_COLUMN])[0]))
+    labels = wave_labels(scored[WAVE_COLUMN])[0]
     if len(labels) < 2:
         return f"the data hold one wave ({labels[0]})" if labels else "no row names its wave"
     if ID_COLUMN not in scored.columns:

@@ -1,13 +1,19 @@
 # ruff: noqa: E501 -- prose in three languages reads better unbroken
-"""The English names the board report and the console show for stages, factors and interventions.
+"""The English names the reports and the console show for stages, factors, interventions, constructs
+and measures.
 
-One place for them, so the report, the dashboard pages and the API name things alike. They come from
-the model (:mod:`allypath.model`), never from query keys.
+One place for them, so the reports, the dashboard pages, the API and the commands name things alike.
+They come from the model (:mod:`allypath.model`) and the instrument, never from query keys.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from allypath.model import FACTORS, INTERVENTIONS, STAGES
+
+if TYPE_CHECKING:
+    from allypath.instrument import Instrument
 
 __all__ = [
     "ANSWER_WORDS",
@@ -21,6 +27,8 @@ __all__ = [
     "STAGE_NAMES",
     "board_subtitle",
     "board_title",
+    "construct_name",
+    "measure_name",
     "stage_names",
 ]
 
@@ -148,6 +156,29 @@ MONTHS = {
 def stage_names(language: str) -> tuple[str, ...]:
     """The stages' short names in ``language`` (English where it has none)."""
     return tuple(s.short_label.get_lang(language) for s in STAGES)
+
+
+def construct_name(instrument: Instrument, construct_id: str) -> str:
+    """A construct as people read it: its English label ("Apathy", "Zero-sum belief"), its id when the
+    instrument has no such construct."""
+    try:
+        return instrument.construct(construct_id).label.get_lang("en")
+    except KeyError:
+        return construct_id
+
+
+def measure_name(instrument: Instrument, column: str) -> str:
+    """A measure of a scored file as people read it: the index in words, a ``score_<construct>`` by its
+    construct's label, any other column as it is (``allypath stats retest`` and the methods report)."""
+    # allypath.stats takes seconds to import: only here, where a measure is named, never on the
+    # import of the names the dashboard and the board report use
+    from allypath.stats.retest import INDEX_COLUMN, SCORE_PREFIX
+
+    if column == INDEX_COLUMN:
+        return "Developmental index (0-100)"
+    if column.startswith(SCORE_PREFIX):
+        return construct_name(instrument, column.removeprefix(SCORE_PREFIX))
+    return column
 
 
 def _cover_words(language: str) -> dict[str, str]:

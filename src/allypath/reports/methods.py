@@ -24,6 +24,7 @@ from allypath.errors import StatsError
 from allypath.instrument import Construct, Instrument, load_instrument
 from allypath.model import STAGES
 from allypath.reports.charts import STAGE_COLORS, Chart, bar_chart, stacked_bar_chart
+from allypath.reports.labels import construct_name
 from allypath.scoring import StageModel, choose_form, load_stage_model, score
 from allypath.stats import (
     CalibrationResult,
@@ -34,7 +35,6 @@ __all__ = [
     "MethodsReport",
     "ReportTable",
     "Section",
-    "construct_name",
     "item_name",
     "methods_report",
     "plain_columns",
@@ -147,14 +147,7 @@ def _format_cell(value: Any, digits: int = 3) -> str:
 
 
 # --------------------------------------------------------------------------- names people read
-
-
-def construct_name(instrument: Instrument, construct_id: str) -> str:
-    """A construct as people read it: its English label ("Apathy", "Zero-sum belief")."""
-    try:
-        return instrument.construct(construct_id).label.get_lang("en")
-    except KeyError:
-        return construct_id
+# (a construct's and a retest measure's: allypath.reports.labels)
 
 
 def item_name(instrument: Instrument, item_id: str, limit: int = 60) -> str:

@@ -28,7 +28,7 @@ from scipy import stats as scipy_stats
 from allypath.errors import DataError
 from allypath.io.ids import ID_COLUMN, refuse_duplicate_ids
 from allypath.io.stages import checked_stages
-from allypath.io.waves import waves_in_order
+from allypath.io.waves import wave_labels
 from allypath.stats.icc import intraclass_correlations
 
 if TYPE_CHECKING:
@@ -220,8 +220,7 @@ def _choose_pair(
     frame: pd.DataFrame, wave_column: str, first: str | None, second: str | None, file: str | None
 ) -> tuple[list[str], int, int]:
     """The waves of the data (labels, first seen first) and the positions of the two to pair."""
-    distinct, blank = waves_in_order(frame[wave_column])
-    labels = list(dict.fromkeys(str(value).strip() for value in distinct))  # " A" and "A" are one wave
+    labels, blank = wave_labels(frame[wave_column])
     if len(labels) < 2:
         held = f"one wave ({labels[0]})" if labels else "no wave"
         raise DataError(
