@@ -8,6 +8,8 @@ items), and the other agreement items one answer per construct, varied from cons
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 import numpy as np
@@ -60,6 +62,15 @@ def sample_answers(
         else:
             answers[item.id] = text
     return answers
+
+
+def submit_answers(client: Any, token: str, answers: dict[str, Any], language: str = "en") -> str:
+    """Send ``answers`` with the link ``token`` through the API, as the survey's last page does, and
+    return the receipt code; anything but 201 Created fails the test, naming the body."""
+    body = {"token": token, "submission_id": str(uuid.uuid4()), "answers": answers, "language": language}
+    r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 201, r.content
+    return str(r.json()["receipt"])
 
 
 def answer_page(

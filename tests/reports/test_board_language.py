@@ -10,11 +10,9 @@ import re
 import string
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
-import allypath
 from allypath._values import records
 from allypath.model import FACTORS
 from allypath.privacy import PrivacyPolicy
@@ -39,13 +37,6 @@ ENGLISH = (
     "the whole organisation",
     "December",
 )
-
-
-@pytest.fixture(scope="module")
-def scored() -> pd.DataFrame:
-    frame = allypath.score(allypath.simulate(240, seed=5))
-    frame["team"] = pd.array(np.where(np.arange(len(frame)) % 2, "Ops", "Sales"), dtype="string")
-    return frame
 
 
 def board_of(scored: pd.DataFrame, language: str, **options: Any) -> Board:

@@ -49,17 +49,12 @@ def test_one_arabic_name_in_an_english_chart_is_enough() -> None:
 
 @pytest.mark.parametrize(("language", "images"), [("ar", True), ("en", False)])
 def test_the_arabic_board_pdf_draws_its_charts_as_images_and_the_english_one_does_not(
-    language: str, images: bool, tmp_path
+    language: str, images: bool, scored: pd.DataFrame, tmp_path
 ) -> None:
-    import numpy as np
-
-    import allypath
     from allypath.reports.board import board_pdf
 
     from .test_board_language import board_of
 
-    scored = allypath.score(allypath.simulate(240, seed=5))
-    scored["team"] = pd.array(np.where(np.arange(len(scored)) % 2, "Ops", "Sales"), dtype="string")
     board = board_of(scored, language)
     path = tmp_path / "board.pdf"
     path.write_bytes(board_pdf(board))

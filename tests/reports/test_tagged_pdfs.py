@@ -14,11 +14,9 @@ import logging
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-import allypath
 from allypath.reports.board import board_html, board_pdf
 from allypath.reports.deck import deck_html, workshop_deck, write_deck
 from allypath.reports.labels import board_title
@@ -26,14 +24,6 @@ from allypath.reports.pdf import _decorations_as_backgrounds
 from pdf_tags import assert_accessible, charts_in, weasyprint_errors
 
 from .test_board_language import board_of
-
-
-@pytest.fixture(scope="module")
-def scored() -> pd.DataFrame:
-    # the frame of tests/reports/test_printable_charts.py: Northwind by team, two teams
-    frame = allypath.score(allypath.simulate(240, seed=5))
-    frame["team"] = pd.array(np.where(np.arange(len(frame)) % 2, "Ops", "Sales"), dtype="string")
-    return frame
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -102,6 +102,25 @@ def make_wave(instrument: Instrument) -> Callable[..., Wave]:
 
 
 @pytest.fixture
+def make_panel_waves(make_wave: Callable[..., Wave]) -> Callable[[Organisation], tuple[Wave, Wave]]:
+    """Two launched panel waves of ``org``: Autumn, opened 200 days ago and open until tomorrow, and
+    Spring after it, so one man's answers to both can be compared."""
+
+    def make(org: Organisation) -> tuple[Wave, Wave]:
+        today = timezone.localdate()
+        autumn = make_wave(
+            org,
+            privacy_mode="panel",
+            name="Autumn",
+            opens_on=today - dt.timedelta(days=200),
+            closes_on=today + dt.timedelta(days=1),
+        )
+        return autumn, make_wave(org, privacy_mode="panel", name="Spring")
+
+    return make
+
+
+@pytest.fixture
 def acme(make_org: Callable[..., Organisation]) -> Organisation:
     return make_org("acme")
 

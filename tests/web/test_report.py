@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from allypath.web.orgs.keys import receipt_for
+from answer_patterns import submit_answers
 from pdf_tags import assert_accessible, weasyprint_errors
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
@@ -19,15 +20,7 @@ def submit(client, acme, make_wave, issue_tokens, answers_for, instrument):
     def send(wave=None, employee="S003", level=4, language="en"):
         wave = wave or make_wave(acme)
         token = issue_tokens(wave)[employee] if not hasattr(wave, "_tokens") else wave._tokens[employee]
-        body = {
-            "token": token,
-            "submission_id": str(uuid.uuid4()),
-            "answers": answers_for(instrument.form(wave.form), level),
-            "language": language,
-        }
-        r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
-        assert r.status_code == 201, r.content
-        return r.json()["receipt"]
+        return submit_answers(client, token, answers_for(instrument.form(wave.form), level), language)
 
     return send
 
@@ -131,34 +124,13 @@ def test_the_report_pdf_is_tagged_for_screen_readers_and_its_bars_are_not_figure
 
 
 def test_a_panel_report_compares_with_his_own_earlier_wave(
-    client, acme, make_wave, issue_tokens, answers_for, instrument
+    client, acme, make_panel_waves, issue_tokens, answers_for, instrument
 ):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    earlier = make_wave(
-        acme,
-        privacy_mode="panel",
-        name="Autumn",
-        opens_on=today - dt.timedelta(days=200),
-        closes_on=today + dt.timedelta(days=1),
-    )
-    later = make_wave(acme, privacy_mode="panel", name="Spring")
-    receipts = []
-    for wave, level in ((earlier, 2), (later, 4)):
-        body = {
-            "token": issue_tokens(wave)["N001"],
-            "submission_id": str(uuid.uuid4()),
-            "answers": answers_for(instrument.form("short"), level),
-            "language": "en",
-        }
-        receipts.append(
-            client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json").json()[
-                "receipt"
-            ]
-        )
+    earlier, later = make_panel_waves(acme)
+    receipts = [
+        submit_answers(client, issue_tokens(wave)["N001"], answers_for(instrument.form("short"), level))
+        for wave, level in ((earlier, 2), (later, 4))
+    ]
     # His report offers the comparison; it needs the receipt code of his earlier answers
     html = client.get(f"/r/{receipts[1]}/").content.decode()
     assert "enter the receipt code you were given then" in html and "Autumn" not in html
@@ -177,35 +149,16 @@ def test_a_panel_report_compares_with_his_own_earlier_wave(
 
 
 def test_whoever_holds_his_link_cannot_read_his_earlier_result(
-    client, acme, make_wave, issue_tokens, answers_for, instrument
+    client, acme, make_panel_waves, issue_tokens, answers_for, instrument
 ):
     """A review: HR (or anyone given the links) answered Spring in his place with his link and the
     report it got back showed his Autumn stage, index and date, found by the panel key alone."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    autumn = make_wave(
-        acme,
-        privacy_mode="panel",
-        name="Autumn",
-        opens_on=today - dt.timedelta(days=200),
-        closes_on=today + dt.timedelta(days=1),
-    )
-    spring = make_wave(acme, privacy_mode="panel", name="Spring")
+    autumn, spring = make_panel_waves(acme)
     form = instrument.form("short")
     receipts = {}
     tokens = {wave.name: issue_tokens(wave) for wave in (autumn, spring)}
     for who, wave, level in (("N001", autumn, 2), ("N002", autumn, 3), ("N001", spring, 4)):
-        body = {
-            "token": tokens[wave.name][who],
-            "submission_id": str(uuid.uuid4()),
-            "answers": answers_for(form, level),
-            "language": "en",
-        }
-        answer = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
-        receipts[(who, wave.name)] = answer.json()["receipt"]
+        receipts[(who, wave.name)] = submit_answers(client, tokens[wave.name][who], answers_for(form, level))
     taken = receipts[("N001", "Spring")]  # the link holder's receipt for N001's Spring link
     for page in (client.get(f"/r/{taken}/"), client.get(f"/r/{taken}/pdf")):
         assert page.status_code == 200

@@ -5,15 +5,14 @@ one sentence, the next stage and what moving there looks like, next steps titled
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import uuid
 
 import pytest
 
 from allypath.model import STAGES
 from allypath.web.survey.report import build_report, local_date, local_decimals, local_number
 from allypath.web.survey.texts import NEXT_STAGE
+from answer_patterns import submit_answers
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
@@ -23,13 +22,6 @@ STAGE_LABELS = {s.label.get_lang(lang) for s in STAGES for lang in ("en", "fr", 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
-def _post(client, token: str, answers: dict, language: str) -> str:
-    body = {"token": token, "submission_id": str(uuid.uuid4()), "answers": answers, "language": language}
-    r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
-    assert r.status_code == 201, r.content
-    return r.json()["receipt"]
-
-
 @pytest.fixture
 def stored(client, acme, make_wave, issue_tokens, answers_for, instrument):
     """A submitted full-form response, returned from the database (its result can be set)."""
@@ -37,7 +29,9 @@ def stored(client, acme, make_wave, issue_tokens, answers_for, instrument):
 
     def send(language: str = "en", level: int = 3, **result: object) -> Response:
         wave = make_wave(acme, form="full")
-        _post(client, issue_tokens(wave)["S003"], answers_for(instrument.form("full"), level), language)
+        submit_answers(
+            client, issue_tokens(wave)["S003"], answers_for(instrument.form("full"), level), language
+        )
         response = Response.objects.get(wave=wave)
         if result:
             response.result = {**response.result, **result}
@@ -107,7 +101,9 @@ def test_the_page_shows_the_next_stage_and_the_explained_index(
     import html as html_lib
 
     wave = make_wave(acme, form="full")
-    receipt = _post(client, issue_tokens(wave)["S003"], answers_for(instrument.form("full"), 2), "fr")
+    receipt = submit_answers(
+        client, issue_tokens(wave)["S003"], answers_for(instrument.form("full"), 2), "fr"
+    )
     page = html_lib.unescape(client.get(f"/r/{receipt}/?lang=fr").content.decode())
     assert '<h2 id="next-stage-h">L\'étape suivante</h2>' in page
     assert "Y passer, c'est" in page or "Y rester, c'est" in page
@@ -152,23 +148,13 @@ def test_french_and_arabic_write_scores_percentages_and_dates_their_own_way(stor
 
 
 def test_a_panel_report_dates_the_earlier_wave_as_the_language_writes_dates(
-    client, acme, make_wave, issue_tokens, answers_for, instrument
+    client, acme, make_panel_waves, issue_tokens, answers_for, instrument
 ):
-    from django.utils import timezone
-
     from allypath.web.survey.models import Response
 
-    today = timezone.localdate()
-    earlier = make_wave(
-        acme,
-        privacy_mode="panel",
-        name="Autumn",
-        opens_on=today - dt.timedelta(days=200),
-        closes_on=today + dt.timedelta(days=1),
-    )
-    later = make_wave(acme, privacy_mode="panel", name="Spring")
+    earlier, later = make_panel_waves(acme)
     receipts = [
-        _post(client, issue_tokens(wave)["N001"], answers_for(instrument.form("short"), level), "fr")
+        submit_answers(client, issue_tokens(wave)["N001"], answers_for(instrument.form("short"), level), "fr")
         for wave, level in ((earlier, 2), (later, 4))
     ]
     response = Response.objects.get(wave=later)

@@ -5,9 +5,7 @@ Each verdict is tested on data built so that it must come out the other way as w
 
 from __future__ import annotations
 
-import datetime as dt
 import html as html_lib
-import json
 import math
 import uuid
 
@@ -16,19 +14,13 @@ import pytest
 from allypath.web.journey.movement import Z
 from allypath.web.survey.report import build_report
 from allypath.web.survey.texts import ui
+from answer_patterns import submit_answers
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 LANGUAGES = ("en", "fr", "ar")
 RECEIPTS: dict[uuid.UUID, str] = {}  # a stored response's receipt code, to open its page
 EARLIER: dict[uuid.UUID, str] = {}  # a later panel response's earlier receipt code, to compare with
-
-
-def _post(client, token: str, answers: dict, language: str) -> str:
-    body = {"token": token, "submission_id": str(uuid.uuid4()), "answers": answers, "language": language}
-    r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
-    assert r.status_code == 201, r.content
-    return r.json()["receipt"]
 
 
 @pytest.fixture
@@ -38,7 +30,7 @@ def stored(client, acme, make_wave, issue_tokens, answers_for, instrument):
 
     def send(language: str = "en", level: int = 3, **result: object) -> Response:
         wave = make_wave(acme, form="full")
-        receipt = _post(
+        receipt = submit_answers(
             client, issue_tokens(wave)["S003"], answers_for(instrument.form("full"), level), language
         )
         response = Response.objects.get(wave=wave)
@@ -148,26 +140,18 @@ def test_the_page_does_not_contradict_itself_between_stages(client, stored):
 
 
 @pytest.fixture
-def panel(client, acme, make_wave, issue_tokens, answers_for, instrument):
+def panel(client, acme, make_panel_waves, issue_tokens, answers_for, instrument):
     """The later of two panel responses of one man, with the two results' index and index_se set."""
-    from django.utils import timezone
-
     from allypath.web.survey.models import Response
 
     def make(before: tuple[float, float], after: tuple[float, float], language: str = "en"):
-        today = timezone.localdate()
-        earlier = make_wave(
-            acme,
-            privacy_mode="panel",
-            name="Autumn",
-            opens_on=today - dt.timedelta(days=200),
-            closes_on=today + dt.timedelta(days=1),
-        )
-        later = make_wave(acme, privacy_mode="panel", name="Spring")
+        earlier, later = make_panel_waves(acme)
         receipts = []
         for wave, level, (index, se) in ((earlier, 2, before), (later, 3, after)):
             token = issue_tokens(wave)["N001"]
-            receipts.append(_post(client, token, answers_for(instrument.form("short"), level), language))
+            receipts.append(
+                submit_answers(client, token, answers_for(instrument.form("short"), level), language)
+            )
             response = Response.objects.get(wave=wave)
             assert response.result["status"] == "scored"
             response.result = {**response.result, "index": index, "index_se": se}

@@ -20,6 +20,7 @@ from allypath.web.orgs.emails import local_date
 from allypath.web.survey.models import Response
 from allypath.web.survey.pages import page_count
 from allypath.web.survey.texts import FIRST_STEPS, NEXT_STAGE, RESOURCES, UI
+from answer_patterns import submit_answers
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
@@ -30,13 +31,6 @@ LATIN = re.compile(r"[A-Za-z]{3,}")
 def text_of(response) -> str:
     """The page's HTML with its entities read (Django writes ' as &#x27;)."""
     return html_text.unescape(response.content.decode())
-
-
-def _post(client, token: str, answers: dict, language: str) -> str:
-    body = {"token": token, "submission_id": str(uuid.uuid4()), "answers": answers, "language": language}
-    r = client.post("/api/v1/responses", data=json.dumps(body), content_type="application/json")
-    assert r.status_code == 201, r.content
-    return str(r.json()["receipt"])
 
 
 @pytest.fixture
@@ -54,7 +48,9 @@ def stored(client, tokens, answers_for, instrument):
     """A submitted response's receipt, with its stored result changed by ``result``."""
 
     def send(language: str = "en", level: int = 3, employee: str = "S003", **result: object) -> str:
-        receipt = _post(client, tokens[employee], answers_for(instrument.form("short"), level), language)
+        receipt = submit_answers(
+            client, tokens[employee], answers_for(instrument.form("short"), level), language
+        )
         if result:
             response = Response.objects.latest("pk")
             response.result = {**response.result, **result}
