@@ -39,7 +39,7 @@ from allypath.stats import (
     parallel_analysis,
     stages_vs_continuum,
 )
-from pdf_tags import assert_accessible, charts_in
+from pdf_tags import assert_accessible, chart_titles
 
 N = 5000
 SEED = 0
@@ -294,7 +294,9 @@ def test_pdf_renders_and_rasterises(pdf: Path, tmp_path: Path):
 def test_the_pdf_is_tagged_for_screen_readers_with_a_figure_per_chart(html: str, pdf: Path):
     title = re.search(r"<title>(.*?)</title>", html)
     assert title is not None
-    found = assert_accessible(pdf, title=unescape(title.group(1)), charts=charts_in(html), tables=True)
+    found = assert_accessible(
+        pdf, title=unescape(title.group(1)), language="en", charts=chart_titles(html), tables=True
+    )
     assert found.structure["Caption"] >= 1  # a table's or a chart's caption
 
 

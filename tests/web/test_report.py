@@ -118,7 +118,7 @@ def test_the_report_pdf_is_tagged_for_screen_readers_and_its_bars_are_not_figure
     pdf.write_bytes(r.content)
     # the stage bars repeat the figures beside them (aria-hidden on the page): a Figure with nothing
     # to say would be a blank stop for a screen reader, so the PDF has none
-    found = assert_accessible(pdf, title=title, charts=0, tables=False)
+    found = assert_accessible(pdf, title=title, language=language, charts=[], tables=False)
     assert found.structure["H3"] >= 1 and found.structure["LI"] >= 4  # the four stages' bars, a list
     assert weasyprint_errors(caplog) == []
 
