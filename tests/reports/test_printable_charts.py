@@ -32,7 +32,36 @@ def test_a_chart_in_arabic_becomes_an_image_of_its_size_with_its_words_as_alt_te
     assert base64.b64decode(image.group(1)).startswith(PNG)
     width = re.search(r'\swidth="([0-9.]+)"', svg[: svg.index(">")])
     assert width is not None and f'width="{width.group(1)}"' in image.group(2)  # same size on the page
-    assert 'alt="التوزيع على المراحل. ' in image.group(2)  # the title, then what the chart shows
+    assert 'alt="التوزيع على المراحل"' in image.group(2)  # the title: the caption says what it shows
+
+
+def test_a_printed_chart_says_its_title_and_leaves_its_description_to_the_caption() -> None:
+    """A screen reader reads a chart's alt text and then its caption: with the description in both
+    (the Arabic board's charts), it read the description twice. The alt names the chart, in any
+    language (an English chart with one Arabic name is drawn as an image too)."""
+    frame = pd.DataFrame({"group": ["Everyone", "المبيعات"], "share": [0.2, 0.5]})
+    described = "Share of the men at each stage, per group."
+    chart = bar_chart(frame, x="share", y="group", title="Stage mix", description=described)
+    printed = printable(chart.html())
+    alts = re.findall(r'<img class="chart-image"[^>]*\salt="([^"]*)"', printed)
+    assert alts == ["Stage mix"]
+    assert printed.count(described) == 1 and f"<figcaption>{described}</figcaption>" in printed
+
+
+def test_a_charts_svg_is_named_by_its_title_alone() -> None:
+    """On the web page (every language) the SVG's accessible name is its title, not its title and
+    description: the figure's caption says the description."""
+    chart = bar_chart(
+        pd.DataFrame({"group": ["A", "B"], "share": [0.2, 0.5]}),
+        x="share",
+        y="group",
+        title="Stage mix",
+        description="Share of the men at each stage.",
+    )
+    named = re.search(r'<svg role="img" aria-labelledby="([^"]+)"', chart.svg)
+    assert named is not None
+    names = [re.search(rf'<(\w+) id="{ref}">([^<]*)<', chart.svg) for ref in named.group(1).split()]
+    assert [(m.group(1), m.group(2)) for m in names if m] == [("title", "Stage mix")]
 
 
 def test_a_chart_in_latin_letters_stays_vector_svg() -> None:

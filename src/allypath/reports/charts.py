@@ -92,7 +92,8 @@ class Chart:
     Attributes
     ----------
     title : the chart's title (also the SVG ``<title>``).
-    description : what the chart shows, in a sentence (the SVG ``<desc>``: alt text).
+    description : what the chart shows, in a sentence (the SVG ``<desc>`` and the figure's caption;
+        the alt text is the title).
     spec : the Vega-Lite specification (JSON-ready dict).
     svg : the rendered, accessible SVG.
     data : the numbers behind the chart, shown as the accessible table.
@@ -163,8 +164,9 @@ def render_svg(spec: dict[str, Any], *, title: str, description: str) -> str:
     raw = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", raw)
     raw = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', raw)
     # No inline size style: the page's CSS scales the SVG (``svg { max-width: 100%; height: auto }``);
-    # WeasyPrint mis-sizes inline SVG boxes that carry such a style attribute.
-    raw = raw.replace("<svg", f'<svg role="img" aria-labelledby="{prefix}-title {prefix}-desc"', 1)
+    # WeasyPrint mis-sizes inline SVG boxes that carry such a style attribute. Named by its title only:
+    # the figure's caption says the description, which in the name too a screen reader reads twice.
+    raw = raw.replace("<svg", f'<svg role="img" aria-labelledby="{prefix}-title"', 1)
     opening_end = raw.index(">") + 1
     label = (
         f'<title id="{prefix}-title">{html.escape(title)}</title>'
@@ -184,8 +186,10 @@ def printable(page: str) -> str:
     """``page`` (HTML) made ready for WeasyPrint: every inline SVG whose text is in a script that needs
     shaping is replaced by an image of it drawn by resvg (vl-convert), which shapes and orders the
     text as a browser does (WeasyPrint would print "الجميع" as unjoined letters, last first). The
-    image keeps the SVG's size, and its title and description as its alt text; every other SVG stays
-    as it is (vector). The web page keeps the SVG: browsers draw it right.
+    image keeps the SVG's size, and its title as its alt text, as WeasyPrint gives a vector chart: the
+    figure's caption says the description, which in the alt text too a screen reader would read twice
+    (a chart is a complex image: a short alt that names it, the long description beside it). Every
+    other SVG stays as it is (vector). The web page keeps the SVG: browsers draw it right.
     """
 
     def image(match: re.Match[str]) -> str:
@@ -202,9 +206,8 @@ def printable(page: str) -> str:
             for name in ("width", "height")
             if (found := re.search(rf'\s{name}="([0-9.]+)"', opening))
         )
-        labels = re.findall(r"<(?:title|desc)\b[^>]*>(.*?)</(?:title|desc)>", svg, re.S)
-        said = [html.unescape(label) for label in labels]
-        alt = html.escape(". ".join(s.strip() for s in said if s.strip()), quote=True)
+        title = re.search(r"<title\b[^>]*>(.*?)</title>", svg, re.S)
+        alt = html.escape(html.unescape(title.group(1)).strip() if title else "", quote=True)
         return f'<img class="chart-image" src="data:image/png;base64,{png}" {size} alt="{alt}">'
 
     return _INLINE_SVG.sub(image, page)
