@@ -2,7 +2,7 @@
 "Tagged: yes", the title, the PDF/UA identification in the XMP metadata and the structure tree, as
 poppler's pdfinfo shows them (``pdfinfo -struct``); the document's language (the catalog's /Lang) and
 what each Figure says (its /Alt), which pdfinfo does not print (poppler 22.12: neither ``-struct``,
-``-struct-text``, ``-meta`` nor ``-custom``), read from the PDF's objects with pikepdf.
+``-struct-text``, ``-meta`` nor ``-custom``), read from the PDF's objects with pypdf.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,13 @@ def tagging_of(pdf: Path) -> Tagging:
     elements = [
         line.split()[0].rstrip(":") for line in tree if line.strip() and not line.strip().startswith("/")
     ]
-    with pikepdf.open(pdf) as document:
-        language = str(document.Root.get("/Lang", ""))
-        tree = document.Root.get("/StructTreeRoot")
-        alts = tuple(
-            str(element.get("/Alt", "")) for element in _elements(tree) if element.get("/S") == "/Figure"
-        )
+    catalog = PdfReader(pdf).trailer["/Root"]
+    language = str(catalog.get("/Lang", ""))
+    alts = tuple(
+        str(element.get("/Alt", ""))
+        for element in _elements(catalog.get("/StructTreeRoot"))
+        if element.get("/S") == "/Figure"
+    )
     return Tagging(
         tagged=info.get("Tagged") == "yes",
         title=info.get("Title", ""),
@@ -92,16 +94,17 @@ def chart_titles(page: str) -> list[str]:
     return [html.unescape(t.group(1)).strip() if t else "" for t in titles]
 
 
-def _elements(node: object) -> Iterator[pikepdf.Dictionary]:
+def _elements(node: object) -> Iterator[DictionaryObject]:
     """The structure elements below ``node`` (a structure tree's root or element), depth first."""
-    if isinstance(node, pikepdf.Array):
+    node = getattr(node, "get_object", lambda: node)()  # an indirect reference: the object it names
+    if isinstance(node, ArrayObject):
         for child in node:
             yield from _elements(child)
-    elif isinstance(node, pikepdf.Dictionary):
+    elif isinstance(node, DictionaryObject):
         if "/S" in node:
             yield node
         if "/K" in node:
-            yield from _elements(node.K)
+            yield from _elements(node["/K"])
 
 
 def weasyprint_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
