@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 import allypath
 from allypath._values import plain_deep
+from allypath.cli import app
+from allypath.errors import DataError
 from allypath.reports import MethodsReport, methods_report
 from allypath.reports._retest_section import retest_section
 from allypath.stats import retest_reliability
@@ -186,3 +190,60 @@ def test_the_report_shows_the_section_after_classification(
     } <= headers
     for caption in ("How stable each score is between the waves", "Stage at each wave (people)"):
         assert f"<caption>{caption}</caption>" in page
+
+
+# --------------------------------------------------------------------------- the waves asked for
+
+
+@pytest.fixture(scope="module")
+def three_waves() -> pd.DataFrame:
+    """Raw answers of 30 men at each stage in Spring, Summer and Autumn, at the same true stage."""
+    return simulated_panel(dict.fromkeys((1, 2, 3, 4), 30), ("Spring", "Summer", "Autumn"), seed=41)
+
+
+def test_the_section_pairs_the_waves_asked_for_and_says_so(three_waves: pd.DataFrame) -> None:
+    scored = allypath.score(three_waves, on_error="mark")
+    by_default = retest_section(scored, INSTRUMENT)[1].verdict
+    assert "Wave Summer was paired with wave Autumn (the last two of the waves Spring, Summer, Autumn)" in (
+        by_default
+    )
+    numbers, section = retest_section(scored, INSTRUMENT, first="Spring", second="Autumn")
+    assert "Wave Spring was paired with wave Autumn (as asked, of the waves Spring, Summer, Autumn)" in (
+        section.verdict
+    )
+    assert numbers == retest_reliability(scored, first="Spring", second="Autumn").to_dict()
+    assert section.tables[2].columns[0] == "wave Spring ↓ / wave Autumn →"
+    # one wave named: its neighbour is the other
+    alone = retest_section(scored, INSTRUMENT, first="Spring")[1].verdict
+    assert "Wave Spring was paired with wave Summer (as asked" in alone
+
+
+def test_a_wave_the_data_lack_is_refused_before_any_work(
+    three_waves: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import allypath.reports.methods as methods_module
+
+    def no_scoring(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report scored the data before checking the waves")
+
+    monkeypatch.setattr(methods_module, "score", no_scoring)
+    with pytest.raises(
+        DataError, match=r"the second wave 'Winter' is not in the data, which hold the waves "
+    ):
+        methods_report(three_waves, retest_second="Winter")
+    with pytest.raises(DataError, match="the first and second waves are both Spring"):
+        methods_report(three_waves, retest_first="Spring", retest_second="Spring")
+    with pytest.raises(DataError, match="the data have no wave column"):
+        methods_report(three_waves.drop(columns=["wave"]), retest_first="Spring")
+
+
+def test_the_command_refuses_a_wave_the_file_lacks_naming_the_file(
+    three_waves: pd.DataFrame, tmp_path: Path
+) -> None:
+    data = tmp_path / "panel.csv"
+    three_waves.to_csv(data, index=False)
+    out = tmp_path / "methods.html"
+    result = CliRunner().invoke(app, ["methods", str(data), "--out", str(out), "--retest-first", "Winter"])
+    assert result.exit_code == 2, result.output
+    assert str(data) in result.output and "the first wave 'Winter' is not in the data" in result.output
+    assert not out.exists()

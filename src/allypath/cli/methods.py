@@ -179,6 +179,19 @@ def methods(
     instrument: InstrumentOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the random parts (parallel analysis, starts).")] = 0,
     bootstrap: BootstrapOption = 19,
+    retest_first: Annotated[
+        str | None,
+        typer.Option(
+            "--retest-first",
+            help="Test-retest: the earlier wave to pair (default: the one before --retest-second).",
+        ),
+    ] = None,
+    retest_second: Annotated[
+        str | None,
+        typer.Option(
+            "--retest-second", help="Test-retest: the later wave to pair (default: the last in the file)."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write the methods report: is the instrument measuring well on these data?
@@ -201,6 +214,16 @@ def methods(
             raise StatsError("give either --calibration MODEL or --calibrate, not both")
         refuse_output(out, data, calibration, instrument)
         frame = read_data(data)
+        if retest_first is not None or retest_second is not None:
+            from allypath.stats import retest_pair
+
+            # refused now, naming the file, not after minutes of statistics
+            retest_pair(frame, first=retest_first, second=retest_second, file=str(data))
+        if retest_first is not None or retest_second is not None:
+            from allypath.stats import retest_pair
+
+            # refused now, naming the file, not after minutes of statistics
+            retest_pair(frame, first=retest_first, second=retest_second, file=str(data))
         active = load_instrument(instrument)
         if "stage" not in frame.columns:
             # The report scores these rows itself, setting bad answers aside; check them first as
@@ -222,6 +245,8 @@ def methods(
                 seed=seed,
                 progress=step,
                 structure_bootstrap=bootstrap,
+                retest_first=retest_first,
+                retest_second=retest_second,
             )
             progress.update(task, description="writing")
             if out is not None and suffix == ".pdf":

@@ -61,12 +61,14 @@ def _level(band: str | None) -> str | None:
     return "good" if band.split(" to ")[0] in _AT_LEAST_GOOD else "moderate"
 
 
-def _pairing(result: RetestResult) -> str:
-    """Which waves were paired, how many people, and who was left out (in words)."""
+def _pairing(result: RetestResult, chosen: bool) -> str:
+    """Which waves were paired (and whether chosen or by default), how many people, and who was left
+    out (in words)."""
     left = result.left_out()
     out = "left out: " + ", ".join(left) if left else "no one was left out"
+    which = "as asked, of" if chosen else "the last two of"
     return (
-        f"Wave {result.first} was paired with wave {result.second} (the last two of the waves "
+        f"Wave {result.first} was paired with wave {result.second} ({which} the waves "
         f"{', '.join(result.waves)}): {result.n_pairs:,} people were placed in both; {out}."
     )
 
@@ -170,9 +172,10 @@ def _tables(result: RetestResult, instrument: Instrument) -> list[ReportTable]:
 
 def _method() -> str:
     return (
-        "The rows of the data are paired by respondent_id between the last two waves, in the order the "
-        "waves first appear (allypath stats retest chooses others); only people placed in a stage in both "
-        "waves are paired. For the developmental index and each scale score: ICC(2,1), the intraclass "
+        "The rows of the data are paired by respondent_id between two waves: the last two, in the order "
+        "the waves first appear, unless others were asked for (allypath methods --retest-first and "
+        "--retest-second, or allypath stats retest); only people placed in a stage in both waves are "
+        "paired. For the developmental index and each scale score: ICC(2,1), the intraclass "
         "correlation for absolute agreement of one measurement (the share of the scores' variance that "
         "lies between people rather than between a person's two answers, a shift of everyone between "
         "the waves counting as disagreement; 1: the same score both times, 0: no more alike than two "
@@ -188,9 +191,12 @@ def _method() -> str:
     )
 
 
-def retest_section(scored: pd.DataFrame, instrument: Instrument) -> tuple[dict[str, Any], Section]:
-    """Test-retest reliability of ``scored`` (scored rows with their respondent_id and wave); numbers
-    and section."""
+def retest_section(
+    scored: pd.DataFrame, instrument: Instrument, first: str | None = None, second: str | None = None
+) -> tuple[dict[str, Any], Section]:
+    """Test-retest reliability of ``scored`` (scored rows with their respondent_id and wave) between
+    the waves ``first`` and ``second`` (default: the last two; one given, its neighbour); numbers and
+    section."""
     reason = _why_no_panel(scored)
     if reason is not None:
         verdict = (
@@ -200,7 +206,7 @@ def retest_section(scored: pd.DataFrame, instrument: Instrument) -> tuple[dict[s
         )
         return {"skipped": reason}, Section(_KEY, _TITLE, verdict, "info", _method())
     try:
-        result = retest_reliability(scored)
+        result = retest_reliability(scored, first=first, second=second)
     except DataError as exc:
         # A panel the retest refuses (a man twice in one wave, a row without its wave or id) should
         # not cost the researcher the rest of the report: the section names the problem instead.
@@ -211,6 +217,7 @@ def retest_section(scored: pd.DataFrame, instrument: Instrument) -> tuple[dict[s
         return {"skipped": str(exc)}, Section(_KEY, _TITLE, verdict, "caution", _method())
     index = next((m for m in result.measures if m.measure == INDEX_COLUMN), None)
     opening, status = _verdict(result, index)
-    verdict = " ".join([opening, _pairing(result), _CAVEAT])
+    chosen = first is not None or second is not None
+    verdict = " ".join([opening, _pairing(result, chosen), _CAVEAT])
     tables = _tables(result, instrument) if result.n_pairs else []
     return result.to_dict(), Section(_KEY, _TITLE, verdict, status, _method(), tables)

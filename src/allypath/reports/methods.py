@@ -540,6 +540,8 @@ def methods_report(
     min_group_size: int = 100,
     progress: Progress | None = None,
     structure_bootstrap: int = 19,
+    retest_first: str | None = None,
+    retest_second: str | None = None,
 ) -> MethodsReport:
     """Run the instrument's psychometrics on ``data`` and assemble the methods report.
 
@@ -563,6 +565,8 @@ def methods_report(
         Called with (step description, steps done, total steps).
     structure_bootstrap : int
         Parametric bootstrap draws of the stages-or-continuum test (0: held-out comparison only).
+    retest_first, retest_second : str, optional
+        The waves the test-retest section pairs (default: the last two; one given, its neighbour).
 
     Returns
     -------
@@ -573,8 +577,13 @@ def methods_report(
     StatsError
         Fewer than 50 placed respondents, or no stage scale items in the data.
     DataError
-        Unknown item columns or unreadable answers (as :func:`allypath.score`).
+        Unknown item columns or unreadable answers (as :func:`allypath.score`); test-retest waves asked
+        for that the data do not hold (before any work).
     """
+    if retest_first is not None or retest_second is not None:
+        from allypath.stats import retest_pair
+
+        retest_pair(data, first=retest_first, second=retest_second)
     full = instrument or load_instrument()
     instrument = full.form(choose_form(data.columns, full))
     base = load_stage_model()
@@ -661,7 +670,7 @@ def methods_report(
     )
     sections.append(section)
     tick("test-retest")
-    numbers["retest"], section = retest_section(scored, instrument)
+    numbers["retest"], section = retest_section(scored, instrument, retest_first, retest_second)
     sections.append(section)
     tick("latent profiles")
     numbers["latent"], section = latent_section(scored, seed, instrument)

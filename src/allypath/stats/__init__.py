@@ -46,7 +46,7 @@ from allypath.stats.latent import (
 )
 from allypath.stats.lavaan_syntax import ParsedModel, parse_model
 from allypath.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega, omega_total_one_factor
-from allypath.stats.retest import MeasureRetest, RetestResult, StageRetest, retest_reliability
+from allypath.stats.retest import MeasureRetest, RetestResult, StageRetest, retest_pair, retest_reliability
 from allypath.stats.rotation import ROTATIONS, RotationResult, geomin, oblimin, promax, rotate, varimax
 from allypath.stats.scales import construct_keys, omega_h_factors, scale_omega_h
 from allypath.stats.structure import StructureResult, stage_structure, structure_items
@@ -104,6 +104,7 @@ __all__ = [
     "parse_model",
     "promax",
     "relative_entropy",
+    "retest_pair",
     "retest_reliability",
     "rotate",
     "scale_omega_h",

@@ -34,7 +34,15 @@ from allypath.stats.icc import intraclass_correlations
 if TYPE_CHECKING:
     from statsmodels.stats.inter_rater import KappaResults
 
-__all__ = ["MIN_PAIRS", "MeasureRetest", "RetestResult", "StageRetest", "retest_bands", "retest_reliability"]
+__all__ = [
+    "MIN_PAIRS",
+    "MeasureRetest",
+    "RetestResult",
+    "StageRetest",
+    "retest_bands",
+    "retest_pair",
+    "retest_reliability",
+]
 
 #: Fewest pairs judged. Koo & Li (2016) advise at least 30 people for a reliability study; with fewer,
 #: the 95% interval of an ICC near 0.8 reaches across two or three bands and judges nothing.
@@ -214,6 +222,23 @@ class RetestResult:
 
 
 # --------------------------------------------------------------------------- the checks
+
+
+def retest_pair(
+    frame: pd.DataFrame,
+    *,
+    wave_column: str = "wave",
+    first: str | None = None,
+    second: str | None = None,
+    file: str | None = None,
+) -> tuple[str, str]:
+    """The two waves :func:`retest_reliability` pairs for ``first`` and ``second`` (labels), checked
+    before any scoring: a caller that runs for minutes (the methods report) refuses a wave that is not
+    in the data at once. Raises :class:`~allypath.errors.DataError` as :func:`retest_reliability` does."""
+    if wave_column not in frame.columns:
+        raise DataError(f"the data have no {wave_column} column (the waves)", file=file, column=wave_column)
+    labels, at_first, at_second = _choose_pair(frame, wave_column, first, second, file)
+    return labels[at_first], labels[at_second]
 
 
 def _choose_pair(
