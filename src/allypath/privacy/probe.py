@@ -22,11 +22,14 @@ indicator, in atom coordinates, is orthogonal to the null space.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import lsmr
+
+from allypath.privacy.halves import light_matches
 
 __all__ = ["MAX_K", "Probes", "find_light_sets", "find_small_sets", "probes"]
 
@@ -52,8 +55,32 @@ class Probes:
         return np.asarray(np.abs(sums).max(axis=1) <= _ZERO * np.maximum(1.0, indicator.sum(axis=1).A1))
 
 
+# The last matrix's probes: the stage audit searches one matrix once per stage, and the probes of a
+# matrix are a function of it (seeded), so they are computed once. One entry, replaced whole.
+_LAST: tuple[tuple[object, ...], Probes] | None = None
+
+
+def _key(matrix: sp.csr_matrix, count: int) -> tuple[object, ...]:
+    csr = sp.csr_matrix(matrix)
+    digest = hashlib.blake2b(digest_size=16)
+    for array in (csr.indptr, csr.indices, csr.data):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return (csr.shape, str(csr.data.dtype), str(csr.indices.dtype), count, digest.digest())
+
+
 def probes(matrix: sp.csr_matrix, count: int = PROBES) -> Probes:
     """``count`` random vectors z with ``matrix @ z == 0`` (to rounding), fixed by the seed."""
+    global _LAST
+    key = _key(matrix, count)
+    last = _LAST
+    if last is not None and last[0] == key:
+        return last[1]
+    found = _probes(matrix, count)
+    _LAST = (key, found)
+    return found
+
+
+def _probes(matrix: sp.csr_matrix, count: int) -> Probes:
     rng = np.random.default_rng(_SEED)
     transposed = sp.csr_matrix(matrix.T, dtype=float)
     columns = []
@@ -62,30 +89,11 @@ def probes(matrix: sp.csr_matrix, count: int = PROBES) -> Probes:
         fit = lsmr(transposed, draw, atol=1e-14, btol=1e-14, maxiter=20 * max(matrix.shape))[0]
         columns.append(draw - transposed @ fit)
     vectors = np.column_stack(columns)
+    vectors.flags.writeable = False  # kept for the next call on the same matrix
     residual = np.abs(matrix @ vectors).max(initial=0.0)
     if residual > 1e-9:  # pragma: no cover - LSMR did not converge; the caller falls back
         raise ArithmeticError(f"null-space probes did not converge (residual {residual:.1e})")
     return Probes(vectors)
-
-
-def _halves(weights: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every atom and every pair of atoms weighing at most ``limit`` together: (halves x 2) atom
-    indices (-1 for none) and their weights."""
-    singles = np.flatnonzero(weights <= limit)
-    light = singles[weights[singles] <= limit - 1]
-    first, second = np.triu_indices(light.size, k=1)
-    first, second = light[first], light[second]
-    keep = weights[first] + weights[second] <= limit
-    pairs = np.column_stack([first[keep], second[keep]])
-    halves = np.vstack([np.column_stack([singles, np.full(singles.size, -1)]), pairs])
-    weight = weights[halves[:, 0]] + np.where(halves[:, 1] >= 0, weights[np.maximum(halves[:, 1], 0)], 0)
-    return halves, weight
-
-
-def _sums(prints: np.ndarray, halves: np.ndarray) -> np.ndarray:
-    """Each half's fingerprint: its atom's, or the sum of its two atoms'."""
-    second = np.where((halves[:, 1] >= 0)[:, None], prints[np.maximum(halves[:, 1], 0)], 0.0)
-    return prints[halves[:, 0]] + second
 
 
 def find_small_sets(matrix: sp.csr_matrix, weights: np.ndarray, k: int) -> list[tuple[int, ...]] | None:
@@ -118,33 +126,6 @@ def find_light_sets(matrix: sp.csr_matrix, weights: np.ndarray, limit: int) -> l
     zero = np.abs(prints).max(axis=1) <= _ZERO
     found.update((int(small[a]),) for a in np.flatnonzero(zero))
     rest = np.flatnonzero(~zero)
-    halves, weight = _halves(weights[small][rest], k - 1)
-    halves = np.where(halves >= 0, rest[np.maximum(halves, 0)], -1)
-    # the first fingerprint of every half; the others only where the first one matches
-    values = prints[halves[:, 0], 0] + np.where(
-        halves[:, 1] >= 0, prints[np.maximum(halves[:, 1], 0), 0], 0.0
-    )
-    maybe = np.flatnonzero((halves[:, 1] >= 0) & (np.abs(values) <= _ZERO))
-    pair_zero = maybe[np.abs(_sums(prints, halves[maybe])).max(axis=1) <= _ZERO]
-    found.update(tuple(sorted(int(small[a]) for a in halves[h])) for h in pair_zero)
-    keep = np.ones(halves.shape[0], dtype=bool)
-    keep[pair_zero] = False
-    # two halves whose fingerprints cancel: halves sorted by their first fingerprint, each one's
-    # negative searched among them (queries in ascending order too, which keeps the search fast)
-    order = np.flatnonzero(keep)[np.argsort(values[keep], kind="stable")]
-    halves, weight, values = halves[order], weight[order], values[order]
-    low = np.searchsorted(values, (-values - 2 * _ZERO)[::-1], side="left")[::-1]
-    high = np.searchsorted(values, (-values + 2 * _ZERO)[::-1], side="right")[::-1]
-    spans = high - low
-    first = np.repeat(np.arange(values.size), spans)
-    second = np.repeat(low - np.cumsum(spans) + spans, spans) + np.arange(int(spans.sum()))
-    keep = (second > first) & (weight[first] + weight[second] <= k - 1)
-    first, second = first[keep], second[keep]
-    total = _sums(prints, halves[first]) + _sums(prints, halves[second])
-    keep = np.abs(total).max(axis=1) <= 4 * _ZERO
-    first, second = first[keep], second[keep]
-    a0, a1, b0, b1 = halves[first, 0], halves[first, 1], halves[second, 0], halves[second, 1]
-    shared = (a0 == b0) | (a0 == b1) | ((a1 >= 0) & ((a1 == b0) | (a1 == b1)))
-    for x, y, u, v in zip(a0[~shared], a1[~shared], b0[~shared], b1[~shared], strict=True):
-        found.add(tuple(sorted(int(small[a]) for a in (x, y, u, v) if a >= 0)))
+    for atoms in light_matches(prints[rest], weights[small][rest], limit, _ZERO):
+        found.add(tuple(sorted(int(small[rest[a]]) for a in atoms)))
     return sorted(found, key=lambda s: (int(weights[list(s)].sum()), s))
