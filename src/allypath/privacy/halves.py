@@ -98,7 +98,8 @@ def light_matches(
                 continue
             if x.size > y.size:
                 x, y = y, x
-            order = x[np.argsort(values[x], kind="stable")]
+            # ties may fall in any order: which half comes first is decided by rank below
+            order = x[np.argsort(values[x])]
             if light == heavy:
                 # the sorted halves look themselves up: queries in ascending order of their
                 # negatives keep the binary searches in cache (unordered, they took seconds)
