@@ -542,6 +542,7 @@ _SOLVER_FILES = (
     "solve.py",
     "audit.py",
     "probe.py",
+    "halves.py",
     "comments.py",
     "decision.py",
     "release.py",
