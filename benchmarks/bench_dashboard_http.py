@@ -154,7 +154,8 @@ def run(quick: bool = False) -> list[dict[str, object]]:
 
 
 def _long_session(sessions: int) -> dict[str, object]:
-    """One user, 40 filter combinations one after the other: the last requests' latency."""
+    """One user, 30 filter combinations one after the other, then the first 10 again: whether a long
+    session makes the same requests slower."""
     client = _client("explorer")
     units = ["Trading", "Engineering", "Exploration", "Operations", "Corporate"]
     levels = ["Individual contributor", "Manager", "Senior leader"]
@@ -171,7 +172,9 @@ def _long_session(sessions: int) -> dict[str, object]:
         for u in units[:2]
         for r in ("EMEA", "APAC")
     ]
-    urls = urls[:40]
+    # the first ten again at the end: the later requests are compared with the same requests made
+    # early in the session (the heavier overview pages at the end made the ratio say nothing)
+    urls = [*urls[:30], *urls[:10]]
     times = []
     for url in urls:
         start = time.perf_counter()
@@ -184,11 +187,14 @@ def _long_session(sessions: int) -> dict[str, object]:
         "name": "dashboard_http_long_session_last10_p95",
         "figure": last,
         "unit": "ms",
-        "baseline_name": "the same session's first 10 requests",
+        "baseline_name": "the same 10 requests at the session's start",
         "baseline": first,
         "ratio": last / first,
         "target": f"p95 <= {TARGET_MS:.0f} ms",
-        "notes": f"{len(urls)} requests by one user, all read from the one release",
+        "notes": (
+            f"{len(urls)} requests by one user, all read from the one release; the last 10 repeat the "
+            "first 10"
+        ),
     }
 
 
