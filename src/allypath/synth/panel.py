@@ -40,8 +40,7 @@ from allypath.synth.population import (
     UNIT_CLIMATE_SD,
     Carried,
     _answers,
-    _people,
-    respondent_stage_mix,
+    _respondents,
 )
 
 __all__ = ["simulate_panel"]
@@ -212,14 +211,8 @@ def simulate_panel(
     ):
         _check_share(name, value)
     # the men of the first wave: the draws simulate(n, seed=seed) makes
-    rng = np.random.default_rng(seed)
-    expected = np.array([o.invited * o.response_rate for o in orgs])
-    org_index = rng.choice(len(orgs), size=n, p=expected / expected.sum())
-    stage = np.empty(n, dtype=np.int8)
-    for k, org in enumerate(orgs):
-        mask = org_index == k
-        stage[mask] = rng.choice(4, size=int(mask.sum()), p=respondent_stage_mix(org)) + 1
-    people = _people(rng, org_index, stage, orgs, names[0])
+    org_index, people = _respondents(np.random.default_rng(seed), n, orgs, names[0])
+    stage = people["true_stage"].to_numpy(dtype=np.int8)
     inst = (instrument or load_instrument()).form(form)
     stage_model = model or load_stage_model()
     # one stream for the men's stable parts and one per wave, so a wave added leaves the others alone

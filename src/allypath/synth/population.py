@@ -205,13 +205,7 @@ def simulate(
     if n < 1:
         raise ValueError("n must be at least 1")
     rng = np.random.default_rng(seed)
-    expected = np.array([o.invited * o.response_rate for o in orgs])
-    org_index = rng.choice(len(orgs), size=n, p=expected / expected.sum())
-    stage = np.empty(n, dtype=np.int8)
-    for k, org in enumerate(orgs):
-        mask = org_index == k
-        stage[mask] = rng.choice(4, size=int(mask.sum()), p=respondent_stage_mix(org)) + 1
-    people = _people(rng, org_index, stage, orgs, wave)
+    org_index, people = _respondents(rng, n, orgs, wave)
     answers = _answers(
         rng,
         people,
@@ -223,6 +217,21 @@ def simulate(
         acquiescence_sd,
     )
     return pd.concat([people, answers], axis=1)
+
+
+def _respondents(
+    rng: np.random.Generator, n: int, orgs: Sequence[OrgCalibration], wave: str
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """``n`` respondents drawn from ``orgs`` by their expected responses: each one's organisation
+    (index) and his attributes with his true stage (:func:`_people`). :func:`simulate` and the
+    panel's first wave draw them alike, so a panel's men are those ``simulate`` would draw."""
+    expected = np.array([o.invited * o.response_rate for o in orgs])
+    org_index = rng.choice(len(orgs), size=n, p=expected / expected.sum())
+    stage = np.empty(n, dtype=np.int8)
+    for k, org in enumerate(orgs):
+        mask = org_index == k
+        stage[mask] = rng.choice(4, size=int(mask.sum()), p=respondent_stage_mix(org)) + 1
+    return org_index, _people(rng, org_index, stage, orgs, wave)
 
 
 @dataclass(frozen=True)
