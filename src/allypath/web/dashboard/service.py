@@ -15,8 +15,10 @@ outright with :class:`FilterRefusedError`, which the API answers with a 422).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -55,7 +57,7 @@ from allypath.reports.labels import board_subtitle, board_title
 from allypath.web.audit import record_access
 from allypath.web.dashboard.frames import invitation_frame, unit_column
 from allypath.web.dashboard.query import DashboardInputError, DashboardQuery
-from allypath.web.dashboard.release import StoredAnswerers, org_release, still_open
+from allypath.web.dashboard.release import OrgRelease, StoredAnswerers, org_release, still_open
 from allypath.web.dashboard.results import (
     CommentGroup,
     Comments,
@@ -115,7 +117,7 @@ def run_on_release(
     request: HttpRequest, query: DashboardQuery, view: str, work: Callable[[Release, pd.DataFrame], T]
 ) -> T:
     """``work`` on the organisation's release and rows, audited as ``view`` on the request's group."""
-    published = org_release(query.org)
+    published = _published(request, query)
     # answer-based figures read (or solve once and keep) the organisation's answerer releases
     token = answerer_store.set(StoredAnswerers(query.org))
     try:
@@ -124,6 +126,20 @@ def run_on_release(
         answerer_store.reset(token)
     record_access(request, org=query.org, wave=query.wave, group=query.description, view=view)
     return result
+
+
+#: The release each request has read, by organisation: a page reads it for its figures and again for
+#: its summary, and both must describe the same data even if an answer arrives in between.
+_READ: weakref.WeakKeyDictionary[HttpRequest, dict[int, OrgRelease]] = weakref.WeakKeyDictionary()
+
+
+def _published(request: HttpRequest, query: DashboardQuery) -> OrgRelease:
+    read = _READ.setdefault(request, {})
+    if query.org.pk not in read:
+        read[query.org.pk] = org_release(query.org)
+    published = read[query.org.pk]
+    # each part of the page gets its own view of the rows (copy-on-write: its changes stay its own)
+    return dataclasses.replace(published, frame=published.frame.copy(deep=False))
 
 
 def total_row(frame: pd.DataFrame, query: DashboardQuery, release: Release) -> Record:
