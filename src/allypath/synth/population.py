@@ -240,13 +240,30 @@ class Carried:
 
     ``style``: his acquiescence; ``unit_climate``: his unit's climate; ``uniforms(construct, item)``:
     the uniforms his likert answer to ``item`` is drawn from (:func:`_ordinal`); ``lacking(need)``:
-    the uniform that says whether he lacks the opportunity ``need`` (:func:`_apply_not_applicable`).
+    the uniform that says whether he lacks the opportunity ``need`` (:func:`_apply_not_applicable`);
+    ``drawn(key)``: the uniform of every other draw that is his, each a ``u < p`` (or the like) that
+    :func:`simulate` makes with ``rng.random``: ``<item>_<option>`` a checklist tick,
+    ``<item>:takes_part`` and ``<item>:pick`` whether he takes part and which initiative a lone
+    participant ticks, ``<item>`` a single-choice answer (the self-placed stage's shift),
+    ``<item>:blank`` whether he leaves an item blank, ``policy:skip`` whether he skips the policy
+    questions, ``<item>:answered`` whether he writes a comment.
     """
 
     style: np.ndarray
     unit_climate: np.ndarray
     uniforms: Callable[[Construct, Item], np.ndarray]
     lacking: Callable[[str], np.ndarray]
+    drawn: Callable[[str], np.ndarray]
+
+
+#: Where a man's own uniforms come from (:attr:`Carried.drawn`); None: fresh from the generator.
+Drawn = Callable[[str], np.ndarray] | None
+
+
+def _uniform(rng: np.random.Generator, n: int, drawn: Drawn, key: str) -> np.ndarray:
+    """``n`` uniforms for the draw ``key``: the man's own (a panel) or, as simulate has always drawn
+    them, the generator's next ones."""
+    return rng.random(n) if drawn is None else drawn(key)
 
 
 def _answers(
@@ -270,6 +287,7 @@ def _answers(
         unit_climate = rng.normal(0.0, UNIT_CLIMATE_SD, size=unit_codes.max() + 1)[unit_codes]
     else:
         style, unit_climate = carried.style, carried.unit_climate
+    drawn = None if carried is None else carried.drawn
     org_climate = np.array([orgs[k].enabler_climate for k in org_idx])
     columns: dict[str, np.ndarray] = {}
     for construct in instrument.constructs:
@@ -292,16 +310,16 @@ def _answers(
                 u = None if carried is None else carried.uniforms(construct, item)
                 columns[item.id] = _likert(rng, item, location, style, model, slope, u)
             elif item.type == "checklist":
-                columns.update(_checklist(rng, item, construct.kind, stage_idx, people, orgs))
+                columns.update(_checklist(rng, item, construct.kind, stage_idx, people, orgs, drawn))
             elif item.type == "single":
-                columns[item.id] = _single(rng, item, construct.kind, stage_idx)
+                columns[item.id] = _single(rng, item, construct.kind, stage_idx, drawn)
     frame = pd.DataFrame(columns, index=people.index)
-    _apply_missingness(rng, frame, instrument, stage_idx, org_idx, orgs, missing_rate)
+    _apply_missingness(rng, frame, instrument, stage_idx, org_idx, orgs, missing_rate, drawn)
     lacking = None if carried is None else carried.lacking
     _apply_not_applicable(rng, frame, instrument, people["level"].to_numpy(), lacking)
     for item in instrument.items:
         if item.type == "text":
-            frame[item.id] = _open_text(rng, item.id, stage_idx)
+            frame[item.id] = _open_text(rng, item.id, stage_idx, drawn)
     return frame
 
 
@@ -312,45 +330,65 @@ def _checklist(
     stage_idx: np.ndarray,
     people: pd.DataFrame,
     orgs: Sequence[OrgCalibration],
+    drawn: Drawn = None,
 ) -> dict[str, np.ndarray]:
     n = len(stage_idx)
     options = [o for o in item.options if not o.exclusive]
     exclusive = [o for o in item.options if o.exclusive]
+    keys = [f"{item.id}_{o.id}" for o in options]
     ticks = np.zeros((n, len(options)))
     if kind == "engagement":
-        takes_part = rng.random(n) < np.asarray(PARTICIPATION_BY_STAGE)[stage_idx]
-        for j in range(len(options)):
-            ticks[:, j] = takes_part & (rng.random(n) < 0.45)
+        takes_part = (
+            _uniform(rng, n, drawn, f"{item.id}:takes_part") < np.asarray(PARTICIPATION_BY_STAGE)[stage_idx]
+        )
+        for j, key in enumerate(keys):
+            ticks[:, j] = takes_part & (_uniform(rng, n, drawn, key) < 0.45)
         # Everyone who takes part ticks at least one initiative.
         lonely = takes_part & (ticks.sum(axis=1) == 0)
-        ticks[lonely, rng.integers(0, len(options), size=lonely.sum())] = 1
+        if drawn is None:
+            ticks[lonely, rng.integers(0, len(options), size=lonely.sum())] = 1
+        else:  # the same uniform choice, from his own uniform
+            pick = np.minimum((drawn(f"{item.id}:pick") * len(options)).astype(int), len(options) - 1)
+            ticks[lonely, pick[lonely]] = 1
     elif kind == "knowledge":
         knows = np.asarray((0.25, 0.35, 0.5, 0.65))[stage_idx]
-        for j, option in enumerate(options):
+        for j, (key, option) in enumerate(zip(keys, options, strict=True)):
             p = knows if option.correct else np.full(n, 0.12)
-            ticks[:, j] = rng.random(n) < p
+            ticks[:, j] = _uniform(rng, n, drawn, key) < p
     elif kind == "turning_point":
         org_daughters = {o.name: o.daughter_share for o in orgs}
         daughters = people["org"].map(org_daughters).to_numpy(dtype=float)
-        for j, option in enumerate(options):
+        for j, (key, option) in enumerate(zip(keys, options, strict=True)):
             share = daughters if option.id == "daughter" else TURNING_POINT_SHARES.get(option.id or "", 0.1)
-            ticks[:, j] = rng.random(n) < share
-    else:
+            ticks[:, j] = _uniform(rng, n, drawn, key) < share
+    elif drawn is None:
         ticks = (rng.random((n, len(options))) < 0.3).astype(float)
+    else:
+        ticks = np.column_stack([drawn(key) < 0.3 for key in keys]).astype(float)
     out = {f"{item.id}_{o.id}": ticks[:, j] for j, o in enumerate(options)}
     for option in exclusive:
         out[f"{item.id}_{option.id}"] = (ticks.sum(axis=1) == 0).astype(float)
     return out
 
 
-def _single(rng: np.random.Generator, item: Item, kind: str, stage_idx: np.ndarray) -> np.ndarray:
+def _single(
+    rng: np.random.Generator, item: Item, kind: str, stage_idx: np.ndarray, drawn: Drawn = None
+) -> np.ndarray:
     values = np.array([o.value for o in item.options if o.value is not None], dtype=float)
     n = len(stage_idx)
     if kind == "self_placement":
         shifts = np.array(list(PERCEPTION_SHIFT))
-        drawn = rng.choice(shifts, size=n, p=list(PERCEPTION_SHIFT.values()))
-        return np.clip(stage_idx + 1 + drawn, values.min(), values.max()).astype(float)
-    return rng.choice(values, size=n)
+        chances = list(PERCEPTION_SHIFT.values())
+        if drawn is None:
+            shift = rng.choice(shifts, size=n, p=chances)
+        else:  # the inverse CDF of his own uniform, as rng.choice inverts its uniform
+            cdf = np.cumsum(chances)
+            at = np.searchsorted(cdf / cdf[-1], drawn(item.id), side="right")
+            shift = shifts[np.minimum(at, len(shifts) - 1)]
+        return np.clip(stage_idx + 1 + shift, values.min(), values.max()).astype(float)
+    if drawn is None:
+        return rng.choice(values, size=n)
+    return values[np.minimum((drawn(item.id) * len(values)).astype(int), len(values) - 1)]
 
 
 def _apply_missingness(
@@ -361,6 +399,7 @@ def _apply_missingness(
     org_idx: np.ndarray,
     orgs: Sequence[OrgCalibration],
     missing_rate: float,
+    drawn: Drawn = None,
 ) -> None:
     n = len(frame)
     # The apathetic who do answer leave more items blank.
@@ -368,9 +407,9 @@ def _apply_missingness(
     for item in instrument.items:
         if item.type == "checklist":
             continue
-        blank = rng.random(n) < person_rate
+        blank = _uniform(rng, n, drawn, f"{item.id}:blank") < person_rate
         frame.loc[blank, item.id] = np.nan
-    skip = rng.random(n) < np.array([orgs[k].policy_skip for k in org_idx])
+    skip = _uniform(rng, n, drawn, "policy:skip") < np.array([orgs[k].policy_skip for k in org_idx])
     policy_columns = [
         c for cons in instrument.constructs_of("knowledge") for i in cons.items for c in i.column_ids()
     ]
@@ -405,10 +444,12 @@ def _apply_not_applicable(
         frame.loc[lacking[need] & answered, item.id] = float(NOT_APPLICABLE)
 
 
-def _open_text(rng: np.random.Generator, item_id: str, stage_idx: np.ndarray) -> np.ndarray:
+def _open_text(
+    rng: np.random.Generator, item_id: str, stage_idx: np.ndarray, drawn: Drawn = None
+) -> np.ndarray:
     which = 0 if item_id.endswith("1") else 1
     texts = np.array([OPEN_TEXT_BY_STAGE[s][which] for s in range(4)], dtype=object)
-    answered = rng.random(len(stage_idx)) < (0.35 if which == 0 else 0.12)
+    answered = _uniform(rng, len(stage_idx), drawn, f"{item_id}:answered") < (0.35 if which == 0 else 0.12)
     return np.asarray(np.where(answered, texts[stage_idx], None), dtype=object)
 
 
