@@ -1,6 +1,7 @@
 """A simulated panel's retest (allypath.simulate_panel): men who did not move are judged stable on the
 index and on the barrier, norm and enabler scores, which two independent draws of the same men (this
-folder's panels.py, the old way) judge poor; men who moved change scored stage with their true stage."""
+folder's panels.py, the old way) judge poor, and on the policy-knowledge check (a checklist); men who
+moved change scored stage with their true stage."""
 
 from __future__ import annotations
 
@@ -49,6 +50,16 @@ def test_with_no_movement_the_retest_judges_the_index_and_context_scores_good_or
         assert measure.band in ("good", "good to excellent", "excellent"), (name, measure.verdict)
     assert result.stage.exact_agreement >= 0.85
     assert result.stage.band == "excellent", result.stage.verdict
+
+
+def test_the_policy_knowledge_check_is_his_own_only_when_the_panel_keeps_it(retest_panel: pd.DataFrame):
+    """The checklist's ticks are carried over like the likert noise: with the default stability the
+    knowledge check's retest is moderate or better (ICC 0.73 measured), with nothing kept poor (0.16)."""
+    kept = _measure(retest_reliability(retest_panel), "score_knowledge_check")
+    assert kept.icc2 >= 0.6 and kept.icc2_ci[0] >= 0.5, kept.verdict
+    unkept = allypath.simulate_panel(400, waves=WAVES, seed=3, move=0.0, stability=0.0)
+    scored = allypath.score(unkept.drop(columns="true_stage"), on_error="mark")
+    assert _measure(retest_reliability(scored), "score_knowledge_check").band == "poor"
 
 
 def test_two_independent_draws_of_the_same_men_judge_the_context_scores_poor():
