@@ -8,7 +8,6 @@ import html as html_lib
 import math
 import re
 import string
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -16,9 +15,10 @@ import pytest
 from allypath._values import records
 from allypath.model import FACTORS
 from allypath.privacy import PrivacyPolicy
-from allypath.reports.board import Board, _group_answers, board_html, build_board
+from allypath.reports.board import Board, _group_answers, board_html
 from allypath.reports.board_words import BOARD_WORDS, CHART_WORDS
-from allypath.reports.labels import board_subtitle, board_title
+
+from .boards import board_of
 
 #: The English the cover printed in every language before (and prints in English now).
 ENGLISH = (
@@ -37,24 +37,6 @@ ENGLISH = (
     "the whole organisation",
     "December",
 )
-
-
-def board_of(scored: pd.DataFrame, language: str, **options: Any) -> Board:
-    """Northwind's report by team in ``language``, dated 4 December 2026 (``options``: build_board's)."""
-    import datetime as dt
-
-    board = build_board(
-        scored,
-        "team",
-        policy=PrivacyPolicy(k=5),
-        title=board_title("Northwind", language),
-        subtitle=board_subtitle("2026 Q1", None, language),
-        by_label="unit",
-        language=language,
-        **options,
-    )
-    board.generated = dt.date(2026, 12, 4)
-    return board
 
 
 def render(scored: pd.DataFrame, language: str) -> str:

@@ -82,7 +82,7 @@ def test_the_arabic_board_pdf_draws_its_charts_as_images_and_the_english_one_doe
 ) -> None:
     from allypath.reports.board import board_pdf
 
-    from .test_board_language import board_of
+    from .boards import board_of
 
     board = board_of(scored, language)
     path = tmp_path / "board.pdf"

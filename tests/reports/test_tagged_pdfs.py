@@ -25,7 +25,7 @@ from allypath.reports.labels import board_title
 from allypath.reports.pdf import _decorations_as_backgrounds, pdf_bytes
 from pdf_tags import assert_accessible, chart_titles, tagging_of, weasyprint_errors
 
-from .test_board_language import board_of
+from .boards import board_of
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

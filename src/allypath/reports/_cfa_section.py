@@ -13,7 +13,7 @@ import pandas as pd
 from allypath.errors import StatsError
 from allypath.instrument import Instrument, load_instrument
 from allypath.reports.charts import Chart, bar_chart, heatmap, line_chart
-from allypath.reports.labels import construct_name
+from allypath.reports.labels import construct_name, item_name
 from allypath.reports.methods import (
     FIT_INDEX_GLOSS,
     FIT_LEVELS,
@@ -21,7 +21,6 @@ from allypath.reports.methods import (
     Section,
     _context_model,
     _some,
-    item_name,
     plain_header,
     stage_cfa_model,
 )

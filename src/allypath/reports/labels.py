@@ -1,5 +1,5 @@
 # ruff: noqa: E501 -- prose in three languages reads better unbroken
-"""The English names the reports and the console show for stages, factors, interventions, constructs
+"""The English names the reports and the console show for stages, factors, interventions, items, constructs
 and measures.
 
 One place for them, so the reports, the dashboard pages, the API and the commands name things alike.
@@ -28,6 +28,7 @@ __all__ = [
     "board_subtitle",
     "board_title",
     "construct_name",
+    "item_name",
     "measure_name",
     "stage_names",
 ]
@@ -203,3 +204,15 @@ def board_subtitle(wave: str, scope: str | None = None, language: str = "en") ->
     """
     words = _cover_words(language)
     return words["subtitle"].format(wave=wave, scope=words["whole"] if scope is None else scope)
+
+
+def item_name(instrument: Instrument, item_id: str, limit: int = 60) -> str:
+    """An item as people read it: its question in quotes (shortened when long), its id in brackets."""
+    try:
+        text = instrument.item(item_id).text.get_lang("en")
+    except KeyError:
+        return item_id
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,.;:") + "…"
+    return f"“{text}” ({item_id})"

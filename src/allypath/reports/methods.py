@@ -24,7 +24,7 @@ from allypath.errors import StatsError
 from allypath.instrument import Construct, Instrument, load_instrument
 from allypath.model import STAGES
 from allypath.reports.charts import STAGE_COLORS, Chart, bar_chart, stacked_bar_chart
-from allypath.reports.labels import construct_name
+from allypath.reports.labels import construct_name, item_name
 from allypath.scoring import StageModel, choose_form, load_stage_model, score
 from allypath.stats import (
     CalibrationResult,
@@ -147,19 +147,7 @@ def _format_cell(value: Any, digits: int = 3) -> str:
 
 
 # --------------------------------------------------------------------------- names people read
-# (a construct's and a retest measure's: allypath.reports.labels)
-
-
-def item_name(instrument: Instrument, item_id: str, limit: int = 60) -> str:
-    """An item as people read it: its question in quotes (shortened when long), its id in brackets."""
-    try:
-        text = instrument.item(item_id).text.get_lang("en")
-    except KeyError:
-        return item_id
-    if len(text) > limit:
-        cut = text[: limit - 1]
-        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,.;:") + "…"
-    return f"“{text}” ({item_id})"
+# (an item's, a construct's and a retest measure's: allypath.reports.labels)
 
 
 #: What the raw keys of the stats results mean, as table and chart headers say it: the JSON
