@@ -262,7 +262,8 @@ def test_the_structure_section_is_stage_structure_on_the_same_answers(report: Me
 def test_charts_are_inline_accessible_svg_with_unique_ids(html: str):
     assert html.count("<svg") >= 10
     assert html.count('role="img"') == html.count("<svg")
-    assert html.count("<desc id=") == html.count("<svg")
+    # each described once, by its figure's caption: no <desc> for a screen reader to read again
+    assert html.count("<figcaption>") == html.count("<svg") and "<desc" not in html
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
     assert html.count('class="chart-data"') == html.count("<svg")  # a data table per chart
@@ -339,5 +340,11 @@ def test_chart_helpers_render_svg_with_title_description_and_table():
             "https://vega.github.io/schema/vega-lite/"
         )
         assert "<caption>" in chart.table_html() and "<figure" in chart.html()
+        # a file of its own keeps its description; a figure says it in its caption only
+        assert chart.svg.count("<desc id=") == 1 and chart.description in chart.html()
+        assert "<desc" not in chart.figure_svg and "<desc" not in chart.html()
+        assert chart.figure_svg == chart.svg.replace(
+            chart.svg[chart.svg.index("<desc") : chart.svg.index("</desc>") + 7], ""
+        )
     assert "Alpha &amp; co" in charts[0].svg  # titles are escaped
     assert "<td>0.810</td>" in charts[0].table_html()

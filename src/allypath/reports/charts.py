@@ -117,14 +117,24 @@ class Chart:
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
 
+    @property
+    def figure_svg(self) -> str:
+        """The SVG for a figure whose caption says the description: without its ``<desc>``, which a
+        screen reader reads as the image's description and then again as the caption. The ``svg``
+        keeps it for a chart written to a file of its own, where nothing else says it."""
+        return _DESC.sub("", self.svg, count=1)
+
     def html(self, digits: int = 3) -> str:
         """A ``<figure>``: the SVG, a caption and the data table behind a disclosure."""
         return (
-            f'<figure class="chart">{self.svg}'
+            f'<figure class="chart">{self.figure_svg}'
             f"<figcaption>{html.escape(self.description)}</figcaption>"
             f'<details class="chart-table"><summary>Data behind the chart</summary>'
             f"{self.table_html(digits)}</details></figure>"
         )
+
+
+_DESC = re.compile(r"<desc\b[^>]*>.*?</desc>", re.S)
 
 
 def _cell(value: object, digits: int) -> str:
