@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import TextField
+from django.db.models import Count, TextField
 from django.db.models.functions import MD5, Cast, Concat
 
 from allypath.web.orgs.models import Invitation, Wave
@@ -182,8 +182,14 @@ def _build_frame(
 
 
 def invitation_frame(wave: Wave, depth: int) -> pd.DataFrame:
-    """The wave's invitations (HR's own population, not responses): unit columns, level, region."""
-    rows = Invitation.objects.filter(wave=wave).values_list("unit__path", "level", "region")
-    frame = pd.DataFrame(list(rows), columns=[UNIT_PATH, "level", "region"], dtype="string")
+    """The wave's invitations (HR's own population, not responses), counted in the database: one row
+    per unit, level and region invited (unit columns, level, region) with ``invited``, how many.
+
+    Counted, not listed: a page needs only how many were invited in each group, and a large
+    organisation's wave invites tens of thousands of people."""
+    keys = ("unit__path", "level", "region")
+    rows = Invitation.objects.filter(wave=wave).order_by().values_list(*keys).annotate(n=Count("id"))
+    frame = pd.DataFrame(list(rows), columns=[UNIT_PATH, "level", "region", "invited"])
+    frame = frame.astype({UNIT_PATH: "string", "level": "string", "region": "string", "invited": "int64"})
     frame = frame.replace({"": pd.NA})
     return _add_unit_columns(frame, depth)

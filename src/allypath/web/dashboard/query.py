@@ -207,12 +207,16 @@ class FilterOptions:
 
 def filter_options(org: Organisation, membership: Membership) -> FilterOptions:
     """The choices of the filter form for ``membership`` (levels and regions as HR invited them)."""
-    invitations = Invitation.objects.filter(wave__org=org)
+    invitations = Invitation.objects.filter(wave__org=org).order_by()  # no ordering: DISTINCT by the value
+
+    def distinct(field: str) -> list[str]:
+        return sorted(invitations.exclude(**{field: ""}).values_list(field, flat=True).distinct())
+
     return FilterOptions(
         waves=list(_launched(org).order_by("-opens_on", "-pk")),
         units=visible_units(org, membership),
-        levels=sorted(set(invitations.exclude(level="").values_list("level", flat=True))),
-        regions=sorted(set(invitations.exclude(region="").values_list("region", flat=True))),
+        levels=distinct("level"),
+        regions=distinct("region"),
     )
 
 

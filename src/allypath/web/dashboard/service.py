@@ -211,7 +211,7 @@ def summary(
 def overview(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.overview") -> Overview:
     """Stage mix with intervals, response rate with its non-response band, policy awareness,
     participation and the answers to HR's three diagnostic questions, for the filtered total."""
-    invited = len(_invited(query))
+    invited = int(_invited(query)["invited"].sum())
 
     def work(release: Release, frame: pd.DataFrame) -> Overview:
         total = total_row(frame, query, release)
@@ -291,7 +291,8 @@ def _rate(band: Record) -> Rate:
 
 
 def _invited(query: DashboardQuery) -> pd.DataFrame:
-    """HR's invited population of the wave within the filters (not responses: always shown)."""
+    """HR's invited population of the wave within the filters (not responses: always shown), as
+    counts by unit, level and region (``invited``)."""
     frame = invitation_frame(query.wave, query.depth)
     for column, value in query.filters.items():
         frame = frame[(frame[column] == value).fillna(False).to_numpy(dtype=bool)]
@@ -305,7 +306,7 @@ def groups_view(request: HttpRequest, query: DashboardQuery, view: str = "dashbo
     """Per group of the breakdown: size, stage mix with intervals, response rate, policy awareness."""
     by = query.by_column
     assert by is not None
-    invited = _invited(query).groupby(by, dropna=True).size().rename("invited").reset_index()
+    invited = _invited(query).groupby(by, dropna=True)["invited"].sum().reset_index()
 
     def work(release: Release, frame: pd.DataFrame) -> Groups:
         total = total_row(frame, query, release)
@@ -637,7 +638,7 @@ def board(request: HttpRequest, query: DashboardQuery, view: str, language: str 
     its summary (in ``language``) is the one the console's pages open with."""
     by = query.by_column
     assert by is not None
-    invited = len(_invited(query))
+    invited = int(_invited(query)["invited"].sum())
     adopted = [
         {"group": a.group, "intervention": a.intervention, "owner": a.owner, "due": a.due, "status": a.status}
         for a in adopted_items(query)
