@@ -12,12 +12,13 @@ units) and look each one's negative up among all of them, though a half can only
 enough to stay within ``limit``: pairs of weight ``limit`` meet nothing, and pairs of weight
 ``limit - 1`` only single atoms of weight 1. Here halves are grouped by weight, each group built
 from the atoms of the weights it pairs (:class:`_Halves`), each group meets only the groups it can,
-and the smaller group of two is the one sorted; a group meeting itself sorts only the halves from
-``-4 zero`` up and looks up only those up to ``4 zero`` (the lower of two cancelling halves is at
-most about 0). Lookups go through a grid rather than binary searches (:func:`_near`: the same
-positions). Candidates are gathered with a wider window (``3 zero``), then the original tests run
-on them exactly as written there (the same floating-point sums, the same orientation), so the same
-sets come out: the wider window only lets through more candidates for those tests, never fewer.
+and the smaller group of two is the table the other looks up; a group meeting itself is its own
+table from ``-4 zero`` up and looks up only its halves up to ``4 zero`` (the lower of two cancelling
+halves is at most about 0). Nothing is sorted: lookups go through a grid (:func:`_near`, the same
+positions a binary search over sorted halves finds). Candidates are gathered with a wider window
+(``3 zero``), then the original tests run on them exactly as written there (the same floating-point
+sums, the same orientation), so the same sets come out: the wider window only lets through more
+candidates for those tests, never fewer.
 """
 
 from __future__ import annotations
@@ -30,30 +31,35 @@ __all__ = ["light_matches"]
 
 
 def _near(values: np.ndarray, queries: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
-    """(query, position) for every position of the sorted ``values`` whose value lies within
-    ``width`` of the query's negative.
+    """(query, position) for every position of ``values`` whose value lies within ``width`` of the
+    query's negative.
 
-    Queries come unsorted, millions of them: a grid finds their windows, not binary searches (2
-    million queries into 2,000 values took 0.22 s by binary search, 0.07 s by the grid). The grid
-    maps a number x to cell floor((x - first value) / step), the same sums for values and window
-    ends; rounding keeps that map non-decreasing, so every value within a window lies in a cell
-    between those of its ends, and only those cells' values are tested against the window: exactly
-    the positions a binary search finds come out."""
+    Millions of queries, millions of values: a grid finds the windows, neither values nor queries
+    are sorted (sorting a group of a million halves, then binary searches of 2 million queries into
+    2,000 values, took most of a large wave's search). The grid maps a number x to cell
+    floor((x - lowest value) / step), the same sums for values and window ends; rounding keeps that
+    map non-decreasing, so every value within a window lies in a cell between those of its ends
+    (clipped to the grid), and only those cells' values are tested against the window, as a binary
+    search over the sorted values tests them: exactly the positions it finds come out."""
     if values.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    lowest = values[0]
+    lowest = values.min()
     # about 16 cells a value (few candidates to test), at most 4 million cells (32 MB of starts)
-    step = max(float(values[-1] - lowest), 1.0) / min(16 * values.size, 1 << 22)
-    cells = int((values[-1] - lowest) / step) + 1
-    # where each cell's values start (values sorted: their cells do not decrease)
-    held = np.bincount(np.floor((values - lowest) / step).astype(np.int64), minlength=cells)
-    starts = np.concatenate([[0], np.cumsum(held)])
-    lower, upper = -queries - width, -queries + width
-    first = np.clip(np.floor((lower - lowest) / step), 0, cells).astype(np.int64)
-    last = np.clip(np.floor((upper - lowest) / step), -1, cells - 1).astype(np.int64)
-    low, high = starts[first], starts[last + 1]
-    high = np.maximum(low, high)
-    query, position = _spans(low, high)
+    step = max(float(values.max() - lowest), 1.0) / min(16 * values.size, 1 << 22)
+    cell = np.floor((values - lowest) / step).astype(np.int64)
+    cells = int(cell.max()) + 1
+    # the values grouped by cell (a stable sort of 16-bit keys is a radix sort: two of them, the
+    # low bits first, sort by cell in a third of the time an argsort of the values takes)
+    by_cell = np.argsort(cell.astype(np.uint16), kind="stable")
+    if cells > 1 << 16:
+        by_cell = by_cell[np.argsort((cell[by_cell] >> 16).astype(np.uint16), kind="stable")]
+    starts = np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=cells))])
+    negative = -queries
+    lower, upper = negative - width, negative + width
+    first = np.clip(np.floor((lower - lowest) / step), 0, cells - 1).astype(np.int64)
+    last = np.clip(np.floor((upper - lowest) / step), 0, cells - 1).astype(np.int64)
+    query, slot = _spans(starts[first], starts[last + 1])
+    position = by_cell[slot]
     keep = (values[position] >= lower[query]) & (values[position] <= upper[query])
     return query[keep], position[keep]
 
@@ -72,9 +78,8 @@ def _cancelling_pairs(prints: np.ndarray, weights: np.ndarray, limit: int, zero:
     ``zero`` of 0 (their first one first, as the whole search did)."""
     light = np.flatnonzero(weights <= limit - 1)
     values = prints[light, 0]
-    order = np.argsort(values, kind="stable")
-    query, position = _near(values[order], values, 2 * zero)
-    a, b = light[query], light[order[position]]
+    query, position = _near(values, values, 2 * zero)
+    a, b = light[query], light[position]
     keep = (a < b) & (weights[a] + weights[b] <= limit)
     a, b = a[keep], b[keep]
     keep = np.abs(prints[a, 0] + prints[b, 0]) <= zero
@@ -149,18 +154,14 @@ def light_matches(
             if light == heavy:
                 # of two halves that cancel, the lower is at most about zero and the higher at
                 # least about -zero (fingerprints are of order 1: rounding is far below zero), so
-                # the halves up to 4 zero look up those from -4 zero: half as many to sort. Both
-                # near 0, a pair is found twice: the caller lists it once.
+                # the halves up to 4 zero look up those from -4 zero: half the table. Both near 0,
+                # a pair is found twice: the caller lists it once.
                 table = np.flatnonzero(x.values >= -4 * zero)
                 asking = np.flatnonzero(x.values <= 4 * zero)
-                y, queries = x, x.values[asking]
+                query, position = _near(x.values[table], x.values[asking], 3 * zero)
+                y, v, w = x, asking[query], table[position]
             else:
-                table, asking, queries = None, None, y.values
-            # ties may fall in any order: which half comes first is decided by rank below
-            order = np.argsort(x.values) if table is None else table[np.argsort(x.values[table])]
-            query, position = _near(x.values[order], queries, 3 * zero)
-            v = query if asking is None else asking[query]
-            w = order[position]
+                v, w = _near(x.values, y.values, 3 * zero)
             found.append((*y.atoms(v), y.values[v], *x.atoms(w), x.values[w]))
     if not found:
         return
