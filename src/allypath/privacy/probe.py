@@ -100,8 +100,10 @@ def find_small_sets(matrix: sp.csr_matrix, weights: np.ndarray, k: int) -> list[
     """Every set of 1..k-1 respondents (a union of atoms, each atom a column of ``matrix``) whose
     count the shown cells (its rows) determine, lightest first; None when k > :data:`MAX_K`.
 
-    Sets are listed as sorted atom indices. Every small derivable set holds one listed (one that
-    holds another derivable set also yields their difference, so the search skips such unions).
+    Sets are listed as sorted atom indices, sets of one weight in that order (the caller cuts the
+    first of equal candidates first: tests/privacy/test_tie_order.py). Every small derivable set
+    holds one listed (one that holds another derivable set also yields their difference, so the
+    search skips such unions).
     """
     if k > MAX_K:
         return None
