@@ -1,6 +1,7 @@
 """The probe search's meet in the middle by weight class (allypath.privacy.halves) lists exactly the
-sets the search over every half listed, and a matrix's probes, kept for the next call, are null
-vectors of that matrix and of no other.
+sets the search over every half listed, its grid finds the positions binary searches over sorted
+values find, and a matrix's probes, kept for the next call, are null vectors of that matrix and of
+no other.
 
 ``_full_search`` is the search as it was before it was split by weight class (every atom and every
 light pair sorted together): the reference the new one must equal, set for set, on fingerprints
@@ -13,8 +14,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from allypath.privacy import probe
-from allypath.privacy.halves import _sums, light_matches
+from allypath.privacy import halves, probe
+from allypath.privacy.halves import _near, _sums, light_matches
 from allypath.privacy.probe import _ZERO, find_light_sets, probes
 
 
@@ -128,3 +129,41 @@ def test_kept_probes_are_null_vectors_of_the_matrix_asked_about() -> None:
     assert probes(fewer) is probes(fewer)  # the second call on one matrix is not solved again
     with pytest.raises(ValueError):
         probes(fewer).vectors[0, 0] = 1.0  # kept probes cannot be changed by a caller
+
+
+def _near_by_binary_search(values: np.ndarray, queries: np.ndarray, width: float) -> set[tuple[int, int]]:
+    """(query, position) pairs as binary searches over the sorted values find them."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    low = np.searchsorted(ordered, -queries - width, side="left")
+    high = np.searchsorted(ordered, -queries + width, side="right")
+    return {(q, int(order[p])) for q in range(queries.size) for p in range(low[q], high[q])}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_grid_finds_the_positions_binary_searches_find(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """halves._near (a grid over unsorted values) against binary searches: windows whose ends fall
+    about on values, ties, one value or all equal, queries beyond either end of the values, queries
+    looked up over several slices."""
+    monkeypatch.setattr(halves, "_SLICE", 64)
+    rng = np.random.default_rng(seed)
+    width = 3 * _ZERO
+    size = int(rng.choice([1, 2, 7, 300]))
+    values = rng.standard_normal(size) * rng.choice([1e-9, 1.0, 50.0])
+    values[rng.random(size) < 0.2] = values[0]  # ties
+    queries = np.concatenate(
+        [
+            -values,
+            -values + rng.choice([-1.0, 1.0], size) * width,  # windows ending about on a value
+            -values + rng.uniform(-2, 2, size) * width,
+            rng.standard_normal(500) * 3,
+            [np.abs(values).max() * 10 + 1, -np.abs(values).max() * 10 - 1],
+        ]
+    )
+    query, position = _near(values, queries, width)
+    found = set(zip(query.tolist(), position.tolist(), strict=True))
+    assert len(found) == query.size  # each pair once
+    assert found == _near_by_binary_search(values, queries, width)
+    assert all((q, q) in found for q in range(size))  # a value lies in its own negative's window
