@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -105,17 +106,20 @@ def response_frame(
     """
     declared = {str(k): bool(v) for k, v in (declared_policies or {}).items()}
     key = _frame_key(_stored_rows(waves, text=False), labels, depth, declared)
-    frame = _FRAMES.get(key)
+    with _FRAMES_LOCK:  # a worker serves on two threads: one may drop the key the other just found
+        frame = _FRAMES.get(key)
+        if frame is not None:
+            _FRAMES.move_to_end(key)
     if frame is None:
         rows = _stored_rows(waves, text=True)
         # keyed by the rows it is built from: a response arriving between the two reads is in both
         # the frame and its key, never in one only
         key = _frame_key(rows, labels, depth, declared)
         frame = _build_frame(rows, labels, depth, declared)
-        _FRAMES[key] = frame
-        while len(_FRAMES) > _FRAMES_KEPT:
-            _FRAMES.popitem(last=False)
-    _FRAMES.move_to_end(key)
+        with _FRAMES_LOCK:
+            _FRAMES[key] = frame
+            while len(_FRAMES) > _FRAMES_KEPT:
+                _FRAMES.popitem(last=False)
     return frame.copy(deep=False)
 
 
@@ -124,6 +128,7 @@ def response_frame(
 #: the demo: 90 MB for 100,000).
 _FRAMES: OrderedDict[str, pd.DataFrame] = OrderedDict()
 _FRAMES_KEPT = 4
+_FRAMES_LOCK = threading.Lock()
 _FIELDS = ("id", "wave_id", "unit__path", "level", "region", "panel_key", "stored")
 
 

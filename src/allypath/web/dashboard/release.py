@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -60,6 +61,7 @@ ATTRIBUTES = ("level", "region")
 RELEASE_FORMAT = 2
 _MEMORY: OrderedDict[str, Release] = OrderedDict()
 _MEMORY_SIZE = 32
+_MEMORY_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -318,8 +320,9 @@ def org_release(org: Organisation, *, may_defer: bool = True) -> OrgRelease:
         finally:
             wave_store.reset(token)
         _store(org, digest, release, time.perf_counter() - started, keep=parts.used)
-    _MEMORY[digest] = release
-    _MEMORY.move_to_end(digest)
-    while len(_MEMORY) > _MEMORY_SIZE:
-        _MEMORY.popitem(last=False)
+    with _MEMORY_LOCK:  # a worker serves on two threads: the other may drop this digest in between
+        _MEMORY[digest] = release
+        _MEMORY.move_to_end(digest)
+        while len(_MEMORY) > _MEMORY_SIZE:
+            _MEMORY.popitem(last=False)
     return OrgRelease(release, frame, labels, depth)
