@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 import allypath
+from allypath.instrument import load_instrument
 from allypath.web.journey import movement as movement_module
 from allypath.web.journey.movement import movement
 
@@ -136,3 +137,68 @@ def test_the_same_men_who_moved_one_stage_are_mostly_told_so(
     said = _said(*_panel_men(stage, seed=50 + stage, move=1.0, forward=forward))
     assert said[told] >= 0.6, said
     assert said[wrong] == 0.0, said
+
+
+# --------------------------------------------------------------------------- the re-check as it runs
+
+_SHORT_COLUMNS = frozenset(c for item in load_instrument().form("short").items for c in item.column_ids())
+_WHO = ("respondent_id", "wave", "org", "unit", "level", "region", "language")
+
+
+def _rechecked_men(stage: int, seed: int, n: int = 600, **panel: Any) -> tuple[list[dict[str, Any]], ...]:
+    """The same ``n`` men, all at ``stage`` at first: the survey (the full form) and then the
+    re-check as the journey asks it (the short form's items only, scored on the short form)."""
+    answers = allypath.simulate_panel(n, waves=_WAVES, seed=seed, orgs=_orgs_at(stage), **panel)
+    answers = answers.drop(columns=["true_stage"])
+    survey = allypath.score(answers[answers["wave"] == _WAVES[0]], on_error="mark")
+    later = answers[answers["wave"] == _WAVES[1]]
+    recheck = allypath.score(
+        later[[c for c in later.columns if c in _SHORT_COLUMNS or c in _WHO]], form="short", on_error="mark"
+    )
+    first, second = (frame.set_index("respondent_id") for frame in (survey, recheck))
+    second = second.loc[first.index]
+    return list(first.to_dict("records")), list(second.to_dict("records"))
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3, 4])
+def test_men_who_did_not_move_are_rarely_told_so_by_the_short_recheck(stage: int) -> None:
+    """Survey on the full form, re-check on the short one, the same men, no movement: told they
+    moved about 5 in 100 times at most, as the margin promises (measured on 1,500 men: 4.7, 4.5,
+    2.2 and 1.6 in 100 at stages 1 to 4; on these 600: 6.4, 4.2, 3.6 and 1.2). Stage 1 is at the
+    edge of the promise, all of it "moved forward": the next test says why."""
+    said = _said(*_rechecked_men(stage, seed=70 + stage, move=0.0))
+    assert said["moved_forward"] + said["moved_back"] <= 0.07, said
+
+
+def test_the_short_form_draws_a_placement_towards_the_middle() -> None:
+    """Why those false alarms lean one way (forward at stage 1, back at stage 4): with fewer items the
+    short form's index says less and leans towards the middle of the scale (measured on 1,500 men
+    who did not move: +10.1 points at stage 1, +2.7 at 2, +1.1 at 3, -5.8 at 4; the full form
+    twice: within 0.2). The test fails if the forms stop differing so, and the docs must then change."""
+    shifts = {}
+    for stage in (1, 4):
+        survey, recheck = _rechecked_men(stage, seed=60 + stage, move=0.0)
+        pairs = [(a["index"], b["index"]) for a, b in zip(survey, recheck, strict=True)]
+        placed = [b - a for a, b in pairs if a == a and b == b]  # NaN: not placed
+        shifts[stage] = sum(placed) / len(placed)
+    assert shifts[1] > 5 and shifts[4] < -3, shifts
+
+
+@pytest.mark.parametrize(
+    ("stage", "forward", "told", "wrong", "at_least"),
+    [
+        (1, 1.0, "moved_forward", "moved_back", 0.55),
+        (3, 1.0, "moved_forward", "moved_back", 0.25),
+        (2, 0.0, "moved_back", "moved_forward", 0.25),
+        (4, 0.0, "moved_back", "moved_forward", 0.25),
+    ],
+)
+def test_men_who_moved_one_stage_are_often_told_so_by_the_short_recheck(
+    stage: int, forward: float, told: str, wrong: str, at_least: float
+) -> None:
+    """Every man moves one stage between the survey and the re-check: the short re-check tells fewer
+    of them than a second full survey would (measured on 1,500 men: 69 in 100 from stage 1 forward,
+    40 from 3 forward, 38 from 2 back, 41 from 4 back), and the wrong way at most 2 in 1,000."""
+    said = _said(*_rechecked_men(stage, seed=80 + stage, move=1.0, forward=forward))
+    assert said[told] >= at_least, said
+    assert said[wrong] <= 0.01, said
