@@ -118,7 +118,7 @@ def test_what_a_caller_adds_or_changes_stays_its_own(northwind: Any, builds: lis
 
 
 def test_only_a_few_frames_are_kept(
-    northwind: Any, builds: list[int], monkeypatch: pytest.MonkeyPatch, make_org: Callable[..., Any]
+    northwind: Any, builds: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(frames, "_FRAMES_KEPT", 1)
     frame_of(northwind)
