@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from allypath.web import db_changes
 from allypath.web.audit.models import AccessEvent, AuditLogError, ChangeEvent
 from allypath.web.orgs.models import Organisation, Wave
 
@@ -28,14 +29,16 @@ def record_access(
     organisation, so a wrong call cannot write a misleading entry.
     """
     user_id, username = _who(request_or_user, org, wave)
-    AccessEvent.objects.create(
-        user_id=user_id,
-        username=username,
-        org=org,
-        wave=wave,
-        group=str(group)[:500],
-        view=str(view)[:200],
-    )
+    # the entry is no change to the data the dashboard keeps its frame for (web/db_changes.py)
+    with db_changes.aside(AccessEvent):
+        AccessEvent.objects.create(
+            user_id=user_id,
+            username=username,
+            org=org,
+            wave=wave,
+            group=str(group)[:500],
+            view=str(view)[:200],
+        )
 
 
 def record_change(
