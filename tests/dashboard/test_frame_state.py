@@ -7,7 +7,8 @@ connection's ``data_version`` moves with every commit of any other connection an
 test transaction around them), as a served page does, and show that an unchanged database reads no
 row for the key, and that a change -- written by this connection, or committed by another one, as
 another worker or the command line would -- builds the frame anew and shows it. Inside a transaction
-nothing is trusted: a rollback could undo rows a key was worked out from.
+nothing is trusted: a rollback could undo rows a key was worked out from. The wave's invitation
+counts are kept the same way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db import connection, connections, transaction
 
 from allypath.web.audit.models import AccessEvent
 from allypath.web.dashboard import frames
+from allypath.web.orgs.models import Invitation
 from allypath.web.survey.models import Response
 
 from .seed import store_responses
@@ -148,3 +150,21 @@ def test_pages_that_only_write_their_access_entries_read_no_row_for_the_key(
     store_responses(northwind.second, ["N017"], offset=501)
     assert client.get(BASE).status_code == 200
     assert True in reads
+
+
+def test_invitation_counts_are_kept_while_the_database_is_unchanged(
+    northwind: Any, reads: list[bool], django_assert_num_queries: Any
+) -> None:
+    wave = northwind.second
+    first = frames.invitation_frame(wave, 1)
+    with django_assert_num_queries(0 if ON_SQLITE else 1):
+        again = frames.invitation_frame(wave, 1)
+    pd.testing.assert_frame_equal(first, again)
+    again["invited"] = 0  # a caller's change stays its own
+    assert frames.invitation_frame(wave, 1)["invited"].sum() == first["invited"].sum() > 0
+    moved = Invitation.objects.filter(wave=wave).order_by("pk").first()
+    assert moved is not None
+    _in_another_connection(lambda: Invitation.objects.filter(pk=moved.pk).update(level="Board"))
+    after = frames.invitation_frame(wave, 1)
+    assert after.loc[after["level"] == "Board", "invited"].sum() == 1
+    assert "Board" not in set(first["level"].dropna())

@@ -112,8 +112,8 @@ def response_frame(
     # read before the rows: a commit in between then changes the state after it, never before
     state = db_changes.state(Response)
     settings = json.dumps([sorted(labels.items()), depth, sorted(declared.items())])
-    asked = (tuple(w.pk for w in waves), settings)
-    key = _key_since(state, asked)
+    asked = ("frame key", tuple(w.pk for w in waves), settings)
+    key = _seen_since(state, asked)
     if key is None:
         key = _frame_key(_stored_rows(waves, text=False), labels, depth, declared)
     with _FRAMES_LOCK:  # a worker serves on two threads: one may drop the key the other just found
@@ -130,7 +130,7 @@ def response_frame(
             _FRAMES[key] = frame
             while len(_FRAMES) > _FRAMES_KEPT:
                 _FRAMES.popitem(last=False)
-    _remember_key(state, asked, key)
+    _remember(state, asked, key)
     return frame.copy(deep=False)
 
 
@@ -144,31 +144,31 @@ _FIELDS = ("id", "wave_id", "unit__path", "level", "region", "panel_key", "store
 
 
 #: Per thread (a Django connection is a thread's own): the database's state last seen
-#: (``web/db_changes.py``) and the frame keys worked out in it, by waves and settings.
+#: (``web/db_changes.py``) and what was read from it then: frame keys by waves and settings,
+#: invitation counts by wave and depth.
 _SEEN = threading.local()
-_KEYS_KEPT = 16
+_SEEN_KEPT = 16
 
 
-def _key_since(now: db_changes.State | None, asked: tuple[Any, ...]) -> str | None:
-    """The frame key worked out for ``asked`` while the database was as it is ``now``, if any.
+def _seen_since(now: db_changes.State | None, asked: tuple[Any, ...]) -> Any:
+    """What was read for ``asked`` while the database was as it is ``now`` (None if nothing).
 
-    On SQLite the key's MD5 of every row's answers runs in Python, row by row: about a third of a
-    dashboard page at 6,700 responses (measured). SQLite tells in constant time that nothing changed.
+    On SQLite the frame key's MD5 of every row's answers runs in Python, row by row: about a third of
+    a dashboard page at 6,700 responses (measured). SQLite tells in constant time that nothing changed.
     """
     if not db_changes.same(getattr(_SEEN, "state", None), now):
         return None
-    key: str | None = _SEEN.keys.get(asked)
-    return key
+    return _SEEN.kept.get(asked)
 
 
-def _remember_key(then: db_changes.State | None, asked: tuple[Any, ...], key: str) -> None:
+def _remember(then: db_changes.State | None, asked: tuple[Any, ...], value: Any) -> None:
     if then is None:
         return
     if not db_changes.same(getattr(_SEEN, "state", None), then):
-        _SEEN.state, _SEEN.keys = then, {}
-    _SEEN.keys[asked] = key
-    while len(_SEEN.keys) > _KEYS_KEPT:
-        del _SEEN.keys[next(iter(_SEEN.keys))]
+        _SEEN.state, _SEEN.kept = then, {}
+    _SEEN.kept[asked] = value
+    while len(_SEEN.kept) > _SEEN_KEPT:
+        del _SEEN.kept[next(iter(_SEEN.kept))]
 
 
 def _stored_rows(waves: Sequence[Wave], *, text: bool) -> list[tuple[Any, ...]]:
@@ -230,10 +230,16 @@ def invitation_frame(wave: Wave, depth: int) -> pd.DataFrame:
     per unit, level and region invited (unit columns, level, region) with ``invited``, how many.
 
     Counted, not listed: a page needs only how many were invited in each group, and a large
-    organisation's wave invites tens of thousands of people."""
-    keys = ("unit__path", "level", "region")
-    rows = Invitation.objects.filter(wave=wave).order_by().values_list(*keys).annotate(n=Count("id"))
-    frame = pd.DataFrame(list(rows), columns=[UNIT_PATH, "level", "region", "invited"])
-    frame = frame.astype({UNIT_PATH: "string", "level": "string", "region": "string", "invited": "int64"})
-    frame = frame.replace({"": pd.NA})
-    return _add_unit_columns(frame, depth)
+    organisation's wave invites tens of thousands of people. On SQLite the counts are kept while the
+    database is unchanged, as the frame's key is (:func:`response_frame`)."""
+    state = db_changes.state(Invitation)  # before the count: see response_frame
+    asked = ("invitations", wave.pk, depth)
+    kept = _seen_since(state, asked)
+    if kept is None:
+        keys = ("unit__path", "level", "region")
+        rows = Invitation.objects.filter(wave=wave).order_by().values_list(*keys).annotate(n=Count("id"))
+        kept = pd.DataFrame(list(rows), columns=[UNIT_PATH, "level", "region", "invited"])
+        kept = kept.astype({UNIT_PATH: "string", "level": "string", "region": "string", "invited": "int64"})
+        kept = _add_unit_columns(kept.replace({"": pd.NA}), depth)
+        _remember(state, asked, kept)
+    return kept.copy(deep=False)
