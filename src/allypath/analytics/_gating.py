@@ -10,13 +10,13 @@ tables are solved on the spot: the filtered total and its breakdown.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from allypath._kept import Kept
 from allypath.errors import DataError, RequestProblem
 from allypath.privacy import (
     Breakdown,
@@ -444,10 +444,7 @@ def mean_sizes(
 #: finds one only after grouping every row into its finest cells and hashing them (about 0.3 s per question at
 #: 100,000 rows), which a page of a dozen means would pay on every request. The release is kept with
 #: its entry, so its id cannot be reused while the entry lives.
-_ANSWERER_GATES: OrderedDict[tuple[int, str, str, tuple[float, float] | None], tuple[Release, Release]] = (
-    OrderedDict()
-)
-_ANSWERER_GATES_SIZE = 128
+_ANSWERER_GATES: Kept[tuple[int, str, str, tuple[float, float] | None], tuple[Release, Release]] = Kept(128)
 
 
 def _ends_withheld(
@@ -497,13 +494,10 @@ def _answerers_of(gate: AnswerGate, column: str, scale: tuple[float, float] | No
     key = (id(gate.release), column, rows.hexdigest(), scale)
     found = _ANSWERER_GATES.get(key)
     if found is not None and found[0] is gate.release:
-        _ANSWERER_GATES.move_to_end(key)
         return found[1]
     telling = None if scale is None else ENDS
     solved = solve_answerers(gate.release, gate.source, answered, codes, telling=telling)
-    _ANSWERER_GATES[key] = (gate.release, solved)
-    while len(_ANSWERER_GATES) > _ANSWERER_GATES_SIZE:
-        _ANSWERER_GATES.popitem(last=False)
+    _ANSWERER_GATES.put(key, (gate.release, solved))
     return solved
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from allypath._kept import Kept
 from allypath.errors import DataError
 from allypath.privacy.breakdowns import Breakdown, check_columns
 from allypath.privacy.decision import Decision, Reason, hidden, shown
@@ -564,8 +564,7 @@ def _solver_digest() -> bytes:
 # ---------------------------------------------------------------------- the answerers of a question
 
 #: Answerer releases already solved, by the content they were solved from (see solve_answerers).
-_ANSWERERS: OrderedDict[str, Release] = OrderedDict()
-_ANSWERERS_SIZE = 64
+_ANSWERERS: Kept[str, Release] = Kept(64)
 
 
 class AnswererStore(Protocol):
@@ -689,9 +688,5 @@ def solve_answerers(
         )
         if store is not None:
             store.put(digest, solved, time.perf_counter() - started)
-    if digest not in _ANSWERERS:
-        _ANSWERERS[digest] = solved
-        while len(_ANSWERERS) > _ANSWERERS_SIZE:
-            _ANSWERERS.popitem(last=False)
-    _ANSWERERS.move_to_end(digest)
+    _ANSWERERS.put(digest, solved)
     return solved

@@ -17,13 +17,13 @@ import dataclasses
 import html
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from allypath._kept import Kept
 from allypath.analytics.factors import LIKERT, chance_margin
 from allypath.analytics.plan_words import decimal
 from allypath.engines.aggregate import DECIMALS
@@ -35,8 +35,8 @@ from allypath.reports.labels import STAGE_NAMES
 __all__ = ["factor_chart", "index_change_chart", "stage_mix_chart", "transition_chart"]
 
 
-_CHARTS: OrderedDict[str, Chart] = OrderedDict()
-_CHART_CACHE = 64  # the same figures are drawn again on every visit of a page: ~0.2 s a chart
+# the same figures are drawn again on every visit of a page: ~0.2 s a chart
+_CHARTS: Kept[str, Chart] = Kept(64)
 
 
 #: Numbers as d3 writes them in each language other than English (Vega's ``config.locale``).
@@ -64,15 +64,13 @@ def _chart(
     key = json.dumps(
         [draw.__name__, data.to_json(orient="split"), options, language, guides], sort_keys=True, default=str
     )
-    if key in _CHARTS:
-        _CHARTS.move_to_end(key)
-        return _CHARTS[key]
+    kept = _CHARTS.get(key)
+    if kept is not None:
+        return kept
     chart = draw(data, **options)
     if language in _NUMBER_LOCALES:
         chart = _localised(chart, language, guides or {})
-    _CHARTS[key] = chart
-    if len(_CHARTS) > _CHART_CACHE:
-        _CHARTS.popitem(last=False)
+    _CHARTS.put(key, chart)
     return chart
 
 
