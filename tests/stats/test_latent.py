@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 import math
 from pathlib import Path
@@ -487,25 +485,3 @@ def test_stages_vs_continuum_refuses_bad_settings(options: dict[str, object], me
 def test_stages_vs_continuum_needs_two_scores() -> None:
     with pytest.raises(StatsError, match="at least 2 scale scores"):
         stages_vs_continuum(np.random.default_rng(0).normal(size=(50, 1)))
-
-
-# ---------------------------------------------------------------------------------------------
-# documentation
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "allypath.stats.latent",
-        "allypath.stats._latent_class",
-        "allypath.stats._latent_profile",
-        "allypath.stats._latent_stages",
-        "allypath.stats._latent_common",
-        "allypath.stats._latent_gaussian",
-        "allypath.stats._latent_categorical",
-    ],
-)
-def test_docstring_examples_run(module: str) -> None:
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
