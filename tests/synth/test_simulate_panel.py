@@ -74,6 +74,16 @@ def test_simulate_still_draws_the_frame_it_always_drew():
     assert digest == "d4a3d2138dc1691b3a22b18ed370cbf87297bfe09bb2d520af66451ae98192d3"
 
 
+def test_a_seed_still_draws_the_panel_it_drew():
+    """simulate_panel's frame for a seed, pinned: a study that quotes its seed gets the same men and
+    answers from the next release. A change that draws otherwise must say so (docs/methods.md) and
+    pin the new frame here."""
+    frame = allypath.simulate_panel(200, waves=("2026-Q1", "2026-Q2"), seed=7, attrition=0.1)
+    assert len(frame) == 374  # 200 men, then the 174 of them who stayed
+    digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+    assert digest == "7020e2fc6279b72e6d68b5f205c25646e1b42209999c8b1f71b27215449eeb8e"
+
+
 # --------------------------------------------------------------------------- the same men
 
 
