@@ -192,10 +192,24 @@ def test_the_report_never_shows_a_100_or_0_percent_match(client, stored):
     html = text_of(client.get(f"/r/{receipt}/?lang=en"))
     bars = html[html.index("How closely your answers match each stage") :]
     bars = bars[: bars.index("</ul>")]
-    assert "99%" in bars and "1%" in bars
+    # 99.9% and 0.1%: "more than 99%" and "less than 1%", never a match that seems certain, and no
+    # "99%" beside three "1%" that would add up to 102
+    assert "more than 99%" in bars and bars.count("less than 1%") == 3
     assert not re.search(r"\b(100|0)%", bars)
     french = text_of(client.get(f"/r/{receipt}/?lang=fr"))
-    assert "99\u00a0%" in french and not re.search(r"\b(100|0)\u00a0%", french)
+    assert "plus de 99\u00a0%" in french and "moins de 1\u00a0%" in french
+    assert not re.search(r"\b(100|0)\u00a0%", french)
+
+
+def test_a_match_between_the_ends_is_said_as_its_percentage(client, stored):
+    receipt = stored(
+        stage=3, between_stages=False, p_apathy=0.005, p_ambivalence=0.2, p_reflective=0.79, p_energised=0.005
+    )
+    html = text_of(client.get(f"/r/{receipt}/?lang=en"))
+    bars = html[html.index("How closely your answers match each stage") :]
+    bars = bars[: bars.index("</ul>")]
+    assert "79%" in bars and "20%" in bars and bars.count("1%") == 2  # 0.5% rounds to 1%, said plainly
+    assert "less than" not in bars and "more than" not in bars
 
 
 # --------------------------------------------------------------------------- 4. French words and dates

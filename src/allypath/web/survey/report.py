@@ -224,9 +224,12 @@ def build_report(response: Response, language: str, earlier_receipt: str | None 
     bars = []
     for s, col in zip(STAGES, PROBABILITY_COLUMNS, strict=True):
         # An estimate is never certain: a match is shown between 1 % and 99 %, never 0 % or 100 %
-        # (the journey's "chances in 100" stop at 99 too).
-        percent = min(99, max(1, round(100 * float(result.get(col) or 0))))
-        text = words["percent"].format(value=local_number(percent, 0, language))
+        # (the journey's "chances in 100" stop at 99 too); beyond them it says "less than 1%" and
+        # "more than 99%", so the four figures never seem to add up to more than 100.
+        share = 100 * float(result.get(col) or 0)
+        percent = min(99, max(1, round(share)))
+        said = "percent_under" if share < 0.5 else "percent_over" if share >= 99.5 else "percent"
+        text = words[said].format(value=local_number(percent, 0, language))
         bars.append(Bar(s.label.get_lang(language), percent, s.number == current.number, text))
     context["bars"] = bars
     if result.get("index") is not None:

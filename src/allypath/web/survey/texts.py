@@ -329,6 +329,10 @@ UI: dict[str, Text] = {
         "مؤشر التطور لديك {index} من 100، وهو رقم واحد للمسار كله من 0 (بداية مرحلة «{first}») إلى 100 (مرحلة «{last}» بالكامل)؛ وإجابات كإجاباتك تضعه في حدود نقطة واحدة تقريبًا من هذا الرقم.",
     ),
     "percent": _t("{value}%", "{value}\u00a0%", "{value}%"),
+    # the match of a stage below 0.5 % or above 99.5 %: an estimate is never 0 % or 100 %, and "1%"
+    # on three stages beside "99%" would add up to 102
+    "percent_under": _t("less than {value}%", "moins de {value}\u00a0%", "أقل من {value}%"),
+    "percent_over": _t("more than {value}%", "plus de {value}\u00a0%", "أكثر من {value}%"),
     "colon": JOURNEY_WORDS["colon"],
     "next_stage_h": _t("The next stage", "L'étape suivante", "المرحلة التالية"),
     "next_stage": _t(
