@@ -40,6 +40,14 @@ def test_a_refused_change_stays_as_typed_and_remove_asks_first(live_server, nort
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     console_sign_in(page, live_server.url, "alice", PASSWORD)
     page.goto(f"{live_server.url}{BASE}plan/?wave={northwind.first.pk}&by=unit")
+    # the adopted item's fields and reason fit the page: it does not scroll sideways (as a table, the
+    # fields made it 1,858 px wide in a 1,152 px column and the reason ran on one line)
+    for width in (1280, 400):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        reason = page.locator("li.adopted-item > p.interval").first.bounding_box()
+        assert reason is not None and reason["x"] + reason["width"] <= width
+    assert reason["height"] > 40  # at 400 px the sentence takes several lines
 
     row = page.locator("form.item-form")
     row.locator(f'[name="i{item.pk}-owner"]').fill("")
