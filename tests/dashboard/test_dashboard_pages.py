@@ -305,3 +305,17 @@ def test_with_policies_declared_a_wave_nobody_answered_the_check_in_says_so(nort
     html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk}).content.decode())
     assert "verified: no answers to the knowledge check in this wave" in html
     assert "nothing is checked until" not in html
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "section"),
+    [("follow-up/", "Follow-up of the action plan", "Action plan"), ("deck/", "Workshop deck", "Overview")],
+)
+def test_a_page_without_a_tab_has_its_own_title_and_shows_the_section_it_is_in(
+    northwind, bob, as_user, page: str, title: str, section: str
+):
+    html = as_user(bob).get(BASE + page).content.decode()
+    assert f"<title>Dashboard: {title} · Northwind · allypath</title>" in html
+    assert "Dashboard: Dashboard" not in html
+    tabs = html.split('class="dash-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert f'aria-current="true">{section}</a>' in tabs and 'aria-current="page"' not in tabs

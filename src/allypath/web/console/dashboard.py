@@ -58,6 +58,11 @@ TABS = (
     ("dashboard_plan", "Action plan"),
     ("dashboard_comments", "Comments"),
 )
+#: Dashboard pages without a tab of their own: their title, and the tab whose section they belong to.
+PAGES = {
+    "dashboard_follow_up": ("Follow-up of the action plan", "dashboard_plan"),
+    "dashboard_deck": ("Workshop deck", "dashboard"),
+}
 #: The languages the summary at the top of every page is written in (``?lang=``, English by default).
 LANGUAGES = (("en", "English"), ("fr", "Français"), ("ar", "العربية"))
 EXPORTS = {
@@ -98,9 +103,19 @@ def _summary_languages(request: HttpRequest, current: str) -> list[tuple[str, st
 def dashboard_context(request: HttpRequest, slug: str, tab: str, **extra: Any) -> dict[str, Any]:
     org = get_for(request.user, Organisation, slug=slug)
     membership = membership_for(request.user, org)
-    title = dict(TABS).get(tab, "Dashboard")
+    title = dict(TABS).get(tab) or PAGES.get(tab, ("Dashboard", ""))[0]
     suffix = "?" + request.GET.urlencode() if request.GET else ""
-    links = [(reverse(f"console:{name}", args=[slug]) + suffix, label, name == tab) for name, label in TABS]
+    # the tab of the page, or of the section a page without a tab belongs to (said as "true": the
+    # reader is within it, not on it)
+    section = PAGES.get(tab, ("", ""))[1]
+    links = [
+        (
+            reverse(f"console:{name}", args=[slug]) + suffix,
+            label,
+            "page" if name == tab else "true" if name == section else "",
+        )
+        for name, label in TABS
+    ]
     exports = [
         (EXPORT_LABELS[fmt], reverse("console:dashboard_export", args=[slug, fmt]) + suffix)
         for fmt in EXPORTS

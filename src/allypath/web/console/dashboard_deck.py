@@ -180,7 +180,6 @@ def deck(request: HttpRequest, slug: str) -> HttpResponse:
         slug,
         "dashboard_deck",
         query=query,
-        title="Dashboard: Workshop deck",
         group_words=_group_words(query),
         deck_lang=language,
         **parts,
