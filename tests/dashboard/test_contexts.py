@@ -135,3 +135,13 @@ def test_a_hidden_group_shows_its_reason_and_no_figure(northwind, bob, as_user):
     # of Ops's four contexts, one is averaged over answerers the release of that question's answerers
     # withholds (the whole organisation's less Ops's would be Tech's few): a dash, not a figure
     assert len(re.findall(r"\d\.\d", ops)) == 3 and ops.count("—") == 1
+
+
+def test_the_turning_points_are_listed_most_named_first_and_something_else_last(northwind, bob, as_user):
+    html = main_of(as_user(bob).get(URL, {"wave": northwind.first.pk}).content.decode())
+    listed = html.split('<ul class="turning-points">', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li>([^:<]+): (\d+)%", listed)
+    assert len(items) >= 3
+    named = [(label, int(share)) for label, share in items if label != "Something else"]
+    assert [s for _, s in named] == sorted((s for _, s in named), reverse=True)
+    assert "Something else" not in listed or listed.rindex("<li>") == listed.index("<li>Something else")

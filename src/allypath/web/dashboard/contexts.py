@@ -127,6 +127,17 @@ def _sentence(cells: list[dict[str, Any]]) -> str:
     return "Stands " + "; ".join(parts) + " than in its other contexts." + withheld
 
 
+def _most_named_first(point: dict[str, Any]) -> tuple[bool, bool, float]:
+    """The turning points as people read a ranking: the most named first, "Something else" and
+    the shares not shown last."""
+    share = point["share"]
+    missing = share is None or bool(pd.isna(share))
+    return (point["label"] == _OTHER, missing, 0.0 if missing else -float(share))
+
+
+_OTHER = next(t.label["en"] for t in TURNING_POINTS if t.key == "other")
+
+
 def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.contexts") -> Contexts:
     """Context profiles for the filtered total and per group, the turning points and policy awareness."""
     labels = context_labels()
@@ -143,10 +154,16 @@ def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dash
             rows = records(context_profiles(frame, query.by_column, release=release, filters=filters))
         (points,) = records(turning_points(frame, [], release=release, filters=filters))
         turning = tuple(
-            # ``answered``: the count its answerers' release shows, for the share's range (None: hidden)
-            {"label": t.label["en"], "share": points.get(t.key), "answered": points.get("answered")}
-            for t in TURNING_POINTS
-            if t.key in points
+            sorted(
+                (
+                    # ``answered``: the count its answerers' release shows, for the share's range
+                    # (None: hidden)
+                    {"label": t.label["en"], "share": points.get(t.key), "answered": points.get("answered")}
+                    for t in TURNING_POINTS
+                    if t.key in points
+                ),
+                key=_most_named_first,
+            )
         )
         (awareness,) = records(policy_awareness(frame, [], release=release, filters=filters))
         opened = release.is_open(query.labels[query.wave.pk])
