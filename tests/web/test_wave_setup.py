@@ -349,3 +349,28 @@ def test_a_launched_wave_before_its_first_day_reads_as_respondents_see_it(
     page = client.get(f"/console/{acme.slug}/waves/{wave.pk}/").content.decode()
     assert "Not started yet" in page and "This survey has not started" in page
     assert wave.phase(today + dt.timedelta(days=11)) == WavePhase.ENDED
+
+
+def test_a_launched_wave_says_whom_it_invited_and_a_wave_closed_early_says_so(
+    tmp_path, instrument, client, login, alice
+):
+    org = gendered_org(tmp_path)
+    alice.memberships.create(org=org, role="org_admin")
+    login(alice)
+    wave = draft_wave(org, instrument)
+    page_url = f"/console/{org.slug}/waves/{wave.pk}/"
+    draft = client.get(page_url).content.decode()
+    assert "Who is invited" in draft and "Invites the men in every unit" in draft
+    client.post(f"/console/{org.slug}/waves/{wave.pk}/launch/", {"confirm_count": "10"})
+    launched = client.get(page_url).content.decode()
+    assert (
+        "Who was invited" in launched
+        and "Invited the men in every unit, every level, every region: 10 people" in launched
+    )
+    assert "closed early" not in launched
+    client.post(f"/console/{org.slug}/waves/{wave.pk}/action/", {"action": "close", "confirm": "yes"})
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.CLOSED and wave.closes_on > timezone.localdate()
+    closed = client.get(page_url).content.decode()
+    today = timezone.localdate()
+    assert f"; closed early, on {today.day} {today:%B %Y}" in closed

@@ -4,6 +4,7 @@ when the user's role is too small. Viewers read; analysts read per unit; org adm
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from allypath.errors import AllypathError, ConfigurationError, DataError
@@ -50,6 +52,7 @@ from allypath.web.orgs.models import (
     Unit,
     Wave,
     WavePhase,
+    WaveStatus,
 )
 from allypath.web.survey.texts import LANGUAGE_NAMES
 
@@ -292,6 +295,23 @@ def _membership_change_refused(
     return ""
 
 
+def _closed_early(wave: Wave) -> dict[str, dt.date | None] | None:
+    """For a wave closed before its closing day: the day HR closed it (from the audit log; None when
+    the log has no entry, as for a wave closed by a script), so the page does not show a closed
+    wave "to" a day still ahead without saying so."""
+    if wave.status != WaveStatus.CLOSED:
+        return None
+    event = (
+        ChangeEvent.objects.filter(org=wave.org, wave_id=wave.pk, action=ChangeEvent.Action.WAVE_CLOSED)
+        .order_by("-at")
+        .first()
+    )
+    day = timezone.localdate(event.at) if event is not None else None
+    if (day or timezone.localdate()) >= wave.closes_on:
+        return None
+    return {"on": day}
+
+
 def _invited(wave: Wave, membership: Membership) -> int:
     """People invited to ``wave``: the whole organisation's, or within an analyst's units where he is
     limited to some (as his response-rate totals are)."""
@@ -381,6 +401,7 @@ def wave_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         rates_scope=[u.path for u in membership.units.all()] if membership.role == Role.ANALYST else [],
         invited=_invited(wave, membership),
         audience=audience_summary(wave),
+        closed_early=_closed_early(wave),
         # an ended wave (its closing day passed) sends no invitations, reminders or links
         ended=wave.phase() == WavePhase.ENDED,
         # A launch can be undone until the first personal link goes out (e-mailed or downloaded): a fact
