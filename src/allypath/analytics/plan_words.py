@@ -18,7 +18,7 @@ PLAN_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "between": "likely between {low} and {high}",
         "stage_action": "{share} of the group ({between}) is at {stage}, which calls for {need}",
-        "stage_action_close": "{share} of the group ({between}) is at {stage}, which calls for {need}; so few men may be under the 15% that makes a stage's own action worthwhile (too close to call)",
+        "stage_action_close": "{share} of the group ({between}) is at {stage}, which calls for {need}; but the true share could be under the 15% at which a stage's own action is worthwhile (too close to call)",
         "context": "the group stands furthest back {context} (average stage {mean} against {overall} in its other situations{each})",
         "each": ", each give or take up to {margin}",
         "fit_one": "suits the men at {stages}: {share} of the group ({between})",
