@@ -319,3 +319,12 @@ def test_a_page_without_a_tab_has_its_own_title_and_shows_the_section_it_is_in(
     assert "Dashboard: Dashboard" not in html
     tabs = html.split('class="dash-tabs"', 1)[1].split("</nav>", 1)[0]
     assert f'aria-current="true">{section}</a>' in tabs and 'aria-current="page"' not in tabs
+
+
+def test_the_non_response_note_speaks_of_the_men_invited_in_the_selection_not_the_organisation(
+    northwind, bob, as_user
+):
+    html = main_of(as_user(bob).get(BASE, {"wave": northwind.first.pk, "unit": "Ops"}).content.decode())
+    assert "These figures describe the men who answered" in html
+    assert "all the men invited look the same" in html and "among all the men invited" in html
+    assert "the whole organisation looks the same" not in html
