@@ -142,3 +142,22 @@ def test_rows_are_named_in_plain_words() -> None:
     assert _human({"group": "Ops · 2026 Q1", "unit_0": "Ops"}, ["unit_0"]) == "Ops"
     both = {"group": "Ops/EMEA · Staff · 2026 Q1", "unit_1": "Ops/EMEA", "level": "Staff"}
     assert _human(both, ["unit_1", "level"]) == "Ops/EMEA, Staff"
+
+
+@pytest.mark.db
+@pytest.mark.django_db
+def test_verified_knowledge_reads_not_checked_until_policies_are_declared(northwind, bob, as_user):
+    """A dash would say "fewer than k answered, or hidden"; with no policy declared nothing is checked."""
+
+    def verified_row() -> tuple[str, str]:
+        html = as_user(bob).get(BASE + "export.html", {"wave": northwind.first.pk}).content.decode()
+        row = html.split("(verified)</td><td>", 1)[1].split("</td>", 1)[0]
+        return row, html
+
+    row, html = verified_row()
+    assert row == "not checked" and "the policies the organisation offers have not been declared" in html
+    northwind.org.policies = {"flexible_work": True, "pay_gap_review": False, "women_only_bonus": False}
+    northwind.org.save()
+    row, html = verified_row()
+    assert re.fullmatch(r"\d+%", row), row
+    assert "have not been declared" not in html

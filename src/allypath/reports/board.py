@@ -135,6 +135,9 @@ class Board:
     summary: Summary | None = None
     notes: list[str] = field(default_factory=list)
     declared: list[Breakdown] = field(default_factory=list)
+    # whether any answer was checked against declared policies: without them the verified share is
+    # "not checked", not a dash that would read as "too few answered"
+    knowledge_checked: bool = True
     generated: dt.date = field(default_factory=dt.date.today)
     language: str = "en"
 
@@ -184,6 +187,9 @@ def build_board(
         policy=release.policy,
         table=table,
         awareness=awareness[0] if awareness else None,
+        knowledge_checked=bool(
+            "score_knowledge_check" in scored and scored["score_knowledge_check"].notna().any()
+        ),
         diagnostics=diagnostics,
         plan=plan,
         summary=summary,
