@@ -139,7 +139,7 @@ def test_french_and_arabic_write_scores_percentages_and_dates_their_own_way(stor
     assert "4,3 من 5" in arabic
     day = dt.date(2026, 3, 12)
     assert local_date(day, "fr") == "12 mars 2026"
-    assert local_date(day, "en") == "March 12, 2026"
+    assert local_date(day, "en") == "12 March 2026"  # British, as the console writes dates
     assert "مارس" in local_date(day, "ar") and not ISO_DATE.search(local_date(day, "ar"))
     assert (
         local_number(4.25, 1, "fr") in ("4,2", "4,3") and local_decimals("(3.0 of 5).", "fr") == "(3,0 of 5)."

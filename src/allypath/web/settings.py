@@ -205,6 +205,8 @@ AXES_VERBOSE = False
 AXES_WHITELIST_CALLABLE = "allypath.web.sso.backend.not_a_password_attempt"  # SSO callbacks
 
 LANGUAGE_CODE = "en"
+# English dates in the house style ("6 January 2027"): allypath/web/formats/en/formats.py
+FORMAT_MODULE_PATH = ["allypath.web.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -53,7 +53,7 @@ def _row(item: OrgLibraryItem) -> dict[str, object]:
         "format": FORMAT_NAMES[spec["format"]].get_lang("en") if spec.get("format") in FORMAT_NAMES else "",
         "stages": ", ".join(stage(s).label.get_lang("en") for s in stages),
         "language": LANGUAGE_NAMES.get(item.language, item.language),
-        "changed": f"{item.changed_by}, {item.changed_on:%d %B %Y}",
+        "changed": f"{item.changed_by}, {item.changed_on.day} {item.changed_on:%B %Y}",
         "problem": problem,
         "url": reverse("journey_console:library_item", args=[item.org.slug, item.pk]),
     }
