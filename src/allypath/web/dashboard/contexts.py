@@ -132,10 +132,7 @@ def _most_named_first(point: dict[str, Any]) -> tuple[bool, bool, float]:
     the shares not shown last."""
     share = point["share"]
     missing = share is None or bool(pd.isna(share))
-    return (point["label"] == _OTHER, missing, 0.0 if missing else -float(share))
-
-
-_OTHER = next(t.label["en"] for t in TURNING_POINTS if t.key == "other")
+    return (point["key"] == "other", missing, 0.0 if missing else -float(share))
 
 
 def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dashboard.contexts") -> Contexts:
@@ -158,7 +155,12 @@ def contexts_view(request: HttpRequest, query: DashboardQuery, view: str = "dash
                 (
                     # ``answered``: the count its answerers' release shows, for the share's range
                     # (None: hidden)
-                    {"label": t.label["en"], "share": points.get(t.key), "answered": points.get("answered")}
+                    {
+                        "key": t.key,
+                        "label": t.label["en"],
+                        "share": points.get(t.key),
+                        "answered": points.get("answered"),
+                    }
                     for t in TURNING_POINTS
                     if t.key in points
                 ),
