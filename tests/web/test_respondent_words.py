@@ -185,13 +185,18 @@ def test_a_full_disk_on_a_survey_page_says_so_in_his_language(
 # --------------------------------------------------------------------------- 3. no false certainty
 
 
+def _match_bars(client, receipt: str) -> str:
+    """The English report's list of how closely his answers match each stage, as text."""
+    html = text_of(client.get(f"/r/{receipt}/?lang=en"))
+    bars = html[html.index("How closely your answers match each stage") :]
+    return bars[: bars.index("</ul>")]
+
+
 def test_the_report_never_shows_a_100_or_0_percent_match(client, stored):
     receipt = stored(
         stage=3, between_stages=False, p_apathy=0.0, p_ambivalence=0.001, p_reflective=0.999, p_energised=0.0
     )
-    html = text_of(client.get(f"/r/{receipt}/?lang=en"))
-    bars = html[html.index("How closely your answers match each stage") :]
-    bars = bars[: bars.index("</ul>")]
+    bars = _match_bars(client, receipt)
     # 99.9% and 0.1%: "more than 99%" and "less than 1%", never a match that seems certain, and no
     # "99%" beside three "1%" that would add up to 102
     assert "more than 99%" in bars and bars.count("less than 1%") == 3
@@ -205,9 +210,7 @@ def test_a_match_between_the_ends_is_said_as_its_percentage(client, stored):
     receipt = stored(
         stage=3, between_stages=False, p_apathy=0.005, p_ambivalence=0.2, p_reflective=0.79, p_energised=0.005
     )
-    html = text_of(client.get(f"/r/{receipt}/?lang=en"))
-    bars = html[html.index("How closely your answers match each stage") :]
-    bars = bars[: bars.index("</ul>")]
+    bars = _match_bars(client, receipt)
     assert "79%" in bars and "20%" in bars and bars.count("1%") == 2  # 0.5% rounds to 1%, said plainly
     assert "less than" not in bars and "more than" not in bars
 

@@ -40,6 +40,14 @@ def gendered_org(tmp_path: Path) -> Organisation:
     return org
 
 
+def admin_logged_in(tmp_path: Path, login, user) -> Organisation:
+    """A new organisation of men and women (:func:`gendered_org`) with ``user`` its admin, logged in."""
+    org = gendered_org(tmp_path)
+    user.memberships.create(org=org, role="org_admin")
+    login(user)
+    return org
+
+
 def draft_wave(org: Organisation, instrument, **settings) -> Wave:
     today = timezone.localdate()
     values = {
@@ -132,9 +140,7 @@ def test_an_empty_audience_cannot_be_launched(tmp_path, instrument):
 
 
 def test_launch_states_the_number_and_needs_it_confirmed(tmp_path, instrument, client, login, alice):
-    org = gendered_org(tmp_path)
-    alice.memberships.create(org=org, role="org_admin")
-    login(alice)
+    org = admin_logged_in(tmp_path, login, alice)
     wave = draft_wave(org, instrument)
     url = f"/console/{org.slug}/waves/{wave.pk}/launch/"
     page = client.get(url).content.decode()
@@ -149,9 +155,7 @@ def test_launch_states_the_number_and_needs_it_confirmed(tmp_path, instrument, c
 
 
 def test_the_launch_page_refuses_an_audience_of_nobody(tmp_path, instrument, client, login, alice):
-    org = gendered_org(tmp_path)
-    alice.memberships.create(org=org, role="org_admin")
-    login(alice)
+    org = admin_logged_in(tmp_path, login, alice)
     wave = draft_wave(org, instrument, audience_units=["Finance"])
     url = f"/console/{org.slug}/waves/{wave.pk}/launch/"
     assert "cannot be launched" in client.get(url).content.decode()
@@ -354,9 +358,7 @@ def test_a_launched_wave_before_its_first_day_reads_as_respondents_see_it(
 def test_a_launched_wave_says_whom_it_invited_and_a_wave_closed_early_says_so(
     tmp_path, instrument, client, login, alice
 ):
-    org = gendered_org(tmp_path)
-    alice.memberships.create(org=org, role="org_admin")
-    login(alice)
+    org = admin_logged_in(tmp_path, login, alice)
     wave = draft_wave(org, instrument)
     page_url = f"/console/{org.slug}/waves/{wave.pk}/"
     draft = client.get(page_url).content.decode()
