@@ -53,6 +53,9 @@ fi
 if [ "${1:-}" = "--demo" ]; then
   # make demo: seed the two simulated study organisations (idempotent) and print the logins.
   "$PY" scripts/demo_web.py --scale "${ALLYPATH_DEMO_SCALE:-1}"
+  # The figures every dashboard page reads, solved now (with a progress bar) rather than by the first
+  # page HR opens, which would wait for them (about 7 s); the same command cron runs (docs/web.md).
+  "$PY" -m allypath.web prepare_releases
 fi
 echo "serving on http://${ALLYPATH_BIND:-127.0.0.1:8000}/ (Ctrl-C to stop)"
 # No access log: survey URLs carry personal tokens. Two workers fit the 2-core default machine.
