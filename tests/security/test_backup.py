@@ -86,6 +86,27 @@ def test_a_backup_restored_into_a_fresh_database_has_every_table_identical(tmp_p
         assert target.query("SELECT count(*) FROM survey_response")[0][0] == 12
 
 
+def test_restore_refuses_without_force_a_database_holding_only_an_account(tmp_path: Path):
+    # an HR superuser made before any organisation is data too: restoring over it would lose the login
+    with fresh_database("bk_user") as url:
+        site = Site(tmp_path / "site", url, {})
+        site.data_dir.mkdir()
+        site.python(
+            "import django; django.setup()\n"
+            "from django.core.management import call_command\n"
+            "from django.contrib.auth.models import User\n"
+            "call_command('migrate', verbosity=0)\n"
+            "User.objects.create_superuser('hr-admin', 'hr@example.org', 'a-long-password-1')"
+        )
+        assert site.query("SELECT count(*) FROM orgs_organisation")[0][0] == 0
+        backup = tmp_path / ("allypath.dump" if engine() == "postgresql" else "allypath.sqlite3")
+        assert cli(site, "backup", str(backup)).returncode == 0
+        refused = cli(site, "restore", str(backup))
+        assert refused.returncode == 2 and "--force" in refused.stderr + refused.stdout
+        assert "accounts" in refused.stderr + refused.stdout
+        assert site.query("SELECT username FROM auth_user") == [("hr-admin",)]
+
+
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("hello")

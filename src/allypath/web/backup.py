@@ -37,7 +37,9 @@ __all__ = [
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
-_CHECK_TABLE = "orgs_organisation"
+# A database holds data once it has an organisation or an account (an HR superuser made before any
+# organisation is data too: restoring over it would lose the login without a word).
+_CHECK_TABLES = ("orgs_organisation", "auth_user")
 
 
 class BackupError(AllypathError):
@@ -132,10 +134,11 @@ def _has_data_sqlite(path: Path) -> bool:
     if not path.exists():
         return False
     with sqlite3.connect(path, timeout=30) as con:
-        found = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (_CHECK_TABLE,))
-        if found.fetchone() is None:
-            return False
-        return con.execute(f"SELECT count(*) FROM {_CHECK_TABLE}").fetchone()[0] > 0  # noqa: S608
+        for table in _CHECK_TABLES:
+            found = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,))
+            if found.fetchone() is not None and con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():  # noqa: S608
+                return True
+        return False
 
 
 def _sqlite_restore(backup: Path, target: Path) -> None:
@@ -243,11 +246,11 @@ def _pg_backup(config: dict[str, Any], out: Path) -> None:
 
 def _has_data_pg(config: dict[str, Any]) -> bool:
     with _pg_connect(config) as con:
-        exists = con.execute("SELECT to_regclass(%s)", (_CHECK_TABLE,)).fetchone()
-        if not exists or exists[0] is None:
-            return False
-        row = con.execute(f"SELECT count(*) FROM {_CHECK_TABLE}").fetchone()  # noqa: S608
-        return bool(row and row[0] > 0)
+        for table in _CHECK_TABLES:
+            exists = con.execute("SELECT to_regclass(%s)", (table,)).fetchone()
+            if exists and exists[0] is not None and con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():  # noqa: S608
+                return True
+        return False
 
 
 def _pg_restore(backup: Path, config: dict[str, Any]) -> None:
@@ -289,8 +292,8 @@ def restore_database(backup: Path, database: Database | None = None, *, force: b
     Raises
     ------
     BackupError
-        The file is missing, of the other engine, damaged, or the database already holds organisations
-        and ``force`` is false.
+        The file is missing, of the other engine, damaged, or the database already holds data (an
+        organisation or an account) and ``force`` is false.
     """
     backup = Path(backup)
     if not backup.is_file():
@@ -308,7 +311,8 @@ def restore_database(backup: Path, database: Database | None = None, *, force: b
     has_data = _has_data_sqlite(database.sqlite_path) if kind == "sqlite" else _has_data_pg(database.settings)
     if has_data and not force:
         raise BackupError(
-            "the target database already holds organisations; stop the server and pass --force to replace it"
+            "the target database already holds data (organisations or accounts); stop the server and pass"
+            " --force to replace it"
         )
     if kind == "sqlite":
         _sqlite_restore(backup, database.sqlite_path)
