@@ -151,6 +151,18 @@ def test_cfa_says_how_the_model_fits_and_the_verdict_comes_both_ways(data: Path,
     assert poor["fit_rating"] == "poor"
 
 
+def test_a_model_without_degrees_of_freedom_is_not_said_to_fit(data: Path):
+    """One factor of three items has df 0: CFI 1, RMSEA 0 and SRMR 0 whatever the data, so no rating;
+    a fourth item gives it degrees of freedom and a rating again."""
+    hs = data / "HolzingerSwineford1939.csv"
+    out = run_json("stats", "cfa", hs, "--model", "visual =~ x1 + x2 + x3")
+    assert out["df"] == 0 and out["fit_rating"] is None
+    assert out["verdict"].startswith("The model has no degrees of freedom (df 0)")
+    assert "fits well" not in out["verdict"]
+    four = run_json("stats", "cfa", hs, "--model", "visual =~ x1 + x2 + x3 + x4")
+    assert four["df"] == 2 and four["fit_rating"] in ("good", "acceptable", "poor")
+
+
 @pytest.mark.parametrize(
     ("cfi", "rmsea", "srmr", "rating"),
     [

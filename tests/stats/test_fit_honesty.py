@@ -163,3 +163,30 @@ def test_each_fit_verdict_comes_out_on_data_built_for_it(cross, items, noise, se
     numbers, sentence, status, _ = _one_cfa("barriers_norms_enablers", model, data, [])
     assert numbers["rating"] == rating and words in sentence
     assert status == ("good" if rating == "good" else "caution")
+
+
+@pytest.mark.parametrize(
+    ("across", "words", "not_words"),
+    [
+        (0.485, "measure the same thing here", "two ends"),
+        (-0.485, "one dimension seen from its two ends", "measure the same thing"),
+        (0.2, None, "correlate at"),
+    ],
+)
+def test_factors_correlating_near_one_either_way_are_said_to_be_one_scale_with_their_sign(
+    across: float, words: str | None, not_words: str
+) -> None:
+    """Factor correlations of about .97, -.97 and .4 (within .5): the first two cannot be told apart,
+    a positive one as the same thing, a negative one as two ends of one dimension, its sign shown."""
+    cov = np.full((6, 6), across)
+    cov[:3, :3] = cov[3:, 3:] = 0.5
+    np.fill_diagonal(cov, 1.0)
+    data = _sample(cov, ["a1", "a2", "a3", "b1", "b2", "b3"], seed=3, n=5000)
+    numbers, sentence, status, _ = _one_cfa("barriers_norms_enablers", TWO_FACTORS, data, [])
+    (r,) = numbers["factor_correlations"].values()
+    assert numbers["rating"] != "improper" and abs(r) < 1
+    assert not_words not in sentence
+    if words is None:
+        assert abs(r) < 0.95 and status == "good"
+    else:
+        assert words in sentence and f"r = {r:.2f}" in sentence and status == "caution"

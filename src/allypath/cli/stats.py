@@ -317,6 +317,12 @@ def _fit_verdict(fit: dict[str, Any], *, proper: bool) -> tuple[str | None, str]
     values = f"CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}, SRMR {fit['srmr']:.3f}"
     if not proper:
         return None, f"The solution is improper ({values}): its fit measures do not show that the model fits."
+    if fit["df"] <= 0:  # e.g. one factor of three items: as many parameters as the data have moments
+        return None, (
+            f"The model has no degrees of freedom (df {fit['df']:.0f}): it reproduces any data exactly, "
+            f"so its fit measures ({values}) cannot show that it fits. Test it with more items per factor "
+            "or with equality constraints."
+        )
     rating = fit_rating(fit)
     (g_cfi, g_rmsea, g_srmr), (a_cfi, a_rmsea, a_srmr) = FIT_CUTOFFS["good"], FIT_CUTOFFS["acceptable"]
     words = {"good": "fits well", "acceptable": "fits acceptably", "poor": "fits poorly"}[rating]

@@ -98,18 +98,26 @@ def _one_cfa(
         f"The model of {name} fits {_RATING_WORDS[rating]} (CFI {fit['cfi']:.3f}, RMSEA {fit['rmsea']:.3f}, "
         f"SRMR {fit['srmr']:.3f}; {int(fit['ntotal']):,} complete responses)."
     )
-    # Correlations of 1 or more are inadmissible; from .95 two factors cannot be told apart.
-    merged = [
-        f"{construct_name(instrument, a)} and {construct_name(instrument, b)}"
+    # Correlations of 1 or more are inadmissible; from .95 either way two factors cannot be told apart:
+    # positive, they measure the same thing; negative, they are the two ends of one dimension.
+    named = [
+        (f"{construct_name(instrument, a)} and {construct_name(instrument, b)}, r = {r:.2f}", r)
         for a, b, r in pairs
-        if abs(r) >= 0.95
     ]
-    if merged:
+    same = [pair for pair, r in named if r >= 0.95]
+    opposite = [pair for pair, r in named if r <= -0.95]
+    if same:
         sentence += (
-            f" But {len(merged)} factor pair(s) correlate at .95 or more ({_some(merged, 3, '; ')}): "
-            "those scales measure "
-            "the same thing here, so report them together, not as separate findings."
+            f" But {len(same)} factor pair(s) correlate at .95 or more ({_some(same, 3, '; ')}): those "
+            "scales measure the same thing here, so report them together, not as separate findings."
         )
+    if opposite:
+        sentence += (
+            f" {'And' if same else 'But'} {len(opposite)} factor pair(s) correlate at -.95 or below "
+            f"({_some(opposite, 3, '; ')}): each pair is one dimension seen from its two ends here, not "
+            "two separate scales, so report it as one."
+        )
+    if same or opposite:
         status = _worse(status, "caution")
     # Charts name factors by their labels; the items keep their ids (too long as questions on an axis).
     factors = list(dict.fromkeys(loads["lhs"].astype(str)))
