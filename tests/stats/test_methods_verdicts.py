@@ -20,6 +20,7 @@ from allypath.reports._efa_section import efa_section
 from allypath.reports._latent_section import calibration_section
 from allypath.reports.methods import Section, _reliability, _reverse_scored, _sample
 from allypath.scoring import load_stage_model, score
+from allypath.stats.invariance import InvarianceResult
 from allypath.synth.continuum import simulate_continuum
 
 INSTRUMENT = allypath.load_instrument()
@@ -211,6 +212,29 @@ def test_invariance_advice_follows_a_shifted_intercept(stages: pd.DataFrame) -> 
     assert moved.status == "caution", moved.verdict
     assert "compare scale averages" not in moved.verdict and "stage mixes" not in moved.verdict
     assert "not their averages" in moved.verdict or "neither averages" in moved.verdict
+
+
+@pytest.mark.parametrize(
+    ("configural", "said"), [("improper", "is not known"), ("fails", "not even the same")]
+)
+def test_an_improper_configural_model_is_not_read_as_a_structure_that_differs(
+    stages: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, configural: str, said: str
+) -> None:
+    """Configural invariance not supported: when its solution was improper, the data were not shown to
+    lack a common structure, and the advice says the question is open; when it fails, that it does."""
+    numbers = {"chisq": 40.0, "df": 20, "cfi": 0.99, "rmsea": 0.02, "srmr": 0.03}
+    rows = [{"level": "configural", **numbers, "delta_cfi": None, "delta_rmsea": None, "status": configural}]
+    rows += [
+        {"level": level, **numbers, "delta_cfi": None, "delta_rmsea": None, "status": "not tested"}
+        for level in ("metric", "scalar")
+    ]
+    result = InvarianceResult(pd.DataFrame(rows), "", None, {"delta_cfi": 0.01, "delta_rmsea": 0.015})
+    monkeypatch.setattr("allypath.reports._cfa_section.measurement_invariance", lambda *_: result)
+    items = _reverse_scored(stages, INSTRUMENT)
+    section = invariance_section(stages, items, INSTRUMENT, ["org"], 100, lambda _: None)[1]
+    assert said in section.verdict and section.status == "caution"
+    other = "not even the same" if configural == "improper" else "is not known"
+    assert other not in section.verdict
 
 
 # --------------------------------------------------------------------------- 5. names, not ids

@@ -267,6 +267,12 @@ _LEVEL_ADVICE = {
     "scalar": "compare scale averages and stage mixes across these groups",
     "strict": "compare scale averages and observed scores across these groups",
 }
+# Configural improper: the data were not shown to lack a common structure; the model could not say.
+_IMPROPER_CONFIGURAL = (
+    "whether the same structure holds is not known, because the model could not be estimated properly"
+    " in every group (an improper solution: a negative variance or a correlation beyond 1 or -1): do not"
+    " compare these groups on the scales yet"
+)
 
 
 def invariance_section(
@@ -312,7 +318,9 @@ def invariance_section(
         payload["dropped_groups"] = dropped
         numbers[column] = payload
         level = result.supported_level
-        sentences.append(f"Across {column} ({', '.join(kept)}): {_LEVEL_ADVICE[level]}.")
+        improper = level is None and payload["levels"][0]["status"] == "improper"
+        advice = _IMPROPER_CONFIGURAL if improper else _LEVEL_ADVICE[level]
+        sentences.append(f"Across {column} ({', '.join(kept)}): {advice}.")
         if level not in ("scalar", "strict"):
             status = "caution"
         for record in payload["levels"]:
