@@ -78,7 +78,7 @@ def test_three_real_factors_are_found_worth_factoring_and_kept(three_factors: Pa
     assert "the items share enough variance for a factor analysis" in said
     assert "Bartlett's test tells these correlations apart from none (p < 0.001)" in said
     assert "Parallel analysis keeps 3 factors: the 3 largest eigenvalues are larger than 95%" in said
-    assert "allypath stats efa --factors 3" in said
+    assert f"allypath stats efa {three_factors} --factors 3" in said  # runs as printed
 
 
 def test_noise_is_found_not_worth_factoring_and_no_factor_is_kept(noise: Path):

@@ -8,6 +8,7 @@ eigenvalues against random data's (``--chart scree.svg``). Registered on :data:`
 
 from __future__ import annotations
 
+import shlex
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,8 +51,9 @@ class Basis(StrEnum):
     fa = "fa"
 
 
-def factors_verdicts(payload: dict[str, Any]) -> list[str]:
-    """The three findings of :func:`factors` in plain sentences, from its JSON payload."""
+def factors_verdicts(payload: dict[str, Any], data: str = "DATA") -> list[str]:
+    """The three findings of :func:`factors` in plain sentences, from its JSON payload; the command to
+    run next names ``data``, so that it runs as printed."""
     from allypath.stats.factorability import adequacy_label
 
     kmo, bartlett, parallel = payload["kmo"], payload["bartlett"], payload["parallel"]
@@ -97,7 +99,7 @@ def factors_verdicts(payload: dict[str, Any]) -> list[str]:
         which = "the largest eigenvalue is" if n == 1 else f"the {n} largest eigenvalues are"
         said.append(
             f"Parallel analysis keeps {n} factor{'s' if n != 1 else ''}: {which} {chance}. "
-            f"Next: `allypath stats efa --factors {n}`."
+            f"Next: `allypath stats efa {shlex.quote(data)} --factors {n}`."
         )
     return said
 
@@ -153,7 +155,7 @@ def factors(
             "bartlett": bartlett.to_dict(),
             "parallel": parallel.to_dict(),
         }
-        payload["verdicts"] = factors_verdicts(payload)
+        payload["verdicts"] = factors_verdicts(payload, str(data))
         if chart is not None:
             say("drawing the scree chart")
             _write_scree(chart, parallel.to_dict())
