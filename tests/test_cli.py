@@ -214,7 +214,7 @@ def test_summary_shares_carry_their_likely_range_in_words(simulated, tmp_path):
     text = run("summary", out, "--by", "org").stdout
     assert re.search(r"\b\d{1,3}% and \d{1,3}%", text)  # the stage table's "likely between" column
     assert re.search(
-        r"policy awareness, of the \d+ who answered: \d+% \(likely between \d+% and \d+%\)", text
+        r"policy awareness they claim, of the \d+ who answered: \d+% \(likely between \d+% and \d+%\)", text
     )
     assert re.search(r"\(\d\.\d of 5, give or take up to \d\.\d(: too close to call)?\)", text)
     assert not re.search(r"\d\.\d\d\)", text) and not re.search(r"\d\.\d of 5\)", text)
@@ -398,7 +398,8 @@ def test_two_summaries_of_one_file_cannot_be_subtracted_to_one_mans_answer(tmp_p
     by_org = run("summary", out, "--by", "org", "--k", "3").stdout
     by_unit = run("summary", out, "--by", "unit", "--k", "3").stdout
     counts = [
-        int(n) for n in re.findall(r"policy awareness, of the (\d+) who answered: \d+%", by_org + by_unit)
+        int(n)
+        for n in re.findall(r"policy awareness they claim, of the (\d+) who answered: \d+%", by_org + by_unit)
     ]
     assert not ({6, 5} <= set(counts))  # never both: their difference is one man
     assert "of the 1 who answered" not in by_unit

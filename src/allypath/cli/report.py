@@ -120,7 +120,8 @@ def summary(
         console.print(table)
         console.print(f"  between stages: {_share(group.between_share, group.between_interval)}")
         console.print(
-            f"  policy awareness, of the {group.policy_answered} who answered:"
+            # what men say they know: the board report checks it against the declared policies
+            f"  policy awareness they claim, of the {group.policy_answered} who answered:"
             f" {_share(group.policy_aware_share, group.policy_aware_interval)}"
         )
         console.print(
