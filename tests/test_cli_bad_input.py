@@ -414,3 +414,25 @@ def test_the_summary_says_when_placed_respondents_have_no_group(tmp_path, scored
     assert result.exit_code == 0, result.output
     assert "Some placed respondents have no org" in result.output
     assert "60" not in result.output.split("have no org")[1].split("\n")[0]  # no count of them
+
+
+@pytest.mark.parametrize(
+    ("suffix", "engine"), [(".csv", "memory"), (".parquet", "memory"), (".parquet", "duckdb")]
+)
+def test_answers_without_a_whole_stage_scale_are_refused_naming_it(tmp_path, raw, suffix, engine):
+    """A file with no column of one stage scale (here Apathy) cannot place anyone: refused, not scored
+    as 5,000 'insufficient' rows; a blank column (the scale skipped by everyone) is still scored."""
+    frame = pd.read_csv(raw)
+    apathy = [c for c in frame.columns if c.startswith("ap") and c[2:].isdigit()]
+    without = tmp_path / f"without{suffix}"
+    dropped = frame.drop(columns=apathy)
+    dropped.to_csv(without, index=False) if suffix == ".csv" else dropped.to_parquet(without, index=False)
+    out = tmp_path / "out.csv"
+    said = one_line_error(run("score", without, "--out", out, "--engine", engine))
+    assert f"file {without}" in said and f"column '{apathy[0]}'" in said
+    assert "no column of the stage scale 'Apathy'" in said and not out.exists()
+    blank = tmp_path / "blank.csv"
+    frame.assign(**{c: None for c in apathy}).to_csv(blank, index=False)
+    result = run("score", blank, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert (pd.read_csv(out)["status"] != "scored").all()

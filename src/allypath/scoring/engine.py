@@ -307,7 +307,27 @@ def _check_columns(columns: list[str], instrument: Instrument, form: str | None,
     if len(set(columns)) != len(columns):
         duplicated = sorted({c for c in columns if columns.count(c) > 1})
         raise DataError(f"duplicated column(s): {', '.join(duplicated)}", file=source, column=duplicated[0])
-    return form or choose_form(columns, instrument)
+    chosen = form or choose_form(columns, instrument)
+    _refuse_missing_scales(columns, instrument.form(chosen), source)
+    return chosen
+
+
+def _refuse_missing_scales(columns: list[str], active: Instrument, source: str | None) -> None:
+    """Refuse input without a single column of a stage scale: nobody in it could be placed, and scoring
+    it would only mark every row insufficient (each form has every stage scale). A blank column is
+    fine: the respondents skipped the scale, which their rows say."""
+    present = set(columns)
+    for construct in active.constructs_of("stage"):
+        ids = [item.id for item in active.items if item.construct == construct.id]
+        if ids and not present.intersection(ids):
+            raise DataError(
+                f"no column of the stage scale {construct.label.get_lang('en')!r} ({', '.join(ids)}), so"
+                " nobody could be placed: are these answers to"
+                f" {active.id} {active.version} under its column names? (allypath import detect maps"
+                " another tool's export)",
+                file=source,
+                column=ids[0],
+            )
 
 
 def _score_answers(
