@@ -299,6 +299,11 @@ def test_recommend_refuses_an_unscored_file(raw):
     assert f"file {raw} is not scored (no stage column)" in message
 
 
+def test_summary_refuses_an_unscored_file_naming_it(raw):
+    message = one_line_error(run("summary", raw, "--by", "org"))
+    assert f"file {raw}, column 'stage': the data is not scored" in message and "allypath score" in message
+
+
 def test_recommend_says_the_id_column_is_missing(tmp_path, scored):
     path = tmp_path / "no_id.csv"
     pd.read_csv(scored).drop(columns="respondent_id").to_csv(path, index=False)

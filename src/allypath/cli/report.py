@@ -81,6 +81,12 @@ def summary(
 
     with refusing():
         frame = read_table(scored)
+        if "stage" not in frame.columns:
+            raise DataError(
+                "the data is not scored (no stage column): run `allypath score` first",
+                file=str(scored),
+                column="stage",
+            )
         choice = choose_wave(frame, wave, str(scored))
         _refuse_duplicate_ids(frame, scored)
         _refuse_bad_stages(frame, scored)
