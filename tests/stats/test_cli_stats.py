@@ -224,7 +224,14 @@ def test_lpa_json_equals_the_library(data: Path):
     ("args", "cause"),
     [
         (("stats", "cfa", "{hs}", "--model", "visual =~ x1 + + x2"), "line 1"),
-        (("stats", "cfa", "{hs}", "--model", "visual =~ x1 + x2 + nothere"), "not in the data: nothere"),
+        (
+            ("stats", "cfa", "{hs}", "--model", "visual =~ x1 + x2 + nothere"),
+            "HolzingerSwineford1939.csv, column 'nothere': the model uses variables that are not in the data: nothere",
+        ),
+        (
+            ("stats", "invariance", "{hs}", "--model", "visual =~ x1 + x2 + zz", "--group", "school"),
+            "HolzingerSwineford1939.csv, column 'zz': the model uses variables that are not in the data: zz",
+        ),
         (("stats", "reliability", "{hs}", "--items=x1,-zz"), "unknown column(s) zz"),
         (("stats", "reliability", "{hs}", "--construct", "stage_nope"), "unknown construct 'stage_nope'"),
         (("stats", "efa", "{missing}", "--factors", "1"), "no such file"),

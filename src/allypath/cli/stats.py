@@ -296,11 +296,20 @@ def efa(
 ModelOption = Annotated[str, typer.Option("--model", help="lavaan model syntax ('f =~ x1 + x2 + x3; ...').")]
 
 
-def _model_columns(frame: pd.DataFrame, model: str) -> list[str]:
-    """The data columns a lavaan model observes (a name the data lacks is the model fit's to report)."""
+def _model_columns(frame: pd.DataFrame, model: str, data: Path) -> list[str]:
+    """The data columns a lavaan model observes; a name the data lack is refused naming the file."""
     from allypath.stats.lavaan_syntax import parse_model
 
-    return [name for name in parse_model(model).observed if name in frame.columns]
+    observed = parse_model(model).observed
+    unknown = [name for name in observed if name not in frame.columns]
+    if unknown:
+        raise DataError(
+            f"the model uses variables that are not in the data: {', '.join(unknown)} (latent variables"
+            " must appear on the left of '=~')",
+            file=str(data),
+            column=unknown[0],
+        )
+    return list(observed)
 
 
 def _fit_rows(fit: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -346,7 +355,7 @@ def cfa(
 
     with refusing(), _working() as say:
         frame = read_data(data)
-        frame = check_data(frame, _model_columns(frame, model), data)
+        frame = check_data(frame, _model_columns(frame, model, data), data)
         say("fitting the model")
         result = run_cfa(frame, model, group=group, std_lv=std_lv)
     rating, verdict = _fit_verdict(result.fit, proper=result.proper)
@@ -390,7 +399,7 @@ def invariance(
 
     with refusing(), _working() as say:
         frame = read_data(data)
-        frame = check_data(frame, _model_columns(frame, model), data)
+        frame = check_data(frame, _model_columns(frame, model, data), data)
         say("fitting the model at each level")
         result = measurement_invariance(
             frame, model, group, split_list(levels), group_partial=split_list(partial or "")
