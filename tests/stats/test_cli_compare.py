@@ -136,3 +136,20 @@ def test_bad_counts_and_charts_are_refused_before_any_fit(carcinoma: Path, tmp_p
 def test_one_count_still_fits_one_model(carcinoma: Path):
     out = run_json("lca", carcinoma, "--classes", "3", "--n-init", 5)
     assert out["loglik"] == pytest.approx(-293.705, abs=1e-3) and "comparison" not in out
+
+
+def test_the_table_fits_an_80_column_terminal_without_cutting_a_figure(tmp_path: Path, monkeypatch):
+    """Five-digit log-likelihoods and BICs: none cut to "13690.…" at 80 columns."""
+    from allypath.cli import _common
+
+    monkeypatch.setattr(_common.console, "width", 80)
+    rng = np.random.default_rng(5)
+    scores = pd.DataFrame(rng.normal(size=(1500, 3)) * 4 + 10, columns=["a", "b", "c"])
+    scores.to_csv(tmp_path / "scores.csv", index=False)
+    result = run("lpa", tmp_path / "scores.csv", "--profiles", "1-3")
+    assert result.exit_code == 0, result.output
+    out = json.loads(run("lpa", tmp_path / "scores.csv", "--profiles", "1-3", "--json").stdout)
+    table = result.stdout[: result.stdout.index("* lowest BIC")]
+    assert "…" not in table and max(len(line) for line in table.splitlines()) <= 80
+    for row in out["comparison"]:
+        assert f"{row['bic']:.2f}" in table and f"{row['loglik']:.2f}" in table

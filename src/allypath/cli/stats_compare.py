@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+from rich import box
 from rich.table import Table
 
 from allypath.cli._common import console, fmt, output_file, print_json
@@ -152,9 +153,13 @@ def print_comparison(payload: dict[str, Any], kind: str, chart: Path | None, as_
         "entropy",
         "smallest",
         title=f"How many {word}?",
+        box=box.SIMPLE,  # no column rules and one space of padding: eight columns fit 80 characters
+        collapse_padding=True,
         caption="* lowest BIC; entropy: relative entropy (1: everyone clearly in one group); smallest: "
         "the smallest group's share of people",
     )
+    for column in shown.columns:  # a narrower terminal wraps a figure rather than cutting it ("13690.…")
+        column.overflow = "fold"
     for row in payload["comparison"]:
         shown.add_row(
             f"{int(row['k'])}{' *' if row['lowest_bic'] else ''}",
