@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,12 @@ def local_spark(cores: int = 2, memory: str = "2g", batch_rows: int = ARROW_BATC
     except ImportError:  # pragma: no cover - depends on the optional extra
         raise ConfigurationError("Spark needs the optional extra: pip install 'allypath[spark]'") from None
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # pyspark 4 warns that it does not fully support pandas 3 on every Arrow function it builds; the
+    # scoring hands it Arrow batches only (mapInArrow), and its results are tested identical to the
+    # DuckDB and in-memory paths (tests/engines/test_identity.py), so the warning only adds noise.
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+    )
     return (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("allypath")
