@@ -399,3 +399,11 @@ def test_a_fit_shows_a_progress_bar_on_stderr_and_keeps_stdout_clean(
     out = run_json("stats", command, data / file, *rest)
     assert out  # the JSON on stdout is whole
     assert words in screen.getvalue()
+
+
+def test_reliability_says_why_omega_hierarchical_is_missing_on_a_short_scale(data: Path):
+    hs = data / "HolzingerSwineford1939.csv"
+    short = " ".join(run("stats", "reliability", hs, "--items", "x1,x2,x3").stdout.split())
+    assert "omega hierarchical (needs at least 5 items)" in short
+    long = " ".join(run("stats", "reliability", hs, "--items", "x1,x2,x3,x4,x5,x6").stdout.split())
+    assert "omega hierarchical (3 group factors)" in long and "needs at least" not in long

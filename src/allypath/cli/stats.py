@@ -233,7 +233,12 @@ def reliability(
                 ("  upper", result.ci[1]),
                 ("alpha (standardised)", result.std_alpha),
                 ("omega total (1 factor)", result.omega_total),
-                (f"omega hierarchical ({n_factors} factors)", omega_h),
+                (
+                    f"omega hierarchical ({n_factors} group factors)"
+                    if omega_h is not None
+                    else "omega hierarchical (needs at least 5 items)",
+                    omega_h,
+                ),
                 ("Guttman lambda 6", result.g6),
                 ("average r", result.average_r),
             ],
