@@ -17,6 +17,7 @@ import pytest
 
 import allypath
 from allypath.errors import StatsError
+from allypath.instrument import NOT_APPLICABLE
 from allypath.reports import (
     Chart,
     MethodsReport,
@@ -69,6 +70,8 @@ def reversed_items(responses: pd.DataFrame) -> pd.DataFrame:
         if item.type == "likert" and item.id in responses.columns:
             assert item.scale is not None
             values = responses[item.id].astype(float)
+            if item.not_applicable is not None:  # "does not apply to me" (0) is missing, as scoring reads it
+                values = values.mask(values == NOT_APPLICABLE)
             out[item.id] = item.scale.min + item.scale.max - values if item.reverse else values
     return pd.DataFrame(out)
 
@@ -105,9 +108,13 @@ def test_sample_numbers(report: MethodsReport, responses: pd.DataFrame):
 
 
 def test_reliability_equals_cronbach_alpha(report: MethodsReport, responses: pd.DataFrame):
+    offered = {i.id for i in allypath.load_instrument().items if i.not_applicable is not None}
     for scale, keys in STAGE_KEYS.items():
         columns = [k.lstrip("-") for k in keys]
-        direct = cronbach_alpha(responses[columns], keys)
+        rated = responses[columns].astype(float)
+        for column in offered.intersection(columns):  # "does not apply to me" is missing
+            rated[column] = rated[column].mask(rated[column] == NOT_APPLICABLE)
+        direct = cronbach_alpha(rated, keys)
         got = report.data["reliability"][scale]
         assert got["alpha"] == pytest.approx(direct.alpha, abs=1e-12)
         assert (got["ci_low"], got["ci_high"]) == pytest.approx(direct.ci, abs=1e-12)
@@ -124,6 +131,22 @@ def test_item_statistics_equal_pandas(report: MethodsReport, responses: pd.DataF
     keys = STAGE_KEYS["stage_reflective"]
     direct = cronbach_alpha(responses[[k.lstrip("-") for k in keys]], keys)
     assert item["item_rest_r"] == pytest.approx(direct.item_rest_r["re3"], abs=1e-12)
+
+
+def test_does_not_apply_to_me_is_missing_in_the_item_statistics_not_a_zero(
+    report: MethodsReport, responses: pd.DataFrame
+):
+    instrument = allypath.load_instrument()
+    offered = [
+        i.id for i in instrument.items if i.not_applicable is not None and i.id in report.data["items"]
+    ]
+    zeros = {i: int((responses[i] == NOT_APPLICABLE).sum()) for i in offered}
+    assert sum(zeros.values()) > 100, "the simulated answers use 'does not apply to me'"
+    for item_id in offered:
+        rated = responses[item_id].mask(responses[item_id] == NOT_APPLICABLE)
+        got = report.data["items"][item_id]
+        assert got["mean"] == pytest.approx(rated.mean()) and got["sd"] == pytest.approx(rated.std())
+        assert got["mean"] >= 1  # on the 1-5 scale; with the zeros counted ch3's mean was 2.18, sd 1.87
 
 
 def test_efa_equals_the_stats_functions(report: MethodsReport, reversed_items: pd.DataFrame):

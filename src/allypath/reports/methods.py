@@ -21,7 +21,7 @@ import pandas as pd
 from allypath._blas import single_threaded_blas
 from allypath._values import plain_deep
 from allypath.errors import StatsError
-from allypath.instrument import Construct, Instrument, load_instrument
+from allypath.instrument import NOT_APPLICABLE, Construct, Instrument, Item, load_instrument
 from allypath.model import STAGES
 from allypath.reports.charts import STAGE_COLORS, Chart, bar_chart, stacked_bar_chart
 from allypath.reports.labels import construct_name, item_name
@@ -213,13 +213,28 @@ def _likert_items(construct: Construct, columns: pd.Index) -> list[str]:
     return [i.id for i in construct.items if i.type == "likert" and i.id in columns]
 
 
+def _ratings(frame: pd.DataFrame, item: Item) -> pd.Series:
+    """An item's answers as floats, "does not apply to me" (:data:`NOT_APPLICABLE`) missing, as scoring
+    reads it: a 0 on a 1-5 scale would pull every mean down and inflate every variance."""
+    values = pd.to_numeric(frame[item.id], errors="coerce").astype(float)
+    return values.mask(values == NOT_APPLICABLE) if item.not_applicable is not None else values
+
+
+def _raw_ratings(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Every present rating item as floats (:func:`_ratings`), as answered."""
+    columns = {
+        i.id: _ratings(frame, i) for i in instrument.items if i.type == "likert" and i.id in frame.columns
+    }
+    return pd.DataFrame(columns, index=frame.index)
+
+
 def _reverse_scored(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
-    """Every present rating item as floats, reverse-keyed items reversed on their scale."""
+    """Every present rating item as floats (:func:`_ratings`), reverse-keyed items reversed on their scale."""
     columns = {}
     for item in instrument.items:
         if item.type != "likert" or item.id not in frame.columns or item.scale is None:
             continue
-        values = pd.to_numeric(frame[item.id], errors="coerce").astype(float)
+        values = _ratings(frame, item)
         columns[item.id] = (item.scale.min + item.scale.max) - values if item.reverse else values
     return pd.DataFrame(columns, index=frame.index)
 
@@ -601,14 +616,7 @@ def methods_report(
     scored = score(data, instrument, model=base, on_error="mark")
     if int((scored["status"] == "scored").sum()) < 50:
         raise StatsError("a methods report needs at least 50 respondents placed in a stage")
-    raw = pd.DataFrame(
-        {
-            i.id: pd.to_numeric(data[i.id], errors="coerce").astype(float)
-            for i in instrument.items
-            if i.type == "likert" and i.id in data.columns
-        },
-        index=data.index,
-    )
+    raw = _raw_ratings(data, instrument)
     if not any(_likert_items(c, raw.columns) for c in instrument.constructs_of("stage")):
         raise StatsError("the data hold no stage-scale items: nothing to validate")
     reversed_items = _reverse_scored(data, instrument)
