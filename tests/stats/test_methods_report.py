@@ -105,6 +105,15 @@ def test_sample_numbers(report: MethodsReport, responses: pd.DataFrame):
     assert sample["n_placed"] == int((scored["status"] == "scored").sum())
     assert sample["missing_by_item"]["ap1"] == pytest.approx(responses["ap1"].isna().mean())
     assert sample["group_sizes"]["org"] == responses["org"].value_counts().to_dict()
+    # the sentence accounts for every response once: placed, set aside, too few answers
+    said = next(s for s in report.sections if s.key == "sample").verdict
+    counts = re.match(
+        r"([\d,]+) responses: ([\d,]+) \(\d+%\) placed.*?, ([\d,]+) set aside.*? and ([\d,]+) with", said
+    )
+    assert counts is not None, said
+    total, placed, aside, too_few = (int(c.replace(",", "")) for c in counts.groups())
+    assert total == N == placed + aside + too_few and placed == sample["n_placed"]
+    assert aside == int((scored["status"] == "suspect").sum()) and "reason column" not in said
 
 
 def test_reliability_equals_cronbach_alpha(report: MethodsReport, responses: pd.DataFrame):

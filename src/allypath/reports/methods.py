@@ -288,15 +288,13 @@ def _sample(
     }
     worst = missing.sort_values(ascending=False)
     heavy = [f"{item_name(instrument, str(k))}: {v:.0%}" for k, v in worst.items() if v > 0.10]
+    # every response counted once: placed, set aside as careless, or too few answers to place
+    too_few = len(data) - numbers["n_placed"] - numbers["n_suspect"]
     verdict = (
-        f"{len(data):,} responses; {numbers['n_placed']:,} ({numbers['placed_share']:.0%}) answered enough "
-        f"to be placed in a stage"
+        f"{len(data):,} responses: {numbers['n_placed']:,} ({numbers['placed_share']:.0%}) placed in a "
+        f"stage, {numbers['n_suspect']:,} set aside as careless (they fail the careless-responding checks) "
+        f"and {too_few:,} with too few answers to place"
     )
-    if numbers["n_suspect"]:
-        verdict += (
-            f" ({numbers['n_placed']:,} placed, {numbers['n_suspect']:,} set aside as careless: see the "
-            "reason column)"
-        )
     verdict += f". {numbers['missing_share']:.1%} of rating answers are blank"
     verdict += (
         f"; items skipped by more than 10%: {_some(heavy, 5, '; ')} — check their wording or sensitivity."
