@@ -252,8 +252,7 @@ def cfa_section(scored_items: pd.DataFrame, instrument: Instrument) -> tuple[dic
         "Maximum-likelihood CFA (lavaan conventions), reverse-keyed items reversed, listwise deletion; "
         "factors correlate freely and the first loading of each is fixed at 1. Cut-offs: CFI >= .95, "
         "RMSEA <= .06, SRMR <= .08 good; CFI >= .90, RMSEA <= .08, SRMR <= .10 acceptable "
-        "(Hu & Bentler 1999). "
-        + FIT_INDEX_GLOSS
+        "(Hu & Bentler 1999). " + FIT_INDEX_GLOSS
     )
     return numbers, Section("cfa", "Confirmatory factor analysis", verdict, status, method, tables, charts)
 
