@@ -198,6 +198,8 @@ def test_an_improper_configural_model_supports_no_level() -> None:
     assert list(result.levels["status"]) == ["improper", "not tested", "not tested", "not tested"]
     assert result.supported_level is None
     assert "improper solution" in result.verdict and "No level of invariance is supported." in result.verdict
+    assert "because configural invariance could not be estimated properly: metric" in result.verdict
+    assert "does not hold" not in result.verdict
 
 
 def test_a_group_that_answered_no_complete_row_is_refused_not_dropped(hs: pd.DataFrame):

@@ -235,6 +235,10 @@ def test_an_improper_configural_model_is_not_read_as_a_structure_that_differs(
     assert said in section.verdict and section.status == "caution"
     other = "not even the same" if configural == "improper" else "is not known"
     assert other not in section.verdict
+    # a group under the minimum size is named as left out, not dropped without a word
+    small = stages.assign(org=stages["org"].astype(str).where(stages.index >= 30, "Tiny"))
+    said = invariance_section(small, items, INSTRUMENT, ["org"], 100, lambda _: None)[1].verdict
+    assert "(Tiny left out: fewer than 100 complete responses)" in said
 
 
 # --------------------------------------------------------------------------- 5. names, not ids

@@ -320,7 +320,10 @@ def invariance_section(
         level = result.supported_level
         improper = level is None and payload["levels"][0]["status"] == "improper"
         advice = _IMPROPER_CONFIGURAL if improper else _LEVEL_ADVICE[level]
-        sentences.append(f"Across {column} ({', '.join(kept)}): {advice}.")
+        left_out = (
+            f" ({', '.join(dropped)} left out: fewer than {min_size} complete responses)" if dropped else ""
+        )
+        sentences.append(f"Across {column} ({', '.join(kept)}): {advice}{left_out}.")
         if level not in ("scalar", "strict"):
             status = "caution"
         for record in payload["levels"]:

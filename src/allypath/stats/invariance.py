@@ -256,9 +256,8 @@ def _verdict(rows: list[dict[str, Any]], supported: str | None, criteria: dict[s
         )
     untested = [str(row["level"]) for row in rows if row["status"] == "not tested"]
     if untested and stopped is not None:
-        parts.append(
-            f"Not tested, because {stopped['level']} invariance does not hold: {', '.join(untested)}."
-        )
+        why = "could not be estimated properly" if stopped["status"] == "improper" else "does not hold"
+        parts.append(f"Not tested, because {stopped['level']} invariance {why}: {', '.join(untested)}.")
     parts.append(
         f"Criterion: Chen (2007), a level holds if CFI drops by at most "
         f"{criteria['delta_cfi']:.3f} and RMSEA rises by at most {criteria['delta_rmsea']:.3f}"
