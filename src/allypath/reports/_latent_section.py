@@ -63,10 +63,15 @@ def latent_section(
         "scores": columns,
         "compare": plain_deep(table.to_dict(orient="records")),
         "best_k": best,
-        "stages_vs_continuum": plain_deep(structure.to_dict()),
+        # Not a test of stages: the one-factor rival of stages_vs_continuum is linear and cannot fit
+        # single-peaked items, so it loses whatever the data (issue 15); its "stages" verdict said so
+        # of continuum data too. The figures stay for the record; the "structure" section decides.
+        "stages_vs_continuum": {
+            **{k: v for k, v in plain_deep(structure.to_dict()).items() if k not in ("verdict", "summary")},
+            "note": "not a test of stages (its linear one-factor rival loses whatever the data):"
+            " see structure",
+        },
     }
-    # Not a test of stages: the one-factor rival of stages_vs_continuum is linear and cannot fit
-    # single-peaked items, so it loses whatever the data (issue 15). The "structure" section decides.
     verdict = (
         f"Among 1-6 latent profiles of the stage scale scores, BIC prefers {best}. This describes how "
         "the scale scores cluster; it does not show that stages exist (profiles also describe a "
@@ -119,8 +124,8 @@ def latent_section(
     method = (
         "Latent profile models (mclust VVI: own variances, no covariances) of the four stage scale "
         "scores with "
-        f"1-6 profiles ({LATENT_STARTS} starts each), compared with a one-factor continuum by BIC "
-        f"(stages_vs_continuum; Kass & Raftery 1995). {BIC_GLOSS}; entropy: {ENTROPY_GLOSS}."
+        f"1-6 profiles ({LATENT_STARTS} starts each), compared by BIC. {BIC_GLOSS}; entropy: "
+        f"{ENTROPY_GLOSS}."
     )
     return numbers, Section(
         "latent", "Latent profiles of the scale scores", verdict, status, method, tables, charts
