@@ -225,6 +225,11 @@ def test_calibration_diagnostics_equal_calibrate(report: MethodsReport, response
     assert got["history"] == pytest.approx(list(direct.history))
     assert 0.9 < got["agreement"] <= 1.0
     assert sum(got["stage_shares"]["calibrated"]) == pytest.approx(1.0)
+    # the verdict gives the held-out gain that justified the model, not only the gain on its own answers
+    held = direct.fit_report["heldout"]
+    said = next(s for s in report.sections if s.key == "calibration").verdict
+    assert f"those of the {held['n']:,} respondents left out of the fit better by" in said
+    assert f"z = {held['z']:.1f}" in said and f"{direct.fit_report['ece_after']:.3f}" in said
 
 
 def test_dif_section_is_item_dif_on_the_same_answers(report: MethodsReport, responses):

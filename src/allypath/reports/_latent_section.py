@@ -3,6 +3,8 @@ and the calibration of the scoring model (docs/methods.md); ``(numbers, Section)
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from allypath._values import plain_deep
@@ -27,6 +29,7 @@ from allypath.stats import (
     stages_vs_continuum,
 )
 from allypath.stats import calibrate as fit_calibration
+from allypath.stats.calibration import MIN_HELDOUT_Z
 
 __all__ = ["MIN_AGREEMENT", "calibration_section", "latent_section"]
 
@@ -132,6 +135,26 @@ def latent_section(
     )
 
 
+def _held_out_words(report: dict[str, Any]) -> str:
+    """The gain that justified the model: on respondents left out of the fit (a gain on the fitted
+    answers alone could be noise fitted), and the calibration error of its stage probabilities."""
+    held = report.get("heldout")
+    words = ""
+    if held:
+        words += (
+            f", and those of the {held['n']:,} respondents left out of the fit better by "
+            f"{held['gain_per_respondent']:.3f} units each (z = {held['z']:.1f}; a model is kept only from "
+            f"z = {MIN_HELDOUT_Z:.0f}, a gain chance alone rarely gives)"
+        )
+    before, after = report.get("ece_before"), report.get("ece_after")
+    if before is not None and after is not None:
+        words += (
+            f"; how far its stage probabilities are from how often they come true (calibration error) is "
+            f"{after:.3f}, against {before:.3f} for the default"
+        )
+    return words
+
+
 def calibration_section(
     data: pd.DataFrame,
     instrument: Instrument,
@@ -193,12 +216,14 @@ def calibration_section(
         f"The calibrated model {model.label} places {agreement:.0%} of respondents in the same stage "
         "as the default"
         + (
-            f" and fits their answers better by {gain:.2f} log-likelihood units per respondent"
+            f" and fits the answers it was fitted to better by {gain:.2f} log-likelihood units per respondent"
             if gain is not None and gain > 0
-            else f" and fits their answers worse by {-gain:.2f} log-likelihood units per respondent"
+            else f" and fits the answers it was fitted to worse by {-gain:.2f} log-likelihood units per"
+            " respondent"
             if gain is not None
             else ""
         )
+        + _held_out_words(report)
         + f"; its placements are {more_or_less} certain "
         f"(mean top probability, how sure the model is of a person's stage: {certainty['calibrated']:.3f} "
         f"against {certainty['default']:.3f}). "
