@@ -217,6 +217,15 @@ def test_latent_structure_equals_compare_latent_and_stages_vs_continuum(report: 
     assert development == sorted(development)
 
 
+def test_latent_verdict_says_what_to_be_wary_of_as_the_lpa_command_does(report: MethodsReport):
+    from allypath.stats.latent import comparison_verdicts
+
+    said = next(s for s in report.sections if s.key == "latent").verdict
+    wary = comparison_verdicts(report.data["latent"]["compare"], "profile")[1:]
+    assert wary and all(sentence in said for sentence in wary), said
+    assert "relative entropy is" in said  # the classification's doubt, at the preferred count
+
+
 def test_calibration_diagnostics_equal_calibrate(report: MethodsReport, responses: pd.DataFrame):
     direct = calibrate(responses, seed=SEED)
     got = report.data["calibration"]

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from allypath.cli._common import console, fmt, output_file, print_json
 from allypath.errors import StatsError
+from allypath.stats.latent import comparison_verdicts, plural_of
 
 __all__ = [
     "check_chart",
@@ -31,10 +32,6 @@ __all__ = [
 
 #: Most classes or profiles one run tries: each count is a model of its own, fitted from every start.
 _MOST = 12
-#: A group smaller than this share of people is rarely a type worth naming (a common rule in LCA).
-_SMALL_GROUP = 0.05
-#: Relative entropy below this: many people sit between groups (Clark & Muthén's 0.8).
-_CLEAR = 0.8
 
 
 def parse_counts(text: str, option: str) -> list[int]:
@@ -79,7 +76,7 @@ def compare_counts(
     rows = []
     for done, count in enumerate(counts):
         say(
-            f"fitting {count} {_plural(kind, count)} ({done + 1} of {len(counts)} models)",
+            f"fitting {count} {plural_of(kind, count)} ({done + 1} of {len(counts)} models)",
             total=len(counts),
             completed=done,
         )
@@ -88,46 +85,6 @@ def compare_counts(
     table = pd.concat(rows, ignore_index=True)
     table["lowest_bic"] = table["bic"] == table["bic"].min()
     return table
-
-
-def _plural(kind: str, count: int) -> str:
-    if count == 1:
-        return kind
-    return "classes" if kind == "class" else "profiles"
-
-
-def comparison_verdicts(rows: list[dict[str, Any]], kind: str) -> list[str]:
-    """What the table says, in sentences: the count BIC prefers, and what to be wary of there."""
-    best = min(rows, key=lambda row: row["bic"])
-    count = int(best["k"])
-    counts = [int(row["k"]) for row in rows]
-    said = [
-        f"BIC (lower is better: it weighs the fit against the number of parameters) is lowest with "
-        f"{count} {_plural(kind, count)}."
-    ]
-    if len(counts) > 1 and count == max(counts):
-        said.append(
-            f"{count} is the largest count tried and BIC is still falling: try more "
-            f"{_plural(kind, 2)} before choosing."
-        )
-    if count > 1:
-        entropy = float(best["entropy"])
-        said.append(
-            f"With {count} {_plural(kind, count)}, relative entropy is {entropy:.2f} (1: everyone clearly "
-            "in one group): "
-            + (
-                "people are classified with little doubt."
-                if entropy >= _CLEAR
-                else "many people sit between groups, so a person's group is an uncertain guess."
-            )
-        )
-        smallest = float(best["smallest_share"])
-        if smallest < _SMALL_GROUP:
-            said.append(
-                f"Its smallest {kind} holds {smallest:.1%} of people: a group that small is rarely a type "
-                "worth naming; compare with the next smaller count."
-            )
-    return said
 
 
 def comparison_payload(table: Any, kind: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +99,7 @@ def print_comparison(payload: dict[str, Any], kind: str, chart: Path | None, as_
     if as_json:
         print_json(payload)
         return
-    word = _plural(kind, 2)
+    word = plural_of(kind, 2)
     shown = Table(
         word,
         "loglik",
@@ -185,7 +142,7 @@ def write_chart(out: Path, table: Any, kind: str) -> None:
 
     from allypath.reports.charts import line_chart
 
-    word = _plural(kind, 2)
+    word = plural_of(kind, 2)
     data = pd.DataFrame({word: table["k"].astype(int), "BIC": table["bic"]})
     best = int(table.loc[table["lowest_bic"], "k"].iloc[0])
     drawn = line_chart(

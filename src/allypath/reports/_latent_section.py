@@ -30,6 +30,7 @@ from allypath.stats import (
 )
 from allypath.stats import calibrate as fit_calibration
 from allypath.stats.calibration import MIN_HELDOUT_Z
+from allypath.stats.latent import comparison_verdicts
 
 __all__ = ["MIN_AGREEMENT", "calibration_section", "latent_section"]
 
@@ -75,9 +76,12 @@ def latent_section(
             " see structure",
         },
     }
+    # what to be wary of at that count (still falling at 6, people between profiles, a tiny one), as
+    # `allypath stats lpa --profiles 1-6` says it
+    wary = "".join(f"{sentence} " for sentence in comparison_verdicts(numbers["compare"], "profile")[1:])
     verdict = (
-        f"Among 1-6 latent profiles of the stage scale scores, BIC prefers {best}. This describes how "
-        "the scale scores cluster; it does not show that stages exist (profiles also describe a "
+        f"Among 1-6 latent profiles of the stage scale scores, BIC prefers {best}. {wary}This describes "
+        "how the scale scores cluster; it does not show that stages exist (profiles also describe a "
         "continuum cut into pieces): see 'Stages or a continuum?' for the test."
     )
     status = "info"

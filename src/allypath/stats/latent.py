@@ -37,9 +37,11 @@ __all__ = [
     "LatentProfileResult",
     "StageStructureResult",
     "compare_latent",
+    "comparison_verdicts",
     "information_criteria",
     "latent_class",
     "latent_profile",
+    "plural_of",
     "relative_entropy",
     "stages_vs_continuum",
 ]
@@ -92,3 +94,52 @@ def compare_latent(
     table = pd.DataFrame(rows)
     table["lowest_bic"] = table["bic"] == table["bic"].min()
     return table
+
+
+#: A group smaller than this share of people is rarely a type worth naming (a common rule in LCA).
+SMALL_GROUP = 0.05
+#: Relative entropy below this: many people sit between groups (Clark & Muthén's 0.8).
+CLEAR_ENTROPY = 0.8
+
+
+def comparison_verdicts(rows: list[dict[str, Any]], kind: str) -> list[str]:
+    """What a :func:`compare_latent` table (as records) says, in sentences: the count BIC prefers, and
+    what to be wary of there (a relative entropy under :data:`CLEAR_ENTROPY`, a smallest group under
+    :data:`SMALL_GROUP`)."""
+    best = min(rows, key=lambda row: row["bic"])
+    count = int(best["k"])
+    counts = [int(row["k"]) for row in rows]
+    said = [
+        f"BIC (lower is better: it weighs the fit against the number of parameters) is lowest with "
+        f"{count} {plural_of(kind, count)}."
+    ]
+    if len(counts) > 1 and count == max(counts):
+        said.append(
+            f"{count} is the largest count tried and BIC is still falling: try more "
+            f"{plural_of(kind, 2)} before choosing."
+        )
+    if count > 1:
+        entropy = float(best["entropy"])
+        said.append(
+            f"With {count} {plural_of(kind, count)}, relative entropy is {entropy:.2f} (1: everyone clearly "
+            "in one group): "
+            + (
+                "people are classified with little doubt."
+                if entropy >= CLEAR_ENTROPY
+                else "many people sit between groups, so a person's group is an uncertain guess."
+            )
+        )
+        smallest = float(best["smallest_share"])
+        if smallest < SMALL_GROUP:
+            said.append(
+                f"Its smallest {kind} holds {smallest:.1%} of people: a group that small is rarely a type "
+                "worth naming; compare with the next smaller count."
+            )
+    return said
+
+
+def plural_of(kind: str, count: int) -> str:
+    """``kind`` ("class" or "profile") as the word for ``count`` of them."""
+    if count == 1:
+        return kind
+    return "classes" if kind == "class" else "profiles"
