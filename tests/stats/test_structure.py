@@ -55,6 +55,10 @@ def test_the_bootstrap_rejects_the_continuum_on_stage_data(stage_items) -> None:
     assert boot["observed"] > boot["null_max"]
     # 4 draws cannot reach p <= .05, so the verdict may not be "stages" on their evidence alone
     assert result.verdict == "undecided" and "bootstrap does not reject" in result.reason
+    # and the p-value is said to be the floor of 4 draws, not a measure of the data
+    assert (
+        "(p = 0.200, the smallest 4 draws can give: no draw under the continuum went as far" in result.reason
+    )
 
 
 @pytest.mark.parametrize(("kind", "size"), [("stages", 4), ("stages", 3), ("continuum", 1)])
@@ -107,7 +111,7 @@ def test_the_verdict_rules(
         "continuum vs 3 stages": _comparison(-z_continuum, "continuum", "3 stages"),
         "continuum vs 5 stages": _comparison(-z_continuum, "continuum", "5 stages"),
     }
-    verdict, reason = _verdict(comparisons, {"p_value": p}, 2.0, 0.05)
+    verdict, reason = _verdict(comparisons, {"p_value": p, "draws": 19}, 2.0, 0.05)
     assert verdict == expected, reason
 
 

@@ -264,6 +264,18 @@ def _bootstrap(
     }
 
 
+def _p_words(boot: dict[str, Any]) -> str:
+    """The bootstrap's p-value, saying when it is the smallest its draws can give (no draw reached the
+    data): then it measures the number of draws, not how far the data are from a continuum."""
+    p = boot["p_value"]
+    if p > 1 / (boot["draws"] + 1) + 1e-12:
+        return f"p = {p:.3f}"
+    return (
+        f"p = {p:.3f}, the smallest {boot['draws']} draws can give: no draw under the continuum went as "
+        "far as the data"
+    )
+
+
 def _verdict(
     comparisons: dict[str, dict[str, Any]], boot: dict[str, Any] | None, min_z: float, alpha: float
 ) -> tuple[str, str]:
@@ -281,7 +293,7 @@ def _verdict(
         return "stages", (
             f"Four stages predict held-out answers better than one continuum (z = {vs_continuum['z']:.1f}) "
             f"and than three stages (z = {vs_three['z']:.1f}); five stages add nothing"
-            + ("" if boot is None else f"; the bootstrap rejects the continuum (p = {boot['p_value']:.3f})")
+            + ("" if boot is None else f"; the bootstrap rejects the continuum ({_p_words(boot)})")
             + "."
         )
     continuum_wins = all(
@@ -301,5 +313,5 @@ def _verdict(
     if five["favours"] == "5 stages":
         missing.append(f"five stages beat four (z = {five['z']:.1f})")
     if not bootstrap_rejects and boot is not None:
-        missing.append(f"the bootstrap does not reject the continuum (p = {boot['p_value']:.3f})")
+        missing.append(f"the bootstrap does not reject the continuum ({_p_words(boot)})")
     return "undecided", "The data cannot tell stages from a continuum: " + "; ".join(missing) + "."
