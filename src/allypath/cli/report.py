@@ -81,17 +81,17 @@ def summary(
 
     with refusing():
         frame = read_table(scored)
+        choice = choose_wave(frame, wave, str(scored))
+        _refuse_duplicate_ids(frame, scored)
+        _refuse_bad_stages(frame, scored)
+        if by not in frame.columns:
+            raise DataError(f"the data has no column {by!r} to group by (--by)", file=str(scored))
         if "stage" not in frame.columns:
             raise DataError(
                 "the data is not scored (no stage column): run `allypath score` first",
                 file=str(scored),
                 column="stage",
             )
-        choice = choose_wave(frame, wave, str(scored))
-        _refuse_duplicate_ids(frame, scored)
-        _refuse_bad_stages(frame, scored)
-        if by not in frame.columns:
-            raise DataError(f"the data has no column {by!r} to group by (--by)", file=str(scored))
         policy = PrivacyPolicy(k=k, k_text=max(10, k))
         # One release over every declared breakdown, as `allypath report` solves it: two summaries of
         # one file (by org, by unit) then agree and cannot be subtracted to a small group's figures.
